@@ -1,0 +1,143 @@
+//! The crate's error type.
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::Deserialize;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Anything a call can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with a non-success status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The request could not be sent or the response not read (connection, TLS, timeout).
+    #[error("request failed: {0}")]
+    Connection(#[source] reqwest::Error),
+    /// A success response whose body does not match the expected type.
+    #[error("cannot decode the response at `{path}`: {message}; body starts: {snippet}")]
+    Decode {
+        /// JSON path of the value that failed, e.g. `data[0].created_at`.
+        path: String,
+        message: String,
+        /// The start of the body (at most 512 bytes).
+        snippet: String,
+    },
+    /// A request value could not be encoded.
+    #[error("cannot encode the request: {0}")]
+    Encode(String),
+    /// The client is misconfigured (no API key, bad base URL).
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The API error, when the server answered with an error status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Connection(e) if e.is_timeout())
+    }
+}
+
+/// An error response of the API, with what the server said about it.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The `x-request-id` header, to quote to Telnyx support.
+    pub request_id: Option<String>,
+    /// Telnyx's decoded `errors` list (empty when the body had none).
+    pub errors: Vec<ApiErrorDetail>,
+    /// The raw body.
+    pub body: String,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "API error {}", self.status)?;
+        if let Some(e) = self.errors.first() {
+            write!(f, ": {}", e.title.as_deref().unwrap_or(""))?;
+            if let Some(d) = &e.detail {
+                write!(f, " ({d})")?;
+            }
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// One entry of Telnyx's `{"errors": [...]}` body.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ApiErrorDetail {
+    #[serde(default, deserialize_with = "code_as_string")]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub detail: Option<String>,
+    #[serde(default)]
+    pub source: Option<serde_json::Value>,
+    #[serde(default)]
+    pub meta: Option<serde_json::Value>,
+}
+
+/// Telnyx sends error codes as strings, but some endpoints send numbers.
+fn code_as_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    })
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: &[u8]) -> ApiError {
+        #[derive(Deserialize)]
+        struct Body {
+            #[serde(default)]
+            errors: Vec<ApiErrorDetail>,
+        }
+        let errors = serde_json::from_slice::<Body>(body).map(|b| b.errors).unwrap_or_default();
+        let request_id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(String::from);
+        ApiError { status, headers, request_id, errors, body: String::from_utf8_lossy(body).into_owned() }
+    }
+
+    pub fn is_bad_request(&self) -> bool {
+        self.status == StatusCode::BAD_REQUEST
+    }
+    pub fn is_authentication(&self) -> bool {
+        self.status == StatusCode::UNAUTHORIZED
+    }
+    pub fn is_permission_denied(&self) -> bool {
+        self.status == StatusCode::FORBIDDEN
+    }
+    pub fn is_not_found(&self) -> bool {
+        self.status == StatusCode::NOT_FOUND
+    }
+    pub fn is_conflict(&self) -> bool {
+        self.status == StatusCode::CONFLICT
+    }
+    pub fn is_unprocessable(&self) -> bool {
+        self.status == StatusCode::UNPROCESSABLE_ENTITY
+    }
+    pub fn is_rate_limited(&self) -> bool {
+        self.status == StatusCode::TOO_MANY_REQUESTS
+    }
+    pub fn is_server_error(&self) -> bool {
+        self.status.is_server_error()
+    }
+}

@@ -1,0 +1,39 @@
+//! Rust client for the [Telnyx API](https://developers.telnyx.com), generated from Telnyx's
+//! OpenAPI spec by `telnyx-codegen`.
+//!
+//! ```no_run
+//! # async fn run() -> telnyx::Result<()> {
+//! let client = telnyx::Client::from_env()?; // TELNYX_API_KEY, optional TELNYX_BASE_URL
+//! let order = client.number_orders().retrieve("12ade33a-21c0-473b-b055-b3c836e1c292").await?;
+//! println!("{order:?}");
+//! # Ok(()) }
+//! ```
+//!
+//! Operations hang off [`Client`] by resource, as in the official Telnyx SDKs:
+//! `client.bundle_pricing().billing_bundles().list(params)`. Required path parameters are
+//! arguments; everything else goes in a `...Params` struct (with `Default` when nothing in it
+//! is required). Types are in [`types`], operations and their params in [`resources`].
+//!
+//! The modules under `generated/` are written by `cargo xtask codegen`; the rest of this crate
+//! (client, errors, request encoding) is written by hand.
+
+mod client;
+mod error;
+mod multipart;
+mod request;
+mod string_enum;
+#[doc(hidden)]
+pub use string_enum::StrVisitor;
+
+#[allow(clippy::all)]
+mod generated;
+
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, ApiErrorDetail, Error, Result};
+pub use generated::{resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
+pub use multipart::{FilePart, MultipartForm};
+pub use request::{encode_path, QueryStyle, RequestBuilder};
+
+pub use bytes;
+pub use reqwest;
+pub use serde_json;

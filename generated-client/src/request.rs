@@ -1,0 +1,327 @@
+//! Building and sending one request: path and query encoding, bodies, and decoding of the
+//! response. Everything here is non-generic except thin entry points, so the generated
+//! operations stay small and rustc does not instantiate the same machinery per type.
+
+use crate::error::ApiError;
+use crate::multipart::MultipartForm;
+use crate::{Client, Error, Result};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// Everything but RFC 3986 unreserved characters is escaped, so `a/b` and `../x` stay one
+/// path segment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// Percent-encodes one path parameter. `.` and `..` are encoded too, so that they cannot walk
+/// up the path.
+pub fn encode_path(value: &str) -> Cow<'_, str> {
+    match value {
+        "." => Cow::Borrowed("%2E"),
+        ".." => Cow::Borrowed("%2E%2E"),
+        _ => utf8_percent_encode(value, PATH_SEGMENT).into(),
+    }
+}
+
+/// How a query parameter is laid out (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `name=a&name=b` (exploded) or `name=a,b`.
+    Form,
+    /// `name[key]=value`, nested as `name[a][b]=value`.
+    DeepObject,
+    /// `name=a%20b`.
+    SpaceDelimited,
+    /// `name=a|b`.
+    PipeDelimited,
+}
+
+enum Body {
+    None,
+    Json(Vec<u8>),
+    Form(String),
+    Bytes(&'static str, bytes::Bytes),
+    Multipart(MultipartForm),
+}
+
+/// A request being built. Encoding errors are kept and reported by `send_*`.
+pub struct RequestBuilder<'c> {
+    client: &'c Client,
+    method: reqwest::Method,
+    url: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: Body,
+    error: Option<Error>,
+}
+
+impl<'c> RequestBuilder<'c> {
+    pub(crate) fn new(client: &'c Client, method: reqwest::Method, url: String) -> Self {
+        RequestBuilder { client, method, url, query: Vec::new(), headers: Vec::new(), body: Body::None, error: None }
+    }
+
+    fn fail(&mut self, e: Error) {
+        self.error.get_or_insert(e);
+    }
+
+    fn to_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Option<Value> {
+        match serde_json::to_value(value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(Error::Encode(e.to_string()));
+                None
+            }
+        }
+    }
+
+    /// Adds a query parameter; `None`/`null` values are left out.
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, style: QueryStyle, explode: bool, value: &T) -> &mut Self {
+        if let Some(v) = self.to_value(value) {
+            encode_query(&mut self.query, name, style, explode, &v);
+        }
+        self
+    }
+
+    /// Adds a header; `None`/`null` values are left out.
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
+        let text = match self.to_value(value) {
+            Some(Value::Null) | None => return self,
+            Some(Value::String(s)) => s,
+            Some(Value::Array(items)) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
+            Some(other) => scalar(&other),
+        };
+        match (HeaderName::try_from(name), HeaderValue::try_from(text)) {
+            (Ok(n), Ok(v)) => self.headers.push((n, v)),
+            _ => self.fail(Error::Encode(format!("header {name} has a value that cannot be sent"))),
+        }
+        self
+    }
+
+    /// A JSON body.
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Body::Json(bytes),
+            Err(e) => self.fail(Error::Encode(e.to_string())),
+        }
+        self
+    }
+
+    /// An `application/x-www-form-urlencoded` body; nested values use `a[b]=c`.
+    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
+        if let Some(v) = self.to_value(body) {
+            let mut pairs = Vec::new();
+            encode_query(&mut pairs, "", QueryStyle::DeepObject, true, &v);
+            let mut ser = form_urlencoded::Serializer::new(String::new());
+            ser.extend_pairs(pairs);
+            self.body = Body::Form(ser.finish());
+        }
+        self
+    }
+
+    /// A raw body with its content type.
+    pub fn bytes(&mut self, content_type: &'static str, body: bytes::Bytes) -> &mut Self {
+        self.body = Body::Bytes(content_type, body);
+        self
+    }
+
+    /// A `multipart/form-data` body.
+    pub fn multipart(&mut self, form: MultipartForm) -> &mut Self {
+        self.body = Body::Multipart(form);
+        self
+    }
+
+    /// A `multipart/form-data` body made of the top-level members of a JSON object.
+    pub fn multipart_value<T: Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
+        if let Some(Value::Object(map)) = self.to_value(body) {
+            let mut form = MultipartForm::default();
+            for (k, v) in &map {
+                form.field(k, v);
+            }
+            self.body = Body::Multipart(form);
+        }
+        self
+    }
+
+    /// Sends the request; a non-success status is an [`Error::Api`].
+    pub async fn send_raw(self) -> Result<reqwest::Response> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let mut req = self.client.http().request(self.method.clone(), &self.url).bearer_auth(self.client.api_key());
+        if !self.query.is_empty() {
+            req = req.query(&self.query);
+        }
+        for (n, v) in self.headers {
+            req = req.header(n, v);
+        }
+        req = match self.body {
+            Body::None => req,
+            Body::Json(b) => req.header(CONTENT_TYPE, "application/json").body(b),
+            Body::Form(b) => req.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(b),
+            Body::Bytes(ct, b) => req.header(CONTENT_TYPE, ct).body(b),
+            Body::Multipart(f) => req.multipart(f.into_reqwest()?),
+        };
+        tracing::debug!(method = %self.method, url = %self.url, "telnyx request");
+        let response = req.send().await.map_err(Error::Connection)?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(Error::Connection)?;
+        Err(Error::Api(Box::new(ApiError::new(status, headers, &body))))
+    }
+
+    /// Sends the request and decodes a JSON body.
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T> {
+        let body = self.send_bytes().await?;
+        decode_json(&body)
+    }
+
+    /// Sends the request and returns the body as bytes.
+    pub async fn send_bytes(self) -> Result<bytes::Bytes> {
+        self.send_raw().await?.bytes().await.map_err(Error::Connection)
+    }
+
+    /// Sends the request and returns the body as text.
+    pub async fn send_text(self) -> Result<String> {
+        self.send_raw().await?.text().await.map_err(Error::Connection)
+    }
+
+    /// Sends the request and ignores the body.
+    pub async fn send_empty(self) -> Result<()> {
+        self.send_raw().await.map(drop)
+    }
+}
+
+/// Decodes JSON, naming the path of the value that failed.
+pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    // An empty body decodes like `null`, so `Option`/`Value` results accept it.
+    let body = if body.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { body };
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let end = body.len().min(512);
+        let end = (0..=end).rev().find(|&i| std::str::from_utf8(&body[..i]).is_ok()).unwrap_or(0);
+        Error::Decode {
+            path,
+            message: e.into_inner().to_string(),
+            snippet: String::from_utf8_lossy(&body[..end]).into_owned(),
+        }
+    })
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Appends the query pairs of one parameter. An empty `name` (form bodies) puts the members
+/// of an object at the top level.
+pub(crate) fn encode_query(out: &mut Vec<(String, String)>, name: &str, style: QueryStyle, explode: bool, v: &Value) {
+    match (v, style) {
+        (Value::Null, _) => {}
+        (Value::Object(map), QueryStyle::DeepObject) => {
+            for (k, x) in map {
+                let key = if name.is_empty() { k.clone() } else { format!("{name}[{k}]") };
+                encode_query(out, &key, style, explode, x);
+            }
+        }
+        (Value::Object(map), _) if explode => {
+            for (k, x) in map {
+                encode_query(out, k, QueryStyle::Form, explode, x);
+            }
+        }
+        (Value::Object(map), _) => {
+            let joined: Vec<String> = map.iter().flat_map(|(k, x)| [k.clone(), scalar(x)]).collect();
+            out.push((name.to_string(), joined.join(",")));
+        }
+        (Value::Array(items), QueryStyle::Form | QueryStyle::DeepObject) if explode => {
+            for x in items {
+                match x {
+                    Value::Object(_) | Value::Array(_) => out.push((name.to_string(), x.to_string())),
+                    _ => out.push((name.to_string(), scalar(x))),
+                }
+            }
+        }
+        (Value::Array(items), _) => {
+            let sep = match style {
+                QueryStyle::SpaceDelimited => " ",
+                QueryStyle::PipeDelimited => "|",
+                _ => ",",
+            };
+            out.push((name.to_string(), items.iter().map(scalar).collect::<Vec<_>>().join(sep)));
+        }
+        (scalar_value, _) => out.push((name.to_string(), scalar(scalar_value))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pairs(name: &str, style: QueryStyle, explode: bool, v: Value) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        encode_query(&mut out, name, style, explode, &v);
+        out
+    }
+
+    fn p(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn deep_object_nests() {
+        assert_eq!(
+            pairs("filter", QueryStyle::DeepObject, true, json!({"status": "active", "date": {"gte": "2024-01-01"}, "n": null})),
+            p(&[("filter[status]", "active"), ("filter[date][gte]", "2024-01-01")])
+        );
+    }
+
+    #[test]
+    fn arrays_explode_or_join() {
+        assert_eq!(pairs("id", QueryStyle::Form, true, json!(["a", "b"])), p(&[("id", "a"), ("id", "b")]));
+        assert_eq!(pairs("id", QueryStyle::Form, false, json!(["a", "b"])), p(&[("id", "a,b")]));
+        assert_eq!(pairs("id", QueryStyle::PipeDelimited, false, json!([1, 2])), p(&[("id", "1|2")]));
+        assert_eq!(pairs("flag", QueryStyle::Form, true, json!(true)), p(&[("flag", "true")]));
+        assert!(pairs("x", QueryStyle::Form, true, Value::Null).is_empty());
+    }
+
+    #[test]
+    fn hostile_path_values_stay_one_segment() {
+        assert_eq!(encode_path("a/b"), "a%2Fb");
+        assert_eq!(encode_path("../x"), "..%2Fx");
+        assert_eq!(encode_path(".."), "%2E%2E");
+        assert_eq!(encode_path("+1 555?#"), "%2B1%20555%3F%23");
+        assert_eq!(encode_path("abc-_.~"), "abc-_.~");
+    }
+
+    #[test]
+    fn decode_error_names_the_field() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Inner {
+            count: i64,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Outer {
+            data: Vec<Inner>,
+        }
+        let err = decode_json::<Outer>(br#"{"data":[{"count":1},{"count":"x"}]}"#).unwrap_err();
+        match err {
+            Error::Decode { path, snippet, .. } => {
+                assert_eq!(path, "data[1].count");
+                assert!(snippet.starts_with("{\"data\""));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

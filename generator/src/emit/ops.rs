@@ -1,0 +1,276 @@
+//! Emits resources: one file per top-level resource, holding its resource structs (one per
+//! chain), their methods, the params structs and the operations' own types.
+
+use super::types::rust_type;
+use super::{docs, ident, Ctx};
+use crate::ir::{BodyEncoding, Operation, Param, ParamStyle, Response, Ty, TypeKind};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeSet;
+
+/// One resource chain and what hangs off it.
+#[derive(Default)]
+pub struct ResourceNode<'a> {
+    pub children: BTreeSet<String>,
+    pub operations: Vec<&'a Operation>,
+}
+
+pub fn resource_struct(chain: &[String], node: &ResourceNode<'_>, ctx: &Ctx<'_>) -> TokenStream {
+    let structs = ctx.structs;
+    let name = ident(&structs[chain]);
+    let doc = format!(" Operations under `{}`.", chain.join("."));
+    let accessors = node.children.iter().map(|child| {
+        let mut sub = chain.to_vec();
+        sub.push(child.clone());
+        let sub_name = ident(&structs[&sub]);
+        let method = ident(child);
+        quote! {
+            pub fn #method(&self) -> #sub_name<'a> {
+                #sub_name { client: self.client }
+            }
+        }
+    });
+    let methods = node.operations.iter().map(|op| operation_method(op, ctx));
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #name<'a> {
+            pub(crate) client: &'a crate::Client,
+        }
+
+        impl<'a> #name<'a> {
+            #(#accessors)*
+            #(#methods)*
+        }
+    }
+}
+
+fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
+    let name = ident(&op.name);
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(s) = &op.summary {
+        lines.extend(docs::clean(s));
+    }
+    if let Some(d) = &op.description {
+        let d = docs::clean(d);
+        if !d.is_empty() && d.first() != lines.first() {
+            lines.push(String::new());
+            lines.extend(d);
+        }
+    }
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!("`{} {}`", op.method, op.path));
+    let documented: Vec<&Param> = op.path_params.iter().filter(|p| p.description.is_some()).collect();
+    if !documented.is_empty() {
+        lines.push(String::new());
+        lines.push("Parameters:".into());
+        for p in documented {
+            let d = docs::clean(p.description.as_deref().unwrap_or("")).into_iter().next().unwrap_or_default();
+            lines.push(format!("- `{}`: {}", p.rust_name.trim_start_matches("r#"), d));
+        }
+    }
+    let doc = docs::attrs(&lines);
+    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
+
+    let args = op.path_params.iter().map(|p| {
+        let n = ident(&p.rust_name);
+        let t = path_arg_type(&p.ty);
+        quote!(#n: #t)
+    });
+    let params_arg = (!op.params_type.is_empty()).then(|| {
+        let t = ident(&op.params_type);
+        quote!(params: #t)
+    });
+    let all_args = args.chain(params_arg);
+
+    let path_expr = path_expression(op);
+    let method = format_ident!("{}", op.method);
+    let query = op.query_params.iter().map(|p| {
+        let wire = &p.name;
+        let field = ident(&p.rust_name);
+        let style = match p.style {
+            ParamStyle::DeepObject => quote!(DeepObject),
+            ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+            ParamStyle::PipeDelimited => quote!(PipeDelimited),
+            ParamStyle::Form | ParamStyle::Simple => quote!(Form),
+        };
+        let explode = p.explode;
+        quote!(req.query(#wire, crate::QueryStyle::#style, #explode, &params.#field);)
+    });
+    let headers = op.header_params.iter().map(|p| {
+        let wire = &p.name;
+        let field = ident(&p.rust_name);
+        quote!(req.header(#wire, &params.#field);)
+    });
+    let body = op.body.as_ref().map(|b| {
+        match b.encoding {
+            BodyEncoding::Json => {
+                if b.required {
+                    quote!(req.json(&params.body);)
+                } else {
+                    quote!(if let Some(body) = &params.body { req.json(body); })
+                }
+            }
+            BodyEncoding::Form => {
+                if b.required {
+                    quote!(req.form(&params.body);)
+                } else {
+                    quote!(if let Some(body) = &params.body { req.form(body); })
+                }
+            }
+            BodyEncoding::Multipart => multipart(b.required, &b.ty, ctx),
+            BodyEncoding::Binary | BodyEncoding::Text => {
+                let ct = &b.media_type;
+                if b.required {
+                    quote!(req.bytes(#ct, params.body.into());)
+                } else {
+                    quote!(if let Some(body) = params.body { req.bytes(#ct, body.into()); })
+                }
+            }
+        }
+    });
+    let (ret, send) = match &op.success {
+        Response::Empty => (quote!(()), quote!(req.send_empty().await)),
+        Response::Json { ty } => (rust_type(ty, ctx), quote!(req.send_json().await)),
+        Response::Bytes { .. } => (quote!(bytes::Bytes), quote!(req.send_bytes().await)),
+        Response::Text { .. } => (quote!(String), quote!(req.send_text().await)),
+        Response::EventStream => (quote!(reqwest::Response), quote!(req.send_raw().await)),
+    };
+    let mutable = if op.query_params.is_empty() && op.header_params.is_empty() && op.body.is_none() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
+    quote! {
+        #doc
+        #deprecated
+        pub async fn #name(&self, #(#all_args),*) -> crate::Result<#ret> {
+            let #mutable req = self.client.request(reqwest::Method::#method, #path_expr);
+            #(#query)*
+            #(#headers)*
+            #body
+            #send
+        }
+    }
+}
+
+fn multipart(required: bool, ty: &Ty, ctx: &Ctx<'_>) -> TokenStream {
+    let fields = match ty {
+        Ty::Named(id) => match &ctx.api.types[*id].kind {
+            TypeKind::Struct { fields, additional: None } => Some(fields),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(fields) = fields else {
+        // No declared parts: send the value's top-level members as parts.
+        return if required {
+            quote!(req.multipart_value(&params.body);)
+        } else {
+            quote!(if let Some(body) = &params.body { req.multipart_value(body); })
+        };
+    };
+    let parts = fields.iter().map(|f| {
+        let wire = &f.name;
+        let name = ident(&f.rust_name);
+        let optional = !f.required || f.nullable;
+        match (&f.ty, optional) {
+            (Ty::Bytes, false) => quote!(form.file(#wire, &body.#name);),
+            (Ty::Bytes, true) => quote!(if let Some(file) = &body.#name { form.file(#wire, file); }),
+            (_, _) => quote!(form.field(#wire, &body.#name);),
+        }
+    });
+    let build = quote! {
+        let mut form = crate::MultipartForm::default();
+        #(#parts)*
+        req.multipart(form);
+    };
+    if required {
+        quote!({ let body = &params.body; #build })
+    } else {
+        quote!(if let Some(body) = &params.body { #build })
+    }
+}
+
+fn path_arg_type(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::Integer => quote!(i64),
+        Ty::Int32 => quote!(i32),
+        Ty::Number => quote!(f64),
+        Ty::Boolean => quote!(bool),
+        _ => quote!(&str),
+    }
+}
+
+/// `format!("/a/{}/b", crate::encode_path(&x))`, or a plain string without parameters.
+fn path_expression(op: &Operation) -> TokenStream {
+    if op.path_params.is_empty() {
+        let p = &op.path;
+        return quote!(#p);
+    }
+    let mut template = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let Some(end) = rest[start..].find('}') else { break };
+        let name = &rest[start + 1..start + end];
+        template.push_str("{}");
+        let p = op.path_params.iter().find(|p| p.name == name);
+        let arg = p.map(|p| ident(&p.rust_name));
+        args.push(match (arg, p.map(|p| &p.ty)) {
+            (Some(a), Some(Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean)) => quote!(crate::encode_path(&#a.to_string())),
+            (Some(a), _) => quote!(crate::encode_path(#a)),
+            (None, _) => quote!(""),
+        });
+        rest = &rest[start + end + 1..];
+    }
+    template.push_str(rest);
+    quote!(format!(#template, #(#args),*))
+}
+
+pub fn params_struct(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
+    if op.params_type.is_empty() {
+        return quote!();
+    }
+    let name = ident(&op.params_type);
+    let doc = format!(" Inputs of [`{}::{}`] other than path parameters.", ctx.resource_struct(&op.resource), op.name.trim_start_matches("r#"));
+    let mut all_optional = true;
+    let params = op.query_params.iter().chain(&op.header_params).map(|p| {
+        let n = ident(&p.rust_name);
+        let t = rust_type(&p.ty, ctx);
+        let t = if p.required {
+            all_optional = false;
+            t
+        } else {
+            quote!(Option<#t>)
+        };
+        let d = docs::of(p.description.as_deref());
+        quote!( #d pub #n: #t, )
+    }).collect::<Vec<_>>();
+    let body = op.body.as_ref().map(|b| {
+        let t = match b.encoding {
+            BodyEncoding::Binary | BodyEncoding::Text => quote!(bytes::Bytes),
+            _ => rust_type(&b.ty, ctx),
+        };
+        let t = if b.required {
+            all_optional = false;
+            t
+        } else {
+            quote!(Option<#t>)
+        };
+        let d = docs::of(b.description.as_deref().or(Some("The request body.")));
+        quote!( #d pub body: #t, )
+    });
+    let default = if all_optional { quote!(, Default) } else { quote!() };
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq #default)]
+        pub struct #name {
+            #(#params)*
+            #body
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! The intermediate representation: what the API is, in plain Rust data, independent of both
+//! the OpenAPI document it came from and the Rust code it becomes. `cargo xtask ir` prints it.
+//!
+//! Built in two steps: [`build`] turns the parsed spec into operations and a type space (with
+//! raw name hints), then [`naming`] resolves every Rust identifier once.
+
+pub mod build;
+pub mod naming;
+pub mod schema;
+
+use serde::Serialize;
+
+/// Index of a [`TypeDef`] in [`Api::types`].
+pub type TypeId = usize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    /// The first server URL, the default base URL of the client.
+    pub base_url: String,
+    /// Every operation, sorted by path then method.
+    pub operations: Vec<Operation>,
+    /// Every named type: component schemas first, in spec order, then inline ones.
+    pub types: Vec<TypeDef>,
+    pub webhooks: Vec<Webhook>,
+    /// Places where the generator could not give a precise type and used JSON or bytes instead.
+    pub fallbacks: Vec<Fallback>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    pub operation_id: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template as the spec writes it.
+    pub path: String,
+    /// Chain of Rust resource accessor names, e.g. `["bundle_pricing", "billing_bundles"]`.
+    pub resource: Vec<String>,
+    /// The Rust method name on the innermost resource.
+    pub name: String,
+    /// Rust name of the params struct (query, header and body inputs); empty when there are none.
+    pub params_type: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// Path parameters, in the order they appear in the path.
+    pub path_params: Vec<Param>,
+    pub query_params: Vec<Param>,
+    pub header_params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    /// What a successful call returns.
+    pub success: Response,
+    /// Every declared response, for reference.
+    pub responses: Vec<ResponseInfo>,
+    pub pagination: Option<Pagination>,
+    /// JSON pointer of the operation in the spec.
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamStyle {
+    Simple,
+    Form,
+    DeepObject,
+    SpaceDelimited,
+    PipeDelimited,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// The name on the wire.
+    pub name: String,
+    /// The Rust field or argument name.
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub ty: Ty,
+    pub description: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyEncoding {
+    Json,
+    Form,
+    Multipart,
+    Binary,
+    Text,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestBody {
+    pub required: bool,
+    /// The media type the client sends.
+    pub media_type: String,
+    pub encoding: BodyEncoding,
+    pub ty: Ty,
+    /// Other media types the spec accepts for this body (not used by the client).
+    pub alternatives: Vec<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Response {
+    /// No body (204, or a 2xx without content).
+    Empty,
+    /// A JSON body decoded into `ty`.
+    Json { ty: Ty },
+    /// Raw bytes: PDF, WAV, CSV, images and anything else that is not JSON.
+    Bytes { media_type: String },
+    /// Text (plain, HTML).
+    Text { media_type: String },
+    /// A `text/event-stream` of server-sent events.
+    EventStream,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseInfo {
+    pub status: String,
+    pub media_types: Vec<String>,
+}
+
+/// How a list operation pages, when recognised from its parameters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pagination {
+    pub style: PaginationStyle,
+    /// The query parameters (as sent on the wire) that drive paging.
+    pub params: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaginationStyle {
+    /// A page number and a page size (`page[number]`/`page[size]`, `page`/`per_page`, ...).
+    PageNumber,
+    /// An opaque cursor (`page[after]`, `page_cursor`, `cursor`, `page_token`, ...).
+    Cursor,
+    /// An offset and a limit.
+    Offset,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Webhook {
+    pub name: String,
+    pub summary: Option<String>,
+    /// The event payload.
+    pub payload: Option<Ty>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Fallback {
+    pub pointer: String,
+    pub reason: String,
+}
+
+/// A type as used in a field, parameter or body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ty {
+    Named(TypeId),
+    String,
+    Integer,
+    /// 32-bit integer (`format: int32`).
+    Int32,
+    Number,
+    Boolean,
+    List(Box<Ty>),
+    /// String-keyed map.
+    Map(Box<Ty>),
+    /// Explicitly nullable (used for list items and map values; fields carry their own flag).
+    Nullable(Box<Ty>),
+    /// Any JSON value.
+    Any,
+    /// Raw bytes (`format: binary` in bodies and multipart parts).
+    Bytes,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    /// Final Rust name (set by [`naming`]).
+    pub name: String,
+    /// Raw pieces the name is made of.
+    pub hint: Vec<String>,
+    /// When set, the type belongs to this operation (index in [`Api::operations`]) and its name
+    /// is prefixed with the operation's resource and method names.
+    pub owner_op: Option<usize>,
+    /// The file module the type is emitted in (set by [`naming`]).
+    pub module: Module,
+    /// JSON pointer of the schema.
+    pub pointer: String,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
+#[serde(tag = "in", content = "file", rename_all = "snake_case")]
+pub enum Module {
+    /// `types/<file>.rs`
+    Types(String),
+    /// `resources/<file>.rs`
+    Resource(String),
+    #[default]
+    Unassigned,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeKind {
+    Struct { fields: Vec<Field>, additional: Option<Ty> },
+    /// A string enum; open (unknown values are kept).
+    Enum { values: Vec<EnumValue> },
+    Union { variants: Vec<Variant>, discriminator: Option<String> },
+    Alias { ty: Ty },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub rust_name: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub nullable: bool,
+    /// Set when the field must be boxed to break a cycle.
+    pub boxed: bool,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumValue {
+    pub value: String,
+    pub rust_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant {
+    pub hint: String,
+    pub rust_name: String,
+    pub ty: Ty,
+}
+
+impl Ty {
+    /// Visits every named type this type mentions.
+    pub fn named(&self, f: &mut impl FnMut(TypeId)) {
+        match self {
+            Ty::Named(id) => f(*id),
+            Ty::List(t) | Ty::Map(t) | Ty::Nullable(t) => t.named(f),
+            _ => {}
+        }
+    }
+}
+
+impl TypeKind {
+    /// Visits every type used directly by this definition.
+    pub fn each_ty(&self, f: &mut impl FnMut(&Ty)) {
+        match self {
+            TypeKind::Struct { fields, additional } => {
+                fields.iter().for_each(|x| f(&x.ty));
+                additional.iter().for_each(f);
+            }
+            TypeKind::Union { variants, .. } => variants.iter().for_each(|v| f(&v.ty)),
+            TypeKind::Alias { ty } => f(ty),
+            TypeKind::Enum { .. } => {}
+        }
+    }
+}

@@ -1,0 +1,391 @@
+//! The naming pass: resolves every Rust identifier of the IR once (resources, methods,
+//! parameters, types, fields, variants), keywords and collisions included, deterministically.
+
+use super::{Api, Module, Operation, Response, Ty, TypeKind};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
+    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// Type names the generated code uses unqualified; a schema with one of these names gets a suffix.
+const RESERVED_TYPES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone", "Debug", "Copy",
+    "PartialEq", "Eq", "Hash", "Send", "Sync", "Sized", "Fn", "Value", "Map", "Serialize", "Deserialize", "Self",
+];
+
+pub fn resolve(api: &mut Api) {
+    name_operations(api);
+    name_types(api);
+    super::schema::break_cycles(&mut api.types);
+}
+
+/// A snake_case identifier: keywords become raw identifiers where Rust allows it.
+pub fn snake_ident(raw: &str) -> String {
+    let mut s = raw.to_snake_case();
+    if s.is_empty() {
+        s = "value".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("n{s}");
+    }
+    match s.as_str() {
+        "self" | "super" | "crate" | "extern" | "_" => format!("{s}_"),
+        k if KEYWORDS.contains(&k) => format!("r#{s}"),
+        _ => s,
+    }
+}
+
+/// A snake_case name usable as a module/file name (no raw identifiers).
+pub fn module_name(raw: &str) -> String {
+    let s = snake_ident(raw);
+    match s.strip_prefix("r#") {
+        Some(k) => format!("{k}_"),
+        None => s,
+    }
+}
+
+/// An UpperCamelCase identifier.
+pub fn camel_ident(raw: &str) -> String {
+    // heck drops punctuation; keep a sign readable where it is all there is.
+    let mut s = raw.replace('+', " plus ").replace('-', " ").to_upper_camel_case();
+    if raw.trim() == "-" {
+        s = "Minus".into();
+    }
+    if s.is_empty() {
+        s = "Empty".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("V{s}");
+    }
+    if s == "Self" {
+        s = "SelfValue".into();
+    }
+    s
+}
+
+/// Gives each name a unique spelling within one scope by numbering repeats: `a`, `a_2`, ...
+struct Scope {
+    used: HashSet<String>,
+    sep: &'static str,
+}
+
+impl Scope {
+    fn new(sep: &'static str) -> Self {
+        Scope { used: HashSet::new(), sep }
+    }
+
+    fn reserve(&mut self, name: &str) {
+        self.used.insert(name.to_string());
+    }
+
+    fn unique(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let raw = base.strip_prefix("r#").unwrap_or(&base).to_string();
+        (2..)
+            .map(|n| format!("{raw}{}{n}", self.sep))
+            .find(|c| self.used.insert(c.clone()))
+            .expect("an unused name exists")
+    }
+}
+
+fn segments(path: &str) -> Vec<&str> {
+    let mut segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    // Paths that repeat the version the server URL already ends with.
+    if segs.first() == Some(&"v2") {
+        segs.remove(0);
+    }
+    segs
+}
+
+fn is_param(seg: &str) -> bool {
+    seg.starts_with('{') && seg.ends_with('}')
+}
+
+/// The leading verb of an operationId: `enableReputationSettings` -> `enable`.
+fn op_verb(operation_id: &str) -> String {
+    operation_id.to_snake_case().split('_').next().unwrap_or("").to_string()
+}
+
+fn returns_list(op: &Operation, api: &Api) -> bool {
+    let Response::Json { ty } = &op.success else { return false };
+    match ty {
+        Ty::List(_) => true,
+        Ty::Named(id) => match &api.types[*id].kind {
+            TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.name == "data" && resolves_to_list(&f.ty, api)),
+            TypeKind::Alias { ty } => matches!(ty, Ty::List(_)),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn resolves_to_list(ty: &Ty, api: &Api) -> bool {
+    match ty {
+        Ty::List(_) => true,
+        Ty::Named(id) => matches!(&api.types[*id].kind, TypeKind::Alias { ty: Ty::List(_) }),
+        _ => false,
+    }
+}
+
+const STANDARD_VERBS: &[&str] = &["get", "list", "retrieve", "create", "update", "delete", "post", "put", "patch", "fetch", "find"];
+
+fn name_operations(api: &mut Api) {
+    // Static chains that have an item below them (`/a/b` when `/a/b/{id}` exists) are collections.
+    let mut collections: HashSet<Vec<String>> = HashSet::new();
+    let mut children: HashMap<Vec<String>, BTreeSet<String>> = HashMap::new();
+    for op in &api.operations {
+        let segs = segments(&op.path);
+        let mut chain = Vec::new();
+        for (i, seg) in segs.iter().enumerate() {
+            if is_param(seg) {
+                if i > 0 && !is_param(segs[i - 1]) {
+                    collections.insert(chain.clone());
+                }
+            } else {
+                chain.push(module_name(seg));
+            }
+        }
+    }
+
+    let mut named: Vec<(Vec<String>, String)> = Vec::with_capacity(api.operations.len());
+    for op in &api.operations {
+        let segs = segments(&op.path);
+        let statics: Vec<String> = segs.iter().filter(|s| !is_param(s)).map(|s| module_name(s)).collect();
+        let last_is_param = segs.last().is_some_and(|s| is_param(s));
+        let verb = op_verb(&op.operation_id);
+        let custom_verb = (!STANDARD_VERBS.contains(&verb.as_str()) && !verb.is_empty()).then(|| snake_ident(&verb));
+        let method = op.method.as_str();
+        let (resource, name): (Vec<String>, String) = if last_is_param || statics.is_empty() {
+            let name = match method {
+                "GET" => "retrieve".to_string(),
+                "PUT" | "PATCH" => "update".to_string(),
+                "DELETE" => "delete".to_string(),
+                _ => custom_verb.clone().unwrap_or_else(|| if statics.is_empty() { "create".into() } else { "update".into() }),
+            };
+            (statics, name)
+        } else {
+            let last = statics.last().cloned().unwrap_or_default();
+            let parent = &statics[..statics.len() - 1];
+            if parent.last().is_some_and(|p| p == "actions") || (!parent.is_empty() && verb == last) {
+                (statics.clone()[..statics.len() - 1].to_vec(), snake_ident(&last))
+            } else {
+                let collection = collections.contains(&statics);
+                let name = match method {
+                    "GET" if collection || returns_list(op, api) => "list".to_string(),
+                    "GET" => "retrieve".to_string(),
+                    "POST" if collection => "create".to_string(),
+                    "POST" | "DELETE" if custom_verb.is_some() => custom_verb.clone().unwrap_or_default(),
+                    "POST" => "create".to_string(),
+                    "PUT" | "PATCH" => "update".to_string(),
+                    "DELETE" => "delete".to_string(),
+                    other => snake_ident(&other.to_ascii_lowercase()),
+                };
+                (statics, name)
+            }
+        };
+        named.push((resource, name));
+    }
+
+    // Sub-resource accessors share a namespace with the methods of their parent.
+    for (resource, _) in &named {
+        for i in 1..resource.len() {
+            children.entry(resource[..i].to_vec()).or_default().insert(resource[i].clone());
+        }
+    }
+    // Keep the natural name for the first operation (in path, method order) that wants it; the
+    // others fall back to their operationId, then to a number.
+    let mut scopes: HashMap<Vec<String>, Scope> = HashMap::new();
+    for ((resource, name), op) in named.into_iter().zip(api.operations.iter_mut()) {
+        let scope = scopes.entry(resource.clone()).or_insert_with(|| {
+            let mut s = Scope::new("_");
+            for child in children.get(&resource).into_iter().flatten() {
+                s.reserve(child);
+            }
+            s
+        });
+        let name = if scope.used.contains(&name) && !op.operation_id.is_empty() {
+            let alt = snake_ident(&op.operation_id);
+            scope.unique(alt)
+        } else {
+            scope.unique(name)
+        };
+        op.resource = resource;
+        op.name = name;
+    }
+
+    // Parameters: path ones are arguments; query and header ones are fields of the params struct,
+    // beside `body`.
+    for op in &mut api.operations {
+        let mut args = Scope::new("_");
+        args.reserve("params");
+        for p in &mut op.path_params {
+            p.rust_name = args.unique(snake_ident(&p.name));
+        }
+        let mut fields = Scope::new("_");
+        if op.body.is_some() {
+            fields.reserve("body");
+        }
+        for p in op.query_params.iter_mut().chain(op.header_params.iter_mut()) {
+            p.rust_name = fields.unique(snake_ident(&p.name));
+        }
+    }
+}
+
+fn op_prefix(op: &Operation) -> String {
+    let mut pieces = op.resource.clone();
+    pieces.push(op.name.trim_start_matches("r#").to_string());
+    camel_ident(&pieces.join("_"))
+}
+
+fn name_types(api: &mut Api) {
+    let mut scope = Scope::new("");
+    for r in RESERVED_TYPES {
+        scope.reserve(r);
+    }
+    // Resource structs and params structs are named after operations and live beside the
+    // operation's own types: reserve them first so types never take them.
+    for op in &mut api.operations {
+        let has_inputs = op.body.is_some() || !op.query_params.is_empty() || !op.header_params.is_empty();
+        if has_inputs {
+            op.params_type = scope.unique(format!("{}Params", op_prefix(op)));
+        }
+    }
+    for res in resource_structs(&api.operations).values() {
+        scope.reserve(res);
+    }
+    // Components come first in `types`, so they keep their own names.
+    let prefixes: Vec<String> = api.operations.iter().map(op_prefix).collect();
+    for def in &mut api.types {
+        let base = match def.owner_op {
+            Some(i) => format!("{}{}", prefixes[i], camel_ident(&def.hint.join("_"))),
+            None => camel_ident(&def.hint.join("_")),
+        };
+        let base = if RESERVED_TYPES.contains(&base.as_str()) { format!("{base}Type") } else { base };
+        def.name = scope.unique(base);
+        def.module = match def.owner_op {
+            Some(i) => Module::Resource(module_name(&api.operations[i].resource.first().cloned().unwrap_or_else(|| "root".into()))),
+            None => Module::Unassigned,
+        };
+    }
+    // Inline types belong in the file of the component they were found in.
+    let components: HashMap<&str, usize> = api
+        .types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.owner_op.is_none() && t.hint.len() == 1 && t.pointer.starts_with("/components/schemas/"))
+        .map(|(id, t)| (t.pointer.as_str(), id))
+        .collect();
+    let component_of: Vec<Option<usize>> = api
+        .types
+        .iter()
+        .map(|t| {
+            let rest = t.pointer.strip_prefix("/components/schemas/")?;
+            let name = rest.split('/').next()?;
+            components.get(format!("/components/schemas/{name}").as_str()).copied()
+        })
+        .collect();
+    for id in 0..api.types.len() {
+        if api.types[id].module != Module::Unassigned {
+            continue;
+        }
+        let owner = component_of[id].unwrap_or(id);
+        let file = module_name(&api.types[owner].name);
+        api.types[id].module = Module::Types(file);
+    }
+
+    for def in &mut api.types {
+        match &mut def.kind {
+            TypeKind::Struct { fields, additional } => {
+                let mut names = Scope::new("_");
+                if additional.is_some() {
+                    names.reserve("extra");
+                }
+                for f in fields {
+                    f.rust_name = names.unique(snake_ident(&f.name));
+                }
+            }
+            TypeKind::Enum { values } => {
+                let mut names = Scope::new("");
+                names.reserve("Unknown");
+                for v in values {
+                    v.rust_name = names.unique(camel_ident(&v.value));
+                }
+            }
+            TypeKind::Union { variants, .. } => {
+                let mut names = Scope::new("");
+                for v in variants {
+                    v.rust_name = names.unique(camel_ident(&v.hint));
+                }
+            }
+            TypeKind::Alias { .. } => {}
+        }
+    }
+}
+
+/// The Rust struct name of every resource chain, e.g. `["bundle_pricing", "billing_bundles"]`
+/// -> `BundlePricingBillingBundles`, unique across the crate.
+pub fn resource_structs(ops: &[Operation]) -> BTreeMap<Vec<String>, String> {
+    let mut chains: BTreeSet<Vec<String>> = BTreeSet::new();
+    for op in ops {
+        for i in 1..=op.resource.len() {
+            chains.insert(op.resource[..i].to_vec());
+        }
+    }
+    let mut scope = Scope::new("");
+    for r in RESERVED_TYPES {
+        scope.reserve(r);
+    }
+    chains
+        .into_iter()
+        .map(|chain| {
+            let joined: Vec<&str> = chain.iter().map(|s| s.trim_start_matches("r#")).collect();
+            let name = scope.unique(format!("{}Api", camel_ident(&joined.join("_"))));
+            (chain, name)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(snake_ident("type"), "r#type");
+        assert_eq!(snake_ident("self"), "self_");
+        assert_eq!(snake_ident("phoneNumber"), "phone_number");
+        assert_eq!(snake_ident("2fa"), "n2fa");
+        assert_eq!(snake_ident(""), "value");
+        assert_eq!(module_name("type"), "type_");
+        assert_eq!(module_name(".well-known"), "well_known");
+        assert_eq!(camel_ident("call.hangup"), "CallHangup");
+        assert_eq!(camel_ident("+1"), "Plus1");
+        assert_eq!(camel_ident("-"), "Minus");
+        assert_eq!(camel_ident("1080p"), "V1080p");
+        assert_eq!(camel_ident(""), "Empty");
+        assert_eq!(camel_ident("self"), "SelfValue");
+    }
+
+    #[test]
+    fn scope_numbers_repeats() {
+        let mut s = Scope::new("_");
+        assert_eq!(s.unique("a".into()), "a");
+        assert_eq!(s.unique("a".into()), "a_2");
+        assert_eq!(s.unique("r#type".into()), "r#type");
+        assert_eq!(s.unique("r#type".into()), "type_2");
+    }
+
+    #[test]
+    fn verbs() {
+        assert_eq!(op_verb("enableReputationSettings"), "enable");
+        assert_eq!(op_verb("CancelSubNumberOrder"), "cancel");
+        assert_eq!(segments("/v2/mobile_phone_numbers/{id}"), vec!["mobile_phone_numbers", "{id}"]);
+    }
+}

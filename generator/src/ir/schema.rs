@@ -1,0 +1,576 @@
+//! The type space: turns schemas into [`Ty`] uses and [`TypeDef`] definitions. Component schemas
+//! are registered first so that references (including recursive ones) resolve to a fixed id.
+
+use super::{EnumValue, Fallback, Field, Module, Ty, TypeDef, TypeId, TypeKind, Variant};
+use crate::error::escape_token;
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, ReferenceOr, Schema, SchemaKind, Type,
+    VariantOrUnknownOrEmpty,
+};
+use std::collections::HashMap;
+
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
+
+pub struct TypeSpace<'a> {
+    components: &'a IndexMap<String, ReferenceOr<Schema>>,
+    component_ids: HashMap<&'a str, TypeId>,
+    pub types: Vec<TypeDef>,
+    pub fallbacks: Vec<Fallback>,
+}
+
+/// Where a schema sits, for naming what it defines.
+#[derive(Clone)]
+pub struct Site<'s> {
+    pub hint: &'s [String],
+    pub owner_op: Option<usize>,
+    pub pointer: &'s str,
+}
+
+impl<'s> Site<'s> {
+    fn child(&self, hint: &mut Vec<String>, piece: &str, pointer: &mut String, tokens: &[&str]) {
+        hint.clear();
+        hint.extend_from_slice(self.hint);
+        hint.push(piece.to_string());
+        pointer.clear();
+        pointer.push_str(self.pointer);
+        for t in tokens {
+            pointer.push('/');
+            pointer.push_str(&escape_token(t));
+        }
+    }
+}
+
+/// What a schema needs: either a plain type use, or a definition of its own.
+enum Shape {
+    Use(Ty),
+    Define(TypeKind),
+}
+
+/// A schema with its `$ref`s to components followed.
+enum Resolved<'a> {
+    Schema(&'a Schema),
+    Missing(String),
+}
+
+impl<'a> TypeSpace<'a> {
+    pub fn new(components: &'a IndexMap<String, ReferenceOr<Schema>>) -> Self {
+        let mut space = TypeSpace {
+            components,
+            component_ids: HashMap::new(),
+            types: Vec::new(),
+            fallbacks: Vec::new(),
+        };
+        for name in components.keys() {
+            let id = space.push(TypeDef {
+                name: String::new(),
+                hint: vec![name.clone()],
+                owner_op: None,
+                module: Module::Unassigned,
+                pointer: format!("/components/schemas/{}", escape_token(name)),
+                description: None,
+                deprecated: false,
+                kind: TypeKind::Alias { ty: Ty::Any },
+            });
+            space.component_ids.insert(name.as_str(), id);
+        }
+        space
+    }
+
+    /// Defines every component schema.
+    pub fn build_components(&mut self) {
+        for (name, schema) in self.components {
+            let id = self.component_ids[name.as_str()];
+            let hint = vec![name.clone()];
+            let pointer = self.types[id].pointer.clone();
+            let site = Site { hint: &hint, owner_op: None, pointer: &pointer };
+            let (kind, description, deprecated) = match schema {
+                ReferenceOr::Reference { reference } => (TypeKind::Alias { ty: self.reference(reference, &pointer) }, None, false),
+                ReferenceOr::Item(s) => {
+                    let kind = match self.shape(s, &site) {
+                        Shape::Use(ty) => TypeKind::Alias { ty },
+                        Shape::Define(kind) => kind,
+                    };
+                    (kind, s.schema_data.description.clone(), s.schema_data.deprecated)
+                }
+            };
+            let def = &mut self.types[id];
+            def.kind = kind;
+            def.description = description;
+            def.deprecated = deprecated;
+        }
+    }
+
+    fn push(&mut self, def: TypeDef) -> TypeId {
+        self.types.push(def);
+        self.types.len() - 1
+    }
+
+    fn fallback(&mut self, pointer: &str, reason: impl Into<String>) -> Ty {
+        self.fallbacks.push(Fallback { pointer: pointer.to_string(), reason: reason.into() });
+        Ty::Any
+    }
+
+    fn reference(&mut self, reference: &str, pointer: &str) -> Ty {
+        match reference.strip_prefix(COMPONENT_PREFIX).and_then(|n| self.component_ids.get(n)) {
+            Some(id) => Ty::Named(*id),
+            None => self.fallback(pointer, format!("$ref {reference:?} does not name a component schema")),
+        }
+    }
+
+    fn resolve(&self, schema: &'a ReferenceOr<Schema>) -> Resolved<'a> {
+        let mut current = schema;
+        for _ in 0..32 {
+            match current {
+                ReferenceOr::Item(s) => return Resolved::Schema(s),
+                ReferenceOr::Reference { reference } => {
+                    match reference.strip_prefix(COMPONENT_PREFIX).and_then(|n| self.components.get(n)) {
+                        Some(next) => current = next,
+                        None => return Resolved::Missing(reference.clone()),
+                    }
+                }
+            }
+        }
+        Resolved::Missing("a cycle of $refs".into())
+    }
+
+    /// Whether a (possibly referenced) schema admits `null`.
+    pub fn is_nullable(&self, schema: &'a ReferenceOr<Schema>) -> bool {
+        match self.resolve(schema) {
+            Resolved::Schema(s) => schema_nullable(s),
+            Resolved::Missing(_) => false,
+        }
+    }
+
+    /// The type of a schema in use position, defining a named type if it needs one.
+    pub fn ty(&mut self, schema: &ReferenceOr<Schema>, site: &Site<'_>) -> Ty {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, site.pointer),
+            ReferenceOr::Item(s) => self.ty_of(s, site),
+        }
+    }
+
+    pub fn ty_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, site: &Site<'_>) -> Ty {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, site.pointer),
+            ReferenceOr::Item(s) => self.ty_of(s, site),
+        }
+    }
+
+    fn ty_of(&mut self, s: &Schema, site: &Site<'_>) -> Ty {
+        match self.shape(s, site) {
+            Shape::Use(ty) => ty,
+            Shape::Define(kind) => Ty::Named(self.push(TypeDef {
+                name: String::new(),
+                hint: site.hint.to_vec(),
+                owner_op: site.owner_op,
+                module: Module::Unassigned,
+                pointer: site.pointer.to_string(),
+                description: s.schema_data.description.clone(),
+                deprecated: s.schema_data.deprecated,
+                kind,
+            })),
+        }
+    }
+
+    fn shape(&mut self, s: &Schema, site: &Site<'_>) -> Shape {
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) => {
+                let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
+                if !values.is_empty() {
+                    return Shape::Define(enum_kind(values));
+                }
+                match &st.format {
+                    VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => Shape::Use(Ty::Bytes),
+                    _ => Shape::Use(Ty::String),
+                }
+            }
+            SchemaKind::Type(Type::Integer(it)) => Shape::Use(match it.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::Int32,
+                _ => Ty::Integer,
+            }),
+            SchemaKind::Type(Type::Number(_)) => Shape::Use(Ty::Number),
+            SchemaKind::Type(Type::Boolean(_)) => Shape::Use(Ty::Boolean),
+            SchemaKind::Type(Type::Array(at)) => Shape::Use(self.list(at.items.as_ref(), site)),
+            SchemaKind::Type(Type::Object(ot)) => {
+                self.object(&ot.properties, &ot.required, ot.additional_properties.as_ref(), site)
+            }
+            SchemaKind::OneOf { one_of } => self.union(one_of, s, site, "oneOf"),
+            SchemaKind::AnyOf { any_of } => self.union(any_of, s, site, "anyOf"),
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, &IndexMap::new(), &[], site),
+            SchemaKind::Not { .. } => Shape::Use(self.fallback(site.pointer, "`not` schemas have no Rust type")),
+            SchemaKind::Any(any) => self.any(any, s, site),
+        }
+    }
+
+    fn list(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, site: &Site<'_>) -> Ty {
+        let Some(items) = items else { return Ty::List(Box::new(Ty::Any)) };
+        let (mut hint, mut pointer) = (Vec::new(), String::new());
+        site.child(&mut hint, "item", &mut pointer, &["items"]);
+        let child = Site { hint: &hint, owner_op: site.owner_op, pointer: &pointer };
+        let ty = self.ty_boxed(items, &child);
+        let nullable = match items {
+            ReferenceOr::Item(s) => schema_nullable(s),
+            ReferenceOr::Reference { .. } => false,
+        };
+        Ty::List(Box::new(if nullable { Ty::Nullable(Box::new(ty)) } else { ty }))
+    }
+
+    fn object(
+        &mut self,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        site: &Site<'_>,
+    ) -> Shape {
+        let additional = match additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                let (mut hint, mut pointer) = (Vec::new(), String::new());
+                site.child(&mut hint, "value", &mut pointer, &["additionalProperties"]);
+                let child = Site { hint: &hint, owner_op: site.owner_op, pointer: &pointer };
+                let ty = self.ty(schema, &child);
+                let nullable = self.is_nullable(schema);
+                Some(if nullable { Ty::Nullable(Box::new(ty)) } else { ty })
+            }
+            Some(AdditionalProperties::Any(true)) => Some(Ty::Any),
+            Some(AdditionalProperties::Any(false)) => None,
+            // An object that declares nothing is a free-form object.
+            None if properties.is_empty() => Some(Ty::Any),
+            None => None,
+        };
+        if properties.is_empty() {
+            return Shape::Use(Ty::Map(Box::new(additional.unwrap_or(Ty::Any))));
+        }
+        let fields = self.fields(properties, required, site);
+        Shape::Define(TypeKind::Struct { fields, additional })
+    }
+
+    fn fields(
+        &mut self,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        site: &Site<'_>,
+    ) -> Vec<Field> {
+        let (mut hint, mut pointer) = (Vec::new(), String::new());
+        properties
+            .iter()
+            .map(|(name, schema)| {
+                site.child(&mut hint, name, &mut pointer, &["properties", name]);
+                let child = Site { hint: &hint, owner_op: site.owner_op, pointer: &pointer };
+                let ty = self.ty_boxed(schema, &child);
+                let (nullable, data) = match schema {
+                    ReferenceOr::Item(s) => (schema_nullable(s), Some(&s.schema_data)),
+                    ReferenceOr::Reference { reference } => {
+                        let n = reference
+                            .strip_prefix(COMPONENT_PREFIX)
+                            .and_then(|n| self.components.get(n))
+                            .is_some_and(|s| self.is_nullable(s));
+                        (n, None)
+                    }
+                };
+                Field {
+                    name: name.clone(),
+                    rust_name: String::new(),
+                    ty,
+                    required: required.contains(name),
+                    nullable,
+                    boxed: false,
+                    description: data.and_then(|d| d.description.clone()),
+                    deprecated: data.is_some_and(|d| d.deprecated),
+                    read_only: data.is_some_and(|d| d.read_only),
+                    write_only: data.is_some_and(|d| d.write_only),
+                }
+            })
+            .collect()
+    }
+
+    fn union(&mut self, members: &[ReferenceOr<Schema>], s: &Schema, site: &Site<'_>, key: &str) -> Shape {
+        let (mut hint, mut pointer) = (Vec::new(), String::new());
+        let mut variants = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            // A `null` member only makes the whole union nullable.
+            if let ReferenceOr::Item(m) = member {
+                if is_null_only(m) {
+                    continue;
+                }
+            }
+            let piece = match member {
+                ReferenceOr::Reference { reference } => reference.rsplit('/').next().unwrap_or("").to_string(),
+                ReferenceOr::Item(m) => variant_hint(m, i),
+            };
+            site.child(&mut hint, &piece, &mut pointer, &[key, &i.to_string()]);
+            let child = Site { hint: &hint, owner_op: site.owner_op, pointer: &pointer };
+            let ty = self.ty(member, &child);
+            variants.push(Variant { hint: piece, rust_name: String::new(), ty });
+        }
+        match variants.len() {
+            0 => Shape::Use(Ty::Any),
+            1 => Shape::Use(variants.remove(0).ty),
+            _ => Shape::Define(TypeKind::Union {
+                variants,
+                discriminator: s.schema_data.discriminator.as_ref().map(|d| d.property_name.clone()),
+            }),
+        }
+    }
+
+    /// `allOf`: one wrapped `$ref` is that type; otherwise the members' properties merge into
+    /// one struct (with `own` properties from the schema itself, for `AnySchema`).
+    fn all_of(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        own: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        own_required: &[String],
+        site: &Site<'_>,
+    ) -> Shape {
+        let non_null: Vec<&ReferenceOr<Schema>> =
+            members.iter().filter(|m| !matches!(m, ReferenceOr::Item(s) if is_null_only(s))).collect();
+        if own.is_empty() && non_null.len() == 1 {
+            let (mut hint, mut pointer) = (Vec::new(), String::new());
+            site.child(&mut hint, "", &mut pointer, &["allOf", "0"]);
+            hint.pop();
+            let child = Site { hint: &hint, owner_op: site.owner_op, pointer: &pointer };
+            return Shape::Use(self.ty(non_null[0], &child));
+        }
+        let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
+        let mut required: Vec<String> = Vec::new();
+        let mut additional = None;
+        for member in &non_null {
+            if let Err(why) = self.collect_object(member, &mut properties, &mut required, &mut additional, 0) {
+                return Shape::Use(self.fallback(site.pointer, format!("allOf member cannot be merged: {why}")));
+            }
+        }
+        for (k, v) in own {
+            properties.insert(k.clone(), v.clone());
+        }
+        required.extend(own_required.iter().cloned());
+        if properties.is_empty() {
+            return Shape::Use(Ty::Map(Box::new(Ty::Any)));
+        }
+        // Merged properties keep the pointer of the allOf itself; their inline types get
+        // names from this type's hint like any other property.
+        self.object(&properties, &required, additional.as_ref(), site)
+    }
+
+    fn collect_object(
+        &self,
+        member: &'a ReferenceOr<Schema>,
+        properties: &mut IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &mut Vec<String>,
+        additional: &mut Option<AdditionalProperties>,
+        depth: usize,
+    ) -> Result<(), String> {
+        if depth > 16 {
+            return Err("allOf nests too deeply".into());
+        }
+        let s = match self.resolve(member) {
+            Resolved::Schema(s) => s,
+            Resolved::Missing(r) => return Err(format!("{r} does not resolve to a component schema")),
+        };
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Object(ot)) => {
+                for (k, v) in &ot.properties {
+                    properties.insert(k.clone(), v.clone());
+                }
+                required.extend(ot.required.iter().cloned());
+                if let Some(AdditionalProperties::Schema(_)) = &ot.additional_properties {
+                    *additional = ot.additional_properties.clone();
+                }
+                Ok(())
+            }
+            SchemaKind::AllOf { all_of } => {
+                for m in all_of {
+                    self.collect_object(m, properties, required, additional, depth + 1)?;
+                }
+                Ok(())
+            }
+            SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                for (k, v) in &any.properties {
+                    properties.insert(k.clone(), v.clone());
+                }
+                required.extend(any.required.iter().cloned());
+                for m in &any.all_of {
+                    self.collect_object(m, properties, required, additional, depth + 1)?;
+                }
+                Ok(())
+            }
+            _ => Err("it is not an object".into()),
+        }
+    }
+
+    /// Schemas `openapiv3` could not put in one `type` (mixed keywords, missing `type`, ...).
+    fn any(&mut self, any: &AnySchema, s: &Schema, site: &Site<'_>) -> Shape {
+        if !any.all_of.is_empty() {
+            return self.all_of(&any.all_of, &any.properties, &any.required, site);
+        }
+        if !any.one_of.is_empty() {
+            return self.union(&any.one_of, s, site, "oneOf");
+        }
+        if !any.any_of.is_empty() {
+            return self.union(&any.any_of, s, site, "anyOf");
+        }
+        if any.not.is_some() {
+            return Shape::Use(self.fallback(site.pointer, "`not` schemas have no Rust type"));
+        }
+        if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
+            return self.object(&any.properties, &any.required, any.additional_properties.as_ref(), site);
+        }
+        if !any.enumeration.is_empty() {
+            let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+            let non_null = any.enumeration.iter().filter(|v| !v.is_null()).count();
+            if !strings.is_empty() && strings.len() == non_null {
+                return Shape::Define(enum_kind(strings));
+            }
+        }
+        match any.typ.as_deref() {
+            Some("string") if any.format.as_deref() == Some("binary") => Shape::Use(Ty::Bytes),
+            Some("string") => Shape::Use(Ty::String),
+            Some("integer") if any.format.as_deref() == Some("int32") => Shape::Use(Ty::Int32),
+            Some("integer") => Shape::Use(Ty::Integer),
+            Some("number") => Shape::Use(Ty::Number),
+            Some("boolean") => Shape::Use(Ty::Boolean),
+            Some("array") => Shape::Use(self.list(any.items.as_ref(), site)),
+            // No type and no constraints: any JSON value, which is exactly what the spec says.
+            None => Shape::Use(Ty::Any),
+            Some(other) => Shape::Use(self.fallback(site.pointer, format!("unknown type {other:?}"))),
+        }
+    }
+}
+
+fn enum_kind(values: Vec<String>) -> TypeKind {
+    let mut seen = std::collections::HashSet::new();
+    let values = values
+        .into_iter()
+        .filter(|v| seen.insert(v.clone()))
+        .map(|value| EnumValue { value, rust_name: String::new() })
+        .collect();
+    TypeKind::Enum { values }
+}
+
+pub fn schema_nullable(s: &Schema) -> bool {
+    if s.schema_data.nullable {
+        return true;
+    }
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) => st.enumeration.iter().any(Option::is_none),
+        SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } => {
+            m.iter().any(|x| matches!(x, ReferenceOr::Item(s) if is_null_only(s)))
+        }
+        SchemaKind::Any(a) => {
+            a.enumeration.iter().any(|v| v.is_null())
+                || a.one_of.iter().chain(&a.any_of).any(|x| matches!(x, ReferenceOr::Item(s) if is_null_only(s)))
+        }
+        _ => false,
+    }
+}
+
+/// `{nullable: true}` alone: what `type: 'null'` normalises to.
+fn is_null_only(s: &Schema) -> bool {
+    s.schema_data.nullable
+        && matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.is_none() && a.properties.is_empty()
+            && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() && a.enumeration.is_empty()
+            && a.items.is_none())
+}
+
+fn variant_hint(s: &Schema, index: usize) -> String {
+    if let Some(title) = &s.schema_data.title {
+        return title.clone();
+    }
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => {
+            st.enumeration[0].clone().unwrap_or_else(|| "String".into())
+        }
+        SchemaKind::Type(Type::String(_)) => "String".into(),
+        SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
+        SchemaKind::Type(Type::Number(_)) => "Number".into(),
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),
+        SchemaKind::Type(Type::Array(_)) => "List".into(),
+        SchemaKind::Type(Type::Object(_)) => format!("Object{}", index + 1),
+        _ => format!("Variant{}", index + 1),
+    }
+}
+
+/// Marks the fields that must be boxed: a field holding (not through a list or map) a type that
+/// leads back to its own struct.
+pub fn break_cycles(types: &mut [TypeDef]) {
+    fn direct(ty: &Ty, out: &mut Vec<TypeId>) {
+        match ty {
+            Ty::Named(id) => out.push(*id),
+            Ty::Nullable(t) => direct(t, out),
+            _ => {}
+        }
+    }
+    let edges: Vec<Vec<TypeId>> = types
+        .iter()
+        .map(|t| {
+            let mut out = Vec::new();
+            t.kind.each_ty(&mut |ty| direct(ty, &mut out));
+            out
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let mut to_box: Vec<(TypeId, usize)> = Vec::new();
+    for (id, t) in types.iter().enumerate() {
+        if let TypeKind::Struct { fields, .. } = &t.kind {
+            for (i, f) in fields.iter().enumerate() {
+                let mut targets = Vec::new();
+                direct(&f.ty, &mut targets);
+                if targets.iter().any(|&target| component[target] == component[id]) {
+                    to_box.push((id, i));
+                }
+            }
+        }
+    }
+    for (id, i) in to_box {
+        if let TypeKind::Struct { fields, .. } = &mut types[id].kind {
+            fields[i].boxed = true;
+        }
+    }
+}
+
+/// Kosaraju's algorithm, iterative: the strongly connected component of every node.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut order = Vec::with_capacity(n);
+    let mut seen = vec![false; n];
+    for start in 0..n {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.pop() {
+            if let Some(&child) = edges[node].get(next) {
+                stack.push((node, next + 1));
+                if !seen[child] {
+                    seen[child] = true;
+                    stack.push((child, 0));
+                }
+            } else {
+                order.push(node);
+            }
+        }
+    }
+    let mut reverse = vec![Vec::new(); n];
+    for (from, tos) in edges.iter().enumerate() {
+        for &to in tos {
+            reverse[to].push(from);
+        }
+    }
+    let mut component = vec![usize::MAX; n];
+    for (c, &root) in order.iter().rev().enumerate() {
+        if component[root] != usize::MAX {
+            continue;
+        }
+        component[root] = c;
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            for &prev in &reverse[node] {
+                if component[prev] == usize::MAX {
+                    component[prev] = c;
+                    stack.push(prev);
+                }
+            }
+        }
+    }
+    component
+}

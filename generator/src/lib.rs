@@ -1,0 +1,100 @@
+//! telnyx-codegen: turns the Telnyx OpenAPI spec into the `telnyx` Rust crate.
+//!
+//! The pipeline, one module per stage:
+//! 1. [`load`]: read YAML or JSON into a JSON value;
+//! 2. [`normalize`]: bring OpenAPI 3.1 forms into 3.0 form, check `$ref`s, keep webhooks;
+//! 3. [`parse`]: deserialize into `openapiv3` types;
+//! 4. [`ir`]: build the intermediate representation and resolve every Rust name;
+//! 5. [`emit`]: produce Rust token streams and format them with prettyplease;
+//! 6. [`output`]: write the files atomically, or compare them (check mode).
+
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod normalize;
+pub mod output;
+pub mod parse;
+
+pub use error::{Error, Result};
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Where the generated sources go inside the client crate.
+pub const GENERATED_DIR: &str = "src/generated";
+
+/// The result of a generation run.
+pub struct Generated {
+    pub api: ir::Api,
+    pub files: Vec<emit::File>,
+}
+
+/// How long each stage took.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub parse: Duration,
+    pub normalize: Duration,
+    pub openapi: Duration,
+    pub ir: Duration,
+    /// Planning the files (the token streams are built during `format`, in parallel).
+    pub emit: Duration,
+    /// Emitting token streams and formatting them with prettyplease, in parallel.
+    pub format: Duration,
+}
+
+/// Reads a spec and builds its IR.
+pub fn build_ir(spec_path: &Path) -> Result<ir::Api> {
+    let mut t = Timings::default();
+    build_ir_timed(spec_path, &mut t)
+}
+
+fn build_ir_timed(spec_path: &Path, t: &mut Timings) -> Result<ir::Api> {
+    let start = Instant::now();
+    let value = load::load(spec_path)?;
+    t.parse = start.elapsed();
+    let start = Instant::now();
+    let normalized = normalize::normalize(spec_path, value)?;
+    t.normalize = start.elapsed();
+    let start = Instant::now();
+    let spec = parse::parse(spec_path, normalized)?;
+    t.openapi = start.elapsed();
+    let start = Instant::now();
+    let api = ir::build::build(spec_path, &spec)?;
+    t.ir = start.elapsed();
+    Ok(api)
+}
+
+/// Runs the whole pipeline except writing.
+pub fn generate(spec_path: &Path) -> Result<Generated> {
+    generate_timed(spec_path).map(|(g, _)| g)
+}
+
+/// [`generate`], also reporting the time of each stage.
+pub fn generate_timed(spec_path: &Path) -> Result<(Generated, Timings)> {
+    let mut t = Timings::default();
+    let api = build_ir_timed(spec_path, &mut t)?;
+    let start = Instant::now();
+    let structs = ir::naming::resource_structs(&api.operations);
+    let plan = emit::emit(&api, &structs);
+    t.emit = start.elapsed();
+    let start = Instant::now();
+    let files = emit::format(plan, Path::new(GENERATED_DIR))?;
+    t.format = start.elapsed();
+    Ok((Generated { api, files }, t))
+}
+
+impl Generated {
+    /// One line for people: what was generated and what could not be typed.
+    pub fn summary(&self) -> String {
+        let api = &self.api;
+        format!(
+            "{} operations, {} types, {} webhooks, {} files, {} fallbacks",
+            api.operations.len(),
+            api.types.len(),
+            api.webhooks.len(),
+            self.files.len(),
+            api.fallbacks.len()
+        )
+    }
+}

@@ -1,0 +1,171 @@
+//! `cargo xtask <command>`: the maintainers' commands.
+//!
+//! - `codegen [--spec PATH] [--check]`: regenerate `generated-client/src/generated` from the spec
+//!   (default: the pinned one in `../shared`), or with `--check` write nothing and fail, naming
+//!   the stale files, when the committed client differs from what the spec gives.
+//! - `ir [--spec PATH]`: print the intermediate representation as JSON.
+//! - `bench [--spec PATH] [--runs N]`: time the whole generation and each stage, and peak memory.
+//! - `test`: the whole test suite, as CI runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+mod pin;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen(&args[1..]),
+        Some("ir") => ir(&args[1..]),
+        Some("bench") => bench(&args[1..]),
+        Some("test") => test(&args[1..]),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage: cargo xtask <codegen [--spec PATH] [--check] | ir [--spec PATH] | bench [--spec PATH] [--runs N] | test>";
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+}
+
+struct Options {
+    spec: PathBuf,
+    spec_given: bool,
+    check: bool,
+    runs: usize,
+}
+
+fn options(args: &[String]) -> Result<Options, String> {
+    let mut o = Options { spec: pin::default_spec(&workspace_root()), spec_given: false, check: false, runs: 5 };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--spec" => {
+                o.spec = it.next().ok_or("--spec needs a path")?.into();
+                o.spec_given = true;
+            }
+            "--check" => o.check = true,
+            "--runs" => o.runs = it.next().and_then(|n| n.parse().ok()).ok_or("--runs needs a number")?,
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    Ok(o)
+}
+
+fn codegen(args: &[String]) -> Result<(), String> {
+    let o = options(args)?;
+    let root = workspace_root();
+    let out = root.join("generated-client").join(generator::GENERATED_DIR);
+    let generated = generator::generate(&o.spec).map_err(|e| e.to_string())?;
+    let pin = pin::Pin::of(&o.spec, &generated.api).map_err(|e| e.to_string())?;
+    if o.check {
+        let mut stale = generator::output::stale(&out, &generated.files);
+        if !pin.matches(&root) {
+            stale.push(pin::path(&root));
+        }
+        if !stale.is_empty() {
+            let list: Vec<String> = stale.iter().map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string()).collect();
+            return Err(format!(
+                "the committed client is stale ({} files differ from what {} gives; run `cargo xtask codegen`): {}",
+                list.len(),
+                o.spec.display(),
+                list.join(", ")
+            ));
+        }
+        println!("up to date: {}", generated.summary());
+        return Ok(());
+    }
+    generator::output::write(&out, &generated.files).map_err(|e| e.to_string())?;
+    pin.write(&root).map_err(|e| e.to_string())?;
+    println!("generated {}: {}", out.strip_prefix(&root).unwrap_or(&out).display(), generated.summary());
+    if !o.spec_given {
+        return Ok(());
+    }
+    println!("note: generated from {}; the pin in specs/ now names that file", o.spec.display());
+    Ok(())
+}
+
+fn ir(args: &[String]) -> Result<(), String> {
+    let o = options(args)?;
+    let api = generator::build_ir(&o.spec).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(&api).map_err(|e| e.to_string())?;
+    println!("{json}");
+    Ok(())
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    let o = options(args)?;
+    let mut walls = Vec::new();
+    let mut stages = Vec::new();
+    let mut summary = String::new();
+    for _ in 0..o.runs.max(1) {
+        let dir = std::env::temp_dir().join(format!("telnyx-xtask-bench-{}", std::process::id()));
+        let start = Instant::now();
+        let (generated, timings) = generator::generate_timed(&o.spec).map_err(|e| e.to_string())?;
+        let write_start = Instant::now();
+        generator::output::write(&dir.join("generated"), &generated.files).map_err(|e| e.to_string())?;
+        let write = write_start.elapsed();
+        walls.push(start.elapsed());
+        stages.push((timings, write));
+        summary = generated.summary();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("spec: {}", o.spec.display());
+    println!("output: {summary}");
+    println!("runs: {} (median per stage, milliseconds)", walls.len());
+    let pick = |f: fn(&(generator::Timings, Duration)) -> Duration| median(stages.iter().map(f).collect());
+    println!("  read + parse YAML   {:>8.1}", ms(pick(|s| s.0.parse)));
+    println!("  normalise 3.1->3.0  {:>8.1}", ms(pick(|s| s.0.normalize)));
+    println!("  openapiv3 model     {:>8.1}", ms(pick(|s| s.0.openapi)));
+    println!("  build IR + names    {:>8.1}", ms(pick(|s| s.0.ir)));
+    println!("  plan files          {:>8.1}", ms(pick(|s| s.0.emit)));
+    println!("  emit + format       {:>8.1}  (parallel over {} threads)", ms(pick(|s| s.0.format)), rayon_threads());
+    println!("  write (atomic)      {:>8.1}", ms(pick(|s| s.1)));
+    println!("  total wall          {:>8.1}  (min {:.1}, max {:.1})", ms(median(walls.clone())), ms(*walls.iter().min().unwrap()), ms(*walls.iter().max().unwrap()));
+    println!("peak resident memory: {} MB (VmHWM of this process, all runs)", peak_rss_mb().map_or("unknown".into(), |m| format!("{m:.0}")));
+    Ok(())
+}
+
+fn rayon_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// The whole suite, in the order that fails fastest.
+fn test(args: &[String]) -> Result<(), String> {
+    if !args.is_empty() {
+        return Err(format!("`test` takes no arguments\n{USAGE}"));
+    }
+    let root = workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let run = |what: &str, args: &[&str]| -> Result<(), String> {
+        println!("==> {what}: cargo {}", args.join(" "));
+        let status = Command::new(&cargo).args(args).current_dir(&root).status().map_err(|e| format!("cannot run cargo: {e}"))?;
+        if status.success() { Ok(()) } else { Err(format!("{what} failed ({status})")) }
+    };
+    codegen(&["--check".to_string()])?;
+    run("generated client lints", &["clippy", "--package", "telnyx", "--all-targets", "--", "-D", "warnings"])?;
+    run("generator lints", &["clippy", "--package", "telnyx-codegen", "--package", "xtask", "--package", "workspace-tests", "--all-targets", "--", "-D", "warnings"])?;
+    run("tests", &["test", "--workspace"])?;
+    Ok(())
+}
