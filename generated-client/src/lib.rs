@@ -25,7 +25,6 @@ mod string_enum;
 #[doc(hidden)]
 pub use string_enum::StrVisitor;
 
-#[allow(clippy::all)]
 mod generated;
 
 pub use client::{Client, ClientBuilder};

@@ -67,7 +67,7 @@ impl<'c> RequestBuilder<'c> {
         self.error.get_or_insert(e);
     }
 
-    fn to_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Option<Value> {
+    fn encode_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Option<Value> {
         match serde_json::to_value(value) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -79,7 +79,7 @@ impl<'c> RequestBuilder<'c> {
 
     /// Adds a query parameter; `None`/`null` values are left out.
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, style: QueryStyle, explode: bool, value: &T) -> &mut Self {
-        if let Some(v) = self.to_value(value) {
+        if let Some(v) = self.encode_value(value) {
             encode_query(&mut self.query, name, style, explode, &v);
         }
         self
@@ -87,7 +87,7 @@ impl<'c> RequestBuilder<'c> {
 
     /// Adds a header; `None`/`null` values are left out.
     pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
-        let text = match self.to_value(value) {
+        let text = match self.encode_value(value) {
             Some(Value::Null) | None => return self,
             Some(Value::String(s)) => s,
             Some(Value::Array(items)) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
@@ -111,7 +111,7 @@ impl<'c> RequestBuilder<'c> {
 
     /// An `application/x-www-form-urlencoded` body; nested values use `a[b]=c`.
     pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
-        if let Some(v) = self.to_value(body) {
+        if let Some(v) = self.encode_value(body) {
             let mut pairs = Vec::new();
             encode_query(&mut pairs, "", QueryStyle::DeepObject, true, &v);
             let mut ser = form_urlencoded::Serializer::new(String::new());
@@ -135,7 +135,7 @@ impl<'c> RequestBuilder<'c> {
 
     /// A `multipart/form-data` body made of the top-level members of a JSON object.
     pub fn multipart_value<T: Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
-        if let Some(Value::Object(map)) = self.to_value(body) {
+        if let Some(Value::Object(map)) = self.encode_value(body) {
             let mut form = MultipartForm::default();
             for (k, v) in &map {
                 form.field(k, v);

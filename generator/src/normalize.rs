@@ -215,7 +215,29 @@ pub fn schema(v: &mut Value, ptr: &mut String) {
         }
     }
     if let Some(Value::Object(props)) = s.get_mut("properties") {
+        // Draft-3 style `required: true` on a property (older Telnyx specs) means the
+        // property is required by its parent.
+        let mut required_here = Vec::new();
+        for (name, prop) in props.iter_mut() {
+            if let Some(Value::Bool(b)) = prop.as_object_mut().and_then(|p| p.remove("required")) {
+                if b {
+                    required_here.push(Value::String(name.clone()));
+                }
+            }
+        }
         with_token(ptr, "properties", |ptr| each_entry(props, ptr, schema));
+        if !required_here.is_empty() {
+            match s.entry("required").or_insert_with(|| Value::Array(Vec::new())) {
+                Value::Array(list) => {
+                    for name in required_here {
+                        if !list.contains(&name) {
+                            list.push(name);
+                        }
+                    }
+                }
+                other => *other = Value::Array(required_here),
+            }
+        }
     }
     for key in ["allOf", "oneOf", "anyOf"] {
         if let Some(Value::Array(list)) = s.get_mut(key) {
@@ -364,6 +386,15 @@ mod tests {
         );
         // 3.0 booleans are left alone.
         assert_eq!(norm_schema(json!({"minimum": 1, "exclusiveMinimum": true})), json!({"minimum": 1, "exclusiveMinimum": true}));
+    }
+
+    #[test]
+    fn draft3_required_flags_move_to_the_parent() {
+        let v = norm_schema(json!({"type": "object", "required": ["a"],
+            "properties": {"a": {"type": "string"}, "b": {"type": "string", "required": true}, "c": {"required": false}}}));
+        assert_eq!(v["required"], json!(["a", "b"]));
+        assert_eq!(v["properties"]["b"], json!({"type": "string"}));
+        assert_eq!(v["properties"]["c"], json!({}));
     }
 
     #[test]

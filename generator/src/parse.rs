@@ -22,8 +22,10 @@ pub fn parse(file: &Path, normalized: Normalized) -> Result<Spec> {
 }
 
 fn from_value<T: DeserializeOwned>(file: &Path, base: &str, value: Value) -> Result<T> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let mut ptr = base.to_string();
+    // Kept only to locate an error; deserializing from a borrowed value avoids the copy.
+    let original = &value;
+    serde_path_to_error::deserialize(original).map_err(|e| {
+        let mut ptr = String::new();
         for seg in e.path().iter() {
             use serde_path_to_error::Segment;
             let token = match seg {
@@ -35,8 +37,79 @@ fn from_value<T: DeserializeOwned>(file: &Path, base: &str, value: Value) -> Res
             ptr.push('/');
             ptr.push_str(&escape_token(&token));
         }
-        Error::new(file, ptr, e.into_inner().to_string())
+        let message = e.into_inner().to_string();
+        let located = |p: String| format!("{base}{p}");
+        // `openapiv3` flattens extensions into its structs, which hides the path below that
+        // point; look for the mistyped field ourselves.
+        match original.pointer(&ptr).and_then(|v| first_mistyped(v, &mut ptr.clone(), None)) {
+            Some((deeper, expected)) => Error::new(file, located(deeper), format!("{expected} ({message})")),
+            None => Error::new(file, located(ptr), message),
+        }
     })
+}
+
+/// Keys whose children are names chosen by the spec author, not OpenAPI fields.
+const NAME_MAPS: &[&str] = &[
+    "paths", "properties", "schemas", "responses", "content", "headers", "parameters", "requestBodies",
+    "securitySchemes", "callbacks", "links", "mapping", "webhooks", "encoding", "variables", "scopes",
+];
+/// Keys holding data, not spec.
+const DATA: &[&str] = &["example", "examples", "default", "enum", "const", "x-"];
+
+/// The first OpenAPI field under `v` whose JSON type is wrong, with what was expected.
+fn first_mistyped(v: &Value, ptr: &mut String, parent: Option<&str>) -> Option<(String, String)> {
+    let Value::Object(map) = v else {
+        return match v {
+            Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| {
+                let len = ptr.len();
+                ptr.push_str(&format!("/{i}"));
+                let r = first_mistyped(x, ptr, None);
+                ptr.truncate(len);
+                r
+            }),
+            _ => None,
+        };
+    };
+    let names_only = parent.is_some_and(|p| NAME_MAPS.contains(&p))
+        && !(parent == Some("parameters") && map.contains_key("in"));
+    for (k, x) in map {
+        if DATA.iter().any(|d| k == d || (d.ends_with('-') && k.starts_with(d))) {
+            continue;
+        }
+        let len = ptr.len();
+        ptr.push('/');
+        ptr.push_str(&escape_token(k));
+        if !names_only {
+            let expected = match k.as_str() {
+                "operationId" | "summary" | "description" | "title" | "name" | "in" | "$ref" | "url" | "version"
+                | "format" | "pattern" | "openapi" | "style" | "propertyName" => x.is_string().then_some(()).map_or(Some("expected a string"), |_| None),
+                "deprecated" | "nullable" | "readOnly" | "writeOnly" | "explode" | "allowReserved" | "uniqueItems" => {
+                    x.is_boolean().then_some(()).map_or(Some("expected a boolean"), |_| None)
+                }
+                "tags" | "allOf" | "oneOf" | "anyOf" | "servers" | "security" => {
+                    x.is_array().then_some(()).map_or(Some("expected a list"), |_| None)
+                }
+                "info" | "components" | "requestBody" | "items" | "discriminator" => {
+                    x.is_object().then_some(()).map_or(Some("expected a mapping"), |_| None)
+                }
+                "paths" | "properties" | "schemas" | "responses" | "content" | "headers" => {
+                    x.is_object().then_some(()).map_or(Some("expected a mapping"), |_| None)
+                }
+                "minimum" | "maximum" | "minLength" | "maxLength" | "minItems" | "maxItems" => {
+                    x.is_number().then_some(()).map_or(Some("expected a number"), |_| None)
+                }
+                _ => None,
+            };
+            if let Some(expected) = expected {
+                return Some((ptr.clone(), expected.to_string()));
+            }
+        }
+        if let Some(found) = first_mistyped(x, ptr, if names_only { None } else { Some(k) }) {
+            return Some(found);
+        }
+        ptr.truncate(len);
+    }
+    None
 }
 
 #[cfg(test)]

@@ -29,6 +29,10 @@ pub fn clean(text: &str) -> Vec<String> {
         }
         let line = if in_fence { line.to_string() } else { escape_markdown(line) };
         total += line.len();
+        // Markdown would fold a plain line into the list item above it; keep them apart.
+        if !in_fence && !line.is_empty() && !is_list_item(&line) && lines.last().is_some_and(|l| is_list_item(l)) {
+            lines.push(String::new());
+        }
         if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
             continue;
         }
@@ -49,6 +53,11 @@ pub fn clean(text: &str) -> Vec<String> {
         }
     }
     lines
+}
+
+fn is_list_item(line: &str) -> bool {
+    let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
+    line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") || (rest.len() < line.len() && (rest.starts_with(". ") || rest.starts_with(") ")))
 }
 
 /// Rustdoc treats `[x]` as a link and `<x>` as HTML; keep both literal.
@@ -128,6 +137,11 @@ mod tests {
             lines,
             vec!["Hello world.", "Next", "", "indented", "```text", "let x = 1;", "```", "see \\[docs\\](x)"]
         );
+    }
+
+    #[test]
+    fn list_items_do_not_swallow_the_next_line() {
+        assert_eq!(clean("- a\nb\n1. c\n2. d"), vec!["- a", "", "b", "1. c", "2. d"]);
     }
 
     #[test]

@@ -124,9 +124,9 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
             BodyEncoding::Binary | BodyEncoding::Text => {
                 let ct = &b.media_type;
                 if b.required {
-                    quote!(req.bytes(#ct, params.body.into());)
+                    quote!(req.bytes(#ct, params.body);)
                 } else {
-                    quote!(if let Some(body) = params.body { req.bytes(#ct, body.into()); })
+                    quote!(if let Some(body) = params.body { req.bytes(#ct, body); })
                 }
             }
         }
@@ -204,31 +204,38 @@ fn path_arg_type(ty: &Ty) -> TokenStream {
     }
 }
 
-/// `format!("/a/{}/b", crate::encode_path(&x))`, or a plain string without parameters.
+/// `["/a/", &crate::encode_path(x), "/b"].concat()`, or a plain string without parameters.
 fn path_expression(op: &Operation) -> TokenStream {
     if op.path_params.is_empty() {
         let p = &op.path;
         return quote!(#p);
     }
-    let mut template = String::new();
-    let mut args = Vec::new();
+    let mut pieces = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
-        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         let Some(end) = rest[start..].find('}') else { break };
+        if start > 0 {
+            let literal = &rest[..start];
+            pieces.push(quote!(#literal));
+        }
         let name = &rest[start + 1..start + end];
-        template.push_str("{}");
         let p = op.path_params.iter().find(|p| p.name == name);
-        let arg = p.map(|p| ident(&p.rust_name));
-        args.push(match (arg, p.map(|p| &p.ty)) {
-            (Some(a), Some(Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean)) => quote!(crate::encode_path(&#a.to_string())),
-            (Some(a), _) => quote!(crate::encode_path(#a)),
-            (None, _) => quote!(""),
+        pieces.push(match p {
+            Some(p) => {
+                let a = ident(&p.rust_name);
+                match p.ty {
+                    Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean => quote!(&crate::encode_path(&#a.to_string())),
+                    _ => quote!(&crate::encode_path(#a)),
+                }
+            }
+            None => quote!(""),
         });
         rest = &rest[start + end + 1..];
     }
-    template.push_str(rest);
-    quote!(format!(#template, #(#args),*))
+    if !rest.is_empty() {
+        pieces.push(quote!(#rest));
+    }
+    quote!([#(#pieces),*].concat())
 }
 
 pub fn params_struct(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {

@@ -134,6 +134,18 @@ fn resolves_to_list(ty: &Ty, api: &Api) -> bool {
     }
 }
 
+const TRAIT_METHODS: &[&str] = &["clone", "default", "eq", "fmt", "from", "hash", "into", "next", "drop", "deref", "as_ref", "borrow", "to_owned", "to_string"];
+
+/// A resource accessor name for a static path segment.
+fn resource_name(segment: &str) -> String {
+    let name = module_name(segment);
+    if TRAIT_METHODS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
 const STANDARD_VERBS: &[&str] = &["get", "list", "retrieve", "create", "update", "delete", "post", "put", "patch", "fetch", "find"];
 
 fn name_operations(api: &mut Api) {
@@ -149,7 +161,7 @@ fn name_operations(api: &mut Api) {
                     collections.insert(chain.clone());
                 }
             } else {
-                chain.push(module_name(seg));
+                chain.push(resource_name(seg));
             }
         }
     }
@@ -157,7 +169,7 @@ fn name_operations(api: &mut Api) {
     let mut named: Vec<(Vec<String>, String)> = Vec::with_capacity(api.operations.len());
     for op in &api.operations {
         let segs = segments(&op.path);
-        let statics: Vec<String> = segs.iter().filter(|s| !is_param(s)).map(|s| module_name(s)).collect();
+        let statics: Vec<String> = segs.iter().filter(|s| !is_param(s)).map(|s| resource_name(s)).collect();
         let last_is_param = segs.last().is_some_and(|s| is_param(s));
         let verb = op_verb(&op.operation_id);
         let custom_verb = (!STANDARD_VERBS.contains(&verb.as_str()) && !verb.is_empty()).then(|| snake_ident(&verb));
@@ -173,7 +185,7 @@ fn name_operations(api: &mut Api) {
         } else {
             let last = statics.last().cloned().unwrap_or_default();
             let parent = &statics[..statics.len() - 1];
-            if parent.last().is_some_and(|p| p == "actions") || (!parent.is_empty() && verb == last) {
+            if parent.last().is_some_and(|p| p == "actions") || (!parent.is_empty() && verb == last.trim_end_matches('_')) {
                 (statics.clone()[..statics.len() - 1].to_vec(), snake_ident(&last))
             } else {
                 let collection = collections.contains(&statics);
@@ -210,6 +222,13 @@ fn name_operations(api: &mut Api) {
             }
             s
         });
+        // Methods named like std trait methods confuse readers (and clippy): `clone_assistant`.
+        let name = if TRAIT_METHODS.contains(&name.as_str()) {
+            let noun = resource.last().map(|r| r.trim_end_matches('_').trim_end_matches('s')).unwrap_or("resource");
+            format!("{name}_{noun}")
+        } else {
+            name
+        };
         let name = if scope.used.contains(&name) && !op.operation_id.is_empty() {
             let alt = snake_ident(&op.operation_id);
             scope.unique(alt)

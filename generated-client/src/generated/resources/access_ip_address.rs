@@ -44,9 +44,8 @@ impl<'a> AccessIpAddressApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/access_ip_address/{}", crate ::encode_path(access_ip_address_id)
-                ),
+                ["/access_ip_address/", &crate::encode_path(access_ip_address_id)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -64,9 +63,8 @@ impl<'a> AccessIpAddressApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/access_ip_address/{}", crate ::encode_path(access_ip_address_id)
-                ),
+                ["/access_ip_address/", &crate::encode_path(access_ip_address_id)]
+                    .concat(),
             );
         req.send_json().await
     }

@@ -44,7 +44,7 @@ impl<'a> AccessIpRangesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/access_ip_ranges/{}", crate ::encode_path(access_ip_range_id)),
+                ["/access_ip_ranges/", &crate::encode_path(access_ip_range_id)].concat(),
             );
         req.send_json().await
     }

@@ -53,7 +53,7 @@ impl<'a> AddressesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/addresses/{}", crate ::encode_path(id)),
+                ["/addresses/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -70,7 +70,7 @@ impl<'a> AddressesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/addresses/{}", crate ::encode_path(id)),
+                ["/addresses/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -137,9 +137,8 @@ impl<'a> AddressesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/addresses/{}/actions/accept_suggestions", crate ::encode_path(id)
-                ),
+                ["/addresses/", &crate::encode_path(id), "/actions/accept_suggestions"]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);

@@ -44,7 +44,7 @@ impl<'a> AdvancedOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/advanced_orders/{}", crate ::encode_path(order_id)),
+                ["/advanced_orders/", &crate::encode_path(order_id)].concat(),
             );
         req.send_json().await
     }
@@ -76,10 +76,12 @@ impl<'a> AdvancedOrdersRequirementGroupApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/advanced_orders/{}/requirement_group", crate
-                    ::encode_path(advanced_order_id)
-                ),
+                [
+                    "/advanced_orders/",
+                    &crate::encode_path(advanced_order_id),
+                    "/requirement_group",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await

@@ -242,7 +242,7 @@ impl<'a> AiAssistantsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/assistants/{}", crate ::encode_path(assistant_id)),
+                ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
             );
         req.query(
             "fetch_dynamic_variables_from_webhook",
@@ -277,7 +277,7 @@ impl<'a> AiAssistantsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/ai/assistants/{}", crate ::encode_path(assistant_id)),
+                ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -298,7 +298,7 @@ impl<'a> AiAssistantsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/ai/assistants/{}", crate ::encode_path(assistant_id)),
+                ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
             );
         req.send_json().await
     }
@@ -310,7 +310,7 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
-    pub async fn clone(
+    pub async fn clone_assistant(
         &self,
         assistant_id: &str,
     ) -> crate::Result<crate::types::InferenceEmbeddingAssistant> {
@@ -318,7 +318,7 @@ impl<'a> AiAssistantsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/ai/assistants/{}/clone", crate ::encode_path(assistant_id)),
+                ["/ai/assistants/", &crate::encode_path(assistant_id), "/clone"].concat(),
             );
         req.send_json().await
     }
@@ -378,9 +378,8 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/assistants/{}/canary-deploys", crate ::encode_path(assistant_id)
-                ),
+                ["/ai/assistants/", &crate::encode_path(assistant_id), "/canary-deploys"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -404,9 +403,8 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/assistants/{}/canary-deploys", crate ::encode_path(assistant_id)
-                ),
+                ["/ai/assistants/", &crate::encode_path(assistant_id), "/canary-deploys"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -431,9 +429,8 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!(
-                    "/ai/assistants/{}/canary-deploys", crate ::encode_path(assistant_id)
-                ),
+                ["/ai/assistants/", &crate::encode_path(assistant_id), "/canary-deploys"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -453,9 +450,8 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/ai/assistants/{}/canary-deploys", crate ::encode_path(assistant_id)
-                ),
+                ["/ai/assistants/", &crate::encode_path(assistant_id), "/canary-deploys"]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -500,7 +496,7 @@ impl<'a> AiAssistantsChatApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/ai/assistants/{}/chat", crate ::encode_path(assistant_id)),
+                ["/ai/assistants/", &crate::encode_path(assistant_id), "/chat"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -540,7 +536,8 @@ impl<'a> AiAssistantsChatSmsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/ai/assistants/{}/chat/sms", crate ::encode_path(assistant_id)),
+                ["/ai/assistants/", &crate::encode_path(assistant_id), "/chat/sms"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -581,10 +578,12 @@ impl<'a> AiAssistantsInstructionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/assistants/{}/instructions/enhance", crate
-                    ::encode_path(assistant_id)
-                ),
+                [
+                    "/ai/assistants/",
+                    &crate::encode_path(assistant_id),
+                    "/instructions/enhance",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -621,10 +620,12 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/assistants/{}/scheduled_events", crate
-                    ::encode_path(assistant_id)
-                ),
+                [
+                    "/ai/assistants/",
+                    &crate::encode_path(assistant_id),
+                    "/scheduled_events",
+                ]
+                    .concat(),
             );
         req.query("from_date", crate::QueryStyle::Form, true, &params.from_date);
         req.query("to_date", crate::QueryStyle::Form, true, &params.to_date);
@@ -654,10 +655,12 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/assistants/{}/scheduled_events", crate
-                    ::encode_path(assistant_id)
-                ),
+                [
+                    "/ai/assistants/",
+                    &crate::encode_path(assistant_id),
+                    "/scheduled_events",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -680,10 +683,13 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/assistants/{}/scheduled_events/{}", crate
-                    ::encode_path(assistant_id), crate ::encode_path(event_id)
-                ),
+                [
+                    "/ai/assistants/",
+                    &crate::encode_path(assistant_id),
+                    "/scheduled_events/",
+                    &crate::encode_path(event_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -701,10 +707,13 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/ai/assistants/{}/scheduled_events/{}", crate
-                    ::encode_path(assistant_id), crate ::encode_path(event_id)
-                ),
+                [
+                    "/ai/assistants/",
+                    &crate::encode_path(assistant_id),
+                    "/scheduled_events/",
+                    &crate::encode_path(event_id),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -755,7 +764,7 @@ impl<'a> AiAssistantsTagsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/ai/assistants/{}/tags", crate ::encode_path(assistant_id)),
+                ["/ai/assistants/", &crate::encode_path(assistant_id), "/tags"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -776,10 +785,13 @@ impl<'a> AiAssistantsTagsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/ai/assistants/{}/tags/{}", crate ::encode_path(assistant_id), crate
-                    ::encode_path(tag)
-                ),
+                [
+                    "/ai/assistants/",
+                    &crate::encode_path(assistant_id),
+                    "/tags/",
+                    &crate::encode_path(tag),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -856,7 +868,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/assistants/tests/{}", crate ::encode_path(test_id)),
+                ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
             );
         req.send_json().await
     }
@@ -877,7 +889,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/ai/assistants/tests/{}", crate ::encode_path(test_id)),
+                ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -895,7 +907,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/ai/assistants/tests/{}", crate ::encode_path(test_id)),
+                ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
             );
         req.send_empty().await
     }
@@ -947,7 +959,7 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/assistants/tests/{}/runs", crate ::encode_path(test_id)),
+                ["/ai/assistants/tests/", &crate::encode_path(test_id), "/runs"].concat(),
             );
         req.query("status", crate::QueryStyle::Form, true, &params.status);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -970,7 +982,7 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/ai/assistants/tests/{}/runs", crate ::encode_path(test_id)),
+                ["/ai/assistants/tests/", &crate::encode_path(test_id), "/runs"].concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -995,10 +1007,13 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/assistants/tests/{}/runs/{}", crate ::encode_path(test_id),
-                    crate ::encode_path(run_id)
-                ),
+                [
+                    "/ai/assistants/tests/",
+                    &crate::encode_path(test_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -1063,10 +1078,12 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/assistants/tests/test-suites/{}/runs", crate
-                    ::encode_path(suite_name)
-                ),
+                [
+                    "/ai/assistants/tests/test-suites/",
+                    &crate::encode_path(suite_name),
+                    "/runs",
+                ]
+                    .concat(),
             );
         req.query("status", crate::QueryStyle::Form, true, &params.status);
         req.query(
@@ -1095,10 +1112,12 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/assistants/tests/test-suites/{}/runs", crate
-                    ::encode_path(suite_name)
-                ),
+                [
+                    "/ai/assistants/tests/test-suites/",
+                    &crate::encode_path(suite_name),
+                    "/runs",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -1141,7 +1160,7 @@ impl<'a> AiAssistantsTexmlApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/assistants/{}/texml", crate ::encode_path(assistant_id)),
+                ["/ai/assistants/", &crate::encode_path(assistant_id), "/texml"].concat(),
             );
         req.send_json().await
     }
@@ -1168,10 +1187,13 @@ impl<'a> AiAssistantsToolsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!(
-                    "/ai/assistants/{}/tools/{}", crate ::encode_path(assistant_id),
-                    crate ::encode_path(tool_id)
-                ),
+                [
+                    "/ai/assistants/",
+                    &crate::encode_path(assistant_id),
+                    "/tools/",
+                    &crate::encode_path(tool_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -1191,10 +1213,13 @@ impl<'a> AiAssistantsToolsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/ai/assistants/{}/tools/{}", crate ::encode_path(assistant_id),
-                    crate ::encode_path(tool_id)
-                ),
+                [
+                    "/ai/assistants/",
+                    &crate::encode_path(assistant_id),
+                    "/tools/",
+                    &crate::encode_path(tool_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -1217,10 +1242,14 @@ impl<'a> AiAssistantsToolsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/assistants/{}/tools/{}/test", crate ::encode_path(assistant_id),
-                    crate ::encode_path(tool_id)
-                ),
+                [
+                    "/ai/assistants/",
+                    &crate::encode_path(assistant_id),
+                    "/tools/",
+                    &crate::encode_path(tool_id),
+                    "/test",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -1256,7 +1285,8 @@ impl<'a> AiAssistantsVersionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/assistants/{}/versions", crate ::encode_path(assistant_id)),
+                ["/ai/assistants/", &crate::encode_path(assistant_id), "/versions"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -1279,10 +1309,13 @@ impl<'a> AiAssistantsVersionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/assistants/{}/versions/{}", crate ::encode_path(assistant_id),
-                    crate ::encode_path(version_id)
-                ),
+                [
+                    "/ai/assistants/",
+                    &crate::encode_path(assistant_id),
+                    "/versions/",
+                    &crate::encode_path(version_id),
+                ]
+                    .concat(),
             );
         req.query(
             "include_mcp_servers",
@@ -1311,10 +1344,13 @@ impl<'a> AiAssistantsVersionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/assistants/{}/versions/{}", crate ::encode_path(assistant_id),
-                    crate ::encode_path(version_id)
-                ),
+                [
+                    "/ai/assistants/",
+                    &crate::encode_path(assistant_id),
+                    "/versions/",
+                    &crate::encode_path(version_id),
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -1337,10 +1373,13 @@ impl<'a> AiAssistantsVersionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/ai/assistants/{}/versions/{}", crate ::encode_path(assistant_id),
-                    crate ::encode_path(version_id)
-                ),
+                [
+                    "/ai/assistants/",
+                    &crate::encode_path(assistant_id),
+                    "/versions/",
+                    &crate::encode_path(version_id),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -1362,10 +1401,14 @@ impl<'a> AiAssistantsVersionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/assistants/{}/versions/{}/promote", crate
-                    ::encode_path(assistant_id), crate ::encode_path(version_id)
-                ),
+                [
+                    "/ai/assistants/",
+                    &crate::encode_path(assistant_id),
+                    "/versions/",
+                    &crate::encode_path(version_id),
+                    "/promote",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -1524,7 +1567,7 @@ impl<'a> AiClustersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/clusters/{}", crate ::encode_path(task_id)),
+                ["/ai/clusters/", &crate::encode_path(task_id)].concat(),
             );
         req.query("top_n_nodes", crate::QueryStyle::Form, true, &params.top_n_nodes);
         req.query(
@@ -1546,7 +1589,7 @@ impl<'a> AiClustersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/ai/clusters/{}", crate ::encode_path(task_id)),
+                ["/ai/clusters/", &crate::encode_path(task_id)].concat(),
             );
         req.send_empty().await
     }
@@ -1592,7 +1635,7 @@ impl<'a> AiClustersGraphApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/clusters/{}/graph", crate ::encode_path(task_id)),
+                ["/ai/clusters/", &crate::encode_path(task_id), "/graph"].concat(),
             );
         req.query("cluster_id", crate::QueryStyle::Form, true, &params.cluster_id);
         req.send_bytes().await
@@ -1835,7 +1878,7 @@ impl<'a> AiConversationsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/conversations/{}", crate ::encode_path(conversation_id)),
+                ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
             );
         req.send_json().await
     }
@@ -1856,7 +1899,7 @@ impl<'a> AiConversationsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/ai/conversations/{}", crate ::encode_path(conversation_id)),
+                ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -1874,7 +1917,7 @@ impl<'a> AiConversationsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/ai/conversations/{}", crate ::encode_path(conversation_id)),
+                ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
             );
         req.send_empty().await
     }
@@ -2007,10 +2050,12 @@ impl<'a> AiConversationsConversationsInsightsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/conversations/{}/conversations-insights", crate
-                    ::encode_path(conversation_id)
-                ),
+                [
+                    "/ai/conversations/",
+                    &crate::encode_path(conversation_id),
+                    "/conversations-insights",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -2072,9 +2117,8 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/conversations/insight-groups/{}", crate ::encode_path(group_id)
-                ),
+                ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -2095,9 +2139,8 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!(
-                    "/ai/conversations/insight-groups/{}", crate ::encode_path(group_id)
-                ),
+                ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -2115,9 +2158,8 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/ai/conversations/insight-groups/{}", crate ::encode_path(group_id)
-                ),
+                ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -2160,10 +2202,14 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/conversations/insight-groups/{}/insights/{}/assign", crate
-                    ::encode_path(group_id), crate ::encode_path(insight_id)
-                ),
+                [
+                    "/ai/conversations/insight-groups/",
+                    &crate::encode_path(group_id),
+                    "/insights/",
+                    &crate::encode_path(insight_id),
+                    "/assign",
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -2181,10 +2227,14 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/ai/conversations/insight-groups/{}/insights/{}/unassign", crate
-                    ::encode_path(group_id), crate ::encode_path(insight_id)
-                ),
+                [
+                    "/ai/conversations/insight-groups/",
+                    &crate::encode_path(group_id),
+                    "/insights/",
+                    &crate::encode_path(insight_id),
+                    "/unassign",
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -2241,7 +2291,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/conversations/insights/{}", crate ::encode_path(insight_id)),
+                ["/ai/conversations/insights/", &crate::encode_path(insight_id)].concat(),
             );
         req.send_json().await
     }
@@ -2262,7 +2312,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/ai/conversations/insights/{}", crate ::encode_path(insight_id)),
+                ["/ai/conversations/insights/", &crate::encode_path(insight_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -2280,7 +2330,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/ai/conversations/insights/{}", crate ::encode_path(insight_id)),
+                ["/ai/conversations/insights/", &crate::encode_path(insight_id)].concat(),
             );
         req.send_empty().await
     }
@@ -2326,9 +2376,8 @@ impl<'a> AiConversationsMessageApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/conversations/{}/message", crate ::encode_path(conversation_id)
-                ),
+                ["/ai/conversations/", &crate::encode_path(conversation_id), "/message"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_empty().await
@@ -2363,9 +2412,8 @@ impl<'a> AiConversationsMessagesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/conversations/{}/messages", crate ::encode_path(conversation_id)
-                ),
+                ["/ai/conversations/", &crate::encode_path(conversation_id), "/messages"]
+                    .concat(),
             );
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
@@ -2462,7 +2510,7 @@ impl<'a> AiEmbeddingsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/embeddings/{}", crate ::encode_path(task_id)),
+                ["/ai/embeddings/", &crate::encode_path(task_id)].concat(),
             );
         req.send_json().await
     }
@@ -2510,7 +2558,7 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/embeddings/buckets/{}", crate ::encode_path(bucket_name)),
+                ["/ai/embeddings/buckets/", &crate::encode_path(bucket_name)].concat(),
             );
         req.send_json().await
     }
@@ -2527,7 +2575,7 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/ai/embeddings/buckets/{}", crate ::encode_path(bucket_name)),
+                ["/ai/embeddings/buckets/", &crate::encode_path(bucket_name)].concat(),
             );
         req.send_empty().await
     }
@@ -2649,7 +2697,7 @@ impl<'a> AiFineTuningJobsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/fine_tuning/jobs/{}", crate ::encode_path(job_id)),
+                ["/ai/fine_tuning/jobs/", &crate::encode_path(job_id)].concat(),
             );
         req.send_json().await
     }
@@ -2669,7 +2717,8 @@ impl<'a> AiFineTuningJobsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/ai/fine_tuning/jobs/{}/cancel", crate ::encode_path(job_id)),
+                ["/ai/fine_tuning/jobs/", &crate::encode_path(job_id), "/cancel"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -2716,7 +2765,7 @@ impl<'a> AiIntegrationsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/integrations/{}", crate ::encode_path(integration_id)),
+                ["/ai/integrations/", &crate::encode_path(integration_id)].concat(),
             );
         req.send_json().await
     }
@@ -2756,10 +2805,11 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/integrations/connections/{}", crate
-                    ::encode_path(user_connection_id)
-                ),
+                [
+                    "/ai/integrations/connections/",
+                    &crate::encode_path(user_connection_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -2776,10 +2826,11 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/ai/integrations/connections/{}", crate
-                    ::encode_path(user_connection_id)
-                ),
+                [
+                    "/ai/integrations/connections/",
+                    &crate::encode_path(user_connection_id),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -2835,7 +2886,7 @@ impl<'a> AiMcpServersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/mcp_servers/{}", crate ::encode_path(mcp_server_id)),
+                ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
             );
         req.send_json().await
     }
@@ -2856,7 +2907,7 @@ impl<'a> AiMcpServersApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/ai/mcp_servers/{}", crate ::encode_path(mcp_server_id)),
+                ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -2874,7 +2925,7 @@ impl<'a> AiMcpServersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/ai/mcp_servers/{}", crate ::encode_path(mcp_server_id)),
+                ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
             );
         req.send_empty().await
     }
@@ -2909,7 +2960,7 @@ pub struct AiMissionsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> AiMissionsApi<'a> {
-    pub fn clone(&self) -> AiMissionsCloneApi<'a> {
+    pub fn clone_(&self) -> AiMissionsCloneApi<'a> {
         AiMissionsCloneApi {
             client: self.client,
         }
@@ -2982,7 +3033,7 @@ impl<'a> AiMissionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/missions/{}", crate ::encode_path(mission_id)),
+                ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
             );
         req.send_json().await
     }
@@ -3003,7 +3054,7 @@ impl<'a> AiMissionsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/ai/missions/{}", crate ::encode_path(mission_id)),
+                ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -3021,7 +3072,7 @@ impl<'a> AiMissionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/ai/missions/{}", crate ::encode_path(mission_id)),
+                ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
             );
         req.send_empty().await
     }
@@ -3046,7 +3097,7 @@ pub struct AiMissionsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateMissionRequest,
 }
-/// Operations under `ai.missions.clone`.
+/// Operations under `ai.missions.clone_`.
 #[derive(Debug, Clone, Copy)]
 pub struct AiMissionsCloneApi<'a> {
     pub(crate) client: &'a crate::Client,
@@ -3065,7 +3116,7 @@ impl<'a> AiMissionsCloneApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/ai/missions/{}/clone", crate ::encode_path(mission_id)),
+                ["/ai/missions/", &crate::encode_path(mission_id), "/clone"].concat(),
             );
         req.send_json().await
     }
@@ -3121,9 +3172,8 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/missions/{}/knowledge-bases", crate ::encode_path(mission_id)
-                ),
+                ["/ai/missions/", &crate::encode_path(mission_id), "/knowledge-bases"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3140,9 +3190,8 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/missions/{}/knowledge-bases", crate ::encode_path(mission_id)
-                ),
+                ["/ai/missions/", &crate::encode_path(mission_id), "/knowledge-bases"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3164,10 +3213,13 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/missions/{}/knowledge-bases/{}", crate
-                    ::encode_path(mission_id), crate ::encode_path(knowledge_base_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/knowledge-bases/",
+                    &crate::encode_path(knowledge_base_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3189,10 +3241,13 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!(
-                    "/ai/missions/{}/knowledge-bases/{}", crate
-                    ::encode_path(mission_id), crate ::encode_path(knowledge_base_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/knowledge-bases/",
+                    &crate::encode_path(knowledge_base_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3214,10 +3269,13 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/ai/missions/{}/knowledge-bases/{}", crate
-                    ::encode_path(mission_id), crate ::encode_path(knowledge_base_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/knowledge-bases/",
+                    &crate::encode_path(knowledge_base_id),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -3241,7 +3299,8 @@ impl<'a> AiMissionsMcpServersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/missions/{}/mcp-servers", crate ::encode_path(mission_id)),
+                ["/ai/missions/", &crate::encode_path(mission_id), "/mcp-servers"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3258,7 +3317,8 @@ impl<'a> AiMissionsMcpServersApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/ai/missions/{}/mcp-servers", crate ::encode_path(mission_id)),
+                ["/ai/missions/", &crate::encode_path(mission_id), "/mcp-servers"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3280,10 +3340,13 @@ impl<'a> AiMissionsMcpServersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/missions/{}/mcp-servers/{}", crate ::encode_path(mission_id),
-                    crate ::encode_path(mcp_server_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/mcp-servers/",
+                    &crate::encode_path(mcp_server_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3305,10 +3368,13 @@ impl<'a> AiMissionsMcpServersApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!(
-                    "/ai/missions/{}/mcp-servers/{}", crate ::encode_path(mission_id),
-                    crate ::encode_path(mcp_server_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/mcp-servers/",
+                    &crate::encode_path(mcp_server_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3330,10 +3396,13 @@ impl<'a> AiMissionsMcpServersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/ai/missions/{}/mcp-servers/{}", crate ::encode_path(mission_id),
-                    crate ::encode_path(mcp_server_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/mcp-servers/",
+                    &crate::encode_path(mcp_server_id),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -3406,7 +3475,7 @@ impl<'a> AiMissionsRunsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/missions/{}/runs", crate ::encode_path(mission_id)),
+                ["/ai/missions/", &crate::encode_path(mission_id), "/runs"].concat(),
             );
         req.query("status", crate::QueryStyle::Form, true, &params.status);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
@@ -3430,7 +3499,7 @@ impl<'a> AiMissionsRunsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/ai/missions/{}/runs", crate ::encode_path(mission_id)),
+                ["/ai/missions/", &crate::encode_path(mission_id), "/runs"].concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -3455,10 +3524,13 @@ impl<'a> AiMissionsRunsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/missions/{}/runs/{}", crate ::encode_path(mission_id), crate
-                    ::encode_path(run_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3481,10 +3553,13 @@ impl<'a> AiMissionsRunsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/ai/missions/{}/runs/{}", crate ::encode_path(mission_id), crate
-                    ::encode_path(run_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -3546,10 +3621,14 @@ impl<'a> AiMissionsRunsCancelApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/missions/{}/runs/{}/cancel", crate ::encode_path(mission_id),
-                    crate ::encode_path(run_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/cancel",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3579,10 +3658,14 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/missions/{}/runs/{}/events", crate ::encode_path(mission_id),
-                    crate ::encode_path(run_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/events",
+                ]
+                    .concat(),
             );
         req.query("type", crate::QueryStyle::Form, true, &params.r#type);
         req.query("step_id", crate::QueryStyle::Form, true, &params.step_id);
@@ -3610,10 +3693,14 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/missions/{}/runs/{}/events", crate ::encode_path(mission_id),
-                    crate ::encode_path(run_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/events",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -3638,10 +3725,15 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/missions/{}/runs/{}/events/{}", crate ::encode_path(mission_id),
-                    crate ::encode_path(run_id), crate ::encode_path(event_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/events/",
+                    &crate::encode_path(event_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3690,10 +3782,14 @@ impl<'a> AiMissionsRunsPauseApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/missions/{}/runs/{}/pause", crate ::encode_path(mission_id),
-                    crate ::encode_path(run_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/pause",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3727,10 +3823,14 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/missions/{}/runs/{}/plan", crate ::encode_path(mission_id),
-                    crate ::encode_path(run_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/plan",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3753,10 +3853,14 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/missions/{}/runs/{}/plan", crate ::encode_path(mission_id),
-                    crate ::encode_path(run_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/plan",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -3793,10 +3897,14 @@ impl<'a> AiMissionsRunsPlanStepsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/missions/{}/runs/{}/plan/steps", crate
-                    ::encode_path(mission_id), crate ::encode_path(run_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/plan/steps",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -3821,11 +3929,15 @@ impl<'a> AiMissionsRunsPlanStepsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/missions/{}/runs/{}/plan/steps/{}", crate
-                    ::encode_path(mission_id), crate ::encode_path(run_id), crate
-                    ::encode_path(step_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/plan/steps/",
+                    &crate::encode_path(step_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3850,11 +3962,15 @@ impl<'a> AiMissionsRunsPlanStepsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/ai/missions/{}/runs/{}/plan/steps/{}", crate
-                    ::encode_path(mission_id), crate ::encode_path(run_id), crate
-                    ::encode_path(step_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/plan/steps/",
+                    &crate::encode_path(step_id),
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -3896,10 +4012,14 @@ impl<'a> AiMissionsRunsResumeApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/missions/{}/runs/{}/resume", crate ::encode_path(mission_id),
-                    crate ::encode_path(run_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/resume",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3928,10 +4048,14 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/missions/{}/runs/{}/telnyx-agents", crate
-                    ::encode_path(mission_id), crate ::encode_path(run_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/telnyx-agents",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -3954,10 +4078,14 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/ai/missions/{}/runs/{}/telnyx-agents", crate
-                    ::encode_path(mission_id), crate ::encode_path(run_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/telnyx-agents",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -3982,11 +4110,15 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/ai/missions/{}/runs/{}/telnyx-agents/{}", crate
-                    ::encode_path(mission_id), crate ::encode_path(run_id), crate
-                    ::encode_path(telnyx_agent_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/telnyx-agents/",
+                    &crate::encode_path(telnyx_agent_id),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -4016,7 +4148,7 @@ impl<'a> AiMissionsToolsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/missions/{}/tools", crate ::encode_path(mission_id)),
+                ["/ai/missions/", &crate::encode_path(mission_id), "/tools"].concat(),
             );
         req.send_json().await
     }
@@ -4033,7 +4165,7 @@ impl<'a> AiMissionsToolsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/ai/missions/{}/tools", crate ::encode_path(mission_id)),
+                ["/ai/missions/", &crate::encode_path(mission_id), "/tools"].concat(),
             );
         req.send_json().await
     }
@@ -4055,10 +4187,13 @@ impl<'a> AiMissionsToolsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/ai/missions/{}/tools/{}", crate ::encode_path(mission_id), crate
-                    ::encode_path(tool_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/tools/",
+                    &crate::encode_path(tool_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -4080,10 +4215,13 @@ impl<'a> AiMissionsToolsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!(
-                    "/ai/missions/{}/tools/{}", crate ::encode_path(mission_id), crate
-                    ::encode_path(tool_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/tools/",
+                    &crate::encode_path(tool_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -4101,10 +4239,13 @@ impl<'a> AiMissionsToolsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/ai/missions/{}/tools/{}", crate ::encode_path(mission_id), crate
-                    ::encode_path(tool_id)
-                ),
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/tools/",
+                    &crate::encode_path(tool_id),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -4401,7 +4542,7 @@ impl<'a> AiToolsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ai/tools/{}", crate ::encode_path(tool_id)),
+                ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
             );
         req.send_json().await
     }
@@ -4420,7 +4561,7 @@ impl<'a> AiToolsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/ai/tools/{}", crate ::encode_path(tool_id)),
+                ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -4436,7 +4577,7 @@ impl<'a> AiToolsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/ai/tools/{}", crate ::encode_path(tool_id)),
+                ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
             );
         req.send_json().await
     }

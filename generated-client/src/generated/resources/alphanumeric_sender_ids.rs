@@ -60,7 +60,7 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/alphanumeric_sender_ids/{}", crate ::encode_path(id)),
+                ["/alphanumeric_sender_ids/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -80,7 +80,7 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/alphanumeric_sender_ids/{}", crate ::encode_path(id)),
+                ["/alphanumeric_sender_ids/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -54,7 +54,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/authentication_providers/{}", crate ::encode_path(id)),
+                ["/authentication_providers/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -75,7 +75,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/authentication_providers/{}", crate ::encode_path(id)),
+                ["/authentication_providers/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -96,7 +96,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/authentication_providers/{}", crate ::encode_path(id)),
+                ["/authentication_providers/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -43,7 +43,7 @@ impl<'a> BillingGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/billing_groups/{}", crate ::encode_path(id)),
+                ["/billing_groups/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -62,7 +62,7 @@ impl<'a> BillingGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/billing_groups/{}", crate ::encode_path(id)),
+                ["/billing_groups/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -78,7 +78,7 @@ impl<'a> BillingGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/billing_groups/{}", crate ::encode_path(id)),
+                ["/billing_groups/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

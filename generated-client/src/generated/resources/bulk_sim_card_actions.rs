@@ -45,7 +45,7 @@ impl<'a> BulkSimCardActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/bulk_sim_card_actions/{}", crate ::encode_path(id)),
+                ["/bulk_sim_card_actions/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -58,9 +58,8 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/bundle_pricing/billing_bundles/{}", crate ::encode_path(bundle_id)
-                ),
+                ["/bundle_pricing/billing_bundles/", &crate::encode_path(bundle_id)]
+                    .concat(),
             );
         req.header("authorization_bearer", &params.authorization_bearer);
         req.send_json().await
@@ -137,10 +136,8 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/bundle_pricing/user_bundles/{}", crate
-                    ::encode_path(user_bundle_id)
-                ),
+                ["/bundle_pricing/user_bundles/", &crate::encode_path(user_bundle_id)]
+                    .concat(),
             );
         req.header("authorization_bearer", &params.authorization_bearer);
         req.send_json().await
@@ -162,10 +159,8 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/bundle_pricing/user_bundles/{}", crate
-                    ::encode_path(user_bundle_id)
-                ),
+                ["/bundle_pricing/user_bundles/", &crate::encode_path(user_bundle_id)]
+                    .concat(),
             );
         req.header("authorization_bearer", &params.authorization_bearer);
         req.send_json().await
@@ -247,10 +242,12 @@ impl<'a> BundlePricingUserBundlesResourcesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/bundle_pricing/user_bundles/{}/resources", crate
-                    ::encode_path(user_bundle_id)
-                ),
+                [
+                    "/bundle_pricing/user_bundles/",
+                    &crate::encode_path(user_bundle_id),
+                    "/resources",
+                ]
+                    .concat(),
             );
         req.header("authorization_bearer", &params.authorization_bearer);
         req.send_json().await

@@ -55,7 +55,7 @@ impl<'a> CallControlApplicationsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/call_control_applications/{}", crate ::encode_path(id)),
+                ["/call_control_applications/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -76,7 +76,7 @@ impl<'a> CallControlApplicationsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/call_control_applications/{}", crate ::encode_path(id)),
+                ["/call_control_applications/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -97,7 +97,7 @@ impl<'a> CallControlApplicationsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/call_control_applications/{}", crate ::encode_path(id)),
+                ["/call_control_applications/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -51,7 +51,7 @@ impl<'a> CallsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/calls/{}", crate ::encode_path(call_control_id)),
+                ["/calls/", &crate::encode_path(call_control_id)].concat(),
             );
         req.send_json().await
     }
@@ -85,10 +85,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/ai_assistant_add_messages", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/ai_assistant_add_messages",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -110,10 +112,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/ai_assistant_join", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/ai_assistant_join",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -140,10 +144,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/ai_assistant_start", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/ai_assistant_start",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -165,10 +171,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/ai_assistant_stop", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/ai_assistant_stop",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -200,7 +208,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/calls/{}/actions/answer", crate ::encode_path(call_control_id)),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/answer"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -227,7 +236,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/calls/{}/actions/bridge", crate ::encode_path(call_control_id)),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/bridge"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -249,10 +259,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!(
-                    "/calls/{}/actions/client_state_update", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/client_state_update",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -278,10 +290,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/conversation_relay_start", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/conversation_relay_start",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -303,10 +317,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/conversation_relay_stop", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/conversation_relay_stop",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -328,9 +344,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/enqueue", crate ::encode_path(call_control_id)
-                ),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/enqueue"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -360,9 +375,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/fork_start", crate ::encode_path(call_control_id)
-                ),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/fork_start"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -388,9 +402,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/fork_stop", crate ::encode_path(call_control_id)
-                ),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/fork_stop"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -419,7 +432,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/calls/{}/actions/gather", crate ::encode_path(call_control_id)),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/gather"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -445,9 +459,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/gather_stop", crate ::encode_path(call_control_id)
-                ),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/gather_stop"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -478,10 +491,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/gather_using_ai", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/gather_using_ai",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -512,10 +527,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/gather_using_audio", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/gather_using_audio",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -544,10 +561,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/gather_using_speak", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/gather_using_speak",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -574,7 +593,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/calls/{}/actions/hangup", crate ::encode_path(call_control_id)),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/hangup"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -596,9 +616,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/leave_queue", crate ::encode_path(call_control_id)
-                ),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/leave_queue"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -631,10 +650,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/playback_start", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/playback_start",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -660,10 +681,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/playback_stop", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/playback_stop",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -689,10 +712,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/record_pause", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/record_pause",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -718,10 +743,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/record_resume", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/record_resume",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -749,10 +776,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/record_start", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/record_start",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -778,9 +807,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/record_stop", crate ::encode_path(call_control_id)
-                ),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/record_stop"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -808,7 +836,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/calls/{}/actions/refer", crate ::encode_path(call_control_id)),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/refer"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -834,7 +863,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/calls/{}/actions/reject", crate ::encode_path(call_control_id)),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/reject"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -860,9 +890,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/send_dtmf", crate ::encode_path(call_control_id)
-                ),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/send_dtmf"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -888,10 +917,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/send_sip_info", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/send_sip_info",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -919,10 +950,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/siprec_start", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/siprec_start",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -948,9 +981,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/siprec_stop", crate ::encode_path(call_control_id)
-                ),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/siprec_stop"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -977,7 +1009,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/calls/{}/actions/speak", crate ::encode_path(call_control_id)),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/speak"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -1001,10 +1034,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/streaming_start", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/streaming_start",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -1030,10 +1065,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/streaming_stop", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/streaming_stop",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -1053,10 +1090,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/suppression_start", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/suppression_start",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -1076,10 +1115,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/suppression_stop", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/suppression_stop",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -1101,10 +1142,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/switch_supervisor_role", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/switch_supervisor_role",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -1130,10 +1173,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/transcription_start", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/transcription_start",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -1155,10 +1200,12 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/transcription_stop", crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                    "/actions/transcription_stop",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -1188,9 +1235,8 @@ impl<'a> CallsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/calls/{}/actions/transfer", crate ::encode_path(call_control_id)
-                ),
+                ["/calls/", &crate::encode_path(call_control_id), "/actions/transfer"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await

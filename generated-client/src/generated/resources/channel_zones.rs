@@ -37,7 +37,7 @@ impl<'a> ChannelZonesApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/channel_zones/{}", crate ::encode_path(channel_zone_id)),
+                ["/channel_zones/", &crate::encode_path(channel_zone_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await

@@ -45,7 +45,7 @@ impl<'a> CommentsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/comments/{}", crate ::encode_path(id)),
+                ["/comments/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -79,7 +79,7 @@ impl<'a> CommentsReadApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/comments/{}/read", crate ::encode_path(id)),
+                ["/comments/", &crate::encode_path(id), "/read"].concat(),
             );
         req.send_json().await
     }

@@ -71,7 +71,7 @@ impl<'a> ConferencesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/conferences/{}", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id)].concat(),
             );
         req.query("region", crate::QueryStyle::Form, true, &params.region);
         req.send_json().await
@@ -122,7 +122,7 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/end", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/end"].concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -146,9 +146,8 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/conferences/{}/actions/gather_using_audio", crate ::encode_path(id)
-                ),
+                ["/conferences/", &crate::encode_path(id), "/actions/gather_using_audio"]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -172,7 +171,7 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/hold", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/hold"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -199,7 +198,7 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/join", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/join"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -225,7 +224,7 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/leave", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/leave"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -247,7 +246,7 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/mute", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/mute"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -269,7 +268,7 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/play", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/play"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -291,7 +290,8 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/record_pause", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/record_pause"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -313,7 +313,8 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/record_resume", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/record_resume"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -339,7 +340,8 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/record_start", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/record_start"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -365,7 +367,8 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/record_stop", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/record_stop"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -387,7 +390,7 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/send_dtmf", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/send_dtmf"].concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -411,7 +414,7 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/speak", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/speak"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -433,7 +436,7 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/stop", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/stop"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -455,7 +458,7 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/unhold", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/unhold"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -477,7 +480,7 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/unmute", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/unmute"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -499,7 +502,7 @@ impl<'a> ConferencesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/conferences/{}/actions/update", crate ::encode_path(id)),
+                ["/conferences/", &crate::encode_path(id), "/actions/update"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -630,9 +633,8 @@ impl<'a> ConferencesParticipantsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/conferences/{}/participants", crate ::encode_path(conference_id)
-                ),
+                ["/conferences/", &crate::encode_path(conference_id), "/participants"]
+                    .concat(),
             );
         req.query("region", crate::QueryStyle::Form, true, &params.region);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -657,10 +659,13 @@ impl<'a> ConferencesParticipantsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/conferences/{}/participants/{}", crate ::encode_path(id), crate
-                    ::encode_path(participant_id)
-                ),
+                [
+                    "/conferences/",
+                    &crate::encode_path(id),
+                    "/participants/",
+                    &crate::encode_path(participant_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -683,10 +688,13 @@ impl<'a> ConferencesParticipantsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/conferences/{}/participants/{}", crate ::encode_path(id), crate
-                    ::encode_path(participant_id)
-                ),
+                [
+                    "/conferences/",
+                    &crate::encode_path(id),
+                    "/participants/",
+                    &crate::encode_path(participant_id),
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);

@@ -43,7 +43,7 @@ impl<'a> ConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/connections/{}", crate ::encode_path(id)),
+                ["/connections/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -91,9 +91,8 @@ impl<'a> ConnectionsActiveCallsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/connections/{}/active_calls", crate ::encode_path(connection_id)
-                ),
+                ["/connections/", &crate::encode_path(connection_id), "/active_calls"]
+                    .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await

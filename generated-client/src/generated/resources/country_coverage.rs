@@ -40,9 +40,8 @@ impl<'a> CountryCoverageCountriesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/country_coverage/countries/{}", crate ::encode_path(country_code)
-                ),
+                ["/country_coverage/countries/", &crate::encode_path(country_code)]
+                    .concat(),
             );
         req.send_json().await
     }

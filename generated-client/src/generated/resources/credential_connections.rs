@@ -60,7 +60,7 @@ impl<'a> CredentialConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/credential_connections/{}", crate ::encode_path(id)),
+                ["/credential_connections/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -81,7 +81,7 @@ impl<'a> CredentialConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/credential_connections/{}", crate ::encode_path(id)),
+                ["/credential_connections/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -102,7 +102,7 @@ impl<'a> CredentialConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/credential_connections/{}", crate ::encode_path(id)),
+                ["/credential_connections/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -161,10 +161,12 @@ impl<'a> CredentialConnectionsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/credential_connections/{}/actions/check_registration_status", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/credential_connections/",
+                    &crate::encode_path(id),
+                    "/actions/check_registration_status",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }

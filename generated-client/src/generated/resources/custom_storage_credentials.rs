@@ -23,9 +23,8 @@ impl<'a> CustomStorageCredentialsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/custom_storage_credentials/{}", crate ::encode_path(connection_id)
-                ),
+                ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -46,9 +45,8 @@ impl<'a> CustomStorageCredentialsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/custom_storage_credentials/{}", crate ::encode_path(connection_id)
-                ),
+                ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -70,9 +68,8 @@ impl<'a> CustomStorageCredentialsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!(
-                    "/custom_storage_credentials/{}", crate ::encode_path(connection_id)
-                ),
+                ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -90,9 +87,8 @@ impl<'a> CustomStorageCredentialsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/custom_storage_credentials/{}", crate ::encode_path(connection_id)
-                ),
+                ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
+                    .concat(),
             );
         req.send_empty().await
     }

@@ -62,10 +62,11 @@ impl<'a> CustomerServiceRecordsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/customer_service_records/{}", crate
-                    ::encode_path(customer_service_record_id)
-                ),
+                [
+                    "/customer_service_records/",
+                    &crate::encode_path(customer_service_record_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }

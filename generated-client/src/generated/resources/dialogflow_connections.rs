@@ -23,7 +23,7 @@ impl<'a> DialogflowConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/dialogflow_connections/{}", crate ::encode_path(connection_id)),
+                ["/dialogflow_connections/", &crate::encode_path(connection_id)].concat(),
             );
         req.send_json().await
     }
@@ -44,7 +44,7 @@ impl<'a> DialogflowConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/dialogflow_connections/{}", crate ::encode_path(connection_id)),
+                ["/dialogflow_connections/", &crate::encode_path(connection_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -66,7 +66,7 @@ impl<'a> DialogflowConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/dialogflow_connections/{}", crate ::encode_path(connection_id)),
+                ["/dialogflow_connections/", &crate::encode_path(connection_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -84,7 +84,7 @@ impl<'a> DialogflowConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/dialogflow_connections/{}", crate ::encode_path(connection_id)),
+                ["/dialogflow_connections/", &crate::encode_path(connection_id)].concat(),
             );
         req.send_empty().await
     }

@@ -117,7 +117,7 @@ impl<'a> DirApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/dir/{}", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id)].concat(),
             );
         req.send_json().await
     }
@@ -138,7 +138,7 @@ impl<'a> DirApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/dir/{}", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -156,7 +156,7 @@ impl<'a> DirApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/dir/{}", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id)].concat(),
             );
         req.send_empty().await
     }
@@ -175,7 +175,7 @@ impl<'a> DirApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/dir/{}/submit", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/submit"].concat(),
             );
         req.send_json().await
     }
@@ -231,7 +231,7 @@ impl<'a> DirCommentsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/dir/{}/comments", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/comments"].concat(),
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -255,7 +255,7 @@ impl<'a> DirCommentsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/dir/{}/comments", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/comments"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -316,7 +316,7 @@ impl<'a> DirInfringementClaimsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/dir/{}/infringement_claims", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/infringement_claims"].concat(),
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -354,7 +354,7 @@ impl<'a> DirInfringementUpdateApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/dir/{}/infringement_update", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/infringement_update"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -393,7 +393,7 @@ impl<'a> DirLoaApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/dir/{}/loa", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/loa"].concat(),
             );
         req.json(&params.body);
         req.send_bytes().await
@@ -428,7 +428,7 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/dir/{}/phone_number_batches", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/phone_number_batches"].concat(),
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -458,10 +458,13 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/dir/{}/phone_number_batches/{}", crate ::encode_path(dir_id), crate
-                    ::encode_path(batch_id)
-                ),
+                [
+                    "/dir/",
+                    &crate::encode_path(dir_id),
+                    "/phone_number_batches/",
+                    &crate::encode_path(batch_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -499,7 +502,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/dir/{}/phone_numbers", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -525,7 +528,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/dir/{}/phone_numbers", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -547,7 +550,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/dir/{}/phone_numbers", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -599,7 +602,7 @@ impl<'a> DirReferencesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/dir/{}/references", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/references"].concat(),
             );
         req.send_json().await
     }
@@ -624,7 +627,7 @@ impl<'a> DirReferencesApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/dir/{}/references", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/references"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -652,10 +655,15 @@ impl<'a> DirReferencesApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/dir/{}/references/{}/{}", crate ::encode_path(dir_id), crate
-                    ::encode_path(ref_type), crate ::encode_path(& slot.to_string())
-                ),
+                [
+                    "/dir/",
+                    &crate::encode_path(dir_id),
+                    "/references/",
+                    &crate::encode_path(ref_type),
+                    "/",
+                    &crate::encode_path(&slot.to_string()),
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -695,7 +703,7 @@ impl<'a> DirVerifyEmailApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/dir/{}/verify_email", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/verify_email"].concat(),
             );
         req.send_json().await
     }
@@ -717,7 +725,7 @@ impl<'a> DirVerifyEmailApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/dir/{}/verify_email", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/verify_email"].concat(),
             );
         req.send_json().await
     }
@@ -740,7 +748,7 @@ impl<'a> DirVerifyEmailApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/dir/{}/verify_email/confirm", crate ::encode_path(dir_id)),
+                ["/dir/", &crate::encode_path(dir_id), "/verify_email/confirm"].concat(),
             );
         req.json(&params.body);
         req.send_json().await

@@ -55,7 +55,7 @@ impl<'a> DocumentsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/documents/{}", crate ::encode_path(id)),
+                ["/documents/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -76,7 +76,7 @@ impl<'a> DocumentsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/documents/{}", crate ::encode_path(id)),
+                ["/documents/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -96,7 +96,7 @@ impl<'a> DocumentsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/documents/{}", crate ::encode_path(id)),
+                ["/documents/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -113,7 +113,7 @@ impl<'a> DocumentsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/documents/{}/download", crate ::encode_path(id)),
+                ["/documents/", &crate::encode_path(id), "/download"].concat(),
             );
         req.send_json().await
     }
@@ -162,7 +162,7 @@ impl<'a> DocumentsDownloadLinkApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/documents/{}/download_link", crate ::encode_path(id)),
+                ["/documents/", &crate::encode_path(id), "/download_link"].concat(),
             );
         req.send_json().await
     }

@@ -54,7 +54,7 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/dynamic_emergency_endpoints/{}", crate ::encode_path(id)),
+                ["/dynamic_emergency_endpoints/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -74,7 +74,7 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/dynamic_emergency_endpoints/{}", crate ::encode_path(id)),
+                ["/dynamic_emergency_endpoints/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -22,8 +22,10 @@ impl<'a> EmailBlocksApi<'a> {
     /// Account-scoped list. Two mutually exclusive pagination modes:
     ///
     /// - **Offset**: `page[number]` (default 1) + `page[size]`
+    ///
     /// (default 25, max 100). `meta` contains `total_pages`.
     /// - **Cursor**: `page[after]` and/or `page[before]` (opaque
+    ///
     /// `Base.url_encode64` of `{"created_at","id"}`). Cannot combine
     /// with `page[number]`; `after`+`before` together is an error.
     /// `meta` contains `next_cursor` / `previous_cursor` (omitted when
@@ -155,7 +157,7 @@ impl<'a> EmailBlocksApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/email_blocks/{}", crate ::encode_path(id)),
+                ["/email_blocks/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -178,7 +180,7 @@ impl<'a> EmailBlocksApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/email_blocks/{}", crate ::encode_path(id)),
+                ["/email_blocks/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -255,7 +257,7 @@ impl<'a> EmailBlocksEventsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/email_blocks/{}/events", crate ::encode_path(id)),
+                ["/email_blocks/", &crate::encode_path(id), "/events"].concat(),
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -283,6 +285,7 @@ impl<'a> EmailBlocksImportApi<'a> {
     /// - content ≤ 25 MiB, else `413`
     /// - row count ≤ 250 000, else `413`
     /// - header-only / all-blank / undetectable provider → `400`
+    ///
     /// Returns `202` with the import record (status `pending`); an Oban
     /// worker (`EmailBlockImportWorker`, max_attempts 3) transitions
     /// `pending → processing → completed | failed`. `block_ttl_days`
@@ -326,7 +329,7 @@ impl<'a> EmailBlocksImportApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/email_blocks/import/{}", crate ::encode_path(id)),
+                ["/email_blocks/import/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -95,7 +95,7 @@ impl<'a> EmailDomainsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/email_domains/{}/verify", crate ::encode_path(domain_id)),
+                ["/email_domains/", &crate::encode_path(domain_id), "/verify"].concat(),
             );
         req.send_json().await
     }
@@ -115,7 +115,7 @@ impl<'a> EmailDomainsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/email_domains/{}", crate ::encode_path(id)),
+                ["/email_domains/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -134,7 +134,7 @@ impl<'a> EmailDomainsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/email_domains/{}", crate ::encode_path(id)),
+                ["/email_domains/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -154,7 +154,7 @@ impl<'a> EmailDomainsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/email_domains/{}", crate ::encode_path(id)),
+                ["/email_domains/", &crate::encode_path(id)].concat(),
             );
         req.query("force", crate::QueryStyle::Form, true, &params.force);
         req.send_json().await
@@ -220,7 +220,8 @@ impl<'a> EmailDomainsDnsRecordsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/email_domains/{}/dns_records", crate ::encode_path(domain_id)),
+                ["/email_domains/", &crate::encode_path(domain_id), "/dns_records"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -247,7 +248,7 @@ impl<'a> EmailDomainsHealthApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/email_domains/{}/health", crate ::encode_path(id)),
+                ["/email_domains/", &crate::encode_path(id), "/health"].concat(),
             );
         req.send_json().await
     }
@@ -273,7 +274,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/email_domains/{}/webhooks", crate ::encode_path(domain_id)),
+                ["/email_domains/", &crate::encode_path(domain_id), "/webhooks"].concat(),
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -297,7 +298,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/email_domains/{}/webhooks", crate ::encode_path(domain_id)),
+                ["/email_domains/", &crate::encode_path(domain_id), "/webhooks"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -318,10 +319,13 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/email_domains/{}/webhooks/{}", crate ::encode_path(domain_id),
-                    crate ::encode_path(id)
-                ),
+                [
+                    "/email_domains/",
+                    &crate::encode_path(domain_id),
+                    "/webhooks/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -344,10 +348,13 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/email_domains/{}/webhooks/{}", crate ::encode_path(domain_id),
-                    crate ::encode_path(id)
-                ),
+                [
+                    "/email_domains/",
+                    &crate::encode_path(domain_id),
+                    "/webhooks/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -368,10 +375,13 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/email_domains/{}/webhooks/{}", crate ::encode_path(domain_id),
-                    crate ::encode_path(id)
-                ),
+                [
+                    "/email_domains/",
+                    &crate::encode_path(domain_id),
+                    "/webhooks/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }

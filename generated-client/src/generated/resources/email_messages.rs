@@ -75,7 +75,7 @@ impl<'a> EmailMessagesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/email_messages/{}", crate ::encode_path(id)),
+                ["/email_messages/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -151,7 +151,7 @@ impl<'a> EmailMessagesEventsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/email_messages/{}/events", crate ::encode_path(email_id)),
+                ["/email_messages/", &crate::encode_path(email_id), "/events"].concat(),
             );
         req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
@@ -188,7 +188,7 @@ impl<'a> EmailMessagesScheduleApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/email_messages/{}/schedule", crate ::encode_path(email_id)),
+                ["/email_messages/", &crate::encode_path(email_id), "/schedule"].concat(),
             );
         req.send_json().await
     }

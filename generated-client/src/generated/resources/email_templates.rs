@@ -49,7 +49,7 @@ impl<'a> EmailTemplatesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/email_templates/{}", crate ::encode_path(id)),
+                ["/email_templates/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -70,7 +70,7 @@ impl<'a> EmailTemplatesApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/email_templates/{}", crate ::encode_path(id)),
+                ["/email_templates/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -92,7 +92,7 @@ impl<'a> EmailTemplatesApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/email_templates/{}", crate ::encode_path(id)),
+                ["/email_templates/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -108,7 +108,7 @@ impl<'a> EmailTemplatesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/email_templates/{}", crate ::encode_path(id)),
+                ["/email_templates/", &crate::encode_path(id)].concat(),
             );
         req.send_empty().await
     }
@@ -129,7 +129,7 @@ impl<'a> EmailTemplatesApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/email_templates/{}/render", crate ::encode_path(id)),
+                ["/email_templates/", &crate::encode_path(id), "/render"].concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);

@@ -60,7 +60,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/email_unsubscribe_groups/{}", crate ::encode_path(id)),
+                ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -81,7 +81,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/email_unsubscribe_groups/{}", crate ::encode_path(id)),
+                ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -109,7 +109,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/email_unsubscribe_groups/{}", crate ::encode_path(id)),
+                ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
             );
         req.query("force", crate::QueryStyle::Form, true, &params.force);
         req.send_empty().await
@@ -170,9 +170,8 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/email_unsubscribe_groups/{}/suppressions", crate ::encode_path(id)
-                ),
+                ["/email_unsubscribe_groups/", &crate::encode_path(id), "/suppressions"]
+                    .concat(),
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -197,9 +196,8 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/email_unsubscribe_groups/{}/suppressions", crate ::encode_path(id)
-                ),
+                ["/email_unsubscribe_groups/", &crate::encode_path(id), "/suppressions"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -227,10 +225,13 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/email_unsubscribe_groups/{}/suppressions/{}", crate
-                    ::encode_path(id), crate ::encode_path(email)
-                ),
+                [
+                    "/email_unsubscribe_groups/",
+                    &crate::encode_path(id),
+                    "/suppressions/",
+                    &crate::encode_path(email),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }

@@ -73,7 +73,7 @@ impl<'a> EmailValidationsBatchApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/email_validations/batch/{}", crate ::encode_path(id)),
+                ["/email_validations/batch/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -78,7 +78,7 @@ impl<'a> EnterprisesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/enterprises/{}", crate ::encode_path(enterprise_id)),
+                ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
             );
         req.send_json().await
     }
@@ -99,7 +99,7 @@ impl<'a> EnterprisesApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/enterprises/{}", crate ::encode_path(enterprise_id)),
+                ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -122,7 +122,7 @@ impl<'a> EnterprisesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/enterprises/{}", crate ::encode_path(enterprise_id)),
+                ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
             );
         req.send_empty().await
     }
@@ -178,9 +178,8 @@ impl<'a> EnterprisesBrandedCallingApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/enterprises/{}/branded_calling", crate ::encode_path(enterprise_id)
-                ),
+                ["/enterprises/", &crate::encode_path(enterprise_id), "/branded_calling"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -208,7 +207,7 @@ impl<'a> EnterprisesDirApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/enterprises/{}/dir", crate ::encode_path(enterprise_id)),
+                ["/enterprises/", &crate::encode_path(enterprise_id), "/dir"].concat(),
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -273,7 +272,7 @@ impl<'a> EnterprisesDirApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/enterprises/{}/dir", crate ::encode_path(enterprise_id)),
+                ["/enterprises/", &crate::encode_path(enterprise_id), "/dir"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -351,7 +350,8 @@ impl<'a> EnterprisesReputationApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/enterprises/{}/reputation", crate ::encode_path(enterprise_id)),
+                ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -378,7 +378,8 @@ impl<'a> EnterprisesReputationApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/enterprises/{}/reputation", crate ::encode_path(enterprise_id)),
+                ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -396,7 +397,8 @@ impl<'a> EnterprisesReputationApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/enterprises/{}/reputation", crate ::encode_path(enterprise_id)),
+                ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -432,10 +434,12 @@ impl<'a> EnterprisesReputationFrequencyApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/enterprises/{}/reputation/frequency", crate
-                    ::encode_path(enterprise_id)
-                ),
+                [
+                    "/enterprises/",
+                    &crate::encode_path(enterprise_id),
+                    "/reputation/frequency",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -470,9 +474,8 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/enterprises/{}/reputation/loa", crate ::encode_path(enterprise_id)
-                ),
+                ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation/loa"]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -496,9 +499,8 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/enterprises/{}/reputation/loa", crate ::encode_path(enterprise_id)
-                ),
+                ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation/loa"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -539,10 +541,12 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/enterprises/{}/reputation/numbers", crate
-                    ::encode_path(enterprise_id)
-                ),
+                [
+                    "/enterprises/",
+                    &crate::encode_path(enterprise_id),
+                    "/reputation/numbers",
+                ]
+                    .concat(),
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -581,10 +585,12 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/enterprises/{}/reputation/numbers", crate
-                    ::encode_path(enterprise_id)
-                ),
+                [
+                    "/enterprises/",
+                    &crate::encode_path(enterprise_id),
+                    "/reputation/numbers",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -608,10 +614,12 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/enterprises/{}/reputation/numbers/refresh", crate
-                    ::encode_path(enterprise_id)
-                ),
+                [
+                    "/enterprises/",
+                    &crate::encode_path(enterprise_id),
+                    "/reputation/numbers/refresh",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -635,10 +643,13 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/enterprises/{}/reputation/numbers/{}", crate
-                    ::encode_path(enterprise_id), crate ::encode_path(phone_number)
-                ),
+                [
+                    "/enterprises/",
+                    &crate::encode_path(enterprise_id),
+                    "/reputation/numbers/",
+                    &crate::encode_path(phone_number),
+                ]
+                    .concat(),
             );
         req.query("fresh", crate::QueryStyle::Form, true, &params.fresh);
         req.send_json().await
@@ -661,10 +672,13 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/enterprises/{}/reputation/numbers/{}", crate
-                    ::encode_path(enterprise_id), crate ::encode_path(phone_number)
-                ),
+                [
+                    "/enterprises/",
+                    &crate::encode_path(enterprise_id),
+                    "/reputation/numbers/",
+                    &crate::encode_path(phone_number),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -722,10 +736,12 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/enterprises/{}/reputation/remediation", crate
-                    ::encode_path(enterprise_id)
-                ),
+                [
+                    "/enterprises/",
+                    &crate::encode_path(enterprise_id),
+                    "/reputation/remediation",
+                ]
+                    .concat(),
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -768,10 +784,12 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/enterprises/{}/reputation/remediation", crate
-                    ::encode_path(enterprise_id)
-                ),
+                [
+                    "/enterprises/",
+                    &crate::encode_path(enterprise_id),
+                    "/reputation/remediation",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -794,10 +812,13 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/enterprises/{}/reputation/remediation/{}", crate
-                    ::encode_path(enterprise_id), crate ::encode_path(remediation_id)
-                ),
+                [
+                    "/enterprises/",
+                    &crate::encode_path(enterprise_id),
+                    "/reputation/remediation/",
+                    &crate::encode_path(remediation_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }

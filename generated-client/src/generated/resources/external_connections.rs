@@ -82,7 +82,7 @@ impl<'a> ExternalConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/external_connections/{}", crate ::encode_path(id)),
+                ["/external_connections/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -103,7 +103,7 @@ impl<'a> ExternalConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/external_connections/{}", crate ::encode_path(id)),
+                ["/external_connections/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -124,7 +124,7 @@ impl<'a> ExternalConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/external_connections/{}", crate ::encode_path(id)),
+                ["/external_connections/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -172,9 +172,8 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/external_connections/{}/civic_addresses", crate ::encode_path(id)
-                ),
+                ["/external_connections/", &crate::encode_path(id), "/civic_addresses"]
+                    .concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
@@ -197,10 +196,13 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/external_connections/{}/civic_addresses/{}", crate
-                    ::encode_path(id), crate ::encode_path(address_id)
-                ),
+                [
+                    "/external_connections/",
+                    &crate::encode_path(id),
+                    "/civic_addresses/",
+                    &crate::encode_path(address_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -234,10 +236,13 @@ impl<'a> ExternalConnectionsLocationsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/external_connections/{}/locations/{}", crate ::encode_path(id),
-                    crate ::encode_path(location_id)
-                ),
+                [
+                    "/external_connections/",
+                    &crate::encode_path(id),
+                    "/locations/",
+                    &crate::encode_path(location_id),
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -287,7 +292,7 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/external_connections/log_messages/{}", crate ::encode_path(id)),
+                ["/external_connections/log_messages/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -307,7 +312,7 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/external_connections/log_messages/{}", crate ::encode_path(id)),
+                ["/external_connections/log_messages/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -343,9 +348,8 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/external_connections/{}/phone_numbers", crate ::encode_path(id)
-                ),
+                ["/external_connections/", &crate::encode_path(id), "/phone_numbers"]
+                    .concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -369,10 +373,13 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/external_connections/{}/phone_numbers/{}", crate ::encode_path(id),
-                    crate ::encode_path(phone_number_id)
-                ),
+                [
+                    "/external_connections/",
+                    &crate::encode_path(id),
+                    "/phone_numbers/",
+                    &crate::encode_path(phone_number_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -395,10 +402,13 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/external_connections/{}/phone_numbers/{}", crate ::encode_path(id),
-                    crate ::encode_path(phone_number_id)
-                ),
+                [
+                    "/external_connections/",
+                    &crate::encode_path(id),
+                    "/phone_numbers/",
+                    &crate::encode_path(phone_number_id),
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -441,7 +451,7 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/external_connections/{}/releases", crate ::encode_path(id)),
+                ["/external_connections/", &crate::encode_path(id), "/releases"].concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -465,10 +475,13 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/external_connections/{}/releases/{}", crate ::encode_path(id),
-                    crate ::encode_path(release_id)
-                ),
+                [
+                    "/external_connections/",
+                    &crate::encode_path(id),
+                    "/releases/",
+                    &crate::encode_path(release_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -509,7 +522,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/external_connections/{}/uploads", crate ::encode_path(id)),
+                ["/external_connections/", &crate::encode_path(id), "/uploads"].concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -532,7 +545,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/external_connections/{}/uploads", crate ::encode_path(id)),
+                ["/external_connections/", &crate::encode_path(id), "/uploads"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -553,9 +566,8 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/external_connections/{}/uploads/refresh", crate ::encode_path(id)
-                ),
+                ["/external_connections/", &crate::encode_path(id), "/uploads/refresh"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -577,10 +589,13 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/external_connections/{}/uploads/{}", crate ::encode_path(id), crate
-                    ::encode_path(ticket_id)
-                ),
+                [
+                    "/external_connections/",
+                    &crate::encode_path(id),
+                    "/uploads/",
+                    &crate::encode_path(ticket_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -602,10 +617,14 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/external_connections/{}/uploads/{}/retry", crate ::encode_path(id),
-                    crate ::encode_path(ticket_id)
-                ),
+                [
+                    "/external_connections/",
+                    &crate::encode_path(id),
+                    "/uploads/",
+                    &crate::encode_path(ticket_id),
+                    "/retry",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -646,9 +665,8 @@ impl<'a> ExternalConnectionsUploadsStatusApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/external_connections/{}/uploads/status", crate ::encode_path(id)
-                ),
+                ["/external_connections/", &crate::encode_path(id), "/uploads/status"]
+                    .concat(),
             );
         req.send_json().await
     }

@@ -51,7 +51,7 @@ impl<'a> FaxApplicationsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/fax_applications/{}", crate ::encode_path(id)),
+                ["/fax_applications/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -72,7 +72,7 @@ impl<'a> FaxApplicationsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/fax_applications/{}", crate ::encode_path(id)),
+                ["/fax_applications/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -93,7 +93,7 @@ impl<'a> FaxApplicationsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/fax_applications/{}", crate ::encode_path(id)),
+                ["/fax_applications/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -63,7 +63,7 @@ impl<'a> FaxesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/faxes/{}", crate ::encode_path(id)),
+                ["/faxes/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -78,7 +78,7 @@ impl<'a> FaxesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/faxes/{}", crate ::encode_path(id)),
+                ["/faxes/", &crate::encode_path(id)].concat(),
             );
         req.send_empty().await
     }
@@ -116,7 +116,7 @@ impl<'a> FaxesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/faxes/{}/actions/cancel", crate ::encode_path(id)),
+                ["/faxes/", &crate::encode_path(id), "/actions/cancel"].concat(),
             );
         req.send_json().await
     }
@@ -133,7 +133,7 @@ impl<'a> FaxesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/faxes/{}/actions/refresh", crate ::encode_path(id)),
+                ["/faxes/", &crate::encode_path(id), "/actions/refresh"].concat(),
             );
         req.send_json().await
     }

@@ -51,7 +51,7 @@ impl<'a> FqdnConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/fqdn_connections/{}", crate ::encode_path(id)),
+                ["/fqdn_connections/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -72,7 +72,7 @@ impl<'a> FqdnConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/fqdn_connections/{}", crate ::encode_path(id)),
+                ["/fqdn_connections/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -93,7 +93,7 @@ impl<'a> FqdnConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/fqdn_connections/{}", crate ::encode_path(id)),
+                ["/fqdn_connections/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

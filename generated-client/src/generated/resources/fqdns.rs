@@ -49,7 +49,7 @@ impl<'a> FqdnsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/fqdns/{}", crate ::encode_path(id)),
+                ["/fqdns/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -70,7 +70,7 @@ impl<'a> FqdnsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/fqdns/{}", crate ::encode_path(id)),
+                ["/fqdns/", &crate::encode_path(id)].concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -90,7 +90,7 @@ impl<'a> FqdnsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/fqdns/{}", crate ::encode_path(id)),
+                ["/fqdns/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

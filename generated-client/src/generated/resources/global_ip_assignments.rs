@@ -53,7 +53,7 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/global_ip_assignments/{}", crate ::encode_path(id)),
+                ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -74,7 +74,7 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/global_ip_assignments/{}", crate ::encode_path(id)),
+                ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -95,7 +95,7 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/global_ip_assignments/{}", crate ::encode_path(id)),
+                ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -53,7 +53,7 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/global_ip_health_checks/{}", crate ::encode_path(id)),
+                ["/global_ip_health_checks/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -73,7 +73,7 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/global_ip_health_checks/{}", crate ::encode_path(id)),
+                ["/global_ip_health_checks/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

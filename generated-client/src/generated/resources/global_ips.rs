@@ -46,7 +46,7 @@ impl<'a> GlobalIpsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/global_ips/{}", crate ::encode_path(id)),
+                ["/global_ips/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -63,7 +63,7 @@ impl<'a> GlobalIpsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/global_ips/{}", crate ::encode_path(id)),
+                ["/global_ips/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

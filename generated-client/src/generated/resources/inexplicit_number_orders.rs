@@ -54,7 +54,7 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/inexplicit_number_orders/{}", crate ::encode_path(id)),
+                ["/inexplicit_number_orders/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -23,7 +23,7 @@ impl<'a> InfringementClaimsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/infringement_claims/{}", crate ::encode_path(claim_id)),
+                ["/infringement_claims/", &crate::encode_path(claim_id)].concat(),
             );
         req.send_json().await
     }
@@ -51,7 +51,8 @@ impl<'a> InfringementClaimsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/infringement_claims/{}/contest", crate ::encode_path(claim_id)),
+                ["/infringement_claims/", &crate::encode_path(claim_id), "/contest"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await

@@ -47,7 +47,7 @@ impl<'a> IntegrationSecretsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/integration_secrets/{}", crate ::encode_path(id)),
+                ["/integration_secrets/", &crate::encode_path(id)].concat(),
             );
         req.send_empty().await
     }

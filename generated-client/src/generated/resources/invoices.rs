@@ -38,7 +38,7 @@ impl<'a> InvoicesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/invoices/{}", crate ::encode_path(id)),
+                ["/invoices/", &crate::encode_path(id)].concat(),
             );
         req.query("action", crate::QueryStyle::Form, true, &params.action);
         req.send_json().await

@@ -51,7 +51,7 @@ impl<'a> IpConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ip_connections/{}", crate ::encode_path(id)),
+                ["/ip_connections/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -72,7 +72,7 @@ impl<'a> IpConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/ip_connections/{}", crate ::encode_path(id)),
+                ["/ip_connections/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -90,7 +90,7 @@ impl<'a> IpConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/ip_connections/{}", crate ::encode_path(id)),
+                ["/ip_connections/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

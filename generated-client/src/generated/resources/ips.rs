@@ -44,7 +44,7 @@ impl<'a> IpsApi<'a> {
     pub async fn retrieve(&self, id: &str) -> crate::Result<IpsRetrieveResponse> {
         let req = self
             .client
-            .request(reqwest::Method::GET, format!("/ips/{}", crate ::encode_path(id)));
+            .request(reqwest::Method::GET, ["/ips/", &crate::encode_path(id)].concat());
         req.send_json().await
     }
     /// Update an Ip
@@ -64,7 +64,7 @@ impl<'a> IpsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/ips/{}", crate ::encode_path(id)),
+                ["/ips/", &crate::encode_path(id)].concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -84,7 +84,7 @@ impl<'a> IpsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/ips/{}", crate ::encode_path(id)),
+                ["/ips/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

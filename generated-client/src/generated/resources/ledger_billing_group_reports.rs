@@ -34,7 +34,7 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ledger_billing_group_reports/{}", crate ::encode_path(id)),
+                ["/ledger_billing_group_reports/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -108,10 +108,11 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/legacy/reporting/batch_detail_records/messaging/{}", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/legacy/reporting/batch_detail_records/messaging/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -131,10 +132,11 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/legacy/reporting/batch_detail_records/messaging/{}", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/legacy/reporting/batch_detail_records/messaging/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -199,10 +201,11 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/legacy/reporting/batch_detail_records/speech_to_text/{}", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/legacy/reporting/batch_detail_records/speech_to_text/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -222,10 +225,11 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/legacy/reporting/batch_detail_records/speech_to_text/{}", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/legacy/reporting/batch_detail_records/speech_to_text/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -295,10 +299,11 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/legacy/reporting/batch_detail_records/voice/{}", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/legacy/reporting/batch_detail_records/voice/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -318,10 +323,11 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/legacy/reporting/batch_detail_records/voice/{}", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/legacy/reporting/batch_detail_records/voice/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -435,10 +441,8 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/legacy/reporting/usage_reports/messaging/{}", crate
-                    ::encode_path(id)
-                ),
+                ["/legacy/reporting/usage_reports/messaging/", &crate::encode_path(id)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -458,10 +462,8 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/legacy/reporting/usage_reports/messaging/{}", crate
-                    ::encode_path(id)
-                ),
+                ["/legacy/reporting/usage_reports/messaging/", &crate::encode_path(id)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -536,10 +538,11 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/legacy/reporting/usage_reports/number_lookup/{}", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/legacy/reporting/usage_reports/number_lookup/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -556,10 +559,11 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/legacy/reporting/usage_reports/number_lookup/{}", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/legacy/reporting/usage_reports/number_lookup/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -657,9 +661,8 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/legacy/reporting/usage_reports/voice/{}", crate ::encode_path(id)
-                ),
+                ["/legacy/reporting/usage_reports/voice/", &crate::encode_path(id)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -679,9 +682,8 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/legacy/reporting/usage_reports/voice/{}", crate ::encode_path(id)
-                ),
+                ["/legacy/reporting/usage_reports/voice/", &crate::encode_path(id)]
+                    .concat(),
             );
         req.send_json().await
     }

@@ -32,7 +32,7 @@ impl<'a> ListApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/list/{}", crate ::encode_path(channel_zone_id)),
+                ["/list/", &crate::encode_path(channel_zone_id)].concat(),
             );
         req.send_json().await
     }

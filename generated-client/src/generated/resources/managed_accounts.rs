@@ -76,7 +76,7 @@ impl<'a> ManagedAccountsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/managed_accounts/{}", crate ::encode_path(id)),
+                ["/managed_accounts/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -97,7 +97,7 @@ impl<'a> ManagedAccountsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/managed_accounts/{}", crate ::encode_path(id)),
+                ["/managed_accounts/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -159,7 +159,8 @@ impl<'a> ManagedAccountsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/managed_accounts/{}/actions/disable", crate ::encode_path(id)),
+                ["/managed_accounts/", &crate::encode_path(id), "/actions/disable"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -180,7 +181,8 @@ impl<'a> ManagedAccountsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/managed_accounts/{}/actions/enable", crate ::encode_path(id)),
+                ["/managed_accounts/", &crate::encode_path(id), "/actions/enable"]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -240,10 +242,12 @@ impl<'a> ManagedAccountsUpdateGlobalChannelLimitApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/managed_accounts/{}/update_global_channel_limit", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/managed_accounts/",
+                    &crate::encode_path(id),
+                    "/update_global_channel_limit",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await

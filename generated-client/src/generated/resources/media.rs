@@ -49,7 +49,7 @@ impl<'a> MediaApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/media/{}", crate ::encode_path(media_name)),
+                ["/media/", &crate::encode_path(media_name)].concat(),
             );
         req.send_json().await
     }
@@ -70,7 +70,7 @@ impl<'a> MediaApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/media/{}", crate ::encode_path(media_name)),
+                ["/media/", &crate::encode_path(media_name)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -88,7 +88,7 @@ impl<'a> MediaApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/media/{}", crate ::encode_path(media_name)),
+                ["/media/", &crate::encode_path(media_name)].concat(),
             );
         req.send_empty().await
     }
@@ -105,7 +105,7 @@ impl<'a> MediaApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/media/{}/download", crate ::encode_path(media_name)),
+                ["/media/", &crate::encode_path(media_name), "/download"].concat(),
             );
         req.send_bytes().await
     }

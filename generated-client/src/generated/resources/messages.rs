@@ -98,7 +98,7 @@ impl<'a> MessagesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/messages/{}", crate ::encode_path(id)),
+                ["/messages/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -118,7 +118,7 @@ impl<'a> MessagesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/messages/{}", crate ::encode_path(id)),
+                ["/messages/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -185,7 +185,7 @@ impl<'a> MessagesGroupApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/messages/group/{}", crate ::encode_path(message_id)),
+                ["/messages/group/", &crate::encode_path(message_id)].concat(),
             );
         req.send_json().await
     }
@@ -322,7 +322,7 @@ impl<'a> MessagesRcsDeeplinksApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/messages/rcs/deeplinks/{}", crate ::encode_path(agent_id)),
+                ["/messages/rcs/deeplinks/", &crate::encode_path(agent_id)].concat(),
             );
         req.query("phone_number", crate::QueryStyle::Form, true, &params.phone_number);
         req.query("body", crate::QueryStyle::Form, true, &params.body);

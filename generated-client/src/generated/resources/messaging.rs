@@ -71,7 +71,7 @@ impl<'a> MessagingRcsAgentsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/messaging/rcs/agents/{}", crate ::encode_path(id)),
+                ["/messaging/rcs/agents/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -90,7 +90,7 @@ impl<'a> MessagingRcsAgentsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/messaging/rcs/agents/{}", crate ::encode_path(id)),
+                ["/messaging/rcs/agents/", &crate::encode_path(id)].concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -160,10 +160,13 @@ impl<'a> MessagingRcsCapabilitiesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/messaging/rcs/capabilities/{}/{}", crate ::encode_path(agent_id),
-                    crate ::encode_path(phone_number)
-                ),
+                [
+                    "/messaging/rcs/capabilities/",
+                    &crate::encode_path(agent_id),
+                    "/",
+                    &crate::encode_path(phone_number),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -192,10 +195,13 @@ impl<'a> MessagingRcsTestNumberInviteApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!(
-                    "/messaging/rcs/test_number_invite/{}/{}", crate ::encode_path(id),
-                    crate ::encode_path(phone_number)
-                ),
+                [
+                    "/messaging/rcs/test_number_invite/",
+                    &crate::encode_path(id),
+                    "/",
+                    &crate::encode_path(phone_number),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }

@@ -73,7 +73,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/messaging_hosted_number_orders/{}", crate ::encode_path(id)),
+                ["/messaging_hosted_number_orders/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -93,7 +93,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/messaging_hosted_number_orders/{}", crate ::encode_path(id)),
+                ["/messaging_hosted_number_orders/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -131,10 +131,12 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/messaging_hosted_number_orders/{}/actions/file_upload", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/messaging_hosted_number_orders/",
+                    &crate::encode_path(id),
+                    "/actions/file_upload",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             let mut form = crate::MultipartForm::default();
@@ -207,10 +209,12 @@ impl<'a> MessagingHostedNumberOrdersValidationCodesApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/messaging_hosted_number_orders/{}/validation_codes", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/messaging_hosted_number_orders/",
+                    &crate::encode_path(id),
+                    "/validation_codes",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -247,10 +251,12 @@ impl<'a> MessagingHostedNumberOrdersVerificationCodesApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/messaging_hosted_number_orders/{}/verification_codes", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/messaging_hosted_number_orders/",
+                    &crate::encode_path(id),
+                    "/verification_codes",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);

@@ -63,7 +63,7 @@ impl<'a> MessagingHostedNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/messaging_hosted_numbers/{}", crate ::encode_path(id)),
+                ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -84,7 +84,7 @@ impl<'a> MessagingHostedNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/messaging_hosted_numbers/{}", crate ::encode_path(id)),
+                ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -103,7 +103,7 @@ impl<'a> MessagingHostedNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/messaging_hosted_numbers/{}", crate ::encode_path(id)),
+                ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -34,9 +34,8 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/messaging_numbers_bulk_updates/{}", crate ::encode_path(order_id)
-                ),
+                ["/messaging_numbers_bulk_updates/", &crate::encode_path(order_id)]
+                    .concat(),
             );
         req.send_json().await
     }

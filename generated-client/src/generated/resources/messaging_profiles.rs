@@ -88,7 +88,7 @@ impl<'a> MessagingProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/messaging_profiles/{}", crate ::encode_path(id)),
+                ["/messaging_profiles/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -107,7 +107,7 @@ impl<'a> MessagingProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/messaging_profiles/{}", crate ::encode_path(id)),
+                ["/messaging_profiles/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -126,7 +126,7 @@ impl<'a> MessagingProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/messaging_profiles/{}", crate ::encode_path(id)),
+                ["/messaging_profiles/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -177,10 +177,12 @@ impl<'a> MessagingProfilesActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/messaging_profiles/{}/actions/regenerate_secret", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/messaging_profiles/",
+                    &crate::encode_path(id),
+                    "/actions/regenerate_secret",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -208,10 +210,12 @@ impl<'a> MessagingProfilesAlphanumericSenderIdsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/messaging_profiles/{}/alphanumeric_sender_ids", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/messaging_profiles/",
+                    &crate::encode_path(id),
+                    "/alphanumeric_sender_ids",
+                ]
+                    .concat(),
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -247,10 +251,12 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/messaging_profiles/{}/autoresp_configs", crate
-                    ::encode_path(profile_id)
-                ),
+                [
+                    "/messaging_profiles/",
+                    &crate::encode_path(profile_id),
+                    "/autoresp_configs",
+                ]
+                    .concat(),
             );
         req.query("country_code", crate::QueryStyle::Form, true, &params.country_code);
         req.query("created_at", crate::QueryStyle::DeepObject, true, &params.created_at);
@@ -272,10 +278,12 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/messaging_profiles/{}/autoresp_configs", crate
-                    ::encode_path(profile_id)
-                ),
+                [
+                    "/messaging_profiles/",
+                    &crate::encode_path(profile_id),
+                    "/autoresp_configs",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -296,10 +304,13 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/messaging_profiles/{}/autoresp_configs/{}", crate
-                    ::encode_path(profile_id), crate ::encode_path(autoresp_cfg_id)
-                ),
+                [
+                    "/messaging_profiles/",
+                    &crate::encode_path(profile_id),
+                    "/autoresp_configs/",
+                    &crate::encode_path(autoresp_cfg_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -320,10 +331,13 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!(
-                    "/messaging_profiles/{}/autoresp_configs/{}", crate
-                    ::encode_path(profile_id), crate ::encode_path(autoresp_cfg_id)
-                ),
+                [
+                    "/messaging_profiles/",
+                    &crate::encode_path(profile_id),
+                    "/autoresp_configs/",
+                    &crate::encode_path(autoresp_cfg_id),
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -344,10 +358,13 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/messaging_profiles/{}/autoresp_configs/{}", crate
-                    ::encode_path(profile_id), crate ::encode_path(autoresp_cfg_id)
-                ),
+                [
+                    "/messaging_profiles/",
+                    &crate::encode_path(profile_id),
+                    "/autoresp_configs/",
+                    &crate::encode_path(autoresp_cfg_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -397,7 +414,7 @@ impl<'a> MessagingProfilesMetricsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/messaging_profiles/{}/metrics", crate ::encode_path(id)),
+                ["/messaging_profiles/", &crate::encode_path(id), "/metrics"].concat(),
             );
         req.query("time_frame", crate::QueryStyle::Form, true, &params.time_frame);
         req.send_json().await
@@ -430,7 +447,8 @@ impl<'a> MessagingProfilesPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/messaging_profiles/{}/phone_numbers", crate ::encode_path(id)),
+                ["/messaging_profiles/", &crate::encode_path(id), "/phone_numbers"]
+                    .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
@@ -463,7 +481,8 @@ impl<'a> MessagingProfilesShortCodesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/messaging_profiles/{}/short_codes", crate ::encode_path(id)),
+                ["/messaging_profiles/", &crate::encode_path(id), "/short_codes"]
+                    .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await

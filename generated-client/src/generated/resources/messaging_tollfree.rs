@@ -90,10 +90,8 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/messaging_tollfree/verification/requests/{}", crate
-                    ::encode_path(id)
-                ),
+                ["/messaging_tollfree/verification/requests/", &crate::encode_path(id)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -114,10 +112,8 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/messaging_tollfree/verification/requests/{}", crate
-                    ::encode_path(id)
-                ),
+                ["/messaging_tollfree/verification/requests/", &crate::encode_path(id)]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -141,10 +137,8 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/messaging_tollfree/verification/requests/{}", crate
-                    ::encode_path(id)
-                ),
+                ["/messaging_tollfree/verification/requests/", &crate::encode_path(id)]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -206,10 +200,12 @@ impl<'a> MessagingTollfreeVerificationRequestsStatusHistoryApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/messaging_tollfree/verification/requests/{}/status_history", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/messaging_tollfree/verification/requests/",
+                    &crate::encode_path(id),
+                    "/status_history",
+                ]
+                    .concat(),
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);

@@ -40,7 +40,7 @@ impl<'a> MobilePhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/v2/mobile_phone_numbers/{}", crate ::encode_path(id)),
+                ["/v2/mobile_phone_numbers/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -59,7 +59,7 @@ impl<'a> MobilePhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/v2/mobile_phone_numbers/{}", crate ::encode_path(id)),
+                ["/v2/mobile_phone_numbers/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -112,7 +112,8 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/mobile_phone_numbers/{}/messaging", crate ::encode_path(id)),
+                ["/mobile_phone_numbers/", &crate::encode_path(id), "/messaging"]
+                    .concat(),
             );
         req.send_json().await
     }

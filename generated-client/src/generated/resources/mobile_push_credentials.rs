@@ -50,10 +50,8 @@ impl<'a> MobilePushCredentialsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/mobile_push_credentials/{}", crate
-                    ::encode_path(push_credential_id)
-                ),
+                ["/mobile_push_credentials/", &crate::encode_path(push_credential_id)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -70,10 +68,8 @@ impl<'a> MobilePushCredentialsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/mobile_push_credentials/{}", crate
-                    ::encode_path(push_credential_id)
-                ),
+                ["/mobile_push_credentials/", &crate::encode_path(push_credential_id)]
+                    .concat(),
             );
         req.send_empty().await
     }

@@ -55,7 +55,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/v2/mobile_voice_connections/{}", crate ::encode_path(id)),
+                ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -74,7 +74,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/v2/mobile_voice_connections/{}", crate ::encode_path(id)),
+                ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -93,7 +93,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/v2/mobile_voice_connections/{}", crate ::encode_path(id)),
+                ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

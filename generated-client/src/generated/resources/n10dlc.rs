@@ -131,7 +131,7 @@ impl<'a> N10dlcBrandApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/10dlc/brand/{}", crate ::encode_path(brand_id)),
+                ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
             );
         req.send_json().await
     }
@@ -152,7 +152,7 @@ impl<'a> N10dlcBrandApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/10dlc/brand/{}", crate ::encode_path(brand_id)),
+                ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -170,7 +170,7 @@ impl<'a> N10dlcBrandApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/10dlc/brand/{}", crate ::encode_path(brand_id)),
+                ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
             );
         req.send_empty().await
     }
@@ -190,7 +190,7 @@ impl<'a> N10dlcBrandApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/10dlc/brand/{}/revet", crate ::encode_path(brand_id)),
+                ["/10dlc/brand/", &crate::encode_path(brand_id), "/revet"].concat(),
             );
         req.send_json().await
     }
@@ -251,7 +251,8 @@ impl<'a> N10dlcBrandExternalVettingApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/10dlc/brand/{}/externalVetting", crate ::encode_path(brand_id)),
+                ["/10dlc/brand/", &crate::encode_path(brand_id), "/externalVetting"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -274,7 +275,8 @@ impl<'a> N10dlcBrandExternalVettingApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/10dlc/brand/{}/externalVetting", crate ::encode_path(brand_id)),
+                ["/10dlc/brand/", &crate::encode_path(brand_id), "/externalVetting"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -298,7 +300,8 @@ impl<'a> N10dlcBrandExternalVettingApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/10dlc/brand/{}/externalVetting", crate ::encode_path(brand_id)),
+                ["/10dlc/brand/", &crate::encode_path(brand_id), "/externalVetting"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -331,10 +334,13 @@ impl<'a> N10dlcBrandFeedbackApi<'a> {
     ///
     /// * `TAX_ID` - Data mismatch related to tax id and its associated properties.
     /// * `STOCK_SYMBOL` - Non public entity registered as a public for profit entity or
+    ///
     /// the stock information mismatch.
     /// * `GOVERNMENT_ENTITY` - Non government entity registered as a government entity.
+    ///
     /// Must be a U.S. government entity.
     /// * `NONPROFIT` - Not a recognized non-profit entity. No IRS tax-exempt status
+    ///
     /// found.
     /// * `OTHERS` - Details of the data misrepresentation if any.
     ///
@@ -350,7 +356,7 @@ impl<'a> N10dlcBrandFeedbackApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/10dlc/brand/feedback/{}", crate ::encode_path(brand_id)),
+                ["/10dlc/brand/feedback/", &crate::encode_path(brand_id)].concat(),
             );
         req.send_json().await
     }
@@ -372,7 +378,7 @@ impl<'a> N10dlcBrandN2faEmailApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/10dlc/brand/{}/2faEmail", crate ::encode_path(brand_id)),
+                ["/10dlc/brand/", &crate::encode_path(brand_id), "/2faEmail"].concat(),
             );
         req.send_empty().await
     }
@@ -407,7 +413,7 @@ impl<'a> N10dlcBrandSmsOtpApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/10dlc/brand/smsOtp/{}", crate ::encode_path(reference_id)),
+                ["/10dlc/brand/smsOtp/", &crate::encode_path(reference_id)].concat(),
             );
         req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
         req.send_json().await
@@ -434,7 +440,7 @@ impl<'a> N10dlcBrandSmsOtpApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/10dlc/brand/{}/smsOtp", crate ::encode_path(brand_id)),
+                ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
             );
         req.send_json().await
     }
@@ -467,7 +473,7 @@ impl<'a> N10dlcBrandSmsOtpApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/10dlc/brand/{}/smsOtp", crate ::encode_path(brand_id)),
+                ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -505,7 +511,7 @@ impl<'a> N10dlcBrandSmsOtpApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/10dlc/brand/{}/smsOtp", crate ::encode_path(brand_id)),
+                ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
             );
         req.json(&params.body);
         req.send_empty().await
@@ -602,7 +608,7 @@ impl<'a> N10dlcCampaignApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/10dlc/campaign/{}", crate ::encode_path(campaign_id)),
+                ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
             );
         req.send_json().await
     }
@@ -623,7 +629,7 @@ impl<'a> N10dlcCampaignApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/10dlc/campaign/{}", crate ::encode_path(campaign_id)),
+                ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -644,7 +650,7 @@ impl<'a> N10dlcCampaignApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/10dlc/campaign/{}", crate ::encode_path(campaign_id)),
+                ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
             );
         req.send_json().await
     }
@@ -665,7 +671,8 @@ impl<'a> N10dlcCampaignApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/10dlc/campaign/{}/appeal", crate ::encode_path(campaign_id)),
+                ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/appeal"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -717,9 +724,8 @@ impl<'a> N10dlcCampaignAcceptSharingApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/10dlc/campaign/acceptSharing/{}", crate ::encode_path(campaign_id)
-                ),
+                ["/10dlc/campaign/acceptSharing/", &crate::encode_path(campaign_id)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -746,9 +752,8 @@ impl<'a> N10dlcCampaignMnoMetadataApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/10dlc/campaign/{}/mnoMetadata", crate ::encode_path(campaign_id)
-                ),
+                ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/mnoMetadata"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -775,10 +780,12 @@ impl<'a> N10dlcCampaignOperationStatusApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/10dlc/campaign/{}/operationStatus", crate
-                    ::encode_path(campaign_id)
-                ),
+                [
+                    "/10dlc/campaign/",
+                    &crate::encode_path(campaign_id),
+                    "/operationStatus",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -815,9 +822,8 @@ impl<'a> N10dlcCampaignOsrAttributesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/10dlc/campaign/{}/osr/attributes", crate ::encode_path(campaign_id)
-                ),
+                ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/osr/attributes"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -842,7 +848,8 @@ impl<'a> N10dlcCampaignSharingApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/10dlc/campaign/{}/sharing", crate ::encode_path(campaign_id)),
+                ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/sharing"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -954,10 +961,13 @@ impl<'a> N10dlcCampaignBuilderBrandUsecaseApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/10dlc/campaignBuilder/brand/{}/usecase/{}", crate
-                    ::encode_path(brand_id), crate ::encode_path(usecase)
-                ),
+                [
+                    "/10dlc/campaignBuilder/brand/",
+                    &crate::encode_path(brand_id),
+                    "/usecase/",
+                    &crate::encode_path(usecase),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -982,7 +992,7 @@ impl<'a> N10dlcEnumApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/10dlc/enum/{}", crate ::encode_path(endpoint)),
+                ["/10dlc/enum/", &crate::encode_path(endpoint)].concat(),
             );
         req.send_json().await
     }
@@ -1066,9 +1076,8 @@ impl<'a> N10dlcPartnerCampaignSharingApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/10dlc/partnerCampaign/{}/sharing", crate ::encode_path(campaign_id)
-                ),
+                ["/10dlc/partnerCampaign/", &crate::encode_path(campaign_id), "/sharing"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -1119,7 +1128,7 @@ impl<'a> N10dlcPartnerCampaignsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/10dlc/partner_campaigns/{}", crate ::encode_path(campaign_id)),
+                ["/10dlc/partner_campaigns/", &crate::encode_path(campaign_id)].concat(),
             );
         req.send_json().await
     }
@@ -1140,7 +1149,7 @@ impl<'a> N10dlcPartnerCampaignsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/10dlc/partner_campaigns/{}", crate ::encode_path(campaign_id)),
+                ["/10dlc/partner_campaigns/", &crate::encode_path(campaign_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -1206,10 +1215,8 @@ impl<'a> N10dlcPhoneNumberAssignmentByProfileApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/10dlc/phoneNumberAssignmentByProfile/{}", crate
-                    ::encode_path(task_id)
-                ),
+                ["/10dlc/phoneNumberAssignmentByProfile/", &crate::encode_path(task_id)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -1243,10 +1250,12 @@ impl<'a> N10dlcPhoneNumberAssignmentByProfilePhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/10dlc/phoneNumberAssignmentByProfile/{}/phoneNumbers", crate
-                    ::encode_path(task_id)
-                ),
+                [
+                    "/10dlc/phoneNumberAssignmentByProfile/",
+                    &crate::encode_path(task_id),
+                    "/phoneNumbers",
+                ]
+                    .concat(),
             );
         req.query(
             "recordsPerPage",
@@ -1322,9 +1331,8 @@ impl<'a> N10dlcPhoneNumberCampaignsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/10dlc/phone_number_campaigns/{}", crate ::encode_path(phone_number)
-                ),
+                ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -1343,9 +1351,8 @@ impl<'a> N10dlcPhoneNumberCampaignsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!(
-                    "/10dlc/phone_number_campaigns/{}", crate ::encode_path(phone_number)
-                ),
+                ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -1366,9 +1373,8 @@ impl<'a> N10dlcPhoneNumberCampaignsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/10dlc/phone_number_campaigns/{}", crate ::encode_path(phone_number)
-                ),
+                ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
+                    .concat(),
             );
         req.send_json().await
     }

@@ -57,7 +57,7 @@ impl<'a> NetworksApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/networks/{}", crate ::encode_path(id)),
+                ["/networks/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -78,7 +78,7 @@ impl<'a> NetworksApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/networks/{}", crate ::encode_path(id)),
+                ["/networks/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -96,7 +96,7 @@ impl<'a> NetworksApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/networks/{}", crate ::encode_path(id)),
+                ["/networks/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -141,7 +141,7 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/networks/{}/default_gateway", crate ::encode_path(id)),
+                ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
             );
         req.send_json().await
     }
@@ -160,7 +160,7 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/networks/{}/default_gateway", crate ::encode_path(id)),
+                ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -179,7 +179,7 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/networks/{}/default_gateway", crate ::encode_path(id)),
+                ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
             );
         req.send_json().await
     }
@@ -211,7 +211,7 @@ impl<'a> NetworksNetworkInterfacesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/networks/{}/network_interfaces", crate ::encode_path(id)),
+                ["/networks/", &crate::encode_path(id), "/network_interfaces"].concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);

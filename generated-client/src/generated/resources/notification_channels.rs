@@ -56,7 +56,7 @@ impl<'a> NotificationChannelsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/notification_channels/{}", crate ::encode_path(id)),
+                ["/notification_channels/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -77,7 +77,7 @@ impl<'a> NotificationChannelsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/notification_channels/{}", crate ::encode_path(id)),
+                ["/notification_channels/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -98,7 +98,7 @@ impl<'a> NotificationChannelsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/notification_channels/{}", crate ::encode_path(id)),
+                ["/notification_channels/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -55,7 +55,7 @@ impl<'a> NotificationProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/notification_profiles/{}", crate ::encode_path(id)),
+                ["/notification_profiles/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -76,7 +76,7 @@ impl<'a> NotificationProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/notification_profiles/{}", crate ::encode_path(id)),
+                ["/notification_profiles/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -97,7 +97,7 @@ impl<'a> NotificationProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/notification_profiles/{}", crate ::encode_path(id)),
+                ["/notification_profiles/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

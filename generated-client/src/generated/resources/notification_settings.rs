@@ -56,7 +56,7 @@ impl<'a> NotificationSettingsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/notification_settings/{}", crate ::encode_path(id)),
+                ["/notification_settings/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -73,7 +73,7 @@ impl<'a> NotificationSettingsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/notification_settings/{}", crate ::encode_path(id)),
+                ["/notification_settings/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

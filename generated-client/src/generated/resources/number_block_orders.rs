@@ -50,9 +50,8 @@ impl<'a> NumberBlockOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/number_block_orders/{}", crate ::encode_path(number_block_order_id)
-                ),
+                ["/number_block_orders/", &crate::encode_path(number_block_order_id)]
+                    .concat(),
             );
         req.send_json().await
     }

@@ -24,7 +24,7 @@ impl<'a> NumberLookupApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/number_lookup/{}", crate ::encode_path(phone_number)),
+                ["/number_lookup/", &crate::encode_path(phone_number)].concat(),
             );
         req.query("type", crate::QueryStyle::Form, true, &params.r#type);
         req.send_json().await

@@ -43,10 +43,11 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/number_order_phone_numbers/{}", crate
-                    ::encode_path(number_order_phone_number_id)
-                ),
+                [
+                    "/number_order_phone_numbers/",
+                    &crate::encode_path(number_order_phone_number_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -67,10 +68,11 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/number_order_phone_numbers/{}", crate
-                    ::encode_path(number_order_phone_number_id)
-                ),
+                [
+                    "/number_order_phone_numbers/",
+                    &crate::encode_path(number_order_phone_number_id),
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -109,10 +111,12 @@ impl<'a> NumberOrderPhoneNumbersRequirementGroupApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/number_order_phone_numbers/{}/requirement_group", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/number_order_phone_numbers/",
+                    &crate::encode_path(id),
+                    "/requirement_group",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await

@@ -50,7 +50,7 @@ impl<'a> NumberOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/number_orders/{}", crate ::encode_path(number_order_id)),
+                ["/number_orders/", &crate::encode_path(number_order_id)].concat(),
             );
         req.send_json().await
     }
@@ -71,7 +71,7 @@ impl<'a> NumberOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/number_orders/{}", crate ::encode_path(number_order_id)),
+                ["/number_orders/", &crate::encode_path(number_order_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await

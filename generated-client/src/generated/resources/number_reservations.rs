@@ -55,9 +55,8 @@ impl<'a> NumberReservationsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/number_reservations/{}", crate ::encode_path(number_reservation_id)
-                ),
+                ["/number_reservations/", &crate::encode_path(number_reservation_id)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -98,10 +97,12 @@ impl<'a> NumberReservationsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/number_reservations/{}/actions/extend", crate
-                    ::encode_path(number_reservation_id)
-                ),
+                [
+                    "/number_reservations/",
+                    &crate::encode_path(number_reservation_id),
+                    "/actions/extend",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }

@@ -132,7 +132,7 @@ impl<'a> OauthConsentApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/oauth/consent/{}", crate ::encode_path(consent_token)),
+                ["/oauth/consent/", &crate::encode_path(consent_token)].concat(),
             );
         req.send_json().await
     }

@@ -81,7 +81,7 @@ impl<'a> OauthClientsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/oauth_clients/{}", crate ::encode_path(id)),
+                ["/oauth_clients/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -102,7 +102,7 @@ impl<'a> OauthClientsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/oauth_clients/{}", crate ::encode_path(id)),
+                ["/oauth_clients/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -120,7 +120,7 @@ impl<'a> OauthClientsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/oauth_clients/{}", crate ::encode_path(id)),
+                ["/oauth_clients/", &crate::encode_path(id)].concat(),
             );
         req.send_empty().await
     }

@@ -37,7 +37,7 @@ impl<'a> OauthGrantsApi2<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/oauth_grants/{}", crate ::encode_path(id)),
+                ["/oauth_grants/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -54,7 +54,7 @@ impl<'a> OauthGrantsApi2<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/oauth_grants/{}", crate ::encode_path(id)),
+                ["/oauth_grants/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -73,7 +73,7 @@ impl<'a> OrganizationsUsersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/organizations/users/{}", crate ::encode_path(id)),
+                ["/organizations/users/", &crate::encode_path(id)].concat(),
             );
         req.query(
             "include_groups",
@@ -126,9 +126,8 @@ impl<'a> OrganizationsUsersActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/organizations/users/{}/actions/remove", crate ::encode_path(id)
-                ),
+                ["/organizations/users/", &crate::encode_path(id), "/actions/remove"]
+                    .concat(),
             );
         req.send_json().await
     }

@@ -32,7 +32,7 @@ impl<'a> OtaUpdatesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/ota_updates/{}", crate ::encode_path(id)),
+                ["/ota_updates/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -55,7 +55,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/outbound_voice_profiles/{}", crate ::encode_path(id)),
+                ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -74,7 +74,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/outbound_voice_profiles/{}", crate ::encode_path(id)),
+                ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -95,7 +95,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/outbound_voice_profiles/{}", crate ::encode_path(id)),
+                ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

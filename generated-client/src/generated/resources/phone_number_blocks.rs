@@ -55,7 +55,7 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/phone_number_blocks/jobs/{}", crate ::encode_path(id)),
+                ["/phone_number_blocks/jobs/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -92,7 +92,7 @@ impl<'a> PhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/phone_numbers/{}", crate ::encode_path(id)),
+                ["/phone_numbers/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -111,7 +111,7 @@ impl<'a> PhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/phone_numbers/{}", crate ::encode_path(id)),
+                ["/phone_numbers/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -127,7 +127,7 @@ impl<'a> PhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/phone_numbers/{}", crate ::encode_path(id)),
+                ["/phone_numbers/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -202,10 +202,12 @@ impl<'a> PhoneNumbersActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/phone_numbers/{}/actions/bundle_status_change", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/phone_numbers/",
+                    &crate::encode_path(id),
+                    "/actions/bundle_status_change",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -225,9 +227,8 @@ impl<'a> PhoneNumbersActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/phone_numbers/{}/actions/enable_emergency", crate ::encode_path(id)
-                ),
+                ["/phone_numbers/", &crate::encode_path(id), "/actions/enable_emergency"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -298,7 +299,7 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/phone_numbers/csv_downloads/{}", crate ::encode_path(id)),
+                ["/phone_numbers/csv_downloads/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -367,7 +368,7 @@ impl<'a> PhoneNumbersJobsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/phone_numbers/jobs/{}", crate ::encode_path(id)),
+                ["/phone_numbers/jobs/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -530,7 +531,7 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/phone_numbers/{}/messaging", crate ::encode_path(id)),
+                ["/phone_numbers/", &crate::encode_path(id), "/messaging"].concat(),
             );
         req.send_json().await
     }
@@ -549,7 +550,7 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/phone_numbers/{}/messaging", crate ::encode_path(id)),
+                ["/phone_numbers/", &crate::encode_path(id), "/messaging"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -612,7 +613,7 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/phone_numbers/{}/voice", crate ::encode_path(id)),
+                ["/phone_numbers/", &crate::encode_path(id), "/voice"].concat(),
             );
         req.send_json().await
     }
@@ -631,7 +632,7 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/phone_numbers/{}/voice", crate ::encode_path(id)),
+                ["/phone_numbers/", &crate::encode_path(id), "/voice"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -675,9 +676,8 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/phone_numbers/{}/voicemail", crate ::encode_path(phone_number_id)
-                ),
+                ["/phone_numbers/", &crate::encode_path(phone_number_id), "/voicemail"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -698,9 +698,8 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/phone_numbers/{}/voicemail", crate ::encode_path(phone_number_id)
-                ),
+                ["/phone_numbers/", &crate::encode_path(phone_number_id), "/voicemail"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -722,9 +721,8 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/phone_numbers/{}/voicemail", crate ::encode_path(phone_number_id)
-                ),
+                ["/phone_numbers/", &crate::encode_path(phone_number_id), "/voicemail"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await

@@ -64,7 +64,7 @@ impl<'a> PortingEventsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/porting/events/{}", crate ::encode_path(id)),
+                ["/porting/events/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -81,7 +81,7 @@ impl<'a> PortingEventsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/porting/events/{}/republish", crate ::encode_path(id)),
+                ["/porting/events/", &crate::encode_path(id), "/republish"].concat(),
             );
         req.send_empty().await
     }
@@ -161,7 +161,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/porting/loa_configurations/{}", crate ::encode_path(id)),
+                ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -182,7 +182,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/porting/loa_configurations/{}", crate ::encode_path(id)),
+                ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -200,7 +200,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/porting/loa_configurations/{}", crate ::encode_path(id)),
+                ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
             );
         req.send_empty().await
     }
@@ -220,9 +220,8 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/porting/loa_configurations/{}/preview", crate ::encode_path(id)
-                ),
+                ["/porting/loa_configurations/", &crate::encode_path(id), "/preview"]
+                    .concat(),
             );
         req.send_bytes().await
     }
@@ -300,7 +299,7 @@ impl<'a> PortingReportsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/porting/reports/{}", crate ::encode_path(id)),
+                ["/porting/reports/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

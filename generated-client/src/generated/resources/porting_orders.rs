@@ -137,7 +137,7 @@ impl<'a> PortingOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/porting_orders/{}", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id)].concat(),
             );
         req.query(
             "include_phone_numbers",
@@ -168,7 +168,7 @@ impl<'a> PortingOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/porting_orders/{}", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -186,7 +186,7 @@ impl<'a> PortingOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/porting_orders/{}", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id)].concat(),
             );
         req.send_empty().await
     }
@@ -244,10 +244,12 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/porting_orders/{}/action_requirements", crate
-                    ::encode_path(porting_order_id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(porting_order_id),
+                    "/action_requirements",
+                ]
+                    .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -273,10 +275,14 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/porting_orders/{}/action_requirements/{}/initiate", crate
-                    ::encode_path(porting_order_id), crate ::encode_path(id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(porting_order_id),
+                    "/action_requirements/",
+                    &crate::encode_path(id),
+                    "/initiate",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -320,7 +326,8 @@ impl<'a> PortingOrdersActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/porting_orders/{}/actions/activate", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id), "/actions/activate"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -338,7 +345,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/porting_orders/{}/actions/cancel", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id), "/actions/cancel"].concat(),
             );
         req.send_json().await
     }
@@ -358,7 +365,8 @@ impl<'a> PortingOrdersActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/porting_orders/{}/actions/confirm", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id), "/actions/confirm"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -379,7 +387,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/porting_orders/{}/actions/share", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id), "/actions/share"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -414,7 +422,8 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/porting_orders/{}/activation_jobs", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id), "/activation_jobs"]
+                    .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
@@ -437,10 +446,13 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/porting_orders/{}/activation_jobs/{}", crate ::encode_path(id),
-                    crate ::encode_path(activation_job_id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(id),
+                    "/activation_jobs/",
+                    &crate::encode_path(activation_job_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -463,10 +475,13 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/porting_orders/{}/activation_jobs/{}", crate ::encode_path(id),
-                    crate ::encode_path(activation_job_id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(id),
+                    "/activation_jobs/",
+                    &crate::encode_path(activation_job_id),
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -507,9 +522,8 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/porting_orders/{}/additional_documents", crate ::encode_path(id)
-                ),
+                ["/porting_orders/", &crate::encode_path(id), "/additional_documents"]
+                    .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -533,9 +547,8 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/porting_orders/{}/additional_documents", crate ::encode_path(id)
-                ),
+                ["/porting_orders/", &crate::encode_path(id), "/additional_documents"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -558,10 +571,13 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/porting_orders/{}/additional_documents/{}", crate
-                    ::encode_path(id), crate ::encode_path(additional_document_id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(id),
+                    "/additional_documents/",
+                    &crate::encode_path(additional_document_id),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -604,9 +620,8 @@ impl<'a> PortingOrdersAllowedFocWindowsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/porting_orders/{}/allowed_foc_windows", crate ::encode_path(id)
-                ),
+                ["/porting_orders/", &crate::encode_path(id), "/allowed_foc_windows"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -634,10 +649,12 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/porting_orders/{}/associated_phone_numbers", crate
-                    ::encode_path(porting_order_id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(porting_order_id),
+                    "/associated_phone_numbers",
+                ]
+                    .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -661,10 +678,12 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/porting_orders/{}/associated_phone_numbers", crate
-                    ::encode_path(porting_order_id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(porting_order_id),
+                    "/associated_phone_numbers",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -687,10 +706,13 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/porting_orders/{}/associated_phone_numbers/{}", crate
-                    ::encode_path(porting_order_id), crate ::encode_path(id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(porting_order_id),
+                    "/associated_phone_numbers/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -734,7 +756,7 @@ impl<'a> PortingOrdersCommentsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/porting_orders/{}/comments", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id), "/comments"].concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
@@ -756,7 +778,7 @@ impl<'a> PortingOrdersCommentsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/porting_orders/{}/comments", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id), "/comments"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -813,7 +835,7 @@ impl<'a> PortingOrdersLoaTemplateApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/porting_orders/{}/loa_template", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id), "/loa_template"].concat(),
             );
         req.query(
             "loa_configuration_id",
@@ -853,10 +875,12 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/porting_orders/{}/phone_number_blocks", crate
-                    ::encode_path(porting_order_id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(porting_order_id),
+                    "/phone_number_blocks",
+                ]
+                    .concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -880,10 +904,12 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/porting_orders/{}/phone_number_blocks", crate
-                    ::encode_path(porting_order_id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(porting_order_id),
+                    "/phone_number_blocks",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -906,10 +932,13 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/porting_orders/{}/phone_number_blocks/{}", crate
-                    ::encode_path(porting_order_id), crate ::encode_path(id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(porting_order_id),
+                    "/phone_number_blocks/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -1014,10 +1043,12 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/porting_orders/{}/phone_number_extensions", crate
-                    ::encode_path(porting_order_id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(porting_order_id),
+                    "/phone_number_extensions",
+                ]
+                    .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -1041,10 +1072,12 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/porting_orders/{}/phone_number_extensions", crate
-                    ::encode_path(porting_order_id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(porting_order_id),
+                    "/phone_number_extensions",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -1067,10 +1100,13 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/porting_orders/{}/phone_number_extensions/{}", crate
-                    ::encode_path(porting_order_id), crate ::encode_path(id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(porting_order_id),
+                    "/phone_number_extensions/",
+                    &crate::encode_path(id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -1114,7 +1150,7 @@ impl<'a> PortingOrdersRequirementsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/porting_orders/{}/requirements", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id), "/requirements"].concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
@@ -1146,7 +1182,7 @@ impl<'a> PortingOrdersSubRequestApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/porting_orders/{}/sub_request", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id), "/sub_request"].concat(),
             );
         req.send_json().await
     }
@@ -1174,7 +1210,8 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/porting_orders/{}/verification_codes", crate ::encode_path(id)),
+                ["/porting_orders/", &crate::encode_path(id), "/verification_codes"]
+                    .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -1198,9 +1235,8 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/porting_orders/{}/verification_codes/send", crate ::encode_path(id)
-                ),
+                ["/porting_orders/", &crate::encode_path(id), "/verification_codes/send"]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -1224,10 +1260,12 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/porting_orders/{}/verification_codes/verify", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/porting_orders/",
+                    &crate::encode_path(id),
+                    "/verification_codes/verify",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await

@@ -59,7 +59,7 @@ impl<'a> PortoutsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/portouts/{}", crate ::encode_path(id)),
+                ["/portouts/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -82,10 +82,8 @@ impl<'a> PortoutsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/portouts/{}/{}", crate ::encode_path(id), crate
-                    ::encode_path(status)
-                ),
+                ["/portouts/", &crate::encode_path(id), "/", &crate::encode_path(status)]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -124,7 +122,7 @@ impl<'a> PortoutsCommentsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/portouts/{}/comments", crate ::encode_path(id)),
+                ["/portouts/", &crate::encode_path(id), "/comments"].concat(),
             );
         req.send_json().await
     }
@@ -145,7 +143,7 @@ impl<'a> PortoutsCommentsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/portouts/{}/comments", crate ::encode_path(id)),
+                ["/portouts/", &crate::encode_path(id), "/comments"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -193,7 +191,7 @@ impl<'a> PortoutsEventsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/portouts/events/{}", crate ::encode_path(id)),
+                ["/portouts/events/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -210,7 +208,7 @@ impl<'a> PortoutsEventsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/portouts/events/{}/republish", crate ::encode_path(id)),
+                ["/portouts/events/", &crate::encode_path(id), "/republish"].concat(),
             );
         req.send_empty().await
     }
@@ -246,7 +244,7 @@ impl<'a> PortoutsRejectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/portouts/rejections/{}", crate ::encode_path(portout_id)),
+                ["/portouts/rejections/", &crate::encode_path(portout_id)].concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
@@ -307,7 +305,7 @@ impl<'a> PortoutsReportsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/portouts/reports/{}", crate ::encode_path(id)),
+                ["/portouts/reports/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -348,7 +346,7 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/portouts/{}/supporting_documents", crate ::encode_path(id)),
+                ["/portouts/", &crate::encode_path(id), "/supporting_documents"].concat(),
             );
         req.send_json().await
     }
@@ -369,7 +367,7 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/portouts/{}/supporting_documents", crate ::encode_path(id)),
+                ["/portouts/", &crate::encode_path(id), "/supporting_documents"].concat(),
             );
         req.json(&params.body);
         req.send_json().await

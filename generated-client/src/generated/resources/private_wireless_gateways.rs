@@ -79,7 +79,7 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/private_wireless_gateways/{}", crate ::encode_path(id)),
+                ["/private_wireless_gateways/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -99,7 +99,7 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/private_wireless_gateways/{}", crate ::encode_path(id)),
+                ["/private_wireless_gateways/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -55,7 +55,7 @@ impl<'a> PronunciationDictsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/pronunciation_dicts/{}", crate ::encode_path(id)),
+                ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -76,7 +76,7 @@ impl<'a> PronunciationDictsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/pronunciation_dicts/{}", crate ::encode_path(id)),
+                ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -94,7 +94,7 @@ impl<'a> PronunciationDictsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/pronunciation_dicts/{}", crate ::encode_path(id)),
+                ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
             );
         req.send_empty().await
     }

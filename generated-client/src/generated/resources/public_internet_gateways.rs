@@ -54,7 +54,7 @@ impl<'a> PublicInternetGatewaysApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/public_internet_gateways/{}", crate ::encode_path(id)),
+                ["/public_internet_gateways/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -74,7 +74,7 @@ impl<'a> PublicInternetGatewaysApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/public_internet_gateways/{}", crate ::encode_path(id)),
+                ["/public_internet_gateways/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -57,7 +57,7 @@ impl<'a> QueuesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/queues/{}", crate ::encode_path(queue_name)),
+                ["/queues/", &crate::encode_path(queue_name)].concat(),
             );
         req.send_json().await
     }
@@ -78,7 +78,7 @@ impl<'a> QueuesApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/queues/{}", crate ::encode_path(queue_name)),
+                ["/queues/", &crate::encode_path(queue_name)].concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -98,7 +98,7 @@ impl<'a> QueuesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/queues/{}", crate ::encode_path(queue_name)),
+                ["/queues/", &crate::encode_path(queue_name)].concat(),
             );
         req.send_empty().await
     }
@@ -146,7 +146,7 @@ impl<'a> QueuesCallsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/queues/{}/calls", crate ::encode_path(queue_name)),
+                ["/queues/", &crate::encode_path(queue_name), "/calls"].concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
@@ -169,10 +169,13 @@ impl<'a> QueuesCallsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/queues/{}/calls/{}", crate ::encode_path(queue_name), crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/queues/",
+                    &crate::encode_path(queue_name),
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -195,10 +198,13 @@ impl<'a> QueuesCallsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/queues/{}/calls/{}", crate ::encode_path(queue_name), crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/queues/",
+                    &crate::encode_path(queue_name),
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_empty().await
@@ -221,10 +227,13 @@ impl<'a> QueuesCallsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/queues/{}/calls/{}", crate ::encode_path(queue_name), crate
-                    ::encode_path(call_control_id)
-                ),
+                [
+                    "/queues/",
+                    &crate::encode_path(queue_name),
+                    "/calls/",
+                    &crate::encode_path(call_control_id),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }

@@ -39,10 +39,11 @@ impl<'a> RecordingTranscriptionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/recording_transcriptions/{}", crate
-                    ::encode_path(recording_transcription_id)
-                ),
+                [
+                    "/recording_transcriptions/",
+                    &crate::encode_path(recording_transcription_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -62,10 +63,11 @@ impl<'a> RecordingTranscriptionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/recording_transcriptions/{}", crate
-                    ::encode_path(recording_transcription_id)
-                ),
+                [
+                    "/recording_transcriptions/",
+                    &crate::encode_path(recording_transcription_id),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }

@@ -42,7 +42,7 @@ impl<'a> RecordingsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/recordings/{}", crate ::encode_path(recording_id)),
+                ["/recordings/", &crate::encode_path(recording_id)].concat(),
             );
         req.send_json().await
     }
@@ -62,7 +62,7 @@ impl<'a> RecordingsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/recordings/{}", crate ::encode_path(recording_id)),
+                ["/recordings/", &crate::encode_path(recording_id)].concat(),
             );
         req.send_json().await
     }

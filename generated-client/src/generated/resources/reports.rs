@@ -147,7 +147,7 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/reports/mdr_usage_reports/{}", crate ::encode_path(id)),
+                ["/reports/mdr_usage_reports/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -167,7 +167,7 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/reports/mdr_usage_reports/{}", crate ::encode_path(id)),
+                ["/reports/mdr_usage_reports/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

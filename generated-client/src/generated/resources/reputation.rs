@@ -68,7 +68,7 @@ impl<'a> ReputationNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/reputation/numbers/{}", crate ::encode_path(phone_number)),
+                ["/reputation/numbers/", &crate::encode_path(phone_number)].concat(),
             );
         req.query("fresh", crate::QueryStyle::Form, true, &params.fresh);
         req.send_json().await
@@ -86,7 +86,7 @@ impl<'a> ReputationNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/reputation/numbers/{}", crate ::encode_path(phone_number)),
+                ["/reputation/numbers/", &crate::encode_path(phone_number)].concat(),
             );
         req.send_empty().await
     }

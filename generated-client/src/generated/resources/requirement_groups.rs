@@ -48,7 +48,7 @@ impl<'a> RequirementGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/requirement_groups/{}", crate ::encode_path(id)),
+                ["/requirement_groups/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -67,7 +67,7 @@ impl<'a> RequirementGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/requirement_groups/{}", crate ::encode_path(id)),
+                ["/requirement_groups/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -86,7 +86,7 @@ impl<'a> RequirementGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/requirement_groups/{}", crate ::encode_path(id)),
+                ["/requirement_groups/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -129,9 +129,8 @@ impl<'a> RequirementGroupsSubmitForApprovalApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/requirement_groups/{}/submit_for_approval", crate ::encode_path(id)
-                ),
+                ["/requirement_groups/", &crate::encode_path(id), "/submit_for_approval"]
+                    .concat(),
             );
         req.send_json().await
     }

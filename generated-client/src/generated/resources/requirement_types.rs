@@ -37,7 +37,7 @@ impl<'a> RequirementTypesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/requirement_types/{}", crate ::encode_path(id)),
+                ["/requirement_types/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -45,7 +45,7 @@ impl<'a> RequirementsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/requirements/{}", crate ::encode_path(id)),
+                ["/requirements/", &crate::encode_path(id)].concat(),
             );
         req.query("version", crate::QueryStyle::Form, true, &params.version);
         req.send_json().await
@@ -97,7 +97,7 @@ impl<'a> RequirementsVersionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/requirements/{}/versions", crate ::encode_path(id)),
+                ["/requirements/", &crate::encode_path(id), "/versions"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -131,7 +131,7 @@ impl<'a> RequirementsVersionsPendingApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/requirements/{}/versions/pending", crate ::encode_path(id)),
+                ["/requirements/", &crate::encode_path(id), "/versions/pending"].concat(),
             );
         req.send_json().await
     }

@@ -46,9 +46,8 @@ impl<'a> RoomCompositionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/room_compositions/{}", crate ::encode_path(room_composition_id)
-                ),
+                ["/room_compositions/", &crate::encode_path(room_composition_id)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -65,9 +64,8 @@ impl<'a> RoomCompositionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/room_compositions/{}", crate ::encode_path(room_composition_id)
-                ),
+                ["/room_compositions/", &crate::encode_path(room_composition_id)]
+                    .concat(),
             );
         req.send_empty().await
     }

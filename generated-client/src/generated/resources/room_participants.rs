@@ -33,9 +33,8 @@ impl<'a> RoomParticipantsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/room_participants/{}", crate ::encode_path(room_participant_id)
-                ),
+                ["/room_participants/", &crate::encode_path(room_participant_id)]
+                    .concat(),
             );
         req.send_json().await
     }

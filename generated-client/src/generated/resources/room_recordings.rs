@@ -45,7 +45,7 @@ impl<'a> RoomRecordingsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/room_recordings/{}", crate ::encode_path(room_recording_id)),
+                ["/room_recordings/", &crate::encode_path(room_recording_id)].concat(),
             );
         req.send_json().await
     }
@@ -65,7 +65,7 @@ impl<'a> RoomRecordingsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/room_recordings/{}", crate ::encode_path(room_recording_id)),
+                ["/room_recordings/", &crate::encode_path(room_recording_id)].concat(),
             );
         req.send_empty().await
     }

@@ -50,7 +50,7 @@ impl<'a> RoomSessionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/room_sessions/{}", crate ::encode_path(room_session_id)),
+                ["/room_sessions/", &crate::encode_path(room_session_id)].concat(),
             );
         req.query(
             "include_participants",
@@ -99,9 +99,8 @@ impl<'a> RoomSessionsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/room_sessions/{}/actions/end", crate ::encode_path(room_session_id)
-                ),
+                ["/room_sessions/", &crate::encode_path(room_session_id), "/actions/end"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -120,10 +119,12 @@ impl<'a> RoomSessionsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/room_sessions/{}/actions/kick", crate
-                    ::encode_path(room_session_id)
-                ),
+                [
+                    "/room_sessions/",
+                    &crate::encode_path(room_session_id),
+                    "/actions/kick",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -143,10 +144,12 @@ impl<'a> RoomSessionsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/room_sessions/{}/actions/mute", crate
-                    ::encode_path(room_session_id)
-                ),
+                [
+                    "/room_sessions/",
+                    &crate::encode_path(room_session_id),
+                    "/actions/mute",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -166,10 +169,12 @@ impl<'a> RoomSessionsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/room_sessions/{}/actions/unmute", crate
-                    ::encode_path(room_session_id)
-                ),
+                [
+                    "/room_sessions/",
+                    &crate::encode_path(room_session_id),
+                    "/actions/unmute",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -214,10 +219,12 @@ impl<'a> RoomSessionsParticipantsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/room_sessions/{}/participants", crate
-                    ::encode_path(room_session_id)
-                ),
+                [
+                    "/room_sessions/",
+                    &crate::encode_path(room_session_id),
+                    "/participants",
+                ]
+                    .concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);

@@ -63,7 +63,7 @@ impl<'a> RoomsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/rooms/{}", crate ::encode_path(room_id)),
+                ["/rooms/", &crate::encode_path(room_id)].concat(),
             );
         req.query(
             "include_sessions",
@@ -90,7 +90,7 @@ impl<'a> RoomsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/rooms/{}", crate ::encode_path(room_id)),
+                ["/rooms/", &crate::encode_path(room_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -108,7 +108,7 @@ impl<'a> RoomsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/rooms/{}", crate ::encode_path(room_id)),
+                ["/rooms/", &crate::encode_path(room_id)].concat(),
             );
         req.send_empty().await
     }
@@ -164,10 +164,12 @@ impl<'a> RoomsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/rooms/{}/actions/generate_join_client_token", crate
-                    ::encode_path(room_id)
-                ),
+                [
+                    "/rooms/",
+                    &crate::encode_path(room_id),
+                    "/actions/generate_join_client_token",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -189,10 +191,12 @@ impl<'a> RoomsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/rooms/{}/actions/refresh_client_token", crate
-                    ::encode_path(room_id)
-                ),
+                [
+                    "/rooms/",
+                    &crate::encode_path(room_id),
+                    "/actions/refresh_client_token",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -231,7 +235,7 @@ impl<'a> RoomsSessionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/rooms/{}/sessions", crate ::encode_path(room_id)),
+                ["/rooms/", &crate::encode_path(room_id), "/sessions"].concat(),
             );
         req.query(
             "include_participants",

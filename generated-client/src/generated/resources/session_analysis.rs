@@ -31,10 +31,13 @@ impl<'a> SessionAnalysisApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/session_analysis/{}/{}", crate ::encode_path(record_type), crate
-                    ::encode_path(event_id)
-                ),
+                [
+                    "/session_analysis/",
+                    &crate::encode_path(record_type),
+                    "/",
+                    &crate::encode_path(event_id),
+                ]
+                    .concat(),
             );
         req.query(
             "include_children",
@@ -93,9 +96,8 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/session_analysis/metadata/{}", crate ::encode_path(record_type)
-                ),
+                ["/session_analysis/metadata/", &crate::encode_path(record_type)]
+                    .concat(),
             );
         req.send_json().await
     }

@@ -30,7 +30,7 @@ impl<'a> ShortCodesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/short_codes/{}", crate ::encode_path(id)),
+                ["/short_codes/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -52,7 +52,7 @@ impl<'a> ShortCodesApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/short_codes/{}", crate ::encode_path(id)),
+                ["/short_codes/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await

@@ -37,7 +37,7 @@ impl<'a> SimCardActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/sim_card_actions/{}", crate ::encode_path(id)),
+                ["/sim_card_actions/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -60,7 +60,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/sim_card_data_usage_notifications/{}", crate ::encode_path(id)),
+                ["/sim_card_data_usage_notifications/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -81,7 +81,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/sim_card_data_usage_notifications/{}", crate ::encode_path(id)),
+                ["/sim_card_data_usage_notifications/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -102,7 +102,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/sim_card_data_usage_notifications/{}", crate ::encode_path(id)),
+                ["/sim_card_data_usage_notifications/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -52,7 +52,7 @@ impl<'a> SimCardGroupActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/sim_card_group_actions/{}", crate ::encode_path(id)),
+                ["/sim_card_group_actions/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -69,7 +69,7 @@ impl<'a> SimCardGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/sim_card_groups/{}", crate ::encode_path(id)),
+                ["/sim_card_groups/", &crate::encode_path(id)].concat(),
             );
         req.query(
             "include_iccids",
@@ -96,7 +96,7 @@ impl<'a> SimCardGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/sim_card_groups/{}", crate ::encode_path(id)),
+                ["/sim_card_groups/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -114,7 +114,7 @@ impl<'a> SimCardGroupsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/sim_card_groups/{}", crate ::encode_path(id)),
+                ["/sim_card_groups/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -173,10 +173,12 @@ impl<'a> SimCardGroupsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/sim_card_groups/{}/actions/remove_private_wireless_gateway", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/sim_card_groups/",
+                    &crate::encode_path(id),
+                    "/actions/remove_private_wireless_gateway",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -196,10 +198,12 @@ impl<'a> SimCardGroupsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/sim_card_groups/{}/actions/remove_wireless_blocklist", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/sim_card_groups/",
+                    &crate::encode_path(id),
+                    "/actions/remove_wireless_blocklist",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -220,10 +224,12 @@ impl<'a> SimCardGroupsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/sim_card_groups/{}/actions/set_private_wireless_gateway", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/sim_card_groups/",
+                    &crate::encode_path(id),
+                    "/actions/set_private_wireless_gateway",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -245,10 +251,12 @@ impl<'a> SimCardGroupsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/sim_card_groups/{}/actions/set_wireless_blocklist", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/sim_card_groups/",
+                    &crate::encode_path(id),
+                    "/actions/set_wireless_blocklist",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await

@@ -50,7 +50,7 @@ impl<'a> SimCardOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/sim_card_orders/{}", crate ::encode_path(id)),
+                ["/sim_card_orders/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -76,7 +76,7 @@ impl<'a> SimCardsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/sim_cards/{}", crate ::encode_path(id)),
+                ["/sim_cards/", &crate::encode_path(id)].concat(),
             );
         req.query(
             "include_sim_card_group",
@@ -109,7 +109,7 @@ impl<'a> SimCardsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/sim_cards/{}", crate ::encode_path(id)),
+                ["/sim_cards/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -136,7 +136,7 @@ impl<'a> SimCardsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/sim_cards/{}", crate ::encode_path(id)),
+                ["/sim_cards/", &crate::encode_path(id)].concat(),
             );
         req.query("report_lost", crate::QueryStyle::Form, true, &params.report_lost);
         req.send_json().await
@@ -279,7 +279,7 @@ impl<'a> SimCardsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/sim_cards/{}/actions/disable", crate ::encode_path(id)),
+                ["/sim_cards/", &crate::encode_path(id), "/actions/disable"].concat(),
             );
         req.send_json().await
     }
@@ -303,7 +303,7 @@ impl<'a> SimCardsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/sim_cards/{}/actions/enable", crate ::encode_path(id)),
+                ["/sim_cards/", &crate::encode_path(id), "/actions/enable"].concat(),
             );
         req.send_json().await
     }
@@ -325,9 +325,8 @@ impl<'a> SimCardsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/sim_cards/{}/actions/remove_public_ip", crate ::encode_path(id)
-                ),
+                ["/sim_cards/", &crate::encode_path(id), "/actions/remove_public_ip"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -352,7 +351,8 @@ impl<'a> SimCardsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/sim_cards/{}/actions/set_public_ip", crate ::encode_path(id)),
+                ["/sim_cards/", &crate::encode_path(id), "/actions/set_public_ip"]
+                    .concat(),
             );
         req.query("region_code", crate::QueryStyle::Form, true, &params.region_code);
         req.send_json().await
@@ -377,7 +377,7 @@ impl<'a> SimCardsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/sim_cards/{}/actions/set_standby", crate ::encode_path(id)),
+                ["/sim_cards/", &crate::encode_path(id), "/actions/set_standby"].concat(),
             );
         req.send_json().await
     }
@@ -436,7 +436,7 @@ impl<'a> SimCardsActivationCodeApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/sim_cards/{}/activation_code", crate ::encode_path(id)),
+                ["/sim_cards/", &crate::encode_path(id), "/activation_code"].concat(),
             );
         req.send_json().await
     }
@@ -463,7 +463,7 @@ impl<'a> SimCardsDeviceDetailsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/sim_cards/{}/device_details", crate ::encode_path(id)),
+                ["/sim_cards/", &crate::encode_path(id), "/device_details"].concat(),
             );
         req.send_json().await
     }
@@ -490,7 +490,7 @@ impl<'a> SimCardsPublicIpApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/sim_cards/{}/public_ip", crate ::encode_path(id)),
+                ["/sim_cards/", &crate::encode_path(id), "/public_ip"].concat(),
             );
         req.send_json().await
     }
@@ -518,9 +518,8 @@ impl<'a> SimCardsWirelessConnectivityLogsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/sim_cards/{}/wireless_connectivity_logs", crate ::encode_path(id)
-                ),
+                ["/sim_cards/", &crate::encode_path(id), "/wireless_connectivity_logs"]
+                    .concat(),
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);

@@ -36,7 +36,7 @@ impl<'a> SiprecConnectorsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/siprec_connectors/{}", crate ::encode_path(connector_name)),
+                ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
             );
         req.send_json().await
     }
@@ -57,7 +57,7 @@ impl<'a> SiprecConnectorsApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!("/siprec_connectors/{}", crate ::encode_path(connector_name)),
+                ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -75,7 +75,7 @@ impl<'a> SiprecConnectorsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/siprec_connectors/{}", crate ::encode_path(connector_name)),
+                ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
             );
         req.send_empty().await
     }

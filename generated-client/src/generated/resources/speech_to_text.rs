@@ -52,7 +52,7 @@ impl<'a> SpeechToTextApi<'a> {
         req.query("keyterm", crate::QueryStyle::Form, true, &params.keyterm);
         req.query("keywords", crate::QueryStyle::Form, true, &params.keywords);
         if let Some(body) = params.body {
-            req.bytes("application/octet-stream", body.into());
+            req.bytes("application/octet-stream", body);
         }
         req.send_empty().await
     }

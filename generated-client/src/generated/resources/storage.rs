@@ -87,10 +87,14 @@ impl<'a> StorageBucketsPresignedUrlApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/storage/buckets/{}/{}/presigned_url", crate
-                    ::encode_path(bucket_name), crate ::encode_path(object_name)
-                ),
+                [
+                    "/storage/buckets/",
+                    &crate::encode_path(bucket_name),
+                    "/",
+                    &crate::encode_path(object_name),
+                    "/presigned_url",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.json(body);
@@ -126,10 +130,12 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/storage/buckets/{}/ssl_certificate", crate
-                    ::encode_path(bucket_name)
-                ),
+                [
+                    "/storage/buckets/",
+                    &crate::encode_path(bucket_name),
+                    "/ssl_certificate",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -150,10 +156,12 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!(
-                    "/storage/buckets/{}/ssl_certificate", crate
-                    ::encode_path(bucket_name)
-                ),
+                [
+                    "/storage/buckets/",
+                    &crate::encode_path(bucket_name),
+                    "/ssl_certificate",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             let mut form = crate::MultipartForm::default();
@@ -183,10 +191,12 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/storage/buckets/{}/ssl_certificate", crate
-                    ::encode_path(bucket_name)
-                ),
+                [
+                    "/storage/buckets/",
+                    &crate::encode_path(bucket_name),
+                    "/ssl_certificate",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -237,9 +247,8 @@ impl<'a> StorageBucketsUsageApiApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/storage/buckets/{}/usage/api", crate ::encode_path(bucket_name)
-                ),
+                ["/storage/buckets/", &crate::encode_path(bucket_name), "/usage/api"]
+                    .concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
@@ -273,9 +282,8 @@ impl<'a> StorageBucketsUsageStorageApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/storage/buckets/{}/usage/storage", crate ::encode_path(bucket_name)
-                ),
+                ["/storage/buckets/", &crate::encode_path(bucket_name), "/usage/storage"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -350,7 +358,7 @@ impl<'a> StorageCloudfsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/storage/cloudfs/{}", crate ::encode_path(id)),
+                ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -371,7 +379,7 @@ impl<'a> StorageCloudfsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/storage/cloudfs/{}", crate ::encode_path(id)),
+                ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -392,7 +400,7 @@ impl<'a> StorageCloudfsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/storage/cloudfs/{}", crate ::encode_path(id)),
+                ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -452,10 +460,12 @@ impl<'a> StorageCloudfsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/storage/cloudfs/{}/actions/rotate-meta-token", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/storage/cloudfs/",
+                    &crate::encode_path(id),
+                    "/actions/rotate-meta-token",
+                ]
+                    .concat(),
             );
         req.header("Idempotency-Key", &params.idempotency_key);
         req.send_json().await
@@ -521,7 +531,7 @@ impl<'a> StorageKvsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/storage/kvs/{}", crate ::encode_path(id)),
+                ["/storage/kvs/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -541,7 +551,7 @@ impl<'a> StorageKvsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/storage/kvs/{}", crate ::encode_path(id)),
+                ["/storage/kvs/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -583,7 +593,7 @@ impl<'a> StorageKvsKeysApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/storage/kvs/{}/keys", crate ::encode_path(id)),
+                ["/storage/kvs/", &crate::encode_path(id), "/keys"].concat(),
             );
         req.query("prefix", crate::QueryStyle::Form, true, &params.prefix);
         req.query("limit", crate::QueryStyle::Form, true, &params.limit);
@@ -604,10 +614,13 @@ impl<'a> StorageKvsKeysApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/storage/kvs/{}/keys/{}", crate ::encode_path(id), crate
-                    ::encode_path(key)
-                ),
+                [
+                    "/storage/kvs/",
+                    &crate::encode_path(id),
+                    "/keys/",
+                    &crate::encode_path(key),
+                ]
+                    .concat(),
             );
         req.send_bytes().await
     }
@@ -630,13 +643,16 @@ impl<'a> StorageKvsKeysApi<'a> {
             .client
             .request(
                 reqwest::Method::PUT,
-                format!(
-                    "/storage/kvs/{}/keys/{}", crate ::encode_path(id), crate
-                    ::encode_path(key)
-                ),
+                [
+                    "/storage/kvs/",
+                    &crate::encode_path(id),
+                    "/keys/",
+                    &crate::encode_path(key),
+                ]
+                    .concat(),
             );
         req.query("ttl_secs", crate::QueryStyle::Form, true, &params.ttl_secs);
-        req.bytes("application/octet-stream", params.body.into());
+        req.bytes("application/octet-stream", params.body);
         req.send_empty().await
     }
     /// Delete a key
@@ -653,10 +669,13 @@ impl<'a> StorageKvsKeysApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/storage/kvs/{}/keys/{}", crate ::encode_path(id), crate
-                    ::encode_path(key)
-                ),
+                [
+                    "/storage/kvs/",
+                    &crate::encode_path(id),
+                    "/keys/",
+                    &crate::encode_path(key),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -743,7 +762,7 @@ impl<'a> StorageMigrationSourcesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/storage/migration_sources/{}", crate ::encode_path(id)),
+                ["/storage/migration_sources/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -761,7 +780,7 @@ impl<'a> StorageMigrationSourcesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/storage/migration_sources/{}", crate ::encode_path(id)),
+                ["/storage/migration_sources/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -819,7 +838,7 @@ impl<'a> StorageMigrationsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/storage/migrations/{}", crate ::encode_path(id)),
+                ["/storage/migrations/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -850,7 +869,8 @@ impl<'a> StorageMigrationsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/storage/migrations/{}/actions/stop", crate ::encode_path(id)),
+                ["/storage/migrations/", &crate::encode_path(id), "/actions/stop"]
+                    .concat(),
             );
         req.send_json().await
     }

@@ -42,9 +42,8 @@ impl<'a> SubNumberOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/sub_number_orders/{}", crate ::encode_path(sub_number_order_id)
-                ),
+                ["/sub_number_orders/", &crate::encode_path(sub_number_order_id)]
+                    .concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
@@ -66,9 +65,8 @@ impl<'a> SubNumberOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/sub_number_orders/{}", crate ::encode_path(sub_number_order_id)
-                ),
+                ["/sub_number_orders/", &crate::encode_path(sub_number_order_id)]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -89,10 +87,12 @@ impl<'a> SubNumberOrdersApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/sub_number_orders/{}/cancel", crate
-                    ::encode_path(sub_number_order_id)
-                ),
+                [
+                    "/sub_number_orders/",
+                    &crate::encode_path(sub_number_order_id),
+                    "/cancel",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -136,9 +136,8 @@ impl<'a> SubNumberOrdersRequirementGroupApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/sub_number_orders/{}/requirement_group", crate ::encode_path(id)
-                ),
+                ["/sub_number_orders/", &crate::encode_path(id), "/requirement_group"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await

@@ -40,7 +40,7 @@ impl<'a> SubNumberOrdersReportApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/sub_number_orders_report/{}", crate ::encode_path(report_id)),
+                ["/sub_number_orders_report/", &crate::encode_path(report_id)].concat(),
             );
         req.send_json().await
     }
@@ -57,10 +57,12 @@ impl<'a> SubNumberOrdersReportApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/sub_number_orders_report/{}/download", crate
-                    ::encode_path(report_id)
-                ),
+                [
+                    "/sub_number_orders_report/",
+                    &crate::encode_path(report_id),
+                    "/download",
+                ]
+                    .concat(),
             );
         req.send_bytes().await
     }

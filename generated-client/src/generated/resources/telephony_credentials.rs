@@ -59,7 +59,7 @@ impl<'a> TelephonyCredentialsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/telephony_credentials/{}", crate ::encode_path(id)),
+                ["/telephony_credentials/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -80,7 +80,7 @@ impl<'a> TelephonyCredentialsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/telephony_credentials/{}", crate ::encode_path(id)),
+                ["/telephony_credentials/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -101,7 +101,7 @@ impl<'a> TelephonyCredentialsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/telephony_credentials/{}", crate ::encode_path(id)),
+                ["/telephony_credentials/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -145,7 +145,7 @@ impl<'a> TelephonyCredentialsTokenApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/telephony_credentials/{}/token", crate ::encode_path(id)),
+                ["/telephony_credentials/", &crate::encode_path(id), "/token"].concat(),
             );
         req.send_text().await
     }

@@ -76,9 +76,8 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/terms_of_service/agreements/{}", crate ::encode_path(agreement_id)
-                ),
+                ["/terms_of_service/agreements/", &crate::encode_path(agreement_id)]
+                    .concat(),
             );
         req.send_json().await
     }

@@ -118,7 +118,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/texml/Accounts/{}/Calls", crate ::encode_path(account_sid)),
+                ["/texml/Accounts/", &crate::encode_path(account_sid), "/Calls"].concat(),
             );
         req.query("Page", crate::QueryStyle::Form, true, &params.page);
         req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
@@ -151,7 +151,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/texml/Accounts/{}/Calls", crate ::encode_path(account_sid)),
+                ["/texml/Accounts/", &crate::encode_path(account_sid), "/Calls"].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -174,10 +174,13 @@ impl<'a> TexmlAccountsCallsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/texml/Accounts/{}/Calls/{}", crate ::encode_path(account_sid),
-                    crate ::encode_path(call_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Calls/",
+                    &crate::encode_path(call_sid),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -200,10 +203,13 @@ impl<'a> TexmlAccountsCallsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/texml/Accounts/{}/Calls/{}", crate ::encode_path(account_sid),
-                    crate ::encode_path(call_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Calls/",
+                    &crate::encode_path(call_sid),
+                ]
+                    .concat(),
             );
         req.form(&params.body);
         req.send_json().await
@@ -290,11 +296,16 @@ impl<'a> TexmlAccountsCallsRecordingsRecordingSidJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/texml/Accounts/{}/Calls/{}/Recordings/{}.json", crate
-                    ::encode_path(account_sid), crate ::encode_path(call_sid), crate
-                    ::encode_path(recording_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Calls/",
+                    &crate::encode_path(call_sid),
+                    "/Recordings/",
+                    &crate::encode_path(recording_sid),
+                    ".json",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.form(body);
@@ -332,10 +343,14 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/texml/Accounts/{}/Calls/{}/Recordings.json", crate
-                    ::encode_path(account_sid), crate ::encode_path(call_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Calls/",
+                    &crate::encode_path(call_sid),
+                    "/Recordings.json",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -358,10 +373,14 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/texml/Accounts/{}/Calls/{}/Recordings.json", crate
-                    ::encode_path(account_sid), crate ::encode_path(call_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Calls/",
+                    &crate::encode_path(call_sid),
+                    "/Recordings.json",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.form(body);
@@ -414,11 +433,16 @@ impl<'a> TexmlAccountsCallsSiprecSiprecSidJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/texml/Accounts/{}/Calls/{}/Siprec/{}.json", crate
-                    ::encode_path(account_sid), crate ::encode_path(call_sid), crate
-                    ::encode_path(siprec_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Calls/",
+                    &crate::encode_path(call_sid),
+                    "/Siprec/",
+                    &crate::encode_path(siprec_sid),
+                    ".json",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.form(body);
@@ -457,10 +481,14 @@ impl<'a> TexmlAccountsCallsSiprecJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/texml/Accounts/{}/Calls/{}/Siprec.json", crate
-                    ::encode_path(account_sid), crate ::encode_path(call_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Calls/",
+                    &crate::encode_path(call_sid),
+                    "/Siprec.json",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.form(body);
@@ -515,11 +543,16 @@ impl<'a> TexmlAccountsCallsStreamsStreamingSidJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/texml/Accounts/{}/Calls/{}/Streams/{}.json", crate
-                    ::encode_path(account_sid), crate ::encode_path(call_sid), crate
-                    ::encode_path(streaming_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Calls/",
+                    &crate::encode_path(call_sid),
+                    "/Streams/",
+                    &crate::encode_path(streaming_sid),
+                    ".json",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.form(body);
@@ -558,10 +591,14 @@ impl<'a> TexmlAccountsCallsStreamsJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/texml/Accounts/{}/Calls/{}/Streams.json", crate
-                    ::encode_path(account_sid), crate ::encode_path(call_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Calls/",
+                    &crate::encode_path(call_sid),
+                    "/Streams.json",
+                ]
+                    .concat(),
             );
         if let Some(body) = &params.body {
             req.form(body);
@@ -613,9 +650,8 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/texml/Accounts/{}/Conferences", crate ::encode_path(account_sid)
-                ),
+                ["/texml/Accounts/", &crate::encode_path(account_sid), "/Conferences"]
+                    .concat(),
             );
         req.query("Page", crate::QueryStyle::Form, true, &params.page);
         req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
@@ -644,10 +680,13 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/texml/Accounts/{}/Conferences/{}", crate
-                    ::encode_path(account_sid), crate ::encode_path(conference_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Conferences/",
+                    &crate::encode_path(conference_sid),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -670,10 +709,13 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/texml/Accounts/{}/Conferences/{}", crate
-                    ::encode_path(account_sid), crate ::encode_path(conference_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Conferences/",
+                    &crate::encode_path(conference_sid),
+                ]
+                    .concat(),
             );
         req.form(&params.body);
         req.send_json().await
@@ -727,10 +769,14 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/texml/Accounts/{}/Conferences/{}/Participants", crate
-                    ::encode_path(account_sid), crate ::encode_path(conference_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Conferences/",
+                    &crate::encode_path(conference_sid),
+                    "/Participants",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -753,10 +799,14 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/texml/Accounts/{}/Conferences/{}/Participants", crate
-                    ::encode_path(account_sid), crate ::encode_path(conference_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Conferences/",
+                    &crate::encode_path(conference_sid),
+                    "/Participants",
+                ]
+                    .concat(),
             );
         req.form(&params.body);
         req.send_json().await
@@ -781,11 +831,15 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/texml/Accounts/{}/Conferences/{}/Participants/{}", crate
-                    ::encode_path(account_sid), crate ::encode_path(conference_sid),
-                    crate ::encode_path(call_sid_or_participant_label)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Conferences/",
+                    &crate::encode_path(conference_sid),
+                    "/Participants/",
+                    &crate::encode_path(call_sid_or_participant_label),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -810,11 +864,15 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/texml/Accounts/{}/Conferences/{}/Participants/{}", crate
-                    ::encode_path(account_sid), crate ::encode_path(conference_sid),
-                    crate ::encode_path(call_sid_or_participant_label)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Conferences/",
+                    &crate::encode_path(conference_sid),
+                    "/Participants/",
+                    &crate::encode_path(call_sid_or_participant_label),
+                ]
+                    .concat(),
             );
         req.form(&params.body);
         req.send_json().await
@@ -839,11 +897,15 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/texml/Accounts/{}/Conferences/{}/Participants/{}", crate
-                    ::encode_path(account_sid), crate ::encode_path(conference_sid),
-                    crate ::encode_path(call_sid_or_participant_label)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Conferences/",
+                    &crate::encode_path(conference_sid),
+                    "/Participants/",
+                    &crate::encode_path(call_sid_or_participant_label),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -884,10 +946,14 @@ impl<'a> TexmlAccountsConferencesRecordingsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/texml/Accounts/{}/Conferences/{}/Recordings", crate
-                    ::encode_path(account_sid), crate ::encode_path(conference_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Conferences/",
+                    &crate::encode_path(conference_sid),
+                    "/Recordings",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -916,10 +982,14 @@ impl<'a> TexmlAccountsConferencesRecordingsJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/texml/Accounts/{}/Conferences/{}/Recordings.json", crate
-                    ::encode_path(account_sid), crate ::encode_path(conference_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Conferences/",
+                    &crate::encode_path(conference_sid),
+                    "/Recordings.json",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -947,7 +1017,8 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/texml/Accounts/{}/Queues", crate ::encode_path(account_sid)),
+                ["/texml/Accounts/", &crate::encode_path(account_sid), "/Queues"]
+                    .concat(),
             );
         req.query("Page", crate::QueryStyle::Form, true, &params.page);
         req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
@@ -973,7 +1044,8 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/texml/Accounts/{}/Queues", crate ::encode_path(account_sid)),
+                ["/texml/Accounts/", &crate::encode_path(account_sid), "/Queues"]
+                    .concat(),
             );
         req.form(&params.body);
         req.send_json().await
@@ -996,10 +1068,13 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/texml/Accounts/{}/Queues/{}", crate ::encode_path(account_sid),
-                    crate ::encode_path(queue_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Queues/",
+                    &crate::encode_path(queue_sid),
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -1022,10 +1097,13 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/texml/Accounts/{}/Queues/{}", crate ::encode_path(account_sid),
-                    crate ::encode_path(queue_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Queues/",
+                    &crate::encode_path(queue_sid),
+                ]
+                    .concat(),
             );
         req.form(&params.body);
         req.send_json().await
@@ -1044,10 +1122,13 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/texml/Accounts/{}/Queues/{}", crate ::encode_path(account_sid),
-                    crate ::encode_path(queue_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Queues/",
+                    &crate::encode_path(queue_sid),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -1114,10 +1195,14 @@ impl<'a> TexmlAccountsRecordingsRecordingSidJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/texml/Accounts/{}/Recordings/{}.json", crate
-                    ::encode_path(account_sid), crate ::encode_path(recording_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Recordings/",
+                    &crate::encode_path(recording_sid),
+                    ".json",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -1139,10 +1224,14 @@ impl<'a> TexmlAccountsRecordingsRecordingSidJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/texml/Accounts/{}/Recordings/{}.json", crate
-                    ::encode_path(account_sid), crate ::encode_path(recording_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Recordings/",
+                    &crate::encode_path(recording_sid),
+                    ".json",
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -1170,10 +1259,12 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/texml/Accounts/{}/Recordings.json", crate
-                    ::encode_path(account_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Recordings.json",
+                ]
+                    .concat(),
             );
         req.query("Page", crate::QueryStyle::Form, true, &params.page);
         req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
@@ -1229,11 +1320,14 @@ impl<'a> TexmlAccountsTranscriptionsRecordingTranscriptionSidJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/texml/Accounts/{}/Transcriptions/{}.json", crate
-                    ::encode_path(account_sid), crate
-                    ::encode_path(recording_transcription_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Transcriptions/",
+                    &crate::encode_path(recording_transcription_sid),
+                    ".json",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -1255,11 +1349,14 @@ impl<'a> TexmlAccountsTranscriptionsRecordingTranscriptionSidJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/texml/Accounts/{}/Transcriptions/{}.json", crate
-                    ::encode_path(account_sid), crate
-                    ::encode_path(recording_transcription_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Transcriptions/",
+                    &crate::encode_path(recording_transcription_sid),
+                    ".json",
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -1287,10 +1384,12 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/texml/Accounts/{}/Transcriptions.json", crate
-                    ::encode_path(account_sid)
-                ),
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Transcriptions.json",
+                ]
+                    .concat(),
             );
         req.query("PageToken", crate::QueryStyle::Form, true, &params.page_token);
         req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
@@ -1336,7 +1435,7 @@ impl<'a> TexmlAiCallsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!("/texml/ai_calls/{}", crate ::encode_path(connection_id)),
+                ["/texml/ai_calls/", &crate::encode_path(connection_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await

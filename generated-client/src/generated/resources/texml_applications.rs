@@ -51,7 +51,7 @@ impl<'a> TexmlApplicationsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/texml_applications/{}", crate ::encode_path(id)),
+                ["/texml_applications/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -72,7 +72,7 @@ impl<'a> TexmlApplicationsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/texml_applications/{}", crate ::encode_path(id)),
+                ["/texml_applications/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -93,7 +93,7 @@ impl<'a> TexmlApplicationsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/texml_applications/{}", crate ::encode_path(id)),
+                ["/texml_applications/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -67,7 +67,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/traffic_policy_profiles/{}", crate ::encode_path(id)),
+                ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -88,7 +88,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/traffic_policy_profiles/{}", crate ::encode_path(id)),
+                ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -109,7 +109,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/traffic_policy_profiles/{}", crate ::encode_path(id)),
+                ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -56,7 +56,7 @@ impl<'a> UacConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/uac_connections/{}", crate ::encode_path(id)),
+                ["/uac_connections/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -77,7 +77,7 @@ impl<'a> UacConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/uac_connections/{}", crate ::encode_path(id)),
+                ["/uac_connections/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -95,7 +95,7 @@ impl<'a> UacConnectionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/uac_connections/{}", crate ::encode_path(id)),
+                ["/uac_connections/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -154,10 +154,12 @@ impl<'a> UacConnectionsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/uac_connections/{}/actions/check_registration_status", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/uac_connections/",
+                    &crate::encode_path(id),
+                    "/actions/check_registration_status",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }

@@ -51,7 +51,7 @@ impl<'a> UserAddressesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/user_addresses/{}", crate ::encode_path(id)),
+                ["/user_addresses/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -51,7 +51,7 @@ impl<'a> VerificationsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/verifications/{}", crate ::encode_path(verification_id)),
+                ["/verifications/", &crate::encode_path(verification_id)].concat(),
             );
         req.send_json().await
     }
@@ -77,10 +77,12 @@ impl<'a> VerificationsActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/verifications/{}/actions/verify", crate
-                    ::encode_path(verification_id)
-                ),
+                [
+                    "/verifications/",
+                    &crate::encode_path(verification_id),
+                    "/actions/verify",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -117,10 +119,8 @@ impl<'a> VerificationsByPhoneNumberApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/verifications/by_phone_number/{}", crate
-                    ::encode_path(phone_number)
-                ),
+                ["/verifications/by_phone_number/", &crate::encode_path(phone_number)]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -146,10 +146,12 @@ impl<'a> VerificationsByPhoneNumberActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/verifications/by_phone_number/{}/actions/verify", crate
-                    ::encode_path(phone_number)
-                ),
+                [
+                    "/verifications/by_phone_number/",
+                    &crate::encode_path(phone_number),
+                    "/actions/verify",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await

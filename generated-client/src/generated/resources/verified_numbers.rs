@@ -52,7 +52,7 @@ impl<'a> VerifiedNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/verified_numbers/{}", crate ::encode_path(phone_number)),
+                ["/verified_numbers/", &crate::encode_path(phone_number)].concat(),
             );
         req.send_json().await
     }
@@ -70,7 +70,7 @@ impl<'a> VerifiedNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/verified_numbers/{}", crate ::encode_path(phone_number)),
+                ["/verified_numbers/", &crate::encode_path(phone_number)].concat(),
             );
         req.send_json().await
     }
@@ -108,10 +108,12 @@ impl<'a> VerifiedNumbersActionsApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/verified_numbers/{}/actions/verify", crate
-                    ::encode_path(phone_number)
-                ),
+                [
+                    "/verified_numbers/",
+                    &crate::encode_path(phone_number),
+                    "/actions/verify",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await

@@ -55,7 +55,7 @@ impl<'a> VerifyProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/verify_profiles/{}", crate ::encode_path(verify_profile_id)),
+                ["/verify_profiles/", &crate::encode_path(verify_profile_id)].concat(),
             );
         req.send_json().await
     }
@@ -74,7 +74,7 @@ impl<'a> VerifyProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/verify_profiles/{}", crate ::encode_path(verify_profile_id)),
+                ["/verify_profiles/", &crate::encode_path(verify_profile_id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -93,7 +93,7 @@ impl<'a> VerifyProfilesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/verify_profiles/{}", crate ::encode_path(verify_profile_id)),
+                ["/verify_profiles/", &crate::encode_path(verify_profile_id)].concat(),
             );
         req.send_json().await
     }
@@ -169,9 +169,8 @@ impl<'a> VerifyProfilesTemplatesApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/verify_profiles/templates/{}", crate ::encode_path(template_id)
-                ),
+                ["/verify_profiles/templates/", &crate::encode_path(template_id)]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await

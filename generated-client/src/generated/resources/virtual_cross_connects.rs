@@ -56,7 +56,7 @@ impl<'a> VirtualCrossConnectsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/virtual_cross_connects/{}", crate ::encode_path(id)),
+                ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -81,7 +81,7 @@ impl<'a> VirtualCrossConnectsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/virtual_cross_connects/{}", crate ::encode_path(id)),
+                ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -102,7 +102,7 @@ impl<'a> VirtualCrossConnectsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/virtual_cross_connects/{}", crate ::encode_path(id)),
+                ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -69,7 +69,7 @@ impl<'a> VoiceClonesApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/voice_clones/{}", crate ::encode_path(id)),
+                ["/voice_clones/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -87,7 +87,7 @@ impl<'a> VoiceClonesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/voice_clones/{}", crate ::encode_path(id)),
+                ["/voice_clones/", &crate::encode_path(id)].concat(),
             );
         req.send_empty().await
     }
@@ -165,7 +165,7 @@ impl<'a> VoiceClonesSampleApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/voice_clones/{}/sample", crate ::encode_path(id)),
+                ["/voice_clones/", &crate::encode_path(id), "/sample"].concat(),
             );
         req.send_bytes().await
     }

@@ -63,7 +63,7 @@ impl<'a> VoiceDesignsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/voice_designs/{}", crate ::encode_path(id)),
+                ["/voice_designs/", &crate::encode_path(id)].concat(),
             );
         req.query("version", crate::QueryStyle::Form, true, &params.version);
         req.send_json().await
@@ -85,7 +85,7 @@ impl<'a> VoiceDesignsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/voice_designs/{}", crate ::encode_path(id)),
+                ["/voice_designs/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -103,7 +103,7 @@ impl<'a> VoiceDesignsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/voice_designs/{}", crate ::encode_path(id)),
+                ["/voice_designs/", &crate::encode_path(id)].concat(),
             );
         req.send_empty().await
     }
@@ -161,7 +161,7 @@ impl<'a> VoiceDesignsSampleApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/voice_designs/{}/sample", crate ::encode_path(id)),
+                ["/voice_designs/", &crate::encode_path(id), "/sample"].concat(),
             );
         req.query("version", crate::QueryStyle::Form, true, &params.version);
         req.send_bytes().await
@@ -193,10 +193,13 @@ impl<'a> VoiceDesignsVersionsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/voice_designs/{}/versions/{}", crate ::encode_path(id), crate
-                    ::encode_path(& version.to_string())
-                ),
+                [
+                    "/voice_designs/",
+                    &crate::encode_path(id),
+                    "/versions/",
+                    &crate::encode_path(&version.to_string()),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }

@@ -39,7 +39,7 @@ impl<'a> VoiceSdkCallReportsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/voice_sdk_call_reports/{}", crate ::encode_path(call_id)),
+                ["/voice_sdk_call_reports/", &crate::encode_path(call_id)].concat(),
             );
         req.send_json().await
     }

@@ -37,7 +37,7 @@ impl<'a> WebhookDeliveriesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/webhook_deliveries/{}", crate ::encode_path(id)),
+                ["/webhook_deliveries/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

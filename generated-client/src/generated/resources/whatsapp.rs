@@ -71,7 +71,7 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/v2/whatsapp/business_accounts/{}", crate ::encode_path(id)),
+                ["/v2/whatsapp/business_accounts/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -86,7 +86,7 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/v2/whatsapp/business_accounts/{}", crate ::encode_path(id)),
+                ["/v2/whatsapp/business_accounts/", &crate::encode_path(id)].concat(),
             );
         req.send_empty().await
     }
@@ -118,10 +118,12 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/v2/whatsapp/business_accounts/{}/phone_numbers", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/v2/whatsapp/business_accounts/",
+                    &crate::encode_path(id),
+                    "/phone_numbers",
+                ]
+                    .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
@@ -141,10 +143,12 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/v2/whatsapp/business_accounts/{}/phone_numbers", crate
-                    ::encode_path(id)
-                ),
+                [
+                    "/v2/whatsapp/business_accounts/",
+                    &crate::encode_path(id),
+                    "/phone_numbers",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_empty().await
@@ -182,9 +186,8 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/v2/whatsapp/business_accounts/{}/settings", crate ::encode_path(id)
-                ),
+                ["/v2/whatsapp/business_accounts/", &crate::encode_path(id), "/settings"]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -203,9 +206,8 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/v2/whatsapp/business_accounts/{}/settings", crate ::encode_path(id)
-                ),
+                ["/v2/whatsapp/business_accounts/", &crate::encode_path(id), "/settings"]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -344,9 +346,8 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/v2/whatsapp/phone_numbers/{}", crate ::encode_path(phone_number)
-                ),
+                ["/v2/whatsapp/phone_numbers/", &crate::encode_path(phone_number)]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -365,10 +366,12 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/v2/whatsapp/phone_numbers/{}/verify", crate
-                    ::encode_path(phone_number)
-                ),
+                [
+                    "/v2/whatsapp/phone_numbers/",
+                    &crate::encode_path(phone_number),
+                    "/verify",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_empty().await
@@ -406,10 +409,12 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/v2/whatsapp/phone_numbers/{}/calling_settings", crate
-                    ::encode_path(phone_number)
-                ),
+                [
+                    "/v2/whatsapp/phone_numbers/",
+                    &crate::encode_path(phone_number),
+                    "/calling_settings",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -428,10 +433,12 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/v2/whatsapp/phone_numbers/{}/calling_settings", crate
-                    ::encode_path(phone_number)
-                ),
+                [
+                    "/v2/whatsapp/phone_numbers/",
+                    &crate::encode_path(phone_number),
+                    "/calling_settings",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -466,10 +473,12 @@ impl<'a> WhatsappPhoneNumbersConversationWindowApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/v2/whatsapp/phone_numbers/{}/conversation_window", crate
-                    ::encode_path(phone_number)
-                ),
+                [
+                    "/v2/whatsapp/phone_numbers/",
+                    &crate::encode_path(phone_number),
+                    "/conversation_window",
+                ]
+                    .concat(),
             );
         req.query(
             "destination_number",
@@ -511,10 +520,12 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/v2/whatsapp/phone_numbers/{}/profile", crate
-                    ::encode_path(phone_number)
-                ),
+                [
+                    "/v2/whatsapp/phone_numbers/",
+                    &crate::encode_path(phone_number),
+                    "/profile",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -533,10 +544,12 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!(
-                    "/v2/whatsapp/phone_numbers/{}/profile", crate
-                    ::encode_path(phone_number)
-                ),
+                [
+                    "/v2/whatsapp/phone_numbers/",
+                    &crate::encode_path(phone_number),
+                    "/profile",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -568,10 +581,12 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!(
-                    "/v2/whatsapp/phone_numbers/{}/profile/photo", crate
-                    ::encode_path(phone_number)
-                ),
+                [
+                    "/v2/whatsapp/phone_numbers/",
+                    &crate::encode_path(phone_number),
+                    "/profile/photo",
+                ]
+                    .concat(),
             );
         req.send_json().await
     }
@@ -590,10 +605,12 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/v2/whatsapp/phone_numbers/{}/profile/photo", crate
-                    ::encode_path(phone_number)
-                ),
+                [
+                    "/v2/whatsapp/phone_numbers/",
+                    &crate::encode_path(phone_number),
+                    "/profile/photo",
+                ]
+                    .concat(),
             );
         {
             let body = &params.body;
@@ -614,10 +631,12 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!(
-                    "/v2/whatsapp/phone_numbers/{}/profile/photo", crate
-                    ::encode_path(phone_number)
-                ),
+                [
+                    "/v2/whatsapp/phone_numbers/",
+                    &crate::encode_path(phone_number),
+                    "/profile/photo",
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -649,10 +668,12 @@ impl<'a> WhatsappPhoneNumbersResendVerificationApi<'a> {
             .client
             .request(
                 reqwest::Method::POST,
-                format!(
-                    "/v2/whatsapp/phone_numbers/{}/resend_verification", crate
-                    ::encode_path(phone_number)
-                ),
+                [
+                    "/v2/whatsapp/phone_numbers/",
+                    &crate::encode_path(phone_number),
+                    "/resend_verification",
+                ]
+                    .concat(),
             );
         req.json(&params.body);
         req.send_empty().await

@@ -21,7 +21,7 @@ impl<'a> WhatsappMessageTemplatesApi2<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/v2/whatsapp_message_templates/{}", crate ::encode_path(id)),
+                ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -40,7 +40,7 @@ impl<'a> WhatsappMessageTemplatesApi2<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/v2/whatsapp_message_templates/{}", crate ::encode_path(id)),
+                ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -56,7 +56,7 @@ impl<'a> WhatsappMessageTemplatesApi2<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/v2/whatsapp_message_templates/{}", crate ::encode_path(id)),
+                ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
             );
         req.send_empty().await
     }

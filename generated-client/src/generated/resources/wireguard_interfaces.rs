@@ -52,7 +52,7 @@ impl<'a> WireguardInterfacesApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/wireguard_interfaces/{}", crate ::encode_path(id)),
+                ["/wireguard_interfaces/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -72,7 +72,7 @@ impl<'a> WireguardInterfacesApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/wireguard_interfaces/{}", crate ::encode_path(id)),
+                ["/wireguard_interfaces/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

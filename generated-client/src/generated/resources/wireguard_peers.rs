@@ -55,7 +55,7 @@ impl<'a> WireguardPeersApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/wireguard_peers/{}", crate ::encode_path(id)),
+                ["/wireguard_peers/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -76,7 +76,7 @@ impl<'a> WireguardPeersApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/wireguard_peers/{}", crate ::encode_path(id)),
+                ["/wireguard_peers/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -94,7 +94,7 @@ impl<'a> WireguardPeersApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/wireguard_peers/{}", crate ::encode_path(id)),
+                ["/wireguard_peers/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -136,7 +136,7 @@ impl<'a> WireguardPeersConfigApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/wireguard_peers/{}/config", crate ::encode_path(id)),
+                ["/wireguard_peers/", &crate::encode_path(id), "/config"].concat(),
             );
         req.send_text().await
     }

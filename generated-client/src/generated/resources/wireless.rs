@@ -71,7 +71,7 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/wireless/detail_records_reports/{}", crate ::encode_path(id)),
+                ["/wireless/detail_records_reports/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -91,7 +91,7 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/wireless/detail_records_reports/{}", crate ::encode_path(id)),
+                ["/wireless/detail_records_reports/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

@@ -58,7 +58,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
             .client
             .request(
                 reqwest::Method::GET,
-                format!("/wireless_blocklists/{}", crate ::encode_path(id)),
+                ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }
@@ -79,7 +79,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
             .client
             .request(
                 reqwest::Method::PATCH,
-                format!("/wireless_blocklists/{}", crate ::encode_path(id)),
+                ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
             );
         req.json(&params.body);
         req.send_json().await
@@ -100,7 +100,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
             .client
             .request(
                 reqwest::Method::DELETE,
-                format!("/wireless_blocklists/{}", crate ::encode_path(id)),
+                ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
             );
         req.send_json().await
     }

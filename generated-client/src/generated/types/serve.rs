@@ -6,6 +6,7 @@
 /// Exactly one of:
 /// - ``version_id`` — serve a specific version
 /// - ``rollout`` — weighted random across versions; weights must sum to
+///
 /// less than 100, with the leftover routing to the main version
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct Serve {

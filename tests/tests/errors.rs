@@ -1,0 +1,69 @@
+//! A spec the generator cannot handle gives one line naming the file and the JSON pointer,
+//! and `cargo xtask codegen` exits with 1 without touching the client.
+
+use std::path::PathBuf;
+
+fn write_spec(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("telnyx-codegen-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const HEAD: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n";
+
+fn error_of(name: &str, body: &str) -> generator::Error {
+    let path = write_spec(name, &format!("{HEAD}{body}"));
+    match generator::generate(&path) {
+        Ok(_) => panic!("{name} should not generate"),
+        Err(e) => {
+            let line = e.to_string();
+            assert!(!line.contains('\n'), "one line: {line}");
+            assert!(line.starts_with(&path.display().to_string()), "names the file: {line}");
+            e
+        }
+    }
+}
+
+#[test]
+fn broken_ref() {
+    let e = error_of(
+        "broken_ref.yml",
+        "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n",
+    );
+    assert_eq!(e.pointer, "/paths/~1a/get/responses/200/content/application~1json/schema/$ref");
+    assert!(e.message.contains("resolves nowhere"));
+}
+
+#[test]
+fn yaml_syntax_error() {
+    let e = error_of("syntax.yml", "paths:\n  /a:\n    get:\n      summary: [oops\n      responses: {}\n");
+    assert!(e.message.contains("invalid YAML"), "{e}");
+    assert!(e.pointer.starts_with("/paths/~1a/get"), "{e}");
+}
+
+#[test]
+fn wrong_type() {
+    let e = error_of("wrong_type.yml", "paths:\n  /a:\n    get:\n      operationId: 5\n      responses: {}\n");
+    assert_eq!(e.pointer, "/paths/~1a/get/operationId", "{e}");
+    assert!(e.message.contains("expected a string"), "{e}");
+}
+
+#[test]
+fn cli_exits_with_one_and_writes_nothing() {
+    let path = write_spec("cli_broken.yml", &format!("{HEAD}paths:\n  /a: {{get: {{responses: {{'200': {{$ref: '#/nope'}}}}}}}}\n"));
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let before = std::fs::read_to_string(root.join("specs/telnyx.pin")).ok();
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--release", "--package", "xtask", "--", "codegen", "--spec"])
+        .arg(&path)
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = stderr.lines().last().unwrap_or("");
+    assert!(last.contains("cli_broken.yml: #/paths/~1a/get/responses/200/$ref:"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(root.join("specs/telnyx.pin")).ok(), before);
+}
