@@ -282,10 +282,11 @@ pub struct DocumentsDeleteResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::DocServiceDocument>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct DocumentsDownloadLinkRetrieveResponseData {
     /// Pre-signed temporary URL for downloading the document
-    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DocumentsDownloadLinkRetrieveResponse {

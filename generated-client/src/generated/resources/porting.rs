@@ -449,35 +449,43 @@ pub struct PortingLoaConfigurationsListResponse {
     pub meta: Option<crate::types::PaginationMeta>,
 }
 /// The address of the company.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingLoaConfigurationsCreateBodyAddress {
     /// The locality of the company
-    pub city: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
     /// The country code of the company
-    pub country_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
     /// The extended address of the company
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_address: Option<String>,
     /// The administrative area of the company
-    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
     /// The street address of the company
-    pub street_address: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
     /// The postal code of the company
-    pub zip_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip_code: Option<String>,
 }
 /// The contact information of the company.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingLoaConfigurationsCreateBodyContact {
     /// The email address of the contact
-    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// The phone number of the contact
-    pub phone_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
 }
 /// The logo of the LOA configuration
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingLoaConfigurationsCreateBodyLogo {
     /// The document identification
-    pub document_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<String>,
 }
 /// The parameters for creating a new LOA configuration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -499,35 +507,43 @@ pub struct PortingLoaConfigurationsCreateResponse {
     pub data: Option<crate::types::PortingLoaConfiguration>,
 }
 /// The address of the company.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingLoaConfigurationsPreviewBodyAddress {
     /// The locality of the company
-    pub city: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
     /// The country code of the company
-    pub country_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
     /// The extended address of the company
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_address: Option<String>,
     /// The administrative area of the company
-    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
     /// The street address of the company
-    pub street_address: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
     /// The postal code of the company
-    pub zip_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip_code: Option<String>,
 }
 /// The contact information of the company.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingLoaConfigurationsPreviewBodyContact {
     /// The email address of the contact
-    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// The phone number of the contact
-    pub phone_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
 }
 /// The logo of the LOA configuration
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingLoaConfigurationsPreviewBodyLogo {
     /// The document identification
-    pub document_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<String>,
 }
 /// The parameters for creating a new LOA configuration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -549,35 +565,43 @@ pub struct PortingLoaConfigurationsRetrieveResponse {
     pub data: Option<crate::types::PortingLoaConfiguration>,
 }
 /// The address of the company.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingLoaConfigurationsUpdateBodyAddress {
     /// The locality of the company
-    pub city: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
     /// The country code of the company
-    pub country_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
     /// The extended address of the company
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_address: Option<String>,
     /// The administrative area of the company
-    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
     /// The street address of the company
-    pub street_address: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
     /// The postal code of the company
-    pub zip_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip_code: Option<String>,
 }
 /// The contact information of the company.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingLoaConfigurationsUpdateBodyContact {
     /// The email address of the contact
-    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// The phone number of the contact
-    pub phone_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
 }
 /// The logo of the LOA configuration
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingLoaConfigurationsUpdateBodyLogo {
     /// The document identification
-    pub document_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<String>,
 }
 /// The parameters for creating a new LOA configuration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

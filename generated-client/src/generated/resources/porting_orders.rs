@@ -2582,12 +2582,14 @@ pub struct PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
     /// Specifies the start of the activation range. Must be greater or equal the start of the extension range.
     pub start_at: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
     /// Specifies the end of the phone number range for this porting phone number block.
-    pub end_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_at: Option<String>,
     /// Specifies the start of the phone number range for this porting phone number block.
-    pub start_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PortingOrdersPhoneNumberBlocksCreateBody {
@@ -2673,12 +2675,14 @@ pub struct PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
     /// Specifies the start of the activation range. Must be greater or equal the start of the extension range.
     pub start_at: i64,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
     /// Specifies the end of the extension range for this porting phone number extension.
-    pub end_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_at: Option<i64>,
     /// Specifies the start of the extension range for this porting phone number extension.
-    pub start_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<i64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PortingOrdersPhoneNumberExtensionsCreateBody {

@@ -95,10 +95,11 @@ pub struct AnswerRequest {
     pub webhook_urls_method: Option<AnswerRequestWebhookUrlsMethod>,
 }
 /// Enables deepfake detection on the call. When enabled, audio from the remote party is streamed to a detection service that analyzes whether the voice is AI-generated. Results are delivered via the `call.deepfake_detection.result` webhook.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct AnswerRequestDeepfakeDetection {
     /// Whether deepfake detection is enabled.
-    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// Maximum time in seconds to wait for RTP audio before timing out. If no audio is received within this window, detection stops with an error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtp_timeout: Option<i32>,

@@ -52,12 +52,14 @@ impl From<&str> for ConversationMessageRole {
     }
 }
 crate::string_enum!(ConversationMessageRole);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ConversationMessageToolCallsItemFunction {
     /// JSON-formatted arguments to pass to the function.
-    pub arguments: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arguments: Option<String>,
     /// Name of the function to call.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 /// Type of the tool call.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -22,13 +22,14 @@ pub struct CreateExternalConnectionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_timeout_secs: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct CreateExternalConnectionRequestInbound {
     /// When set, this will limit the number of concurrent inbound calls to phone numbers associated with this connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_limit: Option<i64>,
     /// The ID of the outbound voice profile to use for inbound calls.
-    pub outbound_voice_profile_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound_voice_profile_id: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct CreateExternalConnectionRequestOutbound {

@@ -24,10 +24,11 @@ pub struct FineTuningJob {
     pub training_file: String,
 }
 /// The hyperparameters used for the fine-tuning job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct FineTuningJobHyperparameters {
     /// The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset.
-    pub n_epochs: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n_epochs: Option<i64>,
 }
 /// The current status of the fine-tuning job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

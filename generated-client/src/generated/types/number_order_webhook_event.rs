@@ -6,22 +6,29 @@ pub struct NumberOrderWebhookEvent {
     pub data: NumberOrderWebhookEventData,
     pub meta: NumberOrderWebhookEventMeta,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct NumberOrderWebhookEventData {
     /// The type of event being sent
-    pub event_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
     /// Unique identifier for the event
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// ISO 8601 timestamp of when the event occurred
-    pub occurred_at: String,
-    pub payload: super::NumberOrderWithPhoneNumbers,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::NumberOrderWithPhoneNumbers>,
     /// Type of record
-    pub record_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct NumberOrderWebhookEventMeta {
     /// Webhook delivery attempt number
-    pub attempt: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<i64>,
     /// URL where the webhook was delivered
-    pub delivered_to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_to: Option<String>,
 }

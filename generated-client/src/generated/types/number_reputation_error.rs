@@ -17,7 +17,7 @@ pub struct NumberReputationError {
     pub title: String,
 }
 /// Carries `url` linking to the Telnyx error catalog entry for this `code`. Useful for forwarding the user to documentation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct NumberReputationErrorMeta {
     /// Codes of the pending vetting checks (e.g. `loa_signature_valid`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,7 +28,8 @@ pub struct NumberReputationErrorMeta {
     /// Human-readable labels of the pending vetting checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_check_labels: Option<Vec<String>>,
-    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 /// Optional pointer at the offending field of the request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -8,8 +8,9 @@ pub struct PhoneNumberBulkDeleteResponse {
     pub data: Vec<String>,
     pub meta: PhoneNumberBulkDeleteResponseMeta,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PhoneNumberBulkDeleteResponseMeta {
     /// Per-number failures that did not block the call. Each entry has `phone_number`, `code`, `title`, `detail`.
-    pub errors: Vec<super::PhoneNumberItemError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<super::PhoneNumberItemError>>,
 }

@@ -5,8 +5,9 @@
 pub struct RcsDeeplinkResponse {
     pub data: RcsDeeplinkResponseData,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct RcsDeeplinkResponseData {
     /// The generated deeplink URL
-    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }

@@ -13,11 +13,15 @@ pub struct RefreshReputationResponseDataResultsItem {
     pub phone_number: String,
     pub success: bool,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct RefreshReputationResponseData {
     /// Per-number outcome of the refresh.
-    pub results: Vec<RefreshReputationResponseDataResultsItem>,
-    pub total_failed: i64,
-    pub total_requested: i64,
-    pub total_successful: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<RefreshReputationResponseDataResultsItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_failed: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_requested: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_successful: Option<i64>,
 }

@@ -12,10 +12,11 @@ pub struct ToolCall {
     pub r#type: ToolCallType,
 }
 /// The function that the model called.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ToolCallFunction {
     /// The name of the function to call.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 /// The type of the tool. Currently, only `function` is supported.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -27,10 +27,13 @@ pub struct UpdateExternalConnectionRequestInbound {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_limit: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct UpdateExternalConnectionRequestOutbound {
     /// When set, this will limit the number of concurrent outbound calls to phone numbers associated with this connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_limit: Option<i64>,
-    pub outbound_voice_profile_id: super::ExternalVoiceIntegrationsOutboundVoiceProfileId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound_voice_profile_id: Option<
+        super::ExternalVoiceIntegrationsOutboundVoiceProfileId,
+    >,
 }

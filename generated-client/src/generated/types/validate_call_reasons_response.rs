@@ -5,12 +5,15 @@
 pub struct ValidateCallReasonsResponse {
     pub data: ValidateCallReasonsResponseData,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ValidateCallReasonsResponseData {
     /// `true` when every supplied reason matches a pre-vetted entry in the call-reason library. When `true`, the DIR will sail through the call-reasons portion of vetting.
-    pub all_pre_approved: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all_pre_approved: Option<bool>,
     /// Subset of the input that does NOT match the pre-vetted library. The DIR can still be submitted with these - they will go through manual review.
-    pub non_approved_reasons: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub non_approved_reasons: Option<Vec<String>>,
     /// `true` when at least one supplied reason is in `non_approved_reasons`. Equivalent to `non_approved_reasons.length > 0` and the inverse of `all_pre_approved`.
-    pub requires_manual_vetting: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_manual_vetting: Option<bool>,
 }

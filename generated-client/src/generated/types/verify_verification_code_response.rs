@@ -36,10 +36,12 @@ impl From<&str> for VerifyVerificationCodeResponseDataResponseCode {
     }
 }
 crate::string_enum!(VerifyVerificationCodeResponseDataResponseCode);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct VerifyVerificationCodeResponseData {
     /// +E164 formatted phone number.
-    pub phone_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
     /// Identifies if the verification code has been accepted or rejected.
-    pub response_code: VerifyVerificationCodeResponseDataResponseCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_code: Option<VerifyVerificationCodeResponseDataResponseCode>,
 }

@@ -165,10 +165,11 @@ pub struct WhatsappMessageContentTemplateComponentsItem {
     pub r#type: Option<WhatsappMessageContentTemplateComponentsItemType>,
 }
 /// Template language. Required unless template_id is provided.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct WhatsappMessageContentTemplateLanguage {
     /// Language code (e.g. en_US)
-    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
 }
@@ -189,10 +190,11 @@ pub struct WhatsappMessageContentTemplate {
     pub template_id: Option<String>,
 }
 /// Text message content. Can only be sent within a 24-hour customer service window.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct WhatsappMessageContentText {
     /// The text message body.
-    pub body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
     /// Whether to show a URL preview in the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_url: Option<bool>,
