@@ -310,13 +310,15 @@ fn name_types(api: &mut Api) {
             components.get(format!("/components/schemas/{name}").as_str()).copied()
         })
         .collect();
-    for id in 0..api.types.len() {
-        if api.types[id].module != Module::Unassigned {
-            continue;
+    let files: Vec<String> = component_of
+        .iter()
+        .enumerate()
+        .map(|(id, owner)| module_name(&api.types[owner.unwrap_or(id)].name))
+        .collect();
+    for (def, file) in api.types.iter_mut().zip(files) {
+        if def.module == Module::Unassigned {
+            def.module = Module::Types(file);
         }
-        let owner = component_of[id].unwrap_or(id);
-        let file = module_name(&api.types[owner].name);
-        api.types[id].module = Module::Types(file);
     }
 
     for def in &mut api.types {
