@@ -108,7 +108,8 @@ fn bench(args: &[String]) -> Result<(), String> {
     let mut stages = Vec::new();
     let mut summary = String::new();
     for _ in 0..o.runs.max(1) {
-        let dir = std::env::temp_dir().join(format!("telnyx-xtask-bench-{}", std::process::id()));
+        // On the same filesystem as the real output (this machine's /tmp is much slower).
+        let dir = workspace_root().join("target").join(format!("xtask-bench-{}", std::process::id()));
         let start = Instant::now();
         let (generated, timings) = generator::generate_timed(&o.spec).map_err(|e| e.to_string())?;
         let write_start = Instant::now();

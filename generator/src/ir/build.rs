@@ -209,6 +209,7 @@ impl OpContext<'_> {
             summary: op.summary.clone(),
             description: op.description.clone(),
             deprecated: op.deprecated,
+            tags: op.tags.clone(),
             path_params: ordered,
             query_params,
             header_params,

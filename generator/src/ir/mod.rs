@@ -44,6 +44,7 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
+    pub tags: Vec<String>,
     /// Path parameters, in the order they appear in the path.
     pub path_params: Vec<Param>,
     pub query_params: Vec<Param>,

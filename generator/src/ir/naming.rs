@@ -169,17 +169,22 @@ fn name_operations(api: &mut Api) {
     let mut named: Vec<(Vec<String>, String)> = Vec::with_capacity(api.operations.len());
     for op in &api.operations {
         let segs = segments(&op.path);
-        let statics: Vec<String> = segs.iter().filter(|s| !is_param(s)).map(|s| resource_name(s)).collect();
+        let mut statics: Vec<String> = segs.iter().filter(|s| !is_param(s)).map(|s| resource_name(s)).collect();
+        // A path without a static segment (`/{bucketName}`) is named after its first tag.
+        let rootless = statics.is_empty();
+        if rootless {
+            statics.push(op.tags.first().map_or_else(|| "root".to_string(), |t| resource_name(t)));
+        }
         let last_is_param = segs.last().is_some_and(|s| is_param(s));
         let verb = op_verb(&op.operation_id);
         let custom_verb = (!STANDARD_VERBS.contains(&verb.as_str()) && !verb.is_empty()).then(|| snake_ident(&verb));
         let method = op.method.as_str();
-        let (resource, name): (Vec<String>, String) = if last_is_param || statics.is_empty() {
+        let (resource, name): (Vec<String>, String) = if last_is_param || rootless {
             let name = match method {
                 "GET" => "retrieve".to_string(),
                 "PUT" | "PATCH" => "update".to_string(),
                 "DELETE" => "delete".to_string(),
-                _ => custom_verb.clone().unwrap_or_else(|| if statics.is_empty() { "create".into() } else { "update".into() }),
+                _ => custom_verb.clone().unwrap_or_else(|| if rootless { "create".into() } else { "update".into() }),
             };
             (statics, name)
         } else {
