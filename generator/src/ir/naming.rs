@@ -26,7 +26,8 @@ pub fn resolve(api: &mut Api) {
 
 /// A snake_case identifier: keywords become raw identifiers where Rust allows it.
 pub fn snake_ident(raw: &str) -> String {
-    let mut s = raw.to_snake_case();
+    let mut s = ascii(&raw.to_snake_case());
+    s = s.trim_matches('_').to_string();
     if s.is_empty() {
         s = "value".into();
     }
@@ -38,6 +39,12 @@ pub fn snake_ident(raw: &str) -> String {
         k if KEYWORDS.contains(&k) => format!("r#{s}"),
         _ => s,
     }
+}
+
+/// Keeps ASCII letters, digits and `_`: identifiers stay valid, and plain to type, whatever
+/// the spec's names hold.
+fn ascii(s: &str) -> String {
+    s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
 }
 
 /// A snake_case name usable as a module/file name (no raw identifiers).
@@ -52,7 +59,7 @@ pub fn module_name(raw: &str) -> String {
 /// An UpperCamelCase identifier.
 pub fn camel_ident(raw: &str) -> String {
     // heck drops punctuation; keep a sign readable where it is all there is.
-    let mut s = raw.replace('+', " plus ").replace('-', " ").to_upper_camel_case();
+    let mut s = ascii(&raw.replace('+', " plus ").replace('-', " ").to_upper_camel_case());
     if raw.trim() == "-" {
         s = "Minus".into();
     }
@@ -389,6 +396,10 @@ mod tests {
         assert_eq!(snake_ident("phoneNumber"), "phone_number");
         assert_eq!(snake_ident("2fa"), "n2fa");
         assert_eq!(snake_ident(""), "value");
+        assert_eq!(snake_ident("_"), "value");
+        assert_eq!(snake_ident("café_name"), "caf_name");
+        assert_eq!(snake_ident("名前"), "value");
+        assert_eq!(camel_ident("名前"), "Empty");
         assert_eq!(module_name("type"), "type_");
         assert_eq!(module_name(".well-known"), "well_known");
         assert_eq!(camel_ident("call.hangup"), "CallHangup");
