@@ -1,7 +1,9 @@
 //! Stage 6: write the generated files atomically, or compare them with what is on disk.
 //!
 //! Writing builds the whole tree in a sibling temporary folder, then swaps it in with two
-//! renames, so a failed run never leaves a half-written client behind.
+//! renames, so a failed run never leaves a half-written client behind. Files whose contents
+//! did not change are hard-linked into that tree rather than written again (a new spec changes
+//! few files), and a tree that is already up to date is not touched at all.
 
 use crate::emit::File;
 use crate::error::{Error, Result};
@@ -9,8 +11,26 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// What [`write`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WriteStats {
+    /// Files written because they are new or changed.
+    pub written: usize,
+    /// Unchanged files carried over by hard link.
+    pub linked: usize,
+    /// Files of the previous tree that are gone.
+    pub removed: usize,
+}
+
 /// Replaces `dir` with exactly `files`.
-pub fn write(dir: &Path, files: &[File]) -> Result<()> {
+pub fn write(dir: &Path, files: &[File]) -> Result<WriteStats> {
+    let stale = stale(dir, files);
+    if stale.is_empty() && dir.exists() {
+        return Ok(WriteStats { linked: files.len(), ..WriteStats::default() });
+    }
+    let expected: BTreeSet<PathBuf> = files.iter().map(|f| dir.join(&f.path)).collect();
+    let mut stats = WriteStats { removed: stale.iter().filter(|p| !expected.contains(*p)).count(), ..WriteStats::default() };
+    let changed: BTreeSet<&PathBuf> = stale.iter().collect();
     let parent = dir.parent().unwrap_or(Path::new("."));
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("generated");
     let staging = parent.join(format!(".{name}.tmp"));
@@ -26,7 +46,13 @@ pub fn write(dir: &Path, files: &[File]) -> Result<()> {
         if let Some(p) = path.parent() {
             fs::create_dir_all(p).map_err(|e| io(p, e))?;
         }
+        let current = dir.join(&f.path);
+        if !changed.contains(&current) && fs::hard_link(&current, &path).is_ok() {
+            stats.linked += 1;
+            continue;
+        }
         fs::write(&path, &f.contents).map_err(|e| io(&path, e))?;
+        stats.written += 1;
     }
     if dir.exists() {
         fs::rename(dir, &old).map_err(|e| io(dir, e))?;
@@ -39,7 +65,7 @@ pub fn write(dir: &Path, files: &[File]) -> Result<()> {
     if old.exists() {
         fs::remove_dir_all(&old).map_err(|e| io(&old, e))?;
     }
-    Ok(())
+    Ok(stats)
 }
 
 /// The files under `dir` that differ from `files`: changed, missing or extra. Writes nothing.
@@ -83,12 +109,21 @@ mod tests {
         fs::write(dir.join("old/extra.rs"), "x").unwrap();
         let files = vec![File { path: "a/b.rs".into(), contents: "b".into() }];
         assert_eq!(stale(&dir, &files).len(), 2, "missing b.rs and extra old/extra.rs");
-        write(&dir, &files).unwrap();
+        assert_eq!(write(&dir, &files).unwrap(), WriteStats { written: 1, linked: 0, removed: 1 });
         assert!(stale(&dir, &files).is_empty());
         assert!(!dir.join("old").exists());
         assert!(!root.join(".generated.tmp").exists() && !root.join(".generated.old").exists());
         let changed = vec![File { path: "a/b.rs".into(), contents: "c".into() }];
         assert_eq!(stale(&dir, &changed), vec![dir.join("a/b.rs")]);
+        // Up to date: nothing is touched.
+        assert_eq!(write(&dir, &files).unwrap(), WriteStats { written: 0, linked: 1, removed: 0 });
+        // One change among unchanged files: only it is written.
+        let two = vec![files[0].clone(), File { path: "c.rs".into(), contents: "c".into() }];
+        write(&dir, &two).unwrap();
+        let three = vec![files[0].clone(), File { path: "c.rs".into(), contents: "changed".into() }];
+        assert_eq!(write(&dir, &three).unwrap(), WriteStats { written: 1, linked: 1, removed: 0 });
+        assert_eq!(fs::read_to_string(dir.join("c.rs")).unwrap(), "changed");
+        assert_eq!(fs::read_to_string(dir.join("a/b.rs")).unwrap(), "b");
         fs::remove_dir_all(&root).unwrap();
     }
 }

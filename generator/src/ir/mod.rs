@@ -192,6 +192,8 @@ pub enum Ty {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {
+    /// This type's index in [`Api::types`], which [`Ty::Named`] refers to.
+    pub id: TypeId,
     /// Final Rust name (set by [`naming`]).
     pub name: String,
     /// Raw pieces the name is made of.

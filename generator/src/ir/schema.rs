@@ -63,6 +63,7 @@ impl<'a> TypeSpace<'a> {
         };
         for name in components.keys() {
             let id = space.push(TypeDef {
+                id: 0,
                 name: String::new(),
                 hint: vec![name.clone()],
                 owner_op: None,
@@ -101,9 +102,11 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    fn push(&mut self, def: TypeDef) -> TypeId {
+    fn push(&mut self, mut def: TypeDef) -> TypeId {
+        let id = self.types.len();
+        def.id = id;
         self.types.push(def);
-        self.types.len() - 1
+        id
     }
 
     fn fallback(&mut self, pointer: &str, reason: impl Into<String>) -> Ty {
@@ -161,6 +164,7 @@ impl<'a> TypeSpace<'a> {
         match self.shape(s, site) {
             Shape::Use(ty) => ty,
             Shape::Define(kind) => Ty::Named(self.push(TypeDef {
+                id: 0,
                 name: String::new(),
                 hint: site.hint.to_vec(),
                 owner_op: site.owner_op,
