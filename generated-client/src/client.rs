@@ -20,10 +20,7 @@ struct Inner {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
-            .field("api_key", &"<redacted>")
-            .finish()
+        f.debug_struct("Client").field("base_url", &self.inner.base_url).field("api_key", &"<redacted>").finish()
     }
 }
 

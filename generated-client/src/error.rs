@@ -109,10 +109,7 @@ impl ApiError {
             errors: Vec<ApiErrorDetail>,
         }
         let errors = serde_json::from_slice::<Body>(body).map(|b| b.errors).unwrap_or_default();
-        let request_id = headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(String::from);
+        let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
         ApiError { status, headers, request_id, errors, body: String::from_utf8_lossy(body).into_owned() }
     }
 

@@ -25,6 +25,8 @@ mod string_enum;
 #[doc(hidden)]
 pub use string_enum::StrVisitor;
 
+// Formatted by the generator (prettyplease), not by rustfmt: `cargo fmt` must not touch it.
+#[rustfmt::skip]
 mod generated;
 
 pub use client::{Client, ClientBuilder};

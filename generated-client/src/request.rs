@@ -78,7 +78,13 @@ impl<'c> RequestBuilder<'c> {
     }
 
     /// Adds a query parameter; `None`/`null` values are left out.
-    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, style: QueryStyle, explode: bool, value: &T) -> &mut Self {
+    pub fn query<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        style: QueryStyle,
+        explode: bool,
+        value: &T,
+    ) -> &mut Self {
         if let Some(v) = self.encode_value(value) {
             encode_query(&mut self.query, name, style, explode, &v);
         }
@@ -280,7 +286,12 @@ mod tests {
     #[test]
     fn deep_object_nests() {
         assert_eq!(
-            pairs("filter", QueryStyle::DeepObject, true, json!({"status": "active", "date": {"gte": "2024-01-01"}, "n": null})),
+            pairs(
+                "filter",
+                QueryStyle::DeepObject,
+                true,
+                json!({"status": "active", "date": {"gte": "2024-01-01"}, "n": null})
+            ),
             p(&[("filter[status]", "active"), ("filter[date][gte]", "2024-01-01")])
         );
     }

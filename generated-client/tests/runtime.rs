@@ -59,7 +59,8 @@ async fn version_prefix_is_not_doubled() {
 #[tokio::test]
 async fn api_errors_keep_status_request_id_and_decoded_errors() {
     let server = MockServer::start().await;
-    let body = serde_json::json!({"errors": [{"code": "10005", "title": "Resource not found", "detail": "no such order"}]});
+    let body =
+        serde_json::json!({"errors": [{"code": "10005", "title": "Resource not found", "detail": "no such order"}]});
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(404).set_body_json(body).insert_header("x-request-id", "req-42"))
         .mount(&server)

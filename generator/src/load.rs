@@ -6,16 +6,14 @@ use std::path::Path;
 
 /// Reads and parses the spec at `path`.
 pub fn load(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::new(path, "", format!("cannot read the spec: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::new(path, "", format!("cannot read the spec: {e}")))?;
     parse(path, &text)
 }
 
 /// Parses spec text; JSON when it looks like JSON, YAML otherwise (YAML is a superset anyway,
 /// but the JSON parser is faster and gives better messages for JSON).
 pub fn parse(path: &Path, text: &str) -> Result<Value> {
-    let is_json = path.extension().is_some_and(|e| e == "json")
-        || text.trim_start().starts_with('{');
+    let is_json = path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{');
     let value = if is_json {
         serde_json::from_str::<Value>(text).map_err(|e| {
             let ptr = pointer_at_line(text, e.line());

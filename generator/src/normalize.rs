@@ -358,12 +358,18 @@ mod tests {
 
     #[test]
     fn const_becomes_single_enum() {
-        assert_eq!(norm_schema(json!({"type": "string", "const": "call.hangup"})), json!({"type": "string", "enum": ["call.hangup"]}));
+        assert_eq!(
+            norm_schema(json!({"type": "string", "const": "call.hangup"})),
+            json!({"type": "string", "enum": ["call.hangup"]})
+        );
     }
 
     #[test]
     fn examples_list_becomes_example() {
-        assert_eq!(norm_schema(json!({"type": "integer", "examples": [3, 4]})), json!({"type": "integer", "example": 3}));
+        assert_eq!(
+            norm_schema(json!({"type": "integer", "examples": [3, 4]})),
+            json!({"type": "integer", "example": 3})
+        );
         // An explicit `example` wins.
         assert_eq!(norm_schema(json!({"example": 1, "examples": [3]})), json!({"example": 1}));
     }
@@ -385,7 +391,10 @@ mod tests {
             json!({"type": "number", "exclusiveMinimum": true, "minimum": 0, "exclusiveMaximum": true, "maximum": 10})
         );
         // 3.0 booleans are left alone.
-        assert_eq!(norm_schema(json!({"minimum": 1, "exclusiveMinimum": true})), json!({"minimum": 1, "exclusiveMinimum": true}));
+        assert_eq!(
+            norm_schema(json!({"minimum": 1, "exclusiveMinimum": true})),
+            json!({"minimum": 1, "exclusiveMinimum": true})
+        );
     }
 
     #[test]
@@ -421,7 +430,9 @@ mod tests {
 
     #[test]
     fn webhooks_are_kept_and_normalised() {
-        let d = doc(json!({"webhooks": {"Ev": {"post": {"requestBody": {"content": {"application/json": {"schema": {"type": ["object", "null"]}}}}}}}}));
+        let d = doc(
+            json!({"webhooks": {"Ev": {"post": {"requestBody": {"content": {"application/json": {"schema": {"type": ["object", "null"]}}}}}}}}),
+        );
         let n = normalize(Path::new("s.yml"), d).unwrap();
         assert!(n.document.get("webhooks").is_none());
         assert_eq!(n.document["openapi"], "3.0.3");
@@ -446,7 +457,10 @@ mod tests {
         assert_eq!(r["headers"]["h"]["schema"], json!({"nullable": true}));
         assert_eq!(r["content"]["application/json"]["schema"], json!({"example": 1}));
         assert_eq!(n["components"]["parameters"]["q"]["schema"], json!({"type": "string", "nullable": true}));
-        assert_eq!(n["components"]["requestBodies"]["b"]["content"]["application/json"]["schema"], json!({"enum": ["x"]}));
+        assert_eq!(
+            n["components"]["requestBodies"]["b"]["content"]["application/json"]["schema"],
+            json!({"enum": ["x"]})
+        );
     }
 
     #[test]
@@ -473,7 +487,9 @@ mod tests {
 
     #[test]
     fn percent_encoded_refs_resolve() {
-        let d = doc(json!({"components": {"schemas": {"A B": {"type": "string"}, "C": {"$ref": "#/components/schemas/A%20B"}}}}));
+        let d = doc(
+            json!({"components": {"schemas": {"A B": {"type": "string"}, "C": {"$ref": "#/components/schemas/A%20B"}}}}),
+        );
         assert!(normalize(Path::new("s.yml"), d).is_ok());
     }
 }

@@ -29,7 +29,8 @@ pub fn write(dir: &Path, files: &[File]) -> Result<WriteStats> {
         return Ok(WriteStats { linked: files.len(), ..WriteStats::default() });
     }
     let expected: BTreeSet<PathBuf> = files.iter().map(|f| dir.join(&f.path)).collect();
-    let mut stats = WriteStats { removed: stale.iter().filter(|p| !expected.contains(*p)).count(), ..WriteStats::default() };
+    let mut stats =
+        WriteStats { removed: stale.iter().filter(|p| !expected.contains(*p)).count(), ..WriteStats::default() };
     let changed: BTreeSet<&PathBuf> = stale.iter().collect();
     let parent = dir.parent().unwrap_or(Path::new("."));
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("generated");

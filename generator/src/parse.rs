@@ -50,8 +50,22 @@ fn from_value<T: DeserializeOwned>(file: &Path, base: &str, value: Value) -> Res
 
 /// Keys whose children are names chosen by the spec author, not OpenAPI fields.
 const NAME_MAPS: &[&str] = &[
-    "paths", "properties", "schemas", "responses", "content", "headers", "parameters", "requestBodies",
-    "securitySchemes", "callbacks", "links", "mapping", "webhooks", "encoding", "variables", "scopes",
+    "paths",
+    "properties",
+    "schemas",
+    "responses",
+    "content",
+    "headers",
+    "parameters",
+    "requestBodies",
+    "securitySchemes",
+    "callbacks",
+    "links",
+    "mapping",
+    "webhooks",
+    "encoding",
+    "variables",
+    "scopes",
 ];
 /// Keys holding data, not spec.
 const DATA: &[&str] = &["example", "examples", "default", "enum", "const", "x-"];
@@ -70,8 +84,8 @@ fn first_mistyped(v: &Value, ptr: &mut String, parent: Option<&str>) -> Option<(
             _ => None,
         };
     };
-    let names_only = parent.is_some_and(|p| NAME_MAPS.contains(&p))
-        && !(parent == Some("parameters") && map.contains_key("in"));
+    let names_only =
+        parent.is_some_and(|p| NAME_MAPS.contains(&p)) && !(parent == Some("parameters") && map.contains_key("in"));
     for (k, x) in map {
         if DATA.iter().any(|d| k == d || (d.ends_with('-') && k.starts_with(d))) {
             continue;
@@ -82,7 +96,9 @@ fn first_mistyped(v: &Value, ptr: &mut String, parent: Option<&str>) -> Option<(
         if !names_only {
             let expected = match k.as_str() {
                 "operationId" | "summary" | "description" | "title" | "name" | "in" | "$ref" | "url" | "version"
-                | "format" | "pattern" | "openapi" | "style" | "propertyName" => x.is_string().then_some(()).map_or(Some("expected a string"), |_| None),
+                | "format" | "pattern" | "openapi" | "style" | "propertyName" => {
+                    x.is_string().then_some(()).map_or(Some("expected a string"), |_| None)
+                }
                 "deprecated" | "nullable" | "readOnly" | "writeOnly" | "explode" | "allowReserved" | "uniqueItems" => {
                     x.is_boolean().then_some(()).map_or(Some("expected a boolean"), |_| None)
                 }
@@ -121,9 +137,7 @@ mod tests {
     fn wrong_type_is_located() {
         let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
             "paths": {"/a": {"get": {"operationId": ["not", "a", "string"], "responses": {}}}}});
-        let err = parse(Path::new("s.yml"), Normalized { document: doc, webhooks: json!({}) })
-            .err()
-            .unwrap();
+        let err = parse(Path::new("s.yml"), Normalized { document: doc, webhooks: json!({}) }).err().unwrap();
         assert_eq!(err.pointer, "/paths/~1a/get/operationId");
         assert!(err.message.contains("invalid type"), "{err}");
     }
@@ -131,9 +145,7 @@ mod tests {
     #[test]
     fn missing_info_is_reported() {
         let doc = json!({"openapi": "3.0.3", "paths": {}});
-        let err = parse(Path::new("s.yml"), Normalized { document: doc, webhooks: json!({}) })
-            .err()
-            .unwrap();
+        let err = parse(Path::new("s.yml"), Normalized { document: doc, webhooks: json!({}) }).err().unwrap();
         assert!(err.message.contains("info"), "{err}");
     }
 }

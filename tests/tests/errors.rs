@@ -52,7 +52,10 @@ fn wrong_type() {
 
 #[test]
 fn cli_exits_with_one_and_writes_nothing() {
-    let path = write_spec("cli_broken.yml", &format!("{HEAD}paths:\n  /a: {{get: {{responses: {{'200': {{$ref: '#/nope'}}}}}}}}\n"));
+    let path = write_spec(
+        "cli_broken.yml",
+        &format!("{HEAD}paths:\n  /a: {{get: {{responses: {{'200': {{$ref: '#/nope'}}}}}}}}\n"),
+    );
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let before = std::fs::read_to_string(root.join("specs/telnyx.pin")).ok();
     let out = std::process::Command::new(env!("CARGO"))

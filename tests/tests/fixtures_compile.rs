@@ -38,7 +38,8 @@ fn every_fixture_compiles_cleanly() {
     let client_toml = fs::read_to_string(root.join("generated-client/Cargo.toml")).unwrap();
     let deps = section(&client_toml, "dependencies");
 
-    let mut fixtures: Vec<PathBuf> = fs::read_dir(root.join("specs/fixtures")).unwrap().flatten().map(|e| e.path()).collect();
+    let mut fixtures: Vec<PathBuf> =
+        fs::read_dir(root.join("specs/fixtures")).unwrap().flatten().map(|e| e.path()).collect();
     fixtures.sort();
     let mut members = Vec::new();
     for spec in &fixtures {

@@ -31,7 +31,8 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <codegen [--spec PATH] [--check] | ir [--spec PATH] | bench [--spec PATH] [--runs N] | test>";
+const USAGE: &str =
+    "usage: cargo xtask <codegen [--spec PATH] [--check] | ir [--spec PATH] | bench [--spec PATH] [--runs N] | test>";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
@@ -73,7 +74,8 @@ fn codegen(args: &[String]) -> Result<(), String> {
             stale.push(pin::path(&root));
         }
         if !stale.is_empty() {
-            let list: Vec<String> = stale.iter().map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string()).collect();
+            let list: Vec<String> =
+                stale.iter().map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string()).collect();
             return Err(format!(
                 "the committed client is stale ({} files differ from what {} gives; run `cargo xtask codegen`): {}",
                 list.len(),
@@ -149,10 +151,17 @@ fn bench(args: &[String]) -> Result<(), String> {
     println!("  build IR + names    {:>8.1}", ms(pick(|s| s.0.ir)));
     println!("  plan files          {:>8.1}", ms(pick(|s| s.0.emit)));
     println!("  emit + format       {:>8.1}  (parallel over {} threads)", ms(pick(|s| s.0.format)), rayon_threads());
-    println!("  write, up to date   {:>8.1}  (compare only; a fresh tree took {:.1})", ms(pick(|s| s.1)), ms(fresh_write));
+    println!(
+        "  write, up to date   {:>8.1}  (compare only; a fresh tree took {:.1})",
+        ms(pick(|s| s.1)),
+        ms(fresh_write)
+    );
     let (min, max) = (walls.iter().min().copied().unwrap_or_default(), walls.iter().max().copied().unwrap_or_default());
     println!("  total wall          {:>8.1}  (min {:.1}, max {:.1})", ms(median(walls)), ms(min), ms(max));
-    println!("peak resident memory: {} MB (VmHWM of this process, all runs)", peak_rss_mb().map_or("unknown".into(), |m| format!("{m:.0}")));
+    println!(
+        "peak resident memory: {} MB (VmHWM of this process, all runs)",
+        peak_rss_mb().map_or("unknown".into(), |m| format!("{m:.0}"))
+    );
     Ok(())
 }
 
@@ -176,12 +185,36 @@ fn test(args: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let run = |what: &str, args: &[&str]| -> Result<(), String> {
         println!("==> {what}: cargo {}", args.join(" "));
-        let status = Command::new(&cargo).args(args).current_dir(&root).status().map_err(|e| format!("cannot run cargo: {e}"))?;
-        if status.success() { Ok(()) } else { Err(format!("{what} failed ({status})")) }
+        let status = Command::new(&cargo)
+            .args(args)
+            .current_dir(&root)
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("{what} failed ({status})"))
+        }
     };
     codegen(&["--check".to_string()])?;
+    run("formatting", &["fmt", "--all", "--check"])?;
     run("generated client lints", &["clippy", "--package", "telnyx", "--all-targets", "--", "-D", "warnings"])?;
-    run("generator lints", &["clippy", "--package", "telnyx-codegen", "--package", "xtask", "--package", "workspace-tests", "--all-targets", "--", "-D", "warnings"])?;
+    run(
+        "generator lints",
+        &[
+            "clippy",
+            "--package",
+            "telnyx-codegen",
+            "--package",
+            "xtask",
+            "--package",
+            "workspace-tests",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     run("tests", &["test", "--workspace"])?;
     Ok(())
 }

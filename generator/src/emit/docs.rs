@@ -57,7 +57,10 @@ pub fn clean(text: &str) -> Vec<String> {
 
 fn is_list_item(line: &str) -> bool {
     let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
-    line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") || (rest.len() < line.len() && (rest.starts_with(". ") || rest.starts_with(") ")))
+    line.starts_with("- ")
+        || line.starts_with("* ")
+        || line.starts_with("+ ")
+        || (rest.len() < line.len() && (rest.starts_with(". ") || rest.starts_with(") ")))
 }
 
 /// Rustdoc treats `[x]` as a link and `<x>` as HTML; keep both literal.

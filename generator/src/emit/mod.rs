@@ -156,17 +156,19 @@ pub fn emit<'a>(api: &'a Api, structs: &'a BTreeMap<Vec<String>, String>) -> Vec
     let version = &api.version;
     out.push((
         "mod.rs".into(),
-        Box::new(move || quote! {
-            //! Code generated from the Telnyx OpenAPI spec.
-            pub mod resources;
-            pub mod types;
+        Box::new(move || {
+            quote! {
+                //! Code generated from the Telnyx OpenAPI spec.
+                pub mod resources;
+                pub mod types;
 
-            /// The server URL the spec names; the client's default base URL.
-            pub const DEFAULT_BASE_URL: &str = #base_url;
-            /// Title of the spec this crate was generated from.
-            pub const API_TITLE: &str = #title;
-            /// Version of the spec this crate was generated from.
-            pub const API_VERSION: &str = #version;
+                /// The server URL the spec names; the client's default base URL.
+                pub const DEFAULT_BASE_URL: &str = #base_url;
+                /// Title of the spec this crate was generated from.
+                pub const API_TITLE: &str = #title;
+                /// Version of the spec this crate was generated from.
+                pub const API_VERSION: &str = #version;
+            }
         }),
     ));
     out.sort_by(|a, b| a.0.cmp(&b.0));

@@ -104,30 +104,32 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         let field = ident(&p.rust_name);
         quote!(req.header(#wire, &params.#field);)
     });
-    let body = op.body.as_ref().map(|b| {
-        match b.encoding {
-            BodyEncoding::Json => {
-                if b.required {
-                    quote!(req.json(&params.body);)
-                } else {
-                    quote!(if let Some(body) = &params.body { req.json(body); })
-                }
+    let body = op.body.as_ref().map(|b| match b.encoding {
+        BodyEncoding::Json => {
+            if b.required {
+                quote!(req.json(&params.body);)
+            } else {
+                quote!(if let Some(body) = &params.body {
+                    req.json(body);
+                })
             }
-            BodyEncoding::Form => {
-                if b.required {
-                    quote!(req.form(&params.body);)
-                } else {
-                    quote!(if let Some(body) = &params.body { req.form(body); })
-                }
+        }
+        BodyEncoding::Form => {
+            if b.required {
+                quote!(req.form(&params.body);)
+            } else {
+                quote!(if let Some(body) = &params.body {
+                    req.form(body);
+                })
             }
-            BodyEncoding::Multipart => multipart(b.required, &b.ty, ctx),
-            BodyEncoding::Binary | BodyEncoding::Text => {
-                let ct = &b.media_type;
-                if b.required {
-                    quote!(req.bytes(#ct, params.body);)
-                } else {
-                    quote!(if let Some(body) = params.body { req.bytes(#ct, body); })
-                }
+        }
+        BodyEncoding::Multipart => multipart(b.required, &b.ty, ctx),
+        BodyEncoding::Binary | BodyEncoding::Text => {
+            let ct = &b.media_type;
+            if b.required {
+                quote!(req.bytes(#ct, params.body);)
+            } else {
+                quote!(if let Some(body) = params.body { req.bytes(#ct, body); })
             }
         }
     });
@@ -169,7 +171,9 @@ fn multipart(required: bool, ty: &Ty, ctx: &Ctx<'_>) -> TokenStream {
         return if required {
             quote!(req.multipart_value(&params.body);)
         } else {
-            quote!(if let Some(body) = &params.body { req.multipart_value(body); })
+            quote!(if let Some(body) = &params.body {
+                req.multipart_value(body);
+            })
         };
     };
     let parts = fields.iter().map(|f| {
@@ -243,20 +247,29 @@ pub fn params_struct(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         return quote!();
     }
     let name = ident(&op.params_type);
-    let doc = format!(" Inputs of [`{}::{}`] other than path parameters.", ctx.resource_struct(&op.resource), op.name.trim_start_matches("r#"));
+    let doc = format!(
+        " Inputs of [`{}::{}`] other than path parameters.",
+        ctx.resource_struct(&op.resource),
+        op.name.trim_start_matches("r#")
+    );
     let mut all_optional = true;
-    let params = op.query_params.iter().chain(&op.header_params).map(|p| {
-        let n = ident(&p.rust_name);
-        let t = rust_type(&p.ty, ctx);
-        let t = if p.required {
-            all_optional = false;
-            t
-        } else {
-            quote!(Option<#t>)
-        };
-        let d = docs::of(p.description.as_deref());
-        quote!( #d pub #n: #t, )
-    }).collect::<Vec<_>>();
+    let params = op
+        .query_params
+        .iter()
+        .chain(&op.header_params)
+        .map(|p| {
+            let n = ident(&p.rust_name);
+            let t = rust_type(&p.ty, ctx);
+            let t = if p.required {
+                all_optional = false;
+                t
+            } else {
+                quote!(Option<#t>)
+            };
+            let d = docs::of(p.description.as_deref());
+            quote!( #d pub #n: #t, )
+        })
+        .collect::<Vec<_>>();
     let body = op.body.as_ref().map(|b| {
         let t = match b.encoding {
             BodyEncoding::Binary | BodyEncoding::Text => quote!(bytes::Bytes),

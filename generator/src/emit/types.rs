@@ -35,7 +35,15 @@ pub fn rust_type(ty: &Ty, ctx: &Ctx<'_>) -> TokenStream {
 /// Whether a value of this type can be built with `Default` (used to derive `Default`).
 fn has_default(ty: &Ty, ctx: &Ctx<'_>) -> bool {
     match ty {
-        Ty::List(_) | Ty::Map(_) | Ty::Nullable(_) | Ty::Any | Ty::String | Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean => true,
+        Ty::List(_)
+        | Ty::Map(_)
+        | Ty::Nullable(_)
+        | Ty::Any
+        | Ty::String
+        | Ty::Integer
+        | Ty::Int32
+        | Ty::Number
+        | Ty::Boolean => true,
         Ty::Named(id) => match &ctx.api.types[*id].kind {
             TypeKind::Alias { ty } => !matches!(ty, Ty::Named(_)) && has_default(ty, ctx),
             _ => false,

@@ -3,15 +3,14 @@
 
 use super::schema::{Site, TypeSpace};
 use super::{
-    Api, BodyEncoding, Operation, Pagination, PaginationStyle, Param, ParamLocation, ParamStyle,
-    RequestBody, Response, ResponseInfo, Ty, TypeKind, Webhook,
+    Api, BodyEncoding, Operation, Pagination, PaginationStyle, Param, ParamLocation, ParamStyle, RequestBody, Response,
+    ResponseInfo, Ty, TypeKind, Webhook,
 };
 use crate::error::{pointer, Error, Result};
 use crate::parse::Spec;
 use indexmap::IndexMap;
 use openapiv3::{
-    Components, MediaType, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
-    StatusCode,
+    Components, MediaType, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode,
 };
 use std::path::Path;
 
@@ -143,9 +142,10 @@ impl OpContext<'_> {
             let hint = vec![data.name.clone()];
             let schema = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => Some((s, format!("{ptr}/schema"))),
-                ParameterSchemaOrContent::Content(c) => {
-                    c.iter().next().and_then(|(mt, m)| m.schema.as_ref().map(|s| (s, pointer_join(ptr, &["content", mt, "schema"]))))
-                }
+                ParameterSchemaOrContent::Content(c) => c
+                    .iter()
+                    .next()
+                    .and_then(|(mt, m)| m.schema.as_ref().map(|s| (s, pointer_join(ptr, &["content", mt, "schema"])))),
             };
             let ty = match schema {
                 Some((s, sp)) => space.ty(s, &self.site(&hint, &sp)),
@@ -330,12 +330,13 @@ fn resolve<'a, T>(
             ReferenceOr::Item(t) => return Ok(t),
             ReferenceOr::Reference { reference } => {
                 let prefix = format!("#/components/{section_name}/");
-                current = reference
-                    .strip_prefix(&prefix)
-                    .and_then(|name| section.get(name))
-                    .ok_or_else(|| {
-                        Error::new(file, format!("{ptr}/$ref"), format!("$ref {reference:?} must name one of #/components/{section_name}"))
-                    })?;
+                current = reference.strip_prefix(&prefix).and_then(|name| section.get(name)).ok_or_else(|| {
+                    Error::new(
+                        file,
+                        format!("{ptr}/$ref"),
+                        format!("$ref {reference:?} must name one of #/components/{section_name}"),
+                    )
+                })?;
             }
         }
     }
@@ -387,7 +388,10 @@ fn detect_pagination(query: &[Param], space: &TypeSpace<'_>) -> Option<Paginatio
     if has("page[after]") || has("page[before]") {
         pick(PaginationStyle::Cursor, &["page[after]", "page[before]", "page[limit]", "page[size]"])
     } else if has("page_cursor") || has("cursor") || has("page_token") || has("page[cursor]") {
-        pick(PaginationStyle::Cursor, &["page_cursor", "cursor", "page_token", "page[cursor]", "limit", "page_size", "page[size]"])
+        pick(
+            PaginationStyle::Cursor,
+            &["page_cursor", "cursor", "page_token", "page[cursor]", "limit", "page_size", "page[size]"],
+        )
     } else if has("page[number]") {
         pick(PaginationStyle::PageNumber, &["page[number]", "page[size]"])
     } else if has("Page") && has("PageSize") {

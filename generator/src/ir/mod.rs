@@ -224,11 +224,21 @@ pub enum Module {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TypeKind {
-    Struct { fields: Vec<Field>, additional: Option<Ty> },
+    Struct {
+        fields: Vec<Field>,
+        additional: Option<Ty>,
+    },
     /// A string enum; open (unknown values are kept).
-    Enum { values: Vec<EnumValue> },
-    Union { variants: Vec<Variant>, discriminator: Option<String> },
-    Alias { ty: Ty },
+    Enum {
+        values: Vec<EnumValue>,
+    },
+    Union {
+        variants: Vec<Variant>,
+        discriminator: Option<String>,
+    },
+    Alias {
+        ty: Ty,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]

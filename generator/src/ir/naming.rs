@@ -14,8 +14,31 @@ const KEYWORDS: &[&str] = &[
 
 /// Type names the generated code uses unqualified; a schema with one of these names gets a suffix.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone", "Debug", "Copy",
-    "PartialEq", "Eq", "Hash", "Send", "Sync", "Sized", "Fn", "Value", "Map", "Serialize", "Deserialize", "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Debug",
+    "Copy",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "Fn",
+    "Value",
+    "Map",
+    "Serialize",
+    "Deserialize",
+    "Self",
 ];
 
 pub fn resolve(api: &mut Api) {
@@ -141,7 +164,22 @@ fn resolves_to_list(ty: &Ty, api: &Api) -> bool {
     }
 }
 
-const TRAIT_METHODS: &[&str] = &["clone", "default", "eq", "fmt", "from", "hash", "into", "next", "drop", "deref", "as_ref", "borrow", "to_owned", "to_string"];
+const TRAIT_METHODS: &[&str] = &[
+    "clone",
+    "default",
+    "eq",
+    "fmt",
+    "from",
+    "hash",
+    "into",
+    "next",
+    "drop",
+    "deref",
+    "as_ref",
+    "borrow",
+    "to_owned",
+    "to_string",
+];
 
 /// A resource accessor name for a static path segment.
 fn resource_name(segment: &str) -> String {
@@ -153,7 +191,8 @@ fn resource_name(segment: &str) -> String {
     }
 }
 
-const STANDARD_VERBS: &[&str] = &["get", "list", "retrieve", "create", "update", "delete", "post", "put", "patch", "fetch", "find"];
+const STANDARD_VERBS: &[&str] =
+    &["get", "list", "retrieve", "create", "update", "delete", "post", "put", "patch", "fetch", "find"];
 
 fn name_operations(api: &mut Api) {
     // Static chains that have an item below them (`/a/b` when `/a/b/{id}` exists) are collections.
@@ -197,7 +236,9 @@ fn name_operations(api: &mut Api) {
         } else {
             let last = statics.last().cloned().unwrap_or_default();
             let parent = &statics[..statics.len() - 1];
-            if parent.last().is_some_and(|p| p == "actions") || (!parent.is_empty() && verb == last.trim_end_matches('_')) {
+            if parent.last().is_some_and(|p| p == "actions")
+                || (!parent.is_empty() && verb == last.trim_end_matches('_'))
+            {
                 (statics.clone()[..statics.len() - 1].to_vec(), snake_ident(&last))
             } else {
                 let collection = collections.contains(&statics);
@@ -301,7 +342,9 @@ fn name_types(api: &mut Api) {
         let base = if RESERVED_TYPES.contains(&base.as_str()) { format!("{base}Type") } else { base };
         def.name = scope.unique(base);
         def.module = match def.owner_op {
-            Some(i) => Module::Resource(module_name(&api.operations[i].resource.first().cloned().unwrap_or_else(|| "root".into()))),
+            Some(i) => Module::Resource(module_name(
+                &api.operations[i].resource.first().cloned().unwrap_or_else(|| "root".into()),
+            )),
             None => Module::Unassigned,
         };
     }
@@ -322,11 +365,8 @@ fn name_types(api: &mut Api) {
             components.get(format!("/components/schemas/{name}").as_str()).copied()
         })
         .collect();
-    let files: Vec<String> = component_of
-        .iter()
-        .enumerate()
-        .map(|(id, owner)| module_name(&api.types[owner.unwrap_or(id)].name))
-        .collect();
+    let files: Vec<String> =
+        component_of.iter().enumerate().map(|(id, owner)| module_name(&api.types[owner.unwrap_or(id)].name)).collect();
     for (def, file) in api.types.iter_mut().zip(files) {
         if def.module == Module::Unassigned {
             def.module = Module::Types(file);

@@ -5,8 +5,7 @@ use super::{EnumValue, Fallback, Field, Module, Ty, TypeDef, TypeId, TypeKind, V
 use crate::error::escape_token;
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, ReferenceOr, Schema, SchemaKind, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
 };
 use std::collections::HashMap;
 
@@ -55,12 +54,8 @@ enum Resolved<'a> {
 
 impl<'a> TypeSpace<'a> {
     pub fn new(components: &'a IndexMap<String, ReferenceOr<Schema>>) -> Self {
-        let mut space = TypeSpace {
-            components,
-            component_ids: HashMap::new(),
-            types: Vec::new(),
-            fallbacks: Vec::new(),
-        };
+        let mut space =
+            TypeSpace { components, component_ids: HashMap::new(), types: Vec::new(), fallbacks: Vec::new() };
         for name in components.keys() {
             let id = space.push(TypeDef {
                 id: 0,
@@ -86,7 +81,9 @@ impl<'a> TypeSpace<'a> {
             let pointer = self.types[id].pointer.clone();
             let site = Site { hint: &hint, owner_op: None, pointer: &pointer };
             let (kind, description, deprecated) = match schema {
-                ReferenceOr::Reference { reference } => (TypeKind::Alias { ty: self.reference(reference, &pointer) }, None, false),
+                ReferenceOr::Reference { reference } => {
+                    (TypeKind::Alias { ty: self.reference(reference, &pointer) }, None, false)
+                }
                 ReferenceOr::Item(s) => {
                     let kind = match self.shape(s, &site) {
                         Shape::Use(ty) => TypeKind::Alias { ty },
