@@ -80,18 +80,16 @@ pub fn pointer_at_line(text: &str, line: usize) -> String {
     stack.iter().map(|e| format!("/{}", escape_token(&e.token))).collect()
 }
 
+/// The key of a `key: value` (or `key:`) line, quoted or not.
 fn mapping_key(s: &str) -> Option<String> {
-    let (key, _) = if let Some(q) = s.strip_prefix('\'') {
-        let end = q.find("':")?;
-        (q[..end].to_string(), ())
+    let key = if let Some(q) = s.strip_prefix('\'') {
+        &q[..q.find("':")?]
     } else if let Some(q) = s.strip_prefix('"') {
-        let end = q.find("\":")?;
-        (q[..end].to_string(), ())
+        &q[..q.find("\":")?]
     } else {
-        let end = s.find(": ").or_else(|| s.strip_suffix(':').map(|k| k.len()))?;
-        (s[..end].to_string(), ())
+        &s[..s.find(": ").or_else(|| s.strip_suffix(':').map(str::len))?]
     };
-    Some(key)
+    Some(key.to_string())
 }
 
 #[cfg(test)]

@@ -209,10 +209,9 @@ pub fn schema(v: &mut Value, ptr: &mut String) {
             with_token(ptr, key, |ptr| schema(sub, ptr));
         }
     }
-    if let Some(sub @ (Value::Object(_) | Value::Bool(_))) = s.get_mut("additionalProperties") {
-        if sub.is_object() {
-            with_token(ptr, "additionalProperties", |ptr| schema(sub, ptr));
-        }
+    // `additionalProperties: true/false` is valid 3.0 as it is.
+    if let Some(sub @ Value::Object(_)) = s.get_mut("additionalProperties") {
+        with_token(ptr, "additionalProperties", |ptr| schema(sub, ptr));
     }
     if let Some(Value::Object(props)) = s.get_mut("properties") {
         // Draft-3 style `required: true` on a property (older Telnyx specs) means the

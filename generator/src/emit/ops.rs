@@ -252,35 +252,21 @@ pub fn params_struct(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         ctx.resource_struct(&op.resource),
         op.name.trim_start_matches("r#")
     );
-    let mut all_optional = true;
-    let params = op
-        .query_params
-        .iter()
-        .chain(&op.header_params)
-        .map(|p| {
-            let n = ident(&p.rust_name);
-            let t = rust_type(&p.ty, ctx);
-            let t = if p.required {
-                all_optional = false;
-                t
-            } else {
-                quote!(Option<#t>)
-            };
-            let d = docs::of(p.description.as_deref());
-            quote!( #d pub #n: #t, )
-        })
-        .collect::<Vec<_>>();
+    let all_optional = op.query_params.iter().chain(&op.header_params).all(|p| !p.required)
+        && op.body.as_ref().is_none_or(|b| !b.required);
+    let optional = |required: bool, t: TokenStream| if required { t } else { quote!(Option<#t>) };
+    let params = op.query_params.iter().chain(&op.header_params).map(|p| {
+        let n = ident(&p.rust_name);
+        let t = optional(p.required, rust_type(&p.ty, ctx));
+        let d = docs::of(p.description.as_deref());
+        quote!( #d pub #n: #t, )
+    });
     let body = op.body.as_ref().map(|b| {
         let t = match b.encoding {
             BodyEncoding::Binary | BodyEncoding::Text => quote!(bytes::Bytes),
             _ => rust_type(&b.ty, ctx),
         };
-        let t = if b.required {
-            all_optional = false;
-            t
-        } else {
-            quote!(Option<#t>)
-        };
+        let t = optional(b.required, t);
         let d = docs::of(b.description.as_deref().or(Some("The request body.")));
         quote!( #d pub body: #t, )
     });
