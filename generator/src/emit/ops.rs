@@ -105,21 +105,13 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         quote!(req.header(#wire, &params.#field);)
     });
     let body = op.body.as_ref().map(|b| match b.encoding {
-        BodyEncoding::Json => {
+        BodyEncoding::Json | BodyEncoding::Form => {
+            let setter = if b.encoding == BodyEncoding::Json { quote!(json) } else { quote!(form) };
             if b.required {
-                quote!(req.json(&params.body);)
+                quote!(req.#setter(&params.body);)
             } else {
                 quote!(if let Some(body) = &params.body {
-                    req.json(body);
-                })
-            }
-        }
-        BodyEncoding::Form => {
-            if b.required {
-                quote!(req.form(&params.body);)
-            } else {
-                quote!(if let Some(body) = &params.body {
-                    req.form(body);
+                    req.#setter(body);
                 })
             }
         }
