@@ -2,26 +2,103 @@
 
 use crate::request::RequestBuilder;
 use crate::{Error, Result};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_MAX_RETRIES: u32 = 2;
 
 /// A Telnyx API client. Cloning is cheap and shares the connection pool.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Overrides for the requests made through this handle (see [`Client::with_options`]).
+    options: Option<Arc<RequestOptions>>,
 }
 
 struct Inner {
     http: reqwest::Client,
     api_key: String,
     base_url: String,
+    timeout: Duration,
+    max_retries: u32,
+    default_headers: HeaderMap,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client").field("base_url", &self.inner.base_url).field("api_key", &"<redacted>").finish()
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("api_key", &"<redacted>")
+            .field("timeout", &self.inner.timeout)
+            .field("max_retries", &self.inner.max_retries)
+            .field("options", &self.options)
+            .finish()
     }
+}
+
+/// Per-request settings: a timeout, a number of retries, extra headers and extra query
+/// parameters. Apply them with [`Client::with_options`].
+#[derive(Debug, Clone, Default)]
+pub struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_retries: Option<u32>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) query: Vec<(String, String)>,
+}
+
+impl RequestOptions {
+    pub fn new() -> Self {
+        RequestOptions::default()
+    }
+
+    /// Timeout of each attempt, body included.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed attempt is retried (0 disables retries).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// An extra header; it replaces a header of the same name set by the client.
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// An extra query parameter, for parameters the spec does not describe.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// `other`'s settings on top of these.
+    fn merged(&self, other: RequestOptions) -> RequestOptions {
+        let mut headers = self.headers.clone();
+        headers.extend(other.headers);
+        let mut query = self.query.clone();
+        query.extend(other.query);
+        RequestOptions {
+            timeout: other.timeout.or(self.timeout),
+            max_retries: other.max_retries.or(self.max_retries),
+            headers,
+            query,
+        }
+    }
+}
+
+/// The settings one request is sent with.
+pub(crate) struct Effective<'a> {
+    pub timeout: Duration,
+    pub max_retries: u32,
+    pub default_headers: &'a HeaderMap,
+    pub options: Option<&'a RequestOptions>,
 }
 
 impl Client {
@@ -44,9 +121,38 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Starts a request to `path` (as the spec writes it) with authentication set.
+    /// A handle whose requests use `options` (on top of any this handle already has). Cheap:
+    /// the connection pool is shared.
+    ///
+    /// ```no_run
+    /// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
+    /// use std::time::Duration;
+    /// let patient = client.with_options(telnyx::RequestOptions::new().timeout(Duration::from_secs(120)).max_retries(5));
+    /// patient.number_orders().retrieve("id").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        let options = match &self.options {
+            Some(current) => current.merged(options),
+            None => options,
+        };
+        Client { inner: self.inner.clone(), options: Some(Arc::new(options)) }
+    }
+
+    /// Starts a request to `path` (as the spec writes it) with authentication, retries and
+    /// error handling: the escape hatch for endpoints or parameters the spec does not describe.
     pub fn request(&self, method: reqwest::Method, path: impl AsRef<str>) -> RequestBuilder<'_> {
         RequestBuilder::new(self, method, self.url(path.as_ref()))
+    }
+
+    pub(crate) fn effective(&self) -> Effective<'_> {
+        let options = self.options.as_deref();
+        Effective {
+            timeout: options.and_then(|o| o.timeout).unwrap_or(self.inner.timeout),
+            max_retries: options.and_then(|o| o.max_retries).unwrap_or(self.inner.max_retries),
+            default_headers: &self.inner.default_headers,
+            options,
+        }
     }
 
     /// Joins the base URL and a spec path. Some spec paths repeat the `/v2` the server URL
@@ -75,6 +181,8 @@ pub struct ClientBuilder {
     api_key: Option<String>,
     base_url: Option<String>,
     timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    default_headers: HeaderMap,
     http: Option<reqwest::Client>,
 }
 
@@ -84,6 +192,7 @@ impl fmt::Debug for ClientBuilder {
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
             .finish()
     }
 }
@@ -101,9 +210,21 @@ impl ClientBuilder {
         self
     }
 
-    /// Timeout of each request (default 60 s). Ignored when [`Self::http_client`] is given.
+    /// Timeout of each attempt, body included (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed attempt is retried (default 2; 0 disables retries).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// A header sent with every request.
+    pub fn default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.default_headers.insert(name, value);
         self
     }
 
@@ -125,11 +246,18 @@ impl ClientBuilder {
         let http = match self.http {
             Some(h) => h,
             None => reqwest::Client::builder()
-                .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
                 .user_agent(concat!("telnyx-rust/", env!("CARGO_PKG_VERSION")))
                 .build()
                 .map_err(Error::Connection)?,
         };
-        Ok(Client { inner: Arc::new(Inner { http, api_key, base_url }) })
+        let inner = Inner {
+            http,
+            api_key,
+            base_url,
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+            default_headers: self.default_headers,
+        };
+        Ok(Client { inner: Arc::new(inner), options: None })
     }
 }

@@ -13,9 +13,13 @@ pub enum Error {
     /// The API answered with a non-success status.
     #[error("{0}")]
     Api(Box<ApiError>),
-    /// The request could not be sent or the response not read (connection, TLS, timeout).
+    /// The request could not be sent or the response not read (connection refused or reset,
+    /// DNS, TLS), after any retries.
     #[error("request failed: {0}")]
     Connection(#[source] reqwest::Error),
+    /// The request or the response body took longer than the timeout, after any retries.
+    #[error("request timed out: {0}")]
+    Timeout(#[source] reqwest::Error),
     /// A success response whose body does not match the expected type.
     #[error("cannot decode the response at `{path}`: {message}; body starts: {snippet}")]
     Decode {
@@ -44,7 +48,16 @@ impl Error {
 
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Connection(e) if e.is_timeout())
+        matches!(self, Error::Timeout(_))
+    }
+
+    /// A transport error as [`Error::Timeout`] or [`Error::Connection`].
+    pub(crate) fn transport(e: reqwest::Error) -> Error {
+        if e.is_timeout() {
+            Error::Timeout(e)
+        } else {
+            Error::Connection(e)
+        }
     }
 }
 

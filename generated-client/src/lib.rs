@@ -21,6 +21,7 @@ mod client;
 mod error;
 mod multipart;
 mod request;
+pub mod retry;
 mod string_enum;
 #[doc(hidden)]
 pub use string_enum::StrVisitor;
@@ -29,11 +30,12 @@ pub use string_enum::StrVisitor;
 #[rustfmt::skip]
 mod generated;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, RequestOptions};
 pub use error::{ApiError, ApiErrorDetail, Error, Result};
 pub use generated::{resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
 pub use multipart::{FilePart, MultipartForm};
 pub use request::{encode_path, QueryStyle, RequestBuilder};
+pub use retry::MAX_RETRY_AFTER;
 
 pub use bytes;
 pub use reqwest;

@@ -52,13 +52,14 @@ impl<'de> Deserialize<'de> for FilePart {
     }
 }
 
+#[derive(Clone)]
 enum Part {
     Text(String, String),
     File(String, FilePart),
 }
 
 /// The parts of a multipart body, in order.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct MultipartForm {
     parts: Vec<Part>,
 }
@@ -86,9 +87,10 @@ impl MultipartForm {
         self
     }
 
-    pub(crate) fn into_reqwest(self) -> Result<reqwest::multipart::Form> {
+    /// The reqwest form for one attempt (parts are cheap to clone).
+    pub(crate) fn to_reqwest(&self) -> Result<reqwest::multipart::Form> {
         let mut form = reqwest::multipart::Form::new();
-        for part in self.parts {
+        for part in self.parts.iter().cloned() {
             form = match part {
                 Part::Text(name, value) => form.text(name, value),
                 Part::File(name, file) => {

@@ -2,8 +2,10 @@
 //! response. Everything here is non-generic except thin entry points, so the generated
 //! operations stay small and rustc does not instantiate the same machinery per type.
 
+use crate::client::Effective;
 use crate::error::ApiError;
 use crate::multipart::MultipartForm;
+use crate::retry;
 use crate::{Client, Error, Result};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
@@ -11,6 +13,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::time::SystemTime;
+use tracing::Instrument;
 
 /// Everything but RFC 3986 unreserved characters is escaped, so `a/b` and `../x` stay one
 /// path segment.
@@ -39,10 +43,11 @@ pub enum QueryStyle {
     PipeDelimited,
 }
 
+/// The encoded body; cheap to clone, so every attempt sends the same bytes.
 enum Body {
     None,
-    Json(Vec<u8>),
-    Form(String),
+    Json(bytes::Bytes),
+    Form(bytes::Bytes),
     Bytes(&'static str, bytes::Bytes),
     Multipart(MultipartForm),
 }
@@ -109,7 +114,7 @@ impl<'c> RequestBuilder<'c> {
     /// A JSON body.
     pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Body::Json(bytes),
+            Ok(bytes) => self.body = Body::Json(bytes.into()),
             Err(e) => self.fail(Error::Encode(e.to_string())),
         }
         self
@@ -122,7 +127,7 @@ impl<'c> RequestBuilder<'c> {
             encode_query(&mut pairs, "", QueryStyle::DeepObject, true, &v);
             let mut ser = form_urlencoded::Serializer::new(String::new());
             ser.extend_pairs(pairs);
-            self.body = Body::Form(ser.finish());
+            self.body = Body::Form(ser.finish().into());
         }
         self
     }
@@ -151,34 +156,90 @@ impl<'c> RequestBuilder<'c> {
         self
     }
 
-    /// Sends the request; a non-success status is an [`Error::Api`].
-    pub async fn send_raw(self) -> Result<reqwest::Response> {
-        if let Some(e) = self.error {
-            return Err(e);
-        }
-        let mut req = self.client.http().request(self.method.clone(), &self.url).bearer_auth(self.client.api_key());
+    /// One attempt's request, with auth, headers, query, body and timeout.
+    fn attempt(&self, settings: &Effective<'_>) -> Result<reqwest::RequestBuilder> {
+        let mut req = self
+            .client
+            .http()
+            .request(self.method.clone(), &self.url)
+            .bearer_auth(self.client.api_key())
+            .timeout(settings.timeout)
+            .headers(settings.default_headers.clone());
         if !self.query.is_empty() {
             req = req.query(&self.query);
         }
-        for (n, v) in self.headers {
+        for (n, v) in &self.headers {
             req = req.header(n, v);
         }
-        req = match self.body {
-            Body::None => req,
-            Body::Json(b) => req.header(CONTENT_TYPE, "application/json").body(b),
-            Body::Form(b) => req.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(b),
-            Body::Bytes(ct, b) => req.header(CONTENT_TYPE, ct).body(b),
-            Body::Multipart(f) => req.multipart(f.into_reqwest()?),
-        };
-        tracing::debug!(method = %self.method, url = %self.url, "telnyx request");
-        let response = req.send().await.map_err(Error::Connection)?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(response);
+        if let Some(options) = settings.options {
+            if !options.query.is_empty() {
+                req = req.query(&options.query);
+            }
+            req = req.headers(options.headers.clone());
         }
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::Connection)?;
-        Err(Error::Api(Box::new(ApiError::new(status, headers, &body))))
+        Ok(match &self.body {
+            Body::None => req,
+            Body::Json(b) => req.header(CONTENT_TYPE, "application/json").body(b.clone()),
+            Body::Form(b) => req.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(b.clone()),
+            Body::Bytes(ct, b) => req.header(CONTENT_TYPE, *ct).body(b.clone()),
+            Body::Multipart(f) => req.multipart(f.to_reqwest()?),
+        })
+    }
+
+    /// Sends the request, retrying as [`crate::retry`] says; a non-success status is an
+    /// [`Error::Api`].
+    pub async fn send_raw(self) -> Result<reqwest::Response> {
+        let path = self.url.split('?').next().unwrap_or("").to_string();
+        let span = tracing::debug_span!("telnyx.request", method = %self.method, url = %path);
+        self.send_with_retries().instrument(span).await
+    }
+
+    async fn send_with_retries(mut self) -> Result<reqwest::Response> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let settings = self.client.effective();
+        let mut retry = 0;
+        loop {
+            let started = std::time::Instant::now();
+            let outcome = self.attempt(&settings)?.send().await;
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            let wait = match outcome {
+                Ok(response) if response.status().is_success() => {
+                    tracing::debug!(status = response.status().as_u16(), elapsed_ms, "response");
+                    return Ok(response);
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    if retry >= settings.max_retries || !retry::should_retry(status, &headers) {
+                        tracing::debug!(status = status.as_u16(), elapsed_ms, "error response");
+                        let body = response.bytes().await.map_err(Error::transport)?;
+                        return Err(Error::Api(Box::new(ApiError::new(status, headers, &body))));
+                    }
+                    let wait = retry::delay(retry, Some(&headers), SystemTime::now());
+                    tracing::info!(
+                        status = status.as_u16(),
+                        retry = retry + 1,
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying"
+                    );
+                    wait
+                }
+                Err(e) => {
+                    let retryable = e.is_timeout() || e.is_connect() || e.is_request();
+                    if retry >= settings.max_retries || !retryable {
+                        tracing::debug!(error = %e, elapsed_ms, "transport error");
+                        return Err(Error::transport(e));
+                    }
+                    let wait = retry::delay(retry, None, SystemTime::now());
+                    tracing::info!(error = %e, retry = retry + 1, wait_ms = wait.as_millis() as u64, "retrying");
+                    wait
+                }
+            };
+            tokio::time::sleep(wait).await;
+            retry += 1;
+        }
     }
 
     /// Sends the request and decodes a JSON body.
@@ -189,12 +250,12 @@ impl<'c> RequestBuilder<'c> {
 
     /// Sends the request and returns the body as bytes.
     pub async fn send_bytes(self) -> Result<bytes::Bytes> {
-        self.send_raw().await?.bytes().await.map_err(Error::Connection)
+        self.send_raw().await?.bytes().await.map_err(Error::transport)
     }
 
     /// Sends the request and returns the body as text.
     pub async fn send_text(self) -> Result<String> {
-        self.send_raw().await?.text().await.map_err(Error::Connection)
+        self.send_raw().await?.text().await.map_err(Error::transport)
     }
 
     /// Sends the request and ignores the body.

@@ -1,0 +1,117 @@
+//! When to retry a request and how long to wait first.
+//!
+//! Retried: connection errors, timeouts, 408, 409, 429 and 5xx, unless the server says
+//! otherwise with `x-should-retry: true|false`. The wait is the server's `retry-after-ms` or
+//! `Retry-After` (seconds or an HTTP date) when that is at most [`MAX_RETRY_AFTER`]; otherwise
+//! exponential backoff from 0.5 s doubling to 8 s, less up to 25% jitter so that many clients
+//! do not retry in step.
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use std::time::{Duration, SystemTime};
+
+const INITIAL_DELAY: Duration = Duration::from_millis(500);
+const MAX_DELAY: Duration = Duration::from_secs(8);
+/// A longer `Retry-After` is not obeyed (the backoff applies instead), so a server cannot park
+/// the caller for hours.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Whether a response with this status and these headers should be retried.
+pub(crate) fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
+    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
+        Some("true") => return true,
+        Some("false") => return false,
+        _ => {}
+    }
+    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+}
+
+/// How long to wait before retry number `retry` (0 for the first), given the failed
+/// response's headers if there was a response.
+pub(crate) fn delay(retry: u32, headers: Option<&HeaderMap>, now: SystemTime) -> Duration {
+    if let Some(wait) = headers.and_then(|h| retry_after(h, now)) {
+        if wait <= MAX_RETRY_AFTER {
+            return wait;
+        }
+    }
+    let backoff = INITIAL_DELAY.saturating_mul(1u32.checked_shl(retry).unwrap_or(u32::MAX)).min(MAX_DELAY);
+    backoff.mul_f64(1.0 - 0.25 * fastrand::f64())
+}
+
+/// What the server asked for: `retry-after-ms`, else `Retry-After` in seconds or as a date.
+fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let seconds = |s: &str| s.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0);
+    if let Some(ms) = text("retry-after-ms").and_then(seconds) {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    let value = text("retry-after")?;
+    if let Some(s) = seconds(value) {
+        return Some(Duration::from_secs_f64(s));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn which_statuses_retry() {
+        let none = HeaderMap::new();
+        for code in [408, 409, 429, 500, 502, 503, 504] {
+            assert!(should_retry(StatusCode::from_u16(code).unwrap(), &none), "{code}");
+        }
+        for code in [400, 401, 403, 404, 422] {
+            assert!(!should_retry(StatusCode::from_u16(code).unwrap(), &none), "{code}");
+        }
+        assert!(!should_retry(StatusCode::INTERNAL_SERVER_ERROR, &headers(&[("x-should-retry", "false")])));
+        assert!(should_retry(StatusCode::BAD_REQUEST, &headers(&[("x-should-retry", "true")])));
+    }
+
+    #[test]
+    fn backoff_doubles_to_a_cap_with_jitter() {
+        let now = SystemTime::now();
+        for (retry, full) in [(0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (5, 8.0), (40, 8.0)] {
+            for _ in 0..50 {
+                let d = delay(retry, None, now).as_secs_f64();
+                assert!(d <= full && d >= full * 0.75, "retry {retry}: {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = SystemTime::now();
+        assert_eq!(delay(0, Some(&headers(&[("retry-after", "3")])), now), Duration::from_secs(3));
+        assert_eq!(delay(0, Some(&headers(&[("retry-after-ms", "250")])), now), Duration::from_millis(250));
+        // retry-after-ms wins over Retry-After.
+        let both = headers(&[("retry-after-ms", "10"), ("retry-after", "30")]);
+        assert_eq!(delay(0, Some(&both), now), Duration::from_millis(10));
+        let date = httpdate::fmt_http_date(now + Duration::from_secs(20));
+        let d = delay(0, Some(&headers(&[("retry-after", &date)])), now);
+        assert!(d > Duration::from_secs(18) && d <= Duration::from_secs(20), "{d:?}");
+        // A date in the past means now.
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(20));
+        assert_eq!(delay(0, Some(&headers(&[("retry-after", &past)])), now), Duration::ZERO);
+    }
+
+    #[test]
+    fn long_or_bad_retry_after_falls_back_to_backoff() {
+        let now = SystemTime::now();
+        for value in ["3600", "-1", "soon", "NaN"] {
+            let d = delay(0, Some(&headers(&[("retry-after", value)])), now);
+            assert!(d <= Duration::from_millis(500), "{value}: {d:?}");
+        }
+    }
+}
