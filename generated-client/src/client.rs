@@ -47,6 +47,60 @@ pub struct RequestOptions {
     pub(crate) max_retries: Option<u32>,
     pub(crate) headers: HeaderMap,
     pub(crate) query: Vec<(String, String)>,
+    pub(crate) capture: Option<ResponseCapture>,
+}
+
+/// What the server answered, beside the typed value a call returns: status, headers, the
+/// request id and how many attempts it took.
+#[derive(Debug, Clone)]
+pub struct ResponseMeta {
+    pub status: reqwest::StatusCode,
+    pub headers: HeaderMap,
+    /// The `x-request-id` header, to quote to Telnyx support.
+    pub request_id: Option<String>,
+    /// 1 when the first attempt answered, more after retries.
+    pub attempts: u32,
+}
+
+/// Receives the [`ResponseMeta`] of the calls made through a handle that has it in its
+/// options; cloning shares the slot.
+///
+/// ```no_run
+/// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
+/// let capture = telnyx::ResponseCapture::new();
+/// let order = client
+///     .with_options(telnyx::RequestOptions::new().capture_response(&capture))
+///     .number_orders()
+///     .retrieve("id")
+///     .await?;
+/// let meta = capture.last().expect("a response arrived");
+/// println!("{:?} {} {:?}", order.data, meta.status, meta.request_id);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ResponseCapture {
+    last: Arc<std::sync::Mutex<Option<ResponseMeta>>>,
+}
+
+impl ResponseCapture {
+    pub fn new() -> Self {
+        ResponseCapture::default()
+    }
+
+    /// The last response received through this capture.
+    pub fn last(&self) -> Option<ResponseMeta> {
+        self.last.lock().map(|m| m.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    pub(crate) fn record(&self, response: &reqwest::Response, attempts: u32) {
+        let headers = response.headers().clone();
+        let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
+        let meta = ResponseMeta { status: response.status(), headers, request_id, attempts };
+        match self.last.lock() {
+            Ok(mut slot) => *slot = Some(meta),
+            Err(poisoned) => *poisoned.into_inner() = Some(meta),
+        }
+    }
 }
 
 impl RequestOptions {
@@ -78,6 +132,12 @@ impl RequestOptions {
         self
     }
 
+    /// Record the status, headers and request id of each response in `capture`.
+    pub fn capture_response(mut self, capture: &ResponseCapture) -> Self {
+        self.capture = Some(capture.clone());
+        self
+    }
+
     /// `other`'s settings on top of these.
     fn merged(&self, other: RequestOptions) -> RequestOptions {
         let mut headers = self.headers.clone();
@@ -89,6 +149,7 @@ impl RequestOptions {
             max_retries: other.max_retries.or(self.max_retries),
             headers,
             query,
+            capture: other.capture.or_else(|| self.capture.clone()),
         }
     }
 }

@@ -30,7 +30,7 @@ pub use string_enum::StrVisitor;
 #[rustfmt::skip]
 mod generated;
 
-pub use client::{Client, ClientBuilder, RequestOptions};
+pub use client::{Client, ClientBuilder, RequestOptions, ResponseCapture, ResponseMeta};
 pub use error::{ApiError, ApiErrorDetail, Error, Result};
 pub use generated::{resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
 pub use multipart::{FilePart, MultipartForm};

@@ -189,8 +189,8 @@ impl<'c> RequestBuilder<'c> {
     /// Sends the request, retrying as [`crate::retry`] says; a non-success status is an
     /// [`Error::Api`].
     pub async fn send_raw(self) -> Result<reqwest::Response> {
-        let path = self.url.split('?').next().unwrap_or("").to_string();
-        let span = tracing::debug_span!("telnyx.request", method = %self.method, url = %path);
+        // The URL holds no query string (that is added per attempt), so it is safe to record.
+        let span = tracing::debug_span!("telnyx.request", method = %self.method, url = %self.url);
         self.send_with_retries().instrument(span).await
     }
 
@@ -207,6 +207,9 @@ impl<'c> RequestBuilder<'c> {
             let wait = match outcome {
                 Ok(response) if response.status().is_success() => {
                     tracing::debug!(status = response.status().as_u16(), elapsed_ms, "response");
+                    if let Some(capture) = settings.options.and_then(|o| o.capture.as_ref()) {
+                        capture.record(&response, retry + 1);
+                    }
                     return Ok(response);
                 }
                 Ok(response) => {
@@ -214,6 +217,9 @@ impl<'c> RequestBuilder<'c> {
                     let headers = response.headers().clone();
                     if retry >= settings.max_retries || !retry::should_retry(status, &headers) {
                         tracing::debug!(status = status.as_u16(), elapsed_ms, "error response");
+                        if let Some(capture) = settings.options.and_then(|o| o.capture.as_ref()) {
+                            capture.record(&response, retry + 1);
+                        }
                         let body = response.bytes().await.map_err(Error::transport)?;
                         return Err(Error::Api(Box::new(ApiError::new(status, headers, &body))));
                     }
@@ -268,6 +274,10 @@ impl<'c> RequestBuilder<'c> {
 pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     // An empty body decodes like `null`, so `Option`/`Value` results accept it.
     let body = if body.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { body };
+    // Path tracking costs time on every value; pay for it only when decoding failed.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

@@ -181,3 +181,19 @@ async fn request_bodies_are_resent_on_retry() {
     assert_eq!(requests[0].body, requests[1].body);
     assert_eq!(requests[1].body, br#"{"to":"+15550100"}"#);
 }
+
+#[tokio::test]
+async fn raw_response_is_captured_beside_the_typed_value() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(fail_now(503)).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ok().insert_header("x-request-id", "req-7")).mount(&server).await;
+    let capture = telnyx::ResponseCapture::new();
+    let c = client(&server).with_options(RequestOptions::new().capture_response(&capture));
+    let order = c.number_orders().retrieve("x").await.unwrap();
+    assert_eq!(order.data.unwrap().id.as_deref(), Some("x"));
+    let meta = capture.last().expect("captured");
+    assert_eq!(meta.status, 200);
+    assert_eq!(meta.request_id.as_deref(), Some("req-7"));
+    assert_eq!(meta.attempts, 2);
+    assert_eq!(meta.headers["content-type"], "application/json");
+}
