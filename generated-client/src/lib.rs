@@ -22,6 +22,7 @@ mod error;
 mod multipart;
 mod request;
 pub mod retry;
+mod stream;
 mod string_enum;
 #[doc(hidden)]
 pub use string_enum::StrVisitor;
@@ -36,6 +37,7 @@ pub use generated::{resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
 pub use multipart::{FilePart, MultipartForm};
 pub use request::{encode_path, QueryStyle, RequestBuilder};
 pub use retry::MAX_RETRY_AFTER;
+pub use stream::{Download, EventStream, ServerSentEvent};
 
 pub use bytes;
 pub use reqwest;

@@ -259,6 +259,16 @@ impl<'c> RequestBuilder<'c> {
         self.send_raw().await?.bytes().await.map_err(Error::transport)
     }
 
+    /// Sends the request; the body is read by the caller, whole or as a stream.
+    pub async fn send_download(self) -> Result<crate::Download> {
+        self.send_raw().await.map(crate::Download::new)
+    }
+
+    /// Sends the request and reads the body as server-sent events.
+    pub async fn send_events(self) -> Result<crate::EventStream> {
+        self.send_raw().await.map(crate::EventStream::new)
+    }
+
     /// Sends the request and returns the body as text.
     pub async fn send_text(self) -> Result<String> {
         self.send_raw().await?.text().await.map_err(Error::transport)

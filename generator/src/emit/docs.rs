@@ -63,18 +63,31 @@ fn is_list_item(line: &str) -> bool {
         || (rest.len() < line.len() && (rest.starts_with(". ") || rest.starts_with(") ")))
 }
 
-/// Rustdoc treats `[x]` as a link and `<x>` as HTML; keep both literal.
+/// Rustdoc treats a bare `[x]` as an intra-doc link and `<x>` as HTML; keep both literal.
+/// Markdown links, `[text](url)`, stay links.
 fn escape_markdown(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut in_code = false;
-    for c in line.chars() {
+    let mut link_text = false;
+    for (i, c) in line.char_indices() {
         match c {
             '`' => {
                 in_code = !in_code;
                 out.push(c);
             }
-            '[' | ']' if !in_code => {
-                out.push('\\');
+            '[' if !in_code => {
+                let closes = line[i..].find(']').map(|j| i + j);
+                link_text = closes.is_some_and(|j| line[j + 1..].starts_with('('));
+                if !link_text {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            ']' if !in_code => {
+                if !link_text {
+                    out.push('\\');
+                }
+                link_text = false;
                 out.push(c);
             }
             '<' if !in_code => out.push_str("&lt;"),
@@ -135,10 +148,21 @@ mod tests {
 
     #[test]
     fn cleans_html_fences_and_indentation() {
-        let lines = clean("Hello <b>world</b>.<br>Next\n\n\n    indented\n```\nlet x = 1;\n```\nsee [docs](x) <tag>");
+        let lines = clean(
+            "Hello <b>world</b>.<br>Next\n\n\n    indented\n```\nlet x = 1;\n```\nsee [docs](x) and [not a link] <tag>",
+        );
         assert_eq!(
             lines,
-            vec!["Hello world.", "Next", "", "indented", "```text", "let x = 1;", "```", "see \\[docs\\](x)"]
+            vec![
+                "Hello world.",
+                "Next",
+                "",
+                "indented",
+                "```text",
+                "let x = 1;",
+                "```",
+                "see [docs](x) and \\[not a link\\]"
+            ]
         );
     }
 

@@ -83,7 +83,8 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         let t = ident(&op.params_type);
         quote!(params: #t)
     });
-    let all_args = args.chain(params_arg);
+    let all_args: Vec<TokenStream> = args.chain(params_arg).collect();
+    let stream_args = &all_args;
 
     let path_expr = path_expression(op);
     let method = format_ident!("{}", op.method);
@@ -128,25 +129,46 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
     let (ret, send) = match &op.success {
         Response::Empty => (quote!(()), quote!(req.send_empty().await)),
         Response::Json { ty } => (rust_type(ty, ctx), quote!(req.send_json().await)),
-        Response::Bytes { .. } => (quote!(bytes::Bytes), quote!(req.send_bytes().await)),
+        Response::Bytes { .. } => (quote!(crate::Download), quote!(req.send_download().await)),
         Response::Text { .. } => (quote!(String), quote!(req.send_text().await)),
-        Response::EventStream => (quote!(reqwest::Response), quote!(req.send_raw().await)),
+        Response::EventStream => (quote!(crate::EventStream), quote!(req.send_events().await)),
     };
     let mutable = if op.query_params.is_empty() && op.header_params.is_empty() && op.body.is_none() {
         quote!()
     } else {
         quote!(mut)
     };
+    let build = quote! {
+        #(#query)*
+        #(#headers)*
+        #body
+    };
+    let stream_twin = op.event_stream.then(|| {
+        let stream_name = format_ident!("{}_stream", op.name.trim_start_matches("r#"));
+        let stream_doc = format!(
+            " [`Self::{}`], answered as a stream of server-sent events (`Accept: text/event-stream`); the request must ask for streaming as the API documents.",
+            op.name.trim_start_matches("r#")
+        );
+        quote! {
+            #[doc = #stream_doc]
+            #deprecated
+            pub async fn #stream_name(&self, #(#stream_args),*) -> crate::Result<crate::EventStream> {
+                let mut req = self.client.request(reqwest::Method::#method, #path_expr);
+                #build
+                req.header("accept", "text/event-stream");
+                req.send_events().await
+            }
+        }
+    });
     quote! {
         #doc
         #deprecated
         pub async fn #name(&self, #(#all_args),*) -> crate::Result<#ret> {
             let #mutable req = self.client.request(reqwest::Method::#method, #path_expr);
-            #(#query)*
-            #(#headers)*
-            #body
+            #build
             #send
         }
+        #stream_twin
     }
 }
 

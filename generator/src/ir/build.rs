@@ -197,6 +197,11 @@ impl OpContext<'_> {
         };
 
         let (success, responses) = self.responses(space, op)?;
+        let event_stream = success != Response::EventStream
+            && responses.iter().any(|r| {
+                r.status.starts_with('2')
+                    && r.media_types.iter().any(|m| m.to_ascii_lowercase().starts_with("text/event-stream"))
+            });
         let pagination = if method == "get" { detect_pagination(&query_params, space) } else { None };
 
         Ok(Operation {
@@ -215,6 +220,7 @@ impl OpContext<'_> {
             header_params,
             body,
             success,
+            event_stream,
             responses,
             pagination,
             pointer: self.pointer.to_string(),

@@ -52,6 +52,9 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// What a successful call returns.
     pub success: Response,
+    /// A 2xx response can also be a `text/event-stream` (the client then asks for it with
+    /// `Accept`, through a second method).
+    pub event_stream: bool,
     /// Every declared response, for reference.
     pub responses: Vec<ResponseInfo>,
     pub pagination: Option<Pagination>,

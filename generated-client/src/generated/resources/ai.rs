@@ -115,7 +115,7 @@ pub struct AiAnthropicV1MessagesApi<'a> {
 impl<'a> AiAnthropicV1MessagesApi<'a> {
     /// Create a message (Anthropic-compatible)
     ///
-    /// Send a message to a language model using the Anthropic Messages API format. This endpoint is compatible with the \[Anthropic Messages API\](https://docs.anthropic.com/en/api/messages) and may be used with the Anthropic JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/anthropic`.
+    /// Send a message to a language model using the Anthropic Messages API format. This endpoint is compatible with the [Anthropic Messages API](https://docs.anthropic.com/en/api/messages) and may be used with the Anthropic JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/anthropic`.
     ///
     /// The endpoint translates Anthropic-format requests into Telnyx's inference internals, then translates the response back to the Anthropic message shape.
     ///
@@ -129,6 +129,18 @@ impl<'a> AiAnthropicV1MessagesApi<'a> {
             .request(reqwest::Method::POST, "/ai/anthropic/v1/messages");
         req.json(&params.body);
         req.send_json().await
+    }
+    /// [`Self::create`], answered as a stream of server-sent events (`Accept: text/event-stream`); the request must ask for streaming as the API documents.
+    pub async fn create_stream(
+        &self,
+        params: AiAnthropicV1MessagesCreateParams,
+    ) -> crate::Result<crate::EventStream> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/ai/anthropic/v1/messages");
+        req.json(&params.body);
+        req.header("accept", "text/event-stream");
+        req.send_events().await
     }
 }
 /// Inputs of [`AiAnthropicV1MessagesApi::create`] other than path parameters.
@@ -1445,7 +1457,7 @@ pub struct AiAudioTranscriptionsApi<'a> {
 impl<'a> AiAudioTranscriptionsApi<'a> {
     /// Transcribe speech to text
     ///
-    /// Transcribe speech to text. This endpoint is consistent with the \[OpenAI Transcription API\](https://platform.openai.com/docs/api-reference/audio/createTranscription) and may be used with the OpenAI JS or Python SDK.
+    /// Transcribe speech to text. This endpoint is consistent with the [OpenAI Transcription API](https://platform.openai.com/docs/api-reference/audio/createTranscription) and may be used with the OpenAI JS or Python SDK.
     ///
     /// `POST /ai/audio/transcriptions`
     pub async fn audio(
@@ -1498,7 +1510,7 @@ pub struct AiChatCompletionsApi<'a> {
 impl<'a> AiChatCompletionsApi<'a> {
     /// Create a chat completion
     ///
-    /// **Deprecated**: Use `POST /v2/ai/openai/chat/completions` instead. Chat with a language model. This endpoint is consistent with the \[OpenAI Chat Completions API\](https://platform.openai.com/docs/api-reference/chat) and may be used with the OpenAI JS or Python SDK.
+    /// **Deprecated**: Use `POST /v2/ai/openai/chat/completions` instead. Chat with a language model. This endpoint is consistent with the [OpenAI Chat Completions API](https://platform.openai.com/docs/api-reference/chat) and may be used with the OpenAI JS or Python SDK.
     ///
     /// `POST /ai/chat/completions`
     #[deprecated]
@@ -1541,7 +1553,7 @@ impl<'a> AiClustersApi<'a> {
     }
     /// Compute new clusters
     ///
-    /// Starts a background task to compute how the data in an \[embedded storage bucket\](https://developers.telnyx.com/api-reference/embeddings/embed-documents) is clustered. This helps identify common themes and patterns in the data.
+    /// Starts a background task to compute how the data in an [embedded storage bucket](https://developers.telnyx.com/api-reference/embeddings/embed-documents) is clustered. This helps identify common themes and patterns in the data.
     ///
     /// `POST /ai/clusters`
     pub async fn create(
@@ -1630,7 +1642,7 @@ impl<'a> AiClustersGraphApi<'a> {
         &self,
         task_id: &str,
         params: AiClustersGraphRetrieveParams,
-    ) -> crate::Result<bytes::Bytes> {
+    ) -> crate::Result<crate::Download> {
         let mut req = self
             .client
             .request(
@@ -1638,7 +1650,7 @@ impl<'a> AiClustersGraphApi<'a> {
                 ["/ai/clusters/", &crate::encode_path(task_id), "/graph"].concat(),
             );
         req.query("cluster_id", crate::QueryStyle::Form, true, &params.cluster_id);
-        req.send_bytes().await
+        req.send_download().await
     }
 }
 /// Inputs of [`AiClustersGraphApi::retrieve`] other than path parameters.
@@ -1797,7 +1809,7 @@ impl<'a> AiConversationsApi<'a> {
     }
     /// List conversations
     ///
-    /// Retrieve a list of all AI conversations configured by the user. Supports \[PostgREST-style query parameters\](https://postgrest.org/en/stable/api.html#horizontal-filtering-rows) for filtering. Examples are included for the standard metadata fields, but you can filter on any field in the metadata JSON object. For example, to filter by a custom field `metadata->custom_field`, use `metadata->custom_field=eq.value`.
+    /// Retrieve a list of all AI conversations configured by the user. Supports [PostgREST-style query parameters](https://postgrest.org/en/stable/api.html#horizontal-filtering-rows) for filtering. Examples are included for the standard metadata fields, but you can filter on any field in the metadata JSON object. For example, to filter by a custom field `metadata->custom_field`, use `metadata->custom_field=eq.value`.
     ///
     /// `GET /ai/conversations`
     pub async fn list(
@@ -2593,7 +2605,7 @@ impl<'a> AiEmbeddingsSimilaritySearchApi<'a> {
     /// Currently the only available distance metric is cosine similarity which will return a `distance` between 0 and 1.
     /// The lower the distance, the more similar the returned document chunks are to the query.
     /// A `certainty` will also be returned, which is a value between 0 and 1 where the higher the certainty, the more similar the document.
-    /// You can read more about Weaviate distance metrics here: \[Weaviate Docs\](https://weaviate.io/developers/weaviate/config-refs/distances)
+    /// You can read more about Weaviate distance metrics here: [Weaviate Docs](https://weaviate.io/developers/weaviate/config-refs/distances)
     ///
     /// If a bucket was embedded using a custom loader, such as `intercom`, the additional metadata will be returned in the
     ///
@@ -2623,7 +2635,7 @@ pub struct AiEmbeddingsUrlApi<'a> {
 impl<'a> AiEmbeddingsUrlApi<'a> {
     /// Embed URL content
     ///
-    /// Embed website content from a specified URL, including child pages up to 5 levels deep within the same domain. The process crawls and loads content from the main URL and its linked pages into a Telnyx Cloud Storage bucket. As soon as each webpage is added to the bucket, its content is immediately processed for embeddings, that can be used for \[similarity search\](https://developers.telnyx.com/api-reference/embeddings/search-for-documents) and \[clustering\](https://developers.telnyx.com/docs/inference/clusters).
+    /// Embed website content from a specified URL, including child pages up to 5 levels deep within the same domain. The process crawls and loads content from the main URL and its linked pages into a Telnyx Cloud Storage bucket. As soon as each webpage is added to the bucket, its content is immediately processed for embeddings, that can be used for [similarity search](https://developers.telnyx.com/api-reference/embeddings/search-for-documents) and [clustering](https://developers.telnyx.com/docs/inference/clusters).
     ///
     /// `POST /ai/embeddings/url`
     pub async fn create(
@@ -4318,7 +4330,7 @@ pub struct AiOpenaiChatCompletionsApi<'a> {
 impl<'a> AiOpenaiChatCompletionsApi<'a> {
     /// Create a chat completion (OpenAI-compatible)
     ///
-    /// Chat with a language model. This endpoint is consistent with the \[OpenAI Chat Completions API\](https://platform.openai.com/docs/api-reference/chat) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
+    /// Chat with a language model. This endpoint is consistent with the [OpenAI Chat Completions API](https://platform.openai.com/docs/api-reference/chat) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
     ///
     /// `POST /ai/openai/chat/completions`
     pub async fn create(
@@ -4351,7 +4363,7 @@ impl<'a> AiOpenaiEmbeddingsApi<'a> {
     }
     /// Create embeddings
     ///
-    /// Creates an embedding vector representing the input text. This endpoint is compatible with the \[OpenAI Embeddings API\](https://platform.openai.com/docs/api-reference/embeddings) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
+    /// Creates an embedding vector representing the input text. This endpoint is compatible with the [OpenAI Embeddings API](https://platform.openai.com/docs/api-reference/embeddings) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
     ///
     /// `POST /ai/openai/embeddings`
     pub async fn create(
@@ -4417,7 +4429,7 @@ pub struct AiOpenaiResponsesApi<'a> {
 impl<'a> AiOpenaiResponsesApi<'a> {
     /// Create an OpenAI-compatible response
     ///
-    /// Create a response using Telnyx's OpenAI-compatible Responses API. This endpoint is compatible with the \[OpenAI Responses API\](https://developers.openai.com/api/reference/responses/overview) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
+    /// Create a response using Telnyx's OpenAI-compatible Responses API. This endpoint is compatible with the [OpenAI Responses API](https://developers.openai.com/api/reference/responses/overview) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
     ///
     /// The `conversation` parameter refers to a Telnyx Conversation rather than an OpenAI-hosted conversation object.
     ///
@@ -4445,7 +4457,7 @@ pub struct AiResponsesApi<'a> {
 impl<'a> AiResponsesApi<'a> {
     /// Create a response
     ///
-    /// **Deprecated**: Use `POST /v2/ai/openai/responses` instead. This endpoint is compatible with the \[OpenAI Responses API\](https://developers.openai.com/api/reference/responses/overview) and may be used with the OpenAI JS or Python SDK. Response id parameter is not supported at the moment. Use the `conversation` parameter with a Telnyx Conversation ID to leverage persistent conversations.
+    /// **Deprecated**: Use `POST /v2/ai/openai/responses` instead. This endpoint is compatible with the [OpenAI Responses API](https://developers.openai.com/api/reference/responses/overview) and may be used with the OpenAI JS or Python SDK. Response id parameter is not supported at the moment. Use the `conversation` parameter with a Telnyx Conversation ID to leverage persistent conversations.
     ///
     /// `POST /ai/responses`
     #[deprecated]

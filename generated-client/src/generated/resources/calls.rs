@@ -1019,7 +1019,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Start streaming the media from a call to a specific WebSocket address or Dialogflow connection in near-realtime. Audio will be delivered as base64-encoded RTP payload (raw audio), wrapped in JSON payloads.
     ///
-    /// Please find more details about media streaming messages specification under the \[link\](https://developers.telnyx.com/docs/voice/programmable-voice/media-streaming).
+    /// Please find more details about media streaming messages specification under the [link](https://developers.telnyx.com/docs/voice/programmable-voice/media-streaming).
     ///
     /// `POST /calls/{call_control_id}/actions/streaming_start`
     ///

@@ -388,7 +388,7 @@ impl<'a> DirLoaApi<'a> {
         &self,
         dir_id: &str,
         params: DirLoaRenderParams,
-    ) -> crate::Result<bytes::Bytes> {
+    ) -> crate::Result<crate::Download> {
         let mut req = self
             .client
             .request(
@@ -396,7 +396,7 @@ impl<'a> DirLoaApi<'a> {
                 ["/dir/", &crate::encode_path(dir_id), "/loa"].concat(),
             );
         req.json(&params.body);
-        req.send_bytes().await
+        req.send_download().await
     }
 }
 /// Inputs of [`DirLoaApi::render`] other than path parameters.

@@ -112,7 +112,7 @@ impl<'a> EmailBlocksApi<'a> {
     pub async fn export(
         &self,
         params: EmailBlocksExportParams,
-    ) -> crate::Result<bytes::Bytes> {
+    ) -> crate::Result<crate::Download> {
         let mut req = self.client.request(reqwest::Method::GET, "/email_blocks/export");
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
@@ -141,7 +141,7 @@ impl<'a> EmailBlocksApi<'a> {
             true,
             &params.filter_created_before,
         );
-        req.send_bytes().await
+        req.send_download().await
     }
     /// Retrieve a suppression
     ///

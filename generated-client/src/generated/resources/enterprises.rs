@@ -469,7 +469,7 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
         &self,
         enterprise_id: &str,
         params: EnterprisesReputationLoaGenerateParams,
-    ) -> crate::Result<bytes::Bytes> {
+    ) -> crate::Result<crate::Download> {
         let mut req = self
             .client
             .request(
@@ -480,7 +480,7 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_bytes().await
+        req.send_download().await
     }
     /// Replace the reputation Letter of Authorization document
     ///

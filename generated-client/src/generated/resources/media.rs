@@ -100,14 +100,14 @@ impl<'a> MediaApi<'a> {
     ///
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
-    pub async fn download(&self, media_name: &str) -> crate::Result<bytes::Bytes> {
+    pub async fn download(&self, media_name: &str) -> crate::Result<crate::Download> {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/media/", &crate::encode_path(media_name), "/download"].concat(),
             );
-        req.send_bytes().await
+        req.send_download().await
     }
 }
 /// Inputs of [`MediaApi::list`] other than path parameters.

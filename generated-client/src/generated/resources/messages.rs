@@ -87,7 +87,7 @@ impl<'a> MessagesApi<'a> {
     }
     /// Retrieve a message
     ///
-    /// Note: This API endpoint can only retrieve messages that are no older than 10 days since their creation. If you require messages older than this, please generate an \[MDR report.\](https://developers.telnyx.com/api-reference/mdr-usage-reports/create-mdr-usage-report)
+    /// Note: This API endpoint can only retrieve messages that are no older than 10 days since their creation. If you require messages older than this, please generate an [MDR report.](https://developers.telnyx.com/api-reference/mdr-usage-reports/create-mdr-usage-report)
     ///
     /// `GET /messages/{id}`
     ///

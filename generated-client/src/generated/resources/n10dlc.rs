@@ -905,7 +905,7 @@ impl<'a> N10dlcCampaignBuilderApi<'a> {
     }
     /// Submit Campaign
     ///
-    /// Before creating a campaign, use the \[Qualify By Usecase endpoint\](https://developers.telnyx.com/api-reference/campaign/qualify-by-usecase) to ensure that the brand you want to assign a new campaign to is qualified for the desired use case of that campaign. **Please note:** After campaign creation, you'll only be able to edit the campaign's sample messages. Creating a campaign will entail an upfront, non-refundable three month's cost that will depend on the campaign's use case (\[see 10DLC Costs section for details\](https://developers.telnyx.com/api-reference/campaign/get-campaign-cost)).
+    /// Before creating a campaign, use the [Qualify By Usecase endpoint](https://developers.telnyx.com/api-reference/campaign/qualify-by-usecase) to ensure that the brand you want to assign a new campaign to is qualified for the desired use case of that campaign. **Please note:** After campaign creation, you'll only be able to edit the campaign's sample messages. Creating a campaign will entail an upfront, non-refundable three month's cost that will depend on the campaign's use case ([see 10DLC Costs section for details](https://developers.telnyx.com/api-reference/campaign/get-campaign-cost)).
     ///
     /// `POST /10dlc/campaignBuilder`
     pub async fn create(

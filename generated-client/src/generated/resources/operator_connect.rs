@@ -21,7 +21,7 @@ pub struct OperatorConnectActionsApi<'a> {
 impl<'a> OperatorConnectActionsApi<'a> {
     /// Refresh Operator Connect integration
     ///
-    /// This endpoint will make an asynchronous request to refresh the Operator Connect integration with Microsoft Teams for the current user. This will create new external connections on the user's account if needed, and/or report the integration results as \[log messages\](https://developers.telnyx.com/api-reference/external-connections/list-all-log-messages#list-all-log-messages).
+    /// This endpoint will make an asynchronous request to refresh the Operator Connect integration with Microsoft Teams for the current user. This will create new external connections on the user's account if needed, and/or report the integration results as [log messages](https://developers.telnyx.com/api-reference/external-connections/list-all-log-messages#list-all-log-messages).
     ///
     /// `POST /operator_connect/actions/refresh`
     pub async fn refresh(&self) -> crate::Result<serde_json::Value> {

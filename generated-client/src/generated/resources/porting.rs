@@ -138,12 +138,12 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     pub async fn preview(
         &self,
         params: PortingLoaConfigurationsPreviewParams,
-    ) -> crate::Result<bytes::Bytes> {
+    ) -> crate::Result<crate::Download> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/porting/loa_configurations/preview");
         req.json(&params.body);
-        req.send_bytes().await
+        req.send_download().await
     }
     /// Retrieve a LOA configuration
     ///
@@ -215,7 +215,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     pub async fn preview_loa_configuration(
         &self,
         id: &str,
-    ) -> crate::Result<bytes::Bytes> {
+    ) -> crate::Result<crate::Download> {
         let req = self
             .client
             .request(
@@ -223,7 +223,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
                 ["/porting/loa_configurations/", &crate::encode_path(id), "/preview"]
                     .concat(),
             );
-        req.send_bytes().await
+        req.send_download().await
     }
 }
 /// Inputs of [`PortingLoaConfigurationsApi::list`] other than path parameters.

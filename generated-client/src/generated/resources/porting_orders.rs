@@ -830,7 +830,7 @@ impl<'a> PortingOrdersLoaTemplateApi<'a> {
         &self,
         id: &str,
         params: PortingOrdersLoaTemplateRetrieveParams,
-    ) -> crate::Result<bytes::Bytes> {
+    ) -> crate::Result<crate::Download> {
         let mut req = self
             .client
             .request(
@@ -843,7 +843,7 @@ impl<'a> PortingOrdersLoaTemplateApi<'a> {
             true,
             &params.loa_configuration_id,
         );
-        req.send_bytes().await
+        req.send_download().await
     }
 }
 /// Inputs of [`PortingOrdersLoaTemplateApi::retrieve`] other than path parameters.

@@ -186,9 +186,9 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// This API triggers an asynchronous operation to disable voice on SIM cards belonging to a specified SIM Card Group.
     ///
-    /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Actions can be followed through the \[List SIM Card Action\](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Actions can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
     ///
-    /// The overall status of the Bulk SIM Card Action can be followed through the \[List Bulk SIM Card Action\](https://developers.telnyx.com/api-reference/sim-card-actions/list-bulk-sim-card-actions) API.
+    /// The overall status of the Bulk SIM Card Action can be followed through the [List Bulk SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-bulk-sim-card-actions) API.
     ///
     /// `POST /sim_cards/actions/bulk_disable_voice`
     pub async fn bulk_disable_voice(
@@ -207,9 +207,9 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// This API triggers an asynchronous operation to enable voice on SIM cards belonging to a specified SIM Card Group.
     ///
-    /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Actions can be followed through the \[List SIM Card Action\](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Actions can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
     ///
-    /// The overall status of the Bulk SIM Card Action can be followed through the \[List Bulk SIM Card Action\](https://developers.telnyx.com/api-reference/sim-card-actions/list-bulk-sim-card-actions) API.
+    /// The overall status of the Bulk SIM Card Action can be followed through the [List Bulk SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-bulk-sim-card-actions) API.
     ///
     /// `POST /sim_cards/actions/bulk_enable_voice`
     pub async fn bulk_enable_voice(
@@ -228,7 +228,7 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// This API triggers an asynchronous operation to set a public IP for each of the specified SIM cards.
     ///
-    /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Action can be followed through the \[List SIM Card Action\](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
     ///
     /// `POST /sim_cards/actions/bulk_set_public_ips`
     pub async fn bulk_set_public_ips(
@@ -265,7 +265,7 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// This API disables a SIM card, disconnecting it from the network and making it impossible to consume data.
     ///
-    /// The API will trigger an asynchronous operation called a SIM Card Action. Transitioning to the disabled state may take a period of time. The status of the SIM Card Action can be followed through the \[List SIM Card Action\](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    /// The API will trigger an asynchronous operation called a SIM Card Action. Transitioning to the disabled state may take a period of time. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
     ///
     /// `POST /sim_cards/{id}/actions/disable`
     ///
@@ -289,7 +289,7 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// To enable a SIM card, it must be associated with a SIM card group.
     ///
-    /// The API will trigger an asynchronous operation called a SIM Card Action. Transitioning to the enabled state may take a period of time. The status of the SIM Card Action can be followed through the \[List SIM Card Action\](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    /// The API will trigger an asynchronous operation called a SIM Card Action. Transitioning to the enabled state may take a period of time. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
     ///
     /// `POST /sim_cards/{id}/actions/enable`
     ///
@@ -311,7 +311,7 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// This API removes an existing public IP from a SIM card.
     ///
-    /// The API will trigger an asynchronous operation called a SIM Card Action. The status of the SIM Card Action can be followed through the \[List SIM Card Action\](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    /// The API will trigger an asynchronous operation called a SIM Card Action. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
     ///
     /// `POST /sim_cards/{id}/actions/remove_public_ip`
     ///
@@ -334,7 +334,7 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// This API makes a SIM card reachable on the public internet by mapping a random public IP to the SIM card.
     ///
-    /// The API will trigger an asynchronous operation called a SIM Card Action. The status of the SIM Card Action can be followed through the \[List SIM Card Action\](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    /// The API will trigger an asynchronous operation called a SIM Card Action. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
     ///
     /// Setting a Public IP to a SIM Card incurs a charge and will only succeed if the account has sufficient funds.
     ///
@@ -363,7 +363,7 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// To set a SIM card to standby, it must be associated with SIM card group.
     ///
-    /// The API will trigger an asynchronous operation called a SIM Card Action. Transitioning to the standby state may take a period of time. The status of the SIM Card Action can be followed through the \[List SIM Card Action\](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    /// The API will trigger an asynchronous operation called a SIM Card Action. Transitioning to the standby state may take a period of time. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
     ///
     /// `POST /sim_cards/{id}/actions/set_standby`
     ///

@@ -609,7 +609,7 @@ impl<'a> StorageKvsKeysApi<'a> {
     /// Parameters:
     /// - `id`: KV namespace ID
     /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
-    pub async fn retrieve(&self, id: &str, key: &str) -> crate::Result<bytes::Bytes> {
+    pub async fn retrieve(&self, id: &str, key: &str) -> crate::Result<crate::Download> {
         let req = self
             .client
             .request(
@@ -622,7 +622,7 @@ impl<'a> StorageKvsKeysApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_bytes().await
+        req.send_download().await
     }
     /// Set a key's value
     ///

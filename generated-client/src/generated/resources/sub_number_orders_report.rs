@@ -52,7 +52,7 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     ///
     /// Parameters:
     /// - `report_id`: The unique identifier of the sub number orders report
-    pub async fn download(&self, report_id: &str) -> crate::Result<bytes::Bytes> {
+    pub async fn download(&self, report_id: &str) -> crate::Result<crate::Download> {
         let req = self
             .client
             .request(
@@ -64,7 +64,7 @@ impl<'a> SubNumberOrdersReportApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_bytes().await
+        req.send_download().await
     }
 }
 /// Inputs of [`SubNumberOrdersReportApi::create`] other than path parameters.

@@ -160,14 +160,14 @@ impl<'a> VoiceClonesSampleApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice clone UUID.
-    pub async fn retrieve(&self, id: &str) -> crate::Result<bytes::Bytes> {
+    pub async fn retrieve(&self, id: &str) -> crate::Result<crate::Download> {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/voice_clones/", &crate::encode_path(id), "/sample"].concat(),
             );
-        req.send_bytes().await
+        req.send_download().await
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -156,7 +156,7 @@ impl<'a> VoiceDesignsSampleApi<'a> {
         &self,
         id: &str,
         params: VoiceDesignsSampleRetrieveParams,
-    ) -> crate::Result<bytes::Bytes> {
+    ) -> crate::Result<crate::Download> {
         let mut req = self
             .client
             .request(
@@ -164,7 +164,7 @@ impl<'a> VoiceDesignsSampleApi<'a> {
                 ["/voice_designs/", &crate::encode_path(id), "/sample"].concat(),
             );
         req.query("version", crate::QueryStyle::Form, true, &params.version);
-        req.send_bytes().await
+        req.send_download().await
     }
 }
 /// Inputs of [`VoiceDesignsSampleApi::retrieve`] other than path parameters.

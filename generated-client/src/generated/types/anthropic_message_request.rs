@@ -4,7 +4,7 @@
 /// Anthropic Messages-compatible request with Telnyx extensions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AnthropicMessageRequest {
-    /// If you are using an external inference provider, this field allows you to pass along a reference to your API key. After creating an \[integration secret\](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) for your API key, pass the secret's `identifier` in this field.
+    /// If you are using an external inference provider, this field allows you to pass along a reference to your API key. After creating an [integration secret](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) for your API key, pass the secret's `identifier` in this field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_ref: Option<String>,
     /// The billing group ID to associate with this request.
@@ -21,7 +21,7 @@ pub struct AnthropicMessageRequest {
     /// List of MCP (Model Context Protocol) servers to make available to the model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp_servers: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// The messages to send to the model, following the \[Anthropic Messages API\](https://docs.anthropic.com/en/api/messages) format.
+    /// The messages to send to the model, following the [Anthropic Messages API](https://docs.anthropic.com/en/api/messages) format.
     pub messages: Vec<serde_json::Map<String, serde_json::Value>>,
     /// An object describing metadata about the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,7 +10,7 @@ pub struct Assistant {
     /// The model to be used by the voice assistant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-    /// This is necessary only if the model selected is from OpenAI. You would pass the `identifier` for an integration secret \[/v2/integration_secrets\](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your OpenAI API Key. Warning: Free plans are unlikely to work with this integration.
+    /// This is necessary only if the model selected is from OpenAI. You would pass the `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your OpenAI API Key. Warning: Free plans are unlikely to work with this integration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openai_api_key_ref: Option<String>,
     /// The tools that the voice assistant can use.

@@ -3,14 +3,14 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BookAppointmentToolParams {
-    /// Reference to an integration secret that contains your Cal.com API key. You would pass the `identifier` for an integration secret \[/v2/integration_secrets\](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your Cal.com API key.
+    /// Reference to an integration secret that contains your Cal.com API key. You would pass the `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your Cal.com API key.
     pub api_key_ref: String,
-    /// The name of the attendee \[cal.com\](https://cal.com/docs/api-reference/v2/bookings/create-a-booking#body-attendee-name). If not provided, the assistant will ask for the attendee's name.
+    /// The name of the attendee [cal.com](https://cal.com/docs/api-reference/v2/bookings/create-a-booking#body-attendee-name). If not provided, the assistant will ask for the attendee's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attendee_name: Option<String>,
-    /// The timezone of the attendee \[cal.com\](https://cal.com/docs/api-reference/v2/bookings/create-a-booking#body-attendee-timezone). If not provided, the assistant will ask for the attendee's timezone.
+    /// The timezone of the attendee [cal.com](https://cal.com/docs/api-reference/v2/bookings/create-a-booking#body-attendee-timezone). If not provided, the assistant will ask for the attendee's timezone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attendee_timezone: Option<String>,
-    /// Event Type ID for which slots are being fetched. \[cal.com\](https://cal.com/docs/api-reference/v2/bookings/create-a-booking#body-event-type-id)
+    /// Event Type ID for which slots are being fetched. [cal.com](https://cal.com/docs/api-reference/v2/bookings/create-a-booking#body-event-type-id)
     pub event_type_id: i64,
 }

@@ -3,7 +3,7 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BucketIds {
-    /// List of \[embedded storage buckets\](https://developers.telnyx.com/api-reference/embeddings/embed-documents) to use for retrieval-augmented generation.
+    /// List of [embedded storage buckets](https://developers.telnyx.com/api-reference/embeddings/embed-documents) to use for retrieval-augmented generation.
     pub bucket_ids: Vec<String>,
     /// The maximum number of results to retrieve as context for the language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -20,10 +20,10 @@ pub struct CallAssistantRequest {
     pub greeting: Option<String>,
     /// The identifier of the AI assistant to use.
     pub id: String,
-    /// System instructions for the voice assistant. Can be templated with \[dynamic variables\](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables). This will overwrite the instructions set in the assistant configuration.
+    /// System instructions for the voice assistant. Can be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables). This will overwrite the instructions set in the assistant configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
-    /// Integration secret identifier for the LLM provider API key. Use this field to reference an \[integration secret\](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) containing your LLM provider API key. Supports any LLM provider (OpenAI, Anthropic, etc.).
+    /// Integration secret identifier for the LLM provider API key. Use this field to reference an [integration secret](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) containing your LLM provider API key. Supports any LLM provider (OpenAI, Anthropic, etc.).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_api_key_ref: Option<String>,
     /// MCP (Model Context Protocol) server configurations for extending the assistant's capabilities with external tools and data sources.

@@ -3,7 +3,7 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallControlWebhookToolParams {
-    /// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+    /// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_parameters: Option<CallControlWebhookToolParamsBodyParameters>,
     /// The description of the tool.
@@ -16,10 +16,10 @@ pub struct CallControlWebhookToolParams {
     pub method: Option<CallControlWebhookToolParamsMethod>,
     /// The name of the tool.
     pub name: String,
-    /// The path parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the path of the request if the URL contains a placeholder for a value. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+    /// The path parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the path of the request if the URL contains a placeholder for a value. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_parameters: Option<CallControlWebhookToolParamsPathParameters>,
-    /// The query parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the query of the request. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+    /// The query parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the query of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_parameters: Option<CallControlWebhookToolParamsQueryParameters>,
     /// The URL of the external tool to be called. This URL is going to be used by the assistant. The URL can be templated like: `https://example.com/api/v1/{id}`, where `{id}` is a placeholder for a value that will be provided by the assistant if `path_parameters` are provided with the `id` attribute.
@@ -51,7 +51,7 @@ impl From<&str> for CallControlWebhookToolParamsBodyParametersType {
     }
 }
 crate::string_enum!(CallControlWebhookToolParamsBodyParametersType);
-/// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+/// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct CallControlWebhookToolParamsBodyParameters {
     /// The properties of the body parameters.
@@ -140,7 +140,7 @@ impl From<&str> for CallControlWebhookToolParamsPathParametersType {
     }
 }
 crate::string_enum!(CallControlWebhookToolParamsPathParametersType);
-/// The path parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the path of the request if the URL contains a placeholder for a value. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+/// The path parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the path of the request if the URL contains a placeholder for a value. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct CallControlWebhookToolParamsPathParameters {
     /// The properties of the path parameters.
@@ -178,7 +178,7 @@ impl From<&str> for CallControlWebhookToolParamsQueryParametersType {
     }
 }
 crate::string_enum!(CallControlWebhookToolParamsQueryParametersType);
-/// The query parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the query of the request. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+/// The query parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the query of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct CallControlWebhookToolParamsQueryParameters {
     /// The properties of the query parameters.

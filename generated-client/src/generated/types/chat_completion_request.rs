@@ -3,7 +3,7 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChatCompletionRequest {
-    /// If you are using an external inference provider like xAI or OpenAI, this field allows you to pass along a reference to your API key. After creating an \[integration secret\](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) for you API key, pass the secret's `identifier` in this field.
+    /// If you are using an external inference provider like xAI or OpenAI, this field allows you to pass along a reference to your API key. After creating an [integration secret](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) for you API key, pass the secret's `identifier` in this field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_ref: Option<String>,
     /// This is used with `use_beam_search` to determine how many candidate beams to explore.
@@ -38,7 +38,7 @@ pub struct ChatCompletionRequest {
     pub max_tokens: Option<i64>,
     /// A list of the previous chat messages for context.
     pub messages: Vec<super::ChatCompletionSystemMessageParam>,
-    /// This is an alternative to `top_p` that \[many prefer\](https://github.com/huggingface/transformers/issues/27670). Must be in \[0, 1\].
+    /// This is an alternative to `top_p` that [many prefer](https://github.com/huggingface/transformers/issues/27670). Must be in \[0, 1\].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_p: Option<f64>,
     /// The language model to chat with.
@@ -67,7 +67,7 @@ pub struct ChatCompletionRequest {
     pub temperature: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<ChatCompletionRequestToolChoice>,
-    /// The `function` tool type follows the same schema as the \[OpenAI Chat Completions API\](https://platform.openai.com/docs/api-reference/chat). The `retrieval` tool type is unique to Telnyx. You may pass a list of \[embedded storage buckets\](https://developers.telnyx.com/api-reference/embeddings/embed-documents) for retrieval-augmented generation.
+    /// The `function` tool type follows the same schema as the [OpenAI Chat Completions API](https://platform.openai.com/docs/api-reference/chat). The `retrieval` tool type is unique to Telnyx. You may pass a list of [embedded storage buckets](https://developers.telnyx.com/api-reference/embeddings/embed-documents) for retrieval-augmented generation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<ChatCompletionRequestToolsItem>>,
     /// This is used with `logprobs`. An integer between 0 and 20 specifying the number of most likely tokens to return at each token position, each with an associated log probability.
@@ -76,7 +76,7 @@ pub struct ChatCompletionRequest {
     /// An alternative or complement to `temperature`. This adjusts how many of the top possibilities to consider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
-    /// Setting this to `true` will allow the model to \[explore more completion options\](https://huggingface.co/blog/how-to-generate#beam-search). This is not supported by OpenAI.
+    /// Setting this to `true` will allow the model to [explore more completion options](https://huggingface.co/blog/how-to-generate#beam-search). This is not supported by OpenAI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_beam_search: Option<bool>,
 }

@@ -3,8 +3,8 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckAvailabilityToolParams {
-    /// Reference to an integration secret that contains your Cal.com API key. You would pass the `identifier` for an integration secret \[/v2/integration_secrets\](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your Cal.com API key.
+    /// Reference to an integration secret that contains your Cal.com API key. You would pass the `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your Cal.com API key.
     pub api_key_ref: String,
-    /// Event Type ID for which slots are being fetched. \[cal.com\](https://cal.com/docs/api-reference/v2/slots/get-available-slots#parameter-event-type-id)
+    /// Event Type ID for which slots are being fetched. [cal.com](https://cal.com/docs/api-reference/v2/slots/get-available-slots#parameter-event-type-id)
     pub event_type_id: i64,
 }

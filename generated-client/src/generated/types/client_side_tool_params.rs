@@ -7,7 +7,7 @@ pub struct ClientSideToolParams {
     pub description: String,
     /// The name of the tool.
     pub name: String,
-    /// The parameters the tool accepts, described as a JSON Schema object. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+    /// The parameters the tool accepts, described as a JSON Schema object. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
     pub parameters: ClientSideToolParamsParameters,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,7 +36,7 @@ impl From<&str> for ClientSideToolParamsParametersType {
     }
 }
 crate::string_enum!(ClientSideToolParamsParametersType);
-/// The parameters the tool accepts, described as a JSON Schema object. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+/// The parameters the tool accepts, described as a JSON Schema object. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ClientSideToolParamsParameters {
     /// The properties of the parameters.

@@ -24,7 +24,7 @@ pub struct GatherUsingAiRequest {
     /// The message history you want the voice assistant to be aware of, this can be useful to keep the context of the conversation, or to pass additional information to the voice assistant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_history: Option<Vec<GatherUsingAiRequestMessageHistoryItem>>,
-    /// The parameters described as a JSON Schema object that needs to be gathered by the voice assistant. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+    /// The parameters described as a JSON Schema object that needs to be gathered by the voice assistant. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
     pub parameters: serde_json::Map<String, serde_json::Value>,
     /// Default is `false`. If set to `true`, the voice assistant will send updates to the message history via the `call.ai_gather.message_history_updated` callback in real time as the message history is updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,7 +4,7 @@
 /// The current status or failure details of the Private Wireless Gateway.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PrivateWirelessGatewayStatus {
-    /// This attribute is an \[error code\](https://developers.telnyx.com/development/api-fundamentals/api-errors) related to the failure reason.
+    /// This attribute is an [error code](https://developers.telnyx.com/development/api-fundamentals/api-errors) related to the failure reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// This attribute provides a human-readable explanation of why a failure happened.

@@ -3,7 +3,7 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PublicTextClusteringRequest {
-    /// The embedded storage bucket to compute the clusters from. The bucket must already be \[embedded\](https://developers.telnyx.com/api-reference/embeddings/embed-documents).
+    /// The embedded storage bucket to compute the clusters from. The bucket must already be [embedded](https://developers.telnyx.com/api-reference/embeddings/embed-documents).
     pub bucket: String,
     /// Array of files to filter which are included.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -34,7 +34,7 @@ pub struct SpeakRequest {
     /// - Define voices using the format `..`. Specifying only the provider will give default values for voice_id and model_id.
     ///
     /// **Supported Providers:**
-    /// - **AWS:** Use `AWS.Polly.` (e.g., `AWS.Polly.Joanna`). For neural voices, which provide more realistic, human-like speech, append `-Neural` to the `VoiceId` (e.g., `AWS.Polly.Joanna-Neural`). Check the \[available voices\](https://docs.aws.amazon.com/polly/latest/dg/available-voices.html) for compatibility.
+    /// - **AWS:** Use `AWS.Polly.` (e.g., `AWS.Polly.Joanna`). For neural voices, which provide more realistic, human-like speech, append `-Neural` to the `VoiceId` (e.g., `AWS.Polly.Joanna-Neural`). Check the [available voices](https://docs.aws.amazon.com/polly/latest/dg/available-voices.html) for compatibility.
     /// - **Azure:** Use `Azure.` (e.g., `Azure.en-CA-ClaraNeural`, `Azure.en-US-BrianMultilingualNeural`, `Azure.
     pub voice: String,
     /// The settings associated with the voice selected

@@ -10,10 +10,10 @@ pub struct UpdateAssistantRequestWithPromotion {
     /// Map of dynamic variables and their default values
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Timeout in milliseconds for the dynamic variables webhook. Must be between 1 and 10000 ms. If the webhook does not respond within this timeout, the call proceeds with default values. See the \[dynamic variables guide\](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables).
+    /// Timeout in milliseconds for the dynamic variables webhook. Must be between 1 and 10000 ms. If the webhook does not respond within this timeout, the call proceeds with default values. See the [dynamic variables guide](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic_variables_webhook_timeout_ms: Option<i64>,
-    /// If `dynamic_variables_webhook_url` is set, Telnyx sends a POST request to this URL at the start of the conversation to resolve dynamic variables. **Gotcha:** the webhook response must wrap variables under a top-level `dynamic_variables` object, e.g. `{"dynamic_variables": {"customer_name": "Jane"}}`. Returning a flat object will be ignored and variables will fall back to their defaults. See the \[dynamic variables guide\](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables) for the full request/response format and timeout behavior.
+    /// If `dynamic_variables_webhook_url` is set, Telnyx sends a POST request to this URL at the start of the conversation to resolve dynamic variables. **Gotcha:** the webhook response must wrap variables under a top-level `dynamic_variables` object, e.g. `{"dynamic_variables": {"customer_name": "Jane"}}`. Returning a flat object will be ignored and variables will fall back to their defaults. See the [dynamic variables guide](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables) for the full request/response format and timeout behavior.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic_variables_webhook_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,12 +22,12 @@ pub struct UpdateAssistantRequestWithPromotion {
     pub external_llm: Option<super::ExternalLlmReq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_config: Option<super::FallbackConfigReq>,
-    /// Text that the assistant will use to start the conversation. This may be templated with \[dynamic variables\](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables). Use an empty string to have the assistant wait for the user to speak first. Use the special value `` to have the assistant generate the greeting based on the system instructions.
+    /// Text that the assistant will use to start the conversation. This may be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables). Use an empty string to have the assistant wait for the user to speak first. Use the special value `` to have the assistant generate the greeting based on the system instructions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub greeting: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight_settings: Option<super::InsightSettings>,
-    /// System instructions for the assistant. These may be templated with \[dynamic variables\](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables)
+    /// System instructions for the assistant. These may be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     /// Connected integrations attached to the assistant. The catalog of available integrations is at `/ai/integrations`; the user's connected integrations are at `/ai/integrations/connections`. Each item references a catalog integration by `integration_id`.
@@ -35,7 +35,7 @@ pub struct UpdateAssistantRequestWithPromotion {
     pub integrations: Option<Vec<super::AssistantIntegration>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interruption_settings: Option<super::InferenceEmbeddingInterruptionSettings>,
-    /// This is only needed when using third-party inference providers selected by `model`. The `identifier` for an integration secret \[/v2/integration_secrets\](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) that refers to your LLM provider's API key. For bring-your-own endpoint authentication, use `external_llm.llm_api_key_ref` instead. Warning: Free plans are unlikely to work with this integration.
+    /// This is only needed when using third-party inference providers selected by `model`. The `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) that refers to your LLM provider's API key. For bring-your-own endpoint authentication, use `external_llm.llm_api_key_ref` instead. Warning: Free plans are unlikely to work with this integration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_api_key_ref: Option<String>,
     /// MCP servers attached to the assistant. Create MCP servers with `/ai/mcp_servers`, then reference them by `id` here.
@@ -43,7 +43,7 @@ pub struct UpdateAssistantRequestWithPromotion {
     pub mcp_servers: Option<Vec<super::AssistantMcpServer>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messaging_settings: Option<super::MessagingSettings>,
-    /// ID of the model to use when `external_llm` is not set. You can use the \[Get models API\](https://developers.telnyx.com/api-reference/openai-chat/get-available-models-openai-compatible) to see available models. If `external_llm` is provided, the assistant uses `external_llm` instead of this field. If neither `model` nor `external_llm` is provided, Telnyx applies the default model.
+    /// ID of the model to use when `external_llm` is not set. You can use the [Get models API](https://developers.telnyx.com/api-reference/openai-chat/get-available-models-openai-compatible) to see available models. If `external_llm` is provided, the assistant uses `external_llm` instead of this field. If neither `model` nor `external_llm` is provided, Telnyx applies the default model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VoiceSettings {
-    /// The `identifier` for an integration secret \[/v2/integration_secrets\](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) that refers to your ElevenLabs API key. Warning: Free plans are unlikely to work with this integration.
+    /// The `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) that refers to your ElevenLabs API key. Warning: Free plans are unlikely to work with this integration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_ref: Option<String>,
     /// Optional background audio to play on the call. Use a predefined media bed, or supply a looped MP3 URL. If a media URL is chosen in the portal, customers can preview it before saving.
@@ -30,9 +30,9 @@ pub struct VoiceSettings {
     /// Amplifies similarity to the original speaker voice. Increases computational load and latency slightly. Only applicable when using ElevenLabs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_speaker_boost: Option<bool>,
-    /// The voice to be used by the voice assistant. Check the full list of \[available voices\](https://developers.telnyx.com/docs/tts-stt/tts-available-voices) via our voices API.
-    /// To use ElevenLabs, you must reference your ElevenLabs API key as an integration secret under the `api_key_ref` field. See \[integration secrets documentation\](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) for details. For Telnyx voices, use `Telnyx..` (e.g. Telnyx.KokoroTTS.af_heart).
-    /// The voice portion of the identifier supports \[dynamic variables\](https://developers.
+    /// The voice to be used by the voice assistant. Check the full list of [available voices](https://developers.telnyx.com/docs/tts-stt/tts-available-voices) via our voices API.
+    /// To use ElevenLabs, you must reference your ElevenLabs API key as an integration secret under the `api_key_ref` field. See [integration secrets documentation](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) for details. For Telnyx voices, use `Telnyx..` (e.g. Telnyx.KokoroTTS.af_heart).
+    /// The voice portion of the identifier supports [dynamic variables](https://developers.
     pub voice: String,
     /// The speed of the voice in the range \[0.25, 2.0\]. 1.0 is deafult speed. Larger numbers make the voice faster, smaller numbers make it slower. This is only applicable for Telnyx Natural voices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,7 +171,7 @@ crate::string_enum!(VoiceSettingsBackgroundAudioObject3Type);
 pub struct VoiceSettingsBackgroundAudioObject3 {
     /// Reference a previously uploaded media by its name from Telnyx Media Storage.
     pub r#type: VoiceSettingsBackgroundAudioObject3Type,
-    /// The `name` of a media asset created via \[Media Storage API\](https://developers.telnyx.com/api/media-storage/create-media-storage). The audio will loop during the call.
+    /// The `name` of a media asset created via [Media Storage API](https://developers.telnyx.com/api/media-storage/create-media-storage). The audio will loop during the call.
     pub value: String,
 }
 /// Optional background audio to play on the call. Use a predefined media bed, or supply a looped MP3 URL. If a media URL is chosen in the portal, customers can preview it before saving.

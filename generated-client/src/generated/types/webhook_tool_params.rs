@@ -9,7 +9,7 @@ pub struct WebhookToolParams {
     /// Maximum time in milliseconds that the conversation worker waits for an async webhook response before returning "Submitted" to the LLM. If unset, the platform default (currently 300ms) is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub async_timeout_ms: Option<i64>,
-    /// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+    /// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_parameters: Option<WebhookToolParamsBodyParameters>,
     /// The description of the tool.
@@ -22,10 +22,10 @@ pub struct WebhookToolParams {
     pub method: Option<WebhookToolParamsMethod>,
     /// The name of the tool.
     pub name: String,
-    /// The path parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the path of the request if the URL contains a placeholder for a value. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+    /// The path parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the path of the request if the URL contains a placeholder for a value. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_parameters: Option<WebhookToolParamsPathParameters>,
-    /// The query parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the query of the request. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+    /// The query parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the query of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_parameters: Option<WebhookToolParamsQueryParameters>,
     /// A list of mappings that extract values from the webhook response and store them as dynamic variables. Each mapping specifies a dynamic variable name and a dot-notation path to the value in the response body.
@@ -65,7 +65,7 @@ impl From<&str> for WebhookToolParamsBodyParametersType {
     }
 }
 crate::string_enum!(WebhookToolParamsBodyParametersType);
-/// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+/// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct WebhookToolParamsBodyParameters {
     /// The properties of the body parameters.
@@ -81,7 +81,7 @@ pub struct WebhookToolParamsBodyParameters {
 pub struct WebhookToolParamsHeadersItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The value of the header. Note that we support mustache templating for the value. For example you can use `Bearer {{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret as the bearer token. \[Telnyx signature headers\](https://developers.telnyx.com/docs/voice/programmable-voice/voice-api-webhooks) will be automatically added to the request.
+    /// The value of the header. Note that we support mustache templating for the value. For example you can use `Bearer {{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret as the bearer token. [Telnyx signature headers](https://developers.telnyx.com/docs/voice/programmable-voice/voice-api-webhooks) will be automatically added to the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -154,7 +154,7 @@ impl From<&str> for WebhookToolParamsPathParametersType {
     }
 }
 crate::string_enum!(WebhookToolParamsPathParametersType);
-/// The path parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the path of the request if the URL contains a placeholder for a value. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+/// The path parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the path of the request if the URL contains a placeholder for a value. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct WebhookToolParamsPathParameters {
     /// The properties of the path parameters.
@@ -192,7 +192,7 @@ impl From<&str> for WebhookToolParamsQueryParametersType {
     }
 }
 crate::string_enum!(WebhookToolParamsQueryParametersType);
-/// The query parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the query of the request. See the \[JSON Schema reference\](https://json-schema.org/understanding-json-schema) for documentation about the format
+/// The query parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the query of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct WebhookToolParamsQueryParameters {
     /// The properties of the query parameters.
