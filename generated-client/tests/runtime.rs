@@ -121,3 +121,73 @@ fn open_enums_keep_unknown_values() {
     let known: CallRequestRecord = "record-from-answer".parse().unwrap();
     assert_eq!(known.to_string(), "record-from-answer");
 }
+
+#[tokio::test]
+async fn every_error_kind_is_told_apart() {
+    type Check = fn(&telnyx::ApiError) -> bool;
+    let kinds: [(u16, Check); 8] = [
+        (400, telnyx::ApiError::is_bad_request),
+        (401, telnyx::ApiError::is_authentication),
+        (403, telnyx::ApiError::is_permission_denied),
+        (404, telnyx::ApiError::is_not_found),
+        (409, telnyx::ApiError::is_conflict),
+        (422, telnyx::ApiError::is_unprocessable),
+        (429, telnyx::ApiError::is_rate_limited),
+        (500, telnyx::ApiError::is_server_error),
+    ];
+    let server = MockServer::start().await;
+    for (status, _) in &kinds {
+        Mock::given(method("GET"))
+            .and(path(format!("/v2/number_orders/s{status}")))
+            .respond_with(ResponseTemplate::new(*status).insert_header("x-should-retry", "false"))
+            .mount(&server)
+            .await;
+    }
+    let c = client(&server);
+    for (status, check) in kinds {
+        let err = c.number_orders().retrieve(&format!("s{status}")).await.unwrap_err();
+        let api = err.api().unwrap_or_else(|| panic!("{status}: {err:?}"));
+        assert_eq!(api.status.as_u16(), status);
+        assert!(check(api), "{status}");
+        let others = [
+            api.is_bad_request(),
+            api.is_authentication(),
+            api.is_permission_denied(),
+            api.is_not_found(),
+            api.is_conflict(),
+            api.is_unprocessable(),
+            api.is_rate_limited(),
+            api.is_server_error(),
+        ];
+        assert_eq!(others.iter().filter(|b| **b).count(), 1, "{status} is one kind only");
+    }
+}
+
+#[tokio::test]
+async fn multipart_uploads_carry_file_names_and_types() {
+    use telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsFileUploadParams;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/messaging_hosted_number_orders/o1/actions/file_upload"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let loa = telnyx::FilePart::new(b"%PDF-loa".to_vec()).file_name("loa.pdf").content_type("application/pdf");
+    let body = telnyx::types::UploadFileMessagingHostedNumberOrderRequest {
+        loa: Some(loa),
+        bill: Some(telnyx::FilePart::new(b"bill-bytes".to_vec())),
+    };
+    let params = MessagingHostedNumberOrdersActionsFileUploadParams { body: Some(body) };
+    client(&server).messaging_hosted_number_orders().actions().file_upload("o1", params).await.unwrap();
+
+    let request = &server.received_requests().await.unwrap()[0];
+    let content_type = request.headers["content-type"].to_str().unwrap().to_string();
+    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect(&content_type);
+    let text = String::from_utf8_lossy(&request.body);
+    let parts: Vec<&str> = text.split(&format!("--{boundary}")).filter(|p| p.contains("Content-Disposition")).collect();
+    assert_eq!(parts.len(), 2, "{text}");
+    assert!(parts[0].contains("name=\"bill\"; filename=\"bill\"") && parts[0].contains("bill-bytes"), "{}", parts[0]);
+    assert!(parts[1].contains("name=\"loa\"; filename=\"loa.pdf\""), "{}", parts[1]);
+    assert!(parts[1].contains("Content-Type: application/pdf") && parts[1].contains("%PDF-loa"), "{}", parts[1]);
+}
