@@ -22,9 +22,8 @@ struct Inner {
     http: reqwest::Client,
     api_key: String,
     base_url: String,
-    timeout: Duration,
-    max_retries: u32,
-    default_headers: HeaderMap,
+    /// The builder's settings: timeout, retries, default headers.
+    defaults: RequestOptions,
 }
 
 impl fmt::Debug for Client {
@@ -32,8 +31,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("api_key", &"<redacted>")
-            .field("timeout", &self.inner.timeout)
-            .field("max_retries", &self.inner.max_retries)
+            .field("defaults", &self.inner.defaults)
             .field("options", &self.options)
             .finish()
     }
@@ -208,10 +206,11 @@ impl Client {
 
     pub(crate) fn effective(&self) -> Effective<'_> {
         let options = self.options.as_deref();
+        let defaults = &self.inner.defaults;
         Effective {
-            timeout: options.and_then(|o| o.timeout).unwrap_or(self.inner.timeout),
-            max_retries: options.and_then(|o| o.max_retries).unwrap_or(self.inner.max_retries),
-            default_headers: &self.inner.default_headers,
+            timeout: options.and_then(|o| o.timeout).or(defaults.timeout).unwrap_or(DEFAULT_TIMEOUT),
+            max_retries: options.and_then(|o| o.max_retries).or(defaults.max_retries).unwrap_or(DEFAULT_MAX_RETRIES),
+            default_headers: &defaults.headers,
             options,
         }
     }
@@ -241,9 +240,7 @@ impl Client {
 pub struct ClientBuilder {
     api_key: Option<String>,
     base_url: Option<String>,
-    timeout: Option<Duration>,
-    max_retries: Option<u32>,
-    default_headers: HeaderMap,
+    defaults: RequestOptions,
     http: Option<reqwest::Client>,
 }
 
@@ -252,8 +249,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("base_url", &self.base_url)
-            .field("timeout", &self.timeout)
-            .field("max_retries", &self.max_retries)
+            .field("defaults", &self.defaults)
             .finish()
     }
 }
@@ -273,19 +269,19 @@ impl ClientBuilder {
 
     /// Timeout of each attempt, body included (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.defaults = std::mem::take(&mut self.defaults).timeout(timeout);
         self
     }
 
     /// How many times a failed attempt is retried (default 2; 0 disables retries).
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = Some(retries);
+        self.defaults = std::mem::take(&mut self.defaults).max_retries(retries);
         self
     }
 
     /// A header sent with every request.
     pub fn default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.default_headers.insert(name, value);
+        self.defaults = std::mem::take(&mut self.defaults).header(name, value);
         self
     }
 
@@ -311,14 +307,7 @@ impl ClientBuilder {
                 .build()
                 .map_err(Error::Connection)?,
         };
-        let inner = Inner {
-            http,
-            api_key,
-            base_url,
-            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
-            max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-            default_headers: self.default_headers,
-        };
+        let inner = Inner { http, api_key, base_url, defaults: self.defaults };
         Ok(Client { inner: Arc::new(inner), options: None })
     }
 }
