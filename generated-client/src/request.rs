@@ -163,8 +163,10 @@ impl<'c> RequestBuilder<'c> {
             .http()
             .request(self.method.clone(), &self.url)
             .bearer_auth(self.client.api_key())
-            .timeout(settings.timeout)
-            .headers(settings.default_headers.clone());
+            .timeout(settings.timeout);
+        if !settings.default_headers.is_empty() {
+            req = req.headers(settings.default_headers.clone());
+        }
         if !self.query.is_empty() {
             req = req.query(&self.query);
         }
@@ -175,7 +177,9 @@ impl<'c> RequestBuilder<'c> {
             if !options.query.is_empty() {
                 req = req.query(&options.query);
             }
-            req = req.headers(options.headers.clone());
+            if !options.headers.is_empty() {
+                req = req.headers(options.headers.clone());
+            }
         }
         Ok(match &self.body {
             Body::None => req,

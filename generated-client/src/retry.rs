@@ -42,12 +42,13 @@ pub(crate) fn delay(retry: u32, headers: Option<&HeaderMap>, now: SystemTime) ->
 fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     let seconds = |s: &str| s.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0);
+    // `try_from`: a server value too large for a Duration must not panic the caller.
     if let Some(ms) = text("retry-after-ms").and_then(seconds) {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        return Duration::try_from_secs_f64(ms / 1000.0).ok();
     }
     let value = text("retry-after")?;
     if let Some(s) = seconds(value) {
-        return Some(Duration::from_secs_f64(s));
+        return Duration::try_from_secs_f64(s).ok();
     }
     let when = httpdate::parse_http_date(value).ok()?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
@@ -107,9 +108,15 @@ mod tests {
     }
 
     #[test]
+    fn absurd_retry_after_ms_does_not_panic() {
+        let d = delay(0, Some(&headers(&[("retry-after-ms", "1e300")])), SystemTime::now());
+        assert!(d <= Duration::from_millis(500));
+    }
+
+    #[test]
     fn long_or_bad_retry_after_falls_back_to_backoff() {
         let now = SystemTime::now();
-        for value in ["3600", "-1", "soon", "NaN"] {
+        for value in ["3600", "-1", "soon", "NaN", "1e300", "inf"] {
             let d = delay(0, Some(&headers(&[("retry-after", value)])), now);
             assert!(d <= Duration::from_millis(500), "{value}: {d:?}");
         }
