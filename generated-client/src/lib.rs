@@ -20,6 +20,7 @@
 mod client;
 mod error;
 mod multipart;
+pub mod pagination;
 mod request;
 pub mod retry;
 mod stream;
@@ -35,6 +36,7 @@ pub use client::{Client, ClientBuilder, RequestOptions, ResponseCapture, Respons
 pub use error::{ApiError, ApiErrorDetail, Error, Result};
 pub use generated::{resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
 pub use multipart::{FilePart, MultipartForm};
+pub use pagination::{NextPage, PageMeta, PageSpec, PageStyle, Paginator};
 pub use request::{encode_path, QueryStyle, RequestBuilder};
 pub use retry::MAX_RETRY_AFTER;
 pub use stream::{Download, EventStream, ServerSentEvent};
@@ -42,3 +44,8 @@ pub use stream::{Download, EventStream, ServerSentEvent};
 pub use bytes;
 pub use reqwest;
 pub use serde_json;
+
+/// The README's examples compile (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -1,31 +1,94 @@
 //! `multipart/form-data` bodies and the file parts in them.
 
 use crate::{Error, Result};
+use bytes::Bytes;
+use futures_core::Stream;
+use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 
-/// A file to upload: its bytes, and optionally a file name and a content type.
+/// A file to upload: its content, and optionally a file name and a content type.
+///
+/// The content is bytes in memory ([`FilePart::new`], [`FilePart::from_path`]), which a retry
+/// sends again, or a stream ([`FilePart::from_stream`]), which is read once as the request is
+/// sent: a request carrying a streamed part is never retried.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePart {
-    pub bytes: bytes::Bytes,
+    content: Content,
     pub file_name: Option<String>,
     pub content_type: Option<String>,
 }
 
+type ByteStream = Pin<Box<dyn Stream<Item = std::result::Result<Bytes, BoxError>> + Send>>;
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Clone)]
+enum Content {
+    Bytes(Bytes),
+    /// Taken out by the one attempt that sends it; clones share it.
+    Stream {
+        slot: Arc<Mutex<Option<ByteStream>>>,
+        length: Option<u64>,
+    },
+}
+
+impl Default for Content {
+    fn default() -> Self {
+        Content::Bytes(Bytes::new())
+    }
+}
+
+impl PartialEq for Content {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Content::Bytes(a), Content::Bytes(b)) => a == b,
+            (Content::Stream { slot: a, .. }, Content::Stream { slot: b, .. }) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Content::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
+            Content::Stream { length, .. } => write!(f, "Stream(length: {length:?})"),
+        }
+    }
+}
+
 impl FilePart {
-    pub fn new(bytes: impl Into<bytes::Bytes>) -> Self {
-        FilePart { bytes: bytes.into(), file_name: None, content_type: None }
+    pub fn new(bytes: impl Into<Bytes>) -> Self {
+        FilePart { content: Content::Bytes(bytes.into()), file_name: None, content_type: None }
     }
 
-    /// Reads a file from disk, named after it.
+    /// Reads a file from disk into memory, named after it.
     pub fn from_path(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
         let path = path.as_ref();
         let bytes = std::fs::read(path)?;
         Ok(FilePart {
-            bytes: bytes.into(),
+            content: Content::Bytes(bytes.into()),
             file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
             content_type: None,
         })
+    }
+
+    /// A file read from a stream of chunks as the request is sent, for files too large to
+    /// hold in memory. Give the `length` when known (some servers require it). The stream is
+    /// sent once: the request is not retried, and sending the same part again fails.
+    pub fn from_stream<S, E>(stream: S, length: Option<u64>) -> Self
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
+        E: Into<BoxError> + 'static,
+    {
+        let stream: ByteStream = Box::pin(stream.map_err(Into::into));
+        FilePart {
+            content: Content::Stream { slot: Arc::new(Mutex::new(Some(stream))), length },
+            file_name: None,
+            content_type: None,
+        }
     }
 
     pub fn file_name(mut self, name: impl Into<String>) -> Self {
@@ -37,12 +100,50 @@ impl FilePart {
         self.content_type = Some(content_type.into());
         self
     }
+
+    /// The content, when it is held in memory.
+    pub fn bytes(&self) -> Option<&Bytes> {
+        match &self.content {
+            Content::Bytes(b) => Some(b),
+            Content::Stream { .. } => None,
+        }
+    }
+
+    /// Whether the content is a stream (which can be sent only once).
+    pub fn is_stream(&self) -> bool {
+        matches!(self.content, Content::Stream { .. })
+    }
+
+    fn to_reqwest(&self, name: &str) -> Result<reqwest::multipart::Part> {
+        let part = match &self.content {
+            Content::Bytes(b) => reqwest::multipart::Part::stream(b.clone()),
+            Content::Stream { slot, length } => {
+                let taken = slot.lock().map_err(|_| Error::Encode("a file stream's lock is poisoned".into()))?.take();
+                let stream = taken.ok_or_else(|| {
+                    Error::Encode(format!("file part {name:?}: its stream was already sent, and a stream is sent once"))
+                })?;
+                let body = reqwest::Body::wrap_stream(stream);
+                match length {
+                    Some(n) => reqwest::multipart::Part::stream_with_length(body, *n),
+                    None => reqwest::multipart::Part::stream(body),
+                }
+            }
+        };
+        let mut part = part.file_name(self.file_name.clone().unwrap_or_else(|| name.to_string()));
+        if let Some(ct) = &self.content_type {
+            part = part.mime_str(ct).map_err(|e| Error::Encode(format!("content type {ct:?}: {e}")))?;
+        }
+        Ok(part)
+    }
 }
 
-/// In JSON a binary value is its content as a string.
+/// In JSON a binary value is its content as a string; a streamed file has no JSON form.
 impl Serialize for FilePart {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&String::from_utf8_lossy(&self.bytes))
+        match &self.content {
+            Content::Bytes(b) => s.serialize_str(&String::from_utf8_lossy(b)),
+            Content::Stream { .. } => Err(serde::ser::Error::custom("a streamed file part cannot be encoded as JSON")),
+        }
     }
 }
 
@@ -87,20 +188,18 @@ impl MultipartForm {
         self
     }
 
-    /// The reqwest form for one attempt (parts are cheap to clone).
+    /// Whether every attempt can send this body again (no streamed file in it).
+    pub(crate) fn replayable(&self) -> bool {
+        self.parts.iter().all(|p| !matches!(p, Part::File(_, f) if f.is_stream()))
+    }
+
+    /// The reqwest form for one attempt (parts in memory are cheap to clone).
     pub(crate) fn to_reqwest(&self) -> Result<reqwest::multipart::Form> {
         let mut form = reqwest::multipart::Form::new();
-        for part in self.parts.iter().cloned() {
+        for part in &self.parts {
             form = match part {
-                Part::Text(name, value) => form.text(name, value),
-                Part::File(name, file) => {
-                    let mut p = reqwest::multipart::Part::stream(file.bytes)
-                        .file_name(file.file_name.unwrap_or_else(|| name.clone()));
-                    if let Some(ct) = file.content_type {
-                        p = p.mime_str(&ct).map_err(|e| Error::Encode(format!("content type {ct:?}: {e}")))?;
-                    }
-                    form.part(name, p)
-                }
+                Part::Text(name, value) => form.text(name.clone(), value.clone()),
+                Part::File(name, file) => form.part(name.clone(), file.to_reqwest(name)?),
             };
         }
         Ok(form)

@@ -43,7 +43,8 @@ pub enum QueryStyle {
     PipeDelimited,
 }
 
-/// The encoded body; cheap to clone, so every attempt sends the same bytes.
+/// The encoded body; cheap to clone, so every attempt sends the same bytes (a multipart body
+/// with a streamed file is the exception, and is sent once).
 enum Body {
     None,
     Json(bytes::Bytes),
@@ -203,6 +204,11 @@ impl<'c> RequestBuilder<'c> {
             return Err(e);
         }
         let settings = self.client.effective();
+        // A streamed file is read by the first attempt; nothing is left to send again.
+        let max_retries = match &self.body {
+            Body::Multipart(form) if !form.replayable() => 0,
+            _ => settings.max_retries,
+        };
         let mut retry = 0;
         loop {
             let started = std::time::Instant::now();
@@ -219,7 +225,7 @@ impl<'c> RequestBuilder<'c> {
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    if retry >= settings.max_retries || !retry::should_retry(status, &headers) {
+                    if retry >= max_retries || !retry::should_retry(status, &headers) {
                         tracing::debug!(status = status.as_u16(), elapsed_ms, "error response");
                         if let Some(capture) = settings.options.and_then(|o| o.capture.as_ref()) {
                             capture.record(&response, retry + 1);
@@ -238,7 +244,7 @@ impl<'c> RequestBuilder<'c> {
                 }
                 Err(e) => {
                     let retryable = e.is_timeout() || e.is_connect() || e.is_request();
-                    if retry >= settings.max_retries || !retryable {
+                    if retry >= max_retries || !retryable {
                         tracing::debug!(error = %e, elapsed_ms, "transport error");
                         return Err(Error::transport(e));
                     }

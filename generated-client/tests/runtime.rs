@@ -191,3 +191,65 @@ async fn multipart_uploads_carry_file_names_and_types() {
     assert!(parts[1].contains("name=\"loa\"; filename=\"loa.pdf\""), "{}", parts[1]);
     assert!(parts[1].contains("Content-Type: application/pdf") && parts[1].contains("%PDF-loa"), "{}", parts[1]);
 }
+
+fn upload_params(
+    loa: telnyx::FilePart,
+) -> telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsFileUploadParams {
+    let body = telnyx::types::UploadFileMessagingHostedNumberOrderRequest { loa: Some(loa), bill: None };
+    telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsFileUploadParams {
+        body: Some(body),
+    }
+}
+
+fn chunks() -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
+    futures_util::stream::iter(["%PDF-", "streamed", "-loa"].map(|c| Ok(bytes::Bytes::from_static(c.as_bytes()))))
+}
+
+#[tokio::test]
+async fn file_parts_stream_from_a_stream() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/messaging_hosted_number_orders/o1/actions/file_upload"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let loa = telnyx::FilePart::from_stream(chunks(), Some(17)).file_name("loa.pdf").content_type("application/pdf");
+    client(&server).messaging_hosted_number_orders().actions().file_upload("o1", upload_params(loa)).await.unwrap();
+    let request = &server.received_requests().await.unwrap()[0];
+    let text = String::from_utf8_lossy(&request.body);
+    assert!(text.contains("filename=\"loa.pdf\"") && text.contains("%PDF-streamed-loa"), "{text}");
+}
+
+#[tokio::test]
+async fn a_request_with_a_streamed_file_is_not_retried_and_cannot_be_resent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/messaging_hosted_number_orders/o1/actions/file_upload"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let loa = telnyx::FilePart::from_stream(chunks(), None);
+    let c = Client::builder().api_key("k").base_url(format!("{}/v2", server.uri())).max_retries(3).build().unwrap();
+    let params = upload_params(loa);
+    let err = c.messaging_hosted_number_orders().actions().file_upload("o1", params.clone()).await.unwrap_err();
+    assert!(matches!(&err, Error::Api(e) if e.status == 503), "{err:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "a streamed body is sent once");
+    // The clone shares the stream, which is spent.
+    let again = c.messaging_hosted_number_orders().actions().file_upload("o1", params).await.unwrap_err();
+    assert!(matches!(&again, Error::Encode(m) if m.contains("already sent")), "{again:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_file_part_from_a_path_is_named_after_the_file() {
+    let dir = std::env::temp_dir().join(format!("telnyx-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bill.pdf");
+    std::fs::write(&file, b"%PDF-bill").unwrap();
+    let part = telnyx::FilePart::from_path(&file).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(part.file_name.as_deref(), Some("bill.pdf"));
+    assert_eq!(part.bytes().map(|b| b.as_ref()), Some(&b"%PDF-bill"[..]));
+    assert!(!part.is_stream());
+}

@@ -45,6 +45,7 @@ snapshot!(responses, "responses.yaml");
 snapshot!(resources, "resources.yaml");
 snapshot!(recursion, "recursion.yaml");
 snapshot!(keywords, "keywords.yaml");
+snapshot!(pagination, "pagination.yaml");
 
 #[test]
 fn resource_chains_and_method_names() {

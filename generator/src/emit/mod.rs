@@ -3,6 +3,7 @@
 
 mod docs;
 mod ops;
+mod paging;
 mod types;
 
 use crate::error::{Error, Result};

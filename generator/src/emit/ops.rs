@@ -160,6 +160,7 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
             }
         }
     });
+    let paginator = super::paging::paginator_method(op, ctx, &all_args);
     quote! {
         #doc
         #deprecated
@@ -169,6 +170,7 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
             #send
         }
         #stream_twin
+        #paginator
     }
 }
 

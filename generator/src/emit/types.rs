@@ -161,7 +161,8 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
     }
 }
 
-fn is_optional(f: &Field) -> bool {
+/// Whether a field is an `Option` in Rust.
+pub fn is_optional(f: &Field) -> bool {
     !f.required || f.nullable
 }
 

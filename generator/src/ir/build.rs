@@ -3,8 +3,8 @@
 
 use super::schema::{Site, TypeSpace};
 use super::{
-    Api, BodyEncoding, Operation, Pagination, PaginationStyle, Param, ParamLocation, ParamStyle, RequestBody, Response,
-    ResponseInfo, Ty, TypeKind, Webhook,
+    Api, BodyEncoding, Field, FieldRef, Operation, PageInput, Pagination, PaginationStyle, Param, ParamLocation,
+    ParamStyle, RequestBody, Response, ResponseInfo, Ty, TypeDef, TypeId, TypeKind, Webhook,
 };
 use crate::error::{pointer, Error, Result};
 use crate::parse::Spec;
@@ -202,7 +202,7 @@ impl OpContext<'_> {
                 r.status.starts_with('2')
                     && r.media_types.iter().any(|m| m.to_ascii_lowercase().starts_with("text/event-stream"))
             });
-        let pagination = if method == "get" { detect_pagination(&query_params, space) } else { None };
+        let pagination = if method == "get" { detect_pagination(&query_params, &success, &space.types) } else { None };
 
         Ok(Operation {
             operation_id: op.operation_id.clone().unwrap_or_default(),
@@ -374,39 +374,157 @@ fn body_encoding(mt: &str) -> (u8, BodyEncoding) {
     }
 }
 
-/// Recognises the paging scheme of a list operation from its query parameters. DeepObject
-/// parameters count with their properties (`page` with `number` is `page[number]`).
-fn detect_pagination(query: &[Param], space: &TypeSpace<'_>) -> Option<Pagination> {
-    let mut names: Vec<String> = Vec::new();
-    for p in query {
-        names.push(p.name.clone());
-        if let (ParamStyle::DeepObject, Ty::Named(id)) = (p.style, &p.ty) {
-            if let TypeKind::Struct { fields, .. } = &space.types[*id].kind {
-                names.extend(fields.iter().map(|f| format!("{}[{}]", p.name, f.name)));
+/// Recognises how a list operation pages, from its query parameters and the shape of its
+/// response. Returns `None` when either side is missing: paging that cannot be driven (no
+/// input) or cannot be read (no item list) is left to the caller.
+fn detect_pagination(query: &[Param], success: &Response, types: &[TypeDef]) -> Option<Pagination> {
+    let Response::Json { ty } = success else { return None };
+    let inputs = page_inputs(query, types);
+    let input = |wire: &str| inputs.iter().find(|i| i.wire == wire).cloned();
+    let path = |names: &[&str]| field_path(types, ty, names);
+    let params: Vec<String> = inputs.iter().map(|i| i.wire.clone()).collect();
+
+    let (items, item_ty) = item_list(types, ty)?;
+    let mut p = Pagination {
+        style: PaginationStyle::PageNumber,
+        params,
+        inputs: Vec::new(),
+        items,
+        item_ty,
+        page_number: None,
+        total_pages: None,
+        total_items: None,
+        next_cursor: None,
+        has_more: None,
+        next_uri: None,
+    };
+    let cursor = [
+        ("page[after]", &["meta", "cursors", "after"][..]),
+        ("page_cursor", &["meta", "page_cursor"][..]),
+        ("cursor", &["meta", "cursor"][..]),
+    ]
+    .into_iter()
+    .find_map(|(wire, at)| Some((input(wire)?, path(at)?)));
+    let next_uri = path(&["next_page_uri"]);
+    if let Some((input, at)) = cursor {
+        p.style = PaginationStyle::Cursor;
+        p.inputs = vec![input];
+        p.next_cursor = Some(at);
+        p.has_more = path(&["meta", "has_more"]);
+    } else if let (Some(at), Some(_)) = (&next_uri, input("Page").or_else(|| input("PageToken"))) {
+        p.style = PaginationStyle::NextUri;
+        p.inputs = ["Page", "PageToken"].iter().filter_map(|w| input(w)).collect();
+        p.next_uri = Some(at.clone());
+    } else if let Some(number) = ["page[number]", "page_number", "page"].iter().find_map(|w| input(w)) {
+        p.style = PaginationStyle::PageNumber;
+        p.inputs = vec![number];
+        p.page_number = path(&["meta", "page_number"]).or_else(|| path(&["page"]));
+        p.total_pages = path(&["meta", "total_pages"]);
+    } else {
+        return None;
+    }
+    p.total_items = ["total_results", "total_items"]
+        .iter()
+        .find_map(|n| path(&["meta", n]))
+        .or_else(|| path(&["totalRecords"]))
+        .or_else(|| path(&["total_records"]));
+    // Only integer counters and string cursors can be read.
+    let leaf_is = |at: &Option<Vec<FieldRef>>, ok: fn(&Ty) -> bool| {
+        at.as_ref().is_none_or(|at| at.last().and_then(|f| field_of(types, *f)).is_some_and(|f| ok(&f.ty)))
+    };
+    let int = |t: &Ty| matches!(t, Ty::Integer | Ty::Int32);
+    let string = |t: &Ty| matches!(t, Ty::String);
+    for at in [&mut p.page_number, &mut p.total_pages, &mut p.total_items] {
+        if !leaf_is(at, int) {
+            *at = None;
+        }
+    }
+    if !leaf_is(&p.has_more, |t| matches!(t, Ty::Boolean)) {
+        p.has_more = None;
+    }
+    if !leaf_is(&p.next_cursor, string) || !leaf_is(&p.next_uri, string) {
+        return None;
+    }
+    let number_ok = p.style != PaginationStyle::PageNumber || int(&p.inputs[0].ty);
+    let text_ok = p.style != PaginationStyle::Cursor || string(&p.inputs[0].ty);
+    (number_ok && text_ok).then_some(p)
+}
+
+/// Every query input by wire name: plain parameters, and the properties of object parameters
+/// (`page` with `number` gives `page[number]`) when the object can be built from defaults.
+fn page_inputs(query: &[Param], types: &[TypeDef]) -> Vec<PageInput> {
+    let mut out = Vec::new();
+    for (i, p) in query.iter().enumerate() {
+        out.push(PageInput { wire: p.name.clone(), param: i, field: None, ty: p.ty.clone() });
+        if let Some((owner, fields)) = struct_fields(types, &p.ty) {
+            if fields.iter().all(|f| !f.required) {
+                for (index, f) in fields.iter().enumerate() {
+                    out.push(PageInput {
+                        wire: format!("{}[{}]", p.name, f.name),
+                        param: i,
+                        field: Some(FieldRef { owner, index }),
+                        ty: f.ty.clone(),
+                    });
+                }
             }
         }
     }
-    let has = |n: &str| names.iter().any(|x| x == n);
-    let pick = |style, list: &[&str]| {
-        let params: Vec<String> = list.iter().filter(|n| has(n)).map(|n| n.to_string()).collect();
-        Some(Pagination { style, params })
-    };
-    if has("page[after]") || has("page[before]") {
-        pick(PaginationStyle::Cursor, &["page[after]", "page[before]", "page[limit]", "page[size]"])
-    } else if has("page_cursor") || has("cursor") || has("page_token") || has("page[cursor]") {
-        pick(
-            PaginationStyle::Cursor,
-            &["page_cursor", "cursor", "page_token", "page[cursor]", "limit", "page_size", "page[size]"],
-        )
-    } else if has("page[number]") {
-        pick(PaginationStyle::PageNumber, &["page[number]", "page[size]"])
-    } else if has("Page") && has("PageSize") {
-        pick(PaginationStyle::PageNumber, &["Page", "PageSize", "PageToken"])
-    } else if has("page") && (has("per_page") || has("recordsPerPage") || has("page_size") || has("size")) {
-        pick(PaginationStyle::PageNumber, &["page", "per_page", "recordsPerPage", "page_size", "size"])
-    } else if has("offset") && has("limit") || has("page[offset]") {
-        pick(PaginationStyle::Offset, &["offset", "limit", "page[offset]", "page[limit]"])
-    } else {
-        None
+    out
+}
+
+/// Where the items are: the response itself when it is a list, else its `data` or `records`
+/// property, else its only list property.
+fn item_list(types: &[TypeDef], ty: &Ty) -> Option<(Vec<FieldRef>, Ty)> {
+    if let Ty::List(item) = resolve_alias(types, ty) {
+        return Some((Vec::new(), (**item).clone()));
+    }
+    let (owner, fields) = struct_fields(types, ty)?;
+    let lists: Vec<usize> =
+        (0..fields.len()).filter(|&i| matches!(resolve_alias(types, &fields[i].ty), Ty::List(_))).collect();
+    let pick = ["data", "records"]
+        .iter()
+        .find_map(|n| lists.iter().copied().find(|&i| fields[i].name == *n))
+        .or(if lists.len() == 1 { Some(lists[0]) } else { None })?;
+    let Ty::List(item) = resolve_alias(types, &fields[pick].ty) else { return None };
+    Some((vec![FieldRef { owner, index: pick }], (**item).clone()))
+}
+
+/// Follows `names` through struct properties from `ty`.
+fn field_path(types: &[TypeDef], ty: &Ty, names: &[&str]) -> Option<Vec<FieldRef>> {
+    let mut at = ty.clone();
+    let mut path = Vec::new();
+    for name in names {
+        let (owner, fields) = struct_fields(types, &at)?;
+        let index = fields.iter().position(|f| f.name == *name)?;
+        path.push(FieldRef { owner, index });
+        at = fields[index].ty.clone();
+    }
+    Some(path)
+}
+
+fn field_of(types: &[TypeDef], f: FieldRef) -> Option<&Field> {
+    match &types[f.owner].kind {
+        TypeKind::Struct { fields, .. } => fields.get(f.index),
+        _ => None,
+    }
+}
+
+fn resolve_alias<'t>(types: &'t [TypeDef], mut ty: &'t Ty) -> &'t Ty {
+    while let Ty::Named(id) = ty {
+        match &types[*id].kind {
+            TypeKind::Alias { ty: inner } => ty = inner,
+            _ => break,
+        }
+    }
+    ty
+}
+
+fn struct_fields<'t>(types: &'t [TypeDef], ty: &'t Ty) -> Option<(TypeId, &'t [Field])> {
+    match resolve_alias(types, ty) {
+        Ty::Named(id) => match &types[*id].kind {
+            TypeKind::Struct { fields, .. } => Some((*id, fields)),
+            _ => None,
+        },
+        _ => None,
     }
 }

@@ -138,23 +138,55 @@ pub struct ResponseInfo {
     pub media_types: Vec<String>,
 }
 
-/// How a list operation pages, when recognised from its parameters.
+/// How a list operation pages: which input moves to the next page, and where the response
+/// keeps its items and the facts that say whether another page exists.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pagination {
     pub style: PaginationStyle,
-    /// The query parameters (as sent on the wire) that drive paging.
+    /// The query parameters (as sent on the wire) that drive paging, for docs.
     pub params: Vec<String>,
+    /// The inputs the client sets to ask for the next page: the page number or the cursor
+    /// (for [`PaginationStyle::NextUri`], every paging input found in the link).
+    pub inputs: Vec<PageInput>,
+    /// The item list in the response; empty when the response is the list itself.
+    pub items: Vec<FieldRef>,
+    pub item_ty: Ty,
+    pub page_number: Option<Vec<FieldRef>>,
+    pub total_pages: Option<Vec<FieldRef>>,
+    pub total_items: Option<Vec<FieldRef>>,
+    pub next_cursor: Option<Vec<FieldRef>>,
+    pub has_more: Option<Vec<FieldRef>>,
+    pub next_uri: Option<Vec<FieldRef>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaginationStyle {
-    /// A page number and a page size (`page[number]`/`page[size]`, `page`/`per_page`, ...).
+    /// A page number that counts up (`page[number]`, `page`, `page_number`).
     PageNumber,
-    /// An opaque cursor (`page[after]`, `page_cursor`, `cursor`, `page_token`, ...).
+    /// An opaque cursor the response hands back (`page[after]`, `page_cursor`, `cursor`).
     Cursor,
-    /// An offset and a limit.
-    Offset,
+    /// A link to the next page whose query carries the paging inputs (TeXML `next_page_uri`).
+    NextUri,
+}
+
+/// One paging input: a query parameter, or a property of an object query parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageInput {
+    /// The name on the wire, e.g. `page[number]` or `PageToken`.
+    pub wire: String,
+    /// Index in [`Operation::query_params`].
+    pub param: usize,
+    /// The property inside the parameter's object type, for `page[number]`-style inputs.
+    pub field: Option<FieldRef>,
+    pub ty: Ty,
+}
+
+/// Field `index` of the struct type `owner`; a chain of them is a path into a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FieldRef {
+    pub owner: TypeId,
+    pub index: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -19,6 +19,44 @@ impl<'a> AccessIpAddressApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: AccessIpAddressListParams,
+    ) -> crate::Paginator<
+        'a,
+        AccessIpAddressListParams,
+        crate::types::AccessIpAddressListResponseSchema,
+        crate::types::AccessIpAddressResponseSchema,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AccessIpAddressListParams,
+            crate::types::AccessIpAddressListResponseSchema,
+            crate::types::AccessIpAddressResponseSchema,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create new Access IP Address
     ///
     /// `POST /access_ip_address`

@@ -650,6 +650,48 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        assistant_id: &str,
+        params: AiAssistantsScheduledEventsListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiAssistantsScheduledEventsListParams,
+        crate::types::PaginatedScheduledEventList,
+        crate::types::PaginatedScheduledEventListDataItem,
+    > {
+        let this = *self;
+        let assistant_id = assistant_id.to_owned();
+        let spec: crate::PageSpec<
+            AiAssistantsScheduledEventsListParams,
+            crate::types::PaginatedScheduledEventList,
+            crate::types::PaginatedScheduledEventListDataItem,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let assistant_id = assistant_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&assistant_id, params).await })
+            },
+        )
+    }
     /// Create a scheduled event
     ///
     /// Create a scheduled event for an assistant
@@ -851,6 +893,44 @@ impl<'a> AiAssistantsTestsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: AiAssistantsTestsListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiAssistantsTestsListParams,
+        crate::types::PaginatedAssistantTestList,
+        crate::types::AssistantTestResponse,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AiAssistantsTestsListParams,
+            crate::types::PaginatedAssistantTestList,
+            crate::types::AssistantTestResponse,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a new assistant test
     ///
     /// Creates a comprehensive test configuration for evaluating AI assistant performance
@@ -976,6 +1056,48 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
         req.query("status", crate::QueryStyle::Form, true, &params.status);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        test_id: &str,
+        params: AiAssistantsTestsRunsListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiAssistantsTestsRunsListParams,
+        crate::types::PaginatedTestRunList,
+        crate::types::TestRunResponse,
+    > {
+        let this = *self;
+        let test_id = test_id.to_owned();
+        let spec: crate::PageSpec<
+            AiAssistantsTestsRunsListParams,
+            crate::types::PaginatedTestRunList,
+            crate::types::TestRunResponse,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let test_id = test_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&test_id, params).await })
+            },
+        )
     }
     /// Trigger a manual test run
     ///
@@ -1106,6 +1228,48 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
         );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        suite_name: &str,
+        params: AiAssistantsTestsTestSuitesRunsListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiAssistantsTestsTestSuitesRunsListParams,
+        crate::types::PaginatedTestRunList,
+        crate::types::TestRunResponse,
+    > {
+        let this = *self;
+        let suite_name = suite_name.to_owned();
+        let spec: crate::PageSpec<
+            AiAssistantsTestsTestSuitesRunsListParams,
+            crate::types::PaginatedTestRunList,
+            crate::types::TestRunResponse,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let suite_name = suite_name.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&suite_name, params).await })
+            },
+        )
     }
     /// Trigger test suite execution
     ///
@@ -1551,6 +1715,44 @@ impl<'a> AiClustersApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: AiClustersListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiClustersListParams,
+        crate::types::ClusteringRequestInfoData,
+        crate::types::ClusteringRequestInfo,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AiClustersListParams,
+            crate::types::ClusteringRequestInfoData,
+            crate::types::ClusteringRequestInfo,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Compute new clusters
     ///
     /// Starts a background task to compute how the data in an [embedded storage bucket](https://developers.telnyx.com/api-reference/embeddings/embed-documents) is clustered. This helps identify common themes and patterns in the data.
@@ -1739,6 +1941,44 @@ impl<'a> AiConversationHistoriesApi<'a> {
             &params.filter_retention,
         );
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: AiConversationHistoriesListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiConversationHistoriesListParams,
+        crate::types::ConversationHistoryResponse,
+        crate::types::ConversationHistoryRecord,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AiConversationHistoriesListParams,
+            crate::types::ConversationHistoryResponse,
+            crate::types::ConversationHistoryRecord,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
 }
 /// Inputs of [`AiConversationHistoriesApi::list`] other than path parameters.
@@ -2098,6 +2338,44 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: AiConversationsInsightGroupsListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiConversationsInsightGroupsListParams,
+        crate::types::GetInsightTemplateGroupsRespData,
+        crate::types::InsightTemplateGroupResp,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AiConversationsInsightGroupsListParams,
+            crate::types::GetInsightTemplateGroupsRespData,
+            crate::types::InsightTemplateGroupResp,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create Insight Template Group
     ///
     /// Create a new insight group
@@ -2272,6 +2550,44 @@ impl<'a> AiConversationsInsightsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: AiConversationsInsightsListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiConversationsInsightsListParams,
+        crate::types::GetInsightTemplatesRespData,
+        crate::types::InsightTemplateResp,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AiConversationsInsightsListParams,
+            crate::types::GetInsightTemplatesRespData,
+            crate::types::InsightTemplateResp,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create Insight Template
     ///
     /// Create a new insight
@@ -2430,6 +2746,48 @@ impl<'a> AiConversationsMessagesApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        conversation_id: &str,
+        params: AiConversationsMessagesListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiConversationsMessagesListParams,
+        crate::types::ConversationMessageListData,
+        crate::types::ConversationMessage,
+    > {
+        let this = *self;
+        let conversation_id = conversation_id.to_owned();
+        let spec: crate::PageSpec<
+            AiConversationsMessagesListParams,
+            crate::types::ConversationMessageListData,
+            crate::types::ConversationMessage,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let conversation_id = conversation_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&conversation_id, params).await })
+            },
+        )
     }
 }
 /// Inputs of [`AiConversationsMessagesApi::list`] other than path parameters.
@@ -2869,6 +3227,38 @@ impl<'a> AiMcpServersApi<'a> {
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: AiMcpServersListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiMcpServersListParams,
+        crate::types::McpServersListResponse,
+        crate::types::McpServer,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AiMcpServersListParams,
+            crate::types::McpServersListResponse,
+            crate::types::McpServer,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| crate::PageMeta::new(page.len()),
+            items: |page| page,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create MCP Server
     ///
     /// Create a new MCP server.
@@ -3016,6 +3406,44 @@ impl<'a> AiMissionsApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: AiMissionsListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiMissionsListParams,
+        crate::types::MissionsListResponse,
+        crate::types::MissionData,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AiMissionsListParams,
+            crate::types::MissionsListResponse,
+            crate::types::MissionData,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create mission
     ///
     /// Create a new mission definition
@@ -3153,6 +3581,44 @@ impl<'a> AiMissionsEventsApi<'a> {
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: AiMissionsEventsListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiMissionsEventsListParams,
+        crate::types::EventsListResponse,
+        crate::types::EventData,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AiMissionsEventsListParams,
+            crate::types::EventsListResponse,
+            crate::types::EventData,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
 }
 /// Inputs of [`AiMissionsEventsApi::list`] other than path parameters.
@@ -3470,6 +3936,44 @@ impl<'a> AiMissionsRunsApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: AiMissionsRunsListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiMissionsRunsListParams,
+        crate::types::MissionRunsListResponse,
+        crate::types::MissionRunData,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AiMissionsRunsListParams,
+            crate::types::MissionRunsListResponse,
+            crate::types::MissionRunData,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// List runs for mission
     ///
     /// List all runs for a specific mission
@@ -3493,6 +3997,54 @@ impl<'a> AiMissionsRunsApi<'a> {
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
+    }
+    /// [`Self::get_public_missions_missions_mission_id_runs`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn get_public_missions_missions_mission_id_runs_paginator(
+        &self,
+        mission_id: &str,
+        params: AiMissionsRunsGetPublicMissionsMissionsMissionIdRunsParams,
+    ) -> crate::Paginator<
+        'a,
+        AiMissionsRunsGetPublicMissionsMissionsMissionIdRunsParams,
+        crate::types::MissionRunsListResponse,
+        crate::types::MissionRunData,
+    > {
+        let this = *self;
+        let mission_id = mission_id.to_owned();
+        let spec: crate::PageSpec<
+            AiMissionsRunsGetPublicMissionsMissionsMissionIdRunsParams,
+            crate::types::MissionRunsListResponse,
+            crate::types::MissionRunData,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let mission_id = mission_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move {
+                    this.get_public_missions_missions_mission_id_runs(
+                            &mission_id,
+                            params,
+                        )
+                        .await
+                })
+            },
+        )
     }
     /// Start a run
     ///
@@ -3685,6 +4237,51 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        mission_id: &str,
+        run_id: &str,
+        params: AiMissionsRunsEventsListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiMissionsRunsEventsListParams,
+        crate::types::EventsListResponse,
+        crate::types::EventData,
+    > {
+        let this = *self;
+        let mission_id = mission_id.to_owned();
+        let run_id = run_id.to_owned();
+        let spec: crate::PageSpec<
+            AiMissionsRunsEventsListParams,
+            crate::types::EventsListResponse,
+            crate::types::EventData,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let mission_id = mission_id.clone();
+                let run_id = run_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&mission_id, &run_id, params).await })
+            },
+        )
     }
     /// Log event
     ///
@@ -4528,6 +5125,44 @@ impl<'a> AiToolsApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: AiToolsListParams,
+    ) -> crate::Paginator<
+        'a,
+        AiToolsListParams,
+        crate::types::SharedToolListResponse,
+        crate::types::SharedToolResponse,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AiToolsListParams,
+            crate::types::SharedToolListResponse,
+            crate::types::SharedToolResponse,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
     /// Create Tool
     ///

@@ -29,6 +29,46 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: AlphanumericSenderIdsListParams,
+    ) -> crate::Paginator<
+        'a,
+        AlphanumericSenderIdsListParams,
+        AlphanumericSenderIdsListResponse,
+        crate::types::AlphanumericSenderId,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AlphanumericSenderIdsListParams,
+            AlphanumericSenderIdsListResponse,
+            crate::types::AlphanumericSenderId,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create an alphanumeric sender ID
     ///
     /// Create a new alphanumeric sender ID associated with a messaging profile.

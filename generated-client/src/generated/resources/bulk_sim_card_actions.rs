@@ -29,6 +29,58 @@ impl<'a> BulkSimCardActionsApi<'a> {
         );
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: BulkSimCardActionsListParams,
+    ) -> crate::Paginator<
+        'a,
+        BulkSimCardActionsListParams,
+        BulkSimCardActionsListResponse,
+        crate::types::BulkSimCardActionDetailed,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            BulkSimCardActionsListParams,
+            BulkSimCardActionsListResponse,
+            crate::types::BulkSimCardActionDetailed,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Get bulk SIM card action details
     ///
     /// This API fetches information about a bulk SIM card action. A bulk SIM card action contains details about a collection of individual SIM card actions.

@@ -41,6 +41,44 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
         req.header("authorization_bearer", &params.authorization_bearer);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: BundlePricingBillingBundlesListParams,
+    ) -> crate::Paginator<
+        'a,
+        BundlePricingBillingBundlesListParams,
+        crate::types::PaginatedBillingBundlesResponse,
+        crate::types::BillingBundleSummary,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            BundlePricingBillingBundlesListParams,
+            crate::types::PaginatedBillingBundlesResponse,
+            crate::types::BillingBundleSummary,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Get Bundle By Id
     ///
     /// Get a single bundle by ID.
@@ -118,6 +156,44 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.header("authorization_bearer", &params.authorization_bearer);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: BundlePricingUserBundlesListParams,
+    ) -> crate::Paginator<
+        'a,
+        BundlePricingUserBundlesListParams,
+        crate::types::PaginatedUserBundlesResponse,
+        crate::types::UserBundle,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            BundlePricingUserBundlesListParams,
+            crate::types::PaginatedUserBundlesResponse,
+            crate::types::UserBundle,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
     /// Get User Bundle by Id
     ///

@@ -32,6 +32,58 @@ impl<'a> ConferencesApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: ConferencesListParams,
+    ) -> crate::Paginator<
+        'a,
+        ConferencesListParams,
+        ConferencesListResponse,
+        crate::types::Conference,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            ConferencesListParams,
+            ConferencesListResponse,
+            crate::types::Conference,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create conference
     ///
     /// Create a conference from an existing call leg using a `call_control_id` and a conference name. Upon creating the conference, the call will be automatically bridged to the conference. Conferences will expire after all participants have left the conference or after 4 hours regardless of the number of active participants.
@@ -640,6 +692,62 @@ impl<'a> ConferencesParticipantsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        conference_id: &str,
+        params: ConferencesParticipantsListParams,
+    ) -> crate::Paginator<
+        'a,
+        ConferencesParticipantsListParams,
+        ConferencesParticipantsListResponse,
+        crate::types::Participant,
+    > {
+        let this = *self;
+        let conference_id = conference_id.to_owned();
+        let spec: crate::PageSpec<
+            ConferencesParticipantsListParams,
+            ConferencesParticipantsListResponse,
+            crate::types::Participant,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let conference_id = conference_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&conference_id, params).await })
+            },
+        )
     }
     /// Retrieve a conference participant
     ///

@@ -27,6 +27,58 @@ impl<'a> ConnectionsApi<'a> {
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: ConnectionsListParams,
+    ) -> crate::Paginator<
+        'a,
+        ConnectionsListParams,
+        ConnectionsListResponse,
+        crate::types::Connection,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            ConnectionsListParams,
+            ConnectionsListResponse,
+            crate::types::Connection,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Retrieve a connection
     ///
     /// Retrieves the high-level details of an existing connection. To retrieve specific authentication information, use the endpoint for the specific connection type.
@@ -96,6 +148,60 @@ impl<'a> ConnectionsActiveCallsApi<'a> {
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
+    pub fn list_paginator(
+        &self,
+        connection_id: &str,
+        params: ConnectionsActiveCallsListParams,
+    ) -> crate::Paginator<
+        'a,
+        ConnectionsActiveCallsListParams,
+        ConnectionsActiveCallsListResponse,
+        crate::types::ActiveCall,
+    > {
+        let this = *self;
+        let connection_id = connection_id.to_owned();
+        let spec: crate::PageSpec<
+            ConnectionsActiveCallsListParams,
+            ConnectionsActiveCallsListResponse,
+            crate::types::ActiveCall,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Cursor,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_items.as_ref())
+                    .copied();
+                meta.next_cursor = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.cursors.as_ref())
+                    .and_then(|v| v.after.as_ref())
+                    .cloned();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).after = next
+                    .cursor()
+                    .map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let connection_id = connection_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&connection_id, params).await })
+            },
+        )
     }
 }
 /// Inputs of [`ConnectionsActiveCallsApi::list`] other than path parameters.

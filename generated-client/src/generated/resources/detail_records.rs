@@ -22,6 +22,60 @@ impl<'a> DetailRecordsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: DetailRecordsListParams,
+    ) -> crate::Paginator<
+        'a,
+        DetailRecordsListParams,
+        crate::types::DetailRecordsSearchResponse,
+        crate::types::DetailRecord,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            DetailRecordsListParams,
+            crate::types::DetailRecordsSearchResponse,
+            crate::types::DetailRecord,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number).map(i64::from),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .map(|n| i64::from(*n));
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .map(|n| i64::from(*n));
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .map(|n| i64::from(*n));
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next
+                    .number()
+                    .and_then(|n| i32::try_from(n).ok());
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
 }
 /// Inputs of [`DetailRecordsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -101,6 +101,39 @@ impl<'a> DirApi<'a> {
         );
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: DirListParams,
+    ) -> crate::Paginator<'a, DirListParams, crate::types::DirList, crate::types::Dir> {
+        let this = *self;
+        let spec: crate::PageSpec<
+            DirListParams,
+            crate::types::DirList,
+            crate::types::Dir,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Get a DIR by id
     ///
     /// Returns a single DIR by id. The enterprise is resolved server-side from the DIR id. Returns `404` if the DIR does not exist or is not yours.
@@ -238,6 +271,48 @@ impl<'a> DirCommentsApi<'a> {
         req.query("comment_type", crate::QueryStyle::Form, true, &params.comment_type);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        dir_id: &str,
+        params: DirCommentsListParams,
+    ) -> crate::Paginator<
+        'a,
+        DirCommentsListParams,
+        crate::types::CommentList,
+        crate::types::DirComment,
+    > {
+        let this = *self;
+        let dir_id = dir_id.to_owned();
+        let spec: crate::PageSpec<
+            DirCommentsListParams,
+            crate::types::CommentList,
+            crate::types::DirComment,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let dir_id = dir_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&dir_id, params).await })
+            },
+        )
+    }
     /// Post a comment on a DIR
     ///
     /// Post a customer comment on a DIR (for example, to respond to reviewer notes). Send only `content` (1–5000 chars) and an optional `parent_comment_id`; the server sets the comment type, visibility, and author automatically. The enterprise is resolved server-side from the DIR id.
@@ -321,6 +396,48 @@ impl<'a> DirInfringementClaimsApi<'a> {
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        dir_id: &str,
+        params: DirInfringementClaimsListParams,
+    ) -> crate::Paginator<
+        'a,
+        DirInfringementClaimsListParams,
+        crate::types::InfringementClaimList,
+        crate::types::InfringementClaim,
+    > {
+        let this = *self;
+        let dir_id = dir_id.to_owned();
+        let spec: crate::PageSpec<
+            DirInfringementClaimsListParams,
+            crate::types::InfringementClaimList,
+            crate::types::InfringementClaim,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let dir_id = dir_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&dir_id, params).await })
+            },
+        )
     }
 }
 /// Inputs of [`DirInfringementClaimsApi::list`] other than path parameters.
@@ -440,6 +557,48 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
         );
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        dir_id: &str,
+        params: DirPhoneNumberBatchesListParams,
+    ) -> crate::Paginator<
+        'a,
+        DirPhoneNumberBatchesListParams,
+        crate::types::PhoneNumberBatchList,
+        crate::types::PhoneNumberBatch,
+    > {
+        let this = *self;
+        let dir_id = dir_id.to_owned();
+        let spec: crate::PageSpec<
+            DirPhoneNumberBatchesListParams,
+            crate::types::PhoneNumberBatchList,
+            crate::types::PhoneNumberBatch,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let dir_id = dir_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&dir_id, params).await })
+            },
+        )
+    }
     /// Get a phone-number batch
     ///
     /// Get a single phone-number batch by id. The enterprise is resolved server-side from the DIR id.
@@ -508,6 +667,48 @@ impl<'a> DirPhoneNumbersApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("status", crate::QueryStyle::Form, true, &params.status);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        dir_id: &str,
+        params: DirPhoneNumbersListParams,
+    ) -> crate::Paginator<
+        'a,
+        DirPhoneNumbersListParams,
+        crate::types::PhoneNumberList,
+        crate::types::DirPhoneNumber,
+    > {
+        let this = *self;
+        let dir_id = dir_id.to_owned();
+        let spec: crate::PageSpec<
+            DirPhoneNumbersListParams,
+            crate::types::PhoneNumberList,
+            crate::types::DirPhoneNumber,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let dir_id = dir_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&dir_id, params).await })
+            },
+        )
     }
     /// Add phone numbers to a DIR
     ///

@@ -263,6 +263,48 @@ impl<'a> EmailBlocksEventsApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        id: &str,
+        params: EmailBlocksEventsListParams,
+    ) -> crate::Paginator<
+        'a,
+        EmailBlocksEventsListParams,
+        crate::types::EmailBlockEventListResponse,
+        crate::types::EmailBlockEvent,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            EmailBlocksEventsListParams,
+            crate::types::EmailBlockEventListResponse,
+            crate::types::EmailBlockEvent,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&id, params).await })
+            },
+        )
+    }
 }
 /// Inputs of [`EmailBlocksEventsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]

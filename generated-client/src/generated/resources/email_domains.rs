@@ -70,6 +70,38 @@ impl<'a> EmailDomainsApi<'a> {
         );
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: EmailDomainsListParams,
+    ) -> crate::Paginator<
+        'a,
+        EmailDomainsListParams,
+        crate::types::EmailDomainListResponse,
+        crate::types::EmailDomain,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            EmailDomainsListParams,
+            crate::types::EmailDomainListResponse,
+            crate::types::EmailDomain,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| crate::PageMeta::new(page.data.len()),
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create an email domain
     ///
     /// `POST /email_domains`
@@ -280,6 +312,48 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        domain_id: &str,
+        params: EmailDomainsWebhooksListParams,
+    ) -> crate::Paginator<
+        'a,
+        EmailDomainsWebhooksListParams,
+        crate::types::EmailWebhookListResponse,
+        crate::types::EmailWebhook,
+    > {
+        let this = *self;
+        let domain_id = domain_id.to_owned();
+        let spec: crate::PageSpec<
+            EmailDomainsWebhooksListParams,
+            crate::types::EmailWebhookListResponse,
+            crate::types::EmailWebhook,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let domain_id = domain_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&domain_id, params).await })
+            },
+        )
     }
     /// Create a webhook for an email domain
     ///

@@ -30,6 +30,42 @@ impl<'a> EmailEventsApi<'a> {
         req.query("to", crate::QueryStyle::Form, true, &params.to);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    pub fn list_paginator(
+        &self,
+        params: EmailEventsListParams,
+    ) -> crate::Paginator<
+        'a,
+        EmailEventsListParams,
+        crate::types::AccountEmailEventListResponse,
+        crate::types::AccountEmailEvent,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            EmailEventsListParams,
+            crate::types::AccountEmailEventListResponse,
+            crate::types::AccountEmailEvent,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Cursor,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_cursor = next.cursor().map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
 }
 /// Inputs of [`EmailEventsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]

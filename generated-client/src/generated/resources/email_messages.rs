@@ -38,6 +38,42 @@ impl<'a> EmailMessagesApi<'a> {
         req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    pub fn list_paginator(
+        &self,
+        params: EmailMessagesListParams,
+    ) -> crate::Paginator<
+        'a,
+        EmailMessagesListParams,
+        crate::types::EmailMessageListResponse,
+        crate::types::EmailMessage,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            EmailMessagesListParams,
+            crate::types::EmailMessageListResponse,
+            crate::types::EmailMessage,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Cursor,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_cursor = next.cursor().map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create or send an email message
     ///
     /// Queues, schedules, or sandbox-sends an email message. The legacy `/v2/emails` POST route
@@ -156,6 +192,46 @@ impl<'a> EmailMessagesEventsApi<'a> {
         req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    pub fn list_paginator(
+        &self,
+        email_id: &str,
+        params: EmailMessagesEventsListParams,
+    ) -> crate::Paginator<
+        'a,
+        EmailMessagesEventsListParams,
+        crate::types::MessageEventListResponse,
+        crate::types::MessageEvent,
+    > {
+        let this = *self;
+        let email_id = email_id.to_owned();
+        let spec: crate::PageSpec<
+            EmailMessagesEventsListParams,
+            crate::types::MessageEventListResponse,
+            crate::types::MessageEvent,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Cursor,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_cursor = next.cursor().map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let email_id = email_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&email_id, params).await })
+            },
+        )
     }
 }
 /// Inputs of [`EmailMessagesEventsApi::list`] other than path parameters.

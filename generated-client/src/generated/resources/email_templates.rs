@@ -21,6 +21,42 @@ impl<'a> EmailTemplatesApi<'a> {
         req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    pub fn list_paginator(
+        &self,
+        params: EmailTemplatesListParams,
+    ) -> crate::Paginator<
+        'a,
+        EmailTemplatesListParams,
+        crate::types::EmailTemplateListResponse,
+        crate::types::EmailTemplate,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            EmailTemplatesListParams,
+            crate::types::EmailTemplateListResponse,
+            crate::types::EmailTemplate,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Cursor,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_cursor = next.cursor().map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create an email template
     ///
     /// Creates a Liquid email template. Variables are auto-extracted when omitted.

@@ -33,6 +33,44 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: EmailUnsubscribeGroupsListParams,
+    ) -> crate::Paginator<
+        'a,
+        EmailUnsubscribeGroupsListParams,
+        crate::types::UnsubscribeGroupListResponse,
+        crate::types::UnsubscribeGroup,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            EmailUnsubscribeGroupsListParams,
+            crate::types::UnsubscribeGroupListResponse,
+            crate::types::UnsubscribeGroup,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create an unsubscribe group
     ///
     /// `POST /email_unsubscribe_groups`
@@ -176,6 +214,48 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        id: &str,
+        params: EmailUnsubscribeGroupsSuppressionsListParams,
+    ) -> crate::Paginator<
+        'a,
+        EmailUnsubscribeGroupsSuppressionsListParams,
+        crate::types::GroupSuppressionListResponse,
+        crate::types::EmailBlock,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            EmailUnsubscribeGroupsSuppressionsListParams,
+            crate::types::GroupSuppressionListResponse,
+            crate::types::EmailBlock,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&id, params).await })
+            },
+        )
     }
     /// Add a group suppression
     ///

@@ -43,6 +43,44 @@ impl<'a> EnterprisesApi<'a> {
         );
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: EnterprisesListParams,
+    ) -> crate::Paginator<
+        'a,
+        EnterprisesListParams,
+        crate::types::EnterpriseListPublic,
+        crate::types::EnterprisePublic,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            EnterprisesListParams,
+            crate::types::EnterpriseListPublic,
+            crate::types::EnterprisePublic,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create an enterprise
     ///
     /// Create the legal entity (enterprise) that represents your business on the Telnyx platform.
@@ -249,6 +287,48 @@ impl<'a> EnterprisesDirApi<'a> {
             &params.filter_call_reason_contains,
         );
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        enterprise_id: &str,
+        params: EnterprisesDirListParams,
+    ) -> crate::Paginator<
+        'a,
+        EnterprisesDirListParams,
+        crate::types::DirList,
+        crate::types::Dir,
+    > {
+        let this = *self;
+        let enterprise_id = enterprise_id.to_owned();
+        let spec: crate::PageSpec<
+            EnterprisesDirListParams,
+            crate::types::DirList,
+            crate::types::Dir,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let enterprise_id = enterprise_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&enterprise_id, params).await })
+            },
+        )
     }
     /// Create a Display Identity Record (DIR)
     ///
@@ -564,6 +644,48 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
         );
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        enterprise_id: &str,
+        params: EnterprisesReputationNumbersListParams,
+    ) -> crate::Paginator<
+        'a,
+        EnterprisesReputationNumbersListParams,
+        crate::types::ReputationPhoneNumberListWithReputation,
+        crate::types::ReputationPhoneNumber,
+    > {
+        let this = *self;
+        let enterprise_id = enterprise_id.to_owned();
+        let spec: crate::PageSpec<
+            EnterprisesReputationNumbersListParams,
+            crate::types::ReputationPhoneNumberListWithReputation,
+            crate::types::ReputationPhoneNumber,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let enterprise_id = enterprise_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&enterprise_id, params).await })
+            },
+        )
+    }
     /// Register phone numbers for reputation monitoring
     ///
     /// Add up to 100 phone numbers to reputation monitoring on this enterprise. Each must be in E.164 format (`+1NPANXXXXXX` for US/CA) and belong to your Telnyx phone-number inventory.
@@ -764,6 +886,48 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
             &params.filter_created_at_lte,
         );
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        enterprise_id: &str,
+        params: EnterprisesReputationRemediationListParams,
+    ) -> crate::Paginator<
+        'a,
+        EnterprisesReputationRemediationListParams,
+        crate::types::RemediationRequestList,
+        crate::types::RemediationRequestListItem,
+    > {
+        let this = *self;
+        let enterprise_id = enterprise_id.to_owned();
+        let spec: crate::PageSpec<
+            EnterprisesReputationRemediationListParams,
+            crate::types::RemediationRequestList,
+            crate::types::RemediationRequestListItem,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let enterprise_id = enterprise_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&enterprise_id, params).await })
+            },
+        )
     }
     /// Submit phone numbers for reputation remediation
     ///

@@ -21,6 +21,44 @@ impl<'a> IntegrationSecretsApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: IntegrationSecretsListParams,
+    ) -> crate::Paginator<
+        'a,
+        IntegrationSecretsListParams,
+        crate::types::IntegrationSecretsListData,
+        crate::types::IntegrationSecret,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            IntegrationSecretsListParams,
+            crate::types::IntegrationSecretsListData,
+            crate::types::IntegrationSecret,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a secret
     ///
     /// Create a new secret with an associated identifier that can be used to securely integrate with other services.

@@ -410,6 +410,58 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
         req.query("per_page", crate::QueryStyle::Form, true, &params.per_page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn list_paginator(
+        &self,
+        params: LegacyReportingUsageReportsMessagingListParams,
+    ) -> crate::Paginator<
+        'a,
+        LegacyReportingUsageReportsMessagingListParams,
+        crate::types::StandardMdrGetUsageReportsResponse,
+        crate::types::MdrUsageReportResponseLegacy,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            LegacyReportingUsageReportsMessagingListParams,
+            crate::types::StandardMdrGetUsageReportsResponse,
+            crate::types::MdrUsageReportResponseLegacy,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.map(i64::from),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .map(|n| i64::from(*n));
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .map(|n| i64::from(*n));
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .map(|n| i64::from(*n));
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.number().and_then(|n| i32::try_from(n).ok());
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a new legacy usage V2 MDR report request
     ///
     /// Creates a new legacy usage V2 MDR report request with the specified filters
@@ -629,6 +681,58 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
         req.query("page", crate::QueryStyle::Form, true, &params.page);
         req.query("per_page", crate::QueryStyle::Form, true, &params.per_page);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn list_paginator(
+        &self,
+        params: LegacyReportingUsageReportsVoiceListParams,
+    ) -> crate::Paginator<
+        'a,
+        LegacyReportingUsageReportsVoiceListParams,
+        crate::types::CdrGetUsageReportsResponse,
+        crate::types::CdrUsageReportResponseLegacy,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            LegacyReportingUsageReportsVoiceListParams,
+            crate::types::CdrGetUsageReportsResponse,
+            crate::types::CdrUsageReportResponseLegacy,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.map(i64::from),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .map(|n| i64::from(*n));
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .map(|n| i64::from(*n));
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .map(|n| i64::from(*n));
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.number().and_then(|n| i32::try_from(n).ok());
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
     /// Create a new legacy usage V2 CDR report request
     ///

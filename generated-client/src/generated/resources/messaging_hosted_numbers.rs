@@ -47,6 +47,46 @@ impl<'a> MessagingHostedNumbersApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: MessagingHostedNumbersListParams,
+    ) -> crate::Paginator<
+        'a,
+        MessagingHostedNumbersListParams,
+        MessagingHostedNumbersListResponse,
+        crate::types::PhoneNumberWithMessagingSettings,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            MessagingHostedNumbersListParams,
+            MessagingHostedNumbersListResponse,
+            crate::types::PhoneNumberWithMessagingSettings,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Retrieve a messaging hosted number
     ///
     /// Retrieve a specific messaging hosted number by its ID or phone number.

@@ -63,6 +63,46 @@ impl<'a> MessagingProfilesApi<'a> {
         );
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: MessagingProfilesListParams,
+    ) -> crate::Paginator<
+        'a,
+        MessagingProfilesListParams,
+        MessagingProfilesListResponse,
+        crate::types::MessagingProfile,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            MessagingProfilesListParams,
+            MessagingProfilesListResponse,
+            crate::types::MessagingProfile,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a messaging profile
     ///
     /// `POST /messaging_profiles`
@@ -220,6 +260,50 @@ impl<'a> MessagingProfilesAlphanumericSenderIdsApi<'a> {
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        id: &str,
+        params: MessagingProfilesAlphanumericSenderIdsListParams,
+    ) -> crate::Paginator<
+        'a,
+        MessagingProfilesAlphanumericSenderIdsListParams,
+        MessagingProfilesAlphanumericSenderIdsListResponse,
+        crate::types::AlphanumericSenderId,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            MessagingProfilesAlphanumericSenderIdsListParams,
+            MessagingProfilesAlphanumericSenderIdsListResponse,
+            crate::types::AlphanumericSenderId,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&id, params).await })
+            },
+        )
     }
 }
 /// Inputs of [`MessagingProfilesAlphanumericSenderIdsApi::list`] other than path parameters.
@@ -453,6 +537,50 @@ impl<'a> MessagingProfilesPhoneNumbersApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        id: &str,
+        params: MessagingProfilesPhoneNumbersListParams,
+    ) -> crate::Paginator<
+        'a,
+        MessagingProfilesPhoneNumbersListParams,
+        MessagingProfilesPhoneNumbersListResponse,
+        crate::types::PhoneNumberWithMessagingSettings,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            MessagingProfilesPhoneNumbersListParams,
+            MessagingProfilesPhoneNumbersListResponse,
+            crate::types::PhoneNumberWithMessagingSettings,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&id, params).await })
+            },
+        )
+    }
 }
 /// Inputs of [`MessagingProfilesPhoneNumbersApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -486,6 +614,50 @@ impl<'a> MessagingProfilesShortCodesApi<'a> {
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        id: &str,
+        params: MessagingProfilesShortCodesListParams,
+    ) -> crate::Paginator<
+        'a,
+        MessagingProfilesShortCodesListParams,
+        MessagingProfilesShortCodesListResponse,
+        crate::types::ShortCode,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            MessagingProfilesShortCodesListParams,
+            MessagingProfilesShortCodesListResponse,
+            crate::types::ShortCode,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&id, params).await })
+            },
+        )
     }
 }
 /// Inputs of [`MessagingProfilesShortCodesApi::list`] other than path parameters.

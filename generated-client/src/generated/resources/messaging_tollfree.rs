@@ -59,6 +59,44 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
         req.query("business_name", crate::QueryStyle::Form, true, &params.business_name);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn list_paginator(
+        &self,
+        params: MessagingTollfreeVerificationRequestsListParams,
+    ) -> crate::Paginator<
+        'a,
+        MessagingTollfreeVerificationRequestsListParams,
+        crate::types::PaginatedVerificationRequestStatus,
+        crate::types::VerificationRequestStatus,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            MessagingTollfreeVerificationRequestsListParams,
+            crate::types::PaginatedVerificationRequestStatus,
+            crate::types::VerificationRequestStatus,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| Some(params.page),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.records.len());
+                meta.total_items = Some(&page.total_records).copied();
+                meta
+            },
+            items: |page| page.records,
+            apply: |params, next| {
+                if let Some(v) = next.number() {
+                    params.page = v;
+                }
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Submit Verification Request
     ///
     /// Submit a new tollfree verification request
@@ -210,6 +248,48 @@ impl<'a> MessagingTollfreeVerificationRequestsStatusHistoryApi<'a> {
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
+    }
+    /// [`Self::retrieve`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn retrieve_paginator(
+        &self,
+        id: &str,
+        params: MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams,
+    ) -> crate::Paginator<
+        'a,
+        MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams,
+        crate::types::PaginatedVerificationStatusHistoryEntry,
+        crate::types::VerificationStatusHistoryEntry,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams,
+            crate::types::PaginatedVerificationStatusHistoryEntry,
+            crate::types::VerificationStatusHistoryEntry,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| Some(params.page_number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.records.len());
+                meta.total_items = Some(&page.total_records).copied();
+                meta
+            },
+            items: |page| page.records,
+            apply: |params, next| {
+                if let Some(v) = next.number() {
+                    params.page_number = v;
+                }
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.retrieve(&id, params).await })
+            },
+        )
     }
 }
 /// Inputs of [`MessagingTollfreeVerificationRequestsStatusHistoryApi::retrieve`] other than path parameters.

@@ -26,6 +26,58 @@ impl<'a> MobilePhoneNumbersApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: MobilePhoneNumbersListParams,
+    ) -> crate::Paginator<
+        'a,
+        MobilePhoneNumbersListParams,
+        MobilePhoneNumbersListResponse,
+        crate::types::MobilePhoneNumber,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            MobilePhoneNumbersListParams,
+            MobilePhoneNumbersListResponse,
+            crate::types::MobilePhoneNumber,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Retrieve a Mobile Phone Number
     ///
     /// `GET /v2/mobile_phone_numbers/{id}`
@@ -97,6 +149,46 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
             .request(reqwest::Method::GET, "/mobile_phone_numbers/messaging");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: MobilePhoneNumbersMessagingListParams,
+    ) -> crate::Paginator<
+        'a,
+        MobilePhoneNumbersMessagingListParams,
+        MobilePhoneNumbersMessagingListResponse,
+        crate::types::MobilePhoneNumberWithMessagingSettings,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            MobilePhoneNumbersMessagingListParams,
+            MobilePhoneNumbersMessagingListResponse,
+            crate::types::MobilePhoneNumberWithMessagingSettings,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
     /// Retrieve a mobile phone number with messaging settings
     ///

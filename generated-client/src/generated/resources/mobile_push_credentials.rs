@@ -21,6 +21,58 @@ impl<'a> MobilePushCredentialsApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: MobilePushCredentialsListParams,
+    ) -> crate::Paginator<
+        'a,
+        MobilePushCredentialsListParams,
+        crate::types::ListPushCredentialsResponse,
+        crate::types::PushCredential,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            MobilePushCredentialsListParams,
+            crate::types::ListPushCredentialsResponse,
+            crate::types::PushCredential,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Creates a new mobile push credential
     ///
     /// `POST /mobile_push_credentials`

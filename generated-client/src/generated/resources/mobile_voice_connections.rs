@@ -28,6 +28,58 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: MobileVoiceConnectionsListParams,
+    ) -> crate::Paginator<
+        'a,
+        MobileVoiceConnectionsListParams,
+        MobileVoiceConnectionsListResponse,
+        crate::types::MobileVoiceConnection,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            MobileVoiceConnectionsListParams,
+            MobileVoiceConnectionsListResponse,
+            crate::types::MobileVoiceConnection,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a Mobile Voice Connection
     ///
     /// `POST /v2/mobile_voice_connections`

@@ -102,6 +102,45 @@ impl<'a> N10dlcBrandApi<'a> {
         req.query("tcrBrandId", crate::QueryStyle::Form, true, &params.tcr_brand_id);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn list_paginator(
+        &self,
+        params: N10dlcBrandListParams,
+    ) -> crate::Paginator<
+        'a,
+        N10dlcBrandListParams,
+        crate::types::BrandRecordSetCsp,
+        crate::types::BrandBasic,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            N10dlcBrandListParams,
+            crate::types::BrandRecordSetCsp,
+            crate::types::BrandBasic,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.records.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.page.as_ref().copied();
+                meta.total_items = page.total_records.as_ref().copied();
+                meta
+            },
+            items: |page| page.records.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create Brand
     ///
     /// This endpoint is used to create a new brand. A brand is an entity created by The Campaign Registry (TCR) that represents an organization or a company. It is this entity that TCR created campaigns will be associated with. Each brand creation will entail an upfront, non-refundable $4 expense.
@@ -592,6 +631,45 @@ impl<'a> N10dlcCampaignApi<'a> {
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn list_paginator(
+        &self,
+        params: N10dlcCampaignListParams,
+    ) -> crate::Paginator<
+        'a,
+        N10dlcCampaignListParams,
+        crate::types::CampaignRecordSetCsp,
+        crate::types::TelnyxCampaignWithAssignedCountCsp,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            N10dlcCampaignListParams,
+            crate::types::CampaignRecordSetCsp,
+            crate::types::TelnyxCampaignWithAssignedCountCsp,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.records.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.page.as_ref().copied();
+                meta.total_items = page.total_records.as_ref().copied();
+                meta
+            },
+            items: |page| page.records.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Get campaign
     ///
     /// Retrieve campaign details by `campaignId`.
@@ -1045,6 +1123,45 @@ impl<'a> N10dlcPartnerCampaignSharedByMeApi<'a> {
         );
         req.send_json().await
     }
+    /// [`Self::retrieve`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn retrieve_paginator(
+        &self,
+        params: N10dlcPartnerCampaignSharedByMeRetrieveParams,
+    ) -> crate::Paginator<
+        'a,
+        N10dlcPartnerCampaignSharedByMeRetrieveParams,
+        crate::types::SharedCampaignRecordSet,
+        crate::types::SharedCampaign,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            N10dlcPartnerCampaignSharedByMeRetrieveParams,
+            crate::types::SharedCampaignRecordSet,
+            crate::types::SharedCampaign,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.records.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.page.as_ref().copied();
+                meta.total_items = page.total_records.as_ref().copied();
+                meta
+            },
+            items: |page| page.records.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.retrieve(params).await })
+            },
+        )
+    }
 }
 /// Inputs of [`N10dlcPartnerCampaignSharedByMeApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1111,6 +1228,45 @@ impl<'a> N10dlcPartnerCampaignsApi<'a> {
         );
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn list_paginator(
+        &self,
+        params: N10dlcPartnerCampaignsListParams,
+    ) -> crate::Paginator<
+        'a,
+        N10dlcPartnerCampaignsListParams,
+        crate::types::TelnyxDownstreamCampaignRecordSet,
+        crate::types::TelnyxDownstreamCampaign,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            N10dlcPartnerCampaignsListParams,
+            crate::types::TelnyxDownstreamCampaignRecordSet,
+            crate::types::TelnyxDownstreamCampaign,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.records.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.page.as_ref().copied();
+                meta.total_items = page.total_records.as_ref().copied();
+                meta
+            },
+            items: |page| page.records.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
     /// Get Single Shared Campaign
     ///
@@ -1266,6 +1422,42 @@ impl<'a> N10dlcPhoneNumberAssignmentByProfilePhoneNumbersApi<'a> {
         req.query("page", crate::QueryStyle::Form, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::retrieve`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn retrieve_paginator(
+        &self,
+        task_id: &str,
+        params: N10dlcPhoneNumberAssignmentByProfilePhoneNumbersRetrieveParams,
+    ) -> crate::Paginator<
+        'a,
+        N10dlcPhoneNumberAssignmentByProfilePhoneNumbersRetrieveParams,
+        crate::types::PhoneNumberStatusResponsePaginated,
+        crate::types::ProfileAssignmentPhoneNumbers,
+    > {
+        let this = *self;
+        let task_id = task_id.to_owned();
+        let spec: crate::PageSpec<
+            N10dlcPhoneNumberAssignmentByProfilePhoneNumbersRetrieveParams,
+            crate::types::PhoneNumberStatusResponsePaginated,
+            crate::types::ProfileAssignmentPhoneNumbers,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page,
+            meta: |page| crate::PageMeta::new(page.records.len()),
+            items: |page| page.records,
+            apply: |params, next| {
+                params.page = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let task_id = task_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.retrieve(&task_id, params).await })
+            },
+        )
+    }
 }
 /// Inputs of [`N10dlcPhoneNumberAssignmentByProfilePhoneNumbersApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1301,6 +1493,43 @@ impl<'a> N10dlcPhoneNumberCampaignsApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn list_paginator(
+        &self,
+        params: N10dlcPhoneNumberCampaignsListParams,
+    ) -> crate::Paginator<
+        'a,
+        N10dlcPhoneNumberCampaignsListParams,
+        crate::types::PhoneNumberCampaignPaginated,
+        crate::types::PhoneNumberCampaign,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            N10dlcPhoneNumberCampaignsListParams,
+            crate::types::PhoneNumberCampaignPaginated,
+            crate::types::PhoneNumberCampaign,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.records.len());
+                meta.page_number = Some(&page.page).copied();
+                meta.total_items = Some(&page.total_records).copied();
+                meta
+            },
+            items: |page| page.records,
+            apply: |params, next| {
+                params.page = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
     /// Create New Phone Number Campaign
     ///

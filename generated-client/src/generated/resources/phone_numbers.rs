@@ -56,6 +56,44 @@ impl<'a> PhoneNumbersApi<'a> {
         );
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: PhoneNumbersListParams,
+    ) -> crate::Paginator<
+        'a,
+        PhoneNumbersListParams,
+        PhoneNumbersListResponse,
+        crate::types::PhoneNumberDetailed,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PhoneNumbersListParams,
+            PhoneNumbersListResponse,
+            crate::types::PhoneNumberDetailed,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = page.meta.page_number.as_ref().copied();
+                meta.total_pages = page.meta.total_pages.as_ref().copied();
+                meta.total_items = page.meta.total_results.as_ref().copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Slim List phone numbers
     ///
     /// List phone numbers, This endpoint is a lighter version of the /phone_numbers endpoint having higher performance and rate limit.
@@ -77,6 +115,58 @@ impl<'a> PhoneNumbersApi<'a> {
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
+    }
+    /// [`Self::slim`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn slim_paginator(
+        &self,
+        params: PhoneNumbersSlimParams,
+    ) -> crate::Paginator<
+        'a,
+        PhoneNumbersSlimParams,
+        PhoneNumbersSlimResponse,
+        crate::types::SlimPhoneNumberDetailed,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PhoneNumbersSlimParams,
+            PhoneNumbersSlimResponse,
+            crate::types::SlimPhoneNumberDetailed,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.slim(params).await })
+            },
+        )
     }
     /// Retrieve a phone number
     ///
@@ -271,6 +361,58 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: PhoneNumbersCsvDownloadsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PhoneNumbersCsvDownloadsListParams,
+        PhoneNumbersCsvDownloadsListResponse,
+        crate::types::CsvDownload,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PhoneNumbersCsvDownloadsListParams,
+            PhoneNumbersCsvDownloadsListResponse,
+            crate::types::CsvDownload,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a CSV download
     ///
     /// `POST /phone_numbers/csv_downloads`
@@ -353,6 +495,58 @@ impl<'a> PhoneNumbersJobsApi<'a> {
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: PhoneNumbersJobsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PhoneNumbersJobsListParams,
+        PhoneNumbersJobsListResponse,
+        crate::types::PhoneNumbersJob,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PhoneNumbersJobsListParams,
+            PhoneNumbersJobsListResponse,
+            crate::types::PhoneNumbersJob,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
     /// Retrieve a phone numbers job
     ///
@@ -517,6 +711,46 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
         );
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: PhoneNumbersMessagingListParams,
+    ) -> crate::Paginator<
+        'a,
+        PhoneNumbersMessagingListParams,
+        PhoneNumbersMessagingListResponse,
+        crate::types::PhoneNumberWithMessagingSettings,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PhoneNumbersMessagingListParams,
+            PhoneNumbersMessagingListResponse,
+            crate::types::PhoneNumberWithMessagingSettings,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Retrieve a phone number with messaging settings
     ///
     /// `GET /phone_numbers/{id}/messaging`
@@ -598,6 +832,58 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: PhoneNumbersVoiceListParams,
+    ) -> crate::Paginator<
+        'a,
+        PhoneNumbersVoiceListParams,
+        PhoneNumbersVoiceListResponse,
+        crate::types::PhoneNumberWithVoiceSettings,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PhoneNumbersVoiceListParams,
+            PhoneNumbersVoiceListResponse,
+            crate::types::PhoneNumberWithVoiceSettings,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
     /// Retrieve a phone number with voice settings
     ///

@@ -48,6 +48,58 @@ impl<'a> PortingEventsApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: PortingEventsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingEventsListParams,
+        PortingEventsListResponse,
+        crate::types::PortingEvent,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PortingEventsListParams,
+            PortingEventsListResponse,
+            crate::types::PortingEvent,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Show a porting event
     ///
     /// Show a specific porting event.
@@ -114,6 +166,58 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
             .request(reqwest::Method::GET, "/porting/loa_configurations");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: PortingLoaConfigurationsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingLoaConfigurationsListParams,
+        PortingLoaConfigurationsListResponse,
+        crate::types::PortingLoaConfiguration,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PortingLoaConfigurationsListParams,
+            PortingLoaConfigurationsListResponse,
+            crate::types::PortingLoaConfiguration,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
     /// Create a LOA configuration
     ///
@@ -269,6 +373,58 @@ impl<'a> PortingReportsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: PortingReportsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingReportsListParams,
+        PortingReportsListResponse,
+        crate::types::PortingReport,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PortingReportsListParams,
+            PortingReportsListResponse,
+            crate::types::PortingReport,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
     /// Create a porting related report
     ///

@@ -107,6 +107,58 @@ impl<'a> PortingOrdersApi<'a> {
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: PortingOrdersListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersListParams,
+        PortingOrdersListResponse,
+        crate::types::PortingOrder,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PortingOrdersListParams,
+            PortingOrdersListResponse,
+            crate::types::PortingOrder,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a porting order
     ///
     /// Creates a new porting order object.
@@ -255,6 +307,62 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        porting_order_id: &str,
+        params: PortingOrdersActionRequirementsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersActionRequirementsListParams,
+        PortingOrdersActionRequirementsListResponse,
+        crate::types::PortingActionRequirement,
+    > {
+        let this = *self;
+        let porting_order_id = porting_order_id.to_owned();
+        let spec: crate::PageSpec<
+            PortingOrdersActionRequirementsListParams,
+            PortingOrdersActionRequirementsListResponse,
+            crate::types::PortingActionRequirement,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let porting_order_id = porting_order_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&porting_order_id, params).await })
+            },
+        )
     }
     /// Initiate an action requirement
     ///
@@ -428,6 +536,62 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        id: &str,
+        params: PortingOrdersActivationJobsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersActivationJobsListParams,
+        PortingOrdersActivationJobsListResponse,
+        crate::types::PortingOrdersActivationJob,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            PortingOrdersActivationJobsListParams,
+            PortingOrdersActivationJobsListResponse,
+            crate::types::PortingOrdersActivationJob,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&id, params).await })
+            },
+        )
+    }
     /// Retrieve a porting activation job
     ///
     /// Returns a porting activation job.
@@ -529,6 +693,62 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        id: &str,
+        params: PortingOrdersAdditionalDocumentsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersAdditionalDocumentsListParams,
+        PortingOrdersAdditionalDocumentsListResponse,
+        crate::types::PortingAdditionalDocument,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            PortingOrdersAdditionalDocumentsListParams,
+            PortingOrdersAdditionalDocumentsListResponse,
+            crate::types::PortingAdditionalDocument,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&id, params).await })
+            },
+        )
     }
     /// Create a list of additional documents
     ///
@@ -661,6 +881,62 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        porting_order_id: &str,
+        params: PortingOrdersAssociatedPhoneNumbersListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersAssociatedPhoneNumbersListParams,
+        PortingOrdersAssociatedPhoneNumbersListResponse,
+        crate::types::PortingAssociatedPhoneNumber,
+    > {
+        let this = *self;
+        let porting_order_id = porting_order_id.to_owned();
+        let spec: crate::PageSpec<
+            PortingOrdersAssociatedPhoneNumbersListParams,
+            PortingOrdersAssociatedPhoneNumbersListResponse,
+            crate::types::PortingAssociatedPhoneNumber,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let porting_order_id = porting_order_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&porting_order_id, params).await })
+            },
+        )
+    }
     /// Create an associated phone number
     ///
     /// Creates a new associated phone number for a porting order. This is used for partial porting in GB to specify which phone numbers should be kept or disconnected.
@@ -760,6 +1036,62 @@ impl<'a> PortingOrdersCommentsApi<'a> {
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        id: &str,
+        params: PortingOrdersCommentsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersCommentsListParams,
+        PortingOrdersCommentsListResponse,
+        crate::types::PortingOrdersComment,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            PortingOrdersCommentsListParams,
+            PortingOrdersCommentsListResponse,
+            crate::types::PortingOrdersComment,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&id, params).await })
+            },
+        )
     }
     /// Create a comment for a porting order
     ///
@@ -887,6 +1219,62 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        porting_order_id: &str,
+        params: PortingOrdersPhoneNumberBlocksListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersPhoneNumberBlocksListParams,
+        PortingOrdersPhoneNumberBlocksListResponse,
+        crate::types::PortingPhoneNumberBlock,
+    > {
+        let this = *self;
+        let porting_order_id = porting_order_id.to_owned();
+        let spec: crate::PageSpec<
+            PortingOrdersPhoneNumberBlocksListParams,
+            PortingOrdersPhoneNumberBlocksListResponse,
+            crate::types::PortingPhoneNumberBlock,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let porting_order_id = porting_order_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&porting_order_id, params).await })
+            },
+        )
+    }
     /// Create a phone number block
     ///
     /// Creates a new phone number block.
@@ -985,6 +1373,58 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: PortingOrdersPhoneNumberConfigurationsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersPhoneNumberConfigurationsListParams,
+        PortingOrdersPhoneNumberConfigurationsListResponse,
+        crate::types::PortingPhoneNumberConfiguration,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PortingOrdersPhoneNumberConfigurationsListParams,
+            PortingOrdersPhoneNumberConfigurationsListResponse,
+            crate::types::PortingPhoneNumberConfiguration,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a list of phone number configurations
     ///
     /// Creates a list of phone number configurations.
@@ -1054,6 +1494,62 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        porting_order_id: &str,
+        params: PortingOrdersPhoneNumberExtensionsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersPhoneNumberExtensionsListParams,
+        PortingOrdersPhoneNumberExtensionsListResponse,
+        crate::types::PortingPhoneNumberExtension,
+    > {
+        let this = *self;
+        let porting_order_id = porting_order_id.to_owned();
+        let spec: crate::PageSpec<
+            PortingOrdersPhoneNumberExtensionsListParams,
+            PortingOrdersPhoneNumberExtensionsListResponse,
+            crate::types::PortingPhoneNumberExtension,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let porting_order_id = porting_order_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&porting_order_id, params).await })
+            },
+        )
     }
     /// Create a phone number extension
     ///
@@ -1155,6 +1651,62 @@ impl<'a> PortingOrdersRequirementsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        id: &str,
+        params: PortingOrdersRequirementsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersRequirementsListParams,
+        PortingOrdersRequirementsListResponse,
+        crate::types::PortingOrderRequirementDetail,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            PortingOrdersRequirementsListParams,
+            PortingOrdersRequirementsListResponse,
+            crate::types::PortingOrderRequirementDetail,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&id, params).await })
+            },
+        )
+    }
 }
 /// Inputs of [`PortingOrdersRequirementsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1217,6 +1769,62 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        id: &str,
+        params: PortingOrdersVerificationCodesListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersVerificationCodesListParams,
+        PortingOrdersVerificationCodesListResponse,
+        crate::types::PortingVerificationCode,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            PortingOrdersVerificationCodesListParams,
+            PortingOrdersVerificationCodesListResponse,
+            crate::types::PortingVerificationCode,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&id, params).await })
+            },
+        )
     }
     /// Send the verification codes
     ///

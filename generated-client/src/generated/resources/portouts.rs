@@ -46,6 +46,40 @@ impl<'a> PortoutsApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: PortoutsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortoutsListParams,
+        PortoutsListResponse,
+        crate::types::PortoutDetails,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PortoutsListParams,
+            PortoutsListResponse,
+            crate::types::PortoutDetails,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| crate::PageMeta::new(
+                page.data.as_ref().map_or(0, |items| items.len()),
+            ),
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Get a portout request
     ///
     /// Returns the portout request based on the ID provided
@@ -175,6 +209,58 @@ impl<'a> PortoutsEventsApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: PortoutsEventsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortoutsEventsListParams,
+        PortoutsEventsListResponse,
+        crate::types::PortoutEvent,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PortoutsEventsListParams,
+            PortoutsEventsListResponse,
+            crate::types::PortoutEvent,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Show a port-out event
     ///
     /// Show a specific port-out event.
@@ -275,6 +361,58 @@ impl<'a> PortoutsReportsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: PortoutsReportsListParams,
+    ) -> crate::Paginator<
+        'a,
+        PortoutsReportsListParams,
+        PortoutsReportsListResponse,
+        crate::types::PortoutReport,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            PortoutsReportsListParams,
+            PortoutsReportsListResponse,
+            crate::types::PortoutReport,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
     /// Create a port-out related report
     ///

@@ -26,6 +26,58 @@ impl<'a> QueuesApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: QueuesListParams,
+    ) -> crate::Paginator<
+        'a,
+        QueuesListParams,
+        QueuesListResponse,
+        crate::types::Queue,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            QueuesListParams,
+            QueuesListResponse,
+            crate::types::Queue,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a queue
     ///
     /// Create a new call queue.
@@ -150,6 +202,62 @@ impl<'a> QueuesCallsApi<'a> {
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        queue_name: &str,
+        params: QueuesCallsListParams,
+    ) -> crate::Paginator<
+        'a,
+        QueuesCallsListParams,
+        QueuesCallsListResponse,
+        crate::types::QueueCall,
+    > {
+        let this = *self;
+        let queue_name = queue_name.to_owned();
+        let spec: crate::PageSpec<
+            QueuesCallsListParams,
+            QueuesCallsListResponse,
+            crate::types::QueueCall,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let queue_name = queue_name.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&queue_name, params).await })
+            },
+        )
     }
     /// Retrieve a call from a queue
     ///

@@ -23,6 +23,40 @@ impl<'a> RecordingTranscriptionsApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: RecordingTranscriptionsListParams,
+    ) -> crate::Paginator<
+        'a,
+        RecordingTranscriptionsListParams,
+        RecordingTranscriptionsListResponse,
+        crate::types::RecordingTranscription,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            RecordingTranscriptionsListParams,
+            RecordingTranscriptionsListResponse,
+            crate::types::RecordingTranscription,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| crate::PageMeta::new(
+                page.data.as_ref().map_or(0, |items| items.len()),
+            ),
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Retrieve a recording transcription
     ///
     /// Retrieves the details of an existing recording transcription.

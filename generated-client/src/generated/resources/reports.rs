@@ -116,6 +116,60 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: ReportsMdrUsageReportsListParams,
+    ) -> crate::Paginator<
+        'a,
+        ReportsMdrUsageReportsListParams,
+        crate::types::MdrGetUsageReportsResponse,
+        crate::types::MdrUsageReportResponse,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            ReportsMdrUsageReportsListParams,
+            crate::types::MdrGetUsageReportsResponse,
+            crate::types::MdrUsageReportResponse,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number).map(i64::from),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .map(|n| i64::from(*n));
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .map(|n| i64::from(*n));
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .map(|n| i64::from(*n));
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next
+                    .number()
+                    .and_then(|n| i32::try_from(n).ok());
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create MDR Usage Report
     ///
     /// Submit request for new new messaging usage report. This endpoint will pull and aggregate messaging data in specified time period.
@@ -308,6 +362,60 @@ impl<'a> ReportsWdrsApi<'a> {
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: ReportsWdrsListParams,
+    ) -> crate::Paginator<
+        'a,
+        ReportsWdrsListParams,
+        crate::types::ExternalWdrGetDetailResponse,
+        crate::types::ExternalWdrDetailRecordDto,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            ReportsWdrsListParams,
+            crate::types::ExternalWdrGetDetailResponse,
+            crate::types::ExternalWdrDetailRecordDto,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number).map(i64::from),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .map(|n| i64::from(*n));
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .map(|n| i64::from(*n));
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .map(|n| i64::from(*n));
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next
+                    .number()
+                    .and_then(|n| i32::try_from(n).ok());
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
 }
 /// Inputs of [`ReportsWdrsApi::list`] other than path parameters.

@@ -51,6 +51,44 @@ impl<'a> ReputationNumbersApi<'a> {
         );
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: ReputationNumbersListParams,
+    ) -> crate::Paginator<
+        'a,
+        ReputationNumbersListParams,
+        crate::types::ReputationPhoneNumberListWithReputation,
+        crate::types::ReputationPhoneNumber,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            ReputationNumbersListParams,
+            crate::types::ReputationPhoneNumberListWithReputation,
+            crate::types::ReputationPhoneNumber,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Get a reputation-monitored number (no enterprise_id required)
     ///
     /// Convenience alias for `GET /v2/enterprises/{enterprise_id}/reputation/numbers/{phone_number}`.

@@ -35,6 +35,58 @@ impl<'a> RoomSessionsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: RoomSessionsListParams,
+    ) -> crate::Paginator<
+        'a,
+        RoomSessionsListParams,
+        RoomSessionsListResponse,
+        crate::types::RoomSession,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            RoomSessionsListParams,
+            RoomSessionsListResponse,
+            crate::types::RoomSession,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// View a room session.
     ///
     /// `GET /room_sessions/{room_session_id}`
@@ -229,6 +281,62 @@ impl<'a> RoomSessionsParticipantsApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        room_session_id: &str,
+        params: RoomSessionsParticipantsListParams,
+    ) -> crate::Paginator<
+        'a,
+        RoomSessionsParticipantsListParams,
+        RoomSessionsParticipantsListResponse,
+        crate::types::RoomParticipant,
+    > {
+        let this = *self;
+        let room_session_id = room_session_id.to_owned();
+        let spec: crate::PageSpec<
+            RoomSessionsParticipantsListParams,
+            RoomSessionsParticipantsListResponse,
+            crate::types::RoomParticipant,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let room_session_id = room_session_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&room_session_id, params).await })
+            },
+        )
     }
 }
 /// Inputs of [`RoomSessionsParticipantsApi::list`] other than path parameters.

@@ -19,6 +19,46 @@ impl<'a> ShortCodesApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: ShortCodesListParams,
+    ) -> crate::Paginator<
+        'a,
+        ShortCodesListParams,
+        ShortCodesListResponse,
+        crate::types::ShortCode,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            ShortCodesListParams,
+            ShortCodesListResponse,
+            crate::types::ShortCode,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Retrieve a short code
     ///
     /// `GET /short_codes/{id}`

@@ -59,6 +59,58 @@ impl<'a> SimCardsApi<'a> {
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: SimCardsListParams,
+    ) -> crate::Paginator<
+        'a,
+        SimCardsListParams,
+        SimCardsListResponse,
+        crate::types::SimpleSimCard,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            SimCardsListParams,
+            SimCardsListResponse,
+            crate::types::SimpleSimCard,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Get SIM card
     ///
     /// Returns the details regarding a specific SIM card.
@@ -524,6 +576,62 @@ impl<'a> SimCardsWirelessConnectivityLogsApi<'a> {
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        id: &str,
+        params: SimCardsWirelessConnectivityLogsListParams,
+    ) -> crate::Paginator<
+        'a,
+        SimCardsWirelessConnectivityLogsListParams,
+        SimCardsWirelessConnectivityLogsListResponse,
+        crate::types::WirelessConnectivityLog,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            SimCardsWirelessConnectivityLogsListParams,
+            SimCardsWirelessConnectivityLogsListResponse,
+            crate::types::WirelessConnectivityLog,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&id, params).await })
+            },
+        )
     }
 }
 /// Inputs of [`SimCardsWirelessConnectivityLogsApi::list`] other than path parameters.

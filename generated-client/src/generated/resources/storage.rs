@@ -328,6 +328,49 @@ impl<'a> StorageCloudfsApi<'a> {
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
+    pub fn list_paginator(
+        &self,
+        params: StorageCloudfsListParams,
+    ) -> crate::Paginator<
+        'a,
+        StorageCloudfsListParams,
+        crate::types::CloudfsFilesystemListResponseWrapper,
+        crate::types::CloudfsFilesystemListItem,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            StorageCloudfsListParams,
+            crate::types::CloudfsFilesystemListResponseWrapper,
+            crate::types::CloudfsFilesystemListItem,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Cursor,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.next_cursor = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.cursors.as_ref())
+                    .and_then(|v| v.after.as_ref())
+                    .cloned();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_after = next.cursor().map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a CloudFS filesystem
     ///
     /// Creates a CloudFS filesystem. Provisioning is synchronous — typically a few seconds, up to a few minutes — and the filesystem is returned with status `ready`, together with its S3 bucket and metadata connection details.
@@ -502,6 +545,58 @@ impl<'a> StorageKvsApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: StorageKvsListParams,
+    ) -> crate::Paginator<
+        'a,
+        StorageKvsListParams,
+        crate::types::KvNamespaceListResponseWrapper,
+        crate::types::KvNamespace,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            StorageKvsListParams,
+            crate::types::KvNamespaceListResponseWrapper,
+            crate::types::KvNamespace,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a KV namespace
     ///
     /// Creates a new KV namespace. Provisioning is asynchronous: the namespace is returned with status `pending` and becomes usable once it reaches `provision_ok`.
@@ -599,6 +694,57 @@ impl<'a> StorageKvsKeysApi<'a> {
         req.query("limit", crate::QueryStyle::Form, true, &params.limit);
         req.query("cursor", crate::QueryStyle::Form, true, &params.cursor);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `cursor`).
+    pub fn list_paginator(
+        &self,
+        id: &str,
+        params: StorageKvsKeysListParams,
+    ) -> crate::Paginator<
+        'a,
+        StorageKvsKeysListParams,
+        crate::types::KvKeyListResponseWrapper,
+        crate::types::KvKey,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            StorageKvsKeysListParams,
+            crate::types::KvKeyListResponseWrapper,
+            crate::types::KvKey,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Cursor,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.next_cursor = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.cursor.as_ref())
+                    .cloned();
+                meta.has_more = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.cursor = next.cursor().map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&id, params).await })
+            },
+        )
     }
     /// Get a key's value
     ///

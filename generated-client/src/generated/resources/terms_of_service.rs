@@ -60,6 +60,44 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: TermsOfServiceAgreementsListParams,
+    ) -> crate::Paginator<
+        'a,
+        TermsOfServiceAgreementsListParams,
+        crate::types::TosAgreementList,
+        crate::types::TosAgreement,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            TermsOfServiceAgreementsListParams,
+            crate::types::TosAgreementList,
+            crate::types::TosAgreement,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Get a Terms of Service agreement by id
     ///
     /// Retrieve a single ToS agreement record. Returns `404` if the agreement does not exist or does not belong to the authenticated user.

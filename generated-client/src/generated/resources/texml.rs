@@ -134,6 +134,49 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         req.query("EndTime_lt", crate::QueryStyle::Form, true, &params.end_time_lt);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    pub fn list_paginator(
+        &self,
+        account_sid: &str,
+        params: TexmlAccountsCallsListParams,
+    ) -> crate::Paginator<
+        'a,
+        TexmlAccountsCallsListParams,
+        crate::types::CallResourceIndex,
+        crate::types::CallResource,
+    > {
+        let this = *self;
+        let account_sid = account_sid.to_owned();
+        let spec: crate::PageSpec<
+            TexmlAccountsCallsListParams,
+            crate::types::CallResourceIndex,
+            crate::types::CallResource,
+        > = crate::PageSpec {
+            style: crate::PageStyle::NextUri,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.calls.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.next_uri = page.next_page_uri.as_ref().cloned();
+                meta
+            },
+            items: |page| page.calls.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
+                params.page_token = next.query_value("PageToken").map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let account_sid = account_sid.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&account_sid, params).await })
+            },
+        )
+    }
     /// Initiate an outbound call
     ///
     /// Initiate an outbound TeXML call. Telnyx will request TeXML from the XML Request URL configured for the connection in the Mission Control Portal.
@@ -662,6 +705,49 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
         req.query("DateUpdated", crate::QueryStyle::Form, true, &params.date_updated);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    pub fn list_paginator(
+        &self,
+        account_sid: &str,
+        params: TexmlAccountsConferencesListParams,
+    ) -> crate::Paginator<
+        'a,
+        TexmlAccountsConferencesListParams,
+        crate::types::ConferenceResourceIndex,
+        crate::types::ConferenceResource,
+    > {
+        let this = *self;
+        let account_sid = account_sid.to_owned();
+        let spec: crate::PageSpec<
+            TexmlAccountsConferencesListParams,
+            crate::types::ConferenceResourceIndex,
+            crate::types::ConferenceResource,
+        > = crate::PageSpec {
+            style: crate::PageStyle::NextUri,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.conferences.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.next_uri = page.next_page_uri.as_ref().cloned();
+                meta
+            },
+            items: |page| page.conferences.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
+                params.page_token = next.query_value("PageToken").map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let account_sid = account_sid.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&account_sid, params).await })
+            },
+        )
+    }
     /// Fetch a conference resource
     ///
     /// Returns a conference resource.
@@ -1027,6 +1113,49 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
         req.query("DateUpdated", crate::QueryStyle::Form, true, &params.date_updated);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    pub fn list_paginator(
+        &self,
+        account_sid: &str,
+        params: TexmlAccountsQueuesListParams,
+    ) -> crate::Paginator<
+        'a,
+        TexmlAccountsQueuesListParams,
+        crate::types::QueueResourceIndex,
+        crate::types::QueueResource,
+    > {
+        let this = *self;
+        let account_sid = account_sid.to_owned();
+        let spec: crate::PageSpec<
+            TexmlAccountsQueuesListParams,
+            crate::types::QueueResourceIndex,
+            crate::types::QueueResource,
+        > = crate::PageSpec {
+            style: crate::PageStyle::NextUri,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.queues.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.next_uri = page.next_page_uri.as_ref().cloned();
+                meta
+            },
+            items: |page| page.queues.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
+                params.page_token = next.query_value("PageToken").map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let account_sid = account_sid.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&account_sid, params).await })
+            },
+        )
+    }
     /// Create a new queue
     ///
     /// Creates a new queue resource.
@@ -1271,6 +1400,48 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
         req.query("DateCreated", crate::QueryStyle::Form, true, &params.date_created);
         req.send_json().await
     }
+    /// [`Self::retrieve`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`).
+    pub fn retrieve_paginator(
+        &self,
+        account_sid: &str,
+        params: TexmlAccountsRecordingsJsonRetrieveParams,
+    ) -> crate::Paginator<
+        'a,
+        TexmlAccountsRecordingsJsonRetrieveParams,
+        crate::types::TexmlGetCallRecordingsResponseBody,
+        crate::types::TexmlGetCallRecordingResponseBody,
+    > {
+        let this = *self;
+        let account_sid = account_sid.to_owned();
+        let spec: crate::PageSpec<
+            TexmlAccountsRecordingsJsonRetrieveParams,
+            crate::types::TexmlGetCallRecordingsResponseBody,
+            crate::types::TexmlGetCallRecordingResponseBody,
+        > = crate::PageSpec {
+            style: crate::PageStyle::NextUri,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.recordings.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.next_uri = page.next_page_uri.as_ref().cloned();
+                meta
+            },
+            items: |page| page.recordings.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let account_sid = account_sid.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.retrieve(&account_sid, params).await })
+            },
+        )
+    }
 }
 /// Inputs of [`TexmlAccountsRecordingsJsonApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1394,6 +1565,48 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
         req.query("PageToken", crate::QueryStyle::Form, true, &params.page_token);
         req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
+    }
+    /// [`Self::retrieve`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `PageToken`).
+    pub fn retrieve_paginator(
+        &self,
+        account_sid: &str,
+        params: TexmlAccountsTranscriptionsJsonRetrieveParams,
+    ) -> crate::Paginator<
+        'a,
+        TexmlAccountsTranscriptionsJsonRetrieveParams,
+        TexmlAccountsTranscriptionsJsonRetrieveResponse,
+        crate::types::TexmlRecordingTranscription,
+    > {
+        let this = *self;
+        let account_sid = account_sid.to_owned();
+        let spec: crate::PageSpec<
+            TexmlAccountsTranscriptionsJsonRetrieveParams,
+            TexmlAccountsTranscriptionsJsonRetrieveResponse,
+            crate::types::TexmlRecordingTranscription,
+        > = crate::PageSpec {
+            style: crate::PageStyle::NextUri,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.transcriptions.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.next_uri = page.next_page_uri.as_ref().cloned();
+                meta
+            },
+            items: |page| page.transcriptions.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_token = next.query_value("PageToken").map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let account_sid = account_sid.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.retrieve(&account_sid, params).await })
+            },
+        )
     }
 }
 /// Inputs of [`TexmlAccountsTranscriptionsJsonApi::retrieve`] other than path parameters.

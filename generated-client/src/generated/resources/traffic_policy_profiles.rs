@@ -36,6 +36,58 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: TrafficPolicyProfilesListParams,
+    ) -> crate::Paginator<
+        'a,
+        TrafficPolicyProfilesListParams,
+        TrafficPolicyProfilesListResponse,
+        crate::types::TrafficPolicyProfile,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            TrafficPolicyProfilesListParams,
+            TrafficPolicyProfilesListResponse,
+            crate::types::TrafficPolicyProfile,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a traffic policy profile
     ///
     /// Create a new traffic policy profile. At least one of `services`, `ip_ranges`, or `domains` must be provided.
@@ -163,6 +215,58 @@ impl<'a> TrafficPolicyProfilesServicesApi<'a> {
         req.query("filter[group]", crate::QueryStyle::Form, true, &params.filter_group);
         req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: TrafficPolicyProfilesServicesListParams,
+    ) -> crate::Paginator<
+        'a,
+        TrafficPolicyProfilesServicesListParams,
+        TrafficPolicyProfilesServicesListResponse,
+        crate::types::WirelessPcrfService,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            TrafficPolicyProfilesServicesListParams,
+            TrafficPolicyProfilesServicesListResponse,
+            crate::types::WirelessPcrfService,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
 }
 /// Inputs of [`TrafficPolicyProfilesServicesApi::list`] other than path parameters.

@@ -25,6 +25,44 @@ impl<'a> VerifiedNumbersApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: VerifiedNumbersListParams,
+    ) -> crate::Paginator<
+        'a,
+        VerifiedNumbersListParams,
+        crate::types::ListVerifiedNumbersResponse,
+        crate::types::VerifiedNumberResponse,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            VerifiedNumbersListParams,
+            crate::types::ListVerifiedNumbersResponse,
+            crate::types::VerifiedNumberResponse,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = page.meta.page_number.as_ref().copied();
+                meta.total_pages = page.meta.total_pages.as_ref().copied();
+                meta.total_items = page.meta.total_results.as_ref().copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Request phone number verification
     ///
     /// Initiates phone number verification procedure. Supports DTMF extension dialing for voice calls to numbers behind IVR systems.

@@ -26,6 +26,44 @@ impl<'a> VerifyProfilesApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: VerifyProfilesListParams,
+    ) -> crate::Paginator<
+        'a,
+        VerifyProfilesListParams,
+        crate::types::ListVerifyProfilesResponse,
+        crate::types::VerifyProfileResponse,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            VerifyProfilesListParams,
+            crate::types::ListVerifyProfilesResponse,
+            crate::types::VerifyProfileResponse,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a Verify profile
     ///
     /// Creates a new Verify profile to associate verifications with.

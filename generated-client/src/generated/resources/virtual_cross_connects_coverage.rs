@@ -26,6 +26,58 @@ impl<'a> VirtualCrossConnectsCoverageApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: VirtualCrossConnectsCoverageListParams,
+    ) -> crate::Paginator<
+        'a,
+        VirtualCrossConnectsCoverageListParams,
+        VirtualCrossConnectsCoverageListResponse,
+        crate::types::VirtualCrossConnectCoverage,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            VirtualCrossConnectsCoverageListParams,
+            VirtualCrossConnectsCoverageListResponse,
+            crate::types::VirtualCrossConnectCoverage,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
 }
 /// Inputs of [`VirtualCrossConnectsCoverageApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]

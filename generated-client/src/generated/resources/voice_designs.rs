@@ -33,6 +33,58 @@ impl<'a> VoiceDesignsApi<'a> {
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: VoiceDesignsListParams,
+    ) -> crate::Paginator<
+        'a,
+        VoiceDesignsListParams,
+        crate::types::VoiceDesignListResponse,
+        crate::types::VoiceDesignSummaryData,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            VoiceDesignsListParams,
+            crate::types::VoiceDesignListResponse,
+            crate::types::VoiceDesignSummaryData,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create or add a version to a voice design
     ///
     /// Creates a new voice design (version 1) when `voice_design_id` is omitted. When `voice_design_id` is provided, adds a new version to the existing design instead. A design can have at most 50 versions.

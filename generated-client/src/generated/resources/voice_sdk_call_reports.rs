@@ -23,6 +23,44 @@ impl<'a> VoiceSdkCallReportsApi<'a> {
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: VoiceSdkCallReportsListParams,
+    ) -> crate::Paginator<
+        'a,
+        VoiceSdkCallReportsListParams,
+        crate::types::VoiceSdkCallReportListResponse,
+        crate::types::VoiceSdkCallReport,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            VoiceSdkCallReportsListParams,
+            crate::types::VoiceSdkCallReportListResponse,
+            crate::types::VoiceSdkCallReport,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = page.meta.page_number.as_ref().copied();
+                meta.total_pages = page.meta.total_pages.as_ref().copied();
+                meta.total_items = page.meta.total_results.as_ref().copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Retrieve Voice SDK call reports by call ID
     ///
     /// Returns raw call report stats JSON payloads stored for the authenticated user and `call_id`. The user is derived from Telnyx authentication, not from request parameters.

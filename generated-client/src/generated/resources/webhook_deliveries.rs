@@ -21,6 +21,58 @@ impl<'a> WebhookDeliveriesApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: WebhookDeliveriesListParams,
+    ) -> crate::Paginator<
+        'a,
+        WebhookDeliveriesListParams,
+        WebhookDeliveriesListResponse,
+        crate::types::WebhookDelivery,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            WebhookDeliveriesListParams,
+            WebhookDeliveriesListResponse,
+            crate::types::WebhookDelivery,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Find webhook_delivery details by ID
     ///
     /// Provides webhook_delivery debug data, such as timestamps, delivery status and attempts.

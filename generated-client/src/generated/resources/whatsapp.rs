@@ -57,6 +57,46 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: WhatsappBusinessAccountsListParams,
+    ) -> crate::Paginator<
+        'a,
+        WhatsappBusinessAccountsListParams,
+        WhatsappBusinessAccountsListResponse,
+        crate::types::WabaResponse,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            WhatsappBusinessAccountsListParams,
+            WhatsappBusinessAccountsListResponse,
+            crate::types::WabaResponse,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Get a single Whatsapp Business Account
     ///
     /// `GET /v2/whatsapp/business_accounts/{id}`
@@ -127,6 +167,50 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        id: &str,
+        params: WhatsappBusinessAccountsPhoneNumbersListParams,
+    ) -> crate::Paginator<
+        'a,
+        WhatsappBusinessAccountsPhoneNumbersListParams,
+        WhatsappBusinessAccountsPhoneNumbersListResponse,
+        crate::types::WhatsappPhoneResponse,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            WhatsappBusinessAccountsPhoneNumbersListParams,
+            WhatsappBusinessAccountsPhoneNumbersListResponse,
+            crate::types::WhatsappPhoneResponse,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list(&id, params).await })
+            },
+        )
     }
     /// Initialize Whatsapp phone number verification
     ///
@@ -262,6 +346,46 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
         );
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: WhatsappMessageTemplatesListParams,
+    ) -> crate::Paginator<
+        'a,
+        WhatsappMessageTemplatesListParams,
+        WhatsappMessageTemplatesListResponse,
+        crate::types::WhatsappTemplateData,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            WhatsappMessageTemplatesListParams,
+            WhatsappMessageTemplatesListResponse,
+            crate::types::WhatsappTemplateData,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a Whatsapp message template
     ///
     /// `POST /v2/whatsapp/message_templates`
@@ -334,6 +458,46 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
             .request(reqwest::Method::GET, "/v2/whatsapp/phone_numbers");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: WhatsappPhoneNumbersListParams,
+    ) -> crate::Paginator<
+        'a,
+        WhatsappPhoneNumbersListParams,
+        WhatsappPhoneNumbersListResponse,
+        crate::types::WhatsappPhoneResponse,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            WhatsappPhoneNumbersListParams,
+            WhatsappPhoneNumbersListResponse,
+            crate::types::WhatsappPhoneResponse,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
     }
     /// Delete a Whatsapp phone number
     ///

@@ -40,6 +40,40 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
     }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn list_paginator(
+        &self,
+        params: WirelessDetailRecordsReportsListParams,
+    ) -> crate::Paginator<
+        'a,
+        WirelessDetailRecordsReportsListParams,
+        WirelessDetailRecordsReportsListResponse,
+        crate::types::WdrReport,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            WirelessDetailRecordsReportsListParams,
+            WirelessDetailRecordsReportsListResponse,
+            crate::types::WdrReport,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| crate::PageMeta::new(
+                page.data.as_ref().map_or(0, |items| items.len()),
+            ),
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
     /// Create a Wireless Detail Records (WDRs) Report
     ///
     /// Asynchronously create a report containing Wireless Detail Records (WDRs) for the SIM cards that consumed wireless data in the given time period.
