@@ -37,7 +37,7 @@ pub use error::{ApiError, ApiErrorDetail, Error, Result};
 pub use generated::{resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
 pub use multipart::{FilePart, MultipartForm};
 pub use pagination::{NextPage, PageMeta, PageSpec, PageStyle, Paginator};
-pub use request::{encode_path, QueryStyle, RequestBuilder};
+pub use request::{decode_json, encode_path, QueryStyle, RequestBuilder};
 pub use retry::MAX_RETRY_AFTER;
 pub use stream::{Download, EventStream, ServerSentEvent};
 

@@ -290,8 +290,9 @@ impl<'c> RequestBuilder<'c> {
     }
 }
 
-/// Decodes JSON, naming the path of the value that failed.
-pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+/// Decodes JSON the way the client decodes responses: on failure, the error names the JSON path
+/// of the value that failed and shows the start of the body.
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     // An empty body decodes like `null`, so `Option`/`Value` results accept it.
     let body = if body.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { body };
     // Path tracking costs time on every value; pay for it only when decoding failed.

@@ -10,6 +10,10 @@
 //! - numeric `exclusiveMinimum`/`exclusiveMaximum` become `minimum`/`maximum` + `true`.
 //! - `$ref` with sibling keys becomes `allOf: [{$ref}]` beside those keys (3.0 ignores siblings).
 //! - boolean schemas become `{}` (true) or `{not: {}}` (false).
+//! - a `oneOf`/`anyOf` beside `properties` whose members only constrain those properties
+//!   (`required` lists, a declared property forbidden with `not`) is validation, not shape: it is
+//!   dropped, so the object keeps its properties.
+//! - `example: null` is kept as [`NULL_EXAMPLE`] (`openapiv3` reads a null example as none).
 
 use crate::error::{escape_token, Error, Result};
 use serde_json::{Map, Value};
@@ -147,6 +151,26 @@ fn media_types(v: &mut Value, ptr: &mut String) {
 }
 
 /// Rewrites one schema object (and, recursively, its subschemas) into 3.0 form.
+/// Marks a schema whose `example` is `null`.
+pub const NULL_EXAMPLE: &str = "x-telnyx-codegen-null-example";
+
+/// Whether a `oneOf`/`anyOf` member only constrains properties its parent declares.
+fn constrains_only(member: &Value, declared: &Map<String, Value>) -> bool {
+    let Value::Object(m) = member else { return false };
+    m.iter().all(|(k, v)| match k.as_str() {
+        "required" => {
+            v.as_array().is_some_and(|names| names.iter().all(|n| n.as_str().is_some_and(|n| declared.contains_key(n))))
+        }
+        "properties" => v.as_object().is_some_and(|props| {
+            props.iter().all(|(name, p)| {
+                declared.contains_key(name) && p.as_object().is_some_and(|p| p.keys().all(|k| k == "not"))
+            })
+        }),
+        "title" | "description" => true,
+        _ => false,
+    })
+}
+
 pub fn schema(v: &mut Value, ptr: &mut String) {
     if let Value::Bool(b) = v {
         *v = if *b { Value::Object(Map::new()) } else { serde_json::json!({"not": {}}) };
@@ -189,6 +213,21 @@ pub fn schema(v: &mut Value, ptr: &mut String) {
 
     if let Some(c) = s.remove("const") {
         s.insert("enum".into(), Value::Array(vec![c]));
+    }
+    if s.get("example").is_some_and(Value::is_null) {
+        s.insert(NULL_EXAMPLE.into(), Value::Bool(true));
+    }
+    if let Some(Value::Object(declared)) = s.get("properties") {
+        let constraint = |key: &str| {
+            s.get(key).and_then(Value::as_array).is_some_and(|list| list.iter().all(|m| constrains_only(m, declared)))
+        };
+        let (one_of, any_of) = (constraint("oneOf"), constraint("anyOf"));
+        if one_of {
+            s.remove("oneOf");
+        }
+        if any_of {
+            s.remove("anyOf");
+        }
     }
     if let Some(Value::Array(examples)) = s.get("examples") {
         let first = examples.first().cloned();
@@ -361,6 +400,32 @@ mod tests {
             norm_schema(json!({"type": "string", "const": "call.hangup"})),
             json!({"type": "string", "enum": ["call.hangup"]})
         );
+    }
+
+    #[test]
+    fn constraint_only_unions_beside_properties_are_dropped() {
+        let v = norm_schema(json!({
+            "type": "object",
+            "properties": {"Url": {"type": "string"}, "Texml": {"type": "string"}},
+            "oneOf": [
+                {"required": ["Url"], "properties": {"Texml": {"not": {}}}, "title": "With URL"},
+                {"required": ["Texml"], "properties": {"Url": {"not": {}}}}
+            ]
+        }));
+        assert!(v.get("oneOf").is_none(), "{v}");
+        // A member with a shape of its own is a real union, and stays.
+        let v = norm_schema(json!({
+            "properties": {"a": {"type": "string"}},
+            "anyOf": [{"required": ["a"]}, {"properties": {"b": {"type": "string"}}}]
+        }));
+        assert!(v.get("anyOf").is_some(), "{v}");
+    }
+
+    #[test]
+    fn null_examples_are_marked() {
+        let v = norm_schema(json!({"type": ["string", "null"], "example": null}));
+        assert_eq!(v[NULL_EXAMPLE], json!(true));
+        assert!(norm_schema(json!({"type": "string", "example": "x"})).get(NULL_EXAMPLE).is_none());
     }
 
     #[test]

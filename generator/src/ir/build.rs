@@ -3,8 +3,8 @@
 
 use super::schema::{Site, TypeSpace};
 use super::{
-    Api, BodyEncoding, Field, FieldRef, Operation, PageInput, Pagination, PaginationStyle, Param, ParamLocation,
-    ParamStyle, RequestBody, Response, ResponseInfo, Ty, TypeDef, TypeId, TypeKind, Webhook,
+    Api, BodyEncoding, ExampleSite, Field, FieldRef, Operation, PageInput, Pagination, PaginationStyle, Param,
+    ParamLocation, ParamStyle, RequestBody, Response, ResponseInfo, Ty, TypeDef, TypeId, TypeKind, Webhook,
 };
 use crate::error::{pointer, Error, Result};
 use crate::parse::Spec;
@@ -45,6 +45,23 @@ pub fn build(file: &Path, spec: &Spec) -> Result<Api> {
         operations.push(ctx.operation(&mut space, path, method, item, op)?);
     }
 
+    // Shared responses (mostly errors) with examples, once each, for the example checks.
+    for (name, r) in &components.responses {
+        let ReferenceOr::Item(r) = r else { continue };
+        let ptr = pointer(["components", "responses", name.as_str()]);
+        if let Some((mt, media)) = json_media(&r.content) {
+            let has_examples = media.example.is_some() || !media.examples.is_empty();
+            if let Some(schema) = media.schema.as_ref().filter(|s| has_examples || has_example(s)) {
+                let sp = pointer_join(&ptr, &["content", mt, "schema"]);
+                let hint = vec![name.clone()];
+                let ty = space.ty(schema, &Site { hint: &hint, owner_op: None, pointer: &sp });
+                if has_examples {
+                    space.examples.push(ExampleSite { pointer: pointer_join(&ptr, &["content", mt]), ty });
+                }
+            }
+        }
+    }
+
     let mut webhooks = Vec::new();
     for (name, item) in &spec.webhooks {
         let ReferenceOr::Item(item) = item else { continue };
@@ -54,10 +71,13 @@ pub fn build(file: &Path, spec: &Spec) -> Result<Api> {
                 Some(body) => {
                     let body = resolve(file, &ptr, body, &components.request_bodies, "requestBodies")?;
                     let hint = vec![name.clone(), "Payload".to_string()];
-                    json_media(&body.content).and_then(|(_, mt)| mt.schema.as_ref()).map(|schema| {
-                        let site = Site { hint: &hint, owner_op: None, pointer: &ptr };
-                        space.ty(schema, &site)
-                    })
+                    json_media(&body.content).and_then(|(mt, media)| Some((mt, media.schema.as_ref()?))).map(
+                        |(mt, schema)| {
+                            let sp = pointer_join(&ptr, &["requestBody", "content", mt, "schema"]);
+                            let site = Site { hint: &hint, owner_op: None, pointer: &sp };
+                            space.ty(schema, &site)
+                        },
+                    )
                 }
                 None => None,
             };
@@ -73,6 +93,7 @@ pub fn build(file: &Path, spec: &Spec) -> Result<Api> {
         types: space.types,
         webhooks,
         fallbacks: space.fallbacks,
+        examples: space.examples,
     };
     super::naming::resolve(&mut api);
     Ok(api)
@@ -108,13 +129,14 @@ impl OpContext<'_> {
                     let item_ptr = &self.pointer[..self.pointer.rfind('/').unwrap_or(0)];
                     format!("{item_ptr}/parameters/{i}")
                 };
+                let home = written_at(&ptr, p);
                 let p = resolve(self.file, &ptr, p, &self.components.parameters, "parameters")?;
                 let data = p.parameter_data_ref();
                 params.retain(|(_, q)| {
                     let d = q.parameter_data_ref();
                     !(d.name == data.name && std::mem::discriminant(*q) == std::mem::discriminant(p))
                 });
-                params.push((ptr, p));
+                params.push((home, p));
             }
         }
 
@@ -190,8 +212,9 @@ impl OpContext<'_> {
         let body = match &op.request_body {
             Some(b) => {
                 let ptr = format!("{}/requestBody", self.pointer);
+                let home = written_at(&ptr, b);
                 let b = resolve(self.file, &ptr, b, &self.components.request_bodies, "requestBodies")?;
-                self.request_body(space, b, &ptr)
+                self.request_body(space, b, &home)
             }
             None => None,
         };
@@ -244,6 +267,13 @@ impl OpContext<'_> {
             (None, BodyEncoding::Text) => Ty::String,
             (None, _) => Ty::Any,
         };
+        // The client does not send the other media types, but their examples are checked too.
+        for (other, m) in &b.content {
+            if let Some(s) = m.schema.as_ref().filter(|s| other != mt && has_example(s)) {
+                let hint = vec!["Body".to_string(), body_encoding(other).1.name().to_string()];
+                space.ty(s, &self.site(&hint, &pointer_join(ptr, &["content", other, "schema"])));
+            }
+        }
         Some(RequestBody {
             required: b.required,
             media_type: mt.clone(),
@@ -258,23 +288,49 @@ impl OpContext<'_> {
         let mut infos = Vec::new();
         let mut success: Option<(u16, Response)> = None;
         let mut other_types = false;
-        for (status, r) in &op.responses.responses {
+        for (status, raw) in &op.responses.responses {
             let code = status.to_string();
             let ptr = pointer_join(self.pointer, &["responses", &code]);
-            let r = resolve(self.file, &ptr, r, &self.components.responses, "responses")?;
+            let r = resolve(self.file, &ptr, raw, &self.components.responses, "responses")?;
+            let home = written_at(&ptr, raw);
             infos.push(ResponseInfo { status: code.clone(), media_types: r.content.keys().cloned().collect() });
             let n = match status {
                 StatusCode::Code(n) if (200..300).contains(n) => *n,
                 StatusCode::Range(2) => 299,
-                _ => continue,
+                _ => {
+                    // Error bodies are read by the runtime's `ApiError`; an inline one with
+                    // examples still gets a type, so that the examples can be checked.
+                    if let (ReferenceOr::Item(_), Some((mt, media))) = (raw, json_media(&r.content)) {
+                        if let Some(schema) = media.schema.as_ref().filter(|s| has_example(s)) {
+                            let sp = pointer_join(&ptr, &["content", mt, "schema"]);
+                            space.ty(schema, &self.site(&["Error".to_string()], &sp));
+                        }
+                    }
+                    continue;
+                }
             };
             let hint = vec!["Response".to_string()];
+            // Binary and text bodies are not decoded, but a string example on their schema is
+            // still a string.
+            let json = json_media(&r.content).map(|(mt, _)| mt);
+            for (mt, media) in r.content.iter().filter(|(mt, _)| Some(*mt) != json) {
+                if let Some(ReferenceOr::Item(s)) = &media.schema {
+                    if s.schema_data.example.is_some() {
+                        let pointer = pointer_join(&home, &["content", mt, "schema"]);
+                        space.examples.push(ExampleSite { pointer, ty: Ty::String });
+                    }
+                }
+            }
             let response = if let Some((mt, media)) = json_media(&r.content) {
                 let sp = pointer_join(&ptr, &["content", mt, "schema"]);
                 let ty = match &media.schema {
                     Some(s) => space.ty(s, &self.site(&hint, &sp)),
                     None => Ty::Any,
                 };
+                if media.example.is_some() || !media.examples.is_empty() {
+                    let pointer = pointer_join(&home, &["content", mt]);
+                    space.examples.push(ExampleSite { pointer, ty: ty.clone() });
+                }
                 Response::Json { ty }
             } else if let Some((mt, _)) = r.content.iter().next() {
                 let base = mt.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -323,6 +379,20 @@ fn placeholders(path: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Follows a `#/components/<section>/<name>` reference (possibly several) to its item.
+/// Whether a schema holds an `example` anywhere inside it.
+fn has_example(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
+    serde_json::to_string(schema).is_ok_and(|s| s.contains("\"example\"") || s.contains(crate::normalize::NULL_EXAMPLE))
+}
+
+/// Where an item is written: at `ptr`, or where its `$ref` points (the section's `resolve`
+/// checks that it exists; `components` entries are not references themselves in Telnyx's spec).
+fn written_at<T>(ptr: &str, item: &ReferenceOr<T>) -> String {
+    match item {
+        ReferenceOr::Reference { reference } => reference.trim_start_matches('#').to_string(),
+        ReferenceOr::Item(_) => ptr.to_string(),
+    }
+}
+
 fn resolve<'a, T>(
     file: &Path,
     ptr: &str,

@@ -26,6 +26,16 @@ pub struct Api {
     pub webhooks: Vec<Webhook>,
     /// Places where the generator could not give a precise type and used JSON or bytes instead.
     pub fallbacks: Vec<Fallback>,
+    /// Schemas and responses that carry an `example`, with the type it must decode into.
+    pub examples: Vec<ExampleSite>,
+}
+
+/// An `example` in the spec: the JSON pointer of the object holding it (a schema, or a media
+/// type of a response) and the type its value decodes into.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExampleSite {
+    pub pointer: String,
+    pub ty: Ty,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -103,6 +113,18 @@ pub enum BodyEncoding {
     Multipart,
     Binary,
     Text,
+}
+
+impl BodyEncoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            BodyEncoding::Json => "Json",
+            BodyEncoding::Form => "Form",
+            BodyEncoding::Multipart => "Multipart",
+            BodyEncoding::Binary => "Binary",
+            BodyEncoding::Text => "Text",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

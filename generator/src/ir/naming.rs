@@ -348,22 +348,20 @@ fn name_types(api: &mut Api) {
             None => Module::Unassigned,
         };
     }
-    // Inline types belong in the file of the component they were found in.
-    let components: HashMap<&str, usize> = api
-        .types
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.owner_op.is_none() && t.hint.len() == 1 && t.pointer.starts_with("/components/schemas/"))
-        .map(|(id, t)| (t.pointer.as_str(), id))
-        .collect();
+    // Inline types belong in the file of the component they are part of (the first piece of
+    // their name hint; their pointer may lie elsewhere, in an `allOf` member).
+    let mut components: HashMap<&str, usize> = HashMap::new();
+    for (id, t) in api.types.iter().enumerate() {
+        if t.owner_op.is_none() && t.hint.len() == 1 && t.pointer.starts_with("/components/schemas/") {
+            // The component itself is defined first; a later type with the same hint is an
+            // inline part of it.
+            components.entry(t.hint[0].as_str()).or_insert(id);
+        }
+    }
     let component_of: Vec<Option<usize>> = api
         .types
         .iter()
-        .map(|t| {
-            let rest = t.pointer.strip_prefix("/components/schemas/")?;
-            let name = rest.split('/').next()?;
-            components.get(format!("/components/schemas/{name}").as_str()).copied()
-        })
+        .map(|t| if t.owner_op.is_none() { components.get(t.hint.first()?.as_str()).copied() } else { None })
         .collect();
     let files: Vec<String> =
         component_of.iter().enumerate().map(|(id, owner)| module_name(&api.types[owner.unwrap_or(id)].name)).collect();

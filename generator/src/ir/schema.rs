@@ -1,7 +1,7 @@
 //! The type space: turns schemas into [`Ty`] uses and [`TypeDef`] definitions. Component schemas
 //! are registered first so that references (including recursive ones) resolve to a fixed id.
 
-use super::{EnumValue, Fallback, Field, Module, Ty, TypeDef, TypeId, TypeKind, Variant};
+use super::{EnumValue, ExampleSite, Fallback, Field, Module, Ty, TypeDef, TypeId, TypeKind, Variant};
 use crate::error::escape_token;
 use indexmap::IndexMap;
 use openapiv3::{
@@ -16,6 +16,8 @@ pub struct TypeSpace<'a> {
     component_ids: HashMap<&'a str, TypeId>,
     pub types: Vec<TypeDef>,
     pub fallbacks: Vec<Fallback>,
+    /// Every schema with an `example`, and the type its values decode into.
+    pub examples: Vec<ExampleSite>,
 }
 
 /// Where a schema sits, for naming what it defines.
@@ -40,6 +42,15 @@ impl<'s> Site<'s> {
     }
 }
 
+/// The properties of `allOf` members gathered into one object, with where each is written.
+#[derive(Default)]
+struct Merged {
+    properties: IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: Vec<String>,
+    additional: Option<AdditionalProperties>,
+    origins: HashMap<String, String>,
+}
+
 /// What a schema needs: either a plain type use, or a definition of its own.
 enum Shape {
     Use(Ty),
@@ -54,8 +65,13 @@ enum Resolved<'a> {
 
 impl<'a> TypeSpace<'a> {
     pub fn new(components: &'a IndexMap<String, ReferenceOr<Schema>>) -> Self {
-        let mut space =
-            TypeSpace { components, component_ids: HashMap::new(), types: Vec::new(), fallbacks: Vec::new() };
+        let mut space = TypeSpace {
+            components,
+            component_ids: HashMap::new(),
+            types: Vec::new(),
+            fallbacks: Vec::new(),
+            examples: Vec::new(),
+        };
         for name in components.keys() {
             let id = space.push(TypeDef {
                 id: 0,
@@ -85,6 +101,7 @@ impl<'a> TypeSpace<'a> {
                     (TypeKind::Alias { ty: self.reference(reference, &pointer) }, None, false)
                 }
                 ReferenceOr::Item(s) => {
+                    self.note_example(s, &pointer, Ty::Named(id));
                     let kind = match self.shape(s, &site) {
                         Shape::Use(ty) => TypeKind::Alias { ty },
                         Shape::Define(kind) => kind,
@@ -158,6 +175,20 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn ty_of(&mut self, s: &Schema, site: &Site<'_>) -> Ty {
+        let ty = self.ty_of_inner(s, site);
+        self.note_example(s, site.pointer, ty.clone());
+        ty
+    }
+
+    /// Records that `example` values of `s` decode into `ty` (or its `Option` when nullable).
+    fn note_example(&mut self, s: &Schema, pointer: &str, ty: Ty) {
+        if s.schema_data.example.is_some() || s.schema_data.extensions.contains_key(crate::normalize::NULL_EXAMPLE) {
+            let ty = if schema_nullable(s) { Ty::Nullable(Box::new(ty)) } else { ty };
+            self.examples.push(ExampleSite { pointer: pointer.to_string(), ty });
+        }
+    }
+
+    fn ty_of_inner(&mut self, s: &Schema, site: &Site<'_>) -> Ty {
         match self.shape(s, site) {
             Shape::Use(ty) => ty,
             Shape::Define(kind) => Ty::Named(self.push(TypeDef {
@@ -194,7 +225,7 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Type(Type::Boolean(_)) => Shape::Use(Ty::Boolean),
             SchemaKind::Type(Type::Array(at)) => Shape::Use(self.list(at.items.as_ref(), site)),
             SchemaKind::Type(Type::Object(ot)) => {
-                self.object(&ot.properties, &ot.required, ot.additional_properties.as_ref(), site)
+                self.object(&ot.properties, &ot.required, ot.additional_properties.as_ref(), site, &HashMap::new())
             }
             SchemaKind::OneOf { one_of } => self.union(one_of, s, site, "oneOf"),
             SchemaKind::AnyOf { any_of } => self.union(any_of, s, site, "anyOf"),
@@ -223,6 +254,7 @@ impl<'a> TypeSpace<'a> {
         required: &[String],
         additional: Option<&AdditionalProperties>,
         site: &Site<'_>,
+        origins: &HashMap<String, String>,
     ) -> Shape {
         let additional = match additional {
             Some(AdditionalProperties::Schema(schema)) => {
@@ -242,7 +274,7 @@ impl<'a> TypeSpace<'a> {
         if properties.is_empty() {
             return Shape::Use(Ty::Map(Box::new(additional.unwrap_or(Ty::Any))));
         }
-        let fields = self.fields(properties, required, site);
+        let fields = self.fields(properties, required, site, origins);
         Shape::Define(TypeKind::Struct { fields, additional })
     }
 
@@ -251,12 +283,16 @@ impl<'a> TypeSpace<'a> {
         properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
         required: &[String],
         site: &Site<'_>,
+        origins: &HashMap<String, String>,
     ) -> Vec<Field> {
         let (mut hint, mut pointer) = (Vec::new(), String::new());
         properties
             .iter()
             .map(|(name, schema)| {
                 site.child(&mut hint, name, &mut pointer, &["properties", name]);
+                if let Some(origin) = origins.get(name) {
+                    pointer.clone_from(origin);
+                }
                 let child = Site { hint: &hint, owner_op: site.owner_op, pointer: &pointer };
                 let ty = self.ty_boxed(schema, &child);
                 let (nullable, data) = match schema {
@@ -332,32 +368,36 @@ impl<'a> TypeSpace<'a> {
             let child = Site { hint: &hint, owner_op: site.owner_op, pointer: &pointer };
             return Shape::Use(self.ty(non_null[0], &child));
         }
-        let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
-        let mut required: Vec<String> = Vec::new();
-        let mut additional = None;
-        for member in &non_null {
-            if let Err(why) = self.collect_object(member, &mut properties, &mut required, &mut additional, 0) {
+        let mut merged = Merged::default();
+        for (i, member) in members.iter().enumerate() {
+            if matches!(member, ReferenceOr::Item(s) if is_null_only(s)) {
+                continue;
+            }
+            let base = format!("{}/allOf/{i}", site.pointer);
+            if let Err(why) = self.collect_object(member, base, &mut merged, 0) {
                 return Shape::Use(self.fallback(site.pointer, format!("allOf member cannot be merged: {why}")));
             }
         }
+        let Merged { mut properties, mut required, additional, mut origins } = merged;
         for (k, v) in own {
             properties.insert(k.clone(), v.clone());
+            origins.remove(k);
         }
         required.extend(own_required.iter().cloned());
         if properties.is_empty() {
             return Shape::Use(Ty::Map(Box::new(Ty::Any)));
         }
-        // Merged properties keep the pointer of the allOf itself; their inline types get
-        // names from this type's hint like any other property.
-        self.object(&properties, &required, additional.as_ref(), site)
+        // Merged properties get names from this type's hint like any other property, and
+        // keep the pointer of where the spec writes them.
+        self.object(&properties, &required, additional.as_ref(), site, &origins)
     }
 
+    /// Adds the properties of one `allOf` member (written at `base`) to `merged`.
     fn collect_object(
         &self,
         member: &'a ReferenceOr<Schema>,
-        properties: &mut IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &mut Vec<String>,
-        additional: &mut Option<AdditionalProperties>,
+        base: String,
+        merged: &mut Merged,
         depth: usize,
     ) -> Result<(), String> {
         if depth > 16 {
@@ -367,35 +407,38 @@ impl<'a> TypeSpace<'a> {
             Resolved::Schema(s) => s,
             Resolved::Missing(r) => return Err(format!("{r} does not resolve to a component schema")),
         };
-        match &s.schema_kind {
-            SchemaKind::Type(Type::Object(ot)) => {
-                for (k, v) in &ot.properties {
-                    properties.insert(k.clone(), v.clone());
-                }
-                required.extend(ot.required.iter().cloned());
-                if let Some(AdditionalProperties::Schema(_)) = &ot.additional_properties {
-                    *additional = ot.additional_properties.clone();
-                }
-                Ok(())
+        // Through a chain of `$ref`s, the properties are written in the last component.
+        let mut base = base;
+        let mut current = member;
+        while let ReferenceOr::Reference { reference } = current {
+            base = reference.trim_start_matches('#').to_string();
+            match reference.strip_prefix(COMPONENT_PREFIX).and_then(|n| self.components.get(n)) {
+                Some(next) => current = next,
+                None => break,
             }
-            SchemaKind::AllOf { all_of } => {
-                for m in all_of {
-                    self.collect_object(m, properties, required, additional, depth + 1)?;
-                }
-                Ok(())
-            }
-            SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
-                for (k, v) in &any.properties {
-                    properties.insert(k.clone(), v.clone());
-                }
-                required.extend(any.required.iter().cloned());
-                for m in &any.all_of {
-                    self.collect_object(m, properties, required, additional, depth + 1)?;
-                }
-                Ok(())
-            }
-            _ => Err("it is not an object".into()),
         }
+        let (properties, required, all_of) = match &s.schema_kind {
+            SchemaKind::Type(Type::Object(ot)) => {
+                if let Some(AdditionalProperties::Schema(_)) = &ot.additional_properties {
+                    merged.additional = ot.additional_properties.clone();
+                }
+                (&ot.properties, &ot.required, &[][..])
+            }
+            SchemaKind::AllOf { all_of } => (&IndexMap::new(), &Vec::new(), &all_of[..]),
+            SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                (&any.properties, &any.required, &any.all_of[..])
+            }
+            _ => return Err("it is not an object".into()),
+        };
+        for (k, v) in properties {
+            merged.properties.insert(k.clone(), v.clone());
+            merged.origins.insert(k.clone(), format!("{base}/properties/{}", escape_token(k)));
+        }
+        merged.required.extend(required.iter().cloned());
+        for (i, m) in all_of.iter().enumerate() {
+            self.collect_object(m, format!("{base}/allOf/{i}"), merged, depth + 1)?;
+        }
+        Ok(())
     }
 
     /// Schemas `openapiv3` could not put in one `type` (mixed keywords, missing `type`, ...).
@@ -413,7 +456,8 @@ impl<'a> TypeSpace<'a> {
             return Shape::Use(self.fallback(site.pointer, "`not` schemas have no Rust type"));
         }
         if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
-            return self.object(&any.properties, &any.required, any.additional_properties.as_ref(), site);
+            let none = HashMap::new();
+            return self.object(&any.properties, &any.required, any.additional_properties.as_ref(), site, &none);
         }
         if !any.enumeration.is_empty() {
             let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect();

@@ -261,3 +261,12 @@ impl From<&str> for OauthAuthorizeCodeChallengeMethod {
     }
 }
 crate::string_enum!(OauthAuthorizeCodeChallengeMethod);
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct OauthRegisterError {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid_fields: Option<std::collections::BTreeMap<String, Vec<String>>>,
+}

@@ -171,3 +171,10 @@ pub struct PronunciationDictsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePronunciationDictRequest,
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PronunciationDictsCreateBodyMultipart {
+    /// Dictionary file to upload. Supported formats: PLS/XML (.pls, .xml) and plain text (.txt). Max size: 1MB (1,048,576 bytes).
+    pub file: crate::FilePart,
+    /// Human-readable name. Must be unique within the organization.
+    pub name: String,
+}

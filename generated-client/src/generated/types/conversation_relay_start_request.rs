@@ -2,11 +2,148 @@
 // run `cargo xtask codegen` instead.
 
 /// Start a Conversation Relay session. You may provide the WebSocket URL as `url`, `conversation_relay_url`, or `conversation_relay_settings.url`; top-level values take precedence over nested settings. Use `transcription_engine` and `transcription_engine_config` for speech-to-text configuration; the `transcription` object is not supported.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct ConversationRelayStartRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assistant: Option<super::ConversationRelayAssistant>,
+    /// Use this field to add state to subsequent webhooks. It must be a valid Base-64 encoded string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<String>,
+    /// Enable DTMF detection for the relay session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_relay_dtmf_detection: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_relay_settings: Option<super::ConversationRelaySettings>,
+    /// WebSocket URL for your Conversation Relay server. Must start with `ws://` or `wss://`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_relay_url: Option<String>,
+    /// Custom key-value parameters forwarded to the relay session as `assistant.dynamic_variables`. If `assistant.dynamic_variables` is also present, these values are merged in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_parameters: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Public alias for `conversation_relay_dtmf_detection`. If both are present, this value wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dtmf_detection: Option<bool>,
+    /// Text played when the relay session starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub greeting: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interruptible: Option<super::ConversationRelayInterruptible>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interruptible_greeting: Option<super::ConversationRelayInterruptible>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interruption_settings: Option<super::ConversationRelayInterruptionSettings>,
+    /// Default language for the relay session. This value is used for both text-to-speech and speech recognition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Per-language TTS and transcription settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub languages: Option<Vec<super::ConversationRelayLanguage>>,
+    /// Structured voice provider. Must be supplied together with `structured_provider`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structured_provider: Option<super::ConversationRelayStructuredProvider>,
+    /// Not supported for Conversation Relay start requests. Use `transcription_engine` and `transcription_engine_config` instead.
+    /// **Deprecated.**
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcription: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Engine to use for speech recognition. Legacy values `A` - `Google`, `B` - `Telnyx` are supported for backward compatibility. For Conversation Relay, use this field with `transcription_engine_config`; the `transcription` object is not supported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcription_engine: Option<ConversationRelayStartRequestTranscriptionEngine>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcription_engine_config: Option<
+        super::ConversationRelayTranscriptionEngineConfig,
+    >,
+    /// Text-to-speech provider. If omitted, Telnyx derives it from `voice` or `provider`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tts_provider: Option<String>,
+    /// Public alias for `conversation_relay_url`. Must start with `ws://` or `wss://`. If both are present, this value wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<super::VoiceConfig>,
+    /// The settings associated with the voice selected
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_settings: Option<ConversationRelayStartRequestVoiceSettings>,
+}
+/// Engine to use for speech recognition. Legacy values `A` - `Google`, `B` - `Telnyx` are supported for backward compatibility. For Conversation Relay, use this field with `transcription_engine_config`; the `transcription` object is not supported.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConversationRelayStartRequestTranscriptionEngine {
+    /// `Google`
+    Google,
+    /// `Telnyx`
+    Telnyx,
+    /// `Deepgram`
+    Deepgram,
+    /// `Azure`
+    Azure,
+    /// `xAI`
+    XAi,
+    /// `AssemblyAI`
+    AssemblyAi,
+    /// `Speechmatics`
+    Speechmatics,
+    /// `Soniox`
+    Soniox,
+    /// `A`
+    A,
+    /// `B`
+    B,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ConversationRelayStartRequestTranscriptionEngine {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Google => "Google",
+            Self::Telnyx => "Telnyx",
+            Self::Deepgram => "Deepgram",
+            Self::Azure => "Azure",
+            Self::XAi => "xAI",
+            Self::AssemblyAi => "AssemblyAI",
+            Self::Speechmatics => "Speechmatics",
+            Self::Soniox => "Soniox",
+            Self::A => "A",
+            Self::B => "B",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for ConversationRelayStartRequestTranscriptionEngine {
+    fn from(value: &str) -> Self {
+        match value {
+            "Google" => Self::Google,
+            "Telnyx" => Self::Telnyx,
+            "Deepgram" => Self::Deepgram,
+            "Azure" => Self::Azure,
+            "xAI" => Self::XAi,
+            "AssemblyAI" => Self::AssemblyAi,
+            "Speechmatics" => Self::Speechmatics,
+            "Soniox" => Self::Soniox,
+            "A" => Self::A,
+            "B" => Self::B,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(ConversationRelayStartRequestTranscriptionEngine);
+/// The settings associated with the voice selected
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum ConversationRelayStartRequest {
-    Variant1(serde_json::Value),
-    Variant2(serde_json::Value),
-    Variant3(serde_json::Value),
+pub enum ConversationRelayStartRequestVoiceSettings {
+    ElevenLabsVoiceSettings(super::ElevenLabsVoiceSettings),
+    TelnyxVoiceSettings(super::TelnyxVoiceSettings),
+    AwsVoiceSettings(super::AwsVoiceSettings),
+    MinimaxVoiceSettings(super::MinimaxVoiceSettings),
+    AzureVoiceSettings(super::AzureVoiceSettings),
+    RimeVoiceSettings(super::RimeVoiceSettings),
+    ResembleVoiceSettings(super::ResembleVoiceSettings),
+    InworldVoiceSettings(super::InworldVoiceSettings),
+    XaiVoiceSettings(super::XaiVoiceSettings),
 }

@@ -2,27 +2,722 @@
 // run `cargo xtask codegen` instead.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum InitiateCallRequest {
-    WithUrl(InitiateCallRequestWithUrl),
-    WithTeXml(InitiateCallRequestWithTeXml),
-    ApplicationDefault(InitiateCallRequestApplicationDefault),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct InitiateCallRequestWithUrl {
+pub struct InitiateCallRequest {
+    /// The ID of the TeXML Application.
+    #[serde(rename = "ApplicationSid")]
+    pub application_sid: String,
+    /// Select whether to perform answering machine detection in the background. By default execution is blocked until Answering Machine Detection is completed.
+    #[serde(rename = "AsyncAmd", default, skip_serializing_if = "Option::is_none")]
+    pub async_amd: Option<bool>,
+    /// URL destination for Telnyx to send AMD callback events to for the call.
+    #[serde(
+        rename = "AsyncAmdStatusCallback",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub async_amd_status_callback: Option<String>,
+    /// HTTP request type used for `AsyncAmdStatusCallback`. The default value is inherited from TeXML Application setting.
+    #[serde(
+        rename = "AsyncAmdStatusCallbackMethod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub async_amd_status_callback_method: Option<
+        InitiateCallRequestAsyncAmdStatusCallbackMethod,
+    >,
+    /// To be used as the caller id name (SIP From Display Name) presented to the destination (`To` number). The string should have a maximum of 128 characters, containing only letters, numbers, spaces, and `-_~!.+` special characters. If ommited, the display name will be the same as the number in the `From` field.
+    #[serde(rename = "CallerId", default, skip_serializing_if = "Option::is_none")]
+    pub caller_id: Option<String>,
+    /// Whether to cancel ongoing playback on `greeting ended` detection. Defaults to `true`.
+    #[serde(
+        rename = "CancelPlaybackOnDetectMessageEnd",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cancel_playback_on_detect_message_end: Option<bool>,
+    /// Whether to cancel ongoing playback on `machine` detection. Defaults to `true`.
+    #[serde(
+        rename = "CancelPlaybackOnMachineDetection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cancel_playback_on_machine_detection: Option<bool>,
+    /// Custom HTTP headers to be sent with the call. Each header should be an object with 'name' and 'value' properties.
+    #[serde(rename = "CustomHeaders", default, skip_serializing_if = "Option::is_none")]
+    pub custom_headers: Option<Vec<InitiateCallRequestCustomHeadersItem>>,
+    /// Enables Deepfake Detection on the dialed call. When enabled, audio from the remote party is analyzed to determine whether the voice is AI-generated. Results are delivered asynchronously via a callback.
+    #[serde(
+        rename = "DeepfakeDetection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deepfake_detection: Option<InitiateCallRequestDeepfakeDetection>,
+    /// HTTP request type used for `DeepfakeDetectionCallbackUrl`.
+    #[serde(
+        rename = "DeepfakeDetectionCallbackMethod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deepfake_detection_callback_method: Option<
+        InitiateCallRequestDeepfakeDetectionCallbackMethod,
+    >,
+    /// URL destination for Telnyx to send deepfake detection callback events to for the call.
+    #[serde(
+        rename = "DeepfakeDetectionCallbackUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deepfake_detection_callback_url: Option<String>,
+    /// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See https://developers.telnyx.com/docs/voice/programmable-voice/answering-machine-detection
+    #[serde(rename = "DetectionMode", default, skip_serializing_if = "Option::is_none")]
+    pub detection_mode: Option<InitiateCallRequestDetectionMode>,
+    /// A failover URL for which Telnyx will retrieve the TeXML call instructions if the `Url` is not responding.
+    #[serde(rename = "FallbackUrl", default, skip_serializing_if = "Option::is_none")]
+    pub fallback_url: Option<String>,
+    /// The phone number of the party that initiated the call. Phone numbers are formatted with a `+` and country code.
+    #[serde(rename = "From")]
+    pub from: String,
+    /// Enables Answering Machine Detection.
+    #[serde(
+        rename = "MachineDetection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub machine_detection: Option<InitiateCallRequestMachineDetection>,
+    /// Silence duration threshold after a call screening prompt before ending prompt detection, in milliseconds. Used when `DetectionMode` is `PremiumCallScreening`.
+    #[serde(
+        rename = "MachineDetectionPromptEndTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub machine_detection_prompt_end_timeout: Option<i64>,
+    /// If initial silence duration is greater than this value, consider it a machine. Ignored when `premium` detection is used.
+    #[serde(
+        rename = "MachineDetectionSilenceTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub machine_detection_silence_timeout: Option<i64>,
+    /// Silence duration threshold after a greeting message or voice for it be considered human. Ignored when `premium` detection is used.
+    #[serde(
+        rename = "MachineDetectionSpeechEndThreshold",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub machine_detection_speech_end_threshold: Option<i64>,
+    /// Maximum threshold of a human greeting. If greeting longer than this value, considered machine. Ignored when `premium` detection is used.
+    #[serde(
+        rename = "MachineDetectionSpeechThreshold",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub machine_detection_speech_threshold: Option<i64>,
+    /// Maximum timeout threshold in milliseconds for overall detection.
+    #[serde(
+        rename = "MachineDetectionTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub machine_detection_timeout: Option<i64>,
+    /// Defines whether media should be encrypted on the call. When set to `SRTP`, the call will use Secure Real-time Transport Protocol for media encryption. When set to `DTLS`, the call will use DTLS for media encryption. Only supported for SIP destinations.
+    #[serde(
+        rename = "MediaEncryption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub media_encryption: Option<InitiateCallRequestMediaEncryption>,
+    /// The list of comma-separated codecs to be offered on a call.
+    #[serde(
+        rename = "PreferredCodecs",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub preferred_codecs: Option<String>,
+    /// Whether to record the entire participant's call leg. Defaults to `false`.
+    #[serde(rename = "Record", default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<bool>,
+    /// The number of channels in the final recording. Defaults to `mono`.
+    #[serde(
+        rename = "RecordingChannels",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recording_channels: Option<InitiateCallRequestRecordingChannels>,
+    /// The URL the recording callbacks will be sent to.
+    #[serde(
+        rename = "RecordingStatusCallback",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recording_status_callback: Option<String>,
+    /// The changes to the recording's state that should generate a call to `RecoridngStatusCallback`. Can be: `in-progress`, `completed` and `absent`. Separate multiple values with a space. Defaults to `completed`.
+    #[serde(
+        rename = "RecordingStatusCallbackEvent",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recording_status_callback_event: Option<String>,
+    /// HTTP request type used for `RecordingStatusCallback`. Defaults to `POST`.
+    #[serde(
+        rename = "RecordingStatusCallbackMethod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recording_status_callback_method: Option<
+        InitiateCallRequestRecordingStatusCallbackMethod,
+    >,
+    /// The number of seconds that Telnyx will wait for the recording to be stopped if silence is detected. The timer only starts when the speech is detected. Please note that the transcription is used to detect silence and the related charge will be applied. The minimum value is 0. The default value is 0 (infinite)
+    #[serde(
+        rename = "RecordingTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recording_timeout: Option<i64>,
+    /// The audio track to record for the call. The default is `both`.
+    #[serde(rename = "RecordingTrack", default, skip_serializing_if = "Option::is_none")]
+    pub recording_track: Option<InitiateCallRequestRecordingTrack>,
+    #[serde(
+        rename = "SendRecordingUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_recording_url: Option<super::SendRecordingUrl>,
+    /// The password to use for SIP authentication.
+    #[serde(
+        rename = "SipAuthPassword",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sip_auth_password: Option<String>,
+    /// The username to use for SIP authentication.
+    #[serde(
+        rename = "SipAuthUsername",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sip_auth_username: Option<String>,
+    /// Defines the SIP region to be used for the call.
+    #[serde(rename = "SipRegion", default, skip_serializing_if = "Option::is_none")]
+    pub sip_region: Option<InitiateCallRequestSipRegion>,
+    /// URL destination for Telnyx to send status callback events to for the call.
+    #[serde(rename = "StatusCallback", default, skip_serializing_if = "Option::is_none")]
+    pub status_callback: Option<String>,
+    /// The call events for which Telnyx should send a webhook. Multiple events can be defined when separated by a space.
+    #[serde(
+        rename = "StatusCallbackEvent",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_callback_event: Option<String>,
+    /// HTTP request type used for `StatusCallback`.
+    #[serde(
+        rename = "StatusCallbackMethod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_callback_method: Option<InitiateCallRequestStatusCallbackMethod>,
+    /// The call control ID of the existing call to supervise. When provided, the created leg will be added to the specified call in supervising mode. Status callbacks and action callbacks will NOT be sent for the supervising leg.
+    #[serde(
+        rename = "SuperviseCallSid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supervise_call_sid: Option<String>,
+    /// The supervising role for the new leg. Determines the audio behavior: barge (hear both sides), whisper (only hear supervisor), monitor (hear both sides but supervisor muted). Default: barge
+    #[serde(
+        rename = "SupervisingRole",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supervising_role: Option<InitiateCallRequestSupervisingRole>,
+    /// TeXML to be used as instructions for the call. If provided, the call will execute these instructions instead of fetching from the Url.
     #[serde(rename = "Texml", default, skip_serializing_if = "Option::is_none")]
-    pub texml: Option<serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct InitiateCallRequestWithTeXml {
+    pub texml: Option<String>,
+    /// The maximum duration of the call in seconds. The minimum value is 30 and the maximum value is 14400 (4 hours). Default is 14400 seconds.
+    #[serde(rename = "TimeLimit", default, skip_serializing_if = "Option::is_none")]
+    pub time_limit: Option<i64>,
+    /// The number of seconds to wait for the called party to answer the call before the call is canceled. The minimum value is 5 and the maximum value is 120. Default is 30 seconds.
+    #[serde(rename = "Timeout", default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<i64>,
+    /// The phone number of the called party. Phone numbers are formatted with a `+` and country code.
+    #[serde(rename = "To")]
+    pub to: String,
+    /// Whether to trim any leading and trailing silence from the recording. Defaults to `trim-silence`.
+    #[serde(rename = "Trim", default, skip_serializing_if = "Option::is_none")]
+    pub trim: Option<InitiateCallRequestTrim>,
+    /// The URL from which Telnyx will retrieve the TeXML call instructions.
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<serde_json::Value>,
+    pub url: Option<String>,
+    /// HTTP request type used for `Url`. The default value is inherited from TeXML Application setting.
+    #[serde(rename = "UrlMethod", default, skip_serializing_if = "Option::is_none")]
+    pub url_method: Option<InitiateCallRequestUrlMethod>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct InitiateCallRequestApplicationDefault {
-    #[serde(rename = "Texml", default, skip_serializing_if = "Option::is_none")]
-    pub texml: Option<serde_json::Value>,
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<serde_json::Value>,
+/// HTTP request type used for `AsyncAmdStatusCallback`. The default value is inherited from TeXML Application setting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestAsyncAmdStatusCallbackMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
 }
+impl InitiateCallRequestAsyncAmdStatusCallbackMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestAsyncAmdStatusCallbackMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestAsyncAmdStatusCallbackMethod);
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InitiateCallRequestCustomHeadersItem {
+    /// The name of the custom header
+    pub name: String,
+    /// The value of the custom header
+    pub value: String,
+}
+/// Enables Deepfake Detection on the dialed call. When enabled, audio from the remote party is analyzed to determine whether the voice is AI-generated. Results are delivered asynchronously via a callback.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestDeepfakeDetection {
+    /// `Enable`
+    Enable,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl InitiateCallRequestDeepfakeDetection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enable => "Enable",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestDeepfakeDetection {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enable" => Self::Enable,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestDeepfakeDetection);
+/// HTTP request type used for `DeepfakeDetectionCallbackUrl`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestDeepfakeDetectionCallbackMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl InitiateCallRequestDeepfakeDetectionCallbackMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestDeepfakeDetectionCallbackMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestDeepfakeDetectionCallbackMethod);
+/// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See https://developers.telnyx.com/docs/voice/programmable-voice/answering-machine-detection
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestDetectionMode {
+    /// `Premium`
+    Premium,
+    /// `Regular`
+    Regular,
+    /// `PremiumCallScreening`
+    PremiumCallScreening,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl InitiateCallRequestDetectionMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Premium => "Premium",
+            Self::Regular => "Regular",
+            Self::PremiumCallScreening => "PremiumCallScreening",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestDetectionMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Premium" => Self::Premium,
+            "Regular" => Self::Regular,
+            "PremiumCallScreening" => Self::PremiumCallScreening,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestDetectionMode);
+/// Enables Answering Machine Detection.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestMachineDetection {
+    /// `Enable`
+    Enable,
+    /// `Disable`
+    Disable,
+    /// `DetectMessageEnd`
+    DetectMessageEnd,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl InitiateCallRequestMachineDetection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enable => "Enable",
+            Self::Disable => "Disable",
+            Self::DetectMessageEnd => "DetectMessageEnd",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestMachineDetection {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enable" => Self::Enable,
+            "Disable" => Self::Disable,
+            "DetectMessageEnd" => Self::DetectMessageEnd,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestMachineDetection);
+/// Defines whether media should be encrypted on the call. When set to `SRTP`, the call will use Secure Real-time Transport Protocol for media encryption. When set to `DTLS`, the call will use DTLS for media encryption. Only supported for SIP destinations.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestMediaEncryption {
+    /// `disabled`
+    Disabled,
+    /// `SRTP`
+    Srtp,
+    /// `DTLS`
+    Dtls,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl InitiateCallRequestMediaEncryption {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::Srtp => "SRTP",
+            Self::Dtls => "DTLS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestMediaEncryption {
+    fn from(value: &str) -> Self {
+        match value {
+            "disabled" => Self::Disabled,
+            "SRTP" => Self::Srtp,
+            "DTLS" => Self::Dtls,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestMediaEncryption);
+/// The number of channels in the final recording. Defaults to `mono`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestRecordingChannels {
+    /// `mono`
+    Mono,
+    /// `dual`
+    Dual,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl InitiateCallRequestRecordingChannels {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Mono => "mono",
+            Self::Dual => "dual",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestRecordingChannels {
+    fn from(value: &str) -> Self {
+        match value {
+            "mono" => Self::Mono,
+            "dual" => Self::Dual,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestRecordingChannels);
+/// HTTP request type used for `RecordingStatusCallback`. Defaults to `POST`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestRecordingStatusCallbackMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl InitiateCallRequestRecordingStatusCallbackMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestRecordingStatusCallbackMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestRecordingStatusCallbackMethod);
+/// The audio track to record for the call. The default is `both`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestRecordingTrack {
+    /// `inbound`
+    Inbound,
+    /// `outbound`
+    Outbound,
+    /// `both`
+    Both,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl InitiateCallRequestRecordingTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inbound => "inbound",
+            Self::Outbound => "outbound",
+            Self::Both => "both",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestRecordingTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "inbound" => Self::Inbound,
+            "outbound" => Self::Outbound,
+            "both" => Self::Both,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestRecordingTrack);
+/// Defines the SIP region to be used for the call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestSipRegion {
+    /// `US`
+    Us,
+    /// `Europe`
+    Europe,
+    /// `Canada`
+    Canada,
+    /// `Australia`
+    Australia,
+    /// `Middle East`
+    MiddleEast,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl InitiateCallRequestSipRegion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Us => "US",
+            Self::Europe => "Europe",
+            Self::Canada => "Canada",
+            Self::Australia => "Australia",
+            Self::MiddleEast => "Middle East",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestSipRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "US" => Self::Us,
+            "Europe" => Self::Europe,
+            "Canada" => Self::Canada,
+            "Australia" => Self::Australia,
+            "Middle East" => Self::MiddleEast,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestSipRegion);
+/// HTTP request type used for `StatusCallback`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestStatusCallbackMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl InitiateCallRequestStatusCallbackMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestStatusCallbackMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestStatusCallbackMethod);
+/// The supervising role for the new leg. Determines the audio behavior: barge (hear both sides), whisper (only hear supervisor), monitor (hear both sides but supervisor muted). Default: barge
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestSupervisingRole {
+    /// `barge`
+    Barge,
+    /// `whisper`
+    Whisper,
+    /// `monitor`
+    Monitor,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl InitiateCallRequestSupervisingRole {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Barge => "barge",
+            Self::Whisper => "whisper",
+            Self::Monitor => "monitor",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestSupervisingRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "barge" => Self::Barge,
+            "whisper" => Self::Whisper,
+            "monitor" => Self::Monitor,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestSupervisingRole);
+/// Whether to trim any leading and trailing silence from the recording. Defaults to `trim-silence`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestTrim {
+    /// `trim-silence`
+    TrimSilence,
+    /// `do-not-trim`
+    DoNotTrim,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl InitiateCallRequestTrim {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TrimSilence => "trim-silence",
+            Self::DoNotTrim => "do-not-trim",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestTrim {
+    fn from(value: &str) -> Self {
+        match value {
+            "trim-silence" => Self::TrimSilence,
+            "do-not-trim" => Self::DoNotTrim,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestTrim);
+/// HTTP request type used for `Url`. The default value is inherited from TeXML Application setting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitiateCallRequestUrlMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl InitiateCallRequestUrlMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for InitiateCallRequestUrlMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(InitiateCallRequestUrlMethod);

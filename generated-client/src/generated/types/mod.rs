@@ -3524,6 +3524,8 @@ mod video_error;
 pub use video_error::*;
 mod video_errors;
 pub use video_errors::*;
+mod video_generic_error_response;
+pub use video_generic_error_response::*;
 mod video_region;
 pub use video_region::*;
 mod virtual_cross_connect;
