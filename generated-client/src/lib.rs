@@ -20,16 +20,23 @@
 mod client;
 mod error;
 mod multipart;
+#[doc(hidden)]
+pub mod nullable;
 pub mod pagination;
 mod request;
 pub mod retry;
 mod stream;
 mod string_enum;
 #[doc(hidden)]
+pub mod tagged;
+pub mod webhooks;
+#[doc(hidden)]
 pub use string_enum::StrVisitor;
 
 // Formatted by the generator (prettyplease), not by rustfmt: `cargo fmt` must not touch it.
+// Deprecated types and fields warn where users touch them, not where the crate defines them.
 #[rustfmt::skip]
+#[allow(deprecated)]
 mod generated;
 
 pub use client::{Client, ClientBuilder, RequestOptions, ResponseCapture, ResponseMeta};

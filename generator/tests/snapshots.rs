@@ -46,6 +46,7 @@ snapshot!(resources, "resources.yaml");
 snapshot!(recursion, "recursion.yaml");
 snapshot!(keywords, "keywords.yaml");
 snapshot!(pagination, "pagination.yaml");
+snapshot!(webhooks, "webhooks.yaml");
 
 #[test]
 fn resource_chains_and_method_names() {

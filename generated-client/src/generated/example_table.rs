@@ -21495,7 +21495,9 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/paths/~1traffic_policy_profiles/post/requestBody/content/application~1json/schema/properties/limit_bw_kbps",
-        super::check::<i64>,
+        super::check::<
+            crate::resources::traffic_policy_profiles::TrafficPolicyProfilesCreateBodyLimitBwKbps,
+        >,
     ),
     (
         "/paths/~1traffic_policy_profiles/post/requestBody/content/application~1json/schema/properties/services",
@@ -21518,7 +21520,11 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/paths/~1traffic_policy_profiles~1{id}/patch/requestBody/content/application~1json/schema/properties/limit_bw_kbps",
-        super::check::<Option<i64>>,
+        super::check::<
+            Option<
+                crate::resources::traffic_policy_profiles::TrafficPolicyProfilesUpdateBodyLimitBwKbps,
+            >,
+        >,
     ),
     (
         "/paths/~1traffic_policy_profiles~1{id}/patch/requestBody/content/application~1json/schema/properties/services",

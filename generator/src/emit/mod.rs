@@ -5,6 +5,7 @@ mod docs;
 mod ops;
 mod paging;
 mod types;
+mod webhooks;
 
 use crate::error::{Error, Result};
 use crate::ir::{Api, Module};
@@ -175,6 +176,8 @@ pub fn emit<'a>(api: &'a Api, structs: &'a BTreeMap<Vec<String>, String>) -> Vec
         }),
     ));
 
+    out.push(("webhooks.rs".into(), Box::new(move || webhooks::event_enum(api, structs))));
+
     let base_url = &api.base_url;
     let title = &api.title;
     let version = &api.version;
@@ -185,6 +188,7 @@ pub fn emit<'a>(api: &'a Api, structs: &'a BTreeMap<Vec<String>, String>) -> Vec
                 //! Code generated from the Telnyx OpenAPI spec.
                 pub mod resources;
                 pub mod types;
+                pub mod webhooks;
 
                 /// The server URL the spec names; the client's default base URL.
                 pub const DEFAULT_BASE_URL: &str = #base_url;

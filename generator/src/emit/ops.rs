@@ -197,6 +197,9 @@ fn multipart(required: bool, ty: &Ty, ctx: &Ctx<'_>) -> TokenStream {
         let name = ident(&f.rust_name);
         let optional = !f.required || f.nullable;
         match (&f.ty, optional) {
+            (Ty::Bytes, true) if super::types::is_double_option(f) => {
+                quote!(if let Some(Some(file)) = &body.#name { form.file(#wire, file); })
+            }
             (Ty::Bytes, false) => quote!(form.file(#wire, &body.#name);),
             (Ty::Bytes, true) => quote!(if let Some(file) = &body.#name { form.file(#wire, file); }),
             (_, _) => quote!(form.field(#wire, &body.#name);),

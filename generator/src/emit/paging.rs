@@ -1,7 +1,7 @@
 //! Emits the `..._paginator` twin of a paged operation: the plain functions of a
 //! `telnyx::PageSpec` that read a page and move the params to the next one.
 
-use super::types::{is_optional, rust_type};
+use super::types::{is_double_option, is_optional, rust_type};
 use super::{ident, Ctx};
 use crate::ir::{Field, FieldRef, Operation, PageInput, Pagination, PaginationStyle, Response, Ty, TypeKind};
 use proc_macro2::TokenStream;
@@ -105,6 +105,8 @@ fn read_path(root: TokenStream, path: &[FieldRef], ctx: &Ctx<'_>) -> Option<Toke
         let n = ident(&f.rust_name);
         let on = if wrapped { quote!(v) } else { expr.clone() };
         let step = match (is_optional(f), f.boxed) {
+            (true, _) if is_double_option(f) && f.boxed => quote!(#on.#n.as_ref().and_then(Option::as_deref)),
+            (true, _) if is_double_option(f) => quote!(#on.#n.as_ref().and_then(Option::as_ref)),
             (true, false) => quote!(#on.#n.as_ref()),
             (true, true) => quote!(#on.#n.as_deref()),
             (false, false) => quote!(#on.#n),
@@ -179,6 +181,13 @@ fn items_fn(p: &Pagination, ctx: &Ctx<'_>) -> Option<TokenStream> {
     let Some(f) = p.items.first() else { return Some(quote!(|page| page)) };
     let f = field(ctx, *f)?;
     let n = ident(&f.rust_name);
+    if is_double_option(f) {
+        return Some(if f.boxed {
+            quote!(|page| page.#n.flatten().map(|b| *b).unwrap_or_default())
+        } else {
+            quote!(|page| page.#n.flatten().unwrap_or_default())
+        });
+    }
     Some(match (is_optional(f), f.boxed) {
         (false, false) => quote!(|page| page.#n),
         (false, true) => quote!(|page| *page.#n),
@@ -208,7 +217,13 @@ fn read_input(input: &PageInput, op: &Operation, ctx: &Ctx<'_>) -> Option<TokenS
             let f = field(ctx, fr)?;
             let inner = ident(&f.rust_name);
             let w = widen(&f.ty);
-            let get = if is_optional(f) { quote!(x.#inner) } else { quote!(Some(x.#inner)) };
+            let get = if is_double_option(f) {
+                quote!(x.#inner.flatten())
+            } else if is_optional(f) {
+                quote!(x.#inner)
+            } else {
+                quote!(Some(x.#inner))
+            };
             if param.required {
                 quote!(|params| { let x = &params.#n; #get #w })
             } else {
@@ -230,7 +245,9 @@ fn write_input(input: &PageInput, op: &Operation, ctx: &Ctx<'_>, value: TokenStr
             let inner = ident(&f.rust_name);
             let target =
                 if param.required { quote!(params.#n) } else { quote!(params.#n.get_or_insert_with(Default::default)) };
-            if is_optional(f) {
+            if is_double_option(f) {
+                quote!(#target.#inner = Some(#value);)
+            } else if is_optional(f) {
                 quote!(#target.#inner = #value;)
             } else {
                 quote!(if let Some(v) = #value { #target.#inner = v; })

@@ -1,7 +1,7 @@
 //! Emits type definitions: structs, open string enums, untagged unions and aliases.
 
 use super::{docs, ident, Ctx};
-use crate::ir::{Field, Ty, TypeDef, TypeKind};
+use crate::ir::{Field, Ty, TypeDef, TypeKind, Variant};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -54,14 +54,9 @@ fn has_default(ty: &Ty, ctx: &Ctx<'_>) -> bool {
 
 pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
     let name = ident(&def.name);
-    let mut doc_lines = def.description.as_deref().map(docs::clean).unwrap_or_default();
-    if def.deprecated {
-        if !doc_lines.is_empty() {
-            doc_lines.push(String::new());
-        }
-        doc_lines.push("**Deprecated.**".into());
-    }
+    let doc_lines = def.description.as_deref().map(docs::clean).unwrap_or_default();
     let doc = docs::attrs(&doc_lines);
+    let doc = if def.deprecated { quote!(#doc #[deprecated]) } else { doc };
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
             let all_optional = fields.iter().all(|f| is_optional(f) || has_default(&f.ty, ctx) && !f.required);
@@ -87,6 +82,53 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
                 pub struct #name {
                     #(#fields)*
                     #extra
+                }
+            }
+        }
+        TypeKind::IntEnum { values } => {
+            let variants: Vec<Ident> = values.iter().map(|v| ident(&v.rust_name)).collect();
+            let wire: Vec<i64> = values.iter().map(|v| v.value).collect();
+            let docs = wire.iter().map(|w| format!(" `{w}`"));
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+                #[serde(from = "i64", into = "i64")]
+                #[non_exhaustive]
+                pub enum #name {
+                    #( #[doc = #docs] #variants, )*
+                    /// A value this version of the crate does not know, kept as sent.
+                    Unknown(i64),
+                }
+
+                impl #name {
+                    /// The value as sent on the wire.
+                    pub fn value(self) -> i64 {
+                        match self {
+                            #( Self::#variants => #wire, )*
+                            Self::Unknown(other) => other,
+                        }
+                    }
+                }
+
+                impl From<i64> for #name {
+                    fn from(value: i64) -> Self {
+                        match value {
+                            #( #wire => Self::#variants, )*
+                            other => Self::Unknown(other),
+                        }
+                    }
+                }
+
+                impl From<#name> for i64 {
+                    fn from(value: #name) -> Self {
+                        value.value()
+                    }
+                }
+
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        self.value().fmt(f)
+                    }
                 }
             }
         }
@@ -126,16 +168,16 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
                 crate::string_enum!(#name);
             }
         }
+        TypeKind::Union { variants, discriminator: Some(property) } => {
+            tagged_union(&name, &doc, variants, property, ctx)
+        }
         TypeKind::Union { variants, .. } => {
-            // Untagged: serde tries variants in order, so named types (objects) come before
-            // primitives, and `Any` last, so a looser variant never shadows a stricter one.
+            // Untagged: serde tries variants in order and takes the first that decodes, so the
+            // more demanding come first: objects with more required fields before those with
+            // fewer (one with none accepts any object), then lists and maps, integers before
+            // numbers, other primitives, and `Any` last.
             let mut ordered: Vec<_> = variants.iter().collect();
-            ordered.sort_by_key(|v| match v.ty {
-                Ty::Named(_) => 0,
-                Ty::List(_) | Ty::Map(_) => 1,
-                Ty::Any => 3,
-                _ => 2,
-            });
+            ordered.sort_by_key(|v| untagged_rank(&v.ty, ctx));
             let variants = ordered.iter().map(|v| {
                 let variant = ident(&v.rust_name);
                 let t = rust_type(&v.ty, ctx);
@@ -161,9 +203,117 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
     }
 }
 
+/// Where an untagged variant is tried: lower first (see the caller).
+fn untagged_rank(ty: &Ty, ctx: &Ctx<'_>) -> (u8, std::cmp::Reverse<usize>) {
+    let resolved = match ty {
+        Ty::Named(id) => match &ctx.api.types[*id].kind {
+            TypeKind::Alias { ty: inner } => inner,
+            _ => ty,
+        },
+        _ => ty,
+    };
+    match resolved {
+        Ty::Named(id) => match &ctx.api.types[*id].kind {
+            TypeKind::Struct { fields, .. } => {
+                let required = fields.iter().filter(|f| f.required).count();
+                (if required > 0 { 0 } else { 1 }, std::cmp::Reverse(required))
+            }
+            TypeKind::Union { .. } => (1, std::cmp::Reverse(0)),
+            TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => (4, std::cmp::Reverse(0)),
+            TypeKind::Alias { .. } => (5, std::cmp::Reverse(0)),
+        },
+        Ty::List(_) | Ty::Map(_) => (2, std::cmp::Reverse(0)),
+        Ty::Integer | Ty::Int32 => (3, std::cmp::Reverse(0)),
+        Ty::Number => (4, std::cmp::Reverse(0)),
+        Ty::Any => (9, std::cmp::Reverse(0)),
+        _ => (5, std::cmp::Reverse(0)),
+    }
+}
+
+/// A `oneOf`/`anyOf` with a discriminator: the tag property picks the variant, and a tag this
+/// crate does not know decodes into `Unknown` with the JSON kept, so a new kind of value from
+/// the server never fails a call.
+fn tagged_union(name: &Ident, doc: &TokenStream, variants: &[Variant], property: &str, ctx: &Ctx<'_>) -> TokenStream {
+    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let types = variants.iter().map(|v| rust_type(&v.ty, ctx));
+    let docs = variants.iter().map(|v| {
+        let tags: Vec<String> = v.tags.iter().map(|t| format!("`{}`", t.replace('`', "'"))).collect();
+        format!(" `{property}`: {}", tags.join(", "))
+    });
+    let first_tags: Vec<&str> = variants.iter().map(|v| v.tags[0].as_str()).collect();
+    let patterns = variants.iter().map(|v| {
+        let tags = v.tags.iter().map(String::as_str);
+        quote!(#(#tags)|*)
+    });
+    let serialize = variants.iter().zip(&names).map(|(v, n)| {
+        let carries_tag = match &v.ty {
+            Ty::Named(id) => match &ctx.api.types[*id].kind {
+                TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.name == property && f.required),
+                _ => false,
+            },
+            _ => false,
+        };
+        if carries_tag {
+            quote!(Self::#n(v) => v.serialize(serializer),)
+        } else {
+            let tag = &v.tags[0];
+            quote!(Self::#n(v) => crate::tagged::serialize_with_tag(v, #property, #tag, serializer),)
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #( #[doc = #docs] #names(#types), )*
+            /// A kind this version of the crate does not know, kept as sent.
+            Unknown(serde_json::Value),
+        }
+
+        impl #name {
+            /// The discriminator value of this variant (the first the spec maps to it), or the
+            /// one an unknown value came with.
+            pub fn tag(&self) -> Option<&str> {
+                match self {
+                    #( Self::#names(_) => Some(#first_tags), )*
+                    Self::Unknown(value) => value.get(#property).and_then(serde_json::Value::as_str),
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize)*
+                    Self::Unknown(v) => v.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #( Some(#patterns) => crate::tagged::variant(value).map(Self::#names), )*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
 /// Whether a field is an `Option` in Rust.
 pub fn is_optional(f: &Field) -> bool {
     !f.required || f.nullable
+}
+
+/// Whether a field is an `Option<Option<T>>`: optional *and* nullable, so that absent (`None`),
+/// `null` (`Some(None)`) and a value (`Some(Some(v))`) are three different things, and a PATCH
+/// can clear a value.
+pub fn is_double_option(f: &Field) -> bool {
+    !f.required && f.nullable
 }
 
 fn field(f: &Field, ctx: &Ctx<'_>) -> TokenStream {
@@ -177,7 +327,14 @@ fn field(f: &Field, ctx: &Ctx<'_>) -> TokenStream {
         let wire = &f.name;
         attrs.push(quote!(rename = #wire));
     }
-    let ty = if is_optional(f) {
+    let ty = if is_double_option(f) {
+        attrs.push(quote!(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::nullable::deserialize"
+        ));
+        quote!(Option<Option<#t>>)
+    } else if is_optional(f) {
         if !f.required {
             attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
         }
@@ -186,11 +343,9 @@ fn field(f: &Field, ctx: &Ctx<'_>) -> TokenStream {
         t
     };
     let serde = if attrs.is_empty() { quote!() } else { quote!(#[serde(#(#attrs),*)]) };
-    let mut lines = f.description.as_deref().map(docs::clean).unwrap_or_default();
-    if f.deprecated {
-        lines.push("**Deprecated.**".into());
-    }
+    let lines = f.description.as_deref().map(docs::clean).unwrap_or_default();
     let doc = docs::attrs(&lines);
+    let doc = if f.deprecated { quote!(#doc #[deprecated]) } else { doc };
     quote! {
         #doc
         #serde

@@ -81,8 +81,20 @@ pub fn build(file: &Path, spec: &Spec) -> Result<Api> {
                 }
                 None => None,
             };
-            webhooks.push(Webhook { name: name.clone(), summary: op.summary.clone(), payload });
+            let event_types = payload.as_ref().map(|ty| event_types(&space.types, ty)).unwrap_or_default();
+            webhooks.push(Webhook {
+                name: name.clone(),
+                rust_name: String::new(),
+                summary: op.summary.clone(),
+                payload,
+                event_types,
+            });
         }
+    }
+    // An event type announces one webhook: the first that declares it.
+    let mut claimed = std::collections::HashSet::new();
+    for w in &mut webhooks {
+        w.event_types.retain(|t| claimed.insert(t.clone()));
     }
 
     let mut api = Api {
@@ -287,7 +299,22 @@ impl OpContext<'_> {
     fn responses(&self, space: &mut TypeSpace<'_>, op: &openapiv3::Operation) -> Result<(Response, Vec<ResponseInfo>)> {
         let mut infos = Vec::new();
         let mut success: Option<(u16, Response)> = None;
-        let mut other_types = false;
+        // Every 2xx JSON body: its status, schema (as JSON, to notice the same schema written
+        // twice) and type.
+        let mut bodies: Vec<(u16, serde_json::Value, Ty)> = Vec::new();
+        // With several 2xx JSON bodies, each is named after its status, and `Response` is left
+        // to their union.
+        let several = op
+            .responses
+            .responses
+            .iter()
+            .filter(|(status, raw)| {
+                matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2))
+                    && resolve(self.file, self.pointer, raw, &self.components.responses, "responses")
+                        .is_ok_and(|r| json_media(&r.content).is_some())
+            })
+            .count()
+            > 1;
         for (status, raw) in &op.responses.responses {
             let code = status.to_string();
             let ptr = pointer_join(self.pointer, &["responses", &code]);
@@ -309,7 +336,7 @@ impl OpContext<'_> {
                     continue;
                 }
             };
-            let hint = vec!["Response".to_string()];
+            let hint = vec![if several { format!("Response{code}") } else { "Response".to_string() }];
             // Binary and text bodies are not decoded, but a string example on their schema is
             // still a string.
             let json = json_media(&r.content).map(|(mt, _)| mt);
@@ -323,10 +350,16 @@ impl OpContext<'_> {
             }
             let response = if let Some((mt, media)) = json_media(&r.content) {
                 let sp = pointer_join(&ptr, &["content", mt, "schema"]);
-                let ty = match &media.schema {
+                let mut ty = match &media.schema {
                     Some(s) => space.ty(s, &self.site(&hint, &sp)),
                     None => Ty::Any,
                 };
+                let written = shape_of(serde_json::to_value(&media.schema).unwrap_or_default());
+                match bodies.iter().find(|(_, w, _)| *w == written) {
+                    // The same schema under another status is the same type.
+                    Some((_, _, same)) => ty = same.clone(),
+                    None => bodies.push((n, written, ty.clone())),
+                }
                 if media.example.is_some() || !media.examples.is_empty() {
                     let pointer = pointer_join(&home, &["content", mt]);
                     space.examples.push(ExampleSite { pointer, ty: ty.clone() });
@@ -346,10 +379,7 @@ impl OpContext<'_> {
             };
             match &success {
                 None => success = Some((n, response)),
-                Some((best, current)) => {
-                    if *current != response && !matches!(response, Response::Empty) {
-                        other_types = true;
-                    }
+                Some((best, _)) => {
                     if n < *best && !matches!(response, Response::Empty) {
                         success = Some((n, response));
                     }
@@ -357,14 +387,21 @@ impl OpContext<'_> {
             }
         }
         let mut success = success.map(|(_, r)| r).unwrap_or(Response::Empty);
-        if other_types {
-            if let Response::Json { .. } = success {
-                space.fallbacks.push(super::Fallback {
-                    pointer: format!("{}/responses", self.pointer),
-                    reason: "2xx responses of different JSON types are decoded as JSON values".into(),
-                });
-                success = Response::Json { ty: Ty::Any };
-            }
+        // 2xx bodies of different types: an untagged union of them, by status.
+        if bodies.len() > 1 && matches!(success, Response::Json { .. }) {
+            bodies.sort_by_key(|(n, ..)| *n);
+            let variants = bodies
+                .into_iter()
+                .map(|(n, _, ty)| super::Variant {
+                    hint: format!("Status{n}"),
+                    rust_name: String::new(),
+                    ty,
+                    tags: Vec::new(),
+                })
+                .collect();
+            let kind = TypeKind::Union { variants, discriminator: None };
+            let ty = space.define(kind, &self.site(&["Response".to_string()], &format!("{}/responses", self.pointer)));
+            success = Response::Json { ty };
         }
         Ok((success, infos))
     }
@@ -379,6 +416,43 @@ fn placeholders(path: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Follows a `#/components/<section>/<name>` reference (possibly several) to its item.
+/// The values an event payload declares for its `event_type` (under `data`, or at the top).
+fn event_types(types: &[TypeDef], payload: &Ty) -> Vec<String> {
+    for at in [&["data", "event_type"][..], &["event_type"][..]] {
+        let Some(path) = field_path(types, payload, at) else { continue };
+        let Some(field) = path.last().and_then(|f| field_of(types, *f)) else { continue };
+        if let Ty::Named(id) = resolve_alias(types, &field.ty) {
+            if let TypeKind::Enum { values } = &types[*id].kind {
+                return values.iter().map(|v| v.value.clone()).collect();
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// A schema as JSON without the keys that only document it, to compare shapes.
+fn shape_of(mut schema: serde_json::Value) -> serde_json::Value {
+    // `names` is set for a map of property names, whose keys are data, not keywords.
+    fn strip(v: &mut serde_json::Value, names: bool) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if !names {
+                    for key in ["example", "examples", "description", "title", crate::normalize::NULL_EXAMPLE] {
+                        m.remove(key);
+                    }
+                }
+                for (k, sub) in m.iter_mut() {
+                    strip(sub, !names && k == "properties");
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|x| strip(x, false)),
+            _ => {}
+        }
+    }
+    strip(&mut schema, false);
+    schema
+}
+
 /// Whether a schema holds an `example` anywhere inside it.
 fn has_example(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
     serde_json::to_string(schema).is_ok_and(|s| s.contains("\"example\"") || s.contains(crate::normalize::NULL_EXAMPLE))

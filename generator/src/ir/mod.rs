@@ -214,9 +214,14 @@ pub struct FieldRef {
 #[derive(Debug, Clone, Serialize)]
 pub struct Webhook {
     pub name: String,
+    /// The Rust variant name in the event enum (set by [`naming`]).
+    pub rust_name: String,
     pub summary: Option<String>,
     /// The event payload.
     pub payload: Option<Ty>,
+    /// The `event_type` values (at `data.event_type`, or at the top) that announce this event;
+    /// empty when the spec declares none, and the event can only be decoded by its type.
+    pub event_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -289,6 +294,10 @@ pub enum TypeKind {
     Enum {
         values: Vec<EnumValue>,
     },
+    /// An integer enum; open like string enums.
+    IntEnum {
+        values: Vec<IntEnumValue>,
+    },
     Union {
         variants: Vec<Variant>,
         discriminator: Option<String>,
@@ -320,10 +329,19 @@ pub struct EnumValue {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct IntEnumValue {
+    pub value: i64,
+    pub rust_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct Variant {
     pub hint: String,
     pub rust_name: String,
     pub ty: Ty,
+    /// The discriminator values that select this variant (from the mapping, else the name of
+    /// the component it refers to); empty without a discriminator.
+    pub tags: Vec<String>,
 }
 
 impl Ty {
@@ -347,7 +365,7 @@ impl TypeKind {
             }
             TypeKind::Union { variants, .. } => variants.iter().for_each(|v| f(&v.ty)),
             TypeKind::Alias { ty } => f(ty),
-            TypeKind::Enum { .. } => {}
+            TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
         }
     }
 }

@@ -44,6 +44,11 @@ const RESERVED_TYPES: &[&str] = &[
 pub fn resolve(api: &mut Api) {
     name_operations(api);
     name_types(api);
+    let mut names = Scope::new("");
+    names.reserve("Unknown");
+    for w in &mut api.webhooks {
+        w.rust_name = names.unique(camel_ident(&w.name));
+    }
     super::schema::break_cycles(&mut api.types);
 }
 
@@ -387,6 +392,15 @@ fn name_types(api: &mut Api) {
                 names.reserve("Unknown");
                 for v in values {
                     v.rust_name = names.unique(camel_ident(&v.value));
+                }
+            }
+            TypeKind::IntEnum { values } => {
+                let mut names = Scope::new("");
+                names.reserve("Unknown");
+                for v in values {
+                    let name =
+                        if v.value < 0 { format!("Minus{}", v.value.unsigned_abs()) } else { format!("V{}", v.value) };
+                    v.rust_name = names.unique(name);
                 }
             }
             TypeKind::Union { variants, .. } => {

@@ -1,7 +1,7 @@
 //! The type space: turns schemas into [`Ty`] uses and [`TypeDef`] definitions. Component schemas
 //! are registered first so that references (including recursive ones) resolve to a fixed id.
 
-use super::{EnumValue, ExampleSite, Fallback, Field, Module, Ty, TypeDef, TypeId, TypeKind, Variant};
+use super::{EnumValue, ExampleSite, Fallback, Field, IntEnumValue, Module, Ty, TypeDef, TypeId, TypeKind, Variant};
 use crate::error::escape_token;
 use indexmap::IndexMap;
 use openapiv3::{
@@ -180,6 +180,21 @@ impl<'a> TypeSpace<'a> {
         ty
     }
 
+    /// Defines a named type of the given kind at `site` (for shapes no single schema has).
+    pub fn define(&mut self, kind: TypeKind, site: &Site<'_>) -> Ty {
+        Ty::Named(self.push(TypeDef {
+            id: 0,
+            name: String::new(),
+            hint: site.hint.to_vec(),
+            owner_op: site.owner_op,
+            module: Module::Unassigned,
+            pointer: site.pointer.to_string(),
+            description: None,
+            deprecated: false,
+            kind,
+        }))
+    }
+
     /// Records that `example` values of `s` decode into `ty` (or its `Option` when nullable).
     fn note_example(&mut self, s: &Schema, pointer: &str, ty: Ty) {
         if s.schema_data.example.is_some() || s.schema_data.extensions.contains_key(crate::normalize::NULL_EXAMPLE) {
@@ -216,6 +231,17 @@ impl<'a> TypeSpace<'a> {
                     VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => Shape::Use(Ty::Bytes),
                     _ => Shape::Use(Ty::String),
                 }
+            }
+            SchemaKind::Type(Type::Integer(it)) if it.enumeration.iter().any(Option::is_some) => {
+                let mut seen = std::collections::HashSet::new();
+                let values = it
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .filter(|v| seen.insert(**v))
+                    .map(|&value| IntEnumValue { value, rust_name: String::new() })
+                    .collect();
+                Shape::Define(TypeKind::IntEnum { values })
             }
             SchemaKind::Type(Type::Integer(it)) => Shape::Use(match it.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::Int32,
@@ -309,7 +335,9 @@ impl<'a> TypeSpace<'a> {
                     name: name.clone(),
                     rust_name: String::new(),
                     ty,
-                    required: required.contains(name),
+                    // A read-only field is never sent and a write-only one never received: the
+                    // type serves both directions, so neither is required of it.
+                    required: required.contains(name) && !data.is_some_and(|d| d.read_only || d.write_only),
                     nullable,
                     boxed: false,
                     description: data.and_then(|d| d.description.clone()),
@@ -323,6 +351,7 @@ impl<'a> TypeSpace<'a> {
 
     fn union(&mut self, members: &[ReferenceOr<Schema>], s: &Schema, site: &Site<'_>, key: &str) -> Shape {
         let (mut hint, mut pointer) = (Vec::new(), String::new());
+        let discriminator = s.schema_data.discriminator.as_ref();
         let mut variants = Vec::new();
         for (i, member) in members.iter().enumerate() {
             // A `null` member only makes the whole union nullable.
@@ -335,17 +364,42 @@ impl<'a> TypeSpace<'a> {
                 ReferenceOr::Reference { reference } => reference.rsplit('/').next().unwrap_or("").to_string(),
                 ReferenceOr::Item(m) => variant_hint(m, i),
             };
+            let tags = match (discriminator, member) {
+                (Some(d), ReferenceOr::Reference { reference }) => {
+                    let name = reference.rsplit('/').next().unwrap_or("");
+                    let mapped: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| *target == reference || target.as_str() == name)
+                        .map(|(tag, _)| tag.clone())
+                        .collect();
+                    if mapped.is_empty() {
+                        vec![name.to_string()]
+                    } else {
+                        mapped
+                    }
+                }
+                _ => Vec::new(),
+            };
             site.child(&mut hint, &piece, &mut pointer, &[key, &i.to_string()]);
             let child = Site { hint: &hint, owner_op: site.owner_op, pointer: &pointer };
             let ty = self.ty(member, &child);
-            variants.push(Variant { hint: piece, rust_name: String::new(), ty });
+            variants.push(Variant { hint: piece, rust_name: String::new(), ty, tags });
+        }
+        // Tagging needs every variant to have its tags, each tag naming one variant.
+        let mut seen = std::collections::HashSet::new();
+        let tagged = discriminator.is_some()
+            && variants.iter().all(|v| !v.tags.is_empty())
+            && variants.iter().flat_map(|v| &v.tags).all(|t| seen.insert(t.clone()));
+        if !tagged {
+            variants.iter_mut().for_each(|v| v.tags.clear());
         }
         match variants.len() {
             0 => Shape::Use(Ty::Any),
             1 => Shape::Use(variants.remove(0).ty),
             _ => Shape::Define(TypeKind::Union {
                 variants,
-                discriminator: s.schema_data.discriminator.as_ref().map(|d| d.property_name.clone()),
+                discriminator: discriminator.filter(|_| tagged).map(|d| d.property_name.clone()),
             }),
         }
     }
@@ -497,6 +551,7 @@ pub fn schema_nullable(s: &Schema) -> bool {
     }
     match &s.schema_kind {
         SchemaKind::Type(Type::String(st)) => st.enumeration.iter().any(Option::is_none),
+        SchemaKind::Type(Type::Integer(it)) => it.enumeration.iter().any(Option::is_none),
         SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } => {
             m.iter().any(|x| matches!(x, ReferenceOr::Item(s) if is_null_only(s)))
         }

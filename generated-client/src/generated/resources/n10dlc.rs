@@ -1875,11 +1875,11 @@ crate::string_enum!(N10dlcEnumRetrieveEndpoint);
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum N10dlcEnumRetrieveResponse {
+    EnumPaginatedResponse(crate::types::EnumPaginatedResponse),
     EnumStringListResponse(crate::types::EnumStringListResponse),
     EnumObjectListResponse(crate::types::EnumObjectListResponse),
     EnumObjectToStringResponse(crate::types::EnumObjectToStringResponse),
     EnumObjecToObjecttResponse(crate::types::EnumObjecToObjecttResponse),
-    EnumPaginatedResponse(crate::types::EnumPaginatedResponse),
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

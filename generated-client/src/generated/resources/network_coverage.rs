@@ -96,8 +96,8 @@ pub struct NetworkCoverageListFiltersAvailableServicesObject2 {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum NetworkCoverageListFiltersAvailableServices {
-    Variant1(crate::types::AvailableService),
     Object2(NetworkCoverageListFiltersAvailableServicesObject2),
+    Variant1(crate::types::AvailableService),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct NetworkCoverageListFilters {

@@ -83,7 +83,7 @@ impl<'a> NotificationSettingsApi<'a> {
     pub async fn create(
         &self,
         params: NotificationSettingsCreateParams,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> crate::Result<NotificationSettingsCreateResponse200> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/notification_settings");
@@ -120,7 +120,10 @@ impl<'a> NotificationSettingsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the resource.
-    pub async fn delete(&self, id: &str) -> crate::Result<serde_json::Value> {
+    pub async fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Result<NotificationSettingsDeleteResponse200> {
         let req = self
             .client
             .request(
@@ -343,12 +346,12 @@ pub struct NotificationSettingsListResponse {
     pub meta: Option<crate::types::PaginationMeta>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationSettingsCreateResponse {
+pub struct NotificationSettingsCreateResponse200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::NotificationSetting>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationSettingsCreateResponse2 {
+pub struct NotificationSettingsCreateResponse201 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::NotificationSetting>,
 }
@@ -358,12 +361,12 @@ pub struct NotificationSettingsRetrieveResponse {
     pub data: Option<crate::types::NotificationSetting>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationSettingsDeleteResponse {
+pub struct NotificationSettingsDeleteResponse200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::NotificationSetting>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationSettingsDeleteResponse2 {
+pub struct NotificationSettingsDeleteResponse201 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::NotificationSetting>,
 }

@@ -24,7 +24,9 @@ impl<'a> OperatorConnectActionsApi<'a> {
     /// This endpoint will make an asynchronous request to refresh the Operator Connect integration with Microsoft Teams for the current user. This will create new external connections on the user's account if needed, and/or report the integration results as [log messages](https://developers.telnyx.com/api-reference/external-connections/list-all-log-messages#list-all-log-messages).
     ///
     /// `POST /operator_connect/actions/refresh`
-    pub async fn refresh(&self) -> crate::Result<serde_json::Value> {
+    pub async fn refresh(
+        &self,
+    ) -> crate::Result<OperatorConnectActionsRefreshResponse200> {
         let req = self
             .client
             .request(reqwest::Method::POST, "/operator_connect/actions/refresh");
@@ -32,7 +34,7 @@ impl<'a> OperatorConnectActionsApi<'a> {
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OperatorConnectActionsRefreshResponse {
+pub struct OperatorConnectActionsRefreshResponse200 {
     /// A message describing the result of the operation
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -41,7 +43,7 @@ pub struct OperatorConnectActionsRefreshResponse {
     pub success: Option<bool>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OperatorConnectActionsRefreshResponse2 {
+pub struct OperatorConnectActionsRefreshResponse202 {
     /// A message describing the result of the operation
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

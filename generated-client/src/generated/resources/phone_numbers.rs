@@ -312,7 +312,7 @@ impl<'a> PhoneNumbersActionsApi<'a> {
         &self,
         id: &str,
         params: PhoneNumbersActionsEnableEmergencyParams,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> crate::Result<PhoneNumbersActionsEnableEmergencyResponse200> {
         let mut req = self
             .client
             .request(
@@ -2374,12 +2374,12 @@ pub struct PhoneNumbersActionsBundleStatusChangeResponse {
     pub data: Option<crate::types::PhoneNumberWithVoiceSettings>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersActionsEnableEmergencyResponse {
+pub struct PhoneNumbersActionsEnableEmergencyResponse200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::PhoneNumberWithVoiceSettings>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersActionsEnableEmergencyResponse2 {
+pub struct PhoneNumbersActionsEnableEmergencyResponse202 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::PhoneNumberWithVoiceSettings>,
 }

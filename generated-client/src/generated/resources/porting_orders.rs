@@ -3098,8 +3098,8 @@ crate::string_enum!(PortingOrdersPhoneNumberBlocksListFilterStatusListItem);
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum PortingOrdersPhoneNumberBlocksListFilterStatus {
-    String(PortingOrdersPhoneNumberBlocksListFilterStatusString),
     List(Vec<PortingOrdersPhoneNumberBlocksListFilterStatusListItem>),
+    String(PortingOrdersPhoneNumberBlocksListFilterStatusString),
 }
 /// Filter results by support key(s). Originally: filter\[support_key\]\[eq\], filter\[support_key\]\[in\]\[\]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

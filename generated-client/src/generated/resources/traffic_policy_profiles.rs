@@ -360,6 +360,58 @@ pub struct TrafficPolicyProfilesListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
+/// Bandwidth limit in kbps. Must be 512 or 1024.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+#[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
+pub enum TrafficPolicyProfilesCreateBodyLimitBwKbps {
+    /// `512`
+    V512,
+    /// `1024`
+    V1024,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(i64),
+}
+impl TrafficPolicyProfilesCreateBodyLimitBwKbps {
+    /// The value as sent on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::V512 => 512i64,
+            Self::V1024 => 1024i64,
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<i64> for TrafficPolicyProfilesCreateBodyLimitBwKbps {
+    fn from(value: i64) -> Self {
+        match value {
+            512i64 => Self::V512,
+            1024i64 => Self::V1024,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl From<TrafficPolicyProfilesCreateBodyLimitBwKbps> for i64 {
+    fn from(value: TrafficPolicyProfilesCreateBodyLimitBwKbps) -> Self {
+        value.value()
+    }
+}
+impl std::fmt::Display for TrafficPolicyProfilesCreateBodyLimitBwKbps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value().fmt(f)
+    }
+}
 /// The type of the traffic policy profile.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -401,7 +453,7 @@ pub struct TrafficPolicyProfilesCreateBody {
     pub ip_ranges: Option<Vec<String>>,
     /// Bandwidth limit in kbps. Must be 512 or 1024.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit_bw_kbps: Option<i64>,
+    pub limit_bw_kbps: Option<TrafficPolicyProfilesCreateBodyLimitBwKbps>,
     /// Array of PCEF service IDs to include in the profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
@@ -424,6 +476,58 @@ pub struct TrafficPolicyProfilesServicesListResponse {
 pub struct TrafficPolicyProfilesRetrieveResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::TrafficPolicyProfile>,
+}
+/// Bandwidth limit in kbps. Must be 512 or 1024, or null to remove.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+#[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
+pub enum TrafficPolicyProfilesUpdateBodyLimitBwKbps {
+    /// `512`
+    V512,
+    /// `1024`
+    V1024,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(i64),
+}
+impl TrafficPolicyProfilesUpdateBodyLimitBwKbps {
+    /// The value as sent on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::V512 => 512i64,
+            Self::V1024 => 1024i64,
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<i64> for TrafficPolicyProfilesUpdateBodyLimitBwKbps {
+    fn from(value: i64) -> Self {
+        match value {
+            512i64 => Self::V512,
+            1024i64 => Self::V1024,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl From<TrafficPolicyProfilesUpdateBodyLimitBwKbps> for i64 {
+    fn from(value: TrafficPolicyProfilesUpdateBodyLimitBwKbps) -> Self {
+        value.value()
+    }
+}
+impl std::fmt::Display for TrafficPolicyProfilesUpdateBodyLimitBwKbps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value().fmt(f)
+    }
 }
 /// The type of the traffic policy profile.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -469,8 +573,12 @@ pub struct TrafficPolicyProfilesUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_ranges: Option<Vec<String>>,
     /// Bandwidth limit in kbps. Must be 512 or 1024, or null to remove.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit_bw_kbps: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub limit_bw_kbps: Option<Option<TrafficPolicyProfilesUpdateBodyLimitBwKbps>>,
     /// Array of PCEF service IDs to include in the profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,

@@ -41,6 +41,6 @@ crate::string_enum!(ActionsParticipantsRequestParticipantsAll);
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ActionsParticipantsRequestParticipants {
-    All(ActionsParticipantsRequestParticipantsAll),
     List(Vec<String>),
+    All(ActionsParticipantsRequestParticipantsAll),
 }

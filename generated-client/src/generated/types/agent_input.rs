@@ -11,10 +11,18 @@ pub struct AgentInput {
     pub contact_phone: String,
     pub contact_title: String,
     pub country: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dba: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extended_address: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub dba: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub extended_address: Option<Option<String>>,
     pub legal_name: String,
     pub postal_code: String,
     pub street_address: String,

@@ -13,13 +13,69 @@ pub struct AiAssistantAddMessagesRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<AiAssistantAddMessagesRequestMessagesItem>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum AiAssistantAddMessagesRequestMessagesItem {
+    /// `role`: `user`
     UserMessage(super::UserMessage),
+    /// `role`: `assistant`
     AssistantMessage(super::AssistantMessage),
+    /// `role`: `tool`
     ToolMessage(super::ToolMessage),
+    /// `role`: `system`
     SystemMessage(super::SystemMessage),
+    /// `role`: `developer`
     DeveloperMessage(super::DeveloperMessage),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl AiAssistantAddMessagesRequestMessagesItem {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::UserMessage(_) => Some("user"),
+            Self::AssistantMessage(_) => Some("assistant"),
+            Self::ToolMessage(_) => Some("tool"),
+            Self::SystemMessage(_) => Some("system"),
+            Self::DeveloperMessage(_) => Some("developer"),
+            Self::Unknown(value) => value.get("role").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for AiAssistantAddMessagesRequestMessagesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::UserMessage(v) => v.serialize(serializer),
+            Self::AssistantMessage(v) => v.serialize(serializer),
+            Self::ToolMessage(v) => v.serialize(serializer),
+            Self::SystemMessage(v) => v.serialize(serializer),
+            Self::DeveloperMessage(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AiAssistantAddMessagesRequestMessagesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("role")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("user") => crate::tagged::variant(value).map(Self::UserMessage),
+            Some("assistant") => {
+                crate::tagged::variant(value).map(Self::AssistantMessage)
+            }
+            Some("tool") => crate::tagged::variant(value).map(Self::ToolMessage),
+            Some("system") => crate::tagged::variant(value).map(Self::SystemMessage),
+            Some("developer") => {
+                crate::tagged::variant(value).map(Self::DeveloperMessage)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

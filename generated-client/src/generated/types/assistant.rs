@@ -17,14 +17,76 @@ pub struct Assistant {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<AssistantToolsItem>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum AssistantToolsItem {
+    /// `type`: `book_appointment`
     BookAppointmentTool(super::BookAppointmentTool),
+    /// `type`: `check_availability`
     CheckAvailabilityTool(super::CheckAvailabilityTool),
+    /// `type`: `webhook`
     WebhookTool(super::WebhookTool),
+    /// `type`: `hangup`
     HangupTool(super::HangupTool),
+    /// `type`: `transfer`
     TransferTool(super::TransferTool),
+    /// `type`: `retrieval`
     CallControlRetrievalTool(super::CallControlRetrievalTool),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl AssistantToolsItem {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::BookAppointmentTool(_) => Some("book_appointment"),
+            Self::CheckAvailabilityTool(_) => Some("check_availability"),
+            Self::WebhookTool(_) => Some("webhook"),
+            Self::HangupTool(_) => Some("hangup"),
+            Self::TransferTool(_) => Some("transfer"),
+            Self::CallControlRetrievalTool(_) => Some("retrieval"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for AssistantToolsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BookAppointmentTool(v) => v.serialize(serializer),
+            Self::CheckAvailabilityTool(v) => v.serialize(serializer),
+            Self::WebhookTool(v) => v.serialize(serializer),
+            Self::HangupTool(v) => v.serialize(serializer),
+            Self::TransferTool(v) => v.serialize(serializer),
+            Self::CallControlRetrievalTool(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssistantToolsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("book_appointment") => {
+                crate::tagged::variant(value).map(Self::BookAppointmentTool)
+            }
+            Some("check_availability") => {
+                crate::tagged::variant(value).map(Self::CheckAvailabilityTool)
+            }
+            Some("webhook") => crate::tagged::variant(value).map(Self::WebhookTool),
+            Some("hangup") => crate::tagged::variant(value).map(Self::HangupTool),
+            Some("transfer") => crate::tagged::variant(value).map(Self::TransferTool),
+            Some("retrieval") => {
+                crate::tagged::variant(value).map(Self::CallControlRetrievalTool)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

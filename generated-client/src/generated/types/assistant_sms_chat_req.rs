@@ -18,7 +18,7 @@ pub struct AssistantSmsChatReq {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AssistantSmsChatReqConversationMetadataValue {
-    String(String),
     Integer(i64),
+    String(String),
     Boolean(bool),
 }

@@ -5,8 +5,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct AudioChunkFrame {
     /// Base64-encoded audio data. May be `null` for providers that use `drop_concatenated_audio` mode (Telnyx Natural/NaturalHD, Rime, Minimax, MurfAI, Resemble) — in that case only streamed chunks carry audio.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audio: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub audio: Option<Option<String>>,
     /// Whether this audio was served from cache.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cached: Option<bool>,
@@ -14,8 +18,12 @@ pub struct AudioChunkFrame {
     #[serde(rename = "isFinal", default, skip_serializing_if = "Option::is_none")]
     pub is_final: Option<bool>,
     /// The text segment that this audio chunk corresponds to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub text: Option<Option<String>>,
     /// Milliseconds from the start-of-speech request to the first audio frame. Only present on the first audio chunk of a synthesis request.
     #[serde(
         rename = "timeToFirstAudioFrameMs",

@@ -8,11 +8,19 @@ pub struct AuditEventChanges {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// The previous value of the field. Can be any JSON type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<AuditEventChangesFrom>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub from: Option<Option<AuditEventChangesFrom>>,
     /// The new value of the field. Can be any JSON type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<AuditEventChangesTo>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub to: Option<Option<AuditEventChangesTo>>,
 }
 /// The previous value of the field. Can be any JSON type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -21,8 +29,8 @@ pub struct AuditEventChanges {
 pub enum AuditEventChangesFrom {
     Object4(serde_json::Map<String, serde_json::Value>),
     List(Vec<serde_json::Value>),
-    String(String),
     Number(f64),
+    String(String),
     Boolean(bool),
 }
 /// The new value of the field. Can be any JSON type.
@@ -32,7 +40,7 @@ pub enum AuditEventChangesFrom {
 pub enum AuditEventChangesTo {
     Object4(serde_json::Map<String, serde_json::Value>),
     List(Vec<serde_json::Value>),
-    String(String),
     Number(f64),
+    String(String),
     Boolean(bool),
 }

@@ -4,8 +4,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct AuditLog {
     /// An alternate identifier for a resource which may be considered unique enough to identify the resource but is not the primary identifier for the resource. For example, this field could be used to store the phone number value for a phone number when the primary database identifier is a separate distinct value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alternate_resource_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub alternate_resource_id: Option<Option<String>>,
     /// Indicates if the change was made by Telnyx on your behalf, the organization owner, a member of your organization, or in the case of managed accounts, the account manager.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_made_by: Option<AuditLogChangeMadeBy>,
@@ -13,8 +17,12 @@ pub struct AuditLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_type: Option<String>,
     /// Details of the changes made to the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub changes: Option<Vec<super::AuditEventChanges>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub changes: Option<Option<Vec<super::AuditEventChanges>>>,
     /// ISO 8601 formatted date indicating when the change occurred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,

@@ -7,8 +7,12 @@ pub struct BillingGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// ISO 8601 formatted date indicating when the resource was removed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub deleted_at: Option<Option<String>>,
     /// Identifies the type of resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

@@ -6,7 +6,7 @@ pub struct BundleLimitSchema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_service: Option<String>,
     /// Use country_iso instead
-    /// **Deprecated.**
+    #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -39,7 +39,7 @@ pub struct CallAssistantRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observability_settings: Option<serde_json::Map<String, serde_json::Value>>,
     /// Deprecated — use `llm_api_key_ref` instead. Integration secret identifier for the OpenAI API key. This field is maintained for backward compatibility; `llm_api_key_ref` is the canonical field name and supports all LLM providers.
-    /// **Deprecated.**
+    #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openai_api_key_ref: Option<String>,
     /// Inline tool definitions available to the assistant (webhook, retrieval, transfer, hangup, etc.). Overrides the assistant's stored tools if provided.
@@ -50,8 +50,8 @@ pub struct CallAssistantRequest {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CallAssistantRequestDynamicVariablesValue {
-    String(String),
     Number(f64),
+    String(String),
     Boolean(bool),
 }
 /// Authentication method used when connecting to the external LLM endpoint.
@@ -183,14 +183,76 @@ pub struct CallAssistantRequestFallbackConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CallAssistantRequestToolsItem {
+    /// `type`: `book_appointment`
     BookAppointmentTool(super::BookAppointmentTool),
+    /// `type`: `check_availability`
     CheckAvailabilityTool(super::CheckAvailabilityTool),
+    /// `type`: `webhook`
     WebhookTool(super::WebhookTool),
+    /// `type`: `hangup`
     HangupTool(super::HangupTool),
+    /// `type`: `transfer`
     TransferTool(super::TransferTool),
+    /// `type`: `retrieval`
     CallControlRetrievalTool(super::CallControlRetrievalTool),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl CallAssistantRequestToolsItem {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::BookAppointmentTool(_) => Some("book_appointment"),
+            Self::CheckAvailabilityTool(_) => Some("check_availability"),
+            Self::WebhookTool(_) => Some("webhook"),
+            Self::HangupTool(_) => Some("hangup"),
+            Self::TransferTool(_) => Some("transfer"),
+            Self::CallControlRetrievalTool(_) => Some("retrieval"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for CallAssistantRequestToolsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BookAppointmentTool(v) => v.serialize(serializer),
+            Self::CheckAvailabilityTool(v) => v.serialize(serializer),
+            Self::WebhookTool(v) => v.serialize(serializer),
+            Self::HangupTool(v) => v.serialize(serializer),
+            Self::TransferTool(v) => v.serialize(serializer),
+            Self::CallControlRetrievalTool(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallAssistantRequestToolsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("book_appointment") => {
+                crate::tagged::variant(value).map(Self::BookAppointmentTool)
+            }
+            Some("check_availability") => {
+                crate::tagged::variant(value).map(Self::CheckAvailabilityTool)
+            }
+            Some("webhook") => crate::tagged::variant(value).map(Self::WebhookTool),
+            Some("hangup") => crate::tagged::variant(value).map(Self::HangupTool),
+            Some("transfer") => crate::tagged::variant(value).map(Self::TransferTool),
+            Some("retrieval") => {
+                crate::tagged::variant(value).map(Self::CallControlRetrievalTool)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

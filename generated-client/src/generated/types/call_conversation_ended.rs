@@ -115,8 +115,12 @@ pub struct CallConversationEndedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_model: Option<String>,
     /// Reason the conversation ended. For Conversation Relay, `customer_disconnect` indicates that the customer WebSocket disconnected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub reason: Option<Option<String>>,
     /// The speech-to-text model used in the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stt_model: Option<String>,

@@ -79,11 +79,19 @@ crate::string_enum!(CallCostPayloadStatus);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct CallCostPayload {
     /// The longest billed duration across all cost parts, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billed_duration_secs: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub billed_duration_secs: Option<Option<i64>>,
     /// Identifies the billing group associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_group_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub billing_group_id: Option<Option<String>>,
     /// Call ID used to issue commands via Call Control API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_control_id: Option<String>,
@@ -109,8 +117,12 @@ pub struct CallCostPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CallCostPayloadStatus>,
     /// The total cost of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_cost: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub total_cost: Option<Option<String>>,
 }
 /// Identifies the type of the resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -96,8 +96,12 @@ pub struct CallDeepfakeDetectionErrorPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_session_id: Option<String>,
     /// State received from a command.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub client_state: Option<Option<String>>,
     /// Call Control App ID (formerly Telnyx connection ID) used in the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,

@@ -214,8 +214,12 @@ pub struct CallHangupPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_leg_id: Option<String>,
     /// Call quality statistics aggregated from the CHANNEL_HANGUP_COMPLETE event. Only includes metrics that are available (filters out nil values). Returns nil if no metrics are available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_quality_stats: Option<CallHangupPayloadCallQualityStats>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub call_quality_stats: Option<Option<CallHangupPayloadCallQualityStats>>,
     /// ID that is unique to the call session and can be used to correlate webhook events. Call session is a group of related call legs that logically belong to the same phone call, e.g. an inbound and outbound leg of a transferred call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_session_id: Option<String>,

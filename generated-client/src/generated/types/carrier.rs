@@ -4,8 +4,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct Carrier {
     /// Unused
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub error_code: Option<Option<String>>,
     /// Region code that matches the specific country calling code if the requested phone number type is mobile
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_country_code: Option<String>,

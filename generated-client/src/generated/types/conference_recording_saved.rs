@@ -108,21 +108,37 @@ crate::string_enum!(ConferenceRecordingSavedPayloadFormat);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ConferenceRecordingSavedPayloadPublicRecordingUrls {
     /// Recording URL in requested `mp3` format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mp3: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub mp3: Option<Option<String>>,
     /// Recording URL in requested `wav` format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wav: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub wav: Option<Option<String>>,
 }
 /// Recording URLs in requested format. These URLs are valid for 10 minutes. After 10 minutes, you may retrieve recordings via API using Reports -&gt; Call Recordings documentation, or via Mission Control under Reporting -&gt; Recordings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ConferenceRecordingSavedPayloadRecordingUrls {
     /// Recording URL in requested `mp3` format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mp3: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub mp3: Option<Option<String>>,
     /// Recording URL in requested `wav` format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wav: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub wav: Option<Option<String>>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ConferenceRecordingSavedPayload {

@@ -31,11 +31,19 @@ pub struct Connection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_api_version: Option<ConnectionWebhookApiVersion>,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_event_failover_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_event_failover_url: Option<Option<String>>,
     /// The URL where webhooks related to this connection will be sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_event_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_event_url: Option<Option<String>>,
 }
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -24,22 +24,34 @@ pub struct ConsentTokenResponseData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// URL of the client logo
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_uri: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub logo_uri: Option<Option<String>>,
     /// Client name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// URL of the client's privacy policy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_uri: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub policy_uri: Option<Option<String>>,
     /// The redirect URI for this authorization
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_scopes: Option<Vec<ConsentTokenResponseDataRequestedScopesItem>>,
     /// URL of the client's terms of service
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tos_uri: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tos_uri: Option<Option<String>>,
     /// Whether the client is verified
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,

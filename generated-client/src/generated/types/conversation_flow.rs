@@ -12,11 +12,61 @@ pub struct ConversationFlow {
     /// ID of the node where the conversation begins.
     pub start_node_id: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ConversationFlowNodesItem {
+    /// `type`: `prompt`
     FlowNode(super::FlowNode),
+    /// `type`: `tool`
     ToolNode(super::ToolNode),
+    /// `type`: `speak`
     SpeakNode(super::SpeakNode),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl ConversationFlowNodesItem {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::FlowNode(_) => Some("prompt"),
+            Self::ToolNode(_) => Some("tool"),
+            Self::SpeakNode(_) => Some("speak"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for ConversationFlowNodesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::FlowNode(v) => {
+                crate::tagged::serialize_with_tag(v, "type", "prompt", serializer)
+            }
+            Self::ToolNode(v) => {
+                crate::tagged::serialize_with_tag(v, "type", "tool", serializer)
+            }
+            Self::SpeakNode(v) => {
+                crate::tagged::serialize_with_tag(v, "type", "speak", serializer)
+            }
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationFlowNodesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("prompt") => crate::tagged::variant(value).map(Self::FlowNode),
+            Some("tool") => crate::tagged::variant(value).map(Self::ToolNode),
+            Some("speak") => crate::tagged::variant(value).map(Self::SpeakNode),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

@@ -16,11 +16,61 @@ pub struct ConversationFlowReq {
     /// ID of the node where the conversation begins.
     pub start_node_id: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ConversationFlowReqNodesItem {
+    /// `type`: `prompt`
     FlowNodeReq(super::FlowNodeReq),
+    /// `type`: `tool`
     ToolNodeReq(super::ToolNodeReq),
+    /// `type`: `speak`
     SpeakNodeReq(super::SpeakNodeReq),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl ConversationFlowReqNodesItem {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::FlowNodeReq(_) => Some("prompt"),
+            Self::ToolNodeReq(_) => Some("tool"),
+            Self::SpeakNodeReq(_) => Some("speak"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for ConversationFlowReqNodesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::FlowNodeReq(v) => {
+                crate::tagged::serialize_with_tag(v, "type", "prompt", serializer)
+            }
+            Self::ToolNodeReq(v) => {
+                crate::tagged::serialize_with_tag(v, "type", "tool", serializer)
+            }
+            Self::SpeakNodeReq(v) => {
+                crate::tagged::serialize_with_tag(v, "type", "speak", serializer)
+            }
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationFlowReqNodesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("prompt") => crate::tagged::variant(value).map(Self::FlowNodeReq),
+            Some("tool") => crate::tagged::variant(value).map(Self::ToolNodeReq),
+            Some("speak") => crate::tagged::variant(value).map(Self::SpeakNodeReq),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

@@ -31,8 +31,12 @@ pub struct CountryCoverage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quickship: Option<bool>,
     /// Geographic region (e.g., AMER, EMEA, APAC)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub region: Option<Option<String>>,
     /// Supports reservable
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservable: Option<bool>,

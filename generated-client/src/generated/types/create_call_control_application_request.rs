@@ -38,13 +38,21 @@ pub struct CreateCallControlApplicationRequest {
         CreateCallControlApplicationRequestWebhookApiVersion,
     >,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_event_failover_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_event_failover_url: Option<Option<String>>,
     /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
     pub webhook_event_url: String,
     /// Specifies how many seconds to wait before timing out a webhook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_timeout_secs: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_timeout_secs: Option<Option<i64>>,
 }
 /// Latency directs Telnyx to route media through the site with the lowest round-trip time to the user's connection. Telnyx calculates this time using ICMP ping messages. This can be disabled by specifying a site to handle all media.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -4,8 +4,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateEmailDomainRequest {
     /// DMARC policy. Omit/null for the advisory default (v=DMARC1; p=none; rua=mailto:dmarc@telnyx.com).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dmarc_policy: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub dmarc_policy: Option<Option<String>>,
     pub domain: String,
     /// Enable inbound routing for this domain
     #[serde(default, skip_serializing_if = "Option::is_none")]

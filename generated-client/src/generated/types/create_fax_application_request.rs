@@ -15,11 +15,19 @@ pub struct CreateFaxApplicationRequest {
     /// Tags associated with the Fax Application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_event_failover_url: Option<super::WebhookEventFailoverUrl>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_event_failover_url: Option<Option<super::WebhookEventFailoverUrl>>,
     pub webhook_event_url: super::WebhookEventUrl,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_timeout_secs: Option<super::WebhookTimeoutSecs>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_timeout_secs: Option<Option<super::WebhookTimeoutSecs>>,
 }
 /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

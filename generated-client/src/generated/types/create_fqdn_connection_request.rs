@@ -8,8 +8,14 @@ pub struct CreateFqdnConnectionRequest {
     pub active: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchorsite_override: Option<super::AnchorsiteOverride>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub android_push_credential_id: Option<super::ConnectionAndroidPushCredentialId>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub android_push_credential_id: Option<
+        Option<super::ConnectionAndroidPushCredentialId>,
+    >,
     /// Specifies if call cost webhooks should be sent for this connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_cost_in_webhooks: Option<bool>,
@@ -22,12 +28,20 @@ pub struct CreateFqdnConnectionRequest {
     /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encode_contact_header_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encrypted_media: Option<super::EncryptedMedia>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub encrypted_media: Option<Option<super::EncryptedMedia>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound: Option<super::InboundFqdn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ios_push_credential_id: Option<super::ConnectionIosPushCredentialId>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub ios_push_credential_id: Option<Option<super::ConnectionIosPushCredentialId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitter_buffer: Option<super::ConnectionJitterBuffer>,
     /// When enabled, the connection will be created for Microsoft Teams Direct Routing. A *.mstsbc.telnyx.tech FQDN will be created for the connection automatically.
@@ -51,10 +65,18 @@ pub struct CreateFqdnConnectionRequest {
     pub transport_protocol: Option<super::FqdnConnectionTransportProtocol>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_api_version: Option<super::WebhookApiVersion>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_event_failover_url: Option<super::WebhookEventFailoverUrl>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_event_failover_url: Option<Option<super::WebhookEventFailoverUrl>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_event_url: Option<super::WebhookEventUrl>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_timeout_secs: Option<super::WebhookTimeoutSecs>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_timeout_secs: Option<Option<super::WebhookTimeoutSecs>>,
 }

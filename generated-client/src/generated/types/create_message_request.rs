@@ -25,8 +25,12 @@ pub struct CreateMessageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messaging_profile_id: Option<String>,
     /// ISO 8601 formatted date indicating when to send the message - accurate up till a minute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub send_at: Option<Option<String>>,
     /// Subject of multimedia message
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,

@@ -4,11 +4,19 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateMessagingProfileRequest {
     /// The AI assistant ID to associate with this messaging profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ai_assistant_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub ai_assistant_id: Option<Option<String>>,
     /// The alphanumeric sender ID to use when sending to destinations that require an alphanumeric sender ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alpha_sender: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub alpha_sender: Option<Option<String>>,
     /// The maximum amount of money (in USD) that can be spent by this profile before midnight UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_spend_limit: Option<String>,
@@ -19,8 +27,12 @@ pub struct CreateMessagingProfileRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// A URL to receive health check webhooks for numbers in this profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health_webhook_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub health_webhook_url: Option<Option<String>>,
     /// enables SMS fallback for MMS messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mms_fall_back_to_sms: Option<bool>,
@@ -32,25 +44,45 @@ pub struct CreateMessagingProfileRequest {
     pub mobile_only: Option<bool>,
     /// A user friendly name for the messaging profile.
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number_pool_settings: Option<super::NumberPoolSettings>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub number_pool_settings: Option<Option<super::NumberPoolSettings>>,
     /// The resource group ID to associate with this messaging profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_group_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub resource_group_id: Option<Option<String>>,
     /// Enables automatic character encoding optimization for SMS messages. When enabled, the system automatically selects the most efficient encoding (GSM-7 or UCS-2) based on message content to maximize character limits and minimize costs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart_encoding: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url_shortener_settings: Option<super::UrlShortenerSettings>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub url_shortener_settings: Option<Option<super::UrlShortenerSettings>>,
     /// Determines which webhook format will be used, Telnyx API v1, v2, or a legacy 2010-04-01 format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_api_version: Option<CreateMessagingProfileRequestWebhookApiVersion>,
     /// The failover URL where webhooks related to this messaging profile will be sent if sending to the primary URL fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_failover_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_failover_url: Option<Option<String>>,
     /// The URL where webhooks related to this messaging profile will be sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_url: Option<Option<String>>,
     /// Destinations to which the messaging profile is allowed to send. The elements in the list must be valid ISO 3166-1 alpha-2 country codes. If set to `["*"]` all destinations will be allowed.
     pub whitelisted_destinations: Vec<String>,
 }

@@ -23,8 +23,8 @@ pub struct CreateMsgReq {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateMsgReqMetadataValueListItem {
-    String(String),
     Integer(i64),
+    String(String),
     Boolean(bool),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -32,8 +32,8 @@ pub enum CreateMsgReqMetadataValueListItem {
 #[allow(clippy::large_enum_variant)]
 pub enum CreateMsgReqMetadataValue {
     List(Vec<CreateMsgReqMetadataValueListItem>),
-    String(String),
     Integer(i64),
+    String(String),
     Boolean(bool),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -7,8 +7,12 @@ pub struct CreatePortingOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_group_reference: Option<String>,
     /// A customer-specified reference number for customer bookkeeping purposes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_reference: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub customer_reference: Option<Option<String>>,
     /// The list of +E.164 formatted phone numbers
     pub phone_numbers: Vec<String>,
 }

@@ -36,7 +36,7 @@ pub struct CreateScheduledEventRequest {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateScheduledEventRequestConversationMetadataValue {
-    String(String),
     Integer(i64),
+    String(String),
     Boolean(bool),
 }

@@ -5,11 +5,19 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateVerificationRequestCall {
     /// Send a self-generated numeric code to the end-user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_code: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub custom_code: Option<Option<String>>,
     /// Optional extension to dial after call is answered using DTMF digits. Valid digits are 0-9, A-D, *, and #. Pauses can be added using w (0.5s) and W (1s).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub extension: Option<Option<String>>,
     /// +E164 formatted phone number.
     pub phone_number: String,
     /// The number of seconds the verification code is valid for.

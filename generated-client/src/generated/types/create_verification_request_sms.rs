@@ -5,8 +5,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateVerificationRequestSms {
     /// Send a self-generated numeric code to the end-user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_code: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub custom_code: Option<Option<String>>,
     /// +E164 formatted phone number.
     pub phone_number: String,
     /// The number of seconds the verification code is valid for.

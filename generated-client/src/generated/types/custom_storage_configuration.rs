@@ -40,11 +40,59 @@ impl From<&str> for CustomStorageConfigurationBackend {
     }
 }
 crate::string_enum!(CustomStorageConfigurationBackend);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CustomStorageConfigurationConfiguration {
+    /// `backend`: `gcs`
     GcsConfigurationData(super::GcsConfigurationData),
+    /// `backend`: `s3`
     S3ConfigurationData(super::S3ConfigurationData),
+    /// `backend`: `azure`
     AzureConfigurationData(super::AzureConfigurationData),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl CustomStorageConfigurationConfiguration {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::GcsConfigurationData(_) => Some("gcs"),
+            Self::S3ConfigurationData(_) => Some("s3"),
+            Self::AzureConfigurationData(_) => Some("azure"),
+            Self::Unknown(value) => {
+                value.get("backend").and_then(serde_json::Value::as_str)
+            }
+        }
+    }
+}
+impl serde::Serialize for CustomStorageConfigurationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::GcsConfigurationData(v) => v.serialize(serializer),
+            Self::S3ConfigurationData(v) => v.serialize(serializer),
+            Self::AzureConfigurationData(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomStorageConfigurationConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("backend")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("gcs") => crate::tagged::variant(value).map(Self::GcsConfigurationData),
+            Some("s3") => crate::tagged::variant(value).map(Self::S3ConfigurationData),
+            Some("azure") => {
+                crate::tagged::variant(value).map(Self::AzureConfigurationData)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

@@ -7,8 +7,12 @@ pub struct CustomerServiceRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The error message in case status is `failed`. This field would be null in case of `pending` or `completed` status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub error_message: Option<Option<String>>,
     /// Uniquely identifies this customer service record
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -19,8 +23,12 @@ pub struct CustomerServiceRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// The result of the CSR request. This field would be null in case of `pending` or `failed` status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<CustomerServiceRecordResult>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub result: Option<Option<CustomerServiceRecordResult>>,
     /// The status of the customer service record
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CustomerServiceRecordStatus>,

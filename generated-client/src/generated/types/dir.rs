@@ -3,10 +3,18 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct Dir {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorizer_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorizer_name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub authorizer_email: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub authorizer_name: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_reasons: Option<Vec<super::CallReason>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,29 +27,57 @@ pub struct Dir {
     pub created_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub documents: Option<Vec<super::Document>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub documents: Option<Option<Vec<super::Document>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiring_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub expiring_at: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rejected_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub logo_url: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub rejected_at: Option<Option<String>>,
     /// Populated when `status` is `rejected`; cleared on `/submit` or successful approval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rejection_reasons: Option<Vec<super::RejectionReason>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub rejection_reasons: Option<Option<Vec<super::RejectionReason>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reselling: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::DirStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub submitted_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub submitted_at: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub verified_at: Option<Option<String>>,
 }

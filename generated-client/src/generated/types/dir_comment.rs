@@ -4,8 +4,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct DirComment {
     /// Display name of the author. May be `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author_name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub author_name: Option<Option<String>>,
     /// Who wrote the comment. `admin` covers the Telnyx vetting team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_role: Option<DirCommentAuthorRole>,

@@ -3,8 +3,12 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DirInfringementUpdateRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_reasons: Option<Vec<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub call_reasons: Option<Option<Vec<String>>>,
     /// Must be `true`.
     pub certify_brand_is_accurate: bool,
     /// Must be `true`.
@@ -13,14 +17,26 @@ pub struct DirInfringementUpdateRequest {
     pub certify_no_infringement: bool,
     /// Must be `true`.
     pub certify_no_shaft_content: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub display_name: Option<Option<String>>,
     /// Append-only supporting documents to attach while resolving the claim (e.g. authorization or licensing proof).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub documents: Option<Vec<super::Document>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub documents: Option<Option<Vec<super::Document>>>,
     /// Explanation of how the infringement concern was addressed.
     pub infringement_resolution_notes: String,
     /// Publicly accessible HTTPS URL (max 128 chars) to a 256x256 BMP logo (max 1 MB).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub logo_url: Option<Option<String>>,
 }

@@ -4,8 +4,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct DirPhoneNumber {
     /// Id of the batch this number was vetted as part of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub batch_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub batch_id: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15,18 +19,30 @@ pub struct DirPhoneNumber {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Id of the Letter of Authorization document attached to this number's batch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loa_document_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub loa_document_id: Option<Option<String>>,
     /// E.164 with leading `+`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Populated when `status` is `unsuccessful` or `permanently_rejected`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rejection_reason: Option<super::RejectionReason>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub rejection_reason: Option<Option<super::RejectionReason>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::PhoneNumberStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub verified_at: Option<Option<String>>,
 }

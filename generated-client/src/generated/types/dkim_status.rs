@@ -5,7 +5,7 @@
 pub struct DkimStatus {
     pub active: bool,
     pub algorithm: Option<DkimStatusAlgorithm>,
-    pub key_length: Option<i64>,
+    pub key_length: Option<DkimStatusKeyLength>,
     pub rotated_at: Option<String>,
     pub selector: Option<String>,
 }
@@ -35,3 +35,50 @@ impl From<&str> for DkimStatusAlgorithm {
     }
 }
 crate::string_enum!(DkimStatusAlgorithm);
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+#[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
+pub enum DkimStatusKeyLength {
+    /// `2048`
+    V2048,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(i64),
+}
+impl DkimStatusKeyLength {
+    /// The value as sent on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::V2048 => 2048i64,
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<i64> for DkimStatusKeyLength {
+    fn from(value: i64) -> Self {
+        match value {
+            2048i64 => Self::V2048,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl From<DkimStatusKeyLength> for i64 {
+    fn from(value: DkimStatusKeyLength) -> Self {
+        value.value()
+    }
+}
+impl std::fmt::Display for DkimStatusKeyLength {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value().fmt(f)
+    }
+}

@@ -3,12 +3,20 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DnsRecord {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actual_value: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub actual_value: Option<Option<String>>,
     pub host: String,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub priority: Option<Option<i64>>,
     pub purpose: DnsRecordPurpose,
     pub record_type: DnsRecordRecordType,
     pub required: bool,

@@ -13,11 +13,19 @@ pub struct DocReqsRequirement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When this version was superseded. NULL means this is the active or pending version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_end_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub effective_end_at: Option<Option<String>>,
     /// When this version became (or will become) active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_start_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub effective_start_at: Option<Option<String>>,
     /// Identifies the associated document
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

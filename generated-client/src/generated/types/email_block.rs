@@ -7,16 +7,32 @@
 pub struct EmailBlock {
     pub created_at: String,
     /// `null` ⇒ account scope. Stored on the row; exposed here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub domain_id: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub expires_at: Option<Option<String>>,
     /// `null` ⇒ not address-scope. (schema: from_address)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub from: Option<Option<String>>,
     /// `null` ⇒ global; set ⇒ group-scoped opt-out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub group_id: Option<Option<String>>,
     pub id: String,
     pub reason: super::Reason,
     /// View-only discriminator.

@@ -8,8 +8,12 @@ pub struct EmailBlockEvent {
     pub event_type: EmailBlockEventEventType,
     pub id: String,
     /// `null` when the schema field is nil (the context usually sets it to `{}`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub meta: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     pub occurred_at: String,
     /// Free-text snapshot of the block's reason at event time.
     pub reason: String,

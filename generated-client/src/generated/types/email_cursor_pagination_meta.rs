@@ -6,10 +6,18 @@ pub struct EmailCursorPaginationMeta {
     pub has_next: bool,
     pub has_previous: bool,
     /// Opaque cursor to fetch the next page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub next_cursor: Option<Option<String>>,
     pub page_size: i64,
     /// Opaque cursor to fetch the previous page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous_cursor: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub previous_cursor: Option<Option<String>>,
 }

@@ -23,8 +23,12 @@ pub struct EmailDomain {
     pub usable_for_inbound: bool,
     pub usable_for_sending: bool,
     pub verification: super::EmailDomainVerification,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub verified_at: Option<Option<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -60,6 +64,10 @@ pub struct EmailDomainReputation {
     pub band: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub computed_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub computed_at: Option<Option<String>>,
 }

@@ -7,7 +7,8 @@ pub struct EmailVerificationStatus {
     /// Whether the DIR's authorizer email has been confirmed.
     pub email_verified: bool,
     /// Always `email_verification`.
-    pub record_type: EmailVerificationStatusRecordType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<EmailVerificationStatusRecordType>,
     /// `sent` after a code is emailed; `verified` after a successful confirm; `unverified` when no verification is in progress.
     pub status: EmailVerificationStatusStatus,
 }

@@ -4,9 +4,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct EnhanceInstructionsRequest {
     /// Optional guidance describing how the instructions should be enhanced. When provided, the LLM applies these requested changes in addition to fixing any identified issues.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enhancement_prompt: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub enhancement_prompt: Option<Option<String>>,
     /// The instructions to enhance. When omitted, the assistant's existing instructions are used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instructions: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub instructions: Option<Option<String>>,
 }

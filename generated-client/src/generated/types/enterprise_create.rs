@@ -6,8 +6,12 @@ pub struct EnterpriseCreate {
     pub billing_address: super::BillingAddress,
     pub billing_contact: super::BillingContact,
     /// Optional corporate-registration / company-number identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub corporate_registration_number: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub corporate_registration_number: Option<Option<String>>,
     /// ISO 3166-1 alpha-2 country code. Currently `US` and `CA` are supported.
     pub country_code: String,
     /// Optional free-form string the caller can attach for their own bookkeeping. Telnyx does not interpret it.
@@ -15,8 +19,12 @@ pub struct EnterpriseCreate {
     pub customer_reference: Option<String>,
     pub doing_business_as: String,
     /// Optional D-U-N-S Number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dun_bradstreet_number: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub dun_bradstreet_number: Option<Option<String>>,
     /// US Federal Employer Identification Number (`NN-NNNNNNN`) or Canadian equivalent.
     pub fein: String,
     /// Industry classification.
@@ -41,11 +49,19 @@ pub struct EnterpriseCreate {
     /// - `non_profit` - registered 501(c)(3)/equivalent (incl. educational institutions, charities, religious organisations).
     pub organization_type: EnterpriseCreateOrganizationType,
     /// Optional SIC code for the primary line of business.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_business_domain_sic_code: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub primary_business_domain_sic_code: Option<Option<String>>,
     /// Optional professional-license number for regulated industries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub professional_license_number: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub professional_license_number: Option<Option<String>>,
     /// `enterprise` for an organization registering its own DIRs; `bpo` for a Business Process Outsourcer placing calls on behalf of one or more enterprises.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_type: Option<EnterpriseCreateRoleType>,

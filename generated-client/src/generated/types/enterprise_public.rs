@@ -11,8 +11,12 @@ pub struct EnterprisePublic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branded_calling_enabled: Option<bool>,
     /// Optional corporate-registration / company-number identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub corporate_registration_number: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub corporate_registration_number: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,8 +26,12 @@ pub struct EnterprisePublic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doing_business_as: Option<String>,
     /// Optional D-U-N-S Number issued by Dun & Bradstreet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dun_bradstreet_number: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub dun_bradstreet_number: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fein: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,11 +56,19 @@ pub struct EnterprisePublic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_type: Option<String>,
     /// Optional SIC code for the primary line of business.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_business_domain_sic_code: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub primary_business_domain_sic_code: Option<Option<String>>,
     /// Optional professional-license number for regulated industries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub professional_license_number: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub professional_license_number: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

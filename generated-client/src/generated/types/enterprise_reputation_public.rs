@@ -10,13 +10,21 @@ pub struct EnterpriseReputationPublic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_id: Option<String>,
     /// Id of the signed LOA document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loa_document_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub loa_document_id: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loa_status: Option<super::ReputationLoaStatusPublic>,
     /// Populated when `status` is `rejected`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rejection_reasons: Option<Vec<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub rejection_reasons: Option<Option<Vec<String>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::ReputationStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

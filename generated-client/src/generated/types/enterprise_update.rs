@@ -8,14 +8,22 @@ pub struct EnterpriseUpdate {
     pub billing_address: Option<super::BillingAddress>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_contact: Option<super::BillingContact>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub corporate_registration_number: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub corporate_registration_number: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_reference: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doing_business_as: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dun_bradstreet_number: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub dun_bradstreet_number: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fein: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34,10 +42,18 @@ pub struct EnterpriseUpdate {
     pub organization_legal_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_physical_address: Option<super::PhysicalAddress>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_business_domain_sic_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub professional_license_number: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub primary_business_domain_sic_code: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub professional_license_number: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
 }

@@ -8,10 +8,18 @@ pub struct ErrorObject {
     /// Human-readable error detail. Changeset responses may return a structured object.
     pub detail: ErrorObjectDetail,
     /// Additional metadata. Present on 401 errors with a documentation URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub meta: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub source: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     pub title: String,
 }
 /// Telnyx error code. Edge idempotency errors use 10027 or 10036. Fallback 404/500 responses from the framework may use string status codes ('404', '500') instead.

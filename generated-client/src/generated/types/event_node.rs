@@ -16,6 +16,10 @@ pub struct EventNode {
     /// The underlying detail record data. Contents vary by record type.
     pub record: serde_json::Map<String, serde_json::Value>,
     /// Relationship to the parent node, null for root.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship: Option<super::RelationshipInfo>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub relationship: Option<Option<super::RelationshipInfo>>,
 }

@@ -4,15 +4,89 @@
 /// A node in a deterministic expression AST. Exactly one variant is selected by the `type` discriminator. Terminal variants (`number_literal`, `string_literal`, `bool_literal`, `variable`) bottom out the recursion; `arithmetic`, `bool_op`, and `comparison` nest further sub-expressions.
 ///
 /// Extracted into a single named schema so the recursive union is defined once (was previously inlined at every operand site).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum Expression {
+    /// `type`: `comparison`
     ComparisonExpression(super::ComparisonExpression),
+    /// `type`: `bool_op`
     BooleanOpExpression(super::BooleanOpExpression),
+    /// `type`: `arithmetic`
     ArithmeticExpression(super::ArithmeticExpression),
+    /// `type`: `variable`
     DynamicVariableExpression(super::DynamicVariableExpression),
+    /// `type`: `string_literal`
     StringLiteralExpression(super::StringLiteralExpression),
+    /// `type`: `number_literal`
     NumberLiteralExpression(super::NumberLiteralExpression),
+    /// `type`: `bool_literal`
     BooleanLiteralExpression(super::BooleanLiteralExpression),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl Expression {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::ComparisonExpression(_) => Some("comparison"),
+            Self::BooleanOpExpression(_) => Some("bool_op"),
+            Self::ArithmeticExpression(_) => Some("arithmetic"),
+            Self::DynamicVariableExpression(_) => Some("variable"),
+            Self::StringLiteralExpression(_) => Some("string_literal"),
+            Self::NumberLiteralExpression(_) => Some("number_literal"),
+            Self::BooleanLiteralExpression(_) => Some("bool_literal"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for Expression {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ComparisonExpression(v) => v.serialize(serializer),
+            Self::BooleanOpExpression(v) => v.serialize(serializer),
+            Self::ArithmeticExpression(v) => v.serialize(serializer),
+            Self::DynamicVariableExpression(v) => v.serialize(serializer),
+            Self::StringLiteralExpression(v) => v.serialize(serializer),
+            Self::NumberLiteralExpression(v) => v.serialize(serializer),
+            Self::BooleanLiteralExpression(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Expression {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("comparison") => {
+                crate::tagged::variant(value).map(Self::ComparisonExpression)
+            }
+            Some("bool_op") => {
+                crate::tagged::variant(value).map(Self::BooleanOpExpression)
+            }
+            Some("arithmetic") => {
+                crate::tagged::variant(value).map(Self::ArithmeticExpression)
+            }
+            Some("variable") => {
+                crate::tagged::variant(value).map(Self::DynamicVariableExpression)
+            }
+            Some("string_literal") => {
+                crate::tagged::variant(value).map(Self::StringLiteralExpression)
+            }
+            Some("number_literal") => {
+                crate::tagged::variant(value).map(Self::NumberLiteralExpression)
+            }
+            Some("bool_literal") => {
+                crate::tagged::variant(value).map(Self::BooleanLiteralExpression)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

@@ -27,12 +27,20 @@ pub struct FaxApplication {
     /// ISO 8601 formatted date indicating when the resource was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_event_failover_url: Option<super::WebhookEventFailoverUrl>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_event_failover_url: Option<Option<super::WebhookEventFailoverUrl>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_event_url: Option<super::WebhookEventUrl>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_timeout_secs: Option<super::WebhookTimeoutSecs>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_timeout_secs: Option<Option<super::WebhookTimeoutSecs>>,
 }
 /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -5,8 +5,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct FinalFrame {
     /// Always `null` for the final frame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audio: Option<serde_json::Value>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub audio: Option<Option<serde_json::Value>>,
     /// Always `true`.
     #[serde(rename = "isFinal", default, skip_serializing_if = "Option::is_none")]
     pub is_final: Option<bool>,

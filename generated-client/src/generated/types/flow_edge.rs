@@ -19,19 +19,105 @@ pub struct FlowEdge {
     pub target: FlowEdgeTarget,
 }
 /// Condition that gates the transition. Discriminated by `type`: `llm`, `expression`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum FlowEdgeCondition {
+    /// `type`: `llm`
     LlmCondition(super::LlmCondition),
+    /// `type`: `expression`
     ExpressionCondition(super::ExpressionCondition),
+    /// `type`: `default`
     DefaultCondition(super::DefaultCondition),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl FlowEdgeCondition {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::LlmCondition(_) => Some("llm"),
+            Self::ExpressionCondition(_) => Some("expression"),
+            Self::DefaultCondition(_) => Some("default"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for FlowEdgeCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::LlmCondition(v) => v.serialize(serializer),
+            Self::ExpressionCondition(v) => v.serialize(serializer),
+            Self::DefaultCondition(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FlowEdgeCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("llm") => crate::tagged::variant(value).map(Self::LlmCondition),
+            Some("expression") => {
+                crate::tagged::variant(value).map(Self::ExpressionCondition)
+            }
+            Some("default") => crate::tagged::variant(value).map(Self::DefaultCondition),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// Destination of the transition. Discriminated by `type`: `node` (jump to another node in this flow) or `assistant` (hand off to a different assistant).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum FlowEdgeTarget {
+    /// `type`: `node`
     NodeTarget(super::NodeTarget),
+    /// `type`: `assistant`
     AssistantTarget(super::AssistantTarget),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl FlowEdgeTarget {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::NodeTarget(_) => Some("node"),
+            Self::AssistantTarget(_) => Some("assistant"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for FlowEdgeTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::NodeTarget(v) => v.serialize(serializer),
+            Self::AssistantTarget(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FlowEdgeTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("node") => crate::tagged::variant(value).map(Self::NodeTarget),
+            Some("assistant") => crate::tagged::variant(value).map(Self::AssistantTarget),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

@@ -11,8 +11,14 @@ pub struct FqdnConnection {
     pub adjust_dtmf_timestamp: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchorsite_override: Option<super::AnchorsiteOverride>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub android_push_credential_id: Option<super::ConnectionAndroidPushCredentialId>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub android_push_credential_id: Option<
+        Option<super::ConnectionAndroidPushCredentialId>,
+    >,
     /// Indicates whether call cost calculation is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_cost_enabled: Option<bool>,
@@ -30,8 +36,12 @@ pub struct FqdnConnection {
     /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encode_contact_header_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encrypted_media: Option<super::EncryptedMedia>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub encrypted_media: Option<Option<super::EncryptedMedia>>,
     /// Identifies the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -43,8 +53,12 @@ pub struct FqdnConnection {
     pub ignore_mark_bit: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound: Option<super::InboundFqdn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ios_push_credential_id: Option<super::ConnectionIosPushCredentialId>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub ios_push_credential_id: Option<Option<super::ConnectionIosPushCredentialId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitter_buffer: Option<super::ConnectionJitterBuffer>,
     /// The connection is enabled for Microsoft Teams Direct Routing.
@@ -97,10 +111,18 @@ pub struct FqdnConnection {
     pub user_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_api_version: Option<super::WebhookApiVersion>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_event_failover_url: Option<super::WebhookEventFailoverUrl>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_event_failover_url: Option<Option<super::WebhookEventFailoverUrl>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_event_url: Option<super::WebhookEventUrl>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_timeout_secs: Option<super::WebhookTimeoutSecs>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_timeout_secs: Option<Option<super::WebhookTimeoutSecs>>,
 }

@@ -258,17 +258,95 @@ impl From<&str> for GatherUsingSpeakRequestServiceLevel {
 }
 crate::string_enum!(GatherUsingSpeakRequestServiceLevel);
 /// The settings associated with the voice selected
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GatherUsingSpeakRequestVoiceSettings {
+    /// `type`: `elevenlabs`
     ElevenLabsVoiceSettings(super::ElevenLabsVoiceSettings),
+    /// `type`: `telnyx`
     TelnyxVoiceSettings(super::TelnyxVoiceSettings),
+    /// `type`: `aws`
     AwsVoiceSettings(super::AwsVoiceSettings),
+    /// `type`: `minimax`
     MinimaxVoiceSettings(super::MinimaxVoiceSettings),
+    /// `type`: `azure`
     AzureVoiceSettings(super::AzureVoiceSettings),
+    /// `type`: `rime`
     RimeVoiceSettings(super::RimeVoiceSettings),
+    /// `type`: `resemble`
     ResembleVoiceSettings(super::ResembleVoiceSettings),
+    /// `type`: `inworld`
     InworldVoiceSettings(super::InworldVoiceSettings),
+    /// `type`: `xai`
     XaiVoiceSettings(super::XaiVoiceSettings),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl GatherUsingSpeakRequestVoiceSettings {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::ElevenLabsVoiceSettings(_) => Some("elevenlabs"),
+            Self::TelnyxVoiceSettings(_) => Some("telnyx"),
+            Self::AwsVoiceSettings(_) => Some("aws"),
+            Self::MinimaxVoiceSettings(_) => Some("minimax"),
+            Self::AzureVoiceSettings(_) => Some("azure"),
+            Self::RimeVoiceSettings(_) => Some("rime"),
+            Self::ResembleVoiceSettings(_) => Some("resemble"),
+            Self::InworldVoiceSettings(_) => Some("inworld"),
+            Self::XaiVoiceSettings(_) => Some("xai"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for GatherUsingSpeakRequestVoiceSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ElevenLabsVoiceSettings(v) => v.serialize(serializer),
+            Self::TelnyxVoiceSettings(v) => v.serialize(serializer),
+            Self::AwsVoiceSettings(v) => v.serialize(serializer),
+            Self::MinimaxVoiceSettings(v) => v.serialize(serializer),
+            Self::AzureVoiceSettings(v) => v.serialize(serializer),
+            Self::RimeVoiceSettings(v) => v.serialize(serializer),
+            Self::ResembleVoiceSettings(v) => v.serialize(serializer),
+            Self::InworldVoiceSettings(v) => v.serialize(serializer),
+            Self::XaiVoiceSettings(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GatherUsingSpeakRequestVoiceSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("elevenlabs") => {
+                crate::tagged::variant(value).map(Self::ElevenLabsVoiceSettings)
+            }
+            Some("telnyx") => {
+                crate::tagged::variant(value).map(Self::TelnyxVoiceSettings)
+            }
+            Some("aws") => crate::tagged::variant(value).map(Self::AwsVoiceSettings),
+            Some("minimax") => {
+                crate::tagged::variant(value).map(Self::MinimaxVoiceSettings)
+            }
+            Some("azure") => crate::tagged::variant(value).map(Self::AzureVoiceSettings),
+            Some("rime") => crate::tagged::variant(value).map(Self::RimeVoiceSettings),
+            Some("resemble") => {
+                crate::tagged::variant(value).map(Self::ResembleVoiceSettings)
+            }
+            Some("inworld") => {
+                crate::tagged::variant(value).map(Self::InworldVoiceSettings)
+            }
+            Some("xai") => crate::tagged::variant(value).map(Self::XaiVoiceSettings),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

@@ -5,8 +5,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct HostedNumberOrderEventPayload {
     /// Unix timestamp (seconds) by which the losing organization must respond before auto-approval. Populated on internal-transfer events once an approval window has been issued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_deadline: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub approval_deadline: Option<Option<i64>>,
     /// Approval decision for the internal transfer. Defaults to `pending` for non-internal-transfer events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<HostedNumberOrderEventPayloadDecision>,

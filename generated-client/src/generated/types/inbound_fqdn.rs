@@ -7,26 +7,46 @@ pub struct InboundFqdn {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ani_number_format: Option<InboundFqdnAniNumberFormat>,
     /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_limit: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub channel_limit: Option<Option<i64>>,
     /// Defines the list of codecs that Telnyx will send for inbound calls to a specific number on your portal account, in priority order. This only works when the Connection the number is assigned to uses Media Handling mode: default. OPUS and H.264 codecs are available only when using TCP or TLS transport for SIP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codecs: Option<Vec<String>>,
     /// The default primary FQDN to use for the number. Only settable if the connection is
     /// of FQDN type. Value must be the ID of an FQDN set on the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_primary_fqdn_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub default_primary_fqdn_id: Option<Option<String>>,
     /// Default routing method to be used when a number is associated with the connection. Must be one of the routing method types or null, other values are not allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_routing_method: Option<InboundFqdnDefaultRoutingMethod>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub default_routing_method: Option<Option<InboundFqdnDefaultRoutingMethod>>,
     /// The default secondary FQDN to use for the number. Only settable if the connection is
     /// of FQDN type. Value must be the ID of an FQDN set on the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_secondary_fqdn_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub default_secondary_fqdn_id: Option<Option<String>>,
     /// The default tertiary FQDN to use for the number. Only settable if the connection is
     /// of FQDN type. Value must be the ID of an FQDN set on the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_tertiary_fqdn_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub default_tertiary_fqdn_id: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dnis_number_format: Option<InboundFqdnDnisNumberFormat>,
     /// Generate ringback tone through 183 session progress message with early media.
@@ -48,8 +68,12 @@ pub struct InboundFqdn {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_region: Option<InboundFqdnSipRegion>,
     /// Specifies a subdomain that can be used to receive Inbound calls to a Connection, in the same way a phone number is used, from a SIP endpoint. Example: the subdomain "example.sip.telnyx.com" can be called from any SIP endpoint by using the SIP URI "sip:@example.sip.telnyx.com" where the user part can be any alphanumeric value. Please note TLS encrypted calls are not allowed for subdomain calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_subdomain: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub sip_subdomain: Option<Option<String>>,
     /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_subdomain_receive_settings: Option<InboundFqdnSipSubdomainReceiveSettings>,

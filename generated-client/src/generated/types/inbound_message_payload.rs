@@ -6,13 +6,25 @@ pub struct InboundMessagePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<InboundMessagePayloadCcItem>>,
     /// Not used for inbound messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost: Option<InboundMessagePayloadCost>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub completed_at: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub cost: Option<Option<InboundMessagePayloadCost>>,
     /// Detailed breakdown of the message cost components.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_breakdown: Option<InboundMessagePayloadCostBreakdown>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub cost_breakdown: Option<Option<InboundMessagePayloadCostBreakdown>>,
     /// The direction of the message. Inbound messages are sent to you whereas outbound messages are sent from you.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<InboundMessagePayloadDirection>,
@@ -48,11 +60,19 @@ pub struct InboundMessagePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<InboundMessagePayloadRecordType>,
     /// Not used for inbound messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sent_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub sent_at: Option<Option<String>>,
     /// Message subject.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub subject: Option<Option<String>>,
     /// Tags associated with the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -60,11 +80,19 @@ pub struct InboundMessagePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tcr_campaign_billable: Option<bool>,
     /// The Campaign Registry (TCR) campaign ID associated with the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tcr_campaign_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tcr_campaign_id: Option<Option<String>>,
     /// The registration status of the TCR campaign.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tcr_campaign_registered: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tcr_campaign_registered: Option<Option<String>>,
     /// Message body (i.e., content) as a non-empty string.
     ///
     /// **Required for SMS**
@@ -76,14 +104,26 @@ pub struct InboundMessagePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<InboundMessagePayloadType>,
     /// Not used for inbound messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_until: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub valid_until: Option<Option<String>>,
     /// The failover URL where webhooks related to this message will be sent if sending to the primary URL fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_failover_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_failover_url: Option<Option<String>>,
     /// The URL where webhooks related to this message will be sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_url: Option<Option<String>>,
 }
 /// The line-type of the receiver.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -21,8 +21,12 @@ pub struct InferenceEmbeddingTransferToolParams {
         InferenceEmbeddingTransferToolParamsVoicemailDetection,
     >,
     /// Optional delay in milliseconds before playing the warm message audio when the transferred call is answered. When set, the audio_url is not included in the dial command; instead, playback starts after the specified delay. When not set, existing behavior (audio_url in dial) is preserved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warm_message_delay_ms: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub warm_message_delay_ms: Option<Option<i64>>,
     /// Natural language instructions for your agent for how to provide context for the transfer recipient.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warm_transfer_instructions: Option<String>,

@@ -31,12 +31,24 @@ pub struct InfringementClaim {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Set only when `status` is `resolved`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<InfringementClaimResolution>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution_notes: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub resolution: Option<Option<InfringementClaimResolution>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub resolution_date: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub resolution_notes: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::InfringementClaimStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

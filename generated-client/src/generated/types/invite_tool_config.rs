@@ -9,8 +9,12 @@ pub struct InviteToolConfig {
     /// Number or SIP URI placing the call.
     pub from: String,
     /// The different possible targets of the invite. The assistant will be able to choose one of the targets to invite to the call. This can also be a dynamic variable string like `{{ targets }}` where `targets` is returned by the dynamic variables webhook and resolves to an array of target objects at runtime. If omitted or null, the invite tool can still be configured and targets may be supplied dynamically at runtime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub targets: Option<InviteToolConfigTargets>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub targets: Option<Option<InviteToolConfigTargets>>,
     /// Configuration for voicemail detection (AMD - Answering Machine Detection) on the invited call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voicemail_detection: Option<InviteToolConfigVoicemailDetection>,

@@ -8,8 +8,14 @@ pub struct IpConnection {
     pub active: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchorsite_override: Option<super::AnchorsiteOverride>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub android_push_credential_id: Option<super::ConnectionAndroidPushCredentialId>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub android_push_credential_id: Option<
+        Option<super::ConnectionAndroidPushCredentialId>,
+    >,
     /// Specifies if call cost webhooks should be sent for this connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_cost_in_webhooks: Option<bool>,
@@ -26,15 +32,23 @@ pub struct IpConnection {
     /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encode_contact_header_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encrypted_media: Option<super::EncryptedMedia>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub encrypted_media: Option<Option<super::EncryptedMedia>>,
     /// Identifies the type of resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound: Option<super::InboundIp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ios_push_credential_id: Option<super::ConnectionIosPushCredentialId>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub ios_push_credential_id: Option<Option<super::ConnectionIosPushCredentialId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitter_buffer: Option<super::ConnectionJitterBuffer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,14 +78,22 @@ pub struct IpConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_api_version: Option<IpConnectionWebhookApiVersion>,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_event_failover_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_event_failover_url: Option<Option<String>>,
     /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_event_url: Option<String>,
     /// Specifies how many seconds to wait before timing out a webhook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_timeout_secs: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_timeout_secs: Option<Option<i64>>,
 }
 /// One of UDP, TLS, or TCP. Applies only to connections with IP authentication or FQDN authentication.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

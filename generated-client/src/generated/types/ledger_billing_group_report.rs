@@ -16,8 +16,12 @@ pub struct LedgerBillingGroupReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<LedgerBillingGroupReportRecordType>,
     /// External url of the ledger billing group report, if the status is complete
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub report_url: Option<Option<String>>,
     /// Status of the ledger billing group report
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LedgerBillingGroupReportStatus>,

@@ -6,6 +6,10 @@
 pub struct LoaSignaturePayload {
     /// Base64-encoded signature image.
     pub image_base64: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signer_name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub signer_name: Option<Option<String>>,
 }

@@ -5,6 +5,6 @@
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum Loopcount {
-    String(String),
     Integer(i64),
+    String(String),
 }

@@ -7,8 +7,12 @@ pub struct MessagingHostedNumberOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Automatically associate the number with this messaging profile ID when the order is complete.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messaging_profile_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub messaging_profile_id: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<super::HostedNumber>>,
     /// Identifies the type of the resource.

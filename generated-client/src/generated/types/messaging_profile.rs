@@ -4,11 +4,19 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct MessagingProfile {
     /// The AI assistant ID associated with this messaging profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ai_assistant_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub ai_assistant_id: Option<Option<String>>,
     /// The alphanumeric sender ID to use when sending to destinations that require an alphanumeric sender ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alpha_sender: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub alpha_sender: Option<Option<String>>,
     /// ISO 8601 formatted date indicating when the resource was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -22,8 +30,12 @@ pub struct MessagingProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// DEPRECATED: health check url service checking
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health_webhook_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub health_webhook_url: Option<Option<String>>,
     /// Identifies the type of resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -39,8 +51,12 @@ pub struct MessagingProfile {
     /// A user friendly name for the messaging profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number_pool_settings: Option<super::NumberPoolSettings>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub number_pool_settings: Option<Option<super::NumberPoolSettings>>,
     /// The organization that owns this messaging profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
@@ -54,16 +70,24 @@ pub struct MessagingProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redaction_level: Option<i64>,
     /// The resource group ID associated with this messaging profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_group_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub resource_group_id: Option<Option<String>>,
     /// Enables automatic character encoding optimization for SMS messages. When enabled, the system automatically selects the most efficient encoding (GSM-7 or UCS-2) based on message content to maximize character limits and minimize costs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart_encoding: Option<bool>,
     /// ISO 8601 formatted date indicating when the resource was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url_shortener_settings: Option<super::UrlShortenerSettings>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub url_shortener_settings: Option<Option<super::UrlShortenerSettings>>,
     /// Secret used to authenticate with v1 endpoints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v1_secret: Option<String>,
@@ -71,11 +95,19 @@ pub struct MessagingProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_api_version: Option<MessagingProfileWebhookApiVersion>,
     /// The failover URL where webhooks related to this messaging profile will be sent if sending to the primary URL fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_failover_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_failover_url: Option<Option<String>>,
     /// The URL where webhooks related to this messaging profile will be sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_url: Option<Option<String>>,
     /// Destinations to which the messaging profile is allowed to send. The elements in the list must be valid ISO 3166-1 alpha-2 country codes. If set to `["*"]`, all destinations will be allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whitelisted_destinations: Option<Vec<String>>,

@@ -14,8 +14,12 @@ pub struct MinimaxClone {
     /// ISO 639-1 language code from the Minimax language set.
     pub language: String,
     /// TTS model identifier. Nullable — defaults to speech-2.8-turbo.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_id: Option<MinimaxCloneModelId>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub model_id: Option<Option<MinimaxCloneModelId>>,
     /// Name for the voice clone.
     pub name: String,
     /// Voice synthesis provider. Must be `minimax`.

@@ -4,8 +4,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MinimaxVoiceSettings {
     /// Enhances recognition for specific languages and dialects during MiniMax TTS synthesis. Default is null (no boost). Set to 'auto' for automatic language detection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language_boost: Option<MinimaxVoiceSettingsLanguageBoost>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub language_boost: Option<Option<MinimaxVoiceSettingsLanguageBoost>>,
     /// Voice pitch adjustment. Default is 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pitch: Option<i64>,

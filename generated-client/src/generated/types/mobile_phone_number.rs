@@ -13,14 +13,26 @@ pub struct MobilePhoneNumber {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cnam_listing: Option<MobilePhoneNumberCnamListing>,
     /// The ID of the connection associated with this number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub connection_id: Option<Option<String>>,
     /// The name of the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub connection_name: Option<Option<String>>,
     /// The type of the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_type: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub connection_type: Option<Option<String>>,
     /// The ISO 3166-1 alpha-2 country code of the number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_iso_alpha2: Option<String>,
@@ -28,16 +40,24 @@ pub struct MobilePhoneNumber {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// A customer reference string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_reference: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub customer_reference: Option<Option<String>>,
     /// Identifies the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound: Option<MobilePhoneNumberInbound>,
     /// The inbound call screening setting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inbound_call_screening: Option<MobilePhoneNumberInboundCallScreening>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub inbound_call_screening: Option<Option<MobilePhoneNumberInboundCallScreening>>,
     /// Indicates if mobile voice is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_voice_enabled: Option<bool>,
@@ -99,10 +119,18 @@ crate::string_enum!(MobilePhoneNumberCallForwardingForwardingType);
 pub struct MobilePhoneNumberCallForwarding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_forwarding_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forwarding_type: Option<MobilePhoneNumberCallForwardingForwardingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forwards_to: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub forwarding_type: Option<Option<MobilePhoneNumberCallForwardingForwardingType>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub forwards_to: Option<Option<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -179,19 +207,31 @@ pub struct MobilePhoneNumberCallRecording {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct MobilePhoneNumberCnamListing {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cnam_listing_details: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub cnam_listing_details: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cnam_listing_enabled: Option<bool>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct MobilePhoneNumberInbound {
     /// The ID of the app that will intercept inbound calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interception_app_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub interception_app_id: Option<Option<String>>,
     /// The name of the app that will intercept inbound calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interception_app_name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub interception_app_name: Option<Option<String>>,
 }
 /// The inbound call screening setting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -270,9 +310,17 @@ crate::string_enum!(MobilePhoneNumberNoiseSuppression);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct MobilePhoneNumberOutbound {
     /// The ID of the app that will intercept outbound calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interception_app_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub interception_app_id: Option<Option<String>>,
     /// The name of the app that will intercept outbound calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interception_app_name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub interception_app_name: Option<Option<String>>,
 }

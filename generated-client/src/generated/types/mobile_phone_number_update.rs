@@ -11,10 +11,18 @@ pub struct MobilePhoneNumberUpdate {
     pub caller_id_name_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cnam_listing: Option<MobilePhoneNumberUpdateCnamListing>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_reference: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub connection_id: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub customer_reference: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound: Option<MobilePhoneNumberUpdateInbound>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,10 +68,20 @@ crate::string_enum!(MobilePhoneNumberUpdateCallForwardingForwardingType);
 pub struct MobilePhoneNumberUpdateCallForwarding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_forwarding_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forwarding_type: Option<MobilePhoneNumberUpdateCallForwardingForwardingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forwards_to: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub forwarding_type: Option<
+        Option<MobilePhoneNumberUpdateCallForwardingForwardingType>,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub forwards_to: Option<Option<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -140,16 +158,24 @@ pub struct MobilePhoneNumberUpdateCallRecording {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct MobilePhoneNumberUpdateCnamListing {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cnam_listing_details: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub cnam_listing_details: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cnam_listing_enabled: Option<bool>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct MobilePhoneNumberUpdateInbound {
     /// The ID of the CallControl or TeXML Application that will intercept inbound calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interception_app_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub interception_app_id: Option<Option<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -188,6 +214,10 @@ crate::string_enum!(MobilePhoneNumberUpdateInboundCallScreening);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct MobilePhoneNumberUpdateOutbound {
     /// The ID of the CallControl or TeXML Application that will intercept outbound calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interception_app_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub interception_app_id: Option<Option<String>>,
 }

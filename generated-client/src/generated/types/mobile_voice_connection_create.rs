@@ -15,12 +15,24 @@ pub struct MobileVoiceConnectionCreate {
     pub tags: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_api_version: Option<MobileVoiceConnectionCreateWebhookApiVersion>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_event_failover_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_event_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_timeout_secs: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_event_failover_url: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_event_url: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_timeout_secs: Option<Option<i64>>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct MobileVoiceConnectionCreateInbound {

@@ -5,15 +5,23 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModelMetadata {
     /// Base model the fine-tuned model was trained from. Only set for fine-tuned models.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_model: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub base_model: Option<Option<String>>,
     /// Maximum total tokens (prompt + completion) supported by the model in a single request.
     pub context_length: i64,
     /// Timestamp at which the model was registered on Telnyx Inference (ISO 8601).
     pub created: String,
     /// Short, human-readable summary of what the model is best suited for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub description: Option<Option<String>>,
     /// Model identifier. For open-source models, follows the `{organization}/{model_name}` convention from Hugging Face (e.g. `moonshotai/Kimi-K2.6`).
     pub id: String,
     /// Whether the model can be used as a base for a fine-tuning job via `POST /v2/ai/fine_tuning/jobs`.
@@ -27,8 +35,12 @@ pub struct ModelMetadata {
     /// License the model is distributed under, e.g. `Apache 2.0`, `MIT`, `Llama 3 Community License`.
     pub license: String,
     /// Maximum number of completion (output) tokens the model will generate per request. `null` if unconstrained beyond `context_length`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_completion_tokens: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub max_completion_tokens: Option<Option<i64>>,
     /// Object type. Always `model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
@@ -39,8 +51,12 @@ pub struct ModelMetadata {
     /// Total parameter count of the model.
     pub parameters: i64,
     /// Human-readable parameter count, e.g. `1.0T`, `753.9B`, `8B`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters_str: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub parameters_str: Option<Option<String>>,
     /// Mapping of token kind to price, as strings to preserve precision. Typical keys are `prompt`, `cached_prompt`, and `completion`. When pricing is available the block also includes `currency` (ISO 4217 code matching the account's configured billing currency) and `unit` (the denomination the prices are quoted in, currently always `1M_tokens` for token-priced models).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing: Option<std::collections::BTreeMap<String, String>>,

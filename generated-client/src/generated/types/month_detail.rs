@@ -6,8 +6,12 @@ pub struct MonthDetail {
     /// Monthly recurring charge amount as decimal string
     pub mrc: String,
     /// One-time charge amount as decimal string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub otc: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub otc: Option<Option<String>>,
     /// Number of items
     pub quantity: i64,
 }

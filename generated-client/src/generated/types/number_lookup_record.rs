@@ -11,8 +11,12 @@ pub struct NumberLookupRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Unused
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fraud: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub fraud: Option<Option<String>>,
     /// Hyphen-separated national number, preceded by the national destination code (NDC), with a 0 prefix, if an NDC is found
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub national_format: Option<String>,

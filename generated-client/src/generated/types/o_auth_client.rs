@@ -12,22 +12,34 @@ pub struct OAuthClient {
     /// OAuth client identifier
     pub client_id: String,
     /// Client secret (only included when available, for confidential clients)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub client_secret: Option<Option<String>>,
     /// OAuth client type
     pub client_type: OAuthClientClientType,
     /// Timestamp when the client was created
     pub created_at: String,
     /// URL of the client logo
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_uri: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub logo_uri: Option<Option<String>>,
     /// Human-readable name for the OAuth client
     pub name: String,
     /// Organization ID that owns this OAuth client
     pub org_id: String,
     /// URL of the client's privacy policy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_uri: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub policy_uri: Option<Option<String>>,
     /// Record type identifier
     pub record_type: OAuthClientRecordType,
     /// List of allowed redirect URIs
@@ -36,8 +48,12 @@ pub struct OAuthClient {
     /// Whether PKCE (Proof Key for Code Exchange) is required for this client
     pub require_pkce: bool,
     /// URL of the client's terms of service
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tos_uri: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tos_uri: Option<Option<String>>,
     /// Timestamp when the client was last updated
     pub updated_at: String,
     /// User ID that created this OAuth client

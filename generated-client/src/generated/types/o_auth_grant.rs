@@ -10,8 +10,12 @@ pub struct OAuthGrant {
     /// Unique identifier for the OAuth grant
     pub id: String,
     /// Timestamp when the grant was last used
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_used_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub last_used_at: Option<Option<String>>,
     /// Record type identifier
     pub record_type: OAuthGrantRecordType,
     /// List of granted OAuth scopes

@@ -10,11 +10,19 @@ pub struct OptOutItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// The keyword that triggered the opt-out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyword: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub keyword: Option<Option<String>>,
     /// Unique identifier for a messaging profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messaging_profile_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub messaging_profile_id: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<super::ToNumber>,
 }

@@ -16,8 +16,12 @@ pub struct OrganizationUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ISO 8601 formatted date indicating when the resource last signed into the portal. Null if the user has never signed in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_sign_in_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub last_sign_in_at: Option<Option<String>>,
     /// Indicates whether this user is allowed to bypass SSO and use password authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_user_bypasses_sso: Option<bool>,

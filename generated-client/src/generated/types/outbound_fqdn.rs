@@ -10,13 +10,21 @@ pub struct OutboundFqdn {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ani_override_type: Option<OutboundFqdnAniOverrideType>,
     /// Forces all SIP calls originated on this connection to be \"parked\" instead of \"bridged\" to the destination specified on the URI. Parked calls will return ringback to the caller and will await for a Call Control command to define which action will be taken next.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_parking_enabled: Option<bool>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub call_parking_enabled: Option<Option<bool>>,
     /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encrypted_media: Option<super::EncryptedMedia>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub encrypted_media: Option<Option<super::EncryptedMedia>>,
     /// Generate ringback tone through 183 session progress message with early media.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generate_ringback_tone: Option<bool>,

@@ -10,8 +10,12 @@ pub struct OutboundIp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ani_override_type: Option<OutboundIpAniOverrideType>,
     /// Forces all SIP calls originated on this connection to be "parked" instead of "bridged" to the destination specified on the URI. Parked calls will return ringback to the caller and will await for a Call Control command to define which action will be taken next.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_parking_enabled: Option<bool>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub call_parking_enabled: Option<Option<bool>>,
     /// When set, this will limit the total number of outbound calls to phone numbers associated with this connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_limit: Option<i64>,

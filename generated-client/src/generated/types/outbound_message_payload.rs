@@ -6,13 +6,25 @@ pub struct OutboundMessagePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<OutboundMessagePayloadCcItem>>,
     /// ISO 8601 formatted date indicating when the message was finalized.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost: Option<OutboundMessagePayloadCost>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub completed_at: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub cost: Option<Option<OutboundMessagePayloadCost>>,
     /// Detailed breakdown of the message cost components.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_breakdown: Option<OutboundMessagePayloadCostBreakdown>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub cost_breakdown: Option<Option<OutboundMessagePayloadCostBreakdown>>,
     /// The direction of the message. Inbound messages are sent to you whereas outbound messages are sent from you.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<OutboundMessagePayloadDirection>,
@@ -48,14 +60,22 @@ pub struct OutboundMessagePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<OutboundMessagePayloadRecordType>,
     /// ISO 8601 formatted date indicating when the message was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sent_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub sent_at: Option<Option<String>>,
     /// Indicates whether smart encoding was applied to this message. When `true`, one or more Unicode characters were automatically replaced with GSM-7 equivalents to reduce segment count and cost. The original message text is preserved in webhooks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart_encoding_applied: Option<bool>,
     /// Subject of multimedia message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub subject: Option<Option<String>>,
     /// Tags associated with the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -63,11 +83,19 @@ pub struct OutboundMessagePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tcr_campaign_billable: Option<bool>,
     /// The Campaign Registry (TCR) campaign ID associated with the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tcr_campaign_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tcr_campaign_id: Option<Option<String>>,
     /// The registration status of the TCR campaign.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tcr_campaign_registered: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tcr_campaign_registered: Option<Option<String>>,
     /// Message body (i.e., content) as a non-empty string.
     ///
     /// **Required for SMS**
@@ -79,17 +107,33 @@ pub struct OutboundMessagePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<OutboundMessagePayloadType>,
     /// Message must be out of the queue by this time or else it will be discarded and marked as 'sending_failed'. Once the message moves out of the queue, this field will be nulled
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_until: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub valid_until: Option<Option<String>>,
     /// Seconds the message is queued due to rate limiting before being sent to the carrier. Represents the maximum wait across all applicable rate limits (account, carrier, campaign). 0.0 = no queuing delay.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wait_seconds: Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub wait_seconds: Option<Option<f64>>,
     /// The failover URL where webhooks related to this message will be sent if sending to the primary URL fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_failover_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_failover_url: Option<Option<String>>,
     /// The URL where webhooks related to this message will be sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_url: Option<Option<String>>,
 }
 /// The line-type of the receiver.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -326,14 +370,26 @@ pub struct OutboundMessagePayloadFrom {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct OutboundMessagePayloadMediaItem {
     /// The MIME type of the requested media.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub content_type: Option<Option<String>>,
     /// The SHA256 hash of the requested media.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub sha256: Option<Option<String>>,
     /// The size of the requested media.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub size: Option<Option<i64>>,
     /// The url of the media requested to be sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,

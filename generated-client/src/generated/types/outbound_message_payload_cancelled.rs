@@ -6,13 +6,25 @@ pub struct OutboundMessagePayloadCancelled {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<OutboundMessagePayloadCancelledCcItem>>,
     /// ISO 8601 formatted date indicating when the message was finalized.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost: Option<OutboundMessagePayloadCancelledCost>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub completed_at: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub cost: Option<Option<OutboundMessagePayloadCancelledCost>>,
     /// Detailed breakdown of the message cost components.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_breakdown: Option<OutboundMessagePayloadCancelledCostBreakdown>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub cost_breakdown: Option<Option<OutboundMessagePayloadCancelledCostBreakdown>>,
     /// The direction of the message. Inbound messages are sent to you whereas outbound messages are sent from you.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<OutboundMessagePayloadCancelledDirection>,
@@ -48,14 +60,22 @@ pub struct OutboundMessagePayloadCancelled {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<OutboundMessagePayloadCancelledRecordType>,
     /// ISO 8601 formatted date indicating when the message was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sent_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub sent_at: Option<Option<String>>,
     /// Indicates whether smart encoding was applied to this message. When `true`, one or more Unicode characters were automatically replaced with GSM-7 equivalents to reduce segment count and cost. The original message text is preserved in webhooks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart_encoding_applied: Option<bool>,
     /// Subject of multimedia message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub subject: Option<Option<String>>,
     /// Tags associated with the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -63,11 +83,19 @@ pub struct OutboundMessagePayloadCancelled {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tcr_campaign_billable: Option<bool>,
     /// The Campaign Registry (TCR) campaign ID associated with the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tcr_campaign_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tcr_campaign_id: Option<Option<String>>,
     /// The registration status of the TCR campaign.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tcr_campaign_registered: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tcr_campaign_registered: Option<Option<String>>,
     /// Message body (i.e., content) as a non-empty string.
     ///
     /// **Required for SMS**
@@ -79,14 +107,26 @@ pub struct OutboundMessagePayloadCancelled {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<OutboundMessagePayloadCancelledType>,
     /// Message must be out of the queue by this time or else it will be discarded and marked as 'sending_failed'. Once the message moves out of the queue, this field will be nulled
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_until: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub valid_until: Option<Option<String>>,
     /// The failover URL where webhooks related to this message will be sent if sending to the primary URL fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_failover_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_failover_url: Option<Option<String>>,
     /// The URL where webhooks related to this message will be sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_url: Option<Option<String>>,
 }
 /// The line-type of the receiver.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -337,14 +377,26 @@ pub struct OutboundMessagePayloadCancelledFrom {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct OutboundMessagePayloadCancelledMediaItem {
     /// The MIME type of the requested media.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub content_type: Option<Option<String>>,
     /// The SHA256 hash of the requested media.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub sha256: Option<Option<String>>,
     /// The size of the requested media.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub size: Option<Option<i64>>,
     /// The url of the media requested to be sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,

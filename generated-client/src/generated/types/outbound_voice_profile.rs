@@ -4,16 +4,24 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OutboundVoiceProfile {
     /// The ID of the billing group associated with the outbound proflile. Defaults to null (for no group assigned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_group_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub billing_group_id: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_recording: Option<super::OutboundCallRecording>,
     /// (BETA) Specifies the time window and call limits for calls made using this outbound voice profile. Note that all times are UTC in 24-hour clock time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calling_window: Option<OutboundVoiceProfileCallingWindow>,
     /// Must be no more than your global concurrent call limit. Null means no limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub concurrent_call_limit: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub concurrent_call_limit: Option<Option<i64>>,
     /// Amount of connections associated with this outbound voice profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connections_count: Option<i64>,

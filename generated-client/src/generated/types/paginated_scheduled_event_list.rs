@@ -10,6 +10,6 @@ pub struct PaginatedScheduledEventList {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum PaginatedScheduledEventListDataItem {
-    ScheduledPhoneCallEventResponse(super::ScheduledPhoneCallEventResponse),
     ScheduledSmsEventResponse(super::ScheduledSmsEventResponse),
+    ScheduledPhoneCallEventResponse(super::ScheduledPhoneCallEventResponse),
 }

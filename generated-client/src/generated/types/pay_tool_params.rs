@@ -9,8 +9,12 @@ pub struct PayToolParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Optional description of the pay tool that will be passed to the assistant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub description: Option<Option<String>>,
     /// Default payment method for payments processed by this tool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,

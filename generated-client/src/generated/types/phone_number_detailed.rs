@@ -4,11 +4,19 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhoneNumberDetailed {
     /// ISO 8601 formatted date indicating when the phone number was first activated (transitioned from purchase-pending or port-pending to active). Will be null for numbers that have not yet been activated, or for legacy numbers activated before this field was tracked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activated_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub activated_at: Option<Option<String>>,
     /// Identifies the billing group associated with the phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_group_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub billing_group_id: Option<Option<String>>,
     /// Indicates if call forwarding will be enabled for this number if forwards_to and forwarding_type are filled in. Defaults to true for backwards compatibility with APIV1 use of numbers endpoints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_forwarding_enabled: Option<bool>,
@@ -22,23 +30,41 @@ pub struct PhoneNumberDetailed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cnam_listing_enabled: Option<bool>,
     /// Identifies the connection associated with the phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub connection_id: Option<Option<String>>,
     /// The user-assigned name of the connection to be associated with this phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub connection_name: Option<Option<String>>,
     /// The ISO 3166-1 alpha-2 country code of the phone number.
-    pub country_iso_alpha2: String,
-    /// ISO 8601 formatted date indicating when the resource was created.
-    pub created_at: String,
-    /// A customer reference string for customer look ups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_reference: Option<String>,
+    pub country_iso_alpha2: Option<String>,
+    /// ISO 8601 formatted date indicating when the resource was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// A customer reference string for customer look ups.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub customer_reference: Option<Option<String>>,
     /// Indicates whether deletion lock is enabled for this number. When enabled, this prevents the phone number from being deleted via the API or Telnyx portal.
     pub deletion_lock_enabled: bool,
     /// Identifies the emergency address associated with the phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emergency_address_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub emergency_address_id: Option<Option<String>>,
     /// Indicates whether emergency services are enabled for this number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency_enabled: Option<bool>,
@@ -55,25 +81,42 @@ pub struct PhoneNumberDetailed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound_call_screening: Option<PhoneNumberDetailedInboundCallScreening>,
     /// Identifies the messaging profile associated with the phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messaging_profile_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub messaging_profile_id: Option<Option<String>>,
     /// The name of the messaging profile associated with the phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messaging_profile_name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub messaging_profile_name: Option<Option<String>>,
     /// The +E.164-formatted phone number associated with this record.
-    pub phone_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
     /// The phone number's type.
     /// Note: For numbers purchased prior to July 2023 or when fetching a number's details immediately after a purchase completes, the legacy values `tollfree`, `shortcode` or `longcode` may be returned instead.
-    pub phone_number_type: PhoneNumberDetailedPhoneNumberType,
-    /// ISO 8601 formatted date indicating when the resource was purchased.
-    pub purchased_at: String,
-    /// Identifies the type of the resource.
-    pub record_type: String,
-    /// Indicates if the phone number was purchased or ported in. For some numbers this information may not be available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_type: Option<PhoneNumberDetailedSourceTypeString>,
+    pub phone_number_type: Option<PhoneNumberDetailedPhoneNumberType>,
+    /// ISO 8601 formatted date indicating when the resource was purchased.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchased_at: Option<String>,
+    /// Identifies the type of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
+    /// Indicates if the phone number was purchased or ported in. For some numbers this information may not be available.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub source_type: Option<Option<PhoneNumberDetailedSourceTypeString>>,
     /// The phone number's current status.
-    pub status: PhoneNumberDetailedStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<PhoneNumberDetailedStatus>,
     /// Indicates whether T38 Fax Gateway for inbound calls to this number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t38_fax_gateway_enabled: Option<bool>,

@@ -23,8 +23,12 @@ pub struct PhoneNumberWithMessagingSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messaging_product: Option<String>,
     /// Unique identifier for a messaging profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messaging_profile_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub messaging_profile_id: Option<Option<String>>,
     /// The organization that owns this phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
@@ -49,10 +53,18 @@ pub struct PhoneNumberWithMessagingSettings {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PhoneNumberWithMessagingSettingsFeatures {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mms: Option<super::MessagingFeatureSet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sms: Option<super::MessagingFeatureSet>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub mms: Option<Option<super::MessagingFeatureSet>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub sms: Option<Option<super::MessagingFeatureSet>>,
 }
 /// Identifies the type of the resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -4,8 +4,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhoneNumbersJobUpdateEmergencySettingsRequest {
     /// Identifies the address to be used with emergency services. Required if emergency_enabled is true, must be null or omitted if emergency_enabled is false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emergency_address_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub emergency_address_id: Option<Option<String>>,
     /// Indicates whether to enable or disable emergency services on the numbers.
     pub emergency_enabled: bool,
     pub phone_numbers: Vec<String>,

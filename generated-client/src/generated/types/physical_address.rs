@@ -8,8 +8,12 @@ pub struct PhysicalAddress {
     pub city: String,
     /// ISO 3166-1 alpha-2 code (currently `US` or `CA`).
     pub country: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extended_address: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub extended_address: Option<Option<String>>,
     pub postal_code: String,
     pub street_address: String,
 }

@@ -9,11 +9,14 @@ pub struct PortOutSupportingDocument {
     pub document_id: String,
     pub id: String,
     /// Identifies the associated port request
-    pub portout_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portout_id: Option<String>,
     /// Identifies the type of the resource.
-    pub record_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
     /// Identifies the type of the document
-    pub r#type: PortOutSupportingDocumentType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PortOutSupportingDocumentType>,
     /// Supporting document last changed timestamp in ISO 8601 format
     pub updated_at: String,
 }

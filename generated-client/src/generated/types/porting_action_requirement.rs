@@ -7,11 +7,19 @@ pub struct PortingActionRequirement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_type: Option<String>,
     /// Optional URL for the action
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub action_url: Option<Option<String>>,
     /// Reason for cancellation if status is 'cancelled'
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_reason: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub cancel_reason: Option<Option<String>>,
     /// ISO 8601 formatted date-time indicating when the resource was created
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,

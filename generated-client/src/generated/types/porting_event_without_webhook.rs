@@ -17,8 +17,12 @@ pub struct PortingEventWithoutWebhook {
     /// Uniquely identifies the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<serde_json::Value>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub payload: Option<Option<serde_json::Value>>,
     /// The status of the payload generation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload_status: Option<PortingEventWithoutWebhookPayloadStatus>,

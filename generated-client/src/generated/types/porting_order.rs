@@ -12,11 +12,19 @@ pub struct PortingOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// A customer-specified group reference for customer bookkeeping purposes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_group_reference: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub customer_group_reference: Option<Option<String>>,
     /// A customer-specified reference number for customer bookkeeping purposes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_reference: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub customer_reference: Option<Option<String>>,
     /// A description of the porting order
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -29,14 +37,22 @@ pub struct PortingOrder {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messaging: Option<super::PortingOrderMessaging>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub misc: Option<super::PortingOrderMisc>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub misc: Option<Option<super::PortingOrderMisc>>,
     /// Identifies the old service provider
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old_service_provider_ocn: Option<String>,
     /// A key to reference for the porting order group when contacting Telnyx customer support. This information is not available for porting orders in `draft` state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_support_key: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub parent_support_key: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_configuration: Option<super::PortingOrderPhoneNumberConfiguration>,
     /// The type of the phone number
@@ -60,8 +76,12 @@ pub struct PortingOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::PortingOrderStatus>,
     /// A key to reference this porting order when contacting Telnyx customer support. This information is not available in draft porting orders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_key: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub support_key: Option<Option<String>>,
     /// ISO 8601 formatted date indicating when the resource was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
@@ -70,8 +90,12 @@ pub struct PortingOrder {
     /// Identifies the user (or organization) who requested the porting order
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_url: Option<Option<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

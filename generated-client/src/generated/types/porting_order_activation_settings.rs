@@ -3,15 +3,27 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingOrderActivationSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activation_status: Option<super::PortingOrderActivationStatus>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub activation_status: Option<Option<super::PortingOrderActivationStatus>>,
     /// Indicates whether this porting order is eligible for FastPort
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_port_eligible: Option<bool>,
     /// ISO 8601 formatted Date/Time of the FOC date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub foc_datetime_actual: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub foc_datetime_actual: Option<Option<String>>,
     /// ISO 8601 formatted Date/Time requested for the FOC date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub foc_datetime_requested: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub foc_datetime_requested: Option<Option<String>>,
 }

@@ -5,9 +5,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingOrderDocuments {
     /// Returned ID of the submitted Invoice via the Documents endpoint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub invoice: Option<Option<String>>,
     /// Returned ID of the submitted LOA via the Documents endpoint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loa: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub loa: Option<Option<String>>,
 }

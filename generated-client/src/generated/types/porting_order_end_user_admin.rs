@@ -4,24 +4,52 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingOrderEndUserAdmin {
     /// The authorized person's account number with the current service provider
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_number: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub account_number: Option<Option<String>>,
     /// Name of person authorizing the porting order
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_person_name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub auth_person_name: Option<Option<String>>,
     /// Billing phone number associated with these phone numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_phone_number: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub billing_phone_number: Option<Option<String>>,
     /// European business identification number. Applicable only in the European Union
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_identifier: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub business_identifier: Option<Option<String>>,
     /// Person Name or Company name requesting the port
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub entity_name: Option<Option<String>>,
     /// PIN/passcode possibly required by the old service provider for extra verification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pin_passcode: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub pin_passcode: Option<Option<String>>,
     /// European tax identification number. Applicable only in the European Union
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_identifier: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tax_identifier: Option<Option<String>>,
 }

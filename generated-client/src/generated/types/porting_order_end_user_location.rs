@@ -4,21 +4,45 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingOrderEndUserLocation {
     /// State, province, or similar of billing address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub administrative_area: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub administrative_area: Option<Option<String>>,
     /// ISO3166-1 alpha-2 country code of billing address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub country_code: Option<Option<String>>,
     /// Second line of billing address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extended_address: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub extended_address: Option<Option<String>>,
     /// City or municipality of billing address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locality: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub locality: Option<Option<String>>,
     /// Postal Code of billing address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub postal_code: Option<Option<String>>,
     /// First line of billing address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_address: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub street_address: Option<Option<String>>,
 }

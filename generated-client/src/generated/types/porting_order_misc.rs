@@ -4,11 +4,19 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingOrderMisc {
     /// New billing phone number for the remaining numbers. Used in case the current billing phone number is being ported to Telnyx. This will be set on your account with your current service provider and should be one of the numbers remaining on that account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_billing_phone_number: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub new_billing_phone_number: Option<Option<String>>,
     /// Remaining numbers can be either kept with their current service provider or disconnected. 'new_billing_telephone_number' is required when 'remaining_numbers_action' is 'keep'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remaining_numbers_action: Option<PortingOrderMiscRemainingNumbersAction>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub remaining_numbers_action: Option<Option<PortingOrderMiscRemainingNumbersAction>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<super::PortingOrderType>,
 }

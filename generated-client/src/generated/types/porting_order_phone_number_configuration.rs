@@ -4,17 +4,33 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingOrderPhoneNumberConfiguration {
     /// identifies the billing group to set on the numbers when ported
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_group_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub billing_group_id: Option<Option<String>>,
     /// identifies the connection to set on the numbers when ported
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub connection_id: Option<Option<String>>,
     /// identifies the emergency address to set on the numbers when ported
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emergency_address_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub emergency_address_id: Option<Option<String>>,
     /// identifies the messaging profile to set on the numbers when ported
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messaging_profile_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub messaging_profile_id: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }

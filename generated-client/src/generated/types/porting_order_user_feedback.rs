@@ -4,9 +4,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PortingOrderUserFeedback {
     /// A comment related to the customer rating.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_comment: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub user_comment: Option<Option<String>>,
     /// Once an order is ported, cancellation is requested or the request is cancelled, the user may rate their experience
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_rating: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub user_rating: Option<Option<i64>>,
 }

@@ -45,8 +45,12 @@ pub struct PortoutDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pon: Option<String>,
     /// The reason why the order is being rejected by the user. If the order is authorized, this field can be left null
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub reason: Option<Option<String>>,
     /// Identifies the type of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,

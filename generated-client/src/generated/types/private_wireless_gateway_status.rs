@@ -5,11 +5,19 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct PrivateWirelessGatewayStatus {
     /// This attribute is an [error code](https://developers.telnyx.com/development/api-fundamentals/api-errors) related to the failure reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub error_code: Option<Option<String>>,
     /// This attribute provides a human-readable explanation of why a failure happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_description: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub error_description: Option<Option<String>>,
     /// The current status or failure details of the Private Wireless Gateway.
     ///
     /// provisioning - the Private Wireless Gateway is being provisioned.

@@ -2,10 +2,54 @@
 // run `cargo xtask codegen` instead.
 
 /// A single pronunciation dictionary item. Use type 'alias' to replace matched text with a spoken alias, or type 'phoneme' to specify exact pronunciation using IPA notation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum PronunciationDictItem {
+    /// `type`: `alias`
     PronunciationDictAliasItem(super::PronunciationDictAliasItem),
+    /// `type`: `phoneme`
     PronunciationDictPhonemeItem(super::PronunciationDictPhonemeItem),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl PronunciationDictItem {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::PronunciationDictAliasItem(_) => Some("alias"),
+            Self::PronunciationDictPhonemeItem(_) => Some("phoneme"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for PronunciationDictItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PronunciationDictAliasItem(v) => v.serialize(serializer),
+            Self::PronunciationDictPhonemeItem(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PronunciationDictItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("alias") => {
+                crate::tagged::variant(value).map(Self::PronunciationDictAliasItem)
+            }
+            Some("phoneme") => {
+                crate::tagged::variant(value).map(Self::PronunciationDictPhonemeItem)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

@@ -15,7 +15,8 @@ pub struct PushCredential {
     pub private_key: String,
     /// Google server key for sending push notifications. For Android only
     pub project_account_json_file: serde_json::Map<String, serde_json::Value>,
-    pub record_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
     /// Type of mobile push credential. Either ios or android
     pub r#type: String,
     /// ISO 8601 timestamp when the room was updated.

@@ -16,8 +16,12 @@ pub struct RcsAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Messaging profile ID associated with the RCS Agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub profile_id: Option<Option<String>>,
     /// Date and time when the resource was updated
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
@@ -25,9 +29,17 @@ pub struct RcsAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Failover URL to receive RCS events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_failover_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_failover_url: Option<Option<String>>,
     /// URL to receive RCS events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_url: Option<Option<String>>,
 }

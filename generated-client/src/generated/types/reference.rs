@@ -5,25 +5,42 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reference {
     /// Reference contact email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub email: Option<Option<String>>,
     /// Full name of the reference contact.
     pub full_name: String,
     /// Job title of the reference contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_title: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub job_title: Option<Option<String>>,
     /// Organization the reference contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub organization: Option<Option<String>>,
     /// Reference phone number in E.164 format.
     pub phone_e164: String,
     /// Always `dir_reference`.
-    pub record_type: ReferenceRecordType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<ReferenceRecordType>,
     /// Whether this is a business reference or the financial reference.
     pub ref_type: ReferenceRefType,
     /// How the reference contact is related to the registering business.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_to_registrant: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub relationship_to_registrant: Option<Option<String>>,
     /// Position within the reference type. Business references occupy slots 0 and 1; the financial reference occupies slot 0.
     pub slot: i64,
     /// IANA timezone id for the reference. Calls are only placed within the reference's local 8am-9pm window.

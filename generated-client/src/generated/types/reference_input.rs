@@ -9,16 +9,28 @@ pub struct ReferenceInput {
     /// Full name of the reference contact.
     pub full_name: String,
     /// Job title of the reference contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_title: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub job_title: Option<Option<String>>,
     /// Organization the reference contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub organization: Option<Option<String>>,
     /// Reference phone number in E.164 format, e.g. +14155550123.
     pub phone_e164: String,
     /// How the reference contact is related to the registering business.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_to_registrant: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub relationship_to_registrant: Option<Option<String>>,
     /// IANA timezone id for the reference (e.g. America/New_York). Required: calls are only placed within the reference's local 8am-9pm window.
     pub timezone: String,
 }

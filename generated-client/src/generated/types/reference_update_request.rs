@@ -11,17 +11,29 @@ pub struct ReferenceUpdateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// Job title of the reference contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_title: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub job_title: Option<Option<String>>,
     /// Organization the reference contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub organization: Option<Option<String>>,
     /// Reference phone number in E.164 format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_e164: Option<String>,
     /// How the reference contact is related to the registering business.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_to_registrant: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub relationship_to_registrant: Option<Option<String>>,
     /// IANA timezone id for the reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,

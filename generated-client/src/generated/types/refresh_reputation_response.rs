@@ -8,8 +8,12 @@ pub struct RefreshReputationResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RefreshReputationResponseDataResultsItem {
     /// `null` when `success` is `true`; carries an error message otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub error: Option<Option<String>>,
     pub phone_number: String,
     pub success: bool,
 }

@@ -5,8 +5,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemediationRequest {
     pub call_purpose: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_email: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub contact_email: Option<Option<String>>,
     pub created_at: String,
     pub id: String,
     /// Total phone numbers in this batch, including any later cancelled. May exceed the sum of the per-category result buckets, which omit cancelled numbers.
@@ -16,14 +20,30 @@ pub struct RemediationRequest {
     /// Numbers accepted for remediation, i.e. not rejected as ineligible. Counts numbers still queued (pending) as well as processed ones.
     pub phone_numbers_submitted: i64,
     /// Per-category buckets. Populated once results are available. Null while the request is still pending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub results: Option<super::RemediationPerNumberResults>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub results: Option<Option<super::RemediationPerNumberResults>>,
     pub status: super::RemediationStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier1_completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier2_completed_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tier1_completed_at: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tier2_completed_at: Option<Option<String>>,
     pub updated_at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_url: Option<Option<String>>,
 }

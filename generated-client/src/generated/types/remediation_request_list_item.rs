@@ -9,9 +9,17 @@ pub struct RemediationRequestListItem {
     pub id: String,
     pub phone_numbers_count: i64,
     pub status: super::RemediationStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier1_completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier2_completed_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tier1_completed_at: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tier2_completed_at: Option<Option<String>>,
     pub updated_at: String,
 }

@@ -4,22 +4,50 @@
 /// Reputation snapshot for a phone number. Each metric is a 0–100 score; `spam_risk` is a coarse bucket. Field set may grow over time - read by key.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ReputationData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_score: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engagement_score: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_refreshed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maturity_score: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sentiment_score: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub connection_score: Option<Option<i64>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub engagement_score: Option<Option<i64>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub last_refreshed_at: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub maturity_score: Option<Option<i64>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub sentiment_score: Option<Option<i64>>,
     /// Category label from the reputation feed when the number is flagged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spam_category: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub spam_category: Option<Option<String>>,
     /// Overall spam-risk classification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spam_risk: Option<ReputationDataSpamRisk>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub spam_risk: Option<Option<ReputationDataSpamRisk>>,
 }
 /// Overall spam-risk classification.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

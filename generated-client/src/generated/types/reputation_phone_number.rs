@@ -13,8 +13,12 @@ pub struct ReputationPhoneNumber {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// `null` until the first refresh has been collected for this number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reputation_data: Option<super::ReputationData>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub reputation_data: Option<Option<super::ReputationData>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }

@@ -6,6 +6,6 @@
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ScheduledEventResponse {
-    ScheduledPhoneCallEventResponse(super::ScheduledPhoneCallEventResponse),
     ScheduledSmsEventResponse(super::ScheduledSmsEventResponse),
+    ScheduledPhoneCallEventResponse(super::ScheduledPhoneCallEventResponse),
 }

@@ -55,7 +55,7 @@ pub struct ScheduledPhoneCallEventResponse {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ScheduledPhoneCallEventResponseConversationMetadataValue {
-    String(String),
     Integer(i64),
+    String(String),
     Boolean(bool),
 }

@@ -36,7 +36,7 @@ pub struct ScheduledSmsEventResponse {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ScheduledSmsEventResponseConversationMetadataValue {
-    String(String),
     Integer(i64),
+    String(String),
     Boolean(bool),
 }

@@ -10,8 +10,12 @@ pub struct SendMessageTool {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct SendMessageToolSendMessage {
     /// Optional message template with dynamic variable support using mustache syntax (e.g., {{variable_name}}). When set, the assistant will use this template for the SMS body instead of generating one. Dynamic variables like {{telnyx_end_user_target}}, {{telnyx_agent_target}}, and custom webhook-provided variables will be resolved at runtime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_template: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub message_template: Option<Option<String>>,
     /// Properties not declared in the spec.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

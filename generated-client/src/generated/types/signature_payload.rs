@@ -6,6 +6,10 @@ pub struct SignaturePayload {
     /// PNG image, base64-encoded.
     pub image_base64: String,
     /// Optional. When absent the rendered PDF falls back to the enterprise contact's legal name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signer_name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub signer_name: Option<Option<String>>,
 }

@@ -22,8 +22,12 @@ pub struct SimCardAction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// A JSON object representation of the action params.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub settings: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The related SIM card identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sim_card_id: Option<String>,

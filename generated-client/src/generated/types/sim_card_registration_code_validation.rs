@@ -4,8 +4,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct SimCardRegistrationCodeValidation {
     /// The validation message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invalid_detail: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub invalid_detail: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// The 10-digit SIM card registration code

@@ -7,8 +7,12 @@ pub struct SimpleSimCard {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions_in_progress: Option<bool>,
     /// List of IMEIs authorized to use a given SIM card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorized_imeis: Option<Vec<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub authorized_imeis: Option<Option<Vec<String>>>,
     /// ISO 8601 formatted date-time indicating when the resource was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -21,11 +25,19 @@ pub struct SimpleSimCard {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_limit: Option<SimpleSimCardDataLimit>,
     /// The Embedded Identity Document (eID) for eSIM cards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eid: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub eid: Option<Option<String>>,
     /// The installation status of the eSIM. Only applicable for eSIM cards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub esim_installation_status: Option<SimpleSimCardEsimInstallationStatus>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub esim_installation_status: Option<Option<SimpleSimCardEsimInstallationStatus>>,
     /// The ICCID is the identifier of the specific SIM card/chip. Each SIM is internationally identified by its integrated circuit card identifier (ICCID). ICCIDs are stored in the SIM card's memory and are also engraved or printed on the SIM card body during a process called personalization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iccid: Option<String>,

@@ -4,8 +4,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct SlimPhoneNumberDetailed {
     /// ISO 8601 formatted date indicating when the phone number was first activated (transitioned from purchase-pending or port-pending to active). Will be null for numbers that have not yet been activated, or for legacy numbers activated before this field was tracked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activated_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub activated_at: Option<Option<String>>,
     /// Identifies the billing group associated with the phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_group_id: Option<String>,

@@ -2,4 +2,66 @@
 // run `cargo xtask codegen` instead.
 
 /// Audio sampling rate.
-pub type StreamBidirectionalSamplingRate = i64;
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+#[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
+pub enum StreamBidirectionalSamplingRate {
+    /// `8000`
+    V8000,
+    /// `16000`
+    V16000,
+    /// `22050`
+    V22050,
+    /// `24000`
+    V24000,
+    /// `48000`
+    V48000,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(i64),
+}
+impl StreamBidirectionalSamplingRate {
+    /// The value as sent on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::V8000 => 8000i64,
+            Self::V16000 => 16000i64,
+            Self::V22050 => 22050i64,
+            Self::V24000 => 24000i64,
+            Self::V48000 => 48000i64,
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<i64> for StreamBidirectionalSamplingRate {
+    fn from(value: i64) -> Self {
+        match value {
+            8000i64 => Self::V8000,
+            16000i64 => Self::V16000,
+            22050i64 => Self::V22050,
+            24000i64 => Self::V24000,
+            48000i64 => Self::V48000,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl From<StreamBidirectionalSamplingRate> for i64 {
+    fn from(value: StreamBidirectionalSamplingRate) -> Self {
+        value.value()
+    }
+}
+impl std::fmt::Display for StreamBidirectionalSamplingRate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value().fmt(f)
+    }
+}

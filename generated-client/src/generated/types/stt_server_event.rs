@@ -2,10 +2,52 @@
 // run `cargo xtask codegen` instead.
 
 /// Union of all server-to-client WebSocket events for STT streaming.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SttServerEvent {
+    /// `type`: `transcript`
     TranscriptFrame(super::TranscriptFrame),
+    /// `type`: `error`
     SttErrorFrame(super::SttErrorFrame),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl SttServerEvent {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::TranscriptFrame(_) => Some("transcript"),
+            Self::SttErrorFrame(_) => Some("error"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for SttServerEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::TranscriptFrame(v) => v.serialize(serializer),
+            Self::SttErrorFrame(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SttServerEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("transcript") => {
+                crate::tagged::variant(value).map(Self::TranscriptFrame)
+            }
+            Some("error") => crate::tagged::variant(value).map(Self::SttErrorFrame),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

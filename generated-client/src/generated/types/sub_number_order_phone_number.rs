@@ -3,8 +3,12 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct SubNumberOrderPhoneNumber {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bundle_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub bundle_id: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

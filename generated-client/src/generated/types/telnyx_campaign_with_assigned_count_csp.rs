@@ -201,7 +201,7 @@ pub struct TelnyxCampaignWithAssignedCountCsp {
     /// Business/industry segment of this campaign (Deprecated). Must be of defined valid types. Use `/registry/enum/vertical` operation to retrieve verticals available for given brand, vertical combination.
     ///
     /// This field is deprecated.
-    /// **Deprecated.**
+    #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vertical: Option<String>,
     /// Failover webhook to which campaign status updates are sent.

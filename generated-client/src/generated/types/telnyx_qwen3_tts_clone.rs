@@ -14,8 +14,12 @@ pub struct TelnyxQwen3TtsClone {
     /// ISO 639-1 language code from the Qwen language set.
     pub language: String,
     /// TTS model identifier. Nullable/omittable — defaults to Qwen3TTS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_id: Option<TelnyxQwen3TtsCloneModelId>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub model_id: Option<Option<TelnyxQwen3TtsCloneModelId>>,
     /// Name for the voice clone.
     pub name: String,
     /// Voice synthesis provider. Must be `telnyx`.

@@ -9,20 +9,40 @@ pub struct TexmlCreateCallRecordingResponseBody {
     pub call_sid: Option<super::CallControlId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<super::TwimlRecordingChannels>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_sid: Option<super::ConferenceSid>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub conference_sid: Option<Option<super::ConferenceSid>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_created: Option<super::DateTimeRfc2822>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_updated: Option<super::DateTimeRfc2822>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<super::TexmlRecordingDuration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<super::TexmlErrorCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<super::TexmlRecordingPrice>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_unit: Option<super::TexmlPriceUnit>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub duration: Option<Option<super::TexmlRecordingDuration>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub error_code: Option<Option<super::TexmlErrorCode>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub price: Option<Option<super::TexmlRecordingPrice>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub price_unit: Option<Option<super::TexmlPriceUnit>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<super::TexmlSid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,10 @@
 /// Subresources details for a recording if available.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct TexmlRecordingSubresourcesUris {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcriptions: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub transcriptions: Option<Option<String>>,
 }

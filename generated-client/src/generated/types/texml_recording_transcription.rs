@@ -14,8 +14,12 @@ pub struct TexmlRecordingTranscription {
     pub date_created: Option<super::DateTimeRfc2822>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_updated: Option<super::DateTimeRfc2822>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<super::TexmlRecordingDuration>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub duration: Option<Option<super::TexmlRecordingDuration>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_sid: Option<super::TexmlSid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

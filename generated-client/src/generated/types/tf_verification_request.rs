@@ -42,23 +42,26 @@ pub struct TfVerificationRequest {
     #[serde(
         rename = "businessRegistrationCountry",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
     )]
-    pub business_registration_country: Option<String>,
+    pub business_registration_country: Option<Option<String>>,
     /// Official business registration number (e.g., Employer Identification Number (EIN) in the U.S.). Required from January 2026.
     #[serde(
         rename = "businessRegistrationNumber",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
     )]
-    pub business_registration_number: Option<String>,
+    pub business_registration_number: Option<Option<String>>,
     /// Type of business registration being provided. Required from January 2026.
     #[serde(
         rename = "businessRegistrationType",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
     )]
-    pub business_registration_type: Option<String>,
+    pub business_registration_type: Option<Option<String>>,
     /// The full name of the state (not the 2 letter code) of the business address; the first letter should be capitalized
     #[serde(rename = "businessState")]
     pub business_state: String,
@@ -69,9 +72,10 @@ pub struct TfVerificationRequest {
     #[serde(
         rename = "campaignVerifyAuthorizationToken",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
     )]
-    pub campaign_verify_authorization_token: Option<String>,
+    pub campaign_verify_authorization_token: Option<Option<String>>,
     /// A URL, including the scheme, pointing to the corporate website
     #[serde(rename = "corporateWebsite")]
     pub corporate_website: String,
@@ -79,22 +83,34 @@ pub struct TfVerificationRequest {
     #[serde(
         rename = "doingBusinessAs",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
     )]
-    pub doing_business_as: Option<String>,
+    pub doing_business_as: Option<Option<String>>,
     /// Business entity classification. Must be one of the 5 valid enum values.
-    #[serde(rename = "entityType", default, skip_serializing_if = "Option::is_none")]
-    pub entity_type: Option<super::TollFreeVerificationEntityType>,
+    #[serde(
+        rename = "entityType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub entity_type: Option<Option<super::TollFreeVerificationEntityType>>,
     /// The message returned when users text 'HELP'
     #[serde(
         rename = "helpMessageResponse",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
     )]
-    pub help_message_response: Option<String>,
+    pub help_message_response: Option<Option<String>>,
     /// ISV name
-    #[serde(rename = "isvReseller", default, skip_serializing_if = "Option::is_none")]
-    pub isv_reseller: Option<String>,
+    #[serde(
+        rename = "isvReseller",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub isv_reseller: Option<Option<String>>,
     /// Estimated monthly volume of messages from the given phone numbers
     #[serde(rename = "messageVolume")]
     pub message_volume: super::Volume,
@@ -102,12 +118,18 @@ pub struct TfVerificationRequest {
     #[serde(
         rename = "optInConfirmationResponse",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
     )]
-    pub opt_in_confirmation_response: Option<String>,
+    pub opt_in_confirmation_response: Option<Option<String>>,
     /// Keywords used to collect and process consumer opt-ins
-    #[serde(rename = "optInKeywords", default, skip_serializing_if = "Option::is_none")]
-    pub opt_in_keywords: Option<String>,
+    #[serde(
+        rename = "optInKeywords",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub opt_in_keywords: Option<Option<String>>,
     /// Human-readable description of how end users will opt into receiving messages from the given phone numbers
     #[serde(rename = "optInWorkflow")]
     pub opt_in_workflow: String,
@@ -121,9 +143,10 @@ pub struct TfVerificationRequest {
     #[serde(
         rename = "privacyPolicyURL",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
     )]
-    pub privacy_policy_url: Option<String>,
+    pub privacy_policy_url: Option<Option<String>>,
     /// An example of a message that will be sent from the given phone numbers
     #[serde(rename = "productionMessageContent")]
     pub production_message_content: String,
@@ -131,9 +154,10 @@ pub struct TfVerificationRequest {
     #[serde(
         rename = "termsAndConditionURL",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
     )]
-    pub terms_and_condition_url: Option<String>,
+    pub terms_and_condition_url: Option<Option<String>>,
     /// Machine-readable use-case for the phone numbers
     #[serde(rename = "useCase")]
     pub use_case: super::UseCaseCategories,

@@ -4,11 +4,19 @@
 /// Whether the calling user has agreed to a product's current Terms of Service. The `user_id` is intentionally omitted on this public surface.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TosStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agreed_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub agreed_at: Option<Option<String>>,
     /// Version the user previously agreed to (may be older than `current_terms_version`). `null` if the user has never agreed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agreed_version: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub agreed_version: Option<Option<String>>,
     /// `true` when the user must agree to the latest version before using the product. Equivalent to `!has_agreed`.
     pub agreement_required: bool,
     /// Latest published version of the ToS for this product.

@@ -16,8 +16,12 @@ pub struct TrafficPolicyProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_ranges: Option<Vec<String>>,
     /// Bandwidth limit in kbps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit_bw_kbps: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub limit_bw_kbps: Option<Option<i64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// Array of PCEF service IDs included in the profile.

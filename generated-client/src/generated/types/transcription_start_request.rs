@@ -87,19 +87,187 @@ impl From<&str> for TranscriptionStartRequestTranscriptionEngine {
     }
 }
 crate::string_enum!(TranscriptionStartRequestTranscriptionEngine);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum TranscriptionStartRequestTranscriptionEngineConfig {
+    /// `transcription_engine`: `Google`
     TranscriptionEngineGoogleConfig(super::TranscriptionEngineGoogleConfig),
+    /// `transcription_engine`: `Telnyx`
     TranscriptionEngineTelnyxConfig(super::TranscriptionEngineTelnyxConfig),
+    /// `transcription_engine`: `Deepgram`
     TranscriptionEngineDeepgramConfig(super::TranscriptionEngineDeepgramConfig),
+    /// `transcription_engine`: `Azure`
     TranscriptionEngineAzureConfig(super::TranscriptionEngineAzureConfig),
+    /// `transcription_engine`: `xAI`
     TranscriptionEngineXaiConfig(super::TranscriptionEngineXaiConfig),
+    /// `transcription_engine`: `AssemblyAI`
     TranscriptionEngineAssemblyaiConfig(super::TranscriptionEngineAssemblyaiConfig),
+    /// `transcription_engine`: `Speechmatics`
     TranscriptionEngineSpeechmaticsConfig(super::TranscriptionEngineSpeechmaticsConfig),
+    /// `transcription_engine`: `Soniox`
     TranscriptionEngineSonioxConfig(super::TranscriptionEngineSonioxConfig),
+    /// `transcription_engine`: `Parakeet`
     TranscriptionEngineParakeetConfig(super::TranscriptionEngineParakeetConfig),
+    /// `transcription_engine`: `A`
     TranscriptionEngineAConfig(super::TranscriptionEngineAConfig),
+    /// `transcription_engine`: `B`
     TranscriptionEngineBConfig(super::TranscriptionEngineBConfig),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl TranscriptionStartRequestTranscriptionEngineConfig {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::TranscriptionEngineGoogleConfig(_) => Some("Google"),
+            Self::TranscriptionEngineTelnyxConfig(_) => Some("Telnyx"),
+            Self::TranscriptionEngineDeepgramConfig(_) => Some("Deepgram"),
+            Self::TranscriptionEngineAzureConfig(_) => Some("Azure"),
+            Self::TranscriptionEngineXaiConfig(_) => Some("xAI"),
+            Self::TranscriptionEngineAssemblyaiConfig(_) => Some("AssemblyAI"),
+            Self::TranscriptionEngineSpeechmaticsConfig(_) => Some("Speechmatics"),
+            Self::TranscriptionEngineSonioxConfig(_) => Some("Soniox"),
+            Self::TranscriptionEngineParakeetConfig(_) => Some("Parakeet"),
+            Self::TranscriptionEngineAConfig(_) => Some("A"),
+            Self::TranscriptionEngineBConfig(_) => Some("B"),
+            Self::Unknown(value) => {
+                value.get("transcription_engine").and_then(serde_json::Value::as_str)
+            }
+        }
+    }
+}
+impl serde::Serialize for TranscriptionStartRequestTranscriptionEngineConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::TranscriptionEngineGoogleConfig(v) => {
+                crate::tagged::serialize_with_tag(
+                    v,
+                    "transcription_engine",
+                    "Google",
+                    serializer,
+                )
+            }
+            Self::TranscriptionEngineTelnyxConfig(v) => {
+                crate::tagged::serialize_with_tag(
+                    v,
+                    "transcription_engine",
+                    "Telnyx",
+                    serializer,
+                )
+            }
+            Self::TranscriptionEngineDeepgramConfig(v) => {
+                crate::tagged::serialize_with_tag(
+                    v,
+                    "transcription_engine",
+                    "Deepgram",
+                    serializer,
+                )
+            }
+            Self::TranscriptionEngineAzureConfig(v) => v.serialize(serializer),
+            Self::TranscriptionEngineXaiConfig(v) => {
+                crate::tagged::serialize_with_tag(
+                    v,
+                    "transcription_engine",
+                    "xAI",
+                    serializer,
+                )
+            }
+            Self::TranscriptionEngineAssemblyaiConfig(v) => {
+                crate::tagged::serialize_with_tag(
+                    v,
+                    "transcription_engine",
+                    "AssemblyAI",
+                    serializer,
+                )
+            }
+            Self::TranscriptionEngineSpeechmaticsConfig(v) => {
+                crate::tagged::serialize_with_tag(
+                    v,
+                    "transcription_engine",
+                    "Speechmatics",
+                    serializer,
+                )
+            }
+            Self::TranscriptionEngineSonioxConfig(v) => v.serialize(serializer),
+            Self::TranscriptionEngineParakeetConfig(v) => {
+                crate::tagged::serialize_with_tag(
+                    v,
+                    "transcription_engine",
+                    "Parakeet",
+                    serializer,
+                )
+            }
+            Self::TranscriptionEngineAConfig(v) => {
+                crate::tagged::serialize_with_tag(
+                    v,
+                    "transcription_engine",
+                    "A",
+                    serializer,
+                )
+            }
+            Self::TranscriptionEngineBConfig(v) => {
+                crate::tagged::serialize_with_tag(
+                    v,
+                    "transcription_engine",
+                    "B",
+                    serializer,
+                )
+            }
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for TranscriptionStartRequestTranscriptionEngineConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("transcription_engine")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("Google") => {
+                crate::tagged::variant(value).map(Self::TranscriptionEngineGoogleConfig)
+            }
+            Some("Telnyx") => {
+                crate::tagged::variant(value).map(Self::TranscriptionEngineTelnyxConfig)
+            }
+            Some("Deepgram") => {
+                crate::tagged::variant(value)
+                    .map(Self::TranscriptionEngineDeepgramConfig)
+            }
+            Some("Azure") => {
+                crate::tagged::variant(value).map(Self::TranscriptionEngineAzureConfig)
+            }
+            Some("xAI") => {
+                crate::tagged::variant(value).map(Self::TranscriptionEngineXaiConfig)
+            }
+            Some("AssemblyAI") => {
+                crate::tagged::variant(value)
+                    .map(Self::TranscriptionEngineAssemblyaiConfig)
+            }
+            Some("Speechmatics") => {
+                crate::tagged::variant(value)
+                    .map(Self::TranscriptionEngineSpeechmaticsConfig)
+            }
+            Some("Soniox") => {
+                crate::tagged::variant(value).map(Self::TranscriptionEngineSonioxConfig)
+            }
+            Some("Parakeet") => {
+                crate::tagged::variant(value)
+                    .map(Self::TranscriptionEngineParakeetConfig)
+            }
+            Some("A") => {
+                crate::tagged::variant(value).map(Self::TranscriptionEngineAConfig)
+            }
+            Some("B") => {
+                crate::tagged::variant(value).map(Self::TranscriptionEngineBConfig)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

@@ -2,11 +2,63 @@
 // run `cargo xtask codegen` instead.
 
 /// Union of all server-to-client WebSocket events for TTS streaming.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum TtsServerEvent {
+    /// `type`: `audio_chunk`
     AudioChunkFrame(super::AudioChunkFrame),
+    /// `type`: `final`
     FinalFrame(super::FinalFrame),
+    /// `type`: `error`
     ErrorFrame(super::ErrorFrame),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl TtsServerEvent {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::AudioChunkFrame(_) => Some("audio_chunk"),
+            Self::FinalFrame(_) => Some("final"),
+            Self::ErrorFrame(_) => Some("error"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for TtsServerEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AudioChunkFrame(v) => {
+                crate::tagged::serialize_with_tag(v, "type", "audio_chunk", serializer)
+            }
+            Self::FinalFrame(v) => {
+                crate::tagged::serialize_with_tag(v, "type", "final", serializer)
+            }
+            Self::ErrorFrame(v) => {
+                crate::tagged::serialize_with_tag(v, "type", "error", serializer)
+            }
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TtsServerEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("audio_chunk") => {
+                crate::tagged::variant(value).map(Self::AudioChunkFrame)
+            }
+            Some("final") => crate::tagged::variant(value).map(Self::FinalFrame),
+            Some("error") => crate::tagged::variant(value).map(Self::ErrorFrame),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

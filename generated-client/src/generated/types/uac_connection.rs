@@ -9,8 +9,14 @@ pub struct UacConnection {
     pub active: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchorsite_override: Option<super::AnchorsiteOverride>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub android_push_credential_id: Option<super::ConnectionAndroidPushCredentialId>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub android_push_credential_id: Option<
+        Option<super::ConnectionAndroidPushCredentialId>,
+    >,
     /// The authentication strategy used by this connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication: Option<UacConnectionAuthentication>,
@@ -30,8 +36,12 @@ pub struct UacConnection {
     /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encode_contact_header_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encrypted_media: Option<super::EncryptedMedia>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub encrypted_media: Option<Option<super::EncryptedMedia>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_uac_settings: Option<super::UacExternalSettings>,
     /// The Telnyx-managed FQDN generated for the UAC connection.
@@ -50,8 +60,12 @@ pub struct UacConnection {
     pub inbound: Option<super::UacInbound>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_uac_settings: Option<super::UacInternalSettings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ios_push_credential_id: Option<super::ConnectionIosPushCredentialId>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub ios_push_credential_id: Option<Option<super::ConnectionIosPushCredentialId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitter_buffer: Option<super::ConnectionJitterBuffer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,11 +84,19 @@ pub struct UacConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// The most recently known SIP registration status for this UAC connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registration_status: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub registration_status: Option<Option<String>>,
     /// ISO 8601 formatted date indicating when the registration status was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registration_status_updated_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub registration_status_updated_at: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtcp_settings: Option<super::ConnectionRtcpSettings>,
     /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI @telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
@@ -93,14 +115,22 @@ pub struct UacConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_api_version: Option<UacConnectionWebhookApiVersion>,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_event_failover_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_event_failover_url: Option<Option<String>>,
     /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_event_url: Option<String>,
     /// Specifies how many seconds to wait before timing out a webhook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_timeout_secs: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_timeout_secs: Option<Option<i64>>,
 }
 /// The authentication strategy used by this connection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -5,17 +5,33 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct UacExternalSettings {
     /// The authentication username used in SIP digest authentication. If not set, the Username value will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_username: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub auth_username: Option<Option<String>>,
     /// The registration interval, in seconds, indicating how often the system refreshes the SIP registration with the external SIP peer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiration_sec: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub expiration_sec: Option<Option<i64>>,
     /// The user portion of the SIP From header used in outbound requests. This controls the caller identity presented to the external SIP peer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_user: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub from_user: Option<Option<String>>,
     /// An optional SIP proxy used to route outbound requests before reaching the external SIP peer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound_proxy: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub outbound_proxy: Option<Option<String>>,
     /// The SIP password used for digest authentication with the external SIP peer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
@@ -23,8 +39,12 @@ pub struct UacExternalSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<String>,
     /// The transport protocol used for SIP signaling when communicating with the external SIP peer. One of UDP, TLS, or TCP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transport: Option<UacExternalSettingsTransport>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub transport: Option<Option<UacExternalSettingsTransport>>,
     /// The SIP username used to authenticate with the external SIP peer for registrations and outbound calls. Must start with a letter or number and contain only letters, numbers, hyphens, and underscores.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,

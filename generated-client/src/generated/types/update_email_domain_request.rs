@@ -4,8 +4,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct UpdateEmailDomainRequest {
     /// Update the DMARC policy. The recommended _dmarc TXT record is rebuilt and its verification reset to pending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dmarc_policy: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub dmarc_policy: Option<Option<String>>,
     /// Enable or disable inbound routing for this domain
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound_enabled: Option<bool>,

@@ -8,8 +8,12 @@ pub struct UpdateFaxApplicationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchorsite_override: Option<super::AnchorsiteOverride>,
     pub application_name: super::ApplicationName,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fax_email_recipient: Option<super::FaxEmailRecipient>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub fax_email_recipient: Option<Option<super::FaxEmailRecipient>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound: Option<UpdateFaxApplicationRequestInbound>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,11 +21,19 @@ pub struct UpdateFaxApplicationRequest {
     /// Tags associated with the Fax Application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_event_failover_url: Option<super::WebhookEventFailoverUrl>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_event_failover_url: Option<Option<super::WebhookEventFailoverUrl>>,
     pub webhook_event_url: super::WebhookEventUrl,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_timeout_secs: Option<super::WebhookTimeoutSecs>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_timeout_secs: Option<Option<super::WebhookTimeoutSecs>>,
 }
 /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

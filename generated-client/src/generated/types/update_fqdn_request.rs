@@ -13,6 +13,10 @@ pub struct UpdateFqdnRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fqdn: Option<String>,
     /// Port to use when connecting to this FQDN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub port: Option<Option<i64>>,
 }

@@ -4,11 +4,19 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct UpdateMessagingProfileRequest {
     /// The ID of the AI assistant associated with this messaging profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ai_assistant_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub ai_assistant_id: Option<Option<String>>,
     /// The alphanumeric sender ID to use when sending to destinations that require an alphanumeric sender ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alpha_sender: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub alpha_sender: Option<Option<String>>,
     /// ISO 8601 formatted date indicating when the resource was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -36,8 +44,12 @@ pub struct UpdateMessagingProfileRequest {
     /// A user friendly name for the messaging profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number_pool_settings: Option<super::NumberPoolSettings>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub number_pool_settings: Option<Option<super::NumberPoolSettings>>,
     /// Identifies the type of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<UpdateMessagingProfileRequestRecordType>,
@@ -47,8 +59,12 @@ pub struct UpdateMessagingProfileRequest {
     /// ISO 8601 formatted date indicating when the resource was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url_shortener_settings: Option<super::UrlShortenerSettings>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub url_shortener_settings: Option<Option<super::UrlShortenerSettings>>,
     /// Secret used to authenticate with v1 endpoints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v1_secret: Option<String>,
@@ -56,11 +72,19 @@ pub struct UpdateMessagingProfileRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_api_version: Option<UpdateMessagingProfileRequestWebhookApiVersion>,
     /// The failover URL where webhooks related to this messaging profile will be sent if sending to the primary URL fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_failover_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_failover_url: Option<Option<String>>,
     /// The URL where webhooks related to this messaging profile will be sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub webhook_url: Option<Option<String>>,
     /// Destinations to which the messaging profile is allowed to send. The elements in the list must be valid ISO 3166-1 alpha-2 country codes. If set to `["*"]`, all destinations will be allowed.
     ///
     /// This field is required if the messaging profile doesn't have it defined yet.

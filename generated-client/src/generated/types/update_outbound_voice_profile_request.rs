@@ -4,16 +4,24 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateOutboundVoiceProfileRequest {
     /// The ID of the billing group associated with the outbound proflile. Defaults to null (for no group assigned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_group_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub billing_group_id: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_recording: Option<super::OutboundCallRecording>,
     /// (BETA) Specifies the time window and call limits for calls made using this outbound voice profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calling_window: Option<UpdateOutboundVoiceProfileRequestCallingWindow>,
     /// Must be no more than your global concurrent call limit. Null means no limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub concurrent_call_limit: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub concurrent_call_limit: Option<Option<i64>>,
     /// The maximum amount of usage charges, in USD, you want Telnyx to allow on this outbound voice profile in a day before disallowing new calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_spend_limit: Option<String>,

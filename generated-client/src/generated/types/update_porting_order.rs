@@ -15,8 +15,12 @@ pub struct UpdatePortingOrder {
     pub end_user: Option<super::PortingOrderEndUser>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messaging: Option<UpdatePortingOrderMessaging>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub misc: Option<super::PortingOrderMisc>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub misc: Option<Option<super::PortingOrderMisc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_configuration: Option<super::PortingOrderPhoneNumberConfiguration>,
     /// If present, we will read the current values from the specified Requirement Group into the Documents and Requirements for this Porting Order. Note that any future changes in the Requirement Group would have no impact on this Porting Order. We will return an error if a specified Requirement Group conflicts with documents or requirements in the same request.

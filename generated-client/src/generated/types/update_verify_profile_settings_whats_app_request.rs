@@ -7,14 +7,26 @@ pub struct UpdateVerifyProfileSettingsWhatsAppRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_verification_timeout_secs: Option<i64>,
     /// Phone number registered on the customer WABA to send OTPs from
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sender_phone_number: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub sender_phone_number: Option<Option<String>>,
     /// Customer pre-approved authentication template ID registered on Meta
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub template_id: Option<Option<String>>,
     /// Customer Meta WABA ID for Bring-Your-Own-WABA sending
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waba_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub waba_id: Option<Option<String>>,
     /// Enabled country destinations to send verification codes. The elements in the list must be valid ISO 3166-1 alpha-2 country codes. If set to `["*"]`, all destinations will be allowed. **Conditionally required:** this field must be provided when your organization is configured to require explicit whitelisted destinations; otherwise it is optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whitelisted_destinations: Option<Vec<String>>,

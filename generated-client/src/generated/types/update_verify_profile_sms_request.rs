@@ -4,8 +4,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct UpdateVerifyProfileSmsRequest {
     /// The alphanumeric sender ID to use when sending to destinations that require an alphanumeric sender ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alpha_sender: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub alpha_sender: Option<Option<String>>,
     /// The name that identifies the application requesting 2fa in the verification message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,

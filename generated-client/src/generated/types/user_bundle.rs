@@ -12,8 +12,12 @@ pub struct UserBundle {
     pub id: String,
     pub resources: Vec<super::UserBundleResourceSchema>,
     /// Date the user bundle was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub updated_at: Option<Option<String>>,
     /// The customer's ID that owns this user bundle.
     pub user_id: String,
 }

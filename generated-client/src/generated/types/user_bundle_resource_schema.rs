@@ -12,6 +12,10 @@ pub struct UserBundleResourceSchema {
     /// The type of the resource (usually 'number').
     pub resource_type: String,
     /// Date the resource was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub updated_at: Option<Option<String>>,
 }

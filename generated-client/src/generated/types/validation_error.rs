@@ -11,6 +11,6 @@ pub struct ValidationError {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidationErrorLocItem {
-    String(String),
     Integer(i64),
+    String(String),
 }

@@ -6,8 +6,12 @@ pub struct Verification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Send a self-generated numeric code to the end-user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_code: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub custom_code: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// +E164 formatted phone number.

@@ -54,9 +54,10 @@ pub struct VerificationRequestStatus {
     #[serde(
         rename = "campaignVerifyAuthorizationToken",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
     )]
-    pub campaign_verify_authorization_token: Option<String>,
+    pub campaign_verify_authorization_token: Option<Option<String>>,
     #[serde(rename = "corporateWebsite")]
     pub corporate_website: String,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]

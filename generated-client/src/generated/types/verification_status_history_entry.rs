@@ -5,8 +5,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationStatusHistoryEntry {
     /// An explanation of why this request has its current status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub reason: Option<Option<String>>,
     /// The timestamp at which this status change occurred
     #[serde(rename = "updatedAt")]
     pub updated_at: String,

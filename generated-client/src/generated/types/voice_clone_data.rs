@@ -8,17 +8,29 @@ pub struct VoiceCloneData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Gender of the voice clone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<VoiceCloneDataGender>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub gender: Option<Option<VoiceCloneDataGender>>,
     /// Unique identifier for the voice clone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Voice style description. If not explicitly set on upload, falls back to the source design's prompt text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub label: Option<Option<String>>,
     /// ISO 639-1 language code of the voice clone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub language: Option<Option<String>>,
     /// TTS model identifier for the voice clone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_id: Option<VoiceCloneDataModelId>,
@@ -32,17 +44,29 @@ pub struct VoiceCloneData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_supported_models: Option<Vec<String>>,
     /// Provider-specific voice identifier used for TTS synthesis. May differ from the clone UUID depending on the provider and model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider_voice_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub provider_voice_id: Option<Option<String>>,
     /// Identifies the resource type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<VoiceCloneDataRecordType>,
     /// UUID of the source voice design. `null` for upload-based clones.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_voice_design_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub source_voice_design_id: Option<Option<String>>,
     /// Version of the source voice design used. `null` for upload-based clones.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_voice_design_version: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub source_voice_design_version: Option<Option<i64>>,
     /// Clone status. pending for Ultra clones while on-prem import is in progress, active once ready, failed if verification timed out, expired if not kept alive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VoiceCloneDataStatus>,

@@ -2,10 +2,58 @@
 // run `cargo xtask codegen` instead.
 
 /// Request body for creating a voice clone from an existing voice design.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum VoiceCloneRequest {
+    /// `provider`: `Telnyx`, `telnyx`
     TelnyxDesignClone(super::TelnyxDesignClone),
+    /// `provider`: `Minimax`, `minimax`
     MinimaxDesignClone(super::MinimaxDesignClone),
+    /// A kind this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl VoiceCloneRequest {
+    /// The discriminator value of this variant (the first the spec maps to it), or the
+    /// one an unknown value came with.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::TelnyxDesignClone(_) => Some("Telnyx"),
+            Self::MinimaxDesignClone(_) => Some("Minimax"),
+            Self::Unknown(value) => {
+                value.get("provider").and_then(serde_json::Value::as_str)
+            }
+        }
+    }
+}
+impl serde::Serialize for VoiceCloneRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::TelnyxDesignClone(v) => {
+                crate::tagged::serialize_with_tag(v, "provider", "Telnyx", serializer)
+            }
+            Self::MinimaxDesignClone(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceCloneRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("provider")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("Telnyx" | "telnyx") => {
+                crate::tagged::variant(value).map(Self::TelnyxDesignClone)
+            }
+            Some("Minimax" | "minimax") => {
+                crate::tagged::variant(value).map(Self::MinimaxDesignClone)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

@@ -6,7 +6,7 @@
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum VoiceCloneUploadRequest {
-    TelnyxQwen3TtsClone(super::TelnyxQwen3TtsClone),
     TelnyxUltraClone(super::TelnyxUltraClone),
+    TelnyxQwen3TtsClone(super::TelnyxQwen3TtsClone),
     MinimaxClone(super::MinimaxClone),
 }

@@ -17,14 +17,22 @@ pub struct VoiceDesignData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// Voice synthesis provider used for this design.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<VoiceDesignDataProvider>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub provider: Option<Option<VoiceDesignDataProvider>>,
     /// List of TTS model identifiers supported by this design's provider (e.g. `Qwen3TTS`, `speech-02-turbo`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_supported_models: Option<Vec<String>>,
     /// Provider-specific voice identifier. For Telnyx designs this is the design version ID; for Minimax it is the Minimax-assigned voice ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider_voice_id: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub provider_voice_id: Option<Option<String>>,
     /// Identifies the resource type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<VoiceDesignDataRecordType>,

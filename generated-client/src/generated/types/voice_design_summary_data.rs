@@ -14,8 +14,12 @@ pub struct VoiceDesignSummaryData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Voice synthesis provider used for this design.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<VoiceDesignSummaryDataProvider>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub provider: Option<Option<VoiceDesignSummaryDataProvider>>,
     /// List of TTS model identifiers supported by this design's provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_supported_models: Option<Vec<String>>,

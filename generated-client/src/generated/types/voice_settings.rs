@@ -13,8 +13,12 @@ pub struct VoiceSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expressive_mode: Option<bool>,
     /// Enhances recognition for specific languages and dialects during MiniMax TTS synthesis. Default is null (no boost). Set to 'auto' for automatic language detection. Only applicable when using MiniMax voices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language_boost: Option<VoiceSettingsLanguageBoost>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub language_boost: Option<Option<VoiceSettingsLanguageBoost>>,
     /// Determines how closely the AI should adhere to the original voice when attempting to replicate it. Only applicable when using ElevenLabs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub similarity_boost: Option<f64>,

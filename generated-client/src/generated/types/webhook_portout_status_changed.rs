@@ -161,8 +161,12 @@ pub struct WebhookPortoutStatusChangedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<String>>,
     /// The reason why the order is being rejected by the user. If the order is authorized, this field can be left null
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rejection_reason: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub rejection_reason: Option<Option<String>>,
     /// The new carrier SPID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spid: Option<String>,

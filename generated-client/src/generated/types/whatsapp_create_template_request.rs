@@ -55,8 +55,8 @@ crate::string_enum!(WhatsappCreateTemplateRequestCategory);
 #[allow(clippy::large_enum_variant)]
 pub enum WhatsappCreateTemplateRequestComponentsItem {
     WhatsappTemplateHeaderComponent(super::WhatsappTemplateHeaderComponent),
-    WhatsappTemplateBodyComponent(super::WhatsappTemplateBodyComponent),
-    WhatsappTemplateFooterComponent(super::WhatsappTemplateFooterComponent),
     WhatsappTemplateButtonsComponent(super::WhatsappTemplateButtonsComponent),
     WhatsappTemplateCarouselComponent(super::WhatsappTemplateCarouselComponent),
+    WhatsappTemplateBodyComponent(super::WhatsappTemplateBodyComponent),
+    WhatsappTemplateFooterComponent(super::WhatsappTemplateFooterComponent),
 }

@@ -123,6 +123,10 @@ pub struct WhatsappResponseData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Seconds the message is queued due to rate limiting before being sent to the carrier. Represents the maximum wait across all applicable rate limits (account, carrier, campaign). 0.0 = no queuing delay.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wait_seconds: Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub wait_seconds: Option<Option<f64>>,
 }

@@ -49,8 +49,8 @@ crate::string_enum!(WhatsappUpdateTemplateRequestCategory);
 #[allow(clippy::large_enum_variant)]
 pub enum WhatsappUpdateTemplateRequestComponentsItem {
     WhatsappTemplateHeaderComponent(super::WhatsappTemplateHeaderComponent),
-    WhatsappTemplateBodyComponent(super::WhatsappTemplateBodyComponent),
-    WhatsappTemplateFooterComponent(super::WhatsappTemplateFooterComponent),
     WhatsappTemplateButtonsComponent(super::WhatsappTemplateButtonsComponent),
     WhatsappTemplateCarouselComponent(super::WhatsappTemplateCarouselComponent),
+    WhatsappTemplateBodyComponent(super::WhatsappTemplateBodyComponent),
+    WhatsappTemplateFooterComponent(super::WhatsappTemplateFooterComponent),
 }

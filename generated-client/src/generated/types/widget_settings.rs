@@ -13,17 +13,29 @@ pub struct WidgetSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_state: Option<WidgetSettingsDefaultState>,
     /// URL for users to give feedback.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub give_feedback_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub give_feedback_url: Option<Option<String>>,
     /// URL to a custom logo icon for the widget.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_icon_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub logo_icon_url: Option<Option<String>>,
     /// The positioning style for the widget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<WidgetSettingsPosition>,
     /// URL for users to report issues.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report_issue_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub report_issue_url: Option<Option<String>>,
     /// Text prompting users to speak to interrupt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speak_to_interrupt_text: Option<String>,
@@ -34,8 +46,12 @@ pub struct WidgetSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<WidgetSettingsTheme>,
     /// URL to view conversation history.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub view_history_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub view_history_url: Option<Option<String>>,
 }
 /// The default state of the widget.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -12,7 +12,7 @@ pub struct X402PaymentRequirements {
     pub resource: Option<X402PaymentRequirementsResource>,
     /// x402 protocol version. Currently always 2.
     #[serde(rename = "x402Version", default, skip_serializing_if = "Option::is_none")]
-    pub x402_version: Option<i64>,
+    pub x402_version: Option<X402PaymentRequirementsX402Version>,
 }
 /// Additional scheme-specific parameters including EIP-712 domain info and the facilitator URL.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -68,4 +68,52 @@ pub struct X402PaymentRequirementsResource {
     /// Canonical URL of the payment resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+/// x402 protocol version. Currently always 2.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+#[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
+pub enum X402PaymentRequirementsX402Version {
+    /// `2`
+    V2,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(i64),
+}
+impl X402PaymentRequirementsX402Version {
+    /// The value as sent on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::V2 => 2i64,
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<i64> for X402PaymentRequirementsX402Version {
+    fn from(value: i64) -> Self {
+        match value {
+            2i64 => Self::V2,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl From<X402PaymentRequirementsX402Version> for i64 {
+    fn from(value: X402PaymentRequirementsX402Version) -> Self {
+        value.value()
+    }
+}
+impl std::fmt::Display for X402PaymentRequirementsX402Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value().fmt(f)
+    }
 }

@@ -82,6 +82,10 @@ pub struct X402TransactionResponseData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<X402TransactionResponseDataStatus>,
     /// The on-chain transaction hash, if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tx_hash: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub tx_hash: Option<Option<String>>,
 }

@@ -12,7 +12,7 @@ pub struct XaiProviderParams {
     pub output_format: Option<XaiProviderParamsOutputFormat>,
     /// Audio sample rate in Hz.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sample_rate: Option<i64>,
+    pub sample_rate: Option<XaiProviderParamsSampleRate>,
     /// xAI voice identifier.
     pub voice_id: XaiProviderParamsVoiceId,
 }
@@ -59,6 +59,74 @@ impl From<&str> for XaiProviderParamsOutputFormat {
     }
 }
 crate::string_enum!(XaiProviderParamsOutputFormat);
+/// Audio sample rate in Hz.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+#[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
+pub enum XaiProviderParamsSampleRate {
+    /// `8000`
+    V8000,
+    /// `16000`
+    V16000,
+    /// `22050`
+    V22050,
+    /// `24000`
+    V24000,
+    /// `44100`
+    V44100,
+    /// `48000`
+    V48000,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(i64),
+}
+impl XaiProviderParamsSampleRate {
+    /// The value as sent on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::V8000 => 8000i64,
+            Self::V16000 => 16000i64,
+            Self::V22050 => 22050i64,
+            Self::V24000 => 24000i64,
+            Self::V44100 => 44100i64,
+            Self::V48000 => 48000i64,
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<i64> for XaiProviderParamsSampleRate {
+    fn from(value: i64) -> Self {
+        match value {
+            8000i64 => Self::V8000,
+            16000i64 => Self::V16000,
+            22050i64 => Self::V22050,
+            24000i64 => Self::V24000,
+            44100i64 => Self::V44100,
+            48000i64 => Self::V48000,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl From<XaiProviderParamsSampleRate> for i64 {
+    fn from(value: XaiProviderParamsSampleRate) -> Self {
+        value.value()
+    }
+}
+impl std::fmt::Display for XaiProviderParamsSampleRate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value().fmt(f)
+    }
+}
 /// xAI voice identifier.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
