@@ -584,7 +584,17 @@ fn variant_hint(s: &Schema, index: usize) -> String {
         SchemaKind::Type(Type::Number(_)) => "Number".into(),
         SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),
         SchemaKind::Type(Type::Array(_)) => "List".into(),
+        // An object of one property is named after it (`{contains: ..}` is `Contains`).
+        SchemaKind::Type(Type::Object(o)) if o.properties.len() == 1 => o.properties.keys().next().cloned().unwrap_or_default(),
+        SchemaKind::Any(a) if a.properties.len() == 1 && a.all_of.is_empty() => {
+            a.properties.keys().next().cloned().unwrap_or_default()
+        }
         SchemaKind::Type(Type::Object(_)) => format!("Object{}", index + 1),
+        // A `$ref` with notes beside it (wrapped in `allOf`) is named after its target.
+        SchemaKind::AllOf { all_of: m } | SchemaKind::Any(AnySchema { all_of: m, .. }) if m.len() == 1 => match &m[0] {
+            ReferenceOr::Reference { reference } => reference.rsplit('/').next().unwrap_or_default().to_string(),
+            ReferenceOr::Item(inner) => variant_hint(inner, index),
+        },
         _ => format!("Variant{}", index + 1),
     }
 }

@@ -29,7 +29,7 @@ pub struct GlobalIpAssignmentHealthListParams {
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdObject2 {
+pub struct GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn {
     /// Filter by Global IP Assignment ID(s) separated by commas
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<String>,
@@ -38,12 +38,12 @@ pub struct GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdObject2 {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpAssignmentHealthListFilterGlobalIpAssignmentId {
-    Object2(GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdObject2),
+    In(GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn),
     String(String),
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GlobalIpAssignmentHealthListFilterGlobalIpIdObject2 {
+pub struct GlobalIpAssignmentHealthListFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<String>,
@@ -52,7 +52,7 @@ pub struct GlobalIpAssignmentHealthListFilterGlobalIpIdObject2 {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpAssignmentHealthListFilterGlobalIpId {
-    Object2(GlobalIpAssignmentHealthListFilterGlobalIpIdObject2),
+    In(GlobalIpAssignmentHealthListFilterGlobalIpIdIn),
     String(String),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -29,7 +29,7 @@ pub struct GlobalIpAssignmentsUsageListParams {
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdObject2 {
+pub struct GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn {
     /// Filter by Global IP Assignment ID(s) separated by commas
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<String>,
@@ -38,12 +38,12 @@ pub struct GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdObject2 {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentId {
-    Object2(GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdObject2),
+    In(GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn),
     String(String),
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GlobalIpAssignmentsUsageListFilterGlobalIpIdObject2 {
+pub struct GlobalIpAssignmentsUsageListFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<String>,
@@ -52,7 +52,7 @@ pub struct GlobalIpAssignmentsUsageListFilterGlobalIpIdObject2 {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpAssignmentsUsageListFilterGlobalIpId {
-    Object2(GlobalIpAssignmentsUsageListFilterGlobalIpIdObject2),
+    In(GlobalIpAssignmentsUsageListFilterGlobalIpIdIn),
     String(String),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -27,7 +27,7 @@ pub struct GlobalIpLatencyListParams {
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GlobalIpLatencyListFilterGlobalIpIdObject2 {
+pub struct GlobalIpLatencyListFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<String>,
@@ -36,7 +36,7 @@ pub struct GlobalIpLatencyListFilterGlobalIpIdObject2 {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpLatencyListFilterGlobalIpId {
-    Object2(GlobalIpLatencyListFilterGlobalIpIdObject2),
+    In(GlobalIpLatencyListFilterGlobalIpIdIn),
     String(String),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

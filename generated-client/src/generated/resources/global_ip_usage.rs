@@ -27,7 +27,7 @@ pub struct GlobalIpUsageListParams {
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GlobalIpUsageListFilterGlobalIpIdObject2 {
+pub struct GlobalIpUsageListFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<String>,
@@ -36,7 +36,7 @@ pub struct GlobalIpUsageListFilterGlobalIpIdObject2 {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpUsageListFilterGlobalIpId {
-    Object2(GlobalIpUsageListFilterGlobalIpIdObject2),
+    In(GlobalIpUsageListFilterGlobalIpIdIn),
     String(String),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

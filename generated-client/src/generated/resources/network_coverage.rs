@@ -87,7 +87,7 @@ pub struct NetworkCoverageListParams {
 }
 /// Available service filtering operations
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NetworkCoverageListFiltersAvailableServicesObject2 {
+pub struct NetworkCoverageListFiltersAvailableServicesContains {
     /// Filter by available services containing the specified service
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<crate::types::AvailableService>,
@@ -96,8 +96,8 @@ pub struct NetworkCoverageListFiltersAvailableServicesObject2 {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum NetworkCoverageListFiltersAvailableServices {
-    Object2(NetworkCoverageListFiltersAvailableServicesObject2),
-    Variant1(crate::types::AvailableService),
+    Contains(NetworkCoverageListFiltersAvailableServicesContains),
+    AvailableService(crate::types::AvailableService),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct NetworkCoverageListFilters {

@@ -91,7 +91,7 @@ pub struct VirtualCrossConnectsCoverageListParams {
 }
 /// Available bandwidth filtering operations
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct VirtualCrossConnectsCoverageListFiltersAvailableBandwidthObject2 {
+pub struct VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
     /// Filter by available bandwidth containing the specified value
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<i64>,
@@ -100,7 +100,7 @@ pub struct VirtualCrossConnectsCoverageListFiltersAvailableBandwidthObject2 {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum VirtualCrossConnectsCoverageListFiltersAvailableBandwidth {
-    Object2(VirtualCrossConnectsCoverageListFiltersAvailableBandwidthObject2),
+    Contains(VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains),
     Integer(i64),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

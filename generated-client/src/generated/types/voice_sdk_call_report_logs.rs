@@ -6,12 +6,12 @@
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum VoiceSdkCallReportLogs {
-    Object2(VoiceSdkCallReportLogsObject2),
+    Entries(VoiceSdkCallReportLogsEntries),
     List(Vec<super::VoiceSdkCallReportLogEntry>),
 }
 /// Raw logs object emitted by the Voice SDK when logs are grouped under an entries field.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct VoiceSdkCallReportLogsObject2 {
+pub struct VoiceSdkCallReportLogsEntries {
     /// Raw log entries when the SDK groups logs under an entries field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<super::VoiceSdkCallReportLogEntry>>,
