@@ -206,17 +206,14 @@ impl<'a> TypeSpace<'a> {
     fn ty_of_inner(&mut self, s: &Schema, site: &Site<'_>) -> Ty {
         match self.shape(s, site) {
             Shape::Use(ty) => ty,
-            Shape::Define(kind) => Ty::Named(self.push(TypeDef {
-                id: 0,
-                name: String::new(),
-                hint: site.hint.to_vec(),
-                owner_op: site.owner_op,
-                module: Module::Unassigned,
-                pointer: site.pointer.to_string(),
-                description: s.schema_data.description.clone(),
-                deprecated: s.schema_data.deprecated,
-                kind,
-            })),
+            Shape::Define(kind) => {
+                let ty = self.define(kind, site);
+                if let Ty::Named(id) = ty {
+                    self.types[id].description.clone_from(&s.schema_data.description);
+                    self.types[id].deprecated = s.schema_data.deprecated;
+                }
+                ty
+            }
         }
     }
 
@@ -585,7 +582,9 @@ fn variant_hint(s: &Schema, index: usize) -> String {
         SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),
         SchemaKind::Type(Type::Array(_)) => "List".into(),
         // An object of one property is named after it (`{contains: ..}` is `Contains`).
-        SchemaKind::Type(Type::Object(o)) if o.properties.len() == 1 => o.properties.keys().next().cloned().unwrap_or_default(),
+        SchemaKind::Type(Type::Object(o)) if o.properties.len() == 1 => {
+            o.properties.keys().next().cloned().unwrap_or_default()
+        }
         SchemaKind::Any(a) if a.properties.len() == 1 && a.all_of.is_empty() => {
             a.properties.keys().next().cloned().unwrap_or_default()
         }
