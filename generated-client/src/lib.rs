@@ -14,6 +14,14 @@
 //! arguments; everything else goes in a `...Params` struct (with `Default` when nothing in it
 //! is required). Types are in [`types`], operations and their params in [`resources`].
 //!
+//! - List operations that page have a `..._paginator` twin: a [`Paginator`] whose `.pages()` and
+//!   `.items()` streams always end (see [`pagination`]).
+//! - A field that is optional and nullable is `Option<Option<T>>`: `None` leaves it out,
+//!   `Some(None)` sends `null`, `Some(Some(v))` sends `v`.
+//! - Enums are open: a value the crate does not know decodes into `Unknown` and is sent back
+//!   unchanged; unions with a discriminator are picked by it, with an `Unknown` variant too.
+//! - [`webhooks`] verifies a webhook's signature and hands back a typed [`webhooks::WebhookEvent`].
+//!
 //! The modules under `generated/` are written by `cargo xtask codegen`; the rest of this crate
 //! (client, errors, request encoding) is written by hand.
 

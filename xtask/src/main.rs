@@ -183,10 +183,11 @@ fn test(args: &[String]) -> Result<(), String> {
     }
     let root = workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let run = |what: &str, args: &[&str]| -> Result<(), String> {
+    let run_with = |what: &str, env: &[(&str, &str)], args: &[&str]| -> Result<(), String> {
         println!("==> {what}: cargo {}", args.join(" "));
         let status = Command::new(&cargo)
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(&root)
             .status()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -196,6 +197,7 @@ fn test(args: &[String]) -> Result<(), String> {
             Err(format!("{what} failed ({status})"))
         }
     };
+    let run = |what: &str, args: &[&str]| run_with(what, &[], args);
     codegen(&["--check".to_string()])?;
     run("formatting", &["fmt", "--all", "--check"])?;
     run("generated client lints", &["clippy", "--package", "telnyx", "--all-targets", "--", "-D", "warnings"])?;
@@ -214,6 +216,12 @@ fn test(args: &[String]) -> Result<(), String> {
             "-D",
             "warnings",
         ],
+    )?;
+    // Rustdoc warnings (broken links, bare URLs in spec prose) fail the run too.
+    run_with(
+        "generated client docs",
+        &[("RUSTDOCFLAGS", "-D warnings")],
+        &["doc", "--package", "telnyx", "--no-deps"],
     )?;
     run("tests", &["test", "--workspace"])?;
     Ok(())

@@ -69,7 +69,24 @@ fn escape_markdown(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut in_code = false;
     let mut link_text = false;
+    let mut skip_to = 0;
     for (i, c) in line.char_indices() {
+        if i < skip_to {
+            continue;
+        }
+        // A bare URL becomes an autolink (rustdoc warns on bare ones); one that is already a
+        // link target, `(url)`, stays as it is.
+        let rest = &line[i..];
+        if !in_code && (rest.starts_with("https://") || rest.starts_with("http://")) && !out.ends_with('(') {
+            let end =
+                rest.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`')).unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '!', '?', '\'']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            skip_to = i + url.len();
+            continue;
+        }
         match c {
             '`' => {
                 in_code = !in_code;
@@ -145,6 +162,15 @@ pub fn of(description: Option<&str>) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_urls_become_autolinks() {
+        assert_eq!(
+            clean("See https://telnyx.com/pricing/numbers. Or [the docs](https://developers.telnyx.com)."),
+            vec!["See <https://telnyx.com/pricing/numbers>. Or [the docs](https://developers.telnyx.com)."]
+        );
+        assert_eq!(clean("`curl https://x.y`"), vec!["`curl https://x.y`"]);
+    }
 
     #[test]
     fn cleans_html_fences_and_indentation() {

@@ -714,7 +714,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
     ///
     /// Register phone numbers under a DIR. The enterprise is resolved server-side from the DIR id. Same body, failure modes, and batch semantics whichever path form you use.
     ///
-    /// **Pricing:** This is a billable action. See https://telnyx.com/pricing/numbers for current pricing.
+    /// **Pricing:** This is a billable action. See <https://telnyx.com/pricing/numbers> for current pricing.
     ///
     /// `POST /dir/{dir_id}/phone_numbers`
     ///

@@ -539,7 +539,7 @@ pub struct EnterprisesReputationLoaApi<'a> {
 impl<'a> EnterprisesReputationLoaApi<'a> {
     /// Render a phone-number reputation Letter of Authorization
     ///
-    /// Render the LOA for this enterprise as a PDF. The enterprise identity, address, and authorized-representative contact are taken from the enterprise record; the optional `agent` block is supplied only when a third-party partner manages the numbers. The response is the PDF itself (unsigned unless a `signature` is provided). Sign it and upload it to the Telnyx Documents API (`POST /v2/documents`, see https://developers.telnyx.com/api/documents) to obtain the `loa_document_id` required by `POST .../reputation`.
+    /// Render the LOA for this enterprise as a PDF. The enterprise identity, address, and authorized-representative contact are taken from the enterprise record; the optional `agent` block is supplied only when a third-party partner manages the numbers. The response is the PDF itself (unsigned unless a `signature` is provided). Sign it and upload it to the Telnyx Documents API (`POST /v2/documents`, see <https://developers.telnyx.com/api/documents>) to obtain the `loa_document_id` required by `POST .../reputation`.
     ///
     /// `POST /enterprises/{enterprise_id}/reputation/loa`
     ///
@@ -692,7 +692,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     ///
     /// **Prerequisite**: reputation must already be enabled on this enterprise (see `POST .../reputation`).
     ///
-    /// **Pricing:** This is a billable action. See https://telnyx.com/pricing/numbers for current pricing.
+    /// **Pricing:** This is a billable action. See <https://telnyx.com/pricing/numbers> for current pricing.
     ///
     /// `POST /enterprises/{enterprise_id}/reputation/numbers`
     ///
@@ -721,7 +721,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     ///
     /// Immediately refresh the stored reputation data for the listed numbers. This is in addition to the periodic refresh determined by `check_frequency`. Up to 100 numbers per call. The response carries the kicked-off jobs; the actual refresh runs asynchronously.
     ///
-    /// **Pricing:** Forcing a refresh performs live reputation lookups, which are billable. See https://telnyx.com/pricing/numbers for current pricing.
+    /// **Pricing:** Forcing a refresh performs live reputation lookups, which are billable. See <https://telnyx.com/pricing/numbers> for current pricing.
     ///
     /// `POST /enterprises/{enterprise_id}/reputation/numbers/refresh`
     ///

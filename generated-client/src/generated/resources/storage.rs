@@ -70,7 +70,7 @@ impl<'a> StorageBucketsPresignedUrlApi<'a> {
     ///
     /// Returns a timed and authenticated URL to download (GET) or upload (PUT) an object. This is the equivalent to AWS S3’s “presigned” URL. Please note that Telnyx performs authentication differently from AWS S3 and you MUST NOT use the presign method of AWS s3api CLI or SDK to generate the presigned URL.
     ///
-    /// Refer to: https://developers.telnyx.com/docs/cloud-storage/presigned-urls
+    /// Refer to: <https://developers.telnyx.com/docs/cloud-storage/presigned-urls>
     ///
     /// `POST /storage/buckets/{bucketName}/{objectName}/presigned_url`
     ///

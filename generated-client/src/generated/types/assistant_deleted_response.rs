@@ -2,7 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Aligns with the OpenAI API:
-/// https://platform.openai.com/docs/api-reference/assistants/deleteAssistant
+/// <https://platform.openai.com/docs/api-reference/assistants/deleteAssistant>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AssistantDeletedResponse {
     pub deleted: bool,

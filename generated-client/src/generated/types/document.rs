@@ -5,7 +5,7 @@
 pub struct Document {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Id returned by the Telnyx Documents API after you upload the file (upload via `POST /v2/documents`; see https://developers.telnyx.com/api/documents).
+    /// Id returned by the Telnyx Documents API after you upload the file (upload via `POST /v2/documents`; see <https://developers.telnyx.com/api/documents>).
     pub document_id: String,
     /// Type of supporting document. Pick the closest match to what the file actually contains; `other` triggers manual vetting and may slow approval. The matching short_name reference list is at `GET /v2/dir/document_types`.
     pub document_type: DocumentDocumentType,

@@ -6,6 +6,6 @@ pub struct EnterpriseReputationCreate {
     /// Refresh cadence. Defaults to `business_daily` if omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_frequency: Option<super::ReputationCheckFrequency>,
-    /// Id of the signed Letter of Authorization document, returned by the Telnyx Documents API after upload (upload via `POST /v2/documents`; see https://developers.telnyx.com/api/documents).
+    /// Id of the signed Letter of Authorization document, returned by the Telnyx Documents API after upload (upload via `POST /v2/documents`; see <https://developers.telnyx.com/api/documents>).
     pub loa_document_id: String,
 }

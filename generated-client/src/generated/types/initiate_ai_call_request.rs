@@ -70,7 +70,7 @@ pub struct InitiateAiCallRequest {
     /// Custom HTTP headers to be sent with the call. Each header should be an object with 'name' and 'value' properties.
     #[serde(rename = "CustomHeaders", default, skip_serializing_if = "Option::is_none")]
     pub custom_headers: Option<Vec<InitiateAiCallRequestCustomHeadersItem>>,
-    /// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See https://developers.telnyx.com/docs/voice/programmable-voice/answering-machine-detection
+    /// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See <https://developers.telnyx.com/docs/voice/programmable-voice/answering-machine-detection>
     #[serde(rename = "DetectionMode", default, skip_serializing_if = "Option::is_none")]
     pub detection_mode: Option<InitiateAiCallRequestDetectionMode>,
     /// The phone number of the party initiating the call. Phone numbers are formatted with a `+` and country code.
@@ -300,7 +300,7 @@ pub struct InitiateAiCallRequestCustomHeadersItem {
     /// The value of the custom header
     pub value: String,
 }
-/// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See https://developers.telnyx.com/docs/voice/programmable-voice/answering-machine-detection
+/// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See <https://developers.telnyx.com/docs/voice/programmable-voice/answering-machine-detection>
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InitiateAiCallRequestDetectionMode {

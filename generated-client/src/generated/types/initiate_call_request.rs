@@ -68,7 +68,7 @@ pub struct InitiateCallRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub deepfake_detection_callback_url: Option<String>,
-    /// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See https://developers.telnyx.com/docs/voice/programmable-voice/answering-machine-detection
+    /// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See <https://developers.telnyx.com/docs/voice/programmable-voice/answering-machine-detection>
     #[serde(rename = "DetectionMode", default, skip_serializing_if = "Option::is_none")]
     pub detection_mode: Option<InitiateCallRequestDetectionMode>,
     /// A failover URL for which Telnyx will retrieve the TeXML call instructions if the `Url` is not responding.
@@ -348,7 +348,7 @@ impl From<&str> for InitiateCallRequestDeepfakeDetectionCallbackMethod {
     }
 }
 crate::string_enum!(InitiateCallRequestDeepfakeDetectionCallbackMethod);
-/// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See https://developers.telnyx.com/docs/voice/programmable-voice/answering-machine-detection
+/// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See <https://developers.telnyx.com/docs/voice/programmable-voice/answering-machine-detection>
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InitiateCallRequestDetectionMode {

@@ -10,7 +10,7 @@ pub struct RemediationRequestCreate {
     pub contact_email: Option<String>,
     /// Phone numbers in E.164 format. Each must belong to this enterprise. Maximum 2,000 per request.
     pub phone_numbers: Vec<String>,
-    /// Optional https:// URL for status notifications.
+    /// Optional <https://> URL for status notifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
