@@ -19,6 +19,9 @@ use telnyx::{resources, types, FilePart};
 #[path = "../src/generated/example_table.rs"]
 mod table;
 
+mod common;
+use common::{follow, root};
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -35,17 +38,6 @@ fn check<T: Serialize + DeserializeOwned>(json: &[u8]) -> Result<Value, String> 
     })?;
     let bytes = serde_json::to_vec(&value).map_err(|e| format!("encode failed: {e}"))?;
     serde_json::from_slice(&bytes).map_err(|e| format!("encoded JSON does not parse: {e}"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn spec_path() -> PathBuf {
-    match std::env::var_os("TELNYX_SPEC") {
-        Some(p) => PathBuf::from(p),
-        None => root().join("../shared/specs/telnyx/openapi.yml"),
-    }
 }
 
 fn escape(token: &str) -> String {
@@ -180,14 +172,6 @@ impl Found {
             }
         }
         found
-    }
-}
-
-/// Follows a local `$ref` (for named examples kept in `components/examples`).
-fn follow<'d>(doc: &'d Value, v: &'d Value) -> &'d Value {
-    match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-        Some(ptr) => doc.pointer(ptr).unwrap_or(v),
-        None => v,
     }
 }
 
@@ -348,10 +332,7 @@ fn read_list(path: &PathBuf) -> BTreeMap<String, String> {
 
 #[test]
 fn every_spec_example_round_trips_or_is_proven_invalid() {
-    let path = spec_path();
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read the spec at {} (set TELNYX_SPEC): {e}", path.display()));
-    let doc: Value = serde_yaml::from_str(&text).expect("the spec parses");
+    let doc = common::spec();
     let table: HashMap<&str, Check> = table::EXAMPLES.iter().copied().collect();
     let found = Found::document(&doc);
     let reading = Validator::object_reading(&doc);

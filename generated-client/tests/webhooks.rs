@@ -4,24 +4,10 @@
 //! The spec is read as in `tests/examples.rs` (`TELNYX_SPEC`, or `../shared`).
 
 use serde_json::{json, Value};
-use std::path::PathBuf;
 use telnyx::webhooks::WebhookEvent;
 
-fn spec() -> Value {
-    let path = match std::env::var_os("TELNYX_SPEC") {
-        Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/telnyx/openapi.yml"),
-    };
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap()
-}
-
-fn follow<'d>(doc: &'d Value, mut v: &'d Value) -> &'d Value {
-    while let Some(ptr) = v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-        v = doc.pointer(ptr).unwrap_or(&Value::Null);
-    }
-    v
-}
+mod common;
+use common::{follow, spec};
 
 fn signing_key() -> ed25519_dalek::SigningKey {
     ed25519_dalek::SigningKey::from_bytes(&[3; 32])

@@ -3,7 +3,7 @@
 
 use super::types::{is_double_option, is_optional, rust_type};
 use super::{ident, Ctx};
-use crate::ir::{Field, FieldRef, Operation, PageInput, Pagination, PaginationStyle, Response, Ty, TypeKind};
+use crate::ir::{Field, FieldRef, Operation, PageInput, Pagination, PaginationStyle, Response, Ty};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -44,28 +44,19 @@ fn paginator(op: &Operation, ctx: &Ctx<'_>, args: &[TokenStream]) -> Option<Toke
     let meta = meta_fn(p, ctx)?;
     let items = items_fn(p, ctx)?;
     let apply = apply_fn(p, op, ctx)?;
-    // Path arguments become owned so the paginator can call again later.
-    let owned = op.path_params.iter().map(|a| {
+    // Path arguments become owned so the paginator can call again later: strings are copied
+    // once here and cloned into each call; numbers and booleans are `Copy`.
+    let (mut owned, mut clones, mut call) = (Vec::new(), Vec::new(), Vec::new());
+    for a in &op.path_params {
         let n = ident(&a.rust_name);
-        match a.ty {
-            Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean => quote!(),
-            _ => quote!(let #n = #n.to_owned();),
+        if matches!(a.ty, Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean) {
+            call.push(quote!(#n));
+        } else {
+            owned.push(quote!(let #n = #n.to_owned();));
+            clones.push(quote!(let #n = #n.clone();));
+            call.push(quote!(&#n));
         }
-    });
-    let clones = op.path_params.iter().map(|a| {
-        let n = ident(&a.rust_name);
-        match a.ty {
-            Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean => quote!(),
-            _ => quote!(let #n = #n.clone();),
-        }
-    });
-    let call = op.path_params.iter().map(|a| {
-        let n = ident(&a.rust_name);
-        match a.ty {
-            Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean => quote!(#n),
-            _ => quote!(&#n),
-        }
-    });
+    }
     Some(quote! {
         #[doc = #doc]
         #deprecated
@@ -89,10 +80,7 @@ fn paginator(op: &Operation, ctx: &Ctx<'_>, args: &[TokenStream]) -> Option<Toke
 }
 
 fn field<'c>(ctx: &'c Ctx<'_>, f: FieldRef) -> Option<&'c Field> {
-    match &ctx.api.types.get(f.owner)?.kind {
-        TypeKind::Struct { fields, .. } => fields.get(f.index),
-        _ => None,
-    }
+    crate::ir::field_at(&ctx.api.types, f)
 }
 
 /// `Option<&Leaf>` for a path from `root`: a plain place expression while the fields are

@@ -205,14 +205,7 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
 
 /// Where an untagged variant is tried: lower first (see the caller).
 fn untagged_rank(ty: &Ty, ctx: &Ctx<'_>) -> (u8, std::cmp::Reverse<usize>) {
-    let resolved = match ty {
-        Ty::Named(id) => match &ctx.api.types[*id].kind {
-            TypeKind::Alias { ty: inner } => inner,
-            _ => ty,
-        },
-        _ => ty,
-    };
-    match resolved {
+    match crate::ir::resolve_alias(&ctx.api.types, ty) {
         Ty::Named(id) => match &ctx.api.types[*id].kind {
             TypeKind::Struct { fields, .. } => {
                 let required = fields.iter().filter(|f| f.required).count();

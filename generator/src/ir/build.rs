@@ -3,8 +3,9 @@
 
 use super::schema::{Site, TypeSpace};
 use super::{
-    Api, BodyEncoding, ExampleSite, Field, FieldRef, Operation, PageInput, Pagination, PaginationStyle, Param,
-    ParamLocation, ParamStyle, RequestBody, Response, ResponseInfo, Ty, TypeDef, TypeId, TypeKind, Webhook,
+    field_at, resolve_alias, Api, BodyEncoding, ExampleSite, Field, FieldRef, Operation, PageInput, Pagination,
+    PaginationStyle, Param, ParamLocation, ParamStyle, RequestBody, Response, ResponseInfo, Ty, TypeDef, TypeId,
+    TypeKind, Webhook,
 };
 use crate::error::{pointer, Error, Result};
 use crate::parse::Spec;
@@ -420,7 +421,7 @@ fn placeholders(path: &str) -> impl Iterator<Item = &str> {
 fn event_types(types: &[TypeDef], payload: &Ty) -> Vec<String> {
     for at in [&["data", "event_type"][..], &["event_type"][..]] {
         let Some(path) = field_path(types, payload, at) else { continue };
-        let Some(field) = path.last().and_then(|f| field_of(types, *f)) else { continue };
+        let Some(field) = path.last().and_then(|f| field_at(types, *f)) else { continue };
         if let Ty::Named(id) = resolve_alias(types, &field.ty) {
             if let TypeKind::Enum { values } = &types[*id].kind {
                 return values.iter().map(|v| v.value.clone()).collect();
@@ -574,7 +575,7 @@ fn detect_pagination(query: &[Param], success: &Response, types: &[TypeDef]) -> 
         .or_else(|| path(&["total_records"]));
     // Only integer counters and string cursors can be read.
     let leaf_is = |at: &Option<Vec<FieldRef>>, ok: fn(&Ty) -> bool| {
-        at.as_ref().is_none_or(|at| at.last().and_then(|f| field_of(types, *f)).is_some_and(|f| ok(&f.ty)))
+        at.as_ref().is_none_or(|at| at.last().and_then(|f| field_at(types, *f)).is_some_and(|f| ok(&f.ty)))
     };
     let int = |t: &Ty| matches!(t, Ty::Integer | Ty::Int32);
     let string = |t: &Ty| matches!(t, Ty::String);
@@ -644,23 +645,6 @@ fn field_path(types: &[TypeDef], ty: &Ty, names: &[&str]) -> Option<Vec<FieldRef
         at = fields[index].ty.clone();
     }
     Some(path)
-}
-
-fn field_of(types: &[TypeDef], f: FieldRef) -> Option<&Field> {
-    match &types[f.owner].kind {
-        TypeKind::Struct { fields, .. } => fields.get(f.index),
-        _ => None,
-    }
-}
-
-fn resolve_alias<'t>(types: &'t [TypeDef], mut ty: &'t Ty) -> &'t Ty {
-    while let Ty::Named(id) = ty {
-        match &types[*id].kind {
-            TypeKind::Alias { ty: inner } => ty = inner,
-            _ => break,
-        }
-    }
-    ty
 }
 
 fn struct_fields<'t>(types: &'t [TypeDef], ty: &'t Ty) -> Option<(TypeId, &'t [Field])> {

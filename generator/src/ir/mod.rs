@@ -344,6 +344,25 @@ pub struct Variant {
     pub tags: Vec<String>,
 }
 
+/// The field a [`FieldRef`] points at, when it points into a struct.
+pub fn field_at(types: &[TypeDef], f: FieldRef) -> Option<&Field> {
+    match &types.get(f.owner)?.kind {
+        TypeKind::Struct { fields, .. } => fields.get(f.index),
+        _ => None,
+    }
+}
+
+/// The type behind any aliases (`type A = B;`).
+pub fn resolve_alias<'t>(types: &'t [TypeDef], mut ty: &'t Ty) -> &'t Ty {
+    while let Ty::Named(id) = ty {
+        match &types[*id].kind {
+            TypeKind::Alias { ty: inner } => ty = inner,
+            _ => break,
+        }
+    }
+    ty
+}
+
 impl Ty {
     /// Visits every named type this type mentions.
     pub fn named(&self, f: &mut impl FnMut(TypeId)) {

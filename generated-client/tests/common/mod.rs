@@ -1,0 +1,32 @@
+//! Reading the spec in the tests that check the client against it: `TELNYX_SPEC`, or
+//! `../shared/specs/telnyx/openapi.yml` beside the repository, like `cargo xtask codegen`.
+
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// The spec, parsed.
+pub fn spec() -> Value {
+    let path = match std::env::var_os("TELNYX_SPEC") {
+        Some(p) => PathBuf::from(p),
+        None => root().join("../shared/specs/telnyx/openapi.yml"),
+    };
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read the spec at {} (set TELNYX_SPEC): {e}", path.display()));
+    serde_yaml::from_str(&text).expect("the spec parses")
+}
+
+/// Follows local `$ref`s to what they name (a `$ref` that names nothing is left as it is).
+pub fn follow<'d>(doc: &'d Value, mut v: &'d Value) -> &'d Value {
+    while let Some(target) = v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+        match doc.pointer(target) {
+            Some(next) => v = next,
+            None => break,
+        }
+    }
+    v
+}
