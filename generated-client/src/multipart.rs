@@ -129,11 +129,16 @@ impl FilePart {
                 }
             }
         };
-        let mut part = part.file_name(self.file_name.clone().unwrap_or_else(|| name.to_string()));
-        if let Some(ct) = &self.content_type {
-            part = part.mime_str(ct).map_err(|e| Error::Encode(format!("content type {ct:?}: {e}")))?;
-        }
-        Ok(part)
+        let file_name = self.file_name.clone().unwrap_or_else(|| name.to_string());
+        // A file part always says what it holds: the given type, else the one its name
+        // suggests, else `application/octet-stream` (some servers reject a file part without one).
+        let content_type = match &self.content_type {
+            Some(ct) => ct.clone(),
+            None => mime_guess::from_path(&file_name).first_or_octet_stream().essence_str().to_string(),
+        };
+        part.file_name(file_name)
+            .mime_str(&content_type)
+            .map_err(|e| Error::Encode(format!("content type {content_type:?}: {e}")))
     }
 }
 

@@ -238,7 +238,10 @@ impl<P, Page, Item> Walk<'_, P, Page, Item> {
         }
         match self.spec.style {
             PageStyle::Number => {
-                let current = meta.page_number.or(requested).unwrap_or(1);
+                // The number asked for is the one this page has; the server's own count only
+                // fills in when the caller asked for none (it may count from 0), and a negative
+                // one is ignored.
+                let current = requested.or(meta.page_number.filter(|n| *n >= 0)).unwrap_or(1);
                 if meta.total_pages.is_some_and(|total| current >= total) {
                     return None;
                 }

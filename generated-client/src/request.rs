@@ -8,7 +8,7 @@ use crate::multipart::MultipartForm;
 use crate::retry;
 use crate::{Client, Error, Result};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -61,12 +61,23 @@ pub struct RequestBuilder<'c> {
     query: Vec<(String, String)>,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Body,
+    /// What `Accept` says when neither the call nor the defaults set it.
+    accept: Option<&'static str>,
     error: Option<Error>,
 }
 
 impl<'c> RequestBuilder<'c> {
     pub(crate) fn new(client: &'c Client, method: reqwest::Method, url: String) -> Self {
-        RequestBuilder { client, method, url, query: Vec::new(), headers: Vec::new(), body: Body::None, error: None }
+        RequestBuilder {
+            client,
+            method,
+            url,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::None,
+            accept: None,
+            error: None,
+        }
     }
 
     fn fail(&mut self, e: Error) {
@@ -171,6 +182,12 @@ impl<'c> RequestBuilder<'c> {
         if !self.query.is_empty() {
             req = req.query(&self.query);
         }
+        if let Some(accept) = self.accept {
+            let given = settings.default_headers.contains_key(ACCEPT) || self.headers.iter().any(|(n, _)| n == ACCEPT);
+            if !given {
+                req = req.header(ACCEPT, accept);
+            }
+        }
         for (n, v) in &self.headers {
             req = req.header(n, v);
         }
@@ -259,7 +276,8 @@ impl<'c> RequestBuilder<'c> {
     }
 
     /// Sends the request and decodes a JSON body.
-    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T> {
+    pub async fn send_json<T: DeserializeOwned>(mut self) -> Result<T> {
+        self.accept = Some("application/json");
         let body = self.send_bytes().await?;
         decode_json(&body)
     }
@@ -275,7 +293,8 @@ impl<'c> RequestBuilder<'c> {
     }
 
     /// Sends the request and reads the body as server-sent events.
-    pub async fn send_events(self) -> Result<crate::EventStream> {
+    pub async fn send_events(mut self) -> Result<crate::EventStream> {
+        self.accept = Some("text/event-stream");
         self.send_raw().await.map(crate::EventStream::new)
     }
 

@@ -20,6 +20,7 @@ use telnyx::{resources, types, FilePart};
 mod table;
 
 mod common;
+use common::schema::Validator;
 use common::{follow, root};
 
 use serde::de::DeserializeOwned;
@@ -217,97 +218,6 @@ fn short(v: &Value) -> String {
         format!("{}...", &s[..s.char_indices().nth(77).map_or(s.len(), |(i, _)| i)])
     } else {
         s
-    }
-}
-
-/// Validates values against the schemas of one document.
-struct Validator<'r> {
-    registry: jsonschema::Registry<'r>,
-}
-
-impl<'r> Validator<'r> {
-    const BASE: &'static str = "urn:telnyx:openapi";
-
-    /// `doc` as JSON Schema reads it, with one change that is how the generator (and OpenAPI
-    /// tooling generally) reads the spec: a schema with `properties` and no `type` is an object.
-    fn object_reading(doc: &Value) -> Value {
-        fn walk(v: &mut Value) {
-            match v {
-                Value::Object(m) => {
-                    let typeless = !m.contains_key("type") && !m.contains_key("$ref");
-                    let combined = ["allOf", "anyOf", "oneOf"].iter().any(|k| m.contains_key(*k));
-                    if typeless && !combined && m.get("properties").is_some_and(Value::is_object) {
-                        m.insert("type".into(), Value::String("object".into()));
-                    }
-                    for (k, sub) in m.iter_mut() {
-                        if k != "example" && k != "examples" {
-                            walk(sub);
-                        }
-                    }
-                }
-                Value::Array(items) => items.iter_mut().for_each(walk),
-                _ => {}
-            }
-        }
-        let mut doc = doc.clone();
-        walk(&mut doc);
-        doc
-    }
-
-    fn new(doc: &'r Value) -> Self {
-        let registry = jsonschema::Registry::new()
-            .draft(jsonschema::Draft::Draft202012)
-            .add(Self::BASE, doc)
-            .and_then(|b| b.prepare())
-            .expect("the spec loads as a JSON Schema resource");
-        Validator { registry }
-    }
-
-    /// `None` when `value` is valid for the schema at `schema_ptr`, else the validator's
-    /// first message, with where it applies.
-    fn problem(&self, schema_ptr: &str, value: &Value) -> Option<String> {
-        // A pointer in a URI fragment is percent-encoded (RFC 6901, section 6).
-        const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-            .add(b' ')
-            .add(b'"')
-            .add(b'<')
-            .add(b'>')
-            .add(b'`')
-            .add(b'{')
-            .add(b'}')
-            .add(b'|')
-            .add(b'\\')
-            .add(b'^')
-            .add(b'#')
-            .add(b'%')
-            .add(b'[')
-            .add(b']');
-        let fragment = percent_encoding::utf8_percent_encode(schema_ptr, FRAGMENT);
-        let wrapper = serde_json::json!({ "$ref": format!("{}#{fragment}", Self::BASE) });
-        let validator = match jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .with_registry(&self.registry)
-            .build(&wrapper)
-        {
-            Ok(v) => v,
-            Err(e) => return Some(format!("the schema does not compile: {e}")),
-        };
-        let error = validator.iter_errors(value).next()?;
-        let at = error.instance_path().to_string();
-        let mut message = error.to_string();
-        // Name a long offending value by its kind rather than quoting it whole.
-        let instance = error.instance().to_string();
-        if instance.len() > 40 {
-            let kind = match error.instance().as_ref() {
-                Value::Array(_) => "an array",
-                Value::Object(_) => "an object",
-                Value::String(_) => "a string",
-                _ => "the value",
-            };
-            message = message.replacen(&instance, kind, 1);
-        }
-        let message: String = message.chars().take(200).collect();
-        Some(if at.is_empty() { message } else { format!("at {at}: {message}") })
     }
 }
 

@@ -70,6 +70,22 @@ async fn page_number_keeps_the_callers_filters_and_start_page() {
     assert_eq!(pages.len(), 2, "pages 2 and 3");
 }
 
+/// A page number the server gets wrong does not steer the walk once the walk has asked for one.
+#[tokio::test]
+async fn the_next_page_follows_the_number_asked_for_not_a_wrong_one_reported() {
+    let server = serve("/v2/number_orders", |q| match q.get("page[number]").map(String::as_str) {
+        None => number_page(-7, 3, &["a"]),
+        Some("2") => number_page(-7, 3, &["b"]),
+        Some("3") => number_page(0, 3, &["c"]),
+        Some(other) => panic!("asked for page {other}"),
+    })
+    .await;
+    let items = client(&server).number_orders().list_paginator(Default::default()).collect_items().await.unwrap();
+    assert_eq!(items.len(), 3);
+    let sent: Vec<_> = requests(&server).await.iter().map(|q| q.get("page[number]").cloned()).collect();
+    assert_eq!(sent, [None, Some("2".into()), Some("3".into())]);
+}
+
 /// The TypeScript SDK loops forever here: every answer says "page 2 of 3".
 #[tokio::test]
 async fn a_server_that_always_sends_the_same_page_costs_two_requests() {

@@ -9,6 +9,34 @@ fn client(server: &MockServer) -> Client {
     Client::builder().api_key("KEY123").base_url(format!("{}/v2", server.uri())).build().unwrap()
 }
 
+/// JSON calls ask for JSON; an `Accept` the operation takes as a parameter wins.
+#[tokio::test]
+async fn json_calls_send_accept_unless_the_caller_sets_it() {
+    use telnyx::resources::organizations::{
+        OrganizationsUsersUsersGroupsReportListAccept as Accept,
+        OrganizationsUsersUsersGroupsReportListParams as Params,
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/number_orders/o1"))
+        .and(header("accept", "application/json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": {"id": "o1"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/organizations/users/users_groups_report"))
+        .and(header("accept", "text/csv"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client.number_orders().retrieve("o1").await.unwrap();
+    let params = Params { accept: Some(Accept::TextCsv) };
+    client.organizations().users().users_groups_report().list(params).await.unwrap();
+}
+
 #[tokio::test]
 async fn path_parameters_stay_one_segment_and_auth_is_sent() {
     let server = MockServer::start().await;
@@ -188,6 +216,8 @@ async fn multipart_uploads_carry_file_names_and_types() {
     let parts: Vec<&str> = text.split(&format!("--{boundary}")).filter(|p| p.contains("Content-Disposition")).collect();
     assert_eq!(parts.len(), 2, "{text}");
     assert!(parts[0].contains("name=\"bill\"; filename=\"bill\"") && parts[0].contains("bill-bytes"), "{}", parts[0]);
+    // A part given no type says what it is anyway (some servers reject a file part without one).
+    assert!(parts[0].contains("Content-Type: application/octet-stream"), "{}", parts[0]);
     assert!(parts[1].contains("name=\"loa\"; filename=\"loa.pdf\""), "{}", parts[1]);
     assert!(parts[1].contains("Content-Type: application/pdf") && parts[1].contains("%PDF-loa"), "{}", parts[1]);
 }

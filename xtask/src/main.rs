@@ -5,13 +5,16 @@
 //!   the stale files, when the committed client differs from what the spec gives.
 //! - `ir [--spec PATH]`: print the intermediate representation as JSON.
 //! - `bench [--spec PATH] [--runs N]`: time the whole generation and each stage, and peak memory.
-//! - `test`: the whole test suite, as CI runs it.
+//! - `conformance [--spec PATH]`: install the pinned Prism, start one mock server per mode on
+//!   free ports, run the conformance tests against them, and stop them.
+//! - `test`: the whole test suite, as CI runs it (conformance included).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 mod pin;
+mod prism;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,6 +23,7 @@ fn main() -> ExitCode {
         Some("ir") => ir(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("conformance") => conformance(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -32,7 +36,7 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str =
-    "usage: cargo xtask <codegen [--spec PATH] [--check] | ir [--spec PATH] | bench [--spec PATH] [--runs N] | test>";
+    "usage: cargo xtask <codegen [--spec PATH] [--check] | ir [--spec PATH] | bench [--spec PATH] [--runs N] | conformance [--spec PATH] | test>";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
@@ -177,27 +181,28 @@ fn peak_rss_mb() -> Option<f64> {
 }
 
 /// The whole suite, in the order that fails fastest.
+/// Runs cargo in the workspace root, with extra environment variables.
+fn cargo(what: &str, env: &[(&str, &str)], args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    println!("==> {what}: cargo {}", args.join(" "));
+    let status = Command::new(&cargo)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
+
 fn test(args: &[String]) -> Result<(), String> {
     if !args.is_empty() {
         return Err(format!("`test` takes no arguments\n{USAGE}"));
     }
-    let root = workspace_root();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let run_with = |what: &str, env: &[(&str, &str)], args: &[&str]| -> Result<(), String> {
-        println!("==> {what}: cargo {}", args.join(" "));
-        let status = Command::new(&cargo)
-            .args(args)
-            .envs(env.iter().copied())
-            .current_dir(&root)
-            .status()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(format!("{what} failed ({status})"))
-        }
-    };
-    let run = |what: &str, args: &[&str]| run_with(what, &[], args);
+    let run = |what: &str, args: &[&str]| cargo(what, &[], args);
     codegen(&["--check".to_string()])?;
     run("formatting", &["fmt", "--all", "--check"])?;
     run("generated client lints", &["clippy", "--package", "telnyx", "--all-targets", "--", "-D", "warnings"])?;
@@ -218,11 +223,40 @@ fn test(args: &[String]) -> Result<(), String> {
         ],
     )?;
     // Rustdoc warnings (broken links, bare URLs in spec prose) fail the run too.
-    run_with(
-        "generated client docs",
-        &[("RUSTDOCFLAGS", "-D warnings")],
-        &["doc", "--package", "telnyx", "--no-deps"],
-    )?;
+    cargo("generated client docs", &[("RUSTDOCFLAGS", "-D warnings")], &["doc", "--package", "telnyx", "--no-deps"])?;
     run("tests", &["test", "--workspace"])?;
-    Ok(())
+    conformance(&[])
+}
+
+/// The conformance tests (`generated-client/tests/conformance.rs`) against two Prism servers,
+/// one serving the spec's examples and one generating answers from the schemas; both run at
+/// once. Prism's logs are kept in `target/conformance/`.
+fn conformance(args: &[String]) -> Result<(), String> {
+    let o = options(args)?;
+    let root = workspace_root();
+    let spec = o.spec.canonicalize().map_err(|e| format!("cannot read the spec {}: {e}", o.spec.display()))?;
+    let bin = prism::install(&root)?;
+    let test = ["test", "--package", "telnyx", "--test", "conformance"];
+    // Build first, so the servers do not wait on the compiler (nor compete with it).
+    cargo("conformance build", &[], &[&test[..], &["--no-run"]].concat())?;
+    let logs = root.join("target/conformance");
+    std::fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
+    println!("==> starting Prism (static and dynamic) on {}", spec.display());
+    let started = Instant::now();
+    let (fixed, dynamic) = std::thread::scope(|s| {
+        let fixed = s.spawn(|| prism::Prism::start(&bin, &spec, false, logs.join("prism-static.log")));
+        let dynamic = s.spawn(|| prism::Prism::start(&bin, &spec, true, logs.join("prism-dynamic.log")));
+        (fixed.join(), dynamic.join())
+    });
+    let fixed = fixed.map_err(|_| "starting Prism panicked".to_string())??;
+    let dynamic = dynamic.map_err(|_| "starting Prism panicked".to_string())??;
+    println!("    ready in {:.1} s: static {}, dynamic {}", started.elapsed().as_secs_f64(), fixed.url, dynamic.url);
+    let spec_text = spec.to_string_lossy();
+    let result = cargo(
+        "conformance",
+        &[("TELNYX_PRISM_STATIC", &fixed.url), ("TELNYX_PRISM_DYNAMIC", &dynamic.url), ("TELNYX_SPEC", &spec_text)],
+        &[&test[..], &["--", "--ignored", "--test-threads", "2"]].concat(),
+    );
+    drop((fixed, dynamic));
+    result
 }

@@ -12,6 +12,11 @@ pub fn paginator_method(op: &Operation, ctx: &Ctx<'_>, args: &[TokenStream]) -> 
     paginator(op, ctx, args).unwrap_or_default()
 }
 
+/// Whether [`paginator_method`] gives the operation a `_paginator` twin.
+pub fn has_paginator(op: &Operation, ctx: &Ctx<'_>) -> bool {
+    paginator(op, ctx, &[]).is_some()
+}
+
 fn paginator(op: &Operation, ctx: &Ctx<'_>, args: &[TokenStream]) -> Option<TokenStream> {
     let p = op.pagination.as_ref()?;
     let first = p.inputs.first().filter(|_| !op.params_type.is_empty())?;

@@ -1,0 +1,152 @@
+//! Emits the conformance table: for every operation, a function that decodes JSON arguments
+//! (keyed by the spec's parameter names, plus `body`) into the operation's real call through the
+//! generated client, and for paged operations a second one that walks every page. Not a module
+//! of the crate: `generated-client/tests/conformance.rs` includes it and supplies the helpers
+//! named `super::...`.
+
+use super::{ident, Ctx};
+use crate::ir::{BodyEncoding, Operation, Response, Ty};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn table(ctx: &Ctx<'_>) -> TokenStream {
+    let mut functions = Vec::new();
+    let rows = ctx.api.operations.iter().enumerate().map(|(i, op)| {
+        let call = format_ident!("call_{i}");
+        let (prelude, call_expr) = invocation(op, Twin::None);
+        let finish = match &op.success {
+            Response::Bytes { .. } => quote!(super::download(#call_expr.await).await),
+            Response::EventStream => quote!(super::events(#call_expr.await).await),
+            Response::Empty | Response::Json { .. } | Response::Text { .. } => quote!(super::done(#call_expr.await)),
+        };
+        functions.push(quote! {
+            fn #call<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
+                Box::pin(async move {
+                    #prelude
+                    #finish
+                })
+            }
+        });
+        let walk = match op.pagination.is_some() && super::paging::has_paginator(op, ctx) {
+            true => {
+                let walk = format_ident!("walk_{i}");
+                let (prelude, paginator) = invocation(op, Twin::Paginator);
+                functions.push(quote! {
+                    fn #walk<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
+                        Box::pin(async move {
+                            #prelude
+                            super::walk(#paginator).await
+                        })
+                    }
+                });
+                quote!(Some(#walk))
+            }
+            false => quote!(None),
+        };
+        let stream = match op.event_stream {
+            true => {
+                let stream = format_ident!("stream_{i}");
+                let (prelude, call_expr) = invocation(op, Twin::Stream);
+                functions.push(quote! {
+                    fn #stream<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
+                        Box::pin(async move {
+                            #prelude
+                            super::events(#call_expr.await).await
+                        })
+                    }
+                });
+                quote!(Some(#stream))
+            }
+            false => quote!(None),
+        };
+        let operation_id = &op.operation_id;
+        let pointer = &op.pointer;
+        let method = &op.method;
+        let path = &op.path;
+        let media_type = match &op.body {
+            Some(b) => {
+                let m = &b.media_type;
+                quote!(Some(#m))
+            }
+            None => quote!(None),
+        };
+        quote! {
+            super::Case {
+                operation_id: #operation_id,
+                pointer: #pointer,
+                method: #method,
+                path: #path,
+                body_media_type: #media_type,
+                call: #call,
+                walk: #walk,
+                stream: #stream,
+            },
+        }
+    });
+    let rows: Vec<TokenStream> = rows.collect();
+    quote! {
+        //! Every operation as a call through the generated client, its arguments decoded from
+        //! JSON: path, query and header parameters by their names in the spec, the body as `body`.
+        // Operations without arguments ignore `args`.
+        #![allow(deprecated, unused_variables)]
+
+        pub const OPERATIONS: &[super::Case] = &[ #(#rows)* ];
+
+        #(#functions)*
+    }
+}
+
+/// Which method of an operation a call goes to.
+enum Twin {
+    None,
+    Paginator,
+    Stream,
+}
+
+/// Statements that decode the arguments, and the call expression: the operation's method or one
+/// of its twins.
+fn invocation(op: &Operation, twin: Twin) -> (TokenStream, TokenStream) {
+    let mut prelude = Vec::new();
+    let mut call_args = Vec::new();
+    for p in &op.path_params {
+        let name = ident(&p.rust_name);
+        let wire = &p.name;
+        let (ty, pass) = match p.ty {
+            Ty::Integer => (quote!(i64), quote!(#name)),
+            Ty::Int32 => (quote!(i32), quote!(#name)),
+            Ty::Number => (quote!(f64), quote!(#name)),
+            Ty::Boolean => (quote!(bool), quote!(#name)),
+            _ => (quote!(String), quote!(&#name)),
+        };
+        prelude.push(quote!(let #name: #ty = super::arg(args, #wire)?;));
+        call_args.push(pass);
+    }
+    if !op.params_type.is_empty() {
+        let top = ident(op.resource.first().map(String::as_str).unwrap_or("root"));
+        let params = ident(&op.params_type);
+        let fields = op.query_params.iter().chain(&op.header_params).map(|p| {
+            let field = ident(&p.rust_name);
+            let wire = &p.name;
+            quote!(#field: super::arg(args, #wire)?,)
+        });
+        let body = op.body.as_ref().map(|b| match (b.encoding, b.required) {
+            (BodyEncoding::Binary | BodyEncoding::Text, true) => quote!(body: super::bytes(args)?,),
+            (BodyEncoding::Binary | BodyEncoding::Text, false) => quote!(body: super::optional_bytes(args)?,),
+            _ => quote!(body: super::arg(args, "body")?,),
+        });
+        prelude.push(quote! {
+            let params = telnyx::resources::#top::#params { #(#fields)* #body };
+        });
+        call_args.push(quote!(params));
+    }
+    let chain = op.resource.iter().map(|r| {
+        let r = ident(r);
+        quote!(.#r())
+    });
+    let method = match twin {
+        Twin::None => ident(&op.name),
+        Twin::Paginator => format_ident!("{}_paginator", op.name.trim_start_matches("r#")),
+        Twin::Stream => format_ident!("{}_stream", op.name.trim_start_matches("r#")),
+    };
+    (quote!(#(#prelude)*), quote!(client #(#chain)* .#method(#(#call_args),*)))
+}
