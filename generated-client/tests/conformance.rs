@@ -19,6 +19,8 @@
 //! (static examples, and dynamic `-d` answers made from the schemas), runs these tests with
 //! `TELNYX_PRISM_STATIC` and `TELNYX_PRISM_DYNAMIC` set to their URLs, and stops the servers.
 
+// Generated, and formatted by the generator: rustfmt leaves it alone.
+#[rustfmt::skip]
 #[path = "../src/generated/conformance_table.rs"]
 mod table;
 

@@ -11567,10 +11567,14 @@ pub const OPERATIONS: &[super::Case] = &[
     },
 ];
 fn call_0<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.well_known().oauth_authorization_server().retrieve().await) })
+    Box::pin(async move {
+        super::done(client.well_known().oauth_authorization_server().retrieve().await)
+    })
 }
 fn call_1<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.well_known().oauth_protected_resource().retrieve().await) })
+    Box::pin(async move {
+        super::done(client.well_known().oauth_protected_resource().retrieve().await)
+    })
 }
 fn call_2<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
@@ -11606,7 +11610,9 @@ fn walk_2<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<
 }
 fn call_3<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcBrandCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::n10dlc::N10dlcBrandCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.n10dlc().brand().create(params).await)
     })
 }
@@ -11619,9 +11625,12 @@ fn call_4<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<
 fn call_5<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let reference_id: String = super::arg(args, "referenceId")?;
-        let params =
-            telnyx::resources::n10dlc::N10dlcBrandSmsOtpRetrieveParams { brand_id: super::arg(args, "brandId")? };
-        super::done(client.n10dlc().brand().sms_otp().retrieve(&reference_id, params).await)
+        let params = telnyx::resources::n10dlc::N10dlcBrandSmsOtpRetrieveParams {
+            brand_id: super::arg(args, "brandId")?,
+        };
+        super::done(
+            client.n10dlc().brand().sms_otp().retrieve(&reference_id, params).await,
+        )
     })
 }
 fn call_6<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -11633,7 +11642,9 @@ fn call_6<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<
 fn call_7<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params = telnyx::resources::n10dlc::N10dlcBrandUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::n10dlc::N10dlcBrandUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.n10dlc().brand().update(&brand_id, params).await)
     })
 }
@@ -11658,17 +11669,23 @@ fn call_10<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 fn call_11<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params =
-            telnyx::resources::n10dlc::N10dlcBrandExternalVettingCreateParams { body: super::arg(args, "body")? };
-        super::done(client.n10dlc().brand().external_vetting().create(&brand_id, params).await)
+        let params = telnyx::resources::n10dlc::N10dlcBrandExternalVettingCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.n10dlc().brand().external_vetting().create(&brand_id, params).await,
+        )
     })
 }
 fn call_12<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params =
-            telnyx::resources::n10dlc::N10dlcBrandExternalVettingUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.n10dlc().brand().external_vetting().update(&brand_id, params).await)
+        let params = telnyx::resources::n10dlc::N10dlcBrandExternalVettingUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.n10dlc().brand().external_vetting().update(&brand_id, params).await,
+        )
     })
 }
 fn call_13<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -11686,14 +11703,18 @@ fn call_14<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 fn call_15<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params = telnyx::resources::n10dlc::N10dlcBrandSmsOtpCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::n10dlc::N10dlcBrandSmsOtpCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.n10dlc().brand().sms_otp().create(&brand_id, params).await)
     })
 }
 fn call_16<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params = telnyx::resources::n10dlc::N10dlcBrandSmsOtpUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::n10dlc::N10dlcBrandSmsOtpUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.n10dlc().brand().sms_otp().update(&brand_id, params).await)
     })
 }
@@ -11722,7 +11743,9 @@ fn walk_17<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 fn call_18<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        super::done(client.n10dlc().campaign().accept_sharing().accept(&campaign_id).await)
+        super::done(
+            client.n10dlc().campaign().accept_sharing().accept(&campaign_id).await,
+        )
     })
 }
 fn call_19<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -11742,7 +11765,9 @@ fn call_20<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 fn call_21<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        let params = telnyx::resources::n10dlc::N10dlcCampaignUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::n10dlc::N10dlcCampaignUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.n10dlc().campaign().update(&campaign_id, params).await)
     })
 }
@@ -11755,26 +11780,34 @@ fn call_22<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 fn call_23<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        let params = telnyx::resources::n10dlc::N10dlcCampaignAppealParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::n10dlc::N10dlcCampaignAppealParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.n10dlc().campaign().appeal(&campaign_id, params).await)
     })
 }
 fn call_24<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        super::done(client.n10dlc().campaign().mno_metadata().retrieve(&campaign_id).await)
+        super::done(
+            client.n10dlc().campaign().mno_metadata().retrieve(&campaign_id).await,
+        )
     })
 }
 fn call_25<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        super::done(client.n10dlc().campaign().operation_status().retrieve(&campaign_id).await)
+        super::done(
+            client.n10dlc().campaign().operation_status().retrieve(&campaign_id).await,
+        )
     })
 }
 fn call_26<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        super::done(client.n10dlc().campaign().osr().attributes().retrieve(&campaign_id).await)
+        super::done(
+            client.n10dlc().campaign().osr().attributes().retrieve(&campaign_id).await,
+        )
     })
 }
 fn call_27<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -11785,7 +11818,9 @@ fn call_27<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 }
 fn call_28<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcCampaignBuilderCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::n10dlc::N10dlcCampaignBuilderCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.n10dlc().campaign_builder().create(params).await)
     })
 }
@@ -11793,7 +11828,15 @@ fn call_29<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
         let usecase: String = super::arg(args, "usecase")?;
-        super::done(client.n10dlc().campaign_builder().brand().usecase().retrieve(&brand_id, &usecase).await)
+        super::done(
+            client
+                .n10dlc()
+                .campaign_builder()
+                .brand()
+                .usecase()
+                .retrieve(&brand_id, &usecase)
+                .await,
+        )
     })
 }
 fn call_30<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -11808,7 +11851,9 @@ fn call_31<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
             page: super::arg(args, "page")?,
             records_per_page: super::arg(args, "recordsPerPage")?,
         };
-        super::done(client.n10dlc().partner_campaign().shared_by_me().retrieve(params).await)
+        super::done(
+            client.n10dlc().partner_campaign().shared_by_me().retrieve(params).await,
+        )
     })
 }
 fn walk_31<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -11817,13 +11862,22 @@ fn walk_31<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
             page: super::arg(args, "page")?,
             records_per_page: super::arg(args, "recordsPerPage")?,
         };
-        super::walk(client.n10dlc().partner_campaign().shared_by_me().retrieve_paginator(params)).await
+        super::walk(
+                client
+                    .n10dlc()
+                    .partner_campaign()
+                    .shared_by_me()
+                    .retrieve_paginator(params),
+            )
+            .await
     })
 }
 fn call_32<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        super::done(client.n10dlc().partner_campaign().sharing().retrieve(&campaign_id).await)
+        super::done(
+            client.n10dlc().partner_campaign().sharing().retrieve(&campaign_id).await,
+        )
     })
 }
 fn call_33<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -11855,8 +11909,12 @@ fn call_34<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 fn call_35<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        let params = telnyx::resources::n10dlc::N10dlcPartnerCampaignsUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.n10dlc().partner_campaigns().update(&campaign_id, params).await)
+        let params = telnyx::resources::n10dlc::N10dlcPartnerCampaignsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.n10dlc().partner_campaigns().update(&campaign_id, params).await,
+        )
     })
 }
 fn call_36<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -11864,13 +11922,17 @@ fn call_36<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
         let params = telnyx::resources::n10dlc::N10dlcPhoneNumberAssignmentByProfileCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.n10dlc().phone_number_assignment_by_profile().create(params).await)
+        super::done(
+            client.n10dlc().phone_number_assignment_by_profile().create(params).await,
+        )
     })
 }
 fn call_37<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let task_id: String = super::arg(args, "taskId")?;
-        super::done(client.n10dlc().phone_number_assignment_by_profile().retrieve(&task_id).await)
+        super::done(
+            client.n10dlc().phone_number_assignment_by_profile().retrieve(&task_id).await,
+        )
     })
 }
 fn call_38<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -11881,7 +11943,12 @@ fn call_38<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
             page: super::arg(args, "page")?,
         };
         super::done(
-            client.n10dlc().phone_number_assignment_by_profile().phone_numbers().retrieve(&task_id, params).await,
+            client
+                .n10dlc()
+                .phone_number_assignment_by_profile()
+                .phone_numbers()
+                .retrieve(&task_id, params)
+                .await,
         )
     })
 }
@@ -11893,9 +11960,13 @@ fn walk_38<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
             page: super::arg(args, "page")?,
         };
         super::walk(
-            client.n10dlc().phone_number_assignment_by_profile().phone_numbers().retrieve_paginator(&task_id, params),
-        )
-        .await
+                client
+                    .n10dlc()
+                    .phone_number_assignment_by_profile()
+                    .phone_numbers()
+                    .retrieve_paginator(&task_id, params),
+            )
+            .await
     })
 }
 fn call_39<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -11917,28 +11988,35 @@ fn walk_39<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::walk(client.n10dlc().phone_number_campaigns().list_paginator(params)).await
+        super::walk(client.n10dlc().phone_number_campaigns().list_paginator(params))
+            .await
     })
 }
 fn call_40<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::n10dlc::N10dlcPhoneNumberCampaignsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::n10dlc::N10dlcPhoneNumberCampaignsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.n10dlc().phone_number_campaigns().create(params).await)
     })
 }
 fn call_41<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phoneNumber")?;
-        super::done(client.n10dlc().phone_number_campaigns().retrieve(&phone_number).await)
+        super::done(
+            client.n10dlc().phone_number_campaigns().retrieve(&phone_number).await,
+        )
     })
 }
 fn call_42<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phoneNumber")?;
-        let params =
-            telnyx::resources::n10dlc::N10dlcPhoneNumberCampaignsUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.n10dlc().phone_number_campaigns().update(&phone_number, params).await)
+        let params = telnyx::resources::n10dlc::N10dlcPhoneNumberCampaignsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.n10dlc().phone_number_campaigns().update(&phone_number, params).await,
+        )
     })
 }
 fn call_43<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -11967,8 +12045,9 @@ fn walk_44<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 }
 fn call_45<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::access_ip_address::AccessIpAddressCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::access_ip_address::AccessIpAddressCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.access_ip_address().create(params).await)
     })
 }
@@ -12004,8 +12083,9 @@ fn walk_48<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 }
 fn call_49<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::access_ip_ranges::AccessIpRangesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::access_ip_ranges::AccessIpRangesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.access_ip_ranges().create(params).await)
     })
 }
@@ -12017,14 +12097,17 @@ fn call_50<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 }
 fn call_51<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::actions::ActionsPurchaseEsimsPurchaseParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::actions::ActionsPurchaseEsimsPurchaseParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.actions().purchase().esims().purchase(params).await)
     })
 }
 fn call_52<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::actions::ActionsRegisterSimCardsRegisterParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::actions::ActionsRegisterSimCardsRegisterParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.actions().register().sim_cards().register(params).await)
     })
 }
@@ -12050,13 +12133,17 @@ fn walk_53<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 }
 fn call_54<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::addresses::AddressesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::addresses::AddressesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.addresses().create(params).await)
     })
 }
 fn call_55<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::addresses::AddressesActionsValidateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::addresses::AddressesActionsValidateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.addresses().actions().validate(params).await)
     })
 }
@@ -12075,8 +12162,9 @@ fn call_57<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 fn call_58<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::addresses::AddressesActionsAcceptSuggestionsParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::addresses::AddressesActionsAcceptSuggestionsParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.addresses().actions().accept_suggestions(&id, params).await)
     })
 }
@@ -12085,7 +12173,9 @@ fn call_59<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 }
 fn call_60<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::advanced_orders::AdvancedOrdersCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::advanced_orders::AdvancedOrdersCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.advanced_orders().create(params).await)
     })
 }
@@ -12095,7 +12185,13 @@ fn call_61<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
         let params = telnyx::resources::advanced_orders::AdvancedOrdersRequirementGroupUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.advanced_orders().requirement_group().update(&advanced_order_id, params).await)
+        super::done(
+            client
+                .advanced_orders()
+                .requirement_group()
+                .update(&advanced_order_id, params)
+                .await,
+        )
     })
 }
 fn call_62<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12106,14 +12202,21 @@ fn call_62<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 }
 fn call_63<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAnthropicV1MessagesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiAnthropicV1MessagesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().anthropic().v1().messages().create(params).await)
     })
 }
 fn stream_63<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAnthropicV1MessagesCreateParams { body: super::arg(args, "body")? };
-        super::events(client.ai().anthropic().v1().messages().create_stream(params).await).await
+        let params = telnyx::resources::ai::AiAnthropicV1MessagesCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::events(
+                client.ai().anthropic().v1().messages().create_stream(params).await,
+            )
+            .await
     })
 }
 fn call_64<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12121,13 +12224,17 @@ fn call_64<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 }
 fn call_65<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAssistantsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiAssistantsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().assistants().create(params).await)
     })
 }
 fn call_66<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAssistantsImportParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiAssistantsImportParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().assistants().import(params).await)
     })
 }
@@ -12138,7 +12245,10 @@ fn call_68<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
     Box::pin(async move {
         let params = telnyx::resources::ai::AiAssistantsTestsListParams {
             test_suite: super::arg(args, "test_suite")?,
-            telnyx_conversation_channel: super::arg(args, "telnyx_conversation_channel")?,
+            telnyx_conversation_channel: super::arg(
+                args,
+                "telnyx_conversation_channel",
+            )?,
             destination: super::arg(args, "destination")?,
             page: super::arg(args, "page")?,
         };
@@ -12149,7 +12259,10 @@ fn walk_68<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
     Box::pin(async move {
         let params = telnyx::resources::ai::AiAssistantsTestsListParams {
             test_suite: super::arg(args, "test_suite")?,
-            telnyx_conversation_channel: super::arg(args, "telnyx_conversation_channel")?,
+            telnyx_conversation_channel: super::arg(
+                args,
+                "telnyx_conversation_channel",
+            )?,
             destination: super::arg(args, "destination")?,
             page: super::arg(args, "page")?,
         };
@@ -12158,12 +12271,16 @@ fn walk_68<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 }
 fn call_69<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAssistantsTestsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiAssistantsTestsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().assistants().tests().create(params).await)
     })
 }
 fn call_70<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.ai().assistants().tests().test_suites().list().await) })
+    Box::pin(async move {
+        super::done(client.ai().assistants().tests().test_suites().list().await)
+    })
 }
 fn call_71<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
@@ -12173,7 +12290,16 @@ fn call_71<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
             test_suite_run_id: super::arg(args, "test_suite_run_id")?,
             page: super::arg(args, "page")?,
         };
-        super::done(client.ai().assistants().tests().test_suites().runs().list(&suite_name, params).await)
+        super::done(
+            client
+                .ai()
+                .assistants()
+                .tests()
+                .test_suites()
+                .runs()
+                .list(&suite_name, params)
+                .await,
+        )
     })
 }
 fn walk_71<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12184,15 +12310,34 @@ fn walk_71<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
             test_suite_run_id: super::arg(args, "test_suite_run_id")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.ai().assistants().tests().test_suites().runs().list_paginator(&suite_name, params)).await
+        super::walk(
+                client
+                    .ai()
+                    .assistants()
+                    .tests()
+                    .test_suites()
+                    .runs()
+                    .list_paginator(&suite_name, params),
+            )
+            .await
     })
 }
 fn call_72<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let suite_name: String = super::arg(args, "suite_name")?;
-        let params =
-            telnyx::resources::ai::AiAssistantsTestsTestSuitesRunsTriggerParams { body: super::arg(args, "body")? };
-        super::done(client.ai().assistants().tests().test_suites().runs().trigger(&suite_name, params).await)
+        let params = telnyx::resources::ai::AiAssistantsTestsTestSuitesRunsTriggerParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .ai()
+                .assistants()
+                .tests()
+                .test_suites()
+                .runs()
+                .trigger(&suite_name, params)
+                .await,
+        )
     })
 }
 fn call_73<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12204,7 +12349,9 @@ fn call_73<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 fn call_74<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let test_id: String = super::arg(args, "test_id")?;
-        let params = telnyx::resources::ai::AiAssistantsTestsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiAssistantsTestsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().assistants().tests().update(&test_id, params).await)
     })
 }
@@ -12231,28 +12378,40 @@ fn walk_76<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
             status: super::arg(args, "status")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.ai().assistants().tests().runs().list_paginator(&test_id, params)).await
+        super::walk(
+                client.ai().assistants().tests().runs().list_paginator(&test_id, params),
+            )
+            .await
     })
 }
 fn call_77<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let test_id: String = super::arg(args, "test_id")?;
-        let params = telnyx::resources::ai::AiAssistantsTestsRunsCreateParams { body: super::arg(args, "body")? };
-        super::done(client.ai().assistants().tests().runs().create(&test_id, params).await)
+        let params = telnyx::resources::ai::AiAssistantsTestsRunsCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.ai().assistants().tests().runs().create(&test_id, params).await,
+        )
     })
 }
 fn call_78<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let test_id: String = super::arg(args, "test_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        super::done(client.ai().assistants().tests().runs().retrieve(&test_id, &run_id).await)
+        super::done(
+            client.ai().assistants().tests().runs().retrieve(&test_id, &run_id).await,
+        )
     })
 }
 fn call_79<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let params = telnyx::resources::ai::AiAssistantsRetrieveParams {
-            fetch_dynamic_variables_from_webhook: super::arg(args, "fetch_dynamic_variables_from_webhook")?,
+            fetch_dynamic_variables_from_webhook: super::arg(
+                args,
+                "fetch_dynamic_variables_from_webhook",
+            )?,
             from: super::arg(args, "from")?,
             to: super::arg(args, "to")?,
             call_control_id: super::arg(args, "call_control_id")?,
@@ -12263,7 +12422,9 @@ fn call_79<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 fn call_80<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiAssistantsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().assistants().update(&assistant_id, params).await)
     })
 }
@@ -12276,41 +12437,61 @@ fn call_81<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 fn call_82<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        super::done(client.ai().assistants().canary_deploys().retrieve(&assistant_id).await)
+        super::done(
+            client.ai().assistants().canary_deploys().retrieve(&assistant_id).await,
+        )
     })
 }
 fn call_83<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsCanaryDeploysCreateParams { body: super::arg(args, "body")? };
-        super::done(client.ai().assistants().canary_deploys().create(&assistant_id, params).await)
+        let params = telnyx::resources::ai::AiAssistantsCanaryDeploysCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.ai().assistants().canary_deploys().create(&assistant_id, params).await,
+        )
     })
 }
 fn call_84<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsCanaryDeploysUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.ai().assistants().canary_deploys().update(&assistant_id, params).await)
+        let params = telnyx::resources::ai::AiAssistantsCanaryDeploysUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.ai().assistants().canary_deploys().update(&assistant_id, params).await,
+        )
     })
 }
 fn call_85<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        super::done(client.ai().assistants().canary_deploys().delete(&assistant_id).await)
+        super::done(
+            client.ai().assistants().canary_deploys().delete(&assistant_id).await,
+        )
     })
 }
 fn call_86<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsChatAssistantParams { body: super::arg(args, "body")? };
-        super::done(client.ai().assistants().chat().assistant(&assistant_id, params).await)
+        let params = telnyx::resources::ai::AiAssistantsChatAssistantParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.ai().assistants().chat().assistant(&assistant_id, params).await,
+        )
     })
 }
 fn call_87<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsChatSmsAssistantParams { body: super::arg(args, "body")? };
-        super::done(client.ai().assistants().chat().sms().assistant(&assistant_id, params).await)
+        let params = telnyx::resources::ai::AiAssistantsChatSmsAssistantParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.ai().assistants().chat().sms().assistant(&assistant_id, params).await,
+        )
     })
 }
 fn call_88<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12322,8 +12503,12 @@ fn call_88<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
 fn call_89<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsInstructionsEnhanceParams { body: super::arg(args, "body")? };
-        super::done(client.ai().assistants().instructions().enhance(&assistant_id, params).await)
+        let params = telnyx::resources::ai::AiAssistantsInstructionsEnhanceParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.ai().assistants().instructions().enhance(&assistant_id, params).await,
+        )
     })
 }
 fn call_90<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12335,7 +12520,9 @@ fn call_90<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
             conversation_channel: super::arg(args, "conversation_channel")?,
             page: super::arg(args, "page")?,
         };
-        super::done(client.ai().assistants().scheduled_events().list(&assistant_id, params).await)
+        super::done(
+            client.ai().assistants().scheduled_events().list(&assistant_id, params).await,
+        )
     })
 }
 fn walk_90<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12347,34 +12534,66 @@ fn walk_90<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
             conversation_channel: super::arg(args, "conversation_channel")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.ai().assistants().scheduled_events().list_paginator(&assistant_id, params)).await
+        super::walk(
+                client
+                    .ai()
+                    .assistants()
+                    .scheduled_events()
+                    .list_paginator(&assistant_id, params),
+            )
+            .await
     })
 }
 fn call_91<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsScheduledEventsCreateParams { body: super::arg(args, "body")? };
-        super::done(client.ai().assistants().scheduled_events().create(&assistant_id, params).await)
+        let params = telnyx::resources::ai::AiAssistantsScheduledEventsCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .ai()
+                .assistants()
+                .scheduled_events()
+                .create(&assistant_id, params)
+                .await,
+        )
     })
 }
 fn call_92<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let event_id: String = super::arg(args, "event_id")?;
-        super::done(client.ai().assistants().scheduled_events().retrieve(&assistant_id, &event_id).await)
+        super::done(
+            client
+                .ai()
+                .assistants()
+                .scheduled_events()
+                .retrieve(&assistant_id, &event_id)
+                .await,
+        )
     })
 }
 fn call_93<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let event_id: String = super::arg(args, "event_id")?;
-        super::done(client.ai().assistants().scheduled_events().delete(&assistant_id, &event_id).await)
+        super::done(
+            client
+                .ai()
+                .assistants()
+                .scheduled_events()
+                .delete(&assistant_id, &event_id)
+                .await,
+        )
     })
 }
 fn call_94<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsTagsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiAssistantsTagsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().assistants().tags().create(&assistant_id, params).await)
     })
 }
@@ -12395,22 +12614,30 @@ fn call_97<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let tool_id: String = super::arg(args, "tool_id")?;
-        super::done(client.ai().assistants().tools().update(&assistant_id, &tool_id).await)
+        super::done(
+            client.ai().assistants().tools().update(&assistant_id, &tool_id).await,
+        )
     })
 }
 fn call_98<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let tool_id: String = super::arg(args, "tool_id")?;
-        super::done(client.ai().assistants().tools().delete(&assistant_id, &tool_id).await)
+        super::done(
+            client.ai().assistants().tools().delete(&assistant_id, &tool_id).await,
+        )
     })
 }
 fn call_99<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let tool_id: String = super::arg(args, "tool_id")?;
-        let params = telnyx::resources::ai::AiAssistantsToolsTestParams { body: super::arg(args, "body")? };
-        super::done(client.ai().assistants().tools().test(&assistant_id, &tool_id, params).await)
+        let params = telnyx::resources::ai::AiAssistantsToolsTestParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.ai().assistants().tools().test(&assistant_id, &tool_id, params).await,
+        )
     })
 }
 fn call_100<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12426,58 +12653,88 @@ fn call_101<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::ai::AiAssistantsVersionsRetrieveParams {
             include_mcp_servers: super::arg(args, "include_mcp_servers")?,
         };
-        super::done(client.ai().assistants().versions().retrieve(&assistant_id, &version_id, params).await)
+        super::done(
+            client
+                .ai()
+                .assistants()
+                .versions()
+                .retrieve(&assistant_id, &version_id, params)
+                .await,
+        )
     })
 }
 fn call_102<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let version_id: String = super::arg(args, "version_id")?;
-        let params = telnyx::resources::ai::AiAssistantsVersionsUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.ai().assistants().versions().update(&assistant_id, &version_id, params).await)
+        let params = telnyx::resources::ai::AiAssistantsVersionsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .ai()
+                .assistants()
+                .versions()
+                .update(&assistant_id, &version_id, params)
+                .await,
+        )
     })
 }
 fn call_103<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let version_id: String = super::arg(args, "version_id")?;
-        super::done(client.ai().assistants().versions().delete(&assistant_id, &version_id).await)
+        super::done(
+            client.ai().assistants().versions().delete(&assistant_id, &version_id).await,
+        )
     })
 }
 fn call_104<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let version_id: String = super::arg(args, "version_id")?;
-        super::done(client.ai().assistants().versions().promote(&assistant_id, &version_id).await)
+        super::done(
+            client.ai().assistants().versions().promote(&assistant_id, &version_id).await,
+        )
     })
 }
 fn call_105<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAudioTranscriptionsAudioParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiAudioTranscriptionsAudioParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().audio().transcriptions().audio(params).await)
     })
 }
 fn call_106<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiChatCompletionsChatParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiChatCompletionsChatParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().chat().completions().chat(params).await)
     })
 }
 fn call_107<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiClustersListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::ai::AiClustersListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.ai().clusters().list(params).await)
     })
 }
 fn walk_107<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiClustersListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::ai::AiClustersListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.ai().clusters().list_paginator(params)).await
     })
 }
 fn call_108<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiClustersCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiClustersCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().clusters().create(params).await)
     })
 }
@@ -12500,9 +12757,11 @@ fn call_110<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_111<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let task_id: String = super::arg(args, "task_id")?;
-        let params =
-            telnyx::resources::ai::AiClustersGraphRetrieveParams { cluster_id: super::arg(args, "cluster_id")? };
-        super::download(client.ai().clusters().graph().retrieve(&task_id, params).await).await
+        let params = telnyx::resources::ai::AiClustersGraphRetrieveParams {
+            cluster_id: super::arg(args, "cluster_id")?,
+        };
+        super::download(client.ai().clusters().graph().retrieve(&task_id, params).await)
+            .await
     })
 }
 fn call_112<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12516,8 +12775,14 @@ fn call_112<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter_user_id: super::arg(args, "filter[user_id]")?,
             filter_record_id: super::arg(args, "filter[record_id]")?,
             filter_region_in: super::arg(args, "filter[region][in]")?,
-            filter_record_created_at_gte: super::arg(args, "filter[record_created_at][gte]")?,
-            filter_record_created_at_lte: super::arg(args, "filter[record_created_at][lte]")?,
+            filter_record_created_at_gte: super::arg(
+                args,
+                "filter[record_created_at][gte]",
+            )?,
+            filter_record_created_at_lte: super::arg(
+                args,
+                "filter[record_created_at][lte]",
+            )?,
             filter_ingested_at_gte: super::arg(args, "filter[ingested_at][gte]")?,
             filter_ingested_at_lte: super::arg(args, "filter[ingested_at][lte]")?,
             filter_retention: super::arg(args, "filter[retention]")?,
@@ -12536,8 +12801,14 @@ fn walk_112<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter_user_id: super::arg(args, "filter[user_id]")?,
             filter_record_id: super::arg(args, "filter[record_id]")?,
             filter_region_in: super::arg(args, "filter[region][in]")?,
-            filter_record_created_at_gte: super::arg(args, "filter[record_created_at][gte]")?,
-            filter_record_created_at_lte: super::arg(args, "filter[record_created_at][lte]")?,
+            filter_record_created_at_gte: super::arg(
+                args,
+                "filter[record_created_at][gte]",
+            )?,
+            filter_record_created_at_lte: super::arg(
+                args,
+                "filter[record_created_at][lte]",
+            )?,
             filter_ingested_at_gte: super::arg(args, "filter[ingested_at][gte]")?,
             filter_ingested_at_lte: super::arg(args, "filter[ingested_at][lte]")?,
             filter_retention: super::arg(args, "filter[retention]")?,
@@ -12554,9 +12825,18 @@ fn call_113<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             last_message_at: super::arg(args, "last_message_at")?,
             metadata_assistant_id: super::arg(args, "metadata->assistant_id")?,
             metadata_call_control_id: super::arg(args, "metadata->call_control_id")?,
-            metadata_telnyx_agent_target: super::arg(args, "metadata->telnyx_agent_target")?,
-            metadata_telnyx_end_user_target: super::arg(args, "metadata->telnyx_end_user_target")?,
-            metadata_telnyx_conversation_channel: super::arg(args, "metadata->telnyx_conversation_channel")?,
+            metadata_telnyx_agent_target: super::arg(
+                args,
+                "metadata->telnyx_agent_target",
+            )?,
+            metadata_telnyx_end_user_target: super::arg(
+                args,
+                "metadata->telnyx_end_user_target",
+            )?,
+            metadata_telnyx_conversation_channel: super::arg(
+                args,
+                "metadata->telnyx_conversation_channel",
+            )?,
             limit: super::arg(args, "limit")?,
             order: super::arg(args, "order")?,
             or: super::arg(args, "or")?,
@@ -12566,7 +12846,9 @@ fn call_113<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_114<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiConversationsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().conversations().create(params).await)
     })
 }
@@ -12579,40 +12861,59 @@ fn call_115<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             created_at: super::arg(args, "created_at")?,
             metadata_assistant_id: super::arg(args, "metadata.assistant_id")?,
         };
-        super::done(client.ai().conversations().conversation_insights().aggregates().list(params).await)
+        super::done(
+            client
+                .ai()
+                .conversations()
+                .conversation_insights()
+                .aggregates()
+                .list(params)
+                .await,
+        )
     })
 }
 fn call_116<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsInsightGroupsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::ai::AiConversationsInsightGroupsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.ai().conversations().insight_groups().list(params).await)
     })
 }
 fn walk_116<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsInsightGroupsListParams { page: super::arg(args, "page")? };
-        super::walk(client.ai().conversations().insight_groups().list_paginator(params)).await
+        let params = telnyx::resources::ai::AiConversationsInsightGroupsListParams {
+            page: super::arg(args, "page")?,
+        };
+        super::walk(client.ai().conversations().insight_groups().list_paginator(params))
+            .await
     })
 }
 fn call_117<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::ai::AiConversationsInsightGroupsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiConversationsInsightGroupsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().conversations().insight_groups().create(params).await)
     })
 }
 fn call_118<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let group_id: String = super::arg(args, "group_id")?;
-        super::done(client.ai().conversations().insight_groups().retrieve(&group_id).await)
+        super::done(
+            client.ai().conversations().insight_groups().retrieve(&group_id).await,
+        )
     })
 }
 fn call_119<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let group_id: String = super::arg(args, "group_id")?;
-        let params =
-            telnyx::resources::ai::AiConversationsInsightGroupsUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.ai().conversations().insight_groups().update(&group_id, params).await)
+        let params = telnyx::resources::ai::AiConversationsInsightGroupsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.ai().conversations().insight_groups().update(&group_id, params).await,
+        )
     })
 }
 fn call_120<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12625,31 +12926,53 @@ fn call_121<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move {
         let group_id: String = super::arg(args, "group_id")?;
         let insight_id: String = super::arg(args, "insight_id")?;
-        super::done(client.ai().conversations().insight_groups().insights().assign(&group_id, &insight_id).await)
+        super::done(
+            client
+                .ai()
+                .conversations()
+                .insight_groups()
+                .insights()
+                .assign(&group_id, &insight_id)
+                .await,
+        )
     })
 }
 fn call_122<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let group_id: String = super::arg(args, "group_id")?;
         let insight_id: String = super::arg(args, "insight_id")?;
-        super::done(client.ai().conversations().insight_groups().insights().unassign(&group_id, &insight_id).await)
+        super::done(
+            client
+                .ai()
+                .conversations()
+                .insight_groups()
+                .insights()
+                .unassign(&group_id, &insight_id)
+                .await,
+        )
     })
 }
 fn call_123<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsInsightsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::ai::AiConversationsInsightsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.ai().conversations().insights().list(params).await)
     })
 }
 fn walk_123<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsInsightsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::ai::AiConversationsInsightsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.ai().conversations().insights().list_paginator(params)).await
     })
 }
 fn call_124<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsInsightsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiConversationsInsightsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().conversations().insights().create(params).await)
     })
 }
@@ -12662,8 +12985,12 @@ fn call_125<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_126<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let insight_id: String = super::arg(args, "insight_id")?;
-        let params = telnyx::resources::ai::AiConversationsInsightsUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.ai().conversations().insights().update(&insight_id, params).await)
+        let params = telnyx::resources::ai::AiConversationsInsightsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.ai().conversations().insights().update(&insight_id, params).await,
+        )
     })
 }
 fn call_127<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12681,7 +13008,9 @@ fn call_128<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_129<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let conversation_id: String = super::arg(args, "conversation_id")?;
-        let params = telnyx::resources::ai::AiConversationsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiConversationsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().conversations().update(&conversation_id, params).await)
     })
 }
@@ -12694,14 +13023,25 @@ fn call_130<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_131<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let conversation_id: String = super::arg(args, "conversation_id")?;
-        super::done(client.ai().conversations().conversations_insights().list(&conversation_id).await)
+        super::done(
+            client
+                .ai()
+                .conversations()
+                .conversations_insights()
+                .list(&conversation_id)
+                .await,
+        )
     })
 }
 fn call_132<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let conversation_id: String = super::arg(args, "conversation_id")?;
-        let params = telnyx::resources::ai::AiConversationsMessageAddParams { body: super::arg(args, "body")? };
-        super::done(client.ai().conversations().message().add(&conversation_id, params).await)
+        let params = telnyx::resources::ai::AiConversationsMessageAddParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.ai().conversations().message().add(&conversation_id, params).await,
+        )
     })
 }
 fn call_133<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12711,7 +13051,9 @@ fn call_133<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_size: super::arg(args, "page[size]")?,
             page_number: super::arg(args, "page[number]")?,
         };
-        super::done(client.ai().conversations().messages().list(&conversation_id, params).await)
+        super::done(
+            client.ai().conversations().messages().list(&conversation_id, params).await,
+        )
     })
 }
 fn walk_133<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12721,18 +13063,29 @@ fn walk_133<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_size: super::arg(args, "page[size]")?,
             page_number: super::arg(args, "page[number]")?,
         };
-        super::walk(client.ai().conversations().messages().list_paginator(&conversation_id, params)).await
+        super::walk(
+                client
+                    .ai()
+                    .conversations()
+                    .messages()
+                    .list_paginator(&conversation_id, params),
+            )
+            .await
     })
 }
 fn call_134<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiEmbeddingsListParams { status: super::arg(args, "status")? };
+        let params = telnyx::resources::ai::AiEmbeddingsListParams {
+            status: super::arg(args, "status")?,
+        };
         super::done(client.ai().embeddings().list(params).await)
     })
 }
 fn call_135<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiEmbeddingsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiEmbeddingsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().embeddings().create(params).await)
     })
 }
@@ -12753,14 +13106,17 @@ fn call_138<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_139<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::ai::AiEmbeddingsSimilaritySearchCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiEmbeddingsSimilaritySearchCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().embeddings().similarity_search().create(params).await)
     })
 }
 fn call_140<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiEmbeddingsUrlCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiEmbeddingsUrlCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().embeddings().url().create(params).await)
     })
 }
@@ -12775,7 +13131,9 @@ fn call_142<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_143<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiFineTuningJobsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiFineTuningJobsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().fine_tuning().jobs().create(params).await)
     })
 }
@@ -12795,18 +13153,24 @@ fn call_146<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move { super::done(client.ai().integrations().list().await) })
 }
 fn call_147<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.ai().integrations().connections().list().await) })
+    Box::pin(async move {
+        super::done(client.ai().integrations().connections().list().await)
+    })
 }
 fn call_148<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let user_connection_id: String = super::arg(args, "user_connection_id")?;
-        super::done(client.ai().integrations().connections().retrieve(&user_connection_id).await)
+        super::done(
+            client.ai().integrations().connections().retrieve(&user_connection_id).await,
+        )
     })
 }
 fn call_149<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let user_connection_id: String = super::arg(args, "user_connection_id")?;
-        super::done(client.ai().integrations().connections().delete(&user_connection_id).await)
+        super::done(
+            client.ai().integrations().connections().delete(&user_connection_id).await,
+        )
     })
 }
 fn call_150<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -12839,7 +13203,9 @@ fn walk_151<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_152<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMcpServersCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiMcpServersCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().mcp_servers().create(params).await)
     })
 }
@@ -12852,7 +13218,9 @@ fn call_153<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_154<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mcp_server_id: String = super::arg(args, "mcp_server_id")?;
-        let params = telnyx::resources::ai::AiMcpServersUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiMcpServersUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().mcp_servers().update(&mcp_server_id, params).await)
     })
 }
@@ -12882,7 +13250,9 @@ fn walk_156<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_157<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMissionsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiMissionsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().missions().create(params).await)
     })
 }
@@ -12935,7 +13305,9 @@ fn call_160<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_161<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        let params = telnyx::resources::ai::AiMissionsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiMissionsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().missions().update(&mission_id, params).await)
     })
 }
@@ -12967,21 +13339,42 @@ fn call_166<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let knowledge_base_id: String = super::arg(args, "knowledge_base_id")?;
-        super::done(client.ai().missions().knowledge_bases().retrieve(&mission_id, &knowledge_base_id).await)
+        super::done(
+            client
+                .ai()
+                .missions()
+                .knowledge_bases()
+                .retrieve(&mission_id, &knowledge_base_id)
+                .await,
+        )
     })
 }
 fn call_167<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let knowledge_base_id: String = super::arg(args, "knowledge_base_id")?;
-        super::done(client.ai().missions().knowledge_bases().update(&mission_id, &knowledge_base_id).await)
+        super::done(
+            client
+                .ai()
+                .missions()
+                .knowledge_bases()
+                .update(&mission_id, &knowledge_base_id)
+                .await,
+        )
     })
 }
 fn call_168<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let knowledge_base_id: String = super::arg(args, "knowledge_base_id")?;
-        super::done(client.ai().missions().knowledge_bases().delete(&mission_id, &knowledge_base_id).await)
+        super::done(
+            client
+                .ai()
+                .missions()
+                .knowledge_bases()
+                .delete(&mission_id, &knowledge_base_id)
+                .await,
+        )
     })
 }
 fn call_169<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13000,21 +13393,42 @@ fn call_171<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let mcp_server_id: String = super::arg(args, "mcp_server_id")?;
-        super::done(client.ai().missions().mcp_servers().retrieve(&mission_id, &mcp_server_id).await)
+        super::done(
+            client
+                .ai()
+                .missions()
+                .mcp_servers()
+                .retrieve(&mission_id, &mcp_server_id)
+                .await,
+        )
     })
 }
 fn call_172<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let mcp_server_id: String = super::arg(args, "mcp_server_id")?;
-        super::done(client.ai().missions().mcp_servers().update(&mission_id, &mcp_server_id).await)
+        super::done(
+            client
+                .ai()
+                .missions()
+                .mcp_servers()
+                .update(&mission_id, &mcp_server_id)
+                .await,
+        )
     })
 }
 fn call_173<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let mcp_server_id: String = super::arg(args, "mcp_server_id")?;
-        super::done(client.ai().missions().mcp_servers().delete(&mission_id, &mcp_server_id).await)
+        super::done(
+            client
+                .ai()
+                .missions()
+                .mcp_servers()
+                .delete(&mission_id, &mcp_server_id)
+                .await,
+        )
     })
 }
 fn call_174<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13026,7 +13440,12 @@ fn call_174<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_size: super::arg(args, "page[size]")?,
         };
         super::done(
-            client.ai().missions().runs().get_public_missions_missions_mission_id_runs(&mission_id, params).await,
+            client
+                .ai()
+                .missions()
+                .runs()
+                .get_public_missions_missions_mission_id_runs(&mission_id, params)
+                .await,
         )
     })
 }
@@ -13039,15 +13458,24 @@ fn walk_174<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_size: super::arg(args, "page[size]")?,
         };
         super::walk(
-            client.ai().missions().runs().get_public_missions_missions_mission_id_runs_paginator(&mission_id, params),
-        )
-        .await
+                client
+                    .ai()
+                    .missions()
+                    .runs()
+                    .get_public_missions_missions_mission_id_runs_paginator(
+                        &mission_id,
+                        params,
+                    ),
+            )
+            .await
     })
 }
 fn call_175<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiMissionsRunsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().missions().runs().create(&mission_id, params).await)
     })
 }
@@ -13062,15 +13490,21 @@ fn call_177<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.ai().missions().runs().update(&mission_id, &run_id, params).await)
+        let params = telnyx::resources::ai::AiMissionsRunsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.ai().missions().runs().update(&mission_id, &run_id, params).await,
+        )
     })
 }
 fn call_178<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        super::done(client.ai().missions().runs().cancel().create(&mission_id, &run_id).await)
+        super::done(
+            client.ai().missions().runs().cancel().create(&mission_id, &run_id).await,
+        )
     })
 }
 fn call_179<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13084,7 +13518,15 @@ fn call_179<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::done(client.ai().missions().runs().events().list(&mission_id, &run_id, params).await)
+        super::done(
+            client
+                .ai()
+                .missions()
+                .runs()
+                .events()
+                .list(&mission_id, &run_id, params)
+                .await,
+        )
     })
 }
 fn walk_179<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13098,15 +13540,33 @@ fn walk_179<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::walk(client.ai().missions().runs().events().list_paginator(&mission_id, &run_id, params)).await
+        super::walk(
+                client
+                    .ai()
+                    .missions()
+                    .runs()
+                    .events()
+                    .list_paginator(&mission_id, &run_id, params),
+            )
+            .await
     })
 }
 fn call_180<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsEventsCreateParams { body: super::arg(args, "body")? };
-        super::done(client.ai().missions().runs().events().create(&mission_id, &run_id, params).await)
+        let params = telnyx::resources::ai::AiMissionsRunsEventsCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .ai()
+                .missions()
+                .runs()
+                .events()
+                .create(&mission_id, &run_id, params)
+                .await,
+        )
     })
 }
 fn call_181<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13114,37 +13574,70 @@ fn call_181<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
         let event_id: String = super::arg(args, "event_id")?;
-        super::done(client.ai().missions().runs().events().retrieve(&mission_id, &run_id, &event_id).await)
+        super::done(
+            client
+                .ai()
+                .missions()
+                .runs()
+                .events()
+                .retrieve(&mission_id, &run_id, &event_id)
+                .await,
+        )
     })
 }
 fn call_182<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        super::done(client.ai().missions().runs().pause().create(&mission_id, &run_id).await)
+        super::done(
+            client.ai().missions().runs().pause().create(&mission_id, &run_id).await,
+        )
     })
 }
 fn call_183<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        super::done(client.ai().missions().runs().plan().list(&mission_id, &run_id).await)
+        super::done(
+            client.ai().missions().runs().plan().list(&mission_id, &run_id).await,
+        )
     })
 }
 fn call_184<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsPlanCreateParams { body: super::arg(args, "body")? };
-        super::done(client.ai().missions().runs().plan().create(&mission_id, &run_id, params).await)
+        let params = telnyx::resources::ai::AiMissionsRunsPlanCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .ai()
+                .missions()
+                .runs()
+                .plan()
+                .create(&mission_id, &run_id, params)
+                .await,
+        )
     })
 }
 fn call_185<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsPlanStepsCreateParams { body: super::arg(args, "body")? };
-        super::done(client.ai().missions().runs().plan().steps().create(&mission_id, &run_id, params).await)
+        let params = telnyx::resources::ai::AiMissionsRunsPlanStepsCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .ai()
+                .missions()
+                .runs()
+                .plan()
+                .steps()
+                .create(&mission_id, &run_id, params)
+                .await,
+        )
     })
 }
 fn call_186<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13152,7 +13645,16 @@ fn call_186<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
         let step_id: String = super::arg(args, "step_id")?;
-        super::done(client.ai().missions().runs().plan().steps().retrieve(&mission_id, &run_id, &step_id).await)
+        super::done(
+            client
+                .ai()
+                .missions()
+                .runs()
+                .plan()
+                .steps()
+                .retrieve(&mission_id, &run_id, &step_id)
+                .await,
+        )
     })
 }
 fn call_187<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13160,30 +13662,61 @@ fn call_187<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
         let step_id: String = super::arg(args, "step_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsPlanStepsUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.ai().missions().runs().plan().steps().update(&mission_id, &run_id, &step_id, params).await)
+        let params = telnyx::resources::ai::AiMissionsRunsPlanStepsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .ai()
+                .missions()
+                .runs()
+                .plan()
+                .steps()
+                .update(&mission_id, &run_id, &step_id, params)
+                .await,
+        )
     })
 }
 fn call_188<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        super::done(client.ai().missions().runs().resume().create(&mission_id, &run_id).await)
+        super::done(
+            client.ai().missions().runs().resume().create(&mission_id, &run_id).await,
+        )
     })
 }
 fn call_189<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        super::done(client.ai().missions().runs().telnyx_agents().list(&mission_id, &run_id).await)
+        super::done(
+            client
+                .ai()
+                .missions()
+                .runs()
+                .telnyx_agents()
+                .list(&mission_id, &run_id)
+                .await,
+        )
     })
 }
 fn call_190<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsTelnyxAgentsCreateParams { body: super::arg(args, "body")? };
-        super::done(client.ai().missions().runs().telnyx_agents().create(&mission_id, &run_id, params).await)
+        let params = telnyx::resources::ai::AiMissionsRunsTelnyxAgentsCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .ai()
+                .missions()
+                .runs()
+                .telnyx_agents()
+                .create(&mission_id, &run_id, params)
+                .await,
+        )
     })
 }
 fn call_191<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13191,7 +13724,15 @@ fn call_191<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
         let telnyx_agent_id: String = super::arg(args, "telnyx_agent_id")?;
-        super::done(client.ai().missions().runs().telnyx_agents().delete(&mission_id, &run_id, &telnyx_agent_id).await)
+        super::done(
+            client
+                .ai()
+                .missions()
+                .runs()
+                .telnyx_agents()
+                .delete(&mission_id, &run_id, &telnyx_agent_id)
+                .await,
+        )
     })
 }
 fn call_192<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13232,37 +13773,49 @@ fn call_197<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_198<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiOpenaiChatCompletionsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiOpenaiChatCompletionsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().openai().chat().completions().create(params).await)
     })
 }
 fn call_199<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiOpenaiEmbeddingsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiOpenaiEmbeddingsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().openai().embeddings().create(params).await)
     })
 }
 fn call_200<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.ai().openai().embeddings().models().list().await) })
+    Box::pin(async move {
+        super::done(client.ai().openai().embeddings().models().list().await)
+    })
 }
 fn call_201<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move { super::done(client.ai().openai().models().list().await) })
 }
 fn call_202<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiOpenaiResponsesChatParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiOpenaiResponsesChatParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().openai().responses().chat(params).await)
     })
 }
 fn call_203<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiResponsesChatParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiResponsesChatParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().responses().chat(params).await)
     })
 }
 fn call_204<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiSummarizeCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiSummarizeCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().summarize().create(params).await)
     })
 }
@@ -13290,7 +13843,9 @@ fn walk_205<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_206<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiToolsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiToolsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().tools().create(params).await)
     })
 }
@@ -13303,7 +13858,9 @@ fn call_207<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_208<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let tool_id: String = super::arg(args, "tool_id")?;
-        let params = telnyx::resources::ai::AiToolsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ai::AiToolsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ai().tools().update(&tool_id, params).await)
     })
 }
@@ -13316,7 +13873,10 @@ fn call_209<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_210<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let params = telnyx::resources::alphanumeric_sender_ids::AlphanumericSenderIdsListParams {
-            filter_messaging_profile_id: super::arg(args, "filter[messaging_profile_id]")?,
+            filter_messaging_profile_id: super::arg(
+                args,
+                "filter[messaging_profile_id]",
+            )?,
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
@@ -13326,7 +13886,10 @@ fn call_210<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn walk_210<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let params = telnyx::resources::alphanumeric_sender_ids::AlphanumericSenderIdsListParams {
-            filter_messaging_profile_id: super::arg(args, "filter[messaging_profile_id]")?,
+            filter_messaging_profile_id: super::arg(
+                args,
+                "filter[messaging_profile_id]",
+            )?,
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
@@ -13441,19 +14004,25 @@ fn call_222<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_223<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::billing_groups::BillingGroupsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::billing_groups::BillingGroupsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.billing_groups().list(params).await)
     })
 }
 fn walk_223<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::billing_groups::BillingGroupsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::billing_groups::BillingGroupsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.billing_groups().list_paginator(params)).await
     })
 }
 fn call_224<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::billing_groups::BillingGroupsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::billing_groups::BillingGroupsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.billing_groups().create(params).await)
     })
 }
@@ -13466,7 +14035,9 @@ fn call_225<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_226<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::billing_groups::BillingGroupsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::billing_groups::BillingGroupsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.billing_groups().update(&id, params).await)
     })
 }
@@ -13519,7 +14090,8 @@ fn walk_230<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page: super::arg(args, "page")?,
             authorization_bearer: super::arg(args, "authorization_bearer")?,
         };
-        super::walk(client.bundle_pricing().billing_bundles().list_paginator(params)).await
+        super::walk(client.bundle_pricing().billing_bundles().list_paginator(params))
+            .await
     })
 }
 fn call_231<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13528,7 +14100,9 @@ fn call_231<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::bundle_pricing::BundlePricingBillingBundlesRetrieveParams {
             authorization_bearer: super::arg(args, "authorization_bearer")?,
         };
-        super::done(client.bundle_pricing().billing_bundles().retrieve(&bundle_id, params).await)
+        super::done(
+            client.bundle_pricing().billing_bundles().retrieve(&bundle_id, params).await,
+        )
     })
 }
 fn call_232<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13575,7 +14149,13 @@ fn call_235<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesRetrieveParams {
             authorization_bearer: super::arg(args, "authorization_bearer")?,
         };
-        super::done(client.bundle_pricing().user_bundles().retrieve(&user_bundle_id, params).await)
+        super::done(
+            client
+                .bundle_pricing()
+                .user_bundles()
+                .retrieve(&user_bundle_id, params)
+                .await,
+        )
     })
 }
 fn call_236<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13584,7 +14164,9 @@ fn call_236<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesDeleteParams {
             authorization_bearer: super::arg(args, "authorization_bearer")?,
         };
-        super::done(client.bundle_pricing().user_bundles().delete(&user_bundle_id, params).await)
+        super::done(
+            client.bundle_pricing().user_bundles().delete(&user_bundle_id, params).await,
+        )
     })
 }
 fn call_237<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13593,7 +14175,14 @@ fn call_237<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesResourcesListParams {
             authorization_bearer: super::arg(args, "authorization_bearer")?,
         };
-        super::done(client.bundle_pricing().user_bundles().resources().list(&user_bundle_id, params).await)
+        super::done(
+            client
+                .bundle_pricing()
+                .user_bundles()
+                .resources()
+                .list(&user_bundle_id, params)
+                .await,
+        )
     })
 }
 fn call_238<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -13683,13 +14272,17 @@ fn walk_244<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_245<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::call_reasons::CallReasonsValidateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::call_reasons::CallReasonsValidateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.call_reasons().validate(params).await)
     })
 }
 fn call_246<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::calls::CallsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().create(params).await)
     })
 }
@@ -13702,303 +14295,449 @@ fn call_247<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_248<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params =
-            telnyx::resources::calls::CallsActionsAiAssistantAddMessagesParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().ai_assistant_add_messages(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsAiAssistantAddMessagesParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .calls()
+                .actions()
+                .ai_assistant_add_messages(&call_control_id, params)
+                .await,
+        )
     })
 }
 fn call_249<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsAiAssistantJoinParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().ai_assistant_join(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsAiAssistantJoinParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().ai_assistant_join(&call_control_id, params).await,
+        )
     })
 }
 fn call_250<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsAiAssistantStartParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().ai_assistant_start(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsAiAssistantStartParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().ai_assistant_start(&call_control_id, params).await,
+        )
     })
 }
 fn call_251<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsAiAssistantStopParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().ai_assistant_stop(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsAiAssistantStopParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().ai_assistant_stop(&call_control_id, params).await,
+        )
     })
 }
 fn call_252<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsAnswerParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsAnswerParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().answer(&call_control_id, params).await)
     })
 }
 fn call_253<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsBridgeParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsBridgeParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().bridge(&call_control_id, params).await)
     })
 }
 fn call_254<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsClientStateUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().client_state_update(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsClientStateUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().client_state_update(&call_control_id, params).await,
+        )
     })
 }
 fn call_255<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params =
-            telnyx::resources::calls::CallsActionsConversationRelayStartParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().conversation_relay_start(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsConversationRelayStartParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .calls()
+                .actions()
+                .conversation_relay_start(&call_control_id, params)
+                .await,
+        )
     })
 }
 fn call_256<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params =
-            telnyx::resources::calls::CallsActionsConversationRelayStopParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().conversation_relay_stop(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsConversationRelayStopParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .calls()
+                .actions()
+                .conversation_relay_stop(&call_control_id, params)
+                .await,
+        )
     })
 }
 fn call_257<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsEnqueueParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsEnqueueParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().enqueue(&call_control_id, params).await)
     })
 }
 fn call_258<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsForkStartParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsForkStartParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().fork_start(&call_control_id, params).await)
     })
 }
 fn call_259<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsForkStopParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsForkStopParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().fork_stop(&call_control_id, params).await)
     })
 }
 fn call_260<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsGatherParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsGatherParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().gather(&call_control_id, params).await)
     })
 }
 fn call_261<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsGatherStopParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsGatherStopParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().gather_stop(&call_control_id, params).await)
     })
 }
 fn call_262<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsGatherUsingAiParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().gather_using_ai(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsGatherUsingAiParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().gather_using_ai(&call_control_id, params).await,
+        )
     })
 }
 fn call_263<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsGatherUsingAudioParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().gather_using_audio(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsGatherUsingAudioParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().gather_using_audio(&call_control_id, params).await,
+        )
     })
 }
 fn call_264<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsGatherUsingSpeakParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().gather_using_speak(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsGatherUsingSpeakParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().gather_using_speak(&call_control_id, params).await,
+        )
     })
 }
 fn call_265<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsHangupParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsHangupParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().hangup(&call_control_id, params).await)
     })
 }
 fn call_266<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsLeaveQueueParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsLeaveQueueParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().leave_queue(&call_control_id, params).await)
     })
 }
 fn call_267<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsPlaybackStartParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().playback_start(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsPlaybackStartParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().playback_start(&call_control_id, params).await,
+        )
     })
 }
 fn call_268<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsPlaybackStopParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().playback_stop(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsPlaybackStopParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().playback_stop(&call_control_id, params).await,
+        )
     })
 }
 fn call_269<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsRecordPauseParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().record_pause(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsRecordPauseParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().record_pause(&call_control_id, params).await,
+        )
     })
 }
 fn call_270<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsRecordResumeParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().record_resume(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsRecordResumeParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().record_resume(&call_control_id, params).await,
+        )
     })
 }
 fn call_271<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsRecordStartParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().record_start(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsRecordStartParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().record_start(&call_control_id, params).await,
+        )
     })
 }
 fn call_272<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsRecordStopParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsRecordStopParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().record_stop(&call_control_id, params).await)
     })
 }
 fn call_273<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsReferParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsReferParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().refer(&call_control_id, params).await)
     })
 }
 fn call_274<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsRejectParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsRejectParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().reject(&call_control_id, params).await)
     })
 }
 fn call_275<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSendDtmfParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsSendDtmfParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().send_dtmf(&call_control_id, params).await)
     })
 }
 fn call_276<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSendSipInfoParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().send_sip_info(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsSendSipInfoParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().send_sip_info(&call_control_id, params).await,
+        )
     })
 }
 fn call_277<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSiprecStartParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().siprec_start(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsSiprecStartParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().siprec_start(&call_control_id, params).await,
+        )
     })
 }
 fn call_278<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSiprecStopParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsSiprecStopParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().siprec_stop(&call_control_id, params).await)
     })
 }
 fn call_279<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSpeakParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsSpeakParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().speak(&call_control_id, params).await)
     })
 }
 fn call_280<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStreamingStartParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().streaming_start(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsStreamingStartParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().streaming_start(&call_control_id, params).await,
+        )
     })
 }
 fn call_281<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStreamingStopParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().streaming_stop(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsStreamingStopParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().streaming_stop(&call_control_id, params).await,
+        )
     })
 }
 fn call_282<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSuppressionStartParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().suppression_start(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsSuppressionStartParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().suppression_start(&call_control_id, params).await,
+        )
     })
 }
 fn call_283<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSuppressionStopParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().suppression_stop(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsSuppressionStopParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().suppression_stop(&call_control_id, params).await,
+        )
     })
 }
 fn call_284<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params =
-            telnyx::resources::calls::CallsActionsSwitchSupervisorRoleParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().switch_supervisor_role(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsSwitchSupervisorRoleParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .calls()
+                .actions()
+                .switch_supervisor_role(&call_control_id, params)
+                .await,
+        )
     })
 }
 fn call_285<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsTranscriptionStartParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().transcription_start(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsTranscriptionStartParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().transcription_start(&call_control_id, params).await,
+        )
     })
 }
 fn call_286<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsTranscriptionStopParams { body: super::arg(args, "body")? };
-        super::done(client.calls().actions().transcription_stop(&call_control_id, params).await)
+        let params = telnyx::resources::calls::CallsActionsTranscriptionStopParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.calls().actions().transcription_stop(&call_control_id, params).await,
+        )
     })
 }
 fn call_287<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsTransferParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::calls::CallsActionsTransferParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.calls().actions().transfer(&call_control_id, params).await)
     })
 }
 fn call_288<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::channel_zones::ChannelZonesListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::channel_zones::ChannelZonesListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.channel_zones().list(params).await)
     })
 }
 fn walk_288<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::channel_zones::ChannelZonesListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::channel_zones::ChannelZonesListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.channel_zones().list_paginator(params)).await
     })
 }
 fn call_289<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let channel_zone_id: String = super::arg(args, "channel_zone_id")?;
-        let params = telnyx::resources::channel_zones::ChannelZonesUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::channel_zones::ChannelZonesUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.channel_zones().update(&channel_zone_id, params).await)
     })
 }
@@ -14023,13 +14762,17 @@ fn call_291<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_292<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::comments::CommentsListParams { filter: super::arg(args, "filter")? };
+        let params = telnyx::resources::comments::CommentsListParams {
+            filter: super::arg(args, "filter")?,
+        };
         super::done(client.comments().list(params).await)
     })
 }
 fn call_293<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::comments::CommentsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::comments::CommentsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.comments().create(params).await)
     })
 }
@@ -14067,7 +14810,9 @@ fn walk_296<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_297<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::conferences::ConferencesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().create(params).await)
     })
 }
@@ -14079,7 +14824,9 @@ fn call_298<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page: super::arg(args, "page")?,
             filter: super::arg(args, "filter")?,
         };
-        super::done(client.conferences().participants().list(&conference_id, params).await)
+        super::done(
+            client.conferences().participants().list(&conference_id, params).await,
+        )
     })
 }
 fn walk_298<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -14090,20 +14837,30 @@ fn walk_298<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page: super::arg(args, "page")?,
             filter: super::arg(args, "filter")?,
         };
-        super::walk(client.conferences().participants().list_paginator(&conference_id, params)).await
+        super::walk(
+                client
+                    .conferences()
+                    .participants()
+                    .list_paginator(&conference_id, params),
+            )
+            .await
     })
 }
 fn call_299<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesRetrieveParams { region: super::arg(args, "region")? };
+        let params = telnyx::resources::conferences::ConferencesRetrieveParams {
+            region: super::arg(args, "region")?,
+        };
         super::done(client.conferences().retrieve(&id, params).await)
     })
 }
 fn call_300<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsEndParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsEndParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().end(&id, params).await)
     })
 }
@@ -14119,110 +14876,135 @@ fn call_301<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_302<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsHoldParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsHoldParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().hold(&id, params).await)
     })
 }
 fn call_303<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsJoinParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsJoinParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().join(&id, params).await)
     })
 }
 fn call_304<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsLeaveParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsLeaveParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().leave(&id, params).await)
     })
 }
 fn call_305<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsMuteParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsMuteParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().mute(&id, params).await)
     })
 }
 fn call_306<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsPlayParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsPlayParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().play(&id, params).await)
     })
 }
 fn call_307<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::conferences::ConferencesActionsRecordPauseParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsRecordPauseParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().record_pause(&id, params).await)
     })
 }
 fn call_308<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::conferences::ConferencesActionsRecordResumeParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsRecordResumeParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().record_resume(&id, params).await)
     })
 }
 fn call_309<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::conferences::ConferencesActionsRecordStartParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsRecordStartParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().record_start(&id, params).await)
     })
 }
 fn call_310<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::conferences::ConferencesActionsRecordStopParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsRecordStopParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().record_stop(&id, params).await)
     })
 }
 fn call_311<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::conferences::ConferencesActionsSendDtmfParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsSendDtmfParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().send_dtmf(&id, params).await)
     })
 }
 fn call_312<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsSpeakParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsSpeakParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().speak(&id, params).await)
     })
 }
 fn call_313<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsStopParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsStopParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().stop(&id, params).await)
     })
 }
 fn call_314<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsUnholdParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsUnholdParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().unhold(&id, params).await)
     })
 }
 fn call_315<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsUnmuteParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsUnmuteParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().unmute(&id, params).await)
     })
 }
 fn call_316<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::conferences::ConferencesActionsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.conferences().actions().update(&id, params).await)
     })
 }
@@ -14230,16 +15012,25 @@ fn call_317<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let participant_id: String = super::arg(args, "participant_id")?;
-        super::done(client.conferences().participants().retrieve(&id, &participant_id).await)
+        super::done(
+            client.conferences().participants().retrieve(&id, &participant_id).await,
+        )
     })
 }
 fn call_318<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let participant_id: String = super::arg(args, "participant_id")?;
-        let params =
-            telnyx::resources::conferences::ConferencesParticipantsUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.conferences().participants().update(&id, &participant_id, params).await)
+        let params = telnyx::resources::conferences::ConferencesParticipantsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .conferences()
+                .participants()
+                .update(&id, &participant_id, params)
+                .await,
+        )
     })
 }
 fn call_319<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -14265,17 +15056,27 @@ fn walk_319<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_320<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let connection_id: String = super::arg(args, "connection_id")?;
-        let params =
-            telnyx::resources::connections::ConnectionsActiveCallsListParams { page: super::arg(args, "page")? };
-        super::done(client.connections().active_calls().list(&connection_id, params).await)
+        let params = telnyx::resources::connections::ConnectionsActiveCallsListParams {
+            page: super::arg(args, "page")?,
+        };
+        super::done(
+            client.connections().active_calls().list(&connection_id, params).await,
+        )
     })
 }
 fn walk_320<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let connection_id: String = super::arg(args, "connection_id")?;
-        let params =
-            telnyx::resources::connections::ConnectionsActiveCallsListParams { page: super::arg(args, "page")? };
-        super::walk(client.connections().active_calls().list_paginator(&connection_id, params)).await
+        let params = telnyx::resources::connections::ConnectionsActiveCallsListParams {
+            page: super::arg(args, "page")?,
+        };
+        super::walk(
+                client
+                    .connections()
+                    .active_calls()
+                    .list_paginator(&connection_id, params),
+            )
+            .await
     })
 }
 fn call_321<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -14345,7 +15146,13 @@ fn call_328<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_329<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.credential_connections().actions().check_registration_status(&id).await)
+        super::done(
+            client
+                .credential_connections()
+                .actions()
+                .check_registration_status(&id)
+                .await,
+        )
     })
 }
 fn call_330<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -14360,7 +15167,9 @@ fn call_331<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::custom_storage_credentials::CustomStorageCredentialsUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.custom_storage_credentials().update(&connection_id, params).await)
+        super::done(
+            client.custom_storage_credentials().update(&connection_id, params).await,
+        )
     })
 }
 fn call_332<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -14369,7 +15178,12 @@ fn call_332<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::custom_storage_credentials::CustomStorageCredentialsUpdateCustomStorageCredentialsParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.custom_storage_credentials().update_custom_storage_credentials(&connection_id, params).await)
+        super::done(
+            client
+                .custom_storage_credentials()
+                .update_custom_storage_credentials(&connection_id, params)
+                .await,
+        )
     })
 }
 fn call_333<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -14408,17 +15222,27 @@ fn call_335<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_336<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::customer_service_records::CustomerServiceRecordsPhoneNumberCoveragesVerifyParams {
-                body: super::arg(args, "body")?,
-            };
-        super::done(client.customer_service_records().phone_number_coverages().verify(params).await)
+        let params = telnyx::resources::customer_service_records::CustomerServiceRecordsPhoneNumberCoveragesVerifyParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .customer_service_records()
+                .phone_number_coverages()
+                .verify(params)
+                .await,
+        )
     })
 }
 fn call_337<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let customer_service_record_id: String = super::arg(args, "customer_service_record_id")?;
-        super::done(client.customer_service_records().retrieve(&customer_service_record_id).await)
+        let customer_service_record_id: String = super::arg(
+            args,
+            "customer_service_record_id",
+        )?;
+        super::done(
+            client.customer_service_records().retrieve(&customer_service_record_id).await,
+        )
     })
 }
 fn call_338<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -14462,7 +15286,12 @@ fn call_341<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::dialogflow_connections::DialogflowConnectionsUpdateDialogflowConnectionParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.dialogflow_connections().update_dialogflow_connection(&connection_id, params).await)
+        super::done(
+            client
+                .dialogflow_connections()
+                .update_dialogflow_connection(&connection_id, params)
+                .await,
+        )
     })
 }
 fn call_342<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -14481,8 +15310,14 @@ fn call_343<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter_expiring_at_lte: super::arg(args, "filter[expiring_at][lte]")?,
             filter_enterprise_id: super::arg(args, "filter[enterprise_id]")?,
             filter_status: super::arg(args, "filter[status]")?,
-            filter_display_name_contains: super::arg(args, "filter[display_name][contains]")?,
-            filter_call_reason_contains: super::arg(args, "filter[call_reason][contains]")?,
+            filter_display_name_contains: super::arg(
+                args,
+                "filter[display_name][contains]",
+            )?,
+            filter_call_reason_contains: super::arg(
+                args,
+                "filter[call_reason][contains]",
+            )?,
         };
         super::done(client.dir().list(params).await)
     })
@@ -14497,8 +15332,14 @@ fn walk_343<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter_expiring_at_lte: super::arg(args, "filter[expiring_at][lte]")?,
             filter_enterprise_id: super::arg(args, "filter[enterprise_id]")?,
             filter_status: super::arg(args, "filter[status]")?,
-            filter_display_name_contains: super::arg(args, "filter[display_name][contains]")?,
-            filter_call_reason_contains: super::arg(args, "filter[call_reason][contains]")?,
+            filter_display_name_contains: super::arg(
+                args,
+                "filter[display_name][contains]",
+            )?,
+            filter_call_reason_contains: super::arg(
+                args,
+                "filter[call_reason][contains]",
+            )?,
         };
         super::walk(client.dir().list_paginator(params)).await
     })
@@ -14515,7 +15356,9 @@ fn call_345<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_346<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::dir::DirUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.dir().update(&dir_id, params).await)
     })
 }
@@ -14550,7 +15393,9 @@ fn walk_348<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_349<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirCommentsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::dir::DirCommentsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.dir().comments().create(&dir_id, params).await)
     })
 }
@@ -14571,20 +15416,25 @@ fn walk_350<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::walk(client.dir().infringement_claims().list_paginator(&dir_id, params)).await
+        super::walk(client.dir().infringement_claims().list_paginator(&dir_id, params))
+            .await
     })
 }
 fn call_351<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirInfringementUpdateUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::dir::DirInfringementUpdateUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.dir().infringement_update().update(&dir_id, params).await)
     })
 }
 fn call_352<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirLoaRenderParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::dir::DirLoaRenderParams {
+            body: super::arg(args, "body")?,
+        };
         super::download(client.dir().loa().render(&dir_id, params).await).await
     })
 }
@@ -14607,14 +15457,17 @@ fn walk_353<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_size: super::arg(args, "page[size]")?,
             filter_status: super::arg(args, "filter[status]")?,
         };
-        super::walk(client.dir().phone_number_batches().list_paginator(&dir_id, params)).await
+        super::walk(client.dir().phone_number_batches().list_paginator(&dir_id, params))
+            .await
     })
 }
 fn call_354<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
         let batch_id: String = super::arg(args, "batch_id")?;
-        super::done(client.dir().phone_number_batches().retrieve(&dir_id, &batch_id).await)
+        super::done(
+            client.dir().phone_number_batches().retrieve(&dir_id, &batch_id).await,
+        )
     })
 }
 fn call_355<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -14642,14 +15495,18 @@ fn walk_355<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_356<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirPhoneNumbersAddParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::dir::DirPhoneNumbersAddParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.dir().phone_numbers().add(&dir_id, params).await)
     })
 }
 fn call_357<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirPhoneNumbersDeleteParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::dir::DirPhoneNumbersDeleteParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.dir().phone_numbers().delete(&dir_id, params).await)
     })
 }
@@ -14662,7 +15519,9 @@ fn call_358<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_359<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirReferencesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::dir::DirReferencesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.dir().references().create(&dir_id, params).await)
     })
 }
@@ -14671,8 +15530,12 @@ fn call_360<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let dir_id: String = super::arg(args, "dir_id")?;
         let ref_type: String = super::arg(args, "ref_type")?;
         let slot: i64 = super::arg(args, "slot")?;
-        let params = telnyx::resources::dir::DirReferencesUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.dir().references().update(&dir_id, &ref_type, slot, params).await)
+        let params = telnyx::resources::dir::DirReferencesUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.dir().references().update(&dir_id, &ref_type, slot, params).await,
+        )
     })
 }
 fn call_361<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -14696,7 +15559,9 @@ fn call_363<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_364<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirVerifyEmailConfirmParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::dir::DirVerifyEmailConfirmParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.dir().verify_email().confirm(&dir_id, params).await)
     })
 }
@@ -14740,7 +15605,9 @@ fn walk_366<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_367<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::documents::DocumentsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::documents::DocumentsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.documents().create(params).await)
     })
 }
@@ -14753,7 +15620,9 @@ fn call_368<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_369<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::documents::DocumentsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::documents::DocumentsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.documents().update(&id, params).await)
     })
 }
@@ -14869,7 +15738,9 @@ fn call_381<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_382<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_blocks::EmailBlocksCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::email_blocks::EmailBlocksCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.email_blocks().create(params).await)
     })
 }
@@ -14889,7 +15760,9 @@ fn call_383<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_384<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_blocks::EmailBlocksImportCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::email_blocks::EmailBlocksImportCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.email_blocks().import().create(params).await)
     })
 }
@@ -14969,7 +15842,9 @@ fn walk_389<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_390<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_domains::EmailDomainsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::email_domains::EmailDomainsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.email_domains().create(params).await)
     })
 }
@@ -15004,14 +15879,16 @@ fn walk_393<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_size: super::arg(args, "page[size]")?,
             sort: super::arg(args, "sort")?,
         };
-        super::walk(client.email_domains().webhooks().list_paginator(&domain_id, params)).await
+        super::walk(client.email_domains().webhooks().list_paginator(&domain_id, params))
+            .await
     })
 }
 fn call_394<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let domain_id: String = super::arg(args, "domain_id")?;
-        let params =
-            telnyx::resources::email_domains::EmailDomainsWebhooksCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::email_domains::EmailDomainsWebhooksCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.email_domains().webhooks().create(&domain_id, params).await)
     })
 }
@@ -15026,9 +15903,12 @@ fn call_396<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move {
         let domain_id: String = super::arg(args, "domain_id")?;
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::email_domains::EmailDomainsWebhooksUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.email_domains().webhooks().update(&domain_id, &id, params).await)
+        let params = telnyx::resources::email_domains::EmailDomainsWebhooksUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.email_domains().webhooks().update(&domain_id, &id, params).await,
+        )
     })
 }
 fn call_397<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15047,14 +15927,18 @@ fn call_398<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_399<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_domains::EmailDomainsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::email_domains::EmailDomainsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.email_domains().update(&id, params).await)
     })
 }
 fn call_400<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_domains::EmailDomainsDeleteParams { force: super::arg(args, "force")? };
+        let params = telnyx::resources::email_domains::EmailDomainsDeleteParams {
+            force: super::arg(args, "force")?,
+        };
         super::done(client.email_domains().delete(&id, params).await)
     })
 }
@@ -15152,7 +16036,8 @@ fn walk_407<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_size: super::arg(args, "page_size")?,
             page_cursor: super::arg(args, "page_cursor")?,
         };
-        super::walk(client.email_messages().events().list_paginator(&email_id, params)).await
+        super::walk(client.email_messages().events().list_paginator(&email_id, params))
+            .await
     })
 }
 fn call_408<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15203,7 +16088,9 @@ fn call_412<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_413<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_templates::EmailTemplatesUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::email_templates::EmailTemplatesUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.email_templates().update(&id, params).await)
     })
 }
@@ -15225,7 +16112,9 @@ fn call_415<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_416<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_templates::EmailTemplatesRenderParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::email_templates::EmailTemplatesRenderParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.email_templates().render(&id, params).await)
     })
 }
@@ -15286,7 +16175,9 @@ fn call_422<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::done(client.email_unsubscribe_groups().suppressions().list(&id, params).await)
+        super::done(
+            client.email_unsubscribe_groups().suppressions().list(&id, params).await,
+        )
     })
 }
 fn walk_422<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15296,7 +16187,13 @@ fn walk_422<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::walk(client.email_unsubscribe_groups().suppressions().list_paginator(&id, params)).await
+        super::walk(
+                client
+                    .email_unsubscribe_groups()
+                    .suppressions()
+                    .list_paginator(&id, params),
+            )
+            .await
     })
 }
 fn call_423<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15305,14 +16202,18 @@ fn call_423<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsSuppressionsCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.email_unsubscribe_groups().suppressions().create(&id, params).await)
+        super::done(
+            client.email_unsubscribe_groups().suppressions().create(&id, params).await,
+        )
     })
 }
 fn call_424<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let email: String = super::arg(args, "email")?;
-        super::done(client.email_unsubscribe_groups().suppressions().delete(&id, &email).await)
+        super::done(
+            client.email_unsubscribe_groups().suppressions().delete(&id, &email).await,
+        )
     })
 }
 fn call_425<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15363,7 +16264,9 @@ fn walk_428<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_429<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::enterprises::EnterprisesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::enterprises::EnterprisesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.enterprises().create(params).await)
     })
 }
@@ -15376,7 +16279,9 @@ fn call_430<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_431<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::enterprises::EnterprisesUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.enterprises().update(&enterprise_id, params).await)
     })
 }
@@ -15389,7 +16294,9 @@ fn call_432<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_433<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        super::done(client.enterprises().branded_calling().activate(&enterprise_id).await)
+        super::done(
+            client.enterprises().branded_calling().activate(&enterprise_id).await,
+        )
     })
 }
 fn call_434<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15401,10 +16308,19 @@ fn call_434<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             sort: super::arg(args, "sort")?,
             filter_expiring_at_gte: super::arg(args, "filter[expiring_at][gte]")?,
             filter_expiring_at_lte: super::arg(args, "filter[expiring_at][lte]")?,
-            filter_expiring_within_days: super::arg(args, "filter[expiring_within_days]")?,
+            filter_expiring_within_days: super::arg(
+                args,
+                "filter[expiring_within_days]",
+            )?,
             filter_status: super::arg(args, "filter[status]")?,
-            filter_display_name_contains: super::arg(args, "filter[display_name][contains]")?,
-            filter_call_reason_contains: super::arg(args, "filter[call_reason][contains]")?,
+            filter_display_name_contains: super::arg(
+                args,
+                "filter[display_name][contains]",
+            )?,
+            filter_call_reason_contains: super::arg(
+                args,
+                "filter[call_reason][contains]",
+            )?,
         };
         super::done(client.enterprises().dir().list(&enterprise_id, params).await)
     })
@@ -15418,18 +16334,30 @@ fn walk_434<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             sort: super::arg(args, "sort")?,
             filter_expiring_at_gte: super::arg(args, "filter[expiring_at][gte]")?,
             filter_expiring_at_lte: super::arg(args, "filter[expiring_at][lte]")?,
-            filter_expiring_within_days: super::arg(args, "filter[expiring_within_days]")?,
+            filter_expiring_within_days: super::arg(
+                args,
+                "filter[expiring_within_days]",
+            )?,
             filter_status: super::arg(args, "filter[status]")?,
-            filter_display_name_contains: super::arg(args, "filter[display_name][contains]")?,
-            filter_call_reason_contains: super::arg(args, "filter[call_reason][contains]")?,
+            filter_display_name_contains: super::arg(
+                args,
+                "filter[display_name][contains]",
+            )?,
+            filter_call_reason_contains: super::arg(
+                args,
+                "filter[call_reason][contains]",
+            )?,
         };
-        super::walk(client.enterprises().dir().list_paginator(&enterprise_id, params)).await
+        super::walk(client.enterprises().dir().list_paginator(&enterprise_id, params))
+            .await
     })
 }
 fn call_435<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesDirCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::enterprises::EnterprisesDirCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.enterprises().dir().create(&enterprise_id, params).await)
     })
 }
@@ -15442,9 +16370,12 @@ fn call_436<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_437<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params =
-            telnyx::resources::enterprises::EnterprisesReputationEnableParams { body: super::arg(args, "body")? };
-        super::done(client.enterprises().reputation().enable(&enterprise_id, params).await)
+        let params = telnyx::resources::enterprises::EnterprisesReputationEnableParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.enterprises().reputation().enable(&enterprise_id, params).await,
+        )
     })
 }
 fn call_438<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15459,23 +16390,42 @@ fn call_439<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::enterprises::EnterprisesReputationFrequencyUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.enterprises().reputation().frequency().update(&enterprise_id, params).await)
+        super::done(
+            client
+                .enterprises()
+                .reputation()
+                .frequency()
+                .update(&enterprise_id, params)
+                .await,
+        )
     })
 }
 fn call_440<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params =
-            telnyx::resources::enterprises::EnterprisesReputationLoaGenerateParams { body: super::arg(args, "body")? };
-        super::download(client.enterprises().reputation().loa().generate(&enterprise_id, params).await).await
+        let params = telnyx::resources::enterprises::EnterprisesReputationLoaGenerateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::download(
+                client
+                    .enterprises()
+                    .reputation()
+                    .loa()
+                    .generate(&enterprise_id, params)
+                    .await,
+            )
+            .await
     })
 }
 fn call_441<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params =
-            telnyx::resources::enterprises::EnterprisesReputationLoaUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.enterprises().reputation().loa().update(&enterprise_id, params).await)
+        let params = telnyx::resources::enterprises::EnterprisesReputationLoaUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.enterprises().reputation().loa().update(&enterprise_id, params).await,
+        )
     })
 }
 fn call_442<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15484,10 +16434,20 @@ fn call_442<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::enterprises::EnterprisesReputationNumbersListParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
-            filter_phone_number_contains: super::arg(args, "filter[phone_number][contains]")?,
+            filter_phone_number_contains: super::arg(
+                args,
+                "filter[phone_number][contains]",
+            )?,
             filter_phone_number_eq: super::arg(args, "filter[phone_number][eq]")?,
         };
-        super::done(client.enterprises().reputation().numbers().list(&enterprise_id, params).await)
+        super::done(
+            client
+                .enterprises()
+                .reputation()
+                .numbers()
+                .list(&enterprise_id, params)
+                .await,
+        )
     })
 }
 fn walk_442<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15496,10 +16456,20 @@ fn walk_442<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::enterprises::EnterprisesReputationNumbersListParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
-            filter_phone_number_contains: super::arg(args, "filter[phone_number][contains]")?,
+            filter_phone_number_contains: super::arg(
+                args,
+                "filter[phone_number][contains]",
+            )?,
             filter_phone_number_eq: super::arg(args, "filter[phone_number][eq]")?,
         };
-        super::walk(client.enterprises().reputation().numbers().list_paginator(&enterprise_id, params)).await
+        super::walk(
+                client
+                    .enterprises()
+                    .reputation()
+                    .numbers()
+                    .list_paginator(&enterprise_id, params),
+            )
+            .await
     })
 }
 fn call_443<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15508,7 +16478,14 @@ fn call_443<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::enterprises::EnterprisesReputationNumbersCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.enterprises().reputation().numbers().create(&enterprise_id, params).await)
+        super::done(
+            client
+                .enterprises()
+                .reputation()
+                .numbers()
+                .create(&enterprise_id, params)
+                .await,
+        )
     })
 }
 fn call_444<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15517,7 +16494,14 @@ fn call_444<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::enterprises::EnterprisesReputationNumbersRefreshParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.enterprises().reputation().numbers().refresh(&enterprise_id, params).await)
+        super::done(
+            client
+                .enterprises()
+                .reputation()
+                .numbers()
+                .refresh(&enterprise_id, params)
+                .await,
+        )
     })
 }
 fn call_445<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15527,14 +16511,28 @@ fn call_445<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::enterprises::EnterprisesReputationNumbersRetrieveParams {
             fresh: super::arg(args, "fresh")?,
         };
-        super::done(client.enterprises().reputation().numbers().retrieve(&enterprise_id, &phone_number, params).await)
+        super::done(
+            client
+                .enterprises()
+                .reputation()
+                .numbers()
+                .retrieve(&enterprise_id, &phone_number, params)
+                .await,
+        )
     })
 }
 fn call_446<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
         let phone_number: String = super::arg(args, "phone_number")?;
-        super::done(client.enterprises().reputation().numbers().delete(&enterprise_id, &phone_number).await)
+        super::done(
+            client
+                .enterprises()
+                .reputation()
+                .numbers()
+                .delete(&enterprise_id, &phone_number)
+                .await,
+        )
     })
 }
 fn call_447<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15547,7 +16545,14 @@ fn call_447<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter_created_at_gte: super::arg(args, "filter[created_at][gte]")?,
             filter_created_at_lte: super::arg(args, "filter[created_at][lte]")?,
         };
-        super::done(client.enterprises().reputation().remediation().list(&enterprise_id, params).await)
+        super::done(
+            client
+                .enterprises()
+                .reputation()
+                .remediation()
+                .list(&enterprise_id, params)
+                .await,
+        )
     })
 }
 fn walk_447<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15560,7 +16565,14 @@ fn walk_447<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter_created_at_gte: super::arg(args, "filter[created_at][gte]")?,
             filter_created_at_lte: super::arg(args, "filter[created_at][lte]")?,
         };
-        super::walk(client.enterprises().reputation().remediation().list_paginator(&enterprise_id, params)).await
+        super::walk(
+                client
+                    .enterprises()
+                    .reputation()
+                    .remediation()
+                    .list_paginator(&enterprise_id, params),
+            )
+            .await
     })
 }
 fn call_448<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15569,14 +16581,28 @@ fn call_448<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::enterprises::EnterprisesReputationRemediationCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.enterprises().reputation().remediation().create(&enterprise_id, params).await)
+        super::done(
+            client
+                .enterprises()
+                .reputation()
+                .remediation()
+                .create(&enterprise_id, params)
+                .await,
+        )
     })
 }
 fn call_449<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
         let remediation_id: String = super::arg(args, "remediation_id")?;
-        super::done(client.enterprises().reputation().remediation().retrieve(&enterprise_id, &remediation_id).await)
+        super::done(
+            client
+                .enterprises()
+                .reputation()
+                .remediation()
+                .retrieve(&enterprise_id, &remediation_id)
+                .await,
+        )
     })
 }
 fn call_450<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15620,7 +16646,8 @@ fn walk_452<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.external_connections().log_messages().list_paginator(params)).await
+        super::walk(client.external_connections().log_messages().list_paginator(params))
+            .await
     })
 }
 fn call_453<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15662,14 +16689,22 @@ fn call_458<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::external_connections::ExternalConnectionsCivicAddressesListParams {
             filter: super::arg(args, "filter")?,
         };
-        super::done(client.external_connections().civic_addresses().list(&id, params).await)
+        super::done(
+            client.external_connections().civic_addresses().list(&id, params).await,
+        )
     })
 }
 fn call_459<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let address_id: String = super::arg(args, "address_id")?;
-        super::done(client.external_connections().civic_addresses().retrieve(&id, &address_id).await)
+        super::done(
+            client
+                .external_connections()
+                .civic_addresses()
+                .retrieve(&id, &address_id)
+                .await,
+        )
     })
 }
 fn call_460<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15679,7 +16714,13 @@ fn call_460<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::external_connections::ExternalConnectionsLocationsUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.external_connections().locations().update(&id, &location_id, params).await)
+        super::done(
+            client
+                .external_connections()
+                .locations()
+                .update(&id, &location_id, params)
+                .await,
+        )
     })
 }
 fn call_461<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15689,7 +16730,9 @@ fn call_461<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::done(client.external_connections().phone_numbers().list(&id, params).await)
+        super::done(
+            client.external_connections().phone_numbers().list(&id, params).await,
+        )
     })
 }
 fn walk_461<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15699,14 +16742,23 @@ fn walk_461<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.external_connections().phone_numbers().list_paginator(&id, params)).await
+        super::walk(
+                client.external_connections().phone_numbers().list_paginator(&id, params),
+            )
+            .await
     })
 }
 fn call_462<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let phone_number_id: String = super::arg(args, "phone_number_id")?;
-        super::done(client.external_connections().phone_numbers().retrieve(&id, &phone_number_id).await)
+        super::done(
+            client
+                .external_connections()
+                .phone_numbers()
+                .retrieve(&id, &phone_number_id)
+                .await,
+        )
     })
 }
 fn call_463<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15716,7 +16768,13 @@ fn call_463<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::external_connections::ExternalConnectionsPhoneNumbersUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.external_connections().phone_numbers().update(&id, &phone_number_id, params).await)
+        super::done(
+            client
+                .external_connections()
+                .phone_numbers()
+                .update(&id, &phone_number_id, params)
+                .await,
+        )
     })
 }
 fn call_464<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15736,14 +16794,17 @@ fn walk_464<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.external_connections().releases().list_paginator(&id, params)).await
+        super::walk(client.external_connections().releases().list_paginator(&id, params))
+            .await
     })
 }
 fn call_465<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let release_id: String = super::arg(args, "release_id")?;
-        super::done(client.external_connections().releases().retrieve(&id, &release_id).await)
+        super::done(
+            client.external_connections().releases().retrieve(&id, &release_id).await,
+        )
     })
 }
 fn call_466<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15763,7 +16824,8 @@ fn walk_466<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.external_connections().uploads().list_paginator(&id, params)).await
+        super::walk(client.external_connections().uploads().list_paginator(&id, params))
+            .await
     })
 }
 fn call_467<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15791,7 +16853,9 @@ fn call_470<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let ticket_id: String = super::arg(args, "ticket_id")?;
-        super::done(client.external_connections().uploads().retrieve(&id, &ticket_id).await)
+        super::done(
+            client.external_connections().uploads().retrieve(&id, &ticket_id).await,
+        )
     })
 }
 fn call_471<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -15823,8 +16887,9 @@ fn walk_472<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_473<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::fax_applications::FaxApplicationsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::fax_applications::FaxApplicationsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.fax_applications().create(params).await)
     })
 }
@@ -15837,8 +16902,9 @@ fn call_474<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_475<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::fax_applications::FaxApplicationsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::fax_applications::FaxApplicationsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.fax_applications().update(&id, params).await)
     })
 }
@@ -15868,7 +16934,9 @@ fn walk_477<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_478<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::faxes::FaxesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::faxes::FaxesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.faxes().create(params).await)
     })
 }
@@ -15918,8 +16986,9 @@ fn walk_483<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_484<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::fqdn_connections::FqdnConnectionsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::fqdn_connections::FqdnConnectionsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.fqdn_connections().create(params).await)
     })
 }
@@ -15932,8 +17001,9 @@ fn call_485<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_486<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::fqdn_connections::FqdnConnectionsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::fqdn_connections::FqdnConnectionsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.fqdn_connections().update(&id, params).await)
     })
 }
@@ -15963,7 +17033,9 @@ fn walk_488<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_489<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::fqdns::FqdnsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::fqdns::FqdnsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.fqdns().create(params).await)
     })
 }
@@ -15976,7 +17048,9 @@ fn call_490<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_491<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::fqdns::FqdnsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::fqdns::FqdnsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.fqdns().update(&id, params).await)
     })
 }
@@ -15999,15 +17073,17 @@ fn call_494<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_495<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::global_ip_assignments::GlobalIpAssignmentsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::global_ip_assignments::GlobalIpAssignmentsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.global_ip_assignments().list(params).await)
     })
 }
 fn walk_495<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::global_ip_assignments::GlobalIpAssignmentsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::global_ip_assignments::GlobalIpAssignmentsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.global_ip_assignments().list_paginator(params)).await
     })
 }
@@ -16049,7 +17125,9 @@ fn call_500<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     })
 }
 fn call_501<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.global_ip_health_check_types().list().await) })
+    Box::pin(async move {
+        super::done(client.global_ip_health_check_types().list().await)
+    })
 }
 fn call_502<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
@@ -16089,8 +17167,9 @@ fn call_505<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_506<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::global_ip_latency::GlobalIpLatencyListParams { filter: super::arg(args, "filter")? };
+        let params = telnyx::resources::global_ip_latency::GlobalIpLatencyListParams {
+            filter: super::arg(args, "filter")?,
+        };
         super::done(client.global_ip_latency().list(params).await)
     })
 }
@@ -16099,26 +17178,33 @@ fn call_507<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_508<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::global_ip_usage::GlobalIpUsageListParams { filter: super::arg(args, "filter")? };
+        let params = telnyx::resources::global_ip_usage::GlobalIpUsageListParams {
+            filter: super::arg(args, "filter")?,
+        };
         super::done(client.global_ip_usage().list(params).await)
     })
 }
 fn call_509<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ips::GlobalIpsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::global_ips::GlobalIpsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.global_ips().list(params).await)
     })
 }
 fn walk_509<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ips::GlobalIpsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::global_ips::GlobalIpsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.global_ips().list_paginator(params)).await
     })
 }
 fn call_510<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ips::GlobalIpsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::global_ips::GlobalIpsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.global_ips().create(params).await)
     })
 }
@@ -16139,8 +17225,9 @@ fn call_513<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_514<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::inbound_channels::InboundChannelsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::inbound_channels::InboundChannelsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.inbound_channels().update(params).await)
     })
 }
@@ -16185,8 +17272,9 @@ fn call_518<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_519<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let claim_id: String = super::arg(args, "claim_id")?;
-        let params =
-            telnyx::resources::infringement_claims::InfringementClaimsContestParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::infringement_claims::InfringementClaimsContestParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.infringement_claims().contest(&claim_id, params).await)
     })
 }
@@ -16210,8 +17298,9 @@ fn walk_520<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_521<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::integration_secrets::IntegrationSecretsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::integration_secrets::IntegrationSecretsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.integration_secrets().create(params).await)
     })
 }
@@ -16223,8 +17312,9 @@ fn call_522<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_523<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::inventory_coverage::InventoryCoverageListParams { filter: super::arg(args, "filter")? };
+        let params = telnyx::resources::inventory_coverage::InventoryCoverageListParams {
+            filter: super::arg(args, "filter")?,
+        };
         super::done(client.inventory_coverage().list(params).await)
     })
 }
@@ -16249,7 +17339,9 @@ fn walk_524<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_525<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::invoices::InvoicesRetrieveParams { action: super::arg(args, "action")? };
+        let params = telnyx::resources::invoices::InvoicesRetrieveParams {
+            action: super::arg(args, "action")?,
+        };
         super::done(client.invoices().retrieve(&id, params).await)
     })
 }
@@ -16275,7 +17367,9 @@ fn walk_526<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_527<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ip_connections::IpConnectionsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ip_connections::IpConnectionsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ip_connections().create(params).await)
     })
 }
@@ -16288,7 +17382,9 @@ fn call_528<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_529<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::ip_connections::IpConnectionsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ip_connections::IpConnectionsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ip_connections().update(&id, params).await)
     })
 }
@@ -16318,7 +17414,9 @@ fn walk_531<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_532<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ips::IpsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ips::IpsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ips().create(params).await)
     })
 }
@@ -16331,7 +17429,9 @@ fn call_533<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_534<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::ips::IpsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::ips::IpsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.ips().update(&id, params).await)
     })
 }
@@ -16356,79 +17456,170 @@ fn call_537<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     })
 }
 fn call_538<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.legacy().reporting().batch_detail_records().messaging().list().await) })
+    Box::pin(async move {
+        super::done(
+            client.legacy().reporting().batch_detail_records().messaging().list().await,
+        )
+    })
 }
 fn call_539<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let params = telnyx::resources::legacy::LegacyReportingBatchDetailRecordsMessagingCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.legacy().reporting().batch_detail_records().messaging().create(params).await)
+        super::done(
+            client
+                .legacy()
+                .reporting()
+                .batch_detail_records()
+                .messaging()
+                .create(params)
+                .await,
+        )
     })
 }
 fn call_540<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.legacy().reporting().batch_detail_records().messaging().retrieve(&id).await)
+        super::done(
+            client
+                .legacy()
+                .reporting()
+                .batch_detail_records()
+                .messaging()
+                .retrieve(&id)
+                .await,
+        )
     })
 }
 fn call_541<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.legacy().reporting().batch_detail_records().messaging().delete(&id).await)
+        super::done(
+            client
+                .legacy()
+                .reporting()
+                .batch_detail_records()
+                .messaging()
+                .delete(&id)
+                .await,
+        )
     })
 }
 fn call_542<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(
-        async move { super::done(client.legacy().reporting().batch_detail_records().speech_to_text().list().await) },
-    )
+    Box::pin(async move {
+        super::done(
+            client
+                .legacy()
+                .reporting()
+                .batch_detail_records()
+                .speech_to_text()
+                .list()
+                .await,
+        )
+    })
 }
 fn call_543<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let params = telnyx::resources::legacy::LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.legacy().reporting().batch_detail_records().speech_to_text().create(params).await)
+        super::done(
+            client
+                .legacy()
+                .reporting()
+                .batch_detail_records()
+                .speech_to_text()
+                .create(params)
+                .await,
+        )
     })
 }
 fn call_544<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.legacy().reporting().batch_detail_records().speech_to_text().retrieve(&id).await)
+        super::done(
+            client
+                .legacy()
+                .reporting()
+                .batch_detail_records()
+                .speech_to_text()
+                .retrieve(&id)
+                .await,
+        )
     })
 }
 fn call_545<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.legacy().reporting().batch_detail_records().speech_to_text().delete(&id).await)
+        super::done(
+            client
+                .legacy()
+                .reporting()
+                .batch_detail_records()
+                .speech_to_text()
+                .delete(&id)
+                .await,
+        )
     })
 }
 fn call_546<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.legacy().reporting().batch_detail_records().voice().list().await) })
+    Box::pin(async move {
+        super::done(
+            client.legacy().reporting().batch_detail_records().voice().list().await,
+        )
+    })
 }
 fn call_547<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let params = telnyx::resources::legacy::LegacyReportingBatchDetailRecordsVoiceCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.legacy().reporting().batch_detail_records().voice().create(params).await)
+        super::done(
+            client
+                .legacy()
+                .reporting()
+                .batch_detail_records()
+                .voice()
+                .create(params)
+                .await,
+        )
     })
 }
 fn call_548<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        super::done(client.legacy().reporting().batch_detail_records().voice().fields().retrieve().await)
+        super::done(
+            client
+                .legacy()
+                .reporting()
+                .batch_detail_records()
+                .voice()
+                .fields()
+                .retrieve()
+                .await,
+        )
     })
 }
 fn call_549<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.legacy().reporting().batch_detail_records().voice().retrieve(&id).await)
+        super::done(
+            client
+                .legacy()
+                .reporting()
+                .batch_detail_records()
+                .voice()
+                .retrieve(&id)
+                .await,
+        )
     })
 }
 fn call_550<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.legacy().reporting().batch_detail_records().voice().delete(&id).await)
+        super::done(
+            client.legacy().reporting().batch_detail_records().voice().delete(&id).await,
+        )
     })
 }
 fn call_551<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -16437,7 +17628,9 @@ fn call_551<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page: super::arg(args, "page")?,
             per_page: super::arg(args, "per_page")?,
         };
-        super::done(client.legacy().reporting().usage_reports().messaging().list(params).await)
+        super::done(
+            client.legacy().reporting().usage_reports().messaging().list(params).await,
+        )
     })
 }
 fn walk_551<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -16446,7 +17639,15 @@ fn walk_551<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page: super::arg(args, "page")?,
             per_page: super::arg(args, "per_page")?,
         };
-        super::walk(client.legacy().reporting().usage_reports().messaging().list_paginator(params)).await
+        super::walk(
+                client
+                    .legacy()
+                    .reporting()
+                    .usage_reports()
+                    .messaging()
+                    .list_paginator(params),
+            )
+            .await
     })
 }
 fn call_552<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -16454,42 +17655,70 @@ fn call_552<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::legacy::LegacyReportingUsageReportsMessagingCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.legacy().reporting().usage_reports().messaging().create(params).await)
+        super::done(
+            client.legacy().reporting().usage_reports().messaging().create(params).await,
+        )
     })
 }
 fn call_553<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.legacy().reporting().usage_reports().messaging().retrieve(&id).await)
+        super::done(
+            client.legacy().reporting().usage_reports().messaging().retrieve(&id).await,
+        )
     })
 }
 fn call_554<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.legacy().reporting().usage_reports().messaging().delete(&id).await)
+        super::done(
+            client.legacy().reporting().usage_reports().messaging().delete(&id).await,
+        )
     })
 }
 fn call_555<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.legacy().reporting().usage_reports().number_lookup().list().await) })
+    Box::pin(async move {
+        super::done(
+            client.legacy().reporting().usage_reports().number_lookup().list().await,
+        )
+    })
 }
 fn call_556<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let params = telnyx::resources::legacy::LegacyReportingUsageReportsNumberLookupCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.legacy().reporting().usage_reports().number_lookup().create(params).await)
+        super::done(
+            client
+                .legacy()
+                .reporting()
+                .usage_reports()
+                .number_lookup()
+                .create(params)
+                .await,
+        )
     })
 }
 fn call_557<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.legacy().reporting().usage_reports().number_lookup().retrieve(&id).await)
+        super::done(
+            client
+                .legacy()
+                .reporting()
+                .usage_reports()
+                .number_lookup()
+                .retrieve(&id)
+                .await,
+        )
     })
 }
 fn call_558<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.legacy().reporting().usage_reports().number_lookup().delete(&id).await)
+        super::done(
+            client.legacy().reporting().usage_reports().number_lookup().delete(&id).await,
+        )
     })
 }
 fn call_559<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -16498,7 +17727,15 @@ fn call_559<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             start_date: super::arg(args, "start_date")?,
             end_date: super::arg(args, "end_date")?,
         };
-        super::done(client.legacy().reporting().usage_reports().speech_to_text().retrieve(params).await)
+        super::done(
+            client
+                .legacy()
+                .reporting()
+                .usage_reports()
+                .speech_to_text()
+                .retrieve(params)
+                .await,
+        )
     })
 }
 fn call_560<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -16507,7 +17744,9 @@ fn call_560<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page: super::arg(args, "page")?,
             per_page: super::arg(args, "per_page")?,
         };
-        super::done(client.legacy().reporting().usage_reports().voice().list(params).await)
+        super::done(
+            client.legacy().reporting().usage_reports().voice().list(params).await,
+        )
     })
 }
 fn walk_560<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -16516,26 +17755,41 @@ fn walk_560<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page: super::arg(args, "page")?,
             per_page: super::arg(args, "per_page")?,
         };
-        super::walk(client.legacy().reporting().usage_reports().voice().list_paginator(params)).await
+        super::walk(
+                client
+                    .legacy()
+                    .reporting()
+                    .usage_reports()
+                    .voice()
+                    .list_paginator(params),
+            )
+            .await
     })
 }
 fn call_561<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::legacy::LegacyReportingUsageReportsVoiceCreateParams { body: super::arg(args, "body")? };
-        super::done(client.legacy().reporting().usage_reports().voice().create(params).await)
+        let params = telnyx::resources::legacy::LegacyReportingUsageReportsVoiceCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.legacy().reporting().usage_reports().voice().create(params).await,
+        )
     })
 }
 fn call_562<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.legacy().reporting().usage_reports().voice().retrieve(&id).await)
+        super::done(
+            client.legacy().reporting().usage_reports().voice().retrieve(&id).await,
+        )
     })
 }
 fn call_563<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.legacy().reporting().usage_reports().voice().delete(&id).await)
+        super::done(
+            client.legacy().reporting().usage_reports().voice().delete(&id).await,
+        )
     })
 }
 fn call_564<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -16571,15 +17825,22 @@ fn walk_566<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_567<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::managed_accounts::ManagedAccountsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::managed_accounts::ManagedAccountsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.managed_accounts().create(params).await)
     })
 }
 fn call_568<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(
-        async move { super::done(client.managed_accounts().allocatable_global_outbound_channels().retrieve().await) },
-    )
+    Box::pin(async move {
+        super::done(
+            client
+                .managed_accounts()
+                .allocatable_global_outbound_channels()
+                .retrieve()
+                .await,
+        )
+    })
 }
 fn call_569<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
@@ -16590,8 +17851,9 @@ fn call_569<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_570<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::managed_accounts::ManagedAccountsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::managed_accounts::ManagedAccountsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.managed_accounts().update(&id, params).await)
     })
 }
@@ -16604,8 +17866,9 @@ fn call_571<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_572<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::managed_accounts::ManagedAccountsActionsEnableParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::managed_accounts::ManagedAccountsActionsEnableParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.managed_accounts().actions().enable(&id, params).await)
     })
 }
@@ -16615,18 +17878,28 @@ fn call_573<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::managed_accounts::ManagedAccountsUpdateGlobalChannelLimitUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.managed_accounts().update_global_channel_limit().update(&id, params).await)
+        super::done(
+            client
+                .managed_accounts()
+                .update_global_channel_limit()
+                .update(&id, params)
+                .await,
+        )
     })
 }
 fn call_574<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::media::MediaListParams { filter: super::arg(args, "filter")? };
+        let params = telnyx::resources::media::MediaListParams {
+            filter: super::arg(args, "filter")?,
+        };
         super::done(client.media().list(params).await)
     })
 }
 fn call_575<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::media::MediaCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::media::MediaCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.media().create(params).await)
     })
 }
@@ -16639,7 +17912,9 @@ fn call_576<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_577<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let media_name: String = super::arg(args, "media_name")?;
-        let params = telnyx::resources::media::MediaUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::media::MediaUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.media().update(&media_name, params).await)
     })
 }
@@ -16657,14 +17932,17 @@ fn call_579<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_580<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::messages::MessagesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.messages().create(params).await)
     })
 }
 fn call_581<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::messages::MessagesAlphanumericSenderIdSendParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::messages::MessagesAlphanumericSenderIdSendParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.messages().alphanumeric_sender_id().send(params).await)
     })
 }
@@ -16676,25 +17954,33 @@ fn call_582<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_583<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesGroupMmsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::messages::MessagesGroupMmsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.messages().group_mms().create(params).await)
     })
 }
 fn call_584<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesLongCodeCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::messages::MessagesLongCodeCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.messages().long_code().create(params).await)
     })
 }
 fn call_585<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesNumberPoolCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::messages::MessagesNumberPoolCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.messages().number_pool().create(params).await)
     })
 }
 fn call_586<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesRcsSendParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::messages::MessagesRcsSendParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.messages().rcs().send(params).await)
     })
 }
@@ -16705,24 +17991,32 @@ fn call_587<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             phone_number: super::arg(args, "phone_number")?,
             body: super::arg(args, "body")?,
         };
-        super::done(client.messages().rcs().deeplinks().retrieve(&agent_id, params).await)
+        super::done(
+            client.messages().rcs().deeplinks().retrieve(&agent_id, params).await,
+        )
     })
 }
 fn call_588<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesScheduleParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::messages::MessagesScheduleParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.messages().schedule(params).await)
     })
 }
 fn call_589<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesShortCodeCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::messages::MessagesShortCodeCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.messages().short_code().create(params).await)
     })
 }
 fn call_590<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesWhatsappSendParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::messages::MessagesWhatsappSendParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.messages().whatsapp().send(params).await)
     })
 }
@@ -16740,13 +18034,17 @@ fn call_592<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_593<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging::MessagingRcsAgentsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::messaging::MessagingRcsAgentsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.messaging().rcs().agents().list(params).await)
     })
 }
 fn walk_593<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging::MessagingRcsAgentsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::messaging::MessagingRcsAgentsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.messaging().rcs().agents().list_paginator(params)).await
     })
 }
@@ -16759,14 +18057,17 @@ fn call_594<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_595<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging::MessagingRcsAgentsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::messaging::MessagingRcsAgentsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.messaging().rcs().agents().update(&id, params).await)
     })
 }
 fn call_596<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::messaging::MessagingRcsBulkCapabilitiesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::messaging::MessagingRcsBulkCapabilitiesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.messaging().rcs().bulk_capabilities().create(params).await)
     })
 }
@@ -16774,14 +18075,28 @@ fn call_597<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move {
         let agent_id: String = super::arg(args, "agent_id")?;
         let phone_number: String = super::arg(args, "phone_number")?;
-        super::done(client.messaging().rcs().capabilities().retrieve(&agent_id, &phone_number).await)
+        super::done(
+            client
+                .messaging()
+                .rcs()
+                .capabilities()
+                .retrieve(&agent_id, &phone_number)
+                .await,
+        )
     })
 }
 fn call_598<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let phone_number: String = super::arg(args, "phone_number")?;
-        super::done(client.messaging().rcs().test_number_invite().update(&id, &phone_number).await)
+        super::done(
+            client
+                .messaging()
+                .rcs()
+                .test_number_invite()
+                .update(&id, &phone_number)
+                .await,
+        )
     })
 }
 fn call_599<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -16813,7 +18128,13 @@ fn call_601<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersEligibilityNumbersCheckCheckParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messaging_hosted_number_orders().eligibility_numbers_check().check(params).await)
+        super::done(
+            client
+                .messaging_hosted_number_orders()
+                .eligibility_numbers_check()
+                .check(params)
+                .await,
+        )
     })
 }
 fn call_602<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -16831,11 +18152,16 @@ fn call_603<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_604<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsFileUploadParams {
-                body: super::arg(args, "body")?,
-            };
-        super::done(client.messaging_hosted_number_orders().actions().file_upload(&id, params).await)
+        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsFileUploadParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .messaging_hosted_number_orders()
+                .actions()
+                .file_upload(&id, params)
+                .await,
+        )
     })
 }
 fn call_605<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -16844,7 +18170,13 @@ fn call_605<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersValidationCodesValidateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messaging_hosted_number_orders().validation_codes().validate(&id, params).await)
+        super::done(
+            client
+                .messaging_hosted_number_orders()
+                .validation_codes()
+                .validate(&id, params)
+                .await,
+        )
     })
 }
 fn call_606<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -16853,15 +18185,27 @@ fn call_606<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersVerificationCodesCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messaging_hosted_number_orders().verification_codes().create(&id, params).await)
+        super::done(
+            client
+                .messaging_hosted_number_orders()
+                .verification_codes()
+                .create(&id, params)
+                .await,
+        )
     })
 }
 fn call_607<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let params = telnyx::resources::messaging_hosted_numbers::MessagingHostedNumbersListParams {
-            filter_messaging_profile_id: super::arg(args, "filter[messaging_profile_id]")?,
+            filter_messaging_profile_id: super::arg(
+                args,
+                "filter[messaging_profile_id]",
+            )?,
             filter_phone_number: super::arg(args, "filter[phone_number]")?,
-            filter_phone_number_contains: super::arg(args, "filter[phone_number][contains]")?,
+            filter_phone_number_contains: super::arg(
+                args,
+                "filter[phone_number][contains]",
+            )?,
             sort_phone_number: super::arg(args, "sort[phone_number]")?,
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
@@ -16872,9 +18216,15 @@ fn call_607<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn walk_607<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let params = telnyx::resources::messaging_hosted_numbers::MessagingHostedNumbersListParams {
-            filter_messaging_profile_id: super::arg(args, "filter[messaging_profile_id]")?,
+            filter_messaging_profile_id: super::arg(
+                args,
+                "filter[messaging_profile_id]",
+            )?,
             filter_phone_number: super::arg(args, "filter[phone_number]")?,
-            filter_phone_number_contains: super::arg(args, "filter[phone_number][contains]")?,
+            filter_phone_number_contains: super::arg(
+                args,
+                "filter[phone_number][contains]",
+            )?,
             sort_phone_number: super::arg(args, "sort[phone_number]")?,
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
@@ -16971,8 +18321,9 @@ fn walk_615<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_616<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::messaging_profiles::MessagingProfilesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::messaging_profiles::MessagingProfilesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.messaging_profiles().create(params).await)
     })
 }
@@ -16985,8 +18336,9 @@ fn call_617<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_618<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::messaging_profiles::MessagingProfilesUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::messaging_profiles::MessagingProfilesUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.messaging_profiles().update(&id, params).await)
     })
 }
@@ -17009,7 +18361,9 @@ fn call_621<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::done(client.messaging_profiles().alphanumeric_sender_ids().list(&id, params).await)
+        super::done(
+            client.messaging_profiles().alphanumeric_sender_ids().list(&id, params).await,
+        )
     })
 }
 fn walk_621<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17019,7 +18373,13 @@ fn walk_621<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::walk(client.messaging_profiles().alphanumeric_sender_ids().list_paginator(&id, params)).await
+        super::walk(
+                client
+                    .messaging_profiles()
+                    .alphanumeric_sender_ids()
+                    .list_paginator(&id, params),
+            )
+            .await
     })
 }
 fn call_622<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17046,7 +18406,10 @@ fn walk_623<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::messaging_profiles::MessagingProfilesPhoneNumbersListParams {
             page: super::arg(args, "page")?,
         };
-        super::walk(client.messaging_profiles().phone_numbers().list_paginator(&id, params)).await
+        super::walk(
+                client.messaging_profiles().phone_numbers().list_paginator(&id, params),
+            )
+            .await
     })
 }
 fn call_624<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17064,7 +18427,10 @@ fn walk_624<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::messaging_profiles::MessagingProfilesShortCodesListParams {
             page: super::arg(args, "page")?,
         };
-        super::walk(client.messaging_profiles().short_codes().list_paginator(&id, params)).await
+        super::walk(
+                client.messaging_profiles().short_codes().list_paginator(&id, params),
+            )
+            .await
     })
 }
 fn call_625<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17075,7 +18441,13 @@ fn call_625<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             created_at: super::arg(args, "created_at")?,
             updated_at: super::arg(args, "updated_at")?,
         };
-        super::done(client.messaging_profiles().autoresp_configs().list(&profile_id, params).await)
+        super::done(
+            client
+                .messaging_profiles()
+                .autoresp_configs()
+                .list(&profile_id, params)
+                .await,
+        )
     })
 }
 fn call_626<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17084,14 +18456,26 @@ fn call_626<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::messaging_profiles::MessagingProfilesAutorespConfigsCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messaging_profiles().autoresp_configs().create(&profile_id, params).await)
+        super::done(
+            client
+                .messaging_profiles()
+                .autoresp_configs()
+                .create(&profile_id, params)
+                .await,
+        )
     })
 }
 fn call_627<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let profile_id: String = super::arg(args, "profile_id")?;
         let autoresp_cfg_id: String = super::arg(args, "autoresp_cfg_id")?;
-        super::done(client.messaging_profiles().autoresp_configs().retrieve(&profile_id, &autoresp_cfg_id).await)
+        super::done(
+            client
+                .messaging_profiles()
+                .autoresp_configs()
+                .retrieve(&profile_id, &autoresp_cfg_id)
+                .await,
+        )
     })
 }
 fn call_628<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17101,14 +18485,26 @@ fn call_628<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::messaging_profiles::MessagingProfilesAutorespConfigsUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messaging_profiles().autoresp_configs().update(&profile_id, &autoresp_cfg_id, params).await)
+        super::done(
+            client
+                .messaging_profiles()
+                .autoresp_configs()
+                .update(&profile_id, &autoresp_cfg_id, params)
+                .await,
+        )
     })
 }
 fn call_629<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let profile_id: String = super::arg(args, "profile_id")?;
         let autoresp_cfg_id: String = super::arg(args, "autoresp_cfg_id")?;
-        super::done(client.messaging_profiles().autoresp_configs().delete(&profile_id, &autoresp_cfg_id).await)
+        super::done(
+            client
+                .messaging_profiles()
+                .autoresp_configs()
+                .delete(&profile_id, &autoresp_cfg_id)
+                .await,
+        )
     })
 }
 fn call_630<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17122,7 +18518,9 @@ fn call_630<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             phone_number: super::arg(args, "phone_number")?,
             business_name: super::arg(args, "business_name")?,
         };
-        super::done(client.messaging_tollfree().verification().requests().list(params).await)
+        super::done(
+            client.messaging_tollfree().verification().requests().list(params).await,
+        )
     })
 }
 fn walk_630<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17136,7 +18534,14 @@ fn walk_630<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             phone_number: super::arg(args, "phone_number")?,
             business_name: super::arg(args, "business_name")?,
         };
-        super::walk(client.messaging_tollfree().verification().requests().list_paginator(params)).await
+        super::walk(
+                client
+                    .messaging_tollfree()
+                    .verification()
+                    .requests()
+                    .list_paginator(params),
+            )
+            .await
     })
 }
 fn call_631<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17144,13 +18549,17 @@ fn call_631<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messaging_tollfree().verification().requests().create(params).await)
+        super::done(
+            client.messaging_tollfree().verification().requests().create(params).await,
+        )
     })
 }
 fn call_632<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.messaging_tollfree().verification().requests().retrieve(&id).await)
+        super::done(
+            client.messaging_tollfree().verification().requests().retrieve(&id).await,
+        )
     })
 }
 fn call_633<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17159,51 +18568,73 @@ fn call_633<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messaging_tollfree().verification().requests().update(&id, params).await)
+        super::done(
+            client
+                .messaging_tollfree()
+                .verification()
+                .requests()
+                .update(&id, params)
+                .await,
+        )
     })
 }
 fn call_634<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.messaging_tollfree().verification().requests().delete(&id).await)
+        super::done(
+            client.messaging_tollfree().verification().requests().delete(&id).await,
+        )
     })
 }
 fn call_635<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams {
-                page_number: super::arg(args, "page[number]")?,
-                page_size: super::arg(args, "page[size]")?,
-            };
-        super::done(client.messaging_tollfree().verification().requests().status_history().retrieve(&id, params).await)
+        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams {
+            page_number: super::arg(args, "page[number]")?,
+            page_size: super::arg(args, "page[size]")?,
+        };
+        super::done(
+            client
+                .messaging_tollfree()
+                .verification()
+                .requests()
+                .status_history()
+                .retrieve(&id, params)
+                .await,
+        )
     })
 }
 fn walk_635<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams {
-                page_number: super::arg(args, "page[number]")?,
-                page_size: super::arg(args, "page[size]")?,
-            };
+        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams {
+            page_number: super::arg(args, "page[number]")?,
+            page_size: super::arg(args, "page[size]")?,
+        };
         super::walk(
-            client.messaging_tollfree().verification().requests().status_history().retrieve_paginator(&id, params),
-        )
-        .await
+                client
+                    .messaging_tollfree()
+                    .verification()
+                    .requests()
+                    .status_history()
+                    .retrieve_paginator(&id, params),
+            )
+            .await
     })
 }
 fn call_636<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::messaging_url_domains::MessagingUrlDomainsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::messaging_url_domains::MessagingUrlDomainsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.messaging_url_domains().list(params).await)
     })
 }
 fn walk_636<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::messaging_url_domains::MessagingUrlDomainsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::messaging_url_domains::MessagingUrlDomainsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.messaging_url_domains().list_paginator(params)).await
     })
 }
@@ -17238,7 +18669,8 @@ fn walk_638<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::mobile_phone_numbers::MobilePhoneNumbersMessagingListParams {
             page: super::arg(args, "page")?,
         };
-        super::walk(client.mobile_phone_numbers().messaging().list_paginator(params)).await
+        super::walk(client.mobile_phone_numbers().messaging().list_paginator(params))
+            .await
     })
 }
 fn call_639<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17325,7 +18757,9 @@ fn walk_645<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_646<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::networks::NetworksCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::networks::NetworksCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.networks().create(params).await)
     })
 }
@@ -17338,7 +18772,9 @@ fn call_647<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_648<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::networks::NetworksUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::networks::NetworksUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.networks().update(&id, params).await)
     })
 }
@@ -17357,8 +18793,9 @@ fn call_650<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_651<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::networks::NetworksDefaultGatewayCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::networks::NetworksDefaultGatewayCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.networks().default_gateway().create(&id, params).await)
     })
 }
@@ -17385,7 +18822,8 @@ fn walk_653<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.networks().network_interfaces().list_paginator(&id, params)).await
+        super::walk(client.networks().network_interfaces().list_paginator(&id, params))
+            .await
     })
 }
 fn call_654<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17455,15 +18893,17 @@ fn walk_659<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_660<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::notification_events::NotificationEventsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::notification_events::NotificationEventsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.notification_events().list(params).await)
     })
 }
 fn walk_660<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::notification_events::NotificationEventsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::notification_events::NotificationEventsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.notification_events().list_paginator(params)).await
     })
 }
@@ -17570,8 +19010,9 @@ fn walk_670<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_671<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::number_block_orders::NumberBlockOrdersCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::number_block_orders::NumberBlockOrdersCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.number_block_orders().create(params).await)
     })
 }
@@ -17584,7 +19025,9 @@ fn call_672<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_673<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::number_lookup::NumberLookupRetrieveParams { r#type: super::arg(args, "type")? };
+        let params = telnyx::resources::number_lookup::NumberLookupRetrieveParams {
+            r#type: super::arg(args, "type")?,
+        };
         super::done(client.number_lookup().retrieve(&phone_number, params).await)
     })
 }
@@ -17599,26 +19042,47 @@ fn call_674<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_675<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersRequirementGroupCreateParams {
-                body: super::arg(args, "body")?,
-            };
-        super::done(client.number_order_phone_numbers().requirement_group().create(&id, params).await)
+        let params = telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersRequirementGroupCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .number_order_phone_numbers()
+                .requirement_group()
+                .create(&id, params)
+                .await,
+        )
     })
 }
 fn call_676<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let number_order_phone_number_id: String = super::arg(args, "number_order_phone_number_id")?;
-        super::done(client.number_order_phone_numbers().retrieve(&number_order_phone_number_id).await)
+        let number_order_phone_number_id: String = super::arg(
+            args,
+            "number_order_phone_number_id",
+        )?;
+        super::done(
+            client
+                .number_order_phone_numbers()
+                .retrieve(&number_order_phone_number_id)
+                .await,
+        )
     })
 }
 fn call_677<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let number_order_phone_number_id: String = super::arg(args, "number_order_phone_number_id")?;
+        let number_order_phone_number_id: String = super::arg(
+            args,
+            "number_order_phone_number_id",
+        )?;
         let params = telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.number_order_phone_numbers().update(&number_order_phone_number_id, params).await)
+        super::done(
+            client
+                .number_order_phone_numbers()
+                .update(&number_order_phone_number_id, params)
+                .await,
+        )
     })
 }
 fn call_678<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17641,7 +19105,9 @@ fn walk_678<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_679<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::number_orders::NumberOrdersCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::number_orders::NumberOrdersCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.number_orders().create(params).await)
     })
 }
@@ -17654,7 +19120,9 @@ fn call_680<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_681<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let number_order_id: String = super::arg(args, "number_order_id")?;
-        let params = telnyx::resources::number_orders::NumberOrdersUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::number_orders::NumberOrdersUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.number_orders().update(&number_order_id, params).await)
     })
 }
@@ -17678,8 +19146,9 @@ fn walk_682<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_683<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::number_reservations::NumberReservationsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::number_reservations::NumberReservationsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.number_reservations().create(params).await)
     })
 }
@@ -17692,13 +19161,16 @@ fn call_684<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_685<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let number_reservation_id: String = super::arg(args, "number_reservation_id")?;
-        super::done(client.number_reservations().actions().extend(&number_reservation_id).await)
+        super::done(
+            client.number_reservations().actions().extend(&number_reservation_id).await,
+        )
     })
 }
 fn call_686<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::numbers_features::NumbersFeaturesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::numbers_features::NumbersFeaturesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.numbers_features().create(params).await)
     })
 }
@@ -17724,13 +19196,17 @@ fn call_688<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_689<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth::OauthGrantsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::oauth::OauthGrantsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.oauth().grants().create(params).await)
     })
 }
 fn call_690<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth::OauthIntrospectParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::oauth::OauthIntrospectParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.oauth().introspect(params).await)
     })
 }
@@ -17739,13 +19215,17 @@ fn call_691<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_692<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth::OauthRegisterParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::oauth::OauthRegisterParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.oauth().register(params).await)
     })
 }
 fn call_693<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth::OauthTokenExchangeParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::oauth::OauthTokenExchangeParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.oauth().token().exchange(params).await)
     })
 }
@@ -17756,7 +19236,10 @@ fn call_694<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_number: super::arg(args, "page[number]")?,
             filter_client_type: super::arg(args, "filter[client_type]")?,
             filter_verified: super::arg(args, "filter[verified]")?,
-            filter_allowed_grant_types_contains: super::arg(args, "filter[allowed_grant_types][contains]")?,
+            filter_allowed_grant_types_contains: super::arg(
+                args,
+                "filter[allowed_grant_types][contains]",
+            )?,
             filter_name: super::arg(args, "filter[name]")?,
             filter_name_contains: super::arg(args, "filter[name][contains]")?,
             filter_client_id: super::arg(args, "filter[client_id]")?,
@@ -17771,7 +19254,10 @@ fn walk_694<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_number: super::arg(args, "page[number]")?,
             filter_client_type: super::arg(args, "filter[client_type]")?,
             filter_verified: super::arg(args, "filter[verified]")?,
-            filter_allowed_grant_types_contains: super::arg(args, "filter[allowed_grant_types][contains]")?,
+            filter_allowed_grant_types_contains: super::arg(
+                args,
+                "filter[allowed_grant_types][contains]",
+            )?,
             filter_name: super::arg(args, "filter[name]")?,
             filter_name_contains: super::arg(args, "filter[name][contains]")?,
             filter_client_id: super::arg(args, "filter[client_id]")?,
@@ -17781,7 +19267,9 @@ fn walk_694<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_695<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth_clients::OauthClientsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::oauth_clients::OauthClientsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.oauth_clients().create(params).await)
     })
 }
@@ -17794,7 +19282,9 @@ fn call_696<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_697<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::oauth_clients::OauthClientsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::oauth_clients::OauthClientsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.oauth_clients().update(&id, params).await)
     })
 }
@@ -17835,7 +19325,9 @@ fn call_701<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     })
 }
 fn call_702<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.operator_connect().actions().refresh().await) })
+    Box::pin(async move {
+        super::done(client.operator_connect().actions().refresh().await)
+    })
 }
 fn call_703<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
@@ -17866,7 +19358,9 @@ fn call_704<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::organizations::OrganizationsUsersUsersGroupsReportListParams {
             accept: super::arg(args, "Accept")?,
         };
-        super::done(client.organizations().users().users_groups_report().list(params).await)
+        super::done(
+            client.organizations().users().users_groups_report().list(params).await,
+        )
     })
 }
 fn call_705<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -17958,12 +19452,15 @@ fn call_713<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     })
 }
 fn call_714<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.payment().auto_recharge_prefs().retrieve().await) })
+    Box::pin(async move {
+        super::done(client.payment().auto_recharge_prefs().retrieve().await)
+    })
 }
 fn call_715<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::payment::PaymentAutoRechargePrefsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::payment::PaymentAutoRechargePrefsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.payment().auto_recharge_prefs().update(params).await)
     })
 }
@@ -17992,7 +19489,14 @@ fn call_717<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::phone_number_blocks::PhoneNumberBlocksJobsDeletePhoneNumberBlockCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.phone_number_blocks().jobs().delete_phone_number_block().create(params).await)
+        super::done(
+            client
+                .phone_number_blocks()
+                .jobs()
+                .delete_phone_number_block()
+                .create(params)
+                .await,
+        )
     })
 }
 fn call_718<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18007,7 +19511,10 @@ fn call_719<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page: super::arg(args, "page")?,
             sort: super::arg(args, "sort")?,
             filter: super::arg(args, "filter")?,
-            handle_messaging_profile_error: super::arg(args, "handle_messaging_profile_error")?,
+            handle_messaging_profile_error: super::arg(
+                args,
+                "handle_messaging_profile_error",
+            )?,
         };
         super::done(client.phone_numbers().list(params).await)
     })
@@ -18018,7 +19525,10 @@ fn walk_719<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page: super::arg(args, "page")?,
             sort: super::arg(args, "sort")?,
             filter: super::arg(args, "filter")?,
-            handle_messaging_profile_error: super::arg(args, "handle_messaging_profile_error")?,
+            handle_messaging_profile_error: super::arg(
+                args,
+                "handle_messaging_profile_error",
+            )?,
         };
         super::walk(client.phone_numbers().list_paginator(params)).await
     })
@@ -18033,15 +19543,17 @@ fn call_720<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_721<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::phone_numbers::PhoneNumbersCsvDownloadsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersCsvDownloadsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.phone_numbers().csv_downloads().list(params).await)
     })
 }
 fn walk_721<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::phone_numbers::PhoneNumbersCsvDownloadsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersCsvDownloadsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.phone_numbers().csv_downloads().list_paginator(params)).await
     })
 }
@@ -18085,7 +19597,9 @@ fn call_725<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::phone_numbers::PhoneNumbersJobsDeletePhoneNumbersCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.phone_numbers().jobs().delete_phone_numbers().create(params).await)
+        super::done(
+            client.phone_numbers().jobs().delete_phone_numbers().create(params).await,
+        )
     })
 }
 fn call_726<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18093,7 +19607,14 @@ fn call_726<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::phone_numbers::PhoneNumbersJobsUpdateEmergencySettingsCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.phone_numbers().jobs().update_emergency_settings().create(params).await)
+        super::done(
+            client
+                .phone_numbers()
+                .jobs()
+                .update_emergency_settings()
+                .create(params)
+                .await,
+        )
     })
 }
 fn call_727<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18102,7 +19623,9 @@ fn call_727<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             body: super::arg(args, "body")?,
         };
-        super::done(client.phone_numbers().jobs().update_phone_numbers().create(params).await)
+        super::done(
+            client.phone_numbers().jobs().update_phone_numbers().create(params).await,
+        )
     })
 }
 fn call_728<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18115,9 +19638,15 @@ fn call_729<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move {
         let params = telnyx::resources::phone_numbers::PhoneNumbersMessagingListParams {
             page: super::arg(args, "page")?,
-            filter_messaging_profile_id: super::arg(args, "filter[messaging_profile_id]")?,
+            filter_messaging_profile_id: super::arg(
+                args,
+                "filter[messaging_profile_id]",
+            )?,
             filter_phone_number: super::arg(args, "filter[phone_number]")?,
-            filter_phone_number_contains: super::arg(args, "filter[phone_number][contains]")?,
+            filter_phone_number_contains: super::arg(
+                args,
+                "filter[phone_number][contains]",
+            )?,
             filter_type: super::arg(args, "filter[type]")?,
             sort_phone_number: super::arg(args, "sort[phone_number]")?,
         };
@@ -18128,9 +19657,15 @@ fn walk_729<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move {
         let params = telnyx::resources::phone_numbers::PhoneNumbersMessagingListParams {
             page: super::arg(args, "page")?,
-            filter_messaging_profile_id: super::arg(args, "filter[messaging_profile_id]")?,
+            filter_messaging_profile_id: super::arg(
+                args,
+                "filter[messaging_profile_id]",
+            )?,
             filter_phone_number: super::arg(args, "filter[phone_number]")?,
-            filter_phone_number_contains: super::arg(args, "filter[phone_number][contains]")?,
+            filter_phone_number_contains: super::arg(
+                args,
+                "filter[phone_number][contains]",
+            )?,
             filter_type: super::arg(args, "filter[type]")?,
             sort_phone_number: super::arg(args, "sort[phone_number]")?,
         };
@@ -18190,7 +19725,9 @@ fn call_732<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_733<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::phone_numbers::PhoneNumbersUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.phone_numbers().update(&id, params).await)
     })
 }
@@ -18206,7 +19743,9 @@ fn call_735<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::phone_numbers::PhoneNumbersActionsBundleStatusChangeParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.phone_numbers().actions().bundle_status_change(&id, params).await)
+        super::done(
+            client.phone_numbers().actions().bundle_status_change(&id, params).await,
+        )
     })
 }
 fn call_736<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18227,8 +19766,9 @@ fn call_737<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_738<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::phone_numbers::PhoneNumbersMessagingUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersMessagingUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.phone_numbers().messaging().update(&id, params).await)
     })
 }
@@ -18241,8 +19781,9 @@ fn call_739<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_740<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::phone_numbers::PhoneNumbersVoiceUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersVoiceUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.phone_numbers().voice().update(&id, params).await)
     })
 }
@@ -18255,32 +19796,38 @@ fn call_741<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_742<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number_id: String = super::arg(args, "phone_number_id")?;
-        let params =
-            telnyx::resources::phone_numbers::PhoneNumbersVoicemailCreateParams { body: super::arg(args, "body")? };
-        super::done(client.phone_numbers().voicemail().create(&phone_number_id, params).await)
+        let params = telnyx::resources::phone_numbers::PhoneNumbersVoicemailCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.phone_numbers().voicemail().create(&phone_number_id, params).await,
+        )
     })
 }
 fn call_743<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number_id: String = super::arg(args, "phone_number_id")?;
-        let params =
-            telnyx::resources::phone_numbers::PhoneNumbersVoicemailUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.phone_numbers().voicemail().update(&phone_number_id, params).await)
+        let params = telnyx::resources::phone_numbers::PhoneNumbersVoicemailUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.phone_numbers().voicemail().update(&phone_number_id, params).await,
+        )
     })
 }
 fn call_744<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::phone_numbers_regulatory_requirements::PhoneNumbersRegulatoryRequirementsListParams {
-                filter: super::arg(args, "filter")?,
-            };
+        let params = telnyx::resources::phone_numbers_regulatory_requirements::PhoneNumbersRegulatoryRequirementsListParams {
+            filter: super::arg(args, "filter")?,
+        };
         super::done(client.phone_numbers_regulatory_requirements().list(params).await)
     })
 }
 fn call_745<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::portability_checks::PortabilityChecksCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::portability_checks::PortabilityChecksCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.portability_checks().create(params).await)
     })
 }
@@ -18316,28 +19863,35 @@ fn call_748<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_749<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting::PortingLoaConfigurationsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::porting::PortingLoaConfigurationsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.porting().loa_configurations().list(params).await)
     })
 }
 fn walk_749<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting::PortingLoaConfigurationsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::porting::PortingLoaConfigurationsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.porting().loa_configurations().list_paginator(params)).await
     })
 }
 fn call_750<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::porting::PortingLoaConfigurationsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::porting::PortingLoaConfigurationsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.porting().loa_configurations().create(params).await)
     })
 }
 fn call_751<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::porting::PortingLoaConfigurationsPreviewParams { body: super::arg(args, "body")? };
-        super::download(client.porting().loa_configurations().preview(params).await).await
+        let params = telnyx::resources::porting::PortingLoaConfigurationsPreviewParams {
+            body: super::arg(args, "body")?,
+        };
+        super::download(client.porting().loa_configurations().preview(params).await)
+            .await
     })
 }
 fn call_752<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18349,8 +19903,9 @@ fn call_752<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_753<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::porting::PortingLoaConfigurationsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::porting::PortingLoaConfigurationsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.porting().loa_configurations().update(&id, params).await)
     })
 }
@@ -18363,7 +19918,14 @@ fn call_754<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_755<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::download(client.porting().loa_configurations().preview_loa_configuration(&id).await).await
+        super::download(
+                client
+                    .porting()
+                    .loa_configurations()
+                    .preview_loa_configuration(&id)
+                    .await,
+            )
+            .await
     })
 }
 fn call_756<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18386,7 +19948,9 @@ fn walk_756<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_757<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting::PortingReportsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::porting::PortingReportsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.porting().reports().create(params).await)
     })
 }
@@ -18423,12 +19987,16 @@ fn walk_760<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_761<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting_orders::PortingOrdersCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::porting_orders::PortingOrdersCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.porting_orders().create(params).await)
     })
 }
 fn call_762<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.porting_orders().exception_types().list().await) })
+    Box::pin(async move {
+        super::done(client.porting_orders().exception_types().list().await)
+    })
 }
 fn call_763<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
@@ -18437,7 +20005,9 @@ fn call_763<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::done(client.porting_orders().phone_number_configurations().list(params).await)
+        super::done(
+            client.porting_orders().phone_number_configurations().list(params).await,
+        )
     })
 }
 fn walk_763<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18447,7 +20017,13 @@ fn walk_763<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::walk(client.porting_orders().phone_number_configurations().list_paginator(params)).await
+        super::walk(
+                client
+                    .porting_orders()
+                    .phone_number_configurations()
+                    .list_paginator(params),
+            )
+            .await
     })
 }
 fn call_764<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18455,7 +20031,9 @@ fn call_764<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberConfigurationsCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.porting_orders().phone_number_configurations().create(params).await)
+        super::done(
+            client.porting_orders().phone_number_configurations().create(params).await,
+        )
     })
 }
 fn call_765<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18470,7 +20048,9 @@ fn call_765<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_766<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::porting_orders::PortingOrdersUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.porting_orders().update(&id, params).await)
     })
 }
@@ -18501,8 +20081,9 @@ fn call_770<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_771<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::porting_orders::PortingOrdersActionsShareParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::porting_orders::PortingOrdersActionsShareParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.porting_orders().actions().share(&id, params).await)
     })
 }
@@ -18521,14 +20102,23 @@ fn walk_772<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::porting_orders::PortingOrdersActivationJobsListParams {
             page: super::arg(args, "page")?,
         };
-        super::walk(client.porting_orders().activation_jobs().list_paginator(&id, params)).await
+        super::walk(
+                client.porting_orders().activation_jobs().list_paginator(&id, params),
+            )
+            .await
     })
 }
 fn call_773<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let activation_job_id: String = super::arg(args, "activationJobId")?;
-        super::done(client.porting_orders().activation_jobs().retrieve(&id, &activation_job_id).await)
+        super::done(
+            client
+                .porting_orders()
+                .activation_jobs()
+                .retrieve(&id, &activation_job_id)
+                .await,
+        )
     })
 }
 fn call_774<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18538,7 +20128,13 @@ fn call_774<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::porting_orders::PortingOrdersActivationJobsUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.porting_orders().activation_jobs().update(&id, &activation_job_id, params).await)
+        super::done(
+            client
+                .porting_orders()
+                .activation_jobs()
+                .update(&id, &activation_job_id, params)
+                .await,
+        )
     })
 }
 fn call_775<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18549,7 +20145,9 @@ fn call_775<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::done(client.porting_orders().additional_documents().list(&id, params).await)
+        super::done(
+            client.porting_orders().additional_documents().list(&id, params).await,
+        )
     })
 }
 fn walk_775<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18560,7 +20158,13 @@ fn walk_775<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::walk(client.porting_orders().additional_documents().list_paginator(&id, params)).await
+        super::walk(
+                client
+                    .porting_orders()
+                    .additional_documents()
+                    .list_paginator(&id, params),
+            )
+            .await
     })
 }
 fn call_776<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18569,14 +20173,22 @@ fn call_776<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::porting_orders::PortingOrdersAdditionalDocumentsCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.porting_orders().additional_documents().create(&id, params).await)
+        super::done(
+            client.porting_orders().additional_documents().create(&id, params).await,
+        )
     })
 }
 fn call_777<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let additional_document_id: String = super::arg(args, "additional_document_id")?;
-        super::done(client.porting_orders().additional_documents().delete(&id, &additional_document_id).await)
+        super::done(
+            client
+                .porting_orders()
+                .additional_documents()
+                .delete(&id, &additional_document_id)
+                .await,
+        )
     })
 }
 fn call_778<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18588,24 +20200,27 @@ fn call_778<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_779<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::porting_orders::PortingOrdersCommentsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::porting_orders::PortingOrdersCommentsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.porting_orders().comments().list(&id, params).await)
     })
 }
 fn walk_779<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::porting_orders::PortingOrdersCommentsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::porting_orders::PortingOrdersCommentsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.porting_orders().comments().list_paginator(&id, params)).await
     })
 }
 fn call_780<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::porting_orders::PortingOrdersCommentsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::porting_orders::PortingOrdersCommentsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.porting_orders().comments().create(&id, params).await)
     })
 }
@@ -18615,23 +20230,29 @@ fn call_781<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::porting_orders::PortingOrdersLoaTemplateRetrieveParams {
             loa_configuration_id: super::arg(args, "loa_configuration_id")?,
         };
-        super::download(client.porting_orders().loa_template().retrieve(&id, params).await).await
+        super::download(
+                client.porting_orders().loa_template().retrieve(&id, params).await,
+            )
+            .await
     })
 }
 fn call_782<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::porting_orders::PortingOrdersRequirementsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::porting_orders::PortingOrdersRequirementsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.porting_orders().requirements().list(&id, params).await)
     })
 }
 fn walk_782<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::porting_orders::PortingOrdersRequirementsListParams { page: super::arg(args, "page")? };
-        super::walk(client.porting_orders().requirements().list_paginator(&id, params)).await
+        let params = telnyx::resources::porting_orders::PortingOrdersRequirementsListParams {
+            page: super::arg(args, "page")?,
+        };
+        super::walk(client.porting_orders().requirements().list_paginator(&id, params))
+            .await
     })
 }
 fn call_783<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18659,7 +20280,10 @@ fn walk_784<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::walk(client.porting_orders().verification_codes().list_paginator(&id, params)).await
+        super::walk(
+                client.porting_orders().verification_codes().list_paginator(&id, params),
+            )
+            .await
     })
 }
 fn call_785<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18677,7 +20301,9 @@ fn call_786<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::porting_orders::PortingOrdersVerificationCodesVerifyParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.porting_orders().verification_codes().verify(&id, params).await)
+        super::done(
+            client.porting_orders().verification_codes().verify(&id, params).await,
+        )
     })
 }
 fn call_787<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18688,7 +20314,13 @@ fn call_787<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::done(client.porting_orders().action_requirements().list(&porting_order_id, params).await)
+        super::done(
+            client
+                .porting_orders()
+                .action_requirements()
+                .list(&porting_order_id, params)
+                .await,
+        )
     })
 }
 fn walk_787<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18699,7 +20331,13 @@ fn walk_787<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::walk(client.porting_orders().action_requirements().list_paginator(&porting_order_id, params)).await
+        super::walk(
+                client
+                    .porting_orders()
+                    .action_requirements()
+                    .list_paginator(&porting_order_id, params),
+            )
+            .await
     })
 }
 fn call_788<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18709,7 +20347,13 @@ fn call_788<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::porting_orders::PortingOrdersActionRequirementsInitiateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.porting_orders().action_requirements().initiate(&porting_order_id, &id, params).await)
+        super::done(
+            client
+                .porting_orders()
+                .action_requirements()
+                .initiate(&porting_order_id, &id, params)
+                .await,
+        )
     })
 }
 fn call_789<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18720,7 +20364,13 @@ fn call_789<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::done(client.porting_orders().associated_phone_numbers().list(&porting_order_id, params).await)
+        super::done(
+            client
+                .porting_orders()
+                .associated_phone_numbers()
+                .list(&porting_order_id, params)
+                .await,
+        )
     })
 }
 fn walk_789<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18731,7 +20381,13 @@ fn walk_789<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::walk(client.porting_orders().associated_phone_numbers().list_paginator(&porting_order_id, params)).await
+        super::walk(
+                client
+                    .porting_orders()
+                    .associated_phone_numbers()
+                    .list_paginator(&porting_order_id, params),
+            )
+            .await
     })
 }
 fn call_790<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18740,14 +20396,26 @@ fn call_790<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::porting_orders::PortingOrdersAssociatedPhoneNumbersCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.porting_orders().associated_phone_numbers().create(&porting_order_id, params).await)
+        super::done(
+            client
+                .porting_orders()
+                .associated_phone_numbers()
+                .create(&porting_order_id, params)
+                .await,
+        )
     })
 }
 fn call_791<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
         let id: String = super::arg(args, "id")?;
-        super::done(client.porting_orders().associated_phone_numbers().delete(&porting_order_id, &id).await)
+        super::done(
+            client
+                .porting_orders()
+                .associated_phone_numbers()
+                .delete(&porting_order_id, &id)
+                .await,
+        )
     })
 }
 fn call_792<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18758,7 +20426,13 @@ fn call_792<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page: super::arg(args, "page")?,
             sort: super::arg(args, "sort")?,
         };
-        super::done(client.porting_orders().phone_number_blocks().list(&porting_order_id, params).await)
+        super::done(
+            client
+                .porting_orders()
+                .phone_number_blocks()
+                .list(&porting_order_id, params)
+                .await,
+        )
     })
 }
 fn walk_792<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18769,7 +20443,13 @@ fn walk_792<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page: super::arg(args, "page")?,
             sort: super::arg(args, "sort")?,
         };
-        super::walk(client.porting_orders().phone_number_blocks().list_paginator(&porting_order_id, params)).await
+        super::walk(
+                client
+                    .porting_orders()
+                    .phone_number_blocks()
+                    .list_paginator(&porting_order_id, params),
+            )
+            .await
     })
 }
 fn call_793<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18778,14 +20458,26 @@ fn call_793<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberBlocksCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.porting_orders().phone_number_blocks().create(&porting_order_id, params).await)
+        super::done(
+            client
+                .porting_orders()
+                .phone_number_blocks()
+                .create(&porting_order_id, params)
+                .await,
+        )
     })
 }
 fn call_794<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
         let id: String = super::arg(args, "id")?;
-        super::done(client.porting_orders().phone_number_blocks().delete(&porting_order_id, &id).await)
+        super::done(
+            client
+                .porting_orders()
+                .phone_number_blocks()
+                .delete(&porting_order_id, &id)
+                .await,
+        )
     })
 }
 fn call_795<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18796,7 +20488,13 @@ fn call_795<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::done(client.porting_orders().phone_number_extensions().list(&porting_order_id, params).await)
+        super::done(
+            client
+                .porting_orders()
+                .phone_number_extensions()
+                .list(&porting_order_id, params)
+                .await,
+        )
     })
 }
 fn walk_795<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18807,7 +20505,13 @@ fn walk_795<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::walk(client.porting_orders().phone_number_extensions().list_paginator(&porting_order_id, params)).await
+        super::walk(
+                client
+                    .porting_orders()
+                    .phone_number_extensions()
+                    .list_paginator(&porting_order_id, params),
+            )
+            .await
     })
 }
 fn call_796<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18816,14 +20520,26 @@ fn call_796<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberExtensionsCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.porting_orders().phone_number_extensions().create(&porting_order_id, params).await)
+        super::done(
+            client
+                .porting_orders()
+                .phone_number_extensions()
+                .create(&porting_order_id, params)
+                .await,
+        )
     })
 }
 fn call_797<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
         let id: String = super::arg(args, "id")?;
-        super::done(client.porting_orders().phone_number_extensions().delete(&porting_order_id, &id).await)
+        super::done(
+            client
+                .porting_orders()
+                .phone_number_extensions()
+                .delete(&porting_order_id, &id)
+                .await,
+        )
     })
 }
 fn call_798<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -18895,8 +20611,9 @@ fn call_802<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_803<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let portout_id: String = super::arg(args, "portout_id")?;
-        let params =
-            telnyx::resources::portouts::PortoutsRejectionsRetrieveParams { filter: super::arg(args, "filter")? };
+        let params = telnyx::resources::portouts::PortoutsRejectionsRetrieveParams {
+            filter: super::arg(args, "filter")?,
+        };
         super::done(client.portouts().rejections().retrieve(&portout_id, params).await)
     })
 }
@@ -18920,7 +20637,9 @@ fn walk_804<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_805<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::portouts::PortoutsReportsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::portouts::PortoutsReportsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.portouts().reports().create(params).await)
     })
 }
@@ -18945,7 +20664,9 @@ fn call_808<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_809<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::portouts::PortoutsCommentsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::portouts::PortoutsCommentsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.portouts().comments().create(&id, params).await)
     })
 }
@@ -18958,8 +20679,9 @@ fn call_810<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_811<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::portouts::PortoutsSupportingDocumentsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::portouts::PortoutsSupportingDocumentsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.portouts().supporting_documents().create(&id, params).await)
     })
 }
@@ -18967,7 +20689,9 @@ fn call_812<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let status: String = super::arg(args, "status")?;
-        let params = telnyx::resources::portouts::PortoutsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::portouts::PortoutsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.portouts().update(&id, &status, params).await)
     })
 }
@@ -19039,8 +20763,9 @@ fn walk_817<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_818<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::pronunciation_dicts::PronunciationDictsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::pronunciation_dicts::PronunciationDictsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.pronunciation_dicts().create(params).await)
     })
 }
@@ -19053,8 +20778,9 @@ fn call_819<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_820<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::pronunciation_dicts::PronunciationDictsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::pronunciation_dicts::PronunciationDictsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.pronunciation_dicts().update(&id, params).await)
     })
 }
@@ -19122,7 +20848,9 @@ fn walk_826<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_827<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::queues::QueuesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::queues::QueuesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.queues().create(params).await)
     })
 }
@@ -19135,7 +20863,9 @@ fn call_828<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_829<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let queue_name: String = super::arg(args, "queue_name")?;
-        let params = telnyx::resources::queues::QueuesUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::queues::QueuesUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.queues().update(&queue_name, params).await)
     })
 }
@@ -19148,14 +20878,18 @@ fn call_830<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_831<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let queue_name: String = super::arg(args, "queue_name")?;
-        let params = telnyx::resources::queues::QueuesCallsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::queues::QueuesCallsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.queues().calls().list(&queue_name, params).await)
     })
 }
 fn walk_831<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let queue_name: String = super::arg(args, "queue_name")?;
-        let params = telnyx::resources::queues::QueuesCallsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::queues::QueuesCallsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.queues().calls().list_paginator(&queue_name, params)).await
     })
 }
@@ -19163,15 +20897,21 @@ fn call_832<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move {
         let queue_name: String = super::arg(args, "queue_name")?;
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        super::done(client.queues().calls().retrieve(&queue_name, &call_control_id).await)
+        super::done(
+            client.queues().calls().retrieve(&queue_name, &call_control_id).await,
+        )
     })
 }
 fn call_833<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let queue_name: String = super::arg(args, "queue_name")?;
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::queues::QueuesCallsUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.queues().calls().update(&queue_name, &call_control_id, params).await)
+        let params = telnyx::resources::queues::QueuesCallsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.queues().calls().update(&queue_name, &call_control_id, params).await,
+        )
     })
 }
 fn call_834<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -19201,14 +20941,24 @@ fn walk_835<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_836<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let recording_transcription_id: String = super::arg(args, "recording_transcription_id")?;
-        super::done(client.recording_transcriptions().retrieve(&recording_transcription_id).await)
+        let recording_transcription_id: String = super::arg(
+            args,
+            "recording_transcription_id",
+        )?;
+        super::done(
+            client.recording_transcriptions().retrieve(&recording_transcription_id).await,
+        )
     })
 }
 fn call_837<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let recording_transcription_id: String = super::arg(args, "recording_transcription_id")?;
-        super::done(client.recording_transcriptions().delete(&recording_transcription_id).await)
+        let recording_transcription_id: String = super::arg(
+            args,
+            "recording_transcription_id",
+        )?;
+        super::done(
+            client.recording_transcriptions().delete(&recording_transcription_id).await,
+        )
     })
 }
 fn call_838<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -19231,7 +20981,9 @@ fn walk_838<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_839<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::recordings::RecordingsActionsDeleteParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::recordings::RecordingsActionsDeleteParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.recordings().actions().delete(params).await)
     })
 }
@@ -19272,19 +21024,25 @@ fn call_844<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_845<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsMdrUsageReportsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::reports::ReportsMdrUsageReportsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.reports().mdr_usage_reports().list(params).await)
     })
 }
 fn walk_845<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsMdrUsageReportsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::reports::ReportsMdrUsageReportsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.reports().mdr_usage_reports().list_paginator(params)).await
     })
 }
 fn call_846<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsMdrUsageReportsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::reports::ReportsMdrUsageReportsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.reports().mdr_usage_reports().create(params).await)
     })
 }
@@ -19370,7 +21128,10 @@ fn call_852<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::reputation::ReputationNumbersListParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
-            filter_phone_number_contains: super::arg(args, "filter[phone_number][contains]")?,
+            filter_phone_number_contains: super::arg(
+                args,
+                "filter[phone_number][contains]",
+            )?,
             filter_enterprise_id: super::arg(args, "filter[enterprise_id]")?,
             filter_phone_number_eq: super::arg(args, "filter[phone_number][eq]")?,
         };
@@ -19382,7 +21143,10 @@ fn walk_852<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::reputation::ReputationNumbersListParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
-            filter_phone_number_contains: super::arg(args, "filter[phone_number][contains]")?,
+            filter_phone_number_contains: super::arg(
+                args,
+                "filter[phone_number][contains]",
+            )?,
             filter_enterprise_id: super::arg(args, "filter[enterprise_id]")?,
             filter_phone_number_eq: super::arg(args, "filter[phone_number][eq]")?,
         };
@@ -19392,8 +21156,9 @@ fn walk_852<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_853<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params =
-            telnyx::resources::reputation::ReputationNumbersRetrieveParams { fresh: super::arg(args, "fresh")? };
+        let params = telnyx::resources::reputation::ReputationNumbersRetrieveParams {
+            fresh: super::arg(args, "fresh")?,
+        };
         super::done(client.reputation().numbers().retrieve(&phone_number, params).await)
     })
 }
@@ -19405,15 +21170,17 @@ fn call_854<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_855<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::requirement_groups::RequirementGroupsListParams { filter: super::arg(args, "filter")? };
+        let params = telnyx::resources::requirement_groups::RequirementGroupsListParams {
+            filter: super::arg(args, "filter")?,
+        };
         super::done(client.requirement_groups().list(params).await)
     })
 }
 fn call_856<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::requirement_groups::RequirementGroupsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::requirement_groups::RequirementGroupsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.requirement_groups().create(params).await)
     })
 }
@@ -19426,8 +21193,9 @@ fn call_857<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_858<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::requirement_groups::RequirementGroupsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::requirement_groups::RequirementGroupsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.requirement_groups().update(&id, params).await)
     })
 }
@@ -19483,16 +21251,18 @@ fn walk_863<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_864<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::requirements::RequirementsRetrieveParams { version: super::arg(args, "version")? };
+        let params = telnyx::resources::requirements::RequirementsRetrieveParams {
+            version: super::arg(args, "version")?,
+        };
         super::done(client.requirements().retrieve(&id, params).await)
     })
 }
 fn call_865<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::requirements::RequirementsVersionsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::requirements::RequirementsVersionsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.requirements().versions().create(&id, params).await)
     })
 }
@@ -19522,8 +21292,9 @@ fn walk_867<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_868<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::room_compositions::RoomCompositionsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::room_compositions::RoomCompositionsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.room_compositions().create(params).await)
     })
 }
@@ -19599,7 +21370,9 @@ fn call_875<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_876<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let room_recording_id: String = super::arg(args, "room_recording_id")?;
-        super::done(client.room_recordings().delete_room_recording(&room_recording_id).await)
+        super::done(
+            client.room_recordings().delete_room_recording(&room_recording_id).await,
+        )
     })
 }
 fn call_877<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -19640,25 +21413,34 @@ fn call_879<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_880<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params =
-            telnyx::resources::room_sessions::RoomSessionsActionsKickParams { body: super::arg(args, "body")? };
-        super::done(client.room_sessions().actions().kick(&room_session_id, params).await)
+        let params = telnyx::resources::room_sessions::RoomSessionsActionsKickParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.room_sessions().actions().kick(&room_session_id, params).await,
+        )
     })
 }
 fn call_881<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params =
-            telnyx::resources::room_sessions::RoomSessionsActionsMuteParams { body: super::arg(args, "body")? };
-        super::done(client.room_sessions().actions().mute(&room_session_id, params).await)
+        let params = telnyx::resources::room_sessions::RoomSessionsActionsMuteParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.room_sessions().actions().mute(&room_session_id, params).await,
+        )
     })
 }
 fn call_882<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params =
-            telnyx::resources::room_sessions::RoomSessionsActionsUnmuteParams { body: super::arg(args, "body")? };
-        super::done(client.room_sessions().actions().unmute(&room_session_id, params).await)
+        let params = telnyx::resources::room_sessions::RoomSessionsActionsUnmuteParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.room_sessions().actions().unmute(&room_session_id, params).await,
+        )
     })
 }
 fn call_883<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -19668,7 +21450,9 @@ fn call_883<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::done(client.room_sessions().participants().list(&room_session_id, params).await)
+        super::done(
+            client.room_sessions().participants().list(&room_session_id, params).await,
+        )
     })
 }
 fn walk_883<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -19678,7 +21462,13 @@ fn walk_883<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.room_sessions().participants().list_paginator(&room_session_id, params)).await
+        super::walk(
+                client
+                    .room_sessions()
+                    .participants()
+                    .list_paginator(&room_session_id, params),
+            )
+            .await
     })
 }
 fn call_884<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -19703,22 +21493,27 @@ fn walk_884<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_885<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::rooms::RoomsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::rooms::RoomsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.rooms().create(params).await)
     })
 }
 fn call_886<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let room_id: String = super::arg(args, "room_id")?;
-        let params =
-            telnyx::resources::rooms::RoomsRetrieveParams { include_sessions: super::arg(args, "include_sessions")? };
+        let params = telnyx::resources::rooms::RoomsRetrieveParams {
+            include_sessions: super::arg(args, "include_sessions")?,
+        };
         super::done(client.rooms().retrieve(&room_id, params).await)
     })
 }
 fn call_887<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let room_id: String = super::arg(args, "room_id")?;
-        let params = telnyx::resources::rooms::RoomsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::rooms::RoomsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.rooms().update(&room_id, params).await)
     })
 }
@@ -19731,16 +21526,23 @@ fn call_888<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_889<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let room_id: String = super::arg(args, "room_id")?;
-        let params =
-            telnyx::resources::rooms::RoomsActionsGenerateJoinClientTokenParams { body: super::arg(args, "body")? };
-        super::done(client.rooms().actions().generate_join_client_token(&room_id, params).await)
+        let params = telnyx::resources::rooms::RoomsActionsGenerateJoinClientTokenParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.rooms().actions().generate_join_client_token(&room_id, params).await,
+        )
     })
 }
 fn call_890<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let room_id: String = super::arg(args, "room_id")?;
-        let params = telnyx::resources::rooms::RoomsActionsRefreshClientTokenParams { body: super::arg(args, "body")? };
-        super::done(client.rooms().actions().refresh_client_token(&room_id, params).await)
+        let params = telnyx::resources::rooms::RoomsActionsRefreshClientTokenParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.rooms().actions().refresh_client_token(&room_id, params).await,
+        )
     })
 }
 fn call_891<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -19766,7 +21568,9 @@ fn walk_891<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     })
 }
 fn call_892<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.session_analysis().metadata().list().await) })
+    Box::pin(async move {
+        super::done(client.session_analysis().metadata().list().await)
+    })
 }
 fn call_893<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
@@ -19784,12 +21588,16 @@ fn call_894<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             expand: super::arg(args, "expand")?,
             date_time: super::arg(args, "date_time")?,
         };
-        super::done(client.session_analysis().retrieve(&record_type, &event_id, params).await)
+        super::done(
+            client.session_analysis().retrieve(&record_type, &event_id, params).await,
+        )
     })
 }
 fn call_895<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::seti::SetiBlackBoxTestResultsListParams { filter: super::arg(args, "filter")? };
+        let params = telnyx::resources::seti::SetiBlackBoxTestResultsListParams {
+            filter: super::arg(args, "filter")?,
+        };
         super::done(client.seti().black_box_test_results().list(params).await)
     })
 }
@@ -19820,7 +21628,9 @@ fn call_897<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_898<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::short_codes::ShortCodesUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::short_codes::ShortCodesUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.short_codes().update(&id, params).await)
     })
 }
@@ -19865,7 +21675,8 @@ fn walk_901<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_size: super::arg(args, "page[size]")?,
             filter_sim_card_id: super::arg(args, "filter[sim_card_id]")?,
         };
-        super::walk(client.sim_card_data_usage_notifications().list_paginator(params)).await
+        super::walk(client.sim_card_data_usage_notifications().list_paginator(params))
+            .await
     })
 }
 fn call_902<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -19933,8 +21744,14 @@ fn call_908<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
             filter_name: super::arg(args, "filter[name]")?,
-            filter_private_wireless_gateway_id: super::arg(args, "filter[private_wireless_gateway_id]")?,
-            filter_wireless_blocklist_id: super::arg(args, "filter[wireless_blocklist_id]")?,
+            filter_private_wireless_gateway_id: super::arg(
+                args,
+                "filter[private_wireless_gateway_id]",
+            )?,
+            filter_wireless_blocklist_id: super::arg(
+                args,
+                "filter[wireless_blocklist_id]",
+            )?,
         };
         super::done(client.sim_card_groups().list(params).await)
     })
@@ -19945,15 +21762,23 @@ fn walk_908<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
             filter_name: super::arg(args, "filter[name]")?,
-            filter_private_wireless_gateway_id: super::arg(args, "filter[private_wireless_gateway_id]")?,
-            filter_wireless_blocklist_id: super::arg(args, "filter[wireless_blocklist_id]")?,
+            filter_private_wireless_gateway_id: super::arg(
+                args,
+                "filter[private_wireless_gateway_id]",
+            )?,
+            filter_wireless_blocklist_id: super::arg(
+                args,
+                "filter[wireless_blocklist_id]",
+            )?,
         };
         super::walk(client.sim_card_groups().list_paginator(params)).await
     })
 }
 fn call_909<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_groups::SimCardGroupsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::sim_card_groups::SimCardGroupsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.sim_card_groups().create(params).await)
     })
 }
@@ -19969,7 +21794,9 @@ fn call_910<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_911<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_card_groups::SimCardGroupsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::sim_card_groups::SimCardGroupsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.sim_card_groups().update(&id, params).await)
     })
 }
@@ -19982,13 +21809,17 @@ fn call_912<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_913<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.sim_card_groups().actions().remove_private_wireless_gateway(&id).await)
+        super::done(
+            client.sim_card_groups().actions().remove_private_wireless_gateway(&id).await,
+        )
     })
 }
 fn call_914<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.sim_card_groups().actions().remove_wireless_blocklist(&id).await)
+        super::done(
+            client.sim_card_groups().actions().remove_wireless_blocklist(&id).await,
+        )
     })
 }
 fn call_915<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -19997,7 +21828,13 @@ fn call_915<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::sim_card_groups::SimCardGroupsActionsSetPrivateWirelessGatewayParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.sim_card_groups().actions().set_private_wireless_gateway(&id, params).await)
+        super::done(
+            client
+                .sim_card_groups()
+                .actions()
+                .set_private_wireless_gateway(&id, params)
+                .await,
+        )
     })
 }
 fn call_916<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20006,7 +21843,9 @@ fn call_916<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::sim_card_groups::SimCardGroupsActionsSetWirelessBlocklistParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.sim_card_groups().actions().set_wireless_blocklist(&id, params).await)
+        super::done(
+            client.sim_card_groups().actions().set_wireless_blocklist(&id, params).await,
+        )
     })
 }
 fn call_917<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20037,7 +21876,9 @@ fn walk_918<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_919<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_orders::SimCardOrdersCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::sim_card_orders::SimCardOrdersCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.sim_card_orders().create(params).await)
     })
 }
@@ -20073,22 +21914,25 @@ fn walk_921<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_922<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::sim_cards::SimCardsActionsBulkDisableVoiceParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::sim_cards::SimCardsActionsBulkDisableVoiceParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.sim_cards().actions().bulk_disable_voice(params).await)
     })
 }
 fn call_923<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::sim_cards::SimCardsActionsBulkEnableVoiceParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::sim_cards::SimCardsActionsBulkEnableVoiceParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.sim_cards().actions().bulk_enable_voice(params).await)
     })
 }
 fn call_924<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::sim_cards::SimCardsActionsBulkSetPublicIpsParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::sim_cards::SimCardsActionsBulkSetPublicIpsParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.sim_cards().actions().bulk_set_public_ips(params).await)
     })
 }
@@ -20097,7 +21941,9 @@ fn call_925<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::sim_cards::SimCardsActionsValidateRegistrationCodesParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.sim_cards().actions().validate_registration_codes(params).await)
+        super::done(
+            client.sim_cards().actions().validate_registration_codes(params).await,
+        )
     })
 }
 fn call_926<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20113,15 +21959,18 @@ fn call_926<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_927<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_cards::SimCardsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::sim_cards::SimCardsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.sim_cards().update(&id, params).await)
     })
 }
 fn call_928<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::sim_cards::SimCardsDeleteParams { report_lost: super::arg(args, "report_lost")? };
+        let params = telnyx::resources::sim_cards::SimCardsDeleteParams {
+            report_lost: super::arg(args, "report_lost")?,
+        };
         super::done(client.sim_cards().delete(&id, params).await)
     })
 }
@@ -20183,7 +22032,9 @@ fn call_937<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::done(client.sim_cards().wireless_connectivity_logs().list(&id, params).await)
+        super::done(
+            client.sim_cards().wireless_connectivity_logs().list(&id, params).await,
+        )
     })
 }
 fn walk_937<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20193,7 +22044,13 @@ fn walk_937<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::walk(client.sim_cards().wireless_connectivity_logs().list_paginator(&id, params)).await
+        super::walk(
+                client
+                    .sim_cards()
+                    .wireless_connectivity_logs()
+                    .list_paginator(&id, params),
+            )
+            .await
     })
 }
 fn call_938<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20208,8 +22065,9 @@ fn call_938<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_939<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::siprec_connectors::SiprecConnectorsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::siprec_connectors::SiprecConnectorsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.siprec_connectors().create(params).await)
     })
 }
@@ -20222,8 +22080,9 @@ fn call_940<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_941<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let connector_name: String = super::arg(args, "connector_name")?;
-        let params =
-            telnyx::resources::siprec_connectors::SiprecConnectorsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::siprec_connectors::SiprecConnectorsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.siprec_connectors().update(&connector_name, params).await)
     })
 }
@@ -20262,44 +22121,69 @@ fn call_944<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_945<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
-        super::done(client.storage().buckets().ssl_certificate().retrieve(&bucket_name).await)
+        super::done(
+            client.storage().buckets().ssl_certificate().retrieve(&bucket_name).await,
+        )
     })
 }
 fn call_946<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
-        let params =
-            telnyx::resources::storage::StorageBucketsSslCertificateUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.storage().buckets().ssl_certificate().update(&bucket_name, params).await)
+        let params = telnyx::resources::storage::StorageBucketsSslCertificateUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .storage()
+                .buckets()
+                .ssl_certificate()
+                .update(&bucket_name, params)
+                .await,
+        )
     })
 }
 fn call_947<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
-        super::done(client.storage().buckets().ssl_certificate().remove(&bucket_name).await)
+        super::done(
+            client.storage().buckets().ssl_certificate().remove(&bucket_name).await,
+        )
     })
 }
 fn call_948<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
-        let params =
-            telnyx::resources::storage::StorageBucketsUsageApiListParams { filter: super::arg(args, "filter")? };
-        super::done(client.storage().buckets().usage().api().list(&bucket_name, params).await)
+        let params = telnyx::resources::storage::StorageBucketsUsageApiListParams {
+            filter: super::arg(args, "filter")?,
+        };
+        super::done(
+            client.storage().buckets().usage().api().list(&bucket_name, params).await,
+        )
     })
 }
 fn call_949<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
-        super::done(client.storage().buckets().usage().storage().list(&bucket_name).await)
+        super::done(
+            client.storage().buckets().usage().storage().list(&bucket_name).await,
+        )
     })
 }
 fn call_950<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
         let object_name: String = super::arg(args, "objectName")?;
-        let params =
-            telnyx::resources::storage::StorageBucketsPresignedUrlCreateParams { body: super::arg(args, "body")? };
-        super::done(client.storage().buckets().presigned_url().create(&bucket_name, &object_name, params).await)
+        let params = telnyx::resources::storage::StorageBucketsPresignedUrlCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .storage()
+                .buckets()
+                .presigned_url()
+                .create(&bucket_name, &object_name, params)
+                .await,
+        )
     })
 }
 fn call_951<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20348,7 +22232,9 @@ fn call_953<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_954<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::storage::StorageCloudfsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::storage::StorageCloudfsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.storage().cloudfs().update(&id, params).await)
     })
 }
@@ -20364,7 +22250,9 @@ fn call_956<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::storage::StorageCloudfsActionsRotateMetaTokenParams {
             idempotency_key: super::arg(args, "Idempotency-Key")?,
         };
-        super::done(client.storage().cloudfs().actions().rotate_meta_token(&id, params).await)
+        super::done(
+            client.storage().cloudfs().actions().rotate_meta_token(&id, params).await,
+        )
     })
 }
 fn call_957<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20387,7 +22275,9 @@ fn walk_957<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_958<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::storage::StorageKvsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::storage::StorageKvsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.storage().kvs().create(params).await)
     })
 }
@@ -20451,15 +22341,20 @@ fn call_964<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     })
 }
 fn call_965<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.storage().migration_source_coverage().list().await) })
+    Box::pin(async move {
+        super::done(client.storage().migration_source_coverage().list().await)
+    })
 }
 fn call_966<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.storage().migration_sources().list().await) })
+    Box::pin(async move {
+        super::done(client.storage().migration_sources().list().await)
+    })
 }
 fn call_967<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::storage::StorageMigrationSourcesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::storage::StorageMigrationSourcesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.storage().migration_sources().create(params).await)
     })
 }
@@ -20480,7 +22375,9 @@ fn call_970<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_971<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::storage::StorageMigrationsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::storage::StorageMigrationsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.storage().migrations().create(params).await)
     })
 }
@@ -20498,8 +22395,9 @@ fn call_973<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 }
 fn call_974<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::sub_number_orders::SubNumberOrdersListParams { filter: super::arg(args, "filter")? };
+        let params = telnyx::resources::sub_number_orders::SubNumberOrdersListParams {
+            filter: super::arg(args, "filter")?,
+        };
         super::done(client.sub_number_orders().list(params).await)
     })
 }
@@ -20509,23 +22407,31 @@ fn call_975<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
         let params = telnyx::resources::sub_number_orders::SubNumberOrdersRequirementGroupCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.sub_number_orders().requirement_group().create(&id, params).await)
+        super::done(
+            client.sub_number_orders().requirement_group().create(&id, params).await,
+        )
     })
 }
 fn call_976<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let sub_number_order_id: String = super::arg(args, "sub_number_order_id")?;
-        let params =
-            telnyx::resources::sub_number_orders::SubNumberOrdersRetrieveParams { filter: super::arg(args, "filter")? };
-        super::done(client.sub_number_orders().retrieve(&sub_number_order_id, params).await)
+        let params = telnyx::resources::sub_number_orders::SubNumberOrdersRetrieveParams {
+            filter: super::arg(args, "filter")?,
+        };
+        super::done(
+            client.sub_number_orders().retrieve(&sub_number_order_id, params).await,
+        )
     })
 }
 fn call_977<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let sub_number_order_id: String = super::arg(args, "sub_number_order_id")?;
-        let params =
-            telnyx::resources::sub_number_orders::SubNumberOrdersUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.sub_number_orders().update(&sub_number_order_id, params).await)
+        let params = telnyx::resources::sub_number_orders::SubNumberOrdersUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.sub_number_orders().update(&sub_number_order_id, params).await,
+        )
     })
 }
 fn call_978<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20551,7 +22457,8 @@ fn call_980<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
 fn call_981<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let report_id: String = super::arg(args, "report_id")?;
-        super::download(client.sub_number_orders_report().download(&report_id).await).await
+        super::download(client.sub_number_orders_report().download(&report_id).await)
+            .await
     })
 }
 fn call_982<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20634,7 +22541,9 @@ fn call_989<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     })
 }
 fn call_990<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.terms_of_service().branded_calling().agree().await) })
+    Box::pin(async move {
+        super::done(client.terms_of_service().branded_calling().agree().await)
+    })
 }
 fn call_991<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
@@ -20645,7 +22554,9 @@ fn call_991<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     })
 }
 fn call_992<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.terms_of_service().number_reputation().agree().await) })
+    Box::pin(async move {
+        super::done(client.terms_of_service().number_reputation().agree().await)
+    })
 }
 fn call_993<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
@@ -20692,13 +22603,18 @@ fn walk_994<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
             end_time_gt: super::arg(args, "EndTime_gt")?,
             end_time_lt: super::arg(args, "EndTime_lt")?,
         };
-        super::walk(client.texml().accounts().calls().list_paginator(&account_sid, params)).await
+        super::walk(
+                client.texml().accounts().calls().list_paginator(&account_sid, params),
+            )
+            .await
     })
 }
 fn call_995<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::texml::TexmlAccountsCallsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.texml().accounts().calls().create(&account_sid, params).await)
     })
 }
@@ -20706,31 +22622,59 @@ fn call_996<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Cal
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
-        super::done(client.texml().accounts().calls().retrieve(&account_sid, &call_sid).await)
+        super::done(
+            client.texml().accounts().calls().retrieve(&account_sid, &call_sid).await,
+        )
     })
 }
 fn call_997<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.texml().accounts().calls().update(&account_sid, &call_sid, params).await)
+        let params = telnyx::resources::texml::TexmlAccountsCallsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .texml()
+                .accounts()
+                .calls()
+                .update(&account_sid, &call_sid, params)
+                .await,
+        )
     })
 }
 fn call_998<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
-        super::done(client.texml().accounts().calls().recordings_json().retrieve(&account_sid, &call_sid).await)
+        super::done(
+            client
+                .texml()
+                .accounts()
+                .calls()
+                .recordings_json()
+                .retrieve(&account_sid, &call_sid)
+                .await,
+        )
     })
 }
 fn call_999<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
-        let params =
-            telnyx::resources::texml::TexmlAccountsCallsRecordingsJsonStartParams { body: super::arg(args, "body")? };
-        super::done(client.texml().accounts().calls().recordings_json().start(&account_sid, &call_sid, params).await)
+        let params = telnyx::resources::texml::TexmlAccountsCallsRecordingsJsonStartParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .texml()
+                .accounts()
+                .calls()
+                .recordings_json()
+                .start(&account_sid, &call_sid, params)
+                .await,
+        )
     })
 }
 fn call_1000<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20757,9 +22701,18 @@ fn call_1001<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
-        let params =
-            telnyx::resources::texml::TexmlAccountsCallsSiprecJsonStartParams { body: super::arg(args, "body")? };
-        super::done(client.texml().accounts().calls().siprec_json().start(&account_sid, &call_sid, params).await)
+        let params = telnyx::resources::texml::TexmlAccountsCallsSiprecJsonStartParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .texml()
+                .accounts()
+                .calls()
+                .siprec_json()
+                .start(&account_sid, &call_sid, params)
+                .await,
+        )
     })
 }
 fn call_1002<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20786,9 +22739,18 @@ fn call_1003<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
-        let params =
-            telnyx::resources::texml::TexmlAccountsCallsStreamsJsonStartParams { body: super::arg(args, "body")? };
-        super::done(client.texml().accounts().calls().streams_json().start(&account_sid, &call_sid, params).await)
+        let params = telnyx::resources::texml::TexmlAccountsCallsStreamsJsonStartParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .texml()
+                .accounts()
+                .calls()
+                .streams_json()
+                .start(&account_sid, &call_sid, params)
+                .await,
+        )
     })
 }
 fn call_1004<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20823,7 +22785,9 @@ fn call_1005<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
             date_created: super::arg(args, "DateCreated")?,
             date_updated: super::arg(args, "DateUpdated")?,
         };
-        super::done(client.texml().accounts().conferences().list(&account_sid, params).await)
+        super::done(
+            client.texml().accounts().conferences().list(&account_sid, params).await,
+        )
     })
 }
 fn walk_1005<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20838,29 +22802,60 @@ fn walk_1005<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
             date_created: super::arg(args, "DateCreated")?,
             date_updated: super::arg(args, "DateUpdated")?,
         };
-        super::walk(client.texml().accounts().conferences().list_paginator(&account_sid, params)).await
+        super::walk(
+                client
+                    .texml()
+                    .accounts()
+                    .conferences()
+                    .list_paginator(&account_sid, params),
+            )
+            .await
     })
 }
 fn call_1006<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let conference_sid: String = super::arg(args, "conference_sid")?;
-        super::done(client.texml().accounts().conferences().retrieve(&account_sid, &conference_sid).await)
+        super::done(
+            client
+                .texml()
+                .accounts()
+                .conferences()
+                .retrieve(&account_sid, &conference_sid)
+                .await,
+        )
     })
 }
 fn call_1007<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let conference_sid: String = super::arg(args, "conference_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsConferencesUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.texml().accounts().conferences().update(&account_sid, &conference_sid, params).await)
+        let params = telnyx::resources::texml::TexmlAccountsConferencesUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .texml()
+                .accounts()
+                .conferences()
+                .update(&account_sid, &conference_sid, params)
+                .await,
+        )
     })
 }
 fn call_1008<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let conference_sid: String = super::arg(args, "conference_sid")?;
-        super::done(client.texml().accounts().conferences().participants().list(&account_sid, &conference_sid).await)
+        super::done(
+            client
+                .texml()
+                .accounts()
+                .conferences()
+                .participants()
+                .list(&account_sid, &conference_sid)
+                .await,
+        )
     })
 }
 fn call_1009<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20871,7 +22866,13 @@ fn call_1009<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.texml().accounts().conferences().participants().create(&account_sid, &conference_sid, params).await,
+            client
+                .texml()
+                .accounts()
+                .conferences()
+                .participants()
+                .create(&account_sid, &conference_sid, params)
+                .await,
         )
     })
 }
@@ -20879,7 +22880,10 @@ fn call_1010<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let conference_sid: String = super::arg(args, "conference_sid")?;
-        let call_sid_or_participant_label: String = super::arg(args, "call_sid_or_participant_label")?;
+        let call_sid_or_participant_label: String = super::arg(
+            args,
+            "call_sid_or_participant_label",
+        )?;
         super::done(
             client
                 .texml()
@@ -20895,7 +22899,10 @@ fn call_1011<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let conference_sid: String = super::arg(args, "conference_sid")?;
-        let call_sid_or_participant_label: String = super::arg(args, "call_sid_or_participant_label")?;
+        let call_sid_or_participant_label: String = super::arg(
+            args,
+            "call_sid_or_participant_label",
+        )?;
         let params = telnyx::resources::texml::TexmlAccountsConferencesParticipantsUpdateParams {
             body: super::arg(args, "body")?,
         };
@@ -20905,7 +22912,12 @@ fn call_1011<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
                 .accounts()
                 .conferences()
                 .participants()
-                .update(&account_sid, &conference_sid, &call_sid_or_participant_label, params)
+                .update(
+                    &account_sid,
+                    &conference_sid,
+                    &call_sid_or_participant_label,
+                    params,
+                )
                 .await,
         )
     })
@@ -20914,7 +22926,10 @@ fn call_1012<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let conference_sid: String = super::arg(args, "conference_sid")?;
-        let call_sid_or_participant_label: String = super::arg(args, "call_sid_or_participant_label")?;
+        let call_sid_or_participant_label: String = super::arg(
+            args,
+            "call_sid_or_participant_label",
+        )?;
         super::done(
             client
                 .texml()
@@ -20930,7 +22945,15 @@ fn call_1013<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let conference_sid: String = super::arg(args, "conference_sid")?;
-        super::done(client.texml().accounts().conferences().recordings().retrieve(&account_sid, &conference_sid).await)
+        super::done(
+            client
+                .texml()
+                .accounts()
+                .conferences()
+                .recordings()
+                .retrieve(&account_sid, &conference_sid)
+                .await,
+        )
     })
 }
 fn call_1014<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -20938,7 +22961,13 @@ fn call_1014<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let account_sid: String = super::arg(args, "account_sid")?;
         let conference_sid: String = super::arg(args, "conference_sid")?;
         super::done(
-            client.texml().accounts().conferences().recordings_json().retrieve(&account_sid, &conference_sid).await,
+            client
+                .texml()
+                .accounts()
+                .conferences()
+                .recordings_json()
+                .retrieve(&account_sid, &conference_sid)
+                .await,
         )
     })
 }
@@ -20965,36 +22994,56 @@ fn walk_1015<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
             date_created: super::arg(args, "DateCreated")?,
             date_updated: super::arg(args, "DateUpdated")?,
         };
-        super::walk(client.texml().accounts().queues().list_paginator(&account_sid, params)).await
+        super::walk(
+                client.texml().accounts().queues().list_paginator(&account_sid, params),
+            )
+            .await
     })
 }
 fn call_1016<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsQueuesCreateParams { body: super::arg(args, "body")? };
-        super::done(client.texml().accounts().queues().create(&account_sid, params).await)
+        let params = telnyx::resources::texml::TexmlAccountsQueuesCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.texml().accounts().queues().create(&account_sid, params).await,
+        )
     })
 }
 fn call_1017<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let queue_sid: String = super::arg(args, "queue_sid")?;
-        super::done(client.texml().accounts().queues().retrieve(&account_sid, &queue_sid).await)
+        super::done(
+            client.texml().accounts().queues().retrieve(&account_sid, &queue_sid).await,
+        )
     })
 }
 fn call_1018<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let queue_sid: String = super::arg(args, "queue_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsQueuesUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.texml().accounts().queues().update(&account_sid, &queue_sid, params).await)
+        let params = telnyx::resources::texml::TexmlAccountsQueuesUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .texml()
+                .accounts()
+                .queues()
+                .update(&account_sid, &queue_sid, params)
+                .await,
+        )
     })
 }
 fn call_1019<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let queue_sid: String = super::arg(args, "queue_sid")?;
-        super::done(client.texml().accounts().queues().delete(&account_sid, &queue_sid).await)
+        super::done(
+            client.texml().accounts().queues().delete(&account_sid, &queue_sid).await,
+        )
     })
 }
 fn call_1020<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21005,7 +23054,14 @@ fn call_1020<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
             page_size: super::arg(args, "PageSize")?,
             date_created: super::arg(args, "DateCreated")?,
         };
-        super::done(client.texml().accounts().recordings_json().retrieve(&account_sid, params).await)
+        super::done(
+            client
+                .texml()
+                .accounts()
+                .recordings_json()
+                .retrieve(&account_sid, params)
+                .await,
+        )
     })
 }
 fn walk_1020<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21016,7 +23072,14 @@ fn walk_1020<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
             page_size: super::arg(args, "PageSize")?,
             date_created: super::arg(args, "DateCreated")?,
         };
-        super::walk(client.texml().accounts().recordings_json().retrieve_paginator(&account_sid, params)).await
+        super::walk(
+                client
+                    .texml()
+                    .accounts()
+                    .recordings_json()
+                    .retrieve_paginator(&account_sid, params),
+            )
+            .await
     })
 }
 fn call_1021<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21024,7 +23087,13 @@ fn call_1021<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let account_sid: String = super::arg(args, "account_sid")?;
         let recording_sid: String = super::arg(args, "recording_sid")?;
         super::done(
-            client.texml().accounts().recordings().recording_sid_json().retrieve(&account_sid, &recording_sid).await,
+            client
+                .texml()
+                .accounts()
+                .recordings()
+                .recording_sid_json()
+                .retrieve(&account_sid, &recording_sid)
+                .await,
         )
     })
 }
@@ -21033,7 +23102,13 @@ fn call_1022<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let account_sid: String = super::arg(args, "account_sid")?;
         let recording_sid: String = super::arg(args, "recording_sid")?;
         super::done(
-            client.texml().accounts().recordings().recording_sid_json().delete(&account_sid, &recording_sid).await,
+            client
+                .texml()
+                .accounts()
+                .recordings()
+                .recording_sid_json()
+                .delete(&account_sid, &recording_sid)
+                .await,
         )
     })
 }
@@ -21044,7 +23119,14 @@ fn call_1023<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
             page_token: super::arg(args, "PageToken")?,
             page_size: super::arg(args, "PageSize")?,
         };
-        super::done(client.texml().accounts().transcriptions_json().retrieve(&account_sid, params).await)
+        super::done(
+            client
+                .texml()
+                .accounts()
+                .transcriptions_json()
+                .retrieve(&account_sid, params)
+                .await,
+        )
     })
 }
 fn walk_1023<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21054,13 +23136,23 @@ fn walk_1023<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
             page_token: super::arg(args, "PageToken")?,
             page_size: super::arg(args, "PageSize")?,
         };
-        super::walk(client.texml().accounts().transcriptions_json().retrieve_paginator(&account_sid, params)).await
+        super::walk(
+                client
+                    .texml()
+                    .accounts()
+                    .transcriptions_json()
+                    .retrieve_paginator(&account_sid, params),
+            )
+            .await
     })
 }
 fn call_1024<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let recording_transcription_sid: String = super::arg(args, "recording_transcription_sid")?;
+        let recording_transcription_sid: String = super::arg(
+            args,
+            "recording_transcription_sid",
+        )?;
         super::done(
             client
                 .texml()
@@ -21075,7 +23167,10 @@ fn call_1024<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 fn call_1025<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let recording_transcription_sid: String = super::arg(args, "recording_transcription_sid")?;
+        let recording_transcription_sid: String = super::arg(
+            args,
+            "recording_transcription_sid",
+        )?;
         super::done(
             client
                 .texml()
@@ -21090,13 +23185,17 @@ fn call_1025<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 fn call_1026<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let connection_id: String = super::arg(args, "connection_id")?;
-        let params = telnyx::resources::texml::TexmlAiCallsInitiateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::texml::TexmlAiCallsInitiateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.texml().ai_calls().initiate(&connection_id, params).await)
     })
 }
 fn call_1027<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::texml::TexmlSecretsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::texml::TexmlSecretsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.texml().secrets().create(params).await)
     })
 }
@@ -21122,8 +23221,9 @@ fn walk_1028<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1029<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::texml_applications::TexmlApplicationsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::texml_applications::TexmlApplicationsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.texml_applications().create(params).await)
     })
 }
@@ -21136,8 +23236,9 @@ fn call_1030<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 fn call_1031<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::texml_applications::TexmlApplicationsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::texml_applications::TexmlApplicationsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.texml_applications().update(&id, params).await)
     })
 }
@@ -21163,8 +23264,9 @@ fn call_1033<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1034<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::text_to_speech::TextToSpeechSpeechGenerateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::text_to_speech::TextToSpeechSpeechGenerateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.text_to_speech().speech().generate(params).await)
     })
 }
@@ -21228,7 +23330,8 @@ fn walk_1038<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
             filter_group: super::arg(args, "filter[group]")?,
             filter_name: super::arg(args, "filter[name]")?,
         };
-        super::walk(client.traffic_policy_profiles().services().list_paginator(params)).await
+        super::walk(client.traffic_policy_profiles().services().list_paginator(params))
+            .await
     })
 }
 fn call_1039<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21274,7 +23377,9 @@ fn walk_1042<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1043<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::uac_connections::UacConnectionsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::uac_connections::UacConnectionsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.uac_connections().create(params).await)
     })
 }
@@ -21287,7 +23392,9 @@ fn call_1044<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 fn call_1045<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::uac_connections::UacConnectionsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::uac_connections::UacConnectionsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.uac_connections().update(&id, params).await)
     })
 }
@@ -21300,7 +23407,9 @@ fn call_1046<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 fn call_1047<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.uac_connections().actions().check_registration_status(&id).await)
+        super::done(
+            client.uac_connections().actions().check_registration_status(&id).await,
+        )
     })
 }
 fn call_1048<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21372,7 +23481,9 @@ fn walk_1050<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1051<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::user_addresses::UserAddressesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::user_addresses::UserAddressesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.user_addresses().create(params).await)
     })
 }
@@ -21384,7 +23495,9 @@ fn call_1052<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1053<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::user_tags::UserTagsRetrieveParams { filter: super::arg(args, "filter")? };
+        let params = telnyx::resources::user_tags::UserTagsRetrieveParams {
+            filter: super::arg(args, "filter")?,
+        };
         super::done(client.user_tags().retrieve(params).await)
     })
 }
@@ -21415,8 +23528,9 @@ fn call_1055<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 fn call_1056<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::mobile_phone_numbers::MobilePhoneNumbersUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::mobile_phone_numbers::MobilePhoneNumbersUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.mobile_phone_numbers().update(&id, params).await)
     })
 }
@@ -21425,7 +23539,10 @@ fn call_1057<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let params = telnyx::resources::mobile_voice_connections::MobileVoiceConnectionsListParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
-            filter_connection_name_contains: super::arg(args, "filter[connection_name][contains]")?,
+            filter_connection_name_contains: super::arg(
+                args,
+                "filter[connection_name][contains]",
+            )?,
             sort: super::arg(args, "sort")?,
         };
         super::done(client.mobile_voice_connections().list(params).await)
@@ -21436,7 +23553,10 @@ fn walk_1057<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let params = telnyx::resources::mobile_voice_connections::MobileVoiceConnectionsListParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
-            filter_connection_name_contains: super::arg(args, "filter[connection_name][contains]")?,
+            filter_connection_name_contains: super::arg(
+                args,
+                "filter[connection_name][contains]",
+            )?,
             sort: super::arg(args, "sort")?,
         };
         super::walk(client.mobile_voice_connections().list_paginator(params)).await
@@ -21481,15 +23601,17 @@ fn call_1062<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1063<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::whatsapp::WhatsappBusinessAccountsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.whatsapp().business_accounts().list(params).await)
     })
 }
 fn walk_1063<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::whatsapp::WhatsappBusinessAccountsListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.whatsapp().business_accounts().list_paginator(params)).await
     })
 }
@@ -21511,7 +23633,9 @@ fn call_1066<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsPhoneNumbersListParams {
             page: super::arg(args, "page")?,
         };
-        super::done(client.whatsapp().business_accounts().phone_numbers().list(&id, params).await)
+        super::done(
+            client.whatsapp().business_accounts().phone_numbers().list(&id, params).await,
+        )
     })
 }
 fn walk_1066<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21520,7 +23644,14 @@ fn walk_1066<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsPhoneNumbersListParams {
             page: super::arg(args, "page")?,
         };
-        super::walk(client.whatsapp().business_accounts().phone_numbers().list_paginator(&id, params)).await
+        super::walk(
+                client
+                    .whatsapp()
+                    .business_accounts()
+                    .phone_numbers()
+                    .list_paginator(&id, params),
+            )
+            .await
     })
 }
 fn call_1067<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21529,7 +23660,14 @@ fn call_1067<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsPhoneNumbersInitializeParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.whatsapp().business_accounts().phone_numbers().initialize(&id, params).await)
+        super::done(
+            client
+                .whatsapp()
+                .business_accounts()
+                .phone_numbers()
+                .initialize(&id, params)
+                .await,
+        )
     })
 }
 fn call_1068<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21544,7 +23682,9 @@ fn call_1069<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsSettingsUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.whatsapp().business_accounts().settings().update(&id, params).await)
+        super::done(
+            client.whatsapp().business_accounts().settings().update(&id, params).await,
+        )
     })
 }
 fn call_1070<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21573,20 +23713,25 @@ fn walk_1070<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1071<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::whatsapp::WhatsappMessageTemplatesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::whatsapp::WhatsappMessageTemplatesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.whatsapp().message_templates().create(params).await)
     })
 }
 fn call_1072<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.whatsapp().phone_numbers().list(params).await)
     })
 }
 fn walk_1072<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.whatsapp().phone_numbers().list_paginator(params)).await
     })
 }
@@ -21599,7 +23744,14 @@ fn call_1073<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 fn call_1074<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        super::done(client.whatsapp().phone_numbers().calling_settings().retrieve(&phone_number).await)
+        super::done(
+            client
+                .whatsapp()
+                .phone_numbers()
+                .calling_settings()
+                .retrieve(&phone_number)
+                .await,
+        )
     })
 }
 fn call_1075<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21608,7 +23760,14 @@ fn call_1075<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersCallingSettingsUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.whatsapp().phone_numbers().calling_settings().update(&phone_number, params).await)
+        super::done(
+            client
+                .whatsapp()
+                .phone_numbers()
+                .calling_settings()
+                .update(&phone_number, params)
+                .await,
+        )
     })
 }
 fn call_1076<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21617,27 +23776,52 @@ fn call_1076<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersConversationWindowRetrieveParams {
             destination_number: super::arg(args, "destination_number")?,
         };
-        super::done(client.whatsapp().phone_numbers().conversation_window().retrieve(&phone_number, params).await)
+        super::done(
+            client
+                .whatsapp()
+                .phone_numbers()
+                .conversation_window()
+                .retrieve(&phone_number, params)
+                .await,
+        )
     })
 }
 fn call_1077<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        super::done(client.whatsapp().phone_numbers().profile().retrieve(&phone_number).await)
+        super::done(
+            client.whatsapp().phone_numbers().profile().retrieve(&phone_number).await,
+        )
     })
 }
 fn call_1078<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params =
-            telnyx::resources::whatsapp::WhatsappPhoneNumbersProfileUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.whatsapp().phone_numbers().profile().update(&phone_number, params).await)
+        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersProfileUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client
+                .whatsapp()
+                .phone_numbers()
+                .profile()
+                .update(&phone_number, params)
+                .await,
+        )
     })
 }
 fn call_1079<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        super::done(client.whatsapp().phone_numbers().profile().photo().retrieve(&phone_number).await)
+        super::done(
+            client
+                .whatsapp()
+                .phone_numbers()
+                .profile()
+                .photo()
+                .retrieve(&phone_number)
+                .await,
+        )
     })
 }
 fn call_1080<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21646,13 +23830,29 @@ fn call_1080<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersProfilePhotoCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.whatsapp().phone_numbers().profile().photo().create(&phone_number, params).await)
+        super::done(
+            client
+                .whatsapp()
+                .phone_numbers()
+                .profile()
+                .photo()
+                .create(&phone_number, params)
+                .await,
+        )
     })
 }
 fn call_1081<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        super::done(client.whatsapp().phone_numbers().profile().photo().delete(&phone_number).await)
+        super::done(
+            client
+                .whatsapp()
+                .phone_numbers()
+                .profile()
+                .photo()
+                .delete(&phone_number)
+                .await,
+        )
     })
 }
 fn call_1082<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21661,14 +23861,25 @@ fn call_1082<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersResendVerificationResendParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.whatsapp().phone_numbers().resend_verification().resend(&phone_number, params).await)
+        super::done(
+            client
+                .whatsapp()
+                .phone_numbers()
+                .resend_verification()
+                .resend(&phone_number, params)
+                .await,
+        )
     })
 }
 fn call_1083<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersVerifyParams { body: super::arg(args, "body")? };
-        super::done(client.whatsapp().phone_numbers().verify(&phone_number, params).await)
+        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersVerifyParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.whatsapp().phone_numbers().verify(&phone_number, params).await,
+        )
     })
 }
 fn call_1084<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21676,7 +23887,9 @@ fn call_1084<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1085<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappUserDataUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::whatsapp::WhatsappUserDataUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.whatsapp().user_data().update(params).await)
     })
 }
@@ -21712,14 +23925,18 @@ fn call_1089<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1090<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::x402::X402CreditAccountQuoteCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::x402::X402CreditAccountQuoteCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.x402().credit_account().quote().create(params).await)
     })
 }
 fn call_1091<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        super::done(client.verifications().by_phone_number().retrieve(&phone_number).await)
+        super::done(
+            client.verifications().by_phone_number().retrieve(&phone_number).await,
+        )
     })
 }
 fn call_1092<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21728,33 +23945,45 @@ fn call_1092<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let params = telnyx::resources::verifications::VerificationsByPhoneNumberActionsVerifyParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.verifications().by_phone_number().actions().verify(&phone_number, params).await)
+        super::done(
+            client
+                .verifications()
+                .by_phone_number()
+                .actions()
+                .verify(&phone_number, params)
+                .await,
+        )
     })
 }
 fn call_1093<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::verifications::VerificationsCallCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::verifications::VerificationsCallCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.verifications().call().create(params).await)
     })
 }
 fn call_1094<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::verifications::VerificationsFlashcallCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::verifications::VerificationsFlashcallCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.verifications().flashcall().create(params).await)
     })
 }
 fn call_1095<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verifications::VerificationsSmsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::verifications::VerificationsSmsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.verifications().sms().create(params).await)
     })
 }
 fn call_1096<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::verifications::VerificationsWhatsappCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::verifications::VerificationsWhatsappCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.verifications().whatsapp().create(params).await)
     })
 }
@@ -21767,27 +23996,35 @@ fn call_1097<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 fn call_1098<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let verification_id: String = super::arg(args, "verification_id")?;
-        let params =
-            telnyx::resources::verifications::VerificationsActionsVerifyParams { body: super::arg(args, "body")? };
-        super::done(client.verifications().actions().verify(&verification_id, params).await)
+        let params = telnyx::resources::verifications::VerificationsActionsVerifyParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.verifications().actions().verify(&verification_id, params).await,
+        )
     })
 }
 fn call_1099<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verified_numbers::VerifiedNumbersListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::verified_numbers::VerifiedNumbersListParams {
+            page: super::arg(args, "page")?,
+        };
         super::done(client.verified_numbers().list(params).await)
     })
 }
 fn walk_1099<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verified_numbers::VerifiedNumbersListParams { page: super::arg(args, "page")? };
+        let params = telnyx::resources::verified_numbers::VerifiedNumbersListParams {
+            page: super::arg(args, "page")?,
+        };
         super::walk(client.verified_numbers().list_paginator(params)).await
     })
 }
 fn call_1100<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::verified_numbers::VerifiedNumbersCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::verified_numbers::VerifiedNumbersCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.verified_numbers().create(params).await)
     })
 }
@@ -21806,9 +24043,12 @@ fn call_1102<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 fn call_1103<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params =
-            telnyx::resources::verified_numbers::VerifiedNumbersActionsVerifyParams { body: super::arg(args, "body")? };
-        super::done(client.verified_numbers().actions().verify(&phone_number, params).await)
+        let params = telnyx::resources::verified_numbers::VerifiedNumbersActionsVerifyParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.verified_numbers().actions().verify(&phone_number, params).await,
+        )
     })
 }
 fn call_1104<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21831,26 +24071,34 @@ fn walk_1104<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1105<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verify_profiles::VerifyProfilesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::verify_profiles::VerifyProfilesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.verify_profiles().create(params).await)
     })
 }
 fn call_1106<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.verify_profiles().templates().list().await) })
+    Box::pin(async move {
+        super::done(client.verify_profiles().templates().list().await)
+    })
 }
 fn call_1107<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::verify_profiles::VerifyProfilesTemplatesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::verify_profiles::VerifyProfilesTemplatesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.verify_profiles().templates().create(params).await)
     })
 }
 fn call_1108<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let template_id: String = super::arg(args, "template_id")?;
-        let params =
-            telnyx::resources::verify_profiles::VerifyProfilesTemplatesUpdateParams { body: super::arg(args, "body")? };
-        super::done(client.verify_profiles().templates().update(&template_id, params).await)
+        let params = telnyx::resources::verify_profiles::VerifyProfilesTemplatesUpdateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.verify_profiles().templates().update(&template_id, params).await,
+        )
     })
 }
 fn call_1109<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21862,7 +24110,9 @@ fn call_1109<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 fn call_1110<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let verify_profile_id: String = super::arg(args, "verify_profile_id")?;
-        let params = telnyx::resources::verify_profiles::VerifyProfilesUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::verify_profiles::VerifyProfilesUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.verify_profiles().update(&verify_profile_id, params).await)
     })
 }
@@ -21936,7 +24186,8 @@ fn walk_1117<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.virtual_cross_connects_coverage().list_paginator(params)).await
+        super::walk(client.virtual_cross_connects_coverage().list_paginator(params))
+            .await
     })
 }
 fn call_1118<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -21965,21 +24216,26 @@ fn walk_1118<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1119<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::voice_clones::VoiceClonesCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::voice_clones::VoiceClonesCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.voice_clones().create(params).await)
     })
 }
 fn call_1120<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::voice_clones::VoiceClonesFromUploadCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::voice_clones::VoiceClonesFromUploadCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.voice_clones().from_upload().create(params).await)
     })
 }
 fn call_1121<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::voice_clones::VoiceClonesUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::voice_clones::VoiceClonesUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.voice_clones().update(&id, params).await)
     })
 }
@@ -22019,22 +24275,27 @@ fn walk_1124<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1125<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::voice_designs::VoiceDesignsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::voice_designs::VoiceDesignsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.voice_designs().create(params).await)
     })
 }
 fn call_1126<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::voice_designs::VoiceDesignsRetrieveParams { version: super::arg(args, "version")? };
+        let params = telnyx::resources::voice_designs::VoiceDesignsRetrieveParams {
+            version: super::arg(args, "version")?,
+        };
         super::done(client.voice_designs().retrieve(&id, params).await)
     })
 }
 fn call_1127<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::voice_designs::VoiceDesignsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::voice_designs::VoiceDesignsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.voice_designs().update(&id, params).await)
     })
 }
@@ -22050,7 +24311,8 @@ fn call_1129<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
         let params = telnyx::resources::voice_designs::VoiceDesignsSampleRetrieveParams {
             version: super::arg(args, "version")?,
         };
-        super::download(client.voice_designs().sample().retrieve(&id, params).await).await
+        super::download(client.voice_designs().sample().retrieve(&id, params).await)
+            .await
     })
 }
 fn call_1130<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -22166,7 +24428,9 @@ fn walk_1139<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1140<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireguard_peers::WireguardPeersCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::wireguard_peers::WireguardPeersCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.wireguard_peers().create(params).await)
     })
 }
@@ -22179,7 +24443,9 @@ fn call_1141<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 fn call_1142<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::wireguard_peers::WireguardPeersUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::wireguard_peers::WireguardPeersUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.wireguard_peers().update(&id, params).await)
     })
 }
@@ -22210,13 +24476,15 @@ fn walk_1145<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::walk(client.wireless().detail_records_reports().list_paginator(params)).await
+        super::walk(client.wireless().detail_records_reports().list_paginator(params))
+            .await
     })
 }
 fn call_1146<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::wireless::WirelessDetailRecordsReportsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::wireless::WirelessDetailRecordsReportsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.wireless().detail_records_reports().create(params).await)
     })
 }
@@ -22234,7 +24502,9 @@ fn call_1148<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1149<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireless::WirelessRegionsListParams { product: super::arg(args, "product")? };
+        let params = telnyx::resources::wireless::WirelessRegionsListParams {
+            product: super::arg(args, "product")?,
+        };
         super::done(client.wireless().regions().list(params).await)
     })
 }
@@ -22272,8 +24542,9 @@ fn walk_1151<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 }
 fn call_1152<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
-        let params =
-            telnyx::resources::wireless_blocklists::WirelessBlocklistsCreateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::wireless_blocklists::WirelessBlocklistsCreateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.wireless_blocklists().create(params).await)
     })
 }
@@ -22286,8 +24557,9 @@ fn call_1153<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Ca
 fn call_1154<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params =
-            telnyx::resources::wireless_blocklists::WirelessBlocklistsUpdateParams { body: super::arg(args, "body")? };
+        let params = telnyx::resources::wireless_blocklists::WirelessBlocklistsUpdateParams {
+            body: super::arg(args, "body")?,
+        };
         super::done(client.wireless_blocklists().update(&id, params).await)
     })
 }
