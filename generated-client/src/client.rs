@@ -52,6 +52,8 @@ pub struct RequestOptions {
 /// request id and how many attempts it took.
 #[derive(Debug, Clone)]
 pub struct ResponseMeta {
+    /// The URL the answer came from, query included.
+    pub url: String,
     pub status: reqwest::StatusCode,
     pub headers: HeaderMap,
     /// The `x-request-id` header, to quote to Telnyx support.
@@ -93,7 +95,8 @@ impl ResponseCapture {
     pub(crate) fn record(&self, response: &reqwest::Response, attempts: u32) {
         let headers = response.headers().clone();
         let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
-        let meta = ResponseMeta { status: response.status(), headers, request_id, attempts };
+        let url = response.url().to_string();
+        let meta = ResponseMeta { url, status: response.status(), headers, request_id, attempts };
         match self.last.lock() {
             Ok(mut slot) => *slot = Some(meta),
             Err(poisoned) => *poisoned.into_inner() = Some(meta),
