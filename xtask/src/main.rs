@@ -7,7 +7,7 @@
 //! - `bench [--spec PATH] [--runs N]`: time the whole generation and each stage, and peak memory.
 //! - `conformance [--spec PATH]`: install the pinned Prism, start one mock server per mode on
 //!   free ports, run the conformance tests against them, and stop them.
-//! - `test`: the whole test suite, as CI runs it (conformance included).
+//! - `test`: the whole test suite, as CI runs it, conformance against Prism included.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -224,39 +224,67 @@ fn test(args: &[String]) -> Result<(), String> {
     )?;
     // Rustdoc warnings (broken links, bare URLs in spec prose) fail the run too.
     cargo("generated client docs", &[("RUSTDOCFLAGS", "-D warnings")], &["doc", "--package", "telnyx", "--no-deps"])?;
-    run("tests", &["test", "--workspace"])?;
-    conformance(&[])
+    // The conformance tests run with the others, in the same build: a build of the test alone
+    // (`-p telnyx`) unifies features differently and would compile everything again.
+    let servers = Servers::start(&pin::default_spec(&workspace_root()))?;
+    let result = cargo("tests", &servers.env(), &["test", "--workspace", "--", "--include-ignored"]);
+    drop(servers);
+    result
 }
 
-/// The conformance tests (`generated-client/tests/conformance.rs`) against two Prism servers,
-/// one serving the spec's examples and one generating answers from the schemas; both run at
-/// once. Prism's logs are kept in `target/conformance/`.
+/// Prism serving the spec twice: its examples, and random answers made from its schemas. Both
+/// are stopped when this is dropped.
+struct Servers {
+    fixed: prism::Prism,
+    dynamic: prism::Prism,
+    spec: String,
+}
+
+impl Servers {
+    fn start(spec: &Path) -> Result<Servers, String> {
+        let root = workspace_root();
+        let spec = spec.canonicalize().map_err(|e| format!("cannot read the spec {}: {e}", spec.display()))?;
+        let bin = prism::install(&root)?;
+        let logs = root.join("target/conformance");
+        std::fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
+        println!("==> starting Prism (static and dynamic) on {}", spec.display());
+        let started = Instant::now();
+        let (fixed, dynamic) = std::thread::scope(|s| {
+            let fixed = s.spawn(|| prism::Prism::start(&bin, &spec, false, logs.join("prism-static.log")));
+            let dynamic = s.spawn(|| prism::Prism::start(&bin, &spec, true, logs.join("prism-dynamic.log")));
+            (fixed.join(), dynamic.join())
+        });
+        let fixed = fixed.map_err(|_| "starting Prism panicked".to_string())??;
+        let dynamic = dynamic.map_err(|_| "starting Prism panicked".to_string())??;
+        println!(
+            "    ready in {:.1} s: static {}, dynamic {}",
+            started.elapsed().as_secs_f64(),
+            fixed.url,
+            dynamic.url
+        );
+        Ok(Servers { fixed, dynamic, spec: spec.to_string_lossy().into_owned() })
+    }
+
+    /// What points the conformance tests at the servers (and the tests at the same spec).
+    fn env(&self) -> [(&str, &str); 3] {
+        [
+            ("TELNYX_PRISM_STATIC", &self.fixed.url),
+            ("TELNYX_PRISM_DYNAMIC", &self.dynamic.url),
+            ("TELNYX_SPEC", &self.spec),
+        ]
+    }
+}
+
+/// The conformance tests (`generated-client/tests/conformance.rs`) alone, against both servers
+/// at once. Prism's logs are kept in `target/conformance/`.
 fn conformance(args: &[String]) -> Result<(), String> {
     let o = options(args)?;
-    let root = workspace_root();
-    let spec = o.spec.canonicalize().map_err(|e| format!("cannot read the spec {}: {e}", o.spec.display()))?;
-    let bin = prism::install(&root)?;
     let test = ["test", "--package", "telnyx", "--test", "conformance"];
     // Build first, so the servers do not wait on the compiler (nor compete with it).
     cargo("conformance build", &[], &[&test[..], &["--no-run"]].concat())?;
-    let logs = root.join("target/conformance");
-    std::fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
-    println!("==> starting Prism (static and dynamic) on {}", spec.display());
-    let started = Instant::now();
-    let (fixed, dynamic) = std::thread::scope(|s| {
-        let fixed = s.spawn(|| prism::Prism::start(&bin, &spec, false, logs.join("prism-static.log")));
-        let dynamic = s.spawn(|| prism::Prism::start(&bin, &spec, true, logs.join("prism-dynamic.log")));
-        (fixed.join(), dynamic.join())
-    });
-    let fixed = fixed.map_err(|_| "starting Prism panicked".to_string())??;
-    let dynamic = dynamic.map_err(|_| "starting Prism panicked".to_string())??;
-    println!("    ready in {:.1} s: static {}, dynamic {}", started.elapsed().as_secs_f64(), fixed.url, dynamic.url);
-    let spec_text = spec.to_string_lossy();
-    let result = cargo(
-        "conformance",
-        &[("TELNYX_PRISM_STATIC", &fixed.url), ("TELNYX_PRISM_DYNAMIC", &dynamic.url), ("TELNYX_SPEC", &spec_text)],
-        &[&test[..], &["--", "--ignored", "--test-threads", "2"]].concat(),
-    );
-    drop((fixed, dynamic));
+    let servers = Servers::start(&o.spec)?;
+    let result =
+        cargo("conformance", &servers.env(), &[&test[..], &["--", "--ignored", "--test-threads", "2"]].concat());
+    drop(servers);
     result
 }
