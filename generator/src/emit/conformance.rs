@@ -1,8 +1,9 @@
 //! Emits the conformance table: for every operation, a function that decodes JSON arguments
 //! (keyed by the spec's parameter names, plus `body`) into the operation's real call through the
-//! generated client, and for paged operations a second one that walks every page. Not a module
-//! of the crate: `generated-client/tests/conformance.rs` includes it and supplies the helpers
-//! named `super::...`.
+//! generated client; for paged operations a second one that walks every page, and for an
+//! operation that can answer with server-sent events one that reads its event stream. Not a
+//! module of the crate: `generated-client/tests/conformance.rs` includes it and supplies the
+//! helpers named `super::...`.
 
 use super::{ident, Ctx};
 use crate::ir::{BodyEncoding, Operation, Response, Ty};
