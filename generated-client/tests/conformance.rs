@@ -38,7 +38,8 @@ use std::time::{Duration, Instant};
 
 /// Arguments of one call: parameters by their names in the spec, and `body`.
 type Args = Map<String, Value>;
-type Call<'a> = Pin<Box<dyn Future<Output = Result<(), Failure>> + Send + 'a>>;
+/// What a call comes to: the number of answers read (pages, for a walk), or what failed.
+type Call<'a> = Pin<Box<dyn Future<Output = Result<usize, Failure>> + Send + 'a>>;
 type Operation = for<'a> fn(&'a telnyx::Client, &'a Args) -> Call<'a>;
 
 /// One row of the generated table.
@@ -87,27 +88,27 @@ fn optional_bytes(args: &Args) -> Result<Option<bytes::Bytes>, Failure> {
     }
 }
 
-fn done<T>(response: telnyx::Result<T>) -> Result<(), Failure> {
-    response.map(drop).map_err(Failure::Call)
+fn done<T>(response: telnyx::Result<T>) -> Result<usize, Failure> {
+    response.map(|_| 1).map_err(Failure::Call)
 }
 
-async fn download(response: telnyx::Result<telnyx::Download>) -> Result<(), Failure> {
+async fn download(response: telnyx::Result<telnyx::Download>) -> Result<usize, Failure> {
     let download = response.map_err(Failure::Call)?;
-    download.bytes().await.map(drop).map_err(Failure::Call)
+    download.bytes().await.map(|_| 1).map_err(Failure::Call)
 }
 
-async fn events(response: telnyx::Result<telnyx::EventStream>) -> Result<(), Failure> {
+async fn events(response: telnyx::Result<telnyx::EventStream>) -> Result<usize, Failure> {
     let stream = response.map_err(Failure::Call)?;
-    stream.try_for_each(|_| async { Ok(()) }).await.map_err(Failure::Call)
+    stream.try_for_each(|_| async { Ok(()) }).await.map(|()| 1).map_err(Failure::Call)
 }
 
-async fn walk<'a, P, Page, Item>(paginator: telnyx::Paginator<'a, P, Page, Item>) -> Result<(), Failure>
+async fn walk<'a, P, Page, Item>(paginator: telnyx::Paginator<'a, P, Page, Item>) -> Result<usize, Failure>
 where
     P: Clone + Send + 'a,
     Page: serde::Serialize + Send + 'a,
     Item: Send + 'a,
 {
-    paginator.pages().try_for_each(|_| async { Ok(()) }).await.map_err(Failure::Call)
+    paginator.pages().try_fold(0, |n, _| async move { Ok(n + 1) }).await.map_err(Failure::Call)
 }
 
 /// Makes argument values valid for the spec's schemas.
@@ -536,7 +537,7 @@ fn judge(
     label: &str,
     args: Option<&Args>,
     sent: Option<String>,
-    result: Result<(), Failure>,
+    result: Result<usize, Failure>,
     header: Option<String>,
 ) -> Option<Problem> {
     let found = header.as_deref().map(violations).unwrap_or_default();
@@ -549,8 +550,8 @@ fn judge(
     let flagged = || answer.iter().map(|(at, m)| format!("{at}: {m}")).collect::<Vec<_>>().join("; ");
     let reason = answer.first().map(|(_, m)| m.clone()).unwrap_or_default();
     match result {
-        Ok(()) if found.is_empty() => None,
-        Ok(()) if request.is_empty() => Some(Problem {
+        Ok(_) if found.is_empty() => None,
+        Ok(_) if request.is_empty() => Some(Problem {
             text: format!("{label} call{with}: decoded, but Prism flags its own answer: {}", flagged()),
             in_answer: true,
             reason,
@@ -577,7 +578,7 @@ fn judge(
                     request.iter().map(|(at, m)| format!("{at}: {m}")).collect::<Vec<_>>().join("; ")
                 ),
                 Err(Failure::Call(e)) => e.to_string(),
-                Ok(()) => format!("Prism finds the request breaks the spec: {header:?}"),
+                Ok(_) => format!("Prism finds the request breaks the spec: {header:?}"),
             };
             Some(Problem { text: format!("{label} call{with}: {why}"), in_answer: false, reason: String::new() })
         }
@@ -666,7 +667,7 @@ fn run(mode: &str, variable: &str) {
         .build()
         .expect("client");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let outcomes: Vec<Vec<Problem>> = runtime.block_on(async {
+    let outcomes: Vec<(Vec<Problem>, usize, Option<usize>)> = runtime.block_on(async {
         let jobs = cases.iter().zip(&arguments).map(|(case, calls)| {
             let client = &client;
             async move {
@@ -676,8 +677,9 @@ fn run(mode: &str, variable: &str) {
                     sets.into_iter().map(|(label, args)| (label, case.call, Some(args), args)).collect();
                 runs.extend(case.walk.map(|w| ("page walk", w, None, &calls.required)));
                 runs.extend(case.stream.map(|s| ("event stream", s, None, &calls.required)));
-                let mut problems = Vec::new();
+                let (mut problems, mut calls, mut pages) = (Vec::new(), 0, None);
                 for (label, operation, shown, args) in runs {
+                    calls += 1;
                     // A handle of its own per call, so that the answer's headers are this call's.
                     let capture = telnyx::ResponseCapture::new();
                     let handle = client.with_options(telnyx::RequestOptions::new().capture_response(&capture));
@@ -689,9 +691,12 @@ fn run(mode: &str, variable: &str) {
                     };
                     let header = header.and_then(|h| h.to_str().ok().map(String::from));
                     let sent = answer.map(|m| format!("{} {}", case.method, m.url));
+                    if let (Ok(n), "page walk") = (&result, label) {
+                        pages = Some(*n);
+                    }
                     problems.extend(judge(label, shown, sent, result, header));
                 }
-                problems
+                (problems, calls, pages)
             }
         });
         futures_util::stream::iter(jobs).buffered(CONCURRENCY).collect().await
@@ -701,7 +706,9 @@ fn run(mode: &str, variable: &str) {
     let (mut passed, mut known, mut flagged) = (0, 0, 0);
     let mut failures = Vec::new();
     let mut faults: BTreeMap<&str, String> = BTreeMap::new();
-    for (case, problems) in cases.iter().zip(&outcomes) {
+    let calls: usize = outcomes.iter().map(|o| o.1).sum();
+    let walks: Vec<usize> = outcomes.iter().filter_map(|o| o.2).collect();
+    for (case, (problems, _, _)) in cases.iter().zip(&outcomes) {
         let title = format!("{} {} ({}, {})", case.method, case.path, case.operation_id, case.pointer);
         if problems.is_empty() {
             passed += 1;
@@ -744,13 +751,16 @@ fn run(mode: &str, variable: &str) {
     }
     let _ = writeln!(
         std::io::stderr(),
-        "conformance ({mode}): {} operations tried, {passed} passed, {known} listed as known spec/Prism faults{}, {} failed ({:.1} s)",
+        "conformance ({mode}): {} operations tried, {passed} passed, {known} listed as known spec/Prism faults{}, {} failed \
+         ({calls} calls; {} page walks ended by themselves, at most {} distinct pages each; {:.1} s)",
         cases.len(),
         match flagged {
             0 => String::new(),
             n => format!(" ({n} of them answers Prism made at random and flags itself)"),
         },
         failures.len(),
+        walks.len(),
+        walks.iter().max().copied().unwrap_or(0),
         started.elapsed().as_secs_f64()
     );
     assert!(failures.is_empty(), "{} conformance failures in {mode} mode:\n{}", failures.len(), failures.join("\n"));
