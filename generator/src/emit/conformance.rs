@@ -12,7 +12,11 @@ use quote::{format_ident, quote};
 
 pub fn table(ctx: &Ctx<'_>) -> TokenStream {
     let mut functions = Vec::new();
-    let rows = ctx.api.operations.iter().enumerate().map(|(i, op)| {
+    let mut taken = std::collections::HashSet::new();
+    let rows = ctx.api.operations.iter().map(|op| {
+        // Named after the operation, not its position, so that a new operation changes only
+        // its own lines of the table.
+        let i = stem(op, &mut taken);
         let call = format_ident!("call_{i}");
         let (prelude, call_expr) = invocation(op, Twin::None);
         let finish = match &op.success {
@@ -95,6 +99,20 @@ pub fn table(ctx: &Ctx<'_>) -> TokenStream {
 
         #(#functions)*
     }
+}
+
+/// A unique snake-case name for the operation: its resource chain and method name.
+fn stem(op: &Operation, taken: &mut std::collections::HashSet<String>) -> String {
+    let parts: Vec<&str> =
+        op.resource.iter().chain(std::iter::once(&op.name)).map(|p| p.trim_start_matches("r#")).collect();
+    let base = heck::ToSnakeCase::to_snake_case(parts.join("_").as_str());
+    let mut name = base.clone();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}_{n}");
+        n += 1;
+    }
+    name
 }
 
 /// Which method of an operation a call goes to.
