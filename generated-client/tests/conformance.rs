@@ -659,9 +659,15 @@ fn run(mode: &str, variable: &str) {
     let listed: BTreeMap<String, String> =
         known_faults().into_iter().filter(|l| l.mode == mode).map(|l| (l.pointer, l.reason)).collect();
 
+    // Prism (Node.js) closes a connection idle for 5 s; a pooled connection kept longer can be
+    // reused just as it closes ("error sending request"). The client would retry that, but here
+    // nothing is retried, so connections are dropped before Prism drops them.
+    let http =
+        telnyx::reqwest::Client::builder().pool_idle_timeout(Duration::from_secs(2)).build().expect("http client");
     let client = telnyx::Client::builder()
         .api_key("conformance")
         .base_url(base_url)
+        .http_client(http)
         .max_retries(0)
         .timeout(Duration::from_secs(60))
         .build()
