@@ -505,6 +505,17 @@ impl Synth<'_> {
     }
 }
 
+/// The JSON pointer of every operation in the spec.
+fn spec_operations(doc: &Value) -> std::collections::BTreeSet<String> {
+    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let paths = doc.get("paths").and_then(Value::as_object).into_iter().flatten();
+    paths
+        .flat_map(|(path, item)| {
+            METHODS.iter().filter(|m| item.get(**m).is_some()).map(move |m| format!("/paths/{}/{m}", escape(path)))
+        })
+        .collect()
+}
+
 /// What went wrong in one call.
 struct Problem {
     text: String,
@@ -655,6 +666,11 @@ fn run(mode: &str, variable: &str) {
     let mut synth =
         Synth { doc: &doc, validator: Validator::new(&reading).checking_formats(), compiled: HashMap::new() };
     let cases = table::OPERATIONS;
+    // Every operation of the spec, read from it directly, has its row.
+    let in_spec = spec_operations(&doc);
+    let in_table: std::collections::BTreeSet<String> = cases.iter().map(|c| c.pointer.to_string()).collect();
+    let missing: Vec<&String> = in_spec.difference(&in_table).collect();
+    assert!(missing.is_empty(), "operations of the spec with no conformance row: {missing:?}");
     let arguments: Vec<Calls> = cases.iter().map(|c| synth.calls(c)).collect();
     let listed: BTreeMap<String, String> =
         known_faults().into_iter().filter(|l| l.mode == mode).map(|l| (l.pointer, l.reason)).collect();
