@@ -294,10 +294,7 @@ fn required_names(doc: &Value, s: &Value) -> Vec<String> {
 
 /// Where the schema at `ptr`, or a member of its `allOf`, declares property `name`.
 fn property_pointer(doc: &Value, ptr: &str, name: &str) -> Option<String> {
-    let mut ptr = ptr.to_string();
-    while let Some(target) = doc.pointer(&ptr)?.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-        ptr = target.to_string();
-    }
+    let ptr = common::follow_pointer(doc, ptr.to_string());
     let s = doc.pointer(&ptr)?;
     if s.get("properties").and_then(|p| p.get(name)).is_some() {
         return Some(format!("{ptr}/properties/{}", escape(name)));
@@ -401,12 +398,7 @@ fn parameters(doc: &Value, op_ptr: &str) -> Vec<(String, String, bool, String)> 
     for holder in [path_ptr, op_ptr] {
         let Some(Value::Array(list)) = doc.pointer(&format!("{holder}/parameters")) else { continue };
         for i in 0..list.len() {
-            let mut ptr = format!("{holder}/parameters/{i}");
-            while let Some(target) =
-                doc.pointer(&ptr).and_then(|p| p.get("$ref")).and_then(Value::as_str).and_then(|r| r.strip_prefix('#'))
-            {
-                ptr = target.to_string();
-            }
+            let ptr = common::follow_pointer(doc, format!("{holder}/parameters/{i}"));
             let Some(p) = doc.pointer(&ptr) else { continue };
             let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
             let location = p.get("in").and_then(Value::as_str).unwrap_or_default().to_string();
@@ -453,12 +445,7 @@ impl Synth<'_> {
     /// The request body for the media type the client sends.
     fn body(&mut self, op_ptr: &str, media_type: &str, full: bool) -> Option<Value> {
         let doc = self.doc;
-        let mut ptr = format!("{op_ptr}/requestBody");
-        while let Some(target) =
-            doc.pointer(&ptr).and_then(|p| p.get("$ref")).and_then(Value::as_str).and_then(|r| r.strip_prefix('#'))
-        {
-            ptr = target.to_string();
-        }
+        let ptr = common::follow_pointer(doc, format!("{op_ptr}/requestBody"));
         let media_ptr = format!("{ptr}/content/{}", escape(media_type));
         let media = doc.pointer(&media_ptr)?;
         let schema_ptr = format!("{media_ptr}/schema");

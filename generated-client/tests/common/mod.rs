@@ -23,13 +23,30 @@ pub fn spec() -> Value {
     serde_yaml::from_str(&text).expect("the spec parses")
 }
 
+/// How many `$ref`s in a row are followed before giving up (a cycle of bare `$ref`s).
+const MAX_HOPS: usize = 64;
+
 /// Follows local `$ref`s to what they name (a `$ref` that names nothing is left as it is).
 pub fn follow<'d>(doc: &'d Value, mut v: &'d Value) -> &'d Value {
-    while let Some(target) = v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-        match doc.pointer(target) {
+    for _ in 0..MAX_HOPS {
+        match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|t| doc.pointer(t)) {
             Some(next) => v = next,
             None => break,
         }
     }
     v
+}
+
+/// The JSON pointer of what the value at `ptr` names after following its `$ref`s.
+#[allow(dead_code)]
+pub fn follow_pointer(doc: &Value, mut ptr: String) -> String {
+    for _ in 0..MAX_HOPS {
+        let target =
+            doc.pointer(&ptr).and_then(|p| p.get("$ref")).and_then(Value::as_str).and_then(|r| r.strip_prefix('#'));
+        match target {
+            Some(t) if doc.pointer(t).is_some() => ptr = t.to_string(),
+            _ => break,
+        }
+    }
+    ptr
 }

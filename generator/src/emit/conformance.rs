@@ -7,75 +7,41 @@
 
 use super::{ident, Ctx};
 use crate::ir::{BodyEncoding, Operation, Response, Ty};
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 pub fn table(ctx: &Ctx<'_>) -> TokenStream {
     let mut functions = Vec::new();
+    let mut rows = Vec::new();
     let mut taken = std::collections::HashSet::new();
-    let rows = ctx.api.operations.iter().map(|op| {
+    for op in &ctx.api.operations {
         // Named after the operation, not its position, so that a new operation changes only
         // its own lines of the table.
-        let i = stem(op, &mut taken);
-        let call = format_ident!("call_{i}");
-        let (prelude, call_expr) = invocation(op, Twin::None);
-        let finish = match &op.success {
-            Response::Bytes { .. } => quote!(super::download(#call_expr.await).await),
-            Response::EventStream => quote!(super::events(#call_expr.await).await),
-            Response::Empty | Response::Json { .. } | Response::Text { .. } => quote!(super::done(#call_expr.await)),
-        };
-        functions.push(quote! {
-            fn #call<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-                Box::pin(async move {
-                    #prelude
-                    #finish
-                })
-            }
+        let stem = stem(op, &mut taken);
+        let call = format_ident!("call_{stem}");
+        functions.push(function(&call, op, Twin::None, |call| match &op.success {
+            Response::Bytes { .. } => quote!(super::download(#call.await).await),
+            Response::EventStream => quote!(super::events(#call.await).await),
+            Response::Empty | Response::Json { .. } | Response::Text { .. } => quote!(super::done(#call.await)),
+        }));
+        let walk = (op.pagination.is_some() && super::paging::has_paginator(op, ctx)).then(|| {
+            let walk = format_ident!("walk_{stem}");
+            functions.push(function(&walk, op, Twin::Paginator, |paginator| quote!(super::walk(#paginator).await)));
+            walk
         });
-        let walk = match op.pagination.is_some() && super::paging::has_paginator(op, ctx) {
-            true => {
-                let walk = format_ident!("walk_{i}");
-                let (prelude, paginator) = invocation(op, Twin::Paginator);
-                functions.push(quote! {
-                    fn #walk<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-                        Box::pin(async move {
-                            #prelude
-                            super::walk(#paginator).await
-                        })
-                    }
-                });
-                quote!(Some(#walk))
-            }
-            false => quote!(None),
-        };
-        let stream = match op.event_stream {
-            true => {
-                let stream = format_ident!("stream_{i}");
-                let (prelude, call_expr) = invocation(op, Twin::Stream);
-                functions.push(quote! {
-                    fn #stream<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
-                        Box::pin(async move {
-                            #prelude
-                            super::events(#call_expr.await).await
-                        })
-                    }
-                });
-                quote!(Some(#stream))
-            }
-            false => quote!(None),
-        };
-        let operation_id = &op.operation_id;
-        let pointer = &op.pointer;
-        let method = &op.method;
-        let path = &op.path;
-        let media_type = match &op.body {
-            Some(b) => {
-                let m = &b.media_type;
-                quote!(Some(#m))
-            }
-            None => quote!(None),
-        };
-        quote! {
+        let stream = op.event_stream.then(|| {
+            let stream = format_ident!("stream_{stem}");
+            functions.push(function(&stream, op, Twin::Stream, |call| quote!(super::events(#call.await).await)));
+            stream
+        });
+        let walk = option(walk.map(|w| quote!(#w)));
+        let stream = option(stream.map(|s| quote!(#s)));
+        let media_type = option(op.body.as_ref().map(|b| {
+            let m = &b.media_type;
+            quote!(#m)
+        }));
+        let (operation_id, pointer, method, path) = (&op.operation_id, &op.pointer, &op.method, &op.path);
+        rows.push(quote! {
             super::Case {
                 operation_id: #operation_id,
                 pointer: #pointer,
@@ -86,9 +52,8 @@ pub fn table(ctx: &Ctx<'_>) -> TokenStream {
                 walk: #walk,
                 stream: #stream,
             },
-        }
-    });
-    let rows: Vec<TokenStream> = rows.collect();
+        });
+    }
     quote! {
         //! Every operation as a call through the generated client, its arguments decoded from
         //! JSON: path, query and header parameters by their names in the spec, the body as `body`.
@@ -98,6 +63,28 @@ pub fn table(ctx: &Ctx<'_>) -> TokenStream {
         pub const OPERATIONS: &[super::Case] = &[ #(#rows)* ];
 
         #(#functions)*
+    }
+}
+
+/// One table function: decode the arguments, then `finish` the call expression.
+fn function(name: &Ident, op: &Operation, twin: Twin, finish: impl FnOnce(TokenStream) -> TokenStream) -> TokenStream {
+    let (prelude, call) = invocation(op, twin);
+    let body = finish(call);
+    quote! {
+        fn #name<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
+            Box::pin(async move {
+                #prelude
+                #body
+            })
+        }
+    }
+}
+
+/// `Some(x)` or `None` as tokens.
+fn option(value: Option<TokenStream>) -> TokenStream {
+    match value {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
     }
 }
 
