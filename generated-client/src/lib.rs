@@ -25,11 +25,14 @@
 //! The modules under `generated/` are written by `cargo xtask codegen`; the rest of this crate
 //! (client, errors, request encoding) is written by hand.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod client;
+mod data;
+#[doc(hidden)]
+pub mod de;
 mod error;
 mod multipart;
-#[doc(hidden)]
-pub mod nullable;
 pub mod pagination;
 mod request;
 pub mod retry;
@@ -37,6 +40,8 @@ mod stream;
 mod string_enum;
 #[doc(hidden)]
 pub mod tagged;
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;
 #[doc(hidden)]
 pub use string_enum::StrVisitor;
@@ -48,6 +53,7 @@ pub use string_enum::StrVisitor;
 mod generated;
 
 pub use client::{Client, ClientBuilder, RequestOptions, ResponseCapture, ResponseMeta};
+pub use data::Data;
 pub use error::{ApiError, ApiErrorDetail, Error, Result};
 pub use generated::{resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
 pub use multipart::{FilePart, MultipartForm};

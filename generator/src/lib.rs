@@ -28,7 +28,12 @@ pub const GENERATED_DIR: &str = "src/generated";
 pub struct Generated {
     pub api: ir::Api,
     pub files: Vec<emit::File>,
+    /// The `[features]` block of the client's Cargo.toml, markers included.
+    pub features_toml: String,
 }
+
+/// The client's manifest, relative to the client crate; codegen writes its features block.
+pub const MANIFEST: &str = "Cargo.toml";
 
 /// How long each stage took.
 #[derive(Debug, Default, Clone)]
@@ -81,19 +86,26 @@ pub fn generate_timed(spec_path: &Path) -> Result<(Generated, Timings)> {
     let start = Instant::now();
     let files = emit::format(plan, Path::new(GENERATED_DIR))?;
     t.format = start.elapsed();
-    Ok((Generated { api, files }, t))
+    let features_toml = emit::features_toml(&api);
+    Ok((Generated { api, files, features_toml }, t))
 }
 
 impl Generated {
+    /// `manifest` (the client's Cargo.toml, read from `path`) with its features block replaced.
+    pub fn manifest(&self, path: &Path, manifest: &str) -> Result<String> {
+        output::splice(path, manifest, emit::FEATURES_BEGIN, emit::FEATURES_END, &self.features_toml)
+    }
+
     /// One line for people: what was generated and what could not be typed.
     pub fn summary(&self) -> String {
         let api = &self.api;
         format!(
-            "{} operations, {} types, {} webhooks, {} files, {} fallbacks",
+            "{} operations, {} types, {} webhooks, {} files, {} features, {} fallbacks",
             api.operations.len(),
             api.types.len(),
             api.webhooks.len(),
             self.files.len(),
+            api.features.features.len(),
             api.fallbacks.len()
         )
     }

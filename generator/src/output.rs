@@ -69,6 +69,25 @@ pub fn write(dir: &Path, files: &[File]) -> Result<WriteStats> {
     Ok(stats)
 }
 
+/// `manifest` with the text from the line `begin` through the line `end` replaced by `block`
+/// (which carries both lines). The rest of the manifest is left exactly as it was.
+pub fn splice(path: &Path, manifest: &str, begin: &str, end: &str, block: &str) -> Result<String> {
+    let missing = |what: &str| {
+        Error::new(path, "", format!("no line `{what}`: put the two marker lines where the generated block goes"))
+    };
+    let start = manifest.find(&format!("{begin}\n")).ok_or_else(|| missing(begin))?;
+    let stop = manifest[start..].find(&format!("{end}\n")).ok_or_else(|| missing(end))? + start + end.len() + 1;
+    Ok(format!("{}{block}{}", &manifest[..start], &manifest[stop..]))
+}
+
+/// Writes `contents` to `path` through a temporary file and a rename, so it is never half-written.
+pub fn write_file(path: &Path, contents: &str) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    fs::write(&tmp, contents)
+        .and_then(|_| fs::rename(&tmp, path))
+        .map_err(|e| Error::new(path, "", format!("cannot write: {e}")))
+}
+
 /// The files under `dir` that differ from `files`: changed, missing or extra. Writes nothing.
 pub fn stale(dir: &Path, files: &[File]) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -100,6 +119,18 @@ pub fn stale(dir: &Path, files: &[File]) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn splice_replaces_only_the_block() {
+        let p = Path::new("Cargo.toml");
+        let m = "[package]\nname = \"x\"\n# b\nold\n# e\n[dependencies]\n";
+        assert_eq!(
+            splice(p, m, "# b", "# e", "# b\nnew\n# e\n").unwrap(),
+            "[package]\nname = \"x\"\n# b\nnew\n# e\n[dependencies]\n"
+        );
+        let e = splice(p, "[package]\n", "# b", "# e", "").unwrap_err();
+        assert!(e.to_string().contains("Cargo.toml") && e.message.contains("# b"), "{e}");
+    }
 
     #[test]
     fn write_replaces_and_check_detects() {

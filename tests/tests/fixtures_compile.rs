@@ -51,7 +51,8 @@ fn every_fixture_compiles_cleanly() {
         fs::write(
             dir.join("Cargo.toml"),
             format!(
-                "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\nname = \"fixture_{name}\"\ndoctest = false\n\n[dependencies]\n{deps}"
+                "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\nname = \"fixture_{name}\"\ndoctest = false\n\n{}\n[dependencies]\n{deps}",
+                generated.features_toml
             ),
         )
         .unwrap();

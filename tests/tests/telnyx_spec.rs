@@ -54,3 +54,103 @@ fn older_specs_generate_too() {
         assert!(g.api.operations.len() > 100, "{}: {}", f.display(), g.summary());
     }
 }
+
+/// Every type mentioned by `ty`, and every type those mention, through fields, additional
+/// properties, variants and aliases. Written here again, apart from the generator's own walk,
+/// so that a mistake in one is not repeated in the other.
+fn reach(api: &generator::ir::Api, ty: &generator::ir::Ty, out: &mut std::collections::BTreeSet<usize>) {
+    use generator::ir::{Ty, TypeKind};
+    match ty {
+        Ty::Named(id) => {
+            if !out.insert(*id) {
+                return;
+            }
+            match &api.types[*id].kind {
+                TypeKind::Struct { fields, additional } => {
+                    fields.iter().for_each(|f| reach(api, &f.ty, out));
+                    additional.iter().for_each(|t| reach(api, t, out));
+                }
+                TypeKind::Union { variants, .. } => variants.iter().for_each(|v| reach(api, &v.ty, out)),
+                TypeKind::Alias { ty } => reach(api, ty, out),
+                TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
+            }
+        }
+        Ty::List(t) | Ty::Map(t) | Ty::Nullable(t) => reach(api, t, out),
+        _ => {}
+    }
+}
+
+#[test]
+fn each_feature_enables_every_type_its_operations_reach() {
+    use generator::ir::{Module, Response};
+    let generated = generator::generate(&spec()).unwrap_or_else(|e| panic!("{e}"));
+    let api = &generated.api;
+    let plan = &api.features;
+    let enabled = |id: usize, feature: &str| plan.of_type[id].iter().any(|f| f == feature);
+
+    let mut checked = 0;
+    for op in &api.operations {
+        let feature = &op.resource[0];
+        assert!(plan.features.contains(feature), "no feature `{feature}` for {} {}", op.method, op.path);
+        let mut reached = std::collections::BTreeSet::new();
+        let params = op.path_params.iter().chain(&op.query_params).chain(&op.header_params);
+        params.for_each(|p| reach(api, &p.ty, &mut reached));
+        if let Some(b) = &op.body {
+            reach(api, &b.ty, &mut reached);
+        }
+        if let Response::Json { ty } = &op.success {
+            reach(api, ty, &mut reached);
+        }
+        if let Some(p) = &op.pagination {
+            reach(api, &p.item_ty, &mut reached);
+        }
+        for id in reached {
+            let t = &api.types[id];
+            assert!(
+                enabled(id, feature),
+                "{} {} (feature `{feature}`) reaches `{}` ({}), which `{feature}` does not enable",
+                op.method,
+                op.path,
+                t.name,
+                t.pointer
+            );
+            checked += 1;
+        }
+    }
+    for w in &api.webhooks {
+        let mut reached = std::collections::BTreeSet::new();
+        w.payload.iter().for_each(|t| reach(api, t, &mut reached));
+        for id in reached {
+            assert!(
+                enabled(id, "webhooks"),
+                "webhook {} reaches `{}`, which `webhooks` does not enable",
+                w.name,
+                api.types[id].name
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 5000, "only {checked} type uses checked");
+
+    // A type in a resource's own file is needed by that resource only (the file is gated whole);
+    // the types of one `types/` file share their features (the file is gated whole too).
+    let mut by_file: std::collections::BTreeMap<&str, &Vec<String>> = Default::default();
+    for t in &api.types {
+        let features = &plan.of_type[t.id];
+        assert!(!features.is_empty(), "`{}` compiles under no feature", t.name);
+        match &t.module {
+            Module::Resource(file) => assert_eq!(features, &vec![file.clone()], "`{}`", t.name),
+            Module::Types(file) => {
+                let first = by_file.entry(file).or_insert(features);
+                assert_eq!(*first, features, "types of types/{file}.rs need different features");
+            }
+            Module::Unassigned => {}
+        }
+    }
+
+    // Publishable: the registry takes at most 300 features; the committed manifest is current.
+    assert!(plan.features.len() < 300, "{} features", plan.features.len());
+    let manifest_path = root().join("generated-client/Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path).unwrap();
+    assert_eq!(generated.manifest(&manifest_path, &manifest).unwrap(), manifest, "run `cargo xtask codegen`");
+}

@@ -4,6 +4,7 @@
 //! Code generated from the Telnyx OpenAPI spec.
 pub mod resources;
 pub mod types;
+#[cfg(feature = "webhooks")]
 pub mod webhooks;
 /// The server URL the spec names; the client's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.telnyx.com/v2";

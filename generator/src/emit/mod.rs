@@ -61,6 +61,20 @@ impl Ctx<'_> {
     }
 }
 
+/// The cfg predicate that turns on code needed by any of `features`.
+pub fn cfg_any(features: &[String]) -> TokenStream {
+    match features {
+        [one] => quote!(feature = #one),
+        many => quote!(any(#(feature = #many),*)),
+    }
+}
+
+/// `#[cfg(..)]` for code needed by any of `features`, with the note docs.rs shows.
+pub fn gate(features: &[String]) -> TokenStream {
+    let pred = cfg_any(features);
+    quote!(#[cfg(#pred)] #[cfg_attr(docsrs, doc(cfg(#pred)))])
+}
+
 /// An identifier, raw when spelled `r#...`.
 pub fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
@@ -85,6 +99,8 @@ pub fn emit<'a>(api: &'a Api, structs: &'a BTreeMap<Vec<String>, String>) -> Vec
     let mut type_files = Vec::new();
     for (module, ids) in &by_module {
         let Module::Types(file) = module else { continue };
+        // Every type of a file needs the same features (see `ir::features`).
+        type_files.push((file.clone(), api.features.of_type[ids[0]].clone()));
         let (module, ids) = (*module, ids.clone());
         out.push((
             format!("types/{file}.rs"),
@@ -94,15 +110,19 @@ pub fn emit<'a>(api: &'a Api, structs: &'a BTreeMap<Vec<String>, String>) -> Vec
                 quote!(#(#defs)*)
             }),
         ));
-        type_files.push(file.clone());
     }
     out.push((
         "types/mod.rs".into(),
         Box::new(move || {
-            let files = type_files.iter().map(|f| ident(f));
+            let items = type_files.iter().map(|(file, features)| {
+                let file = ident(file);
+                let pred = cfg_any(features);
+                quote!(#[cfg(#pred)] mod #file; #[cfg(#pred)] pub use #file::*;)
+            });
             quote! {
-                //! Types of the Telnyx API: one module per schema, all re-exported here.
-                #( mod #files; pub use #files::*; )*
+                //! Types of the Telnyx API: one module per schema, all re-exported here. Each
+                //! compiles when a feature that uses it is on.
+                #(#items)*
             }
         }),
     ));
@@ -145,12 +165,15 @@ pub fn emit<'a>(api: &'a Api, structs: &'a BTreeMap<Vec<String>, String>) -> Vec
         Box::new(move || {
             let files: Vec<Ident> = top_names.iter().map(|t| ident(t)).collect();
             let roots = top_names.iter().map(|t| ident(&structs[&vec![t.clone()]]));
+            let gates: Vec<TokenStream> = top_names.iter().map(|t| gate(std::slice::from_ref(t))).collect();
             quote! {
-                //! Operations of the Telnyx API, grouped by resource as in the official SDKs.
-                #( pub mod #files; )*
+                //! Operations of the Telnyx API, grouped by resource as in the official SDKs. Each
+                //! resource is a cargo feature of the same name.
+                #( #gates pub mod #files; )*
 
                 impl crate::Client {
                     #(
+                        #gates
                         pub fn #files(&self) -> #files::#roots<'_> {
                             #files::#roots { client: self }
                         }
@@ -198,10 +221,12 @@ pub fn emit<'a>(api: &'a Api, structs: &'a BTreeMap<Vec<String>, String>) -> Vec
     out.push((
         "mod.rs".into(),
         Box::new(move || {
+            let hooks = crate::ir::features::WEBHOOKS;
             quote! {
                 //! Code generated from the Telnyx OpenAPI spec.
                 pub mod resources;
                 pub mod types;
+                #[cfg(feature = #hooks)]
                 pub mod webhooks;
 
                 /// The server URL the spec names; the client's default base URL.
@@ -214,6 +239,27 @@ pub fn emit<'a>(api: &'a Api, structs: &'a BTreeMap<Vec<String>, String>) -> Vec
         }),
     ));
     out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// The first and last lines of the generated `[features]` table in the client's Cargo.toml.
+pub const FEATURES_BEGIN: &str =
+    "# @generated features: begin (written by `cargo xtask codegen`; edit around it, not in it)";
+pub const FEATURES_END: &str = "# @generated features: end";
+
+/// The client's `[features]` table, markers included: one feature per top-level resource,
+/// `webhooks`, `extra_types` (schemas no operation uses), all on by default.
+pub fn features_toml(api: &Api) -> String {
+    let mut out = format!("{FEATURES_BEGIN}\n[features]\ndefault = [\n");
+    for f in &api.features.features {
+        out.push_str(&format!("    \"{f}\",\n"));
+    }
+    out.push_str("]\n");
+    for f in &api.features.features {
+        out.push_str(&format!("{f} = []\n"));
+    }
+    out.push_str(FEATURES_END);
+    out.push('\n');
     out
 }
 

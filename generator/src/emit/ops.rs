@@ -152,6 +152,7 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         quote! {
             #[doc = #stream_doc]
             #deprecated
+            #[inline]
             pub async fn #stream_name(&self, #(#stream_args),*) -> crate::Result<crate::EventStream> {
                 let mut req = self.client.request(reqwest::Method::#method, #path_expr);
                 #build
@@ -164,6 +165,7 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
     quote! {
         #doc
         #deprecated
+        #[inline]
         pub async fn #name(&self, #(#all_args),*) -> crate::Result<#ret> {
             let #mutable req = self.client.request(reqwest::Method::#method, #path_expr);
             #build

@@ -65,6 +65,7 @@ fn paginator(op: &Operation, ctx: &Ctx<'_>, args: &[TokenStream]) -> Option<Toke
     Some(quote! {
         #[doc = #doc]
         #deprecated
+        #[inline]
         pub fn #name(&self, #(#args),*) -> crate::Paginator<'a, #params, #page, #item> {
             let this = *self;
             #(#owned)*

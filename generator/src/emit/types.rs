@@ -57,32 +57,52 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
     let doc_lines = def.description.as_deref().map(docs::clean).unwrap_or_default();
     let doc = docs::attrs(&doc_lines);
     let doc = if def.deprecated { quote!(#doc #[deprecated]) } else { doc };
+    // Resource files are gated whole; a shared type says which features compile it.
+    let doc = match def.module {
+        crate::ir::Module::Types(_) => {
+            let pred = super::cfg_any(&ctx.api.features.of_type[def.id]);
+            quote!(#doc #[cfg_attr(docsrs, doc(cfg(#pred)))])
+        }
+        _ => doc,
+    };
     match &def.kind {
+        TypeKind::Struct { fields, additional: None } if wraps_data(fields) => {
+            // One generic type for the hundreds of responses that only hold `data`.
+            let t = rust_type(&fields[0].ty, ctx);
+            quote! {
+                #doc
+                pub type #name = crate::Data<#t>;
+            }
+        }
         TypeKind::Struct { fields, additional } => {
             let all_optional = fields.iter().all(|f| is_optional(f) || has_default(&f.ty, ctx) && !f.required);
             let default = if all_optional { quote!(, Default) } else { quote!() };
+            let extra_ty = additional.as_ref().map(|ty| match ty {
+                Ty::Any => quote!(serde_json::Map<String, serde_json::Value>),
+                other => {
+                    let t = rust_type(other, ctx);
+                    quote!(std::collections::BTreeMap<String, #t>)
+                }
+            });
+            let deserialize = struct_deserialize(&name, &def.name, fields, extra_ty.as_ref());
+            let serialize = struct_serialize(&name, &def.name, fields, extra_ty.is_some());
             let fields = fields.iter().map(|f| field(f, ctx));
-            let extra = additional.as_ref().map(|ty| {
-                let map = match ty {
-                    Ty::Any => quote!(serde_json::Map<String, serde_json::Value>),
-                    other => {
-                        let t = rust_type(other, ctx);
-                        quote!(std::collections::BTreeMap<String, #t>)
-                    }
-                };
+            let extra = extra_ty.as_ref().map(|map| {
                 quote! {
                     /// Properties not declared in the spec.
-                    #[serde(flatten)]
                     pub extra: #map,
                 }
             });
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize #default)]
+                #[derive(Debug, Clone, PartialEq #default)]
                 pub struct #name {
                     #(#fields)*
                     #extra
                 }
+
+                #serialize
+                #deserialize
             }
         }
         TypeKind::IntEnum { values } => {
@@ -203,6 +223,115 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
     }
 }
 
+/// `Serialize` for a struct, as serde's derive would with `skip_serializing_if =
+/// "Option::is_none"` on the optional fields and `flatten` on `extra`, in fewer lines: each
+/// field is written by its wire name, an absent optional one left out.
+fn struct_serialize(name: &Ident, rust_name: &str, fields: &[Field], keeps_extra: bool) -> TokenStream {
+    let (begin, method, trait_) = if keeps_extra {
+        (quote!(serializer.serialize_map(None)?), quote!(serialize_entry), quote!(SerializeMap))
+    } else {
+        let len = fields.len();
+        (quote!(serializer.serialize_struct(#rust_name, #len)?), quote!(serialize_field), quote!(SerializeStruct))
+    };
+    let writes = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = &f.name;
+        if f.required {
+            quote!(out.#method(#wire, &self.#field)?;)
+        } else {
+            quote!(if let Some(v) = &self.#field { out.#method(#wire, v)?; })
+        }
+    });
+    let extra = keeps_extra.then(|| {
+        quote!(for (k, v) in &self.extra {
+            out.serialize_entry(k, v)?;
+        })
+    });
+    let mutable = if fields.is_empty() && !keeps_extra { quote!() } else { quote!(mut) };
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::#trait_;
+                let #mutable out = #begin;
+                #(#writes)*
+                #extra
+                out.end()
+            }
+        }
+    }
+}
+
+/// `Deserialize` for a struct: one map visitor that matches each key by its index in the wire
+/// names and leaves the rest to `crate::de` (see there why it is not derived). A field that is
+/// an `Option` is `None` when absent, as with the derive; a required one is an error.
+fn struct_deserialize(name: &Ident, rust_name: &str, fields: &[Field], extra: Option<&TokenStream>) -> TokenStream {
+    let wire: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    let locals: Vec<Ident> = (0..fields.len()).map(|i| quote::format_ident!("f{i}")).collect();
+    let index = 0..fields.len();
+    let arms = fields.iter().zip(&locals).map(|(f, local)| {
+        if is_optional(f) && !is_double_option(f) {
+            quote!(#local = map.next_value()?)
+        } else {
+            quote!(#local = Some(map.next_value()?))
+        }
+    });
+    let inits = fields.iter().zip(&locals).map(|(f, local)| {
+        let field = ident(&f.rust_name);
+        if is_optional(f) {
+            quote!(#field: #local)
+        } else {
+            let wire = &f.name;
+            quote!(#field: crate::de::required(#local, #wire)?)
+        }
+    });
+    let expecting = format!("struct {rust_name}");
+    let keeps_extra = extra.is_some();
+    let (next, other, extra_init, extra_field) = if let Some(map) = extra {
+        (
+            quote!(crate::de::KeyOrName(FIELDS)),
+            quote! {
+                crate::de::Key::Other(key) => { extra.insert(key, map.next_value()?); }
+                crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
+            },
+            quote!(let mut extra: #map = Default::default();),
+            quote!(extra,),
+        )
+    } else {
+        (quote!(crate::de::Field(FIELDS)), quote!(_ => crate::de::skip(&mut map)?,), quote!(), quote!())
+    };
+    let pattern = if keeps_extra {
+        index.map(|i| quote!(crate::de::Key::Declared(#i))).collect::<Vec<_>>()
+    } else {
+        index.map(|i| quote!(#i)).collect::<Vec<_>>()
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[#(#wire),*];
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #( let mut #locals = None; )*
+                        #extra_init
+                        while let Some(key) = map.next_key_seed(#next)? {
+                            match key {
+                                #( #pattern => #arms, )*
+                                #other
+                            }
+                        }
+                        Ok(#name { #(#inits,)* #extra_field })
+                    }
+                }
+                deserializer.deserialize_struct(#rust_name, FIELDS, V)
+            }
+        }
+    }
+}
+
 /// Where an untagged variant is tried: lower first (see the caller).
 fn untagged_rank(ty: &Ty, ctx: &Ctx<'_>) -> (u8, std::cmp::Reverse<usize>) {
     match crate::ir::resolve_alias(&ctx.api.types, ty) {
@@ -297,6 +426,11 @@ fn tagged_union(name: &Ident, doc: &TokenStream, variants: &[Variant], property:
     }
 }
 
+/// Whether a struct is just an optional, non-nullable `data`: then it is `crate::Data<T>`.
+fn wraps_data(fields: &[Field]) -> bool {
+    matches!(fields, [f] if f.name == "data" && f.rust_name == "data" && !f.required && !f.nullable && !f.boxed)
+}
+
 /// Whether a field is an `Option` in Rust.
 pub fn is_optional(f: &Field) -> bool {
     !f.required || f.nullable
@@ -315,33 +449,19 @@ fn field(f: &Field, ctx: &Ctx<'_>) -> TokenStream {
     if f.boxed {
         t = quote!(Box<#t>);
     }
-    let mut attrs = Vec::new();
-    if f.rust_name.trim_start_matches("r#") != f.name {
-        let wire = &f.name;
-        attrs.push(quote!(rename = #wire));
-    }
+    // Neither serde trait is derived: see `struct_serialize` and `struct_deserialize`.
     let ty = if is_double_option(f) {
-        attrs.push(quote!(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::nullable::deserialize"
-        ));
         quote!(Option<Option<#t>>)
     } else if is_optional(f) {
-        if !f.required {
-            attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
-        }
         quote!(Option<#t>)
     } else {
         t
     };
-    let serde = if attrs.is_empty() { quote!() } else { quote!(#[serde(#(#attrs),*)]) };
     let lines = f.description.as_deref().map(docs::clean).unwrap_or_default();
     let doc = docs::attrs(&lines);
     let doc = if f.deprecated { quote!(#doc #[deprecated]) } else { doc };
     quote! {
         #doc
-        #serde
         pub #name: #ty,
     }
 }

@@ -107,8 +107,10 @@ pub fn build(file: &Path, spec: &Spec) -> Result<Api> {
         webhooks,
         fallbacks: space.fallbacks,
         examples: space.examples,
+        features: Default::default(),
     };
     super::naming::resolve(&mut api);
+    api.features = super::features::plan(&api).map_err(|e| Error::new(file, "", e))?;
     Ok(api)
 }
 

@@ -5,6 +5,7 @@
 //! raw name hints), then [`naming`] resolves every Rust identifier once.
 
 pub mod build;
+pub mod features;
 pub mod naming;
 pub mod schema;
 
@@ -28,6 +29,9 @@ pub struct Api {
     pub fallbacks: Vec<Fallback>,
     /// Schemas and responses that carry an `example`, with the type it must decode into.
     pub examples: Vec<ExampleSite>,
+    /// The cargo features and the types each one needs (set after [`naming`]).
+    #[serde(skip)]
+    pub features: features::FeaturePlan,
 }
 
 /// An `example` in the spec: the JSON pointer of the object holding it (a schema, or a media

@@ -10,6 +10,7 @@ impl<'a> AccessIpAddressApi<'a> {
     /// List all Access IP Addresses
     ///
     /// `GET /access_ip_address`
+    #[inline]
     pub async fn list(
         &self,
         params: AccessIpAddressListParams,
@@ -20,6 +21,7 @@ impl<'a> AccessIpAddressApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AccessIpAddressListParams,
@@ -60,6 +62,7 @@ impl<'a> AccessIpAddressApi<'a> {
     /// Create new Access IP Address
     ///
     /// `POST /access_ip_address`
+    #[inline]
     pub async fn create(
         &self,
         params: AccessIpAddressCreateParams,
@@ -74,6 +77,7 @@ impl<'a> AccessIpAddressApi<'a> {
     ///
     /// Parameters:
     /// - `access_ip_address_id`: Unique identifier of the access ip address.
+    #[inline]
     pub async fn retrieve(
         &self,
         access_ip_address_id: &str,
@@ -93,6 +97,7 @@ impl<'a> AccessIpAddressApi<'a> {
     ///
     /// Parameters:
     /// - `access_ip_address_id`: Unique identifier of the access ip address.
+    #[inline]
     pub async fn delete(
         &self,
         access_ip_address_id: &str,
@@ -122,20 +127,83 @@ pub struct AccessIpAddressCreateParams {
     pub body: crate::types::AccessIpAddressPost,
 }
 /// Date range filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessIpAddressListFilterCreatedAtDateRangeFilter {
     /// Filter for creation date-time greater than
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gt: Option<String>,
     /// Filter for creation date-time greater than or equal to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// Filter for creation date-time less than
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<String>,
     /// Filter for creation date-time less than or equal to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
+}
+impl serde::Serialize for AccessIpAddressListFilterCreatedAtDateRangeFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "AccessIpAddressListFilterCreatedAtDateRangeFilter",
+                4usize,
+            )?;
+        if let Some(v) = &self.gt {
+            out.serialize_field("gt", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lt {
+            out.serialize_field("lt", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilterCreatedAtDateRangeFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gt", "gte", "lt", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AccessIpAddressListFilterCreatedAtDateRangeFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccessIpAddressListFilterCreatedAtDateRangeFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessIpAddressListFilterCreatedAtDateRangeFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AccessIpAddressListFilterCreatedAtDateRangeFilter {
+                    gt: f0,
+                    gte: f1,
+                    lt: f2,
+                    lte: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessIpAddressListFilterCreatedAtDateRangeFilter",
+                FIELDS,
+                V,
+            )
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -144,24 +212,124 @@ pub enum AccessIpAddressListFilterCreatedAt {
     DateRangeFilter(AccessIpAddressListFilterCreatedAtDateRangeFilter),
     String(String),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessIpAddressListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<AccessIpAddressListFilterCreatedAt>,
     /// Filter by IP address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Filter by IP source
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_source: Option<String>,
     /// Properties not declared in the spec.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for AccessIpAddressListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = serializer.serialize_map(None)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_entry("created_at", v)?;
+        }
+        if let Some(v) = &self.ip_address {
+            out.serialize_entry("ip_address", v)?;
+        }
+        if let Some(v) = &self.ip_source {
+            out.serialize_entry("ip_source", v)?;
+        }
+        for (k, v) in &self.extra {
+            out.serialize_entry(k, v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "ip_address", "ip_source"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AccessIpAddressListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccessIpAddressListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessIpAddressListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+                while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
+                    match key {
+                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1usize) => f1 = map.next_value()?,
+                        crate::de::Key::Declared(2usize) => f2 = map.next_value()?,
+                        crate::de::Key::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                        crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AccessIpAddressListFilter {
+                    created_at: f0,
+                    ip_address: f1,
+                    ip_source: f2,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessIpAddressListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessIpAddressListPage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for AccessIpAddressListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AccessIpAddressListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AccessIpAddressListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AccessIpAddressListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccessIpAddressListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessIpAddressListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AccessIpAddressListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessIpAddressListPage", FIELDS, V)
+    }
 }

@@ -10,6 +10,7 @@ impl<'a> AccessIpRangesApi<'a> {
     /// List all Access IP Ranges
     ///
     /// `GET /access_ip_ranges`
+    #[inline]
     pub async fn list(
         &self,
         params: AccessIpRangesListParams,
@@ -20,6 +21,7 @@ impl<'a> AccessIpRangesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AccessIpRangesListParams,
@@ -60,6 +62,7 @@ impl<'a> AccessIpRangesApi<'a> {
     /// Create new Access IP Range
     ///
     /// `POST /access_ip_ranges`
+    #[inline]
     pub async fn create(
         &self,
         params: AccessIpRangesCreateParams,
@@ -74,6 +77,7 @@ impl<'a> AccessIpRangesApi<'a> {
     ///
     /// Parameters:
     /// - `access_ip_range_id`: Unique identifier of the access ip range.
+    #[inline]
     pub async fn delete(
         &self,
         access_ip_range_id: &str,
@@ -102,17 +106,81 @@ pub struct AccessIpRangesCreateParams {
     pub body: crate::types::AccessIpRangePost,
 }
 /// CIDR block pattern matching operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
     /// Filter CIDR blocks containing the specified string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
     /// Filter CIDR blocks ending with the specified string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endswith: Option<String>,
     /// Filter CIDR blocks starting with the specified string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startswith: Option<String>,
+}
+impl serde::Serialize for AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter",
+                3usize,
+            )?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        if let Some(v) = &self.endswith {
+            out.serialize_field("endswith", v)?;
+        }
+        if let Some(v) = &self.startswith {
+            out.serialize_field("startswith", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains", "endswith", "startswith"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
+                    contains: f0,
+                    endswith: f1,
+                    startswith: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter",
+                FIELDS,
+                V,
+            )
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -122,20 +190,83 @@ pub enum AccessIpRangesListFilterCidrBlock {
     String(String),
 }
 /// Date range filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessIpRangesListFilterCreatedAtDateRangeFilter {
     /// Filter for creation date-time greater than
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gt: Option<String>,
     /// Filter for creation date-time greater than or equal to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// Filter for creation date-time less than
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<String>,
     /// Filter for creation date-time less than or equal to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
+}
+impl serde::Serialize for AccessIpRangesListFilterCreatedAtDateRangeFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "AccessIpRangesListFilterCreatedAtDateRangeFilter",
+                4usize,
+            )?;
+        if let Some(v) = &self.gt {
+            out.serialize_field("gt", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lt {
+            out.serialize_field("lt", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCreatedAtDateRangeFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gt", "gte", "lt", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AccessIpRangesListFilterCreatedAtDateRangeFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccessIpRangesListFilterCreatedAtDateRangeFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessIpRangesListFilterCreatedAtDateRangeFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AccessIpRangesListFilterCreatedAtDateRangeFilter {
+                    gt: f0,
+                    gte: f1,
+                    lt: f2,
+                    lte: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessIpRangesListFilterCreatedAtDateRangeFilter",
+                FIELDS,
+                V,
+            )
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -144,20 +275,115 @@ pub enum AccessIpRangesListFilterCreatedAt {
     DateRangeFilter(AccessIpRangesListFilterCreatedAtDateRangeFilter),
     String(String),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessIpRangesListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<AccessIpRangesListFilterCidrBlock>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<AccessIpRangesListFilterCreatedAt>,
     /// Properties not declared in the spec.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for AccessIpRangesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = serializer.serialize_map(None)?;
+        if let Some(v) = &self.cidr_block {
+            out.serialize_entry("cidr_block", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_entry("created_at", v)?;
+        }
+        for (k, v) in &self.extra {
+            out.serialize_entry(k, v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["cidr_block", "created_at"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AccessIpRangesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccessIpRangesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessIpRangesListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+                while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
+                    match key {
+                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1usize) => f1 = map.next_value()?,
+                        crate::de::Key::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                        crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AccessIpRangesListFilter {
+                    cidr_block: f0,
+                    created_at: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessIpRangesListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessIpRangesListPage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for AccessIpRangesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AccessIpRangesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AccessIpRangesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AccessIpRangesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccessIpRangesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessIpRangesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AccessIpRangesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessIpRangesListPage", FIELDS, V)
+    }
 }

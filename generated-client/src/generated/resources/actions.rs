@@ -43,6 +43,7 @@ impl<'a> ActionsPurchaseEsimsApi<'a> {
     /// If sim_card_group_id is provided, the eSIMs will be associated with that group. Otherwise, the default group for the current user will be used.
     ///
     /// `POST /actions/purchase/esims`
+    #[inline]
     pub async fn purchase(
         &self,
         params: ActionsPurchaseEsimsPurchaseParams,
@@ -85,6 +86,7 @@ impl<'a> ActionsRegisterSimCardsApi<'a> {
     /// If sim_card_group_id is provided, the SIM cards will be associated with that group. Otherwise, the default group for the current user will be used.
     ///
     /// `POST /actions/register/sim_cards`
+    #[inline]
     pub async fn register(
         &self,
         params: ActionsRegisterSimCardsRegisterParams,
@@ -102,19 +104,111 @@ pub struct ActionsRegisterSimCardsRegisterParams {
     /// The request body.
     pub body: crate::types::SimCardRegistration,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActionsPurchaseEsimsPurchaseResponse {
     /// Successfully registered SIM cards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::SimpleSimCard>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<crate::types::WirelessError>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ActionsPurchaseEsimsPurchaseResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ActionsPurchaseEsimsPurchaseResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.errors {
+            out.serialize_field("errors", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ActionsPurchaseEsimsPurchaseResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "errors"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ActionsPurchaseEsimsPurchaseResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActionsPurchaseEsimsPurchaseResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ActionsPurchaseEsimsPurchaseResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ActionsPurchaseEsimsPurchaseResponse {
+                    data: f0,
+                    errors: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ActionsPurchaseEsimsPurchaseResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActionsRegisterSimCardsRegisterResponse {
     /// Successfully registered SIM cards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::SimpleSimCard>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<crate::types::WirelessError>>,
+}
+impl serde::Serialize for ActionsRegisterSimCardsRegisterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ActionsRegisterSimCardsRegisterResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.errors {
+            out.serialize_field("errors", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ActionsRegisterSimCardsRegisterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "errors"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ActionsRegisterSimCardsRegisterResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActionsRegisterSimCardsRegisterResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ActionsRegisterSimCardsRegisterResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ActionsRegisterSimCardsRegisterResponse {
+                    data: f0,
+                    errors: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ActionsRegisterSimCardsRegisterResponse", FIELDS, V)
+    }
 }

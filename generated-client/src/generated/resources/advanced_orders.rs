@@ -15,6 +15,7 @@ impl<'a> AdvancedOrdersApi<'a> {
     /// List Advanced Orders
     ///
     /// `GET /advanced_orders`
+    #[inline]
     pub async fn list(&self) -> crate::Result<AdvancedOrdersListResponse> {
         let req = self.client.request(reqwest::Method::GET, "/advanced_orders");
         req.send_json().await
@@ -22,6 +23,7 @@ impl<'a> AdvancedOrdersApi<'a> {
     /// Create Advanced Order
     ///
     /// `POST /advanced_orders`
+    #[inline]
     pub async fn create(
         &self,
         params: AdvancedOrdersCreateParams,
@@ -36,6 +38,7 @@ impl<'a> AdvancedOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `order_id`: Unique identifier of the order.
+    #[inline]
     pub async fn retrieve(
         &self,
         order_id: &str,
@@ -67,6 +70,7 @@ impl<'a> AdvancedOrdersRequirementGroupApi<'a> {
     ///
     /// Parameters:
     /// - `advanced_order_id`: Unique identifier of the advanced order.
+    #[inline]
     pub async fn update(
         &self,
         advanced_order_id: &str,
@@ -93,8 +97,4 @@ pub struct AdvancedOrdersRequirementGroupUpdateParams {
     /// The request body.
     pub body: crate::types::AdvancedOrderRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct AdvancedOrdersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::AdvancedOrder>>,
-}
+pub type AdvancedOrdersListResponse = crate::Data<Vec<crate::types::AdvancedOrder>>;

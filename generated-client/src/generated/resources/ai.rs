@@ -120,6 +120,7 @@ impl<'a> AiAnthropicV1MessagesApi<'a> {
     /// The endpoint translates Anthropic-format requests into Telnyx's inference internals, then translates the response back to the Anthropic message shape.
     ///
     /// `POST /ai/anthropic/v1/messages`
+    #[inline]
     pub async fn create(
         &self,
         params: AiAnthropicV1MessagesCreateParams,
@@ -131,6 +132,7 @@ impl<'a> AiAnthropicV1MessagesApi<'a> {
         req.send_json().await
     }
     /// [`Self::create`], answered as a stream of server-sent events (`Accept: text/event-stream`); the request must ask for streaming as the API documents.
+    #[inline]
     pub async fn create_stream(
         &self,
         params: AiAnthropicV1MessagesCreateParams,
@@ -205,6 +207,7 @@ impl<'a> AiAssistantsApi<'a> {
     /// Retrieve a list of all AI Assistants configured by the user.
     ///
     /// `GET /ai/assistants`
+    #[inline]
     pub async fn list(&self) -> crate::Result<crate::types::AssistantsListData> {
         let req = self.client.request(reqwest::Method::GET, "/ai/assistants");
         req.send_json().await
@@ -214,6 +217,7 @@ impl<'a> AiAssistantsApi<'a> {
     /// Create a new AI Assistant.
     ///
     /// `POST /ai/assistants`
+    #[inline]
     pub async fn create(
         &self,
         params: AiAssistantsCreateParams,
@@ -227,6 +231,7 @@ impl<'a> AiAssistantsApi<'a> {
     /// Import assistants from external providers. Any assistant that has already been imported will be overwritten with its latest version from the importing provider.
     ///
     /// `POST /ai/assistants/import`
+    #[inline]
     pub async fn import(
         &self,
         params: AiAssistantsImportParams,
@@ -245,6 +250,7 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn retrieve(
         &self,
         assistant_id: &str,
@@ -280,6 +286,7 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn update(
         &self,
         assistant_id: &str,
@@ -302,6 +309,7 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn delete(
         &self,
         assistant_id: &str,
@@ -322,6 +330,7 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn clone_assistant(
         &self,
         assistant_id: &str,
@@ -382,6 +391,7 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn retrieve(
         &self,
         assistant_id: &str,
@@ -406,6 +416,7 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn create(
         &self,
         assistant_id: &str,
@@ -432,6 +443,7 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn update(
         &self,
         assistant_id: &str,
@@ -457,6 +469,7 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn delete(&self, assistant_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -499,6 +512,7 @@ impl<'a> AiAssistantsChatApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn assistant(
         &self,
         assistant_id: &str,
@@ -539,6 +553,7 @@ impl<'a> AiAssistantsChatSmsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn assistant(
         &self,
         assistant_id: &str,
@@ -581,6 +596,7 @@ impl<'a> AiAssistantsInstructionsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn enhance(
         &self,
         assistant_id: &str,
@@ -623,6 +639,7 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn list(
         &self,
         assistant_id: &str,
@@ -651,6 +668,7 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         assistant_id: &str,
@@ -700,6 +718,7 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn create(
         &self,
         assistant_id: &str,
@@ -728,6 +747,7 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `event_id`: Unique identifier of the event.
+    #[inline]
     pub async fn retrieve(
         &self,
         assistant_id: &str,
@@ -756,6 +776,7 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `event_id`: Unique identifier of the event.
+    #[inline]
     pub async fn delete(&self, assistant_id: &str, event_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -799,6 +820,7 @@ impl<'a> AiAssistantsTagsApi<'a> {
     /// Get All Tags
     ///
     /// `GET /ai/assistants/tags`
+    #[inline]
     pub async fn list(&self) -> crate::Result<crate::types::TagsResponse> {
         let req = self.client.request(reqwest::Method::GET, "/ai/assistants/tags");
         req.send_json().await
@@ -809,6 +831,7 @@ impl<'a> AiAssistantsTagsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn create(
         &self,
         assistant_id: &str,
@@ -830,6 +853,7 @@ impl<'a> AiAssistantsTagsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tag`: Unique identifier of the tag.
+    #[inline]
     pub async fn delete(
         &self,
         assistant_id: &str,
@@ -877,6 +901,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
     /// Retrieves a paginated list of assistant tests with optional filtering capabilities
     ///
     /// `GET /ai/assistants/tests`
+    #[inline]
     pub async fn list(
         &self,
         params: AiAssistantsTestsListParams,
@@ -894,6 +919,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AiAssistantsTestsListParams,
@@ -936,6 +962,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
     /// Creates a comprehensive test configuration for evaluating AI assistant performance
     ///
     /// `POST /ai/assistants/tests`
+    #[inline]
     pub async fn create(
         &self,
         params: AiAssistantsTestsCreateParams,
@@ -952,6 +979,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
     ///
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
+    #[inline]
     pub async fn retrieve(
         &self,
         test_id: &str,
@@ -972,6 +1000,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
     ///
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
+    #[inline]
     pub async fn update(
         &self,
         test_id: &str,
@@ -994,6 +1023,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
     ///
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
+    #[inline]
     pub async fn delete(&self, test_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -1042,6 +1072,7 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
     ///
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
+    #[inline]
     pub async fn list(
         &self,
         test_id: &str,
@@ -1058,6 +1089,7 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         test_id: &str,
@@ -1107,6 +1139,7 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
     ///
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
+    #[inline]
     pub async fn create(
         &self,
         test_id: &str,
@@ -1132,6 +1165,7 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
     /// - `run_id`: Unique identifier of the run.
+    #[inline]
     pub async fn retrieve(
         &self,
         test_id: &str,
@@ -1182,6 +1216,7 @@ impl<'a> AiAssistantsTestsTestSuitesApi<'a> {
     /// Retrieves a list of all distinct test suite names available to the current user
     ///
     /// `GET /ai/assistants/tests/test-suites`
+    #[inline]
     pub async fn list(&self) -> crate::Result<crate::types::TestSuitesResponse> {
         let req = self
             .client
@@ -1203,6 +1238,7 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
     ///
     /// Parameters:
     /// - `suite_name`: Name of the suite.
+    #[inline]
     pub async fn list(
         &self,
         suite_name: &str,
@@ -1230,6 +1266,7 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         suite_name: &str,
@@ -1279,6 +1316,7 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
     ///
     /// Parameters:
     /// - `suite_name`: Name of the suite.
+    #[inline]
     pub async fn trigger(
         &self,
         suite_name: &str,
@@ -1331,6 +1369,7 @@ impl<'a> AiAssistantsTexmlApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn retrieve(&self, assistant_id: &str) -> crate::Result<String> {
         let req = self
             .client
@@ -1354,6 +1393,7 @@ impl<'a> AiAssistantsToolsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tool_id`: Unique identifier of the tool.
+    #[inline]
     pub async fn update(
         &self,
         assistant_id: &str,
@@ -1380,6 +1420,7 @@ impl<'a> AiAssistantsToolsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tool_id`: Unique identifier of the tool.
+    #[inline]
     pub async fn delete(
         &self,
         assistant_id: &str,
@@ -1408,6 +1449,7 @@ impl<'a> AiAssistantsToolsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tool_id`: Unique identifier of the tool.
+    #[inline]
     pub async fn test(
         &self,
         assistant_id: &str,
@@ -1453,6 +1495,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
     pub async fn list(
         &self,
         assistant_id: &str,
@@ -1475,6 +1518,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `version_id`: Unique identifier of the version.
+    #[inline]
     pub async fn retrieve(
         &self,
         assistant_id: &str,
@@ -1510,6 +1554,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `version_id`: Unique identifier of the version.
+    #[inline]
     pub async fn update(
         &self,
         assistant_id: &str,
@@ -1540,6 +1585,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `version_id`: Unique identifier of the version.
+    #[inline]
     pub async fn delete(
         &self,
         assistant_id: &str,
@@ -1568,6 +1614,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `version_id`: Unique identifier of the version.
+    #[inline]
     pub async fn promote(
         &self,
         assistant_id: &str,
@@ -1624,6 +1671,7 @@ impl<'a> AiAudioTranscriptionsApi<'a> {
     /// Transcribe speech to text. This endpoint is consistent with the [OpenAI Transcription API](https://platform.openai.com/docs/api-reference/audio/createTranscription) and may be used with the OpenAI JS or Python SDK.
     ///
     /// `POST /ai/audio/transcriptions`
+    #[inline]
     pub async fn audio(
         &self,
         params: AiAudioTranscriptionsAudioParams,
@@ -1678,6 +1726,7 @@ impl<'a> AiChatCompletionsApi<'a> {
     ///
     /// `POST /ai/chat/completions`
     #[deprecated]
+    #[inline]
     pub async fn chat(
         &self,
         params: AiChatCompletionsChatParams,
@@ -1707,6 +1756,7 @@ impl<'a> AiClustersApi<'a> {
     /// List all clusters
     ///
     /// `GET /ai/clusters`
+    #[inline]
     pub async fn list(
         &self,
         params: AiClustersListParams,
@@ -1716,6 +1766,7 @@ impl<'a> AiClustersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AiClustersListParams,
@@ -1758,6 +1809,7 @@ impl<'a> AiClustersApi<'a> {
     /// Starts a background task to compute how the data in an [embedded storage bucket](https://developers.telnyx.com/api-reference/embeddings/embed-documents) is clustered. This helps identify common themes and patterns in the data.
     ///
     /// `POST /ai/clusters`
+    #[inline]
     pub async fn create(
         &self,
         params: AiClustersCreateParams,
@@ -1772,6 +1824,7 @@ impl<'a> AiClustersApi<'a> {
     ///
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
+    #[inline]
     pub async fn retrieve(
         &self,
         task_id: &str,
@@ -1798,6 +1851,7 @@ impl<'a> AiClustersApi<'a> {
     ///
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
+    #[inline]
     pub async fn delete(&self, task_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -1840,6 +1894,7 @@ impl<'a> AiClustersGraphApi<'a> {
     ///
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
+    #[inline]
     pub async fn retrieve(
         &self,
         task_id: &str,
@@ -1880,6 +1935,7 @@ impl<'a> AiConversationHistoriesApi<'a> {
     /// **Authentication:** Requires a Telnyx API key via `Authorization: Bearer `. Results are automatically scoped to the caller's organization — `organization_id` is injected from the auth token and cannot be overridden.
     ///
     /// `GET /ai/conversation_histories`
+    #[inline]
     pub async fn list(
         &self,
         params: AiConversationHistoriesListParams,
@@ -1943,6 +1999,7 @@ impl<'a> AiConversationHistoriesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AiConversationHistoriesListParams,
@@ -2052,6 +2109,7 @@ impl<'a> AiConversationsApi<'a> {
     /// Retrieve a list of all AI conversations configured by the user. Supports [PostgREST-style query parameters](https://postgrest.org/en/stable/api.html#horizontal-filtering-rows) for filtering. Examples are included for the standard metadata fields, but you can filter on any field in the metadata JSON object. For example, to filter by a custom field `metadata->custom_field`, use `metadata->custom_field=eq.value`.
     ///
     /// `GET /ai/conversations`
+    #[inline]
     pub async fn list(
         &self,
         params: AiConversationsListParams,
@@ -2106,6 +2164,7 @@ impl<'a> AiConversationsApi<'a> {
     /// Create a new AI Conversation.
     ///
     /// `POST /ai/conversations`
+    #[inline]
     pub async fn create(
         &self,
         params: AiConversationsCreateParams,
@@ -2122,6 +2181,7 @@ impl<'a> AiConversationsApi<'a> {
     ///
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation to retrieve
+    #[inline]
     pub async fn retrieve(
         &self,
         conversation_id: &str,
@@ -2142,6 +2202,7 @@ impl<'a> AiConversationsApi<'a> {
     ///
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation to update
+    #[inline]
     pub async fn update(
         &self,
         conversation_id: &str,
@@ -2164,6 +2225,7 @@ impl<'a> AiConversationsApi<'a> {
     ///
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation to delete
+    #[inline]
     pub async fn delete(&self, conversation_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -2237,6 +2299,7 @@ impl<'a> AiConversationsConversationInsightsAggregatesApi<'a> {
     /// Aggregate conversation insights by specified fields
     ///
     /// `GET /ai/conversations/conversation-insights/aggregates`
+    #[inline]
     pub async fn list(
         &self,
         params: AiConversationsConversationInsightsAggregatesListParams,
@@ -2294,6 +2357,7 @@ impl<'a> AiConversationsConversationsInsightsApi<'a> {
     ///
     /// Parameters:
     /// - `conversation_id`: Unique identifier of the conversation.
+    #[inline]
     pub async fn list(
         &self,
         conversation_id: &str,
@@ -2328,6 +2392,7 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     /// Get all insight groups
     ///
     /// `GET /ai/conversations/insight-groups`
+    #[inline]
     pub async fn list(
         &self,
         params: AiConversationsInsightGroupsListParams,
@@ -2339,6 +2404,7 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AiConversationsInsightGroupsListParams,
@@ -2381,6 +2447,7 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     /// Create a new insight group
     ///
     /// `POST /ai/conversations/insight-groups`
+    #[inline]
     pub async fn create(
         &self,
         params: AiConversationsInsightGroupsCreateParams,
@@ -2399,6 +2466,7 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `group_id`: The ID of the insight group
+    #[inline]
     pub async fn retrieve(
         &self,
         group_id: &str,
@@ -2420,6 +2488,7 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `group_id`: The ID of the insight group
+    #[inline]
     pub async fn update(
         &self,
         group_id: &str,
@@ -2443,6 +2512,7 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `group_id`: The ID of the insight group
+    #[inline]
     pub async fn delete(&self, group_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -2487,6 +2557,7 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
     /// Parameters:
     /// - `group_id`: The ID of the insight group
     /// - `insight_id`: The ID of the insight
+    #[inline]
     pub async fn assign(&self, group_id: &str, insight_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -2512,6 +2583,7 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
     /// Parameters:
     /// - `group_id`: The ID of the insight group
     /// - `insight_id`: The ID of the insight
+    #[inline]
     pub async fn unassign(&self, group_id: &str, insight_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -2540,6 +2612,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
     /// Get all insights
     ///
     /// `GET /ai/conversations/insights`
+    #[inline]
     pub async fn list(
         &self,
         params: AiConversationsInsightsListParams,
@@ -2551,6 +2624,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AiConversationsInsightsListParams,
@@ -2593,6 +2667,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
     /// Create a new insight
     ///
     /// `POST /ai/conversations/insights`
+    #[inline]
     pub async fn create(
         &self,
         params: AiConversationsInsightsCreateParams,
@@ -2611,6 +2686,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
     ///
     /// Parameters:
     /// - `insight_id`: The ID of the insight
+    #[inline]
     pub async fn retrieve(
         &self,
         insight_id: &str,
@@ -2631,6 +2707,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
     ///
     /// Parameters:
     /// - `insight_id`: The ID of the insight
+    #[inline]
     pub async fn update(
         &self,
         insight_id: &str,
@@ -2653,6 +2730,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
     ///
     /// Parameters:
     /// - `insight_id`: The ID of the insight
+    #[inline]
     pub async fn delete(&self, insight_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -2695,6 +2773,7 @@ impl<'a> AiConversationsMessageApi<'a> {
     ///
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation
+    #[inline]
     pub async fn add(
         &self,
         conversation_id: &str,
@@ -2731,6 +2810,7 @@ impl<'a> AiConversationsMessagesApi<'a> {
     ///
     /// Parameters:
     /// - `conversation_id`: Unique identifier of the conversation.
+    #[inline]
     pub async fn list(
         &self,
         conversation_id: &str,
@@ -2748,6 +2828,7 @@ impl<'a> AiConversationsMessagesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         conversation_id: &str,
@@ -2824,6 +2905,7 @@ impl<'a> AiEmbeddingsApi<'a> {
     /// Retrieve tasks for the user that are either `queued`, `processing`, `failed`, `success` or `partial_success` based on the query string. Defaults to `queued` and `processing`.
     ///
     /// `GET /ai/embeddings`
+    #[inline]
     pub async fn list(
         &self,
         params: AiEmbeddingsListParams,
@@ -2851,6 +2933,7 @@ impl<'a> AiEmbeddingsApi<'a> {
     /// **Important Note**: When you update documents in a Telnyx Storage bucket, their associated embeddings are automatically kept up to date.
     ///
     /// `POST /ai/embeddings`
+    #[inline]
     pub async fn create(
         &self,
         params: AiEmbeddingsCreateParams,
@@ -2872,6 +2955,7 @@ impl<'a> AiEmbeddingsApi<'a> {
     ///
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
+    #[inline]
     pub async fn retrieve(
         &self,
         task_id: &str,
@@ -2908,6 +2992,7 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     /// Get all embedding buckets for a user.
     ///
     /// `GET /ai/embeddings/buckets`
+    #[inline]
     pub async fn list(&self) -> crate::Result<crate::types::UserEmbeddedBucketsData> {
         let req = self.client.request(reqwest::Method::GET, "/ai/embeddings/buckets");
         req.send_json().await
@@ -2920,6 +3005,7 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: Name of the bucket.
+    #[inline]
     pub async fn retrieve(
         &self,
         bucket_name: &str,
@@ -2940,6 +3026,7 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: Name of the bucket.
+    #[inline]
     pub async fn delete(&self, bucket_name: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -2968,6 +3055,7 @@ impl<'a> AiEmbeddingsSimilaritySearchApi<'a> {
     /// If a bucket was embedded using a custom loader, such as `intercom`, the additional metadata will be returned in the
     ///
     /// `POST /ai/embeddings/similarity-search`
+    #[inline]
     pub async fn create(
         &self,
         params: AiEmbeddingsSimilaritySearchCreateParams,
@@ -2996,6 +3084,7 @@ impl<'a> AiEmbeddingsUrlApi<'a> {
     /// Embed website content from a specified URL, including child pages up to 5 levels deep within the same domain. The process crawls and loads content from the main URL and its linked pages into a Telnyx Cloud Storage bucket. As soon as each webpage is added to the bucket, its content is immediately processed for embeddings, that can be used for [similarity search](https://developers.telnyx.com/api-reference/embeddings/search-for-documents) and [clustering](https://developers.telnyx.com/docs/inference/clusters).
     ///
     /// `POST /ai/embeddings/url`
+    #[inline]
     pub async fn create(
         &self,
         params: AiEmbeddingsUrlCreateParams,
@@ -3034,6 +3123,7 @@ impl<'a> AiFineTuningJobsApi<'a> {
     /// Retrieve a list of all fine tuning jobs created by the user.
     ///
     /// `GET /ai/fine_tuning/jobs`
+    #[inline]
     pub async fn list(&self) -> crate::Result<crate::types::FineTuningJobsListData> {
         let req = self.client.request(reqwest::Method::GET, "/ai/fine_tuning/jobs");
         req.send_json().await
@@ -3043,6 +3133,7 @@ impl<'a> AiFineTuningJobsApi<'a> {
     /// Create a new fine tuning job.
     ///
     /// `POST /ai/fine_tuning/jobs`
+    #[inline]
     pub async fn create(
         &self,
         params: AiFineTuningJobsCreateParams,
@@ -3059,6 +3150,7 @@ impl<'a> AiFineTuningJobsApi<'a> {
     ///
     /// Parameters:
     /// - `job_id`: Unique identifier of the job.
+    #[inline]
     pub async fn retrieve(
         &self,
         job_id: &str,
@@ -3079,6 +3171,7 @@ impl<'a> AiFineTuningJobsApi<'a> {
     ///
     /// Parameters:
     /// - `job_id`: Unique identifier of the job.
+    #[inline]
     pub async fn cancel(
         &self,
         job_id: &str,
@@ -3115,6 +3208,7 @@ impl<'a> AiIntegrationsApi<'a> {
     /// List all available integrations.
     ///
     /// `GET /ai/integrations`
+    #[inline]
     pub async fn list(&self) -> crate::Result<crate::types::IntegrationsListResponse> {
         let req = self.client.request(reqwest::Method::GET, "/ai/integrations");
         req.send_json().await
@@ -3127,6 +3221,7 @@ impl<'a> AiIntegrationsApi<'a> {
     ///
     /// Parameters:
     /// - `integration_id`: The integration id
+    #[inline]
     pub async fn retrieve(
         &self,
         integration_id: &str,
@@ -3151,6 +3246,7 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     /// List user setup integrations
     ///
     /// `GET /ai/integrations/connections`
+    #[inline]
     pub async fn list(
         &self,
     ) -> crate::Result<crate::types::IntegrationConnectionsListResponse> {
@@ -3167,6 +3263,7 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `user_connection_id`: The connection id
+    #[inline]
     pub async fn retrieve(
         &self,
         user_connection_id: &str,
@@ -3191,6 +3288,7 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `user_connection_id`: The user integration connection identifier
+    #[inline]
     pub async fn delete(&self, user_connection_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -3216,6 +3314,7 @@ impl<'a> AiMcpServersApi<'a> {
     /// Retrieve a list of MCP servers.
     ///
     /// `GET /ai/mcp_servers`
+    #[inline]
     pub async fn list(
         &self,
         params: AiMcpServersListParams,
@@ -3228,6 +3327,7 @@ impl<'a> AiMcpServersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AiMcpServersListParams,
@@ -3264,6 +3364,7 @@ impl<'a> AiMcpServersApi<'a> {
     /// Create a new MCP server.
     ///
     /// `POST /ai/mcp_servers`
+    #[inline]
     pub async fn create(
         &self,
         params: AiMcpServersCreateParams,
@@ -3280,6 +3381,7 @@ impl<'a> AiMcpServersApi<'a> {
     ///
     /// Parameters:
     /// - `mcp_server_id`: Unique identifier of the mcp server.
+    #[inline]
     pub async fn retrieve(
         &self,
         mcp_server_id: &str,
@@ -3300,6 +3402,7 @@ impl<'a> AiMcpServersApi<'a> {
     ///
     /// Parameters:
     /// - `mcp_server_id`: Unique identifier of the mcp server.
+    #[inline]
     pub async fn update(
         &self,
         mcp_server_id: &str,
@@ -3322,6 +3425,7 @@ impl<'a> AiMcpServersApi<'a> {
     ///
     /// Parameters:
     /// - `mcp_server_id`: Unique identifier of the mcp server.
+    #[inline]
     pub async fn delete(&self, mcp_server_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -3397,6 +3501,7 @@ impl<'a> AiMissionsApi<'a> {
     /// List all missions for the organization
     ///
     /// `GET /ai/missions`
+    #[inline]
     pub async fn list(
         &self,
         params: AiMissionsListParams,
@@ -3407,6 +3512,7 @@ impl<'a> AiMissionsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AiMissionsListParams,
@@ -3449,6 +3555,7 @@ impl<'a> AiMissionsApi<'a> {
     /// Create a new mission definition
     ///
     /// `POST /ai/missions`
+    #[inline]
     pub async fn create(
         &self,
         params: AiMissionsCreateParams,
@@ -3465,6 +3572,7 @@ impl<'a> AiMissionsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
     pub async fn retrieve(
         &self,
         mission_id: &str,
@@ -3485,6 +3593,7 @@ impl<'a> AiMissionsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
     pub async fn update(
         &self,
         mission_id: &str,
@@ -3507,6 +3616,7 @@ impl<'a> AiMissionsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
     pub async fn delete(&self, mission_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -3551,6 +3661,7 @@ impl<'a> AiMissionsCloneApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
     pub async fn create(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
         let req = self
             .client
@@ -3572,6 +3683,7 @@ impl<'a> AiMissionsEventsApi<'a> {
     /// List recent events across all missions
     ///
     /// `GET /ai/missions/events`
+    #[inline]
     pub async fn list(
         &self,
         params: AiMissionsEventsListParams,
@@ -3583,6 +3695,7 @@ impl<'a> AiMissionsEventsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AiMissionsEventsListParams,
@@ -3645,6 +3758,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
     pub async fn list(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
         let req = self
             .client
@@ -3663,6 +3777,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
     pub async fn create(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
         let req = self
             .client
@@ -3682,6 +3797,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `knowledge_base_id`: Unique identifier of the knowledge base.
+    #[inline]
     pub async fn retrieve(
         &self,
         mission_id: &str,
@@ -3710,6 +3826,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `knowledge_base_id`: Unique identifier of the knowledge base.
+    #[inline]
     pub async fn update(
         &self,
         mission_id: &str,
@@ -3738,6 +3855,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `knowledge_base_id`: Unique identifier of the knowledge base.
+    #[inline]
     pub async fn delete(
         &self,
         mission_id: &str,
@@ -3772,6 +3890,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
     pub async fn list(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
         let req = self
             .client
@@ -3790,6 +3909,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
     pub async fn create(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
         let req = self
             .client
@@ -3809,6 +3929,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `mcp_server_id`: Unique identifier of the mcp server.
+    #[inline]
     pub async fn retrieve(
         &self,
         mission_id: &str,
@@ -3837,6 +3958,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `mcp_server_id`: Unique identifier of the mcp server.
+    #[inline]
     pub async fn update(
         &self,
         mission_id: &str,
@@ -3865,6 +3987,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `mcp_server_id`: Unique identifier of the mcp server.
+    #[inline]
     pub async fn delete(
         &self,
         mission_id: &str,
@@ -3926,6 +4049,7 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// List recent runs across all missions
     ///
     /// `GET /ai/missions/runs`
+    #[inline]
     pub async fn list(
         &self,
         params: AiMissionsRunsListParams,
@@ -3937,6 +4061,7 @@ impl<'a> AiMissionsRunsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AiMissionsRunsListParams,
@@ -3982,6 +4107,7 @@ impl<'a> AiMissionsRunsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
     pub async fn get_public_missions_missions_mission_id_runs(
         &self,
         mission_id: &str,
@@ -3999,6 +4125,7 @@ impl<'a> AiMissionsRunsApi<'a> {
         req.send_json().await
     }
     /// [`Self::get_public_missions_missions_mission_id_runs`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn get_public_missions_missions_mission_id_runs_paginator(
         &self,
         mission_id: &str,
@@ -4054,6 +4181,7 @@ impl<'a> AiMissionsRunsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
     pub async fn create(
         &self,
         mission_id: &str,
@@ -4079,6 +4207,7 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    #[inline]
     pub async fn retrieve(
         &self,
         mission_id: &str,
@@ -4107,6 +4236,7 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    #[inline]
     pub async fn update(
         &self,
         mission_id: &str,
@@ -4176,6 +4306,7 @@ impl<'a> AiMissionsRunsCancelApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    #[inline]
     pub async fn create(
         &self,
         mission_id: &str,
@@ -4212,6 +4343,7 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    #[inline]
     pub async fn list(
         &self,
         mission_id: &str,
@@ -4239,6 +4371,7 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         mission_id: &str,
@@ -4292,6 +4425,7 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    #[inline]
     pub async fn create(
         &self,
         mission_id: &str,
@@ -4324,6 +4458,7 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     /// - `event_id`: Unique identifier of the event.
+    #[inline]
     pub async fn retrieve(
         &self,
         mission_id: &str,
@@ -4382,6 +4517,7 @@ impl<'a> AiMissionsRunsPauseApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    #[inline]
     pub async fn create(
         &self,
         mission_id: &str,
@@ -4423,6 +4559,7 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    #[inline]
     pub async fn list(
         &self,
         mission_id: &str,
@@ -4452,6 +4589,7 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    #[inline]
     pub async fn create(
         &self,
         mission_id: &str,
@@ -4496,6 +4634,7 @@ impl<'a> AiMissionsRunsPlanStepsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    #[inline]
     pub async fn create(
         &self,
         mission_id: &str,
@@ -4528,6 +4667,7 @@ impl<'a> AiMissionsRunsPlanStepsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     /// - `step_id`: Unique identifier of the step.
+    #[inline]
     pub async fn retrieve(
         &self,
         mission_id: &str,
@@ -4560,6 +4700,7 @@ impl<'a> AiMissionsRunsPlanStepsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     /// - `step_id`: Unique identifier of the step.
+    #[inline]
     pub async fn update(
         &self,
         mission_id: &str,
@@ -4612,6 +4753,7 @@ impl<'a> AiMissionsRunsResumeApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    #[inline]
     pub async fn create(
         &self,
         mission_id: &str,
@@ -4648,6 +4790,7 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    #[inline]
     pub async fn list(
         &self,
         mission_id: &str,
@@ -4677,6 +4820,7 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    #[inline]
     pub async fn create(
         &self,
         mission_id: &str,
@@ -4709,6 +4853,7 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     /// - `telnyx_agent_id`: Unique identifier of the telnyx agent.
+    #[inline]
     pub async fn delete(
         &self,
         mission_id: &str,
@@ -4752,6 +4897,7 @@ impl<'a> AiMissionsToolsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
     pub async fn list(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
         let req = self
             .client
@@ -4769,6 +4915,7 @@ impl<'a> AiMissionsToolsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
     pub async fn create(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
         let req = self
             .client
@@ -4787,6 +4934,7 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `tool_id`: Unique identifier of the tool.
+    #[inline]
     pub async fn retrieve(
         &self,
         mission_id: &str,
@@ -4815,6 +4963,7 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `tool_id`: Unique identifier of the tool.
+    #[inline]
     pub async fn update(
         &self,
         mission_id: &str,
@@ -4843,6 +4992,7 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `tool_id`: Unique identifier of the tool.
+    #[inline]
     pub async fn delete(&self, mission_id: &str, tool_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -4875,6 +5025,7 @@ impl<'a> AiModelsApi<'a> {
     ///
     /// `GET /ai/models`
     #[deprecated]
+    #[inline]
     pub async fn list(&self) -> crate::Result<crate::types::ModelsResponse> {
         let req = self.client.request(reqwest::Method::GET, "/ai/models");
         req.send_json().await
@@ -4930,6 +5081,7 @@ impl<'a> AiOpenaiChatCompletionsApi<'a> {
     /// Chat with a language model. This endpoint is consistent with the [OpenAI Chat Completions API](https://platform.openai.com/docs/api-reference/chat) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
     ///
     /// `POST /ai/openai/chat/completions`
+    #[inline]
     pub async fn create(
         &self,
         params: AiOpenaiChatCompletionsCreateParams,
@@ -4963,6 +5115,7 @@ impl<'a> AiOpenaiEmbeddingsApi<'a> {
     /// Creates an embedding vector representing the input text. This endpoint is compatible with the [OpenAI Embeddings API](https://platform.openai.com/docs/api-reference/embeddings) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
     ///
     /// `POST /ai/openai/embeddings`
+    #[inline]
     pub async fn create(
         &self,
         params: AiOpenaiEmbeddingsCreateParams,
@@ -4991,6 +5144,7 @@ impl<'a> AiOpenaiEmbeddingsModelsApi<'a> {
     /// Returns a list of available embedding models. This endpoint is compatible with the OpenAI Models API format.
     ///
     /// `GET /ai/openai/embeddings/models`
+    #[inline]
     pub async fn list(
         &self,
     ) -> crate::Result<crate::types::OpenAiEmbeddingModelsResponse> {
@@ -5013,6 +5167,7 @@ impl<'a> AiOpenaiModelsApi<'a> {
     /// Each entry is a `ModelMetadata` object describing the model id, owner, task, context length, supported languages, billing tier, pricing per 1M tokens, deployment regions, and whether the model supports vision or fine-tuning. Use this endpoint to discover model ids you can pass to `POST /v2/ai/openai/chat/completions`.
     ///
     /// `GET /ai/openai/models`
+    #[inline]
     pub async fn list(&self) -> crate::Result<crate::types::ModelsResponse> {
         let req = self.client.request(reqwest::Method::GET, "/ai/openai/models");
         req.send_json().await
@@ -5031,6 +5186,7 @@ impl<'a> AiOpenaiResponsesApi<'a> {
     /// The `conversation` parameter refers to a Telnyx Conversation rather than an OpenAI-hosted conversation object.
     ///
     /// `POST /ai/openai/responses`
+    #[inline]
     pub async fn chat(
         &self,
         params: AiOpenaiResponsesChatParams,
@@ -5058,6 +5214,7 @@ impl<'a> AiResponsesApi<'a> {
     ///
     /// `POST /ai/responses`
     #[deprecated]
+    #[inline]
     pub async fn chat(
         &self,
         params: AiResponsesChatParams,
@@ -5091,6 +5248,7 @@ impl<'a> AiSummarizeApi<'a> {
     /// - Up to 100 MB
     ///
     /// `POST /ai/summarize`
+    #[inline]
     pub async fn create(
         &self,
         params: AiSummarizeCreateParams,
@@ -5115,6 +5273,7 @@ impl<'a> AiToolsApi<'a> {
     /// List Tools
     ///
     /// `GET /ai/tools`
+    #[inline]
     pub async fn list(
         &self,
         params: AiToolsListParams,
@@ -5127,6 +5286,7 @@ impl<'a> AiToolsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AiToolsListParams,
@@ -5167,6 +5327,7 @@ impl<'a> AiToolsApi<'a> {
     /// Create Tool
     ///
     /// `POST /ai/tools`
+    #[inline]
     pub async fn create(
         &self,
         params: AiToolsCreateParams,
@@ -5181,6 +5342,7 @@ impl<'a> AiToolsApi<'a> {
     ///
     /// Parameters:
     /// - `tool_id`: Unique identifier of the tool.
+    #[inline]
     pub async fn retrieve(
         &self,
         tool_id: &str,
@@ -5199,6 +5361,7 @@ impl<'a> AiToolsApi<'a> {
     ///
     /// Parameters:
     /// - `tool_id`: Unique identifier of the tool.
+    #[inline]
     pub async fn update(
         &self,
         tool_id: &str,
@@ -5219,6 +5382,7 @@ impl<'a> AiToolsApi<'a> {
     ///
     /// Parameters:
     /// - `tool_id`: Unique identifier of the tool.
+    #[inline]
     pub async fn delete(&self, tool_id: &str) -> crate::Result<serde_json::Value> {
         let req = self
             .client
@@ -5253,46 +5417,270 @@ pub struct AiToolsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateSharedToolRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiAssistantsTestsListPage {
     /// Page number to retrieve (1-based indexing)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Number of tests to return per page (1-100)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for AiAssistantsTestsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AiAssistantsTestsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AiAssistantsTestsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AiAssistantsTestsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AiAssistantsTestsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AiAssistantsTestsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AiAssistantsTestsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AiAssistantsTestsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiAssistantsTestsTestSuitesRunsListPage {
     /// Page number to retrieve (1-based indexing)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Number of test runs to return per page (1-100)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for AiAssistantsTestsTestSuitesRunsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AiAssistantsTestsTestSuitesRunsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AiAssistantsTestsTestSuitesRunsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AiAssistantsTestsTestSuitesRunsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AiAssistantsTestsTestSuitesRunsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AiAssistantsTestsTestSuitesRunsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AiAssistantsTestsTestSuitesRunsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AiAssistantsTestsTestSuitesRunsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiAssistantsTestsRunsListPage {
     /// Page number to retrieve (1-based indexing)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Number of test runs to return per page (1-100)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for AiAssistantsTestsRunsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AiAssistantsTestsRunsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AiAssistantsTestsRunsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AiAssistantsTestsRunsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AiAssistantsTestsRunsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AiAssistantsTestsRunsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AiAssistantsTestsRunsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AiAssistantsTestsRunsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiAssistantsScheduledEventsListPage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for AiAssistantsScheduledEventsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AiAssistantsScheduledEventsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AiAssistantsScheduledEventsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AiAssistantsScheduledEventsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AiAssistantsScheduledEventsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AiAssistantsScheduledEventsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AiAssistantsScheduledEventsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AiAssistantsScheduledEventsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiClustersListPage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for AiClustersListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AiClustersListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AiClustersListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AiClustersListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AiClustersListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AiClustersListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AiClustersListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AiClustersListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5332,52 +5720,207 @@ impl From<&str> for AiConversationHistoriesListRegion {
     }
 }
 crate::string_enum!(AiConversationHistoriesListRegion);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiConversationsInsightGroupsListPage {
     /// Page number (0-based)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Number of items per page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for AiConversationsInsightGroupsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AiConversationsInsightGroupsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AiConversationsInsightGroupsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AiConversationsInsightGroupsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AiConversationsInsightGroupsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AiConversationsInsightGroupsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AiConversationsInsightGroupsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AiConversationsInsightGroupsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiConversationsInsightsListPage {
     /// Page number (0-based)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Number of items per page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct AiConversationsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Conversation>,
+impl serde::Serialize for AiConversationsInsightsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AiConversationsInsightsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct AiConversationsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Conversation>,
+impl<'de> serde::Deserialize<'de> for AiConversationsInsightsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AiConversationsInsightsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AiConversationsInsightsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AiConversationsInsightsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AiConversationsInsightsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AiConversationsInsightsListPage", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type AiConversationsRetrieveResponse = crate::Data<crate::types::Conversation>;
+pub type AiConversationsUpdateResponse = crate::Data<crate::types::Conversation>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiOpenaiResponsesChatBody {
     /// Optional Telnyx Conversation ID from `POST /ai/conversations`. When provided, Telnyx stores this turn on that conversation and uses the conversation's prior messages as context. Reuse the same ID for subsequent turns and tool-result followups. Omit it for a non-persisted, stateless response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<String>,
     /// The input items for this turn, using the OpenAI Responses API input format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<serde_json::Value>,
     /// Optional system/developer instructions for the model. When used with a persisted `conversation`, send these on the first request that creates the thread; subsequent turns can rely on the stored history.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     /// Model identifier to use for the response, for example `zai-org/GLM-5.1-FP8` or another model available from the Telnyx OpenAI-compatible models endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Set to `true` to stream Server-Sent Events, matching OpenAI's Responses streaming format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// Properties not declared in the spec.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for AiOpenaiResponsesChatBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = serializer.serialize_map(None)?;
+        if let Some(v) = &self.conversation {
+            out.serialize_entry("conversation", v)?;
+        }
+        if let Some(v) = &self.input {
+            out.serialize_entry("input", v)?;
+        }
+        if let Some(v) = &self.instructions {
+            out.serialize_entry("instructions", v)?;
+        }
+        if let Some(v) = &self.model {
+            out.serialize_entry("model", v)?;
+        }
+        if let Some(v) = &self.stream {
+            out.serialize_entry("stream", v)?;
+        }
+        for (k, v) in &self.extra {
+            out.serialize_entry(k, v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AiOpenaiResponsesChatBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "conversation",
+            "input",
+            "instructions",
+            "model",
+            "stream",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AiOpenaiResponsesChatBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AiOpenaiResponsesChatBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AiOpenaiResponsesChatBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+                while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
+                    match key {
+                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1usize) => f1 = map.next_value()?,
+                        crate::de::Key::Declared(2usize) => f2 = map.next_value()?,
+                        crate::de::Key::Declared(3usize) => f3 = map.next_value()?,
+                        crate::de::Key::Declared(4usize) => f4 = map.next_value()?,
+                        crate::de::Key::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                        crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AiOpenaiResponsesChatBody {
+                    conversation: f0,
+                    input: f1,
+                    instructions: f2,
+                    model: f3,
+                    stream: f4,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AiOpenaiResponsesChatBody", FIELDS, V)
+    }
 }

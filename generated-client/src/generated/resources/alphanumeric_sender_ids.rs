@@ -12,6 +12,7 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     /// List all alphanumeric sender IDs for the authenticated user.
     ///
     /// `GET /alphanumeric_sender_ids`
+    #[inline]
     pub async fn list(
         &self,
         params: AlphanumericSenderIdsListParams,
@@ -30,6 +31,7 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AlphanumericSenderIdsListParams,
@@ -74,6 +76,7 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     /// Create a new alphanumeric sender ID associated with a messaging profile.
     ///
     /// `POST /alphanumeric_sender_ids`
+    #[inline]
     pub async fn create(
         &self,
         params: AlphanumericSenderIdsCreateParams,
@@ -92,6 +95,7 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The identifier of the alphanumeric sender ID.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -112,6 +116,7 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The identifier of the alphanumeric sender ID.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -141,25 +146,64 @@ pub struct AlphanumericSenderIdsCreateParams {
     /// The request body.
     pub body: crate::types::CreateAlphanumericSenderIdRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlphanumericSenderIdsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::AlphanumericSenderId>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct AlphanumericSenderIdsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::AlphanumericSenderId>,
+impl serde::Serialize for AlphanumericSenderIdsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AlphanumericSenderIdsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct AlphanumericSenderIdsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::AlphanumericSenderId>,
+impl<'de> serde::Deserialize<'de> for AlphanumericSenderIdsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AlphanumericSenderIdsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AlphanumericSenderIdsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlphanumericSenderIdsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AlphanumericSenderIdsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AlphanumericSenderIdsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct AlphanumericSenderIdsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::AlphanumericSenderId>,
-}
+pub type AlphanumericSenderIdsCreateResponse = crate::Data<
+    crate::types::AlphanumericSenderId,
+>;
+pub type AlphanumericSenderIdsRetrieveResponse = crate::Data<
+    crate::types::AlphanumericSenderId,
+>;
+pub type AlphanumericSenderIdsDeleteResponse = crate::Data<
+    crate::types::AlphanumericSenderId,
+>;

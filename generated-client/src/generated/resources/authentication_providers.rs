@@ -12,6 +12,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
     /// Returns a list of your SSO authentication providers.
     ///
     /// `GET /authentication_providers`
+    #[inline]
     pub async fn list(
         &self,
         params: AuthenticationProvidersListParams,
@@ -24,6 +25,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: AuthenticationProvidersListParams,
@@ -80,6 +82,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
     /// Creates an authentication provider.
     ///
     /// `POST /authentication_providers`
+    #[inline]
     pub async fn create(
         &self,
         params: AuthenticationProvidersCreateParams,
@@ -98,6 +101,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: authentication provider ID
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -118,6 +122,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -140,6 +145,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: authentication provider ID
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -245,39 +251,121 @@ impl From<&str> for AuthenticationProvidersListSort {
     }
 }
 crate::string_enum!(AuthenticationProvidersListSort);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationProvidersListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for AuthenticationProvidersListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AuthenticationProvidersListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationProvidersListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AuthenticationProvidersListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuthenticationProvidersListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuthenticationProvidersListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AuthenticationProvidersListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuthenticationProvidersListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationProvidersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::AuthenticationProvider>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct AuthenticationProvidersCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::AuthenticationProvider>,
+impl serde::Serialize for AuthenticationProvidersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AuthenticationProvidersListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct AuthenticationProvidersRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::AuthenticationProvider>,
+impl<'de> serde::Deserialize<'de> for AuthenticationProvidersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AuthenticationProvidersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuthenticationProvidersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuthenticationProvidersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AuthenticationProvidersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuthenticationProvidersListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct AuthenticationProvidersUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::AuthenticationProvider>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct AuthenticationProvidersDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::AuthenticationProvider>,
-}
+pub type AuthenticationProvidersCreateResponse = crate::Data<
+    crate::types::AuthenticationProvider,
+>;
+pub type AuthenticationProvidersRetrieveResponse = crate::Data<
+    crate::types::AuthenticationProvider,
+>;
+pub type AuthenticationProvidersUpdateResponse = crate::Data<
+    crate::types::AuthenticationProvider,
+>;
+pub type AuthenticationProvidersDeleteResponse = crate::Data<
+    crate::types::AuthenticationProvider,
+>;

@@ -10,6 +10,7 @@ impl<'a> AvailablePhoneNumberBlocksApi<'a> {
     /// List available phone number blocks
     ///
     /// `GET /available_phone_number_blocks`
+    #[inline]
     pub async fn list(
         &self,
         params: AvailablePhoneNumberBlocksListParams,
@@ -70,25 +71,132 @@ impl From<&str> for AvailablePhoneNumberBlocksListFilterPhoneNumberType {
     }
 }
 crate::string_enum!(AvailablePhoneNumberBlocksListFilterPhoneNumberType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AvailablePhoneNumberBlocksListFilter {
     /// Filter phone numbers by country.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Filter phone numbers by city.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locality: Option<String>,
     /// Filter by the national destination code of the number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub national_destination_code: Option<String>,
     /// Filter phone numbers by number type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_type: Option<AvailablePhoneNumberBlocksListFilterPhoneNumberType>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for AvailablePhoneNumberBlocksListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AvailablePhoneNumberBlocksListFilter", 4usize)?;
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.locality {
+            out.serialize_field("locality", v)?;
+        }
+        if let Some(v) = &self.national_destination_code {
+            out.serialize_field("national_destination_code", v)?;
+        }
+        if let Some(v) = &self.phone_number_type {
+            out.serialize_field("phone_number_type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AvailablePhoneNumberBlocksListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "country_code",
+            "locality",
+            "national_destination_code",
+            "phone_number_type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AvailablePhoneNumberBlocksListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AvailablePhoneNumberBlocksListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AvailablePhoneNumberBlocksListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AvailablePhoneNumberBlocksListFilter {
+                    country_code: f0,
+                    locality: f1,
+                    national_destination_code: f2,
+                    phone_number_type: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AvailablePhoneNumberBlocksListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AvailablePhoneNumberBlocksListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::AvailablePhoneNumberBlock>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::AvailablePhoneNumbersMetadata>,
+}
+impl serde::Serialize for AvailablePhoneNumberBlocksListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AvailablePhoneNumberBlocksListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AvailablePhoneNumberBlocksListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AvailablePhoneNumberBlocksListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AvailablePhoneNumberBlocksListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AvailablePhoneNumberBlocksListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AvailablePhoneNumberBlocksListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AvailablePhoneNumberBlocksListResponse", FIELDS, V)
+    }
 }

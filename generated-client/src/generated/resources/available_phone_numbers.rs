@@ -10,6 +10,7 @@ impl<'a> AvailablePhoneNumbersApi<'a> {
     /// List available phone numbers
     ///
     /// `GET /available_phone_numbers`
+    #[inline]
     pub async fn list(
         &self,
         params: AvailablePhoneNumbersListParams,
@@ -82,17 +83,68 @@ impl From<&str> for AvailablePhoneNumbersListFilterFeaturesItem {
 }
 crate::string_enum!(AvailablePhoneNumbersListFilterFeaturesItem);
 /// Filter phone numbers by pattern matching.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AvailablePhoneNumbersListFilterPhoneNumber {
     /// Filter numbers containing a pattern (excludes NDC if used with `national_destination_code` filter).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
     /// Filter numbers ending with a pattern (excludes NDC if used with `national_destination_code` filter).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_with: Option<String>,
     /// Filter numbers starting with a pattern (excludes NDC if used with `national_destination_code` filter).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_with: Option<String>,
+}
+impl serde::Serialize for AvailablePhoneNumbersListFilterPhoneNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AvailablePhoneNumbersListFilterPhoneNumber", 3usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        if let Some(v) = &self.ends_with {
+            out.serialize_field("ends_with", v)?;
+        }
+        if let Some(v) = &self.starts_with {
+            out.serialize_field("starts_with", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListFilterPhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains", "ends_with", "starts_with"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AvailablePhoneNumbersListFilterPhoneNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AvailablePhoneNumbersListFilterPhoneNumber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AvailablePhoneNumbersListFilterPhoneNumber, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AvailablePhoneNumbersListFilterPhoneNumber {
+                    contains: f0,
+                    ends_with: f1,
+                    starts_with: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AvailablePhoneNumbersListFilterPhoneNumber", FIELDS, V)
+    }
 }
 /// Filter phone numbers by number type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -137,54 +189,218 @@ impl From<&str> for AvailablePhoneNumbersListFilterPhoneNumberType {
     }
 }
 crate::string_enum!(AvailablePhoneNumbersListFilterPhoneNumberType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AvailablePhoneNumbersListFilter {
     /// Find numbers in a particular US state or CA province.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub administrative_area: Option<String>,
     /// Filter to determine if best effort results should be included. Only available in USA/CANADA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub best_effort: Option<bool>,
     /// Filter phone numbers by country.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Filter to exclude phone numbers that are currently on hold/reserved for your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_held_numbers: Option<bool>,
     /// Filter phone numbers with specific features.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<AvailablePhoneNumbersListFilterFeaturesItem>>,
     /// Limits the number of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Filter phone numbers by city.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locality: Option<String>,
     /// Filter by the national destination code of the number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub national_destination_code: Option<String>,
     /// Filter phone numbers by pattern matching.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<AvailablePhoneNumbersListFilterPhoneNumber>,
     /// Filter phone numbers by number type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_type: Option<AvailablePhoneNumbersListFilterPhoneNumberType>,
     /// Filter to exclude phone numbers that need additional time after to purchase to activate. Only applicable for +1 toll_free numbers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quickship: Option<bool>,
     /// Filter phone numbers by rate center. This filter is only applicable to USA and Canada numbers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_center: Option<String>,
     /// Filter to ensure only numbers that can be reserved are included in the results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservable: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for AvailablePhoneNumbersListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AvailablePhoneNumbersListFilter", 13usize)?;
+        if let Some(v) = &self.administrative_area {
+            out.serialize_field("administrative_area", v)?;
+        }
+        if let Some(v) = &self.best_effort {
+            out.serialize_field("best_effort", v)?;
+        }
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.exclude_held_numbers {
+            out.serialize_field("exclude_held_numbers", v)?;
+        }
+        if let Some(v) = &self.features {
+            out.serialize_field("features", v)?;
+        }
+        if let Some(v) = &self.limit {
+            out.serialize_field("limit", v)?;
+        }
+        if let Some(v) = &self.locality {
+            out.serialize_field("locality", v)?;
+        }
+        if let Some(v) = &self.national_destination_code {
+            out.serialize_field("national_destination_code", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        if let Some(v) = &self.phone_number_type {
+            out.serialize_field("phone_number_type", v)?;
+        }
+        if let Some(v) = &self.quickship {
+            out.serialize_field("quickship", v)?;
+        }
+        if let Some(v) = &self.rate_center {
+            out.serialize_field("rate_center", v)?;
+        }
+        if let Some(v) = &self.reservable {
+            out.serialize_field("reservable", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "administrative_area",
+            "best_effort",
+            "country_code",
+            "exclude_held_numbers",
+            "features",
+            "limit",
+            "locality",
+            "national_destination_code",
+            "phone_number",
+            "phone_number_type",
+            "quickship",
+            "rate_center",
+            "reservable",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AvailablePhoneNumbersListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AvailablePhoneNumbersListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AvailablePhoneNumbersListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AvailablePhoneNumbersListFilter {
+                    administrative_area: f0,
+                    best_effort: f1,
+                    country_code: f2,
+                    exclude_held_numbers: f3,
+                    features: f4,
+                    limit: f5,
+                    locality: f6,
+                    national_destination_code: f7,
+                    phone_number: f8,
+                    phone_number_type: f9,
+                    quickship: f10,
+                    rate_center: f11,
+                    reservable: f12,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AvailablePhoneNumbersListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AvailablePhoneNumbersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::AvailablePhoneNumber>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::AvailablePhoneNumbersMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::types::AvailablePhoneNumbersMetadata>,
+}
+impl serde::Serialize for AvailablePhoneNumbersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AvailablePhoneNumbersListResponse", 3usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        if let Some(v) = &self.metadata {
+            out.serialize_field("metadata", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta", "metadata"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AvailablePhoneNumbersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AvailablePhoneNumbersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AvailablePhoneNumbersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AvailablePhoneNumbersListResponse {
+                    data: f0,
+                    meta: f1,
+                    metadata: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AvailablePhoneNumbersListResponse", FIELDS, V)
+    }
 }

@@ -10,13 +10,10 @@ impl<'a> BalanceApi<'a> {
     /// Get user balance details
     ///
     /// `GET /balance`
+    #[inline]
     pub async fn retrieve(&self) -> crate::Result<BalanceRetrieveResponse> {
         let req = self.client.request(reqwest::Method::GET, "/balance");
         req.send_json().await
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct BalanceRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::UserBalance>,
-}
+pub type BalanceRetrieveResponse = crate::Data<crate::types::UserBalance>;

@@ -10,6 +10,7 @@ impl<'a> BillingGroupsApi<'a> {
     /// List all billing groups
     ///
     /// `GET /billing_groups`
+    #[inline]
     pub async fn list(
         &self,
         params: BillingGroupsListParams,
@@ -19,6 +20,7 @@ impl<'a> BillingGroupsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: BillingGroupsListParams,
@@ -73,6 +75,7 @@ impl<'a> BillingGroupsApi<'a> {
     /// Create a billing group
     ///
     /// `POST /billing_groups`
+    #[inline]
     pub async fn create(
         &self,
         params: BillingGroupsCreateParams,
@@ -87,6 +90,7 @@ impl<'a> BillingGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the billing group
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -105,6 +109,7 @@ impl<'a> BillingGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the billing group
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -125,6 +130,7 @@ impl<'a> BillingGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the billing group
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<BillingGroupsDeleteResponse> {
         let req = self
             .client
@@ -153,39 +159,111 @@ pub struct BillingGroupsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateBillingGroup,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingGroupsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for BillingGroupsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("BillingGroupsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BillingGroupsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BillingGroupsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingGroupsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingGroupsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BillingGroupsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BillingGroupsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingGroupsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::BillingGroup>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct BillingGroupsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::BillingGroup>,
+impl serde::Serialize for BillingGroupsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("BillingGroupsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct BillingGroupsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::BillingGroup>,
+impl<'de> serde::Deserialize<'de> for BillingGroupsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BillingGroupsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingGroupsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingGroupsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BillingGroupsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BillingGroupsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct BillingGroupsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::BillingGroup>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct BillingGroupsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::BillingGroup>,
-}
+pub type BillingGroupsCreateResponse = crate::Data<crate::types::BillingGroup>;
+pub type BillingGroupsRetrieveResponse = crate::Data<crate::types::BillingGroup>;
+pub type BillingGroupsUpdateResponse = crate::Data<crate::types::BillingGroup>;
+pub type BillingGroupsDeleteResponse = crate::Data<crate::types::BillingGroup>;

@@ -12,6 +12,7 @@ impl<'a> BulkSimCardActionsApi<'a> {
     /// This API lists a paginated collection of bulk SIM card actions. A bulk SIM card action contains details about a collection of individual SIM card actions.
     ///
     /// `GET /bulk_sim_card_actions`
+    #[inline]
     pub async fn list(
         &self,
         params: BulkSimCardActionsListParams,
@@ -30,6 +31,7 @@ impl<'a> BulkSimCardActionsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: BulkSimCardActionsListParams,
@@ -89,6 +91,7 @@ impl<'a> BulkSimCardActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -146,15 +149,58 @@ impl From<&str> for BulkSimCardActionsListFilterActionType {
     }
 }
 crate::string_enum!(BulkSimCardActionsListFilterActionType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkSimCardActionsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::BulkSimCardActionDetailed>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct BulkSimCardActionsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::BulkSimCardActionDetailed>,
+impl serde::Serialize for BulkSimCardActionsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("BulkSimCardActionsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for BulkSimCardActionsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BulkSimCardActionsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BulkSimCardActionsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkSimCardActionsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BulkSimCardActionsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BulkSimCardActionsListResponse", FIELDS, V)
+    }
+}
+pub type BulkSimCardActionsRetrieveResponse = crate::Data<
+    crate::types::BulkSimCardActionDetailed,
+>;

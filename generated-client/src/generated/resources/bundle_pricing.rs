@@ -29,6 +29,7 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
     /// Get all allowed bundles.
     ///
     /// `GET /bundle_pricing/billing_bundles`
+    #[inline]
     pub async fn list(
         &self,
         params: BundlePricingBillingBundlesListParams,
@@ -42,6 +43,7 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: BundlePricingBillingBundlesListParams,
@@ -87,6 +89,7 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
     ///
     /// Parameters:
     /// - `bundle_id`: Unique identifier of the bundle.
+    #[inline]
     pub async fn retrieve(
         &self,
         bundle_id: &str,
@@ -145,6 +148,7 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     /// Get a paginated list of user bundles.
     ///
     /// `GET /bundle_pricing/user_bundles`
+    #[inline]
     pub async fn list(
         &self,
         params: BundlePricingUserBundlesListParams,
@@ -158,6 +162,7 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: BundlePricingUserBundlesListParams,
@@ -203,6 +208,7 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     ///
     /// Parameters:
     /// - `user_bundle_id`: Unique identifier of the user bundle.
+    #[inline]
     pub async fn retrieve(
         &self,
         user_bundle_id: &str,
@@ -226,6 +232,7 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     ///
     /// Parameters:
     /// - `user_bundle_id`: Unique identifier of the user bundle.
+    #[inline]
     pub async fn delete(
         &self,
         user_bundle_id: &str,
@@ -275,6 +282,7 @@ impl<'a> BundlePricingUserBundlesBulkApi<'a> {
     /// Creates multiple user bundles for the user.
     ///
     /// `POST /bundle_pricing/user_bundles/bulk`
+    #[inline]
     pub async fn create(
         &self,
         params: BundlePricingUserBundlesBulkCreateParams,
@@ -309,6 +317,7 @@ impl<'a> BundlePricingUserBundlesResourcesApi<'a> {
     ///
     /// Parameters:
     /// - `user_bundle_id`: Unique identifier of the user bundle.
+    #[inline]
     pub async fn list(
         &self,
         user_bundle_id: &str,
@@ -346,6 +355,7 @@ impl<'a> BundlePricingUserBundlesUnusedApi<'a> {
     /// Returns all user bundles that aren't in use.
     ///
     /// `GET /bundle_pricing/user_bundles/unused`
+    #[inline]
     pub async fn list(
         &self,
         params: BundlePricingUserBundlesUnusedListParams,
@@ -366,48 +376,275 @@ pub struct BundlePricingUserBundlesUnusedListParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BundlePricingBillingBundlesListFilter {
     /// Filter by country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_iso: Option<Vec<String>>,
     /// Filter by resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for BundlePricingBillingBundlesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("BundlePricingBillingBundlesListFilter", 2usize)?;
+        if let Some(v) = &self.country_iso {
+            out.serialize_field("country_iso", v)?;
+        }
+        if let Some(v) = &self.resource {
+            out.serialize_field("resource", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BundlePricingBillingBundlesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["country_iso", "resource"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BundlePricingBillingBundlesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BundlePricingBillingBundlesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BundlePricingBillingBundlesListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BundlePricingBillingBundlesListFilter {
+                    country_iso: f0,
+                    resource: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("BundlePricingBillingBundlesListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BundlePricingBillingBundlesListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for BundlePricingBillingBundlesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("BundlePricingBillingBundlesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BundlePricingBillingBundlesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BundlePricingBillingBundlesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BundlePricingBillingBundlesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BundlePricingBillingBundlesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BundlePricingBillingBundlesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BundlePricingBillingBundlesListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BundlePricingUserBundlesListFilter {
     /// Filter by country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_iso: Option<Vec<String>>,
     /// Filter by resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for BundlePricingUserBundlesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("BundlePricingUserBundlesListFilter", 2usize)?;
+        if let Some(v) = &self.country_iso {
+            out.serialize_field("country_iso", v)?;
+        }
+        if let Some(v) = &self.resource {
+            out.serialize_field("resource", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["country_iso", "resource"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BundlePricingUserBundlesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BundlePricingUserBundlesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BundlePricingUserBundlesListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BundlePricingUserBundlesListFilter {
+                    country_iso: f0,
+                    resource: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BundlePricingUserBundlesListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BundlePricingUserBundlesListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for BundlePricingUserBundlesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("BundlePricingUserBundlesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BundlePricingUserBundlesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BundlePricingUserBundlesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BundlePricingUserBundlesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BundlePricingUserBundlesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BundlePricingUserBundlesListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BundlePricingUserBundlesUnusedListFilter {
     /// Filter by country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_iso: Option<Vec<String>>,
     /// Filter by resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<Vec<String>>,
+}
+impl serde::Serialize for BundlePricingUserBundlesUnusedListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("BundlePricingUserBundlesUnusedListFilter", 2usize)?;
+        if let Some(v) = &self.country_iso {
+            out.serialize_field("country_iso", v)?;
+        }
+        if let Some(v) = &self.resource {
+            out.serialize_field("resource", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesUnusedListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["country_iso", "resource"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BundlePricingUserBundlesUnusedListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BundlePricingUserBundlesUnusedListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BundlePricingUserBundlesUnusedListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BundlePricingUserBundlesUnusedListFilter {
+                    country_iso: f0,
+                    resource: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("BundlePricingUserBundlesUnusedListFilter", FIELDS, V)
+    }
 }

@@ -12,6 +12,7 @@ impl<'a> CallControlApplicationsApi<'a> {
     /// Return a list of call control applications.
     ///
     /// `GET /call_control_applications`
+    #[inline]
     pub async fn list(
         &self,
         params: CallControlApplicationsListParams,
@@ -25,6 +26,7 @@ impl<'a> CallControlApplicationsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: CallControlApplicationsListParams,
@@ -81,6 +83,7 @@ impl<'a> CallControlApplicationsApi<'a> {
     /// Create a call control application.
     ///
     /// `POST /call_control_applications`
+    #[inline]
     pub async fn create(
         &self,
         params: CallControlApplicationsCreateParams,
@@ -99,6 +102,7 @@ impl<'a> CallControlApplicationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -119,6 +123,7 @@ impl<'a> CallControlApplicationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -141,6 +146,7 @@ impl<'a> CallControlApplicationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -187,30 +193,139 @@ pub struct CallControlApplicationsUpdateParams {
     pub body: crate::types::UpdateCallControlApplicationRequest,
 }
 /// Application name filters
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallControlApplicationsListFilterApplicationName {
     /// If present, applications with application_name containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
 }
+impl serde::Serialize for CallControlApplicationsListFilterApplicationName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "CallControlApplicationsListFilterApplicationName",
+                1usize,
+            )?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallControlApplicationsListFilterApplicationName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CallControlApplicationsListFilterApplicationName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallControlApplicationsListFilterApplicationName")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallControlApplicationsListFilterApplicationName, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallControlApplicationsListFilterApplicationName {
+                    contains: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CallControlApplicationsListFilterApplicationName",
+                FIELDS,
+                V,
+            )
+    }
+}
 /// Event occurred_at filters
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallControlApplicationsListFilterOccurredAt {
     /// Event occurred_at: equal
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// Event occurred_at: greater than
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gt: Option<String>,
     /// Event occurred_at: greater than or equal
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// Event occurred_at: lower than
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<String>,
     /// Event occurred_at: lower than or equal
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
+}
+impl serde::Serialize for CallControlApplicationsListFilterOccurredAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CallControlApplicationsListFilterOccurredAt", 5usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gt {
+            out.serialize_field("gt", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lt {
+            out.serialize_field("lt", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallControlApplicationsListFilterOccurredAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gt", "gte", "lt", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CallControlApplicationsListFilterOccurredAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallControlApplicationsListFilterOccurredAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallControlApplicationsListFilterOccurredAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallControlApplicationsListFilterOccurredAt {
+                    eq: f0,
+                    gt: f1,
+                    gte: f2,
+                    lt: f3,
+                    lte: f4,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("CallControlApplicationsListFilterOccurredAt", FIELDS, V)
+    }
 }
 /// Filter by product.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -313,69 +428,239 @@ impl From<&str> for CallControlApplicationsListFilterType {
     }
 }
 crate::string_enum!(CallControlApplicationsListFilterType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallControlApplicationsListFilter {
     /// Application name filters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_name: Option<CallControlApplicationsListFilterApplicationName>,
     /// The unique identifier of the call session. A session may include multiple call leg events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_session_id: Option<String>,
     /// The unique identifier of the conection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Delivery failed or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<bool>,
     /// Filter by From number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// The unique identifier of an individual call leg.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leg_id: Option<String>,
     /// If present, conferences will be filtered to those with a matching `name` attribute. Matching is case-sensitive
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Event occurred_at filters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<CallControlApplicationsListFilterOccurredAt>,
     /// Identifies the associated outbound voice profile.
-    #[serde(
-        rename = "outbound.outbound_voice_profile_id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub outbound_outbound_voice_profile_id: Option<String>,
     /// Filter by product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<CallControlApplicationsListFilterProduct>,
     /// If present, conferences will be filtered by status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CallControlApplicationsListFilterStatus>,
     /// Filter by To number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// Event type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CallControlApplicationsListFilterType>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for CallControlApplicationsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CallControlApplicationsListFilter", 13usize)?;
+        if let Some(v) = &self.application_name {
+            out.serialize_field("application_name", v)?;
+        }
+        if let Some(v) = &self.application_session_id {
+            out.serialize_field("application_session_id", v)?;
+        }
+        if let Some(v) = &self.connection_id {
+            out.serialize_field("connection_id", v)?;
+        }
+        if let Some(v) = &self.failed {
+            out.serialize_field("failed", v)?;
+        }
+        if let Some(v) = &self.from {
+            out.serialize_field("from", v)?;
+        }
+        if let Some(v) = &self.leg_id {
+            out.serialize_field("leg_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.occurred_at {
+            out.serialize_field("occurred_at", v)?;
+        }
+        if let Some(v) = &self.outbound_outbound_voice_profile_id {
+            out.serialize_field("outbound.outbound_voice_profile_id", v)?;
+        }
+        if let Some(v) = &self.product {
+            out.serialize_field("product", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.to {
+            out.serialize_field("to", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallControlApplicationsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "application_name",
+            "application_session_id",
+            "connection_id",
+            "failed",
+            "from",
+            "leg_id",
+            "name",
+            "occurred_at",
+            "outbound.outbound_voice_profile_id",
+            "product",
+            "status",
+            "to",
+            "type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CallControlApplicationsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallControlApplicationsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallControlApplicationsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallControlApplicationsListFilter {
+                    application_name: f0,
+                    application_session_id: f1,
+                    connection_id: f2,
+                    failed: f3,
+                    from: f4,
+                    leg_id: f5,
+                    name: f6,
+                    occurred_at: f7,
+                    outbound_outbound_voice_profile_id: f8,
+                    product: f9,
+                    status: f10,
+                    to: f11,
+                    r#type: f12,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CallControlApplicationsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallControlApplicationsListPage {
     /// Opaque identifier of next page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Opaque identifier of previous page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
     /// Limit of records per single page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for CallControlApplicationsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CallControlApplicationsListPage", 5usize)?;
+        if let Some(v) = &self.after {
+            out.serialize_field("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            out.serialize_field("before", v)?;
+        }
+        if let Some(v) = &self.limit {
+            out.serialize_field("limit", v)?;
+        }
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallControlApplicationsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["after", "before", "limit", "number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CallControlApplicationsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallControlApplicationsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallControlApplicationsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallControlApplicationsListPage {
+                    after: f0,
+                    before: f1,
+                    limit: f2,
+                    number: f3,
+                    size: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CallControlApplicationsListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -411,30 +696,67 @@ impl From<&str> for CallControlApplicationsListSort {
     }
 }
 crate::string_enum!(CallControlApplicationsListSort);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallControlApplicationsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::CallControlApplication>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallControlApplicationsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlApplication>,
+impl serde::Serialize for CallControlApplicationsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CallControlApplicationsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallControlApplicationsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlApplication>,
+impl<'de> serde::Deserialize<'de> for CallControlApplicationsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CallControlApplicationsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallControlApplicationsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallControlApplicationsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallControlApplicationsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CallControlApplicationsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallControlApplicationsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlApplication>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallControlApplicationsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlApplication>,
-}
+pub type CallControlApplicationsCreateResponse = crate::Data<
+    crate::types::CallControlApplication,
+>;
+pub type CallControlApplicationsRetrieveResponse = crate::Data<
+    crate::types::CallControlApplication,
+>;
+pub type CallControlApplicationsUpdateResponse = crate::Data<
+    crate::types::CallControlApplication,
+>;
+pub type CallControlApplicationsDeleteResponse = crate::Data<
+    crate::types::CallControlApplication,
+>;

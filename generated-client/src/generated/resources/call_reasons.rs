@@ -12,6 +12,7 @@ impl<'a> CallReasonsApi<'a> {
     /// Telnyx maintains a library of pre-vetted call-reason phrases (e.g. "Appointment reminders", "Billing inquiries") that carry through DIR vetting smoothly. You can use any string that fits your use case in `DirCreateRequest.call_reasons`, but matching one of these reduces the chance the vetting team flags the phrasing for clarification.
     ///
     /// `GET /call_reasons`
+    #[inline]
     pub async fn list(
         &self,
         params: CallReasonsListParams,
@@ -22,6 +23,7 @@ impl<'a> CallReasonsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: CallReasonsListParams,
@@ -64,6 +66,7 @@ impl<'a> CallReasonsApi<'a> {
     /// Check up to 10 candidate `call_reasons` strings against Telnyx's vetting heuristics before sending them on a DIR create or update. The endpoint flags strings that are likely to be rejected during vetting (too generic, banned phrases, length issues, etc.) so you can fix them up front.
     ///
     /// `POST /call_reasons/validate`
+    #[inline]
     pub async fn validate(
         &self,
         params: CallReasonsValidateParams,

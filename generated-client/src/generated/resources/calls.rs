@@ -27,6 +27,7 @@ impl<'a> CallsApi<'a> {
     /// - `call.machine.premium.greeting.ended` if `answering_machine_detection=premium` was requested and a beep was detected
     ///
     /// `POST /calls`
+    #[inline]
     pub async fn create(
         &self,
         params: CallsCreateParams,
@@ -43,6 +44,7 @@ impl<'a> CallsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn retrieve(
         &self,
         call_control_id: &str,
@@ -76,6 +78,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn ai_assistant_add_messages(
         &self,
         call_control_id: &str,
@@ -103,6 +106,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn ai_assistant_join(
         &self,
         call_control_id: &str,
@@ -135,6 +139,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn ai_assistant_start(
         &self,
         call_control_id: &str,
@@ -162,6 +167,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn ai_assistant_stop(
         &self,
         call_control_id: &str,
@@ -199,6 +205,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn answer(
         &self,
         call_control_id: &str,
@@ -227,6 +234,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn bridge(
         &self,
         call_control_id: &str,
@@ -250,6 +258,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn client_state_update(
         &self,
         call_control_id: &str,
@@ -281,6 +290,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn conversation_relay_start(
         &self,
         call_control_id: &str,
@@ -308,6 +318,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn conversation_relay_stop(
         &self,
         call_control_id: &str,
@@ -335,6 +346,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn enqueue(
         &self,
         call_control_id: &str,
@@ -366,6 +378,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn fork_start(
         &self,
         call_control_id: &str,
@@ -393,6 +406,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn fork_stop(
         &self,
         call_control_id: &str,
@@ -423,6 +437,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn gather(
         &self,
         call_control_id: &str,
@@ -450,6 +465,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn gather_stop(
         &self,
         call_control_id: &str,
@@ -482,6 +498,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn gather_using_ai(
         &self,
         call_control_id: &str,
@@ -518,6 +535,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn gather_using_audio(
         &self,
         call_control_id: &str,
@@ -552,6 +570,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn gather_using_speak(
         &self,
         call_control_id: &str,
@@ -584,6 +603,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn hangup(
         &self,
         call_control_id: &str,
@@ -607,6 +627,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn leave_queue(
         &self,
         call_control_id: &str,
@@ -641,6 +662,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn playback_start(
         &self,
         call_control_id: &str,
@@ -672,6 +694,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn playback_stop(
         &self,
         call_control_id: &str,
@@ -703,6 +726,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn record_pause(
         &self,
         call_control_id: &str,
@@ -734,6 +758,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn record_resume(
         &self,
         call_control_id: &str,
@@ -767,6 +792,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn record_start(
         &self,
         call_control_id: &str,
@@ -798,6 +824,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn record_stop(
         &self,
         call_control_id: &str,
@@ -827,6 +854,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn refer(
         &self,
         call_control_id: &str,
@@ -854,6 +882,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn reject(
         &self,
         call_control_id: &str,
@@ -881,6 +910,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn send_dtmf(
         &self,
         call_control_id: &str,
@@ -908,6 +938,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn send_sip_info(
         &self,
         call_control_id: &str,
@@ -941,6 +972,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn siprec_start(
         &self,
         call_control_id: &str,
@@ -972,6 +1004,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn siprec_stop(
         &self,
         call_control_id: &str,
@@ -1000,6 +1033,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn speak(
         &self,
         call_control_id: &str,
@@ -1025,6 +1059,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn streaming_start(
         &self,
         call_control_id: &str,
@@ -1056,6 +1091,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn streaming_stop(
         &self,
         call_control_id: &str,
@@ -1081,6 +1117,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn suppression_start(
         &self,
         call_control_id: &str,
@@ -1106,6 +1143,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn suppression_stop(
         &self,
         call_control_id: &str,
@@ -1133,6 +1171,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn switch_supervisor_role(
         &self,
         call_control_id: &str,
@@ -1164,6 +1203,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn transcription_start(
         &self,
         call_control_id: &str,
@@ -1191,6 +1231,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn transcription_stop(
         &self,
         call_control_id: &str,
@@ -1226,6 +1267,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn transfer(
         &self,
         call_control_id: &str,
@@ -1482,213 +1524,121 @@ pub struct CallsActionsTransferParams {
     /// Transfer call request
     pub body: crate::types::TransferCallRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallWithRecordingId>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Call>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsAiAssistantAddMessagesResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsAiAssistantJoinResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResultWithConversationId>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsAiAssistantStartResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResultWithConversationId>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsAiAssistantStopResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsAnswerResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResultWithRecordingId>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsBridgeResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsClientStateUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsConversationRelayStartResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResultWithConversationRelayId>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsConversationRelayStopResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsEnqueueResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsForkStartResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsForkStopResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsGatherResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsGatherStopResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsGatherUsingAiResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResultWithConversationId>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsGatherUsingAudioResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsGatherUsingSpeakResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsHangupResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsLeaveQueueResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsPlaybackStartResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsPlaybackStopResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsRecordPauseResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsRecordResumeResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsRecordStartResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsRecordStopResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsReferResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsRejectResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsSendDtmfResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsSendSipInfoResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsSiprecStartResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsSiprecStopResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsSpeakResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsStreamingStartResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsStreamingStopResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsSuppressionStartResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsSuppressionStopResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsSwitchSupervisorRoleResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsTranscriptionStartResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsTranscriptionStopResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CallsActionsTransferResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CallControlCommandResult>,
-}
+pub type CallsCreateResponse = crate::Data<crate::types::CallWithRecordingId>;
+pub type CallsRetrieveResponse = crate::Data<crate::types::Call>;
+pub type CallsActionsAiAssistantAddMessagesResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsAiAssistantJoinResponse = crate::Data<
+    crate::types::CallControlCommandResultWithConversationId,
+>;
+pub type CallsActionsAiAssistantStartResponse = crate::Data<
+    crate::types::CallControlCommandResultWithConversationId,
+>;
+pub type CallsActionsAiAssistantStopResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsAnswerResponse = crate::Data<
+    crate::types::CallControlCommandResultWithRecordingId,
+>;
+pub type CallsActionsBridgeResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsClientStateUpdateResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsConversationRelayStartResponse = crate::Data<
+    crate::types::CallControlCommandResultWithConversationRelayId,
+>;
+pub type CallsActionsConversationRelayStopResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsEnqueueResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsForkStartResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsForkStopResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsGatherResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsGatherStopResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsGatherUsingAiResponse = crate::Data<
+    crate::types::CallControlCommandResultWithConversationId,
+>;
+pub type CallsActionsGatherUsingAudioResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsGatherUsingSpeakResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsHangupResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsLeaveQueueResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsPlaybackStartResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsPlaybackStopResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsRecordPauseResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsRecordResumeResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsRecordStartResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsRecordStopResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsReferResponse = crate::Data<crate::types::CallControlCommandResult>;
+pub type CallsActionsRejectResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsSendDtmfResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsSendSipInfoResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsSiprecStartResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsSiprecStopResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsSpeakResponse = crate::Data<crate::types::CallControlCommandResult>;
+pub type CallsActionsStreamingStartResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsStreamingStopResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsSuppressionStartResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsSuppressionStopResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsSwitchSupervisorRoleResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsTranscriptionStartResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsTranscriptionStopResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;
+pub type CallsActionsTransferResponse = crate::Data<
+    crate::types::CallControlCommandResult,
+>;

@@ -12,6 +12,7 @@ impl<'a> ChargesBreakdownApi<'a> {
     /// Retrieve a detailed breakdown of monthly charges for phone numbers in a specified date range. The date range cannot exceed 31 days.
     ///
     /// `GET /charges_breakdown`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: ChargesBreakdownRetrieveParams,

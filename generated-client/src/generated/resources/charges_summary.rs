@@ -12,6 +12,7 @@ impl<'a> ChargesSummaryApi<'a> {
     /// Retrieve a summary of monthly charges for a specified date range. The date range cannot exceed 31 days.
     ///
     /// `GET /charges_summary`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: ChargesSummaryRetrieveParams,

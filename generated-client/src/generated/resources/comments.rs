@@ -15,6 +15,7 @@ impl<'a> CommentsApi<'a> {
     /// Retrieve all comments
     ///
     /// `GET /comments`
+    #[inline]
     pub async fn list(
         &self,
         params: CommentsListParams,
@@ -26,6 +27,7 @@ impl<'a> CommentsApi<'a> {
     /// Create a comment
     ///
     /// `POST /comments`
+    #[inline]
     pub async fn create(
         &self,
         params: CommentsCreateParams,
@@ -40,6 +42,7 @@ impl<'a> CommentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The comment ID.
+    #[inline]
     pub async fn retrieve(&self, id: &str) -> crate::Result<CommentsRetrieveResponse> {
         let req = self
             .client
@@ -74,6 +77,7 @@ impl<'a> CommentsReadApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The comment ID.
+    #[inline]
     pub async fn update(&self, id: &str) -> crate::Result<CommentsReadUpdateResponse> {
         let req = self
             .client
@@ -115,21 +119,109 @@ impl From<&str> for CommentsListFilterCommentRecordType {
     }
 }
 crate::string_enum!(CommentsListFilterCommentRecordType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommentsListFilter {
     /// ID of the record the comments relate to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_record_id: Option<String>,
     /// Record type that the comment relates to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_record_type: Option<CommentsListFilterCommentRecordType>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for CommentsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CommentsListFilter", 2usize)?;
+        if let Some(v) = &self.comment_record_id {
+            out.serialize_field("comment_record_id", v)?;
+        }
+        if let Some(v) = &self.comment_record_type {
+            out.serialize_field("comment_record_type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CommentsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["comment_record_id", "comment_record_type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CommentsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CommentsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommentsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CommentsListFilter {
+                    comment_record_id: f0,
+                    comment_record_type: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CommentsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommentsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::Comment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for CommentsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CommentsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CommentsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CommentsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CommentsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommentsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CommentsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CommentsListResponse", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -191,35 +283,120 @@ impl From<&str> for CommentsCreateResponseDataCommenterType {
     }
 }
 crate::string_enum!(CommentsCreateResponseDataCommenterType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommentsCreateResponseData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_record_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_record_type: Option<CommentsCreateResponseDataCommentRecordType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commenter: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commenter_type: Option<CommentsCreateResponseDataCommenterType>,
     /// An ISO 8901 datetime string denoting when the comment was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// An ISO 8901 datetime string for when the comment was read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_at: Option<String>,
     /// An ISO 8901 datetime string for when the comment was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CommentsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CommentsCreateResponseData>,
+impl serde::Serialize for CommentsCreateResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CommentsCreateResponseData", 9usize)?;
+        if let Some(v) = &self.body {
+            out.serialize_field("body", v)?;
+        }
+        if let Some(v) = &self.comment_record_id {
+            out.serialize_field("comment_record_id", v)?;
+        }
+        if let Some(v) = &self.comment_record_type {
+            out.serialize_field("comment_record_type", v)?;
+        }
+        if let Some(v) = &self.commenter {
+            out.serialize_field("commenter", v)?;
+        }
+        if let Some(v) = &self.commenter_type {
+            out.serialize_field("commenter_type", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.read_at {
+            out.serialize_field("read_at", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for CommentsCreateResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "body",
+            "comment_record_id",
+            "comment_record_type",
+            "commenter",
+            "commenter_type",
+            "created_at",
+            "id",
+            "read_at",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CommentsCreateResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CommentsCreateResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommentsCreateResponseData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CommentsCreateResponseData {
+                    body: f0,
+                    comment_record_id: f1,
+                    comment_record_type: f2,
+                    commenter: f3,
+                    commenter_type: f4,
+                    created_at: f5,
+                    id: f6,
+                    read_at: f7,
+                    updated_at: f8,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CommentsCreateResponseData", FIELDS, V)
+    }
+}
+pub type CommentsCreateResponse = crate::Data<CommentsCreateResponseData>;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CommentsRetrieveResponseDataCommentRecordType {
@@ -280,35 +457,121 @@ impl From<&str> for CommentsRetrieveResponseDataCommenterType {
     }
 }
 crate::string_enum!(CommentsRetrieveResponseDataCommenterType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommentsRetrieveResponseData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_record_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_record_type: Option<CommentsRetrieveResponseDataCommentRecordType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commenter: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commenter_type: Option<CommentsRetrieveResponseDataCommenterType>,
     /// An ISO 8901 datetime string denoting when the comment was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// An ISO 8901 datetime string for when the comment was read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_at: Option<String>,
     /// An ISO 8901 datetime string for when the comment was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CommentsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CommentsRetrieveResponseData>,
+impl serde::Serialize for CommentsRetrieveResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CommentsRetrieveResponseData", 9usize)?;
+        if let Some(v) = &self.body {
+            out.serialize_field("body", v)?;
+        }
+        if let Some(v) = &self.comment_record_id {
+            out.serialize_field("comment_record_id", v)?;
+        }
+        if let Some(v) = &self.comment_record_type {
+            out.serialize_field("comment_record_type", v)?;
+        }
+        if let Some(v) = &self.commenter {
+            out.serialize_field("commenter", v)?;
+        }
+        if let Some(v) = &self.commenter_type {
+            out.serialize_field("commenter_type", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.read_at {
+            out.serialize_field("read_at", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for CommentsRetrieveResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "body",
+            "comment_record_id",
+            "comment_record_type",
+            "commenter",
+            "commenter_type",
+            "created_at",
+            "id",
+            "read_at",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CommentsRetrieveResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CommentsRetrieveResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommentsRetrieveResponseData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CommentsRetrieveResponseData {
+                    body: f0,
+                    comment_record_id: f1,
+                    comment_record_type: f2,
+                    commenter: f3,
+                    commenter_type: f4,
+                    created_at: f5,
+                    id: f6,
+                    read_at: f7,
+                    updated_at: f8,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CommentsRetrieveResponseData", FIELDS, V)
+    }
+}
+pub type CommentsRetrieveResponse = crate::Data<CommentsRetrieveResponseData>;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CommentsReadUpdateResponseDataCommentRecordType {
@@ -369,32 +632,118 @@ impl From<&str> for CommentsReadUpdateResponseDataCommenterType {
     }
 }
 crate::string_enum!(CommentsReadUpdateResponseDataCommenterType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommentsReadUpdateResponseData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_record_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_record_type: Option<CommentsReadUpdateResponseDataCommentRecordType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commenter: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commenter_type: Option<CommentsReadUpdateResponseDataCommenterType>,
     /// An ISO 8901 datetime string denoting when the comment was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// An ISO 8901 datetime string for when the comment was read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_at: Option<String>,
     /// An ISO 8901 datetime string for when the comment was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CommentsReadUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CommentsReadUpdateResponseData>,
+impl serde::Serialize for CommentsReadUpdateResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CommentsReadUpdateResponseData", 9usize)?;
+        if let Some(v) = &self.body {
+            out.serialize_field("body", v)?;
+        }
+        if let Some(v) = &self.comment_record_id {
+            out.serialize_field("comment_record_id", v)?;
+        }
+        if let Some(v) = &self.comment_record_type {
+            out.serialize_field("comment_record_type", v)?;
+        }
+        if let Some(v) = &self.commenter {
+            out.serialize_field("commenter", v)?;
+        }
+        if let Some(v) = &self.commenter_type {
+            out.serialize_field("commenter_type", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.read_at {
+            out.serialize_field("read_at", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for CommentsReadUpdateResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "body",
+            "comment_record_id",
+            "comment_record_type",
+            "commenter",
+            "commenter_type",
+            "created_at",
+            "id",
+            "read_at",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CommentsReadUpdateResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CommentsReadUpdateResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommentsReadUpdateResponseData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CommentsReadUpdateResponseData {
+                    body: f0,
+                    comment_record_id: f1,
+                    comment_record_type: f2,
+                    commenter: f3,
+                    commenter_type: f4,
+                    created_at: f5,
+                    id: f6,
+                    read_at: f7,
+                    updated_at: f8,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CommentsReadUpdateResponseData", FIELDS, V)
+    }
+}
+pub type CommentsReadUpdateResponse = crate::Data<CommentsReadUpdateResponseData>;

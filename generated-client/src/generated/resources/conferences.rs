@@ -22,6 +22,7 @@ impl<'a> ConferencesApi<'a> {
     /// Lists conferences. Conferences are created on demand, and will expire after all participants have left the conference or after 4 hours regardless of the number of active participants. Conferences are listed in descending order by `expires_at`.
     ///
     /// `GET /conferences`
+    #[inline]
     pub async fn list(
         &self,
         params: ConferencesListParams,
@@ -33,6 +34,7 @@ impl<'a> ConferencesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: ConferencesListParams,
@@ -98,6 +100,7 @@ impl<'a> ConferencesApi<'a> {
     /// - `conference.floor.changed`
     ///
     /// `POST /conferences`
+    #[inline]
     pub async fn create(
         &self,
         params: ConferencesCreateParams,
@@ -114,6 +117,7 @@ impl<'a> ConferencesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -165,6 +169,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference.
+    #[inline]
     pub async fn end(
         &self,
         id: &str,
@@ -189,6 +194,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference.
+    #[inline]
     pub async fn gather_using_audio(
         &self,
         id: &str,
@@ -214,6 +220,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
     pub async fn hold(
         &self,
         id: &str,
@@ -241,6 +248,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
     pub async fn join(
         &self,
         id: &str,
@@ -267,6 +275,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
     pub async fn leave(
         &self,
         id: &str,
@@ -289,6 +298,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
     pub async fn mute(
         &self,
         id: &str,
@@ -311,6 +321,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
     pub async fn play(
         &self,
         id: &str,
@@ -333,6 +344,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Specifies the conference by id or name
+    #[inline]
     pub async fn record_pause(
         &self,
         id: &str,
@@ -356,6 +368,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Specifies the conference by id or name
+    #[inline]
     pub async fn record_resume(
         &self,
         id: &str,
@@ -383,6 +396,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Specifies the conference to record by id or name
+    #[inline]
     pub async fn record_start(
         &self,
         id: &str,
@@ -410,6 +424,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Specifies the conference to stop the recording for by id or name
+    #[inline]
     pub async fn record_stop(
         &self,
         id: &str,
@@ -433,6 +448,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference.
+    #[inline]
     pub async fn send_dtmf(
         &self,
         id: &str,
@@ -457,6 +473,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Specifies the conference by id or name
+    #[inline]
     pub async fn speak(
         &self,
         id: &str,
@@ -479,6 +496,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
     pub async fn stop(
         &self,
         id: &str,
@@ -501,6 +519,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
     pub async fn unhold(
         &self,
         id: &str,
@@ -523,6 +542,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
     pub async fn unmute(
         &self,
         id: &str,
@@ -545,6 +565,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -676,6 +697,7 @@ impl<'a> ConferencesParticipantsApi<'a> {
     ///
     /// Parameters:
     /// - `conference_id`: Uniquely identifies the conference by id
+    #[inline]
     pub async fn list(
         &self,
         conference_id: &str,
@@ -694,6 +716,7 @@ impl<'a> ConferencesParticipantsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         conference_id: &str,
@@ -758,6 +781,7 @@ impl<'a> ConferencesParticipantsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference.
     /// - `participant_id`: Uniquely identifies the participant by their ID or label.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -786,6 +810,7 @@ impl<'a> ConferencesParticipantsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference.
     /// - `participant_id`: Uniquely identifies the participant.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -865,30 +890,131 @@ impl From<&str> for ConferencesListRegion {
 }
 crate::string_enum!(ConferencesListRegion);
 /// Application name filters
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConferencesListFilterApplicationName {
     /// If present, applications with application_name containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
 }
+impl serde::Serialize for ConferencesListFilterApplicationName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ConferencesListFilterApplicationName", 1usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConferencesListFilterApplicationName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConferencesListFilterApplicationName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConferencesListFilterApplicationName")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConferencesListFilterApplicationName, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConferencesListFilterApplicationName {
+                    contains: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ConferencesListFilterApplicationName", FIELDS, V)
+    }
+}
 /// Event occurred_at filters
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConferencesListFilterOccurredAt {
     /// Event occurred_at: equal
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// Event occurred_at: greater than
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gt: Option<String>,
     /// Event occurred_at: greater than or equal
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// Event occurred_at: lower than
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<String>,
     /// Event occurred_at: lower than or equal
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
+}
+impl serde::Serialize for ConferencesListFilterOccurredAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ConferencesListFilterOccurredAt", 5usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gt {
+            out.serialize_field("gt", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lt {
+            out.serialize_field("lt", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConferencesListFilterOccurredAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gt", "gte", "lt", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConferencesListFilterOccurredAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConferencesListFilterOccurredAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConferencesListFilterOccurredAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConferencesListFilterOccurredAt {
+                    eq: f0,
+                    gt: f1,
+                    gte: f2,
+                    lt: f3,
+                    lte: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConferencesListFilterOccurredAt", FIELDS, V)
+    }
 }
 /// Filter by product.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -991,82 +1117,290 @@ impl From<&str> for ConferencesListFilterType {
     }
 }
 crate::string_enum!(ConferencesListFilterType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConferencesListFilter {
     /// Application name filters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_name: Option<ConferencesListFilterApplicationName>,
     /// The unique identifier of the call session. A session may include multiple call leg events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_session_id: Option<String>,
     /// The unique identifier of the conection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Delivery failed or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<bool>,
     /// Filter by From number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// The unique identifier of an individual call leg.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leg_id: Option<String>,
     /// If present, conferences will be filtered to those with a matching `name` attribute. Matching is case-sensitive
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Event occurred_at filters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<ConferencesListFilterOccurredAt>,
     /// Identifies the associated outbound voice profile.
-    #[serde(
-        rename = "outbound.outbound_voice_profile_id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub outbound_outbound_voice_profile_id: Option<String>,
     /// Filter by product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<ConferencesListFilterProduct>,
     /// If present, conferences will be filtered by status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConferencesListFilterStatus>,
     /// Filter by To number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// Event type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ConferencesListFilterType>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ConferencesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ConferencesListFilter", 13usize)?;
+        if let Some(v) = &self.application_name {
+            out.serialize_field("application_name", v)?;
+        }
+        if let Some(v) = &self.application_session_id {
+            out.serialize_field("application_session_id", v)?;
+        }
+        if let Some(v) = &self.connection_id {
+            out.serialize_field("connection_id", v)?;
+        }
+        if let Some(v) = &self.failed {
+            out.serialize_field("failed", v)?;
+        }
+        if let Some(v) = &self.from {
+            out.serialize_field("from", v)?;
+        }
+        if let Some(v) = &self.leg_id {
+            out.serialize_field("leg_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.occurred_at {
+            out.serialize_field("occurred_at", v)?;
+        }
+        if let Some(v) = &self.outbound_outbound_voice_profile_id {
+            out.serialize_field("outbound.outbound_voice_profile_id", v)?;
+        }
+        if let Some(v) = &self.product {
+            out.serialize_field("product", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.to {
+            out.serialize_field("to", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConferencesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "application_name",
+            "application_session_id",
+            "connection_id",
+            "failed",
+            "from",
+            "leg_id",
+            "name",
+            "occurred_at",
+            "outbound.outbound_voice_profile_id",
+            "product",
+            "status",
+            "to",
+            "type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConferencesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConferencesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConferencesListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConferencesListFilter {
+                    application_name: f0,
+                    application_session_id: f1,
+                    connection_id: f2,
+                    failed: f3,
+                    from: f4,
+                    leg_id: f5,
+                    name: f6,
+                    occurred_at: f7,
+                    outbound_outbound_voice_profile_id: f8,
+                    product: f9,
+                    status: f10,
+                    to: f11,
+                    r#type: f12,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConferencesListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConferencesListPage {
     /// Opaque identifier of next page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Opaque identifier of previous page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
     /// Limit of records per single page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ConferencesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ConferencesListPage", 5usize)?;
+        if let Some(v) = &self.after {
+            out.serialize_field("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            out.serialize_field("before", v)?;
+        }
+        if let Some(v) = &self.limit {
+            out.serialize_field("limit", v)?;
+        }
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConferencesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["after", "before", "limit", "number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConferencesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConferencesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConferencesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConferencesListPage {
+                    after: f0,
+                    before: f1,
+                    limit: f2,
+                    number: f3,
+                    size: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConferencesListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConferencesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::Conference>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Conference>,
+impl serde::Serialize for ConferencesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ConferencesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for ConferencesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConferencesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConferencesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConferencesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConferencesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConferencesListResponse", FIELDS, V)
+    }
+}
+pub type ConferencesCreateResponse = crate::Data<crate::types::Conference>;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConferencesParticipantsListRegion {
@@ -1105,42 +1439,197 @@ impl From<&str> for ConferencesParticipantsListRegion {
     }
 }
 crate::string_enum!(ConferencesParticipantsListRegion);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConferencesParticipantsListPage {
     /// Opaque identifier of next page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Opaque identifier of previous page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
     /// Limit of records per single page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ConferencesParticipantsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ConferencesParticipantsListPage", 5usize)?;
+        if let Some(v) = &self.after {
+            out.serialize_field("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            out.serialize_field("before", v)?;
+        }
+        if let Some(v) = &self.limit {
+            out.serialize_field("limit", v)?;
+        }
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConferencesParticipantsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["after", "before", "limit", "number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConferencesParticipantsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConferencesParticipantsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConferencesParticipantsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConferencesParticipantsListPage {
+                    after: f0,
+                    before: f1,
+                    limit: f2,
+                    number: f3,
+                    size: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConferencesParticipantsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConferencesParticipantsListFilter {
     /// If present, participants will be filtered to those who are/are not muted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muted: Option<bool>,
     /// If present, participants will be filtered to those who are/are not put on hold
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_hold: Option<bool>,
     /// If present, participants will be filtered to those who are whispering or are not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whispering: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ConferencesParticipantsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ConferencesParticipantsListFilter", 3usize)?;
+        if let Some(v) = &self.muted {
+            out.serialize_field("muted", v)?;
+        }
+        if let Some(v) = &self.on_hold {
+            out.serialize_field("on_hold", v)?;
+        }
+        if let Some(v) = &self.whispering {
+            out.serialize_field("whispering", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConferencesParticipantsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["muted", "on_hold", "whispering"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConferencesParticipantsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConferencesParticipantsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConferencesParticipantsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConferencesParticipantsListFilter {
+                    muted: f0,
+                    on_hold: f1,
+                    whispering: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConferencesParticipantsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConferencesParticipantsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::Participant>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for ConferencesParticipantsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ConferencesParticipantsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConferencesParticipantsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConferencesParticipantsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConferencesParticipantsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConferencesParticipantsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConferencesParticipantsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConferencesParticipantsListResponse", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1180,93 +1669,55 @@ impl From<&str> for ConferencesRetrieveRegion {
     }
 }
 crate::string_enum!(ConferencesRetrieveRegion);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Conference>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsEndResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsGatherUsingAudioResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsHoldResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsJoinResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsLeaveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsMuteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsPlayResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsRecordPauseResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsRecordResumeResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsRecordStartResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsRecordStopResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsSendDtmfResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsSpeakResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsStopResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsUnholdResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsUnmuteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConferencesActionsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ConferenceCommandResult>,
-}
+pub type ConferencesRetrieveResponse = crate::Data<crate::types::Conference>;
+pub type ConferencesActionsEndResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsGatherUsingAudioResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsHoldResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsJoinResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsLeaveResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsMuteResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsPlayResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsRecordPauseResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsRecordResumeResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsRecordStartResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsRecordStopResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsSendDtmfResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsSpeakResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsStopResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsUnholdResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsUnmuteResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;
+pub type ConferencesActionsUpdateResponse = crate::Data<
+    crate::types::ConferenceCommandResult,
+>;

@@ -15,6 +15,7 @@ impl<'a> CountryCoverageApi<'a> {
     /// Get country coverage
     ///
     /// `GET /country_coverage`
+    #[inline]
     pub async fn retrieve(&self) -> crate::Result<CountryCoverageRetrieveResponse> {
         let req = self.client.request(reqwest::Method::GET, "/country_coverage");
         req.send_json().await
@@ -32,6 +33,7 @@ impl<'a> CountryCoverageCountriesApi<'a> {
     ///
     /// Parameters:
     /// - `country_code`: Country ISO code.
+    #[inline]
     pub async fn retrieve(
         &self,
         country_code: &str,
@@ -46,13 +48,9 @@ impl<'a> CountryCoverageCountriesApi<'a> {
         req.send_json().await
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CountryCoverageRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<std::collections::BTreeMap<String, crate::types::CountryCoverage>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CountryCoverageCountriesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CountryCoverage>,
-}
+pub type CountryCoverageRetrieveResponse = crate::Data<
+    std::collections::BTreeMap<String, crate::types::CountryCoverage>,
+>;
+pub type CountryCoverageCountriesRetrieveResponse = crate::Data<
+    crate::types::CountryCoverage,
+>;

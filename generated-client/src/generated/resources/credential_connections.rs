@@ -17,6 +17,7 @@ impl<'a> CredentialConnectionsApi<'a> {
     /// Returns a list of your credential connections.
     ///
     /// `GET /credential_connections`
+    #[inline]
     pub async fn list(
         &self,
         params: CredentialConnectionsListParams,
@@ -30,6 +31,7 @@ impl<'a> CredentialConnectionsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: CredentialConnectionsListParams,
@@ -86,6 +88,7 @@ impl<'a> CredentialConnectionsApi<'a> {
     /// Creates a credential connection.
     ///
     /// `POST /credential_connections`
+    #[inline]
     pub async fn create(
         &self,
         params: CredentialConnectionsCreateParams,
@@ -104,6 +107,7 @@ impl<'a> CredentialConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -124,6 +128,7 @@ impl<'a> CredentialConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -146,6 +151,7 @@ impl<'a> CredentialConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -205,6 +211,7 @@ impl<'a> CredentialConnectionsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn check_registration_status(
         &self,
         id: &str,
@@ -224,32 +231,176 @@ impl<'a> CredentialConnectionsActionsApi<'a> {
     }
 }
 /// Filter by connection_name using nested operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CredentialConnectionsListFilterConnectionName {
     /// If present, connections with connection_name containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for CredentialConnectionsListFilterConnectionName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CredentialConnectionsListFilterConnectionName", 1usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CredentialConnectionsListFilterConnectionName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CredentialConnectionsListFilterConnectionName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CredentialConnectionsListFilterConnectionName")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CredentialConnectionsListFilterConnectionName, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CredentialConnectionsListFilterConnectionName {
+                    contains: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CredentialConnectionsListFilterConnectionName",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CredentialConnectionsListFilter {
     /// Filter by connection_name using nested operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_name: Option<CredentialConnectionsListFilterConnectionName>,
     /// If present, connections with an `fqdn` that equals the given value will be returned. Matching is case-sensitive, and the full string must match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fqdn: Option<String>,
     /// Identifies the associated outbound voice profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_voice_profile_id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for CredentialConnectionsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CredentialConnectionsListFilter", 3usize)?;
+        if let Some(v) = &self.connection_name {
+            out.serialize_field("connection_name", v)?;
+        }
+        if let Some(v) = &self.fqdn {
+            out.serialize_field("fqdn", v)?;
+        }
+        if let Some(v) = &self.outbound_voice_profile_id {
+            out.serialize_field("outbound_voice_profile_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CredentialConnectionsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "connection_name",
+            "fqdn",
+            "outbound_voice_profile_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CredentialConnectionsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CredentialConnectionsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CredentialConnectionsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CredentialConnectionsListFilter {
+                    connection_name: f0,
+                    fqdn: f1,
+                    outbound_voice_profile_id: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CredentialConnectionsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CredentialConnectionsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for CredentialConnectionsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CredentialConnectionsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CredentialConnectionsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CredentialConnectionsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CredentialConnectionsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CredentialConnectionsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CredentialConnectionsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CredentialConnectionsListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -285,33 +436,70 @@ impl From<&str> for CredentialConnectionsListSort {
     }
 }
 crate::string_enum!(CredentialConnectionsListSort);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CredentialConnectionsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::CredentialConnection>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CredentialConnectionsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CredentialConnection>,
+impl serde::Serialize for CredentialConnectionsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CredentialConnectionsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CredentialConnectionsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CredentialConnection>,
+impl<'de> serde::Deserialize<'de> for CredentialConnectionsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CredentialConnectionsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CredentialConnectionsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CredentialConnectionsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CredentialConnectionsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CredentialConnectionsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CredentialConnectionsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CredentialConnection>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CredentialConnectionsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CredentialConnection>,
-}
+pub type CredentialConnectionsCreateResponse = crate::Data<
+    crate::types::CredentialConnection,
+>;
+pub type CredentialConnectionsRetrieveResponse = crate::Data<
+    crate::types::CredentialConnection,
+>;
+pub type CredentialConnectionsUpdateResponse = crate::Data<
+    crate::types::CredentialConnection,
+>;
+pub type CredentialConnectionsDeleteResponse = crate::Data<
+    crate::types::CredentialConnection,
+>;
 /// The current registration status of your SIP connection
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -362,37 +550,134 @@ for CredentialConnectionsActionsCheckRegistrationStatusResponseDataStatus {
 crate::string_enum!(
     CredentialConnectionsActionsCheckRegistrationStatusResponseDataStatus
 );
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CredentialConnectionsActionsCheckRegistrationStatusResponseData {
     /// The ip used during the SIP connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// ISO 8601 formatted date indicating when the resource was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_registration: Option<String>,
     /// The port of the SIP connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Identifies the type of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// The user name of the SIP connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_username: Option<String>,
     /// The current registration status of your SIP connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<
         CredentialConnectionsActionsCheckRegistrationStatusResponseDataStatus,
     >,
     /// The protocol of the SIP connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transport: Option<String>,
     /// The user agent of the SIP connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CredentialConnectionsActionsCheckRegistrationStatusResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CredentialConnectionsActionsCheckRegistrationStatusResponseData>,
+impl serde::Serialize
+for CredentialConnectionsActionsCheckRegistrationStatusResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "CredentialConnectionsActionsCheckRegistrationStatusResponseData",
+                8usize,
+            )?;
+        if let Some(v) = &self.ip_address {
+            out.serialize_field("ip_address", v)?;
+        }
+        if let Some(v) = &self.last_registration {
+            out.serialize_field("last_registration", v)?;
+        }
+        if let Some(v) = &self.port {
+            out.serialize_field("port", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.sip_username {
+            out.serialize_field("sip_username", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.transport {
+            out.serialize_field("transport", v)?;
+        }
+        if let Some(v) = &self.user_agent {
+            out.serialize_field("user_agent", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de>
+for CredentialConnectionsActionsCheckRegistrationStatusResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "ip_address",
+            "last_registration",
+            "port",
+            "record_type",
+            "sip_username",
+            "status",
+            "transport",
+            "user_agent",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CredentialConnectionsActionsCheckRegistrationStatusResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct CredentialConnectionsActionsCheckRegistrationStatusResponseData",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                CredentialConnectionsActionsCheckRegistrationStatusResponseData,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CredentialConnectionsActionsCheckRegistrationStatusResponseData {
+                    ip_address: f0,
+                    last_registration: f1,
+                    port: f2,
+                    record_type: f3,
+                    sip_username: f4,
+                    status: f5,
+                    transport: f6,
+                    user_agent: f7,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CredentialConnectionsActionsCheckRegistrationStatusResponseData",
+                FIELDS,
+                V,
+            )
+    }
+}
+pub type CredentialConnectionsActionsCheckRegistrationStatusResponse = crate::Data<
+    CredentialConnectionsActionsCheckRegistrationStatusResponseData,
+>;

@@ -15,6 +15,7 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         connection_id: &str,
@@ -36,6 +37,7 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
+    #[inline]
     pub async fn update(
         &self,
         connection_id: &str,
@@ -59,6 +61,7 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
+    #[inline]
     pub async fn update_custom_storage_credentials(
         &self,
         connection_id: &str,
@@ -82,6 +85,7 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
+    #[inline]
     pub async fn delete(&self, connection_id: &str) -> crate::Result<()> {
         let req = self
             .client

@@ -19,6 +19,7 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     /// List customer service records.
     ///
     /// `GET /customer_service_records`
+    #[inline]
     pub async fn list(
         &self,
         params: CustomerServiceRecordsListParams,
@@ -32,6 +33,7 @@ impl<'a> CustomerServiceRecordsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: CustomerServiceRecordsListParams,
@@ -88,6 +90,7 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     /// Create a new customer service record for the provided phone number.
     ///
     /// `POST /customer_service_records`
+    #[inline]
     pub async fn create(
         &self,
         params: CustomerServiceRecordsCreateParams,
@@ -106,6 +109,7 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     ///
     /// Parameters:
     /// - `customer_service_record_id`: The ID of the customer service record
+    #[inline]
     pub async fn retrieve(
         &self,
         customer_service_record_id: &str,
@@ -150,6 +154,7 @@ impl<'a> CustomerServiceRecordsPhoneNumberCoveragesApi<'a> {
     /// Verify the coverage for a list of phone numbers.
     ///
     /// `POST /customer_service_records/phone_number_coverages`
+    #[inline]
     pub async fn verify(
         &self,
         params: CustomerServiceRecordsPhoneNumberCoveragesVerifyParams,
@@ -170,32 +175,169 @@ pub struct CustomerServiceRecordsPhoneNumberCoveragesVerifyParams {
     /// The request body.
     pub body: CustomerServiceRecordsPhoneNumberCoveragesVerifyBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerServiceRecordsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for CustomerServiceRecordsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CustomerServiceRecordsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CustomerServiceRecordsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerServiceRecordsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomerServiceRecordsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomerServiceRecordsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomerServiceRecordsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerServiceRecordsListFilterCreatedAt {
     /// Filters records to those created after a specific date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gt: Option<String>,
     /// Filters records to those created before a specific date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for CustomerServiceRecordsListFilterCreatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CustomerServiceRecordsListFilterCreatedAt", 2usize)?;
+        if let Some(v) = &self.gt {
+            out.serialize_field("gt", v)?;
+        }
+        if let Some(v) = &self.lt {
+            out.serialize_field("lt", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterCreatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gt", "lt"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CustomerServiceRecordsListFilterCreatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerServiceRecordsListFilterCreatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomerServiceRecordsListFilterCreatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomerServiceRecordsListFilterCreatedAt {
+                    gt: f0,
+                    lt: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("CustomerServiceRecordsListFilterCreatedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerServiceRecordsListFilterPhoneNumber {
     /// Filters records to those with a specified number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// Filters records to those with at least one number in the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<String>>,
+}
+impl serde::Serialize for CustomerServiceRecordsListFilterPhoneNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CustomerServiceRecordsListFilterPhoneNumber", 2usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.r#in {
+            out.serialize_field("in", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterPhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "in"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CustomerServiceRecordsListFilterPhoneNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerServiceRecordsListFilterPhoneNumber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomerServiceRecordsListFilterPhoneNumber, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomerServiceRecordsListFilterPhoneNumber {
+                    eq: f0,
+                    r#in: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("CustomerServiceRecordsListFilterPhoneNumber", FIELDS, V)
+    }
 }
 /// Filters records to those with a specific status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -266,23 +408,119 @@ impl From<&str> for CustomerServiceRecordsListFilterStatusInItem {
     }
 }
 crate::string_enum!(CustomerServiceRecordsListFilterStatusInItem);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerServiceRecordsListFilterStatus {
     /// Filters records to those with a specific status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<CustomerServiceRecordsListFilterStatusEq>,
     /// Filters records to those with a least one status in the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<CustomerServiceRecordsListFilterStatusInItem>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for CustomerServiceRecordsListFilterStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CustomerServiceRecordsListFilterStatus", 2usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.r#in {
+            out.serialize_field("in", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "in"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CustomerServiceRecordsListFilterStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerServiceRecordsListFilterStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomerServiceRecordsListFilterStatus, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomerServiceRecordsListFilterStatus {
+                    eq: f0,
+                    r#in: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("CustomerServiceRecordsListFilterStatus", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerServiceRecordsListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<CustomerServiceRecordsListFilterCreatedAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<CustomerServiceRecordsListFilterPhoneNumber>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CustomerServiceRecordsListFilterStatus>,
+}
+impl serde::Serialize for CustomerServiceRecordsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CustomerServiceRecordsListFilter", 3usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "phone_number", "status"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CustomerServiceRecordsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerServiceRecordsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomerServiceRecordsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomerServiceRecordsListFilter {
+                    created_at: f0,
+                    phone_number: f1,
+                    status: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomerServiceRecordsListFilter", FIELDS, V)
+    }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -315,46 +553,224 @@ impl From<&str> for CustomerServiceRecordsListSortValue {
     }
 }
 crate::string_enum!(CustomerServiceRecordsListSortValue);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerServiceRecordsListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<CustomerServiceRecordsListSortValue>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for CustomerServiceRecordsListSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CustomerServiceRecordsListSort", 1usize)?;
+        if let Some(v) = &self.value {
+            out.serialize_field("value", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CustomerServiceRecordsListSort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerServiceRecordsListSort")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomerServiceRecordsListSort, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomerServiceRecordsListSort {
+                    value: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomerServiceRecordsListSort", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerServiceRecordsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::CustomerServiceRecord>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for CustomerServiceRecordsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CustomerServiceRecordsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CustomerServiceRecordsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerServiceRecordsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomerServiceRecordsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomerServiceRecordsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomerServiceRecordsListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerServiceRecordsCreateBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_data: Option<crate::types::CustomerServiceRecordAdditionalData>,
     /// A valid US phone number in E164 format.
     pub phone_number: String,
     /// Callback URL to receive webhook notifications.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CustomerServiceRecordsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CustomerServiceRecord>,
+impl serde::Serialize for CustomerServiceRecordsCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CustomerServiceRecordsCreateBody", 3usize)?;
+        if let Some(v) = &self.additional_data {
+            out.serialize_field("additional_data", v)?;
+        }
+        out.serialize_field("phone_number", &self.phone_number)?;
+        if let Some(v) = &self.webhook_url {
+            out.serialize_field("webhook_url", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["additional_data", "phone_number", "webhook_url"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CustomerServiceRecordsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerServiceRecordsCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomerServiceRecordsCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomerServiceRecordsCreateBody {
+                    additional_data: f0,
+                    phone_number: crate::de::required(f1, "phone_number")?,
+                    webhook_url: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomerServiceRecordsCreateBody", FIELDS, V)
+    }
+}
+pub type CustomerServiceRecordsCreateResponse = crate::Data<
+    crate::types::CustomerServiceRecord,
+>;
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerServiceRecordsPhoneNumberCoveragesVerifyBody {
     /// The phone numbers list to be verified.
     pub phone_numbers: Vec<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CustomerServiceRecordsPhoneNumberCoveragesVerifyResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::CustomerServiceRecordPhoneNumberCoverage>>,
+impl serde::Serialize for CustomerServiceRecordsPhoneNumberCoveragesVerifyBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "CustomerServiceRecordsPhoneNumberCoveragesVerifyBody",
+                1usize,
+            )?;
+        out.serialize_field("phone_numbers", &self.phone_numbers)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct CustomerServiceRecordsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CustomerServiceRecord>,
+impl<'de> serde::Deserialize<'de>
+for CustomerServiceRecordsPhoneNumberCoveragesVerifyBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["phone_numbers"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CustomerServiceRecordsPhoneNumberCoveragesVerifyBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct CustomerServiceRecordsPhoneNumberCoveragesVerifyBody",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomerServiceRecordsPhoneNumberCoveragesVerifyBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomerServiceRecordsPhoneNumberCoveragesVerifyBody {
+                    phone_numbers: crate::de::required(f0, "phone_numbers")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CustomerServiceRecordsPhoneNumberCoveragesVerifyBody",
+                FIELDS,
+                V,
+            )
+    }
 }
+pub type CustomerServiceRecordsPhoneNumberCoveragesVerifyResponse = crate::Data<
+    Vec<crate::types::CustomerServiceRecordPhoneNumberCoverage>,
+>;
+pub type CustomerServiceRecordsRetrieveResponse = crate::Data<
+    crate::types::CustomerServiceRecord,
+>;

@@ -12,6 +12,7 @@ impl<'a> DetailRecordsApi<'a> {
     /// Search for any detail record across the Telnyx Platform
     ///
     /// `GET /detail_records`
+    #[inline]
     pub async fn list(
         &self,
         params: DetailRecordsListParams,
@@ -23,6 +24,7 @@ impl<'a> DetailRecordsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: DetailRecordsListParams,
@@ -256,23 +258,117 @@ impl From<&str> for DetailRecordsListFilterRecordType {
     }
 }
 crate::string_enum!(DetailRecordsListFilterRecordType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DetailRecordsListFilter {
     /// Filter by the given user-friendly date range. You can specify one of the following enum values, or a dynamic one using this format: last_N_days.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DetailRecordsListFilterDateRange>,
     /// Filter by the given record type.
     pub record_type: DetailRecordsListFilterRecordType,
     /// Properties not declared in the spec.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for DetailRecordsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = serializer.serialize_map(None)?;
+        if let Some(v) = &self.date_range {
+            out.serialize_entry("date_range", v)?;
+        }
+        out.serialize_entry("record_type", &self.record_type)?;
+        for (k, v) in &self.extra {
+            out.serialize_entry(k, v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DetailRecordsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["date_range", "record_type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DetailRecordsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DetailRecordsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DetailRecordsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+                while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
+                    match key {
+                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1usize) => f1 = Some(map.next_value()?),
+                        crate::de::Key::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                        crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DetailRecordsListFilter {
+                    date_range: f0,
+                    record_type: crate::de::required(f1, "record_type")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DetailRecordsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetailRecordsListPage {
     /// Page number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i32>,
     /// Page size
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
+}
+impl serde::Serialize for DetailRecordsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DetailRecordsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DetailRecordsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DetailRecordsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DetailRecordsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DetailRecordsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DetailRecordsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DetailRecordsListPage", FIELDS, V)
+    }
 }

@@ -15,6 +15,7 @@ impl<'a> DialogflowConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
+    #[inline]
     pub async fn retrieve(
         &self,
         connection_id: &str,
@@ -35,6 +36,7 @@ impl<'a> DialogflowConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
+    #[inline]
     pub async fn update(
         &self,
         connection_id: &str,
@@ -57,6 +59,7 @@ impl<'a> DialogflowConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
+    #[inline]
     pub async fn update_dialogflow_connection(
         &self,
         connection_id: &str,
@@ -79,6 +82,7 @@ impl<'a> DialogflowConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
+    #[inline]
     pub async fn delete(&self, connection_id: &str) -> crate::Result<()> {
         let req = self
             .client

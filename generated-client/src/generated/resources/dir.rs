@@ -55,6 +55,7 @@ impl<'a> DirApi<'a> {
     /// Returns every DIR (Display Identity Record) you own, across all of your enterprises, as a single list. Pagination is JSON:API style (`page[number]`, `page[size]`, max 250). Supports `filter[]` query params: `filter[enterprise_id]`, `filter[status]`, `filter[display_name][contains]`, `filter[call_reason][contains]`, plus the renewal-window filters `filter[expiring_at][gte]` / `filter[expiring_at][lte]`. Sortable by `created_at`, `updated_at`, `display_name`, `status` (prefix `-` for descending; default `-created_at`).
     ///
     /// `GET /dir`
+    #[inline]
     pub async fn list(
         &self,
         params: DirListParams,
@@ -102,6 +103,7 @@ impl<'a> DirApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: DirListParams,
@@ -142,6 +144,7 @@ impl<'a> DirApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn retrieve(
         &self,
         dir_id: &str,
@@ -162,6 +165,7 @@ impl<'a> DirApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn update(
         &self,
         dir_id: &str,
@@ -184,6 +188,7 @@ impl<'a> DirApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn delete(&self, dir_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -203,6 +208,7 @@ impl<'a> DirApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn submit(&self, dir_id: &str) -> crate::Result<crate::types::DirWrapped> {
         let req = self
             .client
@@ -255,6 +261,7 @@ impl<'a> DirCommentsApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn list(
         &self,
         dir_id: &str,
@@ -272,6 +279,7 @@ impl<'a> DirCommentsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         dir_id: &str,
@@ -321,6 +329,7 @@ impl<'a> DirCommentsApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn create(
         &self,
         dir_id: &str,
@@ -363,6 +372,7 @@ impl<'a> DirDocumentTypesApi<'a> {
     /// Reference list of `document_type` values accepted by `DirCreateRequest.documents[].document_type` and the infringement-contest endpoint. Each entry has a stable `short_name` (used in API calls) and a customer-facing description.
     ///
     /// `GET /dir/document_types`
+    #[inline]
     pub async fn list(&self) -> crate::Result<crate::types::DocumentTypeReferenceList> {
         let req = self.client.request(reqwest::Method::GET, "/dir/document_types");
         req.send_json().await
@@ -382,6 +392,7 @@ impl<'a> DirInfringementClaimsApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn list(
         &self,
         dir_id: &str,
@@ -398,6 +409,7 @@ impl<'a> DirInfringementClaimsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         dir_id: &str,
@@ -462,6 +474,7 @@ impl<'a> DirInfringementUpdateApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn update(
         &self,
         dir_id: &str,
@@ -501,6 +514,7 @@ impl<'a> DirLoaApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id.
+    #[inline]
     pub async fn render(
         &self,
         dir_id: &str,
@@ -536,6 +550,7 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn list(
         &self,
         dir_id: &str,
@@ -558,6 +573,7 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         dir_id: &str,
@@ -608,6 +624,7 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     /// - `batch_id`: The batch id (lowercase UUID).
+    #[inline]
     pub async fn retrieve(
         &self,
         dir_id: &str,
@@ -652,6 +669,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn list(
         &self,
         dir_id: &str,
@@ -669,6 +687,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         dir_id: &str,
@@ -720,6 +739,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn add(
         &self,
         dir_id: &str,
@@ -742,6 +762,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn delete(
         &self,
         dir_id: &str,
@@ -795,6 +816,7 @@ impl<'a> DirReferencesApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn list(
         &self,
         dir_id: &str,
@@ -819,6 +841,7 @@ impl<'a> DirReferencesApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn create(
         &self,
         dir_id: &str,
@@ -845,6 +868,7 @@ impl<'a> DirReferencesApi<'a> {
     /// - `dir_id`: The DIR id. Lowercase UUID.
     /// - `ref_type`: Reference type to address.
     /// - `slot`: Reference slot. Business references use slots 0 and 1; the financial reference uses slot 0.
+    #[inline]
     pub async fn update(
         &self,
         dir_id: &str,
@@ -896,6 +920,7 @@ impl<'a> DirVerifyEmailApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn retrieve(
         &self,
         dir_id: &str,
@@ -918,6 +943,7 @@ impl<'a> DirVerifyEmailApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn request(
         &self,
         dir_id: &str,
@@ -940,6 +966,7 @@ impl<'a> DirVerifyEmailApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
     pub async fn confirm(
         &self,
         dir_id: &str,

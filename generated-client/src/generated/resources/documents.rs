@@ -17,6 +17,7 @@ impl<'a> DocumentsApi<'a> {
     /// List all documents ordered by created_at descending.
     ///
     /// `GET /documents`
+    #[inline]
     pub async fn list(
         &self,
         params: DocumentsListParams,
@@ -28,6 +29,7 @@ impl<'a> DocumentsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: DocumentsListParams,
@@ -86,6 +88,7 @@ impl<'a> DocumentsApi<'a> {
     /// Uploaded files must be linked to a service within 30 minutes or they will be automatically deleted.
     ///
     /// `POST /documents`
+    #[inline]
     pub async fn create(
         &self,
         params: DocumentsCreateParams,
@@ -102,6 +105,7 @@ impl<'a> DocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(&self, id: &str) -> crate::Result<DocumentsRetrieveResponse> {
         let req = self
             .client
@@ -119,6 +123,7 @@ impl<'a> DocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -143,6 +148,7 @@ impl<'a> DocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<DocumentsDeleteResponse> {
         let req = self
             .client
@@ -160,6 +166,7 @@ impl<'a> DocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn download(&self, id: &str) -> crate::Result<crate::FilePart> {
         let req = self
             .client
@@ -206,6 +213,7 @@ impl<'a> DocumentsDownloadLinkApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the document
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -219,38 +227,218 @@ impl<'a> DocumentsDownloadLinkApi<'a> {
         req.send_json().await
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentsListFilterCreatedAt {
     /// Filter by created at greater than provided value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gt: Option<String>,
     /// Filter by created at less than provided value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for DocumentsListFilterCreatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("DocumentsListFilterCreatedAt", 2usize)?;
+        if let Some(v) = &self.gt {
+            out.serialize_field("gt", v)?;
+        }
+        if let Some(v) = &self.lt {
+            out.serialize_field("lt", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DocumentsListFilterCreatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gt", "lt"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DocumentsListFilterCreatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DocumentsListFilterCreatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DocumentsListFilterCreatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DocumentsListFilterCreatedAt {
+                    gt: f0,
+                    lt: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DocumentsListFilterCreatedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentsListFilterCustomerReference {
     /// Filter documents by a customer reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// Filter documents by a list of customer references.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for DocumentsListFilterCustomerReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("DocumentsListFilterCustomerReference", 2usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.r#in {
+            out.serialize_field("in", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DocumentsListFilterCustomerReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "in"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DocumentsListFilterCustomerReference;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DocumentsListFilterCustomerReference")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DocumentsListFilterCustomerReference, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DocumentsListFilterCustomerReference {
+                    eq: f0,
+                    r#in: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("DocumentsListFilterCustomerReference", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentsListFilterFilename {
     /// Filter by string matching part of filename.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for DocumentsListFilterFilename {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("DocumentsListFilterFilename", 1usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DocumentsListFilterFilename {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DocumentsListFilterFilename;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DocumentsListFilterFilename")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DocumentsListFilterFilename, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DocumentsListFilterFilename {
+                    contains: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DocumentsListFilterFilename", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentsListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<DocumentsListFilterCreatedAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_reference: Option<DocumentsListFilterCustomerReference>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<DocumentsListFilterFilename>,
+}
+impl serde::Serialize for DocumentsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DocumentsListFilter", 3usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.customer_reference {
+            out.serialize_field("customer_reference", v)?;
+        }
+        if let Some(v) = &self.filename {
+            out.serialize_field("filename", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DocumentsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "customer_reference", "filename"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DocumentsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DocumentsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DocumentsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DocumentsListFilter {
+                    created_at: f0,
+                    customer_reference: f1,
+                    filename: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DocumentsListFilter", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -298,49 +486,202 @@ impl From<&str> for DocumentsListSortItem {
     }
 }
 crate::string_enum!(DocumentsListSortItem);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for DocumentsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DocumentsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DocumentsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DocumentsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DocumentsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DocumentsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DocumentsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DocumentsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::DocServiceDocument>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct DocumentsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::DocServiceDocument>,
+impl serde::Serialize for DocumentsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DocumentsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct DocumentsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::DocServiceDocument>,
+impl<'de> serde::Deserialize<'de> for DocumentsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DocumentsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DocumentsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DocumentsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DocumentsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DocumentsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct DocumentsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::DocServiceDocument>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct DocumentsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::DocServiceDocument>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type DocumentsCreateResponse = crate::Data<crate::types::DocServiceDocument>;
+pub type DocumentsRetrieveResponse = crate::Data<crate::types::DocServiceDocument>;
+pub type DocumentsUpdateResponse = crate::Data<crate::types::DocServiceDocument>;
+pub type DocumentsDeleteResponse = crate::Data<crate::types::DocServiceDocument>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentsDownloadLinkRetrieveResponseData {
     /// Pre-signed temporary URL for downloading the document
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for DocumentsDownloadLinkRetrieveResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("DocumentsDownloadLinkRetrieveResponseData", 1usize)?;
+        if let Some(v) = &self.url {
+            out.serialize_field("url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DocumentsDownloadLinkRetrieveResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["url"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DocumentsDownloadLinkRetrieveResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DocumentsDownloadLinkRetrieveResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DocumentsDownloadLinkRetrieveResponseData, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DocumentsDownloadLinkRetrieveResponseData {
+                    url: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("DocumentsDownloadLinkRetrieveResponseData", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct DocumentsDownloadLinkRetrieveResponse {
     pub data: DocumentsDownloadLinkRetrieveResponseData,
+}
+impl serde::Serialize for DocumentsDownloadLinkRetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("DocumentsDownloadLinkRetrieveResponse", 1usize)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DocumentsDownloadLinkRetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DocumentsDownloadLinkRetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DocumentsDownloadLinkRetrieveResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DocumentsDownloadLinkRetrieveResponse, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DocumentsDownloadLinkRetrieveResponse {
+                    data: crate::de::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("DocumentsDownloadLinkRetrieveResponse", FIELDS, V)
+    }
 }

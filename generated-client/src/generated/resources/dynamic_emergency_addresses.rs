@@ -12,6 +12,7 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     /// Returns the dynamic emergency addresses according to filters
     ///
     /// `GET /dynamic_emergency_addresses`
+    #[inline]
     pub async fn list(
         &self,
         params: DynamicEmergencyAddressesListParams,
@@ -24,6 +25,7 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: DynamicEmergencyAddressesListParams,
@@ -62,6 +64,7 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     /// Creates a dynamic emergency address.
     ///
     /// `POST /dynamic_emergency_addresses`
+    #[inline]
     pub async fn create(
         &self,
         params: DynamicEmergencyAddressesCreateParams,
@@ -80,6 +83,7 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Dynamic Emergency Address id
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -100,6 +104,7 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Dynamic Emergency Address id
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -162,43 +167,173 @@ impl From<&str> for DynamicEmergencyAddressesListFilterStatus {
     }
 }
 crate::string_enum!(DynamicEmergencyAddressesListFilterStatus);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DynamicEmergencyAddressesListFilter {
     /// Filter by country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Filter by status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DynamicEmergencyAddressesListFilterStatus>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for DynamicEmergencyAddressesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("DynamicEmergencyAddressesListFilter", 2usize)?;
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["country_code", "status"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DynamicEmergencyAddressesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DynamicEmergencyAddressesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DynamicEmergencyAddressesListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DynamicEmergencyAddressesListFilter {
+                    country_code: f0,
+                    status: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DynamicEmergencyAddressesListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DynamicEmergencyAddressesListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for DynamicEmergencyAddressesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("DynamicEmergencyAddressesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DynamicEmergencyAddressesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DynamicEmergencyAddressesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DynamicEmergencyAddressesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DynamicEmergencyAddressesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DynamicEmergencyAddressesListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DynamicEmergencyAddressesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::DynamicEmergencyAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::Metadata>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct DynamicEmergencyAddressesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::DynamicEmergencyAddress>,
+impl serde::Serialize for DynamicEmergencyAddressesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("DynamicEmergencyAddressesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct DynamicEmergencyAddressesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::DynamicEmergencyAddress>,
+impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DynamicEmergencyAddressesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DynamicEmergencyAddressesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DynamicEmergencyAddressesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DynamicEmergencyAddressesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("DynamicEmergencyAddressesListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct DynamicEmergencyAddressesDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::DynamicEmergencyAddress>,
-}
+pub type DynamicEmergencyAddressesCreateResponse = crate::Data<
+    crate::types::DynamicEmergencyAddress,
+>;
+pub type DynamicEmergencyAddressesRetrieveResponse = crate::Data<
+    crate::types::DynamicEmergencyAddress,
+>;
+pub type DynamicEmergencyAddressesDeleteResponse = crate::Data<
+    crate::types::DynamicEmergencyAddress,
+>;

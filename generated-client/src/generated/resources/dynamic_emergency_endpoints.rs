@@ -12,6 +12,7 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     /// Returns the dynamic emergency endpoints according to filters
     ///
     /// `GET /dynamic_emergency_endpoints`
+    #[inline]
     pub async fn list(
         &self,
         params: DynamicEmergencyEndpointsListParams,
@@ -24,6 +25,7 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: DynamicEmergencyEndpointsListParams,
@@ -62,6 +64,7 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     /// Creates a dynamic emergency endpoints.
     ///
     /// `POST /dynamic_emergency_endpoints`
+    #[inline]
     pub async fn create(
         &self,
         params: DynamicEmergencyEndpointsCreateParams,
@@ -80,6 +83,7 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Dynamic Emergency Endpoint id
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -100,6 +104,7 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Dynamic Emergency Endpoint id
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -127,14 +132,59 @@ pub struct DynamicEmergencyEndpointsCreateParams {
     /// The request body.
     pub body: crate::types::DynamicEmergencyEndpoint,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DynamicEmergencyEndpointsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for DynamicEmergencyEndpointsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("DynamicEmergencyEndpointsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpointsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DynamicEmergencyEndpointsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DynamicEmergencyEndpointsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DynamicEmergencyEndpointsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DynamicEmergencyEndpointsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DynamicEmergencyEndpointsListPage", FIELDS, V)
+    }
 }
 /// Filter by status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -171,34 +221,119 @@ impl From<&str> for DynamicEmergencyEndpointsListFilterStatus {
     }
 }
 crate::string_enum!(DynamicEmergencyEndpointsListFilterStatus);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DynamicEmergencyEndpointsListFilter {
     /// Filter by country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Filter by status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DynamicEmergencyEndpointsListFilterStatus>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for DynamicEmergencyEndpointsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("DynamicEmergencyEndpointsListFilter", 2usize)?;
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpointsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["country_code", "status"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DynamicEmergencyEndpointsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DynamicEmergencyEndpointsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DynamicEmergencyEndpointsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DynamicEmergencyEndpointsListFilter {
+                    country_code: f0,
+                    status: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DynamicEmergencyEndpointsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DynamicEmergencyEndpointsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::DynamicEmergencyEndpoint>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::Metadata>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct DynamicEmergencyEndpointsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::DynamicEmergencyEndpoint>,
+impl serde::Serialize for DynamicEmergencyEndpointsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("DynamicEmergencyEndpointsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct DynamicEmergencyEndpointsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::DynamicEmergencyEndpoint>,
+impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpointsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DynamicEmergencyEndpointsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DynamicEmergencyEndpointsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DynamicEmergencyEndpointsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DynamicEmergencyEndpointsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("DynamicEmergencyEndpointsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct DynamicEmergencyEndpointsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::DynamicEmergencyEndpoint>,
-}
+pub type DynamicEmergencyEndpointsCreateResponse = crate::Data<
+    crate::types::DynamicEmergencyEndpoint,
+>;
+pub type DynamicEmergencyEndpointsRetrieveResponse = crate::Data<
+    crate::types::DynamicEmergencyEndpoint,
+>;
+pub type DynamicEmergencyEndpointsDeleteResponse = crate::Data<
+    crate::types::DynamicEmergencyEndpoint,
+>;

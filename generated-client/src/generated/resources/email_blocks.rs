@@ -35,6 +35,7 @@ impl<'a> EmailBlocksApi<'a> {
     /// A `--` prefix is an error. `nil`/empty filter values are silently dropped.
     ///
     /// `GET /email_blocks`
+    #[inline]
     pub async fn list(
         &self,
         params: EmailBlocksListParams,
@@ -85,6 +86,7 @@ impl<'a> EmailBlocksApi<'a> {
     /// suppression endpoint or the internal create surface for those.
     ///
     /// `POST /email_blocks`
+    #[inline]
     pub async fn create(
         &self,
         params: EmailBlocksCreateParams,
@@ -109,6 +111,7 @@ impl<'a> EmailBlocksApi<'a> {
     /// created_at,updated_at,expires_at,group_id'. The CSV carries the
     ///
     /// `GET /email_blocks/export`
+    #[inline]
     pub async fn export(
         &self,
         params: EmailBlocksExportParams,
@@ -149,6 +152,7 @@ impl<'a> EmailBlocksApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -172,6 +176,7 @@ impl<'a> EmailBlocksApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -248,6 +253,7 @@ impl<'a> EmailBlocksEventsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -264,6 +270,7 @@ impl<'a> EmailBlocksEventsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         id: &str,
@@ -336,6 +343,7 @@ impl<'a> EmailBlocksImportApi<'a> {
     /// (`sendgrid` / `mailgun` / `ses` / `generic`).
     ///
     /// `POST /email_blocks/import`
+    #[inline]
     pub async fn create(
         &self,
         params: EmailBlocksImportCreateParams,
@@ -363,6 +371,7 @@ impl<'a> EmailBlocksImportApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,

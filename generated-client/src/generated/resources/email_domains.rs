@@ -27,6 +27,7 @@ impl<'a> EmailDomainsApi<'a> {
     /// Shared (`type: shared`) Telnyx-managed domains are included/readable for every account, in addition to the account's own custom domains.
     ///
     /// `GET /email_domains`
+    #[inline]
     pub async fn list(
         &self,
         params: EmailDomainsListParams,
@@ -71,6 +72,7 @@ impl<'a> EmailDomainsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: EmailDomainsListParams,
@@ -105,6 +107,7 @@ impl<'a> EmailDomainsApi<'a> {
     /// Create an email domain
     ///
     /// `POST /email_domains`
+    #[inline]
     pub async fn create(
         &self,
         params: EmailDomainsCreateParams,
@@ -119,6 +122,7 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     /// Parameters:
     /// - `domain_id`: Email domain UUID
+    #[inline]
     pub async fn verify(
         &self,
         domain_id: &str,
@@ -139,6 +143,7 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email domain UUID
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -157,6 +162,7 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email domain UUID
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -177,6 +183,7 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email domain UUID
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -244,6 +251,7 @@ impl<'a> EmailDomainsDnsRecordsApi<'a> {
     ///
     /// Parameters:
     /// - `domain_id`: Email domain UUID
+    #[inline]
     pub async fn list(
         &self,
         domain_id: &str,
@@ -272,6 +280,7 @@ impl<'a> EmailDomainsHealthApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email domain UUID
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -297,6 +306,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     ///
     /// Parameters:
     /// - `domain_id`: Email domain UUID
+    #[inline]
     pub async fn list(
         &self,
         domain_id: &str,
@@ -314,6 +324,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         domain_id: &str,
@@ -363,6 +374,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     ///
     /// Parameters:
     /// - `domain_id`: Email domain UUID
+    #[inline]
     pub async fn create(
         &self,
         domain_id: &str,
@@ -384,6 +396,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     /// Parameters:
     /// - `domain_id`: Email domain UUID
     /// - `id`: Email webhook UUID
+    #[inline]
     pub async fn retrieve(
         &self,
         domain_id: &str,
@@ -412,6 +425,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     /// Parameters:
     /// - `domain_id`: Email domain UUID
     /// - `id`: Email webhook UUID
+    #[inline]
     pub async fn update(
         &self,
         domain_id: &str,
@@ -440,6 +454,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     /// Parameters:
     /// - `domain_id`: Email domain UUID
     /// - `id`: Email webhook UUID
+    #[inline]
     pub async fn delete(
         &self,
         domain_id: &str,

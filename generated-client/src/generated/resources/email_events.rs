@@ -17,6 +17,7 @@ impl<'a> EmailEventsApi<'a> {
     /// Lists account-level email events sorted oldest first by `occurred_at asc, id asc`.
     ///
     /// `GET /email_events`
+    #[inline]
     pub async fn list(
         &self,
         params: EmailEventsListParams,
@@ -31,6 +32,7 @@ impl<'a> EmailEventsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: EmailEventsListParams,
@@ -94,6 +96,7 @@ impl<'a> EmailEventsStatsApi<'a> {
     /// Returns counts and rates for email events over a time range. The default start time is 30 days ago.
     ///
     /// `GET /email_events/stats`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: EmailEventsStatsRetrieveParams,

@@ -29,6 +29,7 @@ impl<'a> EmailMessagesApi<'a> {
     /// alias for this operation.
     ///
     /// `GET /email_messages`
+    #[inline]
     pub async fn list(
         &self,
         params: EmailMessagesListParams,
@@ -39,6 +40,7 @@ impl<'a> EmailMessagesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: EmailMessagesListParams,
@@ -86,6 +88,7 @@ impl<'a> EmailMessagesApi<'a> {
     /// Note: template lookup failures (not found, wrong account) return 400, not 404.
     ///
     /// `POST /email_messages`
+    #[inline]
     pub async fn create(
         &self,
         params: EmailMessagesCreateParams,
@@ -103,6 +106,7 @@ impl<'a> EmailMessagesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email message UUID.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -143,6 +147,7 @@ impl<'a> EmailMessagesBatchApi<'a> {
     /// Creates up to 50 email messages in a single request.
     ///
     /// `POST /email_messages/batch`
+    #[inline]
     pub async fn create(
         &self,
         params: EmailMessagesBatchCreateParams,
@@ -178,6 +183,7 @@ impl<'a> EmailMessagesEventsApi<'a> {
     ///
     /// Parameters:
     /// - `email_id`: Email message UUID.
+    #[inline]
     pub async fn list(
         &self,
         email_id: &str,
@@ -194,6 +200,7 @@ impl<'a> EmailMessagesEventsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    #[inline]
     pub fn list_paginator(
         &self,
         email_id: &str,
@@ -256,6 +263,7 @@ impl<'a> EmailMessagesScheduleApi<'a> {
     ///
     /// Parameters:
     /// - `email_id`: Email message UUID.
+    #[inline]
     pub async fn cancel(
         &self,
         email_id: &str,

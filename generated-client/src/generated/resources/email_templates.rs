@@ -12,6 +12,7 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Lists templates sorted newest first by `inserted_at desc, id desc`.
     ///
     /// `GET /email_templates`
+    #[inline]
     pub async fn list(
         &self,
         params: EmailTemplatesListParams,
@@ -22,6 +23,7 @@ impl<'a> EmailTemplatesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: EmailTemplatesListParams,
@@ -62,6 +64,7 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Creates a Liquid email template. Variables are auto-extracted when omitted.
     ///
     /// `POST /email_templates`
+    #[inline]
     pub async fn create(
         &self,
         params: EmailTemplatesCreateParams,
@@ -77,6 +80,7 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email template UUID.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -97,6 +101,7 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email template UUID.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -119,6 +124,7 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email template UUID.
+    #[inline]
     pub async fn update_email_template(
         &self,
         id: &str,
@@ -139,6 +145,7 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email template UUID.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -156,6 +163,7 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email template UUID.
+    #[inline]
     pub async fn render(
         &self,
         id: &str,

@@ -22,6 +22,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     /// `GET /v2/email_blocks`. `meta` includes `total_pages`.
     ///
     /// `GET /email_unsubscribe_groups`
+    #[inline]
     pub async fn list(
         &self,
         params: EmailUnsubscribeGroupsListParams,
@@ -34,6 +35,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: EmailUnsubscribeGroupsListParams,
@@ -74,6 +76,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     /// Create an unsubscribe group
     ///
     /// `POST /email_unsubscribe_groups`
+    #[inline]
     pub async fn create(
         &self,
         params: EmailUnsubscribeGroupsCreateParams,
@@ -90,6 +93,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -110,6 +114,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -138,6 +143,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -199,6 +205,7 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -216,6 +223,7 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         id: &str,
@@ -267,6 +275,7 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    #[inline]
     pub async fn create(
         &self,
         id: &str,
@@ -300,6 +309,7 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     /// - `email`: Recipient address (normalized: trim + lower-case before matching).
+    #[inline]
     pub async fn delete(&self, id: &str, email: &str) -> crate::Result<()> {
         let req = self
             .client

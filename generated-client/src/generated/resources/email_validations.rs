@@ -17,6 +17,7 @@ impl<'a> EmailValidationsApi<'a> {
     /// Validates a single email address and returns deliverability checks.
     ///
     /// `POST /email_validations`
+    #[inline]
     pub async fn create(
         &self,
         params: EmailValidationsCreateParams,
@@ -46,6 +47,7 @@ impl<'a> EmailValidationsBatchApi<'a> {
     /// Creates an asynchronous batch validation job for up to 1,000 email addresses.
     ///
     /// `POST /email_validations/batch`
+    #[inline]
     pub async fn create(
         &self,
         params: EmailValidationsBatchCreateParams,
@@ -65,6 +67,7 @@ impl<'a> EmailValidationsBatchApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email validation batch UUID.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,

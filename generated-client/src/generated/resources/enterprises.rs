@@ -27,6 +27,7 @@ impl<'a> EnterprisesApi<'a> {
     /// Return the enterprises you own, paginated. The default page size is 20; the maximum is 250.
     ///
     /// `GET /enterprises`
+    #[inline]
     pub async fn list(
         &self,
         params: EnterprisesListParams,
@@ -44,6 +45,7 @@ impl<'a> EnterprisesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: EnterprisesListParams,
@@ -92,6 +94,7 @@ impl<'a> EnterprisesApi<'a> {
     /// - `409` - an enterprise with the same identifying details already exists under your account.
     ///
     /// `POST /enterprises`
+    #[inline]
     pub async fn create(
         &self,
         params: EnterprisesCreateParams,
@@ -108,6 +111,7 @@ impl<'a> EnterprisesApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn retrieve(
         &self,
         enterprise_id: &str,
@@ -128,6 +132,7 @@ impl<'a> EnterprisesApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn update(
         &self,
         enterprise_id: &str,
@@ -155,6 +160,7 @@ impl<'a> EnterprisesApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn delete(&self, enterprise_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -208,6 +214,7 @@ impl<'a> EnterprisesBrandedCallingApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn activate(
         &self,
         enterprise_id: &str,
@@ -236,6 +243,7 @@ impl<'a> EnterprisesDirApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn list(
         &self,
         enterprise_id: &str,
@@ -289,6 +297,7 @@ impl<'a> EnterprisesDirApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         enterprise_id: &str,
@@ -343,6 +352,7 @@ impl<'a> EnterprisesDirApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn create(
         &self,
         enterprise_id: &str,
@@ -422,6 +432,7 @@ impl<'a> EnterprisesReputationApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn retrieve(
         &self,
         enterprise_id: &str,
@@ -449,6 +460,7 @@ impl<'a> EnterprisesReputationApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn enable(
         &self,
         enterprise_id: &str,
@@ -472,6 +484,7 @@ impl<'a> EnterprisesReputationApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn disable(&self, enterprise_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -505,6 +518,7 @@ impl<'a> EnterprisesReputationFrequencyApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn update(
         &self,
         enterprise_id: &str,
@@ -545,6 +559,7 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn generate(
         &self,
         enterprise_id: &str,
@@ -570,6 +585,7 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn update(
         &self,
         enterprise_id: &str,
@@ -612,6 +628,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn list(
         &self,
         enterprise_id: &str,
@@ -645,6 +662,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         enterprise_id: &str,
@@ -698,6 +716,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn create(
         &self,
         enterprise_id: &str,
@@ -727,6 +746,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn refresh(
         &self,
         enterprise_id: &str,
@@ -755,6 +775,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     /// - `phone_number`: Phone number in E.164 format (`+1NPANXXXXXX` for US/CA). The leading `+` MUST be URL-encoded as `%2B` (e.g. `%2B19493253498`).
+    #[inline]
     pub async fn retrieve(
         &self,
         enterprise_id: &str,
@@ -785,6 +806,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     /// - `phone_number`: Phone number in E.164 format (`+1NPANXXXXXX` for US/CA). The leading `+` MUST be URL-encoded as `%2B` (e.g. `%2B19493253498`).
+    #[inline]
     pub async fn delete(
         &self,
         enterprise_id: &str,
@@ -849,6 +871,7 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn list(
         &self,
         enterprise_id: &str,
@@ -888,6 +911,7 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         enterprise_id: &str,
@@ -939,6 +963,7 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
     pub async fn create(
         &self,
         enterprise_id: &str,
@@ -967,6 +992,7 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     /// - `remediation_id`: The remediation request id. Lowercase UUID.
+    #[inline]
     pub async fn retrieve(
         &self,
         enterprise_id: &str,

@@ -42,6 +42,7 @@ impl<'a> ExternalConnectionsApi<'a> {
     /// This endpoint returns a list of your External Connections inside the 'data' attribute of the response. External Connections are used by Telnyx customers to seamless configure SIP trunking integrations with Telnyx Partners, through External Voice Integrations in Mission Control Portal.
     ///
     /// `GET /external_connections`
+    #[inline]
     pub async fn list(
         &self,
         params: ExternalConnectionsListParams,
@@ -52,6 +53,7 @@ impl<'a> ExternalConnectionsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: ExternalConnectionsListParams,
@@ -108,6 +110,7 @@ impl<'a> ExternalConnectionsApi<'a> {
     /// Creates a new External Connection based on the parameters sent in the request. The external_sip_connection and outbound voice profile id are required. Once created, you can assign phone numbers to your application using the `/phone_numbers` endpoint.
     ///
     /// `POST /external_connections`
+    #[inline]
     pub async fn create(
         &self,
         params: ExternalConnectionsCreateParams,
@@ -126,6 +129,7 @@ impl<'a> ExternalConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -146,6 +150,7 @@ impl<'a> ExternalConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -168,6 +173,7 @@ impl<'a> ExternalConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -215,6 +221,7 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -239,6 +246,7 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     /// - `address_id`: Identifies a civic address or a location.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -278,6 +286,7 @@ impl<'a> ExternalConnectionsLocationsApi<'a> {
     /// Parameters:
     /// - `id`: The ID of the external connection
     /// - `location_id`: The ID of the location to update
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -317,6 +326,7 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
     /// Retrieve a list of log messages for all external connections associated with your account.
     ///
     /// `GET /external_connections/log_messages`
+    #[inline]
     pub async fn list(
         &self,
         params: ExternalConnectionsLogMessagesListParams,
@@ -329,6 +339,7 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: ExternalConnectionsLogMessagesListParams,
@@ -388,6 +399,7 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -408,6 +420,7 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -443,6 +456,7 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -460,6 +474,7 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         id: &str,
@@ -524,6 +539,7 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     /// - `phone_number_id`: A phone number's ID via the Telnyx API
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -552,6 +568,7 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     /// - `phone_number_id`: A phone number's ID via the Telnyx API
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -602,6 +619,7 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -618,6 +636,7 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         id: &str,
@@ -682,6 +701,7 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     /// - `release_id`: Identifies a Release request
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -729,6 +749,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -745,6 +766,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         id: &str,
@@ -808,6 +830,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn create(
         &self,
         id: &str,
@@ -830,6 +853,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn refresh(
         &self,
         id: &str,
@@ -852,6 +876,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     /// - `ticket_id`: Identifies an Upload request
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -880,6 +905,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     /// - `ticket_id`: Identifies an Upload request
+    #[inline]
     pub async fn retry(
         &self,
         id: &str,
@@ -929,6 +955,7 @@ impl<'a> ExternalConnectionsUploadsStatusApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -943,11 +970,52 @@ impl<'a> ExternalConnectionsUploadsStatusApi<'a> {
         req.send_json().await
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsListFilterConnectionName {
     /// If present, connections with connection_name containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
+}
+impl serde::Serialize for ExternalConnectionsListFilterConnectionName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsListFilterConnectionName", 1usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsListFilterConnectionName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsListFilterConnectionName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsListFilterConnectionName")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsListFilterConnectionName, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsListFilterConnectionName {
+                    contains: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsListFilterConnectionName", FIELDS, V)
+    }
 }
 /// If present, connections with external_sip_connection matching the given value will be returned.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -981,215 +1049,1222 @@ impl From<&str> for ExternalConnectionsListFilterExternalSipConnection {
 }
 crate::string_enum!(ExternalConnectionsListFilterExternalSipConnection);
 /// Phone number filter for connections. Note: Despite the 'contains' name, this requires a full E164 match per the original specification.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsListFilterPhoneNumber {
     /// If present, connections associated with the given phone_number will be returned. A full match is necessary with a e164 format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsListFilterPhoneNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsListFilterPhoneNumber", 1usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsListFilterPhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsListFilterPhoneNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsListFilterPhoneNumber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsListFilterPhoneNumber, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsListFilterPhoneNumber {
+                    contains: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsListFilterPhoneNumber", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_name: Option<ExternalConnectionsListFilterConnectionName>,
     /// If present, connections with created_at date matching the given YYYY-MM-DD date will be returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// If present, connections with external_sip_connection matching the given value will be returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_sip_connection: Option<
         ExternalConnectionsListFilterExternalSipConnection,
     >,
     /// If present, connections with id matching the given value will be returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Phone number filter for connections. Note: Despite the 'contains' name, this requires a full E164 match per the original specification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<ExternalConnectionsListFilterPhoneNumber>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsListFilter", 5usize)?;
+        if let Some(v) = &self.connection_name {
+            out.serialize_field("connection_name", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.external_sip_connection {
+            out.serialize_field("external_sip_connection", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "connection_name",
+            "created_at",
+            "external_sip_connection",
+            "id",
+            "phone_number",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsListFilter {
+                    connection_name: f0,
+                    created_at: f1,
+                    external_sip_connection: f2,
+                    id: f3,
+                    phone_number: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ExternalConnectionsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ExternalConnectionsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::ExternalConnection>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ExternalConnectionsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ExternalConnection>,
+impl serde::Serialize for ExternalConnectionsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ExternalConnectionsListResponse", FIELDS, V)
+    }
+}
+pub type ExternalConnectionsCreateResponse = crate::Data<
+    crate::types::ExternalConnection,
+>;
 /// Telephone number filter operations for log messages. Use 'eq' for exact matches or 'contains' for partial matches.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsLogMessagesListFilterTelephoneNumber {
     /// The partial phone number to filter log messages for. Requires 3-15 digits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
     /// The phone number to filter log messages for or "null" to filter for logs without a phone number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsLogMessagesListFilterTelephoneNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ExternalConnectionsLogMessagesListFilterTelephoneNumber",
+                2usize,
+            )?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for ExternalConnectionsLogMessagesListFilterTelephoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains", "eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsLogMessagesListFilterTelephoneNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct ExternalConnectionsLogMessagesListFilterTelephoneNumber",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                ExternalConnectionsLogMessagesListFilterTelephoneNumber,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsLogMessagesListFilterTelephoneNumber {
+                    contains: f0,
+                    eq: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalConnectionsLogMessagesListFilterTelephoneNumber",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsLogMessagesListFilter {
     /// The external connection ID to filter by or "null" to filter for logs without an external connection ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_connection_id: Option<String>,
     /// Telephone number filter operations for log messages. Use 'eq' for exact matches or 'contains' for partial matches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telephone_number: Option<
         ExternalConnectionsLogMessagesListFilterTelephoneNumber,
     >,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsLogMessagesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsLogMessagesListFilter", 2usize)?;
+        if let Some(v) = &self.external_connection_id {
+            out.serialize_field("external_connection_id", v)?;
+        }
+        if let Some(v) = &self.telephone_number {
+            out.serialize_field("telephone_number", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["external_connection_id", "telephone_number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsLogMessagesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsLogMessagesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsLogMessagesListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsLogMessagesListFilter {
+                    external_connection_id: f0,
+                    telephone_number: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsLogMessagesListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsLogMessagesListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsLogMessagesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsLogMessagesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsLogMessagesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsLogMessagesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsLogMessagesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsLogMessagesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsLogMessagesListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsLogMessagesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_messages: Option<Vec<crate::types::LogMessage>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsLogMessagesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsLogMessagesListResponse", 2usize)?;
+        if let Some(v) = &self.log_messages {
+            out.serialize_field("log_messages", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["log_messages", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsLogMessagesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsLogMessagesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsLogMessagesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsLogMessagesListResponse {
+                    log_messages: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsLogMessagesListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsLogMessagesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_messages: Option<Vec<crate::types::LogMessage>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsLogMessagesRetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsLogMessagesRetrieveResponse", 1usize)?;
+        if let Some(v) = &self.log_messages {
+            out.serialize_field("log_messages", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesRetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["log_messages"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsLogMessagesRetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsLogMessagesRetrieveResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsLogMessagesRetrieveResponse, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsLogMessagesRetrieveResponse {
+                    log_messages: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalConnectionsLogMessagesRetrieveResponse",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsLogMessagesDeleteResponse {
     /// Describes wether or not the operation was successful
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ExternalConnectionsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ExternalConnection>,
+impl serde::Serialize for ExternalConnectionsLogMessagesDeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsLogMessagesDeleteResponse", 1usize)?;
+        if let Some(v) = &self.success {
+            out.serialize_field("success", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ExternalConnectionsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ExternalConnection>,
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesDeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["success"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsLogMessagesDeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsLogMessagesDeleteResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsLogMessagesDeleteResponse, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsLogMessagesDeleteResponse {
+                    success: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalConnectionsLogMessagesDeleteResponse",
+                FIELDS,
+                V,
+            )
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ExternalConnectionsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ExternalConnection>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type ExternalConnectionsRetrieveResponse = crate::Data<
+    crate::types::ExternalConnection,
+>;
+pub type ExternalConnectionsUpdateResponse = crate::Data<
+    crate::types::ExternalConnection,
+>;
+pub type ExternalConnectionsDeleteResponse = crate::Data<
+    crate::types::ExternalConnection,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsCivicAddressesListFilter {
     /// The country (or countries) to filter addresses by.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ExternalConnectionsCivicAddressesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::CivicAddress>>,
+impl serde::Serialize for ExternalConnectionsCivicAddressesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsCivicAddressesListFilter", 1usize)?;
+        if let Some(v) = &self.country {
+            out.serialize_field("country", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ExternalConnectionsCivicAddressesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CivicAddress>,
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsCivicAddressesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["country"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsCivicAddressesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsCivicAddressesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsCivicAddressesListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsCivicAddressesListFilter {
+                    country: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsCivicAddressesListFilter", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub type ExternalConnectionsCivicAddressesListResponse = crate::Data<
+    Vec<crate::types::CivicAddress>,
+>;
+pub type ExternalConnectionsCivicAddressesRetrieveResponse = crate::Data<
+    crate::types::CivicAddress,
+>;
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExternalConnectionsLocationsUpdateBody {
     /// A new static emergency address ID to update the location with
     pub static_emergency_address_id: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsLocationsUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsLocationsUpdateBody", 1usize)?;
+        out.serialize_field(
+            "static_emergency_address_id",
+            &self.static_emergency_address_id,
+        )?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsLocationsUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["static_emergency_address_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsLocationsUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsLocationsUpdateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsLocationsUpdateBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsLocationsUpdateBody {
+                    static_emergency_address_id: crate::de::required(
+                        f0,
+                        "static_emergency_address_id",
+                    )?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsLocationsUpdateBody", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsPhoneNumbersListFilterCivicAddressId {
     /// The civic address ID to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsPhoneNumbersListFilterCivicAddressId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ExternalConnectionsPhoneNumbersListFilterCivicAddressId",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for ExternalConnectionsPhoneNumbersListFilterCivicAddressId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsPhoneNumbersListFilterCivicAddressId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct ExternalConnectionsPhoneNumbersListFilterCivicAddressId",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                ExternalConnectionsPhoneNumbersListFilterCivicAddressId,
+                A::Error,
+            > {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsPhoneNumbersListFilterCivicAddressId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalConnectionsPhoneNumbersListFilterCivicAddressId",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsPhoneNumbersListFilterLocationId {
     /// The location ID to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsPhoneNumbersListFilterLocationId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ExternalConnectionsPhoneNumbersListFilterLocationId",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for ExternalConnectionsPhoneNumbersListFilterLocationId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsPhoneNumbersListFilterLocationId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsPhoneNumbersListFilterLocationId")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsPhoneNumbersListFilterLocationId, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsPhoneNumbersListFilterLocationId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalConnectionsPhoneNumbersListFilterLocationId",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsPhoneNumbersListFilterPhoneNumber {
     /// The phone number to filter by (partial match)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
     /// The phone number to filter by (exact match)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsPhoneNumbersListFilterPhoneNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ExternalConnectionsPhoneNumbersListFilterPhoneNumber",
+                2usize,
+            )?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for ExternalConnectionsPhoneNumbersListFilterPhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains", "eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsPhoneNumbersListFilterPhoneNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct ExternalConnectionsPhoneNumbersListFilterPhoneNumber",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsPhoneNumbersListFilterPhoneNumber, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsPhoneNumbersListFilterPhoneNumber {
+                    contains: f0,
+                    eq: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalConnectionsPhoneNumbersListFilterPhoneNumber",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsPhoneNumbersListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub civic_address_id: Option<
         ExternalConnectionsPhoneNumbersListFilterCivicAddressId,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<ExternalConnectionsPhoneNumbersListFilterLocationId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<ExternalConnectionsPhoneNumbersListFilterPhoneNumber>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsPhoneNumbersListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsPhoneNumbersListFilter", 3usize)?;
+        if let Some(v) = &self.civic_address_id {
+            out.serialize_field("civic_address_id", v)?;
+        }
+        if let Some(v) = &self.location_id {
+            out.serialize_field("location_id", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["civic_address_id", "location_id", "phone_number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsPhoneNumbersListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsPhoneNumbersListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsPhoneNumbersListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsPhoneNumbersListFilter {
+                    civic_address_id: f0,
+                    location_id: f1,
+                    phone_number: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsPhoneNumbersListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsPhoneNumbersListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsPhoneNumbersListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsPhoneNumbersListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsPhoneNumbersListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsPhoneNumbersListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsPhoneNumbersListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsPhoneNumbersListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsPhoneNumbersListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsPhoneNumbersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::ExternalConnectionPhoneNumber>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ExternalConnectionsPhoneNumbersRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ExternalConnectionPhoneNumber>,
+impl serde::Serialize for ExternalConnectionsPhoneNumbersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsPhoneNumbersListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ExternalConnectionsPhoneNumbersUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ExternalConnectionPhoneNumber>,
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsPhoneNumbersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsPhoneNumbersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsPhoneNumbersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsPhoneNumbersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsPhoneNumbersListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type ExternalConnectionsPhoneNumbersRetrieveResponse = crate::Data<
+    crate::types::ExternalConnectionPhoneNumber,
+>;
+pub type ExternalConnectionsPhoneNumbersUpdateResponse = crate::Data<
+    crate::types::ExternalConnectionPhoneNumber,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsReleasesListFilterCivicAddressId {
     /// The civic address ID to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsReleasesListFilterCivicAddressId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ExternalConnectionsReleasesListFilterCivicAddressId",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for ExternalConnectionsReleasesListFilterCivicAddressId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsReleasesListFilterCivicAddressId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsReleasesListFilterCivicAddressId")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsReleasesListFilterCivicAddressId, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsReleasesListFilterCivicAddressId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalConnectionsReleasesListFilterCivicAddressId",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsReleasesListFilterLocationId {
     /// The location ID to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
+impl serde::Serialize for ExternalConnectionsReleasesListFilterLocationId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ExternalConnectionsReleasesListFilterLocationId",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilterLocationId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsReleasesListFilterLocationId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsReleasesListFilterLocationId")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsReleasesListFilterLocationId, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsReleasesListFilterLocationId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalConnectionsReleasesListFilterLocationId",
+                FIELDS,
+                V,
+            )
+    }
+}
 /// Phone number filter operations. Use 'eq' for exact matches or 'contains' for partial matches.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsReleasesListFilterPhoneNumber {
     /// The partial phone number to filter by. Requires 3-15 digits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
     /// The phone number to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
+}
+impl serde::Serialize for ExternalConnectionsReleasesListFilterPhoneNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ExternalConnectionsReleasesListFilterPhoneNumber",
+                2usize,
+            )?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilterPhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains", "eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsReleasesListFilterPhoneNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsReleasesListFilterPhoneNumber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsReleasesListFilterPhoneNumber, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsReleasesListFilterPhoneNumber {
+                    contains: f0,
+                    eq: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalConnectionsReleasesListFilterPhoneNumber",
+                FIELDS,
+                V,
+            )
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1241,65 +2316,403 @@ impl From<&str> for ExternalConnectionsReleasesListFilterStatusEqItem {
     }
 }
 crate::string_enum!(ExternalConnectionsReleasesListFilterStatusEqItem);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsReleasesListFilterStatus {
     /// The status of the release to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<Vec<ExternalConnectionsReleasesListFilterStatusEqItem>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsReleasesListFilterStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsReleasesListFilterStatus", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilterStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsReleasesListFilterStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsReleasesListFilterStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsReleasesListFilterStatus, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsReleasesListFilterStatus {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsReleasesListFilterStatus", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsReleasesListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub civic_address_id: Option<ExternalConnectionsReleasesListFilterCivicAddressId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<ExternalConnectionsReleasesListFilterLocationId>,
     /// Phone number filter operations. Use 'eq' for exact matches or 'contains' for partial matches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<ExternalConnectionsReleasesListFilterPhoneNumber>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ExternalConnectionsReleasesListFilterStatus>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsReleasesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsReleasesListFilter", 4usize)?;
+        if let Some(v) = &self.civic_address_id {
+            out.serialize_field("civic_address_id", v)?;
+        }
+        if let Some(v) = &self.location_id {
+            out.serialize_field("location_id", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "civic_address_id",
+            "location_id",
+            "phone_number",
+            "status",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsReleasesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsReleasesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsReleasesListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsReleasesListFilter {
+                    civic_address_id: f0,
+                    location_id: f1,
+                    phone_number: f2,
+                    status: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsReleasesListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsReleasesListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsReleasesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsReleasesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsReleasesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsReleasesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsReleasesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsReleasesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ExternalConnectionsReleasesListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsReleasesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::Release>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ExternalConnectionsReleasesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Release>,
+impl serde::Serialize for ExternalConnectionsReleasesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsReleasesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsReleasesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsReleasesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsReleasesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsReleasesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsReleasesListResponse", FIELDS, V)
+    }
+}
+pub type ExternalConnectionsReleasesRetrieveResponse = crate::Data<
+    crate::types::Release,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsUploadsListFilterCivicAddressId {
     /// The civic address ID to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsUploadsListFilterCivicAddressId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ExternalConnectionsUploadsListFilterCivicAddressId",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for ExternalConnectionsUploadsListFilterCivicAddressId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsUploadsListFilterCivicAddressId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsUploadsListFilterCivicAddressId")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsUploadsListFilterCivicAddressId, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsUploadsListFilterCivicAddressId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalConnectionsUploadsListFilterCivicAddressId",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsUploadsListFilterLocationId {
     /// The location ID to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsUploadsListFilterLocationId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsUploadsListFilterLocationId", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilterLocationId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsUploadsListFilterLocationId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsUploadsListFilterLocationId")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsUploadsListFilterLocationId, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsUploadsListFilterLocationId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalConnectionsUploadsListFilterLocationId",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsUploadsListFilterPhoneNumber {
     /// The phone number to filter by (partial match)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
     /// The phone number to filter by (exact match)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
+}
+impl serde::Serialize for ExternalConnectionsUploadsListFilterPhoneNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ExternalConnectionsUploadsListFilterPhoneNumber",
+                2usize,
+            )?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilterPhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains", "eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsUploadsListFilterPhoneNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsUploadsListFilterPhoneNumber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsUploadsListFilterPhoneNumber, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsUploadsListFilterPhoneNumber {
+                    contains: f0,
+                    eq: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalConnectionsUploadsListFilterPhoneNumber",
+                FIELDS,
+                V,
+            )
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1343,75 +2756,401 @@ impl From<&str> for ExternalConnectionsUploadsListFilterStatusEqItem {
     }
 }
 crate::string_enum!(ExternalConnectionsUploadsListFilterStatusEqItem);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsUploadsListFilterStatus {
     /// The status of the upload to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<Vec<ExternalConnectionsUploadsListFilterStatusEqItem>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsUploadsListFilterStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsUploadsListFilterStatus", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilterStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsUploadsListFilterStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsUploadsListFilterStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsUploadsListFilterStatus, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsUploadsListFilterStatus {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsUploadsListFilterStatus", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsUploadsListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub civic_address_id: Option<ExternalConnectionsUploadsListFilterCivicAddressId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<ExternalConnectionsUploadsListFilterLocationId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<ExternalConnectionsUploadsListFilterPhoneNumber>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ExternalConnectionsUploadsListFilterStatus>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsUploadsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsUploadsListFilter", 4usize)?;
+        if let Some(v) = &self.civic_address_id {
+            out.serialize_field("civic_address_id", v)?;
+        }
+        if let Some(v) = &self.location_id {
+            out.serialize_field("location_id", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "civic_address_id",
+            "location_id",
+            "phone_number",
+            "status",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsUploadsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsUploadsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsUploadsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsUploadsListFilter {
+                    civic_address_id: f0,
+                    location_id: f1,
+                    phone_number: f2,
+                    status: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsUploadsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsUploadsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsUploadsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsUploadsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsUploadsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsUploadsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsUploadsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsUploadsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ExternalConnectionsUploadsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsUploadsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::Upload>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsUploadsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsUploadsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsUploadsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsUploadsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsUploadsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsUploadsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsUploadsListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsUploadsCreateResponse {
     /// Describes wether or not the operation was successful
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Ticket id of the upload request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsUploadsCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsUploadsCreateResponse", 2usize)?;
+        if let Some(v) = &self.success {
+            out.serialize_field("success", v)?;
+        }
+        if let Some(v) = &self.ticket_id {
+            out.serialize_field("ticket_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["success", "ticket_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsUploadsCreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsUploadsCreateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsUploadsCreateResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsUploadsCreateResponse {
+                    success: f0,
+                    ticket_id: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsUploadsCreateResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsUploadsRefreshResponse {
     /// Describes wether or not the operation was successful
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ExternalConnectionsUploadsRefreshResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExternalConnectionsUploadsRefreshResponse", 1usize)?;
+        if let Some(v) = &self.success {
+            out.serialize_field("success", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsRefreshResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["success"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsUploadsRefreshResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalConnectionsUploadsRefreshResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsUploadsRefreshResponse, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsUploadsRefreshResponse {
+                    success: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ExternalConnectionsUploadsRefreshResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnectionsUploadsStatusRetrieveResponseData {
     /// The count of phone numbers that are pending assignment to the external connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_numbers_count: Option<i64>,
     /// The count of number uploads that have not yet been uploaded to Microsoft.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_orders_count: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ExternalConnectionsUploadsStatusRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ExternalConnectionsUploadsStatusRetrieveResponseData>,
+impl serde::Serialize for ExternalConnectionsUploadsStatusRetrieveResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ExternalConnectionsUploadsStatusRetrieveResponseData",
+                2usize,
+            )?;
+        if let Some(v) = &self.pending_numbers_count {
+            out.serialize_field("pending_numbers_count", v)?;
+        }
+        if let Some(v) = &self.pending_orders_count {
+            out.serialize_field("pending_orders_count", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ExternalConnectionsUploadsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Upload>,
+impl<'de> serde::Deserialize<'de>
+for ExternalConnectionsUploadsStatusRetrieveResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["pending_numbers_count", "pending_orders_count"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExternalConnectionsUploadsStatusRetrieveResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct ExternalConnectionsUploadsStatusRetrieveResponseData",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalConnectionsUploadsStatusRetrieveResponseData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalConnectionsUploadsStatusRetrieveResponseData {
+                    pending_numbers_count: f0,
+                    pending_orders_count: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalConnectionsUploadsStatusRetrieveResponseData",
+                FIELDS,
+                V,
+            )
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ExternalConnectionsUploadsRetryResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Upload>,
-}
+pub type ExternalConnectionsUploadsStatusRetrieveResponse = crate::Data<
+    ExternalConnectionsUploadsStatusRetrieveResponseData,
+>;
+pub type ExternalConnectionsUploadsRetrieveResponse = crate::Data<crate::types::Upload>;
+pub type ExternalConnectionsUploadsRetryResponse = crate::Data<crate::types::Upload>;

@@ -15,6 +15,7 @@ impl<'a> FaxesApi<'a> {
     /// View a list of faxes
     ///
     /// `GET /faxes`
+    #[inline]
     pub async fn list(
         &self,
         params: FaxesListParams,
@@ -25,6 +26,7 @@ impl<'a> FaxesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: FaxesListParams,
@@ -91,6 +93,7 @@ impl<'a> FaxesApi<'a> {
     /// - `fax.queued`
     ///
     /// `POST /faxes`
+    #[inline]
     pub async fn create(
         &self,
         params: FaxesCreateParams,
@@ -105,6 +108,7 @@ impl<'a> FaxesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
+    #[inline]
     pub async fn retrieve(&self, id: &str) -> crate::Result<FaxesRetrieveResponse> {
         let req = self
             .client
@@ -120,6 +124,7 @@ impl<'a> FaxesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -158,6 +163,7 @@ impl<'a> FaxesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
+    #[inline]
     pub async fn cancel(&self, id: &str) -> crate::Result<FaxesActionsCancelResponse> {
         let req = self
             .client
@@ -175,6 +181,7 @@ impl<'a> FaxesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
+    #[inline]
     pub async fn refresh(&self, id: &str) -> crate::Result<FaxesActionsRefreshResponse> {
         let req = self
             .client
@@ -186,100 +193,471 @@ impl<'a> FaxesActionsApi<'a> {
     }
 }
 /// Date range filtering operations for fax creation timestamp
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaxesListFilterCreatedAt {
     /// ISO 8601 date time for filtering faxes created after that date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gt: Option<String>,
     /// ISO 8601 date time for filtering faxes created after or on that date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 formatted date time for filtering faxes created before that date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<String>,
     /// ISO 8601 formatted date time for filtering faxes created on or before that date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
+impl serde::Serialize for FaxesListFilterCreatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("FaxesListFilterCreatedAt", 4usize)?;
+        if let Some(v) = &self.gt {
+            out.serialize_field("gt", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lt {
+            out.serialize_field("lt", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FaxesListFilterCreatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gt", "gte", "lt", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FaxesListFilterCreatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FaxesListFilterCreatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxesListFilterCreatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FaxesListFilterCreatedAt {
+                    gt: f0,
+                    gte: f1,
+                    lt: f2,
+                    lte: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FaxesListFilterCreatedAt", FIELDS, V)
+    }
+}
 /// Direction filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaxesListFilterDirection {
     /// The direction, inbound or outbound, for filtering faxes sent from this account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
+}
+impl serde::Serialize for FaxesListFilterDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("FaxesListFilterDirection", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FaxesListFilterDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FaxesListFilterDirection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FaxesListFilterDirection")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxesListFilterDirection, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FaxesListFilterDirection { eq: f0 })
+            }
+        }
+        deserializer.deserialize_struct("FaxesListFilterDirection", FIELDS, V)
+    }
 }
 /// From number filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaxesListFilterFrom {
     /// The phone number, in E.164 format for filtering faxes sent from this number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
+}
+impl serde::Serialize for FaxesListFilterFrom {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("FaxesListFilterFrom", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FaxesListFilterFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FaxesListFilterFrom;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FaxesListFilterFrom")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxesListFilterFrom, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FaxesListFilterFrom { eq: f0 })
+            }
+        }
+        deserializer.deserialize_struct("FaxesListFilterFrom", FIELDS, V)
+    }
 }
 /// To number filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaxesListFilterTo {
     /// The phone number, in E.164 format for filtering faxes sent to this number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for FaxesListFilterTo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("FaxesListFilterTo", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FaxesListFilterTo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FaxesListFilterTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FaxesListFilterTo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxesListFilterTo, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FaxesListFilterTo { eq: f0 })
+            }
+        }
+        deserializer.deserialize_struct("FaxesListFilterTo", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaxesListFilter {
     /// Date range filtering operations for fax creation timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<FaxesListFilterCreatedAt>,
     /// Direction filtering operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<FaxesListFilterDirection>,
     /// From number filtering operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<FaxesListFilterFrom>,
     /// To number filtering operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<FaxesListFilterTo>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for FaxesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("FaxesListFilter", 4usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.direction {
+            out.serialize_field("direction", v)?;
+        }
+        if let Some(v) = &self.from {
+            out.serialize_field("from", v)?;
+        }
+        if let Some(v) = &self.to {
+            out.serialize_field("to", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FaxesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "direction", "from", "to"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FaxesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FaxesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxesListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FaxesListFilter {
+                    created_at: f0,
+                    direction: f1,
+                    from: f2,
+                    to: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FaxesListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaxesListPage {
     /// Number of the page to be retrieved
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Number of fax resources for the single page returned
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for FaxesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("FaxesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FaxesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FaxesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FaxesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FaxesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FaxesListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaxesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::Fax>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct FaxesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Fax>,
+impl serde::Serialize for FaxesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("FaxesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct FaxesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Fax>,
+impl<'de> serde::Deserialize<'de> for FaxesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FaxesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FaxesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FaxesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FaxesListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type FaxesCreateResponse = crate::Data<crate::types::Fax>;
+pub type FaxesRetrieveResponse = crate::Data<crate::types::Fax>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaxesActionsCancelResponseData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct FaxesActionsCancelResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<FaxesActionsCancelResponseData>,
+impl serde::Serialize for FaxesActionsCancelResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("FaxesActionsCancelResponseData", 1usize)?;
+        if let Some(v) = &self.result {
+            out.serialize_field("result", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for FaxesActionsCancelResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["result"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FaxesActionsCancelResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FaxesActionsCancelResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxesActionsCancelResponseData, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FaxesActionsCancelResponseData {
+                    result: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FaxesActionsCancelResponseData", FIELDS, V)
+    }
+}
+pub type FaxesActionsCancelResponse = crate::Data<FaxesActionsCancelResponseData>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaxesActionsRefreshResponseData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct FaxesActionsRefreshResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<FaxesActionsRefreshResponseData>,
+impl serde::Serialize for FaxesActionsRefreshResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("FaxesActionsRefreshResponseData", 1usize)?;
+        if let Some(v) = &self.result {
+            out.serialize_field("result", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for FaxesActionsRefreshResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["result"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FaxesActionsRefreshResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FaxesActionsRefreshResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxesActionsRefreshResponseData, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FaxesActionsRefreshResponseData {
+                    result: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FaxesActionsRefreshResponseData", FIELDS, V)
+    }
+}
+pub type FaxesActionsRefreshResponse = crate::Data<FaxesActionsRefreshResponseData>;

@@ -10,13 +10,12 @@ impl<'a> GlobalIpAllowedPortsApi<'a> {
     /// List all Global IP Allowed Ports
     ///
     /// `GET /global_ip_allowed_ports`
+    #[inline]
     pub async fn list(&self) -> crate::Result<GlobalIpAllowedPortsListResponse> {
         let req = self.client.request(reqwest::Method::GET, "/global_ip_allowed_ports");
         req.send_json().await
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GlobalIpAllowedPortsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::GlobalIpAllowedPort>>,
-}
+pub type GlobalIpAllowedPortsListResponse = crate::Data<
+    Vec<crate::types::GlobalIpAllowedPort>,
+>;

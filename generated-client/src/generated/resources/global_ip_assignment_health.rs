@@ -10,6 +10,7 @@ impl<'a> GlobalIpAssignmentHealthApi<'a> {
     /// Global IP Assignment Health Check Metrics
     ///
     /// `GET /global_ip_assignment_health`
+    #[inline]
     pub async fn list(
         &self,
         params: GlobalIpAssignmentHealthListParams,
@@ -28,11 +29,65 @@ pub struct GlobalIpAssignmentHealthListParams {
     pub filter: Option<GlobalIpAssignmentHealthListFilter>,
 }
 /// Filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn {
     /// Filter by Global IP Assignment ID(s) separated by commas
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<String>,
+}
+impl serde::Serialize for GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn",
+                1usize,
+            )?;
+        if let Some(v) = &self.r#in {
+            out.serialize_field("in", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["in"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn,
+                A::Error,
+            > {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn {
+                    r#in: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn",
+                FIELDS,
+                V,
+            )
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -42,11 +97,56 @@ pub enum GlobalIpAssignmentHealthListFilterGlobalIpAssignmentId {
     String(String),
 }
 /// Filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpAssignmentHealthListFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<String>,
+}
+impl serde::Serialize for GlobalIpAssignmentHealthListFilterGlobalIpIdIn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("GlobalIpAssignmentHealthListFilterGlobalIpIdIn", 1usize)?;
+        if let Some(v) = &self.r#in {
+            out.serialize_field("in", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthListFilterGlobalIpIdIn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["in"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GlobalIpAssignmentHealthListFilterGlobalIpIdIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GlobalIpAssignmentHealthListFilterGlobalIpIdIn")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GlobalIpAssignmentHealthListFilterGlobalIpIdIn, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GlobalIpAssignmentHealthListFilterGlobalIpIdIn {
+                    r#in: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GlobalIpAssignmentHealthListFilterGlobalIpIdIn",
+                FIELDS,
+                V,
+            )
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -55,17 +155,60 @@ pub enum GlobalIpAssignmentHealthListFilterGlobalIpId {
     In(GlobalIpAssignmentHealthListFilterGlobalIpIdIn),
     String(String),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpAssignmentHealthListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global_ip_assignment_id: Option<
         GlobalIpAssignmentHealthListFilterGlobalIpAssignmentId,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global_ip_id: Option<GlobalIpAssignmentHealthListFilterGlobalIpId>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GlobalIpAssignmentHealthListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::GlobalIpAssignmentHealthMetric>>,
+impl serde::Serialize for GlobalIpAssignmentHealthListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("GlobalIpAssignmentHealthListFilter", 2usize)?;
+        if let Some(v) = &self.global_ip_assignment_id {
+            out.serialize_field("global_ip_assignment_id", v)?;
+        }
+        if let Some(v) = &self.global_ip_id {
+            out.serialize_field("global_ip_id", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["global_ip_assignment_id", "global_ip_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GlobalIpAssignmentHealthListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GlobalIpAssignmentHealthListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GlobalIpAssignmentHealthListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GlobalIpAssignmentHealthListFilter {
+                    global_ip_assignment_id: f0,
+                    global_ip_id: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GlobalIpAssignmentHealthListFilter", FIELDS, V)
+    }
+}
+pub type GlobalIpAssignmentHealthListResponse = crate::Data<
+    Vec<crate::types::GlobalIpAssignmentHealthMetric>,
+>;

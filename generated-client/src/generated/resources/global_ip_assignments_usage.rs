@@ -10,6 +10,7 @@ impl<'a> GlobalIpAssignmentsUsageApi<'a> {
     /// Global IP Assignment Usage Metrics
     ///
     /// `GET /global_ip_assignments_usage`
+    #[inline]
     pub async fn list(
         &self,
         params: GlobalIpAssignmentsUsageListParams,
@@ -28,11 +29,65 @@ pub struct GlobalIpAssignmentsUsageListParams {
     pub filter: Option<GlobalIpAssignmentsUsageListFilter>,
 }
 /// Filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn {
     /// Filter by Global IP Assignment ID(s) separated by commas
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<String>,
+}
+impl serde::Serialize for GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn",
+                1usize,
+            )?;
+        if let Some(v) = &self.r#in {
+            out.serialize_field("in", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["in"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn,
+                A::Error,
+            > {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn {
+                    r#in: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn",
+                FIELDS,
+                V,
+            )
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -42,11 +97,56 @@ pub enum GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentId {
     String(String),
 }
 /// Filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpAssignmentsUsageListFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<String>,
+}
+impl serde::Serialize for GlobalIpAssignmentsUsageListFilterGlobalIpIdIn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("GlobalIpAssignmentsUsageListFilterGlobalIpIdIn", 1usize)?;
+        if let Some(v) = &self.r#in {
+            out.serialize_field("in", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageListFilterGlobalIpIdIn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["in"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GlobalIpAssignmentsUsageListFilterGlobalIpIdIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GlobalIpAssignmentsUsageListFilterGlobalIpIdIn")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GlobalIpAssignmentsUsageListFilterGlobalIpIdIn, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GlobalIpAssignmentsUsageListFilterGlobalIpIdIn {
+                    r#in: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GlobalIpAssignmentsUsageListFilterGlobalIpIdIn",
+                FIELDS,
+                V,
+            )
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -55,17 +155,60 @@ pub enum GlobalIpAssignmentsUsageListFilterGlobalIpId {
     In(GlobalIpAssignmentsUsageListFilterGlobalIpIdIn),
     String(String),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpAssignmentsUsageListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global_ip_assignment_id: Option<
         GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentId,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global_ip_id: Option<GlobalIpAssignmentsUsageListFilterGlobalIpId>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GlobalIpAssignmentsUsageListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::GlobalIpAssignmentUsageMetric>>,
+impl serde::Serialize for GlobalIpAssignmentsUsageListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("GlobalIpAssignmentsUsageListFilter", 2usize)?;
+        if let Some(v) = &self.global_ip_assignment_id {
+            out.serialize_field("global_ip_assignment_id", v)?;
+        }
+        if let Some(v) = &self.global_ip_id {
+            out.serialize_field("global_ip_id", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["global_ip_assignment_id", "global_ip_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GlobalIpAssignmentsUsageListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GlobalIpAssignmentsUsageListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GlobalIpAssignmentsUsageListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GlobalIpAssignmentsUsageListFilter {
+                    global_ip_assignment_id: f0,
+                    global_ip_id: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GlobalIpAssignmentsUsageListFilter", FIELDS, V)
+    }
+}
+pub type GlobalIpAssignmentsUsageListResponse = crate::Data<
+    Vec<crate::types::GlobalIpAssignmentUsageMetric>,
+>;

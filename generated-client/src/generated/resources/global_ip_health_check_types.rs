@@ -12,6 +12,7 @@ impl<'a> GlobalIpHealthCheckTypesApi<'a> {
     /// List all Global IP Health check types.
     ///
     /// `GET /global_ip_health_check_types`
+    #[inline]
     pub async fn list(&self) -> crate::Result<GlobalIpHealthCheckTypesListResponse> {
         let req = self
             .client
@@ -19,8 +20,6 @@ impl<'a> GlobalIpHealthCheckTypesApi<'a> {
         req.send_json().await
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GlobalIpHealthCheckTypesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::GlobalIpHealthCheckType>>,
-}
+pub type GlobalIpHealthCheckTypesListResponse = crate::Data<
+    Vec<crate::types::GlobalIpHealthCheckType>,
+>;

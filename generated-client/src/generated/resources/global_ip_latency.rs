@@ -10,6 +10,7 @@ impl<'a> GlobalIpLatencyApi<'a> {
     /// Global IP Latency Metrics
     ///
     /// `GET /global_ip_latency`
+    #[inline]
     pub async fn list(
         &self,
         params: GlobalIpLatencyListParams,
@@ -26,11 +27,52 @@ pub struct GlobalIpLatencyListParams {
     pub filter: Option<GlobalIpLatencyListFilter>,
 }
 /// Filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpLatencyListFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<String>,
+}
+impl serde::Serialize for GlobalIpLatencyListFilterGlobalIpIdIn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("GlobalIpLatencyListFilterGlobalIpIdIn", 1usize)?;
+        if let Some(v) = &self.r#in {
+            out.serialize_field("in", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GlobalIpLatencyListFilterGlobalIpIdIn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["in"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GlobalIpLatencyListFilterGlobalIpIdIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GlobalIpLatencyListFilterGlobalIpIdIn")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GlobalIpLatencyListFilterGlobalIpIdIn, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GlobalIpLatencyListFilterGlobalIpIdIn {
+                    r#in: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("GlobalIpLatencyListFilterGlobalIpIdIn", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -39,13 +81,50 @@ pub enum GlobalIpLatencyListFilterGlobalIpId {
     In(GlobalIpLatencyListFilterGlobalIpIdIn),
     String(String),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpLatencyListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global_ip_id: Option<GlobalIpLatencyListFilterGlobalIpId>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GlobalIpLatencyListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::GlobalIpLatencyMetric>>,
+impl serde::Serialize for GlobalIpLatencyListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyListFilter", 1usize)?;
+        if let Some(v) = &self.global_ip_id {
+            out.serialize_field("global_ip_id", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for GlobalIpLatencyListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["global_ip_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GlobalIpLatencyListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GlobalIpLatencyListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GlobalIpLatencyListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GlobalIpLatencyListFilter {
+                    global_ip_id: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GlobalIpLatencyListFilter", FIELDS, V)
+    }
+}
+pub type GlobalIpLatencyListResponse = crate::Data<
+    Vec<crate::types::GlobalIpLatencyMetric>,
+>;

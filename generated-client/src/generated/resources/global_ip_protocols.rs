@@ -10,13 +10,12 @@ impl<'a> GlobalIpProtocolsApi<'a> {
     /// List all Global IP Protocols
     ///
     /// `GET /global_ip_protocols`
+    #[inline]
     pub async fn list(&self) -> crate::Result<GlobalIpProtocolsListResponse> {
         let req = self.client.request(reqwest::Method::GET, "/global_ip_protocols");
         req.send_json().await
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GlobalIpProtocolsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::GlobalIpProtocol>>,
-}
+pub type GlobalIpProtocolsListResponse = crate::Data<
+    Vec<crate::types::GlobalIpProtocol>,
+>;

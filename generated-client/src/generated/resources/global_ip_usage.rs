@@ -10,6 +10,7 @@ impl<'a> GlobalIpUsageApi<'a> {
     /// Global IP Usage Metrics
     ///
     /// `GET /global_ip_usage`
+    #[inline]
     pub async fn list(
         &self,
         params: GlobalIpUsageListParams,
@@ -26,11 +27,51 @@ pub struct GlobalIpUsageListParams {
     pub filter: Option<GlobalIpUsageListFilter>,
 }
 /// Filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpUsageListFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<String>,
+}
+impl serde::Serialize for GlobalIpUsageListFilterGlobalIpIdIn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("GlobalIpUsageListFilterGlobalIpIdIn", 1usize)?;
+        if let Some(v) = &self.r#in {
+            out.serialize_field("in", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GlobalIpUsageListFilterGlobalIpIdIn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["in"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GlobalIpUsageListFilterGlobalIpIdIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GlobalIpUsageListFilterGlobalIpIdIn")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GlobalIpUsageListFilterGlobalIpIdIn, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GlobalIpUsageListFilterGlobalIpIdIn {
+                    r#in: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GlobalIpUsageListFilterGlobalIpIdIn", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -39,13 +80,48 @@ pub enum GlobalIpUsageListFilterGlobalIpId {
     In(GlobalIpUsageListFilterGlobalIpIdIn),
     String(String),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpUsageListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global_ip_id: Option<GlobalIpUsageListFilterGlobalIpId>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GlobalIpUsageListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::GlobalIpUsageMetric>>,
+impl serde::Serialize for GlobalIpUsageListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GlobalIpUsageListFilter", 1usize)?;
+        if let Some(v) = &self.global_ip_id {
+            out.serialize_field("global_ip_id", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for GlobalIpUsageListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["global_ip_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GlobalIpUsageListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GlobalIpUsageListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GlobalIpUsageListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GlobalIpUsageListFilter {
+                    global_ip_id: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GlobalIpUsageListFilter", FIELDS, V)
+    }
+}
+pub type GlobalIpUsageListResponse = crate::Data<Vec<crate::types::GlobalIpUsageMetric>>;

@@ -12,6 +12,7 @@ impl<'a> InboundChannelsApi<'a> {
     /// Returns the US Zone voice channels for your account. voice channels allows you to use Channel Billing for calls to your Telnyx phone numbers. Please check the Telnyx Support Articles section for full information and examples of how to utilize Channel Billing.
     ///
     /// `GET /inbound_channels`
+    #[inline]
     pub async fn retrieve(&self) -> crate::Result<InboundChannelsRetrieveResponse> {
         let req = self.client.request(reqwest::Method::GET, "/inbound_channels");
         req.send_json().await
@@ -21,6 +22,7 @@ impl<'a> InboundChannelsApi<'a> {
     /// Update the number of Voice Channels for the US Zone. This allows your account to handle multiple simultaneous inbound calls to US numbers. Use this endpoint to increase or decrease your capacity based on expected call volume.
     ///
     /// `PATCH /inbound_channels`
+    #[inline]
     pub async fn update(
         &self,
         params: InboundChannelsUpdateParams,
@@ -36,36 +38,158 @@ pub struct InboundChannelsUpdateParams {
     /// Voice channels update
     pub body: InboundChannelsUpdateBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InboundChannelsRetrieveResponseData {
     /// The current number of concurrent channels set for the account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<i64>,
     /// Identifies the type of the response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct InboundChannelsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<InboundChannelsRetrieveResponseData>,
+impl serde::Serialize for InboundChannelsRetrieveResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("InboundChannelsRetrieveResponseData", 2usize)?;
+        if let Some(v) = &self.channels {
+            out.serialize_field("channels", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for InboundChannelsRetrieveResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["channels", "record_type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = InboundChannelsRetrieveResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InboundChannelsRetrieveResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InboundChannelsRetrieveResponseData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InboundChannelsRetrieveResponseData {
+                    channels: f0,
+                    record_type: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InboundChannelsRetrieveResponseData", FIELDS, V)
+    }
+}
+pub type InboundChannelsRetrieveResponse = crate::Data<
+    InboundChannelsRetrieveResponseData,
+>;
+#[derive(Debug, Clone, PartialEq)]
 pub struct InboundChannelsUpdateBody {
     /// The new number of concurrent channels for the account
     pub channels: i64,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for InboundChannelsUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("InboundChannelsUpdateBody", 1usize)?;
+        out.serialize_field("channels", &self.channels)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for InboundChannelsUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["channels"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = InboundChannelsUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InboundChannelsUpdateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InboundChannelsUpdateBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InboundChannelsUpdateBody {
+                    channels: crate::de::required(f0, "channels")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InboundChannelsUpdateBody", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InboundChannelsUpdateResponseData {
     /// The number of channels set for the account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<i64>,
     /// Identifies the type of the response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct InboundChannelsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<InboundChannelsUpdateResponseData>,
+impl serde::Serialize for InboundChannelsUpdateResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("InboundChannelsUpdateResponseData", 2usize)?;
+        if let Some(v) = &self.channels {
+            out.serialize_field("channels", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for InboundChannelsUpdateResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["channels", "record_type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = InboundChannelsUpdateResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InboundChannelsUpdateResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InboundChannelsUpdateResponseData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InboundChannelsUpdateResponseData {
+                    channels: f0,
+                    record_type: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InboundChannelsUpdateResponseData", FIELDS, V)
+    }
+}
+pub type InboundChannelsUpdateResponse = crate::Data<InboundChannelsUpdateResponseData>;

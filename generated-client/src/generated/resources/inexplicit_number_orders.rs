@@ -12,6 +12,7 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     /// Get a paginated list of inexplicit number orders.
     ///
     /// `GET /inexplicit_number_orders`
+    #[inline]
     pub async fn list(
         &self,
         params: InexplicitNumberOrdersListParams,
@@ -24,6 +25,7 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_number`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: InexplicitNumberOrdersListParams,
@@ -80,6 +82,7 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     /// Create an inexplicit number order to programmatically purchase phone numbers without specifying exact numbers.
     ///
     /// `POST /inexplicit_number_orders`
+    #[inline]
     pub async fn create(
         &self,
         params: InexplicitNumberOrdersCreateParams,
@@ -98,6 +101,7 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the inexplicit number order
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -125,20 +129,61 @@ pub struct InexplicitNumberOrdersCreateParams {
     /// The request body.
     pub body: crate::types::InexplicitNumberOrderRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InexplicitNumberOrdersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::InexplicitNumberOrderResponse>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct InexplicitNumberOrdersCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::InexplicitNumberOrderResponse>,
+impl serde::Serialize for InexplicitNumberOrdersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("InexplicitNumberOrdersListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct InexplicitNumberOrdersRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::InexplicitNumberOrderResponse>,
+impl<'de> serde::Deserialize<'de> for InexplicitNumberOrdersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = InexplicitNumberOrdersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InexplicitNumberOrdersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InexplicitNumberOrdersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InexplicitNumberOrdersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InexplicitNumberOrdersListResponse", FIELDS, V)
+    }
 }
+pub type InexplicitNumberOrdersCreateResponse = crate::Data<
+    crate::types::InexplicitNumberOrderResponse,
+>;
+pub type InexplicitNumberOrdersRetrieveResponse = crate::Data<
+    crate::types::InexplicitNumberOrderResponse,
+>;

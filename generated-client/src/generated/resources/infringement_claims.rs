@@ -15,6 +15,7 @@ impl<'a> InfringementClaimsApi<'a> {
     ///
     /// Parameters:
     /// - `claim_id`: Claim id (lowercase UUID).
+    #[inline]
     pub async fn retrieve(
         &self,
         claim_id: &str,
@@ -42,6 +43,7 @@ impl<'a> InfringementClaimsApi<'a> {
     ///
     /// Parameters:
     /// - `claim_id`: Unique identifier of the claim.
+    #[inline]
     pub async fn contest(
         &self,
         claim_id: &str,

@@ -12,6 +12,7 @@ impl<'a> IntegrationSecretsApi<'a> {
     /// Retrieve a list of all integration secrets configured by the user.
     ///
     /// `GET /integration_secrets`
+    #[inline]
     pub async fn list(
         &self,
         params: IntegrationSecretsListParams,
@@ -22,6 +23,7 @@ impl<'a> IntegrationSecretsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: IntegrationSecretsListParams,
@@ -64,6 +66,7 @@ impl<'a> IntegrationSecretsApi<'a> {
     /// Create a new secret with an associated identifier that can be used to securely integrate with other services.
     ///
     /// `POST /integration_secrets`
+    #[inline]
     pub async fn create(
         &self,
         params: IntegrationSecretsCreateParams,
@@ -80,6 +83,7 @@ impl<'a> IntegrationSecretsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -104,12 +108,56 @@ pub struct IntegrationSecretsCreateParams {
     /// The request body.
     pub body: crate::types::CreateIntegrationSecretRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IntegrationSecretsListPage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for IntegrationSecretsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("IntegrationSecretsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for IntegrationSecretsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = IntegrationSecretsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct IntegrationSecretsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IntegrationSecretsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IntegrationSecretsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("IntegrationSecretsListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -141,8 +189,48 @@ impl From<&str> for IntegrationSecretsListFilterType {
     }
 }
 crate::string_enum!(IntegrationSecretsListFilterType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IntegrationSecretsListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<IntegrationSecretsListFilterType>,
+}
+impl serde::Serialize for IntegrationSecretsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("IntegrationSecretsListFilter", 1usize)?;
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for IntegrationSecretsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = IntegrationSecretsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct IntegrationSecretsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IntegrationSecretsListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IntegrationSecretsListFilter {
+                    r#type: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("IntegrationSecretsListFilter", FIELDS, V)
+    }
 }

@@ -12,6 +12,7 @@ impl<'a> InventoryCoverageApi<'a> {
     /// Creates an inventory coverage request. If locality, npa or national_destination_code is used in groupBy, and no region or locality filters are used, the whole paginated set is returned.
     ///
     /// `GET /inventory_coverage`
+    #[inline]
     pub async fn list(
         &self,
         params: InventoryCoverageListParams,
@@ -318,37 +319,166 @@ impl From<&str> for InventoryCoverageListFilterPhoneNumberType {
     }
 }
 crate::string_enum!(InventoryCoverageListFilterPhoneNumberType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InventoryCoverageListFilter {
     /// Filter by administrative area
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub administrative_area: Option<String>,
     /// Include count in the result
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<bool>,
     /// Filter by country. Defaults to US
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<InventoryCoverageListFilterCountryCode>,
     /// Filter if the phone number should be used for voice, fax, mms, sms, emergency. Returns features in the response when used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<InventoryCoverageListFilterFeaturesItem>>,
     /// Filter to group results
-    #[serde(rename = "groupBy", default, skip_serializing_if = "Option::is_none")]
     pub group_by: Option<InventoryCoverageListFilterGroupBy>,
     /// Filter by npa
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub npa: Option<i64>,
     /// Filter by nxx
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nxx: Option<i64>,
     /// Filter by phone number type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_type: Option<InventoryCoverageListFilterPhoneNumberType>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for InventoryCoverageListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("InventoryCoverageListFilter", 8usize)?;
+        if let Some(v) = &self.administrative_area {
+            out.serialize_field("administrative_area", v)?;
+        }
+        if let Some(v) = &self.count {
+            out.serialize_field("count", v)?;
+        }
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.features {
+            out.serialize_field("features", v)?;
+        }
+        if let Some(v) = &self.group_by {
+            out.serialize_field("groupBy", v)?;
+        }
+        if let Some(v) = &self.npa {
+            out.serialize_field("npa", v)?;
+        }
+        if let Some(v) = &self.nxx {
+            out.serialize_field("nxx", v)?;
+        }
+        if let Some(v) = &self.phone_number_type {
+            out.serialize_field("phone_number_type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for InventoryCoverageListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "administrative_area",
+            "count",
+            "country_code",
+            "features",
+            "groupBy",
+            "npa",
+            "nxx",
+            "phone_number_type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = InventoryCoverageListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InventoryCoverageListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InventoryCoverageListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InventoryCoverageListFilter {
+                    administrative_area: f0,
+                    count: f1,
+                    country_code: f2,
+                    features: f3,
+                    group_by: f4,
+                    npa: f5,
+                    nxx: f6,
+                    phone_number_type: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InventoryCoverageListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InventoryCoverageListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::InventoryCoverage>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::InventoryCoverageMetadata>,
+}
+impl serde::Serialize for InventoryCoverageListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("InventoryCoverageListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for InventoryCoverageListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = InventoryCoverageListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InventoryCoverageListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InventoryCoverageListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InventoryCoverageListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InventoryCoverageListResponse", FIELDS, V)
+    }
 }

@@ -12,6 +12,7 @@ impl<'a> IpsApi<'a> {
     /// Get all IPs belonging to the user that match the given filters.
     ///
     /// `GET /ips`
+    #[inline]
     pub async fn list(&self, params: IpsListParams) -> crate::Result<IpsListResponse> {
         let mut req = self.client.request(reqwest::Method::GET, "/ips");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -19,6 +20,7 @@ impl<'a> IpsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: IpsListParams,
@@ -66,6 +68,7 @@ impl<'a> IpsApi<'a> {
     /// Create a new IP object.
     ///
     /// `POST /ips`
+    #[inline]
     pub async fn create(
         &self,
         params: IpsCreateParams,
@@ -84,6 +87,7 @@ impl<'a> IpsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    #[inline]
     pub async fn retrieve(&self, id: &str) -> crate::Result<IpsRetrieveResponse> {
         let req = self
             .client
@@ -98,6 +102,7 @@ impl<'a> IpsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -122,6 +127,7 @@ impl<'a> IpsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<IpsDeleteResponse> {
         let req = self
             .client
@@ -152,51 +158,172 @@ pub struct IpsUpdateParams {
     /// The request body.
     pub body: Option<crate::types::UpdateIpRequest>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for IpsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("IpsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = IpsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct IpsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IpsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IpsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("IpsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpsListFilter {
     /// ID of the IP Connection to which this IP should be attached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// IP adddress represented by this resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Port to use when connecting to this IP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for IpsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("IpsListFilter", 3usize)?;
+        if let Some(v) = &self.connection_id {
+            out.serialize_field("connection_id", v)?;
+        }
+        if let Some(v) = &self.ip_address {
+            out.serialize_field("ip_address", v)?;
+        }
+        if let Some(v) = &self.port {
+            out.serialize_field("port", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["connection_id", "ip_address", "port"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = IpsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct IpsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IpsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IpsListFilter {
+                    connection_id: f0,
+                    ip_address: f1,
+                    port: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("IpsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::Ip>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct IpsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Ip>,
+impl serde::Serialize for IpsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("IpsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct IpsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Ip>,
+impl<'de> serde::Deserialize<'de> for IpsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = IpsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct IpsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IpsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IpsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("IpsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct IpsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Ip>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct IpsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Ip>,
-}
+pub type IpsCreateResponse = crate::Data<crate::types::Ip>;
+pub type IpsRetrieveResponse = crate::Data<crate::types::Ip>;
+pub type IpsUpdateResponse = crate::Data<crate::types::Ip>;
+pub type IpsDeleteResponse = crate::Data<crate::types::Ip>;

@@ -10,6 +10,7 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
     /// Create a ledger billing group report
     ///
     /// `POST /ledger_billing_group_reports`
+    #[inline]
     pub async fn create(
         &self,
         params: LedgerBillingGroupReportsCreateParams,
@@ -26,6 +27,7 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the ledger billing group report
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -45,13 +47,9 @@ pub struct LedgerBillingGroupReportsCreateParams {
     /// The request body.
     pub body: crate::types::NewLedgerBillingGroupReport,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct LedgerBillingGroupReportsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::LedgerBillingGroupReport>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct LedgerBillingGroupReportsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::LedgerBillingGroupReport>,
-}
+pub type LedgerBillingGroupReportsCreateResponse = crate::Data<
+    crate::types::LedgerBillingGroupReport,
+>;
+pub type LedgerBillingGroupReportsRetrieveResponse = crate::Data<
+    crate::types::LedgerBillingGroupReport,
+>;

@@ -65,6 +65,7 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     /// Retrieves all MDR detailed report requests for the authenticated user
     ///
     /// `GET /legacy/reporting/batch_detail_records/messaging`
+    #[inline]
     pub async fn list(&self) -> crate::Result<crate::types::MdrGetDetailReportResponse> {
         let req = self
             .client
@@ -79,6 +80,7 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     /// Creates a new MDR detailed report request with the specified filters
     ///
     /// `POST /legacy/reporting/batch_detail_records/messaging`
+    #[inline]
     pub async fn create(
         &self,
         params: LegacyReportingBatchDetailRecordsMessagingCreateParams,
@@ -100,6 +102,7 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -124,6 +127,7 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -158,6 +162,7 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     /// Retrieves all Speech to Text batch report requests for the authenticated user
     ///
     /// `GET /legacy/reporting/batch_detail_records/speech_to_text`
+    #[inline]
     pub async fn list(&self) -> crate::Result<crate::types::SttGetDetailReportResponse> {
         let req = self
             .client
@@ -172,6 +177,7 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     /// Creates a new Speech to Text batch report request with the specified filters
     ///
     /// `POST /legacy/reporting/batch_detail_records/speech_to_text`
+    #[inline]
     pub async fn create(
         &self,
         params: LegacyReportingBatchDetailRecordsSpeechToTextCreateParams,
@@ -193,6 +199,7 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -217,6 +224,7 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -256,6 +264,7 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     /// Retrieves all CDR report requests for the authenticated user
     ///
     /// `GET /legacy/reporting/batch_detail_records/voice`
+    #[inline]
     pub async fn list(&self) -> crate::Result<crate::types::CdrGetDetailReportResponse> {
         let req = self
             .client
@@ -270,6 +279,7 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     /// Creates a new CDR report request with the specified filters
     ///
     /// `POST /legacy/reporting/batch_detail_records/voice`
+    #[inline]
     pub async fn create(
         &self,
         params: LegacyReportingBatchDetailRecordsVoiceCreateParams,
@@ -291,6 +301,7 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -315,6 +326,7 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -349,6 +361,7 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceFieldsApi<'a> {
     /// Retrieves all available fields that can be used in CDR reports
     ///
     /// `GET /legacy/reporting/batch_detail_records/voice/fields`
+    #[inline]
     pub async fn retrieve(
         &self,
     ) -> crate::Result<crate::types::CdrAvailableFieldsResponse> {
@@ -399,6 +412,7 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     /// Fetch all previous requests for MDR usage reports.
     ///
     /// `GET /legacy/reporting/usage_reports/messaging`
+    #[inline]
     pub async fn list(
         &self,
         params: LegacyReportingUsageReportsMessagingListParams,
@@ -411,6 +425,7 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: LegacyReportingUsageReportsMessagingListParams,
@@ -467,6 +482,7 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     /// Creates a new legacy usage V2 MDR report request with the specified filters
     ///
     /// `POST /legacy/reporting/usage_reports/messaging`
+    #[inline]
     pub async fn create(
         &self,
         params: LegacyReportingUsageReportsMessagingCreateParams,
@@ -485,6 +501,7 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -506,6 +523,7 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -545,6 +563,7 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     /// Retrieve a paginated list of telco data usage reports
     ///
     /// `GET /legacy/reporting/usage_reports/number_lookup`
+    #[inline]
     pub async fn list(
         &self,
     ) -> crate::Result<crate::types::TelcoDataGetUsageReportsResponse> {
@@ -561,6 +580,7 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     /// Submit a new telco data usage report
     ///
     /// `POST /legacy/reporting/usage_reports/number_lookup`
+    #[inline]
     pub async fn create(
         &self,
         params: LegacyReportingUsageReportsNumberLookupCreateParams,
@@ -582,6 +602,7 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -606,6 +627,7 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -637,6 +659,7 @@ impl<'a> LegacyReportingUsageReportsSpeechToTextApi<'a> {
     /// Generate and fetch speech to text usage report synchronously. This endpoint will both generate and fetch the speech to text report over a specified time period.
     ///
     /// `GET /legacy/reporting/usage_reports/speech_to_text`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: LegacyReportingUsageReportsSpeechToTextRetrieveParams,
@@ -671,6 +694,7 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     /// Fetch all previous requests for cdr usage reports.
     ///
     /// `GET /legacy/reporting/usage_reports/voice`
+    #[inline]
     pub async fn list(
         &self,
         params: LegacyReportingUsageReportsVoiceListParams,
@@ -683,6 +707,7 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: LegacyReportingUsageReportsVoiceListParams,
@@ -739,6 +764,7 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     /// Creates a new legacy usage V2 CDR report request with the specified filters
     ///
     /// `POST /legacy/reporting/usage_reports/voice`
+    #[inline]
     pub async fn create(
         &self,
         params: LegacyReportingUsageReportsVoiceCreateParams,
@@ -757,6 +783,7 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -778,6 +805,7 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,

@@ -12,6 +12,7 @@ impl<'a> ListApi<'a> {
     /// Retrieve a list of all phone numbers using Channel Billing, grouped by Zone.
     ///
     /// `GET /list`
+    #[inline]
     pub async fn list(&self) -> crate::Result<ListListResponse> {
         let req = self.client.request(reqwest::Method::GET, "/list");
         req.send_json().await
@@ -24,6 +25,7 @@ impl<'a> ListApi<'a> {
     ///
     /// Parameters:
     /// - `channel_zone_id`: Channel zone identifier
+    #[inline]
     pub async fn retrieve(
         &self,
         channel_zone_id: &str,
@@ -37,53 +39,351 @@ impl<'a> ListApi<'a> {
         req.send_json().await
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListListResponseDataItemNumbersItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ListListResponseDataItemNumbersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ListListResponseDataItemNumbersItem", 2usize)?;
+        if let Some(v) = &self.country {
+            out.serialize_field("country", v)?;
+        }
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListListResponseDataItemNumbersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["country", "number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListListResponseDataItemNumbersItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListListResponseDataItemNumbersItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListListResponseDataItemNumbersItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListListResponseDataItemNumbersItem {
+                    country: f0,
+                    number: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListListResponseDataItemNumbersItem", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListListResponseDataItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_channels: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numbers: Option<Vec<ListListResponseDataItemNumbersItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ListListResponseDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ListListResponseDataItem", 4usize)?;
+        if let Some(v) = &self.number_of_channels {
+            out.serialize_field("number_of_channels", v)?;
+        }
+        if let Some(v) = &self.numbers {
+            out.serialize_field("numbers", v)?;
+        }
+        if let Some(v) = &self.zone_id {
+            out.serialize_field("zone_id", v)?;
+        }
+        if let Some(v) = &self.zone_name {
+            out.serialize_field("zone_name", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListListResponseDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "number_of_channels",
+            "numbers",
+            "zone_id",
+            "zone_name",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListListResponseDataItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListListResponseDataItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListListResponseDataItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListListResponseDataItem {
+                    number_of_channels: f0,
+                    numbers: f1,
+                    zone_id: f2,
+                    zone_name: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListListResponseDataItem", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ListListResponseDataItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ListListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ListListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRetrieveResponseDataItemNumbersItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ListRetrieveResponseDataItemNumbersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ListRetrieveResponseDataItemNumbersItem", 2usize)?;
+        if let Some(v) = &self.country {
+            out.serialize_field("country", v)?;
+        }
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRetrieveResponseDataItemNumbersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["country", "number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListRetrieveResponseDataItemNumbersItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListRetrieveResponseDataItemNumbersItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListRetrieveResponseDataItemNumbersItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListRetrieveResponseDataItemNumbersItem {
+                    country: f0,
+                    number: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ListRetrieveResponseDataItemNumbersItem", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRetrieveResponseDataItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_channels: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numbers: Option<Vec<ListRetrieveResponseDataItemNumbersItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ListRetrieveResponseDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ListRetrieveResponseDataItem", 4usize)?;
+        if let Some(v) = &self.number_of_channels {
+            out.serialize_field("number_of_channels", v)?;
+        }
+        if let Some(v) = &self.numbers {
+            out.serialize_field("numbers", v)?;
+        }
+        if let Some(v) = &self.zone_id {
+            out.serialize_field("zone_id", v)?;
+        }
+        if let Some(v) = &self.zone_name {
+            out.serialize_field("zone_name", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRetrieveResponseDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "number_of_channels",
+            "numbers",
+            "zone_id",
+            "zone_name",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListRetrieveResponseDataItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListRetrieveResponseDataItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListRetrieveResponseDataItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListRetrieveResponseDataItem {
+                    number_of_channels: f0,
+                    numbers: f1,
+                    zone_id: f2,
+                    zone_name: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListRetrieveResponseDataItem", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ListRetrieveResponseDataItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for ListRetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ListRetrieveResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListRetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListRetrieveResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListRetrieveResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListRetrieveResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListRetrieveResponse", FIELDS, V)
+    }
 }

@@ -31,6 +31,7 @@ impl<'a> ManagedAccountsApi<'a> {
     /// Lists the accounts managed by the current user. Users need to be explictly approved by Telnyx in order to become manager accounts.
     ///
     /// `GET /managed_accounts`
+    #[inline]
     pub async fn list(
         &self,
         params: ManagedAccountsListParams,
@@ -48,6 +49,7 @@ impl<'a> ManagedAccountsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: ManagedAccountsListParams,
@@ -104,6 +106,7 @@ impl<'a> ManagedAccountsApi<'a> {
     /// Create a new managed account owned by the authenticated user. You need to be explictly approved by Telnyx in order to become a manager account.
     ///
     /// `POST /managed_accounts`
+    #[inline]
     pub async fn create(
         &self,
         params: ManagedAccountsCreateParams,
@@ -120,6 +123,7 @@ impl<'a> ManagedAccountsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Managed Account User ID
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -140,6 +144,7 @@ impl<'a> ManagedAccountsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Managed Account User ID
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -203,6 +208,7 @@ impl<'a> ManagedAccountsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Managed Account User ID
+    #[inline]
     pub async fn disable(
         &self,
         id: &str,
@@ -224,6 +230,7 @@ impl<'a> ManagedAccountsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Managed Account User ID
+    #[inline]
     pub async fn enable(
         &self,
         id: &str,
@@ -259,6 +266,7 @@ impl<'a> ManagedAccountsAllocatableGlobalOutboundChannelsApi<'a> {
     /// Display information about allocatable global outbound channels for the current user. Only usable by account managers.
     ///
     /// `GET /managed_accounts/allocatable_global_outbound_channels`
+    #[inline]
     pub async fn retrieve(
         &self,
     ) -> crate::Result<
@@ -285,6 +293,7 @@ impl<'a> ManagedAccountsUpdateGlobalChannelLimitApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Managed Account User ID
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -311,23 +320,114 @@ pub struct ManagedAccountsUpdateGlobalChannelLimitUpdateParams {
     /// Parameters that define the changes to the global outbounds channels for the managed account
     pub body: crate::types::UpdateManagedAccountGlobalChannelLimitRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAccountsListFilterEmail {
     /// If present, email containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
     /// If present, only returns results with the email matching exactly the value given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ManagedAccountsListFilterEmail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ManagedAccountsListFilterEmail", 2usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ManagedAccountsListFilterEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains", "eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ManagedAccountsListFilterEmail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ManagedAccountsListFilterEmail")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ManagedAccountsListFilterEmail, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ManagedAccountsListFilterEmail {
+                    contains: f0,
+                    eq: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ManagedAccountsListFilterEmail", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAccountsListFilterOrganizationName {
     /// If present, only returns results with the organization_name containing the given value. Matching is not case-sensitive. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
     /// If present, only returns results with the organization_name matching exactly the value given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
+}
+impl serde::Serialize for ManagedAccountsListFilterOrganizationName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ManagedAccountsListFilterOrganizationName", 2usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ManagedAccountsListFilterOrganizationName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains", "eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ManagedAccountsListFilterOrganizationName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ManagedAccountsListFilterOrganizationName")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ManagedAccountsListFilterOrganizationName, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ManagedAccountsListFilterOrganizationName {
+                    contains: f0,
+                    eq: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ManagedAccountsListFilterOrganizationName", FIELDS, V)
+    }
 }
 /// If present, only returns managed accounts with the status matching exactly the value given. Use enabled or disabled to filter accounts by whether they are currently able to use Telnyx services.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -376,29 +476,162 @@ impl From<&str> for ManagedAccountsListFilterStatusEq {
     }
 }
 crate::string_enum!(ManagedAccountsListFilterStatusEq);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAccountsListFilterStatus {
     /// If present, only returns managed accounts with the status matching exactly the value given. Use enabled or disabled to filter accounts by whether they are currently able to use Telnyx services.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<ManagedAccountsListFilterStatusEq>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ManagedAccountsListFilterStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ManagedAccountsListFilterStatus", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ManagedAccountsListFilterStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ManagedAccountsListFilterStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ManagedAccountsListFilterStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ManagedAccountsListFilterStatus, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ManagedAccountsListFilterStatus {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ManagedAccountsListFilterStatus", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAccountsListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<ManagedAccountsListFilterEmail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<ManagedAccountsListFilterOrganizationName>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ManagedAccountsListFilterStatus>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ManagedAccountsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ManagedAccountsListFilter", 3usize)?;
+        if let Some(v) = &self.email {
+            out.serialize_field("email", v)?;
+        }
+        if let Some(v) = &self.organization_name {
+            out.serialize_field("organization_name", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ManagedAccountsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email", "organization_name", "status"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ManagedAccountsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ManagedAccountsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ManagedAccountsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ManagedAccountsListFilter {
+                    email: f0,
+                    organization_name: f1,
+                    status: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ManagedAccountsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAccountsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for ManagedAccountsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ManagedAccountsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ManagedAccountsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ManagedAccountsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ManagedAccountsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ManagedAccountsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ManagedAccountsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ManagedAccountsListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -430,51 +663,116 @@ impl From<&str> for ManagedAccountsListSort {
     }
 }
 crate::string_enum!(ManagedAccountsListSort);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAccountsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::ManagedAccountMultiListing>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ManagedAccountsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ManagedAccount>,
+impl serde::Serialize for ManagedAccountsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ManagedAccountsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ManagedAccountsAllocatableGlobalOutboundChannelsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ManagedAccountsGlobalOutboundChannels>,
+impl<'de> serde::Deserialize<'de> for ManagedAccountsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ManagedAccountsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ManagedAccountsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ManagedAccountsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ManagedAccountsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ManagedAccountsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ManagedAccountsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ManagedAccount>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ManagedAccountsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ManagedAccount>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ManagedAccountsActionsDisableResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ManagedAccount>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type ManagedAccountsCreateResponse = crate::Data<crate::types::ManagedAccount>;
+pub type ManagedAccountsAllocatableGlobalOutboundChannelsRetrieveResponse = crate::Data<
+    crate::types::ManagedAccountsGlobalOutboundChannels,
+>;
+pub type ManagedAccountsRetrieveResponse = crate::Data<crate::types::ManagedAccount>;
+pub type ManagedAccountsUpdateResponse = crate::Data<crate::types::ManagedAccount>;
+pub type ManagedAccountsActionsDisableResponse = crate::Data<
+    crate::types::ManagedAccount,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAccountsActionsEnableBody {
     /// When true, all connections owned by this managed account will automatically be re-enabled. Note: Any connections that do not pass validations will not be re-enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reenable_all_connections: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ManagedAccountsActionsEnableResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ManagedAccount>,
+impl serde::Serialize for ManagedAccountsActionsEnableBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ManagedAccountsActionsEnableBody", 1usize)?;
+        if let Some(v) = &self.reenable_all_connections {
+            out.serialize_field("reenable_all_connections", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ManagedAccountsUpdateGlobalChannelLimitUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SingleManagedAccountGlobalOutboundChannels>,
+impl<'de> serde::Deserialize<'de> for ManagedAccountsActionsEnableBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["reenable_all_connections"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ManagedAccountsActionsEnableBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ManagedAccountsActionsEnableBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ManagedAccountsActionsEnableBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ManagedAccountsActionsEnableBody {
+                    reenable_all_connections: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ManagedAccountsActionsEnableBody", FIELDS, V)
+    }
 }
+pub type ManagedAccountsActionsEnableResponse = crate::Data<
+    crate::types::ManagedAccount,
+>;
+pub type ManagedAccountsUpdateGlobalChannelLimitUpdateResponse = crate::Data<
+    crate::types::SingleManagedAccountGlobalOutboundChannels,
+>;

@@ -12,6 +12,7 @@ impl<'a> MediaApi<'a> {
     /// Returns a list of stored media files.
     ///
     /// `GET /media`
+    #[inline]
     pub async fn list(
         &self,
         params: MediaListParams,
@@ -25,6 +26,7 @@ impl<'a> MediaApi<'a> {
     /// Upload media file to Telnyx so it can be used with other Telnyx services
     ///
     /// `POST /media`
+    #[inline]
     pub async fn create(
         &self,
         params: MediaCreateParams,
@@ -41,6 +43,7 @@ impl<'a> MediaApi<'a> {
     ///
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         media_name: &str,
@@ -61,6 +64,7 @@ impl<'a> MediaApi<'a> {
     ///
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
+    #[inline]
     pub async fn update(
         &self,
         media_name: &str,
@@ -83,6 +87,7 @@ impl<'a> MediaApi<'a> {
     ///
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
+    #[inline]
     pub async fn delete(&self, media_name: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -100,6 +105,7 @@ impl<'a> MediaApi<'a> {
     ///
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
+    #[inline]
     pub async fn download(&self, media_name: &str) -> crate::Result<crate::Download> {
         let req = self
             .client
@@ -128,31 +134,102 @@ pub struct MediaUpdateParams {
     /// Update media request
     pub body: crate::types::UpdateMediaRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaListFilter {
     /// Filters files by given content types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for MediaListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MediaListFilter", 1usize)?;
+        if let Some(v) = &self.content_type {
+            out.serialize_field("content_type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MediaListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["content_type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MediaListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MediaListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MediaListFilter {
+                    content_type: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MediaListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::MediaResource>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MediaCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MediaResource>,
+impl serde::Serialize for MediaListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MediaListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MediaRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MediaResource>,
+impl<'de> serde::Deserialize<'de> for MediaListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MediaListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MediaListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MediaListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MediaListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MediaUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MediaResource>,
-}
+pub type MediaCreateResponse = crate::Data<crate::types::MediaResource>;
+pub type MediaRetrieveResponse = crate::Data<crate::types::MediaResource>;
+pub type MediaUpdateResponse = crate::Data<crate::types::MediaResource>;

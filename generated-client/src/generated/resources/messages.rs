@@ -56,6 +56,7 @@ impl<'a> MessagesApi<'a> {
     /// alphanumeric-sender-id.
     ///
     /// `POST /messages`
+    #[inline]
     pub async fn create(
         &self,
         params: MessagesCreateParams,
@@ -75,6 +76,7 @@ impl<'a> MessagesApi<'a> {
     /// alphanumeric-sender-id.
     ///
     /// `POST /messages/schedule`
+    #[inline]
     pub async fn schedule(
         &self,
         params: MessagesScheduleParams,
@@ -93,6 +95,7 @@ impl<'a> MessagesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the message
+    #[inline]
     pub async fn retrieve(&self, id: &str) -> crate::Result<MessagesRetrieveResponse> {
         let req = self
             .client
@@ -110,6 +113,7 @@ impl<'a> MessagesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the message to cancel
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -146,6 +150,7 @@ impl<'a> MessagesAlphanumericSenderIdApi<'a> {
     /// Send an SMS message using an alphanumeric sender ID. This is SMS only.
     ///
     /// `POST /messages/alphanumeric_sender_id`
+    #[inline]
     pub async fn send(
         &self,
         params: MessagesAlphanumericSenderIdSendParams,
@@ -177,6 +182,7 @@ impl<'a> MessagesGroupApi<'a> {
     ///
     /// Parameters:
     /// - `message_id`: The group message ID.
+    #[inline]
     pub async fn retrieve(
         &self,
         message_id: &str,
@@ -199,6 +205,7 @@ impl<'a> MessagesGroupMmsApi<'a> {
     /// Send a group MMS message
     ///
     /// `POST /messages/group_mms`
+    #[inline]
     pub async fn create(
         &self,
         params: MessagesGroupMmsCreateParams,
@@ -225,6 +232,7 @@ impl<'a> MessagesLongCodeApi<'a> {
     /// Send a long code message
     ///
     /// `POST /messages/long_code`
+    #[inline]
     pub async fn create(
         &self,
         params: MessagesLongCodeCreateParams,
@@ -251,6 +259,7 @@ impl<'a> MessagesNumberPoolApi<'a> {
     /// Send a message using number pool
     ///
     /// `POST /messages/number_pool`
+    #[inline]
     pub async fn create(
         &self,
         params: MessagesNumberPoolCreateParams,
@@ -284,6 +293,7 @@ impl<'a> MessagesRcsApi<'a> {
     /// Send an RCS message
     ///
     /// `POST /messages/rcs`
+    #[inline]
     pub async fn send(
         &self,
         params: MessagesRcsSendParams,
@@ -313,6 +323,7 @@ impl<'a> MessagesRcsDeeplinksApi<'a> {
     ///
     /// Parameters:
     /// - `agent_id`: RCS agent ID
+    #[inline]
     pub async fn retrieve(
         &self,
         agent_id: &str,
@@ -346,6 +357,7 @@ impl<'a> MessagesShortCodeApi<'a> {
     /// Send a short code message
     ///
     /// `POST /messages/short_code`
+    #[inline]
     pub async fn create(
         &self,
         params: MessagesShortCodeCreateParams,
@@ -372,6 +384,7 @@ impl<'a> MessagesWhatsappApi<'a> {
     /// Send a Whatsapp message
     ///
     /// `POST /messages/whatsapp`
+    #[inline]
     pub async fn send(
         &self,
         params: MessagesWhatsappSendParams,
@@ -387,12 +400,8 @@ pub struct MessagesWhatsappSendParams {
     /// Whatsapp message body
     pub body: crate::types::WhatsappMessage,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OutboundMessagePayload>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub type MessagesCreateResponse = crate::Data<crate::types::OutboundMessagePayload>;
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessagesAlphanumericSenderIdSendBody {
     /// A valid alphanumeric sender ID on the user's account.
     pub from: String,
@@ -403,53 +412,109 @@ pub struct MessagesAlphanumericSenderIdSendBody {
     /// Receiving address (+E.164 formatted phone number).
     pub to: crate::types::ToNumber,
     /// If true, use the messaging profile's webhook settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_profile_webhooks: Option<bool>,
     /// Failover callback URL for delivery status updates.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub webhook_failover_url: Option<Option<String>>,
     /// Callback URL for delivery status updates.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub webhook_url: Option<Option<String>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagesGroupRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::OutboundMessagePayload>>,
+impl serde::Serialize for MessagesAlphanumericSenderIdSendBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MessagesAlphanumericSenderIdSendBody", 7usize)?;
+        out.serialize_field("from", &self.from)?;
+        out.serialize_field("messaging_profile_id", &self.messaging_profile_id)?;
+        out.serialize_field("text", &self.text)?;
+        out.serialize_field("to", &self.to)?;
+        if let Some(v) = &self.use_profile_webhooks {
+            out.serialize_field("use_profile_webhooks", v)?;
+        }
+        if let Some(v) = &self.webhook_failover_url {
+            out.serialize_field("webhook_failover_url", v)?;
+        }
+        if let Some(v) = &self.webhook_url {
+            out.serialize_field("webhook_url", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagesGroupMmsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OutboundMessagePayload>,
+impl<'de> serde::Deserialize<'de> for MessagesAlphanumericSenderIdSendBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "from",
+            "messaging_profile_id",
+            "text",
+            "to",
+            "use_profile_webhooks",
+            "webhook_failover_url",
+            "webhook_url",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MessagesAlphanumericSenderIdSendBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MessagesAlphanumericSenderIdSendBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessagesAlphanumericSenderIdSendBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessagesAlphanumericSenderIdSendBody {
+                    from: crate::de::required(f0, "from")?,
+                    messaging_profile_id: crate::de::required(
+                        f1,
+                        "messaging_profile_id",
+                    )?,
+                    text: crate::de::required(f2, "text")?,
+                    to: crate::de::required(f3, "to")?,
+                    use_profile_webhooks: f4,
+                    webhook_failover_url: f5,
+                    webhook_url: f6,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("MessagesAlphanumericSenderIdSendBody", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagesLongCodeCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OutboundMessagePayload>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagesNumberPoolCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OutboundMessagePayload>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagesScheduleResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OutboundMessagePayload>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagesShortCodeCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OutboundMessagePayload>,
-}
+pub type MessagesGroupRetrieveResponse = crate::Data<
+    Vec<crate::types::OutboundMessagePayload>,
+>;
+pub type MessagesGroupMmsCreateResponse = crate::Data<
+    crate::types::OutboundMessagePayload,
+>;
+pub type MessagesLongCodeCreateResponse = crate::Data<
+    crate::types::OutboundMessagePayload,
+>;
+pub type MessagesNumberPoolCreateResponse = crate::Data<
+    crate::types::OutboundMessagePayload,
+>;
+pub type MessagesScheduleResponse = crate::Data<crate::types::OutboundMessagePayload>;
+pub type MessagesShortCodeCreateResponse = crate::Data<
+    crate::types::OutboundMessagePayload,
+>;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -457,8 +522,4 @@ pub enum MessagesRetrieveResponseData {
     OutboundMessagePayload(crate::types::OutboundMessagePayload),
     InboundMessagePayload(crate::types::InboundMessagePayload),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<MessagesRetrieveResponseData>,
-}
+pub type MessagesRetrieveResponse = crate::Data<MessagesRetrieveResponseData>;

@@ -49,6 +49,7 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     /// List all RCS agents
     ///
     /// `GET /messaging/rcs/agents`
+    #[inline]
     pub async fn list(
         &self,
         params: MessagingRcsAgentsListParams,
@@ -58,6 +59,7 @@ impl<'a> MessagingRcsAgentsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: MessagingRcsAgentsListParams,
@@ -103,6 +105,7 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: RCS agent ID
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -121,6 +124,7 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: RCS agent ID
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -159,6 +163,7 @@ impl<'a> MessagingRcsBulkCapabilitiesApi<'a> {
     /// Check RCS capabilities (batch)
     ///
     /// `POST /messaging/rcs/bulk_capabilities`
+    #[inline]
     pub async fn create(
         &self,
         params: MessagingRcsBulkCapabilitiesCreateParams,
@@ -191,6 +196,7 @@ impl<'a> MessagingRcsCapabilitiesApi<'a> {
     /// Parameters:
     /// - `agent_id`: RCS agent ID
     /// - `phone_number`: Phone number in E164 format
+    #[inline]
     pub async fn retrieve(
         &self,
         agent_id: &str,
@@ -226,6 +232,7 @@ impl<'a> MessagingRcsTestNumberInviteApi<'a> {
     /// Parameters:
     /// - `id`: RCS agent ID
     /// - `phone_number`: Phone number in E164 format to invite for testing
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -246,12 +253,56 @@ impl<'a> MessagingRcsTestNumberInviteApi<'a> {
         req.send_json().await
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingRcsAgentsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for MessagingRcsAgentsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MessagingRcsAgentsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MessagingRcsAgentsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MessagingRcsAgentsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MessagingRcsAgentsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessagingRcsAgentsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessagingRcsAgentsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessagingRcsAgentsListPage", FIELDS, V)
+    }
 }

@@ -34,6 +34,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     /// List messaging hosted number orders
     ///
     /// `GET /messaging_hosted_number_orders`
+    #[inline]
     pub async fn list(
         &self,
         params: MessagingHostedNumberOrdersListParams,
@@ -45,6 +46,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: MessagingHostedNumberOrdersListParams,
@@ -87,6 +89,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     /// Create a messaging hosted number order
     ///
     /// `POST /messaging_hosted_number_orders`
+    #[inline]
     pub async fn create(
         &self,
         params: MessagingHostedNumberOrdersCreateParams,
@@ -105,6 +108,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -125,6 +129,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the messaging hosted number order to delete.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -162,6 +167,7 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    #[inline]
     pub async fn file_upload(
         &self,
         id: &str,
@@ -206,6 +212,7 @@ impl<'a> MessagingHostedNumberOrdersEligibilityNumbersCheckApi<'a> {
     /// Check hosted messaging eligibility
     ///
     /// `POST /messaging_hosted_number_orders/eligibility_numbers_check`
+    #[inline]
     pub async fn check(
         &self,
         params: MessagingHostedNumberOrdersEligibilityNumbersCheckCheckParams,
@@ -240,6 +247,7 @@ impl<'a> MessagingHostedNumberOrdersValidationCodesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Order ID related to the validation codes.
+    #[inline]
     pub async fn validate(
         &self,
         id: &str,
@@ -282,6 +290,7 @@ impl<'a> MessagingHostedNumberOrdersVerificationCodesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Order ID to have a verification code created.
+    #[inline]
     pub async fn create(
         &self,
         id: &str,
@@ -310,44 +319,125 @@ pub struct MessagingHostedNumberOrdersVerificationCodesCreateParams {
     /// Message payload
     pub body: Option<crate::types::VerificationCodesRequest>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingHostedNumberOrdersListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for MessagingHostedNumberOrdersListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MessagingHostedNumberOrdersListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MessagingHostedNumberOrdersListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MessagingHostedNumberOrdersListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MessagingHostedNumberOrdersListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessagingHostedNumberOrdersListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessagingHostedNumberOrdersListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessagingHostedNumberOrdersListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingHostedNumberOrdersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::MessagingHostedNumberOrder>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagingHostedNumberOrdersCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MessagingHostedNumberOrder>,
+impl serde::Serialize for MessagingHostedNumberOrdersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MessagingHostedNumberOrdersListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagingHostedNumberOrdersRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MessagingHostedNumberOrder>,
+impl<'de> serde::Deserialize<'de> for MessagingHostedNumberOrdersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MessagingHostedNumberOrdersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MessagingHostedNumberOrdersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessagingHostedNumberOrdersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessagingHostedNumberOrdersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("MessagingHostedNumberOrdersListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagingHostedNumberOrdersDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MessagingHostedNumberOrder>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagingHostedNumberOrdersActionsFileUploadResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MessagingHostedNumberOrder>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagingHostedNumberOrdersValidationCodesValidateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ValidationCodes>,
-}
+pub type MessagingHostedNumberOrdersCreateResponse = crate::Data<
+    crate::types::MessagingHostedNumberOrder,
+>;
+pub type MessagingHostedNumberOrdersRetrieveResponse = crate::Data<
+    crate::types::MessagingHostedNumberOrder,
+>;
+pub type MessagingHostedNumberOrdersDeleteResponse = crate::Data<
+    crate::types::MessagingHostedNumberOrder,
+>;
+pub type MessagingHostedNumberOrdersActionsFileUploadResponse = crate::Data<
+    crate::types::MessagingHostedNumberOrder,
+>;
+pub type MessagingHostedNumberOrdersValidationCodesValidateResponse = crate::Data<
+    crate::types::ValidationCodes,
+>;

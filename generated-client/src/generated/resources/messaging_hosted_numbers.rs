@@ -12,6 +12,7 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     /// List all hosted numbers associated with the authenticated user.
     ///
     /// `GET /messaging_hosted_numbers`
+    #[inline]
     pub async fn list(
         &self,
         params: MessagingHostedNumbersListParams,
@@ -48,6 +49,7 @@ impl<'a> MessagingHostedNumbersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: MessagingHostedNumbersListParams,
@@ -95,6 +97,7 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID or phone number of the hosted number.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -115,6 +118,7 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID or phone number of the hosted number.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -135,6 +139,7 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -200,25 +205,64 @@ impl From<&str> for MessagingHostedNumbersListSortPhoneNumber {
     }
 }
 crate::string_enum!(MessagingHostedNumbersListSortPhoneNumber);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingHostedNumbersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PhoneNumberWithMessagingSettings>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagingHostedNumbersRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberWithMessagingSettings>,
+impl serde::Serialize for MessagingHostedNumbersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MessagingHostedNumbersListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagingHostedNumbersUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberWithMessagingSettings>,
+impl<'de> serde::Deserialize<'de> for MessagingHostedNumbersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MessagingHostedNumbersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MessagingHostedNumbersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessagingHostedNumbersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessagingHostedNumbersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessagingHostedNumbersListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagingHostedNumbersDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MessagingHostedNumberOrder>,
-}
+pub type MessagingHostedNumbersRetrieveResponse = crate::Data<
+    crate::types::PhoneNumberWithMessagingSettings,
+>;
+pub type MessagingHostedNumbersUpdateResponse = crate::Data<
+    crate::types::PhoneNumberWithMessagingSettings,
+>;
+pub type MessagingHostedNumbersDeleteResponse = crate::Data<
+    crate::types::MessagingHostedNumberOrder,
+>;

@@ -10,6 +10,7 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
     /// Bulk update phone number profiles
     ///
     /// `POST /messaging_numbers_bulk_updates`
+    #[inline]
     pub async fn create(
         &self,
         params: MessagingNumbersBulkUpdatesCreateParams,
@@ -26,6 +27,7 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
     ///
     /// Parameters:
     /// - `order_id`: Order ID to verify bulk update status.
+    #[inline]
     pub async fn retrieve(
         &self,
         order_id: &str,
@@ -46,13 +48,9 @@ pub struct MessagingNumbersBulkUpdatesCreateParams {
     /// The request body.
     pub body: crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagingNumbersBulkUpdatesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::BulkMessagingSettingsUpdatePhoneNumbers>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MessagingNumbersBulkUpdatesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::BulkMessagingSettingsUpdatePhoneNumbers>,
-}
+pub type MessagingNumbersBulkUpdatesCreateResponse = crate::Data<
+    crate::types::BulkMessagingSettingsUpdatePhoneNumbers,
+>;
+pub type MessagingNumbersBulkUpdatesRetrieveResponse = crate::Data<
+    crate::types::BulkMessagingSettingsUpdatePhoneNumbers,
+>;

@@ -43,6 +43,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     /// Get a list of previously-submitted tollfree verification requests
     ///
     /// `GET /messaging_tollfree/verification/requests`
+    #[inline]
     pub async fn list(
         &self,
         params: MessagingTollfreeVerificationRequestsListParams,
@@ -60,6 +61,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: MessagingTollfreeVerificationRequestsListParams,
@@ -102,6 +104,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     /// Submit a new tollfree verification request
     ///
     /// `POST /messaging_tollfree/verification/requests`
+    #[inline]
     pub async fn create(
         &self,
         params: MessagingTollfreeVerificationRequestsCreateParams,
@@ -120,6 +123,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -141,6 +145,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -170,6 +175,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -229,6 +235,7 @@ impl<'a> MessagingTollfreeVerificationRequestsStatusHistoryApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -250,6 +257,7 @@ impl<'a> MessagingTollfreeVerificationRequestsStatusHistoryApi<'a> {
         req.send_json().await
     }
     /// [`Self::retrieve`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn retrieve_paginator(
         &self,
         id: &str,

@@ -12,6 +12,7 @@ impl<'a> MobileNetworkOperatorsApi<'a> {
     /// Telnyx has a set of GSM mobile operators partners that are available through our mobile network roaming. This resource is entirely managed by Telnyx and may change over time. That means that this resource won't allow any write operations for it. Still, it's available so it can be used as a support resource that can be related to other resources or become a configuration option.
     ///
     /// `GET /mobile_network_operators`
+    #[inline]
     pub async fn list(
         &self,
         params: MobileNetworkOperatorsListParams,
@@ -24,6 +25,7 @@ impl<'a> MobileNetworkOperatorsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: MobileNetworkOperatorsListParams,
@@ -85,52 +87,265 @@ pub struct MobileNetworkOperatorsListParams {
     pub page: Option<MobileNetworkOperatorsListPage>,
 }
 /// Advanced name filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileNetworkOperatorsListFilterName {
     /// Filter by name containing match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
     /// Filter by name ending with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_with: Option<String>,
     /// Filter by name starting with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_with: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for MobileNetworkOperatorsListFilterName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MobileNetworkOperatorsListFilterName", 3usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        if let Some(v) = &self.ends_with {
+            out.serialize_field("ends_with", v)?;
+        }
+        if let Some(v) = &self.starts_with {
+            out.serialize_field("starts_with", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListFilterName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains", "ends_with", "starts_with"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MobileNetworkOperatorsListFilterName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MobileNetworkOperatorsListFilterName")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MobileNetworkOperatorsListFilterName, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MobileNetworkOperatorsListFilterName {
+                    contains: f0,
+                    ends_with: f1,
+                    starts_with: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("MobileNetworkOperatorsListFilterName", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileNetworkOperatorsListFilter {
     /// Filter by exact country_code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Filter by exact MCC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcc: Option<String>,
     /// Filter by exact MNC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mnc: Option<String>,
     /// Advanced name filtering operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<MobileNetworkOperatorsListFilterName>,
     /// Filter by network_preferences_enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_preferences_enabled: Option<bool>,
     /// Filter by exact TADIG.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tadig: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for MobileNetworkOperatorsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MobileNetworkOperatorsListFilter", 6usize)?;
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.mcc {
+            out.serialize_field("mcc", v)?;
+        }
+        if let Some(v) = &self.mnc {
+            out.serialize_field("mnc", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.network_preferences_enabled {
+            out.serialize_field("network_preferences_enabled", v)?;
+        }
+        if let Some(v) = &self.tadig {
+            out.serialize_field("tadig", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "country_code",
+            "mcc",
+            "mnc",
+            "name",
+            "network_preferences_enabled",
+            "tadig",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MobileNetworkOperatorsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MobileNetworkOperatorsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MobileNetworkOperatorsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MobileNetworkOperatorsListFilter {
+                    country_code: f0,
+                    mcc: f1,
+                    mnc: f2,
+                    name: f3,
+                    network_preferences_enabled: f4,
+                    tadig: f5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MobileNetworkOperatorsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileNetworkOperatorsListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for MobileNetworkOperatorsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MobileNetworkOperatorsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MobileNetworkOperatorsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MobileNetworkOperatorsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MobileNetworkOperatorsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MobileNetworkOperatorsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MobileNetworkOperatorsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileNetworkOperatorsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::MobileNetworkOperator>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for MobileNetworkOperatorsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MobileNetworkOperatorsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MobileNetworkOperatorsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MobileNetworkOperatorsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MobileNetworkOperatorsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MobileNetworkOperatorsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MobileNetworkOperatorsListResponse", FIELDS, V)
+    }
 }

@@ -15,6 +15,7 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     /// List Mobile Phone Numbers
     ///
     /// `GET /v2/mobile_phone_numbers`
+    #[inline]
     pub async fn list(
         &self,
         params: MobilePhoneNumbersListParams,
@@ -27,6 +28,7 @@ impl<'a> MobilePhoneNumbersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: MobilePhoneNumbersListParams,
@@ -84,6 +86,7 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID of the mobile phone number
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -102,6 +105,7 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID of the mobile phone number
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -140,6 +144,7 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
     /// List mobile phone numbers with messaging settings
     ///
     /// `GET /mobile_phone_numbers/messaging`
+    #[inline]
     pub async fn list(
         &self,
         params: MobilePhoneNumbersMessagingListParams,
@@ -151,6 +156,7 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: MobilePhoneNumbersMessagingListParams,
@@ -196,6 +202,7 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -216,41 +223,169 @@ pub struct MobilePhoneNumbersMessagingListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<MobilePhoneNumbersMessagingListPage>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobilePhoneNumbersMessagingListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for MobilePhoneNumbersMessagingListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MobilePhoneNumbersMessagingListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MobilePhoneNumbersMessagingListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MobilePhoneNumbersMessagingListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MobilePhoneNumbersMessagingListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MobilePhoneNumbersMessagingListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MobilePhoneNumbersMessagingListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MobilePhoneNumbersMessagingListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobilePhoneNumbersMessagingListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::MobilePhoneNumberWithMessagingSettings>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MobilePhoneNumbersMessagingRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MobilePhoneNumberWithMessagingSettings>,
+impl serde::Serialize for MobilePhoneNumbersMessagingListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MobilePhoneNumbersMessagingListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for MobilePhoneNumbersMessagingListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MobilePhoneNumbersMessagingListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MobilePhoneNumbersMessagingListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MobilePhoneNumbersMessagingListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MobilePhoneNumbersMessagingListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("MobilePhoneNumbersMessagingListResponse", FIELDS, V)
+    }
+}
+pub type MobilePhoneNumbersMessagingRetrieveResponse = crate::Data<
+    crate::types::MobilePhoneNumberWithMessagingSettings,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobilePhoneNumbersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::MobilePhoneNumber>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::MobilePhoneNumbersPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MobilePhoneNumbersRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MobilePhoneNumber>,
+impl serde::Serialize for MobilePhoneNumbersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MobilePhoneNumbersListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MobilePhoneNumbersUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MobilePhoneNumber>,
+impl<'de> serde::Deserialize<'de> for MobilePhoneNumbersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MobilePhoneNumbersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MobilePhoneNumbersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MobilePhoneNumbersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MobilePhoneNumbersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MobilePhoneNumbersListResponse", FIELDS, V)
+    }
 }
+pub type MobilePhoneNumbersRetrieveResponse = crate::Data<
+    crate::types::MobilePhoneNumber,
+>;
+pub type MobilePhoneNumbersUpdateResponse = crate::Data<crate::types::MobilePhoneNumber>;

@@ -10,6 +10,7 @@ impl<'a> MobilePushCredentialsApi<'a> {
     /// List mobile push credentials
     ///
     /// `GET /mobile_push_credentials`
+    #[inline]
     pub async fn list(
         &self,
         params: MobilePushCredentialsListParams,
@@ -22,6 +23,7 @@ impl<'a> MobilePushCredentialsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: MobilePushCredentialsListParams,
@@ -76,6 +78,7 @@ impl<'a> MobilePushCredentialsApi<'a> {
     /// Creates a new mobile push credential
     ///
     /// `POST /mobile_push_credentials`
+    #[inline]
     pub async fn create(
         &self,
         params: MobilePushCredentialsCreateParams,
@@ -94,6 +97,7 @@ impl<'a> MobilePushCredentialsApi<'a> {
     ///
     /// Parameters:
     /// - `push_credential_id`: The unique identifier of a mobile push credential
+    #[inline]
     pub async fn retrieve(
         &self,
         push_credential_id: &str,
@@ -115,6 +119,7 @@ impl<'a> MobilePushCredentialsApi<'a> {
     ///
     /// Parameters:
     /// - `push_credential_id`: The unique identifier of a mobile push credential
+    #[inline]
     pub async fn delete(&self, push_credential_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -140,14 +145,59 @@ pub struct MobilePushCredentialsCreateParams {
     /// Mobile push credential parameters that need to be sent in the request
     pub body: MobilePushCredentialsCreateBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobilePushCredentialsListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for MobilePushCredentialsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MobilePushCredentialsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MobilePushCredentialsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MobilePushCredentialsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MobilePushCredentialsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MobilePushCredentialsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MobilePushCredentialsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MobilePushCredentialsListPage", FIELDS, V)
+    }
 }
 /// type of mobile push credentials
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -180,14 +230,59 @@ impl From<&str> for MobilePushCredentialsListFilterType {
     }
 }
 crate::string_enum!(MobilePushCredentialsListFilterType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobilePushCredentialsListFilter {
     /// Unique mobile push credential alias
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// type of mobile push credentials
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<MobilePushCredentialsListFilterType>,
+}
+impl serde::Serialize for MobilePushCredentialsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MobilePushCredentialsListFilter", 2usize)?;
+        if let Some(v) = &self.alias {
+            out.serialize_field("alias", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MobilePushCredentialsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["alias", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MobilePushCredentialsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MobilePushCredentialsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MobilePushCredentialsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MobilePushCredentialsListFilter {
+                    alias: f0,
+                    r#type: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MobilePushCredentialsListFilter", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]

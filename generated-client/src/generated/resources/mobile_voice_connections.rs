@@ -10,6 +10,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     /// List Mobile Voice Connections
     ///
     /// `GET /v2/mobile_voice_connections`
+    #[inline]
     pub async fn list(
         &self,
         params: MobileVoiceConnectionsListParams,
@@ -29,6 +30,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: MobileVoiceConnectionsListParams,
@@ -83,6 +85,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     /// Create a Mobile Voice Connection
     ///
     /// `POST /v2/mobile_voice_connections`
+    #[inline]
     pub async fn create(
         &self,
         params: MobileVoiceConnectionsCreateParams,
@@ -99,6 +102,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID of the mobile voice connection
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -117,6 +121,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID of the mobile voice connection
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -137,6 +142,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID of the mobile voice connection
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -174,30 +180,67 @@ pub struct MobileVoiceConnectionsUpdateParams {
     /// The request body.
     pub body: crate::types::MobileVoiceConnectionUpdate,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileVoiceConnectionsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::MobileVoiceConnection>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::MobileVoiceConnectionsPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MobileVoiceConnectionsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MobileVoiceConnection>,
+impl serde::Serialize for MobileVoiceConnectionsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MobileVoiceConnectionsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MobileVoiceConnectionsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MobileVoiceConnection>,
+impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MobileVoiceConnectionsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MobileVoiceConnectionsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MobileVoiceConnectionsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MobileVoiceConnectionsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MobileVoiceConnectionsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MobileVoiceConnectionsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MobileVoiceConnection>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct MobileVoiceConnectionsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MobileVoiceConnection>,
-}
+pub type MobileVoiceConnectionsCreateResponse = crate::Data<
+    crate::types::MobileVoiceConnection,
+>;
+pub type MobileVoiceConnectionsRetrieveResponse = crate::Data<
+    crate::types::MobileVoiceConnection,
+>;
+pub type MobileVoiceConnectionsUpdateResponse = crate::Data<
+    crate::types::MobileVoiceConnection,
+>;
+pub type MobileVoiceConnectionsDeleteResponse = crate::Data<
+    crate::types::MobileVoiceConnection,
+>;

@@ -81,6 +81,7 @@ impl<'a> N10dlcBrandApi<'a> {
     /// This endpoint is used to list all brands associated with your organization.
     ///
     /// `GET /10dlc/brand`
+    #[inline]
     pub async fn list(
         &self,
         params: N10dlcBrandListParams,
@@ -103,6 +104,7 @@ impl<'a> N10dlcBrandApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: N10dlcBrandListParams,
@@ -146,6 +148,7 @@ impl<'a> N10dlcBrandApi<'a> {
     /// This endpoint is used to create a new brand. A brand is an entity created by The Campaign Registry (TCR) that represents an organization or a company. It is this entity that TCR created campaigns will be associated with. Each brand creation will entail an upfront, non-refundable $4 expense.
     ///
     /// `POST /10dlc/brand`
+    #[inline]
     pub async fn create(
         &self,
         params: N10dlcBrandCreateParams,
@@ -162,6 +165,7 @@ impl<'a> N10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    #[inline]
     pub async fn retrieve(
         &self,
         brand_id: &str,
@@ -182,6 +186,7 @@ impl<'a> N10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    #[inline]
     pub async fn update(
         &self,
         brand_id: &str,
@@ -204,6 +209,7 @@ impl<'a> N10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    #[inline]
     pub async fn delete(&self, brand_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -221,6 +227,7 @@ impl<'a> N10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    #[inline]
     pub async fn revet(
         &self,
         brand_id: &str,
@@ -282,6 +289,7 @@ impl<'a> N10dlcBrandExternalVettingApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    #[inline]
     pub async fn list(
         &self,
         brand_id: &str,
@@ -305,6 +313,7 @@ impl<'a> N10dlcBrandExternalVettingApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    #[inline]
     pub async fn create(
         &self,
         brand_id: &str,
@@ -330,6 +339,7 @@ impl<'a> N10dlcBrandExternalVettingApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    #[inline]
     pub async fn update(
         &self,
         brand_id: &str,
@@ -387,6 +397,7 @@ impl<'a> N10dlcBrandFeedbackApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    #[inline]
     pub async fn retrieve(
         &self,
         brand_id: &str,
@@ -412,6 +423,7 @@ impl<'a> N10dlcBrandN2faEmailApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    #[inline]
     pub async fn resend(&self, brand_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -443,6 +455,7 @@ impl<'a> N10dlcBrandSmsOtpApi<'a> {
     ///
     /// Parameters:
     /// - `reference_id`: The reference ID returned when the OTP was initially triggered
+    #[inline]
     pub async fn retrieve(
         &self,
         reference_id: &str,
@@ -471,6 +484,7 @@ impl<'a> N10dlcBrandSmsOtpApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: The Brand ID for which to query OTP status
+    #[inline]
     pub async fn list(
         &self,
         brand_id: &str,
@@ -503,6 +517,7 @@ impl<'a> N10dlcBrandSmsOtpApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: The Brand ID for which to trigger the OTP
+    #[inline]
     pub async fn create(
         &self,
         brand_id: &str,
@@ -541,6 +556,7 @@ impl<'a> N10dlcBrandSmsOtpApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: The Brand ID for which to verify the OTP
+    #[inline]
     pub async fn update(
         &self,
         brand_id: &str,
@@ -615,6 +631,7 @@ impl<'a> N10dlcCampaignApi<'a> {
     /// Retrieve a list of campaigns associated with a supplied `brandId`.
     ///
     /// `GET /10dlc/campaign`
+    #[inline]
     pub async fn list(
         &self,
         params: N10dlcCampaignListParams,
@@ -632,6 +649,7 @@ impl<'a> N10dlcCampaignApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: N10dlcCampaignListParams,
@@ -678,6 +696,7 @@ impl<'a> N10dlcCampaignApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    #[inline]
     pub async fn retrieve(
         &self,
         campaign_id: &str,
@@ -698,6 +717,7 @@ impl<'a> N10dlcCampaignApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    #[inline]
     pub async fn update(
         &self,
         campaign_id: &str,
@@ -720,6 +740,7 @@ impl<'a> N10dlcCampaignApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    #[inline]
     pub async fn delete(
         &self,
         campaign_id: &str,
@@ -740,6 +761,7 @@ impl<'a> N10dlcCampaignApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: The Telnyx campaign identifier
+    #[inline]
     pub async fn appeal(
         &self,
         campaign_id: &str,
@@ -794,6 +816,7 @@ impl<'a> N10dlcCampaignAcceptSharingApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: TCR's ID for the campaign to import
+    #[inline]
     pub async fn accept(
         &self,
         campaign_id: &str,
@@ -822,6 +845,7 @@ impl<'a> N10dlcCampaignMnoMetadataApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: ID of the campaign in question
+    #[inline]
     pub async fn retrieve(
         &self,
         campaign_id: &str,
@@ -850,6 +874,7 @@ impl<'a> N10dlcCampaignOperationStatusApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    #[inline]
     pub async fn retrieve(
         &self,
         campaign_id: &str,
@@ -892,6 +917,7 @@ impl<'a> N10dlcCampaignOsrAttributesApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    #[inline]
     pub async fn retrieve(
         &self,
         campaign_id: &str,
@@ -918,6 +944,7 @@ impl<'a> N10dlcCampaignSharingApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: ID of the campaign in question
+    #[inline]
     pub async fn retrieve(
         &self,
         campaign_id: &str,
@@ -953,6 +980,7 @@ impl<'a> N10dlcCampaignUsecaseCostApi<'a> {
     /// Get Campaign Cost
     ///
     /// `GET /10dlc/campaign/usecase/cost`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: N10dlcCampaignUsecaseCostRetrieveParams,
@@ -986,6 +1014,7 @@ impl<'a> N10dlcCampaignBuilderApi<'a> {
     /// Before creating a campaign, use the [Qualify By Usecase endpoint](https://developers.telnyx.com/api-reference/campaign/qualify-by-usecase) to ensure that the brand you want to assign a new campaign to is qualified for the desired use case of that campaign. **Please note:** After campaign creation, you'll only be able to edit the campaign's sample messages. Creating a campaign will entail an upfront, non-refundable three month's cost that will depend on the campaign's use case ([see 10DLC Costs section for details](https://developers.telnyx.com/api-reference/campaign/get-campaign-cost)).
     ///
     /// `POST /10dlc/campaignBuilder`
+    #[inline]
     pub async fn create(
         &self,
         params: N10dlcCampaignBuilderCreateParams,
@@ -1030,6 +1059,7 @@ impl<'a> N10dlcCampaignBuilderBrandUsecaseApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     /// - `usecase`: Unique identifier of the usecase.
+    #[inline]
     pub async fn retrieve(
         &self,
         brand_id: &str,
@@ -1062,6 +1092,7 @@ impl<'a> N10dlcEnumApi<'a> {
     ///
     /// Parameters:
     /// - `endpoint`: Unique identifier of the endpoint.
+    #[inline]
     pub async fn retrieve(
         &self,
         endpoint: &str,
@@ -1107,6 +1138,7 @@ impl<'a> N10dlcPartnerCampaignSharedByMeApi<'a> {
     /// from the response from this endpoint.
     ///
     /// `GET /10dlc/partnerCampaign/sharedByMe`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: N10dlcPartnerCampaignSharedByMeRetrieveParams,
@@ -1124,6 +1156,7 @@ impl<'a> N10dlcPartnerCampaignSharedByMeApi<'a> {
         req.send_json().await
     }
     /// [`Self::retrieve`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn retrieve_paginator(
         &self,
         params: N10dlcPartnerCampaignSharedByMeRetrieveParams,
@@ -1183,6 +1216,7 @@ impl<'a> N10dlcPartnerCampaignSharingApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: ID of the campaign in question
+    #[inline]
     pub async fn retrieve(
         &self,
         campaign_id: &str,
@@ -1212,6 +1246,7 @@ impl<'a> N10dlcPartnerCampaignsApi<'a> {
     /// This endpoint is currently limited to only returning shared campaigns that Telnyx has accepted. In other words, shared but pending campaigns are currently omitted from the response from this endpoint.
     ///
     /// `GET /10dlc/partner_campaigns`
+    #[inline]
     pub async fn list(
         &self,
         params: N10dlcPartnerCampaignsListParams,
@@ -1230,6 +1265,7 @@ impl<'a> N10dlcPartnerCampaignsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: N10dlcPartnerCampaignsListParams,
@@ -1276,6 +1312,7 @@ impl<'a> N10dlcPartnerCampaignsApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    #[inline]
     pub async fn retrieve(
         &self,
         campaign_id: &str,
@@ -1296,6 +1333,7 @@ impl<'a> N10dlcPartnerCampaignsApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    #[inline]
     pub async fn update(
         &self,
         campaign_id: &str,
@@ -1345,6 +1383,7 @@ impl<'a> N10dlcPhoneNumberAssignmentByProfileApi<'a> {
     /// This endpoint allows you to link all phone numbers associated with a Messaging Profile to a campaign. **Please note:** if you want to assign phone numbers to a campaign that you did not create with Telnyx 10DLC services, this endpoint allows that provided that you've shared the campaign with Telnyx. In this case, only provide the parameter, `tcrCampaignId`, and not `campaignId`. In all other cases (where the campaign you're assigning was created with Telnyx 10DLC services), only provide `campaignId`, not `tcrCampaignId`.
     ///
     /// `POST /10dlc/phoneNumberAssignmentByProfile`
+    #[inline]
     pub async fn create(
         &self,
         params: N10dlcPhoneNumberAssignmentByProfileCreateParams,
@@ -1363,6 +1402,7 @@ impl<'a> N10dlcPhoneNumberAssignmentByProfileApi<'a> {
     ///
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
+    #[inline]
     pub async fn retrieve(
         &self,
         task_id: &str,
@@ -1397,6 +1437,7 @@ impl<'a> N10dlcPhoneNumberAssignmentByProfilePhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
+    #[inline]
     pub async fn retrieve(
         &self,
         task_id: &str,
@@ -1423,6 +1464,7 @@ impl<'a> N10dlcPhoneNumberAssignmentByProfilePhoneNumbersApi<'a> {
         req.send_json().await
     }
     /// [`Self::retrieve`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn retrieve_paginator(
         &self,
         task_id: &str,
@@ -1476,6 +1518,7 @@ impl<'a> N10dlcPhoneNumberCampaignsApi<'a> {
     /// List phone number campaigns
     ///
     /// `GET /10dlc/phone_number_campaigns`
+    #[inline]
     pub async fn list(
         &self,
         params: N10dlcPhoneNumberCampaignsListParams,
@@ -1495,6 +1538,7 @@ impl<'a> N10dlcPhoneNumberCampaignsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: N10dlcPhoneNumberCampaignsListParams,
@@ -1534,6 +1578,7 @@ impl<'a> N10dlcPhoneNumberCampaignsApi<'a> {
     /// Create New Phone Number Campaign
     ///
     /// `POST /10dlc/phone_number_campaigns`
+    #[inline]
     pub async fn create(
         &self,
         params: N10dlcPhoneNumberCampaignsCreateParams,
@@ -1552,6 +1597,7 @@ impl<'a> N10dlcPhoneNumberCampaignsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Unique identifier of the phone number.
+    #[inline]
     pub async fn retrieve(
         &self,
         phone_number: &str,
@@ -1571,6 +1617,7 @@ impl<'a> N10dlcPhoneNumberCampaignsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Unique identifier of the phone number.
+    #[inline]
     pub async fn update(
         &self,
         phone_number: &str,
@@ -1594,6 +1641,7 @@ impl<'a> N10dlcPhoneNumberCampaignsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Unique identifier of the phone number.
+    #[inline]
     pub async fn delete(
         &self,
         phone_number: &str,
@@ -1774,16 +1822,94 @@ impl From<&str> for N10dlcCampaignListSort {
     }
 }
 crate::string_enum!(N10dlcCampaignListSort);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct N10dlcCampaignAppealBody {
     /// Detailed explanation of why the campaign should be reconsidered and what changes have been made to address the rejection reason.
     pub appeal_reason: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for N10dlcCampaignAppealBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("N10dlcCampaignAppealBody", 1usize)?;
+        out.serialize_field("appeal_reason", &self.appeal_reason)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for N10dlcCampaignAppealBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["appeal_reason"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = N10dlcCampaignAppealBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct N10dlcCampaignAppealBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<N10dlcCampaignAppealBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(N10dlcCampaignAppealBody {
+                    appeal_reason: crate::de::required(f0, "appeal_reason")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("N10dlcCampaignAppealBody", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct N10dlcCampaignAppealResponse {
     /// Timestamp when the appeal was submitted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appealed_at: Option<String>,
+}
+impl serde::Serialize for N10dlcCampaignAppealResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("N10dlcCampaignAppealResponse", 1usize)?;
+        if let Some(v) = &self.appealed_at {
+            out.serialize_field("appealed_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for N10dlcCampaignAppealResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["appealed_at"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = N10dlcCampaignAppealResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct N10dlcCampaignAppealResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<N10dlcCampaignAppealResponse, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(N10dlcCampaignAppealResponse {
+                    appealed_at: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("N10dlcCampaignAppealResponse", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1952,20 +2078,81 @@ impl From<&str> for N10dlcPartnerCampaignsListSort {
     }
 }
 crate::string_enum!(N10dlcPartnerCampaignsListSort);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct N10dlcPhoneNumberCampaignsListFilter {
     /// Filter results by the TCR Brand id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tcr_brand_id: Option<String>,
     /// Filter results by the TCR Campaign id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tcr_campaign_id: Option<String>,
     /// Filter results by the Telnyx Brand id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telnyx_brand_id: Option<String>,
     /// Filter results by the Telnyx Campaign id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telnyx_campaign_id: Option<String>,
+}
+impl serde::Serialize for N10dlcPhoneNumberCampaignsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("N10dlcPhoneNumberCampaignsListFilter", 4usize)?;
+        if let Some(v) = &self.tcr_brand_id {
+            out.serialize_field("tcr_brand_id", v)?;
+        }
+        if let Some(v) = &self.tcr_campaign_id {
+            out.serialize_field("tcr_campaign_id", v)?;
+        }
+        if let Some(v) = &self.telnyx_brand_id {
+            out.serialize_field("telnyx_brand_id", v)?;
+        }
+        if let Some(v) = &self.telnyx_campaign_id {
+            out.serialize_field("telnyx_campaign_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for N10dlcPhoneNumberCampaignsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "tcr_brand_id",
+            "tcr_campaign_id",
+            "telnyx_brand_id",
+            "telnyx_campaign_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = N10dlcPhoneNumberCampaignsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct N10dlcPhoneNumberCampaignsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<N10dlcPhoneNumberCampaignsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(N10dlcPhoneNumberCampaignsListFilter {
+                    tcr_brand_id: f0,
+                    tcr_campaign_id: f1,
+                    telnyx_brand_id: f2,
+                    telnyx_campaign_id: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("N10dlcPhoneNumberCampaignsListFilter", FIELDS, V)
+    }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

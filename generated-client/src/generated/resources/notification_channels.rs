@@ -12,6 +12,7 @@ impl<'a> NotificationChannelsApi<'a> {
     /// List notification channels.
     ///
     /// `GET /notification_channels`
+    #[inline]
     pub async fn list(
         &self,
         params: NotificationChannelsListParams,
@@ -24,6 +25,7 @@ impl<'a> NotificationChannelsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: NotificationChannelsListParams,
@@ -80,6 +82,7 @@ impl<'a> NotificationChannelsApi<'a> {
     /// Create a notification channel.
     ///
     /// `POST /notification_channels`
+    #[inline]
     pub async fn create(
         &self,
         params: NotificationChannelsCreateParams,
@@ -100,6 +103,7 @@ impl<'a> NotificationChannelsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -120,6 +124,7 @@ impl<'a> NotificationChannelsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -142,6 +147,7 @@ impl<'a> NotificationChannelsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -175,14 +181,59 @@ pub struct NotificationChannelsUpdateParams {
     /// Update notification channel object
     pub body: crate::types::NotificationChannel,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannelsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for NotificationChannelsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationChannelsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationChannelsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationChannelsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationChannelsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationChannelsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationChannelsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotificationChannelsListPage", FIELDS, V)
+    }
 }
 /// Filter by the associated record type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -215,11 +266,60 @@ impl From<&str> for NotificationChannelsListFilterAssociatedRecordTypeEq {
     }
 }
 crate::string_enum!(NotificationChannelsListFilterAssociatedRecordTypeEq);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannelsListFilterAssociatedRecordType {
     /// Filter by the associated record type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<NotificationChannelsListFilterAssociatedRecordTypeEq>,
+}
+impl serde::Serialize for NotificationChannelsListFilterAssociatedRecordType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotificationChannelsListFilterAssociatedRecordType",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for NotificationChannelsListFilterAssociatedRecordType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationChannelsListFilterAssociatedRecordType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationChannelsListFilterAssociatedRecordType")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationChannelsListFilterAssociatedRecordType, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationChannelsListFilterAssociatedRecordType {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotificationChannelsListFilterAssociatedRecordType",
+                FIELDS,
+                V,
+            )
+    }
 }
 /// Filter by the id of a channel type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -260,29 +360,221 @@ impl From<&str> for NotificationChannelsListFilterChannelTypeIdEq {
     }
 }
 crate::string_enum!(NotificationChannelsListFilterChannelTypeIdEq);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannelsListFilterChannelTypeId {
     /// Filter by the id of a channel type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<NotificationChannelsListFilterChannelTypeIdEq>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationChannelsListFilterChannelTypeId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationChannelsListFilterChannelTypeId", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterChannelTypeId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationChannelsListFilterChannelTypeId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationChannelsListFilterChannelTypeId")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationChannelsListFilterChannelTypeId, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationChannelsListFilterChannelTypeId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("NotificationChannelsListFilterChannelTypeId", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannelsListFilterNotificationChannel {
     /// Filter by the id of a notification channel
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationChannelsListFilterNotificationChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotificationChannelsListFilterNotificationChannel",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterNotificationChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationChannelsListFilterNotificationChannel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationChannelsListFilterNotificationChannel")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationChannelsListFilterNotificationChannel, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationChannelsListFilterNotificationChannel {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotificationChannelsListFilterNotificationChannel",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannelsListFilterNotificationEventConditionId {
     /// Filter by the id of a notification channel
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationChannelsListFilterNotificationEventConditionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotificationChannelsListFilterNotificationEventConditionId",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for NotificationChannelsListFilterNotificationEventConditionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationChannelsListFilterNotificationEventConditionId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct NotificationChannelsListFilterNotificationEventConditionId",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                NotificationChannelsListFilterNotificationEventConditionId,
+                A::Error,
+            > {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationChannelsListFilterNotificationEventConditionId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotificationChannelsListFilterNotificationEventConditionId",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannelsListFilterNotificationProfileId {
     /// Filter by the id of a notification profile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
+}
+impl serde::Serialize for NotificationChannelsListFilterNotificationProfileId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotificationChannelsListFilterNotificationProfileId",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for NotificationChannelsListFilterNotificationProfileId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationChannelsListFilterNotificationProfileId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationChannelsListFilterNotificationProfileId")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationChannelsListFilterNotificationProfileId, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationChannelsListFilterNotificationProfileId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotificationChannelsListFilterNotificationProfileId",
+                FIELDS,
+                V,
+            )
+    }
 }
 /// The status of a notification setting
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -339,57 +631,207 @@ impl From<&str> for NotificationChannelsListFilterStatusEq {
     }
 }
 crate::string_enum!(NotificationChannelsListFilterStatusEq);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannelsListFilterStatus {
     /// The status of a notification setting
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<NotificationChannelsListFilterStatusEq>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationChannelsListFilterStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationChannelsListFilterStatus", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationChannelsListFilterStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationChannelsListFilterStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationChannelsListFilterStatus, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationChannelsListFilterStatus {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("NotificationChannelsListFilterStatus", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannelsListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_record_type: Option<
         NotificationChannelsListFilterAssociatedRecordType,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_type_id: Option<NotificationChannelsListFilterChannelTypeId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_channel: Option<NotificationChannelsListFilterNotificationChannel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_event_condition_id: Option<
         NotificationChannelsListFilterNotificationEventConditionId,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_profile_id: Option<
         NotificationChannelsListFilterNotificationProfileId,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NotificationChannelsListFilterStatus>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationChannelsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationChannelsListFilter", 6usize)?;
+        if let Some(v) = &self.associated_record_type {
+            out.serialize_field("associated_record_type", v)?;
+        }
+        if let Some(v) = &self.channel_type_id {
+            out.serialize_field("channel_type_id", v)?;
+        }
+        if let Some(v) = &self.notification_channel {
+            out.serialize_field("notification_channel", v)?;
+        }
+        if let Some(v) = &self.notification_event_condition_id {
+            out.serialize_field("notification_event_condition_id", v)?;
+        }
+        if let Some(v) = &self.notification_profile_id {
+            out.serialize_field("notification_profile_id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "associated_record_type",
+            "channel_type_id",
+            "notification_channel",
+            "notification_event_condition_id",
+            "notification_profile_id",
+            "status",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationChannelsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationChannelsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationChannelsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationChannelsListFilter {
+                    associated_record_type: f0,
+                    channel_type_id: f1,
+                    notification_channel: f2,
+                    notification_event_condition_id: f3,
+                    notification_profile_id: f4,
+                    status: f5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotificationChannelsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannelsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::NotificationChannel>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationChannelsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NotificationChannel>,
+impl serde::Serialize for NotificationChannelsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationChannelsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationChannelsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NotificationChannel>,
+impl<'de> serde::Deserialize<'de> for NotificationChannelsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationChannelsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationChannelsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationChannelsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationChannelsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotificationChannelsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationChannelsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NotificationChannel>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationChannelsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NotificationChannel>,
-}
+pub type NotificationChannelsCreateResponse = crate::Data<
+    crate::types::NotificationChannel,
+>;
+pub type NotificationChannelsRetrieveResponse = crate::Data<
+    crate::types::NotificationChannel,
+>;
+pub type NotificationChannelsUpdateResponse = crate::Data<
+    crate::types::NotificationChannel,
+>;
+pub type NotificationChannelsDeleteResponse = crate::Data<
+    crate::types::NotificationChannel,
+>;

@@ -12,6 +12,7 @@ impl<'a> NotificationEventConditionsApi<'a> {
     /// Returns a list of your notifications events conditions.
     ///
     /// `GET /notification_event_conditions`
+    #[inline]
     pub async fn list(
         &self,
         params: NotificationEventConditionsListParams,
@@ -24,6 +25,7 @@ impl<'a> NotificationEventConditionsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: NotificationEventConditionsListParams,
@@ -84,14 +86,59 @@ pub struct NotificationEventConditionsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
     pub filter: Option<NotificationEventConditionsListFilter>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationEventConditionsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for NotificationEventConditionsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationEventConditionsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationEventConditionsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationEventConditionsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationEventConditionsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationEventConditionsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotificationEventConditionsListPage", FIELDS, V)
+    }
 }
 /// Filter by the associated record type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -124,11 +171,65 @@ impl From<&str> for NotificationEventConditionsListFilterAssociatedRecordTypeEq 
     }
 }
 crate::string_enum!(NotificationEventConditionsListFilterAssociatedRecordTypeEq);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationEventConditionsListFilterAssociatedRecordType {
     /// Filter by the associated record type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<NotificationEventConditionsListFilterAssociatedRecordTypeEq>,
+}
+impl serde::Serialize for NotificationEventConditionsListFilterAssociatedRecordType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotificationEventConditionsListFilterAssociatedRecordType",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for NotificationEventConditionsListFilterAssociatedRecordType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationEventConditionsListFilterAssociatedRecordType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct NotificationEventConditionsListFilterAssociatedRecordType",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                NotificationEventConditionsListFilterAssociatedRecordType,
+                A::Error,
+            > {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationEventConditionsListFilterAssociatedRecordType {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotificationEventConditionsListFilterAssociatedRecordType",
+                FIELDS,
+                V,
+            )
+    }
 }
 /// Filter by the id of a channel type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -169,29 +270,241 @@ impl From<&str> for NotificationEventConditionsListFilterChannelTypeIdEq {
     }
 }
 crate::string_enum!(NotificationEventConditionsListFilterChannelTypeIdEq);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationEventConditionsListFilterChannelTypeId {
     /// Filter by the id of a channel type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<NotificationEventConditionsListFilterChannelTypeIdEq>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationEventConditionsListFilterChannelTypeId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotificationEventConditionsListFilterChannelTypeId",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for NotificationEventConditionsListFilterChannelTypeId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationEventConditionsListFilterChannelTypeId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationEventConditionsListFilterChannelTypeId")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationEventConditionsListFilterChannelTypeId, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationEventConditionsListFilterChannelTypeId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotificationEventConditionsListFilterChannelTypeId",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationEventConditionsListFilterNotificationChannel {
     /// Filter by the id of a notification channel
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationEventConditionsListFilterNotificationChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotificationEventConditionsListFilterNotificationChannel",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for NotificationEventConditionsListFilterNotificationChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationEventConditionsListFilterNotificationChannel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct NotificationEventConditionsListFilterNotificationChannel",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                NotificationEventConditionsListFilterNotificationChannel,
+                A::Error,
+            > {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationEventConditionsListFilterNotificationChannel {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotificationEventConditionsListFilterNotificationChannel",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationEventConditionsListFilterNotificationEventConditionId {
     /// Filter by the id of a notification channel
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize
+for NotificationEventConditionsListFilterNotificationEventConditionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotificationEventConditionsListFilterNotificationEventConditionId",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for NotificationEventConditionsListFilterNotificationEventConditionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationEventConditionsListFilterNotificationEventConditionId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct NotificationEventConditionsListFilterNotificationEventConditionId",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                NotificationEventConditionsListFilterNotificationEventConditionId,
+                A::Error,
+            > {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationEventConditionsListFilterNotificationEventConditionId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotificationEventConditionsListFilterNotificationEventConditionId",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationEventConditionsListFilterNotificationProfileId {
     /// Filter by the id of a notification profile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
+}
+impl serde::Serialize for NotificationEventConditionsListFilterNotificationProfileId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotificationEventConditionsListFilterNotificationProfileId",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for NotificationEventConditionsListFilterNotificationProfileId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationEventConditionsListFilterNotificationProfileId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct NotificationEventConditionsListFilterNotificationProfileId",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                NotificationEventConditionsListFilterNotificationProfileId,
+                A::Error,
+            > {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationEventConditionsListFilterNotificationProfileId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotificationEventConditionsListFilterNotificationProfileId",
+                FIELDS,
+                V,
+            )
+    }
 }
 /// The status of a notification setting
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -248,39 +561,199 @@ impl From<&str> for NotificationEventConditionsListFilterStatusEq {
     }
 }
 crate::string_enum!(NotificationEventConditionsListFilterStatusEq);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationEventConditionsListFilterStatus {
     /// The status of a notification setting
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<NotificationEventConditionsListFilterStatusEq>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationEventConditionsListFilterStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationEventConditionsListFilterStatus", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilterStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationEventConditionsListFilterStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationEventConditionsListFilterStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationEventConditionsListFilterStatus, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationEventConditionsListFilterStatus {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("NotificationEventConditionsListFilterStatus", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationEventConditionsListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_record_type: Option<
         NotificationEventConditionsListFilterAssociatedRecordType,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_type_id: Option<NotificationEventConditionsListFilterChannelTypeId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_channel: Option<
         NotificationEventConditionsListFilterNotificationChannel,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_event_condition_id: Option<
         NotificationEventConditionsListFilterNotificationEventConditionId,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_profile_id: Option<
         NotificationEventConditionsListFilterNotificationProfileId,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NotificationEventConditionsListFilterStatus>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationEventConditionsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationEventConditionsListFilter", 6usize)?;
+        if let Some(v) = &self.associated_record_type {
+            out.serialize_field("associated_record_type", v)?;
+        }
+        if let Some(v) = &self.channel_type_id {
+            out.serialize_field("channel_type_id", v)?;
+        }
+        if let Some(v) = &self.notification_channel {
+            out.serialize_field("notification_channel", v)?;
+        }
+        if let Some(v) = &self.notification_event_condition_id {
+            out.serialize_field("notification_event_condition_id", v)?;
+        }
+        if let Some(v) = &self.notification_profile_id {
+            out.serialize_field("notification_profile_id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "associated_record_type",
+            "channel_type_id",
+            "notification_channel",
+            "notification_event_condition_id",
+            "notification_profile_id",
+            "status",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationEventConditionsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationEventConditionsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationEventConditionsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationEventConditionsListFilter {
+                    associated_record_type: f0,
+                    channel_type_id: f1,
+                    notification_channel: f2,
+                    notification_event_condition_id: f3,
+                    notification_profile_id: f4,
+                    status: f5,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("NotificationEventConditionsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationEventConditionsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::NotificationEventCondition>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for NotificationEventConditionsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationEventConditionsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationEventConditionsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationEventConditionsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationEventConditionsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationEventConditionsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("NotificationEventConditionsListResponse", FIELDS, V)
+    }
 }

@@ -12,6 +12,7 @@ impl<'a> NotificationProfilesApi<'a> {
     /// Returns a list of your notifications profiles.
     ///
     /// `GET /notification_profiles`
+    #[inline]
     pub async fn list(
         &self,
         params: NotificationProfilesListParams,
@@ -23,6 +24,7 @@ impl<'a> NotificationProfilesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: NotificationProfilesListParams,
@@ -79,6 +81,7 @@ impl<'a> NotificationProfilesApi<'a> {
     /// Create a notification profile.
     ///
     /// `POST /notification_profiles`
+    #[inline]
     pub async fn create(
         &self,
         params: NotificationProfilesCreateParams,
@@ -99,6 +102,7 @@ impl<'a> NotificationProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -119,6 +123,7 @@ impl<'a> NotificationProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -141,6 +146,7 @@ impl<'a> NotificationProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -172,39 +178,121 @@ pub struct NotificationProfilesUpdateParams {
     /// Update notification profile object
     pub body: crate::types::NotificationProfile,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationProfilesListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationProfilesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationProfilesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationProfilesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationProfilesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationProfilesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationProfilesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationProfilesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotificationProfilesListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationProfilesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::NotificationProfile>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationProfilesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NotificationProfile>,
+impl serde::Serialize for NotificationProfilesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationProfilesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationProfilesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NotificationProfile>,
+impl<'de> serde::Deserialize<'de> for NotificationProfilesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationProfilesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationProfilesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationProfilesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationProfilesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotificationProfilesListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationProfilesUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NotificationProfile>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationProfilesDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NotificationProfile>,
-}
+pub type NotificationProfilesCreateResponse = crate::Data<
+    crate::types::NotificationProfile,
+>;
+pub type NotificationProfilesRetrieveResponse = crate::Data<
+    crate::types::NotificationProfile,
+>;
+pub type NotificationProfilesUpdateResponse = crate::Data<
+    crate::types::NotificationProfile,
+>;
+pub type NotificationProfilesDeleteResponse = crate::Data<
+    crate::types::NotificationProfile,
+>;

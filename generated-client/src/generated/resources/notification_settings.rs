@@ -12,6 +12,7 @@ impl<'a> NotificationSettingsApi<'a> {
     /// List notification settings.
     ///
     /// `GET /notification_settings`
+    #[inline]
     pub async fn list(
         &self,
         params: NotificationSettingsListParams,
@@ -24,6 +25,7 @@ impl<'a> NotificationSettingsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: NotificationSettingsListParams,
@@ -80,6 +82,7 @@ impl<'a> NotificationSettingsApi<'a> {
     /// Add a notification setting.
     ///
     /// `POST /notification_settings`
+    #[inline]
     pub async fn create(
         &self,
         params: NotificationSettingsCreateParams,
@@ -100,6 +103,7 @@ impl<'a> NotificationSettingsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -120,6 +124,7 @@ impl<'a> NotificationSettingsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -147,14 +152,59 @@ pub struct NotificationSettingsCreateParams {
     /// The request body.
     pub body: Option<crate::types::NotificationSetting>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationSettingsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for NotificationSettingsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationSettingsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationSettingsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationSettingsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationSettingsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationSettingsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationSettingsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotificationSettingsListPage", FIELDS, V)
+    }
 }
 /// Filter by the associated record type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -187,11 +237,60 @@ impl From<&str> for NotificationSettingsListFilterAssociatedRecordTypeEq {
     }
 }
 crate::string_enum!(NotificationSettingsListFilterAssociatedRecordTypeEq);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationSettingsListFilterAssociatedRecordType {
     /// Filter by the associated record type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<NotificationSettingsListFilterAssociatedRecordTypeEq>,
+}
+impl serde::Serialize for NotificationSettingsListFilterAssociatedRecordType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotificationSettingsListFilterAssociatedRecordType",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for NotificationSettingsListFilterAssociatedRecordType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationSettingsListFilterAssociatedRecordType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationSettingsListFilterAssociatedRecordType")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationSettingsListFilterAssociatedRecordType, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationSettingsListFilterAssociatedRecordType {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotificationSettingsListFilterAssociatedRecordType",
+                FIELDS,
+                V,
+            )
+    }
 }
 /// Filter by the id of a channel type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -232,29 +331,221 @@ impl From<&str> for NotificationSettingsListFilterChannelTypeIdEq {
     }
 }
 crate::string_enum!(NotificationSettingsListFilterChannelTypeIdEq);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationSettingsListFilterChannelTypeId {
     /// Filter by the id of a channel type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<NotificationSettingsListFilterChannelTypeIdEq>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationSettingsListFilterChannelTypeId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationSettingsListFilterChannelTypeId", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterChannelTypeId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationSettingsListFilterChannelTypeId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationSettingsListFilterChannelTypeId")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationSettingsListFilterChannelTypeId, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationSettingsListFilterChannelTypeId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("NotificationSettingsListFilterChannelTypeId", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationSettingsListFilterNotificationChannel {
     /// Filter by the id of a notification channel
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationSettingsListFilterNotificationChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotificationSettingsListFilterNotificationChannel",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterNotificationChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationSettingsListFilterNotificationChannel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationSettingsListFilterNotificationChannel")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationSettingsListFilterNotificationChannel, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationSettingsListFilterNotificationChannel {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotificationSettingsListFilterNotificationChannel",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationSettingsListFilterNotificationEventConditionId {
     /// Filter by the id of a notification channel
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationSettingsListFilterNotificationEventConditionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotificationSettingsListFilterNotificationEventConditionId",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for NotificationSettingsListFilterNotificationEventConditionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationSettingsListFilterNotificationEventConditionId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct NotificationSettingsListFilterNotificationEventConditionId",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                NotificationSettingsListFilterNotificationEventConditionId,
+                A::Error,
+            > {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationSettingsListFilterNotificationEventConditionId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotificationSettingsListFilterNotificationEventConditionId",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationSettingsListFilterNotificationProfileId {
     /// Filter by the id of a notification profile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
+}
+impl serde::Serialize for NotificationSettingsListFilterNotificationProfileId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotificationSettingsListFilterNotificationProfileId",
+                1usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for NotificationSettingsListFilterNotificationProfileId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationSettingsListFilterNotificationProfileId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationSettingsListFilterNotificationProfileId")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationSettingsListFilterNotificationProfileId, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationSettingsListFilterNotificationProfileId {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotificationSettingsListFilterNotificationProfileId",
+                FIELDS,
+                V,
+            )
+    }
 }
 /// The status of a notification setting
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -311,62 +602,210 @@ impl From<&str> for NotificationSettingsListFilterStatusEq {
     }
 }
 crate::string_enum!(NotificationSettingsListFilterStatusEq);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationSettingsListFilterStatus {
     /// The status of a notification setting
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<NotificationSettingsListFilterStatusEq>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationSettingsListFilterStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationSettingsListFilterStatus", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationSettingsListFilterStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationSettingsListFilterStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationSettingsListFilterStatus, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationSettingsListFilterStatus {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("NotificationSettingsListFilterStatus", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationSettingsListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_record_type: Option<
         NotificationSettingsListFilterAssociatedRecordType,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_type_id: Option<NotificationSettingsListFilterChannelTypeId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_channel: Option<NotificationSettingsListFilterNotificationChannel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_event_condition_id: Option<
         NotificationSettingsListFilterNotificationEventConditionId,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_profile_id: Option<
         NotificationSettingsListFilterNotificationProfileId,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NotificationSettingsListFilterStatus>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NotificationSettingsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationSettingsListFilter", 6usize)?;
+        if let Some(v) = &self.associated_record_type {
+            out.serialize_field("associated_record_type", v)?;
+        }
+        if let Some(v) = &self.channel_type_id {
+            out.serialize_field("channel_type_id", v)?;
+        }
+        if let Some(v) = &self.notification_channel {
+            out.serialize_field("notification_channel", v)?;
+        }
+        if let Some(v) = &self.notification_event_condition_id {
+            out.serialize_field("notification_event_condition_id", v)?;
+        }
+        if let Some(v) = &self.notification_profile_id {
+            out.serialize_field("notification_profile_id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "associated_record_type",
+            "channel_type_id",
+            "notification_channel",
+            "notification_event_condition_id",
+            "notification_profile_id",
+            "status",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationSettingsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationSettingsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationSettingsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationSettingsListFilter {
+                    associated_record_type: f0,
+                    channel_type_id: f1,
+                    notification_channel: f2,
+                    notification_event_condition_id: f3,
+                    notification_profile_id: f4,
+                    status: f5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotificationSettingsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationSettingsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::NotificationSetting>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationSettingsCreateResponse200 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NotificationSetting>,
+impl serde::Serialize for NotificationSettingsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NotificationSettingsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationSettingsCreateResponse201 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NotificationSetting>,
+impl<'de> serde::Deserialize<'de> for NotificationSettingsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationSettingsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationSettingsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationSettingsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationSettingsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotificationSettingsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationSettingsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NotificationSetting>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationSettingsDeleteResponse200 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NotificationSetting>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NotificationSettingsDeleteResponse201 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NotificationSetting>,
-}
+pub type NotificationSettingsCreateResponse200 = crate::Data<
+    crate::types::NotificationSetting,
+>;
+pub type NotificationSettingsCreateResponse201 = crate::Data<
+    crate::types::NotificationSetting,
+>;
+pub type NotificationSettingsRetrieveResponse = crate::Data<
+    crate::types::NotificationSetting,
+>;
+pub type NotificationSettingsDeleteResponse200 = crate::Data<
+    crate::types::NotificationSetting,
+>;
+pub type NotificationSettingsDeleteResponse201 = crate::Data<
+    crate::types::NotificationSetting,
+>;

@@ -15,6 +15,7 @@ impl<'a> NumberLookupApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: The phone number to be looked up
+    #[inline]
     pub async fn retrieve(
         &self,
         phone_number: &str,
@@ -66,8 +67,4 @@ impl From<&str> for NumberLookupRetrieveType {
     }
 }
 crate::string_enum!(NumberLookupRetrieveType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NumberLookupRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NumberLookupRecord>,
-}
+pub type NumberLookupRetrieveResponse = crate::Data<crate::types::NumberLookupRecord>;

@@ -17,6 +17,7 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     /// Get a list of phone numbers associated to orders.
     ///
     /// `GET /number_order_phone_numbers`
+    #[inline]
     pub async fn list(
         &self,
         params: NumberOrderPhoneNumbersListParams,
@@ -35,6 +36,7 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `number_order_phone_number_id`: The number order phone number ID.
+    #[inline]
     pub async fn retrieve(
         &self,
         number_order_phone_number_id: &str,
@@ -59,6 +61,7 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `number_order_phone_number_id`: The number order phone number ID.
+    #[inline]
     pub async fn update(
         &self,
         number_order_phone_number_id: &str,
@@ -102,6 +105,7 @@ impl<'a> NumberOrderPhoneNumbersRequirementGroupApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The unique identifier of the number order phone number
+    #[inline]
     pub async fn create(
         &self,
         id: &str,
@@ -128,36 +132,165 @@ pub struct NumberOrderPhoneNumbersRequirementGroupCreateParams {
     /// The request body.
     pub body: NumberOrderPhoneNumbersRequirementGroupCreateBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberOrderPhoneNumbersListFilter {
     /// Country code of the order phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NumberOrderPhoneNumbersListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NumberOrderPhoneNumbersListFilter", 1usize)?;
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["country_code"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NumberOrderPhoneNumbersListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NumberOrderPhoneNumbersListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NumberOrderPhoneNumbersListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NumberOrderPhoneNumbersListFilter {
+                    country_code: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NumberOrderPhoneNumbersListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberOrderPhoneNumbersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::NumberOrderPhoneNumber>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NumberOrderPhoneNumbersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NumberOrderPhoneNumbersListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NumberOrderPhoneNumbersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NumberOrderPhoneNumbersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NumberOrderPhoneNumbersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NumberOrderPhoneNumbersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NumberOrderPhoneNumbersListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct NumberOrderPhoneNumbersRequirementGroupCreateBody {
     /// The ID of the requirement group to associate
     pub requirement_group_id: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NumberOrderPhoneNumbersRequirementGroupCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NumberOrderPhoneNumberRequirementGroupResponse>,
+impl serde::Serialize for NumberOrderPhoneNumbersRequirementGroupCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NumberOrderPhoneNumbersRequirementGroupCreateBody",
+                1usize,
+            )?;
+        out.serialize_field("requirement_group_id", &self.requirement_group_id)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NumberOrderPhoneNumbersRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NumberOrderPhoneNumber>,
+impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersRequirementGroupCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["requirement_group_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NumberOrderPhoneNumbersRequirementGroupCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NumberOrderPhoneNumbersRequirementGroupCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NumberOrderPhoneNumbersRequirementGroupCreateBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NumberOrderPhoneNumbersRequirementGroupCreateBody {
+                    requirement_group_id: crate::de::required(
+                        f0,
+                        "requirement_group_id",
+                    )?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NumberOrderPhoneNumbersRequirementGroupCreateBody",
+                FIELDS,
+                V,
+            )
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NumberOrderPhoneNumbersUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NumberOrderPhoneNumber>,
-}
+pub type NumberOrderPhoneNumbersRequirementGroupCreateResponse = crate::Data<
+    crate::types::NumberOrderPhoneNumberRequirementGroupResponse,
+>;
+pub type NumberOrderPhoneNumbersRetrieveResponse = crate::Data<
+    crate::types::NumberOrderPhoneNumber,
+>;
+pub type NumberOrderPhoneNumbersUpdateResponse = crate::Data<
+    crate::types::NumberOrderPhoneNumber,
+>;

@@ -12,6 +12,7 @@ impl<'a> NumberOrdersApi<'a> {
     /// Get a paginated list of number orders.
     ///
     /// `GET /number_orders`
+    #[inline]
     pub async fn list(
         &self,
         params: NumberOrdersListParams,
@@ -22,6 +23,7 @@ impl<'a> NumberOrdersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: NumberOrdersListParams,
@@ -78,6 +80,7 @@ impl<'a> NumberOrdersApi<'a> {
     /// Creates a phone number order.
     ///
     /// `POST /number_orders`
+    #[inline]
     pub async fn create(
         &self,
         params: NumberOrdersCreateParams,
@@ -94,6 +97,7 @@ impl<'a> NumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `number_order_id`: The number order ID.
+    #[inline]
     pub async fn retrieve(
         &self,
         number_order_id: &str,
@@ -114,6 +118,7 @@ impl<'a> NumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `number_order_id`: The number order ID.
+    #[inline]
     pub async fn update(
         &self,
         number_order_id: &str,
@@ -149,62 +154,254 @@ pub struct NumberOrdersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateNumberOrderRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberOrdersListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl serde::Serialize for NumberOrdersListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NumberOrdersListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NumberOrdersListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NumberOrdersListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NumberOrdersListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NumberOrdersListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NumberOrdersListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NumberOrdersListPage", FIELDS, V)
+    }
+}
 /// Filter number orders by date range.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberOrdersListFilterCreatedAt {
     /// Filter number orders later than this value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gt: Option<String>,
     /// Filter number orders earlier than this value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NumberOrdersListFilterCreatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NumberOrdersListFilterCreatedAt", 2usize)?;
+        if let Some(v) = &self.gt {
+            out.serialize_field("gt", v)?;
+        }
+        if let Some(v) = &self.lt {
+            out.serialize_field("lt", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NumberOrdersListFilterCreatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gt", "lt"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NumberOrdersListFilterCreatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NumberOrdersListFilterCreatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NumberOrdersListFilterCreatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NumberOrdersListFilterCreatedAt {
+                    gt: f0,
+                    lt: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NumberOrdersListFilterCreatedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberOrdersListFilter {
     /// Filter number orders by date range.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<NumberOrdersListFilterCreatedAt>,
     /// Filter number orders via the customer reference set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_reference: Option<String>,
     /// Filter number order with this amount of numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers_count: Option<String>,
     /// Filter number orders by requirements met.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirements_met: Option<bool>,
     /// Filter number orders by status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for NumberOrdersListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NumberOrdersListFilter", 5usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.customer_reference {
+            out.serialize_field("customer_reference", v)?;
+        }
+        if let Some(v) = &self.phone_numbers_count {
+            out.serialize_field("phone_numbers_count", v)?;
+        }
+        if let Some(v) = &self.requirements_met {
+            out.serialize_field("requirements_met", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NumberOrdersListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "customer_reference",
+            "phone_numbers_count",
+            "requirements_met",
+            "status",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NumberOrdersListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NumberOrdersListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NumberOrdersListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NumberOrdersListFilter {
+                    created_at: f0,
+                    customer_reference: f1,
+                    phone_numbers_count: f2,
+                    requirements_met: f3,
+                    status: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NumberOrdersListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberOrdersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::NumberOrder>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NumberOrdersCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NumberOrderWithPhoneNumbers>,
+impl serde::Serialize for NumberOrdersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NumberOrdersListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NumberOrdersRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NumberOrderWithPhoneNumbers>,
+impl<'de> serde::Deserialize<'de> for NumberOrdersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NumberOrdersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NumberOrdersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NumberOrdersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NumberOrdersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NumberOrdersListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NumberOrdersUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::NumberOrderWithPhoneNumbers>,
-}
+pub type NumberOrdersCreateResponse = crate::Data<
+    crate::types::NumberOrderWithPhoneNumbers,
+>;
+pub type NumberOrdersRetrieveResponse = crate::Data<
+    crate::types::NumberOrderWithPhoneNumbers,
+>;
+pub type NumberOrdersUpdateResponse = crate::Data<
+    crate::types::NumberOrderWithPhoneNumbers,
+>;

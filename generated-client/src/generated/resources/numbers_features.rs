@@ -10,6 +10,7 @@ impl<'a> NumbersFeaturesApi<'a> {
     /// Retrieve the features for a list of numbers
     ///
     /// `POST /numbers_features`
+    #[inline]
     pub async fn create(
         &self,
         params: NumbersFeaturesCreateParams,
@@ -25,17 +26,97 @@ pub struct NumbersFeaturesCreateParams {
     /// The request body.
     pub body: NumbersFeaturesCreateBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NumbersFeaturesCreateBody {
     pub phone_numbers: Vec<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NumbersFeaturesCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NumbersFeaturesCreateBody", 1usize)?;
+        out.serialize_field("phone_numbers", &self.phone_numbers)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NumbersFeaturesCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["phone_numbers"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NumbersFeaturesCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NumbersFeaturesCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NumbersFeaturesCreateBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NumbersFeaturesCreateBody {
+                    phone_numbers: crate::de::required(f0, "phone_numbers")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NumbersFeaturesCreateBody", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct NumbersFeaturesCreateResponseDataItem {
     pub features: Vec<String>,
     pub phone_number: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct NumbersFeaturesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<NumbersFeaturesCreateResponseDataItem>>,
+impl serde::Serialize for NumbersFeaturesCreateResponseDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NumbersFeaturesCreateResponseDataItem", 2usize)?;
+        out.serialize_field("features", &self.features)?;
+        out.serialize_field("phone_number", &self.phone_number)?;
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for NumbersFeaturesCreateResponseDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["features", "phone_number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NumbersFeaturesCreateResponseDataItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NumbersFeaturesCreateResponseDataItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NumbersFeaturesCreateResponseDataItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NumbersFeaturesCreateResponseDataItem {
+                    features: crate::de::required(f0, "features")?,
+                    phone_number: crate::de::required(f1, "phone_number")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("NumbersFeaturesCreateResponseDataItem", FIELDS, V)
+    }
+}
+pub type NumbersFeaturesCreateResponse = crate::Data<
+    Vec<NumbersFeaturesCreateResponseDataItem>,
+>;

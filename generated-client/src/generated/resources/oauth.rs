@@ -32,6 +32,7 @@ impl<'a> OauthApi<'a> {
     /// OAuth 2.0 authorization endpoint for the authorization code flow
     ///
     /// `GET /oauth/authorize`
+    #[inline]
     pub async fn authorize(&self, params: OauthAuthorizeParams) -> crate::Result<()> {
         let mut req = self.client.request(reqwest::Method::GET, "/oauth/authorize");
         req.query("response_type", crate::QueryStyle::Form, true, &params.response_type);
@@ -58,6 +59,7 @@ impl<'a> OauthApi<'a> {
     /// Introspect an OAuth access token to check its validity and metadata
     ///
     /// `POST /oauth/introspect`
+    #[inline]
     pub async fn introspect(
         &self,
         params: OauthIntrospectParams,
@@ -71,6 +73,7 @@ impl<'a> OauthApi<'a> {
     /// Register a new OAuth client dynamically (RFC 7591)
     ///
     /// `POST /oauth/register`
+    #[inline]
     pub async fn register(
         &self,
         params: OauthRegisterParams,
@@ -124,6 +127,7 @@ impl<'a> OauthConsentApi<'a> {
     ///
     /// Parameters:
     /// - `consent_token`: OAuth consent token
+    #[inline]
     pub async fn retrieve(
         &self,
         consent_token: &str,
@@ -148,6 +152,7 @@ impl<'a> OauthGrantsApi<'a> {
     /// Create an OAuth authorization grant
     ///
     /// `POST /oauth/grants`
+    #[inline]
     pub async fn create(
         &self,
         params: OauthGrantsCreateParams,
@@ -174,6 +179,7 @@ impl<'a> OauthJwksApi<'a> {
     /// Retrieve the JSON Web Key Set for token verification
     ///
     /// `GET /oauth/jwks`
+    #[inline]
     pub async fn retrieve(&self) -> crate::Result<crate::types::JwkSet> {
         let req = self.client.request(reqwest::Method::GET, "/oauth/jwks");
         req.send_json().await
@@ -190,6 +196,7 @@ impl<'a> OauthTokenApi<'a> {
     /// Exchange authorization code, client credentials, or refresh token for access token
     ///
     /// `POST /oauth/token`
+    #[inline]
     pub async fn exchange(
         &self,
         params: OauthTokenExchangeParams,
@@ -261,12 +268,61 @@ impl From<&str> for OauthAuthorizeCodeChallengeMethod {
     }
 }
 crate::string_enum!(OauthAuthorizeCodeChallengeMethod);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OauthRegisterError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invalid_fields: Option<std::collections::BTreeMap<String, Vec<String>>>,
+}
+impl serde::Serialize for OauthRegisterError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("OauthRegisterError", 3usize)?;
+        if let Some(v) = &self.error {
+            out.serialize_field("error", v)?;
+        }
+        if let Some(v) = &self.error_description {
+            out.serialize_field("error_description", v)?;
+        }
+        if let Some(v) = &self.invalid_fields {
+            out.serialize_field("invalid_fields", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OauthRegisterError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["error", "error_description", "invalid_fields"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OauthRegisterError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OauthRegisterError")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OauthRegisterError, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OauthRegisterError {
+                    error: f0,
+                    error_description: f1,
+                    invalid_fields: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OauthRegisterError", FIELDS, V)
+    }
 }

@@ -12,6 +12,7 @@ impl<'a> OauthClientsApi<'a> {
     /// Retrieve a paginated list of OAuth clients for the authenticated user
     ///
     /// `GET /oauth_clients`
+    #[inline]
     pub async fn list(
         &self,
         params: OauthClientsListParams,
@@ -53,6 +54,7 @@ impl<'a> OauthClientsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: OauthClientsListParams,
@@ -109,6 +111,7 @@ impl<'a> OauthClientsApi<'a> {
     /// Create a new OAuth client
     ///
     /// `POST /oauth_clients`
+    #[inline]
     pub async fn create(
         &self,
         params: OauthClientsCreateParams,
@@ -125,6 +128,7 @@ impl<'a> OauthClientsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: OAuth client ID
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -145,6 +149,7 @@ impl<'a> OauthClientsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: OAuth client ID
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -167,6 +172,7 @@ impl<'a> OauthClientsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: OAuth client ID
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -275,25 +281,57 @@ impl From<&str> for OauthClientsListFilterAllowedGrantTypesContains {
     }
 }
 crate::string_enum!(OauthClientsListFilterAllowedGrantTypesContains);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OauthClientsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::OAuthClient>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::OauthPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OauthClientsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OAuthClient>,
+impl serde::Serialize for OauthClientsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("OauthClientsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OauthClientsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OAuthClient>,
+impl<'de> serde::Deserialize<'de> for OauthClientsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OauthClientsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OauthClientsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OauthClientsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OauthClientsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OauthClientsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OauthClientsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OAuthClient>,
-}
+pub type OauthClientsCreateResponse = crate::Data<crate::types::OAuthClient>;
+pub type OauthClientsRetrieveResponse = crate::Data<crate::types::OAuthClient>;
+pub type OauthClientsUpdateResponse = crate::Data<crate::types::OAuthClient>;

@@ -12,6 +12,7 @@ impl<'a> OauthGrantsApi2<'a> {
     /// Retrieve a paginated list of OAuth grants for the authenticated user
     ///
     /// `GET /oauth_grants`
+    #[inline]
     pub async fn list(
         &self,
         params: OauthGrantsListParams,
@@ -22,6 +23,7 @@ impl<'a> OauthGrantsApi2<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: OauthGrantsListParams,
@@ -81,6 +83,7 @@ impl<'a> OauthGrantsApi2<'a> {
     ///
     /// Parameters:
     /// - `id`: OAuth grant ID
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -101,6 +104,7 @@ impl<'a> OauthGrantsApi2<'a> {
     ///
     /// Parameters:
     /// - `id`: OAuth grant ID
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<OauthGrantsDeleteResponse> {
         let req = self
             .client
@@ -119,20 +123,56 @@ pub struct OauthGrantsListParams {
     /// Page number
     pub page_number: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OauthGrantsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::OAuthGrant>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::OauthPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OauthGrantsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OAuthGrant>,
+impl serde::Serialize for OauthGrantsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("OauthGrantsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OauthGrantsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OAuthGrant>,
+impl<'de> serde::Deserialize<'de> for OauthGrantsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OauthGrantsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OauthGrantsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OauthGrantsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OauthGrantsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OauthGrantsListResponse", FIELDS, V)
+    }
 }
+pub type OauthGrantsRetrieveResponse = crate::Data<crate::types::OAuthGrant>;
+pub type OauthGrantsDeleteResponse = crate::Data<crate::types::OAuthGrant>;

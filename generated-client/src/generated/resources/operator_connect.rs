@@ -24,6 +24,7 @@ impl<'a> OperatorConnectActionsApi<'a> {
     /// This endpoint will make an asynchronous request to refresh the Operator Connect integration with Microsoft Teams for the current user. This will create new external connections on the user's account if needed, and/or report the integration results as [log messages](https://developers.telnyx.com/api-reference/external-connections/list-all-log-messages#list-all-log-messages).
     ///
     /// `POST /operator_connect/actions/refresh`
+    #[inline]
     pub async fn refresh(
         &self,
     ) -> crate::Result<OperatorConnectActionsRefreshResponse200> {
@@ -33,21 +34,113 @@ impl<'a> OperatorConnectActionsApi<'a> {
         req.send_json().await
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorConnectActionsRefreshResponse200 {
     /// A message describing the result of the operation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Describes wether or not the operation was successful
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for OperatorConnectActionsRefreshResponse200 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("OperatorConnectActionsRefreshResponse200", 2usize)?;
+        if let Some(v) = &self.message {
+            out.serialize_field("message", v)?;
+        }
+        if let Some(v) = &self.success {
+            out.serialize_field("success", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OperatorConnectActionsRefreshResponse200 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["message", "success"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OperatorConnectActionsRefreshResponse200;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OperatorConnectActionsRefreshResponse200")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OperatorConnectActionsRefreshResponse200, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OperatorConnectActionsRefreshResponse200 {
+                    message: f0,
+                    success: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("OperatorConnectActionsRefreshResponse200", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorConnectActionsRefreshResponse202 {
     /// A message describing the result of the operation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Describes wether or not the operation was successful
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+}
+impl serde::Serialize for OperatorConnectActionsRefreshResponse202 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("OperatorConnectActionsRefreshResponse202", 2usize)?;
+        if let Some(v) = &self.message {
+            out.serialize_field("message", v)?;
+        }
+        if let Some(v) = &self.success {
+            out.serialize_field("success", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OperatorConnectActionsRefreshResponse202 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["message", "success"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OperatorConnectActionsRefreshResponse202;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OperatorConnectActionsRefreshResponse202")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OperatorConnectActionsRefreshResponse202, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OperatorConnectActionsRefreshResponse202 {
+                    message: f0,
+                    success: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("OperatorConnectActionsRefreshResponse202", FIELDS, V)
+    }
 }

@@ -34,6 +34,7 @@ impl<'a> OrganizationsUsersApi<'a> {
     /// Returns a list of the users in your organization.
     ///
     /// `GET /organizations/users`
+    #[inline]
     pub async fn list(
         &self,
         params: OrganizationsUsersListParams,
@@ -57,6 +58,7 @@ impl<'a> OrganizationsUsersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: OrganizationsUsersListParams,
@@ -116,6 +118,7 @@ impl<'a> OrganizationsUsersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Organization User ID
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -170,6 +173,7 @@ impl<'a> OrganizationsUsersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Organization User ID
+    #[inline]
     pub async fn remove(
         &self,
         id: &str,
@@ -195,6 +199,7 @@ impl<'a> OrganizationsUsersUsersGroupsReportApi<'a> {
     /// Returns a report of all users in your organization with their group memberships. This endpoint returns all users without pagination and always includes group information. The report can be retrieved in JSON or CSV format by sending specific content-type headers.
     ///
     /// `GET /organizations/users/users_groups_report`
+    #[inline]
     pub async fn list(
         &self,
         params: OrganizationsUsersUsersGroupsReportListParams,
@@ -246,12 +251,57 @@ impl From<&str> for OrganizationsUsersListFilterUserStatus {
     }
 }
 crate::string_enum!(OrganizationsUsersListFilterUserStatus);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationsUsersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::OrganizationUser>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::UsersPaginationMeta>,
+}
+impl serde::Serialize for OrganizationsUsersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("OrganizationsUsersListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OrganizationsUsersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OrganizationsUsersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationsUsersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationsUsersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationsUsersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationsUsersListResponse", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -283,18 +333,12 @@ impl From<&str> for OrganizationsUsersUsersGroupsReportListAccept {
     }
 }
 crate::string_enum!(OrganizationsUsersUsersGroupsReportListAccept);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OrganizationsUsersUsersGroupsReportListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::OrganizationUserWithGroups>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OrganizationsUsersRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OrganizationUser>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OrganizationsUsersActionsRemoveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OrganizationUser>,
-}
+pub type OrganizationsUsersUsersGroupsReportListResponse = crate::Data<
+    Vec<crate::types::OrganizationUserWithGroups>,
+>;
+pub type OrganizationsUsersRetrieveResponse = crate::Data<
+    crate::types::OrganizationUser,
+>;
+pub type OrganizationsUsersActionsRemoveResponse = crate::Data<
+    crate::types::OrganizationUser,
+>;

@@ -10,6 +10,7 @@ impl<'a> OtaUpdatesApi<'a> {
     /// List OTA updates
     ///
     /// `GET /ota_updates`
+    #[inline]
     pub async fn list(
         &self,
         params: OtaUpdatesListParams,
@@ -20,6 +21,7 @@ impl<'a> OtaUpdatesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: OtaUpdatesListParams,
@@ -79,6 +81,7 @@ impl<'a> OtaUpdatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(&self, id: &str) -> crate::Result<OtaUpdatesRetrieveResponse> {
         let req = self
             .client
@@ -159,36 +162,169 @@ impl From<&str> for OtaUpdatesListFilterType {
     }
 }
 crate::string_enum!(OtaUpdatesListFilterType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OtaUpdatesListFilter {
     /// The SIM card identification UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sim_card_id: Option<String>,
     /// Filter by a specific status of the resource's lifecycle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<OtaUpdatesListFilterStatus>,
     /// Filter by type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<OtaUpdatesListFilterType>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for OtaUpdatesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("OtaUpdatesListFilter", 3usize)?;
+        if let Some(v) = &self.sim_card_id {
+            out.serialize_field("sim_card_id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OtaUpdatesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["sim_card_id", "status", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OtaUpdatesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OtaUpdatesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OtaUpdatesListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OtaUpdatesListFilter {
+                    sim_card_id: f0,
+                    status: f1,
+                    r#type: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OtaUpdatesListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OtaUpdatesListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for OtaUpdatesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("OtaUpdatesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OtaUpdatesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OtaUpdatesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OtaUpdatesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OtaUpdatesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OtaUpdatesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OtaUpdatesListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OtaUpdatesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::SimplifiedOtaUpdate>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OtaUpdatesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CompleteOtaUpdate>,
+impl serde::Serialize for OtaUpdatesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("OtaUpdatesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for OtaUpdatesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OtaUpdatesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OtaUpdatesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OtaUpdatesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OtaUpdatesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OtaUpdatesListResponse", FIELDS, V)
+    }
+}
+pub type OtaUpdatesRetrieveResponse = crate::Data<crate::types::CompleteOtaUpdate>;

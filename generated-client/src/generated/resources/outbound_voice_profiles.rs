@@ -12,6 +12,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     /// Get all outbound voice profiles belonging to the user that match the given filters.
     ///
     /// `GET /outbound_voice_profiles`
+    #[inline]
     pub async fn list(
         &self,
         params: OutboundVoiceProfilesListParams,
@@ -25,6 +26,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: OutboundVoiceProfilesListParams,
@@ -81,6 +83,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     /// Create an outbound voice profile.
     ///
     /// `POST /outbound_voice_profiles`
+    #[inline]
     pub async fn create(
         &self,
         params: OutboundVoiceProfilesCreateParams,
@@ -99,6 +102,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -117,6 +121,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -139,6 +144,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -182,27 +188,152 @@ pub struct OutboundVoiceProfilesUpdateParams {
     /// Parameters that can be updated on an outbound voice profile
     pub body: crate::types::UpdateOutboundVoiceProfileRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutboundVoiceProfilesListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl serde::Serialize for OutboundVoiceProfilesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("OutboundVoiceProfilesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OutboundVoiceProfilesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OutboundVoiceProfilesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OutboundVoiceProfilesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OutboundVoiceProfilesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OutboundVoiceProfilesListPage", FIELDS, V)
+    }
+}
 /// Name filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutboundVoiceProfilesListFilterName {
     /// Optional filter on outbound voice profile name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for OutboundVoiceProfilesListFilterName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("OutboundVoiceProfilesListFilterName", 1usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListFilterName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OutboundVoiceProfilesListFilterName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OutboundVoiceProfilesListFilterName")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OutboundVoiceProfilesListFilterName, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OutboundVoiceProfilesListFilterName {
+                    contains: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OutboundVoiceProfilesListFilterName", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutboundVoiceProfilesListFilter {
     /// Name filtering operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<OutboundVoiceProfilesListFilterName>,
+}
+impl serde::Serialize for OutboundVoiceProfilesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("OutboundVoiceProfilesListFilter", 1usize)?;
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OutboundVoiceProfilesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OutboundVoiceProfilesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OutboundVoiceProfilesListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OutboundVoiceProfilesListFilter {
+                    name: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OutboundVoiceProfilesListFilter", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -274,30 +405,67 @@ impl From<&str> for OutboundVoiceProfilesListSort {
     }
 }
 crate::string_enum!(OutboundVoiceProfilesListSort);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutboundVoiceProfilesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::OutboundVoiceProfile>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OutboundVoiceProfilesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OutboundVoiceProfile>,
+impl serde::Serialize for OutboundVoiceProfilesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("OutboundVoiceProfilesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OutboundVoiceProfilesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OutboundVoiceProfile>,
+impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OutboundVoiceProfilesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OutboundVoiceProfilesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OutboundVoiceProfilesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OutboundVoiceProfilesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OutboundVoiceProfilesListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OutboundVoiceProfilesUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OutboundVoiceProfile>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct OutboundVoiceProfilesDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::OutboundVoiceProfile>,
-}
+pub type OutboundVoiceProfilesCreateResponse = crate::Data<
+    crate::types::OutboundVoiceProfile,
+>;
+pub type OutboundVoiceProfilesRetrieveResponse = crate::Data<
+    crate::types::OutboundVoiceProfile,
+>;
+pub type OutboundVoiceProfilesUpdateResponse = crate::Data<
+    crate::types::OutboundVoiceProfile,
+>;
+pub type OutboundVoiceProfilesDeleteResponse = crate::Data<
+    crate::types::OutboundVoiceProfile,
+>;

@@ -31,6 +31,7 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
     /// Returns the payment auto recharge preferences.
     ///
     /// `GET /payment/auto_recharge_prefs`
+    #[inline]
     pub async fn retrieve(
         &self,
     ) -> crate::Result<PaymentAutoRechargePrefsRetrieveResponse> {
@@ -44,6 +45,7 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
     /// Update payment auto recharge preferences.
     ///
     /// `PATCH /payment/auto_recharge_prefs`
+    #[inline]
     pub async fn update(
         &self,
         params: PaymentAutoRechargePrefsUpdateParams,
@@ -70,6 +72,7 @@ impl<'a> PaymentStoredPaymentTransactionsApi<'a> {
     /// Create a stored payment transaction
     ///
     /// `POST /v2/payment/stored_payment_transactions`
+    #[inline]
     pub async fn create(
         &self,
         params: PaymentStoredPaymentTransactionsCreateParams,
@@ -87,13 +90,9 @@ pub struct PaymentStoredPaymentTransactionsCreateParams {
     /// The request body.
     pub body: crate::types::StoredPaymentTransactionRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PaymentAutoRechargePrefsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::AutoRechargePref>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PaymentAutoRechargePrefsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::AutoRechargePref>,
-}
+pub type PaymentAutoRechargePrefsRetrieveResponse = crate::Data<
+    crate::types::AutoRechargePref,
+>;
+pub type PaymentAutoRechargePrefsUpdateResponse = crate::Data<
+    crate::types::AutoRechargePref,
+>;

@@ -29,6 +29,7 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
     /// Lists the phone number blocks jobs
     ///
     /// `GET /phone_number_blocks/jobs`
+    #[inline]
     pub async fn list(
         &self,
         params: PhoneNumberBlocksJobsListParams,
@@ -42,6 +43,7 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PhoneNumberBlocksJobsListParams,
@@ -99,6 +101,7 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the Phone Number Blocks Job.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -133,6 +136,7 @@ impl<'a> PhoneNumberBlocksJobsDeletePhoneNumberBlockApi<'a> {
     /// Creates a new background job to delete all the phone numbers associated with the given block. We will only consider the phone number block as deleted after all phone numbers associated with it are removed, so multiple executions of this job may be necessary in case some of the phone numbers present errors during the deletion process.
     ///
     /// `POST /phone_number_blocks/jobs/delete_phone_number_block`
+    #[inline]
     pub async fn create(
         &self,
         params: PhoneNumberBlocksJobsDeletePhoneNumberBlockCreateParams,
@@ -153,14 +157,59 @@ pub struct PhoneNumberBlocksJobsDeletePhoneNumberBlockCreateParams {
     /// The request body.
     pub body: crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumberBlocksJobsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for PhoneNumberBlocksJobsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumberBlocksJobsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumberBlocksJobsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumberBlocksJobsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumberBlocksJobsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumberBlocksJobsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumberBlocksJobsListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -254,29 +303,115 @@ impl From<&str> for PhoneNumberBlocksJobsListFilterType {
     }
 }
 crate::string_enum!(PhoneNumberBlocksJobsListFilterType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumberBlocksJobsListFilter {
     /// Identifies the status of the background job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PhoneNumberBlocksJobsListFilterStatus>,
     /// Identifies the type of the background job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PhoneNumberBlocksJobsListFilterType>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PhoneNumberBlocksJobsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumberBlocksJobsListFilter", 2usize)?;
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["status", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumberBlocksJobsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumberBlocksJobsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumberBlocksJobsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumberBlocksJobsListFilter {
+                    status: f0,
+                    r#type: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumberBlocksJobsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumberBlocksJobsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PhoneNumberBlocksJob>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumberBlocksJobsDeletePhoneNumberBlockCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberBlocksJob>,
+impl serde::Serialize for PhoneNumberBlocksJobsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumberBlocksJobsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumberBlocksJobsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberBlocksJob>,
+impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumberBlocksJobsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumberBlocksJobsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumberBlocksJobsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumberBlocksJobsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumberBlocksJobsListResponse", FIELDS, V)
+    }
 }
+pub type PhoneNumberBlocksJobsDeletePhoneNumberBlockCreateResponse = crate::Data<
+    crate::types::PhoneNumberBlocksJob,
+>;
+pub type PhoneNumberBlocksJobsRetrieveResponse = crate::Data<
+    crate::types::PhoneNumberBlocksJob,
+>;

@@ -40,6 +40,7 @@ impl<'a> PhoneNumbersApi<'a> {
     /// List phone numbers
     ///
     /// `GET /phone_numbers`
+    #[inline]
     pub async fn list(
         &self,
         params: PhoneNumbersListParams,
@@ -57,6 +58,7 @@ impl<'a> PhoneNumbersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PhoneNumbersListParams,
@@ -99,6 +101,7 @@ impl<'a> PhoneNumbersApi<'a> {
     /// List phone numbers, This endpoint is a lighter version of the /phone_numbers endpoint having higher performance and rate limit.
     ///
     /// `GET /phone_numbers/slim`
+    #[inline]
     pub async fn slim(
         &self,
         params: PhoneNumbersSlimParams,
@@ -117,6 +120,7 @@ impl<'a> PhoneNumbersApi<'a> {
         req.send_json().await
     }
     /// [`Self::slim`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn slim_paginator(
         &self,
         params: PhoneNumbersSlimParams,
@@ -174,6 +178,7 @@ impl<'a> PhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -192,6 +197,7 @@ impl<'a> PhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -212,6 +218,7 @@ impl<'a> PhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<PhoneNumbersDeleteResponse> {
         let req = self
             .client
@@ -267,6 +274,7 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     /// Verifies ownership of the provided phone numbers and returns a mapping of numbers to their IDs, plus a list of numbers not found in the account.
     ///
     /// `POST /phone_numbers/actions/verify_ownership`
+    #[inline]
     pub async fn verify_ownership(
         &self,
         params: PhoneNumbersActionsVerifyOwnershipParams,
@@ -283,6 +291,7 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn bundle_status_change(
         &self,
         id: &str,
@@ -308,6 +317,7 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn enable_emergency(
         &self,
         id: &str,
@@ -351,6 +361,7 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
     /// List CSV downloads
     ///
     /// `GET /phone_numbers/csv_downloads`
+    #[inline]
     pub async fn list(
         &self,
         params: PhoneNumbersCsvDownloadsListParams,
@@ -362,6 +373,7 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PhoneNumbersCsvDownloadsListParams,
@@ -416,6 +428,7 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
     /// Create a CSV download
     ///
     /// `POST /phone_numbers/csv_downloads`
+    #[inline]
     pub async fn create(
         &self,
         params: PhoneNumbersCsvDownloadsCreateParams,
@@ -433,6 +446,7 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the CSV download.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -486,6 +500,7 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     /// Lists the phone numbers jobs
     ///
     /// `GET /phone_numbers/jobs`
+    #[inline]
     pub async fn list(
         &self,
         params: PhoneNumbersJobsListParams,
@@ -497,6 +512,7 @@ impl<'a> PhoneNumbersJobsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PhoneNumbersJobsListParams,
@@ -554,6 +570,7 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the Phone Numbers Job.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -588,6 +605,7 @@ impl<'a> PhoneNumbersJobsDeletePhoneNumbersApi<'a> {
     /// Creates a new background job to delete a batch of numbers. At most one thousand numbers can be updated per API call.
     ///
     /// `POST /phone_numbers/jobs/delete_phone_numbers`
+    #[inline]
     pub async fn create(
         &self,
         params: PhoneNumbersJobsDeletePhoneNumbersCreateParams,
@@ -616,6 +634,7 @@ impl<'a> PhoneNumbersJobsUpdateEmergencySettingsApi<'a> {
     /// Creates a background job to update the emergency settings of a collection of phone numbers. At most one thousand numbers can be updated per API call.
     ///
     /// `POST /phone_numbers/jobs/update_emergency_settings`
+    #[inline]
     pub async fn create(
         &self,
         params: PhoneNumbersJobsUpdateEmergencySettingsCreateParams,
@@ -647,6 +666,7 @@ impl<'a> PhoneNumbersJobsUpdatePhoneNumbersApi<'a> {
     /// Creates a new background job to update a batch of numbers. At most one thousand numbers can be updated per API call.
     ///
     /// `POST /phone_numbers/jobs/update_phone_numbers`
+    #[inline]
     pub async fn create(
         &self,
         params: PhoneNumbersJobsUpdatePhoneNumbersCreateParams,
@@ -676,6 +696,7 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     /// List phone numbers with messaging settings
     ///
     /// `GET /phone_numbers/messaging`
+    #[inline]
     pub async fn list(
         &self,
         params: PhoneNumbersMessagingListParams,
@@ -712,6 +733,7 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PhoneNumbersMessagingListParams,
@@ -757,6 +779,7 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -775,6 +798,7 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The phone number to update.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -823,6 +847,7 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     /// List phone numbers with voice settings
     ///
     /// `GET /phone_numbers/voice`
+    #[inline]
     pub async fn list(
         &self,
         params: PhoneNumbersVoiceListParams,
@@ -834,6 +859,7 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PhoneNumbersVoiceListParams,
@@ -891,6 +917,7 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -909,6 +936,7 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -954,6 +982,7 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number_id`: The ID of the phone number.
+    #[inline]
     pub async fn retrieve(
         &self,
         phone_number_id: &str,
@@ -975,6 +1004,7 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number_id`: The ID of the phone number.
+    #[inline]
     pub async fn create(
         &self,
         phone_number_id: &str,
@@ -998,6 +1028,7 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number_id`: The ID of the phone number.
+    #[inline]
     pub async fn update(
         &self,
         phone_number_id: &str,
@@ -1026,14 +1057,58 @@ pub struct PhoneNumbersVoicemailUpdateParams {
     /// Details to update
     pub body: crate::types::VoicemailRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for PhoneNumbersListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PhoneNumbersListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1125,11 +1200,51 @@ impl From<&str> for PhoneNumbersListFilterNumberTypeEq {
 }
 crate::string_enum!(PhoneNumbersListFilterNumberTypeEq);
 /// Filter phone numbers by phone number type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersListFilterNumberType {
     /// Filter phone numbers by phone number type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<PhoneNumbersListFilterNumberTypeEq>,
+}
+impl serde::Serialize for PhoneNumbersListFilterNumberType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersListFilterNumberType", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilterNumberType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersListFilterNumberType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersListFilterNumberType")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersListFilterNumberType, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersListFilterNumberType {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersListFilterNumberType", FIELDS, V)
+    }
 }
 /// Filter phone numbers by their source. Use 'ported' for numbers ported from other carriers, or 'purchased' for numbers bought directly from Telnyx.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1222,20 +1337,76 @@ impl From<&str> for PhoneNumbersListFilterStatus {
 }
 crate::string_enum!(PhoneNumbersListFilterStatus);
 /// Filter by voice connection name pattern matching.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersListFilterVoiceConnectionName {
     /// Filter contains connection name. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
     /// Filter ends with connection name. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_with: Option<String>,
     /// Filter by connection name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// Filter starts with connection name. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_with: Option<String>,
+}
+impl serde::Serialize for PhoneNumbersListFilterVoiceConnectionName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersListFilterVoiceConnectionName", 4usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        if let Some(v) = &self.ends_with {
+            out.serialize_field("ends_with", v)?;
+        }
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.starts_with {
+            out.serialize_field("starts_with", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilterVoiceConnectionName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersListFilterVoiceConnectionName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersListFilterVoiceConnectionName")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersListFilterVoiceConnectionName, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersListFilterVoiceConnectionName {
+                    contains: f0,
+                    ends_with: f1,
+                    eq: f2,
+                    starts_with: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PhoneNumbersListFilterVoiceConnectionName", FIELDS, V)
+    }
 }
 /// Filter by usage_payment_method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1299,58 +1470,163 @@ impl From<&str> for PhoneNumbersListFilterWithoutTags {
     }
 }
 crate::string_enum!(PhoneNumbersListFilterWithoutTags);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersListFilter {
     /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_group_id: Option<String>,
     /// Filter by connection_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Filter by phone number country ISO alpha-2 code. Can be a single value or an array of values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_iso_alpha2: Option<PhoneNumbersListFilterCountryIsoAlpha2>,
     /// Filter numbers via the customer_reference set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_reference: Option<String>,
     /// Filter by the emergency_address_id associated with phone numbers. To filter only phone numbers that have no emergency address associated with them, set the value of this filter to the string 'null'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency_address_id: Option<String>,
     /// Filter phone numbers by phone number type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_type: Option<PhoneNumbersListFilterNumberType>,
     /// Filter by phone number. Requires at least three digits.
     /// Non-numerical characters will result in no values being returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Filter phone numbers by their source. Use 'ported' for numbers ported from other carriers, or 'purchased' for numbers bought directly from Telnyx.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<PhoneNumbersListFilterSource>,
     /// Filter by phone number status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PhoneNumbersListFilterStatus>,
     /// Filter by phone number tags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Filter by voice connection name pattern matching.
-    #[serde(
-        rename = "voice.connection_name",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voice_connection_name: Option<PhoneNumbersListFilterVoiceConnectionName>,
     /// Filter by usage_payment_method.
-    #[serde(
-        rename = "voice.usage_payment_method",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voice_usage_payment_method: Option<
         PhoneNumbersListFilterVoiceUsagePaymentMethod,
     >,
     /// When set to 'true', filters for phone numbers that do not have any tags applied. All other values are ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub without_tags: Option<PhoneNumbersListFilterWithoutTags>,
+}
+impl serde::Serialize for PhoneNumbersListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PhoneNumbersListFilter", 13usize)?;
+        if let Some(v) = &self.billing_group_id {
+            out.serialize_field("billing_group_id", v)?;
+        }
+        if let Some(v) = &self.connection_id {
+            out.serialize_field("connection_id", v)?;
+        }
+        if let Some(v) = &self.country_iso_alpha2 {
+            out.serialize_field("country_iso_alpha2", v)?;
+        }
+        if let Some(v) = &self.customer_reference {
+            out.serialize_field("customer_reference", v)?;
+        }
+        if let Some(v) = &self.emergency_address_id {
+            out.serialize_field("emergency_address_id", v)?;
+        }
+        if let Some(v) = &self.number_type {
+            out.serialize_field("number_type", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        if let Some(v) = &self.source {
+            out.serialize_field("source", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.tag {
+            out.serialize_field("tag", v)?;
+        }
+        if let Some(v) = &self.voice_connection_name {
+            out.serialize_field("voice.connection_name", v)?;
+        }
+        if let Some(v) = &self.voice_usage_payment_method {
+            out.serialize_field("voice.usage_payment_method", v)?;
+        }
+        if let Some(v) = &self.without_tags {
+            out.serialize_field("without_tags", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "billing_group_id",
+            "connection_id",
+            "country_iso_alpha2",
+            "customer_reference",
+            "emergency_address_id",
+            "number_type",
+            "phone_number",
+            "source",
+            "status",
+            "tag",
+            "voice.connection_name",
+            "voice.usage_payment_method",
+            "without_tags",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersListFilter {
+                    billing_group_id: f0,
+                    connection_id: f1,
+                    country_iso_alpha2: f2,
+                    customer_reference: f3,
+                    emergency_address_id: f4,
+                    number_type: f5,
+                    phone_number: f6,
+                    source: f7,
+                    status: f8,
+                    tag: f9,
+                    voice_connection_name: f10,
+                    voice_usage_payment_method: f11,
+                    without_tags: f12,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersListFilter", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1382,33 +1658,169 @@ impl From<&str> for PhoneNumbersListHandleMessagingProfileError {
     }
 }
 crate::string_enum!(PhoneNumbersListHandleMessagingProfileError);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PhoneNumbersListResponse {
     pub data: Vec<crate::types::PhoneNumberDetailed>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<crate::types::NumbersError>>,
     pub meta: crate::types::PaginationMeta,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersActionsVerifyOwnershipResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberVerifyOwnershipResponse>,
+impl serde::Serialize for PhoneNumbersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PhoneNumbersListResponse", 3usize)?;
+        out.serialize_field("data", &self.data)?;
+        if let Some(v) = &self.errors {
+            out.serialize_field("errors", v)?;
+        }
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PhoneNumbersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "errors", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersListResponse {
+                    data: crate::de::required(f0, "data")?,
+                    errors: f1,
+                    meta: crate::de::required(f2, "meta")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersListResponse", FIELDS, V)
+    }
+}
+pub type PhoneNumbersActionsVerifyOwnershipResponse = crate::Data<
+    crate::types::PhoneNumberVerifyOwnershipResponse,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersCsvDownloadsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PhoneNumbersCsvDownloadsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersCsvDownloadsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersCsvDownloadsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersCsvDownloadsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersCsvDownloadsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersCsvDownloadsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersCsvDownloadsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersCsvDownloadsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::CsvDownload>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for PhoneNumbersCsvDownloadsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersCsvDownloadsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersCsvDownloadsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersCsvDownloadsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersCsvDownloadsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersCsvDownloadsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PhoneNumbersCsvDownloadsListResponse", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1500,20 +1912,89 @@ impl From<&str> for PhoneNumbersCsvDownloadsCreateFilterStatus {
 }
 crate::string_enum!(PhoneNumbersCsvDownloadsCreateFilterStatus);
 /// Filter by voice connection name pattern matching.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
     /// Filter contains connection name. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
     /// Filter ends with connection name. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_with: Option<String>,
     /// Filter by connection name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// Filter starts with connection name. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_with: Option<String>,
+}
+impl serde::Serialize for PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName",
+                4usize,
+            )?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        if let Some(v) = &self.ends_with {
+            out.serialize_field("ends_with", v)?;
+        }
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.starts_with {
+            out.serialize_field("starts_with", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
+                    contains: f0,
+                    ends_with: f1,
+                    eq: f2,
+                    starts_with: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName",
+                FIELDS,
+                V,
+            )
+    }
 }
 /// Filter by usage_payment_method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1546,70 +2027,199 @@ impl From<&str> for PhoneNumbersCsvDownloadsCreateFilterVoiceUsagePaymentMethod 
     }
 }
 crate::string_enum!(PhoneNumbersCsvDownloadsCreateFilterVoiceUsagePaymentMethod);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersCsvDownloadsCreateFilter {
     /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_group_id: Option<String>,
     /// Filter by connection_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Filter numbers via the customer_reference set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_reference: Option<String>,
     /// Filter by the emergency_address_id associated with phone numbers. To filter only phone numbers that have no emergency address associated with them, set the value of this filter to the string 'null'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency_address_id: Option<String>,
     /// Filter by phone number that have bundles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_bundle: Option<String>,
     /// Filter by phone number. Requires at least three digits.
     /// Non-numerical characters will result in no values being returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Filter by phone number status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PhoneNumbersCsvDownloadsCreateFilterStatus>,
     /// Filter by phone number tags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Filter by voice connection name pattern matching.
-    #[serde(
-        rename = "voice.connection_name",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voice_connection_name: Option<
         PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName,
     >,
     /// Filter by usage_payment_method.
-    #[serde(
-        rename = "voice.usage_payment_method",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voice_usage_payment_method: Option<
         PhoneNumbersCsvDownloadsCreateFilterVoiceUsagePaymentMethod,
     >,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersCsvDownloadsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::CsvDownload>>,
+impl serde::Serialize for PhoneNumbersCsvDownloadsCreateFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersCsvDownloadsCreateFilter", 10usize)?;
+        if let Some(v) = &self.billing_group_id {
+            out.serialize_field("billing_group_id", v)?;
+        }
+        if let Some(v) = &self.connection_id {
+            out.serialize_field("connection_id", v)?;
+        }
+        if let Some(v) = &self.customer_reference {
+            out.serialize_field("customer_reference", v)?;
+        }
+        if let Some(v) = &self.emergency_address_id {
+            out.serialize_field("emergency_address_id", v)?;
+        }
+        if let Some(v) = &self.has_bundle {
+            out.serialize_field("has_bundle", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.tag {
+            out.serialize_field("tag", v)?;
+        }
+        if let Some(v) = &self.voice_connection_name {
+            out.serialize_field("voice.connection_name", v)?;
+        }
+        if let Some(v) = &self.voice_usage_payment_method {
+            out.serialize_field("voice.usage_payment_method", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersCsvDownloadsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::CsvDownload>>,
+impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsCreateFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "billing_group_id",
+            "connection_id",
+            "customer_reference",
+            "emergency_address_id",
+            "has_bundle",
+            "phone_number",
+            "status",
+            "tag",
+            "voice.connection_name",
+            "voice.usage_payment_method",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersCsvDownloadsCreateFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersCsvDownloadsCreateFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersCsvDownloadsCreateFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersCsvDownloadsCreateFilter {
+                    billing_group_id: f0,
+                    connection_id: f1,
+                    customer_reference: f2,
+                    emergency_address_id: f3,
+                    has_bundle: f4,
+                    phone_number: f5,
+                    status: f6,
+                    tag: f7,
+                    voice_connection_name: f8,
+                    voice_usage_payment_method: f9,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PhoneNumbersCsvDownloadsCreateFilter", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type PhoneNumbersCsvDownloadsCreateResponse = crate::Data<
+    Vec<crate::types::CsvDownload>,
+>;
+pub type PhoneNumbersCsvDownloadsRetrieveResponse = crate::Data<
+    Vec<crate::types::CsvDownload>,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersJobsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for PhoneNumbersJobsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PhoneNumbersJobsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersJobsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersJobsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersJobsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersJobsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersJobsListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1672,29 +2282,109 @@ impl From<&str> for PhoneNumbersJobsListFilterType {
     }
 }
 crate::string_enum!(PhoneNumbersJobsListFilterType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersJobsListFilter {
     /// Identifies the type of the background job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PhoneNumbersJobsListFilterType>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PhoneNumbersJobsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PhoneNumbersJobsListFilter", 1usize)?;
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersJobsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersJobsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersJobsListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersJobsListFilter {
+                    r#type: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersJobsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersJobsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PhoneNumbersJob>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersJobsDeletePhoneNumbersCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumbersJob>,
+impl serde::Serialize for PhoneNumbersJobsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersJobsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersJobsUpdateEmergencySettingsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumbersJob>,
+impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersJobsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersJobsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersJobsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersJobsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersJobsListResponse", FIELDS, V)
+    }
 }
+pub type PhoneNumbersJobsDeletePhoneNumbersCreateResponse = crate::Data<
+    crate::types::PhoneNumbersJob,
+>;
+pub type PhoneNumbersJobsUpdateEmergencySettingsCreateResponse = crate::Data<
+    crate::types::PhoneNumbersJob,
+>;
 /// Filter by phone number status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1755,20 +2445,90 @@ impl From<&str> for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterStatus {
 }
 crate::string_enum!(PhoneNumbersJobsUpdatePhoneNumbersCreateFilterStatus);
 /// Filter by voice connection name pattern matching.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName {
     /// Filter contains connection name. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
     /// Filter ends with connection name. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_with: Option<String>,
     /// Filter by connection name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// Filter starts with connection name. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_with: Option<String>,
+}
+impl serde::Serialize
+for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName",
+                4usize,
+            )?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        if let Some(v) = &self.ends_with {
+            out.serialize_field("ends_with", v)?;
+        }
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.starts_with {
+            out.serialize_field("starts_with", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName {
+                    contains: f0,
+                    ends_with: f1,
+                    eq: f2,
+                    starts_with: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName",
+                FIELDS,
+                V,
+            )
+    }
 }
 /// Filter by usage_payment_method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1804,70 +2564,205 @@ for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceUsagePaymentMethod {
 crate::string_enum!(
     PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceUsagePaymentMethod
 );
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersJobsUpdatePhoneNumbersCreateFilter {
     /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_group_id: Option<String>,
     /// Filter by connection_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Filter numbers via the customer_reference set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_reference: Option<String>,
     /// Filter by the emergency_address_id associated with phone numbers. To filter only phone numbers that have no emergency address associated with them, set the value of this filter to the string 'null'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency_address_id: Option<String>,
     /// Filter by phone number that have bundles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_bundle: Option<String>,
     /// Filter by phone number. Requires at least three digits.
     /// Non-numerical characters will result in no values being returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Filter by phone number status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PhoneNumbersJobsUpdatePhoneNumbersCreateFilterStatus>,
     /// Filter by phone number tags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Filter by voice connection name pattern matching.
-    #[serde(
-        rename = "voice.connection_name",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voice_connection_name: Option<
         PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName,
     >,
     /// Filter by usage_payment_method.
-    #[serde(
-        rename = "voice.usage_payment_method",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voice_usage_payment_method: Option<
         PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceUsagePaymentMethod,
     >,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersJobsUpdatePhoneNumbersCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumbersJob>,
+impl serde::Serialize for PhoneNumbersJobsUpdatePhoneNumbersCreateFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PhoneNumbersJobsUpdatePhoneNumbersCreateFilter",
+                10usize,
+            )?;
+        if let Some(v) = &self.billing_group_id {
+            out.serialize_field("billing_group_id", v)?;
+        }
+        if let Some(v) = &self.connection_id {
+            out.serialize_field("connection_id", v)?;
+        }
+        if let Some(v) = &self.customer_reference {
+            out.serialize_field("customer_reference", v)?;
+        }
+        if let Some(v) = &self.emergency_address_id {
+            out.serialize_field("emergency_address_id", v)?;
+        }
+        if let Some(v) = &self.has_bundle {
+            out.serialize_field("has_bundle", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.tag {
+            out.serialize_field("tag", v)?;
+        }
+        if let Some(v) = &self.voice_connection_name {
+            out.serialize_field("voice.connection_name", v)?;
+        }
+        if let Some(v) = &self.voice_usage_payment_method {
+            out.serialize_field("voice.usage_payment_method", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersJobsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumbersJob>,
+impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdatePhoneNumbersCreateFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "billing_group_id",
+            "connection_id",
+            "customer_reference",
+            "emergency_address_id",
+            "has_bundle",
+            "phone_number",
+            "status",
+            "tag",
+            "voice.connection_name",
+            "voice.usage_payment_method",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersJobsUpdatePhoneNumbersCreateFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersJobsUpdatePhoneNumbersCreateFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersJobsUpdatePhoneNumbersCreateFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersJobsUpdatePhoneNumbersCreateFilter {
+                    billing_group_id: f0,
+                    connection_id: f1,
+                    customer_reference: f2,
+                    emergency_address_id: f3,
+                    has_bundle: f4,
+                    phone_number: f5,
+                    status: f6,
+                    tag: f7,
+                    voice_connection_name: f8,
+                    voice_usage_payment_method: f9,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PhoneNumbersJobsUpdatePhoneNumbersCreateFilter",
+                FIELDS,
+                V,
+            )
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type PhoneNumbersJobsUpdatePhoneNumbersCreateResponse = crate::Data<
+    crate::types::PhoneNumbersJob,
+>;
+pub type PhoneNumbersJobsRetrieveResponse = crate::Data<crate::types::PhoneNumbersJob>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersMessagingListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for PhoneNumbersMessagingListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersMessagingListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersMessagingListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersMessagingListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersMessagingListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersMessagingListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersMessagingListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersMessagingListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1933,21 +2828,110 @@ impl From<&str> for PhoneNumbersMessagingListSortPhoneNumber {
     }
 }
 crate::string_enum!(PhoneNumbersMessagingListSortPhoneNumber);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersMessagingListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PhoneNumberWithMessagingSettings>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PhoneNumbersMessagingListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersMessagingListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersMessagingListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersMessagingListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersMessagingListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersMessagingListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersMessagingListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersMessagingListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersSlimPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for PhoneNumbersSlimPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PhoneNumbersSlimPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersSlimPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersSlimPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersSlimPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersSlimPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersSlimPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2039,11 +3023,51 @@ impl From<&str> for PhoneNumbersSlimFilterNumberTypeEq {
 }
 crate::string_enum!(PhoneNumbersSlimFilterNumberTypeEq);
 /// Filter phone numbers by phone number type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersSlimFilterNumberType {
     /// Filter phone numbers by phone number type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<PhoneNumbersSlimFilterNumberTypeEq>,
+}
+impl serde::Serialize for PhoneNumbersSlimFilterNumberType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersSlimFilterNumberType", 1usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimFilterNumberType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersSlimFilterNumberType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersSlimFilterNumberType")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersSlimFilterNumberType, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersSlimFilterNumberType {
+                    eq: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersSlimFilterNumberType", FIELDS, V)
+    }
 }
 /// Filter phone numbers by their source. Use 'ported' for numbers ported from other carriers, or 'purchased' for numbers bought directly from Telnyx.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2136,20 +3160,76 @@ impl From<&str> for PhoneNumbersSlimFilterStatus {
 }
 crate::string_enum!(PhoneNumbersSlimFilterStatus);
 /// Filter by voice connection name pattern matching (requires include_connection param).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersSlimFilterVoiceConnectionName {
     /// Filter contains connection name. Requires at least three characters and the include_connection param.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
     /// Filter ends with connection name. Requires at least three characters and the include_connection param.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_with: Option<String>,
     /// Filter by connection name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// Filter starts with connection name. Requires at least three characters and the include_connection param.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_with: Option<String>,
+}
+impl serde::Serialize for PhoneNumbersSlimFilterVoiceConnectionName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersSlimFilterVoiceConnectionName", 4usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        if let Some(v) = &self.ends_with {
+            out.serialize_field("ends_with", v)?;
+        }
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.starts_with {
+            out.serialize_field("starts_with", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimFilterVoiceConnectionName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersSlimFilterVoiceConnectionName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersSlimFilterVoiceConnectionName")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersSlimFilterVoiceConnectionName, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersSlimFilterVoiceConnectionName {
+                    contains: f0,
+                    ends_with: f1,
+                    eq: f2,
+                    starts_with: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PhoneNumbersSlimFilterVoiceConnectionName", FIELDS, V)
+    }
 }
 /// Filter by usage_payment_method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2182,71 +3262,258 @@ impl From<&str> for PhoneNumbersSlimFilterVoiceUsagePaymentMethod {
     }
 }
 crate::string_enum!(PhoneNumbersSlimFilterVoiceUsagePaymentMethod);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersSlimFilter {
     /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_group_id: Option<String>,
     /// Filter by connection_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Filter by phone number country ISO alpha-2 code. Can be a single value or an array of values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_iso_alpha2: Option<PhoneNumbersSlimFilterCountryIsoAlpha2>,
     /// Filter numbers via the customer_reference set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_reference: Option<String>,
     /// Filter by the emergency_address_id associated with phone numbers. To filter only phone numbers that have no emergency address associated with them, set the value of this filter to the string 'null'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency_address_id: Option<String>,
     /// Filter phone numbers by phone number type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_type: Option<PhoneNumbersSlimFilterNumberType>,
     /// Filter by phone number. Requires at least three digits.
     /// Non-numerical characters will result in no values being returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Filter phone numbers by their source. Use 'ported' for numbers ported from other carriers, or 'purchased' for numbers bought directly from Telnyx.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<PhoneNumbersSlimFilterSource>,
     /// Filter by phone number status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PhoneNumbersSlimFilterStatus>,
     /// Filter by phone number tags. (This requires the include_tags param)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Filter by voice connection name pattern matching (requires include_connection param).
-    #[serde(
-        rename = "voice.connection_name",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voice_connection_name: Option<PhoneNumbersSlimFilterVoiceConnectionName>,
     /// Filter by usage_payment_method.
-    #[serde(
-        rename = "voice.usage_payment_method",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voice_usage_payment_method: Option<
         PhoneNumbersSlimFilterVoiceUsagePaymentMethod,
     >,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PhoneNumbersSlimFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PhoneNumbersSlimFilter", 12usize)?;
+        if let Some(v) = &self.billing_group_id {
+            out.serialize_field("billing_group_id", v)?;
+        }
+        if let Some(v) = &self.connection_id {
+            out.serialize_field("connection_id", v)?;
+        }
+        if let Some(v) = &self.country_iso_alpha2 {
+            out.serialize_field("country_iso_alpha2", v)?;
+        }
+        if let Some(v) = &self.customer_reference {
+            out.serialize_field("customer_reference", v)?;
+        }
+        if let Some(v) = &self.emergency_address_id {
+            out.serialize_field("emergency_address_id", v)?;
+        }
+        if let Some(v) = &self.number_type {
+            out.serialize_field("number_type", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        if let Some(v) = &self.source {
+            out.serialize_field("source", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.tag {
+            out.serialize_field("tag", v)?;
+        }
+        if let Some(v) = &self.voice_connection_name {
+            out.serialize_field("voice.connection_name", v)?;
+        }
+        if let Some(v) = &self.voice_usage_payment_method {
+            out.serialize_field("voice.usage_payment_method", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "billing_group_id",
+            "connection_id",
+            "country_iso_alpha2",
+            "customer_reference",
+            "emergency_address_id",
+            "number_type",
+            "phone_number",
+            "source",
+            "status",
+            "tag",
+            "voice.connection_name",
+            "voice.usage_payment_method",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersSlimFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersSlimFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersSlimFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersSlimFilter {
+                    billing_group_id: f0,
+                    connection_id: f1,
+                    country_iso_alpha2: f2,
+                    customer_reference: f3,
+                    emergency_address_id: f4,
+                    number_type: f5,
+                    phone_number: f6,
+                    source: f7,
+                    status: f8,
+                    tag: f9,
+                    voice_connection_name: f10,
+                    voice_usage_payment_method: f11,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersSlimFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersSlimResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::SlimPhoneNumberDetailed>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PhoneNumbersSlimResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PhoneNumbersSlimResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersSlimResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersSlimResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersSlimResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersSlimResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersSlimResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersVoiceListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for PhoneNumbersVoiceListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PhoneNumbersVoiceListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersVoiceListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersVoiceListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersVoiceListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersVoiceListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersVoiceListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2287,11 +3554,52 @@ impl From<&str> for PhoneNumbersVoiceListSort {
 }
 crate::string_enum!(PhoneNumbersVoiceListSort);
 /// Filter by connection name pattern matching.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersVoiceListFilterConnectionName {
     /// Filter contains connection name. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
+}
+impl serde::Serialize for PhoneNumbersVoiceListFilterConnectionName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersVoiceListFilterConnectionName", 1usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListFilterConnectionName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersVoiceListFilterConnectionName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersVoiceListFilterConnectionName")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersVoiceListFilterConnectionName, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersVoiceListFilterConnectionName {
+                    contains: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PhoneNumbersVoiceListFilterConnectionName", FIELDS, V)
+    }
 }
 /// Filter by usage_payment_method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2324,97 +3632,168 @@ impl From<&str> for PhoneNumbersVoiceListFilterVoiceUsagePaymentMethod {
     }
 }
 crate::string_enum!(PhoneNumbersVoiceListFilterVoiceUsagePaymentMethod);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersVoiceListFilter {
     /// Filter by connection name pattern matching.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_name: Option<PhoneNumbersVoiceListFilterConnectionName>,
     /// Filter numbers via the customer_reference set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_reference: Option<String>,
     /// Filter by phone number. Requires at least three digits.
     /// Non-numerical characters will result in no values being returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Filter by usage_payment_method.
-    #[serde(
-        rename = "voice.usage_payment_method",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voice_usage_payment_method: Option<
         PhoneNumbersVoiceListFilterVoiceUsagePaymentMethod,
     >,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PhoneNumbersVoiceListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersVoiceListFilter", 4usize)?;
+        if let Some(v) = &self.connection_name {
+            out.serialize_field("connection_name", v)?;
+        }
+        if let Some(v) = &self.customer_reference {
+            out.serialize_field("customer_reference", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        if let Some(v) = &self.voice_usage_payment_method {
+            out.serialize_field("voice.usage_payment_method", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "connection_name",
+            "customer_reference",
+            "phone_number",
+            "voice.usage_payment_method",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersVoiceListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersVoiceListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersVoiceListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersVoiceListFilter {
+                    connection_name: f0,
+                    customer_reference: f1,
+                    phone_number: f2,
+                    voice_usage_payment_method: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersVoiceListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersVoiceListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PhoneNumberWithVoiceSettings>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberDetailed>,
+impl serde::Serialize for PhoneNumbersVoiceListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersVoiceListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberDetailed>,
+impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersVoiceListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersVoiceListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersVoiceListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersVoiceListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumbersVoiceListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberDeletedDetailed>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersActionsBundleStatusChangeResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberWithVoiceSettings>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersActionsEnableEmergencyResponse200 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberWithVoiceSettings>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersActionsEnableEmergencyResponse202 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberWithVoiceSettings>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersMessagingRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberWithMessagingSettings>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersMessagingUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberWithMessagingSettings>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersVoiceRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberWithVoiceSettings>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersVoiceUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PhoneNumberWithVoiceSettings>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersVoicemailRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::VoicemailPrefResponse>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersVoicemailCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::VoicemailPrefResponse>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PhoneNumbersVoicemailUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::VoicemailPrefResponse>,
-}
+pub type PhoneNumbersRetrieveResponse = crate::Data<crate::types::PhoneNumberDetailed>;
+pub type PhoneNumbersUpdateResponse = crate::Data<crate::types::PhoneNumberDetailed>;
+pub type PhoneNumbersDeleteResponse = crate::Data<
+    crate::types::PhoneNumberDeletedDetailed,
+>;
+pub type PhoneNumbersActionsBundleStatusChangeResponse = crate::Data<
+    crate::types::PhoneNumberWithVoiceSettings,
+>;
+pub type PhoneNumbersActionsEnableEmergencyResponse200 = crate::Data<
+    crate::types::PhoneNumberWithVoiceSettings,
+>;
+pub type PhoneNumbersActionsEnableEmergencyResponse202 = crate::Data<
+    crate::types::PhoneNumberWithVoiceSettings,
+>;
+pub type PhoneNumbersMessagingRetrieveResponse = crate::Data<
+    crate::types::PhoneNumberWithMessagingSettings,
+>;
+pub type PhoneNumbersMessagingUpdateResponse = crate::Data<
+    crate::types::PhoneNumberWithMessagingSettings,
+>;
+pub type PhoneNumbersVoiceRetrieveResponse = crate::Data<
+    crate::types::PhoneNumberWithVoiceSettings,
+>;
+pub type PhoneNumbersVoiceUpdateResponse = crate::Data<
+    crate::types::PhoneNumberWithVoiceSettings,
+>;
+pub type PhoneNumbersVoicemailRetrieveResponse = crate::Data<
+    crate::types::VoicemailPrefResponse,
+>;
+pub type PhoneNumbersVoicemailCreateResponse = crate::Data<
+    crate::types::VoicemailPrefResponse,
+>;
+pub type PhoneNumbersVoicemailUpdateResponse = crate::Data<
+    crate::types::VoicemailPrefResponse,
+>;

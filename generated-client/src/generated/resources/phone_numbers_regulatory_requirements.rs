@@ -10,6 +10,7 @@ impl<'a> PhoneNumbersRegulatoryRequirementsApi<'a> {
     /// Retrieve regulatory requirements for a list of phone numbers
     ///
     /// `GET /phone_numbers_regulatory_requirements`
+    #[inline]
     pub async fn list(
         &self,
         params: PhoneNumbersRegulatoryRequirementsListParams,
@@ -27,16 +28,111 @@ pub struct PhoneNumbersRegulatoryRequirementsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]
     pub filter: Option<PhoneNumbersRegulatoryRequirementsListFilter>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersRegulatoryRequirementsListFilter {
     /// Record type phone number/ phone numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PhoneNumbersRegulatoryRequirementsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersRegulatoryRequirementsListFilter", 1usize)?;
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["phone_number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersRegulatoryRequirementsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersRegulatoryRequirementsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersRegulatoryRequirementsListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersRegulatoryRequirementsListFilter {
+                    phone_number: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PhoneNumbersRegulatoryRequirementsListFilter",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersRegulatoryRequirementsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::RegulatoryRequirementsPhoneNumbers>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for PhoneNumbersRegulatoryRequirementsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersRegulatoryRequirementsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumbersRegulatoryRequirementsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumbersRegulatoryRequirementsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbersRegulatoryRequirementsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumbersRegulatoryRequirementsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PhoneNumbersRegulatoryRequirementsListResponse",
+                FIELDS,
+                V,
+            )
+    }
 }

@@ -12,6 +12,7 @@ impl<'a> PortabilityChecksApi<'a> {
     /// Runs a portability check, returning the results immediately.
     ///
     /// `POST /portability_checks`
+    #[inline]
     pub async fn create(
         &self,
         params: PortabilityChecksCreateParams,
@@ -27,14 +28,52 @@ pub struct PortabilityChecksCreateParams {
     /// The request body.
     pub body: PortabilityChecksCreateBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortabilityChecksCreateBody {
     /// The list of +E.164 formatted phone numbers to check for portability
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortabilityChecksCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::PortabilityCheckDetails>>,
+impl serde::Serialize for PortabilityChecksCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortabilityChecksCreateBody", 1usize)?;
+        if let Some(v) = &self.phone_numbers {
+            out.serialize_field("phone_numbers", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for PortabilityChecksCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["phone_numbers"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortabilityChecksCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortabilityChecksCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortabilityChecksCreateBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortabilityChecksCreateBody {
+                    phone_numbers: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortabilityChecksCreateBody", FIELDS, V)
+    }
+}
+pub type PortabilityChecksCreateResponse = crate::Data<
+    Vec<crate::types::PortabilityCheckDetails>,
+>;

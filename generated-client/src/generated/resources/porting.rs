@@ -39,6 +39,7 @@ impl<'a> PortingEventsApi<'a> {
     /// Returns a list of all porting events.
     ///
     /// `GET /porting/events`
+    #[inline]
     pub async fn list(
         &self,
         params: PortingEventsListParams,
@@ -49,6 +50,7 @@ impl<'a> PortingEventsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PortingEventsListParams,
@@ -108,6 +110,7 @@ impl<'a> PortingEventsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the porting event.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -128,6 +131,7 @@ impl<'a> PortingEventsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the porting event.
+    #[inline]
     pub async fn republish(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -157,6 +161,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     /// List the LOA configurations.
     ///
     /// `GET /porting/loa_configurations`
+    #[inline]
     pub async fn list(
         &self,
         params: PortingLoaConfigurationsListParams,
@@ -168,6 +173,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PortingLoaConfigurationsListParams,
@@ -224,6 +230,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     /// Create a LOA configuration.
     ///
     /// `POST /porting/loa_configurations`
+    #[inline]
     pub async fn create(
         &self,
         params: PortingLoaConfigurationsCreateParams,
@@ -239,6 +246,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     /// Preview the LOA template that would be generated without need to create LOA configuration.
     ///
     /// `POST /porting/loa_configurations/preview`
+    #[inline]
     pub async fn preview(
         &self,
         params: PortingLoaConfigurationsPreviewParams,
@@ -257,6 +265,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -277,6 +286,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -299,6 +309,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -316,6 +327,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
+    #[inline]
     pub async fn preview_loa_configuration(
         &self,
         id: &str,
@@ -365,6 +377,7 @@ impl<'a> PortingReportsApi<'a> {
     /// List the reports generated about porting operations.
     ///
     /// `GET /porting/reports`
+    #[inline]
     pub async fn list(
         &self,
         params: PortingReportsListParams,
@@ -375,6 +388,7 @@ impl<'a> PortingReportsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PortingReportsListParams,
@@ -431,6 +445,7 @@ impl<'a> PortingReportsApi<'a> {
     /// Generate reports about porting operations.
     ///
     /// `POST /porting/reports`
+    #[inline]
     pub async fn create(
         &self,
         params: PortingReportsCreateParams,
@@ -447,6 +462,7 @@ impl<'a> PortingReportsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies a report.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -485,29 +501,119 @@ impl<'a> PortingUkCarriersApi<'a> {
     /// List available carriers in the UK.
     ///
     /// `GET /porting/uk_carriers`
+    #[inline]
     pub async fn list(&self) -> crate::Result<PortingUkCarriersListResponse> {
         let req = self.client.request(reqwest::Method::GET, "/porting/uk_carriers");
         req.send_json().await
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingEventsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl serde::Serialize for PortingEventsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingEventsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingEventsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingEventsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingEventsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingEventsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingEventsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingEventsListPage", FIELDS, V)
+    }
+}
 /// Created at date range filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingEventsListFilterCreatedAt {
     /// Filter by created at greater than or equal to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// Filter by created at less than or equal to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
+}
+impl serde::Serialize for PortingEventsListFilterCreatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingEventsListFilterCreatedAt", 2usize)?;
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingEventsListFilterCreatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingEventsListFilterCreatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingEventsListFilterCreatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingEventsListFilterCreatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingEventsListFilterCreatedAt {
+                    gte: f0,
+                    lte: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingEventsListFilterCreatedAt", FIELDS, V)
+    }
 }
 /// Filter by event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -564,87 +670,427 @@ impl From<&str> for PortingEventsListFilterType {
     }
 }
 crate::string_enum!(PortingEventsListFilterType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingEventsListFilter {
     /// Created at date range filtering operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<PortingEventsListFilterCreatedAt>,
     /// Filter by porting order ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub porting_order_id: Option<String>,
     /// Filter by event type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PortingEventsListFilterType>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingEventsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingEventsListFilter", 3usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.porting_order_id {
+            out.serialize_field("porting_order_id", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingEventsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "porting_order_id", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingEventsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingEventsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingEventsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingEventsListFilter {
+                    created_at: f0,
+                    porting_order_id: f1,
+                    r#type: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingEventsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingEventsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingEvent>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingEventsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingEvent>,
+impl serde::Serialize for PortingEventsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingEventsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PortingEventsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingEventsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingEventsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingEventsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingEventsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingEventsListResponse", FIELDS, V)
+    }
+}
+pub type PortingEventsRetrieveResponse = crate::Data<crate::types::PortingEvent>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingLoaConfigurationsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingLoaConfigurationsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingLoaConfigurationsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingLoaConfigurationsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingLoaConfiguration>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
+impl serde::Serialize for PortingLoaConfigurationsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingLoaConfigurationsListResponse", FIELDS, V)
+    }
+}
 /// The address of the company.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingLoaConfigurationsCreateBodyAddress {
     /// The locality of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The country code of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The extended address of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_address: Option<String>,
     /// The administrative area of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// The street address of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_address: Option<String>,
     /// The postal code of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
 }
+impl serde::Serialize for PortingLoaConfigurationsCreateBodyAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsCreateBodyAddress", 6usize)?;
+        if let Some(v) = &self.city {
+            out.serialize_field("city", v)?;
+        }
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.extended_address {
+            out.serialize_field("extended_address", v)?;
+        }
+        if let Some(v) = &self.state {
+            out.serialize_field("state", v)?;
+        }
+        if let Some(v) = &self.street_address {
+            out.serialize_field("street_address", v)?;
+        }
+        if let Some(v) = &self.zip_code {
+            out.serialize_field("zip_code", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "city",
+            "country_code",
+            "extended_address",
+            "state",
+            "street_address",
+            "zip_code",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsCreateBodyAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsCreateBodyAddress")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsCreateBodyAddress, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsCreateBodyAddress {
+                    city: f0,
+                    country_code: f1,
+                    extended_address: f2,
+                    state: f3,
+                    street_address: f4,
+                    zip_code: f5,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingLoaConfigurationsCreateBodyAddress", FIELDS, V)
+    }
+}
 /// The contact information of the company.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingLoaConfigurationsCreateBodyContact {
     /// The email address of the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The phone number of the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
 }
+impl serde::Serialize for PortingLoaConfigurationsCreateBodyContact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsCreateBodyContact", 2usize)?;
+        if let Some(v) = &self.email {
+            out.serialize_field("email", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email", "phone_number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsCreateBodyContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsCreateBodyContact")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsCreateBodyContact, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsCreateBodyContact {
+                    email: f0,
+                    phone_number: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingLoaConfigurationsCreateBodyContact", FIELDS, V)
+    }
+}
 /// The logo of the LOA configuration
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingLoaConfigurationsCreateBodyLogo {
     /// The document identification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
 }
+impl serde::Serialize for PortingLoaConfigurationsCreateBodyLogo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsCreateBodyLogo", 1usize)?;
+        if let Some(v) = &self.document_id {
+            out.serialize_field("document_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyLogo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["document_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsCreateBodyLogo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsCreateBodyLogo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsCreateBodyLogo, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsCreateBodyLogo {
+                    document_id: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingLoaConfigurationsCreateBodyLogo", FIELDS, V)
+    }
+}
 /// The parameters for creating a new LOA configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsCreateBody {
     /// The address of the company.
     pub address: PortingLoaConfigurationsCreateBodyAddress,
@@ -657,52 +1103,265 @@ pub struct PortingLoaConfigurationsCreateBody {
     /// The name of the LOA configuration
     pub name: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingLoaConfigurationsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingLoaConfiguration>,
+impl serde::Serialize for PortingLoaConfigurationsCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsCreateBody", 5usize)?;
+        out.serialize_field("address", &self.address)?;
+        out.serialize_field("company_name", &self.company_name)?;
+        out.serialize_field("contact", &self.contact)?;
+        out.serialize_field("logo", &self.logo)?;
+        out.serialize_field("name", &self.name)?;
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["address", "company_name", "contact", "logo", "name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsCreateBody {
+                    address: crate::de::required(f0, "address")?,
+                    company_name: crate::de::required(f1, "company_name")?,
+                    contact: crate::de::required(f2, "contact")?,
+                    logo: crate::de::required(f3, "logo")?,
+                    name: crate::de::required(f4, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingLoaConfigurationsCreateBody", FIELDS, V)
+    }
+}
+pub type PortingLoaConfigurationsCreateResponse = crate::Data<
+    crate::types::PortingLoaConfiguration,
+>;
 /// The address of the company.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingLoaConfigurationsPreviewBodyAddress {
     /// The locality of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The country code of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The extended address of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_address: Option<String>,
     /// The administrative area of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// The street address of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_address: Option<String>,
     /// The postal code of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
 }
+impl serde::Serialize for PortingLoaConfigurationsPreviewBodyAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsPreviewBodyAddress", 6usize)?;
+        if let Some(v) = &self.city {
+            out.serialize_field("city", v)?;
+        }
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.extended_address {
+            out.serialize_field("extended_address", v)?;
+        }
+        if let Some(v) = &self.state {
+            out.serialize_field("state", v)?;
+        }
+        if let Some(v) = &self.street_address {
+            out.serialize_field("street_address", v)?;
+        }
+        if let Some(v) = &self.zip_code {
+            out.serialize_field("zip_code", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "city",
+            "country_code",
+            "extended_address",
+            "state",
+            "street_address",
+            "zip_code",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsPreviewBodyAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsPreviewBodyAddress")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsPreviewBodyAddress, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsPreviewBodyAddress {
+                    city: f0,
+                    country_code: f1,
+                    extended_address: f2,
+                    state: f3,
+                    street_address: f4,
+                    zip_code: f5,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingLoaConfigurationsPreviewBodyAddress", FIELDS, V)
+    }
+}
 /// The contact information of the company.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingLoaConfigurationsPreviewBodyContact {
     /// The email address of the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The phone number of the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
 }
+impl serde::Serialize for PortingLoaConfigurationsPreviewBodyContact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsPreviewBodyContact", 2usize)?;
+        if let Some(v) = &self.email {
+            out.serialize_field("email", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email", "phone_number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsPreviewBodyContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsPreviewBodyContact")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsPreviewBodyContact, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsPreviewBodyContact {
+                    email: f0,
+                    phone_number: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingLoaConfigurationsPreviewBodyContact", FIELDS, V)
+    }
+}
 /// The logo of the LOA configuration
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingLoaConfigurationsPreviewBodyLogo {
     /// The document identification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
 }
+impl serde::Serialize for PortingLoaConfigurationsPreviewBodyLogo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsPreviewBodyLogo", 1usize)?;
+        if let Some(v) = &self.document_id {
+            out.serialize_field("document_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyLogo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["document_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsPreviewBodyLogo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsPreviewBodyLogo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsPreviewBodyLogo, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsPreviewBodyLogo {
+                    document_id: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingLoaConfigurationsPreviewBodyLogo", FIELDS, V)
+    }
+}
 /// The parameters for creating a new LOA configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsPreviewBody {
     /// The address of the company.
     pub address: PortingLoaConfigurationsPreviewBodyAddress,
@@ -715,52 +1374,265 @@ pub struct PortingLoaConfigurationsPreviewBody {
     /// The name of the LOA configuration
     pub name: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingLoaConfigurationsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingLoaConfiguration>,
+impl serde::Serialize for PortingLoaConfigurationsPreviewBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsPreviewBody", 5usize)?;
+        out.serialize_field("address", &self.address)?;
+        out.serialize_field("company_name", &self.company_name)?;
+        out.serialize_field("contact", &self.contact)?;
+        out.serialize_field("logo", &self.logo)?;
+        out.serialize_field("name", &self.name)?;
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["address", "company_name", "contact", "logo", "name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsPreviewBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsPreviewBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsPreviewBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsPreviewBody {
+                    address: crate::de::required(f0, "address")?,
+                    company_name: crate::de::required(f1, "company_name")?,
+                    contact: crate::de::required(f2, "contact")?,
+                    logo: crate::de::required(f3, "logo")?,
+                    name: crate::de::required(f4, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingLoaConfigurationsPreviewBody", FIELDS, V)
+    }
+}
+pub type PortingLoaConfigurationsRetrieveResponse = crate::Data<
+    crate::types::PortingLoaConfiguration,
+>;
 /// The address of the company.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingLoaConfigurationsUpdateBodyAddress {
     /// The locality of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The country code of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The extended address of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_address: Option<String>,
     /// The administrative area of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// The street address of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_address: Option<String>,
     /// The postal code of the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
 }
+impl serde::Serialize for PortingLoaConfigurationsUpdateBodyAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsUpdateBodyAddress", 6usize)?;
+        if let Some(v) = &self.city {
+            out.serialize_field("city", v)?;
+        }
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.extended_address {
+            out.serialize_field("extended_address", v)?;
+        }
+        if let Some(v) = &self.state {
+            out.serialize_field("state", v)?;
+        }
+        if let Some(v) = &self.street_address {
+            out.serialize_field("street_address", v)?;
+        }
+        if let Some(v) = &self.zip_code {
+            out.serialize_field("zip_code", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "city",
+            "country_code",
+            "extended_address",
+            "state",
+            "street_address",
+            "zip_code",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsUpdateBodyAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsUpdateBodyAddress")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsUpdateBodyAddress, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsUpdateBodyAddress {
+                    city: f0,
+                    country_code: f1,
+                    extended_address: f2,
+                    state: f3,
+                    street_address: f4,
+                    zip_code: f5,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingLoaConfigurationsUpdateBodyAddress", FIELDS, V)
+    }
+}
 /// The contact information of the company.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingLoaConfigurationsUpdateBodyContact {
     /// The email address of the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The phone number of the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
 }
+impl serde::Serialize for PortingLoaConfigurationsUpdateBodyContact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsUpdateBodyContact", 2usize)?;
+        if let Some(v) = &self.email {
+            out.serialize_field("email", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email", "phone_number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsUpdateBodyContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsUpdateBodyContact")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsUpdateBodyContact, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsUpdateBodyContact {
+                    email: f0,
+                    phone_number: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingLoaConfigurationsUpdateBodyContact", FIELDS, V)
+    }
+}
 /// The logo of the LOA configuration
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingLoaConfigurationsUpdateBodyLogo {
     /// The document identification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
 }
+impl serde::Serialize for PortingLoaConfigurationsUpdateBodyLogo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsUpdateBodyLogo", 1usize)?;
+        if let Some(v) = &self.document_id {
+            out.serialize_field("document_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyLogo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["document_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsUpdateBodyLogo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsUpdateBodyLogo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsUpdateBodyLogo, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsUpdateBodyLogo {
+                    document_id: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingLoaConfigurationsUpdateBodyLogo", FIELDS, V)
+    }
+}
 /// The parameters for creating a new LOA configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsUpdateBody {
     /// The address of the company.
     pub address: PortingLoaConfigurationsUpdateBodyAddress,
@@ -773,19 +1645,116 @@ pub struct PortingLoaConfigurationsUpdateBody {
     /// The name of the LOA configuration
     pub name: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingLoaConfigurationsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingLoaConfiguration>,
+impl serde::Serialize for PortingLoaConfigurationsUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingLoaConfigurationsUpdateBody", 5usize)?;
+        out.serialize_field("address", &self.address)?;
+        out.serialize_field("company_name", &self.company_name)?;
+        out.serialize_field("contact", &self.contact)?;
+        out.serialize_field("logo", &self.logo)?;
+        out.serialize_field("name", &self.name)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["address", "company_name", "contact", "logo", "name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingLoaConfigurationsUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingLoaConfigurationsUpdateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingLoaConfigurationsUpdateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingLoaConfigurationsUpdateBody {
+                    address: crate::de::required(f0, "address")?,
+                    company_name: crate::de::required(f1, "company_name")?,
+                    contact: crate::de::required(f2, "contact")?,
+                    logo: crate::de::required(f3, "logo")?,
+                    name: crate::de::required(f4, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingLoaConfigurationsUpdateBody", FIELDS, V)
+    }
+}
+pub type PortingLoaConfigurationsUpdateResponse = crate::Data<
+    crate::types::PortingLoaConfiguration,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingReportsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for PortingReportsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingReportsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingReportsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingReportsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingReportsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingReportsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingReportsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingReportsListPage", FIELDS, V)
+    }
 }
 /// Filter reports of a specific type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -845,21 +1814,109 @@ impl From<&str> for PortingReportsListFilterStatus {
     }
 }
 crate::string_enum!(PortingReportsListFilterStatus);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingReportsListFilter {
     /// Filter reports of a specific type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_type: Option<PortingReportsListFilterReportType>,
     /// Filter reports of a specific status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PortingReportsListFilterStatus>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingReportsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingReportsListFilter", 2usize)?;
+        if let Some(v) = &self.report_type {
+            out.serialize_field("report_type", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingReportsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["report_type", "status"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingReportsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingReportsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingReportsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingReportsListFilter {
+                    report_type: f0,
+                    status: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingReportsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingReportsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingReport>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for PortingReportsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingReportsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingReportsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingReportsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingReportsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingReportsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingReportsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingReportsListResponse", FIELDS, V)
+    }
 }
 /// Identifies the type of report
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -889,24 +1946,56 @@ impl From<&str> for PortingReportsCreateBodyReportType {
 }
 crate::string_enum!(PortingReportsCreateBodyReportType);
 /// The parameters for generating a new porting related report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingReportsCreateBody {
     pub params: crate::types::ExportPortingOrdersCsvReport,
     /// Identifies the type of report
     pub report_type: PortingReportsCreateBodyReportType,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingReportsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingReport>,
+impl serde::Serialize for PortingReportsCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingReportsCreateBody", 2usize)?;
+        out.serialize_field("params", &self.params)?;
+        out.serialize_field("report_type", &self.report_type)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingReportsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingReport>,
+impl<'de> serde::Deserialize<'de> for PortingReportsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["params", "report_type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingReportsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingReportsCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingReportsCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingReportsCreateBody {
+                    params: crate::de::required(f0, "params")?,
+                    report_type: crate::de::required(f1, "report_type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingReportsCreateBody", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingUkCarriersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::PortingUkCarrier>>,
-}
+pub type PortingReportsCreateResponse = crate::Data<crate::types::PortingReport>;
+pub type PortingReportsRetrieveResponse = crate::Data<crate::types::PortingReport>;
+pub type PortingUkCarriersListResponse = crate::Data<
+    Vec<crate::types::PortingUkCarrier>,
+>;

@@ -91,6 +91,7 @@ impl<'a> PortingOrdersApi<'a> {
     /// Returns a list of your porting order.
     ///
     /// `GET /porting_orders`
+    #[inline]
     pub async fn list(
         &self,
         params: PortingOrdersListParams,
@@ -108,6 +109,7 @@ impl<'a> PortingOrdersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PortingOrdersListParams,
@@ -164,6 +166,7 @@ impl<'a> PortingOrdersApi<'a> {
     /// Creates a new porting order object.
     ///
     /// `POST /porting_orders`
+    #[inline]
     pub async fn create(
         &self,
         params: PortingOrdersCreateParams,
@@ -180,6 +183,7 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -211,6 +215,7 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -233,6 +238,7 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -287,6 +293,7 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: The ID of the porting order
+    #[inline]
     pub async fn list(
         &self,
         porting_order_id: &str,
@@ -309,6 +316,7 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         porting_order_id: &str,
@@ -373,6 +381,7 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: The ID of the porting order
     /// - `id`: The ID of the action requirement
+    #[inline]
     pub async fn initiate(
         &self,
         porting_order_id: &str,
@@ -426,6 +435,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn activate(
         &self,
         id: &str,
@@ -445,6 +455,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn cancel(
         &self,
         id: &str,
@@ -465,6 +476,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn confirm(
         &self,
         id: &str,
@@ -486,6 +498,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn share(
         &self,
         id: &str,
@@ -521,6 +534,7 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -537,6 +551,7 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         id: &str,
@@ -601,6 +616,7 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     /// - `activation_job_id`: Activation Job Identifier
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -629,6 +645,7 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     /// - `activation_job_id`: Activation Job Identifier
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -677,6 +694,7 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -695,6 +713,7 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         id: &str,
@@ -758,6 +777,7 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn create(
         &self,
         id: &str,
@@ -782,6 +802,7 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     /// - `additional_document_id`: Additional document identification.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -832,6 +853,7 @@ impl<'a> PortingOrdersAllowedFocWindowsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -860,6 +882,7 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone numbers
+    #[inline]
     pub async fn list(
         &self,
         porting_order_id: &str,
@@ -882,6 +905,7 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         porting_order_id: &str,
@@ -945,6 +969,7 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number
+    #[inline]
     pub async fn create(
         &self,
         porting_order_id: &str,
@@ -973,6 +998,7 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number
     /// - `id`: Identifies the associated phone number to be deleted
+    #[inline]
     pub async fn delete(
         &self,
         porting_order_id: &str,
@@ -1023,6 +1049,7 @@ impl<'a> PortingOrdersCommentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -1038,6 +1065,7 @@ impl<'a> PortingOrdersCommentsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         id: &str,
@@ -1101,6 +1129,7 @@ impl<'a> PortingOrdersCommentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn create(
         &self,
         id: &str,
@@ -1139,6 +1168,7 @@ impl<'a> PortingOrdersExceptionTypesApi<'a> {
     /// Returns a list of all possible exception types for a porting order.
     ///
     /// `GET /porting_orders/exception_types`
+    #[inline]
     pub async fn list(&self) -> crate::Result<PortingOrdersExceptionTypesListResponse> {
         let req = self
             .client
@@ -1158,6 +1188,7 @@ impl<'a> PortingOrdersLoaTemplateApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -1198,6 +1229,7 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number blocks
+    #[inline]
     pub async fn list(
         &self,
         porting_order_id: &str,
@@ -1220,6 +1252,7 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         porting_order_id: &str,
@@ -1283,6 +1316,7 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number block
+    #[inline]
     pub async fn create(
         &self,
         porting_order_id: &str,
@@ -1311,6 +1345,7 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number block
     /// - `id`: Identifies the phone number block to be deleted
+    #[inline]
     pub async fn delete(
         &self,
         porting_order_id: &str,
@@ -1358,6 +1393,7 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
     /// Returns a list of phone number configurations paginated.
     ///
     /// `GET /porting_orders/phone_number_configurations`
+    #[inline]
     pub async fn list(
         &self,
         params: PortingOrdersPhoneNumberConfigurationsListParams,
@@ -1374,6 +1410,7 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PortingOrdersPhoneNumberConfigurationsListParams,
@@ -1430,6 +1467,7 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
     /// Creates a list of phone number configurations.
     ///
     /// `POST /porting_orders/phone_number_configurations`
+    #[inline]
     pub async fn create(
         &self,
         params: PortingOrdersPhoneNumberConfigurationsCreateParams,
@@ -1474,6 +1512,7 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number extensions
+    #[inline]
     pub async fn list(
         &self,
         porting_order_id: &str,
@@ -1496,6 +1535,7 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         porting_order_id: &str,
@@ -1559,6 +1599,7 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number extension
+    #[inline]
     pub async fn create(
         &self,
         porting_order_id: &str,
@@ -1587,6 +1628,7 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number extension
     /// - `id`: Identifies the phone number extension to be deleted
+    #[inline]
     pub async fn delete(
         &self,
         porting_order_id: &str,
@@ -1637,6 +1679,7 @@ impl<'a> PortingOrdersRequirementsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -1652,6 +1695,7 @@ impl<'a> PortingOrdersRequirementsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         id: &str,
@@ -1726,6 +1770,7 @@ impl<'a> PortingOrdersSubRequestApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -1753,6 +1798,7 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -1771,6 +1817,7 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         id: &str,
@@ -1834,6 +1881,7 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn send(
         &self,
         id: &str,
@@ -1859,6 +1907,7 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    #[inline]
     pub async fn verify(
         &self,
         id: &str,
@@ -1901,94 +1950,540 @@ pub struct PortingOrdersVerificationCodesVerifyParams {
     /// A list of phone numbers and their verification codes
     pub body: PortingOrdersVerificationCodesVerifyBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl serde::Serialize for PortingOrdersListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingOrdersListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersListPage", FIELDS, V)
+    }
+}
 /// FOC datetime range filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersListFilterActivationSettingsFocDatetimeRequested {
     /// Filter results by foc date later than this value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gt: Option<String>,
     /// Filter results by foc date earlier than this value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersListFilterActivationSettingsFocDatetimeRequested {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersListFilterActivationSettingsFocDatetimeRequested",
+                2usize,
+            )?;
+        if let Some(v) = &self.gt {
+            out.serialize_field("gt", v)?;
+        }
+        if let Some(v) = &self.lt {
+            out.serialize_field("lt", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PortingOrdersListFilterActivationSettingsFocDatetimeRequested {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gt", "lt"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersListFilterActivationSettingsFocDatetimeRequested;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct PortingOrdersListFilterActivationSettingsFocDatetimeRequested",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                PortingOrdersListFilterActivationSettingsFocDatetimeRequested,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersListFilterActivationSettingsFocDatetimeRequested {
+                    gt: f0,
+                    lt: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersListFilterActivationSettingsFocDatetimeRequested",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersListFilterActivationSettings {
     /// Filter results by fast port eligible
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_port_eligible: Option<bool>,
     /// FOC datetime range filtering operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foc_datetime_requested: Option<
         PortingOrdersListFilterActivationSettingsFocDatetimeRequested,
     >,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersListFilterActivationSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersListFilterActivationSettings", 2usize)?;
+        if let Some(v) = &self.fast_port_eligible {
+            out.serialize_field("fast_port_eligible", v)?;
+        }
+        if let Some(v) = &self.foc_datetime_requested {
+            out.serialize_field("foc_datetime_requested", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterActivationSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["fast_port_eligible", "foc_datetime_requested"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersListFilterActivationSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersListFilterActivationSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersListFilterActivationSettings, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersListFilterActivationSettings {
+                    fast_port_eligible: f0,
+                    foc_datetime_requested: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersListFilterActivationSettings", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersListFilterEndUserAdmin {
     /// Filter results by authorized person
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_person_name: Option<String>,
     /// Filter results by person or company name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_name: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersListFilterEndUserAdmin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersListFilterEndUserAdmin", 2usize)?;
+        if let Some(v) = &self.auth_person_name {
+            out.serialize_field("auth_person_name", v)?;
+        }
+        if let Some(v) = &self.entity_name {
+            out.serialize_field("entity_name", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterEndUserAdmin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["auth_person_name", "entity_name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersListFilterEndUserAdmin;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersListFilterEndUserAdmin")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersListFilterEndUserAdmin, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersListFilterEndUserAdmin {
+                    auth_person_name: f0,
+                    entity_name: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersListFilterEndUserAdmin", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersListFilterEndUser {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin: Option<PortingOrdersListFilterEndUserAdmin>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersListFilterEndUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersListFilterEndUser", 1usize)?;
+        if let Some(v) = &self.admin {
+            out.serialize_field("admin", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterEndUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["admin"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersListFilterEndUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersListFilterEndUser")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersListFilterEndUser, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersListFilterEndUser {
+                    admin: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersListFilterEndUser", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersListFilterMisc {
     /// Filter results by porting order type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::types::PortingOrderType>,
 }
+impl serde::Serialize for PortingOrdersListFilterMisc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersListFilterMisc", 1usize)?;
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterMisc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersListFilterMisc;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersListFilterMisc")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersListFilterMisc, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersListFilterMisc {
+                    r#type: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersListFilterMisc", FIELDS, V)
+    }
+}
 /// Phone number pattern filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersListFilterPhoneNumbersPhoneNumber {
     /// Filter results by full or partial phone_number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersListFilterPhoneNumbersPhoneNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersListFilterPhoneNumbersPhoneNumber", 1usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterPhoneNumbersPhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersListFilterPhoneNumbersPhoneNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersListFilterPhoneNumbersPhoneNumber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersListFilterPhoneNumbersPhoneNumber, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersListFilterPhoneNumbersPhoneNumber {
+                    contains: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersListFilterPhoneNumbersPhoneNumber",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersListFilterPhoneNumbers {
     /// Filter results by old service provider
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_name: Option<String>,
     /// Filter results by country ISO 3166-1 alpha-2 code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Phone number pattern filtering operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<PortingOrdersListFilterPhoneNumbersPhoneNumber>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersListFilterPhoneNumbers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersListFilterPhoneNumbers", 3usize)?;
+        if let Some(v) = &self.carrier_name {
+            out.serialize_field("carrier_name", v)?;
+        }
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterPhoneNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["carrier_name", "country_code", "phone_number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersListFilterPhoneNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersListFilterPhoneNumbers")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersListFilterPhoneNumbers, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersListFilterPhoneNumbers {
+                    carrier_name: f0,
+                    country_code: f1,
+                    phone_number: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersListFilterPhoneNumbers", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activation_settings: Option<PortingOrdersListFilterActivationSettings>,
     /// Filter results by customer_group_reference
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_group_reference: Option<String>,
     /// Filter results by customer_reference
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_reference: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_user: Option<PortingOrdersListFilterEndUser>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub misc: Option<PortingOrdersListFilterMisc>,
     /// Filter results by parent_support_key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_support_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<PortingOrdersListFilterPhoneNumbers>,
+}
+impl serde::Serialize for PortingOrdersListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingOrdersListFilter", 7usize)?;
+        if let Some(v) = &self.activation_settings {
+            out.serialize_field("activation_settings", v)?;
+        }
+        if let Some(v) = &self.customer_group_reference {
+            out.serialize_field("customer_group_reference", v)?;
+        }
+        if let Some(v) = &self.customer_reference {
+            out.serialize_field("customer_reference", v)?;
+        }
+        if let Some(v) = &self.end_user {
+            out.serialize_field("end_user", v)?;
+        }
+        if let Some(v) = &self.misc {
+            out.serialize_field("misc", v)?;
+        }
+        if let Some(v) = &self.parent_support_key {
+            out.serialize_field("parent_support_key", v)?;
+        }
+        if let Some(v) = &self.phone_numbers {
+            out.serialize_field("phone_numbers", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "activation_settings",
+            "customer_group_reference",
+            "customer_reference",
+            "end_user",
+            "misc",
+            "parent_support_key",
+            "phone_numbers",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersListFilter {
+                    activation_settings: f0,
+                    customer_group_reference: f1,
+                    customer_reference: f2,
+                    end_user: f3,
+                    misc: f4,
+                    parent_support_key: f5,
+                    phone_numbers: f6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersListFilter", FIELDS, V)
+    }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2037,37 +2532,162 @@ impl From<&str> for PortingOrdersListSortValue {
     }
 }
 crate::string_enum!(PortingOrdersListSortValue);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PortingOrdersListSortValue>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersListSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingOrdersListSort", 1usize)?;
+        if let Some(v) = &self.value {
+            out.serialize_field("value", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersListSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersListSort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersListSort")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersListSort, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersListSort { value: f0 })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersListSort", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingOrder>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::PortingOrder>>,
+impl serde::Serialize for PortingOrdersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingOrdersListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersExceptionTypesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::PortingOrdersExceptionType>>,
+impl<'de> serde::Deserialize<'de> for PortingOrdersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type PortingOrdersCreateResponse = crate::Data<Vec<crate::types::PortingOrder>>;
+pub type PortingOrdersExceptionTypesListResponse = crate::Data<
+    Vec<crate::types::PortingOrdersExceptionType>,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberConfigurationsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersPhoneNumberConfigurationsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberConfigurationsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberConfigurationsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberConfigurationsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberConfigurationsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberConfigurationsListPage",
+                FIELDS,
+                V,
+            )
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2130,26 +2750,142 @@ for PortingOrdersPhoneNumberConfigurationsListFilterPortingOrderStatusItem {
 crate::string_enum!(
     PortingOrdersPhoneNumberConfigurationsListFilterPortingOrderStatusItem
 );
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
     /// Filter results by specific porting order statuses
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<
         Vec<PortingOrdersPhoneNumberConfigurationsListFilterPortingOrderStatusItem>,
     >,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder",
+                1usize,
+            )?;
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["status"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder,
+                A::Error,
+            > {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
+                    status: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberConfigurationsListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub porting_order: Option<
         PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder,
     >,
     /// Filter results by a list of porting phone number IDs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub porting_phone_number: Option<Vec<String>>,
     /// Filter results by a list of user bundle IDs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_bundle_id: Option<Vec<String>>,
+}
+impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersPhoneNumberConfigurationsListFilter",
+                3usize,
+            )?;
+        if let Some(v) = &self.porting_order {
+            out.serialize_field("porting_order", v)?;
+        }
+        if let Some(v) = &self.porting_phone_number {
+            out.serialize_field("porting_phone_number", v)?;
+        }
+        if let Some(v) = &self.user_bundle_id {
+            out.serialize_field("user_bundle_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "porting_order",
+            "porting_phone_number",
+            "user_bundle_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberConfigurationsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberConfigurationsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberConfigurationsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberConfigurationsListFilter {
+                    porting_order: f0,
+                    porting_phone_number: f1,
+                    user_bundle_id: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberConfigurationsListFilter",
+                FIELDS,
+                V,
+            )
+    }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2182,96 +2918,642 @@ impl From<&str> for PortingOrdersPhoneNumberConfigurationsListSortValue {
     }
 }
 crate::string_enum!(PortingOrdersPhoneNumberConfigurationsListSortValue);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberConfigurationsListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PortingOrdersPhoneNumberConfigurationsListSortValue>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersPhoneNumberConfigurationsListSort", 1usize)?;
+        if let Some(v) = &self.value {
+            out.serialize_field("value", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsListSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberConfigurationsListSort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberConfigurationsListSort")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberConfigurationsListSort, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberConfigurationsListSort {
+                    value: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberConfigurationsListSort",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberConfigurationsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingPhoneNumberConfiguration>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersPhoneNumberConfigurationsListResponse",
+                2usize,
+            )?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PortingOrdersPhoneNumberConfigurationsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberConfigurationsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberConfigurationsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberConfigurationsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberConfigurationsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberConfigurationsListResponse",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
     /// Identifies the porting phone number to be configured.
     pub porting_phone_number_id: String,
     /// Identifies the user bundle to be associated with the porting phone number.
     pub user_bundle_id: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize
+for PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem",
+                2usize,
+            )?;
+        out.serialize_field("porting_phone_number_id", &self.porting_phone_number_id)?;
+        out.serialize_field("user_bundle_id", &self.user_bundle_id)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["porting_phone_number_id", "user_bundle_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
+                    porting_phone_number_id: crate::de::required(
+                        f0,
+                        "porting_phone_number_id",
+                    )?,
+                    user_bundle_id: crate::de::required(f1, "user_bundle_id")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberConfigurationsCreateBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_configurations: Option<
         Vec<
             PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem,
         >,
     >,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersPhoneNumberConfigurationsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::PortingPhoneNumberConfiguration>>,
+impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersPhoneNumberConfigurationsCreateBody",
+                1usize,
+            )?;
+        if let Some(v) = &self.phone_number_configurations {
+            out.serialize_field("phone_number_configurations", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["phone_number_configurations"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberConfigurationsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberConfigurationsCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberConfigurationsCreateBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberConfigurationsCreateBody {
+                    phone_number_configurations: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberConfigurationsCreateBody",
+                FIELDS,
+                V,
+            )
+    }
+}
+pub type PortingOrdersPhoneNumberConfigurationsCreateResponse = crate::Data<
+    Vec<crate::types::PortingPhoneNumberConfiguration>,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersRetrieveResponseMeta {
     /// Link to list all phone numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers_url: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersRetrieveResponseMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersRetrieveResponseMeta", 1usize)?;
+        if let Some(v) = &self.phone_numbers_url {
+            out.serialize_field("phone_numbers_url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveResponseMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["phone_numbers_url"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersRetrieveResponseMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersRetrieveResponseMeta")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersRetrieveResponseMeta, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersRetrieveResponseMeta {
+                    phone_numbers_url: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersRetrieveResponseMeta", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::PortingOrder>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<PortingOrdersRetrieveResponseMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersRetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersRetrieveResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersRetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersRetrieveResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersRetrieveResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersRetrieveResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersRetrieveResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersUpdateResponseMeta {
     /// Link to list all phone numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers_url: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersUpdateResponseMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersUpdateResponseMeta", 1usize)?;
+        if let Some(v) = &self.phone_numbers_url {
+            out.serialize_field("phone_numbers_url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersUpdateResponseMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["phone_numbers_url"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersUpdateResponseMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersUpdateResponseMeta")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersUpdateResponseMeta, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersUpdateResponseMeta {
+                    phone_numbers_url: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersUpdateResponseMeta", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::PortingOrder>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<PortingOrdersUpdateResponseMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersActionsActivateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingOrdersActivationJob>,
+impl serde::Serialize for PortingOrdersUpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersUpdateResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PortingOrdersUpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersUpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersUpdateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersUpdateResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersUpdateResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersUpdateResponse", FIELDS, V)
+    }
+}
+pub type PortingOrdersActionsActivateResponse = crate::Data<
+    crate::types::PortingOrdersActivationJob,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActionsCancelResponseMeta {
     /// Link to list all phone numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers_url: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersActionsCancelResponseMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersActionsCancelResponseMeta", 1usize)?;
+        if let Some(v) = &self.phone_numbers_url {
+            out.serialize_field("phone_numbers_url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersActionsCancelResponseMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["phone_numbers_url"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersActionsCancelResponseMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersActionsCancelResponseMeta")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersActionsCancelResponseMeta, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersActionsCancelResponseMeta {
+                    phone_numbers_url: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersActionsCancelResponseMeta", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActionsCancelResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::PortingOrder>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<PortingOrdersActionsCancelResponseMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersActionsCancelResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersActionsCancelResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersActionsCancelResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersActionsCancelResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersActionsCancelResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersActionsCancelResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersActionsCancelResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersActionsCancelResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActionsConfirmResponseMeta {
     /// Link to list all phone numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers_url: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersActionsConfirmResponseMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersActionsConfirmResponseMeta", 1usize)?;
+        if let Some(v) = &self.phone_numbers_url {
+            out.serialize_field("phone_numbers_url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersActionsConfirmResponseMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["phone_numbers_url"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersActionsConfirmResponseMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersActionsConfirmResponseMeta")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersActionsConfirmResponseMeta, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersActionsConfirmResponseMeta {
+                    phone_numbers_url: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersActionsConfirmResponseMeta", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActionsConfirmResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::PortingOrder>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<PortingOrdersActionsConfirmResponseMeta>,
+}
+impl serde::Serialize for PortingOrdersActionsConfirmResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersActionsConfirmResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersActionsConfirmResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersActionsConfirmResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersActionsConfirmResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersActionsConfirmResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersActionsConfirmResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersActionsConfirmResponse", FIELDS, V)
+    }
 }
 /// The permissions the token will have
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2304,60 +3586,277 @@ impl From<&str> for PortingOrdersActionsShareBodyPermissions {
     }
 }
 crate::string_enum!(PortingOrdersActionsShareBodyPermissions);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActionsShareBody {
     /// The number of seconds the token will be valid for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
     /// The permissions the token will have
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<PortingOrdersActionsShareBodyPermissions>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersActionsShareResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingOrderSharingToken>,
+impl serde::Serialize for PortingOrdersActionsShareBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersActionsShareBody", 2usize)?;
+        if let Some(v) = &self.expires_in_seconds {
+            out.serialize_field("expires_in_seconds", v)?;
+        }
+        if let Some(v) = &self.permissions {
+            out.serialize_field("permissions", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PortingOrdersActionsShareBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["expires_in_seconds", "permissions"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersActionsShareBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersActionsShareBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersActionsShareBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersActionsShareBody {
+                    expires_in_seconds: f0,
+                    permissions: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersActionsShareBody", FIELDS, V)
+    }
+}
+pub type PortingOrdersActionsShareResponse = crate::Data<
+    crate::types::PortingOrderSharingToken,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActivationJobsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersActivationJobsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersActivationJobsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersActivationJobsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersActivationJobsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersActivationJobsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersActivationJobsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersActivationJobsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActivationJobsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingOrdersActivationJob>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersActivationJobsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingOrdersActivationJob>,
+impl serde::Serialize for PortingOrdersActivationJobsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersActivationJobsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersActivationJobsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersActivationJobsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersActivationJobsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersActivationJobsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersActivationJobsListResponse", FIELDS, V)
+    }
+}
+pub type PortingOrdersActivationJobsRetrieveResponse = crate::Data<
+    crate::types::PortingOrdersActivationJob,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActivationJobsUpdateBody {
     /// The desired activation time. The activation time should be between any of the activation windows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activate_at: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersActivationJobsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingOrdersActivationJob>,
+impl serde::Serialize for PortingOrdersActivationJobsUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersActivationJobsUpdateBody", 1usize)?;
+        if let Some(v) = &self.activate_at {
+            out.serialize_field("activate_at", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["activate_at"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersActivationJobsUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersActivationJobsUpdateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersActivationJobsUpdateBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersActivationJobsUpdateBody {
+                    activate_at: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersActivationJobsUpdateBody", FIELDS, V)
+    }
+}
+pub type PortingOrdersActivationJobsUpdateResponse = crate::Data<
+    crate::types::PortingOrdersActivationJob,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAdditionalDocumentsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for PortingOrdersAdditionalDocumentsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersAdditionalDocumentsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersAdditionalDocumentsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersAdditionalDocumentsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersAdditionalDocumentsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersAdditionalDocumentsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersAdditionalDocumentsListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2397,13 +3896,54 @@ impl From<&str> for PortingOrdersAdditionalDocumentsListFilterDocumentTypeItem {
     }
 }
 crate::string_enum!(PortingOrdersAdditionalDocumentsListFilterDocumentTypeItem);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAdditionalDocumentsListFilter {
     /// Filter additional documents by a list of document types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_type: Option<
         Vec<PortingOrdersAdditionalDocumentsListFilterDocumentTypeItem>,
     >,
+}
+impl serde::Serialize for PortingOrdersAdditionalDocumentsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersAdditionalDocumentsListFilter", 1usize)?;
+        if let Some(v) = &self.document_type {
+            out.serialize_field("document_type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["document_type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersAdditionalDocumentsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersAdditionalDocumentsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersAdditionalDocumentsListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersAdditionalDocumentsListFilter {
+                    document_type: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersAdditionalDocumentsListFilter", FIELDS, V)
+    }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2436,18 +3976,109 @@ impl From<&str> for PortingOrdersAdditionalDocumentsListSortValue {
     }
 }
 crate::string_enum!(PortingOrdersAdditionalDocumentsListSortValue);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAdditionalDocumentsListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PortingOrdersAdditionalDocumentsListSortValue>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersAdditionalDocumentsListSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersAdditionalDocumentsListSort", 1usize)?;
+        if let Some(v) = &self.value {
+            out.serialize_field("value", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersAdditionalDocumentsListSort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersAdditionalDocumentsListSort")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersAdditionalDocumentsListSort, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersAdditionalDocumentsListSort {
+                    value: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersAdditionalDocumentsListSort", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAdditionalDocumentsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingAdditionalDocument>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for PortingOrdersAdditionalDocumentsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersAdditionalDocumentsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersAdditionalDocumentsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersAdditionalDocumentsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersAdditionalDocumentsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersAdditionalDocumentsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersAdditionalDocumentsListResponse",
+                FIELDS,
+                V,
+            )
+    }
 }
 /// The type of document being created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2491,92 +4122,501 @@ for PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItemDocumentTyp
 crate::string_enum!(
     PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItemDocumentType
 );
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
     /// The document identification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
     /// The type of document being created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_type: Option<
         PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItemDocumentType,
     >,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize
+for PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem",
+                2usize,
+            )?;
+        if let Some(v) = &self.document_id {
+            out.serialize_field("document_id", v)?;
+        }
+        if let Some(v) = &self.document_type {
+            out.serialize_field("document_type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["document_id", "document_type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
+                    document_id: f0,
+                    document_type: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAdditionalDocumentsCreateBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_documents: Option<
         Vec<PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem>,
     >,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersAdditionalDocumentsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::PortingAdditionalDocument>>,
+impl serde::Serialize for PortingOrdersAdditionalDocumentsCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersAdditionalDocumentsCreateBody", 1usize)?;
+        if let Some(v) = &self.additional_documents {
+            out.serialize_field("additional_documents", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["additional_documents"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersAdditionalDocumentsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersAdditionalDocumentsCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersAdditionalDocumentsCreateBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersAdditionalDocumentsCreateBody {
+                    additional_documents: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersAdditionalDocumentsCreateBody", FIELDS, V)
+    }
+}
+pub type PortingOrdersAdditionalDocumentsCreateResponse = crate::Data<
+    Vec<crate::types::PortingAdditionalDocument>,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAllowedFocWindowsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingOrdersAllowedFocWindow>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersAllowedFocWindowsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersAllowedFocWindowsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersAllowedFocWindowsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersAllowedFocWindowsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersAllowedFocWindowsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersAllowedFocWindowsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersAllowedFocWindowsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersAllowedFocWindowsListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersCommentsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersCommentsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersCommentsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersCommentsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersCommentsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersCommentsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersCommentsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersCommentsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersCommentsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersCommentsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingOrdersComment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersCommentsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingOrdersComment>,
+impl serde::Serialize for PortingOrdersCommentsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersCommentsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PortingOrdersCommentsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersCommentsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersCommentsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersCommentsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersCommentsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersCommentsListResponse", FIELDS, V)
+    }
+}
+pub type PortingOrdersCommentsCreateResponse = crate::Data<
+    crate::types::PortingOrdersComment,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersRequirementsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersRequirementsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersRequirementsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersRequirementsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersRequirementsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersRequirementsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersRequirementsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersRequirementsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrdersRequirementsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersRequirementsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingOrderRequirementDetail>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersSubRequestRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::GetSubRequestByPortingOrder>,
+impl serde::Serialize for PortingOrdersRequirementsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersRequirementsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PortingOrdersRequirementsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersRequirementsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersRequirementsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersRequirementsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersRequirementsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersRequirementsListResponse", FIELDS, V)
+    }
+}
+pub type PortingOrdersSubRequestRetrieveResponse = crate::Data<
+    crate::types::GetSubRequestByPortingOrder,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersVerificationCodesListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersVerificationCodesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersVerificationCodesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersVerificationCodesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersVerificationCodesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersVerificationCodesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersVerificationCodesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersVerificationCodesListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersVerificationCodesListFilter {
     /// Filter verification codes that have been verified or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
+}
+impl serde::Serialize for PortingOrdersVerificationCodesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersVerificationCodesListFilter", 1usize)?;
+        if let Some(v) = &self.verified {
+            out.serialize_field("verified", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["verified"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersVerificationCodesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersVerificationCodesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersVerificationCodesListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersVerificationCodesListFilter {
+                    verified: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersVerificationCodesListFilter", FIELDS, V)
+    }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2609,18 +4649,105 @@ impl From<&str> for PortingOrdersVerificationCodesListSortValue {
     }
 }
 crate::string_enum!(PortingOrdersVerificationCodesListSortValue);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersVerificationCodesListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PortingOrdersVerificationCodesListSortValue>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersVerificationCodesListSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersVerificationCodesListSort", 1usize)?;
+        if let Some(v) = &self.value {
+            out.serialize_field("value", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersVerificationCodesListSort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersVerificationCodesListSort")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersVerificationCodesListSort, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersVerificationCodesListSort {
+                    value: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersVerificationCodesListSort", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersVerificationCodesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingVerificationCode>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for PortingOrdersVerificationCodesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersVerificationCodesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersVerificationCodesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersVerificationCodesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersVerificationCodesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersVerificationCodesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersVerificationCodesListResponse", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2652,42 +4779,232 @@ impl From<&str> for PortingOrdersVerificationCodesSendBodyVerificationMethod {
     }
 }
 crate::string_enum!(PortingOrdersVerificationCodesSendBodyVerificationMethod);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersVerificationCodesSendBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<
         PortingOrdersVerificationCodesSendBodyVerificationMethod,
     >,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersVerificationCodesSendBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersVerificationCodesSendBody", 2usize)?;
+        if let Some(v) = &self.phone_numbers {
+            out.serialize_field("phone_numbers", v)?;
+        }
+        if let Some(v) = &self.verification_method {
+            out.serialize_field("verification_method", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesSendBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["phone_numbers", "verification_method"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersVerificationCodesSendBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersVerificationCodesSendBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersVerificationCodesSendBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersVerificationCodesSendBody {
+                    phone_numbers: f0,
+                    verification_method: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersVerificationCodesSendBody", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem",
+                2usize,
+            )?;
+        if let Some(v) = &self.code {
+            out.serialize_field("code", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "phone_number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem {
+                    code: f0,
+                    phone_number: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersVerificationCodesVerifyBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_codes: Option<
         Vec<PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem>,
     >,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersVerificationCodesVerifyResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::PortingVerificationCode>>,
+impl serde::Serialize for PortingOrdersVerificationCodesVerifyBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersVerificationCodesVerifyBody", 1usize)?;
+        if let Some(v) = &self.verification_codes {
+            out.serialize_field("verification_codes", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesVerifyBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["verification_codes"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersVerificationCodesVerifyBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersVerificationCodesVerifyBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersVerificationCodesVerifyBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersVerificationCodesVerifyBody {
+                    verification_codes: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersVerificationCodesVerifyBody", FIELDS, V)
+    }
+}
+pub type PortingOrdersVerificationCodesVerifyResponse = crate::Data<
+    Vec<crate::types::PortingVerificationCode>,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActionRequirementsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for PortingOrdersActionRequirementsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersActionRequirementsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersActionRequirementsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersActionRequirementsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersActionRequirementsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersActionRequirementsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersActionRequirementsListPage", FIELDS, V)
+    }
 }
 /// Filter action requirements by action type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2759,20 +5076,76 @@ impl From<&str> for PortingOrdersActionRequirementsListFilterStatus {
     }
 }
 crate::string_enum!(PortingOrdersActionRequirementsListFilterStatus);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActionRequirementsListFilter {
     /// Filter action requirements by action type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_type: Option<PortingOrdersActionRequirementsListFilterActionType>,
     /// Filter action requirements by a list of IDs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<String>>,
     /// Filter action requirements by requirement type ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirement_type_id: Option<String>,
     /// Filter action requirements by status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PortingOrdersActionRequirementsListFilterStatus>,
+}
+impl serde::Serialize for PortingOrdersActionRequirementsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersActionRequirementsListFilter", 4usize)?;
+        if let Some(v) = &self.action_type {
+            out.serialize_field("action_type", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.requirement_type_id {
+            out.serialize_field("requirement_type_id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["action_type", "id", "requirement_type_id", "status"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersActionRequirementsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersActionRequirementsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersActionRequirementsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersActionRequirementsListFilter {
+                    action_type: f0,
+                    id: f1,
+                    requirement_type_id: f2,
+                    status: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersActionRequirementsListFilter", FIELDS, V)
+    }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2813,36 +5186,207 @@ impl From<&str> for PortingOrdersActionRequirementsListSortValue {
     }
 }
 crate::string_enum!(PortingOrdersActionRequirementsListSortValue);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActionRequirementsListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PortingOrdersActionRequirementsListSortValue>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersActionRequirementsListSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersActionRequirementsListSort", 1usize)?;
+        if let Some(v) = &self.value {
+            out.serialize_field("value", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersActionRequirementsListSort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersActionRequirementsListSort")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersActionRequirementsListSort, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersActionRequirementsListSort {
+                    value: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersActionRequirementsListSort", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActionRequirementsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingActionRequirement>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PortingOrdersActionRequirementsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersActionRequirementsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersActionRequirementsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersActionRequirementsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersActionRequirementsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersActionRequirementsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersActionRequirementsListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersActionRequirementsInitiateBody {
     pub params: crate::types::AuIdVerificationParams,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersActionRequirementsInitiateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingActionRequirement>,
+impl serde::Serialize for PortingOrdersActionRequirementsInitiateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersActionRequirementsInitiateBody", 1usize)?;
+        out.serialize_field("params", &self.params)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsInitiateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["params"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersActionRequirementsInitiateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersActionRequirementsInitiateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersActionRequirementsInitiateBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersActionRequirementsInitiateBody {
+                    params: crate::de::required(f0, "params")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersActionRequirementsInitiateBody", FIELDS, V)
+    }
+}
+pub type PortingOrdersActionRequirementsInitiateResponse = crate::Data<
+    crate::types::PortingActionRequirement,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAssociatedPhoneNumbersListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersAssociatedPhoneNumbersListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersAssociatedPhoneNumbersListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersAssociatedPhoneNumbersListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersAssociatedPhoneNumbersListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersAssociatedPhoneNumbersListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersAssociatedPhoneNumbersListPage", FIELDS, V)
+    }
 }
 /// Filter results by action type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2875,14 +5419,64 @@ impl From<&str> for PortingOrdersAssociatedPhoneNumbersListFilterAction {
     }
 }
 crate::string_enum!(PortingOrdersAssociatedPhoneNumbersListFilterAction);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAssociatedPhoneNumbersListFilter {
     /// Filter results by action type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<PortingOrdersAssociatedPhoneNumbersListFilterAction>,
     /// Filter results by a phone number. It should be in E.164 format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
+}
+impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersAssociatedPhoneNumbersListFilter", 2usize)?;
+        if let Some(v) = &self.action {
+            out.serialize_field("action", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["action", "phone_number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersAssociatedPhoneNumbersListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersAssociatedPhoneNumbersListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersAssociatedPhoneNumbersListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersAssociatedPhoneNumbersListFilter {
+                    action: f0,
+                    phone_number: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersAssociatedPhoneNumbersListFilter",
+                FIELDS,
+                V,
+            )
+    }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2915,18 +5509,112 @@ impl From<&str> for PortingOrdersAssociatedPhoneNumbersListSortValue {
     }
 }
 crate::string_enum!(PortingOrdersAssociatedPhoneNumbersListSortValue);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAssociatedPhoneNumbersListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PortingOrdersAssociatedPhoneNumbersListSortValue>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersAssociatedPhoneNumbersListSort", 1usize)?;
+        if let Some(v) = &self.value {
+            out.serialize_field("value", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersAssociatedPhoneNumbersListSort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersAssociatedPhoneNumbersListSort")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersAssociatedPhoneNumbersListSort, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersAssociatedPhoneNumbersListSort {
+                    value: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersAssociatedPhoneNumbersListSort", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAssociatedPhoneNumbersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingAssociatedPhoneNumber>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersAssociatedPhoneNumbersListResponse",
+                2usize,
+            )?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersAssociatedPhoneNumbersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersAssociatedPhoneNumbersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersAssociatedPhoneNumbersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersAssociatedPhoneNumbersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersAssociatedPhoneNumbersListResponse",
+                FIELDS,
+                V,
+            )
+    }
 }
 /// Specifies the action to take with this phone number during partial porting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2959,31 +5647,134 @@ impl From<&str> for PortingOrdersAssociatedPhoneNumbersCreateBodyAction {
     }
 }
 crate::string_enum!(PortingOrdersAssociatedPhoneNumbersCreateBodyAction);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange {
     /// Specifies the end of the phone number range for this associated phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
     /// Specifies the start of the phone number range for this associated phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange",
+                2usize,
+            )?;
+        if let Some(v) = &self.end_at {
+            out.serialize_field("end_at", v)?;
+        }
+        if let Some(v) = &self.start_at {
+            out.serialize_field("start_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["end_at", "start_at"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange {
+                    end_at: f0,
+                    start_at: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersAssociatedPhoneNumbersCreateBody {
     /// Specifies the action to take with this phone number during partial porting.
     pub action: PortingOrdersAssociatedPhoneNumbersCreateBodyAction,
     pub phone_number_range: PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersAssociatedPhoneNumbersCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingAssociatedPhoneNumber>,
+impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersAssociatedPhoneNumbersCreateBody", 2usize)?;
+        out.serialize_field("action", &self.action)?;
+        out.serialize_field("phone_number_range", &self.phone_number_range)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersAssociatedPhoneNumbersDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingAssociatedPhoneNumber>,
+impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["action", "phone_number_range"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersAssociatedPhoneNumbersCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersAssociatedPhoneNumbersCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersAssociatedPhoneNumbersCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersAssociatedPhoneNumbersCreateBody {
+                    action: crate::de::required(f0, "action")?,
+                    phone_number_range: crate::de::required(f1, "phone_number_range")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersAssociatedPhoneNumbersCreateBody",
+                FIELDS,
+                V,
+            )
+    }
 }
+pub type PortingOrdersAssociatedPhoneNumbersCreateResponse = crate::Data<
+    crate::types::PortingAssociatedPhoneNumber,
+>;
+pub type PortingOrdersAssociatedPhoneNumbersDeleteResponse = crate::Data<
+    crate::types::PortingAssociatedPhoneNumber,
+>;
 /// Filter by single status
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3109,35 +5900,154 @@ pub enum PortingOrdersPhoneNumberBlocksListFilterSupportKey {
     List(Vec<String>),
     String(String),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberBlocksListFilter {
     /// Filter results by activation status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activation_status: Option<crate::types::PortingOrderActivationStatus>,
     /// Filter results by a list of phone numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<Vec<String>>,
     /// Filter results by portability status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portability_status: Option<crate::types::PortabilityStatus>,
     /// Filter results by a list of porting order ids
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub porting_order_id: Option<Vec<String>>,
     /// Filter porting orders by status(es). Originally: filter\[status\], filter\[status\]\[in\]\[\]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PortingOrdersPhoneNumberBlocksListFilterStatus>,
     /// Filter results by support key(s). Originally: filter\[support_key\]\[eq\], filter\[support_key\]\[in\]\[\]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_key: Option<PortingOrdersPhoneNumberBlocksListFilterSupportKey>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersPhoneNumberBlocksListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersPhoneNumberBlocksListFilter", 6usize)?;
+        if let Some(v) = &self.activation_status {
+            out.serialize_field("activation_status", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        if let Some(v) = &self.portability_status {
+            out.serialize_field("portability_status", v)?;
+        }
+        if let Some(v) = &self.porting_order_id {
+            out.serialize_field("porting_order_id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.support_key {
+            out.serialize_field("support_key", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "activation_status",
+            "phone_number",
+            "portability_status",
+            "porting_order_id",
+            "status",
+            "support_key",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberBlocksListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberBlocksListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberBlocksListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberBlocksListFilter {
+                    activation_status: f0,
+                    phone_number: f1,
+                    portability_status: f2,
+                    porting_order_id: f3,
+                    status: f4,
+                    support_key: f5,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersPhoneNumberBlocksListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberBlocksListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for PortingOrdersPhoneNumberBlocksListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersPhoneNumberBlocksListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberBlocksListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberBlocksListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberBlocksListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberBlocksListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersPhoneNumberBlocksListPage", FIELDS, V)
+    }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3170,36 +6080,239 @@ impl From<&str> for PortingOrdersPhoneNumberBlocksListSortValue {
     }
 }
 crate::string_enum!(PortingOrdersPhoneNumberBlocksListSortValue);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberBlocksListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PortingOrdersPhoneNumberBlocksListSortValue>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersPhoneNumberBlocksListSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersPhoneNumberBlocksListSort", 1usize)?;
+        if let Some(v) = &self.value {
+            out.serialize_field("value", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberBlocksListSort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberBlocksListSort")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberBlocksListSort, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberBlocksListSort {
+                    value: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersPhoneNumberBlocksListSort", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberBlocksListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingPhoneNumberBlock>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PortingOrdersPhoneNumberBlocksListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersPhoneNumberBlocksListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberBlocksListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberBlocksListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberBlocksListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberBlocksListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersPhoneNumberBlocksListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
     /// Specifies the end of the activation range. It must be no more than the end of the extension range.
     pub end_at: String,
     /// Specifies the start of the activation range. Must be greater or equal the start of the extension range.
     pub start_at: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem",
+                2usize,
+            )?;
+        out.serialize_field("end_at", &self.end_at)?;
+        out.serialize_field("start_at", &self.start_at)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["end_at", "start_at"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
+                    end_at: crate::de::required(f0, "end_at")?,
+                    start_at: crate::de::required(f1, "start_at")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
     /// Specifies the end of the phone number range for this porting phone number block.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
     /// Specifies the start of the phone number range for this porting phone number block.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange",
+                2usize,
+            )?;
+        if let Some(v) = &self.end_at {
+            out.serialize_field("end_at", v)?;
+        }
+        if let Some(v) = &self.start_at {
+            out.serialize_field("start_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["end_at", "start_at"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
+                    end_at: f0,
+                    start_at: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersPhoneNumberBlocksCreateBody {
     /// Specifies the activation ranges for this porting phone number block. The activation range must be within the block range and should not overlap with other activation ranges.
     pub activation_ranges: Vec<
@@ -3207,30 +6320,161 @@ pub struct PortingOrdersPhoneNumberBlocksCreateBody {
     >,
     pub phone_number_range: PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersPhoneNumberBlocksCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingPhoneNumberBlock>,
+impl serde::Serialize for PortingOrdersPhoneNumberBlocksCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersPhoneNumberBlocksCreateBody", 2usize)?;
+        out.serialize_field("activation_ranges", &self.activation_ranges)?;
+        out.serialize_field("phone_number_range", &self.phone_number_range)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersPhoneNumberBlocksDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingPhoneNumberBlock>,
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["activation_ranges", "phone_number_range"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberBlocksCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberBlocksCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberBlocksCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberBlocksCreateBody {
+                    activation_ranges: crate::de::required(f0, "activation_ranges")?,
+                    phone_number_range: crate::de::required(f1, "phone_number_range")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersPhoneNumberBlocksCreateBody", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type PortingOrdersPhoneNumberBlocksCreateResponse = crate::Data<
+    crate::types::PortingPhoneNumberBlock,
+>;
+pub type PortingOrdersPhoneNumberBlocksDeleteResponse = crate::Data<
+    crate::types::PortingPhoneNumberBlock,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberExtensionsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersPhoneNumberExtensionsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberExtensionsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberExtensionsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberExtensionsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberExtensionsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersPhoneNumberExtensionsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberExtensionsListFilter {
     /// Filter results by porting phone number id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub porting_phone_number_id: Option<String>,
+}
+impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersPhoneNumberExtensionsListFilter", 1usize)?;
+        if let Some(v) = &self.porting_phone_number_id {
+            out.serialize_field("porting_phone_number_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["porting_phone_number_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberExtensionsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberExtensionsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberExtensionsListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberExtensionsListFilter {
+                    porting_phone_number_id: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberExtensionsListFilter",
+                FIELDS,
+                V,
+            )
+    }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3263,36 +6507,244 @@ impl From<&str> for PortingOrdersPhoneNumberExtensionsListSortValue {
     }
 }
 crate::string_enum!(PortingOrdersPhoneNumberExtensionsListSortValue);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberExtensionsListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PortingOrdersPhoneNumberExtensionsListSortValue>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersPhoneNumberExtensionsListSort", 1usize)?;
+        if let Some(v) = &self.value {
+            out.serialize_field("value", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberExtensionsListSort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberExtensionsListSort")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberExtensionsListSort, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberExtensionsListSort {
+                    value: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortingOrdersPhoneNumberExtensionsListSort", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberExtensionsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortingPhoneNumberExtension>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersPhoneNumberExtensionsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberExtensionsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberExtensionsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberExtensionsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberExtensionsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberExtensionsListResponse",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
     /// Specifies the end of the activation range. It must be no more than the end of the extension range.
     pub end_at: i64,
     /// Specifies the start of the activation range. Must be greater or equal the start of the extension range.
     pub start_at: i64,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize
+for PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem",
+                2usize,
+            )?;
+        out.serialize_field("end_at", &self.end_at)?;
+        out.serialize_field("start_at", &self.start_at)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["end_at", "start_at"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
+                    end_at: crate::de::required(f0, "end_at")?,
+                    start_at: crate::de::required(f1, "start_at")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
     /// Specifies the end of the extension range for this porting phone number extension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<i64>,
     /// Specifies the start of the extension range for this porting phone number extension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange",
+                2usize,
+            )?;
+        if let Some(v) = &self.end_at {
+            out.serialize_field("end_at", v)?;
+        }
+        if let Some(v) = &self.start_at {
+            out.serialize_field("start_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["end_at", "start_at"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
+                    end_at: f0,
+                    start_at: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersPhoneNumberExtensionsCreateBody {
     /// Specifies the activation ranges for this porting phone number extension. The activation range must be within the extension range and should not overlap with other activation ranges.
     pub activation_ranges: Vec<
@@ -3302,13 +6754,68 @@ pub struct PortingOrdersPhoneNumberExtensionsCreateBody {
     /// Identifies the porting phone number associated with this porting phone number extension.
     pub porting_phone_number_id: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersPhoneNumberExtensionsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingPhoneNumberExtension>,
+impl serde::Serialize for PortingOrdersPhoneNumberExtensionsCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortingOrdersPhoneNumberExtensionsCreateBody", 3usize)?;
+        out.serialize_field("activation_ranges", &self.activation_ranges)?;
+        out.serialize_field("extension_range", &self.extension_range)?;
+        out.serialize_field("porting_phone_number_id", &self.porting_phone_number_id)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortingOrdersPhoneNumberExtensionsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortingPhoneNumberExtension>,
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "activation_ranges",
+            "extension_range",
+            "porting_phone_number_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrdersPhoneNumberExtensionsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrdersPhoneNumberExtensionsCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrdersPhoneNumberExtensionsCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrdersPhoneNumberExtensionsCreateBody {
+                    activation_ranges: crate::de::required(f0, "activation_ranges")?,
+                    extension_range: crate::de::required(f1, "extension_range")?,
+                    porting_phone_number_id: crate::de::required(
+                        f2,
+                        "porting_phone_number_id",
+                    )?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortingOrdersPhoneNumberExtensionsCreateBody",
+                FIELDS,
+                V,
+            )
+    }
 }
+pub type PortingOrdersPhoneNumberExtensionsCreateResponse = crate::Data<
+    crate::types::PortingPhoneNumberExtension,
+>;
+pub type PortingOrdersPhoneNumberExtensionsDeleteResponse = crate::Data<
+    crate::types::PortingPhoneNumberExtension,
+>;

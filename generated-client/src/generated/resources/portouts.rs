@@ -37,6 +37,7 @@ impl<'a> PortoutsApi<'a> {
     /// Returns the portout requests according to filters
     ///
     /// `GET /portouts`
+    #[inline]
     pub async fn list(
         &self,
         params: PortoutsListParams,
@@ -47,6 +48,7 @@ impl<'a> PortoutsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PortoutsListParams,
@@ -88,6 +90,7 @@ impl<'a> PortoutsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Portout id
+    #[inline]
     pub async fn retrieve(&self, id: &str) -> crate::Result<PortoutsRetrieveResponse> {
         let req = self
             .client
@@ -106,6 +109,7 @@ impl<'a> PortoutsApi<'a> {
     /// Parameters:
     /// - `id`: Portout id
     /// - `status`: Updated portout status
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -151,6 +155,7 @@ impl<'a> PortoutsCommentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Portout id
+    #[inline]
     pub async fn list(&self, id: &str) -> crate::Result<PortoutsCommentsListResponse> {
         let req = self
             .client
@@ -168,6 +173,7 @@ impl<'a> PortoutsCommentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Portout id
+    #[inline]
     pub async fn create(
         &self,
         id: &str,
@@ -200,6 +206,7 @@ impl<'a> PortoutsEventsApi<'a> {
     /// Returns a list of all port-out events.
     ///
     /// `GET /portouts/events`
+    #[inline]
     pub async fn list(
         &self,
         params: PortoutsEventsListParams,
@@ -210,6 +217,7 @@ impl<'a> PortoutsEventsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PortoutsEventsListParams,
@@ -269,6 +277,7 @@ impl<'a> PortoutsEventsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the port-out event.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -289,6 +298,7 @@ impl<'a> PortoutsEventsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the port-out event.
+    #[inline]
     pub async fn republish(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -321,6 +331,7 @@ impl<'a> PortoutsRejectionsApi<'a> {
     ///
     /// Parameters:
     /// - `portout_id`: Identifies a port out order.
+    #[inline]
     pub async fn retrieve(
         &self,
         portout_id: &str,
@@ -353,6 +364,7 @@ impl<'a> PortoutsReportsApi<'a> {
     /// List the reports generated about port-out operations.
     ///
     /// `GET /portouts/reports`
+    #[inline]
     pub async fn list(
         &self,
         params: PortoutsReportsListParams,
@@ -363,6 +375,7 @@ impl<'a> PortoutsReportsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PortoutsReportsListParams,
@@ -419,6 +432,7 @@ impl<'a> PortoutsReportsApi<'a> {
     /// Generate reports about port-out operations.
     ///
     /// `POST /portouts/reports`
+    #[inline]
     pub async fn create(
         &self,
         params: PortoutsReportsCreateParams,
@@ -435,6 +449,7 @@ impl<'a> PortoutsReportsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies a report.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -476,6 +491,7 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Portout id
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -496,6 +512,7 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Portout id
+    #[inline]
     pub async fn create(
         &self,
         id: &str,
@@ -517,34 +534,168 @@ pub struct PortoutsSupportingDocumentsCreateParams {
     /// The request body.
     pub body: PortoutsSupportingDocumentsCreateBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl serde::Serialize for PortoutsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortoutsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortoutsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsListPage", FIELDS, V)
+    }
+}
 /// Filter by inserted_at date range using nested operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsListFilterInsertedAt {
     /// Filter by inserted_at date greater than or equal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// Filter by inserted_at date less than or equal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
+impl serde::Serialize for PortoutsListFilterInsertedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortoutsListFilterInsertedAt", 2usize)?;
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortoutsListFilterInsertedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsListFilterInsertedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsListFilterInsertedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsListFilterInsertedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsListFilterInsertedAt {
+                    gte: f0,
+                    lte: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsListFilterInsertedAt", FIELDS, V)
+    }
+}
 /// Filter by ported_out_at date range using nested operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsListFilterPortedOutAt {
     /// Filter by ported_out_at date greater than or equal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// Filter by ported_out_at date less than or equal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
+}
+impl serde::Serialize for PortoutsListFilterPortedOutAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortoutsListFilterPortedOutAt", 2usize)?;
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortoutsListFilterPortedOutAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsListFilterPortedOutAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsListFilterPortedOutAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsListFilterPortedOutAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsListFilterPortedOutAt {
+                    gte: f0,
+                    lte: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsListFilterPortedOutAt", FIELDS, V)
+    }
 }
 /// Filter by portout status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -639,70 +790,310 @@ impl From<&str> for PortoutsListFilterStatusInItem {
     }
 }
 crate::string_enum!(PortoutsListFilterStatusInItem);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsListFilter {
     /// Filter by new carrier name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_name: Option<String>,
     /// Filter by 2-letter country code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Filter by a list of 2-letter country codes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code_in: Option<Vec<String>>,
     /// Filter by foc_date. Matches all portouts with the same date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foc_date: Option<String>,
     /// Filter by inserted_at date range using nested operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inserted_at: Option<PortoutsListFilterInsertedAt>,
     /// Filter by a phone number on the portout. Matches all portouts with the phone number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Filter by Port Order Number (PON).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pon: Option<String>,
     /// Filter by ported_out_at date range using nested operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ported_out_at: Option<PortoutsListFilterPortedOutAt>,
     /// Filter by new carrier spid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spid: Option<String>,
     /// Filter by portout status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PortoutsListFilterStatus>,
     /// Filter by a list of portout statuses
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_in: Option<Vec<PortoutsListFilterStatusInItem>>,
     /// Filter by the portout's support_key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_key: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortoutsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortoutsListFilter", 12usize)?;
+        if let Some(v) = &self.carrier_name {
+            out.serialize_field("carrier_name", v)?;
+        }
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.country_code_in {
+            out.serialize_field("country_code_in", v)?;
+        }
+        if let Some(v) = &self.foc_date {
+            out.serialize_field("foc_date", v)?;
+        }
+        if let Some(v) = &self.inserted_at {
+            out.serialize_field("inserted_at", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        if let Some(v) = &self.pon {
+            out.serialize_field("pon", v)?;
+        }
+        if let Some(v) = &self.ported_out_at {
+            out.serialize_field("ported_out_at", v)?;
+        }
+        if let Some(v) = &self.spid {
+            out.serialize_field("spid", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.status_in {
+            out.serialize_field("status_in", v)?;
+        }
+        if let Some(v) = &self.support_key {
+            out.serialize_field("support_key", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortoutsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "carrier_name",
+            "country_code",
+            "country_code_in",
+            "foc_date",
+            "inserted_at",
+            "phone_number",
+            "pon",
+            "ported_out_at",
+            "spid",
+            "status",
+            "status_in",
+            "support_key",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsListFilter {
+                    carrier_name: f0,
+                    country_code: f1,
+                    country_code_in: f2,
+                    foc_date: f3,
+                    inserted_at: f4,
+                    phone_number: f5,
+                    pon: f6,
+                    ported_out_at: f7,
+                    spid: f8,
+                    status: f9,
+                    status_in: f10,
+                    support_key: f11,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortoutDetails>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::Metadata>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortoutsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortoutsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortoutsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsEventsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl serde::Serialize for PortoutsEventsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortoutsEventsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortoutsEventsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsEventsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsEventsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsEventsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsEventsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsEventsListPage", FIELDS, V)
+    }
+}
 /// Filter by created_at date range using nested operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsEventsListFilterCreatedAt {
     /// Filter by created at greater than or equal to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// Filter by created at less than or equal to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
+}
+impl serde::Serialize for PortoutsEventsListFilterCreatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortoutsEventsListFilterCreatedAt", 2usize)?;
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortoutsEventsListFilterCreatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsEventsListFilterCreatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsEventsListFilterCreatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsEventsListFilterCreatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsEventsListFilterCreatedAt {
+                    gte: f0,
+                    lte: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsEventsListFilterCreatedAt", FIELDS, V)
+    }
 }
 /// Filter by event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -739,30 +1130,119 @@ impl From<&str> for PortoutsEventsListFilterEventType {
     }
 }
 crate::string_enum!(PortoutsEventsListFilterEventType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsEventsListFilter {
     /// Filter by created_at date range using nested operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<PortoutsEventsListFilterCreatedAt>,
     /// Filter by event type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<PortoutsEventsListFilterEventType>,
     /// Filter by port-out order ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portout_id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortoutsEventsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortoutsEventsListFilter", 3usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.event_type {
+            out.serialize_field("event_type", v)?;
+        }
+        if let Some(v) = &self.portout_id {
+            out.serialize_field("portout_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortoutsEventsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "event_type", "portout_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsEventsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsEventsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsEventsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsEventsListFilter {
+                    created_at: f0,
+                    event_type: f1,
+                    portout_id: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsEventsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsEventsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortoutEvent>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortoutsEventsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortoutEvent>,
+impl serde::Serialize for PortoutsEventsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortoutsEventsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for PortoutsEventsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsEventsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsEventsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsEventsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsEventsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsEventsListResponse", FIELDS, V)
+    }
+}
+pub type PortoutsEventsRetrieveResponse = crate::Data<crate::types::PortoutEvent>;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -770,24 +1250,106 @@ pub enum PortoutsRejectionsRetrieveFilterCode {
     List(Vec<i64>),
     Integer(i64),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsRejectionsRetrieveFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<PortoutsRejectionsRetrieveFilterCode>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortoutsRejectionsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::PortoutRejection>>,
+impl serde::Serialize for PortoutsRejectionsRetrieveFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortoutsRejectionsRetrieveFilter", 1usize)?;
+        if let Some(v) = &self.code {
+            out.serialize_field("code", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PortoutsRejectionsRetrieveFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsRejectionsRetrieveFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsRejectionsRetrieveFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsRejectionsRetrieveFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsRejectionsRetrieveFilter {
+                    code: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsRejectionsRetrieveFilter", FIELDS, V)
+    }
+}
+pub type PortoutsRejectionsRetrieveResponse = crate::Data<
+    Vec<crate::types::PortoutRejection>,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsReportsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for PortoutsReportsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortoutsReportsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortoutsReportsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsReportsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsReportsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsReportsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsReportsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsReportsListPage", FIELDS, V)
+    }
 }
 /// Filter reports of a specific type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -847,21 +1409,110 @@ impl From<&str> for PortoutsReportsListFilterStatus {
     }
 }
 crate::string_enum!(PortoutsReportsListFilterStatus);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsReportsListFilter {
     /// Filter reports of a specific type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_type: Option<PortoutsReportsListFilterReportType>,
     /// Filter reports of a specific status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PortoutsReportsListFilterStatus>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortoutsReportsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortoutsReportsListFilter", 2usize)?;
+        if let Some(v) = &self.report_type {
+            out.serialize_field("report_type", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortoutsReportsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["report_type", "status"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsReportsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsReportsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsReportsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsReportsListFilter {
+                    report_type: f0,
+                    status: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsReportsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsReportsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortoutReport>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for PortoutsReportsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortoutsReportsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortoutsReportsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsReportsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsReportsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsReportsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsReportsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsReportsListResponse", FIELDS, V)
+    }
 }
 /// Identifies the type of report
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -891,50 +1542,158 @@ impl From<&str> for PortoutsReportsCreateBodyReportType {
 }
 crate::string_enum!(PortoutsReportsCreateBodyReportType);
 /// The parameters for generating a new port-out related report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortoutsReportsCreateBody {
     pub params: crate::types::ExportPortoutsCsvReport,
     /// Identifies the type of report
     pub report_type: PortoutsReportsCreateBodyReportType,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortoutsReportsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortoutReport>,
+impl serde::Serialize for PortoutsReportsCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortoutsReportsCreateBody", 2usize)?;
+        out.serialize_field("params", &self.params)?;
+        out.serialize_field("report_type", &self.report_type)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortoutsReportsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortoutReport>,
+impl<'de> serde::Deserialize<'de> for PortoutsReportsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["params", "report_type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsReportsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsReportsCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsReportsCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsReportsCreateBody {
+                    params: crate::de::required(f0, "params")?,
+                    report_type: crate::de::required(f1, "report_type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsReportsCreateBody", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortoutsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortoutDetails>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type PortoutsReportsCreateResponse = crate::Data<crate::types::PortoutReport>;
+pub type PortoutsReportsRetrieveResponse = crate::Data<crate::types::PortoutReport>;
+pub type PortoutsRetrieveResponse = crate::Data<crate::types::PortoutDetails>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsCommentsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PortoutComment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::Metadata>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortoutsCommentsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortoutsCommentsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortoutsCommentsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsCommentsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsCommentsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsCommentsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsCommentsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsCommentsListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsCommentsCreateBody {
     /// Comment to post on this portout request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortoutsCommentsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortoutComment>,
+impl serde::Serialize for PortoutsCommentsCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortoutsCommentsCreateBody", 1usize)?;
+        if let Some(v) = &self.body {
+            out.serialize_field("body", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortoutsSupportingDocumentsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::PortOutSupportingDocument>>,
+impl<'de> serde::Deserialize<'de> for PortoutsCommentsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["body"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsCommentsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsCommentsCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsCommentsCreateBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsCommentsCreateBody {
+                    body: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsCommentsCreateBody", FIELDS, V)
+    }
 }
+pub type PortoutsCommentsCreateResponse = crate::Data<crate::types::PortoutComment>;
+pub type PortoutsSupportingDocumentsListResponse = crate::Data<
+    Vec<crate::types::PortOutSupportingDocument>,
+>;
 /// Identifies the type of the document
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -966,24 +1725,115 @@ impl From<&str> for PortoutsSupportingDocumentsCreateBodyDocumentsItemType {
     }
 }
 crate::string_enum!(PortoutsSupportingDocumentsCreateBodyDocumentsItemType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortoutsSupportingDocumentsCreateBodyDocumentsItem {
     /// Identifies the associated document
     pub document_id: String,
     /// Identifies the type of the document
     pub r#type: PortoutsSupportingDocumentsCreateBodyDocumentsItemType,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PortoutsSupportingDocumentsCreateBodyDocumentsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PortoutsSupportingDocumentsCreateBodyDocumentsItem",
+                2usize,
+            )?;
+        out.serialize_field("document_id", &self.document_id)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PortoutsSupportingDocumentsCreateBodyDocumentsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["document_id", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsSupportingDocumentsCreateBodyDocumentsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsSupportingDocumentsCreateBodyDocumentsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsSupportingDocumentsCreateBodyDocumentsItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsSupportingDocumentsCreateBodyDocumentsItem {
+                    document_id: crate::de::required(f0, "document_id")?,
+                    r#type: crate::de::required(f1, "type")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PortoutsSupportingDocumentsCreateBodyDocumentsItem",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsSupportingDocumentsCreateBody {
     /// List of supporting documents parameters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<PortoutsSupportingDocumentsCreateBodyDocumentsItem>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortoutsSupportingDocumentsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::PortOutSupportingDocument>>,
+impl serde::Serialize for PortoutsSupportingDocumentsCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PortoutsSupportingDocumentsCreateBody", 1usize)?;
+        if let Some(v) = &self.documents {
+            out.serialize_field("documents", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for PortoutsSupportingDocumentsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["documents"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsSupportingDocumentsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsSupportingDocumentsCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsSupportingDocumentsCreateBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsSupportingDocumentsCreateBody {
+                    documents: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PortoutsSupportingDocumentsCreateBody", FIELDS, V)
+    }
+}
+pub type PortoutsSupportingDocumentsCreateResponse = crate::Data<
+    Vec<crate::types::PortOutSupportingDocument>,
+>;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PortoutsUpdateStatus {
@@ -1014,16 +1864,55 @@ impl From<&str> for PortoutsUpdateStatus {
     }
 }
 crate::string_enum!(PortoutsUpdateStatus);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortoutsUpdateBody {
     /// Indicates whether messaging services should be maintained with Telnyx after the port out completes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_messaging: Option<bool>,
     /// Provide a reason if rejecting the port out request
     pub reason: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PortoutsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PortoutDetails>,
+impl serde::Serialize for PortoutsUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortoutsUpdateBody", 2usize)?;
+        if let Some(v) = &self.host_messaging {
+            out.serialize_field("host_messaging", v)?;
+        }
+        out.serialize_field("reason", &self.reason)?;
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for PortoutsUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["host_messaging", "reason"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortoutsUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortoutsUpdateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortoutsUpdateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortoutsUpdateBody {
+                    host_messaging: f0,
+                    reason: crate::de::required(f1, "reason")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortoutsUpdateBody", FIELDS, V)
+    }
+}
+pub type PortoutsUpdateResponse = crate::Data<crate::types::PortoutDetails>;

@@ -12,6 +12,7 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     /// Get all Private Wireless Gateways belonging to the user.
     ///
     /// `GET /private_wireless_gateways`
+    #[inline]
     pub async fn list(
         &self,
         params: PrivateWirelessGatewaysListParams,
@@ -49,6 +50,7 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PrivateWirelessGatewaysListParams,
@@ -105,6 +107,7 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     /// Asynchronously create a Private Wireless Gateway for SIM cards for a previously created network. This operation may take several minutes so you can check the Private Wireless Gateway status at the section Get a Private Wireless Gateway.
     ///
     /// `POST /private_wireless_gateways`
+    #[inline]
     pub async fn create(
         &self,
         params: PrivateWirelessGatewaysCreateParams,
@@ -123,6 +126,7 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the private wireless gateway.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -143,6 +147,7 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the private wireless gateway.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -180,35 +185,122 @@ pub struct PrivateWirelessGatewaysCreateParams {
     /// The request body.
     pub body: PrivateWirelessGatewaysCreateBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivateWirelessGatewaysListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::PrivateWirelessGateway>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PrivateWirelessGatewaysListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PrivateWirelessGatewaysListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PrivateWirelessGatewaysListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PrivateWirelessGatewaysListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PrivateWirelessGatewaysListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PrivateWirelessGatewaysListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PrivateWirelessGatewaysListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PrivateWirelessGatewaysListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateWirelessGatewaysCreateBody {
     /// The private wireless gateway name.
     pub name: String,
     /// The identification of the related network resource.
     pub network_id: String,
     /// The code of the region where the private wireless gateway will be assigned. A list of available regions can be found at the regions endpoint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PrivateWirelessGatewaysCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PrivateWirelessGateway>,
+impl serde::Serialize for PrivateWirelessGatewaysCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PrivateWirelessGatewaysCreateBody", 3usize)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("network_id", &self.network_id)?;
+        if let Some(v) = &self.region_code {
+            out.serialize_field("region_code", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PrivateWirelessGatewaysRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PrivateWirelessGateway>,
+impl<'de> serde::Deserialize<'de> for PrivateWirelessGatewaysCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "network_id", "region_code"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PrivateWirelessGatewaysCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PrivateWirelessGatewaysCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PrivateWirelessGatewaysCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PrivateWirelessGatewaysCreateBody {
+                    name: crate::de::required(f0, "name")?,
+                    network_id: crate::de::required(f1, "network_id")?,
+                    region_code: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PrivateWirelessGatewaysCreateBody", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PrivateWirelessGatewaysDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::PrivateWirelessGateway>,
-}
+pub type PrivateWirelessGatewaysCreateResponse = crate::Data<
+    crate::types::PrivateWirelessGateway,
+>;
+pub type PrivateWirelessGatewaysRetrieveResponse = crate::Data<
+    crate::types::PrivateWirelessGateway,
+>;
+pub type PrivateWirelessGatewaysDeleteResponse = crate::Data<
+    crate::types::PrivateWirelessGateway,
+>;

@@ -12,6 +12,7 @@ impl<'a> PronunciationDictsApi<'a> {
     /// List all pronunciation dictionaries for the authenticated organization. Results are paginated using offset-based pagination.
     ///
     /// `GET /pronunciation_dicts`
+    #[inline]
     pub async fn list(
         &self,
         params: PronunciationDictsListParams,
@@ -22,6 +23,7 @@ impl<'a> PronunciationDictsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: PronunciationDictsListParams,
@@ -83,6 +85,7 @@ impl<'a> PronunciationDictsApi<'a> {
     /// - Maximum 50 dictionaries per organization
     ///
     /// `POST /pronunciation_dicts`
+    #[inline]
     pub async fn create(
         &self,
         params: PronunciationDictsCreateParams,
@@ -99,6 +102,7 @@ impl<'a> PronunciationDictsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The UUID of the pronunciation dictionary.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -119,6 +123,7 @@ impl<'a> PronunciationDictsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The UUID of the pronunciation dictionary.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -141,6 +146,7 @@ impl<'a> PronunciationDictsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The UUID of the pronunciation dictionary.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -171,10 +177,54 @@ pub struct PronunciationDictsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePronunciationDictRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PronunciationDictsCreateBodyMultipart {
     /// Dictionary file to upload. Supported formats: PLS/XML (.pls, .xml) and plain text (.txt). Max size: 1MB (1,048,576 bytes).
     pub file: crate::FilePart,
     /// Human-readable name. Must be unique within the organization.
     pub name: String,
+}
+impl serde::Serialize for PronunciationDictsCreateBodyMultipart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PronunciationDictsCreateBodyMultipart", 2usize)?;
+        out.serialize_field("file", &self.file)?;
+        out.serialize_field("name", &self.name)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PronunciationDictsCreateBodyMultipart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["file", "name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PronunciationDictsCreateBodyMultipart;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PronunciationDictsCreateBodyMultipart")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PronunciationDictsCreateBodyMultipart, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PronunciationDictsCreateBodyMultipart {
+                    file: crate::de::required(f0, "file")?,
+                    name: crate::de::required(f1, "name")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PronunciationDictsCreateBodyMultipart", FIELDS, V)
+    }
 }

@@ -17,6 +17,7 @@ impl<'a> QueuesApi<'a> {
     /// List all queues for the authenticated user.
     ///
     /// `GET /queues`
+    #[inline]
     pub async fn list(
         &self,
         params: QueuesListParams,
@@ -27,6 +28,7 @@ impl<'a> QueuesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: QueuesListParams,
@@ -83,6 +85,7 @@ impl<'a> QueuesApi<'a> {
     /// Create a new call queue.
     ///
     /// `POST /queues`
+    #[inline]
     pub async fn create(
         &self,
         params: QueuesCreateParams,
@@ -101,6 +104,7 @@ impl<'a> QueuesApi<'a> {
     ///
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
+    #[inline]
     pub async fn retrieve(
         &self,
         queue_name: &str,
@@ -121,6 +125,7 @@ impl<'a> QueuesApi<'a> {
     ///
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
+    #[inline]
     pub async fn update(
         &self,
         queue_name: &str,
@@ -145,6 +150,7 @@ impl<'a> QueuesApi<'a> {
     ///
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
+    #[inline]
     pub async fn delete(&self, queue_name: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -189,6 +195,7 @@ impl<'a> QueuesCallsApi<'a> {
     ///
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
+    #[inline]
     pub async fn list(
         &self,
         queue_name: &str,
@@ -204,6 +211,7 @@ impl<'a> QueuesCallsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         queue_name: &str,
@@ -268,6 +276,7 @@ impl<'a> QueuesCallsApi<'a> {
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn retrieve(
         &self,
         queue_name: &str,
@@ -296,6 +305,7 @@ impl<'a> QueuesCallsApi<'a> {
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn update(
         &self,
         queue_name: &str,
@@ -326,6 +336,7 @@ impl<'a> QueuesCallsApi<'a> {
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
     pub async fn delete(
         &self,
         queue_name: &str,
@@ -358,55 +369,186 @@ pub struct QueuesCallsUpdateParams {
     /// Update queued call request.
     pub body: crate::types::UpdateQueuedCallRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueuesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::Queue>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct QueuesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Queue>,
+impl serde::Serialize for QueuesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("QueuesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct QueuesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Queue>,
+impl<'de> serde::Deserialize<'de> for QueuesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = QueuesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QueuesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QueuesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(QueuesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("QueuesListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct QueuesUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Queue>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type QueuesCreateResponse = crate::Data<crate::types::Queue>;
+pub type QueuesRetrieveResponse = crate::Data<crate::types::Queue>;
+pub type QueuesUpdateResponse = crate::Data<crate::types::Queue>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueuesCallsListPage {
     /// Opaque identifier of next page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Opaque identifier of previous page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
     /// Limit of records per single page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for QueuesCallsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("QueuesCallsListPage", 5usize)?;
+        if let Some(v) = &self.after {
+            out.serialize_field("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            out.serialize_field("before", v)?;
+        }
+        if let Some(v) = &self.limit {
+            out.serialize_field("limit", v)?;
+        }
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueuesCallsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["after", "before", "limit", "number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = QueuesCallsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QueuesCallsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QueuesCallsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(QueuesCallsListPage {
+                    after: f0,
+                    before: f1,
+                    limit: f2,
+                    number: f3,
+                    size: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("QueuesCallsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueuesCallsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::QueueCall>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct QueuesCallsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::QueueCall>,
+impl serde::Serialize for QueuesCallsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("QueuesCallsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for QueuesCallsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = QueuesCallsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QueuesCallsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QueuesCallsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(QueuesCallsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("QueuesCallsListResponse", FIELDS, V)
+    }
+}
+pub type QueuesCallsRetrieveResponse = crate::Data<crate::types::QueueCall>;

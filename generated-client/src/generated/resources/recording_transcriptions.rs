@@ -12,6 +12,7 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     /// Returns a list of your recording transcriptions.
     ///
     /// `GET /recording_transcriptions`
+    #[inline]
     pub async fn list(
         &self,
         params: RecordingTranscriptionsListParams,
@@ -24,6 +25,7 @@ impl<'a> RecordingTranscriptionsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: RecordingTranscriptionsListParams,
@@ -65,6 +67,7 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     ///
     /// Parameters:
     /// - `recording_transcription_id`: Uniquely identifies the recording transcription by id.
+    #[inline]
     pub async fn retrieve(
         &self,
         recording_transcription_id: &str,
@@ -89,6 +92,7 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     ///
     /// Parameters:
     /// - `recording_transcription_id`: Uniquely identifies the recording transcription by id.
+    #[inline]
     pub async fn delete(
         &self,
         recording_transcription_id: &str,
@@ -114,46 +118,223 @@ pub struct RecordingTranscriptionsListParams {
     /// Filter recording transcriptions by various attributes.
     pub filter: Option<RecordingTranscriptionsListFilter>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingTranscriptionsListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RecordingTranscriptionsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RecordingTranscriptionsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecordingTranscriptionsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecordingTranscriptionsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingTranscriptionsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecordingTranscriptionsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RecordingTranscriptionsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingTranscriptionsListFilterCreatedAt {
     /// Returns only transcriptions created later than or at given ISO 8601 datetime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// Returns only transcriptions created earlier than or at given ISO 8601 datetime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RecordingTranscriptionsListFilterCreatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RecordingTranscriptionsListFilterCreatedAt", 2usize)?;
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListFilterCreatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecordingTranscriptionsListFilterCreatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecordingTranscriptionsListFilterCreatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingTranscriptionsListFilterCreatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecordingTranscriptionsListFilterCreatedAt {
+                    gte: f0,
+                    lte: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RecordingTranscriptionsListFilterCreatedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingTranscriptionsListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<RecordingTranscriptionsListFilterCreatedAt>,
     /// If present, transcriptions will be filtered to those associated with the given recording.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RecordingTranscriptionsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RecordingTranscriptionsListFilter", 2usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.recording_id {
+            out.serialize_field("recording_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "recording_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecordingTranscriptionsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecordingTranscriptionsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingTranscriptionsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecordingTranscriptionsListFilter {
+                    created_at: f0,
+                    recording_id: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RecordingTranscriptionsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingTranscriptionsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::RecordingTranscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::CallRecordingsCursorPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RecordingTranscriptionsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::RecordingTranscription>,
+impl serde::Serialize for RecordingTranscriptionsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RecordingTranscriptionsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RecordingTranscriptionsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::RecordingTranscription>,
+impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecordingTranscriptionsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecordingTranscriptionsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingTranscriptionsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecordingTranscriptionsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RecordingTranscriptionsListResponse", FIELDS, V)
+    }
 }
+pub type RecordingTranscriptionsRetrieveResponse = crate::Data<
+    crate::types::RecordingTranscription,
+>;
+pub type RecordingTranscriptionsDeleteResponse = crate::Data<
+    crate::types::RecordingTranscription,
+>;

@@ -17,6 +17,7 @@ impl<'a> RecordingsApi<'a> {
     /// Returns a list of your call recordings.
     ///
     /// `GET /recordings`
+    #[inline]
     pub async fn list(
         &self,
         params: RecordingsListParams,
@@ -27,6 +28,7 @@ impl<'a> RecordingsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: RecordingsListParams,
@@ -86,6 +88,7 @@ impl<'a> RecordingsApi<'a> {
     ///
     /// Parameters:
     /// - `recording_id`: Uniquely identifies the recording by id.
+    #[inline]
     pub async fn retrieve(
         &self,
         recording_id: &str,
@@ -106,6 +109,7 @@ impl<'a> RecordingsApi<'a> {
     ///
     /// Parameters:
     /// - `recording_id`: Uniquely identifies the recording by id.
+    #[inline]
     pub async fn delete(
         &self,
         recording_id: &str,
@@ -138,6 +142,7 @@ impl<'a> RecordingsActionsApi<'a> {
     /// Permanently deletes a list of call recordings.
     ///
     /// `POST /recordings/actions/delete`
+    #[inline]
     pub async fn delete(
         &self,
         params: RecordingsActionsDeleteParams,
@@ -155,89 +160,458 @@ pub struct RecordingsActionsDeleteParams {
     /// Deletes recordings for the given list of IDs.
     pub body: RecordingsActionsDeleteBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingsListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RecordingsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RecordingsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecordingsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecordingsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecordingsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecordingsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RecordingsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingsListFilterCreatedAt {
     /// Returns only recordings created later than or at given ISO 8601 datetime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// Returns only recordings created earlier than or at given ISO 8601 datetime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RecordingsListFilterCreatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RecordingsListFilterCreatedAt", 2usize)?;
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecordingsListFilterCreatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecordingsListFilterCreatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecordingsListFilterCreatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingsListFilterCreatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecordingsListFilterCreatedAt {
+                    gte: f0,
+                    lte: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RecordingsListFilterCreatedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingsListFilterEndTime {
     /// Returns only recordings with an end time later than or equal to the given ISO 8601 datetime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// Returns only recordings with an end time earlier than or equal to the given ISO 8601 datetime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RecordingsListFilterEndTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RecordingsListFilterEndTime", 2usize)?;
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecordingsListFilterEndTime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecordingsListFilterEndTime;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecordingsListFilterEndTime")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingsListFilterEndTime, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecordingsListFilterEndTime {
+                    gte: f0,
+                    lte: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RecordingsListFilterEndTime", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingsListFilterStartTime {
     /// Returns only recordings with a start time later than or equal to the given ISO 8601 datetime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// Returns only recordings with a start time earlier than or equal to the given ISO 8601 datetime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RecordingsListFilterStartTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RecordingsListFilterStartTime", 2usize)?;
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecordingsListFilterStartTime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecordingsListFilterStartTime;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecordingsListFilterStartTime")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingsListFilterStartTime, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecordingsListFilterStartTime {
+                    gte: f0,
+                    lte: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RecordingsListFilterStartTime", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingsListFilter {
     /// If present, recordings will be filtered to those with a matching `call_control_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_control_id: Option<String>,
     /// If present, recordings will be filtered to those with a matching call_leg_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_leg_id: Option<String>,
     /// If present, recordings will be filtered to those with a matching call_session_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_session_id: Option<String>,
     /// Returns only recordings associated with a given conference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conference_id: Option<String>,
     /// If present, recordings will be filtered to those with a matching `conference_region`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conference_region: Option<String>,
     /// If present, recordings will be filtered to those with a matching `connection_id` attribute (case-sensitive).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<RecordingsListFilterCreatedAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<RecordingsListFilterEndTime>,
     /// If present, recordings will be filtered to those with a matching `from` attribute (case-sensitive).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// If present, recordings will be filtered to those with a matching `sip_call_id` attribute. Matching is case-sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_call_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<RecordingsListFilterStartTime>,
     /// If present, recordings will be filtered to those with a matching `to` attribute (case-sensitive).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RecordingsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RecordingsListFilter", 12usize)?;
+        if let Some(v) = &self.call_control_id {
+            out.serialize_field("call_control_id", v)?;
+        }
+        if let Some(v) = &self.call_leg_id {
+            out.serialize_field("call_leg_id", v)?;
+        }
+        if let Some(v) = &self.call_session_id {
+            out.serialize_field("call_session_id", v)?;
+        }
+        if let Some(v) = &self.conference_id {
+            out.serialize_field("conference_id", v)?;
+        }
+        if let Some(v) = &self.conference_region {
+            out.serialize_field("conference_region", v)?;
+        }
+        if let Some(v) = &self.connection_id {
+            out.serialize_field("connection_id", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.end_time {
+            out.serialize_field("end_time", v)?;
+        }
+        if let Some(v) = &self.from {
+            out.serialize_field("from", v)?;
+        }
+        if let Some(v) = &self.sip_call_id {
+            out.serialize_field("sip_call_id", v)?;
+        }
+        if let Some(v) = &self.start_time {
+            out.serialize_field("start_time", v)?;
+        }
+        if let Some(v) = &self.to {
+            out.serialize_field("to", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecordingsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "call_control_id",
+            "call_leg_id",
+            "call_session_id",
+            "conference_id",
+            "conference_region",
+            "connection_id",
+            "created_at",
+            "end_time",
+            "from",
+            "sip_call_id",
+            "start_time",
+            "to",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecordingsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecordingsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecordingsListFilter {
+                    call_control_id: f0,
+                    call_leg_id: f1,
+                    call_session_id: f2,
+                    conference_id: f3,
+                    conference_region: f4,
+                    connection_id: f5,
+                    created_at: f6,
+                    end_time: f7,
+                    from: f8,
+                    sip_call_id: f9,
+                    start_time: f10,
+                    to: f11,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RecordingsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::RecordingResponseData>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for RecordingsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RecordingsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecordingsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecordingsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecordingsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecordingsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RecordingsListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct RecordingsActionsDeleteBody {
     /// List of call recording IDs to delete.
     pub ids: Vec<String>,
+}
+impl serde::Serialize for RecordingsActionsDeleteBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RecordingsActionsDeleteBody", 1usize)?;
+        out.serialize_field("ids", &self.ids)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecordingsActionsDeleteBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["ids"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecordingsActionsDeleteBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecordingsActionsDeleteBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingsActionsDeleteBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecordingsActionsDeleteBody {
+                    ids: crate::de::required(f0, "ids")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RecordingsActionsDeleteBody", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -265,8 +639,48 @@ impl From<&str> for RecordingsActionsDeleteResponseStatus {
     }
 }
 crate::string_enum!(RecordingsActionsDeleteResponseStatus);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingsActionsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RecordingsActionsDeleteResponseStatus>,
+}
+impl serde::Serialize for RecordingsActionsDeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RecordingsActionsDeleteResponse", 1usize)?;
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecordingsActionsDeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["status"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecordingsActionsDeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecordingsActionsDeleteResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingsActionsDeleteResponse, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecordingsActionsDeleteResponse {
+                    status: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RecordingsActionsDeleteResponse", FIELDS, V)
+    }
 }

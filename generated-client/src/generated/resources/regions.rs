@@ -12,13 +12,10 @@ impl<'a> RegionsApi<'a> {
     /// List all regions and the interfaces that region supports
     ///
     /// `GET /regions`
+    #[inline]
     pub async fn list(&self) -> crate::Result<RegionsListResponse> {
         let req = self.client.request(reqwest::Method::GET, "/regions");
         req.send_json().await
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RegionsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::NetappsRegion>>,
-}
+pub type RegionsListResponse = crate::Data<Vec<crate::types::NetappsRegion>>;

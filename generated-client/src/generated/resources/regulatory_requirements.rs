@@ -10,6 +10,7 @@ impl<'a> RegulatoryRequirementsApi<'a> {
     /// Retrieve regulatory requirements
     ///
     /// `GET /regulatory_requirements`
+    #[inline]
     pub async fn list(
         &self,
         params: RegulatoryRequirementsListParams,
@@ -105,26 +106,90 @@ impl From<&str> for RegulatoryRequirementsListFilterPhoneNumberType {
     }
 }
 crate::string_enum!(RegulatoryRequirementsListFilterPhoneNumberType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegulatoryRequirementsListFilter {
     /// Action to check requirements for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<RegulatoryRequirementsListFilterAction>,
     /// Country code(iso2) to check requirements for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Phone number to check requirements for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Phone number type to check requirements for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_type: Option<RegulatoryRequirementsListFilterPhoneNumberType>,
     /// ID of requirement group to check requirements for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirement_group_id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RegulatoryRequirementsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::RegulatoryRequirements>>,
+impl serde::Serialize for RegulatoryRequirementsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RegulatoryRequirementsListFilter", 5usize)?;
+        if let Some(v) = &self.action {
+            out.serialize_field("action", v)?;
+        }
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        if let Some(v) = &self.phone_number_type {
+            out.serialize_field("phone_number_type", v)?;
+        }
+        if let Some(v) = &self.requirement_group_id {
+            out.serialize_field("requirement_group_id", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "action",
+            "country_code",
+            "phone_number",
+            "phone_number_type",
+            "requirement_group_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RegulatoryRequirementsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RegulatoryRequirementsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegulatoryRequirementsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RegulatoryRequirementsListFilter {
+                    action: f0,
+                    country_code: f1,
+                    phone_number: f2,
+                    phone_number_type: f3,
+                    requirement_group_id: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RegulatoryRequirementsListFilter", FIELDS, V)
+    }
+}
+pub type RegulatoryRequirementsListResponse = crate::Data<
+    Vec<crate::types::RegulatoryRequirements>,
+>;

@@ -51,6 +51,7 @@ impl<'a> ReportsCdrUsageReportsSyncApi<'a> {
     /// Generate and fetch voice usage report synchronously. This endpoint will both generate and fetch the voice report over a specified time period. No polling is necessary but the response may take up to a couple of minutes.
     ///
     /// `GET /reports/cdr_usage_reports/sync`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: ReportsCdrUsageReportsSyncRetrieveParams,
@@ -106,6 +107,7 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     /// Fetch all messaging usage reports. Usage reports are aggregated messaging data for specified time period and breakdown
     ///
     /// `GET /reports/mdr_usage_reports`
+    #[inline]
     pub async fn list(
         &self,
         params: ReportsMdrUsageReportsListParams,
@@ -117,6 +119,7 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: ReportsMdrUsageReportsListParams,
@@ -175,6 +178,7 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     /// Submit request for new new messaging usage report. This endpoint will pull and aggregate messaging data in specified time period.
     ///
     /// `POST /reports/mdr_usage_reports`
+    #[inline]
     pub async fn create(
         &self,
         params: ReportsMdrUsageReportsCreateParams,
@@ -193,6 +197,7 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -213,6 +218,7 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -249,6 +255,7 @@ impl<'a> ReportsMdrUsageReportsSyncApi<'a> {
     /// Generate and fetch messaging usage report synchronously. This endpoint will both generate and fetch the messaging report over a specified time period. No polling is necessary but the response may take up to a couple of minutes.
     ///
     /// `GET /reports/mdr_usage_reports/sync`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: ReportsMdrUsageReportsSyncRetrieveParams,
@@ -289,6 +296,7 @@ impl<'a> ReportsMdrsApi<'a> {
     /// Fetch all Mdr records
     ///
     /// `GET /reports/mdrs`
+    #[inline]
     pub async fn list(
         &self,
         params: ReportsMdrsListParams,
@@ -339,6 +347,7 @@ impl<'a> ReportsWdrsApi<'a> {
     /// Fetch all Wdr records
     ///
     /// `GET /reports/wdrs`
+    #[inline]
     pub async fn list(
         &self,
         params: ReportsWdrsListParams,
@@ -364,6 +373,7 @@ impl<'a> ReportsWdrsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: ReportsWdrsListParams,
@@ -522,14 +532,59 @@ impl From<&str> for ReportsCdrUsageReportsSyncRetrieveProductBreakdown {
     }
 }
 crate::string_enum!(ReportsCdrUsageReportsSyncRetrieveProductBreakdown);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportsMdrUsageReportsListPage {
     /// Page number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i32>,
     /// Size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
+}
+impl serde::Serialize for ReportsMdrUsageReportsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ReportsMdrUsageReportsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReportsMdrUsageReportsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ReportsMdrUsageReportsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReportsMdrUsageReportsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReportsMdrUsageReportsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReportsMdrUsageReportsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReportsMdrUsageReportsListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -678,12 +733,56 @@ impl From<&str> for ReportsMdrsListMessageType {
     }
 }
 crate::string_enum!(ReportsMdrsListMessageType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportsWdrsListPage {
     /// Page number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i32>,
     /// Size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
+}
+impl serde::Serialize for ReportsWdrsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ReportsWdrsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReportsWdrsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ReportsWdrsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReportsWdrsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReportsWdrsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReportsWdrsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReportsWdrsListPage", FIELDS, V)
+    }
 }

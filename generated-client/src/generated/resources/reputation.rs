@@ -24,6 +24,7 @@ impl<'a> ReputationNumbersApi<'a> {
     /// Convenience alias for `GET /v2/enterprises/{enterprise_id}/reputation/numbers` that returns numbers across every enterprise you own. Useful when you don't want to look up the enterprise id first.
     ///
     /// `GET /reputation/numbers`
+    #[inline]
     pub async fn list(
         &self,
         params: ReputationNumbersListParams,
@@ -52,6 +53,7 @@ impl<'a> ReputationNumbersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: ReputationNumbersListParams,
@@ -97,6 +99,7 @@ impl<'a> ReputationNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number in E.164 format (`+1NPANXXXXXX` for US/CA). The leading `+` MUST be URL-encoded as `%2B` (e.g. `%2B19493253498`).
+    #[inline]
     pub async fn retrieve(
         &self,
         phone_number: &str,
@@ -119,6 +122,7 @@ impl<'a> ReputationNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number in E.164 format (`+1NPANXXXXXX` for US/CA). The leading `+` MUST be URL-encoded as `%2B` (e.g. `%2B19493253498`).
+    #[inline]
     pub async fn delete(&self, phone_number: &str) -> crate::Result<()> {
         let req = self
             .client

@@ -15,6 +15,7 @@ impl<'a> RequirementGroupsApi<'a> {
     /// List requirement groups
     ///
     /// `GET /requirement_groups`
+    #[inline]
     pub async fn list(
         &self,
         params: RequirementGroupsListParams,
@@ -26,6 +27,7 @@ impl<'a> RequirementGroupsApi<'a> {
     /// Create a new requirement group
     ///
     /// `POST /requirement_groups`
+    #[inline]
     pub async fn create(
         &self,
         params: RequirementGroupsCreateParams,
@@ -40,6 +42,7 @@ impl<'a> RequirementGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: ID of the requirement group to retrieve
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -58,6 +61,7 @@ impl<'a> RequirementGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: ID of the requirement group
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -78,6 +82,7 @@ impl<'a> RequirementGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: ID of the requirement group
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -121,6 +126,7 @@ impl<'a> RequirementGroupsSubmitForApprovalApi<'a> {
     ///
     /// Parameters:
     /// - `id`: ID of the requirement group to submit
+    #[inline]
     pub async fn submit(
         &self,
         id: &str,
@@ -256,23 +262,89 @@ impl From<&str> for RequirementGroupsListFilterStatus {
     }
 }
 crate::string_enum!(RequirementGroupsListFilterStatus);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequirementGroupsListFilter {
     /// Filter requirement groups by action type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<RequirementGroupsListFilterAction>,
     /// Filter requirement groups by country code (iso alpha 2)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Filter requirement groups by customer reference
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_reference: Option<String>,
     /// Filter requirement groups by phone number type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_type: Option<RequirementGroupsListFilterPhoneNumberType>,
     /// Filter requirement groups by status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RequirementGroupsListFilterStatus>,
+}
+impl serde::Serialize for RequirementGroupsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RequirementGroupsListFilter", 5usize)?;
+        if let Some(v) = &self.action {
+            out.serialize_field("action", v)?;
+        }
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.customer_reference {
+            out.serialize_field("customer_reference", v)?;
+        }
+        if let Some(v) = &self.phone_number_type {
+            out.serialize_field("phone_number_type", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequirementGroupsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "action",
+            "country_code",
+            "customer_reference",
+            "phone_number_type",
+            "status",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RequirementGroupsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RequirementGroupsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RequirementGroupsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RequirementGroupsListFilter {
+                    action: f0,
+                    country_code: f1,
+                    customer_reference: f2,
+                    phone_number_type: f3,
+                    status: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RequirementGroupsListFilter", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -346,42 +418,268 @@ impl From<&str> for RequirementGroupsCreateBodyPhoneNumberType {
     }
 }
 crate::string_enum!(RequirementGroupsCreateBodyPhoneNumberType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequirementGroupsCreateBodyRegulatoryRequirementsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirement_id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for RequirementGroupsCreateBodyRegulatoryRequirementsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "RequirementGroupsCreateBodyRegulatoryRequirementsItem",
+                2usize,
+            )?;
+        if let Some(v) = &self.field_value {
+            out.serialize_field("field_value", v)?;
+        }
+        if let Some(v) = &self.requirement_id {
+            out.serialize_field("requirement_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for RequirementGroupsCreateBodyRegulatoryRequirementsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["field_value", "requirement_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RequirementGroupsCreateBodyRegulatoryRequirementsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct RequirementGroupsCreateBodyRegulatoryRequirementsItem",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                RequirementGroupsCreateBodyRegulatoryRequirementsItem,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RequirementGroupsCreateBodyRegulatoryRequirementsItem {
+                    field_value: f0,
+                    requirement_id: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RequirementGroupsCreateBodyRegulatoryRequirementsItem",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequirementGroupsCreateBody {
     pub action: RequirementGroupsCreateBodyAction,
     /// ISO alpha 2 country code
     pub country_code: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_reference: Option<String>,
     pub phone_number_type: RequirementGroupsCreateBodyPhoneNumberType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regulatory_requirements: Option<
         Vec<RequirementGroupsCreateBodyRegulatoryRequirementsItem>,
     >,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RequirementGroupsCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RequirementGroupsCreateBody", 5usize)?;
+        out.serialize_field("action", &self.action)?;
+        out.serialize_field("country_code", &self.country_code)?;
+        if let Some(v) = &self.customer_reference {
+            out.serialize_field("customer_reference", v)?;
+        }
+        out.serialize_field("phone_number_type", &self.phone_number_type)?;
+        if let Some(v) = &self.regulatory_requirements {
+            out.serialize_field("regulatory_requirements", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequirementGroupsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "action",
+            "country_code",
+            "customer_reference",
+            "phone_number_type",
+            "regulatory_requirements",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RequirementGroupsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RequirementGroupsCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RequirementGroupsCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RequirementGroupsCreateBody {
+                    action: crate::de::required(f0, "action")?,
+                    country_code: crate::de::required(f1, "country_code")?,
+                    customer_reference: f2,
+                    phone_number_type: crate::de::required(f3, "phone_number_type")?,
+                    regulatory_requirements: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RequirementGroupsCreateBody", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequirementGroupsUpdateBodyRegulatoryRequirementsItem {
     /// New value for the regulatory requirement
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
     /// Unique identifier for the regulatory requirement
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirement_id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RequirementGroupsUpdateBodyRegulatoryRequirementsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "RequirementGroupsUpdateBodyRegulatoryRequirementsItem",
+                2usize,
+            )?;
+        if let Some(v) = &self.field_value {
+            out.serialize_field("field_value", v)?;
+        }
+        if let Some(v) = &self.requirement_id {
+            out.serialize_field("requirement_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for RequirementGroupsUpdateBodyRegulatoryRequirementsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["field_value", "requirement_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RequirementGroupsUpdateBodyRegulatoryRequirementsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct RequirementGroupsUpdateBodyRegulatoryRequirementsItem",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                RequirementGroupsUpdateBodyRegulatoryRequirementsItem,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RequirementGroupsUpdateBodyRegulatoryRequirementsItem {
+                    field_value: f0,
+                    requirement_id: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RequirementGroupsUpdateBodyRegulatoryRequirementsItem",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequirementGroupsUpdateBody {
     /// Reference for the customer
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_reference: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regulatory_requirements: Option<
         Vec<RequirementGroupsUpdateBodyRegulatoryRequirementsItem>,
     >,
+}
+impl serde::Serialize for RequirementGroupsUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RequirementGroupsUpdateBody", 2usize)?;
+        if let Some(v) = &self.customer_reference {
+            out.serialize_field("customer_reference", v)?;
+        }
+        if let Some(v) = &self.regulatory_requirements {
+            out.serialize_field("regulatory_requirements", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequirementGroupsUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["customer_reference", "regulatory_requirements"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RequirementGroupsUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RequirementGroupsUpdateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RequirementGroupsUpdateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RequirementGroupsUpdateBody {
+                    customer_reference: f0,
+                    regulatory_requirements: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RequirementGroupsUpdateBody", FIELDS, V)
+    }
 }

@@ -12,6 +12,7 @@ impl<'a> RequirementTypesApi<'a> {
     /// List all requirement types ordered by created_at descending
     ///
     /// `GET /requirement_types`
+    #[inline]
     pub async fn list(
         &self,
         params: RequirementTypesListParams,
@@ -29,6 +30,7 @@ impl<'a> RequirementTypesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the requirement_type record
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -50,16 +52,95 @@ pub struct RequirementTypesListParams {
     /// Consolidated sort parameter for requirement types (deepObject style). Originally: sort\[\]
     pub sort: Option<Vec<RequirementTypesListSortItem>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequirementTypesListFilterName {
     /// Filters requirement types to those whose name contains a certain string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RequirementTypesListFilterName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RequirementTypesListFilterName", 1usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequirementTypesListFilterName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RequirementTypesListFilterName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RequirementTypesListFilterName")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RequirementTypesListFilterName, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RequirementTypesListFilterName {
+                    contains: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RequirementTypesListFilterName", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequirementTypesListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<RequirementTypesListFilterName>,
+}
+impl serde::Serialize for RequirementTypesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RequirementTypesListFilter", 1usize)?;
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequirementTypesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RequirementTypesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RequirementTypesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RequirementTypesListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RequirementTypesListFilter {
+                    name: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RequirementTypesListFilter", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -107,15 +188,58 @@ impl From<&str> for RequirementTypesListSortItem {
     }
 }
 crate::string_enum!(RequirementTypesListSortItem);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequirementTypesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::DocReqsRequirementTypeList>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RequirementTypesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::DocReqsRequirementType>,
+impl serde::Serialize for RequirementTypesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RequirementTypesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for RequirementTypesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RequirementTypesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RequirementTypesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RequirementTypesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RequirementTypesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RequirementTypesListResponse", FIELDS, V)
+    }
+}
+pub type RequirementTypesRetrieveResponse = crate::Data<
+    crate::types::DocReqsRequirementType,
+>;

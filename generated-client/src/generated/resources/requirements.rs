@@ -17,6 +17,7 @@ impl<'a> RequirementsApi<'a> {
     /// List all requirements with filtering, sorting, and pagination
     ///
     /// `GET /requirements`
+    #[inline]
     pub async fn list(
         &self,
         params: RequirementsListParams,
@@ -29,6 +30,7 @@ impl<'a> RequirementsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: RequirementsListParams,
@@ -88,6 +90,7 @@ impl<'a> RequirementsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the requirement_type record
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -140,6 +143,7 @@ impl<'a> RequirementsVersionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the requirement_type record
+    #[inline]
     pub async fn create(
         &self,
         id: &str,
@@ -175,6 +179,7 @@ impl<'a> RequirementsVersionsPendingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the requirement_type record
+    #[inline]
     pub async fn cancel(
         &self,
         id: &str,
@@ -258,17 +263,66 @@ impl From<&str> for RequirementsListFilterPhoneNumberType {
     }
 }
 crate::string_enum!(RequirementsListFilterPhoneNumberType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequirementsListFilter {
     /// Filters requirements to those applying to a specific action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<RequirementsListFilterAction>,
     /// Filters results to those applying to a 2-character (ISO 3166-1 alpha-2) country code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Filters results to those applying to a specific phone_number_type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_type: Option<RequirementsListFilterPhoneNumberType>,
+}
+impl serde::Serialize for RequirementsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RequirementsListFilter", 3usize)?;
+        if let Some(v) = &self.action {
+            out.serialize_field("action", v)?;
+        }
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.phone_number_type {
+            out.serialize_field("phone_number_type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequirementsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["action", "country_code", "phone_number_type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RequirementsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RequirementsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RequirementsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RequirementsListFilter {
+                    action: f0,
+                    country_code: f1,
+                    phone_number_type: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RequirementsListFilter", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -324,29 +378,111 @@ impl From<&str> for RequirementsListSortItem {
     }
 }
 crate::string_enum!(RequirementsListSortItem);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequirementsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RequirementsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RequirementsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequirementsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RequirementsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RequirementsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RequirementsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RequirementsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RequirementsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequirementsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::DocReqsRequirementList>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RequirementsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::DocReqsRequirement>,
+impl serde::Serialize for RequirementsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RequirementsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RequirementsVersionsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::DocReqsRequirement>,
+impl<'de> serde::Deserialize<'de> for RequirementsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RequirementsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RequirementsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RequirementsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RequirementsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RequirementsListResponse", FIELDS, V)
+    }
 }
+pub type RequirementsRetrieveResponse = crate::Data<crate::types::DocReqsRequirement>;
+pub type RequirementsVersionsCreateResponse = crate::Data<
+    crate::types::DocReqsRequirement,
+>;

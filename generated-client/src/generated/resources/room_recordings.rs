@@ -10,6 +10,7 @@ impl<'a> RoomRecordingsApi<'a> {
     /// View a list of room recordings.
     ///
     /// `GET /room_recordings`
+    #[inline]
     pub async fn list(
         &self,
         params: RoomRecordingsListParams,
@@ -20,6 +21,7 @@ impl<'a> RoomRecordingsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: RoomRecordingsListParams,
@@ -74,6 +76,7 @@ impl<'a> RoomRecordingsApi<'a> {
     /// Delete several room recordings in a bulk.
     ///
     /// `DELETE /room_recordings`
+    #[inline]
     pub async fn delete(
         &self,
         params: RoomRecordingsDeleteParams,
@@ -89,6 +92,7 @@ impl<'a> RoomRecordingsApi<'a> {
     ///
     /// Parameters:
     /// - `room_recording_id`: The unique identifier of a room recording.
+    #[inline]
     pub async fn retrieve(
         &self,
         room_recording_id: &str,
@@ -109,6 +113,7 @@ impl<'a> RoomRecordingsApi<'a> {
     ///
     /// Parameters:
     /// - `room_recording_id`: The unique identifier of a room recording.
+    #[inline]
     pub async fn delete_room_recording(
         &self,
         room_recording_id: &str,
@@ -138,142 +143,675 @@ pub struct RoomRecordingsDeleteParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<RoomRecordingsDeletePage>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomRecordingsListFilterDateEndedAt {
     /// ISO 8601 date for filtering room recordings ended on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room recordings ended on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room recordings ended on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomRecordingsListFilterDateEndedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomRecordingsListFilterDateEndedAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilterDateEndedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomRecordingsListFilterDateEndedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomRecordingsListFilterDateEndedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomRecordingsListFilterDateEndedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomRecordingsListFilterDateEndedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomRecordingsListFilterDateEndedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomRecordingsListFilterDateStartedAt {
     /// ISO 8601 date for filtering room recordings started on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room recordings started on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room recordings started on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomRecordingsListFilterDateStartedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomRecordingsListFilterDateStartedAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilterDateStartedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomRecordingsListFilterDateStartedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomRecordingsListFilterDateStartedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomRecordingsListFilterDateStartedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomRecordingsListFilterDateStartedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomRecordingsListFilterDateStartedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomRecordingsListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_ended_at: Option<RoomRecordingsListFilterDateEndedAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_started_at: Option<RoomRecordingsListFilterDateStartedAt>,
     /// duration_secs greater or equal for filtering room recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_secs: Option<i64>,
     /// participant_id for filtering room recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participant_id: Option<String>,
     /// room_id for filtering room recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
     /// session_id for filtering room recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// status for filtering room recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// type for filtering room recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomRecordingsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomRecordingsListFilter", 8usize)?;
+        if let Some(v) = &self.date_ended_at {
+            out.serialize_field("date_ended_at", v)?;
+        }
+        if let Some(v) = &self.date_started_at {
+            out.serialize_field("date_started_at", v)?;
+        }
+        if let Some(v) = &self.duration_secs {
+            out.serialize_field("duration_secs", v)?;
+        }
+        if let Some(v) = &self.participant_id {
+            out.serialize_field("participant_id", v)?;
+        }
+        if let Some(v) = &self.room_id {
+            out.serialize_field("room_id", v)?;
+        }
+        if let Some(v) = &self.session_id {
+            out.serialize_field("session_id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "date_ended_at",
+            "date_started_at",
+            "duration_secs",
+            "participant_id",
+            "room_id",
+            "session_id",
+            "status",
+            "type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomRecordingsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomRecordingsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomRecordingsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomRecordingsListFilter {
+                    date_ended_at: f0,
+                    date_started_at: f1,
+                    duration_secs: f2,
+                    participant_id: f3,
+                    room_id: f4,
+                    session_id: f5,
+                    status: f6,
+                    r#type: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomRecordingsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomRecordingsListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomRecordingsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomRecordingsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomRecordingsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomRecordingsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomRecordingsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomRecordingsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomRecordingsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomRecordingsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomRecordingsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::RoomRecording>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomRecordingsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomRecordingsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomRecordingsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomRecordingsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomRecordingsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomRecordingsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomRecordingsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomRecordingsListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomRecordingsDeleteFilterDateEndedAt {
     /// ISO 8601 date for filtering room recordings ended on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room recordings ended on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room recordings ended on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomRecordingsDeleteFilterDateEndedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomRecordingsDeleteFilterDateEndedAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteFilterDateEndedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomRecordingsDeleteFilterDateEndedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomRecordingsDeleteFilterDateEndedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomRecordingsDeleteFilterDateEndedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomRecordingsDeleteFilterDateEndedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomRecordingsDeleteFilterDateEndedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomRecordingsDeleteFilterDateStartedAt {
     /// ISO 8601 date for filtering room recordings started on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room recordings started on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room recordings started on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomRecordingsDeleteFilterDateStartedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomRecordingsDeleteFilterDateStartedAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteFilterDateStartedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomRecordingsDeleteFilterDateStartedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomRecordingsDeleteFilterDateStartedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomRecordingsDeleteFilterDateStartedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomRecordingsDeleteFilterDateStartedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomRecordingsDeleteFilterDateStartedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomRecordingsDeleteFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_ended_at: Option<RoomRecordingsDeleteFilterDateEndedAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_started_at: Option<RoomRecordingsDeleteFilterDateStartedAt>,
     /// duration_secs greater or equal for filtering room recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_secs: Option<i64>,
     /// participant_id for filtering room recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participant_id: Option<String>,
     /// room_id for filtering room recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
     /// session_id for filtering room recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// status for filtering room recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// type for filtering room recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomRecordingsDeleteFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomRecordingsDeleteFilter", 8usize)?;
+        if let Some(v) = &self.date_ended_at {
+            out.serialize_field("date_ended_at", v)?;
+        }
+        if let Some(v) = &self.date_started_at {
+            out.serialize_field("date_started_at", v)?;
+        }
+        if let Some(v) = &self.duration_secs {
+            out.serialize_field("duration_secs", v)?;
+        }
+        if let Some(v) = &self.participant_id {
+            out.serialize_field("participant_id", v)?;
+        }
+        if let Some(v) = &self.room_id {
+            out.serialize_field("room_id", v)?;
+        }
+        if let Some(v) = &self.session_id {
+            out.serialize_field("session_id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "date_ended_at",
+            "date_started_at",
+            "duration_secs",
+            "participant_id",
+            "room_id",
+            "session_id",
+            "status",
+            "type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomRecordingsDeleteFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomRecordingsDeleteFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomRecordingsDeleteFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomRecordingsDeleteFilter {
+                    date_ended_at: f0,
+                    date_started_at: f1,
+                    duration_secs: f2,
+                    participant_id: f3,
+                    room_id: f4,
+                    session_id: f5,
+                    status: f6,
+                    r#type: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomRecordingsDeleteFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomRecordingsDeletePage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomRecordingsDeletePage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomRecordingsDeletePage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomRecordingsDeletePage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomRecordingsDeletePage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomRecordingsDeletePage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomRecordingsDeletePage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomRecordingsDeletePage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomRecordingsDeletePage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomRecordingsDeleteResponseData {
     /// Amount of room recordings affected
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_recordings: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RoomRecordingsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<RoomRecordingsDeleteResponseData>,
+impl serde::Serialize for RoomRecordingsDeleteResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomRecordingsDeleteResponseData", 1usize)?;
+        if let Some(v) = &self.room_recordings {
+            out.serialize_field("room_recordings", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RoomRecordingsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::RoomRecording>,
+impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["room_recordings"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomRecordingsDeleteResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomRecordingsDeleteResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomRecordingsDeleteResponseData, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomRecordingsDeleteResponseData {
+                    room_recordings: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomRecordingsDeleteResponseData", FIELDS, V)
+    }
 }
+pub type RoomRecordingsDeleteResponse = crate::Data<RoomRecordingsDeleteResponseData>;
+pub type RoomRecordingsRetrieveResponse = crate::Data<crate::types::RoomRecording>;

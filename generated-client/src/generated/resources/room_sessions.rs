@@ -20,6 +20,7 @@ impl<'a> RoomSessionsApi<'a> {
     /// View a list of room sessions.
     ///
     /// `GET /room_sessions`
+    #[inline]
     pub async fn list(
         &self,
         params: RoomSessionsListParams,
@@ -36,6 +37,7 @@ impl<'a> RoomSessionsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: RoomSessionsListParams,
@@ -93,6 +95,7 @@ impl<'a> RoomSessionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
+    #[inline]
     pub async fn retrieve(
         &self,
         room_session_id: &str,
@@ -143,6 +146,7 @@ impl<'a> RoomSessionsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
+    #[inline]
     pub async fn end(
         &self,
         room_session_id: &str,
@@ -162,6 +166,7 @@ impl<'a> RoomSessionsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
+    #[inline]
     pub async fn kick(
         &self,
         room_session_id: &str,
@@ -187,6 +192,7 @@ impl<'a> RoomSessionsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
+    #[inline]
     pub async fn mute(
         &self,
         room_session_id: &str,
@@ -212,6 +218,7 @@ impl<'a> RoomSessionsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
+    #[inline]
     pub async fn unmute(
         &self,
         room_session_id: &str,
@@ -262,6 +269,7 @@ impl<'a> RoomSessionsParticipantsApi<'a> {
     ///
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
+    #[inline]
     pub async fn list(
         &self,
         room_session_id: &str,
@@ -283,6 +291,7 @@ impl<'a> RoomSessionsParticipantsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         room_session_id: &str,
@@ -347,179 +356,950 @@ pub struct RoomSessionsParticipantsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<RoomSessionsParticipantsListPage>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsListFilterDateCreatedAt {
     /// ISO 8601 date for filtering room sessions created on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room sessions created on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room sessions created on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomSessionsListFilterDateCreatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomSessionsListFilterDateCreatedAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomSessionsListFilterDateCreatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsListFilterDateCreatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsListFilterDateCreatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsListFilterDateCreatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsListFilterDateCreatedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomSessionsListFilterDateCreatedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsListFilterDateEndedAt {
     /// ISO 8601 date for filtering room sessions ended on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room sessions ended on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room sessions ended on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomSessionsListFilterDateEndedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomSessionsListFilterDateEndedAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomSessionsListFilterDateEndedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsListFilterDateEndedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsListFilterDateEndedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsListFilterDateEndedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsListFilterDateEndedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomSessionsListFilterDateEndedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsListFilterDateUpdatedAt {
     /// ISO 8601 date for filtering room sessions updated on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room sessions updated on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room sessions updated on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomSessionsListFilterDateUpdatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomSessionsListFilterDateUpdatedAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomSessionsListFilterDateUpdatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsListFilterDateUpdatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsListFilterDateUpdatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsListFilterDateUpdatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsListFilterDateUpdatedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomSessionsListFilterDateUpdatedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsListFilter {
     /// Filter active or inactive room sessions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_created_at: Option<RoomSessionsListFilterDateCreatedAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_ended_at: Option<RoomSessionsListFilterDateEndedAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_updated_at: Option<RoomSessionsListFilterDateUpdatedAt>,
     /// Room_id for filtering room sessions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomSessionsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomSessionsListFilter", 5usize)?;
+        if let Some(v) = &self.active {
+            out.serialize_field("active", v)?;
+        }
+        if let Some(v) = &self.date_created_at {
+            out.serialize_field("date_created_at", v)?;
+        }
+        if let Some(v) = &self.date_ended_at {
+            out.serialize_field("date_ended_at", v)?;
+        }
+        if let Some(v) = &self.date_updated_at {
+            out.serialize_field("date_updated_at", v)?;
+        }
+        if let Some(v) = &self.room_id {
+            out.serialize_field("room_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomSessionsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "active",
+            "date_created_at",
+            "date_ended_at",
+            "date_updated_at",
+            "room_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsListFilter {
+                    active: f0,
+                    date_created_at: f1,
+                    date_ended_at: f2,
+                    date_updated_at: f3,
+                    room_id: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomSessionsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomSessionsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomSessionsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomSessionsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomSessionsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::RoomSession>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RoomSessionsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::RoomSession>,
+impl serde::Serialize for RoomSessionsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomSessionsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for RoomSessionsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomSessionsListResponse", FIELDS, V)
+    }
+}
+pub type RoomSessionsRetrieveResponse = crate::Data<crate::types::RoomSession>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsActionsEndResponseData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RoomSessionsActionsEndResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<RoomSessionsActionsEndResponseData>,
+impl serde::Serialize for RoomSessionsActionsEndResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomSessionsActionsEndResponseData", 1usize)?;
+        if let Some(v) = &self.result {
+            out.serialize_field("result", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for RoomSessionsActionsEndResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["result"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsActionsEndResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsActionsEndResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsActionsEndResponseData, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsActionsEndResponseData {
+                    result: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomSessionsActionsEndResponseData", FIELDS, V)
+    }
+}
+pub type RoomSessionsActionsEndResponse = crate::Data<
+    RoomSessionsActionsEndResponseData,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsActionsKickResponseData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RoomSessionsActionsKickResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<RoomSessionsActionsKickResponseData>,
+impl serde::Serialize for RoomSessionsActionsKickResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomSessionsActionsKickResponseData", 1usize)?;
+        if let Some(v) = &self.result {
+            out.serialize_field("result", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for RoomSessionsActionsKickResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["result"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsActionsKickResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsActionsKickResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsActionsKickResponseData, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsActionsKickResponseData {
+                    result: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomSessionsActionsKickResponseData", FIELDS, V)
+    }
+}
+pub type RoomSessionsActionsKickResponse = crate::Data<
+    RoomSessionsActionsKickResponseData,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsActionsMuteResponseData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RoomSessionsActionsMuteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<RoomSessionsActionsMuteResponseData>,
+impl serde::Serialize for RoomSessionsActionsMuteResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomSessionsActionsMuteResponseData", 1usize)?;
+        if let Some(v) = &self.result {
+            out.serialize_field("result", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for RoomSessionsActionsMuteResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["result"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsActionsMuteResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsActionsMuteResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsActionsMuteResponseData, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsActionsMuteResponseData {
+                    result: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomSessionsActionsMuteResponseData", FIELDS, V)
+    }
+}
+pub type RoomSessionsActionsMuteResponse = crate::Data<
+    RoomSessionsActionsMuteResponseData,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsActionsUnmuteResponseData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RoomSessionsActionsUnmuteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<RoomSessionsActionsUnmuteResponseData>,
+impl serde::Serialize for RoomSessionsActionsUnmuteResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomSessionsActionsUnmuteResponseData", 1usize)?;
+        if let Some(v) = &self.result {
+            out.serialize_field("result", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for RoomSessionsActionsUnmuteResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["result"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsActionsUnmuteResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsActionsUnmuteResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsActionsUnmuteResponseData, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsActionsUnmuteResponseData {
+                    result: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomSessionsActionsUnmuteResponseData", FIELDS, V)
+    }
+}
+pub type RoomSessionsActionsUnmuteResponse = crate::Data<
+    RoomSessionsActionsUnmuteResponseData,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsParticipantsListFilterDateJoinedAt {
     /// ISO 8601 date for filtering room participants that joined on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room participants that joined on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room participants that joined on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomSessionsParticipantsListFilterDateJoinedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomSessionsParticipantsListFilterDateJoinedAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomSessionsParticipantsListFilterDateJoinedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsParticipantsListFilterDateJoinedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsParticipantsListFilterDateJoinedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsParticipantsListFilterDateJoinedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsParticipantsListFilterDateJoinedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RoomSessionsParticipantsListFilterDateJoinedAt",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsParticipantsListFilterDateLeftAt {
     /// ISO 8601 date for filtering room participants that left on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room participants that left on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room participants that left on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomSessionsParticipantsListFilterDateLeftAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomSessionsParticipantsListFilterDateLeftAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomSessionsParticipantsListFilterDateLeftAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsParticipantsListFilterDateLeftAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsParticipantsListFilterDateLeftAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsParticipantsListFilterDateLeftAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsParticipantsListFilterDateLeftAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RoomSessionsParticipantsListFilterDateLeftAt",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsParticipantsListFilterDateUpdatedAt {
     /// ISO 8601 date for filtering room participants updated on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room participants updated on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room participants updated on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomSessionsParticipantsListFilterDateUpdatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "RoomSessionsParticipantsListFilterDateUpdatedAt",
+                3usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomSessionsParticipantsListFilterDateUpdatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsParticipantsListFilterDateUpdatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsParticipantsListFilterDateUpdatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsParticipantsListFilterDateUpdatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsParticipantsListFilterDateUpdatedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RoomSessionsParticipantsListFilterDateUpdatedAt",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsParticipantsListFilter {
     /// Filter room participants based on the context.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_joined_at: Option<RoomSessionsParticipantsListFilterDateJoinedAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_left_at: Option<RoomSessionsParticipantsListFilterDateLeftAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_updated_at: Option<RoomSessionsParticipantsListFilterDateUpdatedAt>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomSessionsParticipantsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomSessionsParticipantsListFilter", 4usize)?;
+        if let Some(v) = &self.context {
+            out.serialize_field("context", v)?;
+        }
+        if let Some(v) = &self.date_joined_at {
+            out.serialize_field("date_joined_at", v)?;
+        }
+        if let Some(v) = &self.date_left_at {
+            out.serialize_field("date_left_at", v)?;
+        }
+        if let Some(v) = &self.date_updated_at {
+            out.serialize_field("date_updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomSessionsParticipantsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "context",
+            "date_joined_at",
+            "date_left_at",
+            "date_updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsParticipantsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsParticipantsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsParticipantsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsParticipantsListFilter {
+                    context: f0,
+                    date_joined_at: f1,
+                    date_left_at: f2,
+                    date_updated_at: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomSessionsParticipantsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsParticipantsListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomSessionsParticipantsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomSessionsParticipantsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomSessionsParticipantsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsParticipantsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsParticipantsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsParticipantsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsParticipantsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomSessionsParticipantsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsParticipantsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::RoomParticipant>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for RoomSessionsParticipantsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomSessionsParticipantsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomSessionsParticipantsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomSessionsParticipantsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomSessionsParticipantsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomSessionsParticipantsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomSessionsParticipantsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomSessionsParticipantsListResponse", FIELDS, V)
+    }
 }

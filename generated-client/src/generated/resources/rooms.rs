@@ -20,6 +20,7 @@ impl<'a> RoomsApi<'a> {
     /// View a list of rooms.
     ///
     /// `GET /rooms`
+    #[inline]
     pub async fn list(
         &self,
         params: RoomsListParams,
@@ -36,6 +37,7 @@ impl<'a> RoomsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: RoomsListParams,
@@ -87,6 +89,7 @@ impl<'a> RoomsApi<'a> {
     /// Synchronously create a Room.
     ///
     /// `POST /rooms`
+    #[inline]
     pub async fn create(
         &self,
         params: RoomsCreateParams,
@@ -101,6 +104,7 @@ impl<'a> RoomsApi<'a> {
     ///
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
+    #[inline]
     pub async fn retrieve(
         &self,
         room_id: &str,
@@ -128,6 +132,7 @@ impl<'a> RoomsApi<'a> {
     ///
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
+    #[inline]
     pub async fn update(
         &self,
         room_id: &str,
@@ -150,6 +155,7 @@ impl<'a> RoomsApi<'a> {
     ///
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
+    #[inline]
     pub async fn delete(&self, room_id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -202,6 +208,7 @@ impl<'a> RoomsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
+    #[inline]
     pub async fn generate_join_client_token(
         &self,
         room_id: &str,
@@ -229,6 +236,7 @@ impl<'a> RoomsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
+    #[inline]
     pub async fn refresh_client_token(
         &self,
         room_id: &str,
@@ -273,6 +281,7 @@ impl<'a> RoomsSessionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
+    #[inline]
     pub async fn list(
         &self,
         room_id: &str,
@@ -295,6 +304,7 @@ impl<'a> RoomsSessionsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         room_id: &str,
@@ -361,163 +371,797 @@ pub struct RoomsSessionsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<RoomsSessionsListPage>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsListFilterDateCreatedAt {
     /// ISO 8601 date for filtering rooms created on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering rooms created on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering rooms created on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomsListFilterDateCreatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomsListFilterDateCreatedAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsListFilterDateCreatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsListFilterDateCreatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsListFilterDateCreatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsListFilterDateCreatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsListFilterDateCreatedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomsListFilterDateCreatedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsListFilterDateUpdatedAt {
     /// ISO 8601 date for filtering rooms updated on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering rooms updated on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering rooms updated on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomsListFilterDateUpdatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomsListFilterDateUpdatedAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsListFilterDateUpdatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsListFilterDateUpdatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsListFilterDateUpdatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsListFilterDateUpdatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsListFilterDateUpdatedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomsListFilterDateUpdatedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_created_at: Option<RoomsListFilterDateCreatedAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_updated_at: Option<RoomsListFilterDateUpdatedAt>,
     /// Unique_name for filtering rooms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unique_name: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomsListFilter", 3usize)?;
+        if let Some(v) = &self.date_created_at {
+            out.serialize_field("date_created_at", v)?;
+        }
+        if let Some(v) = &self.date_updated_at {
+            out.serialize_field("date_updated_at", v)?;
+        }
+        if let Some(v) = &self.unique_name {
+            out.serialize_field("unique_name", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["date_created_at", "date_updated_at", "unique_name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsListFilter {
+                    date_created_at: f0,
+                    date_updated_at: f1,
+                    unique_name: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::Room>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RoomsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Room>,
+impl serde::Serialize for RoomsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RoomsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Room>,
+impl<'de> serde::Deserialize<'de> for RoomsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RoomsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::Room>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type RoomsCreateResponse = crate::Data<crate::types::Room>;
+pub type RoomsRetrieveResponse = crate::Data<crate::types::Room>;
+pub type RoomsUpdateResponse = crate::Data<crate::types::Room>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsActionsGenerateJoinClientTokenResponseData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// ISO 8601 timestamp when the refresh token expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token_expires_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// ISO 8601 timestamp when the token expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_expires_at: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RoomsActionsGenerateJoinClientTokenResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<RoomsActionsGenerateJoinClientTokenResponseData>,
+impl serde::Serialize for RoomsActionsGenerateJoinClientTokenResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "RoomsActionsGenerateJoinClientTokenResponseData",
+                4usize,
+            )?;
+        if let Some(v) = &self.refresh_token {
+            out.serialize_field("refresh_token", v)?;
+        }
+        if let Some(v) = &self.refresh_token_expires_at {
+            out.serialize_field("refresh_token_expires_at", v)?;
+        }
+        if let Some(v) = &self.token {
+            out.serialize_field("token", v)?;
+        }
+        if let Some(v) = &self.token_expires_at {
+            out.serialize_field("token_expires_at", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for RoomsActionsGenerateJoinClientTokenResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "refresh_token",
+            "refresh_token_expires_at",
+            "token",
+            "token_expires_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsActionsGenerateJoinClientTokenResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsActionsGenerateJoinClientTokenResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsActionsGenerateJoinClientTokenResponseData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsActionsGenerateJoinClientTokenResponseData {
+                    refresh_token: f0,
+                    refresh_token_expires_at: f1,
+                    token: f2,
+                    token_expires_at: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RoomsActionsGenerateJoinClientTokenResponseData",
+                FIELDS,
+                V,
+            )
+    }
+}
+pub type RoomsActionsGenerateJoinClientTokenResponse = crate::Data<
+    RoomsActionsGenerateJoinClientTokenResponseData,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsActionsRefreshClientTokenResponseData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// ISO 8601 timestamp when the token expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_expires_at: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct RoomsActionsRefreshClientTokenResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<RoomsActionsRefreshClientTokenResponseData>,
+impl serde::Serialize for RoomsActionsRefreshClientTokenResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomsActionsRefreshClientTokenResponseData", 2usize)?;
+        if let Some(v) = &self.token {
+            out.serialize_field("token", v)?;
+        }
+        if let Some(v) = &self.token_expires_at {
+            out.serialize_field("token_expires_at", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for RoomsActionsRefreshClientTokenResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["token", "token_expires_at"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsActionsRefreshClientTokenResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsActionsRefreshClientTokenResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsActionsRefreshClientTokenResponseData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsActionsRefreshClientTokenResponseData {
+                    token: f0,
+                    token_expires_at: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomsActionsRefreshClientTokenResponseData", FIELDS, V)
+    }
+}
+pub type RoomsActionsRefreshClientTokenResponse = crate::Data<
+    RoomsActionsRefreshClientTokenResponseData,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsSessionsListFilterDateCreatedAt {
     /// ISO 8601 date for filtering room sessions created on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room sessions created on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room sessions created on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomsSessionsListFilterDateCreatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomsSessionsListFilterDateCreatedAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilterDateCreatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsListFilterDateCreatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsListFilterDateCreatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsListFilterDateCreatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsListFilterDateCreatedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomsSessionsListFilterDateCreatedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsSessionsListFilterDateEndedAt {
     /// ISO 8601 date for filtering room sessions ended on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room sessions ended on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room sessions ended on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomsSessionsListFilterDateEndedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomsSessionsListFilterDateEndedAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilterDateEndedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsListFilterDateEndedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsListFilterDateEndedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsListFilterDateEndedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsListFilterDateEndedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomsSessionsListFilterDateEndedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsSessionsListFilterDateUpdatedAt {
     /// ISO 8601 date for filtering room sessions updated on that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room sessions updated on or after that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room sessions updated on or before that date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomsSessionsListFilterDateUpdatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomsSessionsListFilterDateUpdatedAt", 3usize)?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilterDateUpdatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsListFilterDateUpdatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsListFilterDateUpdatedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsListFilterDateUpdatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsListFilterDateUpdatedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomsSessionsListFilterDateUpdatedAt", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsSessionsListFilter {
     /// Filter active or inactive room sessions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_created_at: Option<RoomsSessionsListFilterDateCreatedAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_ended_at: Option<RoomsSessionsListFilterDateEndedAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_updated_at: Option<RoomsSessionsListFilterDateUpdatedAt>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomsSessionsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomsSessionsListFilter", 4usize)?;
+        if let Some(v) = &self.active {
+            out.serialize_field("active", v)?;
+        }
+        if let Some(v) = &self.date_created_at {
+            out.serialize_field("date_created_at", v)?;
+        }
+        if let Some(v) = &self.date_ended_at {
+            out.serialize_field("date_ended_at", v)?;
+        }
+        if let Some(v) = &self.date_updated_at {
+            out.serialize_field("date_updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "active",
+            "date_created_at",
+            "date_ended_at",
+            "date_updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsListFilter {
+                    active: f0,
+                    date_created_at: f1,
+                    date_ended_at: f2,
+                    date_updated_at: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomsSessionsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsSessionsListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RoomsSessionsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomsSessionsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomsSessionsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsSessionsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::RoomSession>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for RoomsSessionsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RoomsSessionsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomsSessionsListResponse", FIELDS, V)
+    }
 }

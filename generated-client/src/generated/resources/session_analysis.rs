@@ -21,6 +21,7 @@ impl<'a> SessionAnalysisApi<'a> {
     /// Parameters:
     /// - `record_type`: The record type identifier.
     /// - `event_id`: The event identifier (UUID).
+    #[inline]
     pub async fn retrieve(
         &self,
         record_type: &str,
@@ -74,6 +75,7 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
     /// Returns all available record types and supported query parameters for session analysis.
     ///
     /// `GET /session_analysis/metadata`
+    #[inline]
     pub async fn list(&self) -> crate::Result<crate::types::MetadataOverviewResponse> {
         let req = self
             .client
@@ -88,6 +90,7 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
     ///
     /// Parameters:
     /// - `record_type`: The record type identifier (e.g. "call-control").
+    #[inline]
     pub async fn retrieve(
         &self,
         record_type: &str,

@@ -24,6 +24,7 @@ impl<'a> SetiBlackBoxTestResultsApi<'a> {
     /// Returns the results of the various black box tests
     ///
     /// `GET /seti/black_box_test_results`
+    #[inline]
     pub async fn list(
         &self,
         params: SetiBlackBoxTestResultsListParams,
@@ -41,14 +42,52 @@ pub struct SetiBlackBoxTestResultsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[product\]
     pub filter: Option<SetiBlackBoxTestResultsListFilter>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetiBlackBoxTestResultsListFilter {
     /// Filter results for a specific product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SetiBlackBoxTestResultsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::BlackBoxTestResultSet>>,
+impl serde::Serialize for SetiBlackBoxTestResultsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SetiBlackBoxTestResultsListFilter", 1usize)?;
+        if let Some(v) = &self.product {
+            out.serialize_field("product", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for SetiBlackBoxTestResultsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["product"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SetiBlackBoxTestResultsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetiBlackBoxTestResultsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetiBlackBoxTestResultsListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SetiBlackBoxTestResultsListFilter {
+                    product: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetiBlackBoxTestResultsListFilter", FIELDS, V)
+    }
+}
+pub type SetiBlackBoxTestResultsListResponse = crate::Data<
+    Vec<crate::types::BlackBoxTestResultSet>,
+>;

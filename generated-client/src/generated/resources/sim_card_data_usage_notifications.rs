@@ -12,6 +12,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     /// Lists a paginated collection of SIM card data usage notifications. It enables exploring the collection using specific filters.
     ///
     /// `GET /sim_card_data_usage_notifications`
+    #[inline]
     pub async fn list(
         &self,
         params: SimCardDataUsageNotificationsListParams,
@@ -30,6 +31,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: SimCardDataUsageNotificationsListParams,
@@ -86,6 +88,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     /// Creates a new SIM card data usage notification.
     ///
     /// `POST /sim_card_data_usage_notifications`
+    #[inline]
     pub async fn create(
         &self,
         params: SimCardDataUsageNotificationsCreateParams,
@@ -104,6 +107,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -124,6 +128,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -146,6 +151,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -181,12 +187,58 @@ pub struct SimCardDataUsageNotificationsUpdateParams {
     /// The request body.
     pub body: crate::types::SimCardDataUsageNotification,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardDataUsageNotificationsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::SimCardDataUsageNotification>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for SimCardDataUsageNotificationsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SimCardDataUsageNotificationsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardDataUsageNotificationsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardDataUsageNotificationsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardDataUsageNotificationsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardDataUsageNotificationsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("SimCardDataUsageNotificationsListResponse", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -219,37 +271,126 @@ impl From<&str> for SimCardDataUsageNotificationsCreateBodyThresholdUnit {
 }
 crate::string_enum!(SimCardDataUsageNotificationsCreateBodyThresholdUnit);
 /// Data usage threshold that will trigger the notification.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardDataUsageNotificationsCreateBodyThreshold {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<SimCardDataUsageNotificationsCreateBodyThresholdUnit>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SimCardDataUsageNotificationsCreateBodyThreshold {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "SimCardDataUsageNotificationsCreateBodyThreshold",
+                2usize,
+            )?;
+        if let Some(v) = &self.amount {
+            out.serialize_field("amount", v)?;
+        }
+        if let Some(v) = &self.unit {
+            out.serialize_field("unit", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsCreateBodyThreshold {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["amount", "unit"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardDataUsageNotificationsCreateBodyThreshold;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardDataUsageNotificationsCreateBodyThreshold")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardDataUsageNotificationsCreateBodyThreshold, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardDataUsageNotificationsCreateBodyThreshold {
+                    amount: f0,
+                    unit: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SimCardDataUsageNotificationsCreateBodyThreshold",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct SimCardDataUsageNotificationsCreateBody {
     /// The identification UUID of the related SIM card resource.
     pub sim_card_id: String,
     /// Data usage threshold that will trigger the notification.
     pub threshold: SimCardDataUsageNotificationsCreateBodyThreshold,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardDataUsageNotificationsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardDataUsageNotification>,
+impl serde::Serialize for SimCardDataUsageNotificationsCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SimCardDataUsageNotificationsCreateBody", 2usize)?;
+        out.serialize_field("sim_card_id", &self.sim_card_id)?;
+        out.serialize_field("threshold", &self.threshold)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardDataUsageNotificationsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardDataUsageNotification>,
+impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["sim_card_id", "threshold"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardDataUsageNotificationsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardDataUsageNotificationsCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardDataUsageNotificationsCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardDataUsageNotificationsCreateBody {
+                    sim_card_id: crate::de::required(f0, "sim_card_id")?,
+                    threshold: crate::de::required(f1, "threshold")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("SimCardDataUsageNotificationsCreateBody", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardDataUsageNotificationsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardDataUsageNotification>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardDataUsageNotificationsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardDataUsageNotification>,
-}
+pub type SimCardDataUsageNotificationsCreateResponse = crate::Data<
+    crate::types::SimCardDataUsageNotification,
+>;
+pub type SimCardDataUsageNotificationsRetrieveResponse = crate::Data<
+    crate::types::SimCardDataUsageNotification,
+>;
+pub type SimCardDataUsageNotificationsUpdateResponse = crate::Data<
+    crate::types::SimCardDataUsageNotification,
+>;
+pub type SimCardDataUsageNotificationsDeleteResponse = crate::Data<
+    crate::types::SimCardDataUsageNotification,
+>;

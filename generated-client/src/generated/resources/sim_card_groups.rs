@@ -17,6 +17,7 @@ impl<'a> SimCardGroupsApi<'a> {
     /// Get all SIM card groups belonging to the user that match the given filters.
     ///
     /// `GET /sim_card_groups`
+    #[inline]
     pub async fn list(
         &self,
         params: SimCardGroupsListParams,
@@ -40,6 +41,7 @@ impl<'a> SimCardGroupsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: SimCardGroupsListParams,
@@ -96,6 +98,7 @@ impl<'a> SimCardGroupsApi<'a> {
     /// Creates a new SIM card group object
     ///
     /// `POST /sim_card_groups`
+    #[inline]
     pub async fn create(
         &self,
         params: SimCardGroupsCreateParams,
@@ -112,6 +115,7 @@ impl<'a> SimCardGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -139,6 +143,7 @@ impl<'a> SimCardGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -161,6 +166,7 @@ impl<'a> SimCardGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<SimCardGroupsDeleteResponse> {
         let req = self
             .client
@@ -217,6 +223,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    #[inline]
     pub async fn remove_private_wireless_gateway(
         &self,
         id: &str,
@@ -242,6 +249,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    #[inline]
     pub async fn remove_wireless_blocklist(
         &self,
         id: &str,
@@ -267,6 +275,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    #[inline]
     pub async fn set_private_wireless_gateway(
         &self,
         id: &str,
@@ -294,6 +303,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    #[inline]
     pub async fn set_wireless_blocklist(
         &self,
         id: &str,
@@ -326,60 +336,180 @@ pub struct SimCardGroupsActionsSetWirelessBlocklistParams {
     /// The request body.
     pub body: SimCardGroupsActionsSetWirelessBlocklistBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardGroupsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::SearchedSimCardGroup>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardGroupsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardGroup>,
+impl serde::Serialize for SimCardGroupsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimCardGroupsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardGroupsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardGroup>,
+impl<'de> serde::Deserialize<'de> for SimCardGroupsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardGroupsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardGroupsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardGroupsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardGroupsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardGroupsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardGroupsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardGroup>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardGroupsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardGroup>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardGroupsActionsRemovePrivateWirelessGatewayResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardGroupAction>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardGroupsActionsRemoveWirelessBlocklistResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardGroupAction>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub type SimCardGroupsCreateResponse = crate::Data<crate::types::SimCardGroup>;
+pub type SimCardGroupsRetrieveResponse = crate::Data<crate::types::SimCardGroup>;
+pub type SimCardGroupsUpdateResponse = crate::Data<crate::types::SimCardGroup>;
+pub type SimCardGroupsDeleteResponse = crate::Data<crate::types::SimCardGroup>;
+pub type SimCardGroupsActionsRemovePrivateWirelessGatewayResponse = crate::Data<
+    crate::types::SimCardGroupAction,
+>;
+pub type SimCardGroupsActionsRemoveWirelessBlocklistResponse = crate::Data<
+    crate::types::SimCardGroupAction,
+>;
+#[derive(Debug, Clone, PartialEq)]
 pub struct SimCardGroupsActionsSetPrivateWirelessGatewayBody {
     /// The identification of the related Private Wireless Gateway resource.
     pub private_wireless_gateway_id: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardGroupsActionsSetPrivateWirelessGatewayResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardGroupAction>,
+impl serde::Serialize for SimCardGroupsActionsSetPrivateWirelessGatewayBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "SimCardGroupsActionsSetPrivateWirelessGatewayBody",
+                1usize,
+            )?;
+        out.serialize_field(
+            "private_wireless_gateway_id",
+            &self.private_wireless_gateway_id,
+        )?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SimCardGroupsActionsSetPrivateWirelessGatewayBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["private_wireless_gateway_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardGroupsActionsSetPrivateWirelessGatewayBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardGroupsActionsSetPrivateWirelessGatewayBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardGroupsActionsSetPrivateWirelessGatewayBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardGroupsActionsSetPrivateWirelessGatewayBody {
+                    private_wireless_gateway_id: crate::de::required(
+                        f0,
+                        "private_wireless_gateway_id",
+                    )?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SimCardGroupsActionsSetPrivateWirelessGatewayBody",
+                FIELDS,
+                V,
+            )
+    }
+}
+pub type SimCardGroupsActionsSetPrivateWirelessGatewayResponse = crate::Data<
+    crate::types::SimCardGroupAction,
+>;
+#[derive(Debug, Clone, PartialEq)]
 pub struct SimCardGroupsActionsSetWirelessBlocklistBody {
     /// The identification of the related Wireless Blocklist resource.
     pub wireless_blocklist_id: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardGroupsActionsSetWirelessBlocklistResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardGroupAction>,
+impl serde::Serialize for SimCardGroupsActionsSetWirelessBlocklistBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SimCardGroupsActionsSetWirelessBlocklistBody", 1usize)?;
+        out.serialize_field("wireless_blocklist_id", &self.wireless_blocklist_id)?;
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for SimCardGroupsActionsSetWirelessBlocklistBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["wireless_blocklist_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardGroupsActionsSetWirelessBlocklistBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardGroupsActionsSetWirelessBlocklistBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardGroupsActionsSetWirelessBlocklistBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardGroupsActionsSetWirelessBlocklistBody {
+                    wireless_blocklist_id: crate::de::required(
+                        f0,
+                        "wireless_blocklist_id",
+                    )?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SimCardGroupsActionsSetWirelessBlocklistBody",
+                FIELDS,
+                V,
+            )
+    }
+}
+pub type SimCardGroupsActionsSetWirelessBlocklistResponse = crate::Data<
+    crate::types::SimCardGroupAction,
+>;

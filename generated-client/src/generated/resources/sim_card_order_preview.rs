@@ -12,6 +12,7 @@ impl<'a> SimCardOrderPreviewApi<'a> {
     /// Preview SIM card order purchases.
     ///
     /// `POST /sim_card_order_preview`
+    #[inline]
     pub async fn preview(
         &self,
         params: SimCardOrderPreviewPreviewParams,
@@ -31,15 +32,56 @@ pub struct SimCardOrderPreviewPreviewParams {
     /// The request body.
     pub body: Option<SimCardOrderPreviewPreviewBody>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SimCardOrderPreviewPreviewBody {
     /// Uniquely identifies the address for the order.
     pub address_id: String,
     /// The amount of SIM cards that the user would like to purchase in the SIM card order.
     pub quantity: i64,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardOrderPreviewPreviewResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardOrderPreview>,
+impl serde::Serialize for SimCardOrderPreviewPreviewBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SimCardOrderPreviewPreviewBody", 2usize)?;
+        out.serialize_field("address_id", &self.address_id)?;
+        out.serialize_field("quantity", &self.quantity)?;
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for SimCardOrderPreviewPreviewBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["address_id", "quantity"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardOrderPreviewPreviewBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardOrderPreviewPreviewBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardOrderPreviewPreviewBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardOrderPreviewPreviewBody {
+                    address_id: crate::de::required(f0, "address_id")?,
+                    quantity: crate::de::required(f1, "quantity")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardOrderPreviewPreviewBody", FIELDS, V)
+    }
+}
+pub type SimCardOrderPreviewPreviewResponse = crate::Data<
+    crate::types::SimCardOrderPreview,
+>;

@@ -12,6 +12,7 @@ impl<'a> SimCardOrdersApi<'a> {
     /// Get all SIM card orders according to filters.
     ///
     /// `GET /sim_card_orders`
+    #[inline]
     pub async fn list(
         &self,
         params: SimCardOrdersListParams,
@@ -22,6 +23,7 @@ impl<'a> SimCardOrdersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: SimCardOrdersListParams,
@@ -78,6 +80,7 @@ impl<'a> SimCardOrdersApi<'a> {
     /// Creates a new order for SIM cards.
     ///
     /// `POST /sim_card_orders`
+    #[inline]
     pub async fn create(
         &self,
         params: SimCardOrdersCreateParams,
@@ -94,6 +97,7 @@ impl<'a> SimCardOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -121,92 +125,255 @@ pub struct SimCardOrdersCreateParams {
     /// The request body.
     pub body: crate::types::SimCardOrderCreate,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardOrdersListFilter {
     /// Filter by state or province where the address is located.
-    #[serde(
-        rename = "address.administrative_area",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub address_administrative_area: Option<String>,
     /// Filter by the mobile operator two-character (ISO 3166-1 alpha-2) origin country code.
-    #[serde(
-        rename = "address.country_code",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub address_country_code: Option<String>,
     /// Returns entries with matching name of the supplemental field for address information.
-    #[serde(
-        rename = "address.extended_address",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub address_extended_address: Option<String>,
     /// Uniquely identifies the address for the order.
-    #[serde(rename = "address.id", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
     /// Filter by the name of the city where the address is located.
-    #[serde(
-        rename = "address.locality",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub address_locality: Option<String>,
     /// Filter by postal code for the address.
-    #[serde(
-        rename = "address.postal_code",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub address_postal_code: Option<String>,
     /// Returns entries with matching name of the street where the address is located.
-    #[serde(
-        rename = "address.street_address",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub address_street_address: Option<String>,
     /// The total monetary amount of the order.
-    #[serde(rename = "cost.amount", default, skip_serializing_if = "Option::is_none")]
     pub cost_amount: Option<String>,
     /// Filter by ISO 4217 currency string.
-    #[serde(rename = "cost.currency", default, skip_serializing_if = "Option::is_none")]
     pub cost_currency: Option<String>,
     /// Filter by ISO 8601 formatted date-time string matching resource creation date-time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Filter orders by how many SIM cards were ordered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Filter by ISO 8601 formatted date-time string matching resource last update date-time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for SimCardOrdersListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimCardOrdersListFilter", 12usize)?;
+        if let Some(v) = &self.address_administrative_area {
+            out.serialize_field("address.administrative_area", v)?;
+        }
+        if let Some(v) = &self.address_country_code {
+            out.serialize_field("address.country_code", v)?;
+        }
+        if let Some(v) = &self.address_extended_address {
+            out.serialize_field("address.extended_address", v)?;
+        }
+        if let Some(v) = &self.address_id {
+            out.serialize_field("address.id", v)?;
+        }
+        if let Some(v) = &self.address_locality {
+            out.serialize_field("address.locality", v)?;
+        }
+        if let Some(v) = &self.address_postal_code {
+            out.serialize_field("address.postal_code", v)?;
+        }
+        if let Some(v) = &self.address_street_address {
+            out.serialize_field("address.street_address", v)?;
+        }
+        if let Some(v) = &self.cost_amount {
+            out.serialize_field("cost.amount", v)?;
+        }
+        if let Some(v) = &self.cost_currency {
+            out.serialize_field("cost.currency", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.quantity {
+            out.serialize_field("quantity", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardOrdersListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "address.administrative_area",
+            "address.country_code",
+            "address.extended_address",
+            "address.id",
+            "address.locality",
+            "address.postal_code",
+            "address.street_address",
+            "cost.amount",
+            "cost.currency",
+            "created_at",
+            "quantity",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardOrdersListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardOrdersListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardOrdersListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardOrdersListFilter {
+                    address_administrative_area: f0,
+                    address_country_code: f1,
+                    address_extended_address: f2,
+                    address_id: f3,
+                    address_locality: f4,
+                    address_postal_code: f5,
+                    address_street_address: f6,
+                    cost_amount: f7,
+                    cost_currency: f8,
+                    created_at: f9,
+                    quantity: f10,
+                    updated_at: f11,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardOrdersListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardOrdersListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for SimCardOrdersListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimCardOrdersListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardOrdersListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardOrdersListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardOrdersListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardOrdersListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardOrdersListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardOrdersListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardOrdersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::SimCardOrder>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardOrdersCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardOrder>,
+impl serde::Serialize for SimCardOrdersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimCardOrdersListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardOrdersRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardOrder>,
+impl<'de> serde::Deserialize<'de> for SimCardOrdersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardOrdersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardOrdersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardOrdersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardOrdersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardOrdersListResponse", FIELDS, V)
+    }
 }
+pub type SimCardOrdersCreateResponse = crate::Data<crate::types::SimCardOrder>;
+pub type SimCardOrdersRetrieveResponse = crate::Data<crate::types::SimCardOrder>;

@@ -37,6 +37,7 @@ impl<'a> SimCardsApi<'a> {
     /// Get all SIM cards belonging to the user that match the given filters.
     ///
     /// `GET /sim_cards`
+    #[inline]
     pub async fn list(
         &self,
         params: SimCardsListParams,
@@ -60,6 +61,7 @@ impl<'a> SimCardsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: SimCardsListParams,
@@ -119,6 +121,7 @@ impl<'a> SimCardsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -152,6 +155,7 @@ impl<'a> SimCardsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -179,6 +183,7 @@ impl<'a> SimCardsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -243,6 +248,7 @@ impl<'a> SimCardsActionsApi<'a> {
     /// The overall status of the Bulk SIM Card Action can be followed through the [List Bulk SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-bulk-sim-card-actions) API.
     ///
     /// `POST /sim_cards/actions/bulk_disable_voice`
+    #[inline]
     pub async fn bulk_disable_voice(
         &self,
         params: SimCardsActionsBulkDisableVoiceParams,
@@ -264,6 +270,7 @@ impl<'a> SimCardsActionsApi<'a> {
     /// The overall status of the Bulk SIM Card Action can be followed through the [List Bulk SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-bulk-sim-card-actions) API.
     ///
     /// `POST /sim_cards/actions/bulk_enable_voice`
+    #[inline]
     pub async fn bulk_enable_voice(
         &self,
         params: SimCardsActionsBulkEnableVoiceParams,
@@ -283,6 +290,7 @@ impl<'a> SimCardsActionsApi<'a> {
     /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
     ///
     /// `POST /sim_cards/actions/bulk_set_public_ips`
+    #[inline]
     pub async fn bulk_set_public_ips(
         &self,
         params: SimCardsActionsBulkSetPublicIpsParams,
@@ -300,6 +308,7 @@ impl<'a> SimCardsActionsApi<'a> {
     /// It validates whether SIM card registration codes are valid or not.
     ///
     /// `POST /sim_cards/actions/validate_registration_codes`
+    #[inline]
     pub async fn validate_registration_codes(
         &self,
         params: SimCardsActionsValidateRegistrationCodesParams,
@@ -323,6 +332,7 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    #[inline]
     pub async fn disable(
         &self,
         id: &str,
@@ -347,6 +357,7 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    #[inline]
     pub async fn enable(
         &self,
         id: &str,
@@ -369,6 +380,7 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    #[inline]
     pub async fn remove_public_ip(
         &self,
         id: &str,
@@ -394,6 +406,7 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    #[inline]
     pub async fn set_public_ip(
         &self,
         id: &str,
@@ -421,6 +434,7 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    #[inline]
     pub async fn set_standby(
         &self,
         id: &str,
@@ -480,6 +494,7 @@ impl<'a> SimCardsActivationCodeApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -507,6 +522,7 @@ impl<'a> SimCardsDeviceDetailsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -534,6 +550,7 @@ impl<'a> SimCardsPublicIpApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -561,6 +578,7 @@ impl<'a> SimCardsWirelessConnectivityLogsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -578,6 +596,7 @@ impl<'a> SimCardsWirelessConnectivityLogsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         id: &str,
@@ -684,16 +703,13 @@ impl From<&str> for SimCardsListFilterStatusItem {
     }
 }
 crate::string_enum!(SimCardsListFilterStatusItem);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardsListFilter {
     /// A search string to partially match for the SIM card's ICCID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iccid: Option<String>,
     /// A search string to match for the SIM card's MSISDN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msisdn: Option<String>,
     /// Filter by a SIM card's status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<SimCardsListFilterStatusItem>>,
     /// A list of SIM card tags to filter on.
     ///
@@ -710,17 +726,118 @@ pub struct SimCardsListFilter {
     /// Searching for \['customers', 'test'\] returns only the first because it's the only one with both tags.
     /// Searching for test returns the first two SIMs, because both of them have such tag.
     /// Searching for customers returns the first and last SIMs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for SimCardsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimCardsListFilter", 4usize)?;
+        if let Some(v) = &self.iccid {
+            out.serialize_field("iccid", v)?;
+        }
+        if let Some(v) = &self.msisdn {
+            out.serialize_field("msisdn", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.tags {
+            out.serialize_field("tags", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["iccid", "msisdn", "status", "tags"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardsListFilter {
+                    iccid: f0,
+                    msisdn: f1,
+                    status: f2,
+                    tags: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardsListPage {
     /// The page number to load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for SimCardsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimCardsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardsListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -760,105 +877,317 @@ impl From<&str> for SimCardsListSort {
     }
 }
 crate::string_enum!(SimCardsListSort);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::SimpleSimCard>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SimCardsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimCardsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardsListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct SimCardsActionsBulkDisableVoiceBody {
     pub sim_card_group_id: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsActionsBulkDisableVoiceResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::BulkSimCardAction>,
+impl serde::Serialize for SimCardsActionsBulkDisableVoiceBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SimCardsActionsBulkDisableVoiceBody", 1usize)?;
+        out.serialize_field("sim_card_group_id", &self.sim_card_group_id)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SimCardsActionsBulkDisableVoiceBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["sim_card_group_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardsActionsBulkDisableVoiceBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardsActionsBulkDisableVoiceBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardsActionsBulkDisableVoiceBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardsActionsBulkDisableVoiceBody {
+                    sim_card_group_id: crate::de::required(f0, "sim_card_group_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardsActionsBulkDisableVoiceBody", FIELDS, V)
+    }
+}
+pub type SimCardsActionsBulkDisableVoiceResponse = crate::Data<
+    crate::types::BulkSimCardAction,
+>;
+#[derive(Debug, Clone, PartialEq)]
 pub struct SimCardsActionsBulkEnableVoiceBody {
     pub sim_card_group_id: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsActionsBulkEnableVoiceResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::BulkSimCardAction>,
+impl serde::Serialize for SimCardsActionsBulkEnableVoiceBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SimCardsActionsBulkEnableVoiceBody", 1usize)?;
+        out.serialize_field("sim_card_group_id", &self.sim_card_group_id)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SimCardsActionsBulkEnableVoiceBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["sim_card_group_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardsActionsBulkEnableVoiceBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardsActionsBulkEnableVoiceBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardsActionsBulkEnableVoiceBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardsActionsBulkEnableVoiceBody {
+                    sim_card_group_id: crate::de::required(f0, "sim_card_group_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardsActionsBulkEnableVoiceBody", FIELDS, V)
+    }
+}
+pub type SimCardsActionsBulkEnableVoiceResponse = crate::Data<
+    crate::types::BulkSimCardAction,
+>;
+#[derive(Debug, Clone, PartialEq)]
 pub struct SimCardsActionsBulkSetPublicIpsBody {
     pub sim_card_ids: Vec<crate::types::WirelessId>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsActionsBulkSetPublicIpsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::BulkSimCardAction>,
+impl serde::Serialize for SimCardsActionsBulkSetPublicIpsBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SimCardsActionsBulkSetPublicIpsBody", 1usize)?;
+        out.serialize_field("sim_card_ids", &self.sim_card_ids)?;
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for SimCardsActionsBulkSetPublicIpsBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["sim_card_ids"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardsActionsBulkSetPublicIpsBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardsActionsBulkSetPublicIpsBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardsActionsBulkSetPublicIpsBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardsActionsBulkSetPublicIpsBody {
+                    sim_card_ids: crate::de::required(f0, "sim_card_ids")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardsActionsBulkSetPublicIpsBody", FIELDS, V)
+    }
+}
+pub type SimCardsActionsBulkSetPublicIpsResponse = crate::Data<
+    crate::types::BulkSimCardAction,
+>;
 /// The object containing the Array of SIM card registration codes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardsActionsValidateRegistrationCodesBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_codes: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCard>,
+impl serde::Serialize for SimCardsActionsValidateRegistrationCodesBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SimCardsActionsValidateRegistrationCodesBody", 1usize)?;
+        if let Some(v) = &self.registration_codes {
+            out.serialize_field("registration_codes", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCard>,
+impl<'de> serde::Deserialize<'de> for SimCardsActionsValidateRegistrationCodesBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["registration_codes"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardsActionsValidateRegistrationCodesBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardsActionsValidateRegistrationCodesBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardsActionsValidateRegistrationCodesBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardsActionsValidateRegistrationCodesBody {
+                    registration_codes: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SimCardsActionsValidateRegistrationCodesBody",
+                FIELDS,
+                V,
+            )
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCard>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsActionsDisableResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardAction>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsActionsEnableResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardAction>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsActionsRemovePublicIpResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardAction>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsActionsSetPublicIpResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardAction>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsActionsSetStandbyResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardAction>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsActivationCodeRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardActivationCode>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsDeviceDetailsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardDeviceDetails>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SimCardsPublicIpRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SimCardPublicIp>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type SimCardsRetrieveResponse = crate::Data<crate::types::SimCard>;
+pub type SimCardsUpdateResponse = crate::Data<crate::types::SimCard>;
+pub type SimCardsDeleteResponse = crate::Data<crate::types::SimCard>;
+pub type SimCardsActionsDisableResponse = crate::Data<crate::types::SimCardAction>;
+pub type SimCardsActionsEnableResponse = crate::Data<crate::types::SimCardAction>;
+pub type SimCardsActionsRemovePublicIpResponse = crate::Data<
+    crate::types::SimCardAction,
+>;
+pub type SimCardsActionsSetPublicIpResponse = crate::Data<crate::types::SimCardAction>;
+pub type SimCardsActionsSetStandbyResponse = crate::Data<crate::types::SimCardAction>;
+pub type SimCardsActivationCodeRetrieveResponse = crate::Data<
+    crate::types::SimCardActivationCode,
+>;
+pub type SimCardsDeviceDetailsRetrieveResponse = crate::Data<
+    crate::types::SimCardDeviceDetails,
+>;
+pub type SimCardsPublicIpRetrieveResponse = crate::Data<crate::types::SimCardPublicIp>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardsWirelessConnectivityLogsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::WirelessConnectivityLog>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for SimCardsWirelessConnectivityLogsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SimCardsWirelessConnectivityLogsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardsWirelessConnectivityLogsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardsWirelessConnectivityLogsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardsWirelessConnectivityLogsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardsWirelessConnectivityLogsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardsWirelessConnectivityLogsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SimCardsWirelessConnectivityLogsListResponse",
+                FIELDS,
+                V,
+            )
+    }
 }

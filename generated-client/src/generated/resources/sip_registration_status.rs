@@ -12,6 +12,7 @@ impl<'a> SipRegistrationStatusApi<'a> {
     /// Returns the live SIP registration state of a UAC connection: whether it is currently registered, when it last registered, and the last response Telnyx received from the registrar. Only `uac_external_credential` is supported today.
     ///
     /// `GET /sip_registration_status`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: SipRegistrationStatusRetrieveParams,

@@ -12,6 +12,7 @@ impl<'a> SiprecConnectorsApi<'a> {
     /// Creates a new SIPREC connector configuration.
     ///
     /// `POST /siprec_connectors`
+    #[inline]
     pub async fn create(
         &self,
         params: SiprecConnectorsCreateParams,
@@ -28,6 +29,7 @@ impl<'a> SiprecConnectorsApi<'a> {
     ///
     /// Parameters:
     /// - `connector_name`: Uniquely identifies a SIPREC connector.
+    #[inline]
     pub async fn retrieve(
         &self,
         connector_name: &str,
@@ -48,6 +50,7 @@ impl<'a> SiprecConnectorsApi<'a> {
     ///
     /// Parameters:
     /// - `connector_name`: Uniquely identifies a SIPREC connector.
+    #[inline]
     pub async fn update(
         &self,
         connector_name: &str,
@@ -70,6 +73,7 @@ impl<'a> SiprecConnectorsApi<'a> {
     ///
     /// Parameters:
     /// - `connector_name`: Uniquely identifies a SIPREC connector.
+    #[inline]
     pub async fn delete(&self, connector_name: &str) -> crate::Result<()> {
         let req = self
             .client

@@ -25,6 +25,7 @@ impl<'a> SpeechToTextApi<'a> {
     /// 4. Close connection when done.
     ///
     /// `GET /speech-to-text/transcription`
+    #[inline]
     pub async fn transcription(
         &self,
         params: SpeechToTextTranscriptionParams,
@@ -100,6 +101,7 @@ impl<'a> SpeechToTextProvidersApi<'a> {
     /// Use this endpoint to discover which (provider, model) combinations are available for the surface you need, and which language codes each accepts.
     ///
     /// `GET /speech-to-text/providers`
+    #[inline]
     pub async fn list(
         &self,
         params: SpeechToTextProvidersListParams,

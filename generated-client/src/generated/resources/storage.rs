@@ -77,6 +77,7 @@ impl<'a> StorageBucketsPresignedUrlApi<'a> {
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
     /// - `object_name`: The name of the object
+    #[inline]
     pub async fn create(
         &self,
         bucket_name: &str,
@@ -122,6 +123,7 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
+    #[inline]
     pub async fn retrieve(
         &self,
         bucket_name: &str,
@@ -147,6 +149,7 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
+    #[inline]
     pub async fn update(
         &self,
         bucket_name: &str,
@@ -183,6 +186,7 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: Bucket Name
+    #[inline]
     pub async fn remove(
         &self,
         bucket_name: &str,
@@ -238,6 +242,7 @@ impl<'a> StorageBucketsUsageApiApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
+    #[inline]
     pub async fn list(
         &self,
         bucket_name: &str,
@@ -274,6 +279,7 @@ impl<'a> StorageBucketsUsageStorageApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
+    #[inline]
     pub async fn list(
         &self,
         bucket_name: &str,
@@ -304,6 +310,7 @@ impl<'a> StorageCloudfsApi<'a> {
     /// Lists the CloudFS filesystems for the authenticated user's organization. Results use cursor-based pagination: fetch the next page by passing `meta.cursors.after` as `page[after]`, or follow the `meta.next` URL.
     ///
     /// `GET /storage/cloudfs`
+    #[inline]
     pub async fn list(
         &self,
         params: StorageCloudfsListParams,
@@ -329,6 +336,7 @@ impl<'a> StorageCloudfsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: StorageCloudfsListParams,
@@ -376,6 +384,7 @@ impl<'a> StorageCloudfsApi<'a> {
     /// Creates a CloudFS filesystem. Provisioning is synchronous — typically a few seconds, up to a few minutes — and the filesystem is returned with status `ready`, together with its S3 bucket and metadata connection details.
     ///
     /// `POST /storage/cloudfs`
+    #[inline]
     pub async fn create(
         &self,
         params: StorageCloudfsCreateParams,
@@ -393,6 +402,7 @@ impl<'a> StorageCloudfsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: CloudFS filesystem ID
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -413,6 +423,7 @@ impl<'a> StorageCloudfsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: CloudFS filesystem ID
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -435,6 +446,7 @@ impl<'a> StorageCloudfsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: CloudFS filesystem ID
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -494,6 +506,7 @@ impl<'a> StorageCloudfsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: CloudFS filesystem ID
+    #[inline]
     pub async fn rotate_meta_token(
         &self,
         id: &str,
@@ -536,6 +549,7 @@ impl<'a> StorageKvsApi<'a> {
     /// Lists the KV namespaces for the authenticated user's organization. Results use page-based pagination (`page[number]`/`page[size]`).
     ///
     /// `GET /storage/kvs`
+    #[inline]
     pub async fn list(
         &self,
         params: StorageKvsListParams,
@@ -546,6 +560,7 @@ impl<'a> StorageKvsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: StorageKvsListParams,
@@ -602,6 +617,7 @@ impl<'a> StorageKvsApi<'a> {
     /// Creates a new KV namespace. Provisioning is asynchronous: the namespace is returned with status `pending` and becomes usable once it reaches `provision_ok`.
     ///
     /// `POST /storage/kvs`
+    #[inline]
     pub async fn create(
         &self,
         params: StorageKvsCreateParams,
@@ -618,6 +634,7 @@ impl<'a> StorageKvsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: KV namespace ID
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -638,6 +655,7 @@ impl<'a> StorageKvsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: KV namespace ID
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -679,6 +697,7 @@ impl<'a> StorageKvsKeysApi<'a> {
     ///
     /// Parameters:
     /// - `id`: KV namespace ID
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -696,6 +715,7 @@ impl<'a> StorageKvsKeysApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `cursor`).
+    #[inline]
     pub fn list_paginator(
         &self,
         id: &str,
@@ -755,6 +775,7 @@ impl<'a> StorageKvsKeysApi<'a> {
     /// Parameters:
     /// - `id`: KV namespace ID
     /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
+    #[inline]
     pub async fn retrieve(&self, id: &str, key: &str) -> crate::Result<crate::Download> {
         let req = self
             .client
@@ -779,6 +800,7 @@ impl<'a> StorageKvsKeysApi<'a> {
     /// Parameters:
     /// - `id`: KV namespace ID
     /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -810,6 +832,7 @@ impl<'a> StorageKvsKeysApi<'a> {
     /// Parameters:
     /// - `id`: KV namespace ID
     /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
+    #[inline]
     pub async fn delete(&self, id: &str, key: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -853,6 +876,7 @@ impl<'a> StorageMigrationSourceCoverageApi<'a> {
     /// List Migration Source coverage
     ///
     /// `GET /storage/migration_source_coverage`
+    #[inline]
     pub async fn list(
         &self,
     ) -> crate::Result<StorageMigrationSourceCoverageListResponse> {
@@ -871,6 +895,7 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     /// List all Migration Sources
     ///
     /// `GET /storage/migration_sources`
+    #[inline]
     pub async fn list(&self) -> crate::Result<StorageMigrationSourcesListResponse> {
         let req = self
             .client
@@ -882,6 +907,7 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     /// Create a source from which data can be migrated from.
     ///
     /// `POST /storage/migration_sources`
+    #[inline]
     pub async fn create(
         &self,
         params: StorageMigrationSourcesCreateParams,
@@ -900,6 +926,7 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier for the data migration source.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -918,6 +945,7 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier for the data migration source.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -951,6 +979,7 @@ impl<'a> StorageMigrationsApi<'a> {
     /// List all Migrations
     ///
     /// `GET /storage/migrations`
+    #[inline]
     pub async fn list(&self) -> crate::Result<StorageMigrationsListResponse> {
         let req = self.client.request(reqwest::Method::GET, "/storage/migrations");
         req.send_json().await
@@ -960,6 +989,7 @@ impl<'a> StorageMigrationsApi<'a> {
     /// Initiate a migration of data from an external provider into Telnyx Cloud Storage. Currently, only S3 is supported.
     ///
     /// `POST /storage/migrations`
+    #[inline]
     pub async fn create(
         &self,
         params: StorageMigrationsCreateParams,
@@ -976,6 +1006,7 @@ impl<'a> StorageMigrationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier for the data migration.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -1007,6 +1038,7 @@ impl<'a> StorageMigrationsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier for the data migration.
+    #[inline]
     pub async fn stop(
         &self,
         id: &str,
@@ -1021,48 +1053,175 @@ impl<'a> StorageMigrationsActionsApi<'a> {
         req.send_json().await
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct StorageBucketsSslCertificateRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SslCertificate>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type StorageBucketsSslCertificateRetrieveResponse = crate::Data<
+    crate::types::SslCertificate,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageBucketsSslCertificateUpdateBody {
     /// The SSL certificate file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<crate::FilePart>,
     /// The private key file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<crate::FilePart>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct StorageBucketsSslCertificateUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SslCertificate>,
+impl serde::Serialize for StorageBucketsSslCertificateUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("StorageBucketsSslCertificateUpdateBody", 2usize)?;
+        if let Some(v) = &self.certificate {
+            out.serialize_field("certificate", v)?;
+        }
+        if let Some(v) = &self.private_key {
+            out.serialize_field("private_key", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct StorageBucketsSslCertificateRemoveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SslCertificate>,
+impl<'de> serde::Deserialize<'de> for StorageBucketsSslCertificateUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["certificate", "private_key"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = StorageBucketsSslCertificateUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StorageBucketsSslCertificateUpdateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StorageBucketsSslCertificateUpdateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StorageBucketsSslCertificateUpdateBody {
+                    certificate: f0,
+                    private_key: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("StorageBucketsSslCertificateUpdateBody", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub type StorageBucketsSslCertificateUpdateResponse = crate::Data<
+    crate::types::SslCertificate,
+>;
+pub type StorageBucketsSslCertificateRemoveResponse = crate::Data<
+    crate::types::SslCertificate,
+>;
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageBucketsUsageApiListFilter {
     /// The end time of the period to filter the usage (ISO microsecond format)
     pub end_time: String,
     /// The start time of the period to filter the usage (ISO microsecond format)
     pub start_time: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct StorageBucketsUsageApiListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::BucketApiUsageResponse>>,
+impl serde::Serialize for StorageBucketsUsageApiListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("StorageBucketsUsageApiListFilter", 2usize)?;
+        out.serialize_field("end_time", &self.end_time)?;
+        out.serialize_field("start_time", &self.start_time)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for StorageBucketsUsageApiListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["end_time", "start_time"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = StorageBucketsUsageApiListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StorageBucketsUsageApiListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StorageBucketsUsageApiListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StorageBucketsUsageApiListFilter {
+                    end_time: crate::de::required(f0, "end_time")?,
+                    start_time: crate::de::required(f1, "start_time")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("StorageBucketsUsageApiListFilter", FIELDS, V)
+    }
+}
+pub type StorageBucketsUsageApiListResponse = crate::Data<
+    Vec<crate::types::BucketApiUsageResponse>,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageBucketsUsageStorageListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::BucketUsage>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMetaSimple>,
+}
+impl serde::Serialize for StorageBucketsUsageStorageListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("StorageBucketsUsageStorageListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for StorageBucketsUsageStorageListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = StorageBucketsUsageStorageListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StorageBucketsUsageStorageListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StorageBucketsUsageStorageListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StorageBucketsUsageStorageListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("StorageBucketsUsageStorageListResponse", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1152,54 +1311,174 @@ impl From<&str> for StorageCloudfsListSort {
     }
 }
 crate::string_enum!(StorageCloudfsListSort);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageMigrationSourceCoverageListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::MigrationSourceCoverageParams>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMetaSimple>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for StorageMigrationSourceCoverageListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("StorageMigrationSourceCoverageListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for StorageMigrationSourceCoverageListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = StorageMigrationSourceCoverageListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StorageMigrationSourceCoverageListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StorageMigrationSourceCoverageListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StorageMigrationSourceCoverageListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("StorageMigrationSourceCoverageListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageMigrationSourcesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::MigrationSourceParams>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMetaSimple>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct StorageMigrationSourcesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MigrationSourceParams>,
+impl serde::Serialize for StorageMigrationSourcesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("StorageMigrationSourcesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct StorageMigrationSourcesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MigrationSourceParams>,
+impl<'de> serde::Deserialize<'de> for StorageMigrationSourcesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = StorageMigrationSourcesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StorageMigrationSourcesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StorageMigrationSourcesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StorageMigrationSourcesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("StorageMigrationSourcesListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct StorageMigrationSourcesDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MigrationSourceParams>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type StorageMigrationSourcesCreateResponse = crate::Data<
+    crate::types::MigrationSourceParams,
+>;
+pub type StorageMigrationSourcesRetrieveResponse = crate::Data<
+    crate::types::MigrationSourceParams,
+>;
+pub type StorageMigrationSourcesDeleteResponse = crate::Data<
+    crate::types::MigrationSourceParams,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageMigrationsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::MigrationParams>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMetaSimple>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct StorageMigrationsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MigrationParams>,
+impl serde::Serialize for StorageMigrationsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("StorageMigrationsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct StorageMigrationsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MigrationParams>,
+impl<'de> serde::Deserialize<'de> for StorageMigrationsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = StorageMigrationsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StorageMigrationsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StorageMigrationsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StorageMigrationsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("StorageMigrationsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct StorageMigrationsActionsStopResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::MigrationParams>,
-}
+pub type StorageMigrationsCreateResponse = crate::Data<crate::types::MigrationParams>;
+pub type StorageMigrationsRetrieveResponse = crate::Data<crate::types::MigrationParams>;
+pub type StorageMigrationsActionsStopResponse = crate::Data<
+    crate::types::MigrationParams,
+>;

@@ -17,6 +17,7 @@ impl<'a> SubNumberOrdersApi<'a> {
     /// Get a paginated list of sub number orders.
     ///
     /// `GET /sub_number_orders`
+    #[inline]
     pub async fn list(
         &self,
         params: SubNumberOrdersListParams,
@@ -33,6 +34,7 @@ impl<'a> SubNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `sub_number_order_id`: The sub number order ID.
+    #[inline]
     pub async fn retrieve(
         &self,
         sub_number_order_id: &str,
@@ -56,6 +58,7 @@ impl<'a> SubNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `sub_number_order_id`: The sub number order ID.
+    #[inline]
     pub async fn update(
         &self,
         sub_number_order_id: &str,
@@ -79,6 +82,7 @@ impl<'a> SubNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `sub_number_order_id`: The ID of the sub number order.
+    #[inline]
     pub async fn cancel(
         &self,
         sub_number_order_id: &str,
@@ -127,6 +131,7 @@ impl<'a> SubNumberOrdersRequirementGroupApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID of the sub number order
+    #[inline]
     pub async fn create(
         &self,
         id: &str,
@@ -149,54 +154,235 @@ pub struct SubNumberOrdersRequirementGroupCreateParams {
     /// The request body.
     pub body: SubNumberOrdersRequirementGroupCreateBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubNumberOrdersListFilter {
     /// ISO alpha-2 country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// ID of the number order the sub number order belongs to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_request_id: Option<String>,
     /// Phone Number Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_type: Option<String>,
     /// Amount of numbers in the sub number order
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers_count: Option<i64>,
     /// Filter sub number orders by status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for SubNumberOrdersListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SubNumberOrdersListFilter", 5usize)?;
+        if let Some(v) = &self.country_code {
+            out.serialize_field("country_code", v)?;
+        }
+        if let Some(v) = &self.order_request_id {
+            out.serialize_field("order_request_id", v)?;
+        }
+        if let Some(v) = &self.phone_number_type {
+            out.serialize_field("phone_number_type", v)?;
+        }
+        if let Some(v) = &self.phone_numbers_count {
+            out.serialize_field("phone_numbers_count", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubNumberOrdersListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "country_code",
+            "order_request_id",
+            "phone_number_type",
+            "phone_numbers_count",
+            "status",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SubNumberOrdersListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubNumberOrdersListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubNumberOrdersListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SubNumberOrdersListFilter {
+                    country_code: f0,
+                    order_request_id: f1,
+                    phone_number_type: f2,
+                    phone_numbers_count: f3,
+                    status: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SubNumberOrdersListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubNumberOrdersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::SubNumberOrder>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SubNumberOrdersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SubNumberOrdersListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubNumberOrdersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SubNumberOrdersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubNumberOrdersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubNumberOrdersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SubNumberOrdersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SubNumberOrdersListResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubNumberOrdersRequirementGroupCreateBody {
     /// The ID of the requirement group to associate
     pub requirement_group_id: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for SubNumberOrdersRequirementGroupCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SubNumberOrdersRequirementGroupCreateBody", 1usize)?;
+        out.serialize_field("requirement_group_id", &self.requirement_group_id)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubNumberOrdersRequirementGroupCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["requirement_group_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SubNumberOrdersRequirementGroupCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubNumberOrdersRequirementGroupCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubNumberOrdersRequirementGroupCreateBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SubNumberOrdersRequirementGroupCreateBody {
+                    requirement_group_id: crate::de::required(
+                        f0,
+                        "requirement_group_id",
+                    )?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("SubNumberOrdersRequirementGroupCreateBody", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubNumberOrdersRetrieveFilter {
     /// Include the first 50 phone number objects in the results
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_phone_numbers: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SubNumberOrdersRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SubNumberOrder>,
+impl serde::Serialize for SubNumberOrdersRetrieveFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SubNumberOrdersRetrieveFilter", 1usize)?;
+        if let Some(v) = &self.include_phone_numbers {
+            out.serialize_field("include_phone_numbers", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SubNumberOrdersUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SubNumberOrder>,
+impl<'de> serde::Deserialize<'de> for SubNumberOrdersRetrieveFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["include_phone_numbers"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SubNumberOrdersRetrieveFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubNumberOrdersRetrieveFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubNumberOrdersRetrieveFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SubNumberOrdersRetrieveFilter {
+                    include_phone_numbers: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SubNumberOrdersRetrieveFilter", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SubNumberOrdersCancelResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SubNumberOrder>,
-}
+pub type SubNumberOrdersRetrieveResponse = crate::Data<crate::types::SubNumberOrder>;
+pub type SubNumberOrdersUpdateResponse = crate::Data<crate::types::SubNumberOrder>;
+pub type SubNumberOrdersCancelResponse = crate::Data<crate::types::SubNumberOrder>;

@@ -12,6 +12,7 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     /// Create a CSV report for sub number orders. The report will be generated asynchronously and can be downloaded once complete.
     ///
     /// `POST /sub_number_orders_report`
+    #[inline]
     pub async fn create(
         &self,
         params: SubNumberOrdersReportCreateParams,
@@ -32,6 +33,7 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     ///
     /// Parameters:
     /// - `report_id`: The unique identifier of the sub number orders report
+    #[inline]
     pub async fn retrieve(
         &self,
         report_id: &str,
@@ -52,6 +54,7 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     ///
     /// Parameters:
     /// - `report_id`: The unique identifier of the sub number orders report
+    #[inline]
     pub async fn download(&self, report_id: &str) -> crate::Result<crate::Download> {
         let req = self
             .client
@@ -73,13 +76,9 @@ pub struct SubNumberOrdersReportCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateSubNumberOrdersReportRequest>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SubNumberOrdersReportCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SubNumberOrdersReport>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SubNumberOrdersReportRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::SubNumberOrdersReport>,
-}
+pub type SubNumberOrdersReportCreateResponse = crate::Data<
+    crate::types::SubNumberOrdersReport,
+>;
+pub type SubNumberOrdersReportRetrieveResponse = crate::Data<
+    crate::types::SubNumberOrdersReport,
+>;

@@ -48,6 +48,7 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
     /// By default this returns agreements for **all** products the user has agreed to. Pass the `product_type` query parameter to scope the result to a single product.
     ///
     /// `GET /terms_of_service/agreements`
+    #[inline]
     pub async fn list(
         &self,
         params: TermsOfServiceAgreementsListParams,
@@ -61,6 +62,7 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: TermsOfServiceAgreementsListParams,
@@ -106,6 +108,7 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
     ///
     /// Parameters:
     /// - `agreement_id`: Unique identifier of the agreement.
+    #[inline]
     pub async fn retrieve(
         &self,
         agreement_id: &str,
@@ -143,6 +146,7 @@ impl<'a> TermsOfServiceBrandedCallingApi<'a> {
     /// This is a prerequisite for activating Branded Calling on any enterprise (`POST /enterprises/{id}/branded_calling`); without an agreement, activation returns `403`.
     ///
     /// `POST /terms_of_service/branded_calling/agree`
+    #[inline]
     pub async fn agree(&self) -> crate::Result<crate::types::TosAgreementWrapped> {
         let req = self
             .client
@@ -161,6 +165,7 @@ impl<'a> TermsOfServiceInfoApi<'a> {
     /// Returns the available Terms of Service agreements (product, current version, terms URL, effective date). Omit `product_type` to return all products; pass it to scope to one.
     ///
     /// `GET /terms_of_service/info`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: TermsOfServiceInfoRetrieveParams,
@@ -191,6 +196,7 @@ impl<'a> TermsOfServiceNumberReputationApi<'a> {
     /// Prerequisite for using any of the `/v2/.../reputation/*` endpoints.
     ///
     /// `POST /terms_of_service/number_reputation/agree`
+    #[inline]
     pub async fn agree(&self) -> crate::Result<crate::types::TosAgreementWrapped> {
         let req = self
             .client
@@ -211,6 +217,7 @@ impl<'a> TermsOfServiceStatusApi<'a> {
     /// `agreement_required: true` means the user has not yet agreed (or has agreed to an outdated version) and must agree before using that product's endpoints.
     ///
     /// `GET /terms_of_service/status`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: TermsOfServiceStatusRetrieveParams,

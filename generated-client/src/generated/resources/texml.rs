@@ -109,6 +109,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    #[inline]
     pub async fn list(
         &self,
         account_sid: &str,
@@ -135,6 +136,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    #[inline]
     pub fn list_paginator(
         &self,
         account_sid: &str,
@@ -185,6 +187,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    #[inline]
     pub async fn create(
         &self,
         account_sid: &str,
@@ -208,6 +211,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
+    #[inline]
     pub async fn retrieve(
         &self,
         account_sid: &str,
@@ -236,6 +240,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
+    #[inline]
     pub async fn update(
         &self,
         account_sid: &str,
@@ -328,6 +333,7 @@ impl<'a> TexmlAccountsCallsRecordingsRecordingSidJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
     /// - `recording_sid`: Uniquely identifies the recording by id.
+    #[inline]
     pub async fn create(
         &self,
         account_sid: &str,
@@ -377,6 +383,7 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
+    #[inline]
     pub async fn retrieve(
         &self,
         account_sid: &str,
@@ -406,6 +413,7 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
+    #[inline]
     pub async fn start(
         &self,
         account_sid: &str,
@@ -465,6 +473,7 @@ impl<'a> TexmlAccountsCallsSiprecSiprecSidJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
     /// - `siprec_sid`: The SiprecSid that uniquely identifies the Sip Recording.
+    #[inline]
     pub async fn create(
         &self,
         account_sid: &str,
@@ -514,6 +523,7 @@ impl<'a> TexmlAccountsCallsSiprecJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
+    #[inline]
     pub async fn start(
         &self,
         account_sid: &str,
@@ -575,6 +585,7 @@ impl<'a> TexmlAccountsCallsStreamsStreamingSidJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
     /// - `streaming_sid`: Uniquely identifies the streaming by id.
+    #[inline]
     pub async fn create(
         &self,
         account_sid: &str,
@@ -624,6 +635,7 @@ impl<'a> TexmlAccountsCallsStreamsJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
+    #[inline]
     pub async fn start(
         &self,
         account_sid: &str,
@@ -684,6 +696,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    #[inline]
     pub async fn list(
         &self,
         account_sid: &str,
@@ -706,6 +719,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    #[inline]
     pub fn list_paginator(
         &self,
         account_sid: &str,
@@ -757,6 +771,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    #[inline]
     pub async fn retrieve(
         &self,
         account_sid: &str,
@@ -785,6 +800,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    #[inline]
     pub async fn update(
         &self,
         account_sid: &str,
@@ -846,6 +862,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    #[inline]
     pub async fn list(
         &self,
         account_sid: &str,
@@ -875,6 +892,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    #[inline]
     pub async fn create(
         &self,
         account_sid: &str,
@@ -907,6 +925,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     /// - `call_sid_or_participant_label`: CallSid or Label of the Participant to update.
+    #[inline]
     pub async fn retrieve(
         &self,
         account_sid: &str,
@@ -939,6 +958,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     /// - `call_sid_or_participant_label`: CallSid or Label of the Participant to update.
+    #[inline]
     pub async fn update(
         &self,
         account_sid: &str,
@@ -973,6 +993,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     /// - `call_sid_or_participant_label`: CallSid or Label of the Participant to update.
+    #[inline]
     pub async fn delete(
         &self,
         account_sid: &str,
@@ -1023,6 +1044,7 @@ impl<'a> TexmlAccountsConferencesRecordingsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    #[inline]
     pub async fn retrieve(
         &self,
         account_sid: &str,
@@ -1059,6 +1081,7 @@ impl<'a> TexmlAccountsConferencesRecordingsJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    #[inline]
     pub async fn retrieve(
         &self,
         account_sid: &str,
@@ -1094,6 +1117,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    #[inline]
     pub async fn list(
         &self,
         account_sid: &str,
@@ -1114,6 +1138,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    #[inline]
     pub fn list_paginator(
         &self,
         account_sid: &str,
@@ -1164,6 +1189,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    #[inline]
     pub async fn create(
         &self,
         account_sid: &str,
@@ -1188,6 +1214,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `queue_sid`: The QueueSid that identifies the call queue.
+    #[inline]
     pub async fn retrieve(
         &self,
         account_sid: &str,
@@ -1216,6 +1243,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `queue_sid`: The QueueSid that identifies the call queue.
+    #[inline]
     pub async fn update(
         &self,
         account_sid: &str,
@@ -1246,6 +1274,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `queue_sid`: The QueueSid that identifies the call queue.
+    #[inline]
     pub async fn delete(&self, account_sid: &str, queue_sid: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -1315,6 +1344,7 @@ impl<'a> TexmlAccountsRecordingsRecordingSidJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_sid`: Uniquely identifies the recording by id.
+    #[inline]
     pub async fn retrieve(
         &self,
         account_sid: &str,
@@ -1344,6 +1374,7 @@ impl<'a> TexmlAccountsRecordingsRecordingSidJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_sid`: Uniquely identifies the recording by id.
+    #[inline]
     pub async fn delete(
         &self,
         account_sid: &str,
@@ -1379,6 +1410,7 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    #[inline]
     pub async fn retrieve(
         &self,
         account_sid: &str,
@@ -1401,6 +1433,7 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
         req.send_json().await
     }
     /// [`Self::retrieve`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`).
+    #[inline]
     pub fn retrieve_paginator(
         &self,
         account_sid: &str,
@@ -1482,6 +1515,7 @@ impl<'a> TexmlAccountsTranscriptionsRecordingTranscriptionSidJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_transcription_sid`: Uniquely identifies the recording transcription by id.
+    #[inline]
     pub async fn retrieve(
         &self,
         account_sid: &str,
@@ -1511,6 +1545,7 @@ impl<'a> TexmlAccountsTranscriptionsRecordingTranscriptionSidJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_transcription_sid`: Uniquely identifies the recording transcription by id.
+    #[inline]
     pub async fn delete(
         &self,
         account_sid: &str,
@@ -1546,6 +1581,7 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    #[inline]
     pub async fn retrieve(
         &self,
         account_sid: &str,
@@ -1567,6 +1603,7 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
         req.send_json().await
     }
     /// [`Self::retrieve`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `PageToken`).
+    #[inline]
     pub fn retrieve_paginator(
         &self,
         account_sid: &str,
@@ -1639,6 +1676,7 @@ impl<'a> TexmlAiCallsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: The ID of the TeXML connection to use for the call.
+    #[inline]
     pub async fn initiate(
         &self,
         connection_id: &str,
@@ -1671,6 +1709,7 @@ impl<'a> TexmlSecretsApi<'a> {
     /// Create a TeXML secret which can be later used as a Dynamic Parameter for TeXML when using Mustache Templates in your TeXML. In your TeXML you will be able to use your secret name, and this name will be replaced by the actual secret value when processing the TeXML on Telnyx side.  The secrets are not visible in any logs.
     ///
     /// `POST /texml/secrets`
+    #[inline]
     pub async fn create(
         &self,
         params: TexmlSecretsCreateParams,
@@ -1762,37 +1801,131 @@ impl From<&str> for TexmlAccountsConferencesListStatus {
     }
 }
 crate::string_enum!(TexmlAccountsConferencesListStatus);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TexmlAccountsTranscriptionsJsonRetrieveResponse {
     /// The number of the last element on the page, zero-indexed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Relative uri to the first page of the query results
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_page_uri: Option<String>,
     /// Relative uri to the next page of the query results
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_uri: Option<String>,
     /// Current page number, zero-indexed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// The number of items on the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Relative uri to the previous page of the query results
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_page_uri: Option<String>,
     /// The number of the first element on the page, zero-indexed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcriptions: Option<Vec<crate::types::TexmlRecordingTranscription>>,
     /// The URI of the current page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct TexmlSecretsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::CreateTeXmlSecretResult>,
+impl serde::Serialize for TexmlAccountsTranscriptionsJsonRetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "TexmlAccountsTranscriptionsJsonRetrieveResponse",
+                9usize,
+            )?;
+        if let Some(v) = &self.end {
+            out.serialize_field("end", v)?;
+        }
+        if let Some(v) = &self.first_page_uri {
+            out.serialize_field("first_page_uri", v)?;
+        }
+        if let Some(v) = &self.next_page_uri {
+            out.serialize_field("next_page_uri", v)?;
+        }
+        if let Some(v) = &self.page {
+            out.serialize_field("page", v)?;
+        }
+        if let Some(v) = &self.page_size {
+            out.serialize_field("page_size", v)?;
+        }
+        if let Some(v) = &self.previous_page_uri {
+            out.serialize_field("previous_page_uri", v)?;
+        }
+        if let Some(v) = &self.start {
+            out.serialize_field("start", v)?;
+        }
+        if let Some(v) = &self.transcriptions {
+            out.serialize_field("transcriptions", v)?;
+        }
+        if let Some(v) = &self.uri {
+            out.serialize_field("uri", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for TexmlAccountsTranscriptionsJsonRetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "end",
+            "first_page_uri",
+            "next_page_uri",
+            "page",
+            "page_size",
+            "previous_page_uri",
+            "start",
+            "transcriptions",
+            "uri",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TexmlAccountsTranscriptionsJsonRetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TexmlAccountsTranscriptionsJsonRetrieveResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TexmlAccountsTranscriptionsJsonRetrieveResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TexmlAccountsTranscriptionsJsonRetrieveResponse {
+                    end: f0,
+                    first_page_uri: f1,
+                    next_page_uri: f2,
+                    page: f3,
+                    page_size: f4,
+                    previous_page_uri: f5,
+                    start: f6,
+                    transcriptions: f7,
+                    uri: f8,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "TexmlAccountsTranscriptionsJsonRetrieveResponse",
+                FIELDS,
+                V,
+            )
+    }
+}
+pub type TexmlSecretsCreateResponse = crate::Data<crate::types::CreateTeXmlSecretResult>;

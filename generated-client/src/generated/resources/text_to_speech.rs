@@ -36,6 +36,7 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     /// 3. Send text messages as `{"text": "Hello world"}`.
     ///
     /// `GET /text-to-speech/speech`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: TextToSpeechSpeechRetrieveParams,
@@ -65,6 +66,7 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     /// The Telnyx `Ultra` model supports 44 languages with emotion control, speed adjustment, and volume control.
     ///
     /// `POST /text-to-speech/speech`
+    #[inline]
     pub async fn generate(
         &self,
         params: TextToSpeechSpeechGenerateParams,
@@ -113,6 +115,7 @@ impl<'a> TextToSpeechVoicesApi<'a> {
     /// Some providers (ElevenLabs, Resemble) require an API key to list voices.
     ///
     /// `GET /text-to-speech/voices`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: TextToSpeechVoicesRetrieveParams,

@@ -17,6 +17,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     /// Get all traffic policy profiles belonging to the user that match the given filters.
     ///
     /// `GET /traffic_policy_profiles`
+    #[inline]
     pub async fn list(
         &self,
         params: TrafficPolicyProfilesListParams,
@@ -37,6 +38,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: TrafficPolicyProfilesListParams,
@@ -93,6 +95,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     /// Create a new traffic policy profile. At least one of `services`, `ip_ranges`, or `domains` must be provided.
     ///
     /// `POST /traffic_policy_profiles`
+    #[inline]
     pub async fn create(
         &self,
         params: TrafficPolicyProfilesCreateParams,
@@ -111,6 +114,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the traffic policy profile.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -131,6 +135,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the traffic policy profile.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -153,6 +158,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the traffic policy profile.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -203,6 +209,7 @@ impl<'a> TrafficPolicyProfilesServicesApi<'a> {
     /// Get all available PCEF services that can be used in traffic policy profiles.
     ///
     /// `GET /traffic_policy_profiles/services`
+    #[inline]
     pub async fn list(
         &self,
         params: TrafficPolicyProfilesServicesListParams,
@@ -217,6 +224,7 @@ impl<'a> TrafficPolicyProfilesServicesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: TrafficPolicyProfilesServicesListParams,
@@ -353,12 +361,57 @@ impl From<&str> for TrafficPolicyProfilesListSort {
     }
 }
 crate::string_enum!(TrafficPolicyProfilesListSort);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrafficPolicyProfilesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::TrafficPolicyProfile>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for TrafficPolicyProfilesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("TrafficPolicyProfilesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TrafficPolicyProfilesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TrafficPolicyProfilesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TrafficPolicyProfilesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TrafficPolicyProfilesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TrafficPolicyProfilesListResponse", FIELDS, V)
+    }
 }
 /// Bandwidth limit in kbps. Must be 512 or 1024.
 #[derive(
@@ -443,40 +496,147 @@ impl From<&str> for TrafficPolicyProfilesCreateBodyType {
     }
 }
 crate::string_enum!(TrafficPolicyProfilesCreateBodyType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrafficPolicyProfilesCreateBody {
     /// Array of domain names.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// Array of IP ranges in CIDR notation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_ranges: Option<Vec<String>>,
     /// Bandwidth limit in kbps. Must be 512 or 1024.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit_bw_kbps: Option<TrafficPolicyProfilesCreateBodyLimitBwKbps>,
     /// Array of PCEF service IDs to include in the profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
     /// The type of the traffic policy profile.
     pub r#type: TrafficPolicyProfilesCreateBodyType,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct TrafficPolicyProfilesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::TrafficPolicyProfile>,
+impl serde::Serialize for TrafficPolicyProfilesCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("TrafficPolicyProfilesCreateBody", 5usize)?;
+        if let Some(v) = &self.domains {
+            out.serialize_field("domains", v)?;
+        }
+        if let Some(v) = &self.ip_ranges {
+            out.serialize_field("ip_ranges", v)?;
+        }
+        if let Some(v) = &self.limit_bw_kbps {
+            out.serialize_field("limit_bw_kbps", v)?;
+        }
+        if let Some(v) = &self.services {
+            out.serialize_field("services", v)?;
+        }
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "domains",
+            "ip_ranges",
+            "limit_bw_kbps",
+            "services",
+            "type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TrafficPolicyProfilesCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TrafficPolicyProfilesCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TrafficPolicyProfilesCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TrafficPolicyProfilesCreateBody {
+                    domains: f0,
+                    ip_ranges: f1,
+                    limit_bw_kbps: f2,
+                    services: f3,
+                    r#type: crate::de::required(f4, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TrafficPolicyProfilesCreateBody", FIELDS, V)
+    }
+}
+pub type TrafficPolicyProfilesCreateResponse = crate::Data<
+    crate::types::TrafficPolicyProfile,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrafficPolicyProfilesServicesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::WirelessPcrfService>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct TrafficPolicyProfilesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::TrafficPolicyProfile>,
+impl serde::Serialize for TrafficPolicyProfilesServicesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("TrafficPolicyProfilesServicesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesServicesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TrafficPolicyProfilesServicesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TrafficPolicyProfilesServicesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TrafficPolicyProfilesServicesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TrafficPolicyProfilesServicesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("TrafficPolicyProfilesServicesListResponse", FIELDS, V)
+    }
+}
+pub type TrafficPolicyProfilesRetrieveResponse = crate::Data<
+    crate::types::TrafficPolicyProfile,
+>;
 /// Bandwidth limit in kbps. Must be 512 or 1024, or null to remove.
 #[derive(
     Debug,
@@ -564,41 +724,140 @@ impl From<&str> for TrafficPolicyProfilesUpdateBodyType {
     }
 }
 crate::string_enum!(TrafficPolicyProfilesUpdateBodyType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrafficPolicyProfilesUpdateBody {
     /// Array of domain names.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// Array of IP ranges in CIDR notation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_ranges: Option<Vec<String>>,
     /// Bandwidth limit in kbps. Must be 512 or 1024, or null to remove.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub limit_bw_kbps: Option<Option<TrafficPolicyProfilesUpdateBodyLimitBwKbps>>,
     /// Array of PCEF service IDs to include in the profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
     /// The type of the traffic policy profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<TrafficPolicyProfilesUpdateBodyType>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct TrafficPolicyProfilesUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::TrafficPolicyProfile>,
+impl serde::Serialize for TrafficPolicyProfilesUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("TrafficPolicyProfilesUpdateBody", 5usize)?;
+        if let Some(v) = &self.domains {
+            out.serialize_field("domains", v)?;
+        }
+        if let Some(v) = &self.ip_ranges {
+            out.serialize_field("ip_ranges", v)?;
+        }
+        if let Some(v) = &self.limit_bw_kbps {
+            out.serialize_field("limit_bw_kbps", v)?;
+        }
+        if let Some(v) = &self.services {
+            out.serialize_field("services", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "domains",
+            "ip_ranges",
+            "limit_bw_kbps",
+            "services",
+            "type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TrafficPolicyProfilesUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TrafficPolicyProfilesUpdateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TrafficPolicyProfilesUpdateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TrafficPolicyProfilesUpdateBody {
+                    domains: f0,
+                    ip_ranges: f1,
+                    limit_bw_kbps: f2,
+                    services: f3,
+                    r#type: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TrafficPolicyProfilesUpdateBody", FIELDS, V)
+    }
+}
+pub type TrafficPolicyProfilesUpdateResponse = crate::Data<
+    crate::types::TrafficPolicyProfile,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrafficPolicyProfilesDeleteResponseData {
     /// Identifies the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct TrafficPolicyProfilesDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<TrafficPolicyProfilesDeleteResponseData>,
+impl serde::Serialize for TrafficPolicyProfilesDeleteResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("TrafficPolicyProfilesDeleteResponseData", 1usize)?;
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesDeleteResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TrafficPolicyProfilesDeleteResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TrafficPolicyProfilesDeleteResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TrafficPolicyProfilesDeleteResponseData, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TrafficPolicyProfilesDeleteResponseData {
+                    id: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("TrafficPolicyProfilesDeleteResponseData", FIELDS, V)
+    }
+}
+pub type TrafficPolicyProfilesDeleteResponse = crate::Data<
+    TrafficPolicyProfilesDeleteResponseData,
+>;

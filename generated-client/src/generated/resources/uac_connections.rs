@@ -17,6 +17,7 @@ impl<'a> UacConnectionsApi<'a> {
     /// Returns a list of your UAC connections. A UAC (User Agent Client) Connection registers Telnyx to your PBX — the opposite of a standard SIP trunk, where the PBX registers to Telnyx. Use UAC when your PBX doesn’t support outbound SIP registration or you need Telnyx to maintain the registration.
     ///
     /// `GET /uac_connections`
+    #[inline]
     pub async fn list(
         &self,
         params: UacConnectionsListParams,
@@ -28,6 +29,7 @@ impl<'a> UacConnectionsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: UacConnectionsListParams,
@@ -84,6 +86,7 @@ impl<'a> UacConnectionsApi<'a> {
     /// Creates a UAC connection. A UAC (User Agent Client) Connection registers Telnyx to your PBX — the opposite of a standard SIP trunk, where the PBX registers to Telnyx. Use UAC when your PBX doesn’t support outbound SIP registration or you need Telnyx to maintain the registration.
     ///
     /// `POST /uac_connections`
+    #[inline]
     pub async fn create(
         &self,
         params: UacConnectionsCreateParams,
@@ -100,6 +103,7 @@ impl<'a> UacConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -120,6 +124,7 @@ impl<'a> UacConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -142,6 +147,7 @@ impl<'a> UacConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<UacConnectionsDeleteResponse> {
         let req = self
             .client
@@ -198,6 +204,7 @@ impl<'a> UacConnectionsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn check_registration_status(
         &self,
         id: &str,
@@ -217,32 +224,170 @@ impl<'a> UacConnectionsActionsApi<'a> {
     }
 }
 /// Filter by connection_name using nested operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UacConnectionsListFilterConnectionName {
     /// If present, connections with connection_name containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for UacConnectionsListFilterConnectionName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("UacConnectionsListFilterConnectionName", 1usize)?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UacConnectionsListFilterConnectionName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UacConnectionsListFilterConnectionName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UacConnectionsListFilterConnectionName")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UacConnectionsListFilterConnectionName, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UacConnectionsListFilterConnectionName {
+                    contains: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("UacConnectionsListFilterConnectionName", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UacConnectionsListFilter {
     /// Filter by connection_name using nested operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_name: Option<UacConnectionsListFilterConnectionName>,
     /// If present, connections with an `fqdn` that equals the given value will be returned. Matching is case-sensitive, and the full string must match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fqdn: Option<String>,
     /// Identifies the associated outbound voice profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_voice_profile_id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for UacConnectionsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UacConnectionsListFilter", 3usize)?;
+        if let Some(v) = &self.connection_name {
+            out.serialize_field("connection_name", v)?;
+        }
+        if let Some(v) = &self.fqdn {
+            out.serialize_field("fqdn", v)?;
+        }
+        if let Some(v) = &self.outbound_voice_profile_id {
+            out.serialize_field("outbound_voice_profile_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UacConnectionsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "connection_name",
+            "fqdn",
+            "outbound_voice_profile_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UacConnectionsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UacConnectionsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UacConnectionsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UacConnectionsListFilter {
+                    connection_name: f0,
+                    fqdn: f1,
+                    outbound_voice_profile_id: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UacConnectionsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UacConnectionsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for UacConnectionsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UacConnectionsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UacConnectionsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UacConnectionsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UacConnectionsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UacConnectionsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UacConnectionsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UacConnectionsListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -278,33 +423,61 @@ impl From<&str> for UacConnectionsListSort {
     }
 }
 crate::string_enum!(UacConnectionsListSort);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UacConnectionsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::UacConnection>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct UacConnectionsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::UacConnection>,
+impl serde::Serialize for UacConnectionsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UacConnectionsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct UacConnectionsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::UacConnection>,
+impl<'de> serde::Deserialize<'de> for UacConnectionsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UacConnectionsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UacConnectionsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UacConnectionsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UacConnectionsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UacConnectionsListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct UacConnectionsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::UacConnection>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct UacConnectionsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::UacConnection>,
-}
+pub type UacConnectionsCreateResponse = crate::Data<crate::types::UacConnection>;
+pub type UacConnectionsRetrieveResponse = crate::Data<crate::types::UacConnection>;
+pub type UacConnectionsUpdateResponse = crate::Data<crate::types::UacConnection>;
+pub type UacConnectionsDeleteResponse = crate::Data<crate::types::UacConnection>;
 /// The current registration status of your SIP connection
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -352,35 +525,131 @@ impl From<&str> for UacConnectionsActionsCheckRegistrationStatusResponseDataStat
     }
 }
 crate::string_enum!(UacConnectionsActionsCheckRegistrationStatusResponseDataStatus);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UacConnectionsActionsCheckRegistrationStatusResponseData {
     /// The ip used during the SIP connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// ISO 8601 formatted date indicating when the resource was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_registration: Option<String>,
     /// The port of the SIP connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Identifies the type of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// The user name of the SIP connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_username: Option<String>,
     /// The current registration status of your SIP connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UacConnectionsActionsCheckRegistrationStatusResponseDataStatus>,
     /// The protocol of the SIP connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transport: Option<String>,
     /// The user agent of the SIP connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct UacConnectionsActionsCheckRegistrationStatusResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<UacConnectionsActionsCheckRegistrationStatusResponseData>,
+impl serde::Serialize for UacConnectionsActionsCheckRegistrationStatusResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UacConnectionsActionsCheckRegistrationStatusResponseData",
+                8usize,
+            )?;
+        if let Some(v) = &self.ip_address {
+            out.serialize_field("ip_address", v)?;
+        }
+        if let Some(v) = &self.last_registration {
+            out.serialize_field("last_registration", v)?;
+        }
+        if let Some(v) = &self.port {
+            out.serialize_field("port", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.sip_username {
+            out.serialize_field("sip_username", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.transport {
+            out.serialize_field("transport", v)?;
+        }
+        if let Some(v) = &self.user_agent {
+            out.serialize_field("user_agent", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de>
+for UacConnectionsActionsCheckRegistrationStatusResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "ip_address",
+            "last_registration",
+            "port",
+            "record_type",
+            "sip_username",
+            "status",
+            "transport",
+            "user_agent",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UacConnectionsActionsCheckRegistrationStatusResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct UacConnectionsActionsCheckRegistrationStatusResponseData",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                UacConnectionsActionsCheckRegistrationStatusResponseData,
+                A::Error,
+            > {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UacConnectionsActionsCheckRegistrationStatusResponseData {
+                    ip_address: f0,
+                    last_registration: f1,
+                    port: f2,
+                    record_type: f3,
+                    sip_username: f4,
+                    status: f5,
+                    transport: f6,
+                    user_agent: f7,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UacConnectionsActionsCheckRegistrationStatusResponseData",
+                FIELDS,
+                V,
+            )
+    }
+}
+pub type UacConnectionsActionsCheckRegistrationStatusResponse = crate::Data<
+    UacConnectionsActionsCheckRegistrationStatusResponseData,
+>;

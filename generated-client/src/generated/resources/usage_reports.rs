@@ -17,6 +17,7 @@ impl<'a> UsageReportsApi<'a> {
     /// Get Telnyx usage data by product, broken out by the specified dimensions
     ///
     /// `GET /usage_reports`
+    #[inline]
     pub async fn list(
         &self,
         params: UsageReportsListParams,
@@ -42,6 +43,7 @@ impl<'a> UsageReportsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: UsageReportsListParams,
@@ -133,6 +135,7 @@ impl<'a> UsageReportsOptionsApi<'a> {
     /// Get the Usage Reports options for querying usage, including the products available and their respective metrics and dimensions
     ///
     /// `GET /usage_reports/options`
+    #[inline]
     pub async fn list(
         &self,
         params: UsageReportsOptionsListParams,
@@ -183,10 +186,54 @@ impl From<&str> for UsageReportsListFormat {
     }
 }
 crate::string_enum!(UsageReportsListFormat);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsageReportsListPage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for UsageReportsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UsageReportsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UsageReportsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UsageReportsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UsageReportsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UsageReportsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UsageReportsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UsageReportsListPage", FIELDS, V)
+    }
 }

@@ -12,6 +12,7 @@ impl<'a> UserTagsApi<'a> {
     /// List all user tags.
     ///
     /// `GET /user_tags`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: UserTagsRetrieveParams,
@@ -27,21 +28,101 @@ pub struct UserTagsRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[starts_with\]
     pub filter: Option<UserTagsRetrieveFilter>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserTagsRetrieveFilter {
     /// Filter tags by prefix
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_with: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for UserTagsRetrieveFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UserTagsRetrieveFilter", 1usize)?;
+        if let Some(v) = &self.starts_with {
+            out.serialize_field("starts_with", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserTagsRetrieveFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["starts_with"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UserTagsRetrieveFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserTagsRetrieveFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserTagsRetrieveFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UserTagsRetrieveFilter {
+                    starts_with: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UserTagsRetrieveFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserTagsRetrieveResponseData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_tags: Option<crate::types::UserTagList>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_profile_tags: Option<crate::types::UserTagList>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct UserTagsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<UserTagsRetrieveResponseData>,
+impl serde::Serialize for UserTagsRetrieveResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("UserTagsRetrieveResponseData", 2usize)?;
+        if let Some(v) = &self.number_tags {
+            out.serialize_field("number_tags", v)?;
+        }
+        if let Some(v) = &self.outbound_profile_tags {
+            out.serialize_field("outbound_profile_tags", v)?;
+        }
+        out.end()
+    }
 }
+impl<'de> serde::Deserialize<'de> for UserTagsRetrieveResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number_tags", "outbound_profile_tags"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UserTagsRetrieveResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserTagsRetrieveResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserTagsRetrieveResponseData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UserTagsRetrieveResponseData {
+                    number_tags: f0,
+                    outbound_profile_tags: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UserTagsRetrieveResponseData", FIELDS, V)
+    }
+}
+pub type UserTagsRetrieveResponse = crate::Data<UserTagsRetrieveResponseData>;

@@ -43,6 +43,7 @@ impl<'a> VerificationsApi<'a> {
     ///
     /// Parameters:
     /// - `verification_id`: The identifier of the verification to retrieve.
+    #[inline]
     pub async fn retrieve(
         &self,
         verification_id: &str,
@@ -68,6 +69,7 @@ impl<'a> VerificationsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `verification_id`: The identifier of the verification to retrieve.
+    #[inline]
     pub async fn verify(
         &self,
         verification_id: &str,
@@ -111,6 +113,7 @@ impl<'a> VerificationsByPhoneNumberApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: The phone number associated with the verifications to retrieve.
+    #[inline]
     pub async fn retrieve(
         &self,
         phone_number: &str,
@@ -137,6 +140,7 @@ impl<'a> VerificationsByPhoneNumberActionsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: The phone number associated with the verification code being verified.
+    #[inline]
     pub async fn verify(
         &self,
         phone_number: &str,
@@ -172,6 +176,7 @@ impl<'a> VerificationsCallApi<'a> {
     /// Trigger Call verification
     ///
     /// `POST /verifications/call`
+    #[inline]
     pub async fn create(
         &self,
         params: VerificationsCallCreateParams,
@@ -196,6 +201,7 @@ impl<'a> VerificationsFlashcallApi<'a> {
     /// Trigger Flash call verification
     ///
     /// `POST /verifications/flashcall`
+    #[inline]
     pub async fn create(
         &self,
         params: VerificationsFlashcallCreateParams,
@@ -222,6 +228,7 @@ impl<'a> VerificationsSmsApi<'a> {
     /// Trigger SMS verification
     ///
     /// `POST /verifications/sms`
+    #[inline]
     pub async fn create(
         &self,
         params: VerificationsSmsCreateParams,
@@ -246,6 +253,7 @@ impl<'a> VerificationsWhatsappApi<'a> {
     /// Trigger WhatsApp verification
     ///
     /// `POST /verifications/whatsapp`
+    #[inline]
     pub async fn create(
         &self,
         params: VerificationsWhatsappCreateParams,

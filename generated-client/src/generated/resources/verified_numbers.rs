@@ -17,6 +17,7 @@ impl<'a> VerifiedNumbersApi<'a> {
     /// Gets a paginated list of Verified Numbers.
     ///
     /// `GET /verified_numbers`
+    #[inline]
     pub async fn list(
         &self,
         params: VerifiedNumbersListParams,
@@ -26,6 +27,7 @@ impl<'a> VerifiedNumbersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: VerifiedNumbersListParams,
@@ -68,6 +70,7 @@ impl<'a> VerifiedNumbersApi<'a> {
     /// Initiates phone number verification procedure. Supports DTMF extension dialing for voice calls to numbers behind IVR systems.
     ///
     /// `POST /verified_numbers`
+    #[inline]
     pub async fn create(
         &self,
         params: VerifiedNumbersCreateParams,
@@ -82,6 +85,7 @@ impl<'a> VerifiedNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: The phone number being requested.
+    #[inline]
     pub async fn retrieve(
         &self,
         phone_number: &str,
@@ -100,6 +104,7 @@ impl<'a> VerifiedNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: The phone number being deleted.
+    #[inline]
     pub async fn delete(
         &self,
         phone_number: &str,
@@ -137,6 +142,7 @@ impl<'a> VerifiedNumbersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: The phone number being verified.
+    #[inline]
     pub async fn verify(
         &self,
         phone_number: &str,
@@ -163,12 +169,56 @@ pub struct VerifiedNumbersActionsVerifyParams {
     /// The request body.
     pub body: VerifiedNumbersActionsVerifyBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedNumbersListPage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for VerifiedNumbersListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VerifiedNumbersListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VerifiedNumbersListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VerifiedNumbersListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifiedNumbersListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifiedNumbersListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VerifiedNumbersListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VerifiedNumbersListPage", FIELDS, V)
+    }
 }
 /// Verification method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -201,16 +251,102 @@ impl From<&str> for VerifiedNumbersCreateBodyVerificationMethod {
     }
 }
 crate::string_enum!(VerifiedNumbersCreateBodyVerificationMethod);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedNumbersCreateBody {
     /// Optional DTMF extension sequence to dial after the call is answered. This parameter enables verification of phone numbers behind IVR systems that require extension dialing. Valid characters: digits 0-9, letters A-D, symbols * and #. Pauses: w = 0.5 second pause, W = 1 second pause. Maximum length: 50 characters. Only works with 'call' verification method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
     pub phone_number: String,
     /// Verification method.
     pub verification_method: VerifiedNumbersCreateBodyVerificationMethod,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for VerifiedNumbersCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VerifiedNumbersCreateBody", 3usize)?;
+        if let Some(v) = &self.extension {
+            out.serialize_field("extension", v)?;
+        }
+        out.serialize_field("phone_number", &self.phone_number)?;
+        out.serialize_field("verification_method", &self.verification_method)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VerifiedNumbersCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["extension", "phone_number", "verification_method"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VerifiedNumbersCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifiedNumbersCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifiedNumbersCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VerifiedNumbersCreateBody {
+                    extension: f0,
+                    phone_number: crate::de::required(f1, "phone_number")?,
+                    verification_method: crate::de::required(f2, "verification_method")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VerifiedNumbersCreateBody", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedNumbersActionsVerifyBody {
     pub verification_code: String,
+}
+impl serde::Serialize for VerifiedNumbersActionsVerifyBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("VerifiedNumbersActionsVerifyBody", 1usize)?;
+        out.serialize_field("verification_code", &self.verification_code)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VerifiedNumbersActionsVerifyBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["verification_code"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VerifiedNumbersActionsVerifyBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifiedNumbersActionsVerifyBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifiedNumbersActionsVerifyBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VerifiedNumbersActionsVerifyBody {
+                    verification_code: crate::de::required(f0, "verification_code")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VerifiedNumbersActionsVerifyBody", FIELDS, V)
+    }
 }

@@ -17,6 +17,7 @@ impl<'a> VerifyProfilesApi<'a> {
     /// Gets a paginated list of Verify profiles.
     ///
     /// `GET /verify_profiles`
+    #[inline]
     pub async fn list(
         &self,
         params: VerifyProfilesListParams,
@@ -27,6 +28,7 @@ impl<'a> VerifyProfilesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: VerifyProfilesListParams,
@@ -69,6 +71,7 @@ impl<'a> VerifyProfilesApi<'a> {
     /// Creates a new Verify profile to associate verifications with.
     ///
     /// `POST /verify_profiles`
+    #[inline]
     pub async fn create(
         &self,
         params: VerifyProfilesCreateParams,
@@ -85,6 +88,7 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `verify_profile_id`: The identifier of the Verify profile to retrieve.
+    #[inline]
     pub async fn retrieve(
         &self,
         verify_profile_id: &str,
@@ -103,6 +107,7 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `verify_profile_id`: The identifier of the Verify profile to update.
+    #[inline]
     pub async fn update(
         &self,
         verify_profile_id: &str,
@@ -123,6 +128,7 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `verify_profile_id`: The identifier of the Verify profile to delete.
+    #[inline]
     pub async fn delete(
         &self,
         verify_profile_id: &str,
@@ -167,6 +173,7 @@ impl<'a> VerifyProfilesTemplatesApi<'a> {
     /// List all Verify profile message templates.
     ///
     /// `GET /verify_profiles/templates`
+    #[inline]
     pub async fn list(
         &self,
     ) -> crate::Result<crate::types::ListVerifyProfileMessageTemplateResponse> {
@@ -180,6 +187,7 @@ impl<'a> VerifyProfilesTemplatesApi<'a> {
     /// Create a new Verify profile message template.
     ///
     /// `POST /verify_profiles/templates`
+    #[inline]
     pub async fn create(
         &self,
         params: VerifyProfilesTemplatesCreateParams,
@@ -198,6 +206,7 @@ impl<'a> VerifyProfilesTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `template_id`: The identifier of the message template to update.
+    #[inline]
     pub async fn update(
         &self,
         template_id: &str,
@@ -226,63 +235,329 @@ pub struct VerifyProfilesTemplatesUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateMessageTemplateRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifyProfilesListFilter {
     /// Optional filter for profile names.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for VerifyProfilesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VerifyProfilesListFilter", 1usize)?;
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VerifyProfilesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VerifyProfilesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyProfilesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyProfilesListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VerifyProfilesListFilter {
+                    name: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VerifyProfilesListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifyProfilesListPage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for VerifyProfilesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VerifyProfilesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VerifyProfilesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VerifyProfilesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyProfilesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyProfilesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VerifyProfilesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VerifyProfilesListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerifyProfilesCreateBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call: Option<crate::types::CreateVerifyProfileCallRequest>,
     /// The maximum daily spend allowed on this verify profile, in USD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_spend_limit: Option<f64>,
     /// Whether the daily spend limit is enforced for this verify profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_spend_limit_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flashcall: Option<crate::types::CreateVerifyProfileSettingsRequest>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms: Option<crate::types::CreateVerifyProfileSmsRequest>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_failover_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whatsapp: Option<crate::types::CreateVerifyProfileSettingsWhatsAppRequest>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for VerifyProfilesCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VerifyProfilesCreateBody", 10usize)?;
+        if let Some(v) = &self.call {
+            out.serialize_field("call", v)?;
+        }
+        if let Some(v) = &self.daily_spend_limit {
+            out.serialize_field("daily_spend_limit", v)?;
+        }
+        if let Some(v) = &self.daily_spend_limit_enabled {
+            out.serialize_field("daily_spend_limit_enabled", v)?;
+        }
+        if let Some(v) = &self.flashcall {
+            out.serialize_field("flashcall", v)?;
+        }
+        if let Some(v) = &self.language {
+            out.serialize_field("language", v)?;
+        }
+        out.serialize_field("name", &self.name)?;
+        if let Some(v) = &self.sms {
+            out.serialize_field("sms", v)?;
+        }
+        if let Some(v) = &self.webhook_failover_url {
+            out.serialize_field("webhook_failover_url", v)?;
+        }
+        if let Some(v) = &self.webhook_url {
+            out.serialize_field("webhook_url", v)?;
+        }
+        if let Some(v) = &self.whatsapp {
+            out.serialize_field("whatsapp", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VerifyProfilesCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "call",
+            "daily_spend_limit",
+            "daily_spend_limit_enabled",
+            "flashcall",
+            "language",
+            "name",
+            "sms",
+            "webhook_failover_url",
+            "webhook_url",
+            "whatsapp",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VerifyProfilesCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyProfilesCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyProfilesCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VerifyProfilesCreateBody {
+                    call: f0,
+                    daily_spend_limit: f1,
+                    daily_spend_limit_enabled: f2,
+                    flashcall: f3,
+                    language: f4,
+                    name: crate::de::required(f5, "name")?,
+                    sms: f6,
+                    webhook_failover_url: f7,
+                    webhook_url: f8,
+                    whatsapp: f9,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VerifyProfilesCreateBody", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifyProfilesUpdateBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call: Option<crate::types::UpdateVerifyProfileCallRequest>,
     /// The maximum daily spend allowed on this verify profile, in USD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_spend_limit: Option<f64>,
     /// Whether the daily spend limit is enforced for this verify profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_spend_limit_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms: Option<crate::types::UpdateVerifyProfileSmsRequest>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_failover_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whatsapp: Option<crate::types::UpdateVerifyProfileSettingsWhatsAppRequest>,
+}
+impl serde::Serialize for VerifyProfilesUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VerifyProfilesUpdateBody", 9usize)?;
+        if let Some(v) = &self.call {
+            out.serialize_field("call", v)?;
+        }
+        if let Some(v) = &self.daily_spend_limit {
+            out.serialize_field("daily_spend_limit", v)?;
+        }
+        if let Some(v) = &self.daily_spend_limit_enabled {
+            out.serialize_field("daily_spend_limit_enabled", v)?;
+        }
+        if let Some(v) = &self.language {
+            out.serialize_field("language", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.sms {
+            out.serialize_field("sms", v)?;
+        }
+        if let Some(v) = &self.webhook_failover_url {
+            out.serialize_field("webhook_failover_url", v)?;
+        }
+        if let Some(v) = &self.webhook_url {
+            out.serialize_field("webhook_url", v)?;
+        }
+        if let Some(v) = &self.whatsapp {
+            out.serialize_field("whatsapp", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VerifyProfilesUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "call",
+            "daily_spend_limit",
+            "daily_spend_limit_enabled",
+            "language",
+            "name",
+            "sms",
+            "webhook_failover_url",
+            "webhook_url",
+            "whatsapp",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VerifyProfilesUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyProfilesUpdateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyProfilesUpdateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VerifyProfilesUpdateBody {
+                    call: f0,
+                    daily_spend_limit: f1,
+                    daily_spend_limit_enabled: f2,
+                    language: f3,
+                    name: f4,
+                    sms: f5,
+                    webhook_failover_url: f6,
+                    webhook_url: f7,
+                    whatsapp: f8,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VerifyProfilesUpdateBody", FIELDS, V)
+    }
 }

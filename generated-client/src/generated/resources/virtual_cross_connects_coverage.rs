@@ -14,6 +14,7 @@ impl<'a> VirtualCrossConnectsCoverageApi<'a> {
     /// This endpoint shows which cloud regions are available for the `location_code` your Virtual Cross Connect will be provisioned in.
     ///
     /// `GET /virtual_cross_connects_coverage`
+    #[inline]
     pub async fn list(
         &self,
         params: VirtualCrossConnectsCoverageListParams,
@@ -27,6 +28,7 @@ impl<'a> VirtualCrossConnectsCoverageApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: VirtualCrossConnectsCoverageListParams,
@@ -90,11 +92,66 @@ pub struct VirtualCrossConnectsCoverageListParams {
     pub page: Option<VirtualCrossConnectsCoverageListPage>,
 }
 /// Available bandwidth filtering operations
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
     /// Filter by available bandwidth containing the specified value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<i64>,
+}
+impl serde::Serialize
+for VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains",
+                1usize,
+            )?;
+        if let Some(v) = &self.contains {
+            out.serialize_field("contains", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["contains"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains,
+                A::Error,
+            > {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
+                    contains: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains",
+                FIELDS,
+                V,
+            )
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -103,12 +160,53 @@ pub enum VirtualCrossConnectsCoverageListFiltersAvailableBandwidth {
     Contains(VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains),
     Integer(i64),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualCrossConnectsCoverageListFilters {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_bandwidth: Option<
         VirtualCrossConnectsCoverageListFiltersAvailableBandwidth,
     >,
+}
+impl serde::Serialize for VirtualCrossConnectsCoverageListFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("VirtualCrossConnectsCoverageListFilters", 1usize)?;
+        if let Some(v) = &self.available_bandwidth {
+            out.serialize_field("available_bandwidth", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["available_bandwidth"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VirtualCrossConnectsCoverageListFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VirtualCrossConnectsCoverageListFilters")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VirtualCrossConnectsCoverageListFilters, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VirtualCrossConnectsCoverageListFilters {
+                    available_bandwidth: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("VirtualCrossConnectsCoverageListFilters", FIELDS, V)
+    }
 }
 /// The Virtual Private Cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -145,44 +243,205 @@ impl From<&str> for VirtualCrossConnectsCoverageListFilterCloudProvider {
     }
 }
 crate::string_enum!(VirtualCrossConnectsCoverageListFilterCloudProvider);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualCrossConnectsCoverageListFilter {
     /// The Virtual Private Cloud provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<VirtualCrossConnectsCoverageListFilterCloudProvider>,
     /// The region of specific cloud provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider_region: Option<String>,
     /// The code of associated location to filter on.
-    #[serde(rename = "location.code", default, skip_serializing_if = "Option::is_none")]
     pub location_code: Option<String>,
     /// The POP of associated location to filter on.
-    #[serde(rename = "location.pop", default, skip_serializing_if = "Option::is_none")]
     pub location_pop: Option<String>,
     /// The region of associated location to filter on.
-    #[serde(
-        rename = "location.region",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub location_region: Option<String>,
     /// The site of associated location to filter on.
-    #[serde(rename = "location.site", default, skip_serializing_if = "Option::is_none")]
     pub location_site: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for VirtualCrossConnectsCoverageListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("VirtualCrossConnectsCoverageListFilter", 6usize)?;
+        if let Some(v) = &self.cloud_provider {
+            out.serialize_field("cloud_provider", v)?;
+        }
+        if let Some(v) = &self.cloud_provider_region {
+            out.serialize_field("cloud_provider_region", v)?;
+        }
+        if let Some(v) = &self.location_code {
+            out.serialize_field("location.code", v)?;
+        }
+        if let Some(v) = &self.location_pop {
+            out.serialize_field("location.pop", v)?;
+        }
+        if let Some(v) = &self.location_region {
+            out.serialize_field("location.region", v)?;
+        }
+        if let Some(v) = &self.location_site {
+            out.serialize_field("location.site", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "cloud_provider",
+            "cloud_provider_region",
+            "location.code",
+            "location.pop",
+            "location.region",
+            "location.site",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VirtualCrossConnectsCoverageListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VirtualCrossConnectsCoverageListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VirtualCrossConnectsCoverageListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VirtualCrossConnectsCoverageListFilter {
+                    cloud_provider: f0,
+                    cloud_provider_region: f1,
+                    location_code: f2,
+                    location_pop: f3,
+                    location_region: f4,
+                    location_site: f5,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("VirtualCrossConnectsCoverageListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualCrossConnectsCoverageListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for VirtualCrossConnectsCoverageListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("VirtualCrossConnectsCoverageListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VirtualCrossConnectsCoverageListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VirtualCrossConnectsCoverageListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VirtualCrossConnectsCoverageListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VirtualCrossConnectsCoverageListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("VirtualCrossConnectsCoverageListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualCrossConnectsCoverageListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::VirtualCrossConnectCoverage>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for VirtualCrossConnectsCoverageListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("VirtualCrossConnectsCoverageListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VirtualCrossConnectsCoverageListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VirtualCrossConnectsCoverageListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VirtualCrossConnectsCoverageListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VirtualCrossConnectsCoverageListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("VirtualCrossConnectsCoverageListResponse", FIELDS, V)
+    }
 }

@@ -22,6 +22,7 @@ impl<'a> VoiceClonesApi<'a> {
     /// Returns a paginated list of voice clones belonging to the authenticated account.
     ///
     /// `GET /voice_clones`
+    #[inline]
     pub async fn list(
         &self,
         params: VoiceClonesListParams,
@@ -40,6 +41,7 @@ impl<'a> VoiceClonesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: VoiceClonesListParams,
@@ -96,6 +98,7 @@ impl<'a> VoiceClonesApi<'a> {
     /// Creates a new voice clone by capturing the voice identity of an existing voice design. The clone can then be used for text-to-speech synthesis.
     ///
     /// `POST /voice_clones`
+    #[inline]
     pub async fn create(
         &self,
         params: VoiceClonesCreateParams,
@@ -112,6 +115,7 @@ impl<'a> VoiceClonesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice clone UUID.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -134,6 +138,7 @@ impl<'a> VoiceClonesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice clone UUID.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -181,6 +186,7 @@ impl<'a> VoiceClonesFromUploadApi<'a> {
     /// Creates a new voice clone by uploading an audio file directly. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best results, provide 5–10 seconds of clear speech. Maximum file size: 5MB for Telnyx, 20MB for Minimax.
     ///
     /// `POST /voice_clones/from_upload`
+    #[inline]
     pub async fn create(
         &self,
         params: VoiceClonesFromUploadCreateParams,
@@ -212,6 +218,7 @@ impl<'a> VoiceClonesSampleApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice clone UUID.
+    #[inline]
     pub async fn retrieve(&self, id: &str) -> crate::Result<crate::Download> {
         let req = self
             .client

@@ -22,6 +22,7 @@ impl<'a> VoiceDesignsApi<'a> {
     /// Returns a paginated list of voice designs belonging to the authenticated account.
     ///
     /// `GET /voice_designs`
+    #[inline]
     pub async fn list(
         &self,
         params: VoiceDesignsListParams,
@@ -34,6 +35,7 @@ impl<'a> VoiceDesignsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: VoiceDesignsListParams,
@@ -90,6 +92,7 @@ impl<'a> VoiceDesignsApi<'a> {
     /// Creates a new voice design (version 1) when `voice_design_id` is omitted. When `voice_design_id` is provided, adds a new version to the existing design instead. A design can have at most 50 versions.
     ///
     /// `POST /voice_designs`
+    #[inline]
     pub async fn create(
         &self,
         params: VoiceDesignsCreateParams,
@@ -106,6 +109,7 @@ impl<'a> VoiceDesignsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice design UUID or name.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -128,6 +132,7 @@ impl<'a> VoiceDesignsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice design UUID or name.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -150,6 +155,7 @@ impl<'a> VoiceDesignsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice design UUID or name.
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -204,6 +210,7 @@ impl<'a> VoiceDesignsSampleApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice design UUID or name.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -240,6 +247,7 @@ impl<'a> VoiceDesignsVersionsApi<'a> {
     /// Parameters:
     /// - `id`: The voice design UUID or name.
     /// - `version`: The version number to delete.
+    #[inline]
     pub async fn delete(&self, id: &str, version: i64) -> crate::Result<()> {
         let req = self
             .client

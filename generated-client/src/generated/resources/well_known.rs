@@ -31,6 +31,7 @@ impl<'a> WellKnownOauthAuthorizationServerApi<'a> {
     /// OAuth 2.0 Authorization Server Metadata (RFC 8414)
     ///
     /// `GET /.well-known/oauth-authorization-server`
+    #[inline]
     pub async fn retrieve(
         &self,
     ) -> crate::Result<crate::types::AuthorizationServerMetadata> {
@@ -51,6 +52,7 @@ impl<'a> WellKnownOauthProtectedResourceApi<'a> {
     /// OAuth 2.0 Protected Resource Metadata for resource discovery
     ///
     /// `GET /.well-known/oauth-protected-resource`
+    #[inline]
     pub async fn retrieve(&self) -> crate::Result<crate::types::ResourceMetadata> {
         let req = self
             .client

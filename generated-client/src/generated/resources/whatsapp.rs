@@ -47,6 +47,7 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
     /// List Whatsapp Business Accounts
     ///
     /// `GET /v2/whatsapp/business_accounts`
+    #[inline]
     pub async fn list(
         &self,
         params: WhatsappBusinessAccountsListParams,
@@ -58,6 +59,7 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: WhatsappBusinessAccountsListParams,
@@ -103,6 +105,7 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -121,6 +124,7 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -149,6 +153,7 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
+    #[inline]
     pub async fn list(
         &self,
         id: &str,
@@ -169,6 +174,7 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         id: &str,
@@ -218,6 +224,7 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
+    #[inline]
     pub async fn initialize(
         &self,
         id: &str,
@@ -262,6 +269,7 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -281,6 +289,7 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -312,6 +321,7 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
     /// List Whatsapp message templates
     ///
     /// `GET /v2/whatsapp/message_templates`
+    #[inline]
     pub async fn list(
         &self,
         params: WhatsappMessageTemplatesListParams,
@@ -347,6 +357,7 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: WhatsappMessageTemplatesListParams,
@@ -389,6 +400,7 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
     /// Create a Whatsapp message template
     ///
     /// `POST /v2/whatsapp/message_templates`
+    #[inline]
     pub async fn create(
         &self,
         params: WhatsappMessageTemplatesCreateParams,
@@ -449,6 +461,7 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     /// List Whatsapp phone numbers
     ///
     /// `GET /v2/whatsapp/phone_numbers`
+    #[inline]
     pub async fn list(
         &self,
         params: WhatsappPhoneNumbersListParams,
@@ -460,6 +473,7 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: WhatsappPhoneNumbersListParams,
@@ -505,6 +519,7 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
     pub async fn delete(&self, phone_number: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -521,6 +536,7 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
     pub async fn verify(
         &self,
         phone_number: &str,
@@ -565,6 +581,7 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
     pub async fn retrieve(
         &self,
         phone_number: &str,
@@ -588,6 +605,7 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
     pub async fn update(
         &self,
         phone_number: &str,
@@ -628,6 +646,7 @@ impl<'a> WhatsappPhoneNumbersConversationWindowApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
     pub async fn retrieve(
         &self,
         phone_number: &str,
@@ -676,6 +695,7 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
     pub async fn retrieve(
         &self,
         phone_number: &str,
@@ -699,6 +719,7 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
     pub async fn update(
         &self,
         phone_number: &str,
@@ -737,6 +758,7 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
     pub async fn retrieve(
         &self,
         phone_number: &str,
@@ -760,6 +782,7 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
     pub async fn create(
         &self,
         phone_number: &str,
@@ -790,6 +813,7 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
     pub async fn delete(&self, phone_number: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -823,6 +847,7 @@ impl<'a> WhatsappPhoneNumbersResendVerificationApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
     pub async fn resend(
         &self,
         phone_number: &str,
@@ -858,6 +883,7 @@ impl<'a> WhatsappUserDataApi<'a> {
     /// Fetch Whatsapp user data
     ///
     /// `GET /v2/whatsapp/user_data`
+    #[inline]
     pub async fn retrieve(&self) -> crate::Result<WhatsappUserDataRetrieveResponse> {
         let req = self.client.request(reqwest::Method::GET, "/v2/whatsapp/user_data");
         req.send_json().await
@@ -865,6 +891,7 @@ impl<'a> WhatsappUserDataApi<'a> {
     /// Update Whatsapp user data
     ///
     /// `PATCH /v2/whatsapp/user_data`
+    #[inline]
     pub async fn update(
         &self,
         params: WhatsappUserDataUpdateParams,
@@ -882,61 +909,294 @@ pub struct WhatsappUserDataUpdateParams {
     /// The request body.
     pub body: crate::types::PatchWhatsappUserDataRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappBusinessAccountsListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for WhatsappBusinessAccountsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappBusinessAccountsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappBusinessAccountsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappBusinessAccountsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappBusinessAccountsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappBusinessAccountsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WhatsappBusinessAccountsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappBusinessAccountsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::WabaResponse>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappBusinessAccountsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WabaResponse>,
+impl serde::Serialize for WhatsappBusinessAccountsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappBusinessAccountsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappBusinessAccountsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappBusinessAccountsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappBusinessAccountsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappBusinessAccountsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("WhatsappBusinessAccountsListResponse", FIELDS, V)
+    }
+}
+pub type WhatsappBusinessAccountsRetrieveResponse = crate::Data<
+    crate::types::WabaResponse,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappBusinessAccountsPhoneNumbersListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for WhatsappBusinessAccountsPhoneNumbersListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappBusinessAccountsPhoneNumbersListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsPhoneNumbersListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappBusinessAccountsPhoneNumbersListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappBusinessAccountsPhoneNumbersListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappBusinessAccountsPhoneNumbersListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappBusinessAccountsPhoneNumbersListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "WhatsappBusinessAccountsPhoneNumbersListPage",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappBusinessAccountsPhoneNumbersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::WhatsappPhoneResponse>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappBusinessAccountsSettingsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WabaSettings>,
+impl serde::Serialize for WhatsappBusinessAccountsPhoneNumbersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "WhatsappBusinessAccountsPhoneNumbersListResponse",
+                2usize,
+            )?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappBusinessAccountsSettingsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WabaSettings>,
+impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsPhoneNumbersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappBusinessAccountsPhoneNumbersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappBusinessAccountsPhoneNumbersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappBusinessAccountsPhoneNumbersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappBusinessAccountsPhoneNumbersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "WhatsappBusinessAccountsPhoneNumbersListResponse",
+                FIELDS,
+                V,
+            )
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub type WhatsappBusinessAccountsSettingsRetrieveResponse = crate::Data<
+    crate::types::WabaSettings,
+>;
+pub type WhatsappBusinessAccountsSettingsUpdateResponse = crate::Data<
+    crate::types::WabaSettings,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageTemplatesListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for WhatsappMessageTemplatesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappMessageTemplatesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WhatsappMessageTemplatesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappMessageTemplatesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappMessageTemplatesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappMessageTemplatesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappMessageTemplatesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WhatsappMessageTemplatesListPage", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -972,76 +1232,230 @@ impl From<&str> for WhatsappMessageTemplatesListFilterCategory {
     }
 }
 crate::string_enum!(WhatsappMessageTemplatesListFilterCategory);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageTemplatesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::WhatsappTemplateData>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappMessageTemplatesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WhatsappTemplateData>,
+impl serde::Serialize for WhatsappMessageTemplatesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappMessageTemplatesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for WhatsappMessageTemplatesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappMessageTemplatesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappMessageTemplatesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappMessageTemplatesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappMessageTemplatesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("WhatsappMessageTemplatesListResponse", FIELDS, V)
+    }
+}
+pub type WhatsappMessageTemplatesCreateResponse = crate::Data<
+    crate::types::WhatsappTemplateData,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappPhoneNumbersListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for WhatsappPhoneNumbersListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappPhoneNumbersListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappPhoneNumbersListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappPhoneNumbersListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappPhoneNumbersListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappPhoneNumbersListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WhatsappPhoneNumbersListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappPhoneNumbersListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::WhatsappPhoneResponse>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappPhoneNumbersCallingSettingsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WhatsappCallingSettingsData>,
+impl serde::Serialize for WhatsappPhoneNumbersListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappPhoneNumbersListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappPhoneNumbersCallingSettingsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WhatsappCallingSettingsData>,
+impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappPhoneNumbersListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappPhoneNumbersListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappPhoneNumbersListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappPhoneNumbersListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WhatsappPhoneNumbersListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappPhoneNumbersConversationWindowRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WhatsappConversationWindowData>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappPhoneNumbersProfileRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WhatsappProfileData>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappPhoneNumbersProfileUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WhatsappProfileData>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub type WhatsappPhoneNumbersCallingSettingsRetrieveResponse = crate::Data<
+    crate::types::WhatsappCallingSettingsData,
+>;
+pub type WhatsappPhoneNumbersCallingSettingsUpdateResponse = crate::Data<
+    crate::types::WhatsappCallingSettingsData,
+>;
+pub type WhatsappPhoneNumbersConversationWindowRetrieveResponse = crate::Data<
+    crate::types::WhatsappConversationWindowData,
+>;
+pub type WhatsappPhoneNumbersProfileRetrieveResponse = crate::Data<
+    crate::types::WhatsappProfileData,
+>;
+pub type WhatsappPhoneNumbersProfileUpdateResponse = crate::Data<
+    crate::types::WhatsappProfileData,
+>;
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappPhoneNumbersProfilePhotoCreateBody {
     /// Image file (JPEG recommended, max 10 MB)
     pub file: crate::FilePart,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappPhoneNumbersProfilePhotoCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WhatsappProfileData>,
+impl serde::Serialize for WhatsappPhoneNumbersProfilePhotoCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappPhoneNumbersProfilePhotoCreateBody", 1usize)?;
+        out.serialize_field("file", &self.file)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappUserDataRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WhatsappUserData>,
+impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersProfilePhotoCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["file"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappPhoneNumbersProfilePhotoCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappPhoneNumbersProfilePhotoCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappPhoneNumbersProfilePhotoCreateBody, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappPhoneNumbersProfilePhotoCreateBody {
+                    file: crate::de::required(f0, "file")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("WhatsappPhoneNumbersProfilePhotoCreateBody", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappUserDataUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WhatsappUserData>,
-}
+pub type WhatsappPhoneNumbersProfilePhotoCreateResponse = crate::Data<
+    crate::types::WhatsappProfileData,
+>;
+pub type WhatsappUserDataRetrieveResponse = crate::Data<crate::types::WhatsappUserData>;
+pub type WhatsappUserDataUpdateResponse = crate::Data<crate::types::WhatsappUserData>;

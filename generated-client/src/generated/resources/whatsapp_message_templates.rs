@@ -13,6 +13,7 @@ impl<'a> WhatsappMessageTemplatesApi2<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp message template ID
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -31,6 +32,7 @@ impl<'a> WhatsappMessageTemplatesApi2<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp message template ID
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -51,6 +53,7 @@ impl<'a> WhatsappMessageTemplatesApi2<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp message template ID
+    #[inline]
     pub async fn delete(&self, id: &str) -> crate::Result<()> {
         let req = self
             .client
@@ -67,13 +70,9 @@ pub struct WhatsappMessageTemplatesUpdateParams {
     /// The request body.
     pub body: crate::types::WhatsappUpdateTemplateRequest,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappMessageTemplatesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WhatsappTemplateData>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WhatsappMessageTemplatesUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WhatsappTemplateData>,
-}
+pub type WhatsappMessageTemplatesRetrieveResponse = crate::Data<
+    crate::types::WhatsappTemplateData,
+>;
+pub type WhatsappMessageTemplatesUpdateResponse = crate::Data<
+    crate::types::WhatsappTemplateData,
+>;

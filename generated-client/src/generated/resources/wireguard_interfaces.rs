@@ -12,6 +12,7 @@ impl<'a> WireguardInterfacesApi<'a> {
     /// List all WireGuard Interfaces.
     ///
     /// `GET /wireguard_interfaces`
+    #[inline]
     pub async fn list(
         &self,
         params: WireguardInterfacesListParams,
@@ -22,6 +23,7 @@ impl<'a> WireguardInterfacesApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: WireguardInterfacesListParams,
@@ -78,6 +80,7 @@ impl<'a> WireguardInterfacesApi<'a> {
     /// Create a new WireGuard Interface. Current limitation of 10 interfaces per user can be created.
     ///
     /// `POST /wireguard_interfaces`
+    #[inline]
     pub async fn create(
         &self,
         params: WireguardInterfacesCreateParams,
@@ -96,6 +99,7 @@ impl<'a> WireguardInterfacesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -116,6 +120,7 @@ impl<'a> WireguardInterfacesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -143,40 +148,164 @@ pub struct WireguardInterfacesCreateParams {
     /// The request body.
     pub body: crate::types::WireguardInterfaceCreate,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WireguardInterfacesListFilter {
     /// The associated network id to filter on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for WireguardInterfacesListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WireguardInterfacesListFilter", 1usize)?;
+        if let Some(v) = &self.network_id {
+            out.serialize_field("network_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WireguardInterfacesListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["network_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WireguardInterfacesListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WireguardInterfacesListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WireguardInterfacesListFilter, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WireguardInterfacesListFilter {
+                    network_id: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WireguardInterfacesListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WireguardInterfacesListPage {
     /// The page number to load
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The size of the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for WireguardInterfacesListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WireguardInterfacesListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WireguardInterfacesListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WireguardInterfacesListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WireguardInterfacesListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WireguardInterfacesListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WireguardInterfacesListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WireguardInterfacesListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WireguardInterfacesListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::WireguardInterfaceRead>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WireguardInterfacesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WireguardInterfaceRead>,
+impl serde::Serialize for WireguardInterfacesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WireguardInterfacesListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WireguardInterfacesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WireguardInterfaceRead>,
+impl<'de> serde::Deserialize<'de> for WireguardInterfacesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WireguardInterfacesListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WireguardInterfacesListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WireguardInterfacesListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WireguardInterfacesListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WireguardInterfacesListResponse", FIELDS, V)
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WireguardInterfacesDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WireguardInterfaceRead>,
-}
+pub type WireguardInterfacesCreateResponse = crate::Data<
+    crate::types::WireguardInterfaceRead,
+>;
+pub type WireguardInterfacesRetrieveResponse = crate::Data<
+    crate::types::WireguardInterfaceRead,
+>;
+pub type WireguardInterfacesDeleteResponse = crate::Data<
+    crate::types::WireguardInterfaceRead,
+>;

@@ -29,6 +29,7 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     /// Returns the WDR Reports that match the given parameters.
     ///
     /// `GET /wireless/detail_records_reports`
+    #[inline]
     pub async fn list(
         &self,
         params: WirelessDetailRecordsReportsListParams,
@@ -41,6 +42,7 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: WirelessDetailRecordsReportsListParams,
@@ -79,6 +81,7 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     /// Asynchronously create a report containing Wireless Detail Records (WDRs) for the SIM cards that consumed wireless data in the given time period.
     ///
     /// `POST /wireless/detail_records_reports`
+    #[inline]
     pub async fn create(
         &self,
         params: WirelessDetailRecordsReportsCreateParams,
@@ -97,6 +100,7 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -117,6 +121,7 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -155,6 +160,7 @@ impl<'a> WirelessRegionsApi<'a> {
     /// Retrieve all wireless regions for the given product.
     ///
     /// `GET /wireless/regions`
+    #[inline]
     pub async fn list(
         &self,
         params: WirelessRegionsListParams,
@@ -170,28 +176,16 @@ pub struct WirelessRegionsListParams {
     /// The product for which to list regions (e.g., 'public_ips', 'private_wireless_gateways').
     pub product: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WirelessDetailRecordsReportsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::WdrReport>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WirelessDetailRecordsReportsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WdrReport>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WirelessDetailRecordsReportsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WdrReport>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WirelessDetailRecordsReportsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WdrReport>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WirelessRegionsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::types::WirelessRegion>>,
-}
+pub type WirelessDetailRecordsReportsListResponse = crate::Data<
+    Vec<crate::types::WdrReport>,
+>;
+pub type WirelessDetailRecordsReportsCreateResponse = crate::Data<
+    crate::types::WdrReport,
+>;
+pub type WirelessDetailRecordsReportsRetrieveResponse = crate::Data<
+    crate::types::WdrReport,
+>;
+pub type WirelessDetailRecordsReportsDeleteResponse = crate::Data<
+    crate::types::WdrReport,
+>;
+pub type WirelessRegionsListResponse = crate::Data<Vec<crate::types::WirelessRegion>>;

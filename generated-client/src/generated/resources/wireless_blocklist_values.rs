@@ -12,6 +12,7 @@ impl<'a> WirelessBlocklistValuesApi<'a> {
     /// Retrieve all wireless blocklist values for a given blocklist type.
     ///
     /// `GET /wireless_blocklist_values`
+    #[inline]
     pub async fn retrieve(
         &self,
         params: WirelessBlocklistValuesRetrieveParams,
@@ -71,10 +72,56 @@ pub enum WirelessBlocklistValuesRetrieveResponseData {
     Mcc(Vec<crate::types::Mcc>),
     Plmn(Vec<crate::types::Plmn>),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WirelessBlocklistValuesRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<WirelessBlocklistValuesRetrieveResponseData>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for WirelessBlocklistValuesRetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WirelessBlocklistValuesRetrieveResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WirelessBlocklistValuesRetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WirelessBlocklistValuesRetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WirelessBlocklistValuesRetrieveResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WirelessBlocklistValuesRetrieveResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WirelessBlocklistValuesRetrieveResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("WirelessBlocklistValuesRetrieveResponse", FIELDS, V)
+    }
 }

@@ -12,6 +12,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
     /// Get all Wireless Blocklists belonging to the user.
     ///
     /// `GET /wireless_blocklists`
+    #[inline]
     pub async fn list(
         &self,
         params: WirelessBlocklistsListParams,
@@ -30,6 +31,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
         req.send_json().await
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn list_paginator(
         &self,
         params: WirelessBlocklistsListParams,
@@ -86,6 +88,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
     /// Create a Wireless Blocklist to prevent SIMs from connecting to certain networks.
     ///
     /// `POST /wireless_blocklists`
+    #[inline]
     pub async fn create(
         &self,
         params: WirelessBlocklistsCreateParams,
@@ -102,6 +105,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the wireless blocklist.
+    #[inline]
     pub async fn retrieve(
         &self,
         id: &str,
@@ -122,6 +126,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the wireless blocklist.
+    #[inline]
     pub async fn update(
         &self,
         id: &str,
@@ -144,6 +149,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the wireless blocklist.
+    #[inline]
     pub async fn delete(
         &self,
         id: &str,
@@ -183,12 +189,57 @@ pub struct WirelessBlocklistsUpdateParams {
     /// The request body.
     pub body: WirelessBlocklistsUpdateBody,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WirelessBlocklistsListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::WirelessBlocklist>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for WirelessBlocklistsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WirelessBlocklistsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WirelessBlocklistsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WirelessBlocklistsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WirelessBlocklistsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WirelessBlocklistsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WirelessBlocklistsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WirelessBlocklistsListResponse", FIELDS, V)
+    }
 }
 /// The type of wireless blocklist.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -233,7 +284,7 @@ pub enum WirelessBlocklistsCreateBodyValuesItem {
     MobileCountryCode(crate::types::MobileCountryCode),
     PlmnCode(crate::types::PlmnCode),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WirelessBlocklistsCreateBody {
     /// The name of the Wireless Blocklist.
     pub name: String,
@@ -242,16 +293,57 @@ pub struct WirelessBlocklistsCreateBody {
     /// Values to block. The values here depend on the `type` of Wireless Blocklist.
     pub values: Vec<WirelessBlocklistsCreateBodyValuesItem>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WirelessBlocklistsCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WirelessBlocklist>,
+impl serde::Serialize for WirelessBlocklistsCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WirelessBlocklistsCreateBody", 3usize)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.serialize_field("values", &self.values)?;
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WirelessBlocklistsRetrieveResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WirelessBlocklist>,
+impl<'de> serde::Deserialize<'de> for WirelessBlocklistsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "type", "values"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WirelessBlocklistsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WirelessBlocklistsCreateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WirelessBlocklistsCreateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WirelessBlocklistsCreateBody {
+                    name: crate::de::required(f0, "name")?,
+                    r#type: crate::de::required(f1, "type")?,
+                    values: crate::de::required(f2, "values")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WirelessBlocklistsCreateBody", FIELDS, V)
+    }
 }
+pub type WirelessBlocklistsCreateResponse = crate::Data<crate::types::WirelessBlocklist>;
+pub type WirelessBlocklistsRetrieveResponse = crate::Data<
+    crate::types::WirelessBlocklist,
+>;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -260,22 +352,59 @@ pub enum WirelessBlocklistsUpdateBodyValuesItem {
     MobileCountryCode(crate::types::MobileCountryCode),
     PlmnCode(crate::types::PlmnCode),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WirelessBlocklistsUpdateBody {
     /// The name of the Wireless Blocklist.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Values to block. The values here depend on the `type` of Wireless Blocklist.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<WirelessBlocklistsUpdateBodyValuesItem>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WirelessBlocklistsUpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WirelessBlocklist>,
+impl serde::Serialize for WirelessBlocklistsUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WirelessBlocklistsUpdateBody", 2usize)?;
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.values {
+            out.serialize_field("values", v)?;
+        }
+        out.end()
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct WirelessBlocklistsDeleteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::WirelessBlocklist>,
+impl<'de> serde::Deserialize<'de> for WirelessBlocklistsUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "values"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WirelessBlocklistsUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WirelessBlocklistsUpdateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WirelessBlocklistsUpdateBody, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WirelessBlocklistsUpdateBody {
+                    name: f0,
+                    values: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WirelessBlocklistsUpdateBody", FIELDS, V)
+    }
 }
+pub type WirelessBlocklistsUpdateResponse = crate::Data<crate::types::WirelessBlocklist>;
+pub type WirelessBlocklistsDeleteResponse = crate::Data<crate::types::WirelessBlocklist>;

@@ -29,6 +29,7 @@ impl<'a> X402CreditAccountApi<'a> {
     /// Settles an x402 payment using the quote ID and a signed payment authorization. The payment signature can be provided via the `PAYMENT-SIGNATURE` header or the `payment_signature` body parameter. Settlement is idempotent — submitting the same quote ID multiple times returns the existing transaction.
     ///
     /// `POST /v2/x402/credit_account`
+    #[inline]
     pub async fn settle(
         &self,
         params: X402CreditAccountSettleParams,
@@ -60,6 +61,7 @@ impl<'a> X402CreditAccountQuoteApi<'a> {
     /// Creates a payment quote for the specified USD amount. Returns payment details including the x402 payment requirements, network, and expiration time. The quote must be settled before it expires.
     ///
     /// `POST /v2/x402/credit_account/quote`
+    #[inline]
     pub async fn create(
         &self,
         params: X402CreditAccountQuoteCreateParams,

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The active status of the authentication provider
+#[cfg_attr(docsrs, doc(cfg(feature = "authentication_providers")))]
 pub type Active = bool;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Indicates whether or not the address should be considered part of your list of addresses that appear for regular use.
+#[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 pub type AddressBook = bool;

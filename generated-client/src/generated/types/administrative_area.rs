@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The locality of the address. For US addresses, this corresponds to the state of the address.
+#[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 pub type AdministrativeArea = String;

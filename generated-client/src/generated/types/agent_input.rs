@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// Third-party reseller / partner managing the enterprise's phone numbers. Omit when the enterprise works directly with Telnyx.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "dir", feature = "enterprises"))))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentInput {
     pub administrative_area: String,
     pub city: String,
@@ -11,19 +12,108 @@ pub struct AgentInput {
     pub contact_phone: String,
     pub contact_title: String,
     pub country: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub dba: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub extended_address: Option<Option<String>>,
     pub legal_name: String,
     pub postal_code: String,
     pub street_address: String,
+}
+impl serde::Serialize for AgentInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AgentInput", 12usize)?;
+        out.serialize_field("administrative_area", &self.administrative_area)?;
+        out.serialize_field("city", &self.city)?;
+        out.serialize_field("contact_email", &self.contact_email)?;
+        out.serialize_field("contact_name", &self.contact_name)?;
+        out.serialize_field("contact_phone", &self.contact_phone)?;
+        out.serialize_field("contact_title", &self.contact_title)?;
+        out.serialize_field("country", &self.country)?;
+        if let Some(v) = &self.dba {
+            out.serialize_field("dba", v)?;
+        }
+        if let Some(v) = &self.extended_address {
+            out.serialize_field("extended_address", v)?;
+        }
+        out.serialize_field("legal_name", &self.legal_name)?;
+        out.serialize_field("postal_code", &self.postal_code)?;
+        out.serialize_field("street_address", &self.street_address)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AgentInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "administrative_area",
+            "city",
+            "contact_email",
+            "contact_name",
+            "contact_phone",
+            "contact_title",
+            "country",
+            "dba",
+            "extended_address",
+            "legal_name",
+            "postal_code",
+            "street_address",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AgentInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AgentInput")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AgentInput, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = Some(map.next_value()?),
+                        9usize => f9 = Some(map.next_value()?),
+                        10usize => f10 = Some(map.next_value()?),
+                        11usize => f11 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AgentInput {
+                    administrative_area: crate::de::required(f0, "administrative_area")?,
+                    city: crate::de::required(f1, "city")?,
+                    contact_email: crate::de::required(f2, "contact_email")?,
+                    contact_name: crate::de::required(f3, "contact_name")?,
+                    contact_phone: crate::de::required(f4, "contact_phone")?,
+                    contact_title: crate::de::required(f5, "contact_title")?,
+                    country: crate::de::required(f6, "country")?,
+                    dba: f7,
+                    extended_address: f8,
+                    legal_name: crate::de::required(f9, "legal_name")?,
+                    postal_code: crate::de::required(f10, "postal_code")?,
+                    street_address: crate::de::required(f11, "street_address")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AgentInput", FIELDS, V)
+    }
 }

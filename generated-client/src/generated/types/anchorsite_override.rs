@@ -2,6 +2,22 @@
 // run `cargo xtask codegen` instead.
 
 /// `Latency` directs Telnyx to route media through the site with the lowest round-trip time to the user's connection. Telnyx calculates this time using ICMP ping messages. This can be disabled by specifying a site to handle all media.
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "connections",
+                feature = "credential_connections",
+                feature = "fax_applications",
+                feature = "fqdn_connections",
+                feature = "ip_connections",
+                feature = "texml_applications",
+                feature = "uac_connections"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AnchorsiteOverride {

@@ -2,70 +2,231 @@
 // run `cargo xtask codegen` instead.
 
 /// Anthropic Messages-compatible request with Telnyx extensions.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnthropicMessageRequest {
     /// If you are using an external inference provider, this field allows you to pass along a reference to your API key. After creating an [integration secret](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) for your API key, pass the secret's `identifier` in this field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_ref: Option<String>,
     /// The billing group ID to associate with this request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_group_id: Option<String>,
     /// Configuration for model fallback behavior when the primary model is unavailable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_config: Option<serde_json::Map<String, serde_json::Value>>,
     /// Maximum number of retries for the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
     /// The maximum number of tokens to generate in the response.
     pub max_tokens: i64,
     /// List of MCP (Model Context Protocol) servers to make available to the model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp_servers: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The messages to send to the model, following the [Anthropic Messages API](https://docs.anthropic.com/en/api/messages) format.
     pub messages: Vec<serde_json::Map<String, serde_json::Value>>,
     /// An object describing metadata about the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The model to use for generating the response, for example `zai-org/GLM-5.2` or another model available from the Telnyx models endpoint.
     pub model: String,
     /// Service tier for the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_tier: Option<String>,
     /// Custom sequences that will cause the model to stop generating.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_sequences: Option<Vec<String>>,
     /// Whether to stream the response as Anthropic-format Server-Sent Events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// System prompt. Can be a string or an array of content blocks following the Anthropic API format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<AnthropicMessageRequestSystem>,
     /// Amount of randomness injected into the response. Ranges from 0 to 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// Extended thinking configuration for models that support it. Set `type` to `enabled` to turn on extended thinking.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thinking: Option<serde_json::Map<String, serde_json::Value>>,
     /// Request timeout in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<f64>,
     /// Controls how the model uses tools, following the Anthropic API format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<serde_json::Map<String, serde_json::Value>>,
     /// Definitions of tools that the model may use, following the Anthropic API format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Top-k sampling parameter. Only sample from the top K options for each subsequent token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_k: Option<i64>,
     /// Nucleus sampling parameter. Use temperature or top_p, but not both.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     /// Properties not declared in the spec.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl serde::Serialize for AnthropicMessageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = serializer.serialize_map(None)?;
+        if let Some(v) = &self.api_key_ref {
+            out.serialize_entry("api_key_ref", v)?;
+        }
+        if let Some(v) = &self.billing_group_id {
+            out.serialize_entry("billing_group_id", v)?;
+        }
+        if let Some(v) = &self.fallback_config {
+            out.serialize_entry("fallback_config", v)?;
+        }
+        if let Some(v) = &self.max_retries {
+            out.serialize_entry("max_retries", v)?;
+        }
+        out.serialize_entry("max_tokens", &self.max_tokens)?;
+        if let Some(v) = &self.mcp_servers {
+            out.serialize_entry("mcp_servers", v)?;
+        }
+        out.serialize_entry("messages", &self.messages)?;
+        if let Some(v) = &self.metadata {
+            out.serialize_entry("metadata", v)?;
+        }
+        out.serialize_entry("model", &self.model)?;
+        if let Some(v) = &self.service_tier {
+            out.serialize_entry("service_tier", v)?;
+        }
+        if let Some(v) = &self.stop_sequences {
+            out.serialize_entry("stop_sequences", v)?;
+        }
+        if let Some(v) = &self.stream {
+            out.serialize_entry("stream", v)?;
+        }
+        if let Some(v) = &self.system {
+            out.serialize_entry("system", v)?;
+        }
+        if let Some(v) = &self.temperature {
+            out.serialize_entry("temperature", v)?;
+        }
+        if let Some(v) = &self.thinking {
+            out.serialize_entry("thinking", v)?;
+        }
+        if let Some(v) = &self.timeout {
+            out.serialize_entry("timeout", v)?;
+        }
+        if let Some(v) = &self.tool_choice {
+            out.serialize_entry("tool_choice", v)?;
+        }
+        if let Some(v) = &self.tools {
+            out.serialize_entry("tools", v)?;
+        }
+        if let Some(v) = &self.top_k {
+            out.serialize_entry("top_k", v)?;
+        }
+        if let Some(v) = &self.top_p {
+            out.serialize_entry("top_p", v)?;
+        }
+        for (k, v) in &self.extra {
+            out.serialize_entry(k, v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AnthropicMessageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "api_key_ref",
+            "billing_group_id",
+            "fallback_config",
+            "max_retries",
+            "max_tokens",
+            "mcp_servers",
+            "messages",
+            "metadata",
+            "model",
+            "service_tier",
+            "stop_sequences",
+            "stream",
+            "system",
+            "temperature",
+            "thinking",
+            "timeout",
+            "tool_choice",
+            "tools",
+            "top_k",
+            "top_p",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AnthropicMessageRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AnthropicMessageRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnthropicMessageRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+                while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
+                    match key {
+                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1usize) => f1 = map.next_value()?,
+                        crate::de::Key::Declared(2usize) => f2 = map.next_value()?,
+                        crate::de::Key::Declared(3usize) => f3 = map.next_value()?,
+                        crate::de::Key::Declared(4usize) => f4 = Some(map.next_value()?),
+                        crate::de::Key::Declared(5usize) => f5 = map.next_value()?,
+                        crate::de::Key::Declared(6usize) => f6 = Some(map.next_value()?),
+                        crate::de::Key::Declared(7usize) => f7 = map.next_value()?,
+                        crate::de::Key::Declared(8usize) => f8 = Some(map.next_value()?),
+                        crate::de::Key::Declared(9usize) => f9 = map.next_value()?,
+                        crate::de::Key::Declared(10usize) => f10 = map.next_value()?,
+                        crate::de::Key::Declared(11usize) => f11 = map.next_value()?,
+                        crate::de::Key::Declared(12usize) => f12 = map.next_value()?,
+                        crate::de::Key::Declared(13usize) => f13 = map.next_value()?,
+                        crate::de::Key::Declared(14usize) => f14 = map.next_value()?,
+                        crate::de::Key::Declared(15usize) => f15 = map.next_value()?,
+                        crate::de::Key::Declared(16usize) => f16 = map.next_value()?,
+                        crate::de::Key::Declared(17usize) => f17 = map.next_value()?,
+                        crate::de::Key::Declared(18usize) => f18 = map.next_value()?,
+                        crate::de::Key::Declared(19usize) => f19 = map.next_value()?,
+                        crate::de::Key::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                        crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AnthropicMessageRequest {
+                    api_key_ref: f0,
+                    billing_group_id: f1,
+                    fallback_config: f2,
+                    max_retries: f3,
+                    max_tokens: crate::de::required(f4, "max_tokens")?,
+                    mcp_servers: f5,
+                    messages: crate::de::required(f6, "messages")?,
+                    metadata: f7,
+                    model: crate::de::required(f8, "model")?,
+                    service_tier: f9,
+                    stop_sequences: f10,
+                    stream: f11,
+                    system: f12,
+                    temperature: f13,
+                    thinking: f14,
+                    timeout: f15,
+                    tool_choice: f16,
+                    tools: f17,
+                    top_k: f18,
+                    top_p: f19,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AnthropicMessageRequest", FIELDS, V)
+    }
+}
 /// System prompt. Can be a string or an array of content blocks following the Anthropic API format.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]

@@ -2,4 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// A user-assigned name to help manage the application.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "fax_applications", feature = "texml_applications")))
+)]
 pub type ApplicationName = String;

@@ -5,7 +5,8 @@
 ///
 /// Useful for derived numeric checks, e.g. `cart_total + shipping > 50`.
 /// Both operands should resolve to numbers at runtime.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ArithmeticExpression {
     pub left: Box<super::Expression>,
     /// Arithmetic operator applied to `left` and `right`.
@@ -13,7 +14,58 @@ pub struct ArithmeticExpression {
     pub right: Box<super::Expression>,
     pub r#type: ArithmeticExpressionType,
 }
+impl serde::Serialize for ArithmeticExpression {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ArithmeticExpression", 4usize)?;
+        out.serialize_field("left", &self.left)?;
+        out.serialize_field("op", &self.op)?;
+        out.serialize_field("right", &self.right)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ArithmeticExpression {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["left", "op", "right", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ArithmeticExpression;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ArithmeticExpression")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ArithmeticExpression, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ArithmeticExpression {
+                    left: crate::de::required(f0, "left")?,
+                    op: crate::de::required(f1, "op")?,
+                    right: crate::de::required(f2, "right")?,
+                    r#type: crate::de::required(f3, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ArithmeticExpression", FIELDS, V)
+    }
+}
 /// Arithmetic operator applied to `left` and `right`.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArithmeticExpressionOp {
@@ -56,6 +108,7 @@ impl From<&str> for ArithmeticExpressionOp {
     }
 }
 crate::string_enum!(ArithmeticExpressionOp);
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArithmeticExpressionType {

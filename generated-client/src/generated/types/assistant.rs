@@ -2,21 +2,82 @@
 // run `cargo xtask codegen` instead.
 
 /// Assistant configuration including choice of LLM, custom instructions, and tools.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Assistant {
     /// The system instructions that the voice assistant uses during the gather command
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     /// The model to be used by the voice assistant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// This is necessary only if the model selected is from OpenAI. You would pass the `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your OpenAI API Key. Warning: Free plans are unlikely to work with this integration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openai_api_key_ref: Option<String>,
     /// The tools that the voice assistant can use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<AssistantToolsItem>>,
 }
+impl serde::Serialize for Assistant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Assistant", 4usize)?;
+        if let Some(v) = &self.instructions {
+            out.serialize_field("instructions", v)?;
+        }
+        if let Some(v) = &self.model {
+            out.serialize_field("model", v)?;
+        }
+        if let Some(v) = &self.openai_api_key_ref {
+            out.serialize_field("openai_api_key_ref", v)?;
+        }
+        if let Some(v) = &self.tools {
+            out.serialize_field("tools", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Assistant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "instructions",
+            "model",
+            "openai_api_key_ref",
+            "tools",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Assistant;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Assistant")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Assistant, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Assistant {
+                    instructions: f0,
+                    model: f1,
+                    openai_api_key_ref: f2,
+                    tools: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Assistant", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

@@ -3,9 +3,56 @@
 
 /// Aligns with the OpenAI API:
 /// <https://platform.openai.com/docs/api-reference/assistants/deleteAssistant>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssistantDeletedResponse {
     pub deleted: bool,
     pub id: String,
     pub object: String,
+}
+impl serde::Serialize for AssistantDeletedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AssistantDeletedResponse", 3usize)?;
+        out.serialize_field("deleted", &self.deleted)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssistantDeletedResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["deleted", "id", "object"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AssistantDeletedResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AssistantDeletedResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssistantDeletedResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AssistantDeletedResponse {
+                    deleted: crate::de::required(f0, "deleted")?,
+                    id: crate::de::required(f1, "id")?,
+                    object: crate::de::required(f2, "object")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AssistantDeletedResponse", FIELDS, V)
+    }
 }

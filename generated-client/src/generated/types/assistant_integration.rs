@@ -2,11 +2,55 @@
 // run `cargo xtask codegen` instead.
 
 /// Reference to a connected integration attached to an assistant. Discover available integrations with `/ai/integrations` and connected integrations with `/ai/integrations/connections`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssistantIntegration {
     /// Optional per-assistant allowlist of integration tool names. When omitted or empty, all tools allowed by the connected integration are available to the assistant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_list: Option<Vec<String>>,
     /// Catalog integration ID to attach. This is the `id` from the integrations catalog at `/ai/integrations` (the same value also appears as `integration_id` on entries returned by `/ai/integrations/connections`). It is **not** the connection-level `id` from `/ai/integrations/connections`.
     pub integration_id: String,
+}
+impl serde::Serialize for AssistantIntegration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AssistantIntegration", 2usize)?;
+        if let Some(v) = &self.allowed_list {
+            out.serialize_field("allowed_list", v)?;
+        }
+        out.serialize_field("integration_id", &self.integration_id)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssistantIntegration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["allowed_list", "integration_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AssistantIntegration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AssistantIntegration")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssistantIntegration, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AssistantIntegration {
+                    allowed_list: f0,
+                    integration_id: crate::de::required(f1, "integration_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AssistantIntegration", FIELDS, V)
+    }
 }

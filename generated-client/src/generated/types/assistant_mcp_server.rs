@@ -2,11 +2,55 @@
 // run `cargo xtask codegen` instead.
 
 /// Reference to an MCP server attached to an assistant. Create and manage MCP servers with the `/ai/mcp_servers` endpoints, then attach them to assistants by ID.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssistantMcpServer {
     /// Optional per-assistant allowlist of MCP tool names. When omitted, the assistant uses the MCP server's configured `allowed_tools`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_tools: Option<Vec<String>>,
     /// ID of the MCP server to attach. This must be the `id` of an MCP server returned by the `/ai/mcp_servers` endpoints.
     pub id: String,
+}
+impl serde::Serialize for AssistantMcpServer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AssistantMcpServer", 2usize)?;
+        if let Some(v) = &self.allowed_tools {
+            out.serialize_field("allowed_tools", v)?;
+        }
+        out.serialize_field("id", &self.id)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssistantMcpServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["allowed_tools", "id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AssistantMcpServer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AssistantMcpServer")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssistantMcpServer, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AssistantMcpServer {
+                    allowed_tools: f0,
+                    id: crate::de::required(f1, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AssistantMcpServer", FIELDS, V)
+    }
 }

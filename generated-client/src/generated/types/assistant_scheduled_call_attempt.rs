@@ -2,15 +2,79 @@
 // run `cargo xtask codegen` instead.
 
 /// One row in `call_attempts` — captures the terminal outcome of a single dispatch.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssistantScheduledCallAttempt {
     pub attempt_number: i64,
     pub attempted_at: String,
     /// Duration of the call in seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_duration: Option<i64>,
     /// Values: busy, canceled, no-answer, ringing, completed, failed, in-progress
     pub call_status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telnyx_call_control_id: Option<String>,
+}
+impl serde::Serialize for AssistantScheduledCallAttempt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AssistantScheduledCallAttempt", 5usize)?;
+        out.serialize_field("attempt_number", &self.attempt_number)?;
+        out.serialize_field("attempted_at", &self.attempted_at)?;
+        if let Some(v) = &self.call_duration {
+            out.serialize_field("call_duration", v)?;
+        }
+        out.serialize_field("call_status", &self.call_status)?;
+        if let Some(v) = &self.telnyx_call_control_id {
+            out.serialize_field("telnyx_call_control_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssistantScheduledCallAttempt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "attempt_number",
+            "attempted_at",
+            "call_duration",
+            "call_status",
+            "telnyx_call_control_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AssistantScheduledCallAttempt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AssistantScheduledCallAttempt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssistantScheduledCallAttempt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AssistantScheduledCallAttempt {
+                    attempt_number: crate::de::required(f0, "attempt_number")?,
+                    attempted_at: crate::de::required(f1, "attempted_at")?,
+                    call_duration: f2,
+                    call_status: crate::de::required(f3, "call_status")?,
+                    telnyx_call_control_id: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AssistantScheduledCallAttempt", FIELDS, V)
+    }
 }

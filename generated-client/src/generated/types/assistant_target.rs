@@ -8,18 +8,72 @@
 /// assistant's flow starts at its own `start_node_id`. The current turn's
 /// LLM response is delivered to the user as-is; subsequent turns route
 /// to the new assistant.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssistantTarget {
     /// ID of the assistant the conversation transitions to.
     pub assistant_id: String,
     /// Optional canvas coordinates for rendering the target assistant as a node in authoring UIs. Pure presentation — the runtime ignores it; round-trips so frontends can persist graph layout across reloads. When multiple edges target the same assistant, each edge's `position` is independent (frontends typically use the first non-null one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<super::NodePosition>,
     pub r#type: AssistantTargetType,
     /// Voice behavior when handing off to the target assistant, mirroring the handoff tool's `voice_mode`. `unified` (default) keeps the current voice across the handoff; `distinct` lets the target assistant speak with its own configured voice. Only applies to assistant targets — node targets override voice via the node's own `voice_settings`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_mode: Option<AssistantTargetVoiceMode>,
 }
+impl serde::Serialize for AssistantTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AssistantTarget", 4usize)?;
+        out.serialize_field("assistant_id", &self.assistant_id)?;
+        if let Some(v) = &self.position {
+            out.serialize_field("position", v)?;
+        }
+        out.serialize_field("type", &self.r#type)?;
+        if let Some(v) = &self.voice_mode {
+            out.serialize_field("voice_mode", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssistantTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["assistant_id", "position", "type", "voice_mode"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AssistantTarget;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AssistantTarget")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssistantTarget, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AssistantTarget {
+                    assistant_id: crate::de::required(f0, "assistant_id")?,
+                    position: f1,
+                    r#type: crate::de::required(f2, "type")?,
+                    voice_mode: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AssistantTarget", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AssistantTargetType {
@@ -47,6 +101,7 @@ impl From<&str> for AssistantTargetType {
 }
 crate::string_enum!(AssistantTargetType);
 /// Voice behavior when handing off to the target assistant, mirroring the handoff tool's `voice_mode`. `unified` (default) keeps the current voice across the handoff; `distinct` lets the target assistant speak with its own configured voice. Only applies to assistant targets — node targets override voice via the node's own `voice_settings`.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AssistantTargetVoiceMode {

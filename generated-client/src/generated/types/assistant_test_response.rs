@@ -6,21 +6,18 @@
 /// Returns all test configuration details including evaluation criteria,
 /// scheduling, and metadata. Used when retrieving individual tests or
 /// after creating/updating tests.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssistantTestResponse {
     /// Timestamp when the test was created.
     pub created_at: String,
     /// Detailed description of the test's purpose and scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Target destination for test conversations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
     /// Detailed test scenario instructions and objectives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     /// Maximum allowed duration for test execution in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_duration_seconds: Option<i64>,
     /// Human-readable name of the test.
     pub name: String,
@@ -31,13 +28,157 @@ pub struct AssistantTestResponse {
     /// Unique identifier for the assistant test.
     pub test_id: String,
     /// Test suite grouping for organizational purposes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_suite: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for AssistantTestResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AssistantTestResponse", 10usize)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        if let Some(v) = &self.description {
+            out.serialize_field("description", v)?;
+        }
+        if let Some(v) = &self.destination {
+            out.serialize_field("destination", v)?;
+        }
+        if let Some(v) = &self.instructions {
+            out.serialize_field("instructions", v)?;
+        }
+        if let Some(v) = &self.max_duration_seconds {
+            out.serialize_field("max_duration_seconds", v)?;
+        }
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("rubric", &self.rubric)?;
+        out.serialize_field(
+            "telnyx_conversation_channel",
+            &self.telnyx_conversation_channel,
+        )?;
+        out.serialize_field("test_id", &self.test_id)?;
+        if let Some(v) = &self.test_suite {
+            out.serialize_field("test_suite", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssistantTestResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "description",
+            "destination",
+            "instructions",
+            "max_duration_seconds",
+            "name",
+            "rubric",
+            "telnyx_conversation_channel",
+            "test_id",
+            "test_suite",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AssistantTestResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AssistantTestResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssistantTestResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = Some(map.next_value()?),
+                        9usize => f9 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AssistantTestResponse {
+                    created_at: crate::de::required(f0, "created_at")?,
+                    description: f1,
+                    destination: f2,
+                    instructions: f3,
+                    max_duration_seconds: f4,
+                    name: crate::de::required(f5, "name")?,
+                    rubric: crate::de::required(f6, "rubric")?,
+                    telnyx_conversation_channel: crate::de::required(
+                        f7,
+                        "telnyx_conversation_channel",
+                    )?,
+                    test_id: crate::de::required(f8, "test_id")?,
+                    test_suite: f9,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AssistantTestResponse", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssistantTestResponseRubricItem {
     /// Specific guidance on how to assess the assistant’s performance for this rubric item.
     pub criteria: String,
     /// Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
     pub name: String,
+}
+impl serde::Serialize for AssistantTestResponseRubricItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AssistantTestResponseRubricItem", 2usize)?;
+        out.serialize_field("criteria", &self.criteria)?;
+        out.serialize_field("name", &self.name)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssistantTestResponseRubricItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["criteria", "name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AssistantTestResponseRubricItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AssistantTestResponseRubricItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssistantTestResponseRubricItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AssistantTestResponseRubricItem {
+                    criteria: crate::de::required(f0, "criteria")?,
+                    name: crate::de::required(f1, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AssistantTestResponseRubricItem", FIELDS, V)
+    }
 }

@@ -2,7 +2,9 @@
 // run `cargo xtask codegen` instead.
 
 /// Deprecated for new integrations. Inline tool definitions available to the assistant. Prefer `tool_ids` to attach shared tools created with the AI Tools endpoints.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 pub type AssistantTools = Vec<AssistantToolsItem2>;
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]

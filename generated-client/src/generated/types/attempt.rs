@@ -2,22 +2,89 @@
 // run `cargo xtask codegen` instead.
 
 /// Webhook delivery attempt details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Attempt {
     /// Webhook delivery error codes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<i64>>,
     /// ISO 8601 timestamp indicating when the attempt has finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http: Option<super::Http>,
     /// ISO 8601 timestamp indicating when the attempt was initiated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AttemptStatus>,
 }
+impl serde::Serialize for Attempt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Attempt", 5usize)?;
+        if let Some(v) = &self.errors {
+            out.serialize_field("errors", v)?;
+        }
+        if let Some(v) = &self.finished_at {
+            out.serialize_field("finished_at", v)?;
+        }
+        if let Some(v) = &self.http {
+            out.serialize_field("http", v)?;
+        }
+        if let Some(v) = &self.started_at {
+            out.serialize_field("started_at", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Attempt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "errors",
+            "finished_at",
+            "http",
+            "started_at",
+            "status",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Attempt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Attempt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Attempt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Attempt {
+                    errors: f0,
+                    finished_at: f1,
+                    http: f2,
+                    started_at: f3,
+                    status: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Attempt", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AttemptStatus {

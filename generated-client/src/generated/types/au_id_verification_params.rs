@@ -2,10 +2,53 @@
 // run `cargo xtask codegen` instead.
 
 /// Required information for initiating the action requirement for AU ID verification.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuIdVerificationParams {
     /// The first name of the person that will perform the verification flow.
     pub first_name: String,
     /// The last name of the person that will perform the verification flow.
     pub last_name: String,
+}
+impl serde::Serialize for AuIdVerificationParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AuIdVerificationParams", 2usize)?;
+        out.serialize_field("first_name", &self.first_name)?;
+        out.serialize_field("last_name", &self.last_name)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuIdVerificationParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["first_name", "last_name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AuIdVerificationParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuIdVerificationParams")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuIdVerificationParams, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AuIdVerificationParams {
+                    first_name: crate::de::required(f0, "first_name")?,
+                    last_name: crate::de::required(f1, "last_name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuIdVerificationParams", FIELDS, V)
+    }
 }

@@ -2,40 +2,101 @@
 // run `cargo xtask codegen` instead.
 
 /// Server-to-client frame containing a base64-encoded audio chunk.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AudioChunkFrame {
     /// Base64-encoded audio data. May be `null` for providers that use `drop_concatenated_audio` mode (Telnyx Natural/NaturalHD, Rime, Minimax, MurfAI, Resemble) — in that case only streamed chunks carry audio.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub audio: Option<Option<String>>,
     /// Whether this audio was served from cache.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cached: Option<bool>,
     /// Always `false` for audio chunk frames.
-    #[serde(rename = "isFinal", default, skip_serializing_if = "Option::is_none")]
     pub is_final: Option<bool>,
     /// The text segment that this audio chunk corresponds to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub text: Option<Option<String>>,
     /// Milliseconds from the start-of-speech request to the first audio frame. Only present on the first audio chunk of a synthesis request.
-    #[serde(
-        rename = "timeToFirstAudioFrameMs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub time_to_first_audio_frame_ms: Option<i64>,
     /// Frame type identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AudioChunkFrameType>,
 }
+impl serde::Serialize for AudioChunkFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AudioChunkFrame", 6usize)?;
+        if let Some(v) = &self.audio {
+            out.serialize_field("audio", v)?;
+        }
+        if let Some(v) = &self.cached {
+            out.serialize_field("cached", v)?;
+        }
+        if let Some(v) = &self.is_final {
+            out.serialize_field("isFinal", v)?;
+        }
+        if let Some(v) = &self.text {
+            out.serialize_field("text", v)?;
+        }
+        if let Some(v) = &self.time_to_first_audio_frame_ms {
+            out.serialize_field("timeToFirstAudioFrameMs", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AudioChunkFrame {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "audio",
+            "cached",
+            "isFinal",
+            "text",
+            "timeToFirstAudioFrameMs",
+            "type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AudioChunkFrame;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AudioChunkFrame")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AudioChunkFrame, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AudioChunkFrame {
+                    audio: f0,
+                    cached: f1,
+                    is_final: f2,
+                    text: f3,
+                    time_to_first_audio_frame_ms: f4,
+                    r#type: f5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AudioChunkFrame", FIELDS, V)
+    }
+}
 /// Frame type identifier.
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AudioChunkFrameType {

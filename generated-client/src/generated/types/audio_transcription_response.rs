@@ -2,17 +2,71 @@
 // run `cargo xtask codegen` instead.
 
 /// Response fields vary by model. `distil-whisper/distil-large-v2` returns `text`, `duration`, and `segments` in `verbose_json` mode. `openai/whisper-large-v3-turbo` returns `text` only. `deepgram/nova-3` returns `text` and, depending on `model_config`, may include `words` with per-word timestamps and speaker labels.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioTranscriptionResponse {
     /// The duration of the audio file in seconds. Returned by `distil-whisper/distil-large-v2` and `deepgram/nova-3` when `response_format` is `verbose_json`. Not returned by `openai/whisper-large-v3-turbo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// Segments of the transcribed text and their corresponding details. Returned by `distil-whisper/distil-large-v2` when `response_format` is `verbose_json`. Not returned by `openai/whisper-large-v3-turbo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<super::AudioTranscriptionResponseSegments>>,
     /// The transcribed text for the audio file.
     pub text: String,
     /// Word-level timestamps and optional speaker labels. Only returned by `deepgram/nova-3` when word-level output is enabled via `model_config`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub words: Option<Vec<super::AudioTranscriptionResponseWord>>,
+}
+impl serde::Serialize for AudioTranscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AudioTranscriptionResponse", 4usize)?;
+        if let Some(v) = &self.duration {
+            out.serialize_field("duration", v)?;
+        }
+        if let Some(v) = &self.segments {
+            out.serialize_field("segments", v)?;
+        }
+        out.serialize_field("text", &self.text)?;
+        if let Some(v) = &self.words {
+            out.serialize_field("words", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AudioTranscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["duration", "segments", "text", "words"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AudioTranscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AudioTranscriptionResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AudioTranscriptionResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AudioTranscriptionResponse {
+                    duration: f0,
+                    segments: f1,
+                    text: crate::de::required(f2, "text")?,
+                    words: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AudioTranscriptionResponse", FIELDS, V)
+    }
 }

@@ -2,18 +2,76 @@
 // run `cargo xtask codegen` instead.
 
 /// Word-level timing detail. Only present when using `deepgram/nova-3` with `model_config` options that enable word timestamps.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioTranscriptionResponseWord {
     /// Confidence score for the word (0.0 to 1.0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
     /// End time of the word in seconds.
     pub end: f64,
     /// Speaker index. Only present when diarization is enabled via `model_config`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker: Option<i64>,
     /// Start time of the word in seconds.
     pub start: f64,
     /// The transcribed word.
     pub word: String,
+}
+impl serde::Serialize for AudioTranscriptionResponseWord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("AudioTranscriptionResponseWord", 5usize)?;
+        if let Some(v) = &self.confidence {
+            out.serialize_field("confidence", v)?;
+        }
+        out.serialize_field("end", &self.end)?;
+        if let Some(v) = &self.speaker {
+            out.serialize_field("speaker", v)?;
+        }
+        out.serialize_field("start", &self.start)?;
+        out.serialize_field("word", &self.word)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AudioTranscriptionResponseWord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["confidence", "end", "speaker", "start", "word"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AudioTranscriptionResponseWord;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AudioTranscriptionResponseWord")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AudioTranscriptionResponseWord, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AudioTranscriptionResponseWord {
+                    confidence: f0,
+                    end: crate::de::required(f1, "end")?,
+                    speaker: f2,
+                    start: crate::de::required(f3, "start")?,
+                    word: crate::de::required(f4, "word")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AudioTranscriptionResponseWord", FIELDS, V)
+    }
 }

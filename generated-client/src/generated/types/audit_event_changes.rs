@@ -2,27 +2,70 @@
 // run `cargo xtask codegen` instead.
 
 /// Details of the changes made to a resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditEventChanges {
     /// The name of the field that was changed. May use the dot notation to indicate nested fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// The previous value of the field. Can be any JSON type.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub from: Option<Option<AuditEventChangesFrom>>,
     /// The new value of the field. Can be any JSON type.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub to: Option<Option<AuditEventChangesTo>>,
 }
+impl serde::Serialize for AuditEventChanges {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AuditEventChanges", 3usize)?;
+        if let Some(v) = &self.field {
+            out.serialize_field("field", v)?;
+        }
+        if let Some(v) = &self.from {
+            out.serialize_field("from", v)?;
+        }
+        if let Some(v) = &self.to {
+            out.serialize_field("to", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuditEventChanges {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["field", "from", "to"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AuditEventChanges;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuditEventChanges")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuditEventChanges, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AuditEventChanges {
+                    field: f0,
+                    from: f1,
+                    to: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuditEventChanges", FIELDS, V)
+    }
+}
 /// The previous value of the field. Can be any JSON type.
+#[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -34,6 +77,7 @@ pub enum AuditEventChangesFrom {
     Boolean(bool),
 }
 /// The new value of the field. Can be any JSON type.
+#[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Authentication method used when connecting to the external LLM endpoint.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AuthenticationMethod {

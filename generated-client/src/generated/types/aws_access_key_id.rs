@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// AWS credentials access key id.
+#[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 pub type AwsAccessKeyId = String;

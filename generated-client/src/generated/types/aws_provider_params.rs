@@ -2,25 +2,92 @@
 // run `cargo xtask codegen` instead.
 
 /// AWS Polly provider-specific parameters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsProviderParams {
     /// Language code (e.g. `en-US`, `es-ES`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
     /// List of lexicon names to apply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lexicon_names: Option<Vec<String>>,
     /// Audio output format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_format: Option<String>,
     /// Audio sample rate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_rate: Option<String>,
     /// Input text type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_type: Option<AwsProviderParamsTextType>,
 }
+impl serde::Serialize for AwsProviderParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AwsProviderParams", 5usize)?;
+        if let Some(v) = &self.language_code {
+            out.serialize_field("language_code", v)?;
+        }
+        if let Some(v) = &self.lexicon_names {
+            out.serialize_field("lexicon_names", v)?;
+        }
+        if let Some(v) = &self.output_format {
+            out.serialize_field("output_format", v)?;
+        }
+        if let Some(v) = &self.sample_rate {
+            out.serialize_field("sample_rate", v)?;
+        }
+        if let Some(v) = &self.text_type {
+            out.serialize_field("text_type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AwsProviderParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "language_code",
+            "lexicon_names",
+            "output_format",
+            "sample_rate",
+            "text_type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AwsProviderParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AwsProviderParams")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AwsProviderParams, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AwsProviderParams {
+                    language_code: f0,
+                    lexicon_names: f1,
+                    output_format: f2,
+                    sample_rate: f3,
+                    text_type: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AwsProviderParams", FIELDS, V)
+    }
+}
 /// Input text type.
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AwsProviderParamsTextType {

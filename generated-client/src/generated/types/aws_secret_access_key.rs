@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// AWS secret access key.
+#[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 pub type AwsSecretAccessKey = String;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Azure Blob Storage account key.
+#[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 pub type AzureAccountKey = String;

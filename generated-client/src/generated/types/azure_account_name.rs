@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Azure Blob Storage account name.
+#[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 pub type AzureAccountName = String;

@@ -2,34 +2,119 @@
 // run `cargo xtask codegen` instead.
 
 /// Azure Cognitive Services provider-specific parameters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureProviderParams {
     /// Custom Azure API key. If not provided, the default Telnyx key is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Custom Azure deployment ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_id: Option<String>,
     /// Azure audio effect to apply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect: Option<String>,
     /// Voice gender preference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
     /// Language code (e.g. `en-US`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
     /// Azure audio output format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_format: Option<String>,
     /// Azure region (e.g. `eastus`, `westeurope`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Input text type. Use `ssml` for SSML-formatted input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_type: Option<AzureProviderParamsTextType>,
 }
+impl serde::Serialize for AzureProviderParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AzureProviderParams", 8usize)?;
+        if let Some(v) = &self.api_key {
+            out.serialize_field("api_key", v)?;
+        }
+        if let Some(v) = &self.deployment_id {
+            out.serialize_field("deployment_id", v)?;
+        }
+        if let Some(v) = &self.effect {
+            out.serialize_field("effect", v)?;
+        }
+        if let Some(v) = &self.gender {
+            out.serialize_field("gender", v)?;
+        }
+        if let Some(v) = &self.language_code {
+            out.serialize_field("language_code", v)?;
+        }
+        if let Some(v) = &self.output_format {
+            out.serialize_field("output_format", v)?;
+        }
+        if let Some(v) = &self.region {
+            out.serialize_field("region", v)?;
+        }
+        if let Some(v) = &self.text_type {
+            out.serialize_field("text_type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AzureProviderParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "api_key",
+            "deployment_id",
+            "effect",
+            "gender",
+            "language_code",
+            "output_format",
+            "region",
+            "text_type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AzureProviderParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AzureProviderParams")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AzureProviderParams, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AzureProviderParams {
+                    api_key: f0,
+                    deployment_id: f1,
+                    effect: f2,
+                    gender: f3,
+                    language_code: f4,
+                    output_format: f5,
+                    region: f6,
+                    text_type: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AzureProviderParams", FIELDS, V)
+    }
+}
 /// Input text type. Use `ssml` for SSML-formatted input.
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AzureProviderParamsTextType {

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Status of an embeddings task.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackgroundTaskStatus {

@@ -2,9 +2,49 @@
 // run `cargo xtask codegen` instead.
 
 /// Response when `output_type` is `base64_output`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Base64AudioResponse {
     /// Base64-encoded audio data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base64_audio: Option<String>,
+}
+impl serde::Serialize for Base64AudioResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Base64AudioResponse", 1usize)?;
+        if let Some(v) = &self.base64_audio {
+            out.serialize_field("base64_audio", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Base64AudioResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["base64_audio"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Base64AudioResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Base64AudioResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Base64AudioResponse, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Base64AudioResponse {
+                    base64_audio: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Base64AudioResponse", FIELDS, V)
+    }
 }

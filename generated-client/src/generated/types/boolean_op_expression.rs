@@ -4,7 +4,8 @@
 /// Combine sub-expressions with a logical operator (`and` / `or` / `not`).
 ///
 /// `and` and `or` accept two or more operands; `not` accepts exactly one.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BooleanOpExpression {
     /// Logical operator. `not` is unary; `and`/`or` are n-ary (&gt;=2).
     pub op: BooleanOpExpressionOp,
@@ -12,7 +13,54 @@ pub struct BooleanOpExpression {
     pub operands: Vec<super::Expression>,
     pub r#type: BooleanOpExpressionType,
 }
+impl serde::Serialize for BooleanOpExpression {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("BooleanOpExpression", 3usize)?;
+        out.serialize_field("op", &self.op)?;
+        out.serialize_field("operands", &self.operands)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BooleanOpExpression {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["op", "operands", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BooleanOpExpression;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BooleanOpExpression")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BooleanOpExpression, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BooleanOpExpression {
+                    op: crate::de::required(f0, "op")?,
+                    operands: crate::de::required(f1, "operands")?,
+                    r#type: crate::de::required(f2, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BooleanOpExpression", FIELDS, V)
+    }
+}
 /// Logical operator. `not` is unary; `and`/`or` are n-ary (&gt;=2).
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BooleanOpExpressionOp {
@@ -47,6 +95,7 @@ impl From<&str> for BooleanOpExpressionOp {
     }
 }
 crate::string_enum!(BooleanOpExpressionOp);
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BooleanOpExpressionType {

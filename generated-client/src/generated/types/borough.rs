@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The borough of the address. This field is not used for addresses in the US but is used for some international addresses.
+#[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 pub type Borough = String;

@@ -2,38 +2,104 @@
 // run `cargo xtask codegen` instead.
 
 /// Status information for an SMS OTP sent during Sole Proprietor brand verification
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "n10dlc")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BrandSmsOtpStatus {
     /// The Brand ID associated with this OTP request
-    #[serde(rename = "brandId")]
     pub brand_id: String,
     /// The current delivery status of the OTP SMS message. Common values include: `DELIVERED_HANDSET`, `PENDING`, `FAILED`, `EXPIRED`
-    #[serde(rename = "deliveryStatus")]
     pub delivery_status: String,
     /// The timestamp when the delivery status was last updated
-    #[serde(
-        rename = "deliveryStatusDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_status_date: Option<String>,
     /// Additional details about the delivery status
-    #[serde(
-        rename = "deliveryStatusDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_status_details: Option<String>,
     /// The mobile phone number where the OTP was sent, in E.164 format
-    #[serde(rename = "mobilePhone")]
     pub mobile_phone: String,
     /// The reference ID for this OTP request, used for status queries
-    #[serde(rename = "referenceId")]
     pub reference_id: String,
     /// The timestamp when the OTP request was initiated
-    #[serde(rename = "requestDate")]
     pub request_date: String,
     /// The timestamp when the OTP was successfully verified (if applicable)
-    #[serde(rename = "verifyDate", default, skip_serializing_if = "Option::is_none")]
     pub verify_date: Option<String>,
+}
+impl serde::Serialize for BrandSmsOtpStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("BrandSmsOtpStatus", 8usize)?;
+        out.serialize_field("brandId", &self.brand_id)?;
+        out.serialize_field("deliveryStatus", &self.delivery_status)?;
+        if let Some(v) = &self.delivery_status_date {
+            out.serialize_field("deliveryStatusDate", v)?;
+        }
+        if let Some(v) = &self.delivery_status_details {
+            out.serialize_field("deliveryStatusDetails", v)?;
+        }
+        out.serialize_field("mobilePhone", &self.mobile_phone)?;
+        out.serialize_field("referenceId", &self.reference_id)?;
+        out.serialize_field("requestDate", &self.request_date)?;
+        if let Some(v) = &self.verify_date {
+            out.serialize_field("verifyDate", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BrandSmsOtpStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "brandId",
+            "deliveryStatus",
+            "deliveryStatusDate",
+            "deliveryStatusDetails",
+            "mobilePhone",
+            "referenceId",
+            "requestDate",
+            "verifyDate",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BrandSmsOtpStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BrandSmsOtpStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BrandSmsOtpStatus, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BrandSmsOtpStatus {
+                    brand_id: crate::de::required(f0, "brandId")?,
+                    delivery_status: crate::de::required(f1, "deliveryStatus")?,
+                    delivery_status_date: f2,
+                    delivery_status_details: f3,
+                    mobile_phone: crate::de::required(f4, "mobilePhone")?,
+                    reference_id: crate::de::required(f5, "referenceId")?,
+                    request_date: crate::de::required(f6, "requestDate")?,
+                    verify_date: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BrandSmsOtpStatus", FIELDS, V)
+    }
 }

@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// A single entry in the canonical Telnyx error envelope. `code` is the stable Telnyx error catalog id; the human-readable explanation lives at `meta.url`. `detail` is a context-specific message; `source.pointer` (when present) names the offending field of the request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BrandedCallingError {
     /// Stable numeric Telnyx error catalog id. See `meta.url` for the full catalog entry.
     pub code: String,
@@ -11,31 +12,191 @@ pub struct BrandedCallingError {
     /// Carries `url` linking to the Telnyx error catalog entry for this `code`. Useful for forwarding the user to documentation.
     pub meta: BrandedCallingErrorMeta,
     /// Optional pointer at the offending field of the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<BrandedCallingErrorSource>,
     /// Short human-readable category, e.g. `Bad Request`, `Duplicate resource`, `Not Found`, `Forbidden`. Treat as advisory only - the stable identifier is `code`.
     pub title: String,
 }
+impl serde::Serialize for BrandedCallingError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("BrandedCallingError", 5usize)?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("detail", &self.detail)?;
+        out.serialize_field("meta", &self.meta)?;
+        if let Some(v) = &self.source {
+            out.serialize_field("source", v)?;
+        }
+        out.serialize_field("title", &self.title)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BrandedCallingError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "detail", "meta", "source", "title"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BrandedCallingError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BrandedCallingError")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BrandedCallingError, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BrandedCallingError {
+                    code: crate::de::required(f0, "code")?,
+                    detail: crate::de::required(f1, "detail")?,
+                    meta: crate::de::required(f2, "meta")?,
+                    source: f3,
+                    title: crate::de::required(f4, "title")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BrandedCallingError", FIELDS, V)
+    }
+}
 /// Carries `url` linking to the Telnyx error catalog entry for this `code`. Useful for forwarding the user to documentation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BrandedCallingErrorMeta {
     /// Codes of the pending vetting checks (e.g. `loa_signature_valid`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_check_codes: Option<Vec<String>>,
     /// Set on `422 vetting_checks_incomplete` responses from `/admin/dir/{id}/approve` and `/admin/phone-number-batches/approve`. Lists the still-pending vetting check ids.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_check_ids: Option<Vec<String>>,
     /// Human-readable labels of the pending vetting checks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_check_labels: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+impl serde::Serialize for BrandedCallingErrorMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("BrandedCallingErrorMeta", 4usize)?;
+        if let Some(v) = &self.pending_check_codes {
+            out.serialize_field("pending_check_codes", v)?;
+        }
+        if let Some(v) = &self.pending_check_ids {
+            out.serialize_field("pending_check_ids", v)?;
+        }
+        if let Some(v) = &self.pending_check_labels {
+            out.serialize_field("pending_check_labels", v)?;
+        }
+        if let Some(v) = &self.url {
+            out.serialize_field("url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BrandedCallingErrorMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "pending_check_codes",
+            "pending_check_ids",
+            "pending_check_labels",
+            "url",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BrandedCallingErrorMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BrandedCallingErrorMeta")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BrandedCallingErrorMeta, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BrandedCallingErrorMeta {
+                    pending_check_codes: f0,
+                    pending_check_ids: f1,
+                    pending_check_labels: f2,
+                    url: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BrandedCallingErrorMeta", FIELDS, V)
+    }
+}
 /// Optional pointer at the offending field of the request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BrandedCallingErrorSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
+}
+impl serde::Serialize for BrandedCallingErrorSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("BrandedCallingErrorSource", 2usize)?;
+        if let Some(v) = &self.parameter {
+            out.serialize_field("parameter", v)?;
+        }
+        if let Some(v) = &self.pointer {
+            out.serialize_field("pointer", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BrandedCallingErrorSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["parameter", "pointer"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BrandedCallingErrorSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BrandedCallingErrorSource")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BrandedCallingErrorSource, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BrandedCallingErrorSource {
+                    parameter: f0,
+                    pointer: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BrandedCallingErrorSource", FIELDS, V)
+    }
 }

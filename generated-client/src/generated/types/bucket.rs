@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Name of the bucket to be used to store recording files.
+#[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 pub type Bucket = String;

@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// This object represents a bulk SIM card action. It groups SIM card actions created through a bulk endpoint under a single resource for further lookup.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkSimCardAction {
     /// The action type. It can be one of the following:
     ///
@@ -11,19 +12,90 @@ pub struct BulkSimCardAction {
     /// bulk_enable_voice - enable voice for every SIM Card in a SIM Card Group.
     ///
     /// bulk_set_public_ips - set a public IP for each specified SIM Card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_type: Option<BulkSimCardActionActionType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<super::WirelessCreatedAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<super::WirelessId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// A JSON object representation of the bulk action payload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<super::WirelessUpdatedAt>,
+}
+impl serde::Serialize for BulkSimCardAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("BulkSimCardAction", 6usize)?;
+        if let Some(v) = &self.action_type {
+            out.serialize_field("action_type", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.settings {
+            out.serialize_field("settings", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BulkSimCardAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "action_type",
+            "created_at",
+            "id",
+            "record_type",
+            "settings",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BulkSimCardAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BulkSimCardAction")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkSimCardAction, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BulkSimCardAction {
+                    action_type: f0,
+                    created_at: f1,
+                    id: f2,
+                    record_type: f3,
+                    settings: f4,
+                    updated_at: f5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BulkSimCardAction", FIELDS, V)
+    }
 }
 /// The action type. It can be one of the following:
 ///
@@ -32,6 +104,7 @@ pub struct BulkSimCardAction {
 /// bulk_enable_voice - enable voice for every SIM Card in a SIM Card Group.
 ///
 /// bulk_set_public_ips - set a public IP for each specified SIM Card.
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BulkSimCardActionActionType {

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// An enumeration.
+#[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BundleLimitDirection {

@@ -2,50 +2,164 @@
 // run `cargo xtask codegen` instead.
 
 /// AI Assistant configuration. All fields except `id` are optional — the assistant's stored configuration will be used as fallback for any omitted fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CallAssistantRequest {
     /// Map of dynamic variables and their default values. Dynamic variables can be referenced in instructions, greeting, and tool definitions using the `{{variable_name}}` syntax. Call-control-agent automatically merges in `telnyx_call_*` variables (telnyx_call_to, telnyx_call_from, telnyx_conversation_channel, telnyx_agent_target, telnyx_end_user_target, telnyx_call_caller_id_name) and custom header variables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<
         std::collections::BTreeMap<String, CallAssistantRequestDynamicVariablesValue>,
     >,
     /// External LLM configuration for bringing your own LLM endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_llm: Option<CallAssistantRequestExternalLlm>,
     /// Fallback LLM configuration used when the primary LLM provider is unavailable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_config: Option<CallAssistantRequestFallbackConfig>,
     /// Initial greeting text spoken when the assistant starts. Can be plain text for any voice or SSML for `AWS.Polly.` voices. There is a 3,000 character limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub greeting: Option<String>,
     /// The identifier of the AI assistant to use.
     pub id: String,
     /// System instructions for the voice assistant. Can be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables). This will overwrite the instructions set in the assistant configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     /// Integration secret identifier for the LLM provider API key. Use this field to reference an [integration secret](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) containing your LLM provider API key. Supports any LLM provider (OpenAI, Anthropic, etc.).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_api_key_ref: Option<String>,
     /// MCP (Model Context Protocol) server configurations for extending the assistant's capabilities with external tools and data sources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp_servers: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// LLM model override for this call. If omitted, the assistant's configured model is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Assistant name override for this call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Observability configuration for the assistant session, including Langfuse integration for tracing and monitoring.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observability_settings: Option<serde_json::Map<String, serde_json::Value>>,
     /// Deprecated — use `llm_api_key_ref` instead. Integration secret identifier for the OpenAI API key. This field is maintained for backward compatibility; `llm_api_key_ref` is the canonical field name and supports all LLM providers.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openai_api_key_ref: Option<String>,
     /// Inline tool definitions available to the assistant (webhook, retrieval, transfer, hangup, etc.). Overrides the assistant's stored tools if provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<CallAssistantRequestToolsItem>>,
 }
+impl serde::Serialize for CallAssistantRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CallAssistantRequest", 13usize)?;
+        if let Some(v) = &self.dynamic_variables {
+            out.serialize_field("dynamic_variables", v)?;
+        }
+        if let Some(v) = &self.external_llm {
+            out.serialize_field("external_llm", v)?;
+        }
+        if let Some(v) = &self.fallback_config {
+            out.serialize_field("fallback_config", v)?;
+        }
+        if let Some(v) = &self.greeting {
+            out.serialize_field("greeting", v)?;
+        }
+        out.serialize_field("id", &self.id)?;
+        if let Some(v) = &self.instructions {
+            out.serialize_field("instructions", v)?;
+        }
+        if let Some(v) = &self.llm_api_key_ref {
+            out.serialize_field("llm_api_key_ref", v)?;
+        }
+        if let Some(v) = &self.mcp_servers {
+            out.serialize_field("mcp_servers", v)?;
+        }
+        if let Some(v) = &self.model {
+            out.serialize_field("model", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.observability_settings {
+            out.serialize_field("observability_settings", v)?;
+        }
+        if let Some(v) = &self.openai_api_key_ref {
+            out.serialize_field("openai_api_key_ref", v)?;
+        }
+        if let Some(v) = &self.tools {
+            out.serialize_field("tools", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallAssistantRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "dynamic_variables",
+            "external_llm",
+            "fallback_config",
+            "greeting",
+            "id",
+            "instructions",
+            "llm_api_key_ref",
+            "mcp_servers",
+            "model",
+            "name",
+            "observability_settings",
+            "openai_api_key_ref",
+            "tools",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CallAssistantRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallAssistantRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallAssistantRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallAssistantRequest {
+                    dynamic_variables: f0,
+                    external_llm: f1,
+                    fallback_config: f2,
+                    greeting: f3,
+                    id: crate::de::required(f4, "id")?,
+                    instructions: f5,
+                    llm_api_key_ref: f6,
+                    mcp_servers: f7,
+                    model: f8,
+                    name: f9,
+                    observability_settings: f10,
+                    openai_api_key_ref: f11,
+                    tools: f12,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CallAssistantRequest", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -55,6 +169,7 @@ pub enum CallAssistantRequestDynamicVariablesValue {
     Boolean(bool),
 }
 /// Authentication method used when connecting to the external LLM endpoint.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CallAssistantRequestExternalLlmAuthenticationMethod {
@@ -86,33 +201,113 @@ impl From<&str> for CallAssistantRequestExternalLlmAuthenticationMethod {
 }
 crate::string_enum!(CallAssistantRequestExternalLlmAuthenticationMethod);
 /// External LLM configuration for bringing your own LLM endpoint.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallAssistantRequestExternalLlm {
     /// Authentication method used when connecting to the external LLM endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication_method: Option<
         CallAssistantRequestExternalLlmAuthenticationMethod,
     >,
     /// Base URL for the external LLM endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
     /// Integration secret identifier for the client certificate used with certificate authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_ref: Option<String>,
     /// When enabled, Telnyx forwards the assistant's dynamic variables to the external LLM endpoint. Defaults to false. The chat completion request includes a top-level `extra_metadata` object when dynamic variables are available. For example: `{"extra_metadata":{"customer_name":"Jane","account_id":"acct_789","telnyx_agent_target":"+13125550100","telnyx_end_user_target":"+13125550123"}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forward_metadata: Option<bool>,
     /// Integration secret identifier for the external LLM API key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_api_key_ref: Option<String>,
     /// Model identifier to use with the external LLM endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// URL used to retrieve an access token when certificate authentication is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_retrieval_url: Option<String>,
 }
+impl serde::Serialize for CallAssistantRequestExternalLlm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CallAssistantRequestExternalLlm", 7usize)?;
+        if let Some(v) = &self.authentication_method {
+            out.serialize_field("authentication_method", v)?;
+        }
+        if let Some(v) = &self.base_url {
+            out.serialize_field("base_url", v)?;
+        }
+        if let Some(v) = &self.certificate_ref {
+            out.serialize_field("certificate_ref", v)?;
+        }
+        if let Some(v) = &self.forward_metadata {
+            out.serialize_field("forward_metadata", v)?;
+        }
+        if let Some(v) = &self.llm_api_key_ref {
+            out.serialize_field("llm_api_key_ref", v)?;
+        }
+        if let Some(v) = &self.model {
+            out.serialize_field("model", v)?;
+        }
+        if let Some(v) = &self.token_retrieval_url {
+            out.serialize_field("token_retrieval_url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallAssistantRequestExternalLlm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "authentication_method",
+            "base_url",
+            "certificate_ref",
+            "forward_metadata",
+            "llm_api_key_ref",
+            "model",
+            "token_retrieval_url",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CallAssistantRequestExternalLlm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallAssistantRequestExternalLlm")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallAssistantRequestExternalLlm, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallAssistantRequestExternalLlm {
+                    authentication_method: f0,
+                    base_url: f1,
+                    certificate_ref: f2,
+                    forward_metadata: f3,
+                    llm_api_key_ref: f4,
+                    model: f5,
+                    token_retrieval_url: f6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CallAssistantRequestExternalLlm", FIELDS, V)
+    }
+}
 /// Authentication method used when connecting to the external LLM endpoint.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod {
@@ -144,45 +339,181 @@ impl From<&str> for CallAssistantRequestFallbackConfigExternalLlmAuthenticationM
 }
 crate::string_enum!(CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod);
 /// External LLM fallback configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallAssistantRequestFallbackConfigExternalLlm {
     /// Authentication method used when connecting to the external LLM endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication_method: Option<
         CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod,
     >,
     /// Base URL for the external LLM endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
     /// Integration secret identifier for the client certificate used with certificate authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_ref: Option<String>,
     /// When enabled, Telnyx forwards the assistant's dynamic variables to the external LLM endpoint. Defaults to false. The chat completion request includes a top-level `extra_metadata` object when dynamic variables are available. For example: `{"extra_metadata":{"customer_name":"Jane","account_id":"acct_789","telnyx_agent_target":"+13125550100","telnyx_end_user_target":"+13125550123"}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forward_metadata: Option<bool>,
     /// Integration secret identifier for the external LLM API key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_api_key_ref: Option<String>,
     /// Model identifier to use with the external LLM endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// URL used to retrieve an access token when certificate authentication is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_retrieval_url: Option<String>,
 }
+impl serde::Serialize for CallAssistantRequestFallbackConfigExternalLlm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CallAssistantRequestFallbackConfigExternalLlm", 7usize)?;
+        if let Some(v) = &self.authentication_method {
+            out.serialize_field("authentication_method", v)?;
+        }
+        if let Some(v) = &self.base_url {
+            out.serialize_field("base_url", v)?;
+        }
+        if let Some(v) = &self.certificate_ref {
+            out.serialize_field("certificate_ref", v)?;
+        }
+        if let Some(v) = &self.forward_metadata {
+            out.serialize_field("forward_metadata", v)?;
+        }
+        if let Some(v) = &self.llm_api_key_ref {
+            out.serialize_field("llm_api_key_ref", v)?;
+        }
+        if let Some(v) = &self.model {
+            out.serialize_field("model", v)?;
+        }
+        if let Some(v) = &self.token_retrieval_url {
+            out.serialize_field("token_retrieval_url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallAssistantRequestFallbackConfigExternalLlm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "authentication_method",
+            "base_url",
+            "certificate_ref",
+            "forward_metadata",
+            "llm_api_key_ref",
+            "model",
+            "token_retrieval_url",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CallAssistantRequestFallbackConfigExternalLlm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallAssistantRequestFallbackConfigExternalLlm")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallAssistantRequestFallbackConfigExternalLlm, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallAssistantRequestFallbackConfigExternalLlm {
+                    authentication_method: f0,
+                    base_url: f1,
+                    certificate_ref: f2,
+                    forward_metadata: f3,
+                    llm_api_key_ref: f4,
+                    model: f5,
+                    token_retrieval_url: f6,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CallAssistantRequestFallbackConfigExternalLlm",
+                FIELDS,
+                V,
+            )
+    }
+}
 /// Fallback LLM configuration used when the primary LLM provider is unavailable.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallAssistantRequestFallbackConfig {
     /// External LLM fallback configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_llm: Option<CallAssistantRequestFallbackConfigExternalLlm>,
     /// Integration secret identifier for the fallback model API key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_api_key_ref: Option<String>,
     /// Fallback Telnyx-hosted model to use when the primary LLM provider is unavailable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 }
+impl serde::Serialize for CallAssistantRequestFallbackConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CallAssistantRequestFallbackConfig", 3usize)?;
+        if let Some(v) = &self.external_llm {
+            out.serialize_field("external_llm", v)?;
+        }
+        if let Some(v) = &self.llm_api_key_ref {
+            out.serialize_field("llm_api_key_ref", v)?;
+        }
+        if let Some(v) = &self.model {
+            out.serialize_field("model", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallAssistantRequestFallbackConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["external_llm", "llm_api_key_ref", "model"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CallAssistantRequestFallbackConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallAssistantRequestFallbackConfig")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallAssistantRequestFallbackConfig, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallAssistantRequestFallbackConfig {
+                    external_llm: f0,
+                    llm_api_key_ref: f1,
+                    model: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CallAssistantRequestFallbackConfig", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

@@ -2,19 +2,74 @@
 // run `cargo xtask codegen` instead.
 
 /// The call forwarding settings for a phone number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallForwarding {
     /// Indicates if call forwarding will be enabled for this number if forwards_to and forwarding_type are filled in. Defaults to true for backwards compatibility with APIV1 use of numbers endpoints.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_forwarding_enabled: Option<bool>,
     /// Call forwarding type. 'forwards_to' must be set for this to have an effect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forwarding_type: Option<CallForwardingForwardingType>,
     /// The phone number to which inbound calls to this number are forwarded. Inbound calls will not be forwarded if this field is left blank. If set, must be a +E.164-formatted phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forwards_to: Option<String>,
 }
+impl serde::Serialize for CallForwarding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CallForwarding", 3usize)?;
+        if let Some(v) = &self.call_forwarding_enabled {
+            out.serialize_field("call_forwarding_enabled", v)?;
+        }
+        if let Some(v) = &self.forwarding_type {
+            out.serialize_field("forwarding_type", v)?;
+        }
+        if let Some(v) = &self.forwards_to {
+            out.serialize_field("forwards_to", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallForwarding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "call_forwarding_enabled",
+            "forwarding_type",
+            "forwards_to",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CallForwarding;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallForwarding")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallForwarding, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallForwarding {
+                    call_forwarding_enabled: f0,
+                    forwarding_type: f1,
+                    forwards_to: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CallForwarding", FIELDS, V)
+    }
+}
 /// Call forwarding type. 'forwards_to' must be set for this to have an effect.
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CallForwardingForwardingType {

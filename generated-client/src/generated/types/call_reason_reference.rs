@@ -2,12 +2,62 @@
 // run `cargo xtask codegen` instead.
 
 /// Pre-vetted call-reason library entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "call_reasons")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallReasonReference {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl serde::Serialize for CallReasonReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CallReasonReference", 3usize)?;
+        if let Some(v) = &self.description {
+            out.serialize_field("description", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.reason {
+            out.serialize_field("reason", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallReasonReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["description", "id", "reason"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CallReasonReference;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallReasonReference")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallReasonReference, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallReasonReference {
+                    description: f0,
+                    id: f1,
+                    reason: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CallReasonReference", FIELDS, V)
+    }
 }

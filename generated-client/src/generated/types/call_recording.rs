@@ -2,21 +2,76 @@
 // run `cargo xtask codegen` instead.
 
 /// The call recording settings for a phone number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallRecording {
     /// When using 'dual' channels, final audio file will be stereo recorded with the first leg on channel A, and the rest on channel B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound_call_recording_channels: Option<
         CallRecordingInboundCallRecordingChannels,
     >,
     /// When enabled, any inbound call to this number will be recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound_call_recording_enabled: Option<bool>,
     /// The audio file format for calls being recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound_call_recording_format: Option<CallRecordingInboundCallRecordingFormat>,
 }
+impl serde::Serialize for CallRecording {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CallRecording", 3usize)?;
+        if let Some(v) = &self.inbound_call_recording_channels {
+            out.serialize_field("inbound_call_recording_channels", v)?;
+        }
+        if let Some(v) = &self.inbound_call_recording_enabled {
+            out.serialize_field("inbound_call_recording_enabled", v)?;
+        }
+        if let Some(v) = &self.inbound_call_recording_format {
+            out.serialize_field("inbound_call_recording_format", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "inbound_call_recording_channels",
+            "inbound_call_recording_enabled",
+            "inbound_call_recording_format",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallRecording")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallRecording, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallRecording {
+                    inbound_call_recording_channels: f0,
+                    inbound_call_recording_enabled: f1,
+                    inbound_call_recording_format: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CallRecording", FIELDS, V)
+    }
+}
 /// When using 'dual' channels, final audio file will be stereo recorded with the first leg on channel A, and the rest on channel B.
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CallRecordingInboundCallRecordingChannels {
@@ -48,6 +103,7 @@ impl From<&str> for CallRecordingInboundCallRecordingChannels {
 }
 crate::string_enum!(CallRecordingInboundCallRecordingChannels);
 /// The audio file format for calls being recorded.
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CallRecordingInboundCallRecordingFormat {

@@ -3,8 +3,46 @@
 
 /// Create/update request body. Accepts:
 /// - ``rules`` — canonical ordered list of routing rules
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CanaryDeployRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<super::RuleInput>>,
+}
+impl serde::Serialize for CanaryDeployRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CanaryDeployRequest", 1usize)?;
+        if let Some(v) = &self.rules {
+            out.serialize_field("rules", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CanaryDeployRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["rules"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CanaryDeployRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CanaryDeployRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CanaryDeployRequest, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CanaryDeployRequest { rules: f0 })
+            }
+        }
+        deserializer.deserialize_struct("CanaryDeployRequest", FIELDS, V)
+    }
 }

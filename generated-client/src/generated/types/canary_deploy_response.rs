@@ -4,10 +4,61 @@
 /// Response shape.
 ///
 /// Always carries ``rules`` (canonical).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CanaryDeployResponse {
     pub assistant_id: String,
     pub created_at: String,
     pub rules: Vec<super::RuleOutput>,
     pub updated_at: String,
+}
+impl serde::Serialize for CanaryDeployResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CanaryDeployResponse", 4usize)?;
+        out.serialize_field("assistant_id", &self.assistant_id)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("rules", &self.rules)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CanaryDeployResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["assistant_id", "created_at", "rules", "updated_at"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CanaryDeployResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CanaryDeployResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CanaryDeployResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CanaryDeployResponse {
+                    assistant_id: crate::de::required(f0, "assistant_id")?,
+                    created_at: crate::de::required(f1, "created_at")?,
+                    rules: crate::de::required(f2, "rules")?,
+                    updated_at: crate::de::required(f3, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CanaryDeployResponse", FIELDS, V)
+    }
 }

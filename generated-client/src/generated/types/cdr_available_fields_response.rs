@@ -2,26 +2,78 @@
 // run `cargo xtask codegen` instead.
 
 /// Available CDR report fields grouped by category
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CdrAvailableFieldsResponse {
     /// Cost and billing related information
-    #[serde(rename = "Billing", default, skip_serializing_if = "Option::is_none")]
     pub billing: Option<Vec<String>>,
     /// Fields related to call interaction and basic call information
-    #[serde(
-        rename = "Interaction Data",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub interaction_data: Option<Vec<String>>,
     /// Geographic and routing information for phone numbers
-    #[serde(
-        rename = "Number Information",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub number_information: Option<Vec<String>>,
     /// Technical telephony and call control information
-    #[serde(rename = "Telephony Data", default, skip_serializing_if = "Option::is_none")]
     pub telephony_data: Option<Vec<String>>,
+}
+impl serde::Serialize for CdrAvailableFieldsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CdrAvailableFieldsResponse", 4usize)?;
+        if let Some(v) = &self.billing {
+            out.serialize_field("Billing", v)?;
+        }
+        if let Some(v) = &self.interaction_data {
+            out.serialize_field("Interaction Data", v)?;
+        }
+        if let Some(v) = &self.number_information {
+            out.serialize_field("Number Information", v)?;
+        }
+        if let Some(v) = &self.telephony_data {
+            out.serialize_field("Telephony Data", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CdrAvailableFieldsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "Billing",
+            "Interaction Data",
+            "Number Information",
+            "Telephony Data",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CdrAvailableFieldsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CdrAvailableFieldsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CdrAvailableFieldsResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CdrAvailableFieldsResponse {
+                    billing: f0,
+                    interaction_data: f1,
+                    number_information: f2,
+                    telephony_data: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CdrAvailableFieldsResponse", FIELDS, V)
+    }
 }

@@ -2,56 +2,194 @@
 // run `cargo xtask codegen` instead.
 
 /// Response object for CDR detailed report
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CdrDetailedReqResponse {
     /// List of call types (Inbound = 1, Outbound = 2)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_types: Option<Vec<i32>>,
     /// List of connections
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connections: Option<Vec<i64>>,
     /// Creation date of the report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// End time in ISO format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// List of filters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<super::Filter>>,
     /// Unique identifier for the report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// List of managed accounts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_accounts: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// List of record types (Complete = 1, Incomplete = 2, Errors = 3)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_types: Option<Vec<i32>>,
     /// Name of the report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_name: Option<String>,
     /// URL to download the report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_url: Option<String>,
     /// Number of retries
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<i32>,
     /// Source of the report. Valid values: calls (default), call-control, fax-api, webrtc
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Start time in ISO format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// Status of the report (Pending = 1, Complete = 2, Failed = 3, Expired = 4)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i32>,
     /// Timezone for the report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Last update date of the report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for CdrDetailedReqResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CdrDetailedReqResponse", 17usize)?;
+        if let Some(v) = &self.call_types {
+            out.serialize_field("call_types", v)?;
+        }
+        if let Some(v) = &self.connections {
+            out.serialize_field("connections", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.end_time {
+            out.serialize_field("end_time", v)?;
+        }
+        if let Some(v) = &self.filters {
+            out.serialize_field("filters", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.managed_accounts {
+            out.serialize_field("managed_accounts", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.record_types {
+            out.serialize_field("record_types", v)?;
+        }
+        if let Some(v) = &self.report_name {
+            out.serialize_field("report_name", v)?;
+        }
+        if let Some(v) = &self.report_url {
+            out.serialize_field("report_url", v)?;
+        }
+        if let Some(v) = &self.retry {
+            out.serialize_field("retry", v)?;
+        }
+        if let Some(v) = &self.source {
+            out.serialize_field("source", v)?;
+        }
+        if let Some(v) = &self.start_time {
+            out.serialize_field("start_time", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.timezone {
+            out.serialize_field("timezone", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CdrDetailedReqResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "call_types",
+            "connections",
+            "created_at",
+            "end_time",
+            "filters",
+            "id",
+            "managed_accounts",
+            "record_type",
+            "record_types",
+            "report_name",
+            "report_url",
+            "retry",
+            "source",
+            "start_time",
+            "status",
+            "timezone",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CdrDetailedReqResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CdrDetailedReqResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CdrDetailedReqResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        13usize => f13 = map.next_value()?,
+                        14usize => f14 = map.next_value()?,
+                        15usize => f15 = map.next_value()?,
+                        16usize => f16 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CdrDetailedReqResponse {
+                    call_types: f0,
+                    connections: f1,
+                    created_at: f2,
+                    end_time: f3,
+                    filters: f4,
+                    id: f5,
+                    managed_accounts: f6,
+                    record_type: f7,
+                    record_types: f8,
+                    report_name: f9,
+                    report_url: f10,
+                    retry: f11,
+                    source: f12,
+                    start_time: f13,
+                    status: f14,
+                    timezone: f15,
+                    updated_at: f16,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CdrDetailedReqResponse", FIELDS, V)
+    }
 }

@@ -5,11 +5,58 @@
 ///
 /// A clause matches when the routing context's value for ``attribute``
 /// satisfies ``operator`` against any of ``values``.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Clause {
     /// Attribute name from the routing context
     pub attribute: String,
     /// Match operator
     pub operator: super::Operator,
     pub values: Vec<String>,
+}
+impl serde::Serialize for Clause {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Clause", 3usize)?;
+        out.serialize_field("attribute", &self.attribute)?;
+        out.serialize_field("operator", &self.operator)?;
+        out.serialize_field("values", &self.values)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Clause {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["attribute", "operator", "values"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Clause;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Clause")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Clause, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Clause {
+                    attribute: crate::de::required(f0, "attribute")?,
+                    operator: crate::de::required(f1, "operator")?,
+                    values: crate::de::required(f2, "values")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Clause", FIELDS, V)
+    }
 }

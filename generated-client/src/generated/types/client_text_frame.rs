@@ -2,14 +2,63 @@
 // run `cargo xtask codegen` instead.
 
 /// Client-to-server frame containing text to synthesize.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClientTextFrame {
     /// When `true`, stops the current synthesis worker and starts a new one. Used to interrupt speech mid-stream and begin synthesizing new text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
     /// Text to convert to speech. Send `" "` (single space) as an initial handshake with optional `voice_settings`. Subsequent messages contain the actual text to synthesize.
     pub text: String,
     /// Provider-specific voice settings sent with the initial handshake. Contents vary by provider — e.g. `{"speed": 1.2}` for Minimax, `{"voice_speed": 1.5}` for Telnyx.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl serde::Serialize for ClientTextFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ClientTextFrame", 3usize)?;
+        if let Some(v) = &self.force {
+            out.serialize_field("force", v)?;
+        }
+        out.serialize_field("text", &self.text)?;
+        if let Some(v) = &self.voice_settings {
+            out.serialize_field("voice_settings", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClientTextFrame {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["force", "text", "voice_settings"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ClientTextFrame;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClientTextFrame")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClientTextFrame, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ClientTextFrame {
+                    force: f0,
+                    text: crate::de::required(f1, "text")?,
+                    voice_settings: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ClientTextFrame", FIELDS, V)
+    }
 }

@@ -2,6 +2,10 @@
 // run `cargo xtask codegen` instead.
 
 /// An enumeration.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "access_ip_address", feature = "access_ip_ranges")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloudflareSyncStatus {

@@ -2,26 +2,116 @@
 // run `cargo xtask codegen` instead.
 
 /// A CloudFS filesystem as returned in list results. Connection details (`meta_url`, `meta_token`) are omitted — retrieve the filesystem by ID for its redacted `meta_url`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudfsFilesystemListItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Name of the bucket that stores this filesystem's data. Created during provisioning.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s3_bucket: Option<String>,
     /// URL of the Telnyx Cloud Storage endpoint backing this filesystem.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s3_endpoint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::CloudfsFilesystemStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for CloudfsFilesystemListItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CloudfsFilesystemListItem", 9usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.region {
+            out.serialize_field("region", v)?;
+        }
+        if let Some(v) = &self.s3_bucket {
+            out.serialize_field("s3_bucket", v)?;
+        }
+        if let Some(v) = &self.s3_endpoint {
+            out.serialize_field("s3_endpoint", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CloudfsFilesystemListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "id",
+            "name",
+            "record_type",
+            "region",
+            "s3_bucket",
+            "s3_endpoint",
+            "status",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CloudfsFilesystemListItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CloudfsFilesystemListItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CloudfsFilesystemListItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CloudfsFilesystemListItem {
+                    created_at: f0,
+                    id: f1,
+                    name: f2,
+                    record_type: f3,
+                    region: f4,
+                    s3_bucket: f5,
+                    s3_endpoint: f6,
+                    status: f7,
+                    updated_at: f8,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CloudfsFilesystemListItem", FIELDS, V)
+    }
 }

@@ -2,12 +2,57 @@
 // run `cargo xtask codegen` instead.
 
 /// Opaque cursors for the adjacent pages. Empty when there are no adjacent pages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudfsListCursors {
     /// Cursor for the next page; pass it as `page[after]`. Omitted on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Cursor for the previous page; pass it as `page[before]`. Omitted on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
+}
+impl serde::Serialize for CloudfsListCursors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CloudfsListCursors", 2usize)?;
+        if let Some(v) = &self.after {
+            out.serialize_field("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            out.serialize_field("before", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CloudfsListCursors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["after", "before"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CloudfsListCursors;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CloudfsListCursors")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CloudfsListCursors, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CloudfsListCursors {
+                    after: f0,
+                    before: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CloudfsListCursors", FIELDS, V)
+    }
 }

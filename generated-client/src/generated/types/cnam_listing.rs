@@ -2,12 +2,57 @@
 // run `cargo xtask codegen` instead.
 
 /// The CNAM listing settings for a phone number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CnamListing {
     /// The CNAM listing details for this number. Must be alphanumeric characters or spaces with a maximum length of 15. Requires cnam_listing_enabled to also be set to true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cnam_listing_details: Option<String>,
     /// Enables CNAM listings for this number. Requires cnam_listing_details to also be set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cnam_listing_enabled: Option<bool>,
+}
+impl serde::Serialize for CnamListing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CnamListing", 2usize)?;
+        if let Some(v) = &self.cnam_listing_details {
+            out.serialize_field("cnam_listing_details", v)?;
+        }
+        if let Some(v) = &self.cnam_listing_enabled {
+            out.serialize_field("cnam_listing_enabled", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CnamListing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["cnam_listing_details", "cnam_listing_enabled"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CnamListing;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CnamListing")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CnamListing, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CnamListing {
+                    cnam_listing_details: f0,
+                    cnam_listing_enabled: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CnamListing", FIELDS, V)
+    }
 }

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Comment categorisation. Customers post `customer_inquiry`. The Telnyx team posts `vetting_comment`, `rejection_reason`, `notification`, `status_update`, or `admin_response`. `internal_note` is filtered out of customer-visible responses.
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CommentType {

@@ -5,7 +5,8 @@
 ///
 /// Evaluates to a boolean. Used in edge conditions to gate transitions on
 /// runtime values, e.g. `user_age >= 18` or `tier == "gold"`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComparisonExpression {
     pub left: Box<super::Expression>,
     /// Relational/membership operator. `contains` / `not_contains` apply to strings (substring) and arrays (membership).
@@ -13,7 +14,58 @@ pub struct ComparisonExpression {
     pub right: Box<super::Expression>,
     pub r#type: ComparisonExpressionType,
 }
+impl serde::Serialize for ComparisonExpression {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ComparisonExpression", 4usize)?;
+        out.serialize_field("left", &self.left)?;
+        out.serialize_field("op", &self.op)?;
+        out.serialize_field("right", &self.right)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ComparisonExpression {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["left", "op", "right", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ComparisonExpression;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ComparisonExpression")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ComparisonExpression, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ComparisonExpression {
+                    left: crate::de::required(f0, "left")?,
+                    op: crate::de::required(f1, "op")?,
+                    right: crate::de::required(f2, "right")?,
+                    r#type: crate::de::required(f3, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ComparisonExpression", FIELDS, V)
+    }
+}
 /// Relational/membership operator. `contains` / `not_contains` apply to strings (substring) and arrays (membership).
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ComparisonExpressionOp {
@@ -68,6 +120,7 @@ impl From<&str> for ComparisonExpressionOp {
     }
 }
 crate::string_enum!(ComparisonExpressionOp);
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ComparisonExpressionType {

@@ -2,39 +2,164 @@
 // run `cargo xtask codegen` instead.
 
 /// This object represents an Over the Air (OTA) update request. It allows tracking the current status of a operation that apply settings in a particular SIM card.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ota_updates")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompleteOtaUpdate {
     /// ISO 8601 formatted date-time indicating when the resource was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Identifies the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// A JSON object representation of the operation. The information present here will relate directly to the source of the OTA request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<CompleteOtaUpdateSettings>,
     /// The identification UUID of the related SIM card resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sim_card_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CompleteOtaUpdateStatus>,
     /// Represents the type of the operation requested. This will relate directly to the source of the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CompleteOtaUpdateType>,
     /// ISO 8601 formatted date-time indicating when the resource was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl serde::Serialize for CompleteOtaUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CompleteOtaUpdate", 8usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.settings {
+            out.serialize_field("settings", v)?;
+        }
+        if let Some(v) = &self.sim_card_id {
+            out.serialize_field("sim_card_id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CompleteOtaUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "id",
+            "record_type",
+            "settings",
+            "sim_card_id",
+            "status",
+            "type",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CompleteOtaUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CompleteOtaUpdate")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompleteOtaUpdate, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CompleteOtaUpdate {
+                    created_at: f0,
+                    id: f1,
+                    record_type: f2,
+                    settings: f3,
+                    sim_card_id: f4,
+                    status: f5,
+                    r#type: f6,
+                    updated_at: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CompleteOtaUpdate", FIELDS, V)
+    }
+}
 /// A JSON object representation of the operation. The information present here will relate directly to the source of the OTA request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ota_updates")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompleteOtaUpdateSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_network_operators_preferences: Option<
         super::MobileNetworkOperatorsPreferencesResponse,
     >,
 }
+impl serde::Serialize for CompleteOtaUpdateSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CompleteOtaUpdateSettings", 1usize)?;
+        if let Some(v) = &self.mobile_network_operators_preferences {
+            out.serialize_field("mobile_network_operators_preferences", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CompleteOtaUpdateSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["mobile_network_operators_preferences"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CompleteOtaUpdateSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CompleteOtaUpdateSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompleteOtaUpdateSettings, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CompleteOtaUpdateSettings {
+                    mobile_network_operators_preferences: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CompleteOtaUpdateSettings", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "ota_updates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompleteOtaUpdateStatus {
@@ -70,6 +195,7 @@ impl From<&str> for CompleteOtaUpdateStatus {
 }
 crate::string_enum!(CompleteOtaUpdateStatus);
 /// Represents the type of the operation requested. This will relate directly to the source of the request.
+#[cfg_attr(docsrs, doc(cfg(feature = "ota_updates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompleteOtaUpdateType {

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+#[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConferenceRegion {

@@ -2,4 +2,16 @@
 // run `cargo xtask codegen` instead.
 
 /// Specifies whether the connection can be used.
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "external_connections",
+                feature = "fax_applications",
+                feature = "texml_applications"
+            )
+        )
+    )
+)]
 pub type ConnectionActive = bool;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The ID of the connection used to send the fax.
+#[cfg_attr(docsrs, doc(cfg(any(feature = "faxes", feature = "webhooks"))))]
 pub type ConnectionId = String;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
+#[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 pub type ConnectionIdCredentials = String;

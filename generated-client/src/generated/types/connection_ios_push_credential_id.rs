@@ -2,4 +2,17 @@
 // run `cargo xtask codegen` instead.
 
 /// The uuid of the push credential for Ios
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "credential_connections",
+                feature = "fqdn_connections",
+                feature = "ip_connections",
+                feature = "uac_connections"
+            )
+        )
+    )
+)]
 pub type ConnectionIosPushCredentialId = String;

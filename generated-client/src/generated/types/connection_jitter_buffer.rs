@@ -2,15 +2,81 @@
 // run `cargo xtask codegen` instead.
 
 /// Configuration options for Jitter Buffer. Enables Jitter Buffer for RTP streams of SIP Trunking calls. The feature is off unless enabled. You may define min and max values in msec for customized buffering behaviors. Larger values add latency but tolerate more jitter, while smaller values reduce latency but are more sensitive to jitter and reordering.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "credential_connections",
+                feature = "fqdn_connections",
+                feature = "ip_connections",
+                feature = "uac_connections"
+            )
+        )
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionJitterBuffer {
     /// Enables Jitter Buffer for RTP streams of SIP Trunking calls. The feature is off unless enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_jitter_buffer: Option<bool>,
     /// The maximum jitter buffer size in milliseconds. Must be between 40 and 400. Has no effect if enable_jitter_buffer is not true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitterbuffer_msec_max: Option<i64>,
     /// The minimum jitter buffer size in milliseconds. Must be between 40 and 400. Has no effect if enable_jitter_buffer is not true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitterbuffer_msec_min: Option<i64>,
+}
+impl serde::Serialize for ConnectionJitterBuffer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ConnectionJitterBuffer", 3usize)?;
+        if let Some(v) = &self.enable_jitter_buffer {
+            out.serialize_field("enable_jitter_buffer", v)?;
+        }
+        if let Some(v) = &self.jitterbuffer_msec_max {
+            out.serialize_field("jitterbuffer_msec_max", v)?;
+        }
+        if let Some(v) = &self.jitterbuffer_msec_min {
+            out.serialize_field("jitterbuffer_msec_min", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConnectionJitterBuffer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "enable_jitter_buffer",
+            "jitterbuffer_msec_max",
+            "jitterbuffer_msec_min",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConnectionJitterBuffer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConnectionJitterBuffer")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConnectionJitterBuffer, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConnectionJitterBuffer {
+                    enable_jitter_buffer: f0,
+                    jitterbuffer_msec_max: f1,
+                    jitterbuffer_msec_min: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConnectionJitterBuffer", FIELDS, V)
+    }
 }

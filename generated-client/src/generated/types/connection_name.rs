@@ -2,4 +2,16 @@
 // run `cargo xtask codegen` instead.
 
 /// A user-assigned name to help manage the connection.
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "credential_connections",
+                feature = "fqdn_connections",
+                feature = "uac_connections"
+            )
+        )
+    )
+)]
 pub type ConnectionName = String;

@@ -2,6 +2,19 @@
 // run `cargo xtask codegen` instead.
 
 /// Controls when noise suppression is applied to calls. When set to 'inbound', noise suppression is applied to incoming audio. When set to 'outbound', it's applied to outgoing audio. When set to 'both', it's applied in both directions. When set to 'disabled', noise suppression is turned off.
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "credential_connections",
+                feature = "fqdn_connections",
+                feature = "ip_connections",
+                feature = "uac_connections"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConnectionNoiseSuppression {

@@ -2,16 +2,87 @@
 // run `cargo xtask codegen` instead.
 
 /// Configuration options for noise suppression. These settings are stored regardless of the noise_suppression value, but only take effect when noise_suppression is not 'disabled'. If you disable noise suppression and later re-enable it, the previously configured settings will be used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "credential_connections",
+                feature = "fqdn_connections",
+                feature = "ip_connections",
+                feature = "uac_connections"
+            )
+        )
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionNoiseSuppressionDetails {
     /// The attenuation limit value for the selected engine. Default values vary by engine: 0 for 'denoiser', 80 for 'deep_filter_net', 'deep_filter_net_large', and all Krisp engines ('krisp_viva_tel', 'krisp_viva_tel_lite', 'krisp_viva_promodel', 'krisp_viva_ss'), 100 for 'quail_voice_focus'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attenuation_limit: Option<i64>,
     /// The noise suppression engine to use. 'denoiser' is the default engine. 'deep_filter_net' and 'deep_filter_net_large' are alternative engines with different performance characteristics. Krisp engines ('krisp_viva_tel', 'krisp_viva_tel_lite', 'krisp_viva_promodel', 'krisp_viva_ss') provide advanced noise suppression capabilities. 'quail_voice_focus' provides Quail-based voice focus noise suppression.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<ConnectionNoiseSuppressionDetailsEngine>,
 }
+impl serde::Serialize for ConnectionNoiseSuppressionDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ConnectionNoiseSuppressionDetails", 2usize)?;
+        if let Some(v) = &self.attenuation_limit {
+            out.serialize_field("attenuation_limit", v)?;
+        }
+        if let Some(v) = &self.engine {
+            out.serialize_field("engine", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConnectionNoiseSuppressionDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["attenuation_limit", "engine"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConnectionNoiseSuppressionDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConnectionNoiseSuppressionDetails")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConnectionNoiseSuppressionDetails, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConnectionNoiseSuppressionDetails {
+                    attenuation_limit: f0,
+                    engine: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConnectionNoiseSuppressionDetails", FIELDS, V)
+    }
+}
 /// The noise suppression engine to use. 'denoiser' is the default engine. 'deep_filter_net' and 'deep_filter_net_large' are alternative engines with different performance characteristics. Krisp engines ('krisp_viva_tel', 'krisp_viva_tel_lite', 'krisp_viva_promodel', 'krisp_viva_ss') provide advanced noise suppression capabilities. 'quail_voice_focus' provides Quail-based voice focus noise suppression.
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "credential_connections",
+                feature = "fqdn_connections",
+                feature = "ip_connections",
+                feature = "uac_connections"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConnectionNoiseSuppressionDetailsEngine {

@@ -2,4 +2,18 @@
 // run `cargo xtask codegen` instead.
 
 /// Identifies the associated outbound voice profile.
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "connections",
+                feature = "credential_connections",
+                feature = "fqdn_connections",
+                feature = "ip_connections",
+                feature = "uac_connections"
+            )
+        )
+    )
+)]
 pub type ConnectionsOutboundVoiceProfileId = String;

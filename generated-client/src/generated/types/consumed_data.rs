@@ -2,10 +2,55 @@
 // run `cargo xtask codegen` instead.
 
 /// Represents the amount of data consumed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConsumedData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+}
+impl serde::Serialize for ConsumedData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ConsumedData", 2usize)?;
+        if let Some(v) = &self.amount {
+            out.serialize_field("amount", v)?;
+        }
+        if let Some(v) = &self.unit {
+            out.serialize_field("unit", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConsumedData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["amount", "unit"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConsumedData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConsumedData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConsumedData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConsumedData {
+                    amount: f0,
+                    unit: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConsumedData", FIELDS, V)
+    }
 }

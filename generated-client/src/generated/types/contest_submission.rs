@@ -2,12 +2,62 @@
 // run `cargo xtask codegen` instead.
 
 /// One round of customer contest evidence on an infringement claim. The aggregated documents across rounds live on the parent claim's `contest_documents`; this submission record carries only the per-round notes and document count.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "dir", feature = "infringement_claims"))))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContestSubmission {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<String>,
+}
+impl serde::Serialize for ContestSubmission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ContestSubmission", 3usize)?;
+        if let Some(v) = &self.document_count {
+            out.serialize_field("document_count", v)?;
+        }
+        if let Some(v) = &self.notes {
+            out.serialize_field("notes", v)?;
+        }
+        if let Some(v) = &self.submitted_at {
+            out.serialize_field("submitted_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContestSubmission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["document_count", "notes", "submitted_at"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ContestSubmission;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContestSubmission")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContestSubmission, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ContestSubmission {
+                    document_count: f0,
+                    notes: f1,
+                    submitted_at: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ContestSubmission", FIELDS, V)
+    }
 }

@@ -2,16 +2,65 @@
 // run `cargo xtask codegen` instead.
 
 /// Conversation flow as returned by the API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationFlow {
     /// Directed transitions between nodes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<super::FlowEdge>>,
     /// All nodes in the flow.
     pub nodes: Vec<ConversationFlowNodesItem>,
     /// ID of the node where the conversation begins.
     pub start_node_id: String,
 }
+impl serde::Serialize for ConversationFlow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ConversationFlow", 3usize)?;
+        if let Some(v) = &self.edges {
+            out.serialize_field("edges", v)?;
+        }
+        out.serialize_field("nodes", &self.nodes)?;
+        out.serialize_field("start_node_id", &self.start_node_id)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationFlow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["edges", "nodes", "start_node_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConversationFlow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConversationFlow")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConversationFlow, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConversationFlow {
+                    edges: f0,
+                    nodes: crate::de::required(f1, "nodes")?,
+                    start_node_id: crate::de::required(f2, "start_node_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConversationFlow", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

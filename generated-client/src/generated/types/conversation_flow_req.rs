@@ -6,16 +6,65 @@
 /// A directed graph of `FlowNodeReq` connected by `FlowEdge`s. Validation
 /// enforces unique node/edge IDs, that `start_node_id` references a real
 /// node, and that every edge's endpoints reference real nodes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationFlowReq {
     /// Directed transitions between nodes. May be empty for a single-node flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<super::FlowEdge>>,
     /// All nodes in the flow. Must contain `start_node_id`. Each node is a prompt node (`type: prompt`) or a tool node (`type: tool`).
     pub nodes: Vec<ConversationFlowReqNodesItem>,
     /// ID of the node where the conversation begins.
     pub start_node_id: String,
 }
+impl serde::Serialize for ConversationFlowReq {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ConversationFlowReq", 3usize)?;
+        if let Some(v) = &self.edges {
+            out.serialize_field("edges", v)?;
+        }
+        out.serialize_field("nodes", &self.nodes)?;
+        out.serialize_field("start_node_id", &self.start_node_id)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationFlowReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["edges", "nodes", "start_node_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConversationFlowReq;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConversationFlowReq")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConversationFlowReq, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConversationFlowReq {
+                    edges: f0,
+                    nodes: crate::de::required(f1, "nodes")?,
+                    start_node_id: crate::de::required(f2, "start_node_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConversationFlowReq", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

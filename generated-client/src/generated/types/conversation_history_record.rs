@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// A single search result representing one chunk of a conversation history record. Records are split into chunks of up to 480 tokens with 64-token overlap at ingestion time.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryRecord {
     /// Zero-based index of this chunk within the parent record.
     pub chunk_index: i64,
@@ -13,7 +14,6 @@ pub struct ConversationHistoryRecord {
     /// When the record was chunked, embedded, and indexed (ISO 8601).
     pub ingested_at: String,
     /// Arbitrary metadata attached to the record at ingestion time. Filterable via filter\[field\]=value query parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Identifier of the organization that owns this record.
     pub organization_id: String,
@@ -30,7 +30,105 @@ pub struct ConversationHistoryRecord {
     /// Identifier of the user who owns this record.
     pub user_id: String,
 }
+impl serde::Serialize for ConversationHistoryRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ConversationHistoryRecord", 12usize)?;
+        out.serialize_field("chunk_index", &self.chunk_index)?;
+        out.serialize_field("chunk_total", &self.chunk_total)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("ingested_at", &self.ingested_at)?;
+        if let Some(v) = &self.metadata {
+            out.serialize_field("metadata", v)?;
+        }
+        out.serialize_field("organization_id", &self.organization_id)?;
+        out.serialize_field("record_created_at", &self.record_created_at)?;
+        out.serialize_field("record_id", &self.record_id)?;
+        out.serialize_field("region", &self.region)?;
+        out.serialize_field("score", &self.score)?;
+        out.serialize_field("text", &self.text)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationHistoryRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "chunk_index",
+            "chunk_total",
+            "id",
+            "ingested_at",
+            "metadata",
+            "organization_id",
+            "record_created_at",
+            "record_id",
+            "region",
+            "score",
+            "text",
+            "user_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConversationHistoryRecord;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConversationHistoryRecord")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConversationHistoryRecord, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = Some(map.next_value()?),
+                        9usize => f9 = Some(map.next_value()?),
+                        10usize => f10 = Some(map.next_value()?),
+                        11usize => f11 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConversationHistoryRecord {
+                    chunk_index: crate::de::required(f0, "chunk_index")?,
+                    chunk_total: crate::de::required(f1, "chunk_total")?,
+                    id: crate::de::required(f2, "id")?,
+                    ingested_at: crate::de::required(f3, "ingested_at")?,
+                    metadata: f4,
+                    organization_id: crate::de::required(f5, "organization_id")?,
+                    record_created_at: crate::de::required(f6, "record_created_at")?,
+                    record_id: crate::de::required(f7, "record_id")?,
+                    region: crate::de::required(f8, "region")?,
+                    score: crate::de::required(f9, "score")?,
+                    text: crate::de::required(f10, "text")?,
+                    user_id: crate::de::required(f11, "user_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConversationHistoryRecord", FIELDS, V)
+    }
+}
 /// The region where this record is stored.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationHistoryRecordRegion {

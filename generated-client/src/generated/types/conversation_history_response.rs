@@ -2,9 +2,53 @@
 // run `cargo xtask codegen` instead.
 
 /// Search response following the standard Telnyx V2 API format.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryResponse {
     /// Ranked list of matching text chunks, sorted by cosine similarity score descending.
     pub data: Vec<super::ConversationHistoryRecord>,
     pub meta: super::TranscriptionsSearchPaginationMeta,
+}
+impl serde::Serialize for ConversationHistoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ConversationHistoryResponse", 2usize)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationHistoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConversationHistoryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConversationHistoryResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConversationHistoryResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConversationHistoryResponse {
+                    data: crate::de::required(f0, "data")?,
+                    meta: crate::de::required(f1, "meta")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConversationHistoryResponse", FIELDS, V)
+    }
 }

@@ -2,17 +2,104 @@
 // run `cargo xtask codegen` instead.
 
 /// Aggregated conversation insight counts grouped by the specified fields. Each item in `data` contains the grouped field values and a `record_count` indicating how many conversation insights match that combination.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationInsightAggregateResp {
     /// Aggregation result rows. Each row contains the grouped field values and a `record_count`.
     pub data: Vec<ConversationInsightAggregateRespDataItem>,
 }
+impl serde::Serialize for ConversationInsightAggregateResp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ConversationInsightAggregateResp", 1usize)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationInsightAggregateResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConversationInsightAggregateResp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConversationInsightAggregateResp")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConversationInsightAggregateResp, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConversationInsightAggregateResp {
+                    data: crate::de::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConversationInsightAggregateResp", FIELDS, V)
+    }
+}
 /// An aggregation row. Contains the grouped field values (keyed by the group_by field names) and a `record_count` integer. For example, when grouping by `score`, each row has a `score` value and a `record_count` of conversations with that score. When also splitting by `metadata.assistant_version_id`, each row includes both `score` and `metadata.assistant_version_id` plus their combined `record_count`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationInsightAggregateRespDataItem {
     /// Number of conversation insights that match this combination of grouped field values.
     pub record_count: i64,
     /// Properties not declared in the spec.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ConversationInsightAggregateRespDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = serializer.serialize_map(None)?;
+        out.serialize_entry("record_count", &self.record_count)?;
+        for (k, v) in &self.extra {
+            out.serialize_entry(k, v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationInsightAggregateRespDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["record_count"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConversationInsightAggregateRespDataItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConversationInsightAggregateRespDataItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConversationInsightAggregateRespDataItem, A::Error> {
+                let mut f0 = None;
+                let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+                while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
+                    match key {
+                        crate::de::Key::Declared(0usize) => f0 = Some(map.next_value()?),
+                        crate::de::Key::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                        crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConversationInsightAggregateRespDataItem {
+                    record_count: crate::de::required(f0, "record_count")?,
+                    extra,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ConversationInsightAggregateRespDataItem", FIELDS, V)
+    }
 }

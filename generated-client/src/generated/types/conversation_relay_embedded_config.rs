@@ -2,53 +2,186 @@
 // run `cargo xtask codegen` instead.
 
 /// Starts a Conversation Relay session automatically when the answered/dialed call is answered. This embedded shape is supported on `answer` and `dial`. It uses public field names (`url`, `dtmf_detection`, `greeting`, `voice`, `language`, etc.) and maps them to the underlying Conversation Relay action. `client_state`, `tts_language`, and `transcription_language` inside this object are ignored; use the parent command's `client_state` and `command_id` fields instead.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationRelayEmbeddedConfig {
     /// Custom key-value parameters forwarded to the relay session as assistant dynamic variables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_parameters: Option<serde_json::Map<String, serde_json::Value>>,
     /// Enable DTMF detection for the relay session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dtmf_detection: Option<bool>,
     /// Text played when the relay session starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub greeting: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interruptible: Option<super::ConversationRelayInterruptible>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interruptible_greeting: Option<super::ConversationRelayInterruptible>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interruption_settings: Option<super::ConversationRelayInterruptionSettings>,
     /// Default language for both text-to-speech and speech recognition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Per-language TTS and transcription settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<super::ConversationRelayLanguage>>,
     /// Structured voice provider. Must be supplied together with `structured_provider`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub structured_provider: Option<super::ConversationRelayStructuredProvider>,
     /// Engine to use for speech recognition. Legacy values `A` - `Google`, `B` - `Telnyx` are supported for backward compatibility. For Conversation Relay, use this field with `transcription_engine_config`; the `transcription` object is not supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_engine: Option<ConversationRelayEmbeddedConfigTranscriptionEngine>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_engine_config: Option<
         super::ConversationRelayTranscriptionEngineConfig,
     >,
     /// Text-to-speech provider. If omitted, Telnyx derives it from `voice` or `provider`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tts_provider: Option<String>,
     /// WebSocket URL for your Conversation Relay server. Must start with `ws://` or `wss://`.
     pub url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<super::VoiceConfig>,
     /// The settings associated with the voice selected
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<ConversationRelayEmbeddedConfigVoiceSettings>,
 }
+impl serde::Serialize for ConversationRelayEmbeddedConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ConversationRelayEmbeddedConfig", 16usize)?;
+        if let Some(v) = &self.custom_parameters {
+            out.serialize_field("custom_parameters", v)?;
+        }
+        if let Some(v) = &self.dtmf_detection {
+            out.serialize_field("dtmf_detection", v)?;
+        }
+        if let Some(v) = &self.greeting {
+            out.serialize_field("greeting", v)?;
+        }
+        if let Some(v) = &self.interruptible {
+            out.serialize_field("interruptible", v)?;
+        }
+        if let Some(v) = &self.interruptible_greeting {
+            out.serialize_field("interruptible_greeting", v)?;
+        }
+        if let Some(v) = &self.interruption_settings {
+            out.serialize_field("interruption_settings", v)?;
+        }
+        if let Some(v) = &self.language {
+            out.serialize_field("language", v)?;
+        }
+        if let Some(v) = &self.languages {
+            out.serialize_field("languages", v)?;
+        }
+        if let Some(v) = &self.provider {
+            out.serialize_field("provider", v)?;
+        }
+        if let Some(v) = &self.structured_provider {
+            out.serialize_field("structured_provider", v)?;
+        }
+        if let Some(v) = &self.transcription_engine {
+            out.serialize_field("transcription_engine", v)?;
+        }
+        if let Some(v) = &self.transcription_engine_config {
+            out.serialize_field("transcription_engine_config", v)?;
+        }
+        if let Some(v) = &self.tts_provider {
+            out.serialize_field("tts_provider", v)?;
+        }
+        out.serialize_field("url", &self.url)?;
+        if let Some(v) = &self.voice {
+            out.serialize_field("voice", v)?;
+        }
+        if let Some(v) = &self.voice_settings {
+            out.serialize_field("voice_settings", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationRelayEmbeddedConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "custom_parameters",
+            "dtmf_detection",
+            "greeting",
+            "interruptible",
+            "interruptible_greeting",
+            "interruption_settings",
+            "language",
+            "languages",
+            "provider",
+            "structured_provider",
+            "transcription_engine",
+            "transcription_engine_config",
+            "tts_provider",
+            "url",
+            "voice",
+            "voice_settings",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConversationRelayEmbeddedConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConversationRelayEmbeddedConfig")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConversationRelayEmbeddedConfig, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        13usize => f13 = Some(map.next_value()?),
+                        14usize => f14 = map.next_value()?,
+                        15usize => f15 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConversationRelayEmbeddedConfig {
+                    custom_parameters: f0,
+                    dtmf_detection: f1,
+                    greeting: f2,
+                    interruptible: f3,
+                    interruptible_greeting: f4,
+                    interruption_settings: f5,
+                    language: f6,
+                    languages: f7,
+                    provider: f8,
+                    structured_provider: f9,
+                    transcription_engine: f10,
+                    transcription_engine_config: f11,
+                    tts_provider: f12,
+                    url: crate::de::required(f13, "url")?,
+                    voice: f14,
+                    voice_settings: f15,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConversationRelayEmbeddedConfig", FIELDS, V)
+    }
+}
 /// Engine to use for speech recognition. Legacy values `A` - `Google`, `B` - `Telnyx` are supported for backward compatibility. For Conversation Relay, use this field with `transcription_engine_config`; the `transcription` object is not supported.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationRelayEmbeddedConfigTranscriptionEngine {
@@ -112,6 +245,7 @@ impl From<&str> for ConversationRelayEmbeddedConfigTranscriptionEngine {
 }
 crate::string_enum!(ConversationRelayEmbeddedConfigTranscriptionEngine);
 /// The settings associated with the voice selected
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Controls when caller input can interrupt assistant speech. `any` allows speech or DTMF interruptions; `none` disables interruptions; `speech` allows speech only; `dtmf` allows DTMF only.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationRelayInterruptible {

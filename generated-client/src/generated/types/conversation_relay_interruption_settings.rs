@@ -2,15 +2,77 @@
 // run `cargo xtask codegen` instead.
 
 /// Settings for handling caller interruptions during Conversation Relay speech.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationRelayInterruptionSettings {
     /// Legacy boolean form. `true` is equivalent to `interruptible=any`; `false` is equivalent to `interruptible=none`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interruptible: Option<super::ConversationRelayInterruptible>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interruptible_greeting: Option<super::ConversationRelayInterruptible>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub welcome_greeting_interruptible: Option<super::ConversationRelayInterruptible>,
+}
+impl serde::Serialize for ConversationRelayInterruptionSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ConversationRelayInterruptionSettings", 4usize)?;
+        if let Some(v) = &self.enable {
+            out.serialize_field("enable", v)?;
+        }
+        if let Some(v) = &self.interruptible {
+            out.serialize_field("interruptible", v)?;
+        }
+        if let Some(v) = &self.interruptible_greeting {
+            out.serialize_field("interruptible_greeting", v)?;
+        }
+        if let Some(v) = &self.welcome_greeting_interruptible {
+            out.serialize_field("welcome_greeting_interruptible", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationRelayInterruptionSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "enable",
+            "interruptible",
+            "interruptible_greeting",
+            "welcome_greeting_interruptible",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConversationRelayInterruptionSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConversationRelayInterruptionSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConversationRelayInterruptionSettings, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConversationRelayInterruptionSettings {
+                    enable: f0,
+                    interruptible: f1,
+                    interruptible_greeting: f2,
+                    welcome_greeting_interruptible: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ConversationRelayInterruptionSettings", FIELDS, V)
+    }
 }

@@ -2,34 +2,118 @@
 // run `cargo xtask codegen` instead.
 
 /// Language-specific TTS and transcription settings for Conversation Relay.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationRelayLanguage {
     /// BCP 47 language tag for this language configuration.
     pub language: String,
     /// Conversation Relay speech model. Prefer `transcription_engine_config.transcription_model` when configuring speech-to-text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speech_model: Option<String>,
     /// Engine to use for speech recognition. Legacy values `A` - `Google`, `B` - `Telnyx` are supported for backward compatibility. When provided in a Conversation Relay language entry, Telnyx derives `transcription_provider` and `speech_model` for that language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_engine: Option<ConversationRelayLanguageTranscriptionEngine>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_engine_config: Option<
         super::ConversationRelayTranscriptionEngineConfig,
     >,
     /// Conversation Relay transcription provider name. Prefer `transcription_engine` when configuring speech-to-text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_provider: Option<String>,
     /// Text-to-speech provider for this language. If omitted and `voice` is provided, Telnyx derives the provider from the voice identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tts_provider: Option<String>,
     /// Voice identifier for this language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<String>,
     /// The settings associated with the voice selected
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<ConversationRelayLanguageVoiceSettings>,
 }
+impl serde::Serialize for ConversationRelayLanguage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ConversationRelayLanguage", 8usize)?;
+        out.serialize_field("language", &self.language)?;
+        if let Some(v) = &self.speech_model {
+            out.serialize_field("speech_model", v)?;
+        }
+        if let Some(v) = &self.transcription_engine {
+            out.serialize_field("transcription_engine", v)?;
+        }
+        if let Some(v) = &self.transcription_engine_config {
+            out.serialize_field("transcription_engine_config", v)?;
+        }
+        if let Some(v) = &self.transcription_provider {
+            out.serialize_field("transcription_provider", v)?;
+        }
+        if let Some(v) = &self.tts_provider {
+            out.serialize_field("tts_provider", v)?;
+        }
+        if let Some(v) = &self.voice {
+            out.serialize_field("voice", v)?;
+        }
+        if let Some(v) = &self.voice_settings {
+            out.serialize_field("voice_settings", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationRelayLanguage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "language",
+            "speech_model",
+            "transcription_engine",
+            "transcription_engine_config",
+            "transcription_provider",
+            "tts_provider",
+            "voice",
+            "voice_settings",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConversationRelayLanguage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConversationRelayLanguage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConversationRelayLanguage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConversationRelayLanguage {
+                    language: crate::de::required(f0, "language")?,
+                    speech_model: f1,
+                    transcription_engine: f2,
+                    transcription_engine_config: f3,
+                    transcription_provider: f4,
+                    tts_provider: f5,
+                    voice: f6,
+                    voice_settings: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConversationRelayLanguage", FIELDS, V)
+    }
+}
 /// Engine to use for speech recognition. Legacy values `A` - `Google`, `B` - `Telnyx` are supported for backward compatibility. When provided in a Conversation Relay language entry, Telnyx derives `transcription_provider` and `speech_model` for that language.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationRelayLanguageTranscriptionEngine {
@@ -93,6 +177,7 @@ impl From<&str> for ConversationRelayLanguageTranscriptionEngine {
 }
 crate::string_enum!(ConversationRelayLanguageTranscriptionEngine);
 /// The settings associated with the voice selected
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

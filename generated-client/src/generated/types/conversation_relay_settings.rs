@@ -2,18 +2,83 @@
 // run `cargo xtask codegen` instead.
 
 /// Conversation Relay connection settings. This object can provide `url`, `dtmf_detection`, `interruptible`, `interruptible_greeting`, and `languages`. Top-level aliases override nested values when both are present.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationRelaySettings {
     /// Whether to enable DTMF detection during the relay session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dtmf_detection: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interruptible: Option<super::ConversationRelayInterruptible>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interruptible_greeting: Option<super::ConversationRelayInterruptible>,
     /// Language-specific TTS and transcription settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<super::ConversationRelayLanguage>>,
     /// WebSocket URL for your Conversation Relay server. Must start with `ws://` or `wss://`.
     pub url: String,
+}
+impl serde::Serialize for ConversationRelaySettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ConversationRelaySettings", 5usize)?;
+        if let Some(v) = &self.dtmf_detection {
+            out.serialize_field("dtmf_detection", v)?;
+        }
+        if let Some(v) = &self.interruptible {
+            out.serialize_field("interruptible", v)?;
+        }
+        if let Some(v) = &self.interruptible_greeting {
+            out.serialize_field("interruptible_greeting", v)?;
+        }
+        if let Some(v) = &self.languages {
+            out.serialize_field("languages", v)?;
+        }
+        out.serialize_field("url", &self.url)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationRelaySettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "dtmf_detection",
+            "interruptible",
+            "interruptible_greeting",
+            "languages",
+            "url",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConversationRelaySettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConversationRelaySettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConversationRelaySettings, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConversationRelaySettings {
+                    dtmf_detection: f0,
+                    interruptible: f1,
+                    interruptible_greeting: f2,
+                    languages: f3,
+                    url: crate::de::required(f4, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConversationRelaySettings", FIELDS, V)
+    }
 }

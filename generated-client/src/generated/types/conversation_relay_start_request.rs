@@ -2,74 +2,250 @@
 // run `cargo xtask codegen` instead.
 
 /// Start a Conversation Relay session. You may provide the WebSocket URL as `url`, `conversation_relay_url`, or `conversation_relay_settings.url`; top-level values take precedence over nested settings. Use `transcription_engine` and `transcription_engine_config` for speech-to-text configuration; the `transcription` object is not supported.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationRelayStartRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assistant: Option<super::ConversationRelayAssistant>,
     /// Use this field to add state to subsequent webhooks. It must be a valid Base-64 encoded string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
     /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
     /// Enable DTMF detection for the relay session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_relay_dtmf_detection: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_relay_settings: Option<super::ConversationRelaySettings>,
     /// WebSocket URL for your Conversation Relay server. Must start with `ws://` or `wss://`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_relay_url: Option<String>,
     /// Custom key-value parameters forwarded to the relay session as `assistant.dynamic_variables`. If `assistant.dynamic_variables` is also present, these values are merged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_parameters: Option<serde_json::Map<String, serde_json::Value>>,
     /// Public alias for `conversation_relay_dtmf_detection`. If both are present, this value wins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dtmf_detection: Option<bool>,
     /// Text played when the relay session starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub greeting: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interruptible: Option<super::ConversationRelayInterruptible>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interruptible_greeting: Option<super::ConversationRelayInterruptible>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interruption_settings: Option<super::ConversationRelayInterruptionSettings>,
     /// Default language for the relay session. This value is used for both text-to-speech and speech recognition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Per-language TTS and transcription settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<super::ConversationRelayLanguage>>,
     /// Structured voice provider. Must be supplied together with `structured_provider`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub structured_provider: Option<super::ConversationRelayStructuredProvider>,
     /// Not supported for Conversation Relay start requests. Use `transcription_engine` and `transcription_engine_config` instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription: Option<serde_json::Map<String, serde_json::Value>>,
     /// Engine to use for speech recognition. Legacy values `A` - `Google`, `B` - `Telnyx` are supported for backward compatibility. For Conversation Relay, use this field with `transcription_engine_config`; the `transcription` object is not supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_engine: Option<ConversationRelayStartRequestTranscriptionEngine>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_engine_config: Option<
         super::ConversationRelayTranscriptionEngineConfig,
     >,
     /// Text-to-speech provider. If omitted, Telnyx derives it from `voice` or `provider`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tts_provider: Option<String>,
     /// Public alias for `conversation_relay_url`. Must start with `ws://` or `wss://`. If both are present, this value wins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<super::VoiceConfig>,
     /// The settings associated with the voice selected
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<ConversationRelayStartRequestVoiceSettings>,
 }
+impl serde::Serialize for ConversationRelayStartRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ConversationRelayStartRequest", 23usize)?;
+        if let Some(v) = &self.assistant {
+            out.serialize_field("assistant", v)?;
+        }
+        if let Some(v) = &self.client_state {
+            out.serialize_field("client_state", v)?;
+        }
+        if let Some(v) = &self.command_id {
+            out.serialize_field("command_id", v)?;
+        }
+        if let Some(v) = &self.conversation_relay_dtmf_detection {
+            out.serialize_field("conversation_relay_dtmf_detection", v)?;
+        }
+        if let Some(v) = &self.conversation_relay_settings {
+            out.serialize_field("conversation_relay_settings", v)?;
+        }
+        if let Some(v) = &self.conversation_relay_url {
+            out.serialize_field("conversation_relay_url", v)?;
+        }
+        if let Some(v) = &self.custom_parameters {
+            out.serialize_field("custom_parameters", v)?;
+        }
+        if let Some(v) = &self.dtmf_detection {
+            out.serialize_field("dtmf_detection", v)?;
+        }
+        if let Some(v) = &self.greeting {
+            out.serialize_field("greeting", v)?;
+        }
+        if let Some(v) = &self.interruptible {
+            out.serialize_field("interruptible", v)?;
+        }
+        if let Some(v) = &self.interruptible_greeting {
+            out.serialize_field("interruptible_greeting", v)?;
+        }
+        if let Some(v) = &self.interruption_settings {
+            out.serialize_field("interruption_settings", v)?;
+        }
+        if let Some(v) = &self.language {
+            out.serialize_field("language", v)?;
+        }
+        if let Some(v) = &self.languages {
+            out.serialize_field("languages", v)?;
+        }
+        if let Some(v) = &self.provider {
+            out.serialize_field("provider", v)?;
+        }
+        if let Some(v) = &self.structured_provider {
+            out.serialize_field("structured_provider", v)?;
+        }
+        if let Some(v) = &self.transcription {
+            out.serialize_field("transcription", v)?;
+        }
+        if let Some(v) = &self.transcription_engine {
+            out.serialize_field("transcription_engine", v)?;
+        }
+        if let Some(v) = &self.transcription_engine_config {
+            out.serialize_field("transcription_engine_config", v)?;
+        }
+        if let Some(v) = &self.tts_provider {
+            out.serialize_field("tts_provider", v)?;
+        }
+        if let Some(v) = &self.url {
+            out.serialize_field("url", v)?;
+        }
+        if let Some(v) = &self.voice {
+            out.serialize_field("voice", v)?;
+        }
+        if let Some(v) = &self.voice_settings {
+            out.serialize_field("voice_settings", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationRelayStartRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "assistant",
+            "client_state",
+            "command_id",
+            "conversation_relay_dtmf_detection",
+            "conversation_relay_settings",
+            "conversation_relay_url",
+            "custom_parameters",
+            "dtmf_detection",
+            "greeting",
+            "interruptible",
+            "interruptible_greeting",
+            "interruption_settings",
+            "language",
+            "languages",
+            "provider",
+            "structured_provider",
+            "transcription",
+            "transcription_engine",
+            "transcription_engine_config",
+            "tts_provider",
+            "url",
+            "voice",
+            "voice_settings",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConversationRelayStartRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConversationRelayStartRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConversationRelayStartRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        13usize => f13 = map.next_value()?,
+                        14usize => f14 = map.next_value()?,
+                        15usize => f15 = map.next_value()?,
+                        16usize => f16 = map.next_value()?,
+                        17usize => f17 = map.next_value()?,
+                        18usize => f18 = map.next_value()?,
+                        19usize => f19 = map.next_value()?,
+                        20usize => f20 = map.next_value()?,
+                        21usize => f21 = map.next_value()?,
+                        22usize => f22 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ConversationRelayStartRequest {
+                    assistant: f0,
+                    client_state: f1,
+                    command_id: f2,
+                    conversation_relay_dtmf_detection: f3,
+                    conversation_relay_settings: f4,
+                    conversation_relay_url: f5,
+                    custom_parameters: f6,
+                    dtmf_detection: f7,
+                    greeting: f8,
+                    interruptible: f9,
+                    interruptible_greeting: f10,
+                    interruption_settings: f11,
+                    language: f12,
+                    languages: f13,
+                    provider: f14,
+                    structured_provider: f15,
+                    transcription: f16,
+                    transcription_engine: f17,
+                    transcription_engine_config: f18,
+                    tts_provider: f19,
+                    url: f20,
+                    voice: f21,
+                    voice_settings: f22,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConversationRelayStartRequest", FIELDS, V)
+    }
+}
 /// Engine to use for speech recognition. Legacy values `A` - `Google`, `B` - `Telnyx` are supported for backward compatibility. For Conversation Relay, use this field with `transcription_engine_config`; the `transcription` object is not supported.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationRelayStartRequestTranscriptionEngine {
@@ -133,6 +309,7 @@ impl From<&str> for ConversationRelayStartRequestTranscriptionEngine {
 }
 crate::string_enum!(ConversationRelayStartRequestTranscriptionEngine);
 /// The settings associated with the voice selected
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Provider-specific structured voice settings. Must be supplied together with `provider`; Telnyx sends the value as the nested provider configuration for Conversation Relay.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 pub type ConversationRelayStructuredProvider = serde_json::Map<
     String,
     serde_json::Value,

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Engine-specific transcription settings for Conversation Relay. This accepts the same provider-specific options used by the Call Transcription Start command, such as `transcription_model`, without requiring the engine discriminator to be repeated inside this object.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 pub type ConversationRelayTranscriptionEngineConfig = serde_json::Map<
     String,
     serde_json::Value,

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// ISO 3166-1 Alpha-2 Country Code.
+#[cfg_attr(docsrs, doc(cfg(feature = "wireless_blocklists")))]
 pub type CountryCode = String;

@@ -6,33 +6,158 @@
 /// This model defines all the required and optional parameters needed to create
 /// a comprehensive test for an AI assistant, including test configuration,
 /// evaluation criteria, and scheduling options.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateAssistantTestRequest {
     /// Optional detailed description of what this test evaluates and its purpose. Helps team members understand the test's objectives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The target destination for the test conversation. Format depends on the channel: phone number for SMS/voice, webhook URL for web chat, etc.
     pub destination: String,
     /// Detailed instructions that define the test scenario and what the assistant should accomplish. This guides the test execution and evaluation.
     pub instructions: String,
     /// Maximum duration in seconds that the test conversation should run before timing out. If not specified, uses system default timeout.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_duration_seconds: Option<i64>,
     /// A descriptive name for the assistant test. This will be used to identify the test in the UI and reports.
     pub name: String,
     /// Evaluation criteria used to assess the assistant's performance. Each rubric item contains a name and specific criteria for evaluation.
     pub rubric: Vec<CreateAssistantTestRequestRubricItem>,
     /// The communication channel through which the test will be conducted. Determines how the assistant will receive and respond to test messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telnyx_conversation_channel: Option<super::TelnyxConversationChannel>,
     /// Optional test suite name to group related tests together. Useful for organizing tests by feature, team, or release cycle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_suite: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for CreateAssistantTestRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreateAssistantTestRequest", 8usize)?;
+        if let Some(v) = &self.description {
+            out.serialize_field("description", v)?;
+        }
+        out.serialize_field("destination", &self.destination)?;
+        out.serialize_field("instructions", &self.instructions)?;
+        if let Some(v) = &self.max_duration_seconds {
+            out.serialize_field("max_duration_seconds", v)?;
+        }
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("rubric", &self.rubric)?;
+        if let Some(v) = &self.telnyx_conversation_channel {
+            out.serialize_field("telnyx_conversation_channel", v)?;
+        }
+        if let Some(v) = &self.test_suite {
+            out.serialize_field("test_suite", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateAssistantTestRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "description",
+            "destination",
+            "instructions",
+            "max_duration_seconds",
+            "name",
+            "rubric",
+            "telnyx_conversation_channel",
+            "test_suite",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CreateAssistantTestRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateAssistantTestRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAssistantTestRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateAssistantTestRequest {
+                    description: f0,
+                    destination: crate::de::required(f1, "destination")?,
+                    instructions: crate::de::required(f2, "instructions")?,
+                    max_duration_seconds: f3,
+                    name: crate::de::required(f4, "name")?,
+                    rubric: crate::de::required(f5, "rubric")?,
+                    telnyx_conversation_channel: f6,
+                    test_suite: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateAssistantTestRequest", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateAssistantTestRequestRubricItem {
     /// Specific guidance on how to assess the assistant’s performance for this rubric item.
     pub criteria: String,
     /// Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
     pub name: String,
+}
+impl serde::Serialize for CreateAssistantTestRequestRubricItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CreateAssistantTestRequestRubricItem", 2usize)?;
+        out.serialize_field("criteria", &self.criteria)?;
+        out.serialize_field("name", &self.name)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateAssistantTestRequestRubricItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["criteria", "name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CreateAssistantTestRequestRubricItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateAssistantTestRequestRubricItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAssistantTestRequestRubricItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateAssistantTestRequestRubricItem {
+                    criteria: crate::de::required(f0, "criteria")?,
+                    name: crate::de::required(f1, "name")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("CreateAssistantTestRequestRubricItem", FIELDS, V)
+    }
 }

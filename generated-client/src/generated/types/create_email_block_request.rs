@@ -4,28 +4,70 @@
 /// `reason`/`source` are forced to `manual_block`/`manual` (ignored if
 /// supplied). `scope` is derived. `bounce_category`/`dsn_code`/`meta`/
 /// `group_id` are not accepted on the public surface.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_blocks")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateEmailBlockRequest {
     /// `null` ⇒ account scope.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub domain_id: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub expires_at: Option<Option<String>>,
     /// Sender address (normalized). `null` ⇒ account/domain scope.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub from: Option<Option<String>>,
     /// Recipient address (normalized: trim + lower-case).
     pub to: String,
+}
+impl serde::Serialize for CreateEmailBlockRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreateEmailBlockRequest", 4usize)?;
+        if let Some(v) = &self.domain_id {
+            out.serialize_field("domain_id", v)?;
+        }
+        if let Some(v) = &self.expires_at {
+            out.serialize_field("expires_at", v)?;
+        }
+        if let Some(v) = &self.from {
+            out.serialize_field("from", v)?;
+        }
+        out.serialize_field("to", &self.to)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateEmailBlockRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["domain_id", "expires_at", "from", "to"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CreateEmailBlockRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateEmailBlockRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateEmailBlockRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateEmailBlockRequest {
+                    domain_id: f0,
+                    expires_at: f1,
+                    from: f2,
+                    to: crate::de::required(f3, "to")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateEmailBlockRequest", FIELDS, V)
+    }
 }

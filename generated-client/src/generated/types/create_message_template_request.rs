@@ -2,8 +2,48 @@
 // run `cargo xtask codegen` instead.
 
 /// The request body when creating a message template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "verify_profiles")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageTemplateRequest {
     /// The text content of the message template.
     pub text: String,
+}
+impl serde::Serialize for CreateMessageTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CreateMessageTemplateRequest", 1usize)?;
+        out.serialize_field("text", &self.text)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateMessageTemplateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["text"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CreateMessageTemplateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateMessageTemplateRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateMessageTemplateRequest, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateMessageTemplateRequest {
+                    text: crate::de::required(f0, "text")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateMessageTemplateRequest", FIELDS, V)
+    }
 }

@@ -2,10 +2,54 @@
 // run `cargo xtask codegen` instead.
 
 /// Request body for creating a pronunciation dictionary.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatePronunciationDictRequest {
     /// List of pronunciation items (alias or phoneme type). At least one item is required.
     pub items: Vec<super::PronunciationDictItem>,
     /// Human-readable name. Must be unique within the organization.
     pub name: String,
+}
+impl serde::Serialize for CreatePronunciationDictRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CreatePronunciationDictRequest", 2usize)?;
+        out.serialize_field("items", &self.items)?;
+        out.serialize_field("name", &self.name)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePronunciationDictRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["items", "name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CreatePronunciationDictRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreatePronunciationDictRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePronunciationDictRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreatePronunciationDictRequest {
+                    items: crate::de::required(f0, "items")?,
+                    name: crate::de::required(f1, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreatePronunciationDictRequest", FIELDS, V)
+    }
 }

@@ -2,27 +2,128 @@
 // run `cargo xtask codegen` instead.
 
 /// Request model for creating a shared (org-level) tool.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSharedToolRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_side_tool: Option<serde_json::Map<String, serde_json::Value>>,
     pub display_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handoff: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay: Option<super::PayToolParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retrieval: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<i64>,
     pub r#type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the spec.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for CreateSharedToolRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = serializer.serialize_map(None)?;
+        if let Some(v) = &self.client_side_tool {
+            out.serialize_entry("client_side_tool", v)?;
+        }
+        out.serialize_entry("display_name", &self.display_name)?;
+        if let Some(v) = &self.function {
+            out.serialize_entry("function", v)?;
+        }
+        if let Some(v) = &self.handoff {
+            out.serialize_entry("handoff", v)?;
+        }
+        if let Some(v) = &self.invite {
+            out.serialize_entry("invite", v)?;
+        }
+        if let Some(v) = &self.pay {
+            out.serialize_entry("pay", v)?;
+        }
+        if let Some(v) = &self.retrieval {
+            out.serialize_entry("retrieval", v)?;
+        }
+        if let Some(v) = &self.timeout_ms {
+            out.serialize_entry("timeout_ms", v)?;
+        }
+        out.serialize_entry("type", &self.r#type)?;
+        if let Some(v) = &self.webhook {
+            out.serialize_entry("webhook", v)?;
+        }
+        for (k, v) in &self.extra {
+            out.serialize_entry(k, v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSharedToolRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "client_side_tool",
+            "display_name",
+            "function",
+            "handoff",
+            "invite",
+            "pay",
+            "retrieval",
+            "timeout_ms",
+            "type",
+            "webhook",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CreateSharedToolRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSharedToolRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSharedToolRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+                while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
+                    match key {
+                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1usize) => f1 = Some(map.next_value()?),
+                        crate::de::Key::Declared(2usize) => f2 = map.next_value()?,
+                        crate::de::Key::Declared(3usize) => f3 = map.next_value()?,
+                        crate::de::Key::Declared(4usize) => f4 = map.next_value()?,
+                        crate::de::Key::Declared(5usize) => f5 = map.next_value()?,
+                        crate::de::Key::Declared(6usize) => f6 = map.next_value()?,
+                        crate::de::Key::Declared(7usize) => f7 = map.next_value()?,
+                        crate::de::Key::Declared(8usize) => f8 = Some(map.next_value()?),
+                        crate::de::Key::Declared(9usize) => f9 = map.next_value()?,
+                        crate::de::Key::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                        crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSharedToolRequest {
+                    client_side_tool: f0,
+                    display_name: crate::de::required(f1, "display_name")?,
+                    function: f2,
+                    handoff: f3,
+                    invite: f4,
+                    pay: f5,
+                    retrieval: f6,
+                    timeout_ms: f7,
+                    r#type: crate::de::required(f8, "type")?,
+                    webhook: f9,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateSharedToolRequest", FIELDS, V)
+    }
 }

@@ -2,27 +2,84 @@
 // run `cargo xtask codegen` instead.
 
 /// The request body when creating a verification.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateVerificationRequestCall {
     /// Send a self-generated numeric code to the end-user
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub custom_code: Option<Option<String>>,
     /// Optional extension to dial after call is answered using DTMF digits. Valid digits are 0-9, A-D, *, and #. Pauses can be added using w (0.5s) and W (1s).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub extension: Option<Option<String>>,
     /// +E164 formatted phone number.
     pub phone_number: String,
     /// The number of seconds the verification code is valid for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_secs: Option<i64>,
     /// The identifier of the associated Verify profile.
     pub verify_profile_id: String,
+}
+impl serde::Serialize for CreateVerificationRequestCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CreateVerificationRequestCall", 5usize)?;
+        if let Some(v) = &self.custom_code {
+            out.serialize_field("custom_code", v)?;
+        }
+        if let Some(v) = &self.extension {
+            out.serialize_field("extension", v)?;
+        }
+        out.serialize_field("phone_number", &self.phone_number)?;
+        if let Some(v) = &self.timeout_secs {
+            out.serialize_field("timeout_secs", v)?;
+        }
+        out.serialize_field("verify_profile_id", &self.verify_profile_id)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateVerificationRequestCall {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "custom_code",
+            "extension",
+            "phone_number",
+            "timeout_secs",
+            "verify_profile_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CreateVerificationRequestCall;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateVerificationRequestCall")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVerificationRequestCall, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateVerificationRequestCall {
+                    custom_code: f0,
+                    extension: f1,
+                    phone_number: crate::de::required(f2, "phone_number")?,
+                    timeout_secs: f3,
+                    verify_profile_id: crate::de::required(f4, "verify_profile_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateVerificationRequestCall", FIELDS, V)
+    }
 }

@@ -2,20 +2,75 @@
 // run `cargo xtask codegen` instead.
 
 /// The request body when creating a WhatsApp verification.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateVerificationRequestWhatsapp {
     /// Send a self-generated numeric code to the end-user
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub custom_code: Option<Option<String>>,
     /// +E164 formatted phone number.
     pub phone_number: String,
     /// The number of seconds the verification code is valid for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_secs: Option<i64>,
     /// The identifier of the associated Verify profile.
     pub verify_profile_id: String,
+}
+impl serde::Serialize for CreateVerificationRequestWhatsapp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CreateVerificationRequestWhatsapp", 4usize)?;
+        if let Some(v) = &self.custom_code {
+            out.serialize_field("custom_code", v)?;
+        }
+        out.serialize_field("phone_number", &self.phone_number)?;
+        if let Some(v) = &self.timeout_secs {
+            out.serialize_field("timeout_secs", v)?;
+        }
+        out.serialize_field("verify_profile_id", &self.verify_profile_id)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateVerificationRequestWhatsapp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "custom_code",
+            "phone_number",
+            "timeout_secs",
+            "verify_profile_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CreateVerificationRequestWhatsapp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateVerificationRequestWhatsapp")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVerificationRequestWhatsapp, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateVerificationRequestWhatsapp {
+                    custom_code: f0,
+                    phone_number: crate::de::required(f1, "phone_number")?,
+                    timeout_secs: f2,
+                    verify_profile_id: crate::de::required(f3, "verify_profile_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateVerificationRequestWhatsapp", FIELDS, V)
+    }
 }

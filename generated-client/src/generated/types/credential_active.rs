@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// If the credential associated with this service is active.
+#[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 pub type CredentialActive = bool;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Opaque credential token used to authenticate and authorize with storage provider.
+#[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 pub type Credentials = String;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// A customer reference string for customer look ups.
+#[cfg_attr(docsrs, doc(cfg(any(feature = "addresses", feature = "user_addresses"))))]
 pub type CustomerReference = String;

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Language to use for speech recognition with nova-3 model
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DeepgramNova3TranscriptionLanguage {

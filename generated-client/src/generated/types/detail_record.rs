@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// An object following one of the schemas published in <https://developers.telnyx.com/docs/api/v2/detail-records>
+#[cfg_attr(docsrs, doc(cfg(feature = "detail_records")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]

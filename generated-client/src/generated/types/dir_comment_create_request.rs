@@ -2,11 +2,55 @@
 // run `cargo xtask codegen` instead.
 
 /// Customer-facing comment body. The server forces `comment_type=customer_inquiry`, `visibility=customer`, and `author_role=customer`; clients cannot override these. `author_name` is dropped to prevent admin-impersonation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DirCommentCreateRequest {
     /// Comment body. 1–5000 characters.
     pub content: String,
     /// Optional parent comment id to thread this reply under.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_comment_id: Option<String>,
+}
+impl serde::Serialize for DirCommentCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DirCommentCreateRequest", 2usize)?;
+        out.serialize_field("content", &self.content)?;
+        if let Some(v) = &self.parent_comment_id {
+            out.serialize_field("parent_comment_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DirCommentCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["content", "parent_comment_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DirCommentCreateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DirCommentCreateRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DirCommentCreateRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DirCommentCreateRequest {
+                    content: crate::de::required(f0, "content")?,
+                    parent_comment_id: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DirCommentCreateRequest", FIELDS, V)
+    }
 }

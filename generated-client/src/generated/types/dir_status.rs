@@ -10,6 +10,18 @@
 /// - `suspended` - temporarily disabled (e.g. by an active infringement claim).
 /// - `expired` - verification expired; customer must resubmit.
 /// - `infringement_claimed` - a trademark/impersonation claim is open against this DIR.
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "dir",
+                feature = "enterprises",
+                feature = "infringement_claims"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DirStatus {

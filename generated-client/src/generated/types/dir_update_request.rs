@@ -2,36 +2,132 @@
 // run `cargo xtask codegen` instead.
 
 /// All fields are optional; only those supplied are updated. Same per-field rules as `DirCreateRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirUpdateRequest {
     /// Contact email of the authorizer. Telnyx may send verification or infringement notices here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorizer_email: Option<String>,
     /// Name of the person at your enterprise authorizing this DIR. Must be a real individual.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorizer_name: Option<String>,
     /// 1–10 reasons your business calls customers. Validate phrasing against `POST /call_reasons/validate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_reasons: Option<Vec<String>>,
     /// Certification that the DIR information is accurate. Must be `true` for the DIR to be submitted for vetting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certify_brand_is_accurate: Option<bool>,
     /// Certification of ownership of any logos/trademarks shown. Must be `true` for the DIR to be submitted for vetting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certify_ip_ownership: Option<bool>,
     /// Certification that this DIR is not used for SHAFT content (Sex, Hate, Alcohol, Firearms, Tobacco) where prohibited. Must be `true` for the DIR to be submitted for vetting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certify_no_shaft_content: Option<bool>,
     /// Name shown to call recipients. 1–35 characters, no emoji, not whitespace-only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Additional supporting documents to attach. Append-only: existing documents are never removed or replaced, and an empty or omitted list is a no-op. Each `document_id` may appear at most once on a DIR.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<super::Document>>,
     /// Publicly accessible HTTPS URL (max 128 chars) to a 256x256 BMP logo (max 1 MB).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
     /// Set to true if your organization places calls on behalf of other enterprises (BPO/reseller). Updating this triggers re-vetting on next submit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reselling: Option<bool>,
+}
+impl serde::Serialize for DirUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DirUpdateRequest", 10usize)?;
+        if let Some(v) = &self.authorizer_email {
+            out.serialize_field("authorizer_email", v)?;
+        }
+        if let Some(v) = &self.authorizer_name {
+            out.serialize_field("authorizer_name", v)?;
+        }
+        if let Some(v) = &self.call_reasons {
+            out.serialize_field("call_reasons", v)?;
+        }
+        if let Some(v) = &self.certify_brand_is_accurate {
+            out.serialize_field("certify_brand_is_accurate", v)?;
+        }
+        if let Some(v) = &self.certify_ip_ownership {
+            out.serialize_field("certify_ip_ownership", v)?;
+        }
+        if let Some(v) = &self.certify_no_shaft_content {
+            out.serialize_field("certify_no_shaft_content", v)?;
+        }
+        if let Some(v) = &self.display_name {
+            out.serialize_field("display_name", v)?;
+        }
+        if let Some(v) = &self.documents {
+            out.serialize_field("documents", v)?;
+        }
+        if let Some(v) = &self.logo_url {
+            out.serialize_field("logo_url", v)?;
+        }
+        if let Some(v) = &self.reselling {
+            out.serialize_field("reselling", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DirUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "authorizer_email",
+            "authorizer_name",
+            "call_reasons",
+            "certify_brand_is_accurate",
+            "certify_ip_ownership",
+            "certify_no_shaft_content",
+            "display_name",
+            "documents",
+            "logo_url",
+            "reselling",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DirUpdateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DirUpdateRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DirUpdateRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DirUpdateRequest {
+                    authorizer_email: f0,
+                    authorizer_name: f1,
+                    call_reasons: f2,
+                    certify_brand_is_accurate: f3,
+                    certify_ip_ownership: f4,
+                    certify_no_shaft_content: f5,
+                    display_name: f6,
+                    documents: f7,
+                    logo_url: f8,
+                    reselling: f9,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DirUpdateRequest", FIELDS, V)
+    }
 }

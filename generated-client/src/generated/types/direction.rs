@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// The direction of the fax.
+#[cfg_attr(docsrs, doc(cfg(any(feature = "faxes", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Direction {

@@ -2,11 +2,56 @@
 // run `cargo xtask codegen` instead.
 
 /// Single supported document type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentTypeReference {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Stable identifier passed to `Document.document_type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_name: Option<String>,
+}
+impl serde::Serialize for DocumentTypeReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DocumentTypeReference", 2usize)?;
+        if let Some(v) = &self.description {
+            out.serialize_field("description", v)?;
+        }
+        if let Some(v) = &self.short_name {
+            out.serialize_field("short_name", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DocumentTypeReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["description", "short_name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DocumentTypeReference;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DocumentTypeReference")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DocumentTypeReference, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DocumentTypeReference {
+                    description: f0,
+                    short_name: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DocumentTypeReference", FIELDS, V)
+    }
 }

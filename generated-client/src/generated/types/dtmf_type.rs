@@ -2,6 +2,20 @@
 // run `cargo xtask codegen` instead.
 
 /// Sets the type of DTMF digits sent from Telnyx to this Connection. Note that DTMF digits sent to Telnyx will be accepted in all formats.
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "credential_connections",
+                feature = "fqdn_connections",
+                feature = "ip_connections",
+                feature = "texml_applications",
+                feature = "uac_connections"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DtmfType {

@@ -5,12 +5,56 @@
 ///
 /// Resolved at runtime from the assistant's dynamic-variables context (see
 /// `Assistant.dynamic_variables` and the dynamic-variables webhook).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DynamicVariableExpression {
     /// Variable name to look up in the runtime context.
     pub name: String,
     pub r#type: DynamicVariableExpressionType,
 }
+impl serde::Serialize for DynamicVariableExpression {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DynamicVariableExpression", 2usize)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DynamicVariableExpression {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DynamicVariableExpression;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DynamicVariableExpression")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DynamicVariableExpression, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DynamicVariableExpression {
+                    name: crate::de::required(f0, "name")?,
+                    r#type: crate::de::required(f1, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DynamicVariableExpression", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DynamicVariableExpressionType {

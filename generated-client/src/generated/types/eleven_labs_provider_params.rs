@@ -2,15 +2,65 @@
 // run `cargo xtask codegen` instead.
 
 /// ElevenLabs provider-specific parameters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ElevenLabsProviderParams {
     /// Custom ElevenLabs API key. If not provided, the default Telnyx key is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Language code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
     /// ElevenLabs voice settings (stability, similarity_boost, etc.).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl serde::Serialize for ElevenLabsProviderParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ElevenLabsProviderParams", 3usize)?;
+        if let Some(v) = &self.api_key {
+            out.serialize_field("api_key", v)?;
+        }
+        if let Some(v) = &self.language_code {
+            out.serialize_field("language_code", v)?;
+        }
+        if let Some(v) = &self.voice_settings {
+            out.serialize_field("voice_settings", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ElevenLabsProviderParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["api_key", "language_code", "voice_settings"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ElevenLabsProviderParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ElevenLabsProviderParams")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ElevenLabsProviderParams, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ElevenLabsProviderParams {
+                    api_key: f0,
+                    language_code: f1,
+                    voice_settings: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ElevenLabsProviderParams", FIELDS, V)
+    }
 }

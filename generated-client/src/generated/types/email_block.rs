@@ -3,35 +3,19 @@
 
 /// Suppression record. Schema fields hidden by the view:
 /// `account_id`, `bounce_category`, `dsn_code`, `meta`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "email_blocks", feature = "email_unsubscribe_groups")))
+)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailBlock {
     pub created_at: String,
     /// `null` ⇒ account scope. Stored on the row; exposed here.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub domain_id: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub expires_at: Option<Option<String>>,
     /// `null` ⇒ not address-scope. (schema: from_address)
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub from: Option<Option<String>>,
     /// `null` ⇒ global; set ⇒ group-scoped opt-out.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub group_id: Option<Option<String>>,
     pub id: String,
     pub reason: super::Reason,
@@ -44,7 +28,119 @@ pub struct EmailBlock {
     pub to: String,
     pub updated_at: String,
 }
+impl serde::Serialize for EmailBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("EmailBlock", 13usize)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        if let Some(v) = &self.domain_id {
+            out.serialize_field("domain_id", v)?;
+        }
+        if let Some(v) = &self.expires_at {
+            out.serialize_field("expires_at", v)?;
+        }
+        if let Some(v) = &self.from {
+            out.serialize_field("from", v)?;
+        }
+        if let Some(v) = &self.group_id {
+            out.serialize_field("group_id", v)?;
+        }
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("reason", &self.reason)?;
+        out.serialize_field("record_type", &self.record_type)?;
+        out.serialize_field("scope", &self.scope)?;
+        out.serialize_field("source", &self.source)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("to", &self.to)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EmailBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "domain_id",
+            "expires_at",
+            "from",
+            "group_id",
+            "id",
+            "reason",
+            "record_type",
+            "scope",
+            "source",
+            "status",
+            "to",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = EmailBlock;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmailBlock")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailBlock, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = Some(map.next_value()?),
+                        9usize => f9 = Some(map.next_value()?),
+                        10usize => f10 = Some(map.next_value()?),
+                        11usize => f11 = Some(map.next_value()?),
+                        12usize => f12 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EmailBlock {
+                    created_at: crate::de::required(f0, "created_at")?,
+                    domain_id: f1,
+                    expires_at: f2,
+                    from: f3,
+                    group_id: f4,
+                    id: crate::de::required(f5, "id")?,
+                    reason: crate::de::required(f6, "reason")?,
+                    record_type: crate::de::required(f7, "record_type")?,
+                    scope: crate::de::required(f8, "scope")?,
+                    source: crate::de::required(f9, "source")?,
+                    status: crate::de::required(f10, "status")?,
+                    to: crate::de::required(f11, "to")?,
+                    updated_at: crate::de::required(f12, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmailBlock", FIELDS, V)
+    }
+}
 /// View-only discriminator.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "email_blocks", feature = "email_unsubscribe_groups")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmailBlockRecordType {

@@ -3,45 +3,166 @@
 
 /// Import job. Schema fields hidden: `account_id`, `csv_content`,
 /// `block_ttl_days`. Nullable fields use the omit-nullable pattern.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_blocks")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailBlockImport {
     /// Omitted until terminal success.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     pub created_at: String,
     /// Only when `status == completed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_count: Option<i64>,
     /// Only when `status == completed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_count: Option<i64>,
     /// `{row_number: reason}`; only rendered when non-empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<std::collections::BTreeMap<String, String>>,
     /// Only when `status == completed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub existing_count: Option<i64>,
     /// Only on terminal failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
     pub id: String,
     /// Only when `status == completed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processed_rows: Option<i64>,
     /// Omitted when nil.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<EmailBlockImportProvider>,
     /// View-only.
     pub record_type: EmailBlockImportRecordType,
     /// Only when `status == completed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped_count: Option<i64>,
     pub status: EmailBlockImportStatus,
     /// Data-row count at upload.
     pub total: i64,
     pub updated_at: String,
 }
+impl serde::Serialize for EmailBlockImport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("EmailBlockImport", 15usize)?;
+        if let Some(v) = &self.completed_at {
+            out.serialize_field("completed_at", v)?;
+        }
+        out.serialize_field("created_at", &self.created_at)?;
+        if let Some(v) = &self.created_count {
+            out.serialize_field("created_count", v)?;
+        }
+        if let Some(v) = &self.error_count {
+            out.serialize_field("error_count", v)?;
+        }
+        if let Some(v) = &self.errors {
+            out.serialize_field("errors", v)?;
+        }
+        if let Some(v) = &self.existing_count {
+            out.serialize_field("existing_count", v)?;
+        }
+        if let Some(v) = &self.failure_reason {
+            out.serialize_field("failure_reason", v)?;
+        }
+        out.serialize_field("id", &self.id)?;
+        if let Some(v) = &self.processed_rows {
+            out.serialize_field("processed_rows", v)?;
+        }
+        if let Some(v) = &self.provider {
+            out.serialize_field("provider", v)?;
+        }
+        out.serialize_field("record_type", &self.record_type)?;
+        if let Some(v) = &self.skipped_count {
+            out.serialize_field("skipped_count", v)?;
+        }
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("total", &self.total)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EmailBlockImport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "completed_at",
+            "created_at",
+            "created_count",
+            "error_count",
+            "errors",
+            "existing_count",
+            "failure_reason",
+            "id",
+            "processed_rows",
+            "provider",
+            "record_type",
+            "skipped_count",
+            "status",
+            "total",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = EmailBlockImport;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmailBlockImport")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailBlockImport, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = Some(map.next_value()?),
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = Some(map.next_value()?),
+                        13usize => f13 = Some(map.next_value()?),
+                        14usize => f14 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EmailBlockImport {
+                    completed_at: f0,
+                    created_at: crate::de::required(f1, "created_at")?,
+                    created_count: f2,
+                    error_count: f3,
+                    errors: f4,
+                    existing_count: f5,
+                    failure_reason: f6,
+                    id: crate::de::required(f7, "id")?,
+                    processed_rows: f8,
+                    provider: f9,
+                    record_type: crate::de::required(f10, "record_type")?,
+                    skipped_count: f11,
+                    status: crate::de::required(f12, "status")?,
+                    total: crate::de::required(f13, "total")?,
+                    updated_at: crate::de::required(f14, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmailBlockImport", FIELDS, V)
+    }
+}
 /// Omitted when nil.
+#[cfg_attr(docsrs, doc(cfg(feature = "email_blocks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmailBlockImportProvider {
@@ -81,6 +202,7 @@ impl From<&str> for EmailBlockImportProvider {
 }
 crate::string_enum!(EmailBlockImportProvider);
 /// View-only.
+#[cfg_attr(docsrs, doc(cfg(feature = "email_blocks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmailBlockImportRecordType {
@@ -107,6 +229,7 @@ impl From<&str> for EmailBlockImportRecordType {
     }
 }
 crate::string_enum!(EmailBlockImportRecordType);
+#[cfg_attr(docsrs, doc(cfg(feature = "email_blocks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmailBlockImportStatus {

@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// Event counts for the queried time range. Only the ten listed event types are counted; other valid event types (scheduled, cancelled, sandbox, sending, rejected) are not included in stats.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_events")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailEventCounts {
     pub bounced: i64,
     pub clicked: i64,
@@ -14,4 +15,89 @@ pub struct EmailEventCounts {
     pub queued: i64,
     pub sent: i64,
     pub unsubscribed: i64,
+}
+impl serde::Serialize for EmailEventCounts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("EmailEventCounts", 10usize)?;
+        out.serialize_field("bounced", &self.bounced)?;
+        out.serialize_field("clicked", &self.clicked)?;
+        out.serialize_field("complained", &self.complained)?;
+        out.serialize_field("deferred", &self.deferred)?;
+        out.serialize_field("delivered", &self.delivered)?;
+        out.serialize_field("failed", &self.failed)?;
+        out.serialize_field("opened", &self.opened)?;
+        out.serialize_field("queued", &self.queued)?;
+        out.serialize_field("sent", &self.sent)?;
+        out.serialize_field("unsubscribed", &self.unsubscribed)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EmailEventCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "bounced",
+            "clicked",
+            "complained",
+            "deferred",
+            "delivered",
+            "failed",
+            "opened",
+            "queued",
+            "sent",
+            "unsubscribed",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = EmailEventCounts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmailEventCounts")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailEventCounts, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = Some(map.next_value()?),
+                        9usize => f9 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EmailEventCounts {
+                    bounced: crate::de::required(f0, "bounced")?,
+                    clicked: crate::de::required(f1, "clicked")?,
+                    complained: crate::de::required(f2, "complained")?,
+                    deferred: crate::de::required(f3, "deferred")?,
+                    delivered: crate::de::required(f4, "delivered")?,
+                    failed: crate::de::required(f5, "failed")?,
+                    opened: crate::de::required(f6, "opened")?,
+                    queued: crate::de::required(f7, "queued")?,
+                    sent: crate::de::required(f8, "sent")?,
+                    unsubscribed: crate::de::required(f9, "unsubscribed")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmailEventCounts", FIELDS, V)
+    }
 }

@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// Event rates as percentages (0-100+), rounded to 2 decimal places.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_events")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailEventRates {
     /// bounced / queued as a percentage.
     pub bounce_rate: f64,
@@ -16,4 +17,69 @@ pub struct EmailEventRates {
     pub delivery_rate: f64,
     /// opened / delivered as a percentage.
     pub open_rate: f64,
+}
+impl serde::Serialize for EmailEventRates {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("EmailEventRates", 6usize)?;
+        out.serialize_field("bounce_rate", &self.bounce_rate)?;
+        out.serialize_field("click_rate", &self.click_rate)?;
+        out.serialize_field("complaint_rate", &self.complaint_rate)?;
+        out.serialize_field("deferred_rate", &self.deferred_rate)?;
+        out.serialize_field("delivery_rate", &self.delivery_rate)?;
+        out.serialize_field("open_rate", &self.open_rate)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EmailEventRates {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "bounce_rate",
+            "click_rate",
+            "complaint_rate",
+            "deferred_rate",
+            "delivery_rate",
+            "open_rate",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = EmailEventRates;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmailEventRates")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailEventRates, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EmailEventRates {
+                    bounce_rate: crate::de::required(f0, "bounce_rate")?,
+                    click_rate: crate::de::required(f1, "click_rate")?,
+                    complaint_rate: crate::de::required(f2, "complaint_rate")?,
+                    deferred_rate: crate::de::required(f3, "deferred_rate")?,
+                    delivery_rate: crate::de::required(f4, "delivery_rate")?,
+                    open_rate: crate::de::required(f5, "open_rate")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmailEventRates", FIELDS, V)
+    }
 }

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Current status of an email message. Lifecycle statuses (queued, scheduled, etc.) are set on creation. Delivery statuses (delivered, bounced, etc.) are updated by delivery event consumers.
+#[cfg_attr(docsrs, doc(cfg(feature = "email_messages")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmailMessageStatus {

@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// Shape returned by the create endpoint. Includes duplicates_removed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_validations")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailValidationBatch {
     pub duplicates_removed: i64,
     pub id: String,
@@ -10,9 +11,76 @@ pub struct EmailValidationBatch {
     pub status: super::EmailValidationBatchStatus,
     pub total: i64,
     /// Omitted from the response entirely (not null) when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
+impl serde::Serialize for EmailValidationBatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("EmailValidationBatch", 6usize)?;
+        out.serialize_field("duplicates_removed", &self.duplicates_removed)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("record_type", &self.record_type)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("total", &self.total)?;
+        if let Some(v) = &self.webhook_url {
+            out.serialize_field("webhook_url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EmailValidationBatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "duplicates_removed",
+            "id",
+            "record_type",
+            "status",
+            "total",
+            "webhook_url",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = EmailValidationBatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmailValidationBatch")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailValidationBatch, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EmailValidationBatch {
+                    duplicates_removed: crate::de::required(f0, "duplicates_removed")?,
+                    id: crate::de::required(f1, "id")?,
+                    record_type: crate::de::required(f2, "record_type")?,
+                    status: crate::de::required(f3, "status")?,
+                    total: crate::de::required(f4, "total")?,
+                    webhook_url: f5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmailValidationBatch", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "email_validations")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmailValidationBatchRecordType {

@@ -2,7 +2,9 @@
 // run `cargo xtask codegen` instead.
 
 /// Shape returned by the GET endpoint. Does not include duplicates_removed.
+#[cfg_attr(docsrs, doc(cfg(feature = "email_validations")))]
 pub type EmailValidationBatchDetail = EmailValidationBatchDetail2;
+#[cfg_attr(docsrs, doc(cfg(feature = "email_validations")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmailValidationBatchDetailRecordType {
@@ -29,20 +31,95 @@ impl From<&str> for EmailValidationBatchDetailRecordType {
     }
 }
 crate::string_enum!(EmailValidationBatchDetailRecordType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_validations")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailValidationBatchDetail2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     pub id: String,
     pub record_type: EmailValidationBatchDetailRecordType,
     /// Map keyed by original email address. Present only when the batch is completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<
         std::collections::BTreeMap<String, super::EmailValidationResult>,
     >,
     pub status: super::EmailValidationBatchStatus,
     pub total: i64,
     /// Omitted from the response entirely (not null) when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
+}
+impl serde::Serialize for EmailValidationBatchDetail2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("EmailValidationBatchDetail2", 7usize)?;
+        if let Some(v) = &self.completed_at {
+            out.serialize_field("completed_at", v)?;
+        }
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("record_type", &self.record_type)?;
+        if let Some(v) = &self.results {
+            out.serialize_field("results", v)?;
+        }
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("total", &self.total)?;
+        if let Some(v) = &self.webhook_url {
+            out.serialize_field("webhook_url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EmailValidationBatchDetail2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "completed_at",
+            "id",
+            "record_type",
+            "results",
+            "status",
+            "total",
+            "webhook_url",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = EmailValidationBatchDetail2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmailValidationBatchDetail2")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailValidationBatchDetail2, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EmailValidationBatchDetail2 {
+                    completed_at: f0,
+                    id: crate::de::required(f1, "id")?,
+                    record_type: crate::de::required(f2, "record_type")?,
+                    results: f3,
+                    status: crate::de::required(f4, "status")?,
+                    total: crate::de::required(f5, "total")?,
+                    webhook_url: f6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmailValidationBatchDetail2", FIELDS, V)
+    }
 }

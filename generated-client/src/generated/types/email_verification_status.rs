@@ -2,17 +2,66 @@
 // run `cargo xtask codegen` instead.
 
 /// Verification state for a DIR's authorizer email.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailVerificationStatus {
     /// Whether the DIR's authorizer email has been confirmed.
     pub email_verified: bool,
     /// Always `email_verification`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<EmailVerificationStatusRecordType>,
     /// `sent` after a code is emailed; `verified` after a successful confirm; `unverified` when no verification is in progress.
     pub status: EmailVerificationStatusStatus,
 }
+impl serde::Serialize for EmailVerificationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("EmailVerificationStatus", 3usize)?;
+        out.serialize_field("email_verified", &self.email_verified)?;
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        out.serialize_field("status", &self.status)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EmailVerificationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email_verified", "record_type", "status"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = EmailVerificationStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmailVerificationStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailVerificationStatus, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EmailVerificationStatus {
+                    email_verified: crate::de::required(f0, "email_verified")?,
+                    record_type: f1,
+                    status: crate::de::required(f2, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmailVerificationStatus", FIELDS, V)
+    }
+}
 /// Always `email_verification`.
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmailVerificationStatusRecordType {
@@ -40,6 +89,7 @@ impl From<&str> for EmailVerificationStatusRecordType {
 }
 crate::string_enum!(EmailVerificationStatusRecordType);
 /// `sent` after a code is emailed; `verified` after a successful confirm; `unverified` when no verification is in progress.
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmailVerificationStatusStatus {

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Event types a webhook may subscribe to. The union of email.* events (published by email-api) and email_domain.* lifecycle events (published by this service). An event not listed here can never be subscribed to and is silently dropped.
+#[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmailWebhookEvent {

@@ -14,9 +14,57 @@
 /// "loader_metadata": {}
 /// }
 /// }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddingSimilaritySearchDocument {
     pub distance: f64,
     pub document_chunk: String,
     pub metadata: super::EmbeddingMetadata,
+}
+impl serde::Serialize for EmbeddingSimilaritySearchDocument {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("EmbeddingSimilaritySearchDocument", 3usize)?;
+        out.serialize_field("distance", &self.distance)?;
+        out.serialize_field("document_chunk", &self.document_chunk)?;
+        out.serialize_field("metadata", &self.metadata)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EmbeddingSimilaritySearchDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["distance", "document_chunk", "metadata"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = EmbeddingSimilaritySearchDocument;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmbeddingSimilaritySearchDocument")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmbeddingSimilaritySearchDocument, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EmbeddingSimilaritySearchDocument {
+                    distance: crate::de::required(f0, "distance")?,
+                    document_chunk: crate::de::required(f1, "document_chunk")?,
+                    metadata: crate::de::required(f2, "metadata")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmbeddingSimilaritySearchDocument", FIELDS, V)
+    }
 }

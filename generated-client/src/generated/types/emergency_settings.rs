@@ -2,19 +2,74 @@
 // run `cargo xtask codegen` instead.
 
 /// The emergency services settings for a phone number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmergencySettings {
     /// Identifies the address to be used with emergency services.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency_address_id: Option<String>,
     /// Allows you to enable or disable emergency services on the phone number. In order to enable emergency services, you must also set an emergency_address_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency_enabled: Option<bool>,
     /// Represents the state of the number regarding emergency activation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency_status: Option<EmergencySettingsEmergencyStatus>,
 }
+impl serde::Serialize for EmergencySettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("EmergencySettings", 3usize)?;
+        if let Some(v) = &self.emergency_address_id {
+            out.serialize_field("emergency_address_id", v)?;
+        }
+        if let Some(v) = &self.emergency_enabled {
+            out.serialize_field("emergency_enabled", v)?;
+        }
+        if let Some(v) = &self.emergency_status {
+            out.serialize_field("emergency_status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EmergencySettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "emergency_address_id",
+            "emergency_enabled",
+            "emergency_status",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = EmergencySettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmergencySettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmergencySettings, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EmergencySettings {
+                    emergency_address_id: f0,
+                    emergency_enabled: f1,
+                    emergency_status: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmergencySettings", FIELDS, V)
+    }
+}
 /// Represents the state of the number regarding emergency activation.
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmergencySettingsEmergencyStatus {

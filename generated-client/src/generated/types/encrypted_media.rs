@@ -2,6 +2,19 @@
 // run `cargo xtask codegen` instead.
 
 /// Enable use of SRTP for encryption. Cannot be set if the transport_portocol is TLS.
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "credential_connections",
+                feature = "fqdn_connections",
+                feature = "ip_connections",
+                feature = "uac_connections"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EncryptedMedia {

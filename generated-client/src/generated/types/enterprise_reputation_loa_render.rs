@@ -2,10 +2,56 @@
 // run `cargo xtask codegen` instead.
 
 /// All fields optional. The enterprise identity, address, and authorized-representative contact are read from the enterprise record keyed by the path parameter.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnterpriseReputationLoaRender {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<super::AgentInput>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<super::LoaSignaturePayload>,
+}
+impl serde::Serialize for EnterpriseReputationLoaRender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("EnterpriseReputationLoaRender", 2usize)?;
+        if let Some(v) = &self.agent {
+            out.serialize_field("agent", v)?;
+        }
+        if let Some(v) = &self.signature {
+            out.serialize_field("signature", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EnterpriseReputationLoaRender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["agent", "signature"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = EnterpriseReputationLoaRender;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EnterpriseReputationLoaRender")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseReputationLoaRender, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EnterpriseReputationLoaRender {
+                    agent: f0,
+                    signature: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EnterpriseReputationLoaRender", FIELDS, V)
+    }
 }

@@ -2,61 +2,184 @@
 // run `cargo xtask codegen` instead.
 
 /// All fields are optional; only the ones supplied are updated. The same field-level rules from `EnterpriseCreateRequest` apply.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnterpriseUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<super::BillingAddress>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_contact: Option<super::BillingContact>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub corporate_registration_number: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_reference: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doing_business_as: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub dun_bradstreet_number: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fein: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub industry: Option<EnterpriseUpdateIndustry>,
     /// Updated state/province/country of incorporation. Optional on update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jurisdiction_of_incorporation: Option<String>,
     /// Legal name of the enterprise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_employees: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_contact: Option<super::OrganizationContact>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_legal_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_physical_address: Option<super::PhysicalAddress>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub primary_business_domain_sic_code: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub professional_license_number: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
 }
+impl serde::Serialize for EnterpriseUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("EnterpriseUpdate", 17usize)?;
+        if let Some(v) = &self.billing_address {
+            out.serialize_field("billing_address", v)?;
+        }
+        if let Some(v) = &self.billing_contact {
+            out.serialize_field("billing_contact", v)?;
+        }
+        if let Some(v) = &self.corporate_registration_number {
+            out.serialize_field("corporate_registration_number", v)?;
+        }
+        if let Some(v) = &self.customer_reference {
+            out.serialize_field("customer_reference", v)?;
+        }
+        if let Some(v) = &self.doing_business_as {
+            out.serialize_field("doing_business_as", v)?;
+        }
+        if let Some(v) = &self.dun_bradstreet_number {
+            out.serialize_field("dun_bradstreet_number", v)?;
+        }
+        if let Some(v) = &self.fein {
+            out.serialize_field("fein", v)?;
+        }
+        if let Some(v) = &self.industry {
+            out.serialize_field("industry", v)?;
+        }
+        if let Some(v) = &self.jurisdiction_of_incorporation {
+            out.serialize_field("jurisdiction_of_incorporation", v)?;
+        }
+        if let Some(v) = &self.legal_name {
+            out.serialize_field("legal_name", v)?;
+        }
+        if let Some(v) = &self.number_of_employees {
+            out.serialize_field("number_of_employees", v)?;
+        }
+        if let Some(v) = &self.organization_contact {
+            out.serialize_field("organization_contact", v)?;
+        }
+        if let Some(v) = &self.organization_legal_type {
+            out.serialize_field("organization_legal_type", v)?;
+        }
+        if let Some(v) = &self.organization_physical_address {
+            out.serialize_field("organization_physical_address", v)?;
+        }
+        if let Some(v) = &self.primary_business_domain_sic_code {
+            out.serialize_field("primary_business_domain_sic_code", v)?;
+        }
+        if let Some(v) = &self.professional_license_number {
+            out.serialize_field("professional_license_number", v)?;
+        }
+        if let Some(v) = &self.website {
+            out.serialize_field("website", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EnterpriseUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "billing_address",
+            "billing_contact",
+            "corporate_registration_number",
+            "customer_reference",
+            "doing_business_as",
+            "dun_bradstreet_number",
+            "fein",
+            "industry",
+            "jurisdiction_of_incorporation",
+            "legal_name",
+            "number_of_employees",
+            "organization_contact",
+            "organization_legal_type",
+            "organization_physical_address",
+            "primary_business_domain_sic_code",
+            "professional_license_number",
+            "website",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = EnterpriseUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EnterpriseUpdate")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseUpdate, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        13usize => f13 = map.next_value()?,
+                        14usize => f14 = Some(map.next_value()?),
+                        15usize => f15 = Some(map.next_value()?),
+                        16usize => f16 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EnterpriseUpdate {
+                    billing_address: f0,
+                    billing_contact: f1,
+                    corporate_registration_number: f2,
+                    customer_reference: f3,
+                    doing_business_as: f4,
+                    dun_bradstreet_number: f5,
+                    fein: f6,
+                    industry: f7,
+                    jurisdiction_of_incorporation: f8,
+                    legal_name: f9,
+                    number_of_employees: f10,
+                    organization_contact: f11,
+                    organization_legal_type: f12,
+                    organization_physical_address: f13,
+                    primary_business_domain_sic_code: f14,
+                    professional_license_number: f15,
+                    website: f16,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EnterpriseUpdate", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EnterpriseUpdateIndustry {

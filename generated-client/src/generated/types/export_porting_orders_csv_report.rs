@@ -2,11 +2,52 @@
 // run `cargo xtask codegen` instead.
 
 /// The parameters for generating a porting orders CSV report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportPortingOrdersCsvReport {
     /// The filters to apply to the export porting order CSV report.
     pub filters: ExportPortingOrdersCsvReportFilters,
 }
+impl serde::Serialize for ExportPortingOrdersCsvReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExportPortingOrdersCsvReport", 1usize)?;
+        out.serialize_field("filters", &self.filters)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExportPortingOrdersCsvReport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["filters"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExportPortingOrdersCsvReport;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExportPortingOrdersCsvReport")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExportPortingOrdersCsvReport, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExportPortingOrdersCsvReport {
+                    filters: crate::de::required(f0, "filters")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ExportPortingOrdersCsvReport", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ExportPortingOrdersCsvReportFiltersStatusInItem {
@@ -62,22 +103,79 @@ impl From<&str> for ExportPortingOrdersCsvReportFiltersStatusInItem {
 }
 crate::string_enum!(ExportPortingOrdersCsvReportFiltersStatusInItem);
 /// The filters to apply to the export porting order CSV report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportPortingOrdersCsvReportFilters {
     /// The date and time the porting order was created after.
-    #[serde(rename = "created_at__gt", default, skip_serializing_if = "Option::is_none")]
     pub created_at_gt: Option<String>,
     /// The date and time the porting order was created before.
-    #[serde(rename = "created_at__lt", default, skip_serializing_if = "Option::is_none")]
     pub created_at_lt: Option<String>,
     /// The customer reference of the porting orders to include in the report.
-    #[serde(
-        rename = "customer_reference__in",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub customer_reference_in: Option<Vec<String>>,
     /// The status of the porting orders to include in the report.
-    #[serde(rename = "status__in", default, skip_serializing_if = "Option::is_none")]
     pub status_in: Option<Vec<ExportPortingOrdersCsvReportFiltersStatusInItem>>,
+}
+impl serde::Serialize for ExportPortingOrdersCsvReportFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExportPortingOrdersCsvReportFilters", 4usize)?;
+        if let Some(v) = &self.created_at_gt {
+            out.serialize_field("created_at__gt", v)?;
+        }
+        if let Some(v) = &self.created_at_lt {
+            out.serialize_field("created_at__lt", v)?;
+        }
+        if let Some(v) = &self.customer_reference_in {
+            out.serialize_field("customer_reference__in", v)?;
+        }
+        if let Some(v) = &self.status_in {
+            out.serialize_field("status__in", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExportPortingOrdersCsvReportFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at__gt",
+            "created_at__lt",
+            "customer_reference__in",
+            "status__in",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExportPortingOrdersCsvReportFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExportPortingOrdersCsvReportFilters")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExportPortingOrdersCsvReportFilters, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExportPortingOrdersCsvReportFilters {
+                    created_at_gt: f0,
+                    created_at_lt: f1,
+                    customer_reference_in: f2,
+                    status_in: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ExportPortingOrdersCsvReportFilters", FIELDS, V)
+    }
 }

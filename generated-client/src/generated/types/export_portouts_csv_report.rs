@@ -2,11 +2,51 @@
 // run `cargo xtask codegen` instead.
 
 /// The parameters for generating a port-outs CSV report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportPortoutsCsvReport {
     /// The filters to apply to the export port-out CSV report.
     pub filters: ExportPortoutsCsvReportFilters,
 }
+impl serde::Serialize for ExportPortoutsCsvReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ExportPortoutsCsvReport", 1usize)?;
+        out.serialize_field("filters", &self.filters)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExportPortoutsCsvReport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["filters"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExportPortoutsCsvReport;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExportPortoutsCsvReport")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExportPortoutsCsvReport, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExportPortoutsCsvReport {
+                    filters: crate::de::required(f0, "filters")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ExportPortoutsCsvReport", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ExportPortoutsCsvReportFiltersStatusInItem {
@@ -54,32 +94,97 @@ impl From<&str> for ExportPortoutsCsvReportFiltersStatusInItem {
 }
 crate::string_enum!(ExportPortoutsCsvReportFiltersStatusInItem);
 /// The filters to apply to the export port-out CSV report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportPortoutsCsvReportFilters {
     /// The date and time the port-out was created after.
-    #[serde(rename = "created_at__gt", default, skip_serializing_if = "Option::is_none")]
     pub created_at_gt: Option<String>,
     /// The date and time the port-out was created before.
-    #[serde(rename = "created_at__lt", default, skip_serializing_if = "Option::is_none")]
     pub created_at_lt: Option<String>,
     /// The customer reference of the port-outs to include in the report.
-    #[serde(
-        rename = "customer_reference__in",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub customer_reference_in: Option<Vec<String>>,
     /// The end user name of the port-outs to include in the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_user_name: Option<String>,
     /// A list of phone numbers that the port-outs phone numbers must overlap with.
-    #[serde(
-        rename = "phone_numbers__overlaps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone_numbers_overlaps: Option<Vec<String>>,
     /// The status of the port-outs to include in the report.
-    #[serde(rename = "status__in", default, skip_serializing_if = "Option::is_none")]
     pub status_in: Option<Vec<ExportPortoutsCsvReportFiltersStatusInItem>>,
+}
+impl serde::Serialize for ExportPortoutsCsvReportFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ExportPortoutsCsvReportFilters", 6usize)?;
+        if let Some(v) = &self.created_at_gt {
+            out.serialize_field("created_at__gt", v)?;
+        }
+        if let Some(v) = &self.created_at_lt {
+            out.serialize_field("created_at__lt", v)?;
+        }
+        if let Some(v) = &self.customer_reference_in {
+            out.serialize_field("customer_reference__in", v)?;
+        }
+        if let Some(v) = &self.end_user_name {
+            out.serialize_field("end_user_name", v)?;
+        }
+        if let Some(v) = &self.phone_numbers_overlaps {
+            out.serialize_field("phone_numbers__overlaps", v)?;
+        }
+        if let Some(v) = &self.status_in {
+            out.serialize_field("status__in", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExportPortoutsCsvReportFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at__gt",
+            "created_at__lt",
+            "customer_reference__in",
+            "end_user_name",
+            "phone_numbers__overlaps",
+            "status__in",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExportPortoutsCsvReportFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExportPortoutsCsvReportFilters")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExportPortoutsCsvReportFilters, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExportPortoutsCsvReportFilters {
+                    created_at_gt: f0,
+                    created_at_lt: f1,
+                    customer_reference_in: f2,
+                    end_user_name: f3,
+                    phone_numbers_overlaps: f4,
+                    status_in: f5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ExportPortoutsCsvReportFilters", FIELDS, V)
+    }
 }

@@ -6,11 +6,55 @@
 /// The expression is computed against runtime dynamic variables and must
 /// evaluate to a boolean. Prefer this over `LLMCondition` when the rule is
 /// a clean function of known variables — it's cheaper and predictable.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExpressionCondition {
     pub expression: super::Expression,
     pub r#type: ExpressionConditionType,
 }
+impl serde::Serialize for ExpressionCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ExpressionCondition", 2usize)?;
+        out.serialize_field("expression", &self.expression)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExpressionCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["expression", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExpressionCondition;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExpressionCondition")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExpressionCondition, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExpressionCondition {
+                    expression: crate::de::required(f0, "expression")?,
+                    r#type: crate::de::required(f1, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ExpressionCondition", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ExpressionConditionType {

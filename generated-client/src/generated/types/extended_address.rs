@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Additional street address information about the address such as, but not limited to, unit number or apartment number.
+#[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 pub type ExtendedAddress = String;

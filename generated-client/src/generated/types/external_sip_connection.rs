@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// The service that will be consuming this connection.
+#[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ExternalSipConnection {

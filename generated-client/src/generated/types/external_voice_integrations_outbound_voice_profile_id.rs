@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Identifies the associated outbound voice profile.
+#[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 pub type ExternalVoiceIntegrationsOutboundVoiceProfileId = String;

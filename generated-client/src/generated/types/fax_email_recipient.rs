@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Specifies an email address where faxes sent to this application will be forwarded to (as pdf or tiff attachments)
+#[cfg_attr(docsrs, doc(cfg(feature = "fax_applications")))]
 pub type FaxEmailRecipient = String;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Identifies the fax.
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub type FaxId = String;

@@ -2,31 +2,110 @@
 // run `cargo xtask codegen` instead.
 
 /// Query filter criteria. Note: The first filter object must specify filter_type as 'and'. You cannot follow an 'or' with another 'and'.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filter {
     /// Billing group UUID to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_group: Option<String>,
     /// Called line identification (destination number)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cld: Option<String>,
     /// Filter type for CLD matching
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cld_filter: Option<FilterCldFilter>,
     /// Calling line identification (caller ID)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cli: Option<String>,
     /// Filter type for CLI matching
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cli_filter: Option<FilterCliFilter>,
     /// Logical operator for combining filters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_type: Option<FilterFilterType>,
     /// Tag name to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags_list: Option<String>,
 }
+impl serde::Serialize for Filter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Filter", 7usize)?;
+        if let Some(v) = &self.billing_group {
+            out.serialize_field("billing_group", v)?;
+        }
+        if let Some(v) = &self.cld {
+            out.serialize_field("cld", v)?;
+        }
+        if let Some(v) = &self.cld_filter {
+            out.serialize_field("cld_filter", v)?;
+        }
+        if let Some(v) = &self.cli {
+            out.serialize_field("cli", v)?;
+        }
+        if let Some(v) = &self.cli_filter {
+            out.serialize_field("cli_filter", v)?;
+        }
+        if let Some(v) = &self.filter_type {
+            out.serialize_field("filter_type", v)?;
+        }
+        if let Some(v) = &self.tags_list {
+            out.serialize_field("tags_list", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Filter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "billing_group",
+            "cld",
+            "cld_filter",
+            "cli",
+            "cli_filter",
+            "filter_type",
+            "tags_list",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Filter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Filter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Filter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Filter {
+                    billing_group: f0,
+                    cld: f1,
+                    cld_filter: f2,
+                    cli: f3,
+                    cli_filter: f4,
+                    filter_type: f5,
+                    tags_list: f6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Filter", FIELDS, V)
+    }
+}
 /// Filter type for CLD matching
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FilterCldFilter {
@@ -62,6 +141,7 @@ impl From<&str> for FilterCldFilter {
 }
 crate::string_enum!(FilterCldFilter);
 /// Filter type for CLI matching
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FilterCliFilter {
@@ -97,6 +177,7 @@ impl From<&str> for FilterCliFilter {
 }
 crate::string_enum!(FilterCliFilter);
 /// Logical operator for combining filters
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FilterFilterType {

@@ -2,33 +2,92 @@
 // run `cargo xtask codegen` instead.
 
 /// Server-to-client frame indicating synthesis is complete for the current text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinalFrame {
     /// Always `null` for the final frame.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub audio: Option<Option<serde_json::Value>>,
     /// Always `true`.
-    #[serde(rename = "isFinal", default, skip_serializing_if = "Option::is_none")]
     pub is_final: Option<bool>,
     /// Empty string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Present if this was the first response frame.
-    #[serde(
-        rename = "timeToFirstAudioFrameMs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub time_to_first_audio_frame_ms: Option<i64>,
     /// Frame type identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<FinalFrameType>,
 }
+impl serde::Serialize for FinalFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("FinalFrame", 5usize)?;
+        if let Some(v) = &self.audio {
+            out.serialize_field("audio", v)?;
+        }
+        if let Some(v) = &self.is_final {
+            out.serialize_field("isFinal", v)?;
+        }
+        if let Some(v) = &self.text {
+            out.serialize_field("text", v)?;
+        }
+        if let Some(v) = &self.time_to_first_audio_frame_ms {
+            out.serialize_field("timeToFirstAudioFrameMs", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FinalFrame {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "audio",
+            "isFinal",
+            "text",
+            "timeToFirstAudioFrameMs",
+            "type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FinalFrame;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FinalFrame")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FinalFrame, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FinalFrame {
+                    audio: f0,
+                    is_final: f1,
+                    text: f2,
+                    time_to_first_audio_frame_ms: f3,
+                    r#type: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FinalFrame", FIELDS, V)
+    }
+}
 /// Frame type identifier.
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FinalFrameType {

@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// The `fine_tuning.job` object represents a fine-tuning job that has been created through the API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FineTuningJob {
     /// The Unix timestamp (in seconds) for when the fine-tuning job was created.
     pub created_at: i64,
@@ -23,14 +24,136 @@ pub struct FineTuningJob {
     /// The storage bucket or object used for training.
     pub training_file: String,
 }
+impl serde::Serialize for FineTuningJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("FineTuningJob", 9usize)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("finished_at", &self.finished_at)?;
+        out.serialize_field("hyperparameters", &self.hyperparameters)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("model", &self.model)?;
+        out.serialize_field("organization_id", &self.organization_id)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("trained_tokens", &self.trained_tokens)?;
+        out.serialize_field("training_file", &self.training_file)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FineTuningJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "finished_at",
+            "hyperparameters",
+            "id",
+            "model",
+            "organization_id",
+            "status",
+            "trained_tokens",
+            "training_file",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FineTuningJob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FineTuningJob")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FineTuningJob, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FineTuningJob {
+                    created_at: crate::de::required(f0, "created_at")?,
+                    finished_at: f1,
+                    hyperparameters: crate::de::required(f2, "hyperparameters")?,
+                    id: crate::de::required(f3, "id")?,
+                    model: crate::de::required(f4, "model")?,
+                    organization_id: crate::de::required(f5, "organization_id")?,
+                    status: crate::de::required(f6, "status")?,
+                    trained_tokens: f7,
+                    training_file: crate::de::required(f8, "training_file")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FineTuningJob", FIELDS, V)
+    }
+}
 /// The hyperparameters used for the fine-tuning job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FineTuningJobHyperparameters {
     /// The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n_epochs: Option<i64>,
 }
+impl serde::Serialize for FineTuningJobHyperparameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("FineTuningJobHyperparameters", 1usize)?;
+        if let Some(v) = &self.n_epochs {
+            out.serialize_field("n_epochs", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FineTuningJobHyperparameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["n_epochs"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FineTuningJobHyperparameters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FineTuningJobHyperparameters")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FineTuningJobHyperparameters, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FineTuningJobHyperparameters {
+                    n_epochs: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FineTuningJobHyperparameters", FIELDS, V)
+    }
+}
 /// The current status of the fine-tuning job.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FineTuningJobStatus {

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Specifies whether calls to phone numbers associated with this connection should hangup after timing out.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml_applications")))]
 pub type FirstCommandTimeout = bool;

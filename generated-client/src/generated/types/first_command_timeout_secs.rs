@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Specifies how many seconds to wait before timing out a dial command.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml_applications")))]
 pub type FirstCommandTimeoutSecs = i64;

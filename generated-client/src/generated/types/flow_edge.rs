@@ -7,7 +7,8 @@
 /// different assistant (`AssistantTarget`). Multiple edges may share a
 /// `start_node_id`; the runtime evaluates them in the order they're
 /// declared and takes the first whose condition is true.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FlowEdge {
     /// Condition that gates the transition. Discriminated by `type`: `llm`, `expression`.
     pub condition: FlowEdgeCondition,
@@ -18,7 +19,58 @@ pub struct FlowEdge {
     /// Destination of the transition. Discriminated by `type`: `node` (jump to another node in this flow) or `assistant` (hand off to a different assistant).
     pub target: FlowEdgeTarget,
 }
+impl serde::Serialize for FlowEdge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("FlowEdge", 4usize)?;
+        out.serialize_field("condition", &self.condition)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("start_node_id", &self.start_node_id)?;
+        out.serialize_field("target", &self.target)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FlowEdge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["condition", "id", "start_node_id", "target"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FlowEdge;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FlowEdge")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FlowEdge, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FlowEdge {
+                    condition: crate::de::required(f0, "condition")?,
+                    id: crate::de::required(f1, "id")?,
+                    start_node_id: crate::de::required(f2, "start_node_id")?,
+                    target: crate::de::required(f3, "target")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FlowEdge", FIELDS, V)
+    }
+}
 /// Condition that gates the transition. Discriminated by `type`: `llm`, `expression`.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -74,6 +126,7 @@ impl<'de> serde::Deserialize<'de> for FlowEdgeCondition {
     }
 }
 /// Destination of the transition. Discriminated by `type`: `node` (jump to another node in this flow) or `assistant` (hand off to a different assistant).
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

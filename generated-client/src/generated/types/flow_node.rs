@@ -2,50 +2,169 @@
 // run `cargo xtask codegen` instead.
 
 /// One step in a conversation flow, as returned by the API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FlowNode {
     /// Override for `Assistant.external_llm` while this node is active. Use this to route a node's turns to a different external LLM (different `model`, `base_url`, credentials). Part of the LLM bundle — see `model` for cascade semantics. Mutually exclusive with `model` on the node (a single LLM identity per node).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_llm: Option<super::ExternalLlm>,
     /// Caller-supplied unique identifier for this node within the flow.
     pub id: String,
     /// Prompt that drives the LLM while this node is active. Required.
     pub instructions: String,
     /// How `instructions` combine with the assistant-level instructions. `replace` (default): the node's instructions are used alone. `append`: the node's instructions are concatenated after the assistant's instructions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions_mode: Option<FlowNodeInstructionsMode>,
     /// Override for `Assistant.llm_api_key_ref` while this node is active. Part of the LLM bundle — see `model` for cascade semantics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_api_key_ref: Option<String>,
     /// Override for `Assistant.model` while this node is active. Part of the LLM bundle (`model` + `llm_api_key_ref` + `external_llm`): when any of the three is set on the node, all three are taken from the node and the assistant-level LLM identity is not consulted. When none of the three is set, the assistant's bundle cascades unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Optional human-readable label, displayed in authoring UIs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optional canvas coordinates used by authoring UIs to lay out the graph. Ignored by the runtime; round-trips so frontends can persist graph layout across reloads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<super::NodePosition>,
     /// IDs of shared (org-level) tools available at this node. Knowledge bases are attached the same way — via a shared retrieval tool. Tools not listed here are not callable while this node is active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_tool_ids: Option<Vec<String>>,
     /// Full tool definitions for this node, resolved from `shared_tool_ids` server-side. Populated on responses so clients can render the flow without a follow-up fetch per shared tool. Ignored on input — set `shared_tool_ids` to configure a node's tools.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<super::AssistantTools>>,
     /// How `shared_tool_ids` combine with the assistant-level tool set. `replace` (default): only the node's tools are callable. `append`: the node's tools are added to the assistant's tools. Ignored when `shared_tool_ids` is null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools_mode: Option<FlowNodeToolsMode>,
     /// Per-node transcription override (response form).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription: Option<super::TranscriptionSettings>,
     /// Node kind discriminator. `prompt` is an LLM-driven step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<FlowNodeType>,
     /// Per-node voice override (response form).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<super::VoiceSettings>,
 }
+impl serde::Serialize for FlowNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("FlowNode", 14usize)?;
+        if let Some(v) = &self.external_llm {
+            out.serialize_field("external_llm", v)?;
+        }
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("instructions", &self.instructions)?;
+        if let Some(v) = &self.instructions_mode {
+            out.serialize_field("instructions_mode", v)?;
+        }
+        if let Some(v) = &self.llm_api_key_ref {
+            out.serialize_field("llm_api_key_ref", v)?;
+        }
+        if let Some(v) = &self.model {
+            out.serialize_field("model", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.position {
+            out.serialize_field("position", v)?;
+        }
+        if let Some(v) = &self.shared_tool_ids {
+            out.serialize_field("shared_tool_ids", v)?;
+        }
+        if let Some(v) = &self.tools {
+            out.serialize_field("tools", v)?;
+        }
+        if let Some(v) = &self.tools_mode {
+            out.serialize_field("tools_mode", v)?;
+        }
+        if let Some(v) = &self.transcription {
+            out.serialize_field("transcription", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        if let Some(v) = &self.voice_settings {
+            out.serialize_field("voice_settings", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FlowNode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "external_llm",
+            "id",
+            "instructions",
+            "instructions_mode",
+            "llm_api_key_ref",
+            "model",
+            "name",
+            "position",
+            "shared_tool_ids",
+            "tools",
+            "tools_mode",
+            "transcription",
+            "type",
+            "voice_settings",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FlowNode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FlowNode")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FlowNode, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        13usize => f13 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FlowNode {
+                    external_llm: f0,
+                    id: crate::de::required(f1, "id")?,
+                    instructions: crate::de::required(f2, "instructions")?,
+                    instructions_mode: f3,
+                    llm_api_key_ref: f4,
+                    model: f5,
+                    name: f6,
+                    position: f7,
+                    shared_tool_ids: f8,
+                    tools: f9,
+                    tools_mode: f10,
+                    transcription: f11,
+                    r#type: f12,
+                    voice_settings: f13,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FlowNode", FIELDS, V)
+    }
+}
 /// How `instructions` combine with the assistant-level instructions. `replace` (default): the node's instructions are used alone. `append`: the node's instructions are concatenated after the assistant's instructions.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FlowNodeInstructionsMode {
@@ -77,6 +196,7 @@ impl From<&str> for FlowNodeInstructionsMode {
 }
 crate::string_enum!(FlowNodeInstructionsMode);
 /// How `shared_tool_ids` combine with the assistant-level tool set. `replace` (default): only the node's tools are callable. `append`: the node's tools are added to the assistant's tools. Ignored when `shared_tool_ids` is null.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FlowNodeToolsMode {
@@ -108,6 +228,7 @@ impl From<&str> for FlowNodeToolsMode {
 }
 crate::string_enum!(FlowNodeToolsMode);
 /// Node kind discriminator. `prompt` is an LLM-driven step.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FlowNodeType {

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// One of UDP, TLS, or TCP. Applies only to connections with IP authentication or FQDN authentication.
+#[cfg_attr(docsrs, doc(cfg(feature = "fqdn_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FqdnConnectionTransportProtocol {

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The phone number, in E.164 format, the fax will be sent from.
+#[cfg_attr(docsrs, doc(cfg(any(feature = "faxes", feature = "webhooks"))))]
 pub type From = String;

@@ -2,50 +2,183 @@
 // run `cargo xtask codegen` instead.
 
 /// Request body for generating speech from text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenerateSpeechRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws: Option<super::AwsProviderParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure: Option<super::AzureProviderParams>,
     /// When `true`, bypass the audio cache and generate fresh audio.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_cache: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elevenlabs: Option<super::ElevenLabsProviderParams>,
     /// Language code (e.g. `en-US`). Usage varies by provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimax: Option<super::MinimaxProviderParams>,
     /// Determines the response format. `binary_output` returns raw audio bytes, `base64_output` returns base64-encoded audio in JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_type: Option<GenerateSpeechRequestOutputType>,
     /// TTS provider. Required unless `voice` is provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<GenerateSpeechRequestProvider>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resemble: Option<super::ResembleProviderParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rime: Option<super::RimeProviderParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telnyx: Option<super::TelnyxProviderParams>,
     /// The text to convert to speech.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Text type. Use `ssml` for SSML-formatted input (supported by AWS and Azure).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_type: Option<GenerateSpeechRequestTextType>,
     /// Voice identifier in the format `provider.model_id.voice_id` or `provider.voice_id`. Examples: `telnyx.NaturalHD.Alloy`, `Telnyx.Ultra.`, `Telnyx.Bayan.Ahmed`, `Telnyx.Sukhan.urdu-professor`, `azure.en-US-AvaMultilingualNeural`, `aws.Polly.Generative.Lucia`. When provided, `provider`, `model_id`, and `voice_id` are extracted automatically and take precedence over individual parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<String>,
     /// Provider-specific voice settings. Contents vary by provider — see provider-specific parameter objects below.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub xai: Option<super::XaiProviderParams>,
 }
+impl serde::Serialize for GenerateSpeechRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GenerateSpeechRequest", 16usize)?;
+        if let Some(v) = &self.aws {
+            out.serialize_field("aws", v)?;
+        }
+        if let Some(v) = &self.azure {
+            out.serialize_field("azure", v)?;
+        }
+        if let Some(v) = &self.disable_cache {
+            out.serialize_field("disable_cache", v)?;
+        }
+        if let Some(v) = &self.elevenlabs {
+            out.serialize_field("elevenlabs", v)?;
+        }
+        if let Some(v) = &self.language {
+            out.serialize_field("language", v)?;
+        }
+        if let Some(v) = &self.minimax {
+            out.serialize_field("minimax", v)?;
+        }
+        if let Some(v) = &self.output_type {
+            out.serialize_field("output_type", v)?;
+        }
+        if let Some(v) = &self.provider {
+            out.serialize_field("provider", v)?;
+        }
+        if let Some(v) = &self.resemble {
+            out.serialize_field("resemble", v)?;
+        }
+        if let Some(v) = &self.rime {
+            out.serialize_field("rime", v)?;
+        }
+        if let Some(v) = &self.telnyx {
+            out.serialize_field("telnyx", v)?;
+        }
+        if let Some(v) = &self.text {
+            out.serialize_field("text", v)?;
+        }
+        if let Some(v) = &self.text_type {
+            out.serialize_field("text_type", v)?;
+        }
+        if let Some(v) = &self.voice {
+            out.serialize_field("voice", v)?;
+        }
+        if let Some(v) = &self.voice_settings {
+            out.serialize_field("voice_settings", v)?;
+        }
+        if let Some(v) = &self.xai {
+            out.serialize_field("xai", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GenerateSpeechRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "aws",
+            "azure",
+            "disable_cache",
+            "elevenlabs",
+            "language",
+            "minimax",
+            "output_type",
+            "provider",
+            "resemble",
+            "rime",
+            "telnyx",
+            "text",
+            "text_type",
+            "voice",
+            "voice_settings",
+            "xai",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GenerateSpeechRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GenerateSpeechRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenerateSpeechRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        13usize => f13 = map.next_value()?,
+                        14usize => f14 = map.next_value()?,
+                        15usize => f15 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GenerateSpeechRequest {
+                    aws: f0,
+                    azure: f1,
+                    disable_cache: f2,
+                    elevenlabs: f3,
+                    language: f4,
+                    minimax: f5,
+                    output_type: f6,
+                    provider: f7,
+                    resemble: f8,
+                    rime: f9,
+                    telnyx: f10,
+                    text: f11,
+                    text_type: f12,
+                    voice: f13,
+                    voice_settings: f14,
+                    xai: f15,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GenerateSpeechRequest", FIELDS, V)
+    }
+}
 /// Determines the response format. `binary_output` returns raw audio bytes, `base64_output` returns base64-encoded audio in JSON.
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GenerateSpeechRequestOutputType {
@@ -77,6 +210,7 @@ impl From<&str> for GenerateSpeechRequestOutputType {
 }
 crate::string_enum!(GenerateSpeechRequestOutputType);
 /// TTS provider. Required unless `voice` is provided.
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GenerateSpeechRequestProvider {
@@ -132,6 +266,7 @@ impl From<&str> for GenerateSpeechRequestProvider {
 }
 crate::string_enum!(GenerateSpeechRequestProvider);
 /// Text type. Use `ssml` for SSML-formatted input (supported by AWS and Azure).
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GenerateSpeechRequestTextType {

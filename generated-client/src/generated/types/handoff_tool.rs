@@ -2,11 +2,55 @@
 // run `cargo xtask codegen` instead.
 
 /// The handoff tool allows the assistant to hand off control of the conversation to another AI assistant. By default, this will happen transparently to the end user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HandoffTool {
     pub handoff: super::HandoffToolParams,
     pub r#type: HandoffToolType,
 }
+impl serde::Serialize for HandoffTool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("HandoffTool", 2usize)?;
+        out.serialize_field("handoff", &self.handoff)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HandoffTool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["handoff", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = HandoffTool;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HandoffTool")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HandoffTool, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(HandoffTool {
+                    handoff: crate::de::required(f0, "handoff")?,
+                    r#type: crate::de::required(f1, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("HandoffTool", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HandoffToolType {

@@ -2,34 +2,110 @@
 // run `cargo xtask codegen` instead.
 
 /// Payload delivered with every messaging_hosted_numbers_orders.* event. `approval_deadline` and `decision` are meaningful only for `internal_transfer_*` events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostedNumberOrderEventPayload {
     /// Unix timestamp (seconds) by which the losing organization must respond before auto-approval. Populated on internal-transfer events once an approval window has been issued.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub approval_deadline: Option<Option<i64>>,
     /// Approval decision for the internal transfer. Defaults to `pending` for non-internal-transfer events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<HostedNumberOrderEventPayloadDecision>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numbers: Option<Vec<HostedNumberOrderEventPayloadNumbersItem>>,
     /// The ID of the hosted number order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// Current status of the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_status: Option<HostedNumberOrderEventPayloadOrderStatus>,
     /// The messaging profile associated with the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_id: Option<String>,
     /// The organization that owns the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+impl serde::Serialize for HostedNumberOrderEventPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("HostedNumberOrderEventPayload", 7usize)?;
+        if let Some(v) = &self.approval_deadline {
+            out.serialize_field("approval_deadline", v)?;
+        }
+        if let Some(v) = &self.decision {
+            out.serialize_field("decision", v)?;
+        }
+        if let Some(v) = &self.numbers {
+            out.serialize_field("numbers", v)?;
+        }
+        if let Some(v) = &self.order_id {
+            out.serialize_field("order_id", v)?;
+        }
+        if let Some(v) = &self.order_status {
+            out.serialize_field("order_status", v)?;
+        }
+        if let Some(v) = &self.profile_id {
+            out.serialize_field("profile_id", v)?;
+        }
+        if let Some(v) = &self.user_id {
+            out.serialize_field("user_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostedNumberOrderEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "approval_deadline",
+            "decision",
+            "numbers",
+            "order_id",
+            "order_status",
+            "profile_id",
+            "user_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = HostedNumberOrderEventPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HostedNumberOrderEventPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostedNumberOrderEventPayload, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(HostedNumberOrderEventPayload {
+                    approval_deadline: f0,
+                    decision: f1,
+                    numbers: f2,
+                    order_id: f3,
+                    order_status: f4,
+                    profile_id: f5,
+                    user_id: f6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("HostedNumberOrderEventPayload", FIELDS, V)
+    }
+}
 /// Approval decision for the internal transfer. Defaults to `pending` for non-internal-transfer events.
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HostedNumberOrderEventPayloadDecision {
@@ -65,6 +141,7 @@ impl From<&str> for HostedNumberOrderEventPayloadDecision {
 }
 crate::string_enum!(HostedNumberOrderEventPayloadDecision);
 /// Current status of this phone number within the order.
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HostedNumberOrderEventPayloadNumbersItemStatus {
@@ -139,16 +216,64 @@ impl From<&str> for HostedNumberOrderEventPayloadNumbersItemStatus {
     }
 }
 crate::string_enum!(HostedNumberOrderEventPayloadNumbersItemStatus);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostedNumberOrderEventPayloadNumbersItem {
     /// Current status of this phone number within the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HostedNumberOrderEventPayloadNumbersItemStatus>,
     /// Phone number in +E.164 format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+impl serde::Serialize for HostedNumberOrderEventPayloadNumbersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("HostedNumberOrderEventPayloadNumbersItem", 2usize)?;
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.value {
+            out.serialize_field("value", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostedNumberOrderEventPayloadNumbersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["status", "value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = HostedNumberOrderEventPayloadNumbersItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HostedNumberOrderEventPayloadNumbersItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostedNumberOrderEventPayloadNumbersItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(HostedNumberOrderEventPayloadNumbersItem {
+                    status: f0,
+                    value: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("HostedNumberOrderEventPayloadNumbersItem", FIELDS, V)
+    }
+}
 /// Current status of the order.
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HostedNumberOrderEventPayloadOrderStatus {

@@ -2,31 +2,168 @@
 // run `cargo xtask codegen` instead.
 
 /// HTTP request and response information.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Http {
     /// Request details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<HttpRequest>,
     /// Response details, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<HttpResponse>,
 }
+impl serde::Serialize for Http {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Http", 2usize)?;
+        if let Some(v) = &self.request {
+            out.serialize_field("request", v)?;
+        }
+        if let Some(v) = &self.response {
+            out.serialize_field("response", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Http {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["request", "response"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Http;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Http")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Http, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Http { request: f0, response: f1 })
+            }
+        }
+        deserializer.deserialize_struct("Http", FIELDS, V)
+    }
+}
 /// Request details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<super::HttpHeaders>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+impl serde::Serialize for HttpRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("HttpRequest", 2usize)?;
+        if let Some(v) = &self.headers {
+            out.serialize_field("headers", v)?;
+        }
+        if let Some(v) = &self.url {
+            out.serialize_field("url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HttpRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["headers", "url"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = HttpRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HttpRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HttpRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(HttpRequest {
+                    headers: f0,
+                    url: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("HttpRequest", FIELDS, V)
+    }
+}
 /// Response details, optional.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpResponse {
     /// Raw response body, limited to 10kB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<super::HttpHeaders>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
+}
+impl serde::Serialize for HttpResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("HttpResponse", 3usize)?;
+        if let Some(v) = &self.body {
+            out.serialize_field("body", v)?;
+        }
+        if let Some(v) = &self.headers {
+            out.serialize_field("headers", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HttpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["body", "headers", "status"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = HttpResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HttpResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HttpResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(HttpResponse {
+                    body: f0,
+                    headers: f1,
+                    status: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("HttpResponse", FIELDS, V)
+    }
 }

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// List of headers, limited to 10kB.
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
 pub type HttpHeaders = Vec<Vec<String>>;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Identifies the type of resource.
+#[cfg_attr(docsrs, doc(cfg(any(feature = "faxes", feature = "webhooks"))))]
 pub type Id = String;

@@ -2,14 +2,70 @@
 // run `cargo xtask codegen` instead.
 
 /// Settings for interruptions and how the assistant decides the user has finished speaking. These timings are most relevant when using non turn-taking transcription models. For turn-taking models like `deepgram/flux`, end-of-turn behavior is controlled by the transcription end-of-turn settings under `transcription.settings` (`eot_threshold`, `eot_timeout_ms`, `eager_eot_threshold`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InferenceEmbeddingInterruptionSettings {
     /// When true, disables user interruptions while the assistant greeting is playing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_greeting_interruption: Option<bool>,
     /// Whether users can interrupt the assistant while it is speaking.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_speaking_plan: Option<super::StartSpeakingPlan>,
+}
+impl serde::Serialize for InferenceEmbeddingInterruptionSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("InferenceEmbeddingInterruptionSettings", 3usize)?;
+        if let Some(v) = &self.disable_greeting_interruption {
+            out.serialize_field("disable_greeting_interruption", v)?;
+        }
+        if let Some(v) = &self.enable {
+            out.serialize_field("enable", v)?;
+        }
+        if let Some(v) = &self.start_speaking_plan {
+            out.serialize_field("start_speaking_plan", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for InferenceEmbeddingInterruptionSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "disable_greeting_interruption",
+            "enable",
+            "start_speaking_plan",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = InferenceEmbeddingInterruptionSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InferenceEmbeddingInterruptionSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InferenceEmbeddingInterruptionSettings, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InferenceEmbeddingInterruptionSettings {
+                    disable_greeting_interruption: f0,
+                    enable: f1,
+                    start_speaking_plan: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("InferenceEmbeddingInterruptionSettings", FIELDS, V)
+    }
 }

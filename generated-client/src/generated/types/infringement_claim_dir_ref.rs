@@ -2,14 +2,69 @@
 // run `cargo xtask codegen` instead.
 
 /// Snapshot of the DIR the claim is filed against, embedded for convenience.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "dir", feature = "infringement_claims"))))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InfringementClaimDirRef {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::DirStatus>,
+}
+impl serde::Serialize for InfringementClaimDirRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("InfringementClaimDirRef", 4usize)?;
+        if let Some(v) = &self.display_name {
+            out.serialize_field("display_name", v)?;
+        }
+        if let Some(v) = &self.enterprise_id {
+            out.serialize_field("enterprise_id", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for InfringementClaimDirRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["display_name", "enterprise_id", "id", "status"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = InfringementClaimDirRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InfringementClaimDirRef")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InfringementClaimDirRef, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InfringementClaimDirRef {
+                    display_name: f0,
+                    enterprise_id: f1,
+                    id: f2,
+                    status: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InfringementClaimDirRef", FIELDS, V)
+    }
 }

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Lifecycle status. `pending` - newly filed; the DIR is auto-suspended. `contested` - you have submitted contest evidence; awaiting Telnyx review. `resolved` - final.
+#[cfg_attr(docsrs, doc(cfg(any(feature = "dir", feature = "infringement_claims"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InfringementClaimStatus {

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Category of infringement being claimed.
+#[cfg_attr(docsrs, doc(cfg(any(feature = "dir", feature = "infringement_claims"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InfringementClaimType {

@@ -2,4 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// Uniquely identifies the resource.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "fax_applications", feature = "texml_applications")))
+)]
 pub type IntId = String;

@@ -2,6 +2,20 @@
 // run `cargo xtask codegen` instead.
 
 /// The current status of the interface deployment.
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "global_ip_assignments",
+                feature = "networks",
+                feature = "public_internet_gateways",
+                feature = "virtual_cross_connects",
+                feature = "wireguard_interfaces"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InterfaceStatus {

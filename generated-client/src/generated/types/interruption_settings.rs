@@ -2,9 +2,47 @@
 // run `cargo xtask codegen` instead.
 
 /// Settings for handling user interruptions during assistant speech
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InterruptionSettings {
     /// When true, allows users to interrupt the assistant while speaking
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
+}
+impl serde::Serialize for InterruptionSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("InterruptionSettings", 1usize)?;
+        if let Some(v) = &self.enable {
+            out.serialize_field("enable", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for InterruptionSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["enable"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = InterruptionSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InterruptionSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InterruptionSettings, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InterruptionSettings { enable: f0 })
+            }
+        }
+        deserializer.deserialize_struct("InterruptionSettings", FIELDS, V)
+    }
 }

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The last name associated with the address. An address must have either a first last name or a business name.
+#[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 pub type LastName = String;

@@ -2,7 +2,48 @@
 // run `cargo xtask codegen` instead.
 
 /// A list of Verify profile message templates
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "verify_profiles")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListVerifyProfileMessageTemplateResponse {
     pub data: Vec<super::VerifyProfileMessageTemplateResponse>,
+}
+impl serde::Serialize for ListVerifyProfileMessageTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ListVerifyProfileMessageTemplateResponse", 1usize)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListVerifyProfileMessageTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListVerifyProfileMessageTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListVerifyProfileMessageTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListVerifyProfileMessageTemplateResponse, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListVerifyProfileMessageTemplateResponse {
+                    data: crate::de::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ListVerifyProfileMessageTemplateResponse", FIELDS, V)
+    }
 }

@@ -2,8 +2,51 @@
 // run `cargo xtask codegen` instead.
 
 /// A paginated list of Verify profiles
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "verify_profiles")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListVerifyProfilesResponse {
     pub data: Vec<super::VerifyProfileResponse>,
     pub meta: super::VerifyMeta,
+}
+impl serde::Serialize for ListVerifyProfilesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ListVerifyProfilesResponse", 2usize)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListVerifyProfilesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListVerifyProfilesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListVerifyProfilesResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListVerifyProfilesResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListVerifyProfilesResponse {
+                    data: crate::de::required(f0, "data")?,
+                    meta: crate::de::required(f1, "meta")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListVerifyProfilesResponse", FIELDS, V)
+    }
 }

@@ -6,12 +6,56 @@
 /// The model is asked to judge the prompt against conversation context and
 /// returns true/false. Use this for fuzzy intents that aren't expressible as
 /// a deterministic expression (e.g. 'user wants to escalate to a human').
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LlmCondition {
     /// Natural-language criterion the LLM judges as true/false.
     pub prompt: String,
     pub r#type: LlmConditionType,
 }
+impl serde::Serialize for LlmCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("LlmCondition", 2usize)?;
+        out.serialize_field("prompt", &self.prompt)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LlmCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["prompt", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = LlmCondition;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LlmCondition")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LlmCondition, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LlmCondition {
+                    prompt: crate::de::required(f0, "prompt")?,
+                    r#type: crate::de::required(f1, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("LlmCondition", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LlmConditionType {

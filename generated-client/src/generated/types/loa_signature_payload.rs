@@ -2,14 +2,54 @@
 // run `cargo xtask codegen` instead.
 
 /// Optional signature embedded in the rendered PDF. When omitted the PDF is returned unsigned for the customer to sign and upload.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LoaSignaturePayload {
     /// Base64-encoded signature image.
     pub image_base64: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub signer_name: Option<Option<String>>,
+}
+impl serde::Serialize for LoaSignaturePayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("LoaSignaturePayload", 2usize)?;
+        out.serialize_field("image_base64", &self.image_base64)?;
+        if let Some(v) = &self.signer_name {
+            out.serialize_field("signer_name", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoaSignaturePayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["image_base64", "signer_name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = LoaSignaturePayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LoaSignaturePayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LoaSignaturePayload, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LoaSignaturePayload {
+                    image_base64: crate::de::required(f0, "image_base64")?,
+                    signer_name: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("LoaSignaturePayload", FIELDS, V)
+    }
 }

@@ -2,40 +2,146 @@
 // run `cargo xtask codegen` instead.
 
 /// Request object for MDR detailed report
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MdrDetailedRequest {
     /// List of connections to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connections: Option<Vec<i64>>,
     /// List of directions to filter by (Inbound = 1, Outbound = 2)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directions: Option<Vec<i32>>,
     /// End time in ISO format. Note: If end time includes the last 4 hours, some MDRs might not appear in this report, due to wait time for downstream message delivery confirmation
     pub end_time: String,
     /// List of filters to apply
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<super::Filter>>,
     /// Whether to include message body in the report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_message_body: Option<bool>,
     /// List of managed accounts to include
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_accounts: Option<Vec<String>>,
     /// List of messaging profile IDs to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<String>>,
     /// List of record types to filter by (Complete = 1, Incomplete = 2, Errors = 3)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_types: Option<Vec<i32>>,
     /// Name of the report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_name: Option<String>,
     /// Whether to select all managed accounts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select_all_managed_accounts: Option<bool>,
     /// Start time in ISO format
     pub start_time: String,
     /// Timezone for the report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+}
+impl serde::Serialize for MdrDetailedRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MdrDetailedRequest", 12usize)?;
+        if let Some(v) = &self.connections {
+            out.serialize_field("connections", v)?;
+        }
+        if let Some(v) = &self.directions {
+            out.serialize_field("directions", v)?;
+        }
+        out.serialize_field("end_time", &self.end_time)?;
+        if let Some(v) = &self.filters {
+            out.serialize_field("filters", v)?;
+        }
+        if let Some(v) = &self.include_message_body {
+            out.serialize_field("include_message_body", v)?;
+        }
+        if let Some(v) = &self.managed_accounts {
+            out.serialize_field("managed_accounts", v)?;
+        }
+        if let Some(v) = &self.profiles {
+            out.serialize_field("profiles", v)?;
+        }
+        if let Some(v) = &self.record_types {
+            out.serialize_field("record_types", v)?;
+        }
+        if let Some(v) = &self.report_name {
+            out.serialize_field("report_name", v)?;
+        }
+        if let Some(v) = &self.select_all_managed_accounts {
+            out.serialize_field("select_all_managed_accounts", v)?;
+        }
+        out.serialize_field("start_time", &self.start_time)?;
+        if let Some(v) = &self.timezone {
+            out.serialize_field("timezone", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MdrDetailedRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "connections",
+            "directions",
+            "end_time",
+            "filters",
+            "include_message_body",
+            "managed_accounts",
+            "profiles",
+            "record_types",
+            "report_name",
+            "select_all_managed_accounts",
+            "start_time",
+            "timezone",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MdrDetailedRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MdrDetailedRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MdrDetailedRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = Some(map.next_value()?),
+                        11usize => f11 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MdrDetailedRequest {
+                    connections: f0,
+                    directions: f1,
+                    end_time: crate::de::required(f2, "end_time")?,
+                    filters: f3,
+                    include_message_body: f4,
+                    managed_accounts: f5,
+                    profiles: f6,
+                    record_types: f7,
+                    report_name: f8,
+                    select_all_managed_accounts: f9,
+                    start_time: crate::de::required(f10, "start_time")?,
+                    timezone: f11,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MdrDetailedRequest", FIELDS, V)
+    }
 }

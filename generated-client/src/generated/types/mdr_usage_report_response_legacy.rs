@@ -2,34 +2,143 @@
 // run `cargo xtask codegen` instead.
 
 /// Legacy V2 MDR usage report response
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MdrUsageReportResponseLegacy {
     /// Aggregation type: No aggregation = 0, By Messaging Profile = 1, By Tags = 2
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_type: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connections: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Identifies the resource
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// List of messaging profile IDs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// Status of the report (Pending = 1, Complete = 2, Failed = 3, Expired = 4)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for MdrUsageReportResponseLegacy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("MdrUsageReportResponseLegacy", 12usize)?;
+        if let Some(v) = &self.aggregation_type {
+            out.serialize_field("aggregation_type", v)?;
+        }
+        if let Some(v) = &self.connections {
+            out.serialize_field("connections", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.end_time {
+            out.serialize_field("end_time", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.profiles {
+            out.serialize_field("profiles", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.report_url {
+            out.serialize_field("report_url", v)?;
+        }
+        if let Some(v) = &self.result {
+            out.serialize_field("result", v)?;
+        }
+        if let Some(v) = &self.start_time {
+            out.serialize_field("start_time", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MdrUsageReportResponseLegacy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "aggregation_type",
+            "connections",
+            "created_at",
+            "end_time",
+            "id",
+            "profiles",
+            "record_type",
+            "report_url",
+            "result",
+            "start_time",
+            "status",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MdrUsageReportResponseLegacy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MdrUsageReportResponseLegacy")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MdrUsageReportResponseLegacy, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MdrUsageReportResponseLegacy {
+                    aggregation_type: f0,
+                    connections: f1,
+                    created_at: f2,
+                    end_time: f3,
+                    id: f4,
+                    profiles: f5,
+                    record_type: f6,
+                    report_url: f7,
+                    result: f8,
+                    start_time: f9,
+                    status: f10,
+                    updated_at: f11,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MdrUsageReportResponseLegacy", FIELDS, V)
+    }
 }

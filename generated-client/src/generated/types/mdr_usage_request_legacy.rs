@@ -2,20 +2,91 @@
 // run `cargo xtask codegen` instead.
 
 /// MDR usage request parameters
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MdrUsageRequestLegacy {
     /// Aggregation type: No aggregation = 0, By Messaging Profile = 1, By Tags = 2
     pub aggregation_type: i32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// List of managed accounts to include
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_accounts: Option<Vec<String>>,
     /// List of messaging profile IDs to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select_all_managed_accounts: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
+}
+impl serde::Serialize for MdrUsageRequestLegacy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MdrUsageRequestLegacy", 6usize)?;
+        out.serialize_field("aggregation_type", &self.aggregation_type)?;
+        if let Some(v) = &self.end_time {
+            out.serialize_field("end_time", v)?;
+        }
+        if let Some(v) = &self.managed_accounts {
+            out.serialize_field("managed_accounts", v)?;
+        }
+        if let Some(v) = &self.profiles {
+            out.serialize_field("profiles", v)?;
+        }
+        if let Some(v) = &self.select_all_managed_accounts {
+            out.serialize_field("select_all_managed_accounts", v)?;
+        }
+        if let Some(v) = &self.start_time {
+            out.serialize_field("start_time", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MdrUsageRequestLegacy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "aggregation_type",
+            "end_time",
+            "managed_accounts",
+            "profiles",
+            "select_all_managed_accounts",
+            "start_time",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MdrUsageRequestLegacy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MdrUsageRequestLegacy")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MdrUsageRequestLegacy, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MdrUsageRequestLegacy {
+                    aggregation_type: crate::de::required(f0, "aggregation_type")?,
+                    end_time: f1,
+                    managed_accounts: f2,
+                    profiles: f3,
+                    select_all_managed_accounts: f4,
+                    start_time: f5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MdrUsageRequestLegacy", FIELDS, V)
+    }
 }

@@ -2,15 +2,69 @@
 // run `cargo xtask codegen` instead.
 
 /// The media features settings for a phone number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaFeatures {
     /// When enabled, Telnyx will accept RTP packets from any customer-side IP address and port, not just those to which Telnyx is sending RTP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_any_rtp_packets_enabled: Option<bool>,
     /// When RTP Auto-Adjust is enabled, the destination RTP address port will be automatically changed to match the source of the incoming RTP packets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtp_auto_adjust_enabled: Option<bool>,
     /// Controls whether Telnyx will accept a T.38 re-INVITE for this phone number. Note that Telnyx will not send a T.38 re-INVITE; this option only controls whether one will be accepted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t38_fax_gateway_enabled: Option<bool>,
+}
+impl serde::Serialize for MediaFeatures {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MediaFeatures", 3usize)?;
+        if let Some(v) = &self.accept_any_rtp_packets_enabled {
+            out.serialize_field("accept_any_rtp_packets_enabled", v)?;
+        }
+        if let Some(v) = &self.rtp_auto_adjust_enabled {
+            out.serialize_field("rtp_auto_adjust_enabled", v)?;
+        }
+        if let Some(v) = &self.t38_fax_gateway_enabled {
+            out.serialize_field("t38_fax_gateway_enabled", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MediaFeatures {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "accept_any_rtp_packets_enabled",
+            "rtp_auto_adjust_enabled",
+            "t38_fax_gateway_enabled",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MediaFeatures;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MediaFeatures")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaFeatures, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MediaFeatures {
+                    accept_any_rtp_packets_enabled: f0,
+                    rtp_auto_adjust_enabled: f1,
+                    t38_fax_gateway_enabled: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MediaFeatures", FIELDS, V)
+    }
 }

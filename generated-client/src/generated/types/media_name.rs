@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The media_name used for the fax's media. Must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. Supported formats: PDF, TIFF, JPEG, PNG, DOC, DOCX, RTF, and TXT. media_name and media_url/contents can't be submitted together.
+#[cfg_attr(docsrs, doc(cfg(any(feature = "faxes", feature = "webhooks"))))]
 pub type MediaName = String;

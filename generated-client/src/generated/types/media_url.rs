@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The URL (or list of URLs) to the fax document. Supported formats: PDF, TIFF, JPEG, PNG, DOC, DOCX, RTF, and TXT. media_url and media_name/contents can't be submitted together.
+#[cfg_attr(docsrs, doc(cfg(feature = "faxes")))]
 pub type MediaUrl = String;

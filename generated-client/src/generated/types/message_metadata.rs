@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Metadata to add to the message
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 pub type MessageMetadata = serde_json::Map<String, serde_json::Value>;

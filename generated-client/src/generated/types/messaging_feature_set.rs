@@ -4,7 +4,20 @@
 /// The set of features available for a specific messaging use case (SMS or MMS). Features
 /// can vary depending on the characteristics the phone number, as well as its current
 /// product configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "messaging_hosted_numbers",
+                feature = "messaging_profiles",
+                feature = "mobile_phone_numbers",
+                feature = "phone_numbers"
+            )
+        )
+    )
+)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessagingFeatureSet {
     /// Send messages to and receive messages from numbers in the same country.
     pub domestic_two_way: bool,
@@ -12,4 +25,60 @@ pub struct MessagingFeatureSet {
     pub international_inbound: bool,
     /// Send messages to numbers in other countries.
     pub international_outbound: bool,
+}
+impl serde::Serialize for MessagingFeatureSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MessagingFeatureSet", 3usize)?;
+        out.serialize_field("domestic_two_way", &self.domestic_two_way)?;
+        out.serialize_field("international_inbound", &self.international_inbound)?;
+        out.serialize_field("international_outbound", &self.international_outbound)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MessagingFeatureSet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "domestic_two_way",
+            "international_inbound",
+            "international_outbound",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MessagingFeatureSet;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MessagingFeatureSet")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessagingFeatureSet, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessagingFeatureSet {
+                    domestic_two_way: crate::de::required(f0, "domestic_two_way")?,
+                    international_inbound: crate::de::required(
+                        f1,
+                        "international_inbound",
+                    )?,
+                    international_outbound: crate::de::required(
+                        f2,
+                        "international_outbound",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessagingFeatureSet", FIELDS, V)
+    }
 }

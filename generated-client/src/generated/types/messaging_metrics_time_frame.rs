@@ -2,6 +2,10 @@
 // run `cargo xtask codegen` instead.
 
 /// The time frame for metrics aggregation.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "messaging_profile_metrics", feature = "messaging_profiles")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MessagingMetricsTimeFrame {

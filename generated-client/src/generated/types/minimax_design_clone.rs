@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// Create a voice clone from a voice design using the Minimax provider.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MinimaxDesignClone {
     /// Gender of the voice clone.
     pub gender: MinimaxDesignCloneGender,
@@ -15,7 +16,68 @@ pub struct MinimaxDesignClone {
     /// UUID of the source voice design to clone.
     pub voice_design_id: String,
 }
+impl serde::Serialize for MinimaxDesignClone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MinimaxDesignClone", 5usize)?;
+        out.serialize_field("gender", &self.gender)?;
+        out.serialize_field("language", &self.language)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("provider", &self.provider)?;
+        out.serialize_field("voice_design_id", &self.voice_design_id)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MinimaxDesignClone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "gender",
+            "language",
+            "name",
+            "provider",
+            "voice_design_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MinimaxDesignClone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MinimaxDesignClone")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MinimaxDesignClone, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MinimaxDesignClone {
+                    gender: crate::de::required(f0, "gender")?,
+                    language: crate::de::required(f1, "language")?,
+                    name: crate::de::required(f2, "name")?,
+                    provider: crate::de::required(f3, "provider")?,
+                    voice_design_id: crate::de::required(f4, "voice_design_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MinimaxDesignClone", FIELDS, V)
+    }
+}
 /// Gender of the voice clone.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MinimaxDesignCloneGender {
@@ -51,6 +113,7 @@ impl From<&str> for MinimaxDesignCloneGender {
 }
 crate::string_enum!(MinimaxDesignCloneGender);
 /// Voice synthesis provider. Must be `minimax`.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MinimaxDesignCloneProvider {

@@ -2,21 +2,87 @@
 // run `cargo xtask codegen` instead.
 
 /// Minimax provider-specific parameters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MinimaxProviderParams {
     /// Language code to boost pronunciation for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_boost: Option<String>,
     /// Pitch adjustment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pitch: Option<i64>,
     /// Audio output format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_format: Option<String>,
     /// Speech speed multiplier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<f64>,
     /// Volume level.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vol: Option<f64>,
+}
+impl serde::Serialize for MinimaxProviderParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MinimaxProviderParams", 5usize)?;
+        if let Some(v) = &self.language_boost {
+            out.serialize_field("language_boost", v)?;
+        }
+        if let Some(v) = &self.pitch {
+            out.serialize_field("pitch", v)?;
+        }
+        if let Some(v) = &self.response_format {
+            out.serialize_field("response_format", v)?;
+        }
+        if let Some(v) = &self.speed {
+            out.serialize_field("speed", v)?;
+        }
+        if let Some(v) = &self.vol {
+            out.serialize_field("vol", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MinimaxProviderParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "language_boost",
+            "pitch",
+            "response_format",
+            "speed",
+            "vol",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MinimaxProviderParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MinimaxProviderParams")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MinimaxProviderParams, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MinimaxProviderParams {
+                    language_boost: f0,
+                    pitch: f1,
+                    response_format: f2,
+                    speed: f3,
+                    vol: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MinimaxProviderParams", FIELDS, V)
+    }
 }

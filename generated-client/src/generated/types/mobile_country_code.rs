@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Mobile Country Code.
+#[cfg_attr(docsrs, doc(cfg(feature = "wireless_blocklists")))]
 pub type MobileCountryCode = String;

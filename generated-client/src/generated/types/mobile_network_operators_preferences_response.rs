@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// A list of mobile network operators and the priority that should be applied when the SIM is connecting to the network.
+#[cfg_attr(docsrs, doc(cfg(feature = "ota_updates")))]
 pub type MobileNetworkOperatorsPreferencesResponse = Vec<
     super::MobileNetworkOperatorPreferencesResponse,
 >;

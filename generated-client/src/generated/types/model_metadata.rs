@@ -2,47 +2,30 @@
 // run `cargo xtask codegen` instead.
 
 /// Metadata for a model available on Telnyx Inference. Returned by `GET /v2/ai/openai/models` (and the deprecated `GET /v2/ai/models`). Open-source models live under their Hugging Face organization (e.g. `moonshotai/Kimi-K2.6`, `zai-org/GLM-5.1-FP8`, `MiniMaxAI/MiniMax-M2.7`); fine-tuned models are owned by the Telnyx organization that trained them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ModelMetadata {
     /// Base model the fine-tuned model was trained from. Only set for fine-tuned models.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub base_model: Option<Option<String>>,
     /// Maximum total tokens (prompt + completion) supported by the model in a single request.
     pub context_length: i64,
     /// Timestamp at which the model was registered on Telnyx Inference (ISO 8601).
     pub created: String,
     /// Short, human-readable summary of what the model is best suited for.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub description: Option<Option<String>>,
     /// Model identifier. For open-source models, follows the `{organization}/{model_name}` convention from Hugging Face (e.g. `moonshotai/Kimi-K2.6`).
     pub id: String,
     /// Whether the model can be used as a base for a fine-tuning job via `POST /v2/ai/fine_tuning/jobs`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_fine_tunable: Option<bool>,
     /// Whether the model accepts image inputs in chat completions (multimodal vision support).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_vision_supported: Option<bool>,
     /// ISO language codes the model supports (e.g. `en`, `es`).
     pub languages: Vec<String>,
     /// License the model is distributed under, e.g. `Apache 2.0`, `MIT`, `Llama 3 Community License`.
     pub license: String,
     /// Maximum number of completion (output) tokens the model will generate per request. `null` if unconstrained beyond `context_length`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub max_completion_tokens: Option<Option<i64>>,
     /// Object type. Always `model`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Organization that originally published the model, matching the prefix of `id` for open-source models.
     pub organization: String,
@@ -51,28 +34,177 @@ pub struct ModelMetadata {
     /// Total parameter count of the model.
     pub parameters: i64,
     /// Human-readable parameter count, e.g. `1.0T`, `753.9B`, `8B`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub parameters_str: Option<Option<String>>,
     /// Mapping of token kind to price, as strings to preserve precision. Typical keys are `prompt`, `cached_prompt`, and `completion`. When pricing is available the block also includes `currency` (ISO 4217 code matching the account's configured billing currency) and `unit` (the denomination the prices are quoted in, currently always `1M_tokens` for token-priced models).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing: Option<std::collections::BTreeMap<String, String>>,
     /// Whether Telnyx currently recommends this model as the LLM powering a Telnyx AI Assistant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommended_for_assistants: Option<bool>,
     /// Public region names where the model is currently deployed (e.g. `us-central-1`, `eu-central-1`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<String>>,
     /// Primary task the model is intended for, e.g. `text-generation`, `audio-text-to-text`, `feature-extraction` (embeddings).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<String>,
     /// Billing tier the model belongs to. Used together with `pricing` to determine cost per 1M tokens.
     pub tier: ModelMetadataTier,
 }
+impl serde::Serialize for ModelMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ModelMetadata", 20usize)?;
+        if let Some(v) = &self.base_model {
+            out.serialize_field("base_model", v)?;
+        }
+        out.serialize_field("context_length", &self.context_length)?;
+        out.serialize_field("created", &self.created)?;
+        if let Some(v) = &self.description {
+            out.serialize_field("description", v)?;
+        }
+        out.serialize_field("id", &self.id)?;
+        if let Some(v) = &self.is_fine_tunable {
+            out.serialize_field("is_fine_tunable", v)?;
+        }
+        if let Some(v) = &self.is_vision_supported {
+            out.serialize_field("is_vision_supported", v)?;
+        }
+        out.serialize_field("languages", &self.languages)?;
+        out.serialize_field("license", &self.license)?;
+        if let Some(v) = &self.max_completion_tokens {
+            out.serialize_field("max_completion_tokens", v)?;
+        }
+        if let Some(v) = &self.object {
+            out.serialize_field("object", v)?;
+        }
+        out.serialize_field("organization", &self.organization)?;
+        out.serialize_field("owned_by", &self.owned_by)?;
+        out.serialize_field("parameters", &self.parameters)?;
+        if let Some(v) = &self.parameters_str {
+            out.serialize_field("parameters_str", v)?;
+        }
+        if let Some(v) = &self.pricing {
+            out.serialize_field("pricing", v)?;
+        }
+        if let Some(v) = &self.recommended_for_assistants {
+            out.serialize_field("recommended_for_assistants", v)?;
+        }
+        if let Some(v) = &self.regions {
+            out.serialize_field("regions", v)?;
+        }
+        if let Some(v) = &self.task {
+            out.serialize_field("task", v)?;
+        }
+        out.serialize_field("tier", &self.tier)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModelMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "base_model",
+            "context_length",
+            "created",
+            "description",
+            "id",
+            "is_fine_tunable",
+            "is_vision_supported",
+            "languages",
+            "license",
+            "max_completion_tokens",
+            "object",
+            "organization",
+            "owned_by",
+            "parameters",
+            "parameters_str",
+            "pricing",
+            "recommended_for_assistants",
+            "regions",
+            "task",
+            "tier",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ModelMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ModelMetadata")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ModelMetadata, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = Some(map.next_value()?),
+                        9usize => f9 = Some(map.next_value()?),
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = Some(map.next_value()?),
+                        12usize => f12 = Some(map.next_value()?),
+                        13usize => f13 = Some(map.next_value()?),
+                        14usize => f14 = Some(map.next_value()?),
+                        15usize => f15 = map.next_value()?,
+                        16usize => f16 = map.next_value()?,
+                        17usize => f17 = map.next_value()?,
+                        18usize => f18 = map.next_value()?,
+                        19usize => f19 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ModelMetadata {
+                    base_model: f0,
+                    context_length: crate::de::required(f1, "context_length")?,
+                    created: crate::de::required(f2, "created")?,
+                    description: f3,
+                    id: crate::de::required(f4, "id")?,
+                    is_fine_tunable: f5,
+                    is_vision_supported: f6,
+                    languages: crate::de::required(f7, "languages")?,
+                    license: crate::de::required(f8, "license")?,
+                    max_completion_tokens: f9,
+                    object: f10,
+                    organization: crate::de::required(f11, "organization")?,
+                    owned_by: crate::de::required(f12, "owned_by")?,
+                    parameters: crate::de::required(f13, "parameters")?,
+                    parameters_str: f14,
+                    pricing: f15,
+                    recommended_for_assistants: f16,
+                    regions: f17,
+                    task: f18,
+                    tier: crate::de::required(f19, "tier")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ModelMetadata", FIELDS, V)
+    }
+}
 /// Billing tier the model belongs to. Used together with `pricing` to determine cost per 1M tokens.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ModelMetadataTier {

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The flag to enable monochrome, true black and white fax results.
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 pub type Monochrome = bool;

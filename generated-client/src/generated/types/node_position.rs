@@ -6,10 +6,53 @@
 /// Purely a presentation aid. The runtime ignores `position`; it round-trips
 /// through the API so frontends can persist the graph layout customers
 /// arrange in the editor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NodePosition {
     /// Horizontal coordinate in the authoring canvas.
     pub x: f64,
     /// Vertical coordinate in the authoring canvas.
     pub y: f64,
+}
+impl serde::Serialize for NodePosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NodePosition", 2usize)?;
+        out.serialize_field("x", &self.x)?;
+        out.serialize_field("y", &self.y)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodePosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["x", "y"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NodePosition;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NodePosition")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodePosition, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NodePosition {
+                    x: crate::de::required(f0, "x")?,
+                    y: crate::de::required(f1, "y")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NodePosition", FIELDS, V)
+    }
 }

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// The direction of the audio stream to be noise suppressed.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NoiseSuppressionDirection {

@@ -7,6 +7,7 @@
 /// B - DeepFilterNet
 /// C - Krisp
 /// D - AiCoustics
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NoiseSuppressionEngine {

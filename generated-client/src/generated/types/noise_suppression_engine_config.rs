@@ -2,34 +2,120 @@
 // run `cargo xtask codegen` instead.
 
 /// Configuration parameters for noise suppression engines. Different engines support different parameters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoiseSuppressionEngineConfig {
     /// The attenuation limit for noise suppression (0-100). Only applicable for DeepFilterNet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attenuation_limit: Option<i64>,
     /// Enhancement intensity (0.0-1.0). Only applicable for AiCoustics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enhancement_level: Option<f64>,
     /// AiCoustics model family. 'sparrow' optimized for human-to-human calls, 'quail' optimized for Voice AI/STT. Only applicable for AiCoustics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<NoiseSuppressionEngineConfigFamily>,
     /// Processing mode. Only applicable for DeepFilterNet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<NoiseSuppressionEngineConfigMode>,
     /// The Krisp model to use. Only applicable for Krisp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<NoiseSuppressionEngineConfigModel>,
     /// AiCoustics model size. 's' and 'l' work with both families. 'xs' and 'xxs' are sparrow-only. 'vf_l' and 'vf_1_1_l' are quail-only. Only applicable for AiCoustics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<NoiseSuppressionEngineConfigSize>,
     /// Suppression level (0.0-100.0). Only applicable for Krisp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppression_level: Option<f64>,
     /// Voice gain multiplier (0.1-4.0). Only applicable for AiCoustics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_gain: Option<f64>,
 }
+impl serde::Serialize for NoiseSuppressionEngineConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("NoiseSuppressionEngineConfig", 8usize)?;
+        if let Some(v) = &self.attenuation_limit {
+            out.serialize_field("attenuation_limit", v)?;
+        }
+        if let Some(v) = &self.enhancement_level {
+            out.serialize_field("enhancement_level", v)?;
+        }
+        if let Some(v) = &self.family {
+            out.serialize_field("family", v)?;
+        }
+        if let Some(v) = &self.mode {
+            out.serialize_field("mode", v)?;
+        }
+        if let Some(v) = &self.model {
+            out.serialize_field("model", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        if let Some(v) = &self.suppression_level {
+            out.serialize_field("suppression_level", v)?;
+        }
+        if let Some(v) = &self.voice_gain {
+            out.serialize_field("voice_gain", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NoiseSuppressionEngineConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "attenuation_limit",
+            "enhancement_level",
+            "family",
+            "mode",
+            "model",
+            "size",
+            "suppression_level",
+            "voice_gain",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NoiseSuppressionEngineConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NoiseSuppressionEngineConfig")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NoiseSuppressionEngineConfig, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NoiseSuppressionEngineConfig {
+                    attenuation_limit: f0,
+                    enhancement_level: f1,
+                    family: f2,
+                    mode: f3,
+                    model: f4,
+                    size: f5,
+                    suppression_level: f6,
+                    voice_gain: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NoiseSuppressionEngineConfig", FIELDS, V)
+    }
+}
 /// AiCoustics model family. 'sparrow' optimized for human-to-human calls, 'quail' optimized for Voice AI/STT. Only applicable for AiCoustics.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NoiseSuppressionEngineConfigFamily {
@@ -61,6 +147,7 @@ impl From<&str> for NoiseSuppressionEngineConfigFamily {
 }
 crate::string_enum!(NoiseSuppressionEngineConfigFamily);
 /// Processing mode. Only applicable for DeepFilterNet.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NoiseSuppressionEngineConfigMode {
@@ -92,6 +179,7 @@ impl From<&str> for NoiseSuppressionEngineConfigMode {
 }
 crate::string_enum!(NoiseSuppressionEngineConfigMode);
 /// The Krisp model to use. Only applicable for Krisp.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NoiseSuppressionEngineConfigModel {
@@ -131,6 +219,7 @@ impl From<&str> for NoiseSuppressionEngineConfigModel {
 }
 crate::string_enum!(NoiseSuppressionEngineConfigModel);
 /// AiCoustics model size. 's' and 'l' work with both families. 'xs' and 'xxs' are sparrow-only. 'vf_l' and 'vf_1_1_l' are quail-only. Only applicable for AiCoustics.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NoiseSuppressionEngineConfigSize {

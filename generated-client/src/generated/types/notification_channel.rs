@@ -2,28 +2,101 @@
 // run `cargo xtask codegen` instead.
 
 /// A Notification Channel
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "notification_channels")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannel {
     /// The destination associated with the channel type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_destination: Option<String>,
     /// A Channel Type ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_type_id: Option<NotificationChannelChannelTypeId>,
     /// ISO 8601 formatted date indicating when the resource was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// A UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A UUID reference to the associated Notification Profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_profile_id: Option<String>,
     /// ISO 8601 formatted date indicating when the resource was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl serde::Serialize for NotificationChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NotificationChannel", 6usize)?;
+        if let Some(v) = &self.channel_destination {
+            out.serialize_field("channel_destination", v)?;
+        }
+        if let Some(v) = &self.channel_type_id {
+            out.serialize_field("channel_type_id", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.notification_profile_id {
+            out.serialize_field("notification_profile_id", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "channel_destination",
+            "channel_type_id",
+            "created_at",
+            "id",
+            "notification_profile_id",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationChannel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationChannel")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationChannel, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationChannel {
+                    channel_destination: f0,
+                    channel_type_id: f1,
+                    created_at: f2,
+                    id: f3,
+                    notification_profile_id: f4,
+                    updated_at: f5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotificationChannel", FIELDS, V)
+    }
+}
 /// A Channel Type ID
+#[cfg_attr(docsrs, doc(cfg(feature = "notification_channels")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NotificationChannelChannelTypeId {

@@ -2,18 +2,73 @@
 // run `cargo xtask codegen` instead.
 
 /// A Collection of Notification Channels
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "notification_profiles")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationProfile {
     /// ISO 8601 formatted date indicating when the resource was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// A UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A human readable name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ISO 8601 formatted date indicating when the resource was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for NotificationProfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NotificationProfile", 4usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotificationProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "id", "name", "updated_at"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotificationProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationProfile")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationProfile, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationProfile {
+                    created_at: f0,
+                    id: f1,
+                    name: f2,
+                    updated_at: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotificationProfile", FIELDS, V)
+    }
 }

@@ -2,12 +2,56 @@
 // run `cargo xtask codegen` instead.
 
 /// Constant numeric value (float; integers are accepted and stored as float).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NumberLiteralExpression {
     pub r#type: NumberLiteralExpressionType,
     /// Literal numeric value.
     pub value: f64,
 }
+impl serde::Serialize for NumberLiteralExpression {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NumberLiteralExpression", 2usize)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.serialize_field("value", &self.value)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NumberLiteralExpression {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type", "value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NumberLiteralExpression;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NumberLiteralExpression")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NumberLiteralExpression, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NumberLiteralExpression {
+                    r#type: crate::de::required(f0, "type")?,
+                    value: crate::de::required(f1, "value")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NumberLiteralExpression", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NumberLiteralExpressionType {

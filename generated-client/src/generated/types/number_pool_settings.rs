@@ -6,12 +6,12 @@
 /// assigned to the messaging profile.
 ///
 /// To disable this feature, set the object field to `null`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_profiles")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NumberPoolSettings {
     /// If set to true, Number Pool will try to choose a sending number with the same area code as the destination
     /// number. If there are no such numbers available, a nunber with a different area code will be chosen. Currently
     /// only NANP numbers are supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geomatch: Option<bool>,
     /// Defines the probability weight for a Long Code number to be selected when sending a message.
     /// The higher the weight the higher the probability. The sum of the weights for all number types
@@ -26,11 +26,74 @@ pub struct NumberPoolSettings {
     /// If set to true, Number Pool will try to choose the same sending number for all messages to a particular
     /// recipient. If the sending number becomes unhealthy and `skip_unhealthy` is set to true, a new
     /// number will be chosen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sticky_sender: Option<bool>,
     /// Defines the probability weight for a Toll Free number to be selected when sending a message.
     /// The higher the weight the higher the probability. The sum of the weights for all number types
     /// does not necessarily need to add to 100. Weight must be a non-negative number, and when equal
     /// to zero it will remove the number type from the pool.
     pub toll_free_weight: f64,
+}
+impl serde::Serialize for NumberPoolSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NumberPoolSettings", 5usize)?;
+        if let Some(v) = &self.geomatch {
+            out.serialize_field("geomatch", v)?;
+        }
+        out.serialize_field("long_code_weight", &self.long_code_weight)?;
+        out.serialize_field("skip_unhealthy", &self.skip_unhealthy)?;
+        if let Some(v) = &self.sticky_sender {
+            out.serialize_field("sticky_sender", v)?;
+        }
+        out.serialize_field("toll_free_weight", &self.toll_free_weight)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NumberPoolSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "geomatch",
+            "long_code_weight",
+            "skip_unhealthy",
+            "sticky_sender",
+            "toll_free_weight",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NumberPoolSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NumberPoolSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NumberPoolSettings, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NumberPoolSettings {
+                    geomatch: f0,
+                    long_code_weight: crate::de::required(f1, "long_code_weight")?,
+                    skip_unhealthy: crate::de::required(f2, "skip_unhealthy")?,
+                    sticky_sender: f3,
+                    toll_free_weight: crate::de::required(f4, "toll_free_weight")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NumberPoolSettings", FIELDS, V)
+    }
 }

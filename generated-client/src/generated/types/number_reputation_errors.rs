@@ -2,8 +2,47 @@
 // run `cargo xtask codegen` instead.
 
 /// Canonical Telnyx error envelope. Returned on every 4xx and 5xx response from this service. `errors` is non-empty; multiple entries indicate multiple distinct problems with the same request (e.g. one entry per invalid phone number on a bulk operation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NumberReputationErrors {
     /// List of one or more error entries. Order is not significant.
     pub errors: Vec<super::NumberReputationError>,
+}
+impl serde::Serialize for NumberReputationErrors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NumberReputationErrors", 1usize)?;
+        out.serialize_field("errors", &self.errors)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NumberReputationErrors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["errors"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NumberReputationErrors;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NumberReputationErrors")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NumberReputationErrors, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NumberReputationErrors {
+                    errors: crate::de::required(f0, "errors")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NumberReputationErrors", FIELDS, V)
+    }
 }

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Identifies the resource.
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 pub type NumbersIntId = String;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The id from the Organization the authentication provider belongs to.
+#[cfg_attr(docsrs, doc(cfg(feature = "authentication_providers")))]
 pub type OrganizationId = String;

@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// An organization user with their group memberships always included.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationUserWithGroups {
     /// ISO 8601 formatted date indicating when the resource was created.
     pub created_at: String,
@@ -13,21 +14,95 @@ pub struct OrganizationUserWithGroups {
     /// Identifies the specific resource.
     pub id: String,
     /// ISO 8601 formatted date indicating when the resource last signed into the portal. Null if the user has never signed in.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub last_sign_in_at: Option<Option<String>>,
     /// Indicates whether this user is allowed to bypass SSO and use password authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_user_bypasses_sso: Option<bool>,
     /// Identifies the type of the resource. Can be 'organization_owner' or 'organization_sub_user'.
     pub record_type: String,
     /// The status of the account.
     pub user_status: OrganizationUserWithGroupsUserStatus,
 }
+impl serde::Serialize for OrganizationUserWithGroups {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("OrganizationUserWithGroups", 8usize)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("email", &self.email)?;
+        out.serialize_field("groups", &self.groups)?;
+        out.serialize_field("id", &self.id)?;
+        if let Some(v) = &self.last_sign_in_at {
+            out.serialize_field("last_sign_in_at", v)?;
+        }
+        if let Some(v) = &self.organization_user_bypasses_sso {
+            out.serialize_field("organization_user_bypasses_sso", v)?;
+        }
+        out.serialize_field("record_type", &self.record_type)?;
+        out.serialize_field("user_status", &self.user_status)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OrganizationUserWithGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "email",
+            "groups",
+            "id",
+            "last_sign_in_at",
+            "organization_user_bypasses_sso",
+            "record_type",
+            "user_status",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OrganizationUserWithGroups;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationUserWithGroups")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationUserWithGroups, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationUserWithGroups {
+                    created_at: crate::de::required(f0, "created_at")?,
+                    email: crate::de::required(f1, "email")?,
+                    groups: crate::de::required(f2, "groups")?,
+                    id: crate::de::required(f3, "id")?,
+                    last_sign_in_at: f4,
+                    organization_user_bypasses_sso: f5,
+                    record_type: crate::de::required(f6, "record_type")?,
+                    user_status: crate::de::required(f7, "user_status")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationUserWithGroups", FIELDS, V)
+    }
+}
 /// The status of the account.
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationUserWithGroupsUserStatus {

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The original URL to the PDF used for the fax's media. If media_name was supplied, this is omitted
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub type OriginalMediaUrl = String;

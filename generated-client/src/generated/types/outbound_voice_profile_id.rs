@@ -2,4 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// Identifies the associated outbound voice profile.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "fax_applications", feature = "texml_applications")))
+)]
 pub type OutboundVoiceProfileId = String;

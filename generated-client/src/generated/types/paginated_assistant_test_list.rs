@@ -5,10 +5,53 @@
 ///
 /// Returns a subset of tests based on pagination parameters along with
 /// metadata for implementing pagination controls in the UI.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaginatedAssistantTestList {
     /// Array of assistant test objects for the current page.
     pub data: Vec<super::AssistantTestResponse>,
     /// Pagination metadata including total counts and current page info.
     pub meta: super::Meta,
+}
+impl serde::Serialize for PaginatedAssistantTestList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PaginatedAssistantTestList", 2usize)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaginatedAssistantTestList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PaginatedAssistantTestList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaginatedAssistantTestList")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaginatedAssistantTestList, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PaginatedAssistantTestList {
+                    data: crate::de::required(f0, "data")?,
+                    meta: crate::de::required(f1, "meta")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PaginatedAssistantTestList", FIELDS, V)
+    }
 }

@@ -2,10 +2,55 @@
 // run `cargo xtask codegen` instead.
 
 /// A paginated response
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_tollfree")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaginatedVerificationStatusHistoryEntry {
     /// The records yielded by this request
     pub records: Vec<super::VerificationStatusHistoryEntry>,
     /// The total amount of records for these query parameters
     pub total_records: i64,
+}
+impl serde::Serialize for PaginatedVerificationStatusHistoryEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PaginatedVerificationStatusHistoryEntry", 2usize)?;
+        out.serialize_field("records", &self.records)?;
+        out.serialize_field("total_records", &self.total_records)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaginatedVerificationStatusHistoryEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["records", "total_records"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PaginatedVerificationStatusHistoryEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaginatedVerificationStatusHistoryEntry")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaginatedVerificationStatusHistoryEntry, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PaginatedVerificationStatusHistoryEntry {
+                    records: crate::de::required(f0, "records")?,
+                    total_records: crate::de::required(f1, "total_records")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PaginatedVerificationStatusHistoryEntry", FIELDS, V)
+    }
 }

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The phone number associated with the address.
+#[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 pub type PhoneNumber2 = String;

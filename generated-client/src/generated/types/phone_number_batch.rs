@@ -2,30 +2,120 @@
 // run `cargo xtask codegen` instead.
 
 /// A phone-number batch groups all numbers added in a single bulk-add request. Telnyx vets the batch as a unit. The response embeds the full `phone_numbers` array so you can read per-number status without a separate call, plus a batch-level `status` summarising the unit's progress.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumberBatch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
     /// The DIR's display name at the time the batch was read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dir_display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dir_id: Option<String>,
     /// Documents attached to this batch (e.g. a Letter of Authorization). Empty when none were supplied at add time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<super::Document>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_id: Option<String>,
     /// All phone numbers in this batch, with per-number status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<super::DirPhoneNumber>>,
     /// Aggregate batch status. Mirrors the values used on individual phone numbers (`submitted`, `in_review`, `verified`, `unsuccessful`, `permanently_rejected`, etc.).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::PhoneNumberStatus>,
     /// When the batch was created (and implicitly submitted for vetting).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<String>,
     /// Number of phone numbers in this batch (length of `phone_numbers`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
+}
+impl serde::Serialize for PhoneNumberBatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PhoneNumberBatch", 9usize)?;
+        if let Some(v) = &self.batch_id {
+            out.serialize_field("batch_id", v)?;
+        }
+        if let Some(v) = &self.dir_display_name {
+            out.serialize_field("dir_display_name", v)?;
+        }
+        if let Some(v) = &self.dir_id {
+            out.serialize_field("dir_id", v)?;
+        }
+        if let Some(v) = &self.documents {
+            out.serialize_field("documents", v)?;
+        }
+        if let Some(v) = &self.enterprise_id {
+            out.serialize_field("enterprise_id", v)?;
+        }
+        if let Some(v) = &self.phone_numbers {
+            out.serialize_field("phone_numbers", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.submitted_at {
+            out.serialize_field("submitted_at", v)?;
+        }
+        if let Some(v) = &self.total_count {
+            out.serialize_field("total_count", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumberBatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "batch_id",
+            "dir_display_name",
+            "dir_id",
+            "documents",
+            "enterprise_id",
+            "phone_numbers",
+            "status",
+            "submitted_at",
+            "total_count",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumberBatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumberBatch")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumberBatch, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumberBatch {
+                    batch_id: f0,
+                    dir_display_name: f1,
+                    dir_id: f2,
+                    documents: f3,
+                    enterprise_id: f4,
+                    phone_numbers: f5,
+                    status: f6,
+                    submitted_at: f7,
+                    total_count: f8,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumberBatch", FIELDS, V)
+    }
 }

@@ -2,15 +2,100 @@
 // run `cargo xtask codegen` instead.
 
 /// Bulk-delete partial-success response. `data` is the list of phone numbers that were soft-deleted. `meta.errors` holds per-number failures (e.g. number not associated with this DIR). When EVERY number in the request fails, the endpoint instead returns 400 with the canonical Telnyx error envelope and `data`/`meta` are absent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PhoneNumberBulkDeleteResponse {
     /// Phone numbers that were successfully soft-deleted. Bare E.164 strings.
     pub data: Vec<String>,
     pub meta: PhoneNumberBulkDeleteResponseMeta,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for PhoneNumberBulkDeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumberBulkDeleteResponse", 2usize)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumberBulkDeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumberBulkDeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumberBulkDeleteResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumberBulkDeleteResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumberBulkDeleteResponse {
+                    data: crate::de::required(f0, "data")?,
+                    meta: crate::de::required(f1, "meta")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumberBulkDeleteResponse", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumberBulkDeleteResponseMeta {
     /// Per-number failures that did not block the call. Each entry has `phone_number`, `code`, `title`, `detail`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<super::PhoneNumberItemError>>,
+}
+impl serde::Serialize for PhoneNumberBulkDeleteResponseMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PhoneNumberBulkDeleteResponseMeta", 1usize)?;
+        if let Some(v) = &self.errors {
+            out.serialize_field("errors", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumberBulkDeleteResponseMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["errors"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumberBulkDeleteResponseMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumberBulkDeleteResponseMeta")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumberBulkDeleteResponseMeta, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumberBulkDeleteResponseMeta {
+                    errors: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumberBulkDeleteResponseMeta", FIELDS, V)
+    }
 }

@@ -2,8 +2,47 @@
 // run `cargo xtask codegen` instead.
 
 /// Bulk-add success response (HTTP 201). All numbers in the request were accepted into a single new batch. Every entry in `data` shares the same `batch_id` - read it from any element to obtain the batch id for subsequent `GET .../phone_number_batches/{batch_id}` calls. If any number in the request fails (schema-invalid, not in inventory, already attached to another DIR, etc.) the entire request is rejected with HTTP 400 and the canonical Telnyx error envelope; the success body described here is therefore an all-or-nothing payload.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PhoneNumberBulkResponse {
     /// Phone numbers accepted into the new batch. List order mirrors the request order. Each element shares the same `batch_id`.
     pub data: Vec<super::DirPhoneNumber>,
+}
+impl serde::Serialize for PhoneNumberBulkResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PhoneNumberBulkResponse", 1usize)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumberBulkResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumberBulkResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumberBulkResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumberBulkResponse, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumberBulkResponse {
+                    data: crate::de::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumberBulkResponse", FIELDS, V)
+    }
 }

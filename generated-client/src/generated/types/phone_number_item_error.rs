@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// Per-number error returned by the bulk-delete endpoint. Bulk-add does not use this shape - it returns a 400 with the canonical envelope grouping numbers by failure category.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PhoneNumberItemError {
     /// Stable per-number error code. Currently only `not_associated` is emitted, when the number is not attached to this DIR.
     pub code: PhoneNumberItemErrorCode,
@@ -10,7 +11,58 @@ pub struct PhoneNumberItemError {
     pub phone_number: String,
     pub title: String,
 }
+impl serde::Serialize for PhoneNumberItemError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PhoneNumberItemError", 4usize)?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("detail", &self.detail)?;
+        out.serialize_field("phone_number", &self.phone_number)?;
+        out.serialize_field("title", &self.title)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumberItemError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "detail", "phone_number", "title"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PhoneNumberItemError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumberItemError")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumberItemError, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumberItemError {
+                    code: crate::de::required(f0, "code")?,
+                    detail: crate::de::required(f1, "detail")?,
+                    phone_number: crate::de::required(f2, "phone_number")?,
+                    title: crate::de::required(f3, "title")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PhoneNumberItemError", FIELDS, V)
+    }
+}
 /// Stable per-number error code. Currently only `not_associated` is emitted, when the number is not attached to this DIR.
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PhoneNumberItemErrorCode {

@@ -8,6 +8,7 @@
 /// - `suspended` - temporarily disabled (e.g. by an active infringement claim on the DIR).
 /// - `expired` - verification expired; re-add to renew.
 /// - `permanently_rejected` - terminal; cannot be re-added on this or any other DIR you own.
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PhoneNumberStatus {

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Whether to play a beep when recording is started.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 pub type PlayBeep = bool;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Public land mobile network code (MCC + MNC).
+#[cfg_attr(docsrs, doc(cfg(feature = "wireless_blocklists")))]
 pub type PlmnCode = String;

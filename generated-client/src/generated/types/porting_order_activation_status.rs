@@ -2,6 +2,10 @@
 // run `cargo xtask codegen` instead.
 
 /// Activation status
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "porting_orders", feature = "porting_phone_numbers")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PortingOrderActivationStatus {

@@ -2,20 +2,57 @@
 // run `cargo xtask codegen` instead.
 
 /// Can be specified directly or via the `requirement_group_id` parameter.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrderDocuments {
     /// Returned ID of the submitted Invoice via the Documents endpoint
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub invoice: Option<Option<String>>,
     /// Returned ID of the submitted LOA via the Documents endpoint
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub loa: Option<Option<String>>,
+}
+impl serde::Serialize for PortingOrderDocuments {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingOrderDocuments", 2usize)?;
+        if let Some(v) = &self.invoice {
+            out.serialize_field("invoice", v)?;
+        }
+        if let Some(v) = &self.loa {
+            out.serialize_field("loa", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrderDocuments {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["invoice", "loa"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrderDocuments;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrderDocuments")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrderDocuments, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrderDocuments {
+                    invoice: f0,
+                    loa: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrderDocuments", FIELDS, V)
+    }
 }

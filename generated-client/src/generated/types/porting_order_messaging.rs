@@ -2,22 +2,83 @@
 // run `cargo xtask codegen` instead.
 
 /// Information about messaging porting process.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrderMessaging {
     /// Indicates whether Telnyx will port messaging capabilities from the losing carrier. If false, any messaging capabilities will stay with their current provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_messaging: Option<bool>,
     /// Indicates whether the porting order can also port messaging capabilities.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messaging_capable: Option<bool>,
     /// Indicates whether the messaging porting has been completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messaging_port_completed: Option<bool>,
     /// The current status of the messaging porting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messaging_port_status: Option<PortingOrderMessagingMessagingPortStatus>,
 }
+impl serde::Serialize for PortingOrderMessaging {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingOrderMessaging", 4usize)?;
+        if let Some(v) = &self.enable_messaging {
+            out.serialize_field("enable_messaging", v)?;
+        }
+        if let Some(v) = &self.messaging_capable {
+            out.serialize_field("messaging_capable", v)?;
+        }
+        if let Some(v) = &self.messaging_port_completed {
+            out.serialize_field("messaging_port_completed", v)?;
+        }
+        if let Some(v) = &self.messaging_port_status {
+            out.serialize_field("messaging_port_status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrderMessaging {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "enable_messaging",
+            "messaging_capable",
+            "messaging_port_completed",
+            "messaging_port_status",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrderMessaging;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrderMessaging")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrderMessaging, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrderMessaging {
+                    enable_messaging: f0,
+                    messaging_capable: f1,
+                    messaging_port_completed: f2,
+                    messaging_port_status: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrderMessaging", FIELDS, V)
+    }
+}
 /// The current status of the messaging porting.
+#[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PortingOrderMessagingMessagingPortStatus {

@@ -2,16 +2,62 @@
 // run `cargo xtask codegen` instead.
 
 /// Porting order status
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "porting", feature = "porting_orders"))))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrderStatus {
     /// A list of 0 or more details about this porting order's status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<super::PortingOrdersExceptionType>>,
     /// The current status of the porting order
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PortingOrderStatusValue>,
 }
+impl serde::Serialize for PortingOrderStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PortingOrderStatus", 2usize)?;
+        if let Some(v) = &self.details {
+            out.serialize_field("details", v)?;
+        }
+        if let Some(v) = &self.value {
+            out.serialize_field("value", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortingOrderStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["details", "value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PortingOrderStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PortingOrderStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortingOrderStatus, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PortingOrderStatus {
+                    details: f0,
+                    value: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PortingOrderStatus", FIELDS, V)
+    }
+}
 /// The current status of the porting order
+#[cfg_attr(docsrs, doc(cfg(any(feature = "porting", feature = "porting_orders"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PortingOrderStatusValue {

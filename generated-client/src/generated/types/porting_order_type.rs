@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// A port can be either 'full' or 'partial'. When type is 'full' the other attributes should be omitted.
+#[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PortingOrderType {

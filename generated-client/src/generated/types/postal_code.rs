@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The postal code of the address.
+#[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 pub type PostalCode = String;

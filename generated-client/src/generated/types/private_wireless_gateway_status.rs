@@ -2,21 +2,12 @@
 // run `cargo xtask codegen` instead.
 
 /// The current status or failure details of the Private Wireless Gateway.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "private_wireless_gateways")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivateWirelessGatewayStatus {
     /// This attribute is an [error code](https://developers.telnyx.com/development/api-fundamentals/api-errors) related to the failure reason.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub error_code: Option<Option<String>>,
     /// This attribute provides a human-readable explanation of why a failure happened.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub error_description: Option<Option<String>>,
     /// The current status or failure details of the Private Wireless Gateway.
     ///
@@ -29,8 +20,60 @@ pub struct PrivateWirelessGatewayStatus {
     /// decommissioning - the Private Wireless Gateway is being removed from the network.
     ///
     /// Transitioning between the provisioning and provisioned states may take some time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PrivateWirelessGatewayStatusValue>,
+}
+impl serde::Serialize for PrivateWirelessGatewayStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PrivateWirelessGatewayStatus", 3usize)?;
+        if let Some(v) = &self.error_code {
+            out.serialize_field("error_code", v)?;
+        }
+        if let Some(v) = &self.error_description {
+            out.serialize_field("error_description", v)?;
+        }
+        if let Some(v) = &self.value {
+            out.serialize_field("value", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PrivateWirelessGatewayStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["error_code", "error_description", "value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PrivateWirelessGatewayStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PrivateWirelessGatewayStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PrivateWirelessGatewayStatus, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PrivateWirelessGatewayStatus {
+                    error_code: f0,
+                    error_description: f1,
+                    value: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PrivateWirelessGatewayStatus", FIELDS, V)
+    }
 }
 /// The current status or failure details of the Private Wireless Gateway.
 ///
@@ -43,6 +86,7 @@ pub struct PrivateWirelessGatewayStatus {
 /// decommissioning - the Private Wireless Gateway is being removed from the network.
 ///
 /// Transitioning between the provisioning and provisioned states may take some time.
+#[cfg_attr(docsrs, doc(cfg(feature = "private_wireless_gateways")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PrivateWirelessGatewayStatusValue {

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Detailed metrics for a messaging profile.
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_profiles")))]
 pub type ProfileMetrics = serde_json::Map<String, serde_json::Value>;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// High-level metrics summary for a messaging profile.
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_profile_metrics")))]
 pub type ProfileMetricsHighLevel = serde_json::Map<String, serde_json::Value>;

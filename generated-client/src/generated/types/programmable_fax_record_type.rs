@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Identifies the type of the resource.
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProgrammableFaxRecordType {

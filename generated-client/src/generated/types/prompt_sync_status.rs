@@ -6,6 +6,7 @@
 /// When ENABLED + prompt_name set, every assistant create/update pushes
 /// `instructions` to Langfuse via create_prompt and stores the returned
 /// version in prompt_version.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PromptSyncStatus {

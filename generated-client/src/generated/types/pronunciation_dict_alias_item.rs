@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// An alias pronunciation item. When the `text` value is found in input, it is replaced with the `alias` before speech synthesis.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PronunciationDictAliasItem {
     /// The replacement text that will be spoken instead.
     pub alias: String,
@@ -11,7 +12,54 @@ pub struct PronunciationDictAliasItem {
     /// The item type.
     pub r#type: PronunciationDictAliasItemType,
 }
+impl serde::Serialize for PronunciationDictAliasItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PronunciationDictAliasItem", 3usize)?;
+        out.serialize_field("alias", &self.alias)?;
+        out.serialize_field("text", &self.text)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PronunciationDictAliasItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["alias", "text", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PronunciationDictAliasItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PronunciationDictAliasItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PronunciationDictAliasItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PronunciationDictAliasItem {
+                    alias: crate::de::required(f0, "alias")?,
+                    text: crate::de::required(f1, "text")?,
+                    r#type: crate::de::required(f2, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PronunciationDictAliasItem", FIELDS, V)
+    }
+}
 /// The item type.
+#[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PronunciationDictAliasItemType {

@@ -2,31 +2,110 @@
 // run `cargo xtask codegen` instead.
 
 /// A pronunciation dictionary record.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PronunciationDictData {
     /// ISO 8601 timestamp with millisecond precision.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Unique identifier for the pronunciation dictionary.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// List of pronunciation items (alias or phoneme type).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<super::PronunciationDictItem>>,
     /// Human-readable name for the dictionary. Must be unique within the organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Identifies the resource type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<PronunciationDictDataRecordType>,
     /// ISO 8601 timestamp with millisecond precision.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Auto-incrementing version number. Increases by 1 on each update. Used for optimistic concurrency control and cache invalidation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
+impl serde::Serialize for PronunciationDictData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PronunciationDictData", 7usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.items {
+            out.serialize_field("items", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        if let Some(v) = &self.version {
+            out.serialize_field("version", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PronunciationDictData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "id",
+            "items",
+            "name",
+            "record_type",
+            "updated_at",
+            "version",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PronunciationDictData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PronunciationDictData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PronunciationDictData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PronunciationDictData {
+                    created_at: f0,
+                    id: f1,
+                    items: f2,
+                    name: f3,
+                    record_type: f4,
+                    updated_at: f5,
+                    version: f6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PronunciationDictData", FIELDS, V)
+    }
+}
 /// Identifies the resource type.
+#[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PronunciationDictDataRecordType {

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// A single pronunciation dictionary item. Use type 'alias' to replace matched text with a spoken alias, or type 'phoneme' to specify exact pronunciation using IPA notation.
+#[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

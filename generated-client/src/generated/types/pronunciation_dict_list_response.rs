@@ -2,11 +2,57 @@
 // run `cargo xtask codegen` instead.
 
 /// Paginated list of pronunciation dictionaries.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PronunciationDictListResponse {
     /// Array of pronunciation dictionary objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<super::PronunciationDictData>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<super::PronunciationDictsPaginationMeta>,
+}
+impl serde::Serialize for PronunciationDictListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PronunciationDictListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PronunciationDictListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PronunciationDictListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PronunciationDictListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PronunciationDictListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PronunciationDictListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PronunciationDictListResponse", FIELDS, V)
+    }
 }

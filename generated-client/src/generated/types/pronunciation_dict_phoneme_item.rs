@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// A phoneme pronunciation item. When the `text` value is found in input, it is pronounced using the specified IPA phoneme notation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PronunciationDictPhonemeItem {
     /// The phonetic alphabet used for the phoneme notation.
     pub alphabet: PronunciationDictPhonemeItemAlphabet,
@@ -13,7 +14,59 @@ pub struct PronunciationDictPhonemeItem {
     /// The item type.
     pub r#type: PronunciationDictPhonemeItemType,
 }
+impl serde::Serialize for PronunciationDictPhonemeItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PronunciationDictPhonemeItem", 4usize)?;
+        out.serialize_field("alphabet", &self.alphabet)?;
+        out.serialize_field("phoneme", &self.phoneme)?;
+        out.serialize_field("text", &self.text)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PronunciationDictPhonemeItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["alphabet", "phoneme", "text", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PronunciationDictPhonemeItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PronunciationDictPhonemeItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PronunciationDictPhonemeItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PronunciationDictPhonemeItem {
+                    alphabet: crate::de::required(f0, "alphabet")?,
+                    phoneme: crate::de::required(f1, "phoneme")?,
+                    text: crate::de::required(f2, "text")?,
+                    r#type: crate::de::required(f3, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PronunciationDictPhonemeItem", FIELDS, V)
+    }
+}
 /// The phonetic alphabet used for the phoneme notation.
+#[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PronunciationDictPhonemeItemAlphabet {
@@ -41,6 +94,7 @@ impl From<&str> for PronunciationDictPhonemeItemAlphabet {
 }
 crate::string_enum!(PronunciationDictPhonemeItemAlphabet);
 /// The item type.
+#[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PronunciationDictPhonemeItemType {

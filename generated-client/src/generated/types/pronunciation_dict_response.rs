@@ -2,8 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Response containing a single pronunciation dictionary.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PronunciationDictResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<super::PronunciationDictData>,
-}
+#[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
+pub type PronunciationDictResponse = crate::Data<super::PronunciationDictData>;

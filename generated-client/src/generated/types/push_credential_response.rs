@@ -2,8 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Success response with details about a push credential
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct PushCredentialResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<super::PushCredential>,
-}
+#[cfg_attr(docsrs, doc(cfg(feature = "mobile_push_credentials")))]
+pub type PushCredentialResponse = crate::Data<super::PushCredential>;

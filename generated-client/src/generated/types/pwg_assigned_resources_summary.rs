@@ -2,12 +2,58 @@
 // run `cargo xtask codegen` instead.
 
 /// The summary of the resource that have been assigned to the Private Wireless Gateway.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "private_wireless_gateways")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PwgAssignedResourcesSummary {
     /// The current count of a resource type assigned to the Private Wireless Gateway.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The type of the resource assigned to the Private Wireless Gateway.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
+}
+impl serde::Serialize for PwgAssignedResourcesSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("PwgAssignedResourcesSummary", 2usize)?;
+        if let Some(v) = &self.count {
+            out.serialize_field("count", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PwgAssignedResourcesSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["count", "record_type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PwgAssignedResourcesSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PwgAssignedResourcesSummary")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PwgAssignedResourcesSummary, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PwgAssignedResourcesSummary {
+                    count: f0,
+                    record_type: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PwgAssignedResourcesSummary", FIELDS, V)
+    }
 }

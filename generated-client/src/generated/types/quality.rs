@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// The quality of the fax. The `ultra` settings provides the highest quality available, but also present longer fax processing times. `ultra_light` is best suited for images, wihle `ultra_dark` is best suited for text.
+#[cfg_attr(docsrs, doc(cfg(feature = "faxes")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Quality {

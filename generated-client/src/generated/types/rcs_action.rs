@@ -2,25 +2,109 @@
 // run `cargo xtask codegen` instead.
 
 /// When tapped, initiates the corresponding native action on the device.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RcsAction {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_calendar_event_action: Option<super::RcsCreateCalendarEventAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dial_action: Option<super::RcsDialAction>,
     /// Fallback URL to use if a client doesn't support a suggested action. Fallback URLs open in new browser windows. Maximum 2048 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_url_action: Option<super::RcsOpenUrlAction>,
     /// Payload (base64 encoded) that will be sent to the agent in the user event that results when the user taps the suggested action. Maximum 2048 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postback_data: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_location_action: Option<super::RcsShareLocationAction>,
     /// Text that is shown in the suggested action. Maximum 25 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_location_action: Option<super::RcsViewLocationAction>,
+}
+impl serde::Serialize for RcsAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RcsAction", 8usize)?;
+        if let Some(v) = &self.create_calendar_event_action {
+            out.serialize_field("create_calendar_event_action", v)?;
+        }
+        if let Some(v) = &self.dial_action {
+            out.serialize_field("dial_action", v)?;
+        }
+        if let Some(v) = &self.fallback_url {
+            out.serialize_field("fallback_url", v)?;
+        }
+        if let Some(v) = &self.open_url_action {
+            out.serialize_field("open_url_action", v)?;
+        }
+        if let Some(v) = &self.postback_data {
+            out.serialize_field("postback_data", v)?;
+        }
+        if let Some(v) = &self.share_location_action {
+            out.serialize_field("share_location_action", v)?;
+        }
+        if let Some(v) = &self.text {
+            out.serialize_field("text", v)?;
+        }
+        if let Some(v) = &self.view_location_action {
+            out.serialize_field("view_location_action", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RcsAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "create_calendar_event_action",
+            "dial_action",
+            "fallback_url",
+            "open_url_action",
+            "postback_data",
+            "share_location_action",
+            "text",
+            "view_location_action",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RcsAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsAction")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RcsAction, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RcsAction {
+                    create_calendar_event_action: f0,
+                    dial_action: f1,
+                    fallback_url: f2,
+                    open_url_action: f3,
+                    postback_data: f4,
+                    share_location_action: f5,
+                    text: f6,
+                    view_location_action: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RcsAction", FIELDS, V)
+    }
 }

@@ -2,14 +2,58 @@
 // run `cargo xtask codegen` instead.
 
 /// Carousel of cards.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RcsCarouselCard {
     /// The list of contents for each card in the carousel. A carousel can have a minimum of 2 cards and a maximum 10 cards.
     pub card_contents: Vec<super::RcsCardContent>,
     /// The width of the cards in the carousel.
     pub card_width: RcsCarouselCardCardWidth,
 }
+impl serde::Serialize for RcsCarouselCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RcsCarouselCard", 2usize)?;
+        out.serialize_field("card_contents", &self.card_contents)?;
+        out.serialize_field("card_width", &self.card_width)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RcsCarouselCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["card_contents", "card_width"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RcsCarouselCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsCarouselCard")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RcsCarouselCard, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RcsCarouselCard {
+                    card_contents: crate::de::required(f0, "card_contents")?,
+                    card_width: crate::de::required(f1, "card_width")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RcsCarouselCard", FIELDS, V)
+    }
+}
 /// The width of the cards in the carousel.
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RcsCarouselCardCardWidth {

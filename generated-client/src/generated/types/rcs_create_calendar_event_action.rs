@@ -2,16 +2,72 @@
 // run `cargo xtask codegen` instead.
 
 /// Opens the user's default calendar app and starts the new calendar event flow with the agent-specified event data pre-filled.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RcsCreateCalendarEventAction {
     /// Event description. Maximum 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// Event title. Maximum 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+impl serde::Serialize for RcsCreateCalendarEventAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RcsCreateCalendarEventAction", 4usize)?;
+        if let Some(v) = &self.description {
+            out.serialize_field("description", v)?;
+        }
+        if let Some(v) = &self.end_time {
+            out.serialize_field("end_time", v)?;
+        }
+        if let Some(v) = &self.start_time {
+            out.serialize_field("start_time", v)?;
+        }
+        if let Some(v) = &self.title {
+            out.serialize_field("title", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RcsCreateCalendarEventAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["description", "end_time", "start_time", "title"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RcsCreateCalendarEventAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsCreateCalendarEventAction")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RcsCreateCalendarEventAction, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RcsCreateCalendarEventAction {
+                    description: f0,
+                    end_time: f1,
+                    start_time: f2,
+                    title: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RcsCreateCalendarEventAction", FIELDS, V)
+    }
 }

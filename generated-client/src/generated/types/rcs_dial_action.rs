@@ -2,8 +2,47 @@
 // run `cargo xtask codegen` instead.
 
 /// Opens the user's default dialer app with the agent-specified phone number filled in.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RcsDialAction {
     /// Phone number in +E.164 format
     pub phone_number: String,
+}
+impl serde::Serialize for RcsDialAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RcsDialAction", 1usize)?;
+        out.serialize_field("phone_number", &self.phone_number)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RcsDialAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["phone_number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RcsDialAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsDialAction")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RcsDialAction, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RcsDialAction {
+                    phone_number: crate::de::required(f0, "phone_number")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RcsDialAction", FIELDS, V)
+    }
 }

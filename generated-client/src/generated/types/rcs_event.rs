@@ -2,11 +2,50 @@
 // run `cargo xtask codegen` instead.
 
 /// RCS Event to send to the recipient
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RcsEvent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<RcsEventEventType>,
 }
+impl serde::Serialize for RcsEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RcsEvent", 1usize)?;
+        if let Some(v) = &self.event_type {
+            out.serialize_field("event_type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RcsEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RcsEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RcsEvent, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RcsEvent { event_type: f0 })
+            }
+        }
+        deserializer.deserialize_struct("RcsEvent", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RcsEventEventType {

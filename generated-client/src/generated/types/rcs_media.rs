@@ -2,15 +2,61 @@
 // run `cargo xtask codegen` instead.
 
 /// A media file within a rich card.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RcsMedia {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_info: Option<super::RcsContentInfo>,
     /// The height of the media within a rich card with a vertical layout. For a standalone card with horizontal layout, height is not customizable, and this field is ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<RcsMediaHeight>,
 }
+impl serde::Serialize for RcsMedia {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RcsMedia", 2usize)?;
+        if let Some(v) = &self.content_info {
+            out.serialize_field("content_info", v)?;
+        }
+        if let Some(v) = &self.height {
+            out.serialize_field("height", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RcsMedia {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["content_info", "height"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RcsMedia;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsMedia")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RcsMedia, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RcsMedia {
+                    content_info: f0,
+                    height: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RcsMedia", FIELDS, V)
+    }
+}
 /// The height of the media within a rich card with a vertical layout. For a standalone card with horizontal layout, height is not customizable, and this field is ignored.
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RcsMediaHeight {

@@ -2,17 +2,75 @@
 // run `cargo xtask codegen` instead.
 
 /// Opens the user's default web browser app to the specified URL.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RcsOpenUrlAction {
     /// URL open application, browser or webview.
     pub application: RcsOpenUrlActionApplication,
     /// Accessbility description for webview.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub url: String,
     pub webview_view_mode: RcsOpenUrlActionWebviewViewMode,
 }
+impl serde::Serialize for RcsOpenUrlAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RcsOpenUrlAction", 4usize)?;
+        out.serialize_field("application", &self.application)?;
+        if let Some(v) = &self.description {
+            out.serialize_field("description", v)?;
+        }
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("webview_view_mode", &self.webview_view_mode)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RcsOpenUrlAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "application",
+            "description",
+            "url",
+            "webview_view_mode",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RcsOpenUrlAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsOpenUrlAction")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RcsOpenUrlAction, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RcsOpenUrlAction {
+                    application: crate::de::required(f0, "application")?,
+                    description: f1,
+                    url: crate::de::required(f2, "url")?,
+                    webview_view_mode: crate::de::required(f3, "webview_view_mode")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RcsOpenUrlAction", FIELDS, V)
+    }
+}
 /// URL open application, browser or webview.
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RcsOpenUrlActionApplication {
@@ -47,6 +105,7 @@ impl From<&str> for RcsOpenUrlActionApplication {
     }
 }
 crate::string_enum!(RcsOpenUrlActionApplication);
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RcsOpenUrlActionWebviewViewMode {

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Opens the RCS app's location chooser so the user can pick a location to send back to the agent.
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 pub type RcsShareLocationAction = serde_json::Map<String, serde_json::Value>;

@@ -2,14 +2,64 @@
 // run `cargo xtask codegen` instead.
 
 /// Opens the user's default map app and selects the agent-specified location.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RcsViewLocationAction {
     /// The label of the pin dropped
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lat_long: Option<super::RcsLatLng>,
     /// query string (Android only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
+}
+impl serde::Serialize for RcsViewLocationAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RcsViewLocationAction", 3usize)?;
+        if let Some(v) = &self.label {
+            out.serialize_field("label", v)?;
+        }
+        if let Some(v) = &self.lat_long {
+            out.serialize_field("lat_long", v)?;
+        }
+        if let Some(v) = &self.query {
+            out.serialize_field("query", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RcsViewLocationAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["label", "lat_long", "query"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RcsViewLocationAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsViewLocationAction")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RcsViewLocationAction, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RcsViewLocationAction {
+                    label: f0,
+                    lat_long: f1,
+                    query: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RcsViewLocationAction", FIELDS, V)
+    }
 }

@@ -2,13 +2,59 @@
 // run `cargo xtask codegen` instead.
 
 /// Non-standard error envelope returned when all recipients are suppressed and ignore_suppression was not set/allowed. Includes a top-level `suppressed` array alongside `errors`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecipientSuppressedError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<RecipientSuppressedErrorErrorsItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Vec<RecipientSuppressedErrorSuppressedItem>>,
 }
+impl serde::Serialize for RecipientSuppressedError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RecipientSuppressedError", 2usize)?;
+        if let Some(v) = &self.errors {
+            out.serialize_field("errors", v)?;
+        }
+        if let Some(v) = &self.suppressed {
+            out.serialize_field("suppressed", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecipientSuppressedError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["errors", "suppressed"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecipientSuppressedError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecipientSuppressedError")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecipientSuppressedError, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecipientSuppressedError {
+                    errors: f0,
+                    suppressed: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RecipientSuppressedError", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RecipientSuppressedErrorErrorsItemCode {
@@ -35,23 +81,131 @@ impl From<&str> for RecipientSuppressedErrorErrorsItemCode {
     }
 }
 crate::string_enum!(RecipientSuppressedErrorErrorsItemCode);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecipientSuppressedErrorErrorsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<RecipientSuppressedErrorErrorsItemCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for RecipientSuppressedErrorErrorsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RecipientSuppressedErrorErrorsItem", 3usize)?;
+        if let Some(v) = &self.code {
+            out.serialize_field("code", v)?;
+        }
+        if let Some(v) = &self.detail {
+            out.serialize_field("detail", v)?;
+        }
+        if let Some(v) = &self.title {
+            out.serialize_field("title", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecipientSuppressedErrorErrorsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "detail", "title"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecipientSuppressedErrorErrorsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecipientSuppressedErrorErrorsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecipientSuppressedErrorErrorsItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecipientSuppressedErrorErrorsItem {
+                    code: f0,
+                    detail: f1,
+                    title: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RecipientSuppressedErrorErrorsItem", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecipientSuppressedErrorSuppressedItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_allowed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+}
+impl serde::Serialize for RecipientSuppressedErrorSuppressedItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RecipientSuppressedErrorSuppressedItem", 4usize)?;
+        if let Some(v) = &self.override_allowed {
+            out.serialize_field("override_allowed", v)?;
+        }
+        if let Some(v) = &self.reason {
+            out.serialize_field("reason", v)?;
+        }
+        if let Some(v) = &self.scope {
+            out.serialize_field("scope", v)?;
+        }
+        if let Some(v) = &self.to {
+            out.serialize_field("to", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecipientSuppressedErrorSuppressedItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["override_allowed", "reason", "scope", "to"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RecipientSuppressedErrorSuppressedItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecipientSuppressedErrorSuppressedItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecipientSuppressedErrorSuppressedItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecipientSuppressedErrorSuppressedItem {
+                    override_allowed: f0,
+                    reason: f1,
+                    scope: f2,
+                    to: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RecipientSuppressedErrorSuppressedItem", FIELDS, V)
+    }
 }

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Identifies record type.
+#[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RecordType {

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Defines how the recording was created.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RecordingSource {

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The changes to the recording's state that should generate a call to `RecoridngStatusCallback`. Can be: `in-progress`, `completed` and `absent`. Separate multiple values with a space. Defaults to `completed`.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 pub type RecordingStatusCallbackEvent = String;

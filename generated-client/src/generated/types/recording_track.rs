@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// The audio track to record for the call. The default is `both`.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RecordingTrack {

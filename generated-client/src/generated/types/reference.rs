@@ -2,51 +2,127 @@
 // run `cargo xtask codegen` instead.
 
 /// A reference (business or financial) on a DIR, in the customer-facing shape. No internal identifiers are exposed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     /// Reference contact email address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub email: Option<Option<String>>,
     /// Full name of the reference contact.
     pub full_name: String,
     /// Job title of the reference contact.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub job_title: Option<Option<String>>,
     /// Organization the reference contact belongs to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub organization: Option<Option<String>>,
     /// Reference phone number in E.164 format.
     pub phone_e164: String,
     /// Always `dir_reference`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<ReferenceRecordType>,
     /// Whether this is a business reference or the financial reference.
     pub ref_type: ReferenceRefType,
     /// How the reference contact is related to the registering business.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub relationship_to_registrant: Option<Option<String>>,
     /// Position within the reference type. Business references occupy slots 0 and 1; the financial reference occupies slot 0.
     pub slot: i64,
     /// IANA timezone id for the reference. Calls are only placed within the reference's local 8am-9pm window.
     pub timezone: String,
 }
+impl serde::Serialize for Reference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Reference", 10usize)?;
+        if let Some(v) = &self.email {
+            out.serialize_field("email", v)?;
+        }
+        out.serialize_field("full_name", &self.full_name)?;
+        if let Some(v) = &self.job_title {
+            out.serialize_field("job_title", v)?;
+        }
+        if let Some(v) = &self.organization {
+            out.serialize_field("organization", v)?;
+        }
+        out.serialize_field("phone_e164", &self.phone_e164)?;
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        out.serialize_field("ref_type", &self.ref_type)?;
+        if let Some(v) = &self.relationship_to_registrant {
+            out.serialize_field("relationship_to_registrant", v)?;
+        }
+        out.serialize_field("slot", &self.slot)?;
+        out.serialize_field("timezone", &self.timezone)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Reference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "email",
+            "full_name",
+            "job_title",
+            "organization",
+            "phone_e164",
+            "record_type",
+            "ref_type",
+            "relationship_to_registrant",
+            "slot",
+            "timezone",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Reference;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Reference")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Reference, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = Some(map.next_value()?),
+                        9usize => f9 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Reference {
+                    email: f0,
+                    full_name: crate::de::required(f1, "full_name")?,
+                    job_title: f2,
+                    organization: f3,
+                    phone_e164: crate::de::required(f4, "phone_e164")?,
+                    record_type: f5,
+                    ref_type: crate::de::required(f6, "ref_type")?,
+                    relationship_to_registrant: f7,
+                    slot: crate::de::required(f8, "slot")?,
+                    timezone: crate::de::required(f9, "timezone")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Reference", FIELDS, V)
+    }
+}
 /// Always `dir_reference`.
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReferenceRecordType {
@@ -74,6 +150,7 @@ impl From<&str> for ReferenceRecordType {
 }
 crate::string_enum!(ReferenceRecordType);
 /// Whether this is a business reference or the financial reference.
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReferenceRefType {

@@ -2,35 +2,97 @@
 // run `cargo xtask codegen` instead.
 
 /// One reference supplied at submit. The reference type is implied by the field that carries it (business_references vs financial_reference).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReferenceInput {
     /// Reference contact email address. Required: the reference is emailed scheduling and dial-in notices.
     pub email: String,
     /// Full name of the reference contact.
     pub full_name: String,
     /// Job title of the reference contact.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub job_title: Option<Option<String>>,
     /// Organization the reference contact belongs to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub organization: Option<Option<String>>,
     /// Reference phone number in E.164 format, e.g. +14155550123.
     pub phone_e164: String,
     /// How the reference contact is related to the registering business.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub relationship_to_registrant: Option<Option<String>>,
     /// IANA timezone id for the reference (e.g. America/New_York). Required: calls are only placed within the reference's local 8am-9pm window.
     pub timezone: String,
+}
+impl serde::Serialize for ReferenceInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ReferenceInput", 7usize)?;
+        out.serialize_field("email", &self.email)?;
+        out.serialize_field("full_name", &self.full_name)?;
+        if let Some(v) = &self.job_title {
+            out.serialize_field("job_title", v)?;
+        }
+        if let Some(v) = &self.organization {
+            out.serialize_field("organization", v)?;
+        }
+        out.serialize_field("phone_e164", &self.phone_e164)?;
+        if let Some(v) = &self.relationship_to_registrant {
+            out.serialize_field("relationship_to_registrant", v)?;
+        }
+        out.serialize_field("timezone", &self.timezone)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReferenceInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "email",
+            "full_name",
+            "job_title",
+            "organization",
+            "phone_e164",
+            "relationship_to_registrant",
+            "timezone",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ReferenceInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReferenceInput")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReferenceInput, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReferenceInput {
+                    email: crate::de::required(f0, "email")?,
+                    full_name: crate::de::required(f1, "full_name")?,
+                    job_title: f2,
+                    organization: f3,
+                    phone_e164: crate::de::required(f4, "phone_e164")?,
+                    relationship_to_registrant: f5,
+                    timezone: crate::de::required(f6, "timezone")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReferenceInput", FIELDS, V)
+    }
 }

@@ -2,9 +2,52 @@
 // run `cargo xtask codegen` instead.
 
 /// Exactly two business references plus one financial reference. The DIR's authorizer email must be verified before this is accepted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReferenceSubmissionRequest {
     /// Exactly two business references.
     pub business_references: Vec<super::ReferenceInput>,
     pub financial_reference: super::ReferenceInput,
+}
+impl serde::Serialize for ReferenceSubmissionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ReferenceSubmissionRequest", 2usize)?;
+        out.serialize_field("business_references", &self.business_references)?;
+        out.serialize_field("financial_reference", &self.financial_reference)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReferenceSubmissionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["business_references", "financial_reference"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ReferenceSubmissionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReferenceSubmissionRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReferenceSubmissionRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReferenceSubmissionRequest {
+                    business_references: crate::de::required(f0, "business_references")?,
+                    financial_reference: crate::de::required(f1, "financial_reference")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReferenceSubmissionRequest", FIELDS, V)
+    }
 }

@@ -2,39 +2,105 @@
 // run `cargo xtask codegen` instead.
 
 /// Partial update for a single reference; supply at least one field. Cosmetic fields are always editable. phone_e164 and timezone may only be changed while a scheduled call has not yet been dialed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReferenceUpdateRequest {
     /// Reference contact email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Full name of the reference contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// Job title of the reference contact.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub job_title: Option<Option<String>>,
     /// Organization the reference contact belongs to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub organization: Option<Option<String>>,
     /// Reference phone number in E.164 format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_e164: Option<String>,
     /// How the reference contact is related to the registering business.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub relationship_to_registrant: Option<Option<String>>,
     /// IANA timezone id for the reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+}
+impl serde::Serialize for ReferenceUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ReferenceUpdateRequest", 7usize)?;
+        if let Some(v) = &self.email {
+            out.serialize_field("email", v)?;
+        }
+        if let Some(v) = &self.full_name {
+            out.serialize_field("full_name", v)?;
+        }
+        if let Some(v) = &self.job_title {
+            out.serialize_field("job_title", v)?;
+        }
+        if let Some(v) = &self.organization {
+            out.serialize_field("organization", v)?;
+        }
+        if let Some(v) = &self.phone_e164 {
+            out.serialize_field("phone_e164", v)?;
+        }
+        if let Some(v) = &self.relationship_to_registrant {
+            out.serialize_field("relationship_to_registrant", v)?;
+        }
+        if let Some(v) = &self.timezone {
+            out.serialize_field("timezone", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReferenceUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "email",
+            "full_name",
+            "job_title",
+            "organization",
+            "phone_e164",
+            "relationship_to_registrant",
+            "timezone",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ReferenceUpdateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReferenceUpdateRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReferenceUpdateRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReferenceUpdateRequest {
+                    email: f0,
+                    full_name: f1,
+                    job_title: f2,
+                    organization: f3,
+                    phone_e164: f4,
+                    relationship_to_registrant: f5,
+                    timezone: f6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReferenceUpdateRequest", FIELDS, V)
+    }
 }

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Region where the bucket is located.
+#[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 pub type Region = String;

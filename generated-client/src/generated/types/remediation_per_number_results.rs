@@ -2,16 +2,83 @@
 // run `cargo xtask codegen` instead.
 
 /// Per-category buckets of phone numbers, populated once results are available. Empty lists are kept (not omitted) so consumers can iterate without null-checking each key.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemediationPerNumberResults {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ineligible: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_flagged: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refused: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediated: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_review: Option<Vec<String>>,
+}
+impl serde::Serialize for RemediationPerNumberResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RemediationPerNumberResults", 5usize)?;
+        if let Some(v) = &self.ineligible {
+            out.serialize_field("ineligible", v)?;
+        }
+        if let Some(v) = &self.not_flagged {
+            out.serialize_field("not_flagged", v)?;
+        }
+        if let Some(v) = &self.refused {
+            out.serialize_field("refused", v)?;
+        }
+        if let Some(v) = &self.remediated {
+            out.serialize_field("remediated", v)?;
+        }
+        if let Some(v) = &self.requires_review {
+            out.serialize_field("requires_review", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemediationPerNumberResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "ineligible",
+            "not_flagged",
+            "refused",
+            "remediated",
+            "requires_review",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RemediationPerNumberResults;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RemediationPerNumberResults")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemediationPerNumberResults, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RemediationPerNumberResults {
+                    ineligible: f0,
+                    not_flagged: f1,
+                    refused: f2,
+                    remediated: f3,
+                    requires_review: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RemediationPerNumberResults", FIELDS, V)
+    }
 }

@@ -2,14 +2,10 @@
 // run `cargo xtask codegen` instead.
 
 /// Full detail of a remediation request, returned on submit and GET by id.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemediationRequest {
     pub call_purpose: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub contact_email: Option<Option<String>>,
     pub created_at: String,
     pub id: String,
@@ -20,30 +16,126 @@ pub struct RemediationRequest {
     /// Numbers accepted for remediation, i.e. not rejected as ineligible. Counts numbers still queued (pending) as well as processed ones.
     pub phone_numbers_submitted: i64,
     /// Per-category buckets. Populated once results are available. Null while the request is still pending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub results: Option<Option<super::RemediationPerNumberResults>>,
     pub status: super::RemediationStatus,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub tier1_completed_at: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub tier2_completed_at: Option<Option<String>>,
     pub updated_at: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub webhook_url: Option<Option<String>>,
+}
+impl serde::Serialize for RemediationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RemediationRequest", 13usize)?;
+        out.serialize_field("call_purpose", &self.call_purpose)?;
+        if let Some(v) = &self.contact_email {
+            out.serialize_field("contact_email", v)?;
+        }
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("phone_numbers_count", &self.phone_numbers_count)?;
+        out.serialize_field("phone_numbers_ineligible", &self.phone_numbers_ineligible)?;
+        out.serialize_field("phone_numbers_submitted", &self.phone_numbers_submitted)?;
+        if let Some(v) = &self.results {
+            out.serialize_field("results", v)?;
+        }
+        out.serialize_field("status", &self.status)?;
+        if let Some(v) = &self.tier1_completed_at {
+            out.serialize_field("tier1_completed_at", v)?;
+        }
+        if let Some(v) = &self.tier2_completed_at {
+            out.serialize_field("tier2_completed_at", v)?;
+        }
+        out.serialize_field("updated_at", &self.updated_at)?;
+        if let Some(v) = &self.webhook_url {
+            out.serialize_field("webhook_url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemediationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "call_purpose",
+            "contact_email",
+            "created_at",
+            "id",
+            "phone_numbers_count",
+            "phone_numbers_ineligible",
+            "phone_numbers_submitted",
+            "results",
+            "status",
+            "tier1_completed_at",
+            "tier2_completed_at",
+            "updated_at",
+            "webhook_url",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RemediationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RemediationRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemediationRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = Some(map.next_value()?),
+                        9usize => f9 = Some(map.next_value()?),
+                        10usize => f10 = Some(map.next_value()?),
+                        11usize => f11 = Some(map.next_value()?),
+                        12usize => f12 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RemediationRequest {
+                    call_purpose: crate::de::required(f0, "call_purpose")?,
+                    contact_email: f1,
+                    created_at: crate::de::required(f2, "created_at")?,
+                    id: crate::de::required(f3, "id")?,
+                    phone_numbers_count: crate::de::required(f4, "phone_numbers_count")?,
+                    phone_numbers_ineligible: crate::de::required(
+                        f5,
+                        "phone_numbers_ineligible",
+                    )?,
+                    phone_numbers_submitted: crate::de::required(
+                        f6,
+                        "phone_numbers_submitted",
+                    )?,
+                    results: f7,
+                    status: crate::de::required(f8, "status")?,
+                    tier1_completed_at: f9,
+                    tier2_completed_at: f10,
+                    updated_at: crate::de::required(f11, "updated_at")?,
+                    webhook_url: f12,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RemediationRequest", FIELDS, V)
+    }
 }

@@ -2,24 +2,94 @@
 // run `cargo xtask codegen` instead.
 
 /// Slim list-endpoint shape. Omits per-number results and webhook URLs to keep responses small.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemediationRequestListItem {
     pub call_purpose: String,
     pub created_at: String,
     pub id: String,
     pub phone_numbers_count: i64,
     pub status: super::RemediationStatus,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub tier1_completed_at: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub tier2_completed_at: Option<Option<String>>,
     pub updated_at: String,
+}
+impl serde::Serialize for RemediationRequestListItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RemediationRequestListItem", 8usize)?;
+        out.serialize_field("call_purpose", &self.call_purpose)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("phone_numbers_count", &self.phone_numbers_count)?;
+        out.serialize_field("status", &self.status)?;
+        if let Some(v) = &self.tier1_completed_at {
+            out.serialize_field("tier1_completed_at", v)?;
+        }
+        if let Some(v) = &self.tier2_completed_at {
+            out.serialize_field("tier2_completed_at", v)?;
+        }
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemediationRequestListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "call_purpose",
+            "created_at",
+            "id",
+            "phone_numbers_count",
+            "status",
+            "tier1_completed_at",
+            "tier2_completed_at",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RemediationRequestListItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RemediationRequestListItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemediationRequestListItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RemediationRequestListItem {
+                    call_purpose: crate::de::required(f0, "call_purpose")?,
+                    created_at: crate::de::required(f1, "created_at")?,
+                    id: crate::de::required(f2, "id")?,
+                    phone_numbers_count: crate::de::required(f3, "phone_numbers_count")?,
+                    status: crate::de::required(f4, "status")?,
+                    tier1_completed_at: f5,
+                    tier2_completed_at: f6,
+                    updated_at: crate::de::required(f7, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RemediationRequestListItem", FIELDS, V)
+    }
 }

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Customer-facing status of a remediation request.
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RemediationStatus {

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// How often Telnyx refreshes the stored reputation data for this enterprise's registered numbers.
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReputationCheckFrequency {

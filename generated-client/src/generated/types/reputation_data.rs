@@ -2,54 +2,105 @@
 // run `cargo xtask codegen` instead.
 
 /// Reputation snapshot for a phone number. Each metric is a 0–100 score; `spam_risk` is a coarse bucket. Field set may grow over time - read by key.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "enterprises", feature = "reputation"))))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReputationData {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub connection_score: Option<Option<i64>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub engagement_score: Option<Option<i64>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub last_refreshed_at: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub maturity_score: Option<Option<i64>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub sentiment_score: Option<Option<i64>>,
     /// Category label from the reputation feed when the number is flagged.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub spam_category: Option<Option<String>>,
     /// Overall spam-risk classification.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub spam_risk: Option<Option<ReputationDataSpamRisk>>,
 }
+impl serde::Serialize for ReputationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ReputationData", 7usize)?;
+        if let Some(v) = &self.connection_score {
+            out.serialize_field("connection_score", v)?;
+        }
+        if let Some(v) = &self.engagement_score {
+            out.serialize_field("engagement_score", v)?;
+        }
+        if let Some(v) = &self.last_refreshed_at {
+            out.serialize_field("last_refreshed_at", v)?;
+        }
+        if let Some(v) = &self.maturity_score {
+            out.serialize_field("maturity_score", v)?;
+        }
+        if let Some(v) = &self.sentiment_score {
+            out.serialize_field("sentiment_score", v)?;
+        }
+        if let Some(v) = &self.spam_category {
+            out.serialize_field("spam_category", v)?;
+        }
+        if let Some(v) = &self.spam_risk {
+            out.serialize_field("spam_risk", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReputationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "connection_score",
+            "engagement_score",
+            "last_refreshed_at",
+            "maturity_score",
+            "sentiment_score",
+            "spam_category",
+            "spam_risk",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ReputationData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReputationData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReputationData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReputationData {
+                    connection_score: f0,
+                    engagement_score: f1,
+                    last_refreshed_at: f2,
+                    maturity_score: f3,
+                    sentiment_score: f4,
+                    spam_category: f5,
+                    spam_risk: f6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReputationData", FIELDS, V)
+    }
+}
 /// Overall spam-risk classification.
+#[cfg_attr(docsrs, doc(cfg(any(feature = "enterprises", feature = "reputation"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReputationDataSpamRisk {

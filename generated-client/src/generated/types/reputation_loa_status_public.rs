@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Customer-facing Letter-of-Authorization verification state. `approved` is required (alongside reputation status) before phone numbers can be added.
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReputationLoaStatusPublic {

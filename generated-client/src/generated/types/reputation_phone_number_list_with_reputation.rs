@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// List of reputation-monitored phone numbers, each carrying its current reputation data.
+#[cfg_attr(docsrs, doc(cfg(any(feature = "enterprises", feature = "reputation"))))]
 pub type ReputationPhoneNumberListWithReputation = super::ReputationPhoneNumberList;

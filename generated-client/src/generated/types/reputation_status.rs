@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Lifecycle status of the enterprise's Phone Number Reputation activation.
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReputationStatus {

@@ -2,11 +2,52 @@
 // run `cargo xtask codegen` instead.
 
 /// Non-standard error envelope returned when the sending domain's reputation band is 'poor'. Uses string code `reputation_suspended` instead of a numeric code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReputationSuspendedError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ReputationSuspendedErrorErrorsItem>>,
 }
+impl serde::Serialize for ReputationSuspendedError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ReputationSuspendedError", 1usize)?;
+        if let Some(v) = &self.errors {
+            out.serialize_field("errors", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReputationSuspendedError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["errors"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ReputationSuspendedError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReputationSuspendedError")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReputationSuspendedError, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReputationSuspendedError {
+                    errors: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReputationSuspendedError", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReputationSuspendedErrorErrorsItemCode {
@@ -33,12 +74,63 @@ impl From<&str> for ReputationSuspendedErrorErrorsItemCode {
     }
 }
 crate::string_enum!(ReputationSuspendedErrorErrorsItemCode);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReputationSuspendedErrorErrorsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<ReputationSuspendedErrorErrorsItemCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+impl serde::Serialize for ReputationSuspendedErrorErrorsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ReputationSuspendedErrorErrorsItem", 3usize)?;
+        if let Some(v) = &self.code {
+            out.serialize_field("code", v)?;
+        }
+        if let Some(v) = &self.detail {
+            out.serialize_field("detail", v)?;
+        }
+        if let Some(v) = &self.title {
+            out.serialize_field("title", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReputationSuspendedErrorErrorsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "detail", "title"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ReputationSuspendedErrorErrorsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReputationSuspendedErrorErrorsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReputationSuspendedErrorErrorsItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReputationSuspendedErrorErrorsItem {
+                    code: f0,
+                    detail: f1,
+                    title: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReputationSuspendedErrorErrorsItem", FIELDS, V)
+    }
 }

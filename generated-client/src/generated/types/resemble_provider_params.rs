@@ -2,18 +2,73 @@
 // run `cargo xtask codegen` instead.
 
 /// Resemble AI provider-specific parameters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResembleProviderParams {
     /// Custom Resemble API key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Audio output format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// Synthesis precision.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<String>,
     /// Audio sample rate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_rate: Option<String>,
+}
+impl serde::Serialize for ResembleProviderParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ResembleProviderParams", 4usize)?;
+        if let Some(v) = &self.api_key {
+            out.serialize_field("api_key", v)?;
+        }
+        if let Some(v) = &self.format {
+            out.serialize_field("format", v)?;
+        }
+        if let Some(v) = &self.precision {
+            out.serialize_field("precision", v)?;
+        }
+        if let Some(v) = &self.sample_rate {
+            out.serialize_field("sample_rate", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResembleProviderParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["api_key", "format", "precision", "sample_rate"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ResembleProviderParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ResembleProviderParams")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResembleProviderParams, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ResembleProviderParams {
+                    api_key: f0,
+                    format: f1,
+                    precision: f2,
+                    sample_rate: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ResembleProviderParams", FIELDS, V)
+    }
 }

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Audio sample rate in Hz.
+#[cfg_attr(docsrs, doc(cfg(any(feature = "calls", feature = "conferences"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ResembleSampleRate {

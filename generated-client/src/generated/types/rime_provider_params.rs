@@ -2,15 +2,65 @@
 // run `cargo xtask codegen` instead.
 
 /// Rime provider-specific parameters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RimeProviderParams {
     /// Audio output format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_format: Option<String>,
     /// Audio sampling rate in Hz.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<i64>,
     /// Voice speed multiplier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_speed: Option<f64>,
+}
+impl serde::Serialize for RimeProviderParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RimeProviderParams", 3usize)?;
+        if let Some(v) = &self.response_format {
+            out.serialize_field("response_format", v)?;
+        }
+        if let Some(v) = &self.sampling_rate {
+            out.serialize_field("sampling_rate", v)?;
+        }
+        if let Some(v) = &self.voice_speed {
+            out.serialize_field("voice_speed", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RimeProviderParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["response_format", "sampling_rate", "voice_speed"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RimeProviderParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RimeProviderParams")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RimeProviderParams, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RimeProviderParams {
+                    response_format: f0,
+                    sampling_rate: f1,
+                    voice_speed: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RimeProviderParams", FIELDS, V)
+    }
 }

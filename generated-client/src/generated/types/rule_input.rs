@@ -4,9 +4,53 @@
 /// A targeting rule: ``match`` clauses (AND) gate ``serve``.
 ///
 /// An empty ``match`` is a catch-all (always fires).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RuleInput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<Vec<super::Clause>>,
     pub serve: super::Serve,
+}
+impl serde::Serialize for RuleInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RuleInput", 2usize)?;
+        if let Some(v) = &self.r#match {
+            out.serialize_field("match", v)?;
+        }
+        out.serialize_field("serve", &self.serve)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["match", "serve"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RuleInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RuleInput")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleInput, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RuleInput {
+                    r#match: f0,
+                    serve: crate::de::required(f1, "serve")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RuleInput", FIELDS, V)
+    }
 }

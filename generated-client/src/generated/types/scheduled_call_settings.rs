@@ -4,8 +4,48 @@
 /// Per-call telephony overrides applied when a scheduled phone-call event
 /// dispatches. Phone-call events only. New per-call dispatch options should be
 /// added here rather than as top-level event fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScheduledCallSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_region: Option<super::SipRegion>,
+}
+impl serde::Serialize for ScheduledCallSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ScheduledCallSettings", 1usize)?;
+        if let Some(v) = &self.sip_region {
+            out.serialize_field("sip_region", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ScheduledCallSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["sip_region"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ScheduledCallSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ScheduledCallSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScheduledCallSettings, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ScheduledCallSettings {
+                    sip_region: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ScheduledCallSettings", FIELDS, V)
+    }
 }

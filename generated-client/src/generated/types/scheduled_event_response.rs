@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Union type for different scheduled event response types
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]

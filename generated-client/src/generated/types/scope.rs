@@ -2,6 +2,10 @@
 // run `cargo xtask codegen` instead.
 
 /// Derived server-side from `domain_id`/`from`; never trusted from the caller.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "email_blocks", feature = "email_unsubscribe_groups")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Scope {

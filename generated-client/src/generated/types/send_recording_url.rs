@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Whether to send RecordingUrl in webhooks.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 pub type SendRecordingUrl = bool;

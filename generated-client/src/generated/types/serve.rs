@@ -8,10 +8,55 @@
 /// - ``rollout`` — weighted random across versions; weights must sum to
 ///
 /// less than 100, with the leftover routing to the main version
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Serve {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout: Option<Vec<super::RolloutSlot>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
+}
+impl serde::Serialize for Serve {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Serve", 2usize)?;
+        if let Some(v) = &self.rollout {
+            out.serialize_field("rollout", v)?;
+        }
+        if let Some(v) = &self.version_id {
+            out.serialize_field("version_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Serve {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["rollout", "version_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Serve;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Serve")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Serve, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Serve {
+                    rollout: f0,
+                    version_id: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Serve", FIELDS, V)
+    }
 }

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Indicates the coverage of the termination regions.
+#[cfg_attr(docsrs, doc(cfg(feature = "outbound_voice_profiles")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServicePlan {

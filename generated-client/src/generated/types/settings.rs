@@ -2,19 +2,80 @@
 // run `cargo xtask codegen` instead.
 
 /// The settings associated with the authentication provider.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "authentication_providers")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// The certificate fingerprint for the identity provider (IdP)
     pub idp_cert_fingerprint: String,
     /// The algorithm used to generate the identity provider's (IdP) certificate fingerprint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_cert_fingerprint_algorithm: Option<SettingsIdpCertFingerprintAlgorithm>,
     /// The Entity ID for the identity provider (IdP).
     pub idp_entity_id: String,
     /// The SSO target url for the identity provider (IdP).
     pub idp_sso_target_url: String,
 }
+impl serde::Serialize for Settings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Settings", 4usize)?;
+        out.serialize_field("idp_cert_fingerprint", &self.idp_cert_fingerprint)?;
+        if let Some(v) = &self.idp_cert_fingerprint_algorithm {
+            out.serialize_field("idp_cert_fingerprint_algorithm", v)?;
+        }
+        out.serialize_field("idp_entity_id", &self.idp_entity_id)?;
+        out.serialize_field("idp_sso_target_url", &self.idp_sso_target_url)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Settings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "idp_cert_fingerprint",
+            "idp_cert_fingerprint_algorithm",
+            "idp_entity_id",
+            "idp_sso_target_url",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Settings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Settings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Settings, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Settings {
+                    idp_cert_fingerprint: crate::de::required(
+                        f0,
+                        "idp_cert_fingerprint",
+                    )?,
+                    idp_cert_fingerprint_algorithm: f1,
+                    idp_entity_id: crate::de::required(f2, "idp_entity_id")?,
+                    idp_sso_target_url: crate::de::required(f3, "idp_sso_target_url")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Settings", FIELDS, V)
+    }
+}
 /// The algorithm used to generate the identity provider's (IdP) certificate fingerprint
+#[cfg_attr(docsrs, doc(cfg(feature = "authentication_providers")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SettingsIdpCertFingerprintAlgorithm {

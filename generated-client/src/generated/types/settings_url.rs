@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The URL for the identity provider metadata file to populate the settings automatically. If the settings attribute is provided, that will be used instead.
+#[cfg_attr(docsrs, doc(cfg(feature = "authentication_providers")))]
 pub type SettingsUrl = String;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The short name associated with the authentication provider. This must be unique and URL-friendly, as it's going to be part of the login URL.
+#[cfg_attr(docsrs, doc(cfg(feature = "authentication_providers")))]
 pub type ShortName = String;

@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// This object represents a SIM card action. It allows tracking the current status of an operation that impacts the SIM card.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sim_card_actions", feature = "sim_cards"))))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardAction {
     /// The operation type. It can be one of the following:
     ///
@@ -13,28 +14,107 @@ pub struct SimCardAction {
     /// disable - move the SIM card to the disabled status
     ///
     /// set_standby - move the SIM card to the standby status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_type: Option<SimCardActionActionType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<super::WirelessCreatedAt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<super::WirelessId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// A JSON object representation of the action params.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub settings: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The related SIM card identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sim_card_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SimCardActionStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<super::WirelessUpdatedAt>,
+}
+impl serde::Serialize for SimCardAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimCardAction", 8usize)?;
+        if let Some(v) = &self.action_type {
+            out.serialize_field("action_type", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.settings {
+            out.serialize_field("settings", v)?;
+        }
+        if let Some(v) = &self.sim_card_id {
+            out.serialize_field("sim_card_id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "action_type",
+            "created_at",
+            "id",
+            "record_type",
+            "settings",
+            "sim_card_id",
+            "status",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardAction")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardAction, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardAction {
+                    action_type: f0,
+                    created_at: f1,
+                    id: f2,
+                    record_type: f3,
+                    settings: f4,
+                    sim_card_id: f5,
+                    status: f6,
+                    updated_at: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardAction", FIELDS, V)
+    }
 }
 /// The operation type. It can be one of the following:
 ///
@@ -45,6 +125,7 @@ pub struct SimCardAction {
 /// disable - move the SIM card to the disabled status
 ///
 /// set_standby - move the SIM card to the standby status
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sim_card_actions", feature = "sim_cards"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SimCardActionActionType {
@@ -84,6 +165,7 @@ impl From<&str> for SimCardActionActionType {
 }
 crate::string_enum!(SimCardActionActionType);
 /// The current status of the SIM card action.
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sim_card_actions", feature = "sim_cards"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SimCardActionStatusValue {
@@ -122,12 +204,57 @@ impl From<&str> for SimCardActionStatusValue {
     }
 }
 crate::string_enum!(SimCardActionStatusValue);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sim_card_actions", feature = "sim_cards"))))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardActionStatus {
     /// It describes why the SIM card action is in the current status. This will be null for self-explanatory statuses, such as in-progress and completed but will include further information on statuses like interrupted and failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The current status of the SIM card action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<SimCardActionStatusValue>,
+}
+impl serde::Serialize for SimCardActionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimCardActionStatus", 2usize)?;
+        if let Some(v) = &self.reason {
+            out.serialize_field("reason", v)?;
+        }
+        if let Some(v) = &self.value {
+            out.serialize_field("value", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardActionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["reason", "value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardActionStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardActionStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardActionStatus, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardActionStatus {
+                    reason: f0,
+                    value: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardActionStatus", FIELDS, V)
+    }
 }

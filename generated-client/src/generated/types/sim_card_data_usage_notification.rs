@@ -2,26 +2,100 @@
 // run `cargo xtask codegen` instead.
 
 /// The SIM card individual data usage notification information.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_card_data_usage_notifications")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardDataUsageNotification {
     /// ISO 8601 formatted date-time indicating when the resource was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Identifies the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// The identification UUID of the related SIM card resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sim_card_id: Option<String>,
     /// Data usage threshold that will trigger the notification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<SimCardDataUsageNotificationThreshold>,
     /// ISO 8601 formatted date-time indicating when the resource was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl serde::Serialize for SimCardDataUsageNotification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SimCardDataUsageNotification", 6usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.sim_card_id {
+            out.serialize_field("sim_card_id", v)?;
+        }
+        if let Some(v) = &self.threshold {
+            out.serialize_field("threshold", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "id",
+            "record_type",
+            "sim_card_id",
+            "threshold",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardDataUsageNotification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardDataUsageNotification")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardDataUsageNotification, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardDataUsageNotification {
+                    created_at: f0,
+                    id: f1,
+                    record_type: f2,
+                    sim_card_id: f3,
+                    threshold: f4,
+                    updated_at: f5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardDataUsageNotification", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_card_data_usage_notifications")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SimCardDataUsageNotificationThresholdUnit {
@@ -53,10 +127,57 @@ impl From<&str> for SimCardDataUsageNotificationThresholdUnit {
 }
 crate::string_enum!(SimCardDataUsageNotificationThresholdUnit);
 /// Data usage threshold that will trigger the notification.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_card_data_usage_notifications")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardDataUsageNotificationThreshold {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<SimCardDataUsageNotificationThresholdUnit>,
+}
+impl serde::Serialize for SimCardDataUsageNotificationThreshold {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SimCardDataUsageNotificationThreshold", 2usize)?;
+        if let Some(v) = &self.amount {
+            out.serialize_field("amount", v)?;
+        }
+        if let Some(v) = &self.unit {
+            out.serialize_field("unit", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationThreshold {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["amount", "unit"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardDataUsageNotificationThreshold;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardDataUsageNotificationThreshold")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardDataUsageNotificationThreshold, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardDataUsageNotificationThreshold {
+                    amount: f0,
+                    unit: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("SimCardDataUsageNotificationThreshold", FIELDS, V)
+    }
 }

@@ -2,38 +2,172 @@
 // run `cargo xtask codegen` instead.
 
 /// This object represents a SIM card group action request. It allows tracking the current status of an operation that impacts the SIM card group and SIM card in it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "sim_card_group_actions", feature = "sim_card_groups")))
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardGroupAction {
     /// ISO 8601 formatted date-time indicating when the resource was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Identifies the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// A JSON object representation of the action params.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SimCardGroupActionSettings>,
     /// The SIM card group identification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sim_card_group_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SimCardGroupActionStatus>,
     /// Represents the type of the operation requested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SimCardGroupActionType>,
     /// ISO 8601 formatted date-time indicating when the resource was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl serde::Serialize for SimCardGroupAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimCardGroupAction", 8usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.settings {
+            out.serialize_field("settings", v)?;
+        }
+        if let Some(v) = &self.sim_card_group_id {
+            out.serialize_field("sim_card_group_id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardGroupAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "id",
+            "record_type",
+            "settings",
+            "sim_card_group_id",
+            "status",
+            "type",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardGroupAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardGroupAction")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardGroupAction, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardGroupAction {
+                    created_at: f0,
+                    id: f1,
+                    record_type: f2,
+                    settings: f3,
+                    sim_card_group_id: f4,
+                    status: f5,
+                    r#type: f6,
+                    updated_at: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardGroupAction", FIELDS, V)
+    }
+}
 /// A JSON object representation of the action params.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "sim_card_group_actions", feature = "sim_card_groups")))
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardGroupActionSettings {
     /// The identification of the related Private Wireless Gateway resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_wireless_gateway_id: Option<String>,
 }
+impl serde::Serialize for SimCardGroupActionSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimCardGroupActionSettings", 1usize)?;
+        if let Some(v) = &self.private_wireless_gateway_id {
+            out.serialize_field("private_wireless_gateway_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardGroupActionSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["private_wireless_gateway_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardGroupActionSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardGroupActionSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardGroupActionSettings, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardGroupActionSettings {
+                    private_wireless_gateway_id: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardGroupActionSettings", FIELDS, V)
+    }
+}
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "sim_card_group_actions", feature = "sim_card_groups")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SimCardGroupActionStatus {
@@ -69,6 +203,10 @@ impl From<&str> for SimCardGroupActionStatus {
 }
 crate::string_enum!(SimCardGroupActionStatus);
 /// Represents the type of the operation requested.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "sim_card_group_actions", feature = "sim_card_groups")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SimCardGroupActionType {

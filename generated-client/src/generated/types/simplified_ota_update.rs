@@ -2,28 +2,107 @@
 // run `cargo xtask codegen` instead.
 
 /// This object represents an Over the Air (OTA) update request. It allows tracking the current status of a operation that apply settings in a particular SIM card.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ota_updates")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimplifiedOtaUpdate {
     /// ISO 8601 formatted date-time indicating when the resource was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Identifies the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// The identification UUID of the related SIM card resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sim_card_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SimplifiedOtaUpdateStatus>,
     /// Represents the type of the operation requested. This will relate directly to the source of the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SimplifiedOtaUpdateType>,
     /// ISO 8601 formatted date-time indicating when the resource was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl serde::Serialize for SimplifiedOtaUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimplifiedOtaUpdate", 7usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.sim_card_id {
+            out.serialize_field("sim_card_id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimplifiedOtaUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "id",
+            "record_type",
+            "sim_card_id",
+            "status",
+            "type",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimplifiedOtaUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimplifiedOtaUpdate")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimplifiedOtaUpdate, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimplifiedOtaUpdate {
+                    created_at: f0,
+                    id: f1,
+                    record_type: f2,
+                    sim_card_id: f3,
+                    status: f4,
+                    r#type: f5,
+                    updated_at: f6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimplifiedOtaUpdate", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "ota_updates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SimplifiedOtaUpdateStatus {
@@ -59,6 +138,7 @@ impl From<&str> for SimplifiedOtaUpdateStatus {
 }
 crate::string_enum!(SimplifiedOtaUpdateStatus);
 /// Represents the type of the operation requested. This will relate directly to the source of the request.
+#[cfg_attr(docsrs, doc(cfg(feature = "ota_updates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SimplifiedOtaUpdateType {

@@ -4,6 +4,7 @@
 /// SIP region passed to Telnyx when initiating an outbound call. Values
 /// match the Telnyx TeXML `SipRegion` parameter exactly. Telnyx defaults to
 /// `US` when omitted.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SipRegion {

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// An optional boolean value specifying if verification of the address should be skipped or not.
+#[cfg_attr(docsrs, doc(cfg(feature = "user_addresses")))]
 pub type SkipAddressVerification = bool;

@@ -2,18 +2,73 @@
 // run `cargo xtask codegen` instead.
 
 /// Use this field to modify sound effects, for example adjust the pitch.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SoundModifications {
     /// Adjust the pitch in octaves, values should be between -1 and 1, default 0
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub octaves: Option<f64>,
     /// Set the pitch directly, value should be &gt; 0, default 1 (lower = lower tone)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pitch: Option<f64>,
     /// Adjust the pitch in semitones, values should be between -14 and 14, default 0
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub semitone: Option<f64>,
     /// The track to which the sound modifications will be applied. Accepted values are `inbound` or `outbound`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,
+}
+impl serde::Serialize for SoundModifications {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SoundModifications", 4usize)?;
+        if let Some(v) = &self.octaves {
+            out.serialize_field("octaves", v)?;
+        }
+        if let Some(v) = &self.pitch {
+            out.serialize_field("pitch", v)?;
+        }
+        if let Some(v) = &self.semitone {
+            out.serialize_field("semitone", v)?;
+        }
+        if let Some(v) = &self.track {
+            out.serialize_field("track", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SoundModifications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["octaves", "pitch", "semitone", "track"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SoundModifications;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SoundModifications")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SoundModifications, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SoundModifications {
+                    octaves: f0,
+                    pitch: f1,
+                    semitone: f2,
+                    track: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SoundModifications", FIELDS, V)
+    }
 }

@@ -2,23 +2,82 @@
 // run `cargo xtask codegen` instead.
 
 /// A standalone scripted-message step in a flow, as returned by the API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeakNode {
     /// Caller-supplied unique identifier for this node within the flow.
     pub id: String,
     /// Message delivered to the user verbatim when the flow reaches this node. No LLM turn — the text is spoken/sent exactly as written. `{{variable}}` placeholders are interpolated from the conversation's dynamic variables; an unresolved placeholder renders as an empty string. After delivering, the flow routes via the node's outgoing `llm` / `expression` edges (commonly a single unconditional edge).
     pub message: String,
     /// Optional human-readable label, displayed in authoring UIs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optional canvas coordinates used by authoring UIs to lay out the graph. Ignored by the runtime; round-trips so frontends can persist graph layout across reloads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<super::NodePosition>,
     /// Node kind discriminator. Always `speak` for a speak node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SpeakNodeType>,
 }
+impl serde::Serialize for SpeakNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SpeakNode", 5usize)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("message", &self.message)?;
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.position {
+            out.serialize_field("position", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SpeakNode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "message", "name", "position", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SpeakNode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SpeakNode")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SpeakNode, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SpeakNode {
+                    id: crate::de::required(f0, "id")?,
+                    message: crate::de::required(f1, "message")?,
+                    name: f2,
+                    position: f3,
+                    r#type: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SpeakNode", FIELDS, V)
+    }
+}
 /// Node kind discriminator. Always `speak` for a speak node.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SpeakNodeType {

@@ -2,11 +2,56 @@
 // run `cargo xtask codegen` instead.
 
 /// Controls when the assistant starts speaking after the user stops. These thresholds primarily apply to non turn-taking transcription models. For turn-taking models like `deepgram/flux`, end-of-turn detection is driven by the transcription end-of-turn settings under `transcription.settings` instead.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartSpeakingPlan {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_endpointing_plan: Option<super::TranscriptionEndpointingPlan>,
     /// Minimum seconds to wait before the assistant starts speaking.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_seconds: Option<f64>,
+}
+impl serde::Serialize for StartSpeakingPlan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("StartSpeakingPlan", 2usize)?;
+        if let Some(v) = &self.transcription_endpointing_plan {
+            out.serialize_field("transcription_endpointing_plan", v)?;
+        }
+        if let Some(v) = &self.wait_seconds {
+            out.serialize_field("wait_seconds", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for StartSpeakingPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["transcription_endpointing_plan", "wait_seconds"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = StartSpeakingPlan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StartSpeakingPlan")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StartSpeakingPlan, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StartSpeakingPlan {
+                    transcription_endpointing_plan: f0,
+                    wait_seconds: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("StartSpeakingPlan", FIELDS, V)
+    }
 }

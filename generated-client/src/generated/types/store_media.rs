@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Should fax media be stored on temporary URL. It does not support media_name, they can't be submitted together.
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 pub type StoreMedia = bool;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Should fax preview be stored on temporary URL.
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 pub type StorePreview = bool;

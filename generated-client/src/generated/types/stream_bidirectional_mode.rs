@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Configures method of bidirectional streaming (mp3, rtp).
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamBidirectionalMode {

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Audio sampling rate.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(
     Debug,
     Clone,

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Specifies which call legs should receive the bidirectional stream audio.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamBidirectionalTargetLegs {

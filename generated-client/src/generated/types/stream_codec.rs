@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Specifies the codec to be used for the streamed audio. When set to 'default' or when transcoding is not possible, the codec from the call will be used.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamCodec {

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The user specified name of Stream.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 pub type StreamName = String;

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// The status of the Stream you wish to update.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamStatus {

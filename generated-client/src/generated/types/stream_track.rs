@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Tracks to be included in the stream
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamTrack {

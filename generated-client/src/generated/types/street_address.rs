@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The primary street address information about the address.
+#[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 pub type StreetAddress = String;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Binary audio data in mp3 or wav format.
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 pub type SttClientEvent = crate::FilePart;

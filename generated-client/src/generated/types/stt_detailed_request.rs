@@ -2,10 +2,53 @@
 // run `cargo xtask codegen` instead.
 
 /// Request object for Speech to Text detailed report
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SttDetailedRequest {
     /// End date in ISO format with timezone (date range must be up to one month)
     pub end_date: String,
     /// Start date in ISO format with timezone
     pub start_date: String,
+}
+impl serde::Serialize for SttDetailedRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SttDetailedRequest", 2usize)?;
+        out.serialize_field("end_date", &self.end_date)?;
+        out.serialize_field("start_date", &self.start_date)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SttDetailedRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["end_date", "start_date"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SttDetailedRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SttDetailedRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SttDetailedRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SttDetailedRequest {
+                    end_date: crate::de::required(f0, "end_date")?,
+                    start_date: crate::de::required(f1, "start_date")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SttDetailedRequest", FIELDS, V)
+    }
 }

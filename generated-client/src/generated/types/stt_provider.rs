@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// A (provider, model) tuple along with the service surfaces it supports. Each entry in `service_types` describes one surface and the languages accepted on it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SttProvider {
     /// Provider-scoped model name.
     pub model: String,
@@ -10,4 +11,50 @@ pub struct SttProvider {
     pub provider: String,
     /// Service surfaces this (provider, model) supports. When the request filters by `service_type`, only the matching nested entry is returned for each matching model.
     pub service_types: Vec<super::SttProviderServiceType>,
+}
+impl serde::Serialize for SttProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SttProvider", 3usize)?;
+        out.serialize_field("model", &self.model)?;
+        out.serialize_field("provider", &self.provider)?;
+        out.serialize_field("service_types", &self.service_types)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SttProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["model", "provider", "service_types"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SttProvider;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SttProvider")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SttProvider, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SttProvider {
+                    model: crate::de::required(f0, "model")?,
+                    provider: crate::de::required(f1, "provider")?,
+                    service_types: crate::de::required(f2, "service_types")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SttProvider", FIELDS, V)
+    }
 }

@@ -2,9 +2,52 @@
 // run `cargo xtask codegen` instead.
 
 /// A supported service surface for a given (provider, model), along with the language codes accepted on that surface. Language support can differ per surface — for example, a model may accept a narrower language set for streaming than for file transcription.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SttProviderServiceType {
     /// Languages accepted on this service surface, in the provider's native code format. `auto` indicates the provider performs language detection.
     pub languages: Vec<String>,
     pub r#type: super::SttServiceType,
+}
+impl serde::Serialize for SttProviderServiceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SttProviderServiceType", 2usize)?;
+        out.serialize_field("languages", &self.languages)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SttProviderServiceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["languages", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SttProviderServiceType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SttProviderServiceType")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SttProviderServiceType, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SttProviderServiceType {
+                    languages: crate::de::required(f0, "languages")?,
+                    r#type: crate::de::required(f1, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SttProviderServiceType", FIELDS, V)
+    }
 }

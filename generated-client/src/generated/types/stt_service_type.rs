@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Service surface a model is available on. `ai_assistant` is the STT surface configured via Call Control voice-assistant transcription; it covers both live-streaming and non-streaming/batch models (matching the `TranscriptionConfig.model` enum on `call-control` voice assistants).
+#[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SttServiceType {

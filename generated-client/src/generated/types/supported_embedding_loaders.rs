@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Supported types of custom document loaders for embeddings.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SupportedEmbeddingLoaders {

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Supported models to vectorize and embed documents.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SupportedEmbeddingModels {

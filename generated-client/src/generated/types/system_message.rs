@@ -2,16 +2,65 @@
 // run `cargo xtask codegen` instead.
 
 /// Developer-provided instructions that the model should follow, regardless of messages sent by the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SystemMessage {
     /// The contents of the system message.
     pub content: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<super::MessageMetadata>,
     /// The role of the messages author, in this case `system`.
     pub role: SystemMessageRole,
 }
+impl serde::Serialize for SystemMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SystemMessage", 3usize)?;
+        out.serialize_field("content", &self.content)?;
+        if let Some(v) = &self.metadata {
+            out.serialize_field("metadata", v)?;
+        }
+        out.serialize_field("role", &self.role)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["content", "metadata", "role"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SystemMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SystemMessage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemMessage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SystemMessage {
+                    content: crate::de::required(f0, "content")?,
+                    metadata: f1,
+                    role: crate::de::required(f2, "role")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SystemMessage", FIELDS, V)
+    }
+}
 /// The role of the messages author, in this case `system`.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SystemMessageRole {

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The flag to disable the T.38 protocol.
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 pub type T38Enabled = bool;

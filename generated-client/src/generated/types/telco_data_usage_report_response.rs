@@ -2,39 +2,142 @@
 // run `cargo xtask codegen` instead.
 
 /// Telco data usage report response
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TelcoDataUsageReportResponse {
     /// Type of aggregation used in the report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_type: Option<String>,
     /// Timestamp when the report was created
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// End date of the report period
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Unique identifier for the report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// List of managed account IDs included in the report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_accounts: Option<Vec<String>>,
     /// Record type identifier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// URL to download the complete report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_url: Option<String>,
     /// Array of usage records
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<super::TelcoDataUsageRecord>>,
     /// Start date of the report period
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// Current status of the report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Timestamp when the report was last updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for TelcoDataUsageReportResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("TelcoDataUsageReportResponse", 11usize)?;
+        if let Some(v) = &self.aggregation_type {
+            out.serialize_field("aggregation_type", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.end_date {
+            out.serialize_field("end_date", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.managed_accounts {
+            out.serialize_field("managed_accounts", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.report_url {
+            out.serialize_field("report_url", v)?;
+        }
+        if let Some(v) = &self.result {
+            out.serialize_field("result", v)?;
+        }
+        if let Some(v) = &self.start_date {
+            out.serialize_field("start_date", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TelcoDataUsageReportResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "aggregation_type",
+            "created_at",
+            "end_date",
+            "id",
+            "managed_accounts",
+            "record_type",
+            "report_url",
+            "result",
+            "start_date",
+            "status",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TelcoDataUsageReportResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TelcoDataUsageReportResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TelcoDataUsageReportResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TelcoDataUsageReportResponse {
+                    aggregation_type: f0,
+                    created_at: f1,
+                    end_date: f2,
+                    id: f3,
+                    managed_accounts: f4,
+                    record_type: f5,
+                    report_url: f6,
+                    result: f7,
+                    start_date: f8,
+                    status: f9,
+                    updated_at: f10,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TelcoDataUsageReportResponse", FIELDS, V)
+    }
 }

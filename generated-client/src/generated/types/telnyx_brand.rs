@@ -2,136 +2,376 @@
 // run `cargo xtask codegen` instead.
 
 /// Telnyx-specific extensions to The Campaign Registry's `Brand` type
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "n10dlc")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TelnyxBrand {
     /// Alternate business identifier such as DUNS, LEI, or GIIN
-    #[serde(rename = "altBusinessId", default, skip_serializing_if = "Option::is_none")]
     pub alt_business_id: Option<String>,
-    #[serde(
-        rename = "altBusinessIdType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub alt_business_id_type: Option<super::AltBusinessIdType>,
     /// Unique identifier assigned to the brand.
-    #[serde(rename = "brandId", default, skip_serializing_if = "Option::is_none")]
     pub brand_id: Option<String>,
     /// Brand relationship to the CSP
-    #[serde(rename = "brandRelationship")]
     pub brand_relationship: super::BrandRelationship,
     /// Business contact email.
     ///
     /// Required if `entityType` is `PUBLIC_PROFIT`.
-    #[serde(
-        rename = "businessContactEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub business_contact_email: Option<String>,
     /// City name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// (Required for Non-profit/private/public) Legal company name.
-    #[serde(rename = "companyName", default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// ISO2 2 characters country code. Example: US - United States
     pub country: String,
     /// Date and time that the brand was created at.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Unique identifier assigned to the csp by the registry.
-    #[serde(rename = "cspId", default, skip_serializing_if = "Option::is_none")]
     pub csp_id: Option<String>,
     /// Display or marketing name of the brand.
-    #[serde(rename = "displayName")]
     pub display_name: String,
     /// (Required for Non-profit) Government assigned corporate tax ID. EIN is 9-digits in U.S.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ein: Option<String>,
     /// Valid email address of brand support contact.
     pub email: String,
     /// Entity type behind the brand. This is the form of business establishment.
-    #[serde(rename = "entityType")]
     pub entity_type: super::EntityType,
     /// Failure reasons for brand
-    #[serde(rename = "failureReasons", default, skip_serializing_if = "Option::is_none")]
     pub failure_reasons: Option<String>,
     /// First name of business contact.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(rename = "identityStatus", default, skip_serializing_if = "Option::is_none")]
     pub identity_status: Option<super::BrandIdentityStatus>,
     /// IP address of the browser requesting to create brand identity.
-    #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Indicates whether this brand is known to be a reseller
-    #[serde(rename = "isReseller", default, skip_serializing_if = "Option::is_none")]
     pub is_reseller: Option<bool>,
     /// Last name of business contact.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Valid mobile phone number in e.164 international format.
-    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// Mock brand for testing purposes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mock: Option<bool>,
-    #[serde(
-        rename = "optionalAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub optional_attributes: Option<super::BrandOptionalAttributes>,
     /// Valid phone number in e.164 international format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Postal codes. Use 5 digit zipcode for United States
-    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Unique identifier Telnyx assigned to the brand - the brandId
-    #[serde(rename = "referenceId", default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// State. Must be 2 letters code for United States.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Status of the brand
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TelnyxBrandStatus>,
     /// (Required for public company) stock exchange.
-    #[serde(rename = "stockExchange", default, skip_serializing_if = "Option::is_none")]
     pub stock_exchange: Option<super::StockExchange>,
     /// (Required for public company) stock symbol.
-    #[serde(rename = "stockSymbol", default, skip_serializing_if = "Option::is_none")]
     pub stock_symbol: Option<String>,
     /// Street number and name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// Unique identifier assigned to the brand by the registry.
-    #[serde(rename = "tcrBrandId", default, skip_serializing_if = "Option::is_none")]
     pub tcr_brand_id: Option<String>,
     /// Universal EIN of Brand, Read Only.
-    #[serde(rename = "universalEin", default, skip_serializing_if = "Option::is_none")]
     pub universal_ein: Option<String>,
     /// Date and time that the brand was last updated at.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Vertical or industry segment of the brand.
     pub vertical: String,
     /// Failover webhook to which brand status updates are sent.
-    #[serde(
-        rename = "webhookFailoverURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub webhook_failover_url: Option<String>,
     /// Webhook to which brand status updates are sent.
-    #[serde(rename = "webhookURL", default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
     /// Brand website URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
 }
+impl serde::Serialize for TelnyxBrand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TelnyxBrand", 38usize)?;
+        if let Some(v) = &self.alt_business_id {
+            out.serialize_field("altBusinessId", v)?;
+        }
+        if let Some(v) = &self.alt_business_id_type {
+            out.serialize_field("altBusinessIdType", v)?;
+        }
+        if let Some(v) = &self.brand_id {
+            out.serialize_field("brandId", v)?;
+        }
+        out.serialize_field("brandRelationship", &self.brand_relationship)?;
+        if let Some(v) = &self.business_contact_email {
+            out.serialize_field("businessContactEmail", v)?;
+        }
+        if let Some(v) = &self.city {
+            out.serialize_field("city", v)?;
+        }
+        if let Some(v) = &self.company_name {
+            out.serialize_field("companyName", v)?;
+        }
+        out.serialize_field("country", &self.country)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("createdAt", v)?;
+        }
+        if let Some(v) = &self.csp_id {
+            out.serialize_field("cspId", v)?;
+        }
+        out.serialize_field("displayName", &self.display_name)?;
+        if let Some(v) = &self.ein {
+            out.serialize_field("ein", v)?;
+        }
+        out.serialize_field("email", &self.email)?;
+        out.serialize_field("entityType", &self.entity_type)?;
+        if let Some(v) = &self.failure_reasons {
+            out.serialize_field("failureReasons", v)?;
+        }
+        if let Some(v) = &self.first_name {
+            out.serialize_field("firstName", v)?;
+        }
+        if let Some(v) = &self.identity_status {
+            out.serialize_field("identityStatus", v)?;
+        }
+        if let Some(v) = &self.ip_address {
+            out.serialize_field("ipAddress", v)?;
+        }
+        if let Some(v) = &self.is_reseller {
+            out.serialize_field("isReseller", v)?;
+        }
+        if let Some(v) = &self.last_name {
+            out.serialize_field("lastName", v)?;
+        }
+        if let Some(v) = &self.mobile_phone {
+            out.serialize_field("mobilePhone", v)?;
+        }
+        if let Some(v) = &self.mock {
+            out.serialize_field("mock", v)?;
+        }
+        if let Some(v) = &self.optional_attributes {
+            out.serialize_field("optionalAttributes", v)?;
+        }
+        if let Some(v) = &self.phone {
+            out.serialize_field("phone", v)?;
+        }
+        if let Some(v) = &self.postal_code {
+            out.serialize_field("postalCode", v)?;
+        }
+        if let Some(v) = &self.reference_id {
+            out.serialize_field("referenceId", v)?;
+        }
+        if let Some(v) = &self.state {
+            out.serialize_field("state", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.stock_exchange {
+            out.serialize_field("stockExchange", v)?;
+        }
+        if let Some(v) = &self.stock_symbol {
+            out.serialize_field("stockSymbol", v)?;
+        }
+        if let Some(v) = &self.street {
+            out.serialize_field("street", v)?;
+        }
+        if let Some(v) = &self.tcr_brand_id {
+            out.serialize_field("tcrBrandId", v)?;
+        }
+        if let Some(v) = &self.universal_ein {
+            out.serialize_field("universalEin", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updatedAt", v)?;
+        }
+        out.serialize_field("vertical", &self.vertical)?;
+        if let Some(v) = &self.webhook_failover_url {
+            out.serialize_field("webhookFailoverURL", v)?;
+        }
+        if let Some(v) = &self.webhook_url {
+            out.serialize_field("webhookURL", v)?;
+        }
+        if let Some(v) = &self.website {
+            out.serialize_field("website", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TelnyxBrand {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "altBusinessId",
+            "altBusinessIdType",
+            "brandId",
+            "brandRelationship",
+            "businessContactEmail",
+            "city",
+            "companyName",
+            "country",
+            "createdAt",
+            "cspId",
+            "displayName",
+            "ein",
+            "email",
+            "entityType",
+            "failureReasons",
+            "firstName",
+            "identityStatus",
+            "ipAddress",
+            "isReseller",
+            "lastName",
+            "mobilePhone",
+            "mock",
+            "optionalAttributes",
+            "phone",
+            "postalCode",
+            "referenceId",
+            "state",
+            "status",
+            "stockExchange",
+            "stockSymbol",
+            "street",
+            "tcrBrandId",
+            "universalEin",
+            "updatedAt",
+            "vertical",
+            "webhookFailoverURL",
+            "webhookURL",
+            "website",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TelnyxBrand;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TelnyxBrand")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TelnyxBrand, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                let mut f27 = None;
+                let mut f28 = None;
+                let mut f29 = None;
+                let mut f30 = None;
+                let mut f31 = None;
+                let mut f32 = None;
+                let mut f33 = None;
+                let mut f34 = None;
+                let mut f35 = None;
+                let mut f36 = None;
+                let mut f37 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = Some(map.next_value()?),
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = Some(map.next_value()?),
+                        13usize => f13 = Some(map.next_value()?),
+                        14usize => f14 = map.next_value()?,
+                        15usize => f15 = map.next_value()?,
+                        16usize => f16 = map.next_value()?,
+                        17usize => f17 = map.next_value()?,
+                        18usize => f18 = map.next_value()?,
+                        19usize => f19 = map.next_value()?,
+                        20usize => f20 = map.next_value()?,
+                        21usize => f21 = map.next_value()?,
+                        22usize => f22 = map.next_value()?,
+                        23usize => f23 = map.next_value()?,
+                        24usize => f24 = map.next_value()?,
+                        25usize => f25 = map.next_value()?,
+                        26usize => f26 = map.next_value()?,
+                        27usize => f27 = map.next_value()?,
+                        28usize => f28 = map.next_value()?,
+                        29usize => f29 = map.next_value()?,
+                        30usize => f30 = map.next_value()?,
+                        31usize => f31 = map.next_value()?,
+                        32usize => f32 = map.next_value()?,
+                        33usize => f33 = map.next_value()?,
+                        34usize => f34 = Some(map.next_value()?),
+                        35usize => f35 = map.next_value()?,
+                        36usize => f36 = map.next_value()?,
+                        37usize => f37 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TelnyxBrand {
+                    alt_business_id: f0,
+                    alt_business_id_type: f1,
+                    brand_id: f2,
+                    brand_relationship: crate::de::required(f3, "brandRelationship")?,
+                    business_contact_email: f4,
+                    city: f5,
+                    company_name: f6,
+                    country: crate::de::required(f7, "country")?,
+                    created_at: f8,
+                    csp_id: f9,
+                    display_name: crate::de::required(f10, "displayName")?,
+                    ein: f11,
+                    email: crate::de::required(f12, "email")?,
+                    entity_type: crate::de::required(f13, "entityType")?,
+                    failure_reasons: f14,
+                    first_name: f15,
+                    identity_status: f16,
+                    ip_address: f17,
+                    is_reseller: f18,
+                    last_name: f19,
+                    mobile_phone: f20,
+                    mock: f21,
+                    optional_attributes: f22,
+                    phone: f23,
+                    postal_code: f24,
+                    reference_id: f25,
+                    state: f26,
+                    status: f27,
+                    stock_exchange: f28,
+                    stock_symbol: f29,
+                    street: f30,
+                    tcr_brand_id: f31,
+                    universal_ein: f32,
+                    updated_at: f33,
+                    vertical: crate::de::required(f34, "vertical")?,
+                    webhook_failover_url: f35,
+                    webhook_url: f36,
+                    website: f37,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TelnyxBrand", FIELDS, V)
+    }
+}
 /// Status of the brand
+#[cfg_attr(docsrs, doc(cfg(feature = "n10dlc")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TelnyxBrandStatus {

@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// Create a voice clone from a voice design using the Telnyx provider.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TelnyxDesignClone {
     /// Gender of the voice clone.
     pub gender: TelnyxDesignCloneGender,
@@ -11,12 +12,74 @@ pub struct TelnyxDesignClone {
     /// Name for the voice clone.
     pub name: String,
     /// Voice synthesis provider. Defaults to `telnyx`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<TelnyxDesignCloneProvider>,
     /// UUID of the source voice design to clone.
     pub voice_design_id: String,
 }
+impl serde::Serialize for TelnyxDesignClone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TelnyxDesignClone", 5usize)?;
+        out.serialize_field("gender", &self.gender)?;
+        out.serialize_field("language", &self.language)?;
+        out.serialize_field("name", &self.name)?;
+        if let Some(v) = &self.provider {
+            out.serialize_field("provider", v)?;
+        }
+        out.serialize_field("voice_design_id", &self.voice_design_id)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TelnyxDesignClone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "gender",
+            "language",
+            "name",
+            "provider",
+            "voice_design_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TelnyxDesignClone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TelnyxDesignClone")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TelnyxDesignClone, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TelnyxDesignClone {
+                    gender: crate::de::required(f0, "gender")?,
+                    language: crate::de::required(f1, "language")?,
+                    name: crate::de::required(f2, "name")?,
+                    provider: f3,
+                    voice_design_id: crate::de::required(f4, "voice_design_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TelnyxDesignClone", FIELDS, V)
+    }
+}
 /// Gender of the voice clone.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TelnyxDesignCloneGender {
@@ -52,6 +115,7 @@ impl From<&str> for TelnyxDesignCloneGender {
 }
 crate::string_enum!(TelnyxDesignCloneGender);
 /// Voice synthesis provider. Defaults to `telnyx`.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TelnyxDesignCloneProvider {

@@ -2,28 +2,101 @@
 // run `cargo xtask codegen` instead.
 
 /// Telnyx provider-specific parameters. Use `voice_speed` and `temperature` for `Natural` and `NaturalHD` models. For the `Ultra` model, use `voice_speed`, `volume`, and `emotion`. `Bayan` and `Sukhan` don't use `temperature`, `volume`, or `emotion`, and don't support `voice_speed`. `Sukhan`'s `response_format` is restricted to `mp3` or `pcm` (no `wav`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TelnyxProviderParams {
     /// Emotion control for the Ultra model. Adjusts the emotional tone of the synthesized speech.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emotion: Option<TelnyxProviderParamsEmotion>,
     /// Audio response format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_format: Option<String>,
     /// Audio sampling rate in Hz.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<i64>,
     /// Sampling temperature. Applies to `Natural` and `NaturalHD` models only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// Voice speed multiplier. Applies to all models except `Bayan` and `Sukhan`, which don't support it. Range: 0.5 to 2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_speed: Option<f64>,
     /// Volume level for the Ultra model. Range: 0.0 to 2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<f64>,
 }
+impl serde::Serialize for TelnyxProviderParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TelnyxProviderParams", 6usize)?;
+        if let Some(v) = &self.emotion {
+            out.serialize_field("emotion", v)?;
+        }
+        if let Some(v) = &self.response_format {
+            out.serialize_field("response_format", v)?;
+        }
+        if let Some(v) = &self.sampling_rate {
+            out.serialize_field("sampling_rate", v)?;
+        }
+        if let Some(v) = &self.temperature {
+            out.serialize_field("temperature", v)?;
+        }
+        if let Some(v) = &self.voice_speed {
+            out.serialize_field("voice_speed", v)?;
+        }
+        if let Some(v) = &self.volume {
+            out.serialize_field("volume", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TelnyxProviderParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "emotion",
+            "response_format",
+            "sampling_rate",
+            "temperature",
+            "voice_speed",
+            "volume",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TelnyxProviderParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TelnyxProviderParams")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TelnyxProviderParams, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TelnyxProviderParams {
+                    emotion: f0,
+                    response_format: f1,
+                    sampling_rate: f2,
+                    temperature: f3,
+                    voice_speed: f4,
+                    volume: f5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TelnyxProviderParams", FIELDS, V)
+    }
+}
 /// Emotion control for the Ultra model. Adjusts the emotional tone of the synthesized speech.
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TelnyxProviderParamsEmotion {

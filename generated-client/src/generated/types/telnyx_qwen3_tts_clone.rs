@@ -2,33 +2,109 @@
 // run `cargo xtask codegen` instead.
 
 /// Upload-based voice clone using the Telnyx Qwen3TTS model (default).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TelnyxQwen3TtsClone {
     /// Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 5MB.
     pub audio_file: crate::FilePart,
     /// Gender of the voice clone.
     pub gender: TelnyxQwen3TtsCloneGender,
     /// Optional custom label describing the voice style.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// ISO 639-1 language code from the Qwen language set.
     pub language: String,
     /// TTS model identifier. Nullable/omittable — defaults to Qwen3TTS.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub model_id: Option<Option<TelnyxQwen3TtsCloneModelId>>,
     /// Name for the voice clone.
     pub name: String,
     /// Voice synthesis provider. Must be `telnyx`.
     pub provider: TelnyxQwen3TtsCloneProvider,
     /// Optional transcript of the audio file. Providing this improves clone quality.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_text: Option<String>,
 }
+impl serde::Serialize for TelnyxQwen3TtsClone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TelnyxQwen3TtsClone", 8usize)?;
+        out.serialize_field("audio_file", &self.audio_file)?;
+        out.serialize_field("gender", &self.gender)?;
+        if let Some(v) = &self.label {
+            out.serialize_field("label", v)?;
+        }
+        out.serialize_field("language", &self.language)?;
+        if let Some(v) = &self.model_id {
+            out.serialize_field("model_id", v)?;
+        }
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("provider", &self.provider)?;
+        if let Some(v) = &self.ref_text {
+            out.serialize_field("ref_text", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TelnyxQwen3TtsClone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "audio_file",
+            "gender",
+            "label",
+            "language",
+            "model_id",
+            "name",
+            "provider",
+            "ref_text",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TelnyxQwen3TtsClone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TelnyxQwen3TtsClone")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TelnyxQwen3TtsClone, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TelnyxQwen3TtsClone {
+                    audio_file: crate::de::required(f0, "audio_file")?,
+                    gender: crate::de::required(f1, "gender")?,
+                    label: f2,
+                    language: crate::de::required(f3, "language")?,
+                    model_id: f4,
+                    name: crate::de::required(f5, "name")?,
+                    provider: crate::de::required(f6, "provider")?,
+                    ref_text: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TelnyxQwen3TtsClone", FIELDS, V)
+    }
+}
 /// Gender of the voice clone.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TelnyxQwen3TtsCloneGender {
@@ -64,6 +140,7 @@ impl From<&str> for TelnyxQwen3TtsCloneGender {
 }
 crate::string_enum!(TelnyxQwen3TtsCloneGender);
 /// TTS model identifier. Nullable/omittable — defaults to Qwen3TTS.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TelnyxQwen3TtsCloneModelId {
@@ -91,6 +168,7 @@ impl From<&str> for TelnyxQwen3TtsCloneModelId {
 }
 crate::string_enum!(TelnyxQwen3TtsCloneModelId);
 /// Voice synthesis provider. Must be `telnyx`.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TelnyxQwen3TtsCloneProvider {

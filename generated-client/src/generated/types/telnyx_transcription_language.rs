@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Language to use for speech recognition
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TelnyxTranscriptionLanguage {

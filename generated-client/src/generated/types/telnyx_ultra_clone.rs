@@ -2,14 +2,14 @@
 // run `cargo xtask codegen` instead.
 
 /// Upload-based voice clone using the Telnyx Ultra model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TelnyxUltraClone {
     /// Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 5MB.
     pub audio_file: crate::FilePart,
     /// Gender of the voice clone.
     pub gender: TelnyxUltraCloneGender,
     /// Optional custom label describing the voice style.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// ISO 639-1 language code from the Ultra language set (40 languages).
     pub language: String,
@@ -20,10 +20,89 @@ pub struct TelnyxUltraClone {
     /// Voice synthesis provider. Must be `telnyx`.
     pub provider: TelnyxUltraCloneProvider,
     /// Optional transcript of the audio file. Providing this improves clone quality.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_text: Option<String>,
 }
+impl serde::Serialize for TelnyxUltraClone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TelnyxUltraClone", 8usize)?;
+        out.serialize_field("audio_file", &self.audio_file)?;
+        out.serialize_field("gender", &self.gender)?;
+        if let Some(v) = &self.label {
+            out.serialize_field("label", v)?;
+        }
+        out.serialize_field("language", &self.language)?;
+        out.serialize_field("model_id", &self.model_id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("provider", &self.provider)?;
+        if let Some(v) = &self.ref_text {
+            out.serialize_field("ref_text", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TelnyxUltraClone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "audio_file",
+            "gender",
+            "label",
+            "language",
+            "model_id",
+            "name",
+            "provider",
+            "ref_text",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TelnyxUltraClone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TelnyxUltraClone")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TelnyxUltraClone, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TelnyxUltraClone {
+                    audio_file: crate::de::required(f0, "audio_file")?,
+                    gender: crate::de::required(f1, "gender")?,
+                    label: f2,
+                    language: crate::de::required(f3, "language")?,
+                    model_id: crate::de::required(f4, "model_id")?,
+                    name: crate::de::required(f5, "name")?,
+                    provider: crate::de::required(f6, "provider")?,
+                    ref_text: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TelnyxUltraClone", FIELDS, V)
+    }
+}
 /// Gender of the voice clone.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TelnyxUltraCloneGender {
@@ -59,6 +138,7 @@ impl From<&str> for TelnyxUltraCloneGender {
 }
 crate::string_enum!(TelnyxUltraCloneGender);
 /// TTS model identifier. Must be `Ultra`.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TelnyxUltraCloneModelId {
@@ -86,6 +166,7 @@ impl From<&str> for TelnyxUltraCloneModelId {
 }
 crate::string_enum!(TelnyxUltraCloneModelId);
 /// Voice synthesis provider. Must be `telnyx`.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TelnyxUltraCloneProvider {

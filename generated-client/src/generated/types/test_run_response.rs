@@ -5,24 +5,20 @@
 ///
 /// Provides comprehensive information about a test execution including
 /// status, timing, logs, and detailed evaluation results.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestRunResponse {
     /// Timestamp when the test run finished execution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// Identifier of the conversation created during test execution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
     /// Identifier for conversation analysis and insights data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_insights_id: Option<String>,
     /// Timestamp when the test run was created and queued.
     pub created_at: String,
     /// Detailed evaluation results for each rubric criteria. Name is name of the criteria from the rubric and status is the result of the evaluation. This list will have a result for every criteria in the rubric section.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail_status: Option<Vec<super::TestRunDetailResult>>,
     /// Detailed execution logs and debug information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<String>,
     /// Unique identifier for this specific test run execution.
     pub run_id: String,
@@ -30,11 +26,118 @@ pub struct TestRunResponse {
     /// Identifier of the assistant test that was executed.
     pub test_id: String,
     /// Identifier linking this run to a test suite execution batch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_suite_run_id: Option<String>,
     /// How this test run was initiated (manual, scheduled, or API).
     pub triggered_by: String,
     /// Timestamp of the last update to this test run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for TestRunResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TestRunResponse", 12usize)?;
+        if let Some(v) = &self.completed_at {
+            out.serialize_field("completed_at", v)?;
+        }
+        if let Some(v) = &self.conversation_id {
+            out.serialize_field("conversation_id", v)?;
+        }
+        if let Some(v) = &self.conversation_insights_id {
+            out.serialize_field("conversation_insights_id", v)?;
+        }
+        out.serialize_field("created_at", &self.created_at)?;
+        if let Some(v) = &self.detail_status {
+            out.serialize_field("detail_status", v)?;
+        }
+        if let Some(v) = &self.logs {
+            out.serialize_field("logs", v)?;
+        }
+        out.serialize_field("run_id", &self.run_id)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("test_id", &self.test_id)?;
+        if let Some(v) = &self.test_suite_run_id {
+            out.serialize_field("test_suite_run_id", v)?;
+        }
+        out.serialize_field("triggered_by", &self.triggered_by)?;
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TestRunResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "completed_at",
+            "conversation_id",
+            "conversation_insights_id",
+            "created_at",
+            "detail_status",
+            "logs",
+            "run_id",
+            "status",
+            "test_id",
+            "test_suite_run_id",
+            "triggered_by",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TestRunResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TestRunResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestRunResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = Some(map.next_value()?),
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = Some(map.next_value()?),
+                        11usize => f11 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TestRunResponse {
+                    completed_at: f0,
+                    conversation_id: f1,
+                    conversation_insights_id: f2,
+                    created_at: crate::de::required(f3, "created_at")?,
+                    detail_status: f4,
+                    logs: f5,
+                    run_id: crate::de::required(f6, "run_id")?,
+                    status: crate::de::required(f7, "status")?,
+                    test_id: crate::de::required(f8, "test_id")?,
+                    test_suite_run_id: f9,
+                    triggered_by: crate::de::required(f10, "triggered_by")?,
+                    updated_at: f11,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TestRunResponse", FIELDS, V)
+    }
 }

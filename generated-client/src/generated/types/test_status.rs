@@ -8,6 +8,7 @@
 /// - 'passed': Test completed successfully.
 /// - 'failed': Test executed but did not pass.
 /// - 'error': An error occurred during test execution.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TestStatus {

@@ -5,8 +5,47 @@
 ///
 /// Returns a list of distinct test suite names that can be used for
 /// filtering and organizing tests.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestSuitesResponse {
     /// Array of unique test suite names available to the user.
     pub data: Vec<String>,
+}
+impl serde::Serialize for TestSuitesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TestSuitesResponse", 1usize)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TestSuitesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TestSuitesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TestSuitesResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestSuitesResponse, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TestSuitesResponse {
+                    data: crate::de::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TestSuitesResponse", FIELDS, V)
+    }
 }

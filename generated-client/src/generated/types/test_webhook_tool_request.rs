@@ -2,12 +2,57 @@
 // run `cargo xtask codegen` instead.
 
 /// Request model for testing a webhook tool
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestWebhookToolRequest {
     /// Key-value arguments to use for the webhook test
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<serde_json::Map<String, serde_json::Value>>,
     /// Key-value dynamic variables to use for the webhook test
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl serde::Serialize for TestWebhookToolRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TestWebhookToolRequest", 2usize)?;
+        if let Some(v) = &self.arguments {
+            out.serialize_field("arguments", v)?;
+        }
+        if let Some(v) = &self.dynamic_variables {
+            out.serialize_field("dynamic_variables", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TestWebhookToolRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["arguments", "dynamic_variables"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TestWebhookToolRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TestWebhookToolRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestWebhookToolRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TestWebhookToolRequest {
+                    arguments: f0,
+                    dynamic_variables: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TestWebhookToolRequest", FIELDS, V)
+    }
 }

@@ -2,11 +2,72 @@
 // run `cargo xtask codegen` instead.
 
 /// Response model for webhook tool test results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestWebhookToolResponse {
     pub content_type: String,
     pub request: serde_json::Map<String, serde_json::Value>,
     pub response: String,
     pub status_code: i64,
     pub success: bool,
+}
+impl serde::Serialize for TestWebhookToolResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TestWebhookToolResponse", 5usize)?;
+        out.serialize_field("content_type", &self.content_type)?;
+        out.serialize_field("request", &self.request)?;
+        out.serialize_field("response", &self.response)?;
+        out.serialize_field("status_code", &self.status_code)?;
+        out.serialize_field("success", &self.success)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TestWebhookToolResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "content_type",
+            "request",
+            "response",
+            "status_code",
+            "success",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TestWebhookToolResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TestWebhookToolResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestWebhookToolResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TestWebhookToolResponse {
+                    content_type: crate::de::required(f0, "content_type")?,
+                    request: crate::de::required(f1, "request")?,
+                    response: crate::de::required(f2, "response")?,
+                    status_code: crate::de::required(f3, "status_code")?,
+                    success: crate::de::required(f4, "success")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TestWebhookToolResponse", FIELDS, V)
+    }
 }

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The unit in which the price is given.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 pub type TexmlPriceUnit = String;

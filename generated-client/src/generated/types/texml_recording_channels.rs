@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// When `dual`, final audio file has the first leg on channel A, and the rest on channel B. `single` mixes both tracks into a single channel.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TexmlRecordingChannels {

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The duration of this recording, given in seconds.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 pub type TexmlRecordingDuration = String;

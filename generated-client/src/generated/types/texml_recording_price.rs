@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The price of this recording, the currency is specified in the price_unit field.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 pub type TexmlRecordingPrice = String;

@@ -2,12 +2,49 @@
 // run `cargo xtask codegen` instead.
 
 /// Subresources details for a recording if available.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TexmlRecordingSubresourcesUris {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub transcriptions: Option<Option<String>>,
+}
+impl serde::Serialize for TexmlRecordingSubresourcesUris {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("TexmlRecordingSubresourcesUris", 1usize)?;
+        if let Some(v) = &self.transcriptions {
+            out.serialize_field("transcriptions", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TexmlRecordingSubresourcesUris {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["transcriptions"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TexmlRecordingSubresourcesUris;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TexmlRecordingSubresourcesUris")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TexmlRecordingSubresourcesUris, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TexmlRecordingSubresourcesUris {
+                    transcriptions: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TexmlRecordingSubresourcesUris", FIELDS, V)
+    }
 }

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Identifier of a resource.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 pub type TexmlSid = String;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Url where status callbacks will be sent.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 pub type TexmlStatusCallback = String;

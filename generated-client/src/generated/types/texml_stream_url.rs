@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The destination WebSocket address where the stream is going to be delivered.
+#[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 pub type TexmlStreamUrl = String;

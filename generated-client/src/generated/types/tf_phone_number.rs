@@ -2,8 +2,46 @@
 // run `cargo xtask codegen` instead.
 
 /// A phone number
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_tollfree")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TfPhoneNumber {
-    #[serde(rename = "phoneNumber")]
     pub phone_number: String,
+}
+impl serde::Serialize for TfPhoneNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TfPhoneNumber", 1usize)?;
+        out.serialize_field("phoneNumber", &self.phone_number)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TfPhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["phoneNumber"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TfPhoneNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TfPhoneNumber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TfPhoneNumber, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TfPhoneNumber {
+                    phone_number: crate::de::required(f0, "phoneNumber")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TfPhoneNumber", FIELDS, V)
+    }
 }

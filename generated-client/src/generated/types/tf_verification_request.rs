@@ -2,169 +2,336 @@
 // run `cargo xtask codegen` instead.
 
 /// The body of a tollfree verification request
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_tollfree")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TfVerificationRequest {
     /// Any additional information
-    #[serde(rename = "additionalInformation")]
     pub additional_information: String,
     /// Indicates if messaging content requires age gating (e.g., 18+). Defaults to false if not provided.
-    #[serde(
-        rename = "ageGatedContent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub age_gated_content: Option<bool>,
     /// Line 1 of the business address
-    #[serde(rename = "businessAddr1")]
     pub business_addr1: String,
     /// Line 2 of the business address
-    #[serde(rename = "businessAddr2", default, skip_serializing_if = "Option::is_none")]
     pub business_addr2: Option<String>,
     /// The city of the business address; the first letter should be capitalized
-    #[serde(rename = "businessCity")]
     pub business_city: String,
     /// The email address of the business contact
-    #[serde(rename = "businessContactEmail")]
     pub business_contact_email: String,
     /// First name of the business contact; there are no specific requirements on formatting
-    #[serde(rename = "businessContactFirstName")]
     pub business_contact_first_name: String,
     /// Last name of the business contact; there are no specific requirements on formatting
-    #[serde(rename = "businessContactLastName")]
     pub business_contact_last_name: String,
     /// The phone number of the business contact in E.164 format
-    #[serde(rename = "businessContactPhone")]
     pub business_contact_phone: String,
     /// Name of the business; there are no specific formatting requirements
-    #[serde(rename = "businessName")]
     pub business_name: String,
     /// ISO 3166-1 alpha-2 country code of the issuing business authority. Must be exactly 2 letters. Automatically converted to uppercase. Required from January 2026.
-    #[serde(
-        rename = "businessRegistrationCountry",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub business_registration_country: Option<Option<String>>,
     /// Official business registration number (e.g., Employer Identification Number (EIN) in the U.S.). Required from January 2026.
-    #[serde(
-        rename = "businessRegistrationNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub business_registration_number: Option<Option<String>>,
     /// Type of business registration being provided. Required from January 2026.
-    #[serde(
-        rename = "businessRegistrationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub business_registration_type: Option<Option<String>>,
     /// The full name of the state (not the 2 letter code) of the business address; the first letter should be capitalized
-    #[serde(rename = "businessState")]
     pub business_state: String,
     /// The ZIP code of the business address
-    #[serde(rename = "businessZip")]
     pub business_zip: String,
     /// Campaign Verify Authorization Token required for Political use case submissions starting February 17, 2026. This token is validated by Zipwhip and must be provided for all Political use case verifications after the deadline.
-    #[serde(
-        rename = "campaignVerifyAuthorizationToken",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub campaign_verify_authorization_token: Option<Option<String>>,
     /// A URL, including the scheme, pointing to the corporate website
-    #[serde(rename = "corporateWebsite")]
     pub corporate_website: String,
     /// Doing Business As (DBA) name if different from legal name
-    #[serde(
-        rename = "doingBusinessAs",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub doing_business_as: Option<Option<String>>,
     /// Business entity classification. Must be one of the 5 valid enum values.
-    #[serde(
-        rename = "entityType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub entity_type: Option<Option<super::TollFreeVerificationEntityType>>,
     /// The message returned when users text 'HELP'
-    #[serde(
-        rename = "helpMessageResponse",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub help_message_response: Option<Option<String>>,
     /// ISV name
-    #[serde(
-        rename = "isvReseller",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub isv_reseller: Option<Option<String>>,
     /// Estimated monthly volume of messages from the given phone numbers
-    #[serde(rename = "messageVolume")]
     pub message_volume: super::Volume,
     /// Message sent to users confirming their opt-in to receive messages
-    #[serde(
-        rename = "optInConfirmationResponse",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub opt_in_confirmation_response: Option<Option<String>>,
     /// Keywords used to collect and process consumer opt-ins
-    #[serde(
-        rename = "optInKeywords",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub opt_in_keywords: Option<Option<String>>,
     /// Human-readable description of how end users will opt into receiving messages from the given phone numbers
-    #[serde(rename = "optInWorkflow")]
     pub opt_in_workflow: String,
     /// Images showing the opt-in workflow
-    #[serde(rename = "optInWorkflowImageURLs")]
     pub opt_in_workflow_image_ur_ls: Vec<super::Url>,
     /// The phone numbers to request the verification of
-    #[serde(rename = "phoneNumbers")]
     pub phone_numbers: Vec<super::TfPhoneNumber>,
     /// URL pointing to the business's privacy policy. Plain string, no URL format validation.
-    #[serde(
-        rename = "privacyPolicyURL",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub privacy_policy_url: Option<Option<String>>,
     /// An example of a message that will be sent from the given phone numbers
-    #[serde(rename = "productionMessageContent")]
     pub production_message_content: String,
     /// URL pointing to the business's terms and conditions. Plain string, no URL format validation.
-    #[serde(
-        rename = "termsAndConditionURL",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub terms_and_condition_url: Option<Option<String>>,
     /// Machine-readable use-case for the phone numbers
-    #[serde(rename = "useCase")]
     pub use_case: super::UseCaseCategories,
     /// Human-readable summary of the desired use-case
-    #[serde(rename = "useCaseSummary")]
     pub use_case_summary: String,
     /// URL that should receive webhooks relating to this verification request
-    #[serde(rename = "webhookUrl", default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
+}
+impl serde::Serialize for TfVerificationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TfVerificationRequest", 33usize)?;
+        out.serialize_field("additionalInformation", &self.additional_information)?;
+        if let Some(v) = &self.age_gated_content {
+            out.serialize_field("ageGatedContent", v)?;
+        }
+        out.serialize_field("businessAddr1", &self.business_addr1)?;
+        if let Some(v) = &self.business_addr2 {
+            out.serialize_field("businessAddr2", v)?;
+        }
+        out.serialize_field("businessCity", &self.business_city)?;
+        out.serialize_field("businessContactEmail", &self.business_contact_email)?;
+        out.serialize_field(
+            "businessContactFirstName",
+            &self.business_contact_first_name,
+        )?;
+        out.serialize_field(
+            "businessContactLastName",
+            &self.business_contact_last_name,
+        )?;
+        out.serialize_field("businessContactPhone", &self.business_contact_phone)?;
+        out.serialize_field("businessName", &self.business_name)?;
+        if let Some(v) = &self.business_registration_country {
+            out.serialize_field("businessRegistrationCountry", v)?;
+        }
+        if let Some(v) = &self.business_registration_number {
+            out.serialize_field("businessRegistrationNumber", v)?;
+        }
+        if let Some(v) = &self.business_registration_type {
+            out.serialize_field("businessRegistrationType", v)?;
+        }
+        out.serialize_field("businessState", &self.business_state)?;
+        out.serialize_field("businessZip", &self.business_zip)?;
+        if let Some(v) = &self.campaign_verify_authorization_token {
+            out.serialize_field("campaignVerifyAuthorizationToken", v)?;
+        }
+        out.serialize_field("corporateWebsite", &self.corporate_website)?;
+        if let Some(v) = &self.doing_business_as {
+            out.serialize_field("doingBusinessAs", v)?;
+        }
+        if let Some(v) = &self.entity_type {
+            out.serialize_field("entityType", v)?;
+        }
+        if let Some(v) = &self.help_message_response {
+            out.serialize_field("helpMessageResponse", v)?;
+        }
+        if let Some(v) = &self.isv_reseller {
+            out.serialize_field("isvReseller", v)?;
+        }
+        out.serialize_field("messageVolume", &self.message_volume)?;
+        if let Some(v) = &self.opt_in_confirmation_response {
+            out.serialize_field("optInConfirmationResponse", v)?;
+        }
+        if let Some(v) = &self.opt_in_keywords {
+            out.serialize_field("optInKeywords", v)?;
+        }
+        out.serialize_field("optInWorkflow", &self.opt_in_workflow)?;
+        out.serialize_field(
+            "optInWorkflowImageURLs",
+            &self.opt_in_workflow_image_ur_ls,
+        )?;
+        out.serialize_field("phoneNumbers", &self.phone_numbers)?;
+        if let Some(v) = &self.privacy_policy_url {
+            out.serialize_field("privacyPolicyURL", v)?;
+        }
+        out.serialize_field(
+            "productionMessageContent",
+            &self.production_message_content,
+        )?;
+        if let Some(v) = &self.terms_and_condition_url {
+            out.serialize_field("termsAndConditionURL", v)?;
+        }
+        out.serialize_field("useCase", &self.use_case)?;
+        out.serialize_field("useCaseSummary", &self.use_case_summary)?;
+        if let Some(v) = &self.webhook_url {
+            out.serialize_field("webhookUrl", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TfVerificationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "additionalInformation",
+            "ageGatedContent",
+            "businessAddr1",
+            "businessAddr2",
+            "businessCity",
+            "businessContactEmail",
+            "businessContactFirstName",
+            "businessContactLastName",
+            "businessContactPhone",
+            "businessName",
+            "businessRegistrationCountry",
+            "businessRegistrationNumber",
+            "businessRegistrationType",
+            "businessState",
+            "businessZip",
+            "campaignVerifyAuthorizationToken",
+            "corporateWebsite",
+            "doingBusinessAs",
+            "entityType",
+            "helpMessageResponse",
+            "isvReseller",
+            "messageVolume",
+            "optInConfirmationResponse",
+            "optInKeywords",
+            "optInWorkflow",
+            "optInWorkflowImageURLs",
+            "phoneNumbers",
+            "privacyPolicyURL",
+            "productionMessageContent",
+            "termsAndConditionURL",
+            "useCase",
+            "useCaseSummary",
+            "webhookUrl",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TfVerificationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TfVerificationRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TfVerificationRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                let mut f27 = None;
+                let mut f28 = None;
+                let mut f29 = None;
+                let mut f30 = None;
+                let mut f31 = None;
+                let mut f32 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = Some(map.next_value()?),
+                        9usize => f9 = Some(map.next_value()?),
+                        10usize => f10 = Some(map.next_value()?),
+                        11usize => f11 = Some(map.next_value()?),
+                        12usize => f12 = Some(map.next_value()?),
+                        13usize => f13 = Some(map.next_value()?),
+                        14usize => f14 = Some(map.next_value()?),
+                        15usize => f15 = Some(map.next_value()?),
+                        16usize => f16 = Some(map.next_value()?),
+                        17usize => f17 = Some(map.next_value()?),
+                        18usize => f18 = Some(map.next_value()?),
+                        19usize => f19 = Some(map.next_value()?),
+                        20usize => f20 = Some(map.next_value()?),
+                        21usize => f21 = Some(map.next_value()?),
+                        22usize => f22 = Some(map.next_value()?),
+                        23usize => f23 = Some(map.next_value()?),
+                        24usize => f24 = Some(map.next_value()?),
+                        25usize => f25 = Some(map.next_value()?),
+                        26usize => f26 = Some(map.next_value()?),
+                        27usize => f27 = Some(map.next_value()?),
+                        28usize => f28 = Some(map.next_value()?),
+                        29usize => f29 = Some(map.next_value()?),
+                        30usize => f30 = Some(map.next_value()?),
+                        31usize => f31 = Some(map.next_value()?),
+                        32usize => f32 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TfVerificationRequest {
+                    additional_information: crate::de::required(
+                        f0,
+                        "additionalInformation",
+                    )?,
+                    age_gated_content: f1,
+                    business_addr1: crate::de::required(f2, "businessAddr1")?,
+                    business_addr2: f3,
+                    business_city: crate::de::required(f4, "businessCity")?,
+                    business_contact_email: crate::de::required(
+                        f5,
+                        "businessContactEmail",
+                    )?,
+                    business_contact_first_name: crate::de::required(
+                        f6,
+                        "businessContactFirstName",
+                    )?,
+                    business_contact_last_name: crate::de::required(
+                        f7,
+                        "businessContactLastName",
+                    )?,
+                    business_contact_phone: crate::de::required(
+                        f8,
+                        "businessContactPhone",
+                    )?,
+                    business_name: crate::de::required(f9, "businessName")?,
+                    business_registration_country: f10,
+                    business_registration_number: f11,
+                    business_registration_type: f12,
+                    business_state: crate::de::required(f13, "businessState")?,
+                    business_zip: crate::de::required(f14, "businessZip")?,
+                    campaign_verify_authorization_token: f15,
+                    corporate_website: crate::de::required(f16, "corporateWebsite")?,
+                    doing_business_as: f17,
+                    entity_type: f18,
+                    help_message_response: f19,
+                    isv_reseller: f20,
+                    message_volume: crate::de::required(f21, "messageVolume")?,
+                    opt_in_confirmation_response: f22,
+                    opt_in_keywords: f23,
+                    opt_in_workflow: crate::de::required(f24, "optInWorkflow")?,
+                    opt_in_workflow_image_ur_ls: crate::de::required(
+                        f25,
+                        "optInWorkflowImageURLs",
+                    )?,
+                    phone_numbers: crate::de::required(f26, "phoneNumbers")?,
+                    privacy_policy_url: f27,
+                    production_message_content: crate::de::required(
+                        f28,
+                        "productionMessageContent",
+                    )?,
+                    terms_and_condition_url: f29,
+                    use_case: crate::de::required(f30, "useCase")?,
+                    use_case_summary: crate::de::required(f31, "useCaseSummary")?,
+                    webhook_url: f32,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TfVerificationRequest", FIELDS, V)
+    }
 }

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Tollfree verification status
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_tollfree")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TfVerificationStatus {

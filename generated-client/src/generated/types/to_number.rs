@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Receiving address (+E.164 formatted phone number or short code).
+#[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "messaging_optouts"))))]
 pub type ToNumber = String;

@@ -7,23 +7,82 @@
 /// isn't an LLM turn. Reaching it deterministically runs one shared tool
 /// (arguments filled from matching dynamic variables by name), then routes
 /// on the result via outgoing `tool_result` edges.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToolNodeReq {
     /// Caller-supplied unique identifier for this node within the flow.
     pub id: String,
     /// Optional human-readable label, displayed in authoring UIs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optional canvas coordinates used by authoring UIs to lay out the graph. Ignored by the runtime; round-trips so frontends can persist graph layout across reloads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<super::NodePosition>,
     /// ID of the single shared (org-level) tool this node executes. When the flow reaches this node the tool runs as a deliberate step (no LLM turn); its outgoing `tool_result` edges then route on the outcome. Arguments are filled from the conversation's dynamic variables by name — a dynamic variable whose name matches one of the tool's parameters supplies that argument. Cross-validated against the org's shared tools on write.
     pub shared_tool_id: String,
     /// Node kind discriminator. Always `tool` for a tool node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ToolNodeReqType>,
 }
+impl serde::Serialize for ToolNodeReq {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ToolNodeReq", 5usize)?;
+        out.serialize_field("id", &self.id)?;
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.position {
+            out.serialize_field("position", v)?;
+        }
+        out.serialize_field("shared_tool_id", &self.shared_tool_id)?;
+        if let Some(v) = &self.r#type {
+            out.serialize_field("type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ToolNodeReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "position", "shared_tool_id", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ToolNodeReq;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ToolNodeReq")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ToolNodeReq, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ToolNodeReq {
+                    id: crate::de::required(f0, "id")?,
+                    name: f1,
+                    position: f2,
+                    shared_tool_id: crate::de::required(f3, "shared_tool_id")?,
+                    r#type: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ToolNodeReq", FIELDS, V)
+    }
+}
 /// Node kind discriminator. Always `tool` for a tool node.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ToolNodeReqType {

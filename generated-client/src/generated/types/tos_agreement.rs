@@ -2,19 +2,91 @@
 // run `cargo xtask codegen` instead.
 
 /// A recorded user agreement to a product's Terms of Service. The `user_id` is intentionally NOT echoed back on this public surface - the caller already knows their own identity.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "terms_of_service")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TosAgreement {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_type: Option<super::TosProductType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_version: Option<String>,
     /// Convenience alias of `terms_version`. Both keys are present on every response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+impl serde::Serialize for TosAgreement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TosAgreement", 6usize)?;
+        if let Some(v) = &self.agreed_at {
+            out.serialize_field("agreed_at", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.product_type {
+            out.serialize_field("product_type", v)?;
+        }
+        if let Some(v) = &self.terms_version {
+            out.serialize_field("terms_version", v)?;
+        }
+        if let Some(v) = &self.version {
+            out.serialize_field("version", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TosAgreement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "agreed_at",
+            "created_at",
+            "id",
+            "product_type",
+            "terms_version",
+            "version",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TosAgreement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TosAgreement")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TosAgreement, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TosAgreement {
+                    agreed_at: f0,
+                    created_at: f1,
+                    id: f2,
+                    product_type: f3,
+                    terms_version: f4,
+                    version: f5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TosAgreement", FIELDS, V)
+    }
 }

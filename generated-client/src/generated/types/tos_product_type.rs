@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Telnyx product the Terms of Service apply to.
+#[cfg_attr(docsrs, doc(cfg(feature = "terms_of_service")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TosProductType {

@@ -2,20 +2,11 @@
 // run `cargo xtask codegen` instead.
 
 /// Whether the calling user has agreed to a product's current Terms of Service. The `user_id` is intentionally omitted on this public surface.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "terms_of_service")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TosStatus {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub agreed_at: Option<Option<String>>,
     /// Version the user previously agreed to (may be older than `current_terms_version`). `null` if the user has never agreed.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub agreed_version: Option<Option<String>>,
     /// `true` when the user must agree to the latest version before using the product. Equivalent to `!has_agreed`.
     pub agreement_required: bool,
@@ -24,4 +15,76 @@ pub struct TosStatus {
     /// `true` if the user has agreed to the latest version.
     pub has_agreed: bool,
     pub product_type: super::TosProductType,
+}
+impl serde::Serialize for TosStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TosStatus", 6usize)?;
+        if let Some(v) = &self.agreed_at {
+            out.serialize_field("agreed_at", v)?;
+        }
+        if let Some(v) = &self.agreed_version {
+            out.serialize_field("agreed_version", v)?;
+        }
+        out.serialize_field("agreement_required", &self.agreement_required)?;
+        out.serialize_field("current_terms_version", &self.current_terms_version)?;
+        out.serialize_field("has_agreed", &self.has_agreed)?;
+        out.serialize_field("product_type", &self.product_type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TosStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "agreed_at",
+            "agreed_version",
+            "agreement_required",
+            "current_terms_version",
+            "has_agreed",
+            "product_type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TosStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TosStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TosStatus, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TosStatus {
+                    agreed_at: f0,
+                    agreed_version: f1,
+                    agreement_required: crate::de::required(f2, "agreement_required")?,
+                    current_terms_version: crate::de::required(
+                        f3,
+                        "current_terms_version",
+                    )?,
+                    has_agreed: crate::de::required(f4, "has_agreed")?,
+                    product_type: crate::de::required(f5, "product_type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TosStatus", FIELDS, V)
+    }
 }

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Specifies the type of traffic allowed in this profile.
+#[cfg_attr(docsrs, doc(cfg(feature = "outbound_voice_profiles")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TrafficType {

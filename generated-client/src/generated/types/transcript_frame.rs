@@ -2,20 +2,74 @@
 // run `cargo xtask codegen` instead.
 
 /// Server-to-client frame containing a transcription result.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TranscriptFrame {
     /// Confidence score of the transcription, ranging from 0 to 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
     /// Whether this is a final transcription result. When `false`, this is an interim result that may be refined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_final: Option<bool>,
     /// The transcribed text from the audio.
     pub transcript: String,
     /// Frame type identifier.
     pub r#type: TranscriptFrameType,
 }
+impl serde::Serialize for TranscriptFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TranscriptFrame", 4usize)?;
+        if let Some(v) = &self.confidence {
+            out.serialize_field("confidence", v)?;
+        }
+        if let Some(v) = &self.is_final {
+            out.serialize_field("is_final", v)?;
+        }
+        out.serialize_field("transcript", &self.transcript)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranscriptFrame {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["confidence", "is_final", "transcript", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TranscriptFrame;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TranscriptFrame")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TranscriptFrame, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TranscriptFrame {
+                    confidence: f0,
+                    is_final: f1,
+                    transcript: crate::de::required(f2, "transcript")?,
+                    r#type: crate::de::required(f3, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TranscriptFrame", FIELDS, V)
+    }
+}
 /// Frame type identifier.
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TranscriptFrameType {

@@ -2,10 +2,10 @@
 // run `cargo xtask codegen` instead.
 
 /// The settings associated with speech to text for the voice assistant. This is only relevant if the assistant uses a text-to-text language model. Any assistant using a model with native audio support (e.g. `fixie-ai/ultravox-v0_4`) will ignore this field.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TranscriptionConfig {
     /// The language of the audio to be transcribed. If not set, or if set to `auto`, supported models will automatically detect the language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// The speech to text model to be used by the voice assistant. Supported models include:
     ///
@@ -16,8 +16,53 @@ pub struct TranscriptionConfig {
     /// - `xai/grok-stt` for live streaming transcription.
     /// - `soniox/stt-rt-v4` for live streaming multilingual transcription with automatic language detection.
     /// - `nvidia/parakeet-v3` for multilingual transcription with automatic language detection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<TranscriptionConfigModel>,
+}
+impl serde::Serialize for TranscriptionConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TranscriptionConfig", 2usize)?;
+        if let Some(v) = &self.language {
+            out.serialize_field("language", v)?;
+        }
+        if let Some(v) = &self.model {
+            out.serialize_field("model", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranscriptionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["language", "model"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TranscriptionConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TranscriptionConfig")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TranscriptionConfig, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TranscriptionConfig {
+                    language: f0,
+                    model: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TranscriptionConfig", FIELDS, V)
+    }
 }
 /// The speech to text model to be used by the voice assistant. Supported models include:
 ///
@@ -28,6 +73,7 @@ pub struct TranscriptionConfig {
 /// - `xai/grok-stt` for live streaming transcription.
 /// - `soniox/stt-rt-v4` for live streaming multilingual transcription with automatic language detection.
 /// - `nvidia/parakeet-v3` for multilingual transcription with automatic language detection.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TranscriptionConfigModel {

@@ -2,15 +2,70 @@
 // run `cargo xtask codegen` instead.
 
 /// Endpointing thresholds used to decide when the user has finished speaking. Applies to non turn-taking transcription models. For `deepgram/flux`, use `transcription.settings.eot_threshold` / `eot_timeout_ms` / `eager_eot_threshold`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TranscriptionEndpointingPlan {
     /// Seconds to wait after the transcript ends without punctuation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_no_punctuation_seconds: Option<f64>,
     /// Seconds to wait after the transcript ends with a number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_number_seconds: Option<f64>,
     /// Seconds to wait after the transcript ends with punctuation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_punctuation_seconds: Option<f64>,
+}
+impl serde::Serialize for TranscriptionEndpointingPlan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("TranscriptionEndpointingPlan", 3usize)?;
+        if let Some(v) = &self.on_no_punctuation_seconds {
+            out.serialize_field("on_no_punctuation_seconds", v)?;
+        }
+        if let Some(v) = &self.on_number_seconds {
+            out.serialize_field("on_number_seconds", v)?;
+        }
+        if let Some(v) = &self.on_punctuation_seconds {
+            out.serialize_field("on_punctuation_seconds", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranscriptionEndpointingPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "on_no_punctuation_seconds",
+            "on_number_seconds",
+            "on_punctuation_seconds",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TranscriptionEndpointingPlan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TranscriptionEndpointingPlan")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TranscriptionEndpointingPlan, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TranscriptionEndpointingPlan {
+                    on_no_punctuation_seconds: f0,
+                    on_number_seconds: f1,
+                    on_punctuation_seconds: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TranscriptionEndpointingPlan", FIELDS, V)
+    }
 }

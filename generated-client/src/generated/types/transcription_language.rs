@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Language code for transcription. Note: Not all languages are supported by all transcription engines (google, telnyx, deepgram). See engine-specific documentation for supported values.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TranscriptionLanguage {

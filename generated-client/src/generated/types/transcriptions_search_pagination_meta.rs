@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// Pagination metadata following the standard Telnyx V2 API format.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TranscriptionsSearchPaginationMeta {
     /// Current page number (1-based), matching the requested page\[number\].
     pub page_number: i64,
@@ -12,4 +13,60 @@ pub struct TranscriptionsSearchPaginationMeta {
     pub total_pages: i64,
     /// Total number of matching results across all queried regions.
     pub total_results: i64,
+}
+impl serde::Serialize for TranscriptionsSearchPaginationMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("TranscriptionsSearchPaginationMeta", 4usize)?;
+        out.serialize_field("page_number", &self.page_number)?;
+        out.serialize_field("page_size", &self.page_size)?;
+        out.serialize_field("total_pages", &self.total_pages)?;
+        out.serialize_field("total_results", &self.total_results)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranscriptionsSearchPaginationMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "page_number",
+            "page_size",
+            "total_pages",
+            "total_results",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TranscriptionsSearchPaginationMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TranscriptionsSearchPaginationMeta")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TranscriptionsSearchPaginationMeta, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TranscriptionsSearchPaginationMeta {
+                    page_number: crate::de::required(f0, "page_number")?,
+                    page_size: crate::de::required(f1, "page_size")?,
+                    total_pages: crate::de::required(f2, "total_pages")?,
+                    total_results: crate::de::required(f3, "total_results")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TranscriptionsSearchPaginationMeta", FIELDS, V)
+    }
 }

@@ -2,12 +2,53 @@
 // run `cargo xtask codegen` instead.
 
 /// Request body for triggering a Brand SMS OTP
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "n10dlc")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TriggerBrandSmsOtpRequest {
     /// SMS message template to send the OTP. Must include `@OTP_PIN@` placeholder which will be replaced with the actual PIN
-    #[serde(rename = "pinSms")]
     pub pin_sms: String,
     /// SMS message to send upon successful OTP verification
-    #[serde(rename = "successSms")]
     pub success_sms: String,
+}
+impl serde::Serialize for TriggerBrandSmsOtpRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TriggerBrandSmsOtpRequest", 2usize)?;
+        out.serialize_field("pinSms", &self.pin_sms)?;
+        out.serialize_field("successSms", &self.success_sms)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TriggerBrandSmsOtpRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["pinSms", "successSms"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TriggerBrandSmsOtpRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TriggerBrandSmsOtpRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TriggerBrandSmsOtpRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TriggerBrandSmsOtpRequest {
+                    pin_sms: crate::de::required(f0, "pinSms")?,
+                    success_sms: crate::de::required(f1, "successSms")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TriggerBrandSmsOtpRequest", FIELDS, V)
+    }
 }

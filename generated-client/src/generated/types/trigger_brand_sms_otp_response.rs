@@ -2,12 +2,53 @@
 // run `cargo xtask codegen` instead.
 
 /// Response after successfully triggering a Brand SMS OTP
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "n10dlc")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TriggerBrandSmsOtpResponse {
     /// The Brand ID for which the OTP was triggered
-    #[serde(rename = "brandId")]
     pub brand_id: String,
     /// The reference ID that can be used to check OTP status
-    #[serde(rename = "referenceId")]
     pub reference_id: String,
+}
+impl serde::Serialize for TriggerBrandSmsOtpResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TriggerBrandSmsOtpResponse", 2usize)?;
+        out.serialize_field("brandId", &self.brand_id)?;
+        out.serialize_field("referenceId", &self.reference_id)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TriggerBrandSmsOtpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["brandId", "referenceId"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TriggerBrandSmsOtpResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TriggerBrandSmsOtpResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TriggerBrandSmsOtpResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TriggerBrandSmsOtpResponse {
+                    brand_id: crate::de::required(f0, "brandId")?,
+                    reference_id: crate::de::required(f1, "referenceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TriggerBrandSmsOtpResponse", FIELDS, V)
+    }
 }

@@ -4,9 +4,49 @@
 /// Request model for triggering a single test run.
 ///
 /// Optional request body for the trigger test run endpoint.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TriggerTestRunRequest {
     /// Optional assistant version ID to use for this test run. If provided, the version must exist or a 400 error will be returned. If not provided, test will run on main version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_version_id: Option<String>,
+}
+impl serde::Serialize for TriggerTestRunRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("TriggerTestRunRequest", 1usize)?;
+        if let Some(v) = &self.destination_version_id {
+            out.serialize_field("destination_version_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TriggerTestRunRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["destination_version_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TriggerTestRunRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TriggerTestRunRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TriggerTestRunRequest, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TriggerTestRunRequest {
+                    destination_version_id: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TriggerTestRunRequest", FIELDS, V)
+    }
 }

@@ -4,9 +4,50 @@
 /// Request model for triggering test suite runs.
 ///
 /// Optional request body for the trigger test suite runs endpoint.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TriggerTestSuiteRunsRequest {
     /// Optional assistant version ID to use for all test runs in this suite. If provided, the version must exist or a 400 error will be returned. If not provided, test will run on main version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_version_id: Option<String>,
+}
+impl serde::Serialize for TriggerTestSuiteRunsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("TriggerTestSuiteRunsRequest", 1usize)?;
+        if let Some(v) = &self.destination_version_id {
+            out.serialize_field("destination_version_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TriggerTestSuiteRunsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["destination_version_id"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TriggerTestSuiteRunsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TriggerTestSuiteRunsRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TriggerTestSuiteRunsRequest, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TriggerTestSuiteRunsRequest {
+                    destination_version_id: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TriggerTestSuiteRunsRequest", FIELDS, V)
+    }
 }

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Union of all server-to-client WebSocket events for TTS streaming.
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

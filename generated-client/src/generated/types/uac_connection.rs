@@ -2,137 +2,368 @@
 // run `cargo xtask codegen` instead.
 
 /// A UAC (User Agent Client) Connection registers Telnyx to your PBX — the opposite of a standard SIP trunk, where the PBX registers to Telnyx. Use UAC when your PBX doesn’t support outbound SIP registration or you need Telnyx to maintain the registration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UacConnection {
     /// Defaults to true
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchorsite_override: Option<super::AnchorsiteOverride>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub android_push_credential_id: Option<
         Option<super::ConnectionAndroidPushCredentialId>,
     >,
     /// The authentication strategy used by this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication: Option<UacConnectionAuthentication>,
     /// Specifies if call cost webhooks should be sent for this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_cost_in_webhooks: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_name: Option<String>,
     /// ISO-8601 formatted date indicating when the resource was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_on_hold_comfort_noise_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dtmf_type: Option<super::DtmfType>,
     /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encode_contact_header_enabled: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub encrypted_media: Option<Option<super::EncryptedMedia>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_uac_settings: Option<super::UacExternalSettings>,
     /// The Telnyx-managed FQDN generated for the UAC connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fqdn: Option<String>,
     /// The fixed outbound authentication mode used by UAC FQDN records.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fqdn_outbound_authentication: Option<UacConnectionFqdnOutboundAuthentication>,
     /// FQDN records managed automatically by the UAC connection lifecycle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fqdns: Option<Vec<super::Fqdn>>,
     /// Identifies the type of resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound: Option<super::UacInbound>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_uac_settings: Option<super::UacInternalSettings>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub ios_push_credential_id: Option<Option<super::ConnectionIosPushCredentialId>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitter_buffer: Option<super::ConnectionJitterBuffer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise_suppression: Option<super::ConnectionNoiseSuppression>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise_suppression_details: Option<super::ConnectionNoiseSuppressionDetails>,
     /// Enable on-net T38 if you prefer the sender and receiver negotiating T38 directly if both are on the Telnyx network. If this is disabled, Telnyx will be able to use T38 on just one leg of the call depending on each leg's settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onnet_t38_passthrough_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound: Option<super::UacOutbound>,
     /// The password to be used as part of the credentials. Must be 8 to 128 characters long.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Identifies the type of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// The most recently known SIP registration status for this UAC connection.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub registration_status: Option<Option<String>>,
     /// ISO 8601 formatted date indicating when the registration status was last updated.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub registration_status_updated_at: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtcp_settings: Option<super::ConnectionRtcpSettings>,
     /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI @telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_uri_calling_preference: Option<UacConnectionSipUriCallingPreference>,
     /// Tags associated with the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// ISO-8601 formatted date indicating when the resource was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user name to be used as part of the credentials. Must be 4-32 characters long and alphanumeric values only (no spaces or special characters). At least one of the first 5 characters must be a letter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_api_version: Option<UacConnectionWebhookApiVersion>,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub webhook_event_failover_url: Option<Option<String>>,
     /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_event_url: Option<String>,
     /// Specifies how many seconds to wait before timing out a webhook.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
+impl serde::Serialize for UacConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UacConnection", 37usize)?;
+        if let Some(v) = &self.active {
+            out.serialize_field("active", v)?;
+        }
+        if let Some(v) = &self.anchorsite_override {
+            out.serialize_field("anchorsite_override", v)?;
+        }
+        if let Some(v) = &self.android_push_credential_id {
+            out.serialize_field("android_push_credential_id", v)?;
+        }
+        if let Some(v) = &self.authentication {
+            out.serialize_field("authentication", v)?;
+        }
+        if let Some(v) = &self.call_cost_in_webhooks {
+            out.serialize_field("call_cost_in_webhooks", v)?;
+        }
+        if let Some(v) = &self.connection_name {
+            out.serialize_field("connection_name", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.default_on_hold_comfort_noise_enabled {
+            out.serialize_field("default_on_hold_comfort_noise_enabled", v)?;
+        }
+        if let Some(v) = &self.dtmf_type {
+            out.serialize_field("dtmf_type", v)?;
+        }
+        if let Some(v) = &self.encode_contact_header_enabled {
+            out.serialize_field("encode_contact_header_enabled", v)?;
+        }
+        if let Some(v) = &self.encrypted_media {
+            out.serialize_field("encrypted_media", v)?;
+        }
+        if let Some(v) = &self.external_uac_settings {
+            out.serialize_field("external_uac_settings", v)?;
+        }
+        if let Some(v) = &self.fqdn {
+            out.serialize_field("fqdn", v)?;
+        }
+        if let Some(v) = &self.fqdn_outbound_authentication {
+            out.serialize_field("fqdn_outbound_authentication", v)?;
+        }
+        if let Some(v) = &self.fqdns {
+            out.serialize_field("fqdns", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.inbound {
+            out.serialize_field("inbound", v)?;
+        }
+        if let Some(v) = &self.internal_uac_settings {
+            out.serialize_field("internal_uac_settings", v)?;
+        }
+        if let Some(v) = &self.ios_push_credential_id {
+            out.serialize_field("ios_push_credential_id", v)?;
+        }
+        if let Some(v) = &self.jitter_buffer {
+            out.serialize_field("jitter_buffer", v)?;
+        }
+        if let Some(v) = &self.noise_suppression {
+            out.serialize_field("noise_suppression", v)?;
+        }
+        if let Some(v) = &self.noise_suppression_details {
+            out.serialize_field("noise_suppression_details", v)?;
+        }
+        if let Some(v) = &self.onnet_t38_passthrough_enabled {
+            out.serialize_field("onnet_t38_passthrough_enabled", v)?;
+        }
+        if let Some(v) = &self.outbound {
+            out.serialize_field("outbound", v)?;
+        }
+        if let Some(v) = &self.password {
+            out.serialize_field("password", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.registration_status {
+            out.serialize_field("registration_status", v)?;
+        }
+        if let Some(v) = &self.registration_status_updated_at {
+            out.serialize_field("registration_status_updated_at", v)?;
+        }
+        if let Some(v) = &self.rtcp_settings {
+            out.serialize_field("rtcp_settings", v)?;
+        }
+        if let Some(v) = &self.sip_uri_calling_preference {
+            out.serialize_field("sip_uri_calling_preference", v)?;
+        }
+        if let Some(v) = &self.tags {
+            out.serialize_field("tags", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        if let Some(v) = &self.user_name {
+            out.serialize_field("user_name", v)?;
+        }
+        if let Some(v) = &self.webhook_api_version {
+            out.serialize_field("webhook_api_version", v)?;
+        }
+        if let Some(v) = &self.webhook_event_failover_url {
+            out.serialize_field("webhook_event_failover_url", v)?;
+        }
+        if let Some(v) = &self.webhook_event_url {
+            out.serialize_field("webhook_event_url", v)?;
+        }
+        if let Some(v) = &self.webhook_timeout_secs {
+            out.serialize_field("webhook_timeout_secs", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UacConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "active",
+            "anchorsite_override",
+            "android_push_credential_id",
+            "authentication",
+            "call_cost_in_webhooks",
+            "connection_name",
+            "created_at",
+            "default_on_hold_comfort_noise_enabled",
+            "dtmf_type",
+            "encode_contact_header_enabled",
+            "encrypted_media",
+            "external_uac_settings",
+            "fqdn",
+            "fqdn_outbound_authentication",
+            "fqdns",
+            "id",
+            "inbound",
+            "internal_uac_settings",
+            "ios_push_credential_id",
+            "jitter_buffer",
+            "noise_suppression",
+            "noise_suppression_details",
+            "onnet_t38_passthrough_enabled",
+            "outbound",
+            "password",
+            "record_type",
+            "registration_status",
+            "registration_status_updated_at",
+            "rtcp_settings",
+            "sip_uri_calling_preference",
+            "tags",
+            "updated_at",
+            "user_name",
+            "webhook_api_version",
+            "webhook_event_failover_url",
+            "webhook_event_url",
+            "webhook_timeout_secs",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UacConnection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UacConnection")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UacConnection, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                let mut f27 = None;
+                let mut f28 = None;
+                let mut f29 = None;
+                let mut f30 = None;
+                let mut f31 = None;
+                let mut f32 = None;
+                let mut f33 = None;
+                let mut f34 = None;
+                let mut f35 = None;
+                let mut f36 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = Some(map.next_value()?),
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        13usize => f13 = map.next_value()?,
+                        14usize => f14 = map.next_value()?,
+                        15usize => f15 = map.next_value()?,
+                        16usize => f16 = map.next_value()?,
+                        17usize => f17 = map.next_value()?,
+                        18usize => f18 = Some(map.next_value()?),
+                        19usize => f19 = map.next_value()?,
+                        20usize => f20 = map.next_value()?,
+                        21usize => f21 = map.next_value()?,
+                        22usize => f22 = map.next_value()?,
+                        23usize => f23 = map.next_value()?,
+                        24usize => f24 = map.next_value()?,
+                        25usize => f25 = map.next_value()?,
+                        26usize => f26 = Some(map.next_value()?),
+                        27usize => f27 = Some(map.next_value()?),
+                        28usize => f28 = map.next_value()?,
+                        29usize => f29 = map.next_value()?,
+                        30usize => f30 = map.next_value()?,
+                        31usize => f31 = map.next_value()?,
+                        32usize => f32 = map.next_value()?,
+                        33usize => f33 = map.next_value()?,
+                        34usize => f34 = Some(map.next_value()?),
+                        35usize => f35 = map.next_value()?,
+                        36usize => f36 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UacConnection {
+                    active: f0,
+                    anchorsite_override: f1,
+                    android_push_credential_id: f2,
+                    authentication: f3,
+                    call_cost_in_webhooks: f4,
+                    connection_name: f5,
+                    created_at: f6,
+                    default_on_hold_comfort_noise_enabled: f7,
+                    dtmf_type: f8,
+                    encode_contact_header_enabled: f9,
+                    encrypted_media: f10,
+                    external_uac_settings: f11,
+                    fqdn: f12,
+                    fqdn_outbound_authentication: f13,
+                    fqdns: f14,
+                    id: f15,
+                    inbound: f16,
+                    internal_uac_settings: f17,
+                    ios_push_credential_id: f18,
+                    jitter_buffer: f19,
+                    noise_suppression: f20,
+                    noise_suppression_details: f21,
+                    onnet_t38_passthrough_enabled: f22,
+                    outbound: f23,
+                    password: f24,
+                    record_type: f25,
+                    registration_status: f26,
+                    registration_status_updated_at: f27,
+                    rtcp_settings: f28,
+                    sip_uri_calling_preference: f29,
+                    tags: f30,
+                    updated_at: f31,
+                    user_name: f32,
+                    webhook_api_version: f33,
+                    webhook_event_failover_url: f34,
+                    webhook_event_url: f35,
+                    webhook_timeout_secs: f36,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UacConnection", FIELDS, V)
+    }
+}
 /// The authentication strategy used by this connection.
+#[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UacConnectionAuthentication {
@@ -160,6 +391,7 @@ impl From<&str> for UacConnectionAuthentication {
 }
 crate::string_enum!(UacConnectionAuthentication);
 /// The fixed outbound authentication mode used by UAC FQDN records.
+#[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UacConnectionFqdnOutboundAuthentication {
@@ -187,6 +419,7 @@ impl From<&str> for UacConnectionFqdnOutboundAuthentication {
 }
 crate::string_enum!(UacConnectionFqdnOutboundAuthentication);
 /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI @telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
+#[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UacConnectionSipUriCallingPreference {
@@ -222,6 +455,7 @@ impl From<&str> for UacConnectionSipUriCallingPreference {
 }
 crate::string_enum!(UacConnectionSipUriCallingPreference);
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
+#[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UacConnectionWebhookApiVersion {

@@ -2,54 +2,119 @@
 // run `cargo xtask codegen` instead.
 
 /// External SIP peer settings used by Telnyx when registering to your PBX and routing outbound calls.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UacExternalSettings {
     /// The authentication username used in SIP digest authentication. If not set, the Username value will be used.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub auth_username: Option<Option<String>>,
     /// The registration interval, in seconds, indicating how often the system refreshes the SIP registration with the external SIP peer.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub expiration_sec: Option<Option<i64>>,
     /// The user portion of the SIP From header used in outbound requests. This controls the caller identity presented to the external SIP peer.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub from_user: Option<Option<String>>,
     /// An optional SIP proxy used to route outbound requests before reaching the external SIP peer.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub outbound_proxy: Option<Option<String>>,
     /// The SIP password used for digest authentication with the external SIP peer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The SIP proxy address of the external SIP peer used for registrations and outbound call routing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<String>,
     /// The transport protocol used for SIP signaling when communicating with the external SIP peer. One of UDP, TLS, or TCP.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub transport: Option<Option<UacExternalSettingsTransport>>,
     /// The SIP username used to authenticate with the external SIP peer for registrations and outbound calls. Must start with a letter or number and contain only letters, numbers, hyphens, and underscores.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl serde::Serialize for UacExternalSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UacExternalSettings", 8usize)?;
+        if let Some(v) = &self.auth_username {
+            out.serialize_field("auth_username", v)?;
+        }
+        if let Some(v) = &self.expiration_sec {
+            out.serialize_field("expiration_sec", v)?;
+        }
+        if let Some(v) = &self.from_user {
+            out.serialize_field("from_user", v)?;
+        }
+        if let Some(v) = &self.outbound_proxy {
+            out.serialize_field("outbound_proxy", v)?;
+        }
+        if let Some(v) = &self.password {
+            out.serialize_field("password", v)?;
+        }
+        if let Some(v) = &self.proxy {
+            out.serialize_field("proxy", v)?;
+        }
+        if let Some(v) = &self.transport {
+            out.serialize_field("transport", v)?;
+        }
+        if let Some(v) = &self.username {
+            out.serialize_field("username", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UacExternalSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "auth_username",
+            "expiration_sec",
+            "from_user",
+            "outbound_proxy",
+            "password",
+            "proxy",
+            "transport",
+            "username",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UacExternalSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UacExternalSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UacExternalSettings, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UacExternalSettings {
+                    auth_username: f0,
+                    expiration_sec: f1,
+                    from_user: f2,
+                    outbound_proxy: f3,
+                    password: f4,
+                    proxy: f5,
+                    transport: f6,
+                    username: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UacExternalSettings", FIELDS, V)
+    }
+}
 /// The transport protocol used for SIP signaling when communicating with the external SIP peer. One of UDP, TLS, or TCP.
+#[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UacExternalSettingsTransport {

@@ -2,9 +2,49 @@
 // run `cargo xtask codegen` instead.
 
 /// Internal Telnyx-side settings for a UAC connection.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UacInternalSettings {
     /// The SIP URI that Telnyx will call when handling an inbound request from the external peer. Do not include a `sip:` prefix. The value must be in the format `userinfo@sip.telnyx.com` or `userinfo@sipdev.telnyx.com`; the userinfo portion may contain only letters, digits, hyphens, and underscores.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_uri: Option<String>,
+}
+impl serde::Serialize for UacInternalSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UacInternalSettings", 1usize)?;
+        if let Some(v) = &self.destination_uri {
+            out.serialize_field("destination_uri", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UacInternalSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["destination_uri"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UacInternalSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UacInternalSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UacInternalSettings, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UacInternalSettings {
+                    destination_uri: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UacInternalSettings", FIELDS, V)
+    }
 }

@@ -5,37 +5,166 @@
 ///
 /// All fields are optional, allowing partial updates of test configuration.
 /// Only provided fields will be updated, others remain unchanged.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAssistantTestRequest {
     /// Updated description of the test's purpose and evaluation criteria.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Updated target destination for test conversations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
     /// Updated test scenario instructions and objectives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     /// Updated maximum test duration in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_duration_seconds: Option<i64>,
     /// Updated name for the assistant test. Must be unique and descriptive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Updated evaluation criteria for assessing assistant performance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rubric: Option<Vec<UpdateAssistantTestRequestRubricItem>>,
     /// Updated communication channel for the test execution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telnyx_conversation_channel: Option<super::TelnyxConversationChannel>,
     /// Updated test suite assignment for better organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_suite: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for UpdateAssistantTestRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UpdateAssistantTestRequest", 8usize)?;
+        if let Some(v) = &self.description {
+            out.serialize_field("description", v)?;
+        }
+        if let Some(v) = &self.destination {
+            out.serialize_field("destination", v)?;
+        }
+        if let Some(v) = &self.instructions {
+            out.serialize_field("instructions", v)?;
+        }
+        if let Some(v) = &self.max_duration_seconds {
+            out.serialize_field("max_duration_seconds", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.rubric {
+            out.serialize_field("rubric", v)?;
+        }
+        if let Some(v) = &self.telnyx_conversation_channel {
+            out.serialize_field("telnyx_conversation_channel", v)?;
+        }
+        if let Some(v) = &self.test_suite {
+            out.serialize_field("test_suite", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateAssistantTestRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "description",
+            "destination",
+            "instructions",
+            "max_duration_seconds",
+            "name",
+            "rubric",
+            "telnyx_conversation_channel",
+            "test_suite",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UpdateAssistantTestRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateAssistantTestRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateAssistantTestRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateAssistantTestRequest {
+                    description: f0,
+                    destination: f1,
+                    instructions: f2,
+                    max_duration_seconds: f3,
+                    name: f4,
+                    rubric: f5,
+                    telnyx_conversation_channel: f6,
+                    test_suite: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateAssistantTestRequest", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateAssistantTestRequestRubricItem {
     /// Specific guidance on how to assess the assistant’s performance for this rubric item.
     pub criteria: String,
     /// Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
     pub name: String,
+}
+impl serde::Serialize for UpdateAssistantTestRequestRubricItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("UpdateAssistantTestRequestRubricItem", 2usize)?;
+        out.serialize_field("criteria", &self.criteria)?;
+        out.serialize_field("name", &self.name)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateAssistantTestRequestRubricItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["criteria", "name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UpdateAssistantTestRequestRubricItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateAssistantTestRequestRubricItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateAssistantTestRequestRubricItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateAssistantTestRequestRubricItem {
+                    criteria: crate::de::required(f0, "criteria")?,
+                    name: crate::de::required(f1, "name")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("UpdateAssistantTestRequestRubricItem", FIELDS, V)
+    }
 }

@@ -2,12 +2,58 @@
 // run `cargo xtask codegen` instead.
 
 /// Request body for updating a pronunciation dictionary. At least one field must be provided.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePronunciationDictRequest {
     /// Updated list of pronunciation items (alias or phoneme type).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<super::PronunciationDictItem>>,
     /// Updated dictionary name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl serde::Serialize for UpdatePronunciationDictRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("UpdatePronunciationDictRequest", 2usize)?;
+        if let Some(v) = &self.items {
+            out.serialize_field("items", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdatePronunciationDictRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["items", "name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UpdatePronunciationDictRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdatePronunciationDictRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePronunciationDictRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdatePronunciationDictRequest {
+                    items: f0,
+                    name: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdatePronunciationDictRequest", FIELDS, V)
+    }
 }

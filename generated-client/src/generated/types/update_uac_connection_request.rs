@@ -2,101 +2,281 @@
 // run `cargo xtask codegen` instead.
 
 /// Parameters that can be updated in a UAC connection. A UAC (User Agent Client) Connection registers Telnyx to your PBX — the opposite of a standard SIP trunk, where the PBX registers to Telnyx. Use UAC when your PBX doesn’t support outbound SIP registration or you need Telnyx to maintain the registration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUacConnectionRequest {
     /// Defaults to true
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchorsite_override: Option<super::AnchorsiteOverride>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub android_push_credential_id: Option<
         Option<super::ConnectionAndroidPushCredentialId>,
     >,
     /// Specifies if call cost webhooks should be sent for this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_cost_in_webhooks: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_name: Option<super::ConnectionName>,
     /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_on_hold_comfort_noise_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dtmf_type: Option<super::DtmfType>,
     /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encode_contact_header_enabled: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub encrypted_media: Option<Option<super::EncryptedMedia>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_uac_settings: Option<super::UacExternalSettings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound: Option<super::UacInboundRequest>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_uac_settings: Option<super::UacInternalSettings>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub ios_push_credential_id: Option<Option<super::ConnectionIosPushCredentialId>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitter_buffer: Option<super::ConnectionJitterBuffer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise_suppression: Option<super::ConnectionNoiseSuppression>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise_suppression_details: Option<super::ConnectionNoiseSuppressionDetails>,
     /// Enable on-net T38 if you prefer the sender and receiver negotiating T38 directly if both are on the Telnyx network. If this is disabled, Telnyx will be able to use T38 on just one leg of the call depending on each leg's settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onnet_t38_passthrough_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound: Option<super::UacOutbound>,
     /// The password to be used as part of the credentials. Must be 8 to 128 characters long.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtcp_settings: Option<super::ConnectionRtcpSettings>,
     /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI @telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_uri_calling_preference: Option<
         UpdateUacConnectionRequestSipUriCallingPreference,
     >,
     /// Tags associated with the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The user name to be used as part of the credentials. Must be 4-32 characters long and alphanumeric values only (no spaces or special characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_api_version: Option<UpdateUacConnectionRequestWebhookApiVersion>,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub webhook_event_failover_url: Option<Option<String>>,
     /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_event_url: Option<String>,
     /// Specifies how many seconds to wait before timing out a webhook.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
+impl serde::Serialize for UpdateUacConnectionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("UpdateUacConnectionRequest", 27usize)?;
+        if let Some(v) = &self.active {
+            out.serialize_field("active", v)?;
+        }
+        if let Some(v) = &self.anchorsite_override {
+            out.serialize_field("anchorsite_override", v)?;
+        }
+        if let Some(v) = &self.android_push_credential_id {
+            out.serialize_field("android_push_credential_id", v)?;
+        }
+        if let Some(v) = &self.call_cost_in_webhooks {
+            out.serialize_field("call_cost_in_webhooks", v)?;
+        }
+        if let Some(v) = &self.connection_name {
+            out.serialize_field("connection_name", v)?;
+        }
+        if let Some(v) = &self.default_on_hold_comfort_noise_enabled {
+            out.serialize_field("default_on_hold_comfort_noise_enabled", v)?;
+        }
+        if let Some(v) = &self.dtmf_type {
+            out.serialize_field("dtmf_type", v)?;
+        }
+        if let Some(v) = &self.encode_contact_header_enabled {
+            out.serialize_field("encode_contact_header_enabled", v)?;
+        }
+        if let Some(v) = &self.encrypted_media {
+            out.serialize_field("encrypted_media", v)?;
+        }
+        if let Some(v) = &self.external_uac_settings {
+            out.serialize_field("external_uac_settings", v)?;
+        }
+        if let Some(v) = &self.inbound {
+            out.serialize_field("inbound", v)?;
+        }
+        if let Some(v) = &self.internal_uac_settings {
+            out.serialize_field("internal_uac_settings", v)?;
+        }
+        if let Some(v) = &self.ios_push_credential_id {
+            out.serialize_field("ios_push_credential_id", v)?;
+        }
+        if let Some(v) = &self.jitter_buffer {
+            out.serialize_field("jitter_buffer", v)?;
+        }
+        if let Some(v) = &self.noise_suppression {
+            out.serialize_field("noise_suppression", v)?;
+        }
+        if let Some(v) = &self.noise_suppression_details {
+            out.serialize_field("noise_suppression_details", v)?;
+        }
+        if let Some(v) = &self.onnet_t38_passthrough_enabled {
+            out.serialize_field("onnet_t38_passthrough_enabled", v)?;
+        }
+        if let Some(v) = &self.outbound {
+            out.serialize_field("outbound", v)?;
+        }
+        if let Some(v) = &self.password {
+            out.serialize_field("password", v)?;
+        }
+        if let Some(v) = &self.rtcp_settings {
+            out.serialize_field("rtcp_settings", v)?;
+        }
+        if let Some(v) = &self.sip_uri_calling_preference {
+            out.serialize_field("sip_uri_calling_preference", v)?;
+        }
+        if let Some(v) = &self.tags {
+            out.serialize_field("tags", v)?;
+        }
+        if let Some(v) = &self.user_name {
+            out.serialize_field("user_name", v)?;
+        }
+        if let Some(v) = &self.webhook_api_version {
+            out.serialize_field("webhook_api_version", v)?;
+        }
+        if let Some(v) = &self.webhook_event_failover_url {
+            out.serialize_field("webhook_event_failover_url", v)?;
+        }
+        if let Some(v) = &self.webhook_event_url {
+            out.serialize_field("webhook_event_url", v)?;
+        }
+        if let Some(v) = &self.webhook_timeout_secs {
+            out.serialize_field("webhook_timeout_secs", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateUacConnectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "active",
+            "anchorsite_override",
+            "android_push_credential_id",
+            "call_cost_in_webhooks",
+            "connection_name",
+            "default_on_hold_comfort_noise_enabled",
+            "dtmf_type",
+            "encode_contact_header_enabled",
+            "encrypted_media",
+            "external_uac_settings",
+            "inbound",
+            "internal_uac_settings",
+            "ios_push_credential_id",
+            "jitter_buffer",
+            "noise_suppression",
+            "noise_suppression_details",
+            "onnet_t38_passthrough_enabled",
+            "outbound",
+            "password",
+            "rtcp_settings",
+            "sip_uri_calling_preference",
+            "tags",
+            "user_name",
+            "webhook_api_version",
+            "webhook_event_failover_url",
+            "webhook_event_url",
+            "webhook_timeout_secs",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UpdateUacConnectionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateUacConnectionRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateUacConnectionRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = Some(map.next_value()?),
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = Some(map.next_value()?),
+                        13usize => f13 = map.next_value()?,
+                        14usize => f14 = map.next_value()?,
+                        15usize => f15 = map.next_value()?,
+                        16usize => f16 = map.next_value()?,
+                        17usize => f17 = map.next_value()?,
+                        18usize => f18 = map.next_value()?,
+                        19usize => f19 = map.next_value()?,
+                        20usize => f20 = map.next_value()?,
+                        21usize => f21 = map.next_value()?,
+                        22usize => f22 = map.next_value()?,
+                        23usize => f23 = map.next_value()?,
+                        24usize => f24 = Some(map.next_value()?),
+                        25usize => f25 = map.next_value()?,
+                        26usize => f26 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateUacConnectionRequest {
+                    active: f0,
+                    anchorsite_override: f1,
+                    android_push_credential_id: f2,
+                    call_cost_in_webhooks: f3,
+                    connection_name: f4,
+                    default_on_hold_comfort_noise_enabled: f5,
+                    dtmf_type: f6,
+                    encode_contact_header_enabled: f7,
+                    encrypted_media: f8,
+                    external_uac_settings: f9,
+                    inbound: f10,
+                    internal_uac_settings: f11,
+                    ios_push_credential_id: f12,
+                    jitter_buffer: f13,
+                    noise_suppression: f14,
+                    noise_suppression_details: f15,
+                    onnet_t38_passthrough_enabled: f16,
+                    outbound: f17,
+                    password: f18,
+                    rtcp_settings: f19,
+                    sip_uri_calling_preference: f20,
+                    tags: f21,
+                    user_name: f22,
+                    webhook_api_version: f23,
+                    webhook_event_failover_url: f24,
+                    webhook_event_url: f25,
+                    webhook_timeout_secs: f26,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateUacConnectionRequest", FIELDS, V)
+    }
+}
 /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI @telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
+#[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UpdateUacConnectionRequestSipUriCallingPreference {
@@ -132,6 +312,7 @@ impl From<&str> for UpdateUacConnectionRequestSipUriCallingPreference {
 }
 crate::string_enum!(UpdateUacConnectionRequestSipUriCallingPreference);
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
+#[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UpdateUacConnectionRequestWebhookApiVersion {

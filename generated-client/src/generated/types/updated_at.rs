@@ -2,4 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// ISO 8601 formatted date indicating when the resource was updated.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "fqdn_connections", feature = "texml_applications")))
+)]
 pub type UpdatedAt = String;

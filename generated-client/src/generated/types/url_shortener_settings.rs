@@ -8,17 +8,76 @@
 /// deliverability.
 ///
 /// To disable this feature, set the object field to `null`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_profiles")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UrlShortenerSettings {
     /// One of the domains provided by the Telnyx URL shortener service.
     pub domain: String,
     /// Optional prefix that can be used to identify your brand, and will appear in the Telnyx generated URLs after the domain name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Use the link replacement tool only for links that are specifically blacklisted by Telnyx.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_blacklist_only: Option<bool>,
     /// Receive webhooks for when your replaced links are clicked. Webhooks are sent to the webhooks on the messaging profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_webhooks: Option<bool>,
+}
+impl serde::Serialize for UrlShortenerSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UrlShortenerSettings", 4usize)?;
+        out.serialize_field("domain", &self.domain)?;
+        if let Some(v) = &self.prefix {
+            out.serialize_field("prefix", v)?;
+        }
+        if let Some(v) = &self.replace_blacklist_only {
+            out.serialize_field("replace_blacklist_only", v)?;
+        }
+        if let Some(v) = &self.send_webhooks {
+            out.serialize_field("send_webhooks", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UrlShortenerSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "domain",
+            "prefix",
+            "replace_blacklist_only",
+            "send_webhooks",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UrlShortenerSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UrlShortenerSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UrlShortenerSettings, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UrlShortenerSettings {
+                    domain: crate::de::required(f0, "domain")?,
+                    prefix: f1,
+                    replace_blacklist_only: f2,
+                    send_webhooks: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UrlShortenerSettings", FIELDS, V)
+    }
 }

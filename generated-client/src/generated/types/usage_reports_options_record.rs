@@ -2,18 +2,78 @@
 // run `cargo xtask codegen` instead.
 
 /// An object following one of the schemas published in <https://developers.telnyx.com/docs/api/v2/detail-records>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "usage_reports")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsageReportsOptionsRecord {
     /// Telnyx Product
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
     /// Telnyx Product Dimensions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_dimensions: Option<Vec<String>>,
     /// Telnyx Product Metrics
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_metrics: Option<Vec<String>>,
     /// Subproducts if applicable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_types: Option<Vec<super::UsageReportsRecordType>>,
+}
+impl serde::Serialize for UsageReportsOptionsRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UsageReportsOptionsRecord", 4usize)?;
+        if let Some(v) = &self.product {
+            out.serialize_field("product", v)?;
+        }
+        if let Some(v) = &self.product_dimensions {
+            out.serialize_field("product_dimensions", v)?;
+        }
+        if let Some(v) = &self.product_metrics {
+            out.serialize_field("product_metrics", v)?;
+        }
+        if let Some(v) = &self.record_types {
+            out.serialize_field("record_types", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UsageReportsOptionsRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "product",
+            "product_dimensions",
+            "product_metrics",
+            "record_types",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UsageReportsOptionsRecord;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UsageReportsOptionsRecord")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UsageReportsOptionsRecord, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UsageReportsOptionsRecord {
+                    product: f0,
+                    product_dimensions: f1,
+                    product_metrics: f2,
+                    record_types: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UsageReportsOptionsRecord", FIELDS, V)
+    }
 }

@@ -2,9 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// An object following one of the schemas published in <https://developers.telnyx.com/docs/api/v2/detail-records>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct UsageReportsOptionsResponse {
-    /// Collection of product description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<super::UsageReportsOptionsRecord>>,
-}
+#[cfg_attr(docsrs, doc(cfg(feature = "usage_reports")))]
+pub type UsageReportsOptionsResponse = crate::Data<
+    Vec<super::UsageReportsOptionsRecord>,
+>;

@@ -2,15 +2,69 @@
 // run `cargo xtask codegen` instead.
 
 /// An object following one of the schemas published in <https://developers.telnyx.com/docs/api/v2/detail-records>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "usage_reports")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsageReportsRecordType {
     /// Telnyx Product Dimensions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_dimensions: Option<Vec<String>>,
     /// Telnyx Product Metrics
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_metrics: Option<Vec<String>>,
     /// Telnyx Product type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
+}
+impl serde::Serialize for UsageReportsRecordType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UsageReportsRecordType", 3usize)?;
+        if let Some(v) = &self.product_dimensions {
+            out.serialize_field("product_dimensions", v)?;
+        }
+        if let Some(v) = &self.product_metrics {
+            out.serialize_field("product_metrics", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UsageReportsRecordType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "product_dimensions",
+            "product_metrics",
+            "record_type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UsageReportsRecordType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UsageReportsRecordType")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UsageReportsRecordType, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UsageReportsRecordType {
+                    product_dimensions: f0,
+                    product_metrics: f1,
+                    record_type: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UsageReportsRecordType", FIELDS, V)
+    }
 }

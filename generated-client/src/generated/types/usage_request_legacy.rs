@@ -2,25 +2,101 @@
 // run `cargo xtask codegen` instead.
 
 /// Request object for CDR usage report
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UsageRequestLegacy {
     /// Aggregation type: All = 0, By Connections = 1, By Tags = 2, By Billing Group = 3
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_type: Option<i32>,
     /// List of connections to filter by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connections: Option<Vec<i64>>,
     /// End time in ISO format
     pub end_time: String,
     /// List of managed accounts to include
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_accounts: Option<Vec<String>>,
     /// Product breakdown type: No breakdown = 0, DID vs Toll-free = 1, Country = 2, DID vs Toll-free per Country = 3
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_breakdown: Option<i32>,
     /// Whether to select all managed accounts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select_all_managed_accounts: Option<bool>,
     /// Start time in ISO format
     pub start_time: String,
+}
+impl serde::Serialize for UsageRequestLegacy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UsageRequestLegacy", 7usize)?;
+        if let Some(v) = &self.aggregation_type {
+            out.serialize_field("aggregation_type", v)?;
+        }
+        if let Some(v) = &self.connections {
+            out.serialize_field("connections", v)?;
+        }
+        out.serialize_field("end_time", &self.end_time)?;
+        if let Some(v) = &self.managed_accounts {
+            out.serialize_field("managed_accounts", v)?;
+        }
+        if let Some(v) = &self.product_breakdown {
+            out.serialize_field("product_breakdown", v)?;
+        }
+        if let Some(v) = &self.select_all_managed_accounts {
+            out.serialize_field("select_all_managed_accounts", v)?;
+        }
+        out.serialize_field("start_time", &self.start_time)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UsageRequestLegacy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "aggregation_type",
+            "connections",
+            "end_time",
+            "managed_accounts",
+            "product_breakdown",
+            "select_all_managed_accounts",
+            "start_time",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UsageRequestLegacy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UsageRequestLegacy")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UsageRequestLegacy, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UsageRequestLegacy {
+                    aggregation_type: f0,
+                    connections: f1,
+                    end_time: crate::de::required(f2, "end_time")?,
+                    managed_accounts: f3,
+                    product_breakdown: f4,
+                    select_all_managed_accounts: f5,
+                    start_time: crate::de::required(f6, "start_time")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UsageRequestLegacy", FIELDS, V)
+    }
 }

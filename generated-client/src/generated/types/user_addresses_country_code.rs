@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The two-character (ISO 3166-1 alpha-2) country code of the user address.
+#[cfg_attr(docsrs, doc(cfg(feature = "user_addresses")))]
 pub type UserAddressesCountryCode = String;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Additional street address information about the user address such as, but not limited to, unit number or apartment number.
+#[cfg_attr(docsrs, doc(cfg(feature = "user_addresses")))]
 pub type UserAddressesExtendedAddress = String;

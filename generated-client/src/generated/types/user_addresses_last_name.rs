@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The last name associated with the user address.
+#[cfg_attr(docsrs, doc(cfg(feature = "user_addresses")))]
 pub type UserAddressesLastName = String;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The locality of the user address. For US addresses, this corresponds to the city of the address.
+#[cfg_attr(docsrs, doc(cfg(feature = "user_addresses")))]
 pub type UserAddressesLocality = String;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The postal code of the user address.
+#[cfg_attr(docsrs, doc(cfg(feature = "user_addresses")))]
 pub type UserAddressesPostalCode = String;

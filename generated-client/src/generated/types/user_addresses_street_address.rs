@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// The primary street address information about the user address.
+#[cfg_attr(docsrs, doc(cfg(feature = "user_addresses")))]
 pub type UserAddressesStreetAddress = String;

@@ -2,10 +2,53 @@
 // run `cargo xtask codegen` instead.
 
 /// A reference to a group that a user belongs to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserGroupReference {
     /// The unique identifier of the group.
     pub id: String,
     /// The name of the group.
     pub name: String,
+}
+impl serde::Serialize for UserGroupReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UserGroupReference", 2usize)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserGroupReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UserGroupReference;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserGroupReference")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserGroupReference, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UserGroupReference {
+                    id: crate::de::required(f0, "id")?,
+                    name: crate::de::required(f1, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UserGroupReference", FIELDS, V)
+    }
 }

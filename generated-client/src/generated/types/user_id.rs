@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Identifier of the user to whom the fax belongs
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub type UserId = String;

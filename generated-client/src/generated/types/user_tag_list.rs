@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// A list of your tags on the given resource type. NOTE: The casing of the tags returned will not necessarily match the casing of the tags when they were added to a resource. This is because the tags will have the casing of the first time they were used within the Telnyx system regardless of source.
+#[cfg_attr(docsrs, doc(cfg(feature = "user_tags")))]
 pub type UserTagList = Vec<String>;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Uniquely identifies the resource.
+#[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 pub type Uuid = String;

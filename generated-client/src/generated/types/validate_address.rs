@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Indicates whether or not the address should be validated for emergency use upon creation or not. This should be left with the default value of `true` unless you have used the `/addresses/actions/validate` endpoint to validate the address separately prior to creation. If an address is not validated for emergency use upon creation and it is not valid, it will not be able to be used for emergency services.
+#[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 pub type ValidateAddress = bool;

@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// **Bare JSON array** of candidate call-reason strings (NOT an object - there is no top-level `call_reasons` key on this endpoint). 1–10 strings, each ≤64 characters.
+#[cfg_attr(docsrs, doc(cfg(feature = "call_reasons")))]
 pub type ValidateCallReasonsRequest = Vec<String>;

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// The possible verification profile record types.
+#[cfg_attr(docsrs, doc(cfg(feature = "verify_profiles")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VerificationProfileRecordType {

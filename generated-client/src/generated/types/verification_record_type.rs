@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// The possible verification record types.
+#[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VerificationRecordType {

@@ -2,124 +2,328 @@
 // run `cargo xtask codegen` instead.
 
 /// A verification request as it comes out of the database
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_tollfree")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerificationRequestEgress {
-    #[serde(rename = "additionalInformation")]
     pub additional_information: String,
-    #[serde(
-        rename = "ageGatedContent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub age_gated_content: Option<bool>,
-    #[serde(rename = "businessAddr1")]
     pub business_addr1: String,
-    #[serde(rename = "businessAddr2", default, skip_serializing_if = "Option::is_none")]
     pub business_addr2: Option<String>,
-    #[serde(rename = "businessCity")]
     pub business_city: String,
-    #[serde(rename = "businessContactEmail")]
     pub business_contact_email: String,
-    #[serde(rename = "businessContactFirstName")]
     pub business_contact_first_name: String,
-    #[serde(rename = "businessContactLastName")]
     pub business_contact_last_name: String,
-    #[serde(rename = "businessContactPhone")]
     pub business_contact_phone: String,
-    #[serde(rename = "businessName")]
     pub business_name: String,
-    #[serde(
-        rename = "businessRegistrationCountry",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub business_registration_country: Option<String>,
-    #[serde(
-        rename = "businessRegistrationNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub business_registration_number: Option<String>,
-    #[serde(
-        rename = "businessRegistrationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub business_registration_type: Option<String>,
-    #[serde(rename = "businessState")]
     pub business_state: String,
-    #[serde(rename = "businessZip")]
     pub business_zip: String,
     /// Campaign Verify Authorization Token required for Political use case submissions starting February 17, 2026
-    #[serde(
-        rename = "campaignVerifyAuthorizationToken",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub campaign_verify_authorization_token: Option<Option<String>>,
-    #[serde(rename = "corporateWebsite")]
     pub corporate_website: String,
-    #[serde(
-        rename = "doingBusinessAs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub doing_business_as: Option<String>,
-    #[serde(rename = "entityType", default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<super::TollFreeVerificationEntityType>,
-    #[serde(
-        rename = "helpMessageResponse",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub help_message_response: Option<String>,
     pub id: String,
-    #[serde(rename = "isvReseller", default, skip_serializing_if = "Option::is_none")]
     pub isv_reseller: Option<String>,
     /// One of the following exact values: 10; 100; 1,000; 10,000; 100,000; 250,000; 500,000; 750,000; 1,000,000; 5,000,000; 10,000,000+
-    #[serde(rename = "messageVolume")]
     pub message_volume: super::Volume,
-    #[serde(
-        rename = "optInConfirmationResponse",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub opt_in_confirmation_response: Option<String>,
-    #[serde(rename = "optInKeywords", default, skip_serializing_if = "Option::is_none")]
     pub opt_in_keywords: Option<String>,
-    #[serde(rename = "optInWorkflow")]
     pub opt_in_workflow: String,
-    #[serde(rename = "optInWorkflowImageURLs")]
     pub opt_in_workflow_image_ur_ls: Vec<super::Url>,
-    #[serde(rename = "phoneNumbers")]
     pub phone_numbers: Vec<super::TfPhoneNumber>,
-    #[serde(
-        rename = "privacyPolicyURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub privacy_policy_url: Option<String>,
-    #[serde(rename = "productionMessageContent")]
     pub production_message_content: String,
-    #[serde(
-        rename = "termsAndConditionURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub terms_and_condition_url: Option<String>,
-    #[serde(rename = "useCase")]
     pub use_case: super::UseCaseCategories,
-    #[serde(rename = "useCaseSummary")]
     pub use_case_summary: String,
-    #[serde(rename = "verificationRequestId")]
     pub verification_request_id: String,
-    #[serde(
-        rename = "verificationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub verification_status: Option<super::TfVerificationStatus>,
-    #[serde(rename = "webhookUrl", default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
+}
+impl serde::Serialize for VerificationRequestEgress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VerificationRequestEgress", 36usize)?;
+        out.serialize_field("additionalInformation", &self.additional_information)?;
+        if let Some(v) = &self.age_gated_content {
+            out.serialize_field("ageGatedContent", v)?;
+        }
+        out.serialize_field("businessAddr1", &self.business_addr1)?;
+        if let Some(v) = &self.business_addr2 {
+            out.serialize_field("businessAddr2", v)?;
+        }
+        out.serialize_field("businessCity", &self.business_city)?;
+        out.serialize_field("businessContactEmail", &self.business_contact_email)?;
+        out.serialize_field(
+            "businessContactFirstName",
+            &self.business_contact_first_name,
+        )?;
+        out.serialize_field(
+            "businessContactLastName",
+            &self.business_contact_last_name,
+        )?;
+        out.serialize_field("businessContactPhone", &self.business_contact_phone)?;
+        out.serialize_field("businessName", &self.business_name)?;
+        if let Some(v) = &self.business_registration_country {
+            out.serialize_field("businessRegistrationCountry", v)?;
+        }
+        if let Some(v) = &self.business_registration_number {
+            out.serialize_field("businessRegistrationNumber", v)?;
+        }
+        if let Some(v) = &self.business_registration_type {
+            out.serialize_field("businessRegistrationType", v)?;
+        }
+        out.serialize_field("businessState", &self.business_state)?;
+        out.serialize_field("businessZip", &self.business_zip)?;
+        if let Some(v) = &self.campaign_verify_authorization_token {
+            out.serialize_field("campaignVerifyAuthorizationToken", v)?;
+        }
+        out.serialize_field("corporateWebsite", &self.corporate_website)?;
+        if let Some(v) = &self.doing_business_as {
+            out.serialize_field("doingBusinessAs", v)?;
+        }
+        if let Some(v) = &self.entity_type {
+            out.serialize_field("entityType", v)?;
+        }
+        if let Some(v) = &self.help_message_response {
+            out.serialize_field("helpMessageResponse", v)?;
+        }
+        out.serialize_field("id", &self.id)?;
+        if let Some(v) = &self.isv_reseller {
+            out.serialize_field("isvReseller", v)?;
+        }
+        out.serialize_field("messageVolume", &self.message_volume)?;
+        if let Some(v) = &self.opt_in_confirmation_response {
+            out.serialize_field("optInConfirmationResponse", v)?;
+        }
+        if let Some(v) = &self.opt_in_keywords {
+            out.serialize_field("optInKeywords", v)?;
+        }
+        out.serialize_field("optInWorkflow", &self.opt_in_workflow)?;
+        out.serialize_field(
+            "optInWorkflowImageURLs",
+            &self.opt_in_workflow_image_ur_ls,
+        )?;
+        out.serialize_field("phoneNumbers", &self.phone_numbers)?;
+        if let Some(v) = &self.privacy_policy_url {
+            out.serialize_field("privacyPolicyURL", v)?;
+        }
+        out.serialize_field(
+            "productionMessageContent",
+            &self.production_message_content,
+        )?;
+        if let Some(v) = &self.terms_and_condition_url {
+            out.serialize_field("termsAndConditionURL", v)?;
+        }
+        out.serialize_field("useCase", &self.use_case)?;
+        out.serialize_field("useCaseSummary", &self.use_case_summary)?;
+        out.serialize_field("verificationRequestId", &self.verification_request_id)?;
+        if let Some(v) = &self.verification_status {
+            out.serialize_field("verificationStatus", v)?;
+        }
+        if let Some(v) = &self.webhook_url {
+            out.serialize_field("webhookUrl", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VerificationRequestEgress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "additionalInformation",
+            "ageGatedContent",
+            "businessAddr1",
+            "businessAddr2",
+            "businessCity",
+            "businessContactEmail",
+            "businessContactFirstName",
+            "businessContactLastName",
+            "businessContactPhone",
+            "businessName",
+            "businessRegistrationCountry",
+            "businessRegistrationNumber",
+            "businessRegistrationType",
+            "businessState",
+            "businessZip",
+            "campaignVerifyAuthorizationToken",
+            "corporateWebsite",
+            "doingBusinessAs",
+            "entityType",
+            "helpMessageResponse",
+            "id",
+            "isvReseller",
+            "messageVolume",
+            "optInConfirmationResponse",
+            "optInKeywords",
+            "optInWorkflow",
+            "optInWorkflowImageURLs",
+            "phoneNumbers",
+            "privacyPolicyURL",
+            "productionMessageContent",
+            "termsAndConditionURL",
+            "useCase",
+            "useCaseSummary",
+            "verificationRequestId",
+            "verificationStatus",
+            "webhookUrl",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VerificationRequestEgress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerificationRequestEgress")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationRequestEgress, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                let mut f27 = None;
+                let mut f28 = None;
+                let mut f29 = None;
+                let mut f30 = None;
+                let mut f31 = None;
+                let mut f32 = None;
+                let mut f33 = None;
+                let mut f34 = None;
+                let mut f35 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = Some(map.next_value()?),
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = Some(map.next_value()?),
+                        9usize => f9 = Some(map.next_value()?),
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        13usize => f13 = Some(map.next_value()?),
+                        14usize => f14 = Some(map.next_value()?),
+                        15usize => f15 = Some(map.next_value()?),
+                        16usize => f16 = Some(map.next_value()?),
+                        17usize => f17 = map.next_value()?,
+                        18usize => f18 = map.next_value()?,
+                        19usize => f19 = map.next_value()?,
+                        20usize => f20 = Some(map.next_value()?),
+                        21usize => f21 = map.next_value()?,
+                        22usize => f22 = Some(map.next_value()?),
+                        23usize => f23 = map.next_value()?,
+                        24usize => f24 = map.next_value()?,
+                        25usize => f25 = Some(map.next_value()?),
+                        26usize => f26 = Some(map.next_value()?),
+                        27usize => f27 = Some(map.next_value()?),
+                        28usize => f28 = map.next_value()?,
+                        29usize => f29 = Some(map.next_value()?),
+                        30usize => f30 = map.next_value()?,
+                        31usize => f31 = Some(map.next_value()?),
+                        32usize => f32 = Some(map.next_value()?),
+                        33usize => f33 = Some(map.next_value()?),
+                        34usize => f34 = map.next_value()?,
+                        35usize => f35 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VerificationRequestEgress {
+                    additional_information: crate::de::required(
+                        f0,
+                        "additionalInformation",
+                    )?,
+                    age_gated_content: f1,
+                    business_addr1: crate::de::required(f2, "businessAddr1")?,
+                    business_addr2: f3,
+                    business_city: crate::de::required(f4, "businessCity")?,
+                    business_contact_email: crate::de::required(
+                        f5,
+                        "businessContactEmail",
+                    )?,
+                    business_contact_first_name: crate::de::required(
+                        f6,
+                        "businessContactFirstName",
+                    )?,
+                    business_contact_last_name: crate::de::required(
+                        f7,
+                        "businessContactLastName",
+                    )?,
+                    business_contact_phone: crate::de::required(
+                        f8,
+                        "businessContactPhone",
+                    )?,
+                    business_name: crate::de::required(f9, "businessName")?,
+                    business_registration_country: f10,
+                    business_registration_number: f11,
+                    business_registration_type: f12,
+                    business_state: crate::de::required(f13, "businessState")?,
+                    business_zip: crate::de::required(f14, "businessZip")?,
+                    campaign_verify_authorization_token: f15,
+                    corporate_website: crate::de::required(f16, "corporateWebsite")?,
+                    doing_business_as: f17,
+                    entity_type: f18,
+                    help_message_response: f19,
+                    id: crate::de::required(f20, "id")?,
+                    isv_reseller: f21,
+                    message_volume: crate::de::required(f22, "messageVolume")?,
+                    opt_in_confirmation_response: f23,
+                    opt_in_keywords: f24,
+                    opt_in_workflow: crate::de::required(f25, "optInWorkflow")?,
+                    opt_in_workflow_image_ur_ls: crate::de::required(
+                        f26,
+                        "optInWorkflowImageURLs",
+                    )?,
+                    phone_numbers: crate::de::required(f27, "phoneNumbers")?,
+                    privacy_policy_url: f28,
+                    production_message_content: crate::de::required(
+                        f29,
+                        "productionMessageContent",
+                    )?,
+                    terms_and_condition_url: f30,
+                    use_case: crate::de::required(f31, "useCase")?,
+                    use_case_summary: crate::de::required(f32, "useCaseSummary")?,
+                    verification_request_id: crate::de::required(
+                        f33,
+                        "verificationRequestId",
+                    )?,
+                    verification_status: f34,
+                    webhook_url: f35,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VerificationRequestEgress", FIELDS, V)
+    }
 }

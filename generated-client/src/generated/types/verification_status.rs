@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// The possible statuses of the verification request.
+#[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VerificationStatus {

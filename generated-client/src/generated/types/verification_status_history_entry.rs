@@ -2,19 +2,62 @@
 // run `cargo xtask codegen` instead.
 
 /// A single entry in the verification request status history
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_tollfree")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerificationStatusHistoryEntry {
     /// An explanation of why this request has its current status.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub reason: Option<Option<String>>,
     /// The timestamp at which this status change occurred
-    #[serde(rename = "updatedAt")]
     pub updated_at: String,
     /// The verification status at this point in time
-    #[serde(rename = "verificationStatus")]
     pub verification_status: super::TfVerificationStatus,
+}
+impl serde::Serialize for VerificationStatusHistoryEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("VerificationStatusHistoryEntry", 3usize)?;
+        if let Some(v) = &self.reason {
+            out.serialize_field("reason", v)?;
+        }
+        out.serialize_field("updatedAt", &self.updated_at)?;
+        out.serialize_field("verificationStatus", &self.verification_status)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VerificationStatusHistoryEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["reason", "updatedAt", "verificationStatus"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VerificationStatusHistoryEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerificationStatusHistoryEntry")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationStatusHistoryEntry, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VerificationStatusHistoryEntry {
+                    reason: f0,
+                    updated_at: crate::de::required(f1, "updatedAt")?,
+                    verification_status: crate::de::required(f2, "verificationStatus")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VerificationStatusHistoryEntry", FIELDS, V)
+    }
 }

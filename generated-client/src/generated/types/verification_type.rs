@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// The possible types of verification.
+#[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VerificationType {

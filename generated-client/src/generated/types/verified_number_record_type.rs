@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// The possible verified numbers record types.
+#[cfg_attr(docsrs, doc(cfg(feature = "verified_numbers")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VerifiedNumberRecordType {

@@ -2,9 +2,47 @@
 // run `cargo xtask codegen` instead.
 
 /// Request body for verifying a Brand SMS OTP
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "n10dlc")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerifyBrandSmsOtpRequest {
     /// The OTP PIN received via SMS
-    #[serde(rename = "otpPin")]
     pub otp_pin: String,
+}
+impl serde::Serialize for VerifyBrandSmsOtpRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VerifyBrandSmsOtpRequest", 1usize)?;
+        out.serialize_field("otpPin", &self.otp_pin)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VerifyBrandSmsOtpRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["otpPin"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VerifyBrandSmsOtpRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyBrandSmsOtpRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyBrandSmsOtpRequest, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VerifyBrandSmsOtpRequest {
+                    otp_pin: crate::de::required(f0, "otpPin")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VerifyBrandSmsOtpRequest", FIELDS, V)
+    }
 }

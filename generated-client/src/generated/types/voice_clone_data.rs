@@ -2,79 +2,182 @@
 // run `cargo xtask codegen` instead.
 
 /// A voice clone object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceCloneData {
     /// Timestamp when the voice clone was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Gender of the voice clone.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub gender: Option<Option<VoiceCloneDataGender>>,
     /// Unique identifier for the voice clone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Voice style description. If not explicitly set on upload, falls back to the source design's prompt text.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub label: Option<Option<String>>,
     /// ISO 639-1 language code of the voice clone.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub language: Option<Option<String>>,
     /// TTS model identifier for the voice clone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_id: Option<VoiceCloneDataModelId>,
     /// Name of the voice clone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Voice synthesis provider used for this clone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<VoiceCloneDataProvider>,
     /// List of TTS model identifiers supported by this clone's provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_supported_models: Option<Vec<String>>,
     /// Provider-specific voice identifier used for TTS synthesis. May differ from the clone UUID depending on the provider and model.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub provider_voice_id: Option<Option<String>>,
     /// Identifies the resource type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<VoiceCloneDataRecordType>,
     /// UUID of the source voice design. `null` for upload-based clones.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub source_voice_design_id: Option<Option<String>>,
     /// Version of the source voice design used. `null` for upload-based clones.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub source_voice_design_version: Option<Option<i64>>,
     /// Clone status. pending for Ultra clones while on-prem import is in progress, active once ready, failed if verification timed out, expired if not kept alive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VoiceCloneDataStatus>,
     /// Timestamp when the voice clone was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl serde::Serialize for VoiceCloneData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VoiceCloneData", 15usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.gender {
+            out.serialize_field("gender", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.label {
+            out.serialize_field("label", v)?;
+        }
+        if let Some(v) = &self.language {
+            out.serialize_field("language", v)?;
+        }
+        if let Some(v) = &self.model_id {
+            out.serialize_field("model_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.provider {
+            out.serialize_field("provider", v)?;
+        }
+        if let Some(v) = &self.provider_supported_models {
+            out.serialize_field("provider_supported_models", v)?;
+        }
+        if let Some(v) = &self.provider_voice_id {
+            out.serialize_field("provider_voice_id", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.source_voice_design_id {
+            out.serialize_field("source_voice_design_id", v)?;
+        }
+        if let Some(v) = &self.source_voice_design_version {
+            out.serialize_field("source_voice_design_version", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceCloneData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "gender",
+            "id",
+            "label",
+            "language",
+            "model_id",
+            "name",
+            "provider",
+            "provider_supported_models",
+            "provider_voice_id",
+            "record_type",
+            "source_voice_design_id",
+            "source_voice_design_version",
+            "status",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceCloneData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceCloneData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceCloneData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = Some(map.next_value()?),
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = Some(map.next_value()?),
+                        12usize => f12 = Some(map.next_value()?),
+                        13usize => f13 = map.next_value()?,
+                        14usize => f14 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceCloneData {
+                    created_at: f0,
+                    gender: f1,
+                    id: f2,
+                    label: f3,
+                    language: f4,
+                    model_id: f5,
+                    name: f6,
+                    provider: f7,
+                    provider_supported_models: f8,
+                    provider_voice_id: f9,
+                    record_type: f10,
+                    source_voice_design_id: f11,
+                    source_voice_design_version: f12,
+                    status: f13,
+                    updated_at: f14,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceCloneData", FIELDS, V)
+    }
+}
 /// Gender of the voice clone.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VoiceCloneDataGender {
@@ -110,6 +213,7 @@ impl From<&str> for VoiceCloneDataGender {
 }
 crate::string_enum!(VoiceCloneDataGender);
 /// TTS model identifier for the voice clone.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VoiceCloneDataModelId {
@@ -145,6 +249,7 @@ impl From<&str> for VoiceCloneDataModelId {
 }
 crate::string_enum!(VoiceCloneDataModelId);
 /// Voice synthesis provider used for this clone.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VoiceCloneDataProvider {
@@ -184,6 +289,7 @@ impl From<&str> for VoiceCloneDataProvider {
 }
 crate::string_enum!(VoiceCloneDataProvider);
 /// Identifies the resource type.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VoiceCloneDataRecordType {
@@ -211,6 +317,7 @@ impl From<&str> for VoiceCloneDataRecordType {
 }
 crate::string_enum!(VoiceCloneDataRecordType);
 /// Clone status. pending for Ultra clones while on-prem import is in progress, active once ready, failed if verification timed out, expired if not kept alive.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VoiceCloneDataStatus {

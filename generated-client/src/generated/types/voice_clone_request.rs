@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Request body for creating a voice clone from an existing voice design.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

@@ -2,8 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Response envelope for a single voice clone.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct VoiceCloneResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<super::VoiceCloneData>,
-}
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
+pub type VoiceCloneResponse = crate::Data<super::VoiceCloneData>;

@@ -2,18 +2,68 @@
 // run `cargo xtask codegen` instead.
 
 /// Request body for updating a voice clone.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceCloneUpdateRequest {
     /// Updated gender for the voice clone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<VoiceCloneUpdateRequestGender>,
     /// Updated ISO 639-1 language code or `auto`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// New name for the voice clone.
     pub name: String,
 }
+impl serde::Serialize for VoiceCloneUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VoiceCloneUpdateRequest", 3usize)?;
+        if let Some(v) = &self.gender {
+            out.serialize_field("gender", v)?;
+        }
+        if let Some(v) = &self.language {
+            out.serialize_field("language", v)?;
+        }
+        out.serialize_field("name", &self.name)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceCloneUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gender", "language", "name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceCloneUpdateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceCloneUpdateRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceCloneUpdateRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceCloneUpdateRequest {
+                    gender: f0,
+                    language: f1,
+                    name: crate::de::required(f2, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceCloneUpdateRequest", FIELDS, V)
+    }
+}
 /// Updated gender for the voice clone.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VoiceCloneUpdateRequestGender {

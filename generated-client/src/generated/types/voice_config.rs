@@ -6,4 +6,5 @@
 /// **Supported Providers:**
 /// - **AWS:** Use `AWS.Polly.` (e.g., `AWS.Polly.Joanna`). For neural voices, which provide more realistic, human-like speech, append `-Neural` to the `VoiceId` (e.g., `AWS.Polly.Joanna-Neural`). Check the [available voices](https://docs.aws.amazon.com/polly/latest/dg/available-voices.html) for compatibility.
 /// - **Azure:** Use 'Azure.. (e.g. Azure.en-CA-ClaraNeural, Azure.en-CA-LiamNeural, Azure.
+#[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 pub type VoiceConfig = String;

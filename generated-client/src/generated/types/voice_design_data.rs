@@ -2,57 +2,164 @@
 // run `cargo xtask codegen` instead.
 
 /// A voice design object with full version detail.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceDesignData {
     /// Timestamp when the voice design was first created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Unique identifier for the voice design.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the voice design.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Natural language prompt used to define the voice style for this version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// Voice synthesis provider used for this design.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub provider: Option<Option<VoiceDesignDataProvider>>,
     /// List of TTS model identifiers supported by this design's provider (e.g. `Qwen3TTS`, `speech-02-turbo`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_supported_models: Option<Vec<String>>,
     /// Provider-specific voice identifier. For Telnyx designs this is the design version ID; for Minimax it is the Minimax-assigned voice ID.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub provider_voice_id: Option<Option<String>>,
     /// Identifies the resource type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<VoiceDesignDataRecordType>,
     /// Sample text used to synthesize this version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Timestamp when the voice design was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Version number of this voice design.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Timestamp when this specific version was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_created_at: Option<String>,
     /// Size of the voice sample audio in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_sample_size: Option<i64>,
 }
+impl serde::Serialize for VoiceDesignData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VoiceDesignData", 13usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.prompt {
+            out.serialize_field("prompt", v)?;
+        }
+        if let Some(v) = &self.provider {
+            out.serialize_field("provider", v)?;
+        }
+        if let Some(v) = &self.provider_supported_models {
+            out.serialize_field("provider_supported_models", v)?;
+        }
+        if let Some(v) = &self.provider_voice_id {
+            out.serialize_field("provider_voice_id", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.text {
+            out.serialize_field("text", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        if let Some(v) = &self.version {
+            out.serialize_field("version", v)?;
+        }
+        if let Some(v) = &self.version_created_at {
+            out.serialize_field("version_created_at", v)?;
+        }
+        if let Some(v) = &self.voice_sample_size {
+            out.serialize_field("voice_sample_size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceDesignData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "id",
+            "name",
+            "prompt",
+            "provider",
+            "provider_supported_models",
+            "provider_voice_id",
+            "record_type",
+            "text",
+            "updated_at",
+            "version",
+            "version_created_at",
+            "voice_sample_size",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceDesignData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceDesignData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceDesignData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceDesignData {
+                    created_at: f0,
+                    id: f1,
+                    name: f2,
+                    prompt: f3,
+                    provider: f4,
+                    provider_supported_models: f5,
+                    provider_voice_id: f6,
+                    record_type: f7,
+                    text: f8,
+                    updated_at: f9,
+                    version: f10,
+                    version_created_at: f11,
+                    voice_sample_size: f12,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceDesignData", FIELDS, V)
+    }
+}
 /// Voice synthesis provider used for this design.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VoiceDesignDataProvider {
@@ -92,6 +199,7 @@ impl From<&str> for VoiceDesignDataProvider {
 }
 crate::string_enum!(VoiceDesignDataProvider);
 /// Identifies the resource type.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VoiceDesignDataRecordType {

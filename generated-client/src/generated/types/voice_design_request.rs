@@ -2,41 +2,142 @@
 // run `cargo xtask codegen` instead.
 
 /// Request body for creating a new voice design or adding a version to an existing one. Omit `voice_design_id` to create a new design; include it to add a new version.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceDesignRequest {
     /// Language for synthesis. Supported values: Auto, Chinese, English, Japanese, Korean, German, French, Russian, Portuguese, Spanish, Italian. Defaults to Auto.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Maximum number of tokens to generate. Default: 2048.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_new_tokens: Option<i64>,
     /// Name for the voice design. Required when creating a new design (`voice_design_id` is not provided); ignored when adding a version. Cannot be a UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Natural language description of the voice style, e.g. 'Speak in a warm, friendly tone with a slight British accent'.
     pub prompt: String,
     /// Voice synthesis provider. `telnyx` uses the Qwen3TTS model; `minimax` uses the Minimax speech models. Case-insensitive. Defaults to `telnyx`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<VoiceDesignRequestProvider>,
     /// Repetition penalty to reduce repeated patterns in generated audio. Default: 1.05.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repetition_penalty: Option<f64>,
     /// Sampling temperature controlling randomness. Higher values produce more varied output. Default: 0.9.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// Sample text to synthesize for this voice design.
     pub text: String,
     /// Top-k sampling parameter — limits the token vocabulary considered at each step. Default: 50.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_k: Option<i64>,
     /// Top-p (nucleus) sampling parameter — cumulative probability cutoff for token selection. Default: 1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     /// ID of an existing voice design to add a new version to. When provided, a new version is created instead of a new design.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_design_id: Option<String>,
 }
+impl serde::Serialize for VoiceDesignRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VoiceDesignRequest", 11usize)?;
+        if let Some(v) = &self.language {
+            out.serialize_field("language", v)?;
+        }
+        if let Some(v) = &self.max_new_tokens {
+            out.serialize_field("max_new_tokens", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        out.serialize_field("prompt", &self.prompt)?;
+        if let Some(v) = &self.provider {
+            out.serialize_field("provider", v)?;
+        }
+        if let Some(v) = &self.repetition_penalty {
+            out.serialize_field("repetition_penalty", v)?;
+        }
+        if let Some(v) = &self.temperature {
+            out.serialize_field("temperature", v)?;
+        }
+        out.serialize_field("text", &self.text)?;
+        if let Some(v) = &self.top_k {
+            out.serialize_field("top_k", v)?;
+        }
+        if let Some(v) = &self.top_p {
+            out.serialize_field("top_p", v)?;
+        }
+        if let Some(v) = &self.voice_design_id {
+            out.serialize_field("voice_design_id", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceDesignRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "language",
+            "max_new_tokens",
+            "name",
+            "prompt",
+            "provider",
+            "repetition_penalty",
+            "temperature",
+            "text",
+            "top_k",
+            "top_p",
+            "voice_design_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceDesignRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceDesignRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceDesignRequest, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = Some(map.next_value()?),
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceDesignRequest {
+                    language: f0,
+                    max_new_tokens: f1,
+                    name: f2,
+                    prompt: crate::de::required(f3, "prompt")?,
+                    provider: f4,
+                    repetition_penalty: f5,
+                    temperature: f6,
+                    text: crate::de::required(f7, "text")?,
+                    top_k: f8,
+                    top_p: f9,
+                    voice_design_id: f10,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceDesignRequest", FIELDS, V)
+    }
+}
 /// Voice synthesis provider. `telnyx` uses the Qwen3TTS model; `minimax` uses the Minimax speech models. Case-insensitive. Defaults to `telnyx`.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VoiceDesignRequestProvider {

@@ -2,8 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Response envelope for a single voice design with full version detail.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct VoiceDesignResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<super::VoiceDesignData>,
-}
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
+pub type VoiceDesignResponse = crate::Data<super::VoiceDesignData>;

@@ -2,35 +2,110 @@
 // run `cargo xtask codegen` instead.
 
 /// A summarized voice design object (without version-specific fields).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceDesignSummaryData {
     /// Timestamp when the voice design was first created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Unique identifier for the voice design.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the voice design.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Voice synthesis provider used for this design.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub provider: Option<Option<VoiceDesignSummaryDataProvider>>,
     /// List of TTS model identifiers supported by this design's provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_supported_models: Option<Vec<String>>,
     /// Identifies the resource type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<VoiceDesignSummaryDataRecordType>,
     /// Timestamp when the voice design was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl serde::Serialize for VoiceDesignSummaryData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VoiceDesignSummaryData", 7usize)?;
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.provider {
+            out.serialize_field("provider", v)?;
+        }
+        if let Some(v) = &self.provider_supported_models {
+            out.serialize_field("provider_supported_models", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.updated_at {
+            out.serialize_field("updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceDesignSummaryData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "id",
+            "name",
+            "provider",
+            "provider_supported_models",
+            "record_type",
+            "updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceDesignSummaryData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceDesignSummaryData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceDesignSummaryData, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceDesignSummaryData {
+                    created_at: f0,
+                    id: f1,
+                    name: f2,
+                    provider: f3,
+                    provider_supported_models: f4,
+                    record_type: f5,
+                    updated_at: f6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceDesignSummaryData", FIELDS, V)
+    }
+}
 /// Voice synthesis provider used for this design.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VoiceDesignSummaryDataProvider {
@@ -70,6 +145,7 @@ impl From<&str> for VoiceDesignSummaryDataProvider {
 }
 crate::string_enum!(VoiceDesignSummaryDataProvider);
 /// Identifies the resource type.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VoiceDesignSummaryDataRecordType {

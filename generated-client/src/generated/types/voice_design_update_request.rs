@@ -2,8 +2,47 @@
 // run `cargo xtask codegen` instead.
 
 /// Request body for renaming a voice design.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceDesignUpdateRequest {
     /// New name for the voice design.
     pub name: String,
+}
+impl serde::Serialize for VoiceDesignUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VoiceDesignUpdateRequest", 1usize)?;
+        out.serialize_field("name", &self.name)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceDesignUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceDesignUpdateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceDesignUpdateRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceDesignUpdateRequest, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceDesignUpdateRequest {
+                    name: crate::de::required(f0, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceDesignUpdateRequest", FIELDS, V)
+    }
 }

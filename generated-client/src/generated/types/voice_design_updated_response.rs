@@ -2,8 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Response envelope for a voice design after a rename operation (no version-specific fields).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct VoiceDesignUpdatedResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<super::VoiceDesignSummaryData>,
-}
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
+pub type VoiceDesignUpdatedResponse = crate::Data<super::VoiceDesignSummaryData>;

@@ -2,25 +2,121 @@
 // run `cargo xtask codegen` instead.
 
 /// A single error object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceDesignsErrorObject {
     /// Telnyx-specific error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Detailed, human-readable explanation of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Reference to the source of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<VoiceDesignsErrorObjectSource>,
     /// Short, human-readable summary of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+impl serde::Serialize for VoiceDesignsErrorObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VoiceDesignsErrorObject", 4usize)?;
+        if let Some(v) = &self.code {
+            out.serialize_field("code", v)?;
+        }
+        if let Some(v) = &self.detail {
+            out.serialize_field("detail", v)?;
+        }
+        if let Some(v) = &self.source {
+            out.serialize_field("source", v)?;
+        }
+        if let Some(v) = &self.title {
+            out.serialize_field("title", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceDesignsErrorObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "detail", "source", "title"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceDesignsErrorObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceDesignsErrorObject")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceDesignsErrorObject, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceDesignsErrorObject {
+                    code: f0,
+                    detail: f1,
+                    source: f2,
+                    title: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceDesignsErrorObject", FIELDS, V)
+    }
+}
 /// Reference to the source of the error.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceDesignsErrorObjectSource {
     /// A JSON Pointer (RFC 6901) to the field that caused the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
+}
+impl serde::Serialize for VoiceDesignsErrorObjectSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("VoiceDesignsErrorObjectSource", 1usize)?;
+        if let Some(v) = &self.pointer {
+            out.serialize_field("pointer", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceDesignsErrorObjectSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["pointer"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceDesignsErrorObjectSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceDesignsErrorObjectSource")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceDesignsErrorObjectSource, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceDesignsErrorObjectSource {
+                    pointer: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceDesignsErrorObjectSource", FIELDS, V)
+    }
 }

@@ -2,18 +2,78 @@
 // run `cargo xtask codegen` instead.
 
 /// Pagination metadata returned with list responses.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "voice_clones", feature = "voice_designs"))))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceDesignsPaginationMeta {
     /// Current page number (1-based).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Number of results per page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Total number of pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
     /// Total number of results across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_results: Option<i64>,
+}
+impl serde::Serialize for VoiceDesignsPaginationMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VoiceDesignsPaginationMeta", 4usize)?;
+        if let Some(v) = &self.page_number {
+            out.serialize_field("page_number", v)?;
+        }
+        if let Some(v) = &self.page_size {
+            out.serialize_field("page_size", v)?;
+        }
+        if let Some(v) = &self.total_pages {
+            out.serialize_field("total_pages", v)?;
+        }
+        if let Some(v) = &self.total_results {
+            out.serialize_field("total_results", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceDesignsPaginationMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "page_number",
+            "page_size",
+            "total_pages",
+            "total_results",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceDesignsPaginationMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceDesignsPaginationMeta")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceDesignsPaginationMeta, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceDesignsPaginationMeta {
+                    page_number: f0,
+                    page_size: f1,
+                    total_pages: f2,
+                    total_results: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceDesignsPaginationMeta", FIELDS, V)
+    }
 }

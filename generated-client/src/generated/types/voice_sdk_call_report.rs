@@ -2,61 +2,212 @@
 // run `cargo xtask codegen` instead.
 
 /// A raw call report stats JSON payload. The schema is intentionally permissive because Voice SDK clients can add fields over time.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceSdkCallReport {
     /// Unique call identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
     /// User-scoped storage grouping identifier derived from the authenticated user. This is not a unique per-call report identifier and may be shared by multiple calls for the same user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_report_id: Option<String>,
     /// Creation timestamp when present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Reason the SDK flushed this stats report segment, for example an intermediate socket-close flush.
-    #[serde(rename = "flushReason", default, skip_serializing_if = "Option::is_none")]
     pub flush_reason: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<super::VoiceSdkCallReportLogs>,
     /// Organization associated with the stored call report when provided by the Voice SDK reporting path.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Zero-based stats segment index when the SDK sends segmented or intermediate reports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segment: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<super::VoiceSdkCallReportStats>,
     /// Time when the call report was stored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stored_at: Option<String>,
     /// High-level call metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<serde_json::Map<String, serde_json::Value>>,
     /// Telnyx call leg identifier for correlating the report with call-control, SIP, and media troubleshooting data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telnyx_leg_id: Option<String>,
     /// Telnyx RTC session identifier for correlating the report with Voice SDK signaling and media-session logs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telnyx_session_id: Option<String>,
     /// Voice SDK user agent string reported by the client. This is the preferred SDK/platform/version dimension when present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
     /// Authenticated user that owns the call report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Legacy SDK version value when the client reports one separately from the user agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Voice SDK instance identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_sdk_id: Option<String>,
     /// Decoded Voice SDK identifier metadata emitted by voice-sdk-proxy when available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_sdk_id_decoded: Option<serde_json::Map<String, serde_json::Value>>,
     /// Voice SDK session correlation identifier used to group stats segments for the same SDK session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_sdk_session_id: Option<String>,
     /// Properties not declared in the spec.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for VoiceSdkCallReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = serializer.serialize_map(None)?;
+        if let Some(v) = &self.call_id {
+            out.serialize_entry("call_id", v)?;
+        }
+        if let Some(v) = &self.call_report_id {
+            out.serialize_entry("call_report_id", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_entry("created_at", v)?;
+        }
+        if let Some(v) = &self.flush_reason {
+            out.serialize_entry("flushReason", v)?;
+        }
+        if let Some(v) = &self.logs {
+            out.serialize_entry("logs", v)?;
+        }
+        if let Some(v) = &self.organization_id {
+            out.serialize_entry("organization_id", v)?;
+        }
+        if let Some(v) = &self.segment {
+            out.serialize_entry("segment", v)?;
+        }
+        if let Some(v) = &self.stats {
+            out.serialize_entry("stats", v)?;
+        }
+        if let Some(v) = &self.stored_at {
+            out.serialize_entry("stored_at", v)?;
+        }
+        if let Some(v) = &self.summary {
+            out.serialize_entry("summary", v)?;
+        }
+        if let Some(v) = &self.telnyx_leg_id {
+            out.serialize_entry("telnyx_leg_id", v)?;
+        }
+        if let Some(v) = &self.telnyx_session_id {
+            out.serialize_entry("telnyx_session_id", v)?;
+        }
+        if let Some(v) = &self.user_agent {
+            out.serialize_entry("user_agent", v)?;
+        }
+        if let Some(v) = &self.user_id {
+            out.serialize_entry("user_id", v)?;
+        }
+        if let Some(v) = &self.version {
+            out.serialize_entry("version", v)?;
+        }
+        if let Some(v) = &self.voice_sdk_id {
+            out.serialize_entry("voice_sdk_id", v)?;
+        }
+        if let Some(v) = &self.voice_sdk_id_decoded {
+            out.serialize_entry("voice_sdk_id_decoded", v)?;
+        }
+        if let Some(v) = &self.voice_sdk_session_id {
+            out.serialize_entry("voice_sdk_session_id", v)?;
+        }
+        for (k, v) in &self.extra {
+            out.serialize_entry(k, v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceSdkCallReport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "call_id",
+            "call_report_id",
+            "created_at",
+            "flushReason",
+            "logs",
+            "organization_id",
+            "segment",
+            "stats",
+            "stored_at",
+            "summary",
+            "telnyx_leg_id",
+            "telnyx_session_id",
+            "user_agent",
+            "user_id",
+            "version",
+            "voice_sdk_id",
+            "voice_sdk_id_decoded",
+            "voice_sdk_session_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceSdkCallReport;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceSdkCallReport")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceSdkCallReport, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+                while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
+                    match key {
+                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1usize) => f1 = map.next_value()?,
+                        crate::de::Key::Declared(2usize) => f2 = map.next_value()?,
+                        crate::de::Key::Declared(3usize) => f3 = map.next_value()?,
+                        crate::de::Key::Declared(4usize) => f4 = map.next_value()?,
+                        crate::de::Key::Declared(5usize) => f5 = map.next_value()?,
+                        crate::de::Key::Declared(6usize) => f6 = map.next_value()?,
+                        crate::de::Key::Declared(7usize) => f7 = map.next_value()?,
+                        crate::de::Key::Declared(8usize) => f8 = map.next_value()?,
+                        crate::de::Key::Declared(9usize) => f9 = map.next_value()?,
+                        crate::de::Key::Declared(10usize) => f10 = map.next_value()?,
+                        crate::de::Key::Declared(11usize) => f11 = map.next_value()?,
+                        crate::de::Key::Declared(12usize) => f12 = map.next_value()?,
+                        crate::de::Key::Declared(13usize) => f13 = map.next_value()?,
+                        crate::de::Key::Declared(14usize) => f14 = map.next_value()?,
+                        crate::de::Key::Declared(15usize) => f15 = map.next_value()?,
+                        crate::de::Key::Declared(16usize) => f16 = map.next_value()?,
+                        crate::de::Key::Declared(17usize) => f17 = map.next_value()?,
+                        crate::de::Key::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                        crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceSdkCallReport {
+                    call_id: f0,
+                    call_report_id: f1,
+                    created_at: f2,
+                    flush_reason: f3,
+                    logs: f4,
+                    organization_id: f5,
+                    segment: f6,
+                    stats: f7,
+                    stored_at: f8,
+                    summary: f9,
+                    telnyx_leg_id: f10,
+                    telnyx_session_id: f11,
+                    user_agent: f12,
+                    user_id: f13,
+                    version: f14,
+                    voice_sdk_id: f15,
+                    voice_sdk_id_decoded: f16,
+                    voice_sdk_session_id: f17,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceSdkCallReport", FIELDS, V)
+    }
 }

@@ -2,8 +2,52 @@
 // run `cargo xtask codegen` instead.
 
 /// Paginated raw Voice SDK call report stats payloads as stored by voice-sdk-debug.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceSdkCallReportListResponse {
     pub data: Vec<super::VoiceSdkCallReport>,
     pub meta: super::VoiceSdkDebugPaginationMeta,
+}
+impl serde::Serialize for VoiceSdkCallReportListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("VoiceSdkCallReportListResponse", 2usize)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceSdkCallReportListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceSdkCallReportListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceSdkCallReportListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceSdkCallReportListResponse {
+                    data: crate::de::required(f0, "data")?,
+                    meta: crate::de::required(f1, "meta")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceSdkCallReportListResponse", FIELDS, V)
+    }
 }

@@ -2,25 +2,88 @@
 // run `cargo xtask codegen` instead.
 
 /// A raw Voice SDK log entry. Additional SDK-specific fields may be present.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceSdkCallReportLogEntry {
     /// Raw structured context attached to the log entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<serde_json::Map<String, serde_json::Value>>,
     /// Log level emitted by the SDK.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<VoiceSdkCallReportLogEntryLevel>,
     /// Log message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Time when the log entry was emitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Properties not declared in the spec.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl serde::Serialize for VoiceSdkCallReportLogEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = serializer.serialize_map(None)?;
+        if let Some(v) = &self.context {
+            out.serialize_entry("context", v)?;
+        }
+        if let Some(v) = &self.level {
+            out.serialize_entry("level", v)?;
+        }
+        if let Some(v) = &self.message {
+            out.serialize_entry("message", v)?;
+        }
+        if let Some(v) = &self.timestamp {
+            out.serialize_entry("timestamp", v)?;
+        }
+        for (k, v) in &self.extra {
+            out.serialize_entry(k, v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportLogEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["context", "level", "message", "timestamp"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceSdkCallReportLogEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceSdkCallReportLogEntry")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceSdkCallReportLogEntry, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+                while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
+                    match key {
+                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1usize) => f1 = map.next_value()?,
+                        crate::de::Key::Declared(2usize) => f2 = map.next_value()?,
+                        crate::de::Key::Declared(3usize) => f3 = map.next_value()?,
+                        crate::de::Key::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                        crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceSdkCallReportLogEntry {
+                    context: f0,
+                    level: f1,
+                    message: f2,
+                    timestamp: f3,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceSdkCallReportLogEntry", FIELDS, V)
+    }
+}
 /// Log level emitted by the SDK.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VoiceSdkCallReportLogEntryLevel {

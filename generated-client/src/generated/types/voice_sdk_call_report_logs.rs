@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Raw logs payload emitted by the Voice SDK and stored without normalization. Live responses commonly return an array of log entries, but object-shaped log payloads are also allowed for compatibility.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -10,12 +11,59 @@ pub enum VoiceSdkCallReportLogs {
     List(Vec<super::VoiceSdkCallReportLogEntry>),
 }
 /// Raw logs object emitted by the Voice SDK when logs are grouped under an entries field.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceSdkCallReportLogsEntries {
     /// Raw log entries when the SDK groups logs under an entries field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<super::VoiceSdkCallReportLogEntry>>,
     /// Properties not declared in the spec.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for VoiceSdkCallReportLogsEntries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = serializer.serialize_map(None)?;
+        if let Some(v) = &self.entries {
+            out.serialize_entry("entries", v)?;
+        }
+        for (k, v) in &self.extra {
+            out.serialize_entry(k, v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportLogsEntries {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["entries"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceSdkCallReportLogsEntries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceSdkCallReportLogsEntries")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceSdkCallReportLogsEntries, A::Error> {
+                let mut f0 = None;
+                let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+                while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
+                    match key {
+                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                        crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceSdkCallReportLogsEntries {
+                    entries: f0,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceSdkCallReportLogsEntries", FIELDS, V)
+    }
 }

@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Raw stats payload emitted by the Voice SDK and stored without normalization. The exact shape can vary by SDK platform and version. Live responses commonly return an array of interval snapshots, but object-shaped stats payloads are also allowed for compatibility.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -10,21 +11,83 @@ pub enum VoiceSdkCallReportStats {
     List(Vec<serde_json::Map<String, serde_json::Value>>),
 }
 /// Raw stats object emitted by the Voice SDK.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceSdkCallReportStatsObject2 {
     /// Raw audio stats such as inbound/outbound packet, byte, jitter, packet-loss, bitrate, and audio-level metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio: Option<serde_json::Map<String, serde_json::Value>>,
     /// Raw connection stats such as round-trip time, packets, and bytes sent or received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<serde_json::Map<String, serde_json::Value>>,
     /// Raw ICE candidate-pair information, including selected pair, local/remote candidates, state, and nomination data when provided by the SDK.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ice: Option<serde_json::Map<String, serde_json::Value>>,
     /// Raw transport stats such as ICE state, DTLS state, SRTP cipher, TLS version, and selected-candidate-pair changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transport: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the spec.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for VoiceSdkCallReportStatsObject2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = serializer.serialize_map(None)?;
+        if let Some(v) = &self.audio {
+            out.serialize_entry("audio", v)?;
+        }
+        if let Some(v) = &self.connection {
+            out.serialize_entry("connection", v)?;
+        }
+        if let Some(v) = &self.ice {
+            out.serialize_entry("ice", v)?;
+        }
+        if let Some(v) = &self.transport {
+            out.serialize_entry("transport", v)?;
+        }
+        for (k, v) in &self.extra {
+            out.serialize_entry(k, v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportStatsObject2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["audio", "connection", "ice", "transport"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoiceSdkCallReportStatsObject2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceSdkCallReportStatsObject2")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceSdkCallReportStatsObject2, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+                while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
+                    match key {
+                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1usize) => f1 = map.next_value()?,
+                        crate::de::Key::Declared(2usize) => f2 = map.next_value()?,
+                        crate::de::Key::Declared(3usize) => f3 = map.next_value()?,
+                        crate::de::Key::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                        crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceSdkCallReportStatsObject2 {
+                    audio: f0,
+                    connection: f1,
+                    ice: f2,
+                    transport: f3,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceSdkCallReportStatsObject2", FIELDS, V)
+    }
 }

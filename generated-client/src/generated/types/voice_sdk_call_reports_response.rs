@@ -2,4 +2,5 @@
 // run `cargo xtask codegen` instead.
 
 /// Raw Voice SDK call report stats payloads as stored by voice-sdk-debug.
+#[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
 pub type VoiceSdkCallReportsResponse = Vec<super::VoiceSdkCallReport>;

@@ -2,8 +2,46 @@
 // run `cargo xtask codegen` instead.
 
 /// List of available voices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoicesResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voices: Option<Vec<super::Voice>>,
+}
+impl serde::Serialize for VoicesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VoicesResponse", 1usize)?;
+        if let Some(v) = &self.voices {
+            out.serialize_field("voices", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VoicesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["voices"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = VoicesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoicesResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoicesResponse, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoicesResponse { voices: f0 })
+            }
+        }
+        deserializer.deserialize_struct("VoicesResponse", FIELDS, V)
+    }
 }

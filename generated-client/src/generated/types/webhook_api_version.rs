@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
+#[cfg_attr(docsrs, doc(cfg(feature = "fqdn_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookApiVersion {

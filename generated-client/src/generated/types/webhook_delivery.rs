@@ -2,34 +2,119 @@
 // run `cargo xtask codegen` instead.
 
 /// Record of all attempts to deliver a webhook.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookDelivery {
     /// Detailed delivery attempts, ordered by most recent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<Vec<super::Attempt>>,
     /// ISO 8601 timestamp indicating when the last webhook response has been received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
     /// Uniquely identifies the webhook_delivery record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Identifies the type of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// ISO 8601 timestamp indicating when the first request attempt was initiated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// Delivery status: 'delivered' when successfuly delivered or 'failed' if all attempts have failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<WebhookDeliveryStatus>,
     /// Uniquely identifies the user that owns the webhook_delivery record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Original webhook JSON data. Payload fields vary according to event type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookDeliveryWebhook>,
 }
+impl serde::Serialize for WebhookDelivery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("WebhookDelivery", 8usize)?;
+        if let Some(v) = &self.attempts {
+            out.serialize_field("attempts", v)?;
+        }
+        if let Some(v) = &self.finished_at {
+            out.serialize_field("finished_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.started_at {
+            out.serialize_field("started_at", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        if let Some(v) = &self.user_id {
+            out.serialize_field("user_id", v)?;
+        }
+        if let Some(v) = &self.webhook {
+            out.serialize_field("webhook", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookDelivery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "attempts",
+            "finished_at",
+            "id",
+            "record_type",
+            "started_at",
+            "status",
+            "user_id",
+            "webhook",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WebhookDelivery;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookDelivery")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookDelivery, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookDelivery {
+                    attempts: f0,
+                    finished_at: f1,
+                    id: f2,
+                    record_type: f3,
+                    started_at: f4,
+                    status: f5,
+                    user_id: f6,
+                    webhook: f7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookDelivery", FIELDS, V)
+    }
+}
 /// Delivery status: 'delivered' when successfuly delivered or 'failed' if all attempts have failed.
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookDeliveryStatus {
@@ -61,6 +146,7 @@ impl From<&str> for WebhookDeliveryStatus {
 }
 crate::string_enum!(WebhookDeliveryStatus);
 /// Identifies the type of the resource.
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookDeliveryWebhookRecordType {
@@ -88,20 +174,86 @@ impl From<&str> for WebhookDeliveryWebhookRecordType {
 }
 crate::string_enum!(WebhookDeliveryWebhookRecordType);
 /// Original webhook JSON data. Payload fields vary according to event type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookDeliveryWebhook {
     /// The type of event being delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
     /// Identifies the type of resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ISO 8601 datetime of when the event occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<serde_json::Map<String, serde_json::Value>>,
     /// Identifies the type of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<WebhookDeliveryWebhookRecordType>,
+}
+impl serde::Serialize for WebhookDeliveryWebhook {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("WebhookDeliveryWebhook", 5usize)?;
+        if let Some(v) = &self.event_type {
+            out.serialize_field("event_type", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.occurred_at {
+            out.serialize_field("occurred_at", v)?;
+        }
+        if let Some(v) = &self.payload {
+            out.serialize_field("payload", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookDeliveryWebhook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "event_type",
+            "id",
+            "occurred_at",
+            "payload",
+            "record_type",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WebhookDeliveryWebhook;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookDeliveryWebhook")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookDeliveryWebhook, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookDeliveryWebhook {
+                    event_type: f0,
+                    id: f1,
+                    occurred_at: f2,
+                    payload: f3,
+                    record_type: f4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookDeliveryWebhook", FIELDS, V)
+    }
 }

@@ -2,4 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "fax_applications", feature = "fqdn_connections")))
+)]
 pub type WebhookEventFailoverUrl = String;

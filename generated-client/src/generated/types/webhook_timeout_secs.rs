@@ -2,4 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 /// Specifies how many seconds to wait before timing out a webhook.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "fax_applications", feature = "fqdn_connections")))
+)]
 pub type WebhookTimeoutSecs = i64;

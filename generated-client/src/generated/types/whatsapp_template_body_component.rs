@@ -2,23 +2,125 @@
 // run `cargo xtask codegen` instead.
 
 /// The main text content of the message. Supports multiple variable parameters ({{1}}, {{2}}, etc.). Variables cannot be at the start or end. Maximum 1024 characters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappTemplateBodyComponent {
     /// Sample values for body variables. Required when body text contains parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<WhatsappTemplateBodyComponentExample>,
     /// Body text content. Use {{1}}, {{2}}, etc. for variable placeholders. Required for MARKETING and UTILITY templates. Optional for AUTHENTICATION templates where Meta provides the built-in OTP body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     pub r#type: WhatsappTemplateBodyComponentType,
 }
+impl serde::Serialize for WhatsappTemplateBodyComponent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappTemplateBodyComponent", 3usize)?;
+        if let Some(v) = &self.example {
+            out.serialize_field("example", v)?;
+        }
+        if let Some(v) = &self.text {
+            out.serialize_field("text", v)?;
+        }
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WhatsappTemplateBodyComponent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["example", "text", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappTemplateBodyComponent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappTemplateBodyComponent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappTemplateBodyComponent, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappTemplateBodyComponent {
+                    example: f0,
+                    text: f1,
+                    r#type: crate::de::required(f2, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WhatsappTemplateBodyComponent", FIELDS, V)
+    }
+}
 /// Sample values for body variables. Required when body text contains parameters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappTemplateBodyComponentExample {
     /// Array containing one array of sample values, one per variable in order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_text: Option<Vec<Vec<String>>>,
 }
+impl serde::Serialize for WhatsappTemplateBodyComponentExample {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappTemplateBodyComponentExample", 1usize)?;
+        if let Some(v) = &self.body_text {
+            out.serialize_field("body_text", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WhatsappTemplateBodyComponentExample {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["body_text"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappTemplateBodyComponentExample;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappTemplateBodyComponentExample")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappTemplateBodyComponentExample, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappTemplateBodyComponentExample {
+                    body_text: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("WhatsappTemplateBodyComponentExample", FIELDS, V)
+    }
+}
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WhatsappTemplateBodyComponentType {

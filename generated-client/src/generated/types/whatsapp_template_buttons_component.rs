@@ -2,13 +2,64 @@
 // run `cargo xtask codegen` instead.
 
 /// Optional interactive buttons. Maximum 3 buttons per template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappTemplateButtonsComponent {
     /// Array of button objects. Meta supports various combinations of button types.
     pub buttons: Vec<WhatsappTemplateButtonsComponentButtonsItem>,
     pub r#type: WhatsappTemplateButtonsComponentType,
 }
+impl serde::Serialize for WhatsappTemplateButtonsComponent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappTemplateButtonsComponent", 2usize)?;
+        out.serialize_field("buttons", &self.buttons)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WhatsappTemplateButtonsComponent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["buttons", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappTemplateButtonsComponent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappTemplateButtonsComponent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappTemplateButtonsComponent, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappTemplateButtonsComponent {
+                    buttons: crate::de::required(f0, "buttons")?,
+                    r#type: crate::de::required(f1, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WhatsappTemplateButtonsComponent", FIELDS, V)
+    }
+}
 /// Flow action type for FLOW-type buttons.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WhatsappTemplateButtonsComponentButtonsItemFlowAction {
@@ -39,6 +90,10 @@ impl From<&str> for WhatsappTemplateButtonsComponentButtonsItemFlowAction {
     }
 }
 crate::string_enum!(WhatsappTemplateButtonsComponentButtonsItemFlowAction);
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WhatsappTemplateButtonsComponentButtonsItemOtpType {
@@ -69,6 +124,10 @@ impl From<&str> for WhatsappTemplateButtonsComponentButtonsItemOtpType {
     }
 }
 crate::string_enum!(WhatsappTemplateButtonsComponentButtonsItemOtpType);
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WhatsappTemplateButtonsComponentButtonsItemType {
@@ -115,45 +174,167 @@ impl From<&str> for WhatsappTemplateButtonsComponentButtonsItemType {
     }
 }
 crate::string_enum!(WhatsappTemplateButtonsComponentButtonsItemType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappTemplateButtonsComponentButtonsItem {
     /// Custom autofill button text for ONE_TAP OTP buttons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autofill_text: Option<String>,
     /// Sample values for URL variable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Vec<String>>,
     /// Flow action type for FLOW-type buttons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_action: Option<WhatsappTemplateButtonsComponentButtonsItemFlowAction>,
     /// Flow ID for FLOW-type buttons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<String>,
     /// Target screen name for FLOW buttons with navigate action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub navigate_screen: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otp_type: Option<WhatsappTemplateButtonsComponentButtonsItemOtpType>,
     /// Android package name. Required for ONE_TAP OTP buttons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_name: Option<String>,
     /// Phone number in E.164 format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Android app signing key hash. Required for ONE_TAP OTP buttons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature_hash: Option<String>,
     /// Button label text. Maximum 25 characters. Required for URL, PHONE_NUMBER, and QUICK_REPLY buttons. Not required for OTP buttons (Meta supplies the label).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     pub r#type: WhatsappTemplateButtonsComponentButtonsItemType,
     /// URL for URL-type buttons. Supports one variable ({{1}}).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Whether zero-tap terms have been accepted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero_tap_terms_accepted: Option<bool>,
 }
+impl serde::Serialize for WhatsappTemplateButtonsComponentButtonsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappTemplateButtonsComponentButtonsItem", 13usize)?;
+        if let Some(v) = &self.autofill_text {
+            out.serialize_field("autofill_text", v)?;
+        }
+        if let Some(v) = &self.example {
+            out.serialize_field("example", v)?;
+        }
+        if let Some(v) = &self.flow_action {
+            out.serialize_field("flow_action", v)?;
+        }
+        if let Some(v) = &self.flow_id {
+            out.serialize_field("flow_id", v)?;
+        }
+        if let Some(v) = &self.navigate_screen {
+            out.serialize_field("navigate_screen", v)?;
+        }
+        if let Some(v) = &self.otp_type {
+            out.serialize_field("otp_type", v)?;
+        }
+        if let Some(v) = &self.package_name {
+            out.serialize_field("package_name", v)?;
+        }
+        if let Some(v) = &self.phone_number {
+            out.serialize_field("phone_number", v)?;
+        }
+        if let Some(v) = &self.signature_hash {
+            out.serialize_field("signature_hash", v)?;
+        }
+        if let Some(v) = &self.text {
+            out.serialize_field("text", v)?;
+        }
+        out.serialize_field("type", &self.r#type)?;
+        if let Some(v) = &self.url {
+            out.serialize_field("url", v)?;
+        }
+        if let Some(v) = &self.zero_tap_terms_accepted {
+            out.serialize_field("zero_tap_terms_accepted", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WhatsappTemplateButtonsComponentButtonsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "autofill_text",
+            "example",
+            "flow_action",
+            "flow_id",
+            "navigate_screen",
+            "otp_type",
+            "package_name",
+            "phone_number",
+            "signature_hash",
+            "text",
+            "type",
+            "url",
+            "zero_tap_terms_accepted",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappTemplateButtonsComponentButtonsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappTemplateButtonsComponentButtonsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappTemplateButtonsComponentButtonsItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = Some(map.next_value()?),
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappTemplateButtonsComponentButtonsItem {
+                    autofill_text: f0,
+                    example: f1,
+                    flow_action: f2,
+                    flow_id: f3,
+                    navigate_screen: f4,
+                    otp_type: f5,
+                    package_name: f6,
+                    phone_number: f7,
+                    signature_hash: f8,
+                    text: f9,
+                    r#type: crate::de::required(f10, "type")?,
+                    url: f11,
+                    zero_tap_terms_accepted: f12,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("WhatsappTemplateButtonsComponentButtonsItem", FIELDS, V)
+    }
+}
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WhatsappTemplateButtonsComponentType {

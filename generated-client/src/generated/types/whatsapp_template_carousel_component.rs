@@ -2,17 +2,113 @@
 // run `cargo xtask codegen` instead.
 
 /// Carousel component for multi-card templates. Each card can contain its own header, body, and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappTemplateCarouselComponent {
     /// Array of card objects, each with its own components.
     pub cards: Vec<WhatsappTemplateCarouselComponentCardsItem>,
     pub r#type: WhatsappTemplateCarouselComponentType,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for WhatsappTemplateCarouselComponent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappTemplateCarouselComponent", 2usize)?;
+        out.serialize_field("cards", &self.cards)?;
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WhatsappTemplateCarouselComponent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["cards", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappTemplateCarouselComponent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappTemplateCarouselComponent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappTemplateCarouselComponent, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = Some(map.next_value()?),
+                        1usize => f1 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappTemplateCarouselComponent {
+                    cards: crate::de::required(f0, "cards")?,
+                    r#type: crate::de::required(f1, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WhatsappTemplateCarouselComponent", FIELDS, V)
+    }
+}
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappTemplateCarouselComponentCardsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+impl serde::Serialize for WhatsappTemplateCarouselComponentCardsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappTemplateCarouselComponentCardsItem", 1usize)?;
+        if let Some(v) = &self.components {
+            out.serialize_field("components", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WhatsappTemplateCarouselComponentCardsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["components"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappTemplateCarouselComponentCardsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappTemplateCarouselComponentCardsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappTemplateCarouselComponentCardsItem, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappTemplateCarouselComponentCardsItem {
+                    components: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("WhatsappTemplateCarouselComponentCardsItem", FIELDS, V)
+    }
+}
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WhatsappTemplateCarouselComponentType {

@@ -2,16 +2,73 @@
 // run `cargo xtask codegen` instead.
 
 /// Optional footer displayed at the bottom of the message. Does not support variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappTemplateFooterComponent {
     /// OTP code expiration time in minutes. Used in AUTHENTICATION template footers instead of free-form text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_expiration_minutes: Option<i64>,
     /// Footer text. Maximum 60 characters. For non-authentication templates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     pub r#type: WhatsappTemplateFooterComponentType,
 }
+impl serde::Serialize for WhatsappTemplateFooterComponent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappTemplateFooterComponent", 3usize)?;
+        if let Some(v) = &self.code_expiration_minutes {
+            out.serialize_field("code_expiration_minutes", v)?;
+        }
+        if let Some(v) = &self.text {
+            out.serialize_field("text", v)?;
+        }
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WhatsappTemplateFooterComponent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code_expiration_minutes", "text", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappTemplateFooterComponent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappTemplateFooterComponent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappTemplateFooterComponent, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappTemplateFooterComponent {
+                    code_expiration_minutes: f0,
+                    text: f1,
+                    r#type: crate::de::required(f2, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WhatsappTemplateFooterComponent", FIELDS, V)
+    }
+}
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WhatsappTemplateFooterComponentType {

@@ -2,29 +2,140 @@
 // run `cargo xtask codegen` instead.
 
 /// Optional header displayed at the top of the message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappTemplateHeaderComponent {
     /// Sample values for header variables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<WhatsappTemplateHeaderComponentExample>,
     /// Header format type: TEXT (supports one variable), IMAGE, VIDEO, DOCUMENT, or LOCATION.
     pub format: WhatsappTemplateHeaderComponentFormat,
     /// Header text. Required when format is TEXT. Supports one variable ({{1}}). Variables cannot be at the start or end.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     pub r#type: WhatsappTemplateHeaderComponentType,
 }
+impl serde::Serialize for WhatsappTemplateHeaderComponent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappTemplateHeaderComponent", 4usize)?;
+        if let Some(v) = &self.example {
+            out.serialize_field("example", v)?;
+        }
+        out.serialize_field("format", &self.format)?;
+        if let Some(v) = &self.text {
+            out.serialize_field("text", v)?;
+        }
+        out.serialize_field("type", &self.r#type)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WhatsappTemplateHeaderComponent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["example", "format", "text", "type"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappTemplateHeaderComponent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappTemplateHeaderComponent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappTemplateHeaderComponent, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = Some(map.next_value()?),
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappTemplateHeaderComponent {
+                    example: f0,
+                    format: crate::de::required(f1, "format")?,
+                    text: f2,
+                    r#type: crate::de::required(f3, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WhatsappTemplateHeaderComponent", FIELDS, V)
+    }
+}
 /// Sample values for header variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappTemplateHeaderComponentExample {
     /// Media handle for IMAGE, VIDEO, or DOCUMENT headers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_handle: Option<Vec<String>>,
     /// Sample values for text header variables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_text: Option<Vec<String>>,
 }
+impl serde::Serialize for WhatsappTemplateHeaderComponentExample {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("WhatsappTemplateHeaderComponentExample", 2usize)?;
+        if let Some(v) = &self.header_handle {
+            out.serialize_field("header_handle", v)?;
+        }
+        if let Some(v) = &self.header_text {
+            out.serialize_field("header_text", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WhatsappTemplateHeaderComponentExample {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["header_handle", "header_text"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WhatsappTemplateHeaderComponentExample;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappTemplateHeaderComponentExample")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WhatsappTemplateHeaderComponentExample, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WhatsappTemplateHeaderComponentExample {
+                    header_handle: f0,
+                    header_text: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("WhatsappTemplateHeaderComponentExample", FIELDS, V)
+    }
+}
 /// Header format type: TEXT (supports one variable), IMAGE, VIDEO, DOCUMENT, or LOCATION.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WhatsappTemplateHeaderComponentFormat {
@@ -67,6 +178,10 @@ impl From<&str> for WhatsappTemplateHeaderComponentFormat {
     }
 }
 crate::string_enum!(WhatsappTemplateHeaderComponentFormat);
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WhatsappTemplateHeaderComponentType {

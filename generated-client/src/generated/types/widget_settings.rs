@@ -2,58 +2,145 @@
 // run `cargo xtask codegen` instead.
 
 /// Configuration settings for the assistant's web widget.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetSettings {
     /// Text displayed while the agent is processing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_thinking_text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_visualizer_config: Option<super::AudioVisualizerConfig>,
     /// The default state of the widget.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_state: Option<WidgetSettingsDefaultState>,
     /// URL for users to give feedback.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub give_feedback_url: Option<Option<String>>,
     /// URL to a custom logo icon for the widget.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub logo_icon_url: Option<Option<String>>,
     /// The positioning style for the widget.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<WidgetSettingsPosition>,
     /// URL for users to report issues.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub report_issue_url: Option<Option<String>>,
     /// Text prompting users to speak to interrupt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speak_to_interrupt_text: Option<String>,
     /// Custom text displayed on the start call button.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_call_text: Option<String>,
     /// The visual theme for the widget.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<WidgetSettingsTheme>,
     /// URL to view conversation history.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::nullable::deserialize"
-    )]
     pub view_history_url: Option<Option<String>>,
 }
+impl serde::Serialize for WidgetSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("WidgetSettings", 11usize)?;
+        if let Some(v) = &self.agent_thinking_text {
+            out.serialize_field("agent_thinking_text", v)?;
+        }
+        if let Some(v) = &self.audio_visualizer_config {
+            out.serialize_field("audio_visualizer_config", v)?;
+        }
+        if let Some(v) = &self.default_state {
+            out.serialize_field("default_state", v)?;
+        }
+        if let Some(v) = &self.give_feedback_url {
+            out.serialize_field("give_feedback_url", v)?;
+        }
+        if let Some(v) = &self.logo_icon_url {
+            out.serialize_field("logo_icon_url", v)?;
+        }
+        if let Some(v) = &self.position {
+            out.serialize_field("position", v)?;
+        }
+        if let Some(v) = &self.report_issue_url {
+            out.serialize_field("report_issue_url", v)?;
+        }
+        if let Some(v) = &self.speak_to_interrupt_text {
+            out.serialize_field("speak_to_interrupt_text", v)?;
+        }
+        if let Some(v) = &self.start_call_text {
+            out.serialize_field("start_call_text", v)?;
+        }
+        if let Some(v) = &self.theme {
+            out.serialize_field("theme", v)?;
+        }
+        if let Some(v) = &self.view_history_url {
+            out.serialize_field("view_history_url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WidgetSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "agent_thinking_text",
+            "audio_visualizer_config",
+            "default_state",
+            "give_feedback_url",
+            "logo_icon_url",
+            "position",
+            "report_issue_url",
+            "speak_to_interrupt_text",
+            "start_call_text",
+            "theme",
+            "view_history_url",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WidgetSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WidgetSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WidgetSettings, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        4usize => f4 = Some(map.next_value()?),
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = Some(map.next_value()?),
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WidgetSettings {
+                    agent_thinking_text: f0,
+                    audio_visualizer_config: f1,
+                    default_state: f2,
+                    give_feedback_url: f3,
+                    logo_icon_url: f4,
+                    position: f5,
+                    report_issue_url: f6,
+                    speak_to_interrupt_text: f7,
+                    start_call_text: f8,
+                    theme: f9,
+                    view_history_url: f10,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WidgetSettings", FIELDS, V)
+    }
+}
 /// The default state of the widget.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WidgetSettingsDefaultState {
@@ -85,6 +172,7 @@ impl From<&str> for WidgetSettingsDefaultState {
 }
 crate::string_enum!(WidgetSettingsDefaultState);
 /// The positioning style for the widget.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WidgetSettingsPosition {
@@ -116,6 +204,7 @@ impl From<&str> for WidgetSettingsPosition {
 }
 crate::string_enum!(WidgetSettingsPosition);
 /// The visual theme for the widget.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WidgetSettingsTheme {

@@ -2,69 +2,214 @@
 // run `cargo xtask codegen` instead.
 
 /// This object represents a wireless connectivity session log that happened through a SIM card. It aids in finding out potential problems when the SIM is not able to attach properly.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WirelessConnectivityLog {
     /// The Access Point Name (APN) identifies the packet data network that a mobile data user wants to communicate with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apn: Option<String>,
     /// The cell ID to which the SIM connected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cell_id: Option<String>,
     /// ISO 8601 formatted date-time indicating when the record was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Uniquely identifies the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The International Mobile Equipment Identity (or IMEI) is a number, usually unique, that identifies the device currently being used connect to the network.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imei: Option<String>,
     /// SIM cards are identified on their individual network operators by a unique International Mobile Subscriber Identity (IMSI).
     ///
     /// Mobile network operators connect mobile phone calls and communicate with their market SIM cards using their IMSIs. The IMSI is stored in the Subscriber  Identity Module (SIM) inside the device and is sent by the device to the appropriate network. It is used to acquire the details of the device in the Home  Location Register (HLR) or the Visitor Location Register (VLR).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imsi: Option<String>,
     /// The SIM's address in the currently connected network. This IPv4 address is usually obtained dynamically, so it may vary according to the location or new connections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<String>,
     /// The SIM's address in the currently connected network. This IPv6 address is usually obtained dynamically, so it may vary according to the location or new connections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<String>,
     /// ISO 8601 formatted date-time indicating when the last heartbeat to the device was successfully recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<String>,
     /// The type of the session, 'registration' being the initial authentication session and 'data' the actual data transfer sessions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_type: Option<WirelessConnectivityLogLogType>,
     /// It's a three decimal digit that identifies a country.
     ///
     /// This code is commonly seen joined with a Mobile Network Code (MNC) in a tuple that allows identifying a carrier known as PLMN (Public Land Mobile Network) code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_country_code: Option<String>,
     /// It's a two to three decimal digits that identify a network.
     ///
     /// This code is commonly seen joined with a Mobile Country Code (MCC) in a tuple that allows identifying a carrier known as PLMN (Public Land Mobile Network) code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_network_code: Option<String>,
     /// The radio technology the SIM card used during the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub radio_access_technology: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// The identification UUID of the related SIM card resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sim_card_id: Option<String>,
     /// ISO 8601 formatted date-time indicating when the session started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// The state of the SIM card after when the session happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// ISO 8601 formatted date-time indicating when the session ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_time: Option<String>,
 }
+impl serde::Serialize for WirelessConnectivityLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("WirelessConnectivityLog", 18usize)?;
+        if let Some(v) = &self.apn {
+            out.serialize_field("apn", v)?;
+        }
+        if let Some(v) = &self.cell_id {
+            out.serialize_field("cell_id", v)?;
+        }
+        if let Some(v) = &self.created_at {
+            out.serialize_field("created_at", v)?;
+        }
+        if let Some(v) = &self.id {
+            out.serialize_field("id", v)?;
+        }
+        if let Some(v) = &self.imei {
+            out.serialize_field("imei", v)?;
+        }
+        if let Some(v) = &self.imsi {
+            out.serialize_field("imsi", v)?;
+        }
+        if let Some(v) = &self.ipv4 {
+            out.serialize_field("ipv4", v)?;
+        }
+        if let Some(v) = &self.ipv6 {
+            out.serialize_field("ipv6", v)?;
+        }
+        if let Some(v) = &self.last_seen {
+            out.serialize_field("last_seen", v)?;
+        }
+        if let Some(v) = &self.log_type {
+            out.serialize_field("log_type", v)?;
+        }
+        if let Some(v) = &self.mobile_country_code {
+            out.serialize_field("mobile_country_code", v)?;
+        }
+        if let Some(v) = &self.mobile_network_code {
+            out.serialize_field("mobile_network_code", v)?;
+        }
+        if let Some(v) = &self.radio_access_technology {
+            out.serialize_field("radio_access_technology", v)?;
+        }
+        if let Some(v) = &self.record_type {
+            out.serialize_field("record_type", v)?;
+        }
+        if let Some(v) = &self.sim_card_id {
+            out.serialize_field("sim_card_id", v)?;
+        }
+        if let Some(v) = &self.start_time {
+            out.serialize_field("start_time", v)?;
+        }
+        if let Some(v) = &self.state {
+            out.serialize_field("state", v)?;
+        }
+        if let Some(v) = &self.stop_time {
+            out.serialize_field("stop_time", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WirelessConnectivityLog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "apn",
+            "cell_id",
+            "created_at",
+            "id",
+            "imei",
+            "imsi",
+            "ipv4",
+            "ipv6",
+            "last_seen",
+            "log_type",
+            "mobile_country_code",
+            "mobile_network_code",
+            "radio_access_technology",
+            "record_type",
+            "sim_card_id",
+            "start_time",
+            "state",
+            "stop_time",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WirelessConnectivityLog;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WirelessConnectivityLog")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WirelessConnectivityLog, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        7usize => f7 = map.next_value()?,
+                        8usize => f8 = map.next_value()?,
+                        9usize => f9 = map.next_value()?,
+                        10usize => f10 = map.next_value()?,
+                        11usize => f11 = map.next_value()?,
+                        12usize => f12 = map.next_value()?,
+                        13usize => f13 = map.next_value()?,
+                        14usize => f14 = map.next_value()?,
+                        15usize => f15 = map.next_value()?,
+                        16usize => f16 = map.next_value()?,
+                        17usize => f17 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WirelessConnectivityLog {
+                    apn: f0,
+                    cell_id: f1,
+                    created_at: f2,
+                    id: f3,
+                    imei: f4,
+                    imsi: f5,
+                    ipv4: f6,
+                    ipv6: f7,
+                    last_seen: f8,
+                    log_type: f9,
+                    mobile_country_code: f10,
+                    mobile_network_code: f11,
+                    radio_access_technology: f12,
+                    record_type: f13,
+                    sim_card_id: f14,
+                    start_time: f15,
+                    state: f16,
+                    stop_time: f17,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WirelessConnectivityLog", FIELDS, V)
+    }
+}
 /// The type of the session, 'registration' being the initial authentication session and 'data' the actual data transfer sessions.
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WirelessConnectivityLogLogType {

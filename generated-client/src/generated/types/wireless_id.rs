@@ -2,4 +2,16 @@
 // run `cargo xtask codegen` instead.
 
 /// Identifies the resource.
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "bulk_sim_card_actions",
+                feature = "sim_card_actions",
+                feature = "sim_cards"
+            )
+        )
+    )
+)]
 pub type WirelessId = String;

@@ -2,74 +2,308 @@
 // run `cargo xtask codegen` instead.
 
 /// x402 protocol v2 payment requirements. Contains all information needed to construct and sign a payment authorization.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct X402PaymentRequirements {
     /// Accepted payment schemes. Currently only the `exact` EVM scheme is supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepts: Option<Vec<X402PaymentRequirementsAcceptsItem>>,
     /// The resource being paid for. Included in the payment signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<X402PaymentRequirementsResource>,
     /// x402 protocol version. Currently always 2.
-    #[serde(rename = "x402Version", default, skip_serializing_if = "Option::is_none")]
     pub x402_version: Option<X402PaymentRequirementsX402Version>,
 }
+impl serde::Serialize for X402PaymentRequirements {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("X402PaymentRequirements", 3usize)?;
+        if let Some(v) = &self.accepts {
+            out.serialize_field("accepts", v)?;
+        }
+        if let Some(v) = &self.resource {
+            out.serialize_field("resource", v)?;
+        }
+        if let Some(v) = &self.x402_version {
+            out.serialize_field("x402Version", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for X402PaymentRequirements {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["accepts", "resource", "x402Version"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = X402PaymentRequirements;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct X402PaymentRequirements")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<X402PaymentRequirements, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(X402PaymentRequirements {
+                    accepts: f0,
+                    resource: f1,
+                    x402_version: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("X402PaymentRequirements", FIELDS, V)
+    }
+}
 /// Additional scheme-specific parameters including EIP-712 domain info and the facilitator URL.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct X402PaymentRequirementsAcceptsItemExtra {
-    #[serde(rename = "facilitatorUrl", default, skip_serializing_if = "Option::is_none")]
     pub facilitator_url: Option<String>,
     /// EIP-712 domain name (e.g. "USD Coin").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "quoteId", default, skip_serializing_if = "Option::is_none")]
     pub quote_id: Option<String>,
     /// EIP-712 domain version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for X402PaymentRequirementsAcceptsItemExtra {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("X402PaymentRequirementsAcceptsItemExtra", 4usize)?;
+        if let Some(v) = &self.facilitator_url {
+            out.serialize_field("facilitatorUrl", v)?;
+        }
+        if let Some(v) = &self.name {
+            out.serialize_field("name", v)?;
+        }
+        if let Some(v) = &self.quote_id {
+            out.serialize_field("quoteId", v)?;
+        }
+        if let Some(v) = &self.version {
+            out.serialize_field("version", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsAcceptsItemExtra {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["facilitatorUrl", "name", "quoteId", "version"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = X402PaymentRequirementsAcceptsItemExtra;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct X402PaymentRequirementsAcceptsItemExtra")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<X402PaymentRequirementsAcceptsItemExtra, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(X402PaymentRequirementsAcceptsItemExtra {
+                    facilitator_url: f0,
+                    name: f1,
+                    quote_id: f2,
+                    version: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("X402PaymentRequirementsAcceptsItemExtra", FIELDS, V)
+    }
+}
+#[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct X402PaymentRequirementsAcceptsItem {
     /// Amount in the token's smallest unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Token contract address (e.g. USDC on Base).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset: Option<String>,
     /// Additional scheme-specific parameters including EIP-712 domain info and the facilitator URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<X402PaymentRequirementsAcceptsItemExtra>,
     /// Maximum time in seconds before the payment authorization expires.
-    #[serde(
-        rename = "maxTimeoutSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_timeout_seconds: Option<i64>,
     /// Blockchain network identifier in CAIP-2 format (e.g. "eip155:8453" for Base).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
     /// Recipient wallet address.
-    #[serde(rename = "payTo", default, skip_serializing_if = "Option::is_none")]
     pub pay_to: Option<String>,
     /// Payment scheme (e.g. "exact").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
 }
+impl serde::Serialize for X402PaymentRequirementsAcceptsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("X402PaymentRequirementsAcceptsItem", 7usize)?;
+        if let Some(v) = &self.amount {
+            out.serialize_field("amount", v)?;
+        }
+        if let Some(v) = &self.asset {
+            out.serialize_field("asset", v)?;
+        }
+        if let Some(v) = &self.extra {
+            out.serialize_field("extra", v)?;
+        }
+        if let Some(v) = &self.max_timeout_seconds {
+            out.serialize_field("maxTimeoutSeconds", v)?;
+        }
+        if let Some(v) = &self.network {
+            out.serialize_field("network", v)?;
+        }
+        if let Some(v) = &self.pay_to {
+            out.serialize_field("payTo", v)?;
+        }
+        if let Some(v) = &self.scheme {
+            out.serialize_field("scheme", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsAcceptsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "amount",
+            "asset",
+            "extra",
+            "maxTimeoutSeconds",
+            "network",
+            "payTo",
+            "scheme",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = X402PaymentRequirementsAcceptsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct X402PaymentRequirementsAcceptsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<X402PaymentRequirementsAcceptsItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        4usize => f4 = map.next_value()?,
+                        5usize => f5 = map.next_value()?,
+                        6usize => f6 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(X402PaymentRequirementsAcceptsItem {
+                    amount: f0,
+                    asset: f1,
+                    extra: f2,
+                    max_timeout_seconds: f3,
+                    network: f4,
+                    pay_to: f5,
+                    scheme: f6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("X402PaymentRequirementsAcceptsItem", FIELDS, V)
+    }
+}
 /// The resource being paid for. Included in the payment signature.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct X402PaymentRequirementsResource {
     /// Human-readable description of the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// MIME type of the resource.
-    #[serde(rename = "mimeType", default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// Canonical URL of the payment resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+impl serde::Serialize for X402PaymentRequirementsResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("X402PaymentRequirementsResource", 3usize)?;
+        if let Some(v) = &self.description {
+            out.serialize_field("description", v)?;
+        }
+        if let Some(v) = &self.mime_type {
+            out.serialize_field("mimeType", v)?;
+        }
+        if let Some(v) = &self.url {
+            out.serialize_field("url", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["description", "mimeType", "url"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = X402PaymentRequirementsResource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct X402PaymentRequirementsResource")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<X402PaymentRequirementsResource, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(X402PaymentRequirementsResource {
+                    description: f0,
+                    mime_type: f1,
+                    url: f2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("X402PaymentRequirementsResource", FIELDS, V)
+    }
+}
 /// x402 protocol version. Currently always 2.
+#[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
 #[derive(
     Debug,
     Clone,

@@ -2,12 +2,54 @@
 // run `cargo xtask codegen` instead.
 
 /// Error response for x402 settlement failures. Uses string error codes from the x402 error handling system.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct X402SettlementErrorResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<X402SettlementErrorResponseErrorsItem>>,
 }
+impl serde::Serialize for X402SettlementErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("X402SettlementErrorResponse", 1usize)?;
+        if let Some(v) = &self.errors {
+            out.serialize_field("errors", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for X402SettlementErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["errors"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = X402SettlementErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct X402SettlementErrorResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<X402SettlementErrorResponse, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(X402SettlementErrorResponse {
+                    errors: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("X402SettlementErrorResponse", FIELDS, V)
+    }
+}
 /// Machine-readable error code.
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum X402SettlementErrorResponseErrorsItemCode {
@@ -74,15 +116,67 @@ impl From<&str> for X402SettlementErrorResponseErrorsItemCode {
     }
 }
 crate::string_enum!(X402SettlementErrorResponseErrorsItemCode);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct X402SettlementErrorResponseErrorsItem {
     /// Machine-readable error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<X402SettlementErrorResponseErrorsItemCode>,
     /// Human-readable error description with guidance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Short error title (e.g. "Payment Failed").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+impl serde::Serialize for X402SettlementErrorResponseErrorsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("X402SettlementErrorResponseErrorsItem", 3usize)?;
+        if let Some(v) = &self.code {
+            out.serialize_field("code", v)?;
+        }
+        if let Some(v) = &self.detail {
+            out.serialize_field("detail", v)?;
+        }
+        if let Some(v) = &self.title {
+            out.serialize_field("title", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for X402SettlementErrorResponseErrorsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "detail", "title"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = X402SettlementErrorResponseErrorsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct X402SettlementErrorResponseErrorsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<X402SettlementErrorResponseErrorsItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(X402SettlementErrorResponseErrorsItem {
+                    code: f0,
+                    detail: f1,
+                    title: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("X402SettlementErrorResponseErrorsItem", FIELDS, V)
+    }
 }

@@ -2,21 +2,81 @@
 // run `cargo xtask codegen` instead.
 
 /// xAI provider-specific parameters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct XaiProviderParams {
     /// Language code, or `auto` to detect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Audio output format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_format: Option<XaiProviderParamsOutputFormat>,
     /// Audio sample rate in Hz.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_rate: Option<XaiProviderParamsSampleRate>,
     /// xAI voice identifier.
     pub voice_id: XaiProviderParamsVoiceId,
 }
+impl serde::Serialize for XaiProviderParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("XaiProviderParams", 4usize)?;
+        if let Some(v) = &self.language {
+            out.serialize_field("language", v)?;
+        }
+        if let Some(v) = &self.output_format {
+            out.serialize_field("output_format", v)?;
+        }
+        if let Some(v) = &self.sample_rate {
+            out.serialize_field("sample_rate", v)?;
+        }
+        out.serialize_field("voice_id", &self.voice_id)?;
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for XaiProviderParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "language",
+            "output_format",
+            "sample_rate",
+            "voice_id",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = XaiProviderParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct XaiProviderParams")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<XaiProviderParams, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = Some(map.next_value()?),
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(XaiProviderParams {
+                    language: f0,
+                    output_format: f1,
+                    sample_rate: f2,
+                    voice_id: crate::de::required(f3, "voice_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("XaiProviderParams", FIELDS, V)
+    }
+}
 /// Audio output format.
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum XaiProviderParamsOutputFormat {
@@ -60,6 +120,7 @@ impl From<&str> for XaiProviderParamsOutputFormat {
 }
 crate::string_enum!(XaiProviderParamsOutputFormat);
 /// Audio sample rate in Hz.
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(
     Debug,
     Clone,
@@ -128,6 +189,7 @@ impl std::fmt::Display for XaiProviderParamsSampleRate {
     }
 }
 /// xAI voice identifier.
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum XaiProviderParamsVoiceId {

@@ -1,0 +1,127 @@
+//! Cargo features of the client: one per top-level resource, plus `webhooks`, and for each type
+//! the features that need it. A feature needs every type its operations (or, for `webhooks`,
+//! its event payloads) reach through parameters, bodies, responses, fields and variants; a type
+//! compiles when any feature that needs it is on, and exists once whichever features are on.
+
+use super::{Api, Module, Operation, Ty, TypeId};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The feature of the webhook event enum and the verifier.
+pub const WEBHOOKS: &str = "webhooks";
+
+/// The feature of operations that have no resource (none in the Telnyx spec today).
+pub const ROOT: &str = "root";
+
+/// The feature of component schemas that no operation or webhook uses.
+pub const EXTRA_TYPES: &str = "extra_types";
+
+/// Which feature enables what.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeaturePlan {
+    /// Every feature, sorted; `default` turns them all on.
+    pub features: Vec<String>,
+    /// For each type (by id), the features that need it, sorted; [`EXTRA_TYPES`] alone for a
+    /// type that no operation or webhook reaches.
+    pub of_type: Vec<Vec<String>>,
+}
+
+/// The feature of an operation: its top-level resource.
+pub fn of_operation(op: &Operation) -> &str {
+    op.resource.first().map(String::as_str).unwrap_or(ROOT)
+}
+
+/// The types an operation names directly: parameters, body, response and page items.
+pub fn operation_roots(op: &Operation, mut f: impl FnMut(TypeId)) {
+    let params = op.path_params.iter().chain(&op.query_params).chain(&op.header_params);
+    params.for_each(|p| p.ty.named(&mut f));
+    if let Some(b) = &op.body {
+        b.ty.named(&mut f);
+    }
+    if let super::Response::Json { ty } = &op.success {
+        ty.named(&mut f);
+    }
+    if let Some(p) = &op.pagination {
+        p.item_ty.named(&mut f);
+        p.inputs.iter().for_each(|i| i.ty.named(&mut f));
+    }
+}
+
+/// Every type reachable from `roots` through fields, variants and aliases.
+pub fn closure(api: &Api, roots: impl IntoIterator<Item = TypeId>) -> BTreeSet<TypeId> {
+    closure_by_file(api, roots, &BTreeMap::new())
+}
+
+/// [`closure`], where reaching a type of a `types/` file reaches every type of that file (a
+/// file compiles whole, so all it names must compile too).
+fn closure_by_file(
+    api: &Api,
+    roots: impl IntoIterator<Item = TypeId>,
+    files: &BTreeMap<&str, Vec<TypeId>>,
+) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<TypeId> = roots.into_iter().collect();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let def = &api.types[id];
+        def.kind.each_ty(&mut |t: &Ty| t.named(&mut |n| stack.push(n)));
+        if let Module::Types(file) = &def.module {
+            stack.extend(files.get(file.as_str()).into_iter().flatten().copied());
+        }
+    }
+    seen
+}
+
+/// Computes the plan. Types emitted in a resource's own file belong to that resource; a type
+/// of one resource's file that another feature reached would not compile without the first
+/// feature, so that is reported as an error (a naming bug, not a spec problem).
+pub fn plan(api: &Api) -> Result<FeaturePlan, String> {
+    let mut roots: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
+    for op in &api.operations {
+        let ids = roots.entry(of_operation(op).to_string()).or_default();
+        operation_roots(op, |id| ids.push(id));
+    }
+    for def in &api.types {
+        if let Module::Resource(file) = &def.module {
+            roots.entry(file.clone()).or_default().push(def.id);
+        }
+    }
+    let hooks = roots.entry(WEBHOOKS.to_string()).or_default();
+    for w in &api.webhooks {
+        if let Some(t) = &w.payload {
+            t.named(&mut |id| hooks.push(id));
+        }
+    }
+    let mut files: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
+    for def in &api.types {
+        if let Module::Types(file) = &def.module {
+            files.entry(file).or_default().push(def.id);
+        }
+    }
+    let mut of_type: Vec<BTreeSet<String>> = vec![BTreeSet::new(); api.types.len()];
+    for (feature, ids) in &roots {
+        for id in closure_by_file(api, ids.iter().copied(), &files) {
+            if let Module::Resource(file) = &api.types[id].module {
+                if file != feature {
+                    return Err(format!(
+                        "type `{}` ({}) lives in resource `{file}` but feature `{feature}` needs it",
+                        api.types[id].name, api.types[id].pointer
+                    ));
+                }
+            }
+            of_type[id].insert(feature.clone());
+        }
+    }
+    let mut features: BTreeSet<String> = roots.into_keys().collect();
+    for set in &mut of_type {
+        if set.is_empty() {
+            set.insert(EXTRA_TYPES.to_string());
+            features.insert(EXTRA_TYPES.to_string());
+        }
+    }
+    Ok(FeaturePlan {
+        features: features.into_iter().collect(),
+        of_type: of_type.into_iter().map(|s| s.into_iter().collect()).collect(),
+    })
+}
