@@ -40,10 +40,6 @@ impl Pin {
     }
 
     pub fn write(&self, root: &Path) -> Result<(), generator::Error> {
-        let p = path(root);
-        let tmp = p.with_extension("pin.tmp");
-        std::fs::write(&tmp, &self.text)
-            .and_then(|_| std::fs::rename(&tmp, &p))
-            .map_err(|e| generator::Error::new(&p, "", format!("cannot write: {e}")))
+        generator::output::write_file(&path(root), &self.text)
     }
 }

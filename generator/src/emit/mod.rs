@@ -69,10 +69,17 @@ pub fn cfg_any(features: &[String]) -> TokenStream {
     }
 }
 
+/// The note docs.rs shows on an item needed by any of `features`.
+pub fn doc_cfg(features: &[String]) -> TokenStream {
+    let pred = cfg_any(features);
+    quote!(#[cfg_attr(docsrs, doc(cfg(#pred)))])
+}
+
 /// `#[cfg(..)]` for code needed by any of `features`, with the note docs.rs shows.
 pub fn gate(features: &[String]) -> TokenStream {
     let pred = cfg_any(features);
-    quote!(#[cfg(#pred)] #[cfg_attr(docsrs, doc(cfg(#pred)))])
+    let note = doc_cfg(features);
+    quote!(#[cfg(#pred)] #note)
 }
 
 /// An identifier, raw when spelled `r#...`.

@@ -60,8 +60,8 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
     // Resource files are gated whole; a shared type says which features compile it.
     let doc = match def.module {
         crate::ir::Module::Types(_) => {
-            let pred = super::cfg_any(&ctx.api.features.of_type[def.id]);
-            quote!(#doc #[cfg_attr(docsrs, doc(cfg(#pred)))])
+            let note = super::doc_cfg(&ctx.api.features.of_type[def.id]);
+            quote!(#doc #note)
         }
         _ => doc,
     };
@@ -285,24 +285,25 @@ fn struct_deserialize(name: &Ident, rust_name: &str, fields: &[Field], extra: Op
         }
     });
     let expecting = format!("struct {rust_name}");
-    let keeps_extra = extra.is_some();
-    let (next, other, extra_init, extra_field) = if let Some(map) = extra {
-        (
+    // With `extra`, keys come as a declared index or the name of another property.
+    let (next, patterns, other, extra_init, extra_field) = match extra {
+        Some(map) => (
             quote!(crate::de::KeyOrName(FIELDS)),
+            index.map(|i| quote!(crate::de::Key::Declared(#i))).collect::<Vec<_>>(),
             quote! {
                 crate::de::Key::Other(key) => { extra.insert(key, map.next_value()?); }
                 crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
             },
             quote!(let mut extra: #map = Default::default();),
             quote!(extra,),
-        )
-    } else {
-        (quote!(crate::de::Field(FIELDS)), quote!(_ => crate::de::skip(&mut map)?,), quote!(), quote!())
-    };
-    let pattern = if keeps_extra {
-        index.map(|i| quote!(crate::de::Key::Declared(#i))).collect::<Vec<_>>()
-    } else {
-        index.map(|i| quote!(#i)).collect::<Vec<_>>()
+        ),
+        None => (
+            quote!(crate::de::Field(FIELDS)),
+            index.map(|i| quote!(#i)).collect::<Vec<_>>(),
+            quote!(_ => crate::de::skip(&mut map)?,),
+            quote!(),
+            quote!(),
+        ),
     };
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
@@ -319,7 +320,7 @@ fn struct_deserialize(name: &Ident, rust_name: &str, fields: &[Field], extra: Op
                         #extra_init
                         while let Some(key) = map.next_key_seed(#next)? {
                             match key {
-                                #( #pattern => #arms, )*
+                                #( #patterns => #arms, )*
                                 #other
                             }
                         }

@@ -46,14 +46,10 @@ pub fn operation_roots(op: &Operation, mut f: impl FnMut(TypeId)) {
     }
 }
 
-/// Every type reachable from `roots` through fields, variants and aliases.
-pub fn closure(api: &Api, roots: impl IntoIterator<Item = TypeId>) -> BTreeSet<TypeId> {
-    closure_by_file(api, roots, &BTreeMap::new())
-}
-
-/// [`closure`], where reaching a type of a `types/` file reaches every type of that file (a
-/// file compiles whole, so all it names must compile too).
-fn closure_by_file(
+/// Every type reachable from `roots` through fields, variants and aliases, where reaching a
+/// type of a `types/` file reaches every type of that file (a file compiles whole, so all it
+/// names must compile too).
+fn closure(
     api: &Api,
     roots: impl IntoIterator<Item = TypeId>,
     files: &BTreeMap<&str, Vec<TypeId>>,
@@ -101,7 +97,7 @@ pub fn plan(api: &Api) -> Result<FeaturePlan, String> {
     }
     let mut of_type: Vec<BTreeSet<String>> = vec![BTreeSet::new(); api.types.len()];
     for (feature, ids) in &roots {
-        for id in closure_by_file(api, ids.iter().copied(), &files) {
+        for id in closure(api, ids.iter().copied(), &files) {
             if let Module::Resource(file) = &api.types[id].module {
                 if file != feature {
                     return Err(format!(
