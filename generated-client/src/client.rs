@@ -10,6 +10,14 @@ use std::time::Duration;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_MAX_RETRIES: u32 = 2;
 
+/// How requests authenticate.
+enum Auth {
+    /// `Authorization: Bearer <API key>`.
+    ApiKey(String),
+    /// OAuth2 client credentials: a bearer token obtained, cached and renewed by the client.
+    ClientCredentials(crate::oauth::ClientCredentials),
+}
+
 /// A Telnyx API client. Cloning is cheap and shares the connection pool.
 #[derive(Clone)]
 pub struct Client {
@@ -20,8 +28,11 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
-    api_key: String,
+    auth: Auth,
     base_url: String,
+    /// The webhook public key: the builder's, else `TELNYX_PUBLIC_KEY`.
+    #[cfg_attr(not(feature = "webhooks"), allow(dead_code))]
+    public_key: Option<String>,
     /// The builder's settings: timeout, retries, default headers.
     defaults: RequestOptions,
 }
@@ -30,7 +41,13 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("api_key", &"<redacted>")
+            .field(
+                "auth",
+                &match &self.inner.auth {
+                    Auth::ApiKey(_) => "API key <redacted>",
+                    Auth::ClientCredentials(_) => "OAuth2 client credentials <redacted>",
+                },
+            )
             .field("defaults", &self.inner.defaults)
             .field("options", &self.options)
             .finish()
@@ -169,7 +186,9 @@ impl Client {
         Client::builder().api_key(api_key).build()
     }
 
-    /// A client configured from `TELNYX_API_KEY` and, if set, `TELNYX_BASE_URL`.
+    /// A client configured from the environment: `TELNYX_API_KEY`, or `TELNYX_CLIENT_ID` and
+    /// `TELNYX_CLIENT_SECRET` (OAuth2 client credentials); and, when set, `TELNYX_BASE_URL` and
+    /// `TELNYX_PUBLIC_KEY` (webhook signatures).
     pub fn from_env() -> Result<Client> {
         Client::builder().build()
     }
@@ -233,8 +252,32 @@ impl Client {
         &self.inner.http
     }
 
-    pub(crate) fn api_key(&self) -> &str {
-        &self.inner.api_key
+    /// The bearer token of the next attempt: the API key, or the OAuth2 access token (fetched
+    /// when there is none or it has expired).
+    pub(crate) async fn bearer(&self, timeout: Duration) -> Result<std::borrow::Cow<'_, str>> {
+        match &self.inner.auth {
+            Auth::ApiKey(key) => Ok(std::borrow::Cow::Borrowed(key)),
+            Auth::ClientCredentials(c) => c.access_token(&self.inner.http, timeout).await.map(std::borrow::Cow::Owned),
+        }
+    }
+
+    /// After a 401: whether the OAuth2 token expired in flight (it is then dropped, and the
+    /// request is worth one more attempt with a new token).
+    pub(crate) async fn token_expired_in_flight(&self) -> bool {
+        match &self.inner.auth {
+            Auth::ApiKey(_) => false,
+            Auth::ClientCredentials(c) => c.expired_in_flight().await,
+        }
+    }
+
+    /// A webhook verifier for the builder's public key, else `TELNYX_PUBLIC_KEY`.
+    #[cfg(feature = "webhooks")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+    pub fn webhook_verifier(&self) -> std::result::Result<crate::webhooks::Verifier, crate::webhooks::WebhookError> {
+        match &self.inner.public_key {
+            Some(key) => crate::webhooks::Verifier::new(key),
+            None => Err(crate::webhooks::WebhookError::NoPublicKey),
+        }
     }
 }
 
@@ -242,6 +285,9 @@ impl Client {
 #[derive(Default)]
 pub struct ClientBuilder {
     api_key: Option<String>,
+    client_credentials: Option<(String, String)>,
+    token_url: Option<String>,
+    public_key: Option<String>,
     base_url: Option<String>,
     defaults: RequestOptions,
     http: Option<reqwest::Client>,
@@ -251,6 +297,9 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("client_id", &self.client_credentials.as_ref().map(|(id, _)| id))
+            .field("client_secret", &self.client_credentials.as_ref().map(|_| "<redacted>"))
+            .field("token_url", &self.token_url)
             .field("base_url", &self.base_url)
             .field("defaults", &self.defaults)
             .finish()
@@ -261,6 +310,29 @@ impl ClientBuilder {
     /// The API key; `TELNYX_API_KEY` when not given.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
+        self
+    }
+
+    /// OAuth2 client credentials instead of an API key (else `TELNYX_CLIENT_ID` and
+    /// `TELNYX_CLIENT_SECRET` when no API key is given either): the client gets an access token
+    /// from the token endpoint with HTTP Basic auth, keeps it until it expires, and gets a new
+    /// one when a 401 arrives as it expires.
+    pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+        self.client_credentials = Some((client_id.into(), client_secret.into()));
+        self
+    }
+
+    /// The OAuth2 token endpoint; by default `/oauth/token` under the base URL (the spec's
+    /// `https://api.telnyx.com/v2/oauth/token`).
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// The base64 Ed25519 public key webhooks are signed with (see
+    /// [`Client::webhook_verifier`]); `TELNYX_PUBLIC_KEY` when not given.
+    pub fn public_key(mut self, key: impl Into<String>) -> Self {
+        self.public_key = Some(key.into());
         self
     }
 
@@ -295,14 +367,41 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Client> {
-        let api_key = match self.api_key.or_else(|| std::env::var("TELNYX_API_KEY").ok()) {
-            Some(k) if !k.trim().is_empty() => k,
-            _ => return Err(Error::Config("no API key: pass one to the builder or set TELNYX_API_KEY".into())),
+        self.build_with_env(|name| std::env::var(name).ok())
+    }
+
+    /// [`ClientBuilder::build`] reading the environment through `env`. The builder's settings
+    /// come first; then `TELNYX_API_KEY`; then `TELNYX_CLIENT_ID` with `TELNYX_CLIENT_SECRET`.
+    fn build_with_env(self, env: impl Fn(&str) -> Option<String>) -> Result<Client> {
+        let env = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let base_url =
+            self.base_url.or_else(|| env("TELNYX_BASE_URL")).unwrap_or_else(|| crate::DEFAULT_BASE_URL.to_string());
+        let token_url =
+            self.token_url.unwrap_or_else(|| format!("{}{}", base_url.trim_end_matches('/'), crate::oauth::TOKEN_PATH));
+        let oauth = |(id, secret): (String, String)| {
+            if id.trim().is_empty() || secret.trim().is_empty() {
+                return Err(Error::Config("OAuth2 client credentials need a client id and a client secret".into()));
+            }
+            Ok(Auth::ClientCredentials(crate::oauth::ClientCredentials::new(id, secret, token_url.clone())))
         };
-        let base_url = self
-            .base_url
-            .or_else(|| std::env::var("TELNYX_BASE_URL").ok().filter(|u| !u.is_empty()))
-            .unwrap_or_else(|| crate::DEFAULT_BASE_URL.to_string());
+        let auth = match (self.api_key, self.client_credentials) {
+            (Some(key), _) if !key.trim().is_empty() => Auth::ApiKey(key),
+            (Some(_), _) => return Err(Error::Config("the API key is empty".into())),
+            (None, Some(pair)) => oauth(pair)?,
+            (None, None) => match (env("TELNYX_API_KEY"), env("TELNYX_CLIENT_ID"), env("TELNYX_CLIENT_SECRET")) {
+                (Some(key), _, _) => Auth::ApiKey(key),
+                (None, Some(id), Some(secret)) => oauth((id, secret))?,
+                (None, Some(_), None) => {
+                    return Err(Error::Config("TELNYX_CLIENT_ID is set but TELNYX_CLIENT_SECRET is not".into()))
+                }
+                _ => {
+                    return Err(Error::Config(
+                        "no credentials: pass an API key or client credentials to the builder, or set TELNYX_API_KEY (or TELNYX_CLIENT_ID and TELNYX_CLIENT_SECRET)".into(),
+                    ))
+                }
+            },
+        };
+        let public_key = self.public_key.or_else(|| env("TELNYX_PUBLIC_KEY"));
         let http = match self.http {
             Some(h) => h,
             None => reqwest::Client::builder()
@@ -310,7 +409,66 @@ impl ClientBuilder {
                 .build()
                 .map_err(Error::Connection)?,
         };
-        let inner = Inner { http, api_key, base_url, defaults: self.defaults };
+        let inner = Inner { http, auth, base_url, public_key, defaults: self.defaults };
         Ok(Client { inner: Arc::new(inner), options: None })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
+    }
+
+    fn auth(client: &Client) -> &'static str {
+        match &client.inner.auth {
+            Auth::ApiKey(_) => "api key",
+            Auth::ClientCredentials(_) => "oauth",
+        }
+    }
+
+    #[test]
+    fn credentials_come_from_the_builder_then_the_api_key_then_the_client_id() {
+        let all = [("TELNYX_API_KEY", "k"), ("TELNYX_CLIENT_ID", "id"), ("TELNYX_CLIENT_SECRET", "s")];
+        let c = Client::builder().build_with_env(env(&all)).unwrap();
+        assert_eq!(auth(&c), "api key");
+        let c = Client::builder().client_credentials("a", "b").build_with_env(env(&all)).unwrap();
+        assert_eq!(auth(&c), "oauth");
+        let c = Client::builder().build_with_env(env(&all[1..])).unwrap();
+        assert_eq!(auth(&c), "oauth");
+        let e = Client::builder().build_with_env(env(&all[1..2])).unwrap_err();
+        assert!(e.to_string().contains("TELNYX_CLIENT_SECRET is not"), "{e}");
+        let e = Client::builder().build_with_env(env(&[])).unwrap_err();
+        assert!(e.to_string().contains("no credentials"), "{e}");
+        let e = Client::builder().client_credentials("a", " ").build_with_env(env(&[])).unwrap_err();
+        assert!(e.to_string().contains("client secret"), "{e}");
+    }
+
+    #[test]
+    fn the_token_url_follows_the_base_url() {
+        let c =
+            Client::builder().client_credentials("a", "b").base_url("http://127.0.0.1:9/v2/").build_with_env(env(&[]));
+        let Auth::ClientCredentials(creds) = &c.unwrap().inner.auth else { panic!("oauth") };
+        assert!(format!("{creds:?}").contains("http://127.0.0.1:9/v2/oauth/token"));
+    }
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let c = Client::builder().client_credentials("id-1", "secret-1").build_with_env(env(&[])).unwrap();
+        let b = Client::builder().api_key("key-1").client_credentials("id-1", "secret-2");
+        for text in [format!("{c:?}"), format!("{b:?}")] {
+            assert!(!text.contains("secret-") && !text.contains("key-1"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_public_key_comes_from_the_builder_or_the_environment() {
+        let vars = [("TELNYX_API_KEY", "k"), ("TELNYX_PUBLIC_KEY", "from-env")];
+        let c = Client::builder().build_with_env(env(&vars)).unwrap();
+        assert_eq!(c.inner.public_key.as_deref(), Some("from-env"));
+        let c = Client::builder().public_key("given").build_with_env(env(&vars)).unwrap();
+        assert_eq!(c.inner.public_key.as_deref(), Some("given"));
     }
 }

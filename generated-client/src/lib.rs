@@ -1,18 +1,30 @@
 //! Rust client for the [Telnyx API](https://developers.telnyx.com), generated from Telnyx's
 //! OpenAPI spec by `telnyx-codegen`.
 //!
+//! Quickstart: dial a call and send an SMS.
+//!
 //! ```no_run
+//! use telnyx::types::{CallRequest, CreateMessageRequest};
+//!
 //! # async fn run() -> telnyx::Result<()> {
-//! let client = telnyx::Client::from_env()?; // TELNYX_API_KEY, optional TELNYX_BASE_URL
-//! let order = client.number_orders().retrieve("12ade33a-21c0-473b-b055-b3c836e1c292").await?;
-//! println!("{order:?}");
+//! // TELNYX_API_KEY (or TELNYX_CLIENT_ID and TELNYX_CLIENT_SECRET); TELNYX_BASE_URL if set.
+//! let client = telnyx::Client::from_env()?;
+//! let call = client.calls().dial(CallRequest::new("1684641123236054244", "+18005550101", "+18005550100")).await?;
+//! let sms = client
+//!     .messages()
+//!     .send(CreateMessageRequest { text: Some("Hello!".into()), ..CreateMessageRequest::new("+18005550100") })
+//!     .await?;
+//! println!("{:?} {:?}", call.data, sms.data);
 //! # Ok(()) }
 //! ```
 //!
-//! Operations hang off [`Client`] by resource, as in the official Telnyx SDKs:
-//! `client.bundle_pricing().billing_bundles().list(params)`. Required path parameters are
-//! arguments; everything else goes in a `...Params` struct (with `Default` when nothing in it
-//! is required). Types are in [`types`], operations and their params in [`resources`].
+//! Operations hang off [`Client`] by resource and carry the official Telnyx SDKs' names
+//! (`client.calls.dial` there, `client.calls().dial(..)` here). Required path parameters are
+//! arguments; an operation whose only input is its body takes the body; other inputs go in a
+//! `...Params` struct. Every struct with required fields has `new(..)` taking them (the
+//! optional ones `None`: add them with `..X::new(..)`); the others have `Default`. Types are in
+//! [`types`], operations and their params in [`resources`]; whole programs are in the
+//! repository's `generated-client/examples/`.
 //!
 //! - List operations that page have a `..._paginator` twin: a [`Paginator`] whose `.pages()` and
 //!   `.items()` streams always end (see [`pagination`]).
@@ -33,6 +45,7 @@ mod data;
 pub mod de;
 mod error;
 mod multipart;
+mod oauth;
 pub mod pagination;
 mod request;
 pub mod retry;

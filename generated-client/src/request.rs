@@ -169,13 +169,9 @@ impl<'c> RequestBuilder<'c> {
     }
 
     /// One attempt's request, with auth, headers, query, body and timeout.
-    fn attempt(&self, settings: &Effective<'_>) -> Result<reqwest::RequestBuilder> {
-        let mut req = self
-            .client
-            .http()
-            .request(self.method.clone(), &self.url)
-            .bearer_auth(self.client.api_key())
-            .timeout(settings.timeout);
+    fn attempt(&self, settings: &Effective<'_>, bearer: &str) -> Result<reqwest::RequestBuilder> {
+        let mut req =
+            self.client.http().request(self.method.clone(), &self.url).bearer_auth(bearer).timeout(settings.timeout);
         if !settings.default_headers.is_empty() {
             req = req.headers(settings.default_headers.clone());
         }
@@ -227,9 +223,11 @@ impl<'c> RequestBuilder<'c> {
             _ => settings.max_retries,
         };
         let mut retry = 0;
+        let mut renewed_token = false;
         loop {
+            let bearer = self.client.bearer(settings.timeout).await?;
             let started = std::time::Instant::now();
-            let outcome = self.attempt(&settings)?.send().await;
+            let outcome = self.attempt(&settings, &bearer)?.send().await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let wait = match outcome {
                 Ok(response) if response.status().is_success() => {
@@ -238,6 +236,17 @@ impl<'c> RequestBuilder<'c> {
                         capture.record(&response, retry + 1);
                     }
                     return Ok(response);
+                }
+                Ok(response)
+                    if response.status() == reqwest::StatusCode::UNAUTHORIZED
+                        && !renewed_token
+                        && max_retries > 0
+                        && self.client.token_expired_in_flight().await =>
+                {
+                    // The OAuth2 token expired on the way: once, at once, with a new one.
+                    tracing::info!(elapsed_ms, "access token expired in flight; renewing it");
+                    renewed_token = true;
+                    continue;
                 }
                 Ok(response) => {
                     let status = response.status();

@@ -48,6 +48,8 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WebhookError {
+    #[error("no public key: pass one, or set TELNYX_PUBLIC_KEY")]
+    NoPublicKey,
     #[error("the public key is not valid base64")]
     PublicKeyEncoding,
     #[error("the public key is {0} bytes; an Ed25519 key is 32")]
@@ -122,6 +124,14 @@ impl Verifier {
         let bytes: [u8; 32] = bytes.as_slice().try_into().map_err(|_| WebhookError::PublicKeyLength(bytes.len()))?;
         let key = VerifyingKey::from_bytes(&bytes).map_err(|_| WebhookError::PublicKeyInvalid)?;
         Ok(Verifier { key, tolerance: DEFAULT_TOLERANCE })
+    }
+
+    /// A verifier for the key in `TELNYX_PUBLIC_KEY`.
+    pub fn from_env() -> Result<Self, WebhookError> {
+        match std::env::var("TELNYX_PUBLIC_KEY") {
+            Ok(key) if !key.trim().is_empty() => Verifier::new(&key),
+            _ => Err(WebhookError::NoPublicKey),
+        }
     }
 
     /// How far the timestamp may be from now, either way.

@@ -117,7 +117,8 @@ async fn a_total_item_count_ends_the_walk() {
         json!({"page": page, "totalRecords": 3, "records": [{"brandId": format!("b{page}")}, {"brandId": format!("c{page}")}]})
     })
     .await;
-    let items = client(&server).n10dlc().brand().list_paginator(Default::default()).collect_items().await.unwrap();
+    let items =
+        client(&server).messaging_10dlc().brand().list_paginator(Default::default()).collect_items().await.unwrap();
     assert_eq!(items.len(), 4, "two pages of two: the count of 3 is passed on the second");
     assert_eq!(requests(&server).await.len(), 2);
 }
@@ -187,8 +188,7 @@ async fn page_cursor_stops_when_the_cursor_is_missing() {
     .await;
     let pages: Vec<_> = client(&server)
         .email_messages()
-        .events()
-        .list_paginator("m1", Default::default())
+        .retrieve_events_paginator("m1", Default::default())
         .pages()
         .try_collect()
         .await
@@ -213,7 +213,7 @@ async fn texml_follows_next_page_uri_until_it_is_null() {
         .texml()
         .accounts()
         .calls()
-        .list_paginator("AC1", Default::default())
+        .retrieve_calls_paginator("AC1", Default::default())
         .collect_items()
         .await
         .unwrap();

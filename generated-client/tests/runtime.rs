@@ -13,8 +13,7 @@ fn client(server: &MockServer) -> Client {
 #[tokio::test]
 async fn json_calls_send_accept_unless_the_caller_sets_it() {
     use telnyx::resources::organizations::{
-        OrganizationsUsersUsersGroupsReportListAccept as Accept,
-        OrganizationsUsersUsersGroupsReportListParams as Params,
+        OrganizationsUsersGetGroupsReportAccept as Accept, OrganizationsUsersGetGroupsReportParams as Params,
     };
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -34,7 +33,7 @@ async fn json_calls_send_accept_unless_the_caller_sets_it() {
     let client = client(&server);
     client.number_orders().retrieve("o1").await.unwrap();
     let params = Params { accept: Some(Accept::TextCsv) };
-    client.organizations().users().users_groups_report().list(params).await.unwrap();
+    client.organizations().users().get_groups_report(params).await.unwrap();
 }
 
 #[tokio::test]
@@ -193,7 +192,7 @@ async fn every_error_kind_is_told_apart() {
 
 #[tokio::test]
 async fn multipart_uploads_carry_file_names_and_types() {
-    use telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsFileUploadParams;
+    use telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsUploadFileParams;
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v2/messaging_hosted_number_orders/o1/actions/file_upload"))
@@ -206,8 +205,8 @@ async fn multipart_uploads_carry_file_names_and_types() {
         loa: Some(loa),
         bill: Some(telnyx::FilePart::new(b"bill-bytes".to_vec())),
     };
-    let params = MessagingHostedNumberOrdersActionsFileUploadParams { body: Some(body) };
-    client(&server).messaging_hosted_number_orders().actions().file_upload("o1", params).await.unwrap();
+    let params = MessagingHostedNumberOrdersActionsUploadFileParams { body: Some(body) };
+    client(&server).messaging_hosted_number_orders().actions().upload_file("o1", params).await.unwrap();
 
     let request = &server.received_requests().await.unwrap()[0];
     let content_type = request.headers["content-type"].to_str().unwrap().to_string();
@@ -224,9 +223,9 @@ async fn multipart_uploads_carry_file_names_and_types() {
 
 fn upload_params(
     loa: telnyx::FilePart,
-) -> telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsFileUploadParams {
+) -> telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsUploadFileParams {
     let body = telnyx::types::UploadFileMessagingHostedNumberOrderRequest { loa: Some(loa), bill: None };
-    telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsFileUploadParams {
+    telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsUploadFileParams {
         body: Some(body),
     }
 }
@@ -245,7 +244,7 @@ async fn file_parts_stream_from_a_stream() {
         .mount(&server)
         .await;
     let loa = telnyx::FilePart::from_stream(chunks(), Some(17)).file_name("loa.pdf").content_type("application/pdf");
-    client(&server).messaging_hosted_number_orders().actions().file_upload("o1", upload_params(loa)).await.unwrap();
+    client(&server).messaging_hosted_number_orders().actions().upload_file("o1", upload_params(loa)).await.unwrap();
     let request = &server.received_requests().await.unwrap()[0];
     let text = String::from_utf8_lossy(&request.body);
     assert!(text.contains("filename=\"loa.pdf\"") && text.contains("%PDF-streamed-loa"), "{text}");
@@ -262,11 +261,11 @@ async fn a_request_with_a_streamed_file_is_not_retried_and_cannot_be_resent() {
     let loa = telnyx::FilePart::from_stream(chunks(), None);
     let c = Client::builder().api_key("k").base_url(format!("{}/v2", server.uri())).max_retries(3).build().unwrap();
     let params = upload_params(loa);
-    let err = c.messaging_hosted_number_orders().actions().file_upload("o1", params.clone()).await.unwrap_err();
+    let err = c.messaging_hosted_number_orders().actions().upload_file("o1", params.clone()).await.unwrap_err();
     assert!(matches!(&err, Error::Api(e) if e.status == 503), "{err:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "a streamed body is sent once");
     // The clone shares the stream, which is spent.
-    let again = c.messaging_hosted_number_orders().actions().file_upload("o1", params).await.unwrap_err();
+    let again = c.messaging_hosted_number_orders().actions().upload_file("o1", params).await.unwrap_err();
     assert!(matches!(&again, Error::Encode(m) if m.contains("already sent")), "{again:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

@@ -1,7 +1,7 @@
 //! Binary downloads and server-sent events, through generated operations.
 
 use futures_util::StreamExt;
-use telnyx::resources::ai::AiAnthropicV1MessagesCreateParams;
+use telnyx::resources::ai::AiAnthropicV1MessagesParams;
 use telnyx::Client;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -21,11 +21,11 @@ async fn binary_bodies_come_whole_or_as_a_stream() {
         .await;
     let c = client(&server);
 
-    let download = c.email_blocks().export(Default::default()).await.unwrap();
+    let download = c.email_blocks().retrieve_export(Default::default()).await.unwrap();
     assert_eq!(download.content_type(), Some("text/csv"));
     assert_eq!(download.bytes().await.unwrap(), csv);
 
-    let download = c.email_blocks().export(Default::default()).await.unwrap();
+    let download = c.email_blocks().retrieve_export(Default::default()).await.unwrap();
     let mut chunks = 0;
     let mut streamed = Vec::new();
     let mut stream = Box::pin(download.stream());
@@ -57,14 +57,14 @@ async fn event_streams_parse_into_events() {
         .expect(1)
         .mount(&server)
         .await;
-    let params: AiAnthropicV1MessagesCreateParams = AiAnthropicV1MessagesCreateParams {
+    let params: AiAnthropicV1MessagesParams = AiAnthropicV1MessagesParams {
         body: serde_json::from_value(serde_json::json!({
             "model": "claude", "max_tokens": 16, "stream": true,
             "messages": [{"role": "user", "content": "Hello"}]
         }))
         .unwrap(),
     };
-    let mut events = client(&server).ai().anthropic().v1().messages().create_stream(params).await.unwrap();
+    let mut events = client(&server).ai().anthropic().v1().messages_stream(params).await.unwrap();
 
     let first = events.next_event().await.unwrap().unwrap();
     assert_eq!(first.event, "message_start");

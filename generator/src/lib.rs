@@ -48,13 +48,29 @@ pub struct Timings {
     pub format: Duration,
 }
 
-/// Reads a spec and builds its IR.
-pub fn build_ir(spec_path: &Path) -> Result<ir::Api> {
-    let mut t = Timings::default();
-    build_ir_timed(spec_path, &mut t)
+/// What a run reads besides the spec.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// A names file (`specs/telnyx.names`): operation names the naming rules do not give.
+    pub names: Option<&'a Path>,
 }
 
-fn build_ir_timed(spec_path: &Path, t: &mut Timings) -> Result<ir::Api> {
+/// Reads a spec and builds its IR.
+pub fn build_ir(spec_path: &Path) -> Result<ir::Api> {
+    build_ir_with(spec_path, Options::default())
+}
+
+/// [`build_ir`] with options.
+pub fn build_ir_with(spec_path: &Path, options: Options<'_>) -> Result<ir::Api> {
+    let mut t = Timings::default();
+    build_ir_timed(spec_path, options, &mut t)
+}
+
+fn build_ir_timed(spec_path: &Path, options: Options<'_>, t: &mut Timings) -> Result<ir::Api> {
+    let names = match options.names {
+        Some(path) => ir::naming::NameFile::read(path)?,
+        None => ir::naming::NameFile::default(),
+    };
     let start = Instant::now();
     let value = load::load(spec_path)?;
     t.parse = start.elapsed();
@@ -65,20 +81,25 @@ fn build_ir_timed(spec_path: &Path, t: &mut Timings) -> Result<ir::Api> {
     let spec = parse::parse(spec_path, normalized)?;
     t.openapi = start.elapsed();
     let start = Instant::now();
-    let api = ir::build::build(spec_path, &spec)?;
+    let api = ir::build::build(spec_path, &spec, &names)?;
     t.ir = start.elapsed();
     Ok(api)
 }
 
 /// Runs the whole pipeline except writing.
 pub fn generate(spec_path: &Path) -> Result<Generated> {
-    generate_timed(spec_path).map(|(g, _)| g)
+    generate_timed(spec_path, Options::default()).map(|(g, _)| g)
 }
 
-/// [`generate`], also reporting the time of each stage.
-pub fn generate_timed(spec_path: &Path) -> Result<(Generated, Timings)> {
+/// [`generate`] with options.
+pub fn generate_with(spec_path: &Path, options: Options<'_>) -> Result<Generated> {
+    generate_timed(spec_path, options).map(|(g, _)| g)
+}
+
+/// [`generate_with`], also reporting the time of each stage.
+pub fn generate_timed(spec_path: &Path, options: Options<'_>) -> Result<(Generated, Timings)> {
     let mut t = Timings::default();
-    let api = build_ir_timed(spec_path, &mut t)?;
+    let api = build_ir_timed(spec_path, options, &mut t)?;
     let start = Instant::now();
     let structs = ir::naming::resource_structs(&api.operations);
     let plan = emit::emit(&api, &structs);

@@ -70,3 +70,63 @@ fn cli_exits_with_one_and_writes_nothing() {
     assert!(last.contains("cli_broken.yml: #/paths/~1a/get/responses/200/$ref:"), "{stderr}");
     assert_eq!(std::fs::read_to_string(root.join("specs/telnyx.pin")).ok(), before);
 }
+
+/// Generates the `resources` fixture with a names file holding `lines`.
+fn with_names(file: &str, lines: &str) -> generator::Result<generator::Generated> {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specs/fixtures/resources.yaml");
+    let names = write_spec(file, lines);
+    generator::generate_with(&spec, generator::Options { names: Some(&names) })
+}
+
+#[test]
+fn names_file_entries_name_operations() {
+    let g = with_names("good.names", "# comment\nPOST /number_orders number_orders.place  # as the docs call it\n")
+        .unwrap();
+    let op = g.api.operations.iter().find(|o| o.operation_id == "CreateNumberOrder").unwrap();
+    assert_eq!((op.resource.join("."), op.name.as_str()), ("number_orders".into(), "place"));
+    assert_eq!(g.api.names_from_file, 1);
+    // A new sub-resource chain from the file.
+    let g = with_names("moved.names", "GET /number_orders/{id} orders.lookup.one\n").unwrap();
+    let op = g.api.operations.iter().find(|o| o.operation_id == "RetrieveNumberOrder").unwrap();
+    assert_eq!(op.resource, ["orders", "lookup"]);
+    assert!(g.files.iter().any(|f| f.contents.contains("pub fn lookup(&self)")), "the accessor exists");
+}
+
+#[test]
+fn names_file_errors_name_the_line() {
+    let cases = [
+        ("gone.names", "\nGET /no_such_path things.list\n", "line 2: the spec has no operation GET /no_such_path"),
+        (
+            "twice.names",
+            "GET /number_orders a.b\nGET /number_orders a.c\n",
+            "line 2: GET /number_orders is already named on line 1",
+        ),
+        (
+            "clash.names",
+            "GET /number_orders number_orders.x\nPOST /number_orders number_orders.x\n",
+            "line 2: number_orders.x is already another operation",
+        ),
+        (
+            "child.names",
+            "GET /number_orders managed_accounts.actions\n",
+            "managed_accounts.actions is already a sub-resource",
+        ),
+        ("shape.names", "GET /number_orders\n", "line 1: expected `METHOD /path resource.method`"),
+        ("case.names", "get /number_orders a.b\n", "not an HTTP method in upper case"),
+        (
+            "ident.names",
+            "GET /number_orders a.listAll\n",
+            "\"listAll\" in \"a.listAll\" is not a snake_case identifier",
+        ),
+        ("bare.names", "GET /number_orders list\n", "names no resource"),
+    ];
+    for (file, lines, expected) in cases {
+        let e = match with_names(file, lines) {
+            Ok(_) => panic!("{file} should not generate"),
+            Err(e) => e,
+        };
+        let line = e.to_string();
+        assert!(line.contains(file) && line.contains(expected), "{file}: {line}");
+        assert!(!line.contains('\n'), "one line: {line}");
+    }
+}

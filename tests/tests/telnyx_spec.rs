@@ -7,6 +7,17 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
+/// The names file the committed client is generated with.
+fn names() -> PathBuf {
+    root().join("specs/telnyx.names")
+}
+
+/// The pinned spec generated as `cargo xtask codegen` does it.
+fn generate_pinned(spec: &Path) -> generator::Generated {
+    let names = names();
+    generator::generate_with(spec, generator::Options { names: Some(&names) }).unwrap_or_else(|e| panic!("{e}"))
+}
+
 fn spec() -> PathBuf {
     std::env::var_os("TELNYX_SPEC")
         .map(PathBuf::from)
@@ -16,7 +27,7 @@ fn spec() -> PathBuf {
 #[test]
 fn whole_spec_generates_every_operation_deterministically() {
     let spec = spec();
-    let first = generator::generate(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let first = generate_pinned(&spec);
     let api = &first.api;
     assert_eq!(api.operations.len(), 1156, "every operation of the spec is generated");
     assert_eq!(api.webhooks.len(), 66);
@@ -33,8 +44,18 @@ fn whole_spec_generates_every_operation_deterministically() {
     assert_eq!(dup.len(), 2);
     assert_ne!((&dup[0].resource, &dup[0].name), (&dup[1].resource, &dup[1].name));
 
-    let second = generator::generate(&spec).unwrap();
+    let second = generate_pinned(&spec);
     assert!(first.files == second.files, "two runs on the same spec give byte-identical output");
+    // Official names: the calls of Telnyx's docs read the same here.
+    let named = |method: &str, path: &str| {
+        let op = api.operations.iter().find(|o| o.method == method && o.path == path).expect("the operation");
+        format!("{}.{}", op.resource.join("."), op.name)
+    };
+    assert_eq!(named("POST", "/calls"), "calls.dial");
+    assert_eq!(named("POST", "/messages"), "messages.send");
+    assert_eq!(named("POST", "/calls/{call_control_id}/actions/playback_start"), "calls.actions.start_playback");
+    assert_eq!(named("GET", "/10dlc/brand/feedback/{brandId}"), "messaging_10dlc.brand.get_feedback");
+    assert_eq!(named("POST", "/room_sessions/{room_session_id}/actions/end"), "rooms.sessions.actions.end");
 
     let dir = root().join("generated-client").join(generator::GENERATED_DIR);
     let stale = generator::output::stale(&dir, &first.files);
@@ -83,7 +104,7 @@ fn reach(api: &generator::ir::Api, ty: &generator::ir::Ty, out: &mut std::collec
 #[test]
 fn each_feature_enables_every_type_its_operations_reach() {
     use generator::ir::{Module, Response};
-    let generated = generator::generate(&spec()).unwrap_or_else(|e| panic!("{e}"));
+    let generated = generate_pinned(&spec());
     let api = &generated.api;
     let plan = &api.features;
     let enabled = |id: usize, feature: &str| plan.of_type[id].iter().any(|f| f == feature);
@@ -153,4 +174,69 @@ fn each_feature_enables_every_type_its_operations_reach() {
     let manifest_path = root().join("generated-client/Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path).unwrap();
     assert_eq!(generated.manifest(&manifest_path, &manifest).unwrap(), manifest, "run `cargo xtask codegen`");
+}
+
+/// Whether a field's type is `Option<..>` (left `None` by a constructor).
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+#[test]
+fn every_struct_with_required_fields_has_a_constructor_taking_them() {
+    // Read back from the generated sources, not from the generator's IR: what a user gets.
+    let generated = generate_pinned(&spec());
+    let (mut with_required, mut checked) = (0, 0);
+    for file in &generated.files {
+        if !file.path.ends_with(".rs") {
+            continue;
+        }
+        let parsed = syn::parse_file(&file.contents).unwrap_or_else(|e| panic!("{}: {e}", file.path));
+        // Constructors in this file: type name -> argument names.
+        let mut constructors: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for item in &parsed.items {
+            let syn::Item::Impl(imp) = item else { continue };
+            let (None, syn::Type::Path(ty)) = (&imp.trait_, &*imp.self_ty) else { continue };
+            for member in &imp.items {
+                let syn::ImplItem::Fn(f) = member else { continue };
+                if f.sig.ident != "new" {
+                    continue;
+                }
+                let args = f.sig.inputs.iter().filter_map(|a| match a {
+                    syn::FnArg::Typed(t) => match &*t.pat {
+                        syn::Pat::Ident(i) => Some(i.ident.to_string()),
+                        _ => None,
+                    },
+                    syn::FnArg::Receiver(_) => None,
+                });
+                constructors.insert(ty.path.segments.last().unwrap().ident.to_string(), args.collect());
+            }
+        }
+        for item in &parsed.items {
+            let syn::Item::Struct(s) = item else { continue };
+            let syn::Fields::Named(fields) = &s.fields else { continue };
+            if s.generics.lifetimes().next().is_some() {
+                continue; // the resource handles (`CallsApi<'a>`), built by the client
+            }
+            let required: Vec<String> = fields
+                .named
+                .iter()
+                .filter(|f| !is_option(&f.ty) && f.ident.as_ref().is_some_and(|i| i != "extra"))
+                .map(|f| f.ident.as_ref().unwrap().to_string())
+                .collect();
+            checked += 1;
+            if required.is_empty() {
+                continue;
+            }
+            with_required += 1;
+            let name = s.ident.to_string();
+            let from_body = file.contents.contains(&format!("for {name} {{")) && required == ["body"];
+            match constructors.get(&name) {
+                Some(args) => {
+                    assert_eq!(args, &required, "{}: {name}::new takes the required fields in order", file.path)
+                }
+                None => assert!(from_body, "{}: {name} has required fields {required:?} and no `new`", file.path),
+            }
+        }
+    }
+    assert!(checked > 3000 && with_required > 1000, "{checked} structs, {with_required} with required fields");
 }

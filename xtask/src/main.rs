@@ -8,11 +8,15 @@
 //! - `conformance [--spec PATH]`: install the pinned Prism, start one mock server per mode on
 //!   free ports, run the conformance tests against them, and stop them.
 //! - `test`: the whole test suite, as CI runs it, conformance against Prism included.
+//! - `naming-report PATH [--spec PATH] [--suggest]`: how many operations are named as the
+//!   official SDK (an unpacked npm package `telnyx` at PATH) names them; `--suggest` prints the
+//!   lines of `specs/telnyx.names` that would name the rest.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+mod naming;
 mod pin;
 mod prism;
 
@@ -24,6 +28,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("conformance") => conformance(&args[1..]),
+        Some("naming-report") => naming_report(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -36,21 +41,39 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str =
-    "usage: cargo xtask <codegen [--spec PATH] [--check] | ir [--spec PATH] | bench [--spec PATH] [--runs N] | conformance [--spec PATH] | test>";
+    "usage: cargo xtask <codegen [--spec PATH] [--check] | ir [--spec PATH] | bench [--spec PATH] [--runs N] | conformance [--spec PATH] | test | naming-report PATH [--spec PATH] [--suggest]>\n  codegen, ir, bench and naming-report read specs/telnyx.names unless --no-names";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
 }
 
+/// Operation names the naming rules do not give (see README, "Names").
+const NAMES_FILE: &str = "specs/telnyx.names";
+
+impl Options {
+    fn generator(&self) -> generator::Options<'_> {
+        generator::Options { names: self.names.as_deref() }
+    }
+}
+
 struct Options {
     spec: PathBuf,
     spec_given: bool,
+    /// `specs/telnyx.names`, unless `--no-names`.
+    names: Option<PathBuf>,
     check: bool,
     runs: usize,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { spec: pin::default_spec(&workspace_root()), spec_given: false, check: false, runs: 5 };
+    let root = workspace_root();
+    let mut o = Options {
+        spec: pin::default_spec(&root),
+        spec_given: false,
+        names: Some(root.join(NAMES_FILE)),
+        check: false,
+        runs: 5,
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -59,6 +82,7 @@ fn options(args: &[String]) -> Result<Options, String> {
                 o.spec_given = true;
             }
             "--check" => o.check = true,
+            "--no-names" => o.names = None,
             "--runs" => o.runs = it.next().and_then(|n| n.parse().ok()).ok_or("--runs needs a number")?,
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -70,7 +94,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let o = options(args)?;
     let root = workspace_root();
     let out = root.join("generated-client").join(generator::GENERATED_DIR);
-    let generated = generator::generate(&o.spec).map_err(|e| e.to_string())?;
+    let generated = generator::generate_with(&o.spec, o.generator()).map_err(|e| e.to_string())?;
     let pin = pin::Pin::of(&o.spec, &generated.api).map_err(|e| e.to_string())?;
     let manifest_path = root.join("generated-client").join(generator::MANIFEST);
     let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
@@ -118,9 +142,61 @@ fn codegen(args: &[String]) -> Result<(), String> {
 
 fn ir(args: &[String]) -> Result<(), String> {
     let o = options(args)?;
-    let api = generator::build_ir(&o.spec).map_err(|e| e.to_string())?;
+    let api = generator::build_ir_with(&o.spec, o.generator()).map_err(|e| e.to_string())?;
     let json = serde_json::to_string_pretty(&api).map_err(|e| e.to_string())?;
     println!("{json}");
+    Ok(())
+}
+
+fn naming_report(args: &[String]) -> Result<(), String> {
+    let package =
+        args.first().filter(|a| !a.starts_with("--")).ok_or(format!("naming-report needs a PATH\n{USAGE}"))?;
+    let suggest = args[1..].iter().any(|a| a == "--suggest");
+    let rest: Vec<String> = args[1..].iter().filter(|a| *a != "--suggest").cloned().collect();
+    let o = options(&rest)?;
+    let official = naming::read_official(Path::new(package))?;
+    let api = generator::build_ir_with(&o.spec, o.generator()).map_err(|e| e.to_string())?;
+    let ours: std::collections::BTreeMap<(String, String), String> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let mut chain = op.resource.clone();
+            chain.push(op.name.clone());
+            let chain: Vec<&str> = chain.iter().map(|c| c.trim_start_matches("r#")).collect();
+            ((op.method.clone(), op.path.clone()), chain.join("."))
+        })
+        .collect();
+    let report = naming::compare(&ours, &official);
+    if suggest {
+        for (key, _, official) in &report.mismatches {
+            println!("{key} {official}");
+        }
+        return Ok(());
+    }
+    for (key, ours, official) in &report.mismatches {
+        println!("  {key}: {ours} (official: {official})");
+    }
+    for key in &report.only_ours {
+        println!("  {key}: not in the official SDK");
+    }
+    println!(
+        "names: {} operations named by the rules, {} by {}",
+        api.operations.len() - api.names_from_file,
+        api.names_from_file,
+        o.names.as_ref().map_or("no names file".into(), |p| p
+            .strip_prefix(workspace_root())
+            .unwrap_or(p)
+            .display()
+            .to_string())
+    );
+    println!(
+        "naming: {} of {} operations shared with the official SDK are named as it names them ({:.1}%); {} only in the official SDK, {} only in the spec",
+        report.matching,
+        report.shared,
+        100.0 * report.matching as f64 / report.shared.max(1) as f64,
+        report.only_official,
+        report.only_ours.len()
+    );
     Ok(())
 }
 
@@ -136,7 +212,7 @@ fn bench(args: &[String]) -> Result<(), String> {
     let mut fresh_write = Duration::ZERO;
     for run in 0..o.runs.max(2) {
         let start = Instant::now();
-        let (generated, timings) = generator::generate_timed(&o.spec).map_err(|e| e.to_string())?;
+        let (generated, timings) = generator::generate_timed(&o.spec, o.generator()).map_err(|e| e.to_string())?;
         let write_start = Instant::now();
         generator::output::write(&dir.join("generated"), &generated.files).map_err(|e| e.to_string())?;
         let write = write_start.elapsed();

@@ -11,7 +11,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/.well-known/oauth-authorization-server",
         body_media_type: None,
-        call: call_well_known_oauth_authorization_server_retrieve,
+        call: call_well_known_retrieve_authorization_server_metadata,
         walk: None,
         stream: None,
     },
@@ -21,7 +21,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/.well-known/oauth-protected-resource",
         body_media_type: None,
-        call: call_well_known_oauth_protected_resource_retrieve,
+        call: call_well_known_retrieve_protected_resource_metadata,
         walk: None,
         stream: None,
     },
@@ -31,8 +31,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/brand",
         body_media_type: None,
-        call: call_n10dlc_brand_list,
-        walk: Some(walk_n10dlc_brand_list),
+        call: call_messaging_10dlc_brand_list,
+        walk: Some(walk_messaging_10dlc_brand_list),
         stream: None,
     },
     super::Case {
@@ -41,7 +41,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/10dlc/brand",
         body_media_type: Some("application/json"),
-        call: call_n10dlc_brand_create,
+        call: call_messaging_10dlc_brand_create,
         walk: None,
         stream: None,
     },
@@ -51,7 +51,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/brand/feedback/{brandId}",
         body_media_type: None,
-        call: call_n10dlc_brand_feedback_retrieve,
+        call: call_messaging_10dlc_brand_get_feedback,
         walk: None,
         stream: None,
     },
@@ -61,7 +61,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/brand/smsOtp/{referenceId}",
         body_media_type: None,
-        call: call_n10dlc_brand_sms_otp_retrieve,
+        call: call_messaging_10dlc_brand_get_sms_otp_by_reference,
         walk: None,
         stream: None,
     },
@@ -71,7 +71,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/brand/{brandId}",
         body_media_type: None,
-        call: call_n10dlc_brand_retrieve,
+        call: call_messaging_10dlc_brand_retrieve,
         walk: None,
         stream: None,
     },
@@ -81,7 +81,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/10dlc/brand/{brandId}",
         body_media_type: Some("application/json"),
-        call: call_n10dlc_brand_update,
+        call: call_messaging_10dlc_brand_update,
         walk: None,
         stream: None,
     },
@@ -91,7 +91,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/10dlc/brand/{brandId}",
         body_media_type: None,
-        call: call_n10dlc_brand_delete,
+        call: call_messaging_10dlc_brand_delete,
         walk: None,
         stream: None,
     },
@@ -101,7 +101,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/10dlc/brand/{brandId}/2faEmail",
         body_media_type: None,
-        call: call_n10dlc_brand_n2fa_email_resend,
+        call: call_messaging_10dlc_brand_resend_2fa_email,
         walk: None,
         stream: None,
     },
@@ -111,7 +111,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/brand/{brandId}/externalVetting",
         body_media_type: None,
-        call: call_n10dlc_brand_external_vetting_list,
+        call: call_messaging_10dlc_brand_external_vetting_list,
         walk: None,
         stream: None,
     },
@@ -121,7 +121,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/10dlc/brand/{brandId}/externalVetting",
         body_media_type: Some("application/json"),
-        call: call_n10dlc_brand_external_vetting_create,
+        call: call_messaging_10dlc_brand_external_vetting_order,
         walk: None,
         stream: None,
     },
@@ -131,7 +131,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/10dlc/brand/{brandId}/externalVetting",
         body_media_type: Some("application/json"),
-        call: call_n10dlc_brand_external_vetting_update,
+        call: call_messaging_10dlc_brand_external_vetting_imports,
         walk: None,
         stream: None,
     },
@@ -141,7 +141,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/10dlc/brand/{brandId}/revet",
         body_media_type: None,
-        call: call_n10dlc_brand_revet,
+        call: call_messaging_10dlc_brand_revet,
         walk: None,
         stream: None,
     },
@@ -151,7 +151,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/brand/{brandId}/smsOtp",
         body_media_type: None,
-        call: call_n10dlc_brand_sms_otp_list,
+        call: call_messaging_10dlc_brand_retrieve_sms_otp_status,
         walk: None,
         stream: None,
     },
@@ -161,7 +161,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/10dlc/brand/{brandId}/smsOtp",
         body_media_type: Some("application/json"),
-        call: call_n10dlc_brand_sms_otp_create,
+        call: call_messaging_10dlc_brand_trigger_sms_otp,
         walk: None,
         stream: None,
     },
@@ -171,7 +171,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/10dlc/brand/{brandId}/smsOtp",
         body_media_type: Some("application/json"),
-        call: call_n10dlc_brand_sms_otp_update,
+        call: call_messaging_10dlc_brand_verify_sms_otp,
         walk: None,
         stream: None,
     },
@@ -181,8 +181,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/campaign",
         body_media_type: None,
-        call: call_n10dlc_campaign_list,
-        walk: Some(walk_n10dlc_campaign_list),
+        call: call_messaging_10dlc_campaign_list,
+        walk: Some(walk_messaging_10dlc_campaign_list),
         stream: None,
     },
     super::Case {
@@ -191,7 +191,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/10dlc/campaign/acceptSharing/{campaignId}",
         body_media_type: None,
-        call: call_n10dlc_campaign_accept_sharing_accept,
+        call: call_messaging_10dlc_campaign_accept_sharing,
         walk: None,
         stream: None,
     },
@@ -201,7 +201,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/campaign/usecase/cost",
         body_media_type: None,
-        call: call_n10dlc_campaign_usecase_cost_retrieve,
+        call: call_messaging_10dlc_campaign_usecase_get_cost,
         walk: None,
         stream: None,
     },
@@ -211,7 +211,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/campaign/{campaignId}",
         body_media_type: None,
-        call: call_n10dlc_campaign_retrieve,
+        call: call_messaging_10dlc_campaign_retrieve,
         walk: None,
         stream: None,
     },
@@ -221,7 +221,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/10dlc/campaign/{campaignId}",
         body_media_type: Some("application/json"),
-        call: call_n10dlc_campaign_update,
+        call: call_messaging_10dlc_campaign_update,
         walk: None,
         stream: None,
     },
@@ -231,7 +231,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/10dlc/campaign/{campaignId}",
         body_media_type: None,
-        call: call_n10dlc_campaign_delete,
+        call: call_messaging_10dlc_campaign_deactivate,
         walk: None,
         stream: None,
     },
@@ -241,7 +241,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/10dlc/campaign/{campaignId}/appeal",
         body_media_type: Some("application/json"),
-        call: call_n10dlc_campaign_appeal,
+        call: call_messaging_10dlc_campaign_submit_appeal,
         walk: None,
         stream: None,
     },
@@ -251,7 +251,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/campaign/{campaignId}/mnoMetadata",
         body_media_type: None,
-        call: call_n10dlc_campaign_mno_metadata_retrieve,
+        call: call_messaging_10dlc_campaign_get_mno_metadata,
         walk: None,
         stream: None,
     },
@@ -261,7 +261,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/campaign/{campaignId}/operationStatus",
         body_media_type: None,
-        call: call_n10dlc_campaign_operation_status_retrieve,
+        call: call_messaging_10dlc_campaign_get_operation_status,
         walk: None,
         stream: None,
     },
@@ -271,7 +271,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/campaign/{campaignId}/osr/attributes",
         body_media_type: None,
-        call: call_n10dlc_campaign_osr_attributes_retrieve,
+        call: call_messaging_10dlc_campaign_osr_get_attributes,
         walk: None,
         stream: None,
     },
@@ -281,7 +281,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/campaign/{campaignId}/sharing",
         body_media_type: None,
-        call: call_n10dlc_campaign_sharing_retrieve,
+        call: call_messaging_10dlc_campaign_get_sharing_status,
         walk: None,
         stream: None,
     },
@@ -291,7 +291,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/10dlc/campaignBuilder",
         body_media_type: Some("application/json"),
-        call: call_n10dlc_campaign_builder_create,
+        call: call_messaging_10dlc_campaign_builder_submit,
         walk: None,
         stream: None,
     },
@@ -301,7 +301,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/campaignBuilder/brand/{brandId}/usecase/{usecase}",
         body_media_type: None,
-        call: call_n10dlc_campaign_builder_brand_usecase_retrieve,
+        call: call_messaging_10dlc_campaign_builder_brand_qualify_by_usecase,
         walk: None,
         stream: None,
     },
@@ -311,7 +311,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/enum/{endpoint}",
         body_media_type: None,
-        call: call_n10dlc_enum_retrieve,
+        call: call_messaging_10dlc_get_enum,
         walk: None,
         stream: None,
     },
@@ -321,8 +321,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/partnerCampaign/sharedByMe",
         body_media_type: None,
-        call: call_n10dlc_partner_campaign_shared_by_me_retrieve,
-        walk: Some(walk_n10dlc_partner_campaign_shared_by_me_retrieve),
+        call: call_messaging_10dlc_partner_campaigns_list_shared_by_me,
+        walk: Some(walk_messaging_10dlc_partner_campaigns_list_shared_by_me),
         stream: None,
     },
     super::Case {
@@ -331,7 +331,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/partnerCampaign/{campaignId}/sharing",
         body_media_type: None,
-        call: call_n10dlc_partner_campaign_sharing_retrieve,
+        call: call_messaging_10dlc_partner_campaigns_retrieve_sharing_status,
         walk: None,
         stream: None,
     },
@@ -341,8 +341,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/partner_campaigns",
         body_media_type: None,
-        call: call_n10dlc_partner_campaigns_list,
-        walk: Some(walk_n10dlc_partner_campaigns_list),
+        call: call_messaging_10dlc_partner_campaigns_list,
+        walk: Some(walk_messaging_10dlc_partner_campaigns_list),
         stream: None,
     },
     super::Case {
@@ -351,7 +351,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/partner_campaigns/{campaignId}",
         body_media_type: None,
-        call: call_n10dlc_partner_campaigns_retrieve,
+        call: call_messaging_10dlc_partner_campaigns_retrieve,
         walk: None,
         stream: None,
     },
@@ -361,7 +361,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/10dlc/partner_campaigns/{campaignId}",
         body_media_type: Some("application/json"),
-        call: call_n10dlc_partner_campaigns_update,
+        call: call_messaging_10dlc_partner_campaigns_update,
         walk: None,
         stream: None,
     },
@@ -371,7 +371,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/10dlc/phoneNumberAssignmentByProfile",
         body_media_type: Some("application/json"),
-        call: call_n10dlc_phone_number_assignment_by_profile_create,
+        call: call_messaging_10dlc_phone_number_assignment_by_profile_assign,
         walk: None,
         stream: None,
     },
@@ -381,7 +381,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/phoneNumberAssignmentByProfile/{taskId}",
         body_media_type: None,
-        call: call_n10dlc_phone_number_assignment_by_profile_retrieve,
+        call: call_messaging_10dlc_phone_number_assignment_by_profile_retrieve_status,
         walk: None,
         stream: None,
     },
@@ -391,9 +391,9 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/phoneNumberAssignmentByProfile/{taskId}/phoneNumbers",
         body_media_type: None,
-        call: call_n10dlc_phone_number_assignment_by_profile_phone_numbers_retrieve,
+        call: call_messaging_10dlc_phone_number_assignment_by_profile_retrieve_phone_number_status,
         walk: Some(
-            walk_n10dlc_phone_number_assignment_by_profile_phone_numbers_retrieve,
+            walk_messaging_10dlc_phone_number_assignment_by_profile_retrieve_phone_number_status,
         ),
         stream: None,
     },
@@ -403,8 +403,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/phone_number_campaigns",
         body_media_type: None,
-        call: call_n10dlc_phone_number_campaigns_list,
-        walk: Some(walk_n10dlc_phone_number_campaigns_list),
+        call: call_messaging_10dlc_phone_number_campaigns_list,
+        walk: Some(walk_messaging_10dlc_phone_number_campaigns_list),
         stream: None,
     },
     super::Case {
@@ -413,7 +413,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/10dlc/phone_number_campaigns",
         body_media_type: Some("application/json"),
-        call: call_n10dlc_phone_number_campaigns_create,
+        call: call_messaging_10dlc_phone_number_campaigns_create,
         walk: None,
         stream: None,
     },
@@ -423,7 +423,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/10dlc/phone_number_campaigns/{phoneNumber}",
         body_media_type: None,
-        call: call_n10dlc_phone_number_campaigns_retrieve,
+        call: call_messaging_10dlc_phone_number_campaigns_retrieve,
         walk: None,
         stream: None,
     },
@@ -433,7 +433,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/10dlc/phone_number_campaigns/{phoneNumber}",
         body_media_type: Some("application/json"),
-        call: call_n10dlc_phone_number_campaigns_update,
+        call: call_messaging_10dlc_phone_number_campaigns_update,
         walk: None,
         stream: None,
     },
@@ -443,7 +443,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/10dlc/phone_number_campaigns/{phoneNumber}",
         body_media_type: None,
-        call: call_n10dlc_phone_number_campaigns_delete,
+        call: call_messaging_10dlc_phone_number_campaigns_delete,
         walk: None,
         stream: None,
     },
@@ -523,7 +523,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/actions/purchase/esims",
         body_media_type: Some("application/json"),
-        call: call_actions_purchase_esims_purchase,
+        call: call_actions_purchase_create,
         walk: None,
         stream: None,
     },
@@ -533,7 +533,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/actions/register/sim_cards",
         body_media_type: Some("application/json"),
-        call: call_actions_register_sim_cards_register,
+        call: call_actions_register_create,
         walk: None,
         stream: None,
     },
@@ -623,7 +623,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/advanced_orders/{advanced-order-id}/requirement_group",
         body_media_type: Some("application/json"),
-        call: call_advanced_orders_requirement_group_update,
+        call: call_advanced_orders_update_requirement_group,
         walk: None,
         stream: None,
     },
@@ -643,9 +643,9 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/anthropic/v1/messages",
         body_media_type: Some("application/json"),
-        call: call_ai_anthropic_v1_messages_create,
+        call: call_ai_anthropic_v1_messages,
         walk: None,
-        stream: Some(stream_ai_anthropic_v1_messages_create),
+        stream: Some(stream_ai_anthropic_v1_messages),
     },
     super::Case {
         operation_id: "get_assistants_public_assistants_get",
@@ -673,7 +673,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/assistants/import",
         body_media_type: Some("application/json"),
-        call: call_ai_assistants_import,
+        call: call_ai_assistants_imports,
         walk: None,
         stream: None,
     },
@@ -783,7 +783,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/assistants/tests/{test_id}/runs",
         body_media_type: Some("application/json"),
-        call: call_ai_assistants_tests_runs_create,
+        call: call_ai_assistants_tests_runs_trigger,
         walk: None,
         stream: None,
     },
@@ -873,7 +873,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/assistants/{assistant_id}/chat",
         body_media_type: Some("application/json"),
-        call: call_ai_assistants_chat_assistant,
+        call: call_ai_assistants_chat,
         walk: None,
         stream: None,
     },
@@ -883,7 +883,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/assistants/{assistant_id}/chat/sms",
         body_media_type: Some("application/json"),
-        call: call_ai_assistants_chat_sms_assistant,
+        call: call_ai_assistants_send_sms,
         walk: None,
         stream: None,
     },
@@ -893,7 +893,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/assistants/{assistant_id}/clone",
         body_media_type: None,
-        call: call_ai_assistants_clone_assistant,
+        call: call_ai_assistants_clone,
         walk: None,
         stream: None,
     },
@@ -953,7 +953,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/assistants/{assistant_id}/tags",
         body_media_type: Some("application/json"),
-        call: call_ai_assistants_tags_create,
+        call: call_ai_assistants_tags_add,
         walk: None,
         stream: None,
     },
@@ -963,7 +963,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/ai/assistants/{assistant_id}/tags/{tag}",
         body_media_type: None,
-        call: call_ai_assistants_tags_delete,
+        call: call_ai_assistants_tags_remove,
         walk: None,
         stream: None,
     },
@@ -973,7 +973,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/assistants/{assistant_id}/texml",
         body_media_type: None,
-        call: call_ai_assistants_texml_retrieve,
+        call: call_ai_assistants_get_texml,
         walk: None,
         stream: None,
     },
@@ -983,7 +983,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/ai/assistants/{assistant_id}/tools/{tool_id}",
         body_media_type: None,
-        call: call_ai_assistants_tools_update,
+        call: call_ai_assistants_tools_add,
         walk: None,
         stream: None,
     },
@@ -993,7 +993,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/ai/assistants/{assistant_id}/tools/{tool_id}",
         body_media_type: None,
-        call: call_ai_assistants_tools_delete,
+        call: call_ai_assistants_tools_remove,
         walk: None,
         stream: None,
     },
@@ -1063,7 +1063,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/audio/transcriptions",
         body_media_type: Some("multipart/form-data"),
-        call: call_ai_audio_transcriptions_audio,
+        call: call_ai_audio_transcribe,
         walk: None,
         stream: None,
     },
@@ -1073,7 +1073,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/chat/completions",
         body_media_type: Some("application/json"),
-        call: call_ai_chat_completions_chat,
+        call: call_ai_chat_completions,
         walk: None,
         stream: None,
     },
@@ -1093,7 +1093,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/clusters",
         body_media_type: Some("application/json"),
-        call: call_ai_clusters_create,
+        call: call_ai_clusters_compute,
         walk: None,
         stream: None,
     },
@@ -1123,7 +1123,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/clusters/{task_id}/graph",
         body_media_type: None,
-        call: call_ai_clusters_graph_retrieve,
+        call: call_ai_clusters_fetch_graph,
         walk: None,
         stream: None,
     },
@@ -1133,8 +1133,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/conversation_histories",
         body_media_type: None,
-        call: call_ai_conversation_histories_list,
-        walk: Some(walk_ai_conversation_histories_list),
+        call: call_ai_retrieve_conversation_histories,
+        walk: Some(walk_ai_retrieve_conversation_histories),
         stream: None,
     },
     super::Case {
@@ -1163,7 +1163,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/conversations/conversation-insights/aggregates",
         body_media_type: None,
-        call: call_ai_conversations_conversation_insights_aggregates_list,
+        call: call_ai_conversations_conversation_insights_retrieve_aggregates,
         walk: None,
         stream: None,
     },
@@ -1173,8 +1173,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/conversations/insight-groups",
         body_media_type: None,
-        call: call_ai_conversations_insight_groups_list,
-        walk: Some(walk_ai_conversations_insight_groups_list),
+        call: call_ai_conversations_insight_groups_retrieve_insight_groups,
+        walk: Some(walk_ai_conversations_insight_groups_retrieve_insight_groups),
         stream: None,
     },
     super::Case {
@@ -1233,7 +1233,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/ai/conversations/insight-groups/{group_id}/insights/{insight_id}/unassign",
         body_media_type: None,
-        call: call_ai_conversations_insight_groups_insights_unassign,
+        call: call_ai_conversations_insight_groups_insights_delete_unassign,
         walk: None,
         stream: None,
     },
@@ -1323,7 +1323,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/conversations/{conversation_id}/conversations-insights",
         body_media_type: None,
-        call: call_ai_conversations_conversations_insights_list,
+        call: call_ai_conversations_retrieve_conversations_insights,
         walk: None,
         stream: None,
     },
@@ -1333,7 +1333,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/conversations/{conversation_id}/message",
         body_media_type: Some("application/json"),
-        call: call_ai_conversations_message_add,
+        call: call_ai_conversations_add_message,
         walk: None,
         stream: None,
     },
@@ -1403,7 +1403,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/embeddings/similarity-search",
         body_media_type: Some("application/json"),
-        call: call_ai_embeddings_similarity_search_create,
+        call: call_ai_embeddings_similarity_search,
         walk: None,
         stream: None,
     },
@@ -1413,7 +1413,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/embeddings/url",
         body_media_type: Some("application/json"),
-        call: call_ai_embeddings_url_create,
+        call: call_ai_embeddings_url,
         walk: None,
         stream: None,
     },
@@ -1593,8 +1593,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/missions/events",
         body_media_type: None,
-        call: call_ai_missions_events_list,
-        walk: Some(walk_ai_missions_events_list),
+        call: call_ai_missions_list_events,
+        walk: Some(walk_ai_missions_list_events),
         stream: None,
     },
     super::Case {
@@ -1603,8 +1603,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/missions/runs",
         body_media_type: None,
-        call: call_ai_missions_runs_list,
-        walk: Some(walk_ai_missions_runs_list),
+        call: call_ai_missions_runs_list_runs,
+        walk: Some(walk_ai_missions_runs_list_runs),
         stream: None,
     },
     super::Case {
@@ -1623,7 +1623,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/ai/missions/{mission_id}",
         body_media_type: Some("application/json"),
-        call: call_ai_missions_update,
+        call: call_ai_missions_update_mission,
         walk: None,
         stream: None,
     },
@@ -1633,7 +1633,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/ai/missions/{mission_id}",
         body_media_type: None,
-        call: call_ai_missions_delete,
+        call: call_ai_missions_delete_mission,
         walk: None,
         stream: None,
     },
@@ -1643,7 +1643,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/missions/{mission_id}/clone",
         body_media_type: None,
-        call: call_ai_missions_clone_create,
+        call: call_ai_missions_clone_mission,
         walk: None,
         stream: None,
     },
@@ -1653,7 +1653,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/missions/{mission_id}/knowledge-bases",
         body_media_type: None,
-        call: call_ai_missions_knowledge_bases_list,
+        call: call_ai_missions_knowledge_bases_list_knowledge_bases,
         walk: None,
         stream: None,
     },
@@ -1663,7 +1663,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/missions/{mission_id}/knowledge-bases",
         body_media_type: None,
-        call: call_ai_missions_knowledge_bases_create,
+        call: call_ai_missions_knowledge_bases_create_knowledge_base,
         walk: None,
         stream: None,
     },
@@ -1673,7 +1673,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/missions/{mission_id}/knowledge-bases/{knowledge_base_id}",
         body_media_type: None,
-        call: call_ai_missions_knowledge_bases_retrieve,
+        call: call_ai_missions_knowledge_bases_get_knowledge_base,
         walk: None,
         stream: None,
     },
@@ -1683,7 +1683,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/ai/missions/{mission_id}/knowledge-bases/{knowledge_base_id}",
         body_media_type: None,
-        call: call_ai_missions_knowledge_bases_update,
+        call: call_ai_missions_knowledge_bases_update_knowledge_base,
         walk: None,
         stream: None,
     },
@@ -1693,7 +1693,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/ai/missions/{mission_id}/knowledge-bases/{knowledge_base_id}",
         body_media_type: None,
-        call: call_ai_missions_knowledge_bases_delete,
+        call: call_ai_missions_knowledge_bases_delete_knowledge_base,
         walk: None,
         stream: None,
     },
@@ -1703,7 +1703,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/missions/{mission_id}/mcp-servers",
         body_media_type: None,
-        call: call_ai_missions_mcp_servers_list,
+        call: call_ai_missions_mcp_servers_list_mcp_servers,
         walk: None,
         stream: None,
     },
@@ -1713,7 +1713,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/missions/{mission_id}/mcp-servers",
         body_media_type: None,
-        call: call_ai_missions_mcp_servers_create,
+        call: call_ai_missions_mcp_servers_create_mcp_server,
         walk: None,
         stream: None,
     },
@@ -1723,7 +1723,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/missions/{mission_id}/mcp-servers/{mcp_server_id}",
         body_media_type: None,
-        call: call_ai_missions_mcp_servers_retrieve,
+        call: call_ai_missions_mcp_servers_get_mcp_server,
         walk: None,
         stream: None,
     },
@@ -1733,7 +1733,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/ai/missions/{mission_id}/mcp-servers/{mcp_server_id}",
         body_media_type: None,
-        call: call_ai_missions_mcp_servers_update,
+        call: call_ai_missions_mcp_servers_update_mcp_server,
         walk: None,
         stream: None,
     },
@@ -1743,7 +1743,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/ai/missions/{mission_id}/mcp-servers/{mcp_server_id}",
         body_media_type: None,
-        call: call_ai_missions_mcp_servers_delete,
+        call: call_ai_missions_mcp_servers_delete_mcp_server,
         walk: None,
         stream: None,
     },
@@ -1753,8 +1753,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/missions/{mission_id}/runs",
         body_media_type: None,
-        call: call_ai_missions_runs_get_public_missions_missions_mission_id_runs,
-        walk: Some(walk_ai_missions_runs_get_public_missions_missions_mission_id_runs),
+        call: call_ai_missions_runs_list,
+        walk: Some(walk_ai_missions_runs_list),
         stream: None,
     },
     super::Case {
@@ -1793,7 +1793,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/missions/{mission_id}/runs/{run_id}/cancel",
         body_media_type: None,
-        call: call_ai_missions_runs_cancel_create,
+        call: call_ai_missions_runs_cancel_run,
         walk: None,
         stream: None,
     },
@@ -1813,7 +1813,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/missions/{mission_id}/runs/{run_id}/events",
         body_media_type: Some("application/json"),
-        call: call_ai_missions_runs_events_create,
+        call: call_ai_missions_runs_events_log,
         walk: None,
         stream: None,
     },
@@ -1823,7 +1823,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/missions/{mission_id}/runs/{run_id}/events/{event_id}",
         body_media_type: None,
-        call: call_ai_missions_runs_events_retrieve,
+        call: call_ai_missions_runs_events_get_event_details,
         walk: None,
         stream: None,
     },
@@ -1833,7 +1833,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/missions/{mission_id}/runs/{run_id}/pause",
         body_media_type: None,
-        call: call_ai_missions_runs_pause_create,
+        call: call_ai_missions_runs_pause_run,
         walk: None,
         stream: None,
     },
@@ -1843,7 +1843,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/missions/{mission_id}/runs/{run_id}/plan",
         body_media_type: None,
-        call: call_ai_missions_runs_plan_list,
+        call: call_ai_missions_runs_plan_retrieve,
         walk: None,
         stream: None,
     },
@@ -1863,7 +1863,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/missions/{mission_id}/runs/{run_id}/plan/steps",
         body_media_type: Some("application/json"),
-        call: call_ai_missions_runs_plan_steps_create,
+        call: call_ai_missions_runs_plan_add_steps_to_plan,
         walk: None,
         stream: None,
     },
@@ -1873,7 +1873,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/missions/{mission_id}/runs/{run_id}/plan/steps/{step_id}",
         body_media_type: None,
-        call: call_ai_missions_runs_plan_steps_retrieve,
+        call: call_ai_missions_runs_plan_get_step_details,
         walk: None,
         stream: None,
     },
@@ -1883,7 +1883,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/ai/missions/{mission_id}/runs/{run_id}/plan/steps/{step_id}",
         body_media_type: Some("application/json"),
-        call: call_ai_missions_runs_plan_steps_update,
+        call: call_ai_missions_runs_plan_update_step,
         walk: None,
         stream: None,
     },
@@ -1893,7 +1893,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/missions/{mission_id}/runs/{run_id}/resume",
         body_media_type: None,
-        call: call_ai_missions_runs_resume_create,
+        call: call_ai_missions_runs_resume_run,
         walk: None,
         stream: None,
     },
@@ -1913,7 +1913,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/missions/{mission_id}/runs/{run_id}/telnyx-agents",
         body_media_type: Some("application/json"),
-        call: call_ai_missions_runs_telnyx_agents_create,
+        call: call_ai_missions_runs_telnyx_agents_link,
         walk: None,
         stream: None,
     },
@@ -1923,7 +1923,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/ai/missions/{mission_id}/runs/{run_id}/telnyx-agents/{telnyx_agent_id}",
         body_media_type: None,
-        call: call_ai_missions_runs_telnyx_agents_delete,
+        call: call_ai_missions_runs_telnyx_agents_unlink,
         walk: None,
         stream: None,
     },
@@ -1933,7 +1933,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/missions/{mission_id}/tools",
         body_media_type: None,
-        call: call_ai_missions_tools_list,
+        call: call_ai_missions_tools_list_tools,
         walk: None,
         stream: None,
     },
@@ -1943,7 +1943,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/missions/{mission_id}/tools",
         body_media_type: None,
-        call: call_ai_missions_tools_create,
+        call: call_ai_missions_tools_create_tool,
         walk: None,
         stream: None,
     },
@@ -1953,7 +1953,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/missions/{mission_id}/tools/{tool_id}",
         body_media_type: None,
-        call: call_ai_missions_tools_retrieve,
+        call: call_ai_missions_tools_get_tool,
         walk: None,
         stream: None,
     },
@@ -1963,7 +1963,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/ai/missions/{mission_id}/tools/{tool_id}",
         body_media_type: None,
-        call: call_ai_missions_tools_update,
+        call: call_ai_missions_tools_update_tool,
         walk: None,
         stream: None,
     },
@@ -1973,7 +1973,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/ai/missions/{mission_id}/tools/{tool_id}",
         body_media_type: None,
-        call: call_ai_missions_tools_delete,
+        call: call_ai_missions_tools_delete_tool,
         walk: None,
         stream: None,
     },
@@ -1983,7 +1983,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/models",
         body_media_type: None,
-        call: call_ai_models_list,
+        call: call_ai_list_models,
         walk: None,
         stream: None,
     },
@@ -1993,7 +1993,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/openai/chat/completions",
         body_media_type: Some("application/json"),
-        call: call_ai_openai_chat_completions_create,
+        call: call_ai_openai_chat_create_completion,
         walk: None,
         stream: None,
     },
@@ -2003,7 +2003,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/openai/embeddings",
         body_media_type: Some("application/json"),
-        call: call_ai_openai_embeddings_create,
+        call: call_ai_openai_embeddings_create_embeddings,
         walk: None,
         stream: None,
     },
@@ -2013,7 +2013,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/openai/embeddings/models",
         body_media_type: None,
-        call: call_ai_openai_embeddings_models_list,
+        call: call_ai_openai_embeddings_list_embedding_models,
         walk: None,
         stream: None,
     },
@@ -2023,7 +2023,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/ai/openai/models",
         body_media_type: None,
-        call: call_ai_openai_models_list,
+        call: call_ai_openai_list_models,
         walk: None,
         stream: None,
     },
@@ -2033,7 +2033,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/openai/responses",
         body_media_type: Some("application/json"),
-        call: call_ai_openai_responses_chat,
+        call: call_ai_openai_create_response,
         walk: None,
         stream: None,
     },
@@ -2043,7 +2043,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/responses",
         body_media_type: Some("application/json"),
-        call: call_ai_responses_chat,
+        call: call_ai_responses,
         walk: None,
         stream: None,
     },
@@ -2053,7 +2053,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/ai/summarize",
         body_media_type: Some("application/json"),
-        call: call_ai_summarize_create,
+        call: call_ai_summarize,
         walk: None,
         stream: None,
     },
@@ -2343,7 +2343,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/bundle_pricing/user_bundles/bulk",
         body_media_type: Some("application/json"),
-        call: call_bundle_pricing_user_bundles_bulk_create,
+        call: call_bundle_pricing_user_bundles_create,
         walk: None,
         stream: None,
     },
@@ -2353,7 +2353,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/bundle_pricing/user_bundles/unused",
         body_media_type: None,
-        call: call_bundle_pricing_user_bundles_unused_list,
+        call: call_bundle_pricing_user_bundles_list_unused,
         walk: None,
         stream: None,
     },
@@ -2373,7 +2373,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/bundle_pricing/user_bundles/{user_bundle_id}",
         body_media_type: None,
-        call: call_bundle_pricing_user_bundles_delete,
+        call: call_bundle_pricing_user_bundles_deactivate,
         walk: None,
         stream: None,
     },
@@ -2383,7 +2383,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/bundle_pricing/user_bundles/{user_bundle_id}/resources",
         body_media_type: None,
-        call: call_bundle_pricing_user_bundles_resources_list,
+        call: call_bundle_pricing_user_bundles_list_resources,
         walk: None,
         stream: None,
     },
@@ -2473,7 +2473,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls",
         body_media_type: Some("application/json"),
-        call: call_calls_create,
+        call: call_calls_dial,
         walk: None,
         stream: None,
     },
@@ -2483,7 +2483,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/calls/{call_control_id}",
         body_media_type: None,
-        call: call_calls_retrieve,
+        call: call_calls_retrieve_status,
         walk: None,
         stream: None,
     },
@@ -2493,7 +2493,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/ai_assistant_add_messages",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_ai_assistant_add_messages,
+        call: call_calls_actions_add_ai_assistant_messages,
         walk: None,
         stream: None,
     },
@@ -2503,7 +2503,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/ai_assistant_join",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_ai_assistant_join,
+        call: call_calls_actions_join_ai_assistant,
         walk: None,
         stream: None,
     },
@@ -2513,7 +2513,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/ai_assistant_start",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_ai_assistant_start,
+        call: call_calls_actions_start_ai_assistant,
         walk: None,
         stream: None,
     },
@@ -2523,7 +2523,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/ai_assistant_stop",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_ai_assistant_stop,
+        call: call_calls_actions_stop_ai_assistant,
         walk: None,
         stream: None,
     },
@@ -2553,7 +2553,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/calls/{call_control_id}/actions/client_state_update",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_client_state_update,
+        call: call_calls_actions_update_client_state,
         walk: None,
         stream: None,
     },
@@ -2563,7 +2563,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/conversation_relay_start",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_conversation_relay_start,
+        call: call_calls_actions_start_conversation_relay,
         walk: None,
         stream: None,
     },
@@ -2573,7 +2573,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/conversation_relay_stop",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_conversation_relay_stop,
+        call: call_calls_actions_stop_conversation_relay,
         walk: None,
         stream: None,
     },
@@ -2593,7 +2593,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/fork_start",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_fork_start,
+        call: call_calls_actions_start_forking,
         walk: None,
         stream: None,
     },
@@ -2603,7 +2603,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/fork_stop",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_fork_stop,
+        call: call_calls_actions_stop_forking,
         walk: None,
         stream: None,
     },
@@ -2623,7 +2623,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/gather_stop",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_gather_stop,
+        call: call_calls_actions_stop_gather,
         walk: None,
         stream: None,
     },
@@ -2683,7 +2683,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/playback_start",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_playback_start,
+        call: call_calls_actions_start_playback,
         walk: None,
         stream: None,
     },
@@ -2693,7 +2693,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/playback_stop",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_playback_stop,
+        call: call_calls_actions_stop_playback,
         walk: None,
         stream: None,
     },
@@ -2703,7 +2703,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/record_pause",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_record_pause,
+        call: call_calls_actions_pause_recording,
         walk: None,
         stream: None,
     },
@@ -2713,7 +2713,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/record_resume",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_record_resume,
+        call: call_calls_actions_resume_recording,
         walk: None,
         stream: None,
     },
@@ -2723,7 +2723,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/record_start",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_record_start,
+        call: call_calls_actions_start_recording,
         walk: None,
         stream: None,
     },
@@ -2733,7 +2733,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/record_stop",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_record_stop,
+        call: call_calls_actions_stop_recording,
         walk: None,
         stream: None,
     },
@@ -2783,7 +2783,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/siprec_start",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_siprec_start,
+        call: call_calls_actions_start_siprec,
         walk: None,
         stream: None,
     },
@@ -2793,7 +2793,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/siprec_stop",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_siprec_stop,
+        call: call_calls_actions_stop_siprec,
         walk: None,
         stream: None,
     },
@@ -2813,7 +2813,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/streaming_start",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_streaming_start,
+        call: call_calls_actions_start_streaming,
         walk: None,
         stream: None,
     },
@@ -2823,7 +2823,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/streaming_stop",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_streaming_stop,
+        call: call_calls_actions_stop_streaming,
         walk: None,
         stream: None,
     },
@@ -2833,7 +2833,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/suppression_start",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_suppression_start,
+        call: call_calls_actions_start_noise_suppression,
         walk: None,
         stream: None,
     },
@@ -2843,7 +2843,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/suppression_stop",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_suppression_stop,
+        call: call_calls_actions_stop_noise_suppression,
         walk: None,
         stream: None,
     },
@@ -2863,7 +2863,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/transcription_start",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_transcription_start,
+        call: call_calls_actions_start_transcription,
         walk: None,
         stream: None,
     },
@@ -2873,7 +2873,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/calls/{call_control_id}/actions/transcription_stop",
         body_media_type: Some("application/json"),
-        call: call_calls_actions_transcription_stop,
+        call: call_calls_actions_stop_transcription,
         walk: None,
         stream: None,
     },
@@ -2963,7 +2963,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/comments/{id}/read",
         body_media_type: None,
-        call: call_comments_read_update,
+        call: call_comments_mark_as_read,
         walk: None,
         stream: None,
     },
@@ -2993,8 +2993,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/conferences/{conference_id}/participants",
         body_media_type: None,
-        call: call_conferences_participants_list,
-        walk: Some(walk_conferences_participants_list),
+        call: call_conferences_list_participants,
+        walk: Some(walk_conferences_list_participants),
         stream: None,
     },
     super::Case {
@@ -3013,7 +3013,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/conferences/{id}/actions/end",
         body_media_type: Some("application/json"),
-        call: call_conferences_actions_end,
+        call: call_conferences_actions_end_conference,
         walk: None,
         stream: None,
     },
@@ -3023,7 +3023,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/conferences/{id}/actions/gather_using_audio",
         body_media_type: Some("application/json"),
-        call: call_conferences_actions_gather_using_audio,
+        call: call_conferences_actions_gather_dtmf_audio,
         walk: None,
         stream: None,
     },
@@ -3183,7 +3183,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/conferences/{id}/participants/{participant_id}",
         body_media_type: None,
-        call: call_conferences_participants_retrieve,
+        call: call_conferences_retrieve_participant,
         walk: None,
         stream: None,
     },
@@ -3193,7 +3193,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/conferences/{id}/participants/{participant_id}",
         body_media_type: Some("application/json"),
-        call: call_conferences_participants_update,
+        call: call_conferences_update_participant,
         walk: None,
         stream: None,
     },
@@ -3213,8 +3213,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/connections/{connection_id}/active_calls",
         body_media_type: None,
-        call: call_connections_active_calls_list,
-        walk: Some(walk_connections_active_calls_list),
+        call: call_connections_list_active_calls,
+        walk: Some(walk_connections_list_active_calls),
         stream: None,
     },
     super::Case {
@@ -3243,7 +3243,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/country_coverage/countries/{country_code}",
         body_media_type: None,
-        call: call_country_coverage_countries_retrieve,
+        call: call_country_coverage_retrieve_country,
         walk: None,
         stream: None,
     },
@@ -3323,7 +3323,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/custom_storage_credentials/{connection_id}",
         body_media_type: Some("application/json"),
-        call: call_custom_storage_credentials_update,
+        call: call_custom_storage_credentials_create,
         walk: None,
         stream: None,
     },
@@ -3333,7 +3333,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/custom_storage_credentials/{connection_id}",
         body_media_type: Some("application/json"),
-        call: call_custom_storage_credentials_update_custom_storage_credentials,
+        call: call_custom_storage_credentials_update,
         walk: None,
         stream: None,
     },
@@ -3373,7 +3373,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/customer_service_records/phone_number_coverages",
         body_media_type: Some("application/json"),
-        call: call_customer_service_records_phone_number_coverages_verify,
+        call: call_customer_service_records_verify_phone_number_coverage,
         walk: None,
         stream: None,
     },
@@ -3413,7 +3413,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/dialogflow_connections/{connection_id}",
         body_media_type: Some("application/json"),
-        call: call_dialogflow_connections_update,
+        call: call_dialogflow_connections_create,
         walk: None,
         stream: None,
     },
@@ -3423,7 +3423,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/dialogflow_connections/{connection_id}",
         body_media_type: Some("application/json"),
-        call: call_dialogflow_connections_update_dialogflow_connection,
+        call: call_dialogflow_connections_update,
         walk: None,
         stream: None,
     },
@@ -3453,7 +3453,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/dir/document_types",
         body_media_type: None,
-        call: call_dir_document_types_list,
+        call: call_dir_list_document_types,
         walk: None,
         stream: None,
     },
@@ -3513,8 +3513,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/dir/{dir_id}/infringement_claims",
         body_media_type: None,
-        call: call_dir_infringement_claims_list,
-        walk: Some(walk_dir_infringement_claims_list),
+        call: call_dir_list_infringement_claims,
+        walk: Some(walk_dir_list_infringement_claims),
         stream: None,
     },
     super::Case {
@@ -3523,7 +3523,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/dir/{dir_id}/infringement_update",
         body_media_type: Some("application/json"),
-        call: call_dir_infringement_update_update,
+        call: call_dir_update_infringement,
         walk: None,
         stream: None,
     },
@@ -3533,7 +3533,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/dir/{dir_id}/loa",
         body_media_type: Some("application/json"),
-        call: call_dir_loa_render,
+        call: call_dir_new_loa,
         walk: None,
         stream: None,
     },
@@ -3583,7 +3583,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/dir/{dir_id}/phone_numbers",
         body_media_type: Some("application/json"),
-        call: call_dir_phone_numbers_delete,
+        call: call_dir_phone_numbers_remove,
         walk: None,
         stream: None,
     },
@@ -3633,7 +3633,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/dir/{dir_id}/verify_email",
         body_media_type: None,
-        call: call_dir_verify_email_retrieve,
+        call: call_dir_verify_email_list,
         walk: None,
         stream: None,
     },
@@ -3643,7 +3643,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/dir/{dir_id}/verify_email",
         body_media_type: None,
-        call: call_dir_verify_email_request,
+        call: call_dir_verify_email_create,
         walk: None,
         stream: None,
     },
@@ -3683,7 +3683,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/documents",
         body_media_type: Some("application/json"),
-        call: call_documents_create,
+        call: call_documents_upload_json,
         walk: None,
         stream: None,
     },
@@ -3733,7 +3733,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/documents/{id}/download_link",
         body_media_type: None,
-        call: call_documents_download_link_retrieve,
+        call: call_documents_generate_download_link,
         walk: None,
         stream: None,
     },
@@ -3843,7 +3843,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/email_blocks/export",
         body_media_type: None,
-        call: call_email_blocks_export,
+        call: call_email_blocks_retrieve_export,
         walk: None,
         stream: None,
     },
@@ -3853,7 +3853,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/email_blocks/import",
         body_media_type: Some("multipart/form-data"),
-        call: call_email_blocks_import_create,
+        call: call_email_blocks_imports_create,
         walk: None,
         stream: None,
     },
@@ -3863,7 +3863,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/email_blocks/import/{id}",
         body_media_type: None,
-        call: call_email_blocks_import_retrieve,
+        call: call_email_blocks_imports_retrieve,
         walk: None,
         stream: None,
     },
@@ -3893,8 +3893,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/email_blocks/{id}/events",
         body_media_type: None,
-        call: call_email_blocks_events_list,
-        walk: Some(walk_email_blocks_events_list),
+        call: call_email_blocks_retrieve_events,
+        walk: Some(walk_email_blocks_retrieve_events),
         stream: None,
     },
     super::Case {
@@ -3923,7 +3923,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/email_domains/{domain_id}/dns_records",
         body_media_type: None,
-        call: call_email_domains_dns_records_list,
+        call: call_email_domains_retrieve_dns_records,
         walk: None,
         stream: None,
     },
@@ -4023,7 +4023,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/email_domains/{id}/health",
         body_media_type: None,
-        call: call_email_domains_health_retrieve,
+        call: call_email_domains_retrieve_health,
         walk: None,
         stream: None,
     },
@@ -4043,7 +4043,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/email_events/stats",
         body_media_type: None,
-        call: call_email_events_stats_retrieve,
+        call: call_email_events_retrieve_stats,
         walk: None,
         stream: None,
     },
@@ -4073,7 +4073,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/email_messages/batch",
         body_media_type: Some("application/json"),
-        call: call_email_messages_batch_create,
+        call: call_email_messages_batch,
         walk: None,
         stream: None,
     },
@@ -4083,8 +4083,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/email_messages/{email_id}/events",
         body_media_type: None,
-        call: call_email_messages_events_list,
-        walk: Some(walk_email_messages_events_list),
+        call: call_email_messages_retrieve_events,
+        walk: Some(walk_email_messages_retrieve_events),
         stream: None,
     },
     super::Case {
@@ -4093,7 +4093,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/email_messages/{email_id}/schedule",
         body_media_type: None,
-        call: call_email_messages_schedule_cancel,
+        call: call_email_messages_delete_schedule,
         walk: None,
         stream: None,
     },
@@ -4143,7 +4143,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/email_templates/{id}",
         body_media_type: Some("application/json"),
-        call: call_email_templates_update,
+        call: call_email_templates_replace,
         walk: None,
         stream: None,
     },
@@ -4153,7 +4153,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/email_templates/{id}",
         body_media_type: Some("application/json"),
-        call: call_email_templates_update_email_template,
+        call: call_email_templates_update,
         walk: None,
         stream: None,
     },
@@ -4343,7 +4343,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/enterprises/{enterprise_id}/branded_calling",
         body_media_type: None,
-        call: call_enterprises_branded_calling_activate,
+        call: call_enterprises_branded_calling,
         walk: None,
         stream: None,
     },
@@ -4403,7 +4403,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/enterprises/{enterprise_id}/reputation/frequency",
         body_media_type: Some("application/json"),
-        call: call_enterprises_reputation_frequency_update,
+        call: call_enterprises_reputation_update_frequency,
         walk: None,
         stream: None,
     },
@@ -4413,7 +4413,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/enterprises/{enterprise_id}/reputation/loa",
         body_media_type: Some("application/json"),
-        call: call_enterprises_reputation_loa_generate,
+        call: call_enterprises_reputation_loa_render,
         walk: None,
         stream: None,
     },
@@ -4443,7 +4443,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/enterprises/{enterprise_id}/reputation/numbers",
         body_media_type: Some("application/json"),
-        call: call_enterprises_reputation_numbers_create,
+        call: call_enterprises_reputation_numbers_associate,
         walk: None,
         stream: None,
     },
@@ -4473,7 +4473,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/enterprises/{enterprise_id}/reputation/numbers/{phone_number}",
         body_media_type: None,
-        call: call_enterprises_reputation_numbers_delete,
+        call: call_enterprises_reputation_numbers_disassociate,
         walk: None,
         stream: None,
     },
@@ -4553,7 +4553,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/external_connections/log_messages/{id}",
         body_media_type: None,
-        call: call_external_connections_log_messages_delete,
+        call: call_external_connections_log_messages_dismiss,
         walk: None,
         stream: None,
     },
@@ -4613,7 +4613,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/external_connections/{id}/locations/{location_id}",
         body_media_type: Some("application/json"),
-        call: call_external_connections_locations_update,
+        call: call_external_connections_update_location,
         walk: None,
         stream: None,
     },
@@ -4693,7 +4693,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/external_connections/{id}/uploads/refresh",
         body_media_type: None,
-        call: call_external_connections_uploads_refresh,
+        call: call_external_connections_uploads_refresh_status,
         walk: None,
         stream: None,
     },
@@ -4703,7 +4703,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/external_connections/{id}/uploads/status",
         body_media_type: None,
-        call: call_external_connections_uploads_status_retrieve,
+        call: call_external_connections_uploads_pending_count,
         walk: None,
         stream: None,
     },
@@ -4953,7 +4953,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/global_ip_assignment_health",
         body_media_type: None,
-        call: call_global_ip_assignment_health_list,
+        call: call_global_ip_assignment_health_retrieve,
         walk: None,
         stream: None,
     },
@@ -5013,7 +5013,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/global_ip_assignments_usage",
         body_media_type: None,
-        call: call_global_ip_assignments_usage_list,
+        call: call_global_ip_assignments_usage_retrieve,
         walk: None,
         stream: None,
     },
@@ -5073,7 +5073,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/global_ip_latency",
         body_media_type: None,
-        call: call_global_ip_latency_list,
+        call: call_global_ip_latency_retrieve,
         walk: None,
         stream: None,
     },
@@ -5093,7 +5093,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/global_ip_usage",
         body_media_type: None,
-        call: call_global_ip_usage_list,
+        call: call_global_ip_usage_retrieve,
         walk: None,
         stream: None,
     },
@@ -5143,7 +5143,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/inbound_channels",
         body_media_type: None,
-        call: call_inbound_channels_retrieve,
+        call: call_inbound_channels_list,
         walk: None,
         stream: None,
     },
@@ -5493,7 +5493,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/legacy/reporting/batch_detail_records/voice/fields",
         body_media_type: None,
-        call: call_legacy_reporting_batch_detail_records_voice_fields_retrieve,
+        call: call_legacy_reporting_batch_detail_records_voice_retrieve_fields,
         walk: None,
         stream: None,
     },
@@ -5603,7 +5603,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/legacy/reporting/usage_reports/speech_to_text",
         body_media_type: None,
-        call: call_legacy_reporting_usage_reports_speech_to_text_retrieve,
+        call: call_legacy_reporting_usage_reports_retrieve_speech_to_text,
         walk: None,
         stream: None,
     },
@@ -5653,7 +5653,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/list",
         body_media_type: None,
-        call: call_list_list,
+        call: call_list_retrieve_all,
         walk: None,
         stream: None,
     },
@@ -5663,7 +5663,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/list/{channel_zone_id}",
         body_media_type: None,
-        call: call_list_retrieve,
+        call: call_list_retrieve_by_zone,
         walk: None,
         stream: None,
     },
@@ -5693,7 +5693,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/managed_accounts/allocatable_global_outbound_channels",
         body_media_type: None,
-        call: call_managed_accounts_allocatable_global_outbound_channels_retrieve,
+        call: call_managed_accounts_get_allocatable_global_outbound_channels,
         walk: None,
         stream: None,
     },
@@ -5743,7 +5743,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/managed_accounts/{id}/update_global_channel_limit",
         body_media_type: Some("application/json"),
-        call: call_managed_accounts_update_global_channel_limit_update,
+        call: call_managed_accounts_update_global_channel_limit,
         walk: None,
         stream: None,
     },
@@ -5763,7 +5763,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/media",
         body_media_type: Some("application/json"),
-        call: call_media_create,
+        call: call_media_upload,
         walk: None,
         stream: None,
     },
@@ -5813,7 +5813,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/messages",
         body_media_type: Some("application/json"),
-        call: call_messages_create,
+        call: call_messages_send,
         walk: None,
         stream: None,
     },
@@ -5823,7 +5823,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/messages/alphanumeric_sender_id",
         body_media_type: Some("application/json"),
-        call: call_messages_alphanumeric_sender_id_send,
+        call: call_messages_send_with_alphanumeric_sender,
         walk: None,
         stream: None,
     },
@@ -5833,7 +5833,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/messages/group/{message_id}",
         body_media_type: None,
-        call: call_messages_group_retrieve,
+        call: call_messages_retrieve_group_messages,
         walk: None,
         stream: None,
     },
@@ -5843,7 +5843,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/messages/group_mms",
         body_media_type: Some("application/json"),
-        call: call_messages_group_mms_create,
+        call: call_messages_send_group_mms,
         walk: None,
         stream: None,
     },
@@ -5853,7 +5853,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/messages/long_code",
         body_media_type: Some("application/json"),
-        call: call_messages_long_code_create,
+        call: call_messages_send_long_code,
         walk: None,
         stream: None,
     },
@@ -5863,7 +5863,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/messages/number_pool",
         body_media_type: Some("application/json"),
-        call: call_messages_number_pool_create,
+        call: call_messages_send_number_pool,
         walk: None,
         stream: None,
     },
@@ -5883,7 +5883,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/messages/rcs/deeplinks/{agent_id}",
         body_media_type: None,
-        call: call_messages_rcs_deeplinks_retrieve,
+        call: call_messages_rcs_generate_deeplink,
         walk: None,
         stream: None,
     },
@@ -5903,7 +5903,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/messages/short_code",
         body_media_type: Some("application/json"),
-        call: call_messages_short_code_create,
+        call: call_messages_send_short_code,
         walk: None,
         stream: None,
     },
@@ -5913,7 +5913,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/messages/whatsapp",
         body_media_type: Some("application/json"),
-        call: call_messages_whatsapp_send,
+        call: call_messages_whatsapp,
         walk: None,
         stream: None,
     },
@@ -5933,7 +5933,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/messages/{id}",
         body_media_type: None,
-        call: call_messages_delete,
+        call: call_messages_cancel_scheduled,
         walk: None,
         stream: None,
     },
@@ -5973,7 +5973,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/messaging/rcs/bulk_capabilities",
         body_media_type: Some("application/json"),
-        call: call_messaging_rcs_bulk_capabilities_create,
+        call: call_messaging_rcs_list_bulk_capabilities,
         walk: None,
         stream: None,
     },
@@ -5983,7 +5983,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/messaging/rcs/capabilities/{agent_id}/{phone_number}",
         body_media_type: None,
-        call: call_messaging_rcs_capabilities_retrieve,
+        call: call_messaging_rcs_retrieve_capabilities,
         walk: None,
         stream: None,
     },
@@ -5993,7 +5993,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/messaging/rcs/test_number_invite/{id}/{phone_number}",
         body_media_type: None,
-        call: call_messaging_rcs_test_number_invite_update,
+        call: call_messaging_rcs_invite_test_number,
         walk: None,
         stream: None,
     },
@@ -6023,7 +6023,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/messaging_hosted_number_orders/eligibility_numbers_check",
         body_media_type: Some("application/json"),
-        call: call_messaging_hosted_number_orders_eligibility_numbers_check_check,
+        call: call_messaging_hosted_number_orders_check_eligibility,
         walk: None,
         stream: None,
     },
@@ -6053,7 +6053,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/messaging_hosted_number_orders/{id}/actions/file_upload",
         body_media_type: Some("multipart/form-data"),
-        call: call_messaging_hosted_number_orders_actions_file_upload,
+        call: call_messaging_hosted_number_orders_actions_upload_file,
         walk: None,
         stream: None,
     },
@@ -6063,7 +6063,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/messaging_hosted_number_orders/{id}/validation_codes",
         body_media_type: Some("application/json"),
-        call: call_messaging_hosted_number_orders_validation_codes_validate,
+        call: call_messaging_hosted_number_orders_validate_codes,
         walk: None,
         stream: None,
     },
@@ -6073,7 +6073,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/messaging_hosted_number_orders/{id}/verification_codes",
         body_media_type: Some("application/json"),
-        call: call_messaging_hosted_number_orders_verification_codes_create,
+        call: call_messaging_hosted_number_orders_create_verification_codes,
         walk: None,
         stream: None,
     },
@@ -6223,8 +6223,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/messaging_profiles/{id}/alphanumeric_sender_ids",
         body_media_type: None,
-        call: call_messaging_profiles_alphanumeric_sender_ids_list,
-        walk: Some(walk_messaging_profiles_alphanumeric_sender_ids_list),
+        call: call_messaging_profiles_list_alphanumeric_sender_ids,
+        walk: Some(walk_messaging_profiles_list_alphanumeric_sender_ids),
         stream: None,
     },
     super::Case {
@@ -6233,7 +6233,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/messaging_profiles/{id}/metrics",
         body_media_type: None,
-        call: call_messaging_profiles_metrics_retrieve,
+        call: call_messaging_profiles_retrieve_metrics,
         walk: None,
         stream: None,
     },
@@ -6243,8 +6243,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/messaging_profiles/{id}/phone_numbers",
         body_media_type: None,
-        call: call_messaging_profiles_phone_numbers_list,
-        walk: Some(walk_messaging_profiles_phone_numbers_list),
+        call: call_messaging_profiles_list_phone_numbers,
+        walk: Some(walk_messaging_profiles_list_phone_numbers),
         stream: None,
     },
     super::Case {
@@ -6253,8 +6253,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/messaging_profiles/{id}/short_codes",
         body_media_type: None,
-        call: call_messaging_profiles_short_codes_list,
-        walk: Some(walk_messaging_profiles_short_codes_list),
+        call: call_messaging_profiles_list_short_codes,
+        walk: Some(walk_messaging_profiles_list_short_codes),
         stream: None,
     },
     super::Case {
@@ -6363,9 +6363,9 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/messaging_tollfree/verification/requests/{id}/status_history",
         body_media_type: None,
-        call: call_messaging_tollfree_verification_requests_status_history_retrieve,
+        call: call_messaging_tollfree_verification_requests_retrieve_status_history,
         walk: Some(
-            walk_messaging_tollfree_verification_requests_status_history_retrieve,
+            walk_messaging_tollfree_verification_requests_retrieve_status_history,
         ),
         stream: None,
     },
@@ -6515,7 +6515,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/networks/{id}/default_gateway",
         body_media_type: None,
-        call: call_networks_default_gateway_list,
+        call: call_networks_default_gateway_retrieve,
         walk: None,
         stream: None,
     },
@@ -6545,8 +6545,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/networks/{id}/network_interfaces",
         body_media_type: None,
-        call: call_networks_network_interfaces_list,
-        walk: Some(walk_networks_network_interfaces_list),
+        call: call_networks_list_interfaces,
+        walk: Some(walk_networks_list_interfaces),
         stream: None,
     },
     super::Case {
@@ -6765,7 +6765,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/number_order_phone_numbers/{id}/requirement_group",
         body_media_type: Some("application/json"),
-        call: call_number_order_phone_numbers_requirement_group_create,
+        call: call_number_order_phone_numbers_update_requirement_group,
         walk: None,
         stream: None,
     },
@@ -6785,7 +6785,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/number_order_phone_numbers/{number_order_phone_number_id}",
         body_media_type: Some("application/json"),
-        call: call_number_order_phone_numbers_update,
+        call: call_number_order_phone_numbers_update_requirements,
         walk: None,
         stream: None,
     },
@@ -6885,7 +6885,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/oauth/authorize",
         body_media_type: None,
-        call: call_oauth_authorize,
+        call: call_oauth_retrieve_authorize,
         walk: None,
         stream: None,
     },
@@ -6895,7 +6895,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/oauth/consent/{consent_token}",
         body_media_type: None,
-        call: call_oauth_consent_retrieve,
+        call: call_oauth_retrieve,
         walk: None,
         stream: None,
     },
@@ -6905,7 +6905,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/oauth/grants",
         body_media_type: Some("application/json"),
-        call: call_oauth_grants_create,
+        call: call_oauth_grants,
         walk: None,
         stream: None,
     },
@@ -6925,7 +6925,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/oauth/jwks",
         body_media_type: None,
-        call: call_oauth_jwks_retrieve,
+        call: call_oauth_retrieve_jwks,
         walk: None,
         stream: None,
     },
@@ -6945,7 +6945,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/oauth/token",
         body_media_type: Some("application/json"),
-        call: call_oauth_token_exchange,
+        call: call_oauth_token,
         walk: None,
         stream: None,
     },
@@ -7055,7 +7055,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/organizations/users/users_groups_report",
         body_media_type: None,
-        call: call_organizations_users_users_groups_report_list,
+        call: call_organizations_users_get_groups_report,
         walk: None,
         stream: None,
     },
@@ -7155,7 +7155,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/payment/auto_recharge_prefs",
         body_media_type: None,
-        call: call_payment_auto_recharge_prefs_retrieve,
+        call: call_payment_auto_recharge_prefs_list,
         walk: None,
         stream: None,
     },
@@ -7185,7 +7185,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/phone_number_blocks/jobs/delete_phone_number_block",
         body_media_type: Some("application/json"),
-        call: call_phone_number_blocks_jobs_delete_phone_number_block_create,
+        call: call_phone_number_blocks_jobs_delete_phone_number_block,
         walk: None,
         stream: None,
     },
@@ -7265,7 +7265,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/phone_numbers/jobs/delete_phone_numbers",
         body_media_type: Some("application/json"),
-        call: call_phone_numbers_jobs_delete_phone_numbers_create,
+        call: call_phone_numbers_jobs_delete_batch,
         walk: None,
         stream: None,
     },
@@ -7275,7 +7275,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/phone_numbers/jobs/update_emergency_settings",
         body_media_type: Some("application/json"),
-        call: call_phone_numbers_jobs_update_emergency_settings_create,
+        call: call_phone_numbers_jobs_update_emergency_settings_batch,
         walk: None,
         stream: None,
     },
@@ -7285,7 +7285,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/phone_numbers/jobs/update_phone_numbers",
         body_media_type: Some("application/json"),
-        call: call_phone_numbers_jobs_update_phone_numbers_create,
+        call: call_phone_numbers_jobs_update_batch,
         walk: None,
         stream: None,
     },
@@ -7315,8 +7315,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/phone_numbers/slim",
         body_media_type: None,
-        call: call_phone_numbers_slim,
-        walk: Some(walk_phone_numbers_slim),
+        call: call_phone_numbers_slim_list,
+        walk: Some(walk_phone_numbers_slim_list),
         stream: None,
     },
     super::Case {
@@ -7365,7 +7365,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/phone_numbers/{id}/actions/bundle_status_change",
         body_media_type: Some("application/json"),
-        call: call_phone_numbers_actions_bundle_status_change,
+        call: call_phone_numbers_actions_change_bundle_status,
         walk: None,
         stream: None,
     },
@@ -7455,7 +7455,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/phone_numbers_regulatory_requirements",
         body_media_type: None,
-        call: call_phone_numbers_regulatory_requirements_list,
+        call: call_phone_numbers_regulatory_requirements_retrieve,
         walk: None,
         stream: None,
     },
@@ -7465,7 +7465,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/portability_checks",
         body_media_type: Some("application/json"),
-        call: call_portability_checks_create,
+        call: call_portability_checks_run,
         walk: None,
         stream: None,
     },
@@ -7605,7 +7605,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/porting/uk_carriers",
         body_media_type: None,
-        call: call_porting_uk_carriers_list,
+        call: call_porting_list_uk_carriers,
         walk: None,
         stream: None,
     },
@@ -7635,7 +7635,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/porting_orders/exception_types",
         body_media_type: None,
-        call: call_porting_orders_exception_types_list,
+        call: call_porting_orders_retrieve_exception_types,
         walk: None,
         stream: None,
     },
@@ -7795,7 +7795,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/porting_orders/{id}/allowed_foc_windows",
         body_media_type: None,
-        call: call_porting_orders_allowed_foc_windows_list,
+        call: call_porting_orders_retrieve_allowed_foc_windows,
         walk: None,
         stream: None,
     },
@@ -7825,7 +7825,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/porting_orders/{id}/loa_template",
         body_media_type: None,
-        call: call_porting_orders_loa_template_retrieve,
+        call: call_porting_orders_retrieve_loa_template,
         walk: None,
         stream: None,
     },
@@ -7835,8 +7835,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/porting_orders/{id}/requirements",
         body_media_type: None,
-        call: call_porting_orders_requirements_list,
-        walk: Some(walk_porting_orders_requirements_list),
+        call: call_porting_orders_retrieve_requirements,
+        walk: Some(walk_porting_orders_retrieve_requirements),
         stream: None,
     },
     super::Case {
@@ -7845,7 +7845,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/porting_orders/{id}/sub_request",
         body_media_type: None,
-        call: call_porting_orders_sub_request_retrieve,
+        call: call_porting_orders_retrieve_sub_request,
         walk: None,
         stream: None,
     },
@@ -8045,7 +8045,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/portouts/rejections/{portout_id}",
         body_media_type: None,
-        call: call_portouts_rejections_retrieve,
+        call: call_portouts_list_rejection_codes,
         walk: None,
         stream: None,
     },
@@ -8135,7 +8135,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/portouts/{id}/{status}",
         body_media_type: Some("application/json"),
-        call: call_portouts_update,
+        call: call_portouts_update_status,
         walk: None,
         stream: None,
     },
@@ -8355,7 +8355,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/queues/{queue_name}/calls/{call_control_id}",
         body_media_type: None,
-        call: call_queues_calls_delete,
+        call: call_queues_calls_remove,
         walk: None,
         stream: None,
     },
@@ -8445,7 +8445,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/regulatory_requirements",
         body_media_type: None,
-        call: call_regulatory_requirements_list,
+        call: call_regulatory_requirements_retrieve,
         walk: None,
         stream: None,
     },
@@ -8455,7 +8455,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/reports/cdr_usage_reports/sync",
         body_media_type: None,
-        call: call_reports_cdr_usage_reports_sync_retrieve,
+        call: call_reports_cdr_usage_reports_fetch_sync,
         walk: None,
         stream: None,
     },
@@ -8485,7 +8485,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/reports/mdr_usage_reports/sync",
         body_media_type: None,
-        call: call_reports_mdr_usage_reports_sync_retrieve,
+        call: call_reports_mdr_usage_reports_fetch_sync,
         walk: None,
         stream: None,
     },
@@ -8515,7 +8515,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/reports/mdrs",
         body_media_type: None,
-        call: call_reports_mdrs_list,
+        call: call_reports_list_mdrs,
         walk: None,
         stream: None,
     },
@@ -8525,8 +8525,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/reports/wdrs",
         body_media_type: None,
-        call: call_reports_wdrs_list,
-        walk: Some(walk_reports_wdrs_list),
+        call: call_reports_list_wdrs,
+        walk: Some(walk_reports_list_wdrs),
         stream: None,
     },
     super::Case {
@@ -8615,7 +8615,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/requirement_groups/{id}/submit_for_approval",
         body_media_type: None,
-        call: call_requirement_groups_submit_for_approval_submit,
+        call: call_requirement_groups_submit_for_approval,
         walk: None,
         stream: None,
     },
@@ -8675,7 +8675,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/requirements/{id}/versions/pending",
         body_media_type: None,
-        call: call_requirements_versions_pending_cancel,
+        call: call_requirements_versions_delete_pending,
         walk: None,
         stream: None,
     },
@@ -8755,7 +8755,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/room_recordings",
         body_media_type: None,
-        call: call_room_recordings_delete,
+        call: call_room_recordings_delete_bulk,
         walk: None,
         stream: None,
     },
@@ -8775,7 +8775,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/room_recordings/{room_recording_id}",
         body_media_type: None,
-        call: call_room_recordings_delete_room_recording,
+        call: call_room_recordings_delete,
         walk: None,
         stream: None,
     },
@@ -8795,7 +8795,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/room_sessions/{room_session_id}",
         body_media_type: None,
-        call: call_room_sessions_retrieve,
+        call: call_rooms_sessions_retrieve,
         walk: None,
         stream: None,
     },
@@ -8805,7 +8805,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/room_sessions/{room_session_id}/actions/end",
         body_media_type: None,
-        call: call_room_sessions_actions_end,
+        call: call_rooms_sessions_actions_end,
         walk: None,
         stream: None,
     },
@@ -8815,7 +8815,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/room_sessions/{room_session_id}/actions/kick",
         body_media_type: Some("application/json"),
-        call: call_room_sessions_actions_kick,
+        call: call_rooms_sessions_actions_kick,
         walk: None,
         stream: None,
     },
@@ -8825,7 +8825,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/room_sessions/{room_session_id}/actions/mute",
         body_media_type: Some("application/json"),
-        call: call_room_sessions_actions_mute,
+        call: call_rooms_sessions_actions_mute,
         walk: None,
         stream: None,
     },
@@ -8835,7 +8835,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/room_sessions/{room_session_id}/actions/unmute",
         body_media_type: Some("application/json"),
-        call: call_room_sessions_actions_unmute,
+        call: call_rooms_sessions_actions_unmute,
         walk: None,
         stream: None,
     },
@@ -8845,8 +8845,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/room_sessions/{room_session_id}/participants",
         body_media_type: None,
-        call: call_room_sessions_participants_list,
-        walk: Some(walk_room_sessions_participants_list),
+        call: call_rooms_sessions_retrieve_participants,
+        walk: Some(walk_rooms_sessions_retrieve_participants),
         stream: None,
     },
     super::Case {
@@ -8925,8 +8925,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/rooms/{room_id}/sessions",
         body_media_type: None,
-        call: call_rooms_sessions_list,
-        walk: Some(walk_rooms_sessions_list),
+        call: call_rooms_list_sessions,
+        walk: Some(walk_rooms_list_sessions),
         stream: None,
     },
     super::Case {
@@ -8935,7 +8935,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/session_analysis/metadata",
         body_media_type: None,
-        call: call_session_analysis_metadata_list,
+        call: call_session_analysis_metadata_retrieve,
         walk: None,
         stream: None,
     },
@@ -8945,7 +8945,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/session_analysis/metadata/{record_type}",
         body_media_type: None,
-        call: call_session_analysis_metadata_retrieve,
+        call: call_session_analysis_metadata_retrieve_record_type,
         walk: None,
         stream: None,
     },
@@ -8965,7 +8965,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/seti/black_box_test_results",
         body_media_type: None,
-        call: call_seti_black_box_test_results_list,
+        call: call_seti_retrieve_black_box_test_results,
         walk: None,
         stream: None,
     },
@@ -9005,8 +9005,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/sim_card_actions",
         body_media_type: None,
-        call: call_sim_card_actions_list,
-        walk: Some(walk_sim_card_actions_list),
+        call: call_sim_cards_actions_list,
+        walk: Some(walk_sim_cards_actions_list),
         stream: None,
     },
     super::Case {
@@ -9015,7 +9015,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/sim_card_actions/{id}",
         body_media_type: None,
-        call: call_sim_card_actions_retrieve,
+        call: call_sim_cards_actions_retrieve,
         walk: None,
         stream: None,
     },
@@ -9075,8 +9075,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/sim_card_group_actions",
         body_media_type: None,
-        call: call_sim_card_group_actions_list,
-        walk: Some(walk_sim_card_group_actions_list),
+        call: call_sim_card_groups_actions_list,
+        walk: Some(walk_sim_card_groups_actions_list),
         stream: None,
     },
     super::Case {
@@ -9085,7 +9085,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/sim_card_group_actions/{id}",
         body_media_type: None,
-        call: call_sim_card_group_actions_retrieve,
+        call: call_sim_card_groups_actions_retrieve,
         walk: None,
         stream: None,
     },
@@ -9355,7 +9355,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/sim_cards/{id}/activation_code",
         body_media_type: None,
-        call: call_sim_cards_activation_code_retrieve,
+        call: call_sim_cards_get_activation_code,
         walk: None,
         stream: None,
     },
@@ -9365,7 +9365,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/sim_cards/{id}/device_details",
         body_media_type: None,
-        call: call_sim_cards_device_details_retrieve,
+        call: call_sim_cards_get_device_details,
         walk: None,
         stream: None,
     },
@@ -9375,7 +9375,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/sim_cards/{id}/public_ip",
         body_media_type: None,
-        call: call_sim_cards_public_ip_retrieve,
+        call: call_sim_cards_get_public_ip,
         walk: None,
         stream: None,
     },
@@ -9385,8 +9385,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/sim_cards/{id}/wireless_connectivity_logs",
         body_media_type: None,
-        call: call_sim_cards_wireless_connectivity_logs_list,
-        walk: Some(walk_sim_cards_wireless_connectivity_logs_list),
+        call: call_sim_cards_list_wireless_connectivity_logs,
+        walk: Some(walk_sim_cards_list_wireless_connectivity_logs),
         stream: None,
     },
     super::Case {
@@ -9445,7 +9445,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/speech-to-text/providers",
         body_media_type: None,
-        call: call_speech_to_text_providers_list,
+        call: call_speech_to_text_list_providers,
         walk: None,
         stream: None,
     },
@@ -9475,7 +9475,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PUT",
         path: "/storage/buckets/{bucketName}/ssl_certificate",
         body_media_type: Some("multipart/form-data"),
-        call: call_storage_buckets_ssl_certificate_update,
+        call: call_storage_buckets_ssl_certificate_create,
         walk: None,
         stream: None,
     },
@@ -9485,7 +9485,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/storage/buckets/{bucketName}/ssl_certificate",
         body_media_type: None,
-        call: call_storage_buckets_ssl_certificate_remove,
+        call: call_storage_buckets_ssl_certificate_delete,
         walk: None,
         stream: None,
     },
@@ -9495,7 +9495,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/storage/buckets/{bucketName}/usage/api",
         body_media_type: None,
-        call: call_storage_buckets_usage_api_list,
+        call: call_storage_buckets_usage_get_api_usage,
         walk: None,
         stream: None,
     },
@@ -9505,7 +9505,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/storage/buckets/{bucketName}/usage/storage",
         body_media_type: None,
-        call: call_storage_buckets_usage_storage_list,
+        call: call_storage_buckets_usage_get_bucket_usage,
         walk: None,
         stream: None,
     },
@@ -9515,7 +9515,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/storage/buckets/{bucketName}/{objectName}/presigned_url",
         body_media_type: Some("application/json"),
-        call: call_storage_buckets_presigned_url_create,
+        call: call_storage_buckets_create_presigned_url,
         walk: None,
         stream: None,
     },
@@ -9665,7 +9665,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/storage/migration_source_coverage",
         body_media_type: None,
-        call: call_storage_migration_source_coverage_list,
+        call: call_storage_list_migration_source_coverage,
         walk: None,
         stream: None,
     },
@@ -9765,7 +9765,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/sub_number_orders/{id}/requirement_group",
         body_media_type: Some("application/json"),
-        call: call_sub_number_orders_requirement_group_create,
+        call: call_sub_number_orders_update_requirement_group,
         walk: None,
         stream: None,
     },
@@ -9885,7 +9885,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/telephony_credentials/{id}/token",
         body_media_type: None,
-        call: call_telephony_credentials_token_create,
+        call: call_telephony_credentials_create_token,
         walk: None,
         stream: None,
     },
@@ -9925,7 +9925,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/terms_of_service/info",
         body_media_type: None,
-        call: call_terms_of_service_info_retrieve,
+        call: call_terms_of_service_retrieve_info,
         walk: None,
         stream: None,
     },
@@ -9945,7 +9945,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/terms_of_service/status",
         body_media_type: None,
-        call: call_terms_of_service_status_retrieve,
+        call: call_terms_of_service_retrieve_status,
         walk: None,
         stream: None,
     },
@@ -9955,8 +9955,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/texml/Accounts/{account_sid}/Calls",
         body_media_type: None,
-        call: call_texml_accounts_calls_list,
-        walk: Some(walk_texml_accounts_calls_list),
+        call: call_texml_accounts_calls_retrieve_calls,
+        walk: Some(walk_texml_accounts_calls_retrieve_calls),
         stream: None,
     },
     super::Case {
@@ -9995,7 +9995,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/texml/Accounts/{account_sid}/Calls/{call_sid}/Recordings.json",
         body_media_type: None,
-        call: call_texml_accounts_calls_recordings_json_retrieve,
+        call: call_texml_accounts_calls_recordings_json_retrieve_recordings_json,
         walk: None,
         stream: None,
     },
@@ -10015,7 +10015,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/texml/Accounts/{account_sid}/Calls/{call_sid}/Recordings/{recording_sid}.json",
         body_media_type: Some("application/x-www-form-urlencoded"),
-        call: call_texml_accounts_calls_recordings_recording_sid_json_create,
+        call: call_texml_accounts_calls_recordings_recording_sid_json,
         walk: None,
         stream: None,
     },
@@ -10025,7 +10025,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/texml/Accounts/{account_sid}/Calls/{call_sid}/Siprec.json",
         body_media_type: Some("application/x-www-form-urlencoded"),
-        call: call_texml_accounts_calls_siprec_json_start,
+        call: call_texml_accounts_calls_siprec_json,
         walk: None,
         stream: None,
     },
@@ -10035,7 +10035,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/texml/Accounts/{account_sid}/Calls/{call_sid}/Siprec/{siprec_sid}.json",
         body_media_type: Some("application/x-www-form-urlencoded"),
-        call: call_texml_accounts_calls_siprec_siprec_sid_json_create,
+        call: call_texml_accounts_calls_siprec_siprec_sid_json,
         walk: None,
         stream: None,
     },
@@ -10045,7 +10045,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/texml/Accounts/{account_sid}/Calls/{call_sid}/Streams.json",
         body_media_type: Some("application/x-www-form-urlencoded"),
-        call: call_texml_accounts_calls_streams_json_start,
+        call: call_texml_accounts_calls_streams_json,
         walk: None,
         stream: None,
     },
@@ -10055,7 +10055,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/texml/Accounts/{account_sid}/Calls/{call_sid}/Streams/{streaming_sid}.json",
         body_media_type: Some("application/x-www-form-urlencoded"),
-        call: call_texml_accounts_calls_streams_streaming_sid_json_create,
+        call: call_texml_accounts_calls_streams_streaming_sid_json,
         walk: None,
         stream: None,
     },
@@ -10065,8 +10065,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/texml/Accounts/{account_sid}/Conferences",
         body_media_type: None,
-        call: call_texml_accounts_conferences_list,
-        walk: Some(walk_texml_accounts_conferences_list),
+        call: call_texml_accounts_conferences_retrieve_conferences,
+        walk: Some(walk_texml_accounts_conferences_retrieve_conferences),
         stream: None,
     },
     super::Case {
@@ -10095,7 +10095,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/texml/Accounts/{account_sid}/Conferences/{conference_sid}/Participants",
         body_media_type: None,
-        call: call_texml_accounts_conferences_participants_list,
+        call: call_texml_accounts_conferences_participants_retrieve_participants,
         walk: None,
         stream: None,
     },
@@ -10145,7 +10145,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/texml/Accounts/{account_sid}/Conferences/{conference_sid}/Recordings",
         body_media_type: None,
-        call: call_texml_accounts_conferences_recordings_retrieve,
+        call: call_texml_accounts_conferences_retrieve_recordings,
         walk: None,
         stream: None,
     },
@@ -10155,7 +10155,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/texml/Accounts/{account_sid}/Conferences/{conference_sid}/Recordings.json",
         body_media_type: None,
-        call: call_texml_accounts_conferences_recordings_json_retrieve,
+        call: call_texml_accounts_conferences_retrieve_recordings_json,
         walk: None,
         stream: None,
     },
@@ -10215,8 +10215,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/texml/Accounts/{account_sid}/Recordings.json",
         body_media_type: None,
-        call: call_texml_accounts_recordings_json_retrieve,
-        walk: Some(walk_texml_accounts_recordings_json_retrieve),
+        call: call_texml_accounts_retrieve_recordings_json,
+        walk: Some(walk_texml_accounts_retrieve_recordings_json),
         stream: None,
     },
     super::Case {
@@ -10225,7 +10225,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/texml/Accounts/{account_sid}/Recordings/{recording_sid}.json",
         body_media_type: None,
-        call: call_texml_accounts_recordings_recording_sid_json_retrieve,
+        call: call_texml_accounts_recordings_json_retrieve_recording_sid_json,
         walk: None,
         stream: None,
     },
@@ -10235,7 +10235,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/texml/Accounts/{account_sid}/Recordings/{recording_sid}.json",
         body_media_type: None,
-        call: call_texml_accounts_recordings_recording_sid_json_delete,
+        call: call_texml_accounts_recordings_json_delete_recording_sid_json,
         walk: None,
         stream: None,
     },
@@ -10245,8 +10245,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/texml/Accounts/{account_sid}/Transcriptions.json",
         body_media_type: None,
-        call: call_texml_accounts_transcriptions_json_retrieve,
-        walk: Some(walk_texml_accounts_transcriptions_json_retrieve),
+        call: call_texml_accounts_retrieve_transcriptions_json,
+        walk: Some(walk_texml_accounts_retrieve_transcriptions_json),
         stream: None,
     },
     super::Case {
@@ -10255,7 +10255,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/texml/Accounts/{account_sid}/Transcriptions/{recording_transcription_sid}.json",
         body_media_type: None,
-        call: call_texml_accounts_transcriptions_recording_transcription_sid_json_retrieve,
+        call: call_texml_accounts_transcriptions_json_retrieve_recording_transcription_sid_json,
         walk: None,
         stream: None,
     },
@@ -10265,7 +10265,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/texml/Accounts/{account_sid}/Transcriptions/{recording_transcription_sid}.json",
         body_media_type: None,
-        call: call_texml_accounts_transcriptions_recording_transcription_sid_json_delete,
+        call: call_texml_accounts_transcriptions_json_delete_recording_transcription_sid_json,
         walk: None,
         stream: None,
     },
@@ -10275,7 +10275,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/texml/ai_calls/{connection_id}",
         body_media_type: Some("application/json"),
-        call: call_texml_ai_calls_initiate,
+        call: call_texml_initiate_ai_call,
         walk: None,
         stream: None,
     },
@@ -10285,7 +10285,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/texml/secrets",
         body_media_type: Some("application/json"),
-        call: call_texml_secrets_create,
+        call: call_texml_secrets,
         walk: None,
         stream: None,
     },
@@ -10365,7 +10365,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/text-to-speech/voices",
         body_media_type: None,
-        call: call_text_to_speech_voices_retrieve,
+        call: call_text_to_speech_retrieve_voices,
         walk: None,
         stream: None,
     },
@@ -10395,8 +10395,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/traffic_policy_profiles/services",
         body_media_type: None,
-        call: call_traffic_policy_profiles_services_list,
-        walk: Some(walk_traffic_policy_profiles_services_list),
+        call: call_traffic_policy_profiles_list_services,
+        walk: Some(walk_traffic_policy_profiles_list_services),
         stream: None,
     },
     super::Case {
@@ -10505,7 +10505,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/usage_reports/options",
         body_media_type: None,
-        call: call_usage_reports_options_list,
+        call: call_usage_reports_get_options,
         walk: None,
         stream: None,
     },
@@ -10545,7 +10545,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/user_tags",
         body_media_type: None,
-        call: call_user_tags_retrieve,
+        call: call_user_tags_list,
         walk: None,
         stream: None,
     },
@@ -10635,7 +10635,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/v2/payment/stored_payment_transactions",
         body_media_type: Some("application/json"),
-        call: call_payment_stored_payment_transactions_create,
+        call: call_payment_create_stored_payment_transaction,
         walk: None,
         stream: None,
     },
@@ -10685,7 +10685,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/v2/whatsapp/business_accounts/{id}/phone_numbers",
         body_media_type: Some("application/json"),
-        call: call_whatsapp_business_accounts_phone_numbers_initialize,
+        call: call_whatsapp_business_accounts_phone_numbers_initialize_verification,
         walk: None,
         stream: None,
     },
@@ -10715,8 +10715,8 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/v2/whatsapp/message_templates",
         body_media_type: None,
-        call: call_whatsapp_message_templates_list,
-        walk: Some(walk_whatsapp_message_templates_list),
+        call: call_whatsapp_templates_list,
+        walk: Some(walk_whatsapp_templates_list),
         stream: None,
     },
     super::Case {
@@ -10725,7 +10725,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/v2/whatsapp/message_templates",
         body_media_type: Some("application/json"),
-        call: call_whatsapp_message_templates_create,
+        call: call_whatsapp_templates_create,
         walk: None,
         stream: None,
     },
@@ -10775,7 +10775,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/v2/whatsapp/phone_numbers/{phone_number}/conversation_window",
         body_media_type: None,
-        call: call_whatsapp_phone_numbers_conversation_window_retrieve,
+        call: call_whatsapp_phone_numbers_retrieve_conversation_window,
         walk: None,
         stream: None,
     },
@@ -10815,7 +10815,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/v2/whatsapp/phone_numbers/{phone_number}/profile/photo",
         body_media_type: Some("multipart/form-data"),
-        call: call_whatsapp_phone_numbers_profile_photo_create,
+        call: call_whatsapp_phone_numbers_profile_photo_upload,
         walk: None,
         stream: None,
     },
@@ -10835,7 +10835,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/v2/whatsapp/phone_numbers/{phone_number}/resend_verification",
         body_media_type: Some("application/json"),
-        call: call_whatsapp_phone_numbers_resend_verification_resend,
+        call: call_whatsapp_phone_numbers_resend_verification,
         walk: None,
         stream: None,
     },
@@ -10915,7 +10915,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/v2/x402/credit_account/quote",
         body_media_type: Some("application/json"),
-        call: call_x402_credit_account_quote_create,
+        call: call_x402_credit_account_quote,
         walk: None,
         stream: None,
     },
@@ -10925,7 +10925,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/verifications/by_phone_number/{phone_number}",
         body_media_type: None,
-        call: call_verifications_by_phone_number_retrieve,
+        call: call_verifications_by_phone_number_list,
         walk: None,
         stream: None,
     },
@@ -10945,7 +10945,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/verifications/call",
         body_media_type: Some("application/json"),
-        call: call_verifications_call_create,
+        call: call_verifications_trigger_call,
         walk: None,
         stream: None,
     },
@@ -10955,7 +10955,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/verifications/flashcall",
         body_media_type: Some("application/json"),
-        call: call_verifications_flashcall_create,
+        call: call_verifications_trigger_flashcall,
         walk: None,
         stream: None,
     },
@@ -10965,7 +10965,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/verifications/sms",
         body_media_type: Some("application/json"),
-        call: call_verifications_sms_create,
+        call: call_verifications_trigger_sms,
         walk: None,
         stream: None,
     },
@@ -10975,7 +10975,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/verifications/whatsapp",
         body_media_type: Some("application/json"),
-        call: call_verifications_whatsapp_create,
+        call: call_verifications_trigger_whatsapp_verification,
         walk: None,
         stream: None,
     },
@@ -11045,7 +11045,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/verified_numbers/{phone_number}/actions/verify",
         body_media_type: Some("application/json"),
-        call: call_verified_numbers_actions_verify,
+        call: call_verified_numbers_actions_submit_verification_code,
         walk: None,
         stream: None,
     },
@@ -11075,7 +11075,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/verify_profiles/templates",
         body_media_type: None,
-        call: call_verify_profiles_templates_list,
+        call: call_verify_profiles_retrieve_templates,
         walk: None,
         stream: None,
     },
@@ -11085,7 +11085,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/verify_profiles/templates",
         body_media_type: Some("application/json"),
-        call: call_verify_profiles_templates_create,
+        call: call_verify_profiles_create_template,
         walk: None,
         stream: None,
     },
@@ -11095,7 +11095,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/verify_profiles/templates/{template_id}",
         body_media_type: Some("application/json"),
-        call: call_verify_profiles_templates_update,
+        call: call_verify_profiles_update_template,
         walk: None,
         stream: None,
     },
@@ -11215,7 +11215,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "POST",
         path: "/voice_clones/from_upload",
         body_media_type: Some("multipart/form-data"),
-        call: call_voice_clones_from_upload_create,
+        call: call_voice_clones_create_from_upload,
         walk: None,
         stream: None,
     },
@@ -11245,7 +11245,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/voice_clones/{id}/sample",
         body_media_type: None,
-        call: call_voice_clones_sample_retrieve,
+        call: call_voice_clones_download_sample,
         walk: None,
         stream: None,
     },
@@ -11285,7 +11285,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "PATCH",
         path: "/voice_designs/{id}",
         body_media_type: Some("application/json"),
-        call: call_voice_designs_update,
+        call: call_voice_designs_rename,
         walk: None,
         stream: None,
     },
@@ -11305,7 +11305,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/voice_designs/{id}/sample",
         body_media_type: None,
-        call: call_voice_designs_sample_retrieve,
+        call: call_voice_designs_download_sample,
         walk: None,
         stream: None,
     },
@@ -11315,7 +11315,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "DELETE",
         path: "/voice_designs/{id}/versions/{version}",
         body_media_type: None,
-        call: call_voice_designs_versions_delete,
+        call: call_voice_designs_delete_version,
         walk: None,
         stream: None,
     },
@@ -11455,7 +11455,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/wireguard_peers/{id}/config",
         body_media_type: None,
-        call: call_wireguard_peers_config_retrieve,
+        call: call_wireguard_peers_retrieve_config,
         walk: None,
         stream: None,
     },
@@ -11505,7 +11505,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/wireless/regions",
         body_media_type: None,
-        call: call_wireless_regions_list,
+        call: call_wireless_retrieve_regions,
         walk: None,
         stream: None,
     },
@@ -11515,7 +11515,7 @@ pub const OPERATIONS: &[super::Case] = &[
         method: "GET",
         path: "/wireless_blocklist_values",
         body_media_type: None,
-        call: call_wireless_blocklist_values_retrieve,
+        call: call_wireless_blocklist_values_list,
         walk: None,
         stream: None,
     },
@@ -11570,28 +11570,28 @@ pub const OPERATIONS: &[super::Case] = &[
         stream: None,
     },
 ];
-fn call_well_known_oauth_authorization_server_retrieve<'a>(
+fn call_well_known_retrieve_authorization_server_metadata<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        super::done(client.well_known().oauth_authorization_server().retrieve().await)
+        super::done(client.well_known().retrieve_authorization_server_metadata().await)
     })
 }
-fn call_well_known_oauth_protected_resource_retrieve<'a>(
+fn call_well_known_retrieve_protected_resource_metadata<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        super::done(client.well_known().oauth_protected_resource().retrieve().await)
+        super::done(client.well_known().retrieve_protected_resource_metadata().await)
     })
 }
-fn call_n10dlc_brand_list<'a>(
+fn call_messaging_10dlc_brand_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcBrandListParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandListParams {
             page: super::arg(args, "page")?,
             records_per_page: super::arg(args, "recordsPerPage")?,
             sort: super::arg(args, "sort")?,
@@ -11602,15 +11602,15 @@ fn call_n10dlc_brand_list<'a>(
             brand_id: super::arg(args, "brandId")?,
             tcr_brand_id: super::arg(args, "tcrBrandId")?,
         };
-        super::done(client.n10dlc().brand().list(params).await)
+        super::done(client.messaging_10dlc().brand().list(params).await)
     })
 }
-fn walk_n10dlc_brand_list<'a>(
+fn walk_messaging_10dlc_brand_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcBrandListParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandListParams {
             page: super::arg(args, "page")?,
             records_per_page: super::arg(args, "recordsPerPage")?,
             sort: super::arg(args, "sort")?,
@@ -11621,307 +11621,335 @@ fn walk_n10dlc_brand_list<'a>(
             brand_id: super::arg(args, "brandId")?,
             tcr_brand_id: super::arg(args, "tcrBrandId")?,
         };
-        super::walk(client.n10dlc().brand().list_paginator(params)).await
+        super::walk(client.messaging_10dlc().brand().list_paginator(params)).await
     })
 }
-fn call_n10dlc_brand_create<'a>(
+fn call_messaging_10dlc_brand_create<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcBrandCreateParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.n10dlc().brand().create(params).await)
+        super::done(client.messaging_10dlc().brand().create(params).await)
     })
 }
-fn call_n10dlc_brand_feedback_retrieve<'a>(
+fn call_messaging_10dlc_brand_get_feedback<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        super::done(client.n10dlc().brand().feedback().retrieve(&brand_id).await)
+        super::done(client.messaging_10dlc().brand().get_feedback(&brand_id).await)
     })
 }
-fn call_n10dlc_brand_sms_otp_retrieve<'a>(
+fn call_messaging_10dlc_brand_get_sms_otp_by_reference<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let reference_id: String = super::arg(args, "referenceId")?;
-        let params = telnyx::resources::n10dlc::N10dlcBrandSmsOtpRetrieveParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandGetSmsOtpByReferenceParams {
             brand_id: super::arg(args, "brandId")?,
         };
         super::done(
-            client.n10dlc().brand().sms_otp().retrieve(&reference_id, params).await,
+            client
+                .messaging_10dlc()
+                .brand()
+                .get_sms_otp_by_reference(&reference_id, params)
+                .await,
         )
     })
 }
-fn call_n10dlc_brand_retrieve<'a>(
+fn call_messaging_10dlc_brand_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        super::done(client.n10dlc().brand().retrieve(&brand_id).await)
+        super::done(client.messaging_10dlc().brand().retrieve(&brand_id).await)
     })
 }
-fn call_n10dlc_brand_update<'a>(
+fn call_messaging_10dlc_brand_update<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params = telnyx::resources::n10dlc::N10dlcBrandUpdateParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.n10dlc().brand().update(&brand_id, params).await)
+        super::done(client.messaging_10dlc().brand().update(&brand_id, params).await)
     })
 }
-fn call_n10dlc_brand_delete<'a>(
+fn call_messaging_10dlc_brand_delete<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        super::done(client.n10dlc().brand().delete(&brand_id).await)
+        super::done(client.messaging_10dlc().brand().delete(&brand_id).await)
     })
 }
-fn call_n10dlc_brand_n2fa_email_resend<'a>(
+fn call_messaging_10dlc_brand_resend_2fa_email<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        super::done(client.n10dlc().brand().n2fa_email().resend(&brand_id).await)
+        super::done(client.messaging_10dlc().brand().resend_2fa_email(&brand_id).await)
     })
 }
-fn call_n10dlc_brand_external_vetting_list<'a>(
+fn call_messaging_10dlc_brand_external_vetting_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        super::done(client.n10dlc().brand().external_vetting().list(&brand_id).await)
+        super::done(
+            client.messaging_10dlc().brand().external_vetting().list(&brand_id).await,
+        )
     })
 }
-fn call_n10dlc_brand_external_vetting_create<'a>(
+fn call_messaging_10dlc_brand_external_vetting_order<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params = telnyx::resources::n10dlc::N10dlcBrandExternalVettingCreateParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandExternalVettingOrderParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.n10dlc().brand().external_vetting().create(&brand_id, params).await,
+            client
+                .messaging_10dlc()
+                .brand()
+                .external_vetting()
+                .order(&brand_id, params)
+                .await,
         )
     })
 }
-fn call_n10dlc_brand_external_vetting_update<'a>(
+fn call_messaging_10dlc_brand_external_vetting_imports<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params = telnyx::resources::n10dlc::N10dlcBrandExternalVettingUpdateParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandExternalVettingImportsParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.n10dlc().brand().external_vetting().update(&brand_id, params).await,
+            client
+                .messaging_10dlc()
+                .brand()
+                .external_vetting()
+                .imports(&brand_id, params)
+                .await,
         )
     })
 }
-fn call_n10dlc_brand_revet<'a>(
+fn call_messaging_10dlc_brand_revet<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        super::done(client.n10dlc().brand().revet(&brand_id).await)
+        super::done(client.messaging_10dlc().brand().revet(&brand_id).await)
     })
 }
-fn call_n10dlc_brand_sms_otp_list<'a>(
+fn call_messaging_10dlc_brand_retrieve_sms_otp_status<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        super::done(client.n10dlc().brand().sms_otp().list(&brand_id).await)
+        super::done(
+            client.messaging_10dlc().brand().retrieve_sms_otp_status(&brand_id).await,
+        )
     })
 }
-fn call_n10dlc_brand_sms_otp_create<'a>(
+fn call_messaging_10dlc_brand_trigger_sms_otp<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params = telnyx::resources::n10dlc::N10dlcBrandSmsOtpCreateParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandTriggerSmsOtpParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.n10dlc().brand().sms_otp().create(&brand_id, params).await)
+        super::done(
+            client.messaging_10dlc().brand().trigger_sms_otp(&brand_id, params).await,
+        )
     })
 }
-fn call_n10dlc_brand_sms_otp_update<'a>(
+fn call_messaging_10dlc_brand_verify_sms_otp<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params = telnyx::resources::n10dlc::N10dlcBrandSmsOtpUpdateParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandVerifySmsOtpParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.n10dlc().brand().sms_otp().update(&brand_id, params).await)
+        super::done(
+            client.messaging_10dlc().brand().verify_sms_otp(&brand_id, params).await,
+        )
     })
 }
-fn call_n10dlc_campaign_list<'a>(
+fn call_messaging_10dlc_campaign_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcCampaignListParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignListParams {
             brand_id: super::arg(args, "brandId")?,
             page: super::arg(args, "page")?,
             records_per_page: super::arg(args, "recordsPerPage")?,
             sort: super::arg(args, "sort")?,
         };
-        super::done(client.n10dlc().campaign().list(params).await)
+        super::done(client.messaging_10dlc().campaign().list(params).await)
     })
 }
-fn walk_n10dlc_campaign_list<'a>(
+fn walk_messaging_10dlc_campaign_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcCampaignListParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignListParams {
             brand_id: super::arg(args, "brandId")?,
             page: super::arg(args, "page")?,
             records_per_page: super::arg(args, "recordsPerPage")?,
             sort: super::arg(args, "sort")?,
         };
-        super::walk(client.n10dlc().campaign().list_paginator(params)).await
+        super::walk(client.messaging_10dlc().campaign().list_paginator(params)).await
     })
 }
-fn call_n10dlc_campaign_accept_sharing_accept<'a>(
+fn call_messaging_10dlc_campaign_accept_sharing<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
         super::done(
-            client.n10dlc().campaign().accept_sharing().accept(&campaign_id).await,
+            client.messaging_10dlc().campaign().accept_sharing(&campaign_id).await,
         )
     })
 }
-fn call_n10dlc_campaign_usecase_cost_retrieve<'a>(
+fn call_messaging_10dlc_campaign_usecase_get_cost<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcCampaignUsecaseCostRetrieveParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignUsecaseGetCostParams {
             usecase: super::arg(args, "usecase")?,
         };
-        super::done(client.n10dlc().campaign().usecase().cost().retrieve(params).await)
+        super::done(client.messaging_10dlc().campaign().usecase().get_cost(params).await)
     })
 }
-fn call_n10dlc_campaign_retrieve<'a>(
+fn call_messaging_10dlc_campaign_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        super::done(client.n10dlc().campaign().retrieve(&campaign_id).await)
+        super::done(client.messaging_10dlc().campaign().retrieve(&campaign_id).await)
     })
 }
-fn call_n10dlc_campaign_update<'a>(
+fn call_messaging_10dlc_campaign_update<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        let params = telnyx::resources::n10dlc::N10dlcCampaignUpdateParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignUpdateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.n10dlc().campaign().update(&campaign_id, params).await)
+        super::done(
+            client.messaging_10dlc().campaign().update(&campaign_id, params).await,
+        )
     })
 }
-fn call_n10dlc_campaign_delete<'a>(
+fn call_messaging_10dlc_campaign_deactivate<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        super::done(client.n10dlc().campaign().delete(&campaign_id).await)
+        super::done(client.messaging_10dlc().campaign().deactivate(&campaign_id).await)
     })
 }
-fn call_n10dlc_campaign_appeal<'a>(
+fn call_messaging_10dlc_campaign_submit_appeal<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        let params = telnyx::resources::n10dlc::N10dlcCampaignAppealParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignSubmitAppealParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.n10dlc().campaign().appeal(&campaign_id, params).await)
+        super::done(
+            client.messaging_10dlc().campaign().submit_appeal(&campaign_id, params).await,
+        )
     })
 }
-fn call_n10dlc_campaign_mno_metadata_retrieve<'a>(
+fn call_messaging_10dlc_campaign_get_mno_metadata<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
         super::done(
-            client.n10dlc().campaign().mno_metadata().retrieve(&campaign_id).await,
+            client.messaging_10dlc().campaign().get_mno_metadata(&campaign_id).await,
         )
     })
 }
-fn call_n10dlc_campaign_operation_status_retrieve<'a>(
+fn call_messaging_10dlc_campaign_get_operation_status<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
         super::done(
-            client.n10dlc().campaign().operation_status().retrieve(&campaign_id).await,
+            client.messaging_10dlc().campaign().get_operation_status(&campaign_id).await,
         )
     })
 }
-fn call_n10dlc_campaign_osr_attributes_retrieve<'a>(
+fn call_messaging_10dlc_campaign_osr_get_attributes<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
         super::done(
-            client.n10dlc().campaign().osr().attributes().retrieve(&campaign_id).await,
+            client.messaging_10dlc().campaign().osr().get_attributes(&campaign_id).await,
         )
     })
 }
-fn call_n10dlc_campaign_sharing_retrieve<'a>(
+fn call_messaging_10dlc_campaign_get_sharing_status<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        super::done(client.n10dlc().campaign().sharing().retrieve(&campaign_id).await)
+        super::done(
+            client.messaging_10dlc().campaign().get_sharing_status(&campaign_id).await,
+        )
     })
 }
-fn call_n10dlc_campaign_builder_create<'a>(
+fn call_messaging_10dlc_campaign_builder_submit<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcCampaignBuilderCreateParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignBuilderSubmitParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.n10dlc().campaign_builder().create(params).await)
+        super::done(client.messaging_10dlc().campaign_builder().submit(params).await)
     })
 }
-fn call_n10dlc_campaign_builder_brand_usecase_retrieve<'a>(
+fn call_messaging_10dlc_campaign_builder_brand_qualify_by_usecase<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -11930,253 +11958,280 @@ fn call_n10dlc_campaign_builder_brand_usecase_retrieve<'a>(
         let usecase: String = super::arg(args, "usecase")?;
         super::done(
             client
-                .n10dlc()
+                .messaging_10dlc()
                 .campaign_builder()
                 .brand()
-                .usecase()
-                .retrieve(&brand_id, &usecase)
+                .qualify_by_usecase(&brand_id, &usecase)
                 .await,
         )
     })
 }
-fn call_n10dlc_enum_retrieve<'a>(
+fn call_messaging_10dlc_get_enum<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let endpoint: String = super::arg(args, "endpoint")?;
-        super::done(client.n10dlc().enum_().retrieve(&endpoint).await)
+        super::done(client.messaging_10dlc().get_enum(&endpoint).await)
     })
 }
-fn call_n10dlc_partner_campaign_shared_by_me_retrieve<'a>(
+fn call_messaging_10dlc_partner_campaigns_list_shared_by_me<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcPartnerCampaignSharedByMeRetrieveParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsListSharedByMeParams {
             page: super::arg(args, "page")?,
             records_per_page: super::arg(args, "recordsPerPage")?,
         };
         super::done(
-            client.n10dlc().partner_campaign().shared_by_me().retrieve(params).await,
+            client.messaging_10dlc().partner_campaigns().list_shared_by_me(params).await,
         )
     })
 }
-fn walk_n10dlc_partner_campaign_shared_by_me_retrieve<'a>(
+fn walk_messaging_10dlc_partner_campaigns_list_shared_by_me<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcPartnerCampaignSharedByMeRetrieveParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsListSharedByMeParams {
             page: super::arg(args, "page")?,
             records_per_page: super::arg(args, "recordsPerPage")?,
         };
         super::walk(
                 client
-                    .n10dlc()
-                    .partner_campaign()
-                    .shared_by_me()
-                    .retrieve_paginator(params),
+                    .messaging_10dlc()
+                    .partner_campaigns()
+                    .list_shared_by_me_paginator(params),
             )
             .await
     })
 }
-fn call_n10dlc_partner_campaign_sharing_retrieve<'a>(
+fn call_messaging_10dlc_partner_campaigns_retrieve_sharing_status<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
         super::done(
-            client.n10dlc().partner_campaign().sharing().retrieve(&campaign_id).await,
+            client
+                .messaging_10dlc()
+                .partner_campaigns()
+                .retrieve_sharing_status(&campaign_id)
+                .await,
         )
     })
 }
-fn call_n10dlc_partner_campaigns_list<'a>(
+fn call_messaging_10dlc_partner_campaigns_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcPartnerCampaignsListParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsListParams {
             page: super::arg(args, "page")?,
             records_per_page: super::arg(args, "recordsPerPage")?,
             sort: super::arg(args, "sort")?,
         };
-        super::done(client.n10dlc().partner_campaigns().list(params).await)
+        super::done(client.messaging_10dlc().partner_campaigns().list(params).await)
     })
 }
-fn walk_n10dlc_partner_campaigns_list<'a>(
+fn walk_messaging_10dlc_partner_campaigns_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcPartnerCampaignsListParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsListParams {
             page: super::arg(args, "page")?,
             records_per_page: super::arg(args, "recordsPerPage")?,
             sort: super::arg(args, "sort")?,
         };
-        super::walk(client.n10dlc().partner_campaigns().list_paginator(params)).await
+        super::walk(client.messaging_10dlc().partner_campaigns().list_paginator(params))
+            .await
     })
 }
-fn call_n10dlc_partner_campaigns_retrieve<'a>(
+fn call_messaging_10dlc_partner_campaigns_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        super::done(client.n10dlc().partner_campaigns().retrieve(&campaign_id).await)
+        super::done(
+            client.messaging_10dlc().partner_campaigns().retrieve(&campaign_id).await,
+        )
     })
 }
-fn call_n10dlc_partner_campaigns_update<'a>(
+fn call_messaging_10dlc_partner_campaigns_update<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        let params = telnyx::resources::n10dlc::N10dlcPartnerCampaignsUpdateParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsUpdateParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.n10dlc().partner_campaigns().update(&campaign_id, params).await,
+            client
+                .messaging_10dlc()
+                .partner_campaigns()
+                .update(&campaign_id, params)
+                .await,
         )
     })
 }
-fn call_n10dlc_phone_number_assignment_by_profile_create<'a>(
+fn call_messaging_10dlc_phone_number_assignment_by_profile_assign<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcPhoneNumberAssignmentByProfileCreateParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.n10dlc().phone_number_assignment_by_profile().create(params).await,
+            client
+                .messaging_10dlc()
+                .phone_number_assignment_by_profile()
+                .assign(params)
+                .await,
         )
     })
 }
-fn call_n10dlc_phone_number_assignment_by_profile_retrieve<'a>(
+fn call_messaging_10dlc_phone_number_assignment_by_profile_retrieve_status<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let task_id: String = super::arg(args, "taskId")?;
         super::done(
-            client.n10dlc().phone_number_assignment_by_profile().retrieve(&task_id).await,
+            client
+                .messaging_10dlc()
+                .phone_number_assignment_by_profile()
+                .retrieve_status(&task_id)
+                .await,
         )
     })
 }
-fn call_n10dlc_phone_number_assignment_by_profile_phone_numbers_retrieve<'a>(
-    client: &'a telnyx::Client,
-    args: &'a super::Args,
-) -> super::Call<'a> {
+fn call_messaging_10dlc_phone_number_assignment_by_profile_retrieve_phone_number_status<
+    'a,
+>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let task_id: String = super::arg(args, "taskId")?;
-        let params = telnyx::resources::n10dlc::N10dlcPhoneNumberAssignmentByProfilePhoneNumbersRetrieveParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams {
             records_per_page: super::arg(args, "recordsPerPage")?,
             page: super::arg(args, "page")?,
         };
         super::done(
             client
-                .n10dlc()
+                .messaging_10dlc()
                 .phone_number_assignment_by_profile()
-                .phone_numbers()
-                .retrieve(&task_id, params)
+                .retrieve_phone_number_status(&task_id, params)
                 .await,
         )
     })
 }
-fn walk_n10dlc_phone_number_assignment_by_profile_phone_numbers_retrieve<'a>(
-    client: &'a telnyx::Client,
-    args: &'a super::Args,
-) -> super::Call<'a> {
+fn walk_messaging_10dlc_phone_number_assignment_by_profile_retrieve_phone_number_status<
+    'a,
+>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let task_id: String = super::arg(args, "taskId")?;
-        let params = telnyx::resources::n10dlc::N10dlcPhoneNumberAssignmentByProfilePhoneNumbersRetrieveParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams {
             records_per_page: super::arg(args, "recordsPerPage")?,
             page: super::arg(args, "page")?,
         };
         super::walk(
                 client
-                    .n10dlc()
+                    .messaging_10dlc()
                     .phone_number_assignment_by_profile()
-                    .phone_numbers()
-                    .retrieve_paginator(&task_id, params),
+                    .retrieve_phone_number_status_paginator(&task_id, params),
             )
             .await
     })
 }
-fn call_n10dlc_phone_number_campaigns_list<'a>(
+fn call_messaging_10dlc_phone_number_campaigns_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcPhoneNumberCampaignsListParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberCampaignsListParams {
             records_per_page: super::arg(args, "recordsPerPage")?,
             page: super::arg(args, "page")?,
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::done(client.n10dlc().phone_number_campaigns().list(params).await)
+        super::done(client.messaging_10dlc().phone_number_campaigns().list(params).await)
     })
 }
-fn walk_n10dlc_phone_number_campaigns_list<'a>(
+fn walk_messaging_10dlc_phone_number_campaigns_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcPhoneNumberCampaignsListParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberCampaignsListParams {
             records_per_page: super::arg(args, "recordsPerPage")?,
             page: super::arg(args, "page")?,
             filter: super::arg(args, "filter")?,
             sort: super::arg(args, "sort")?,
         };
-        super::walk(client.n10dlc().phone_number_campaigns().list_paginator(params))
+        super::walk(
+                client.messaging_10dlc().phone_number_campaigns().list_paginator(params),
+            )
             .await
     })
 }
-fn call_n10dlc_phone_number_campaigns_create<'a>(
+fn call_messaging_10dlc_phone_number_campaigns_create<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::n10dlc::N10dlcPhoneNumberCampaignsCreateParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberCampaignsCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.n10dlc().phone_number_campaigns().create(params).await)
+        super::done(
+            client.messaging_10dlc().phone_number_campaigns().create(params).await,
+        )
     })
 }
-fn call_n10dlc_phone_number_campaigns_retrieve<'a>(
+fn call_messaging_10dlc_phone_number_campaigns_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phoneNumber")?;
         super::done(
-            client.n10dlc().phone_number_campaigns().retrieve(&phone_number).await,
+            client
+                .messaging_10dlc()
+                .phone_number_campaigns()
+                .retrieve(&phone_number)
+                .await,
         )
     })
 }
-fn call_n10dlc_phone_number_campaigns_update<'a>(
+fn call_messaging_10dlc_phone_number_campaigns_update<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phoneNumber")?;
-        let params = telnyx::resources::n10dlc::N10dlcPhoneNumberCampaignsUpdateParams {
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberCampaignsUpdateParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.n10dlc().phone_number_campaigns().update(&phone_number, params).await,
+            client
+                .messaging_10dlc()
+                .phone_number_campaigns()
+                .update(&phone_number, params)
+                .await,
         )
     })
 }
-fn call_n10dlc_phone_number_campaigns_delete<'a>(
+fn call_messaging_10dlc_phone_number_campaigns_delete<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phoneNumber")?;
-        super::done(client.n10dlc().phone_number_campaigns().delete(&phone_number).await)
+        super::done(
+            client.messaging_10dlc().phone_number_campaigns().delete(&phone_number).await,
+        )
     })
 }
 fn call_access_ip_address_list<'a>(
@@ -12276,26 +12331,26 @@ fn call_access_ip_ranges_delete<'a>(
         super::done(client.access_ip_ranges().delete(&access_ip_range_id).await)
     })
 }
-fn call_actions_purchase_esims_purchase<'a>(
+fn call_actions_purchase_create<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::actions::ActionsPurchaseEsimsPurchaseParams {
+        let params = telnyx::resources::actions::ActionsPurchaseCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.actions().purchase().esims().purchase(params).await)
+        super::done(client.actions().purchase().create(params).await)
     })
 }
-fn call_actions_register_sim_cards_register<'a>(
+fn call_actions_register_create<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::actions::ActionsRegisterSimCardsRegisterParams {
+        let params = telnyx::resources::actions::ActionsRegisterCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.actions().register().sim_cards().register(params).await)
+        super::done(client.actions().register().create(params).await)
     })
 }
 fn call_addresses_list<'a>(
@@ -12393,20 +12448,19 @@ fn call_advanced_orders_create<'a>(
         super::done(client.advanced_orders().create(params).await)
     })
 }
-fn call_advanced_orders_requirement_group_update<'a>(
+fn call_advanced_orders_update_requirement_group<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let advanced_order_id: String = super::arg(args, "advanced-order-id")?;
-        let params = telnyx::resources::advanced_orders::AdvancedOrdersRequirementGroupUpdateParams {
+        let params = telnyx::resources::advanced_orders::AdvancedOrdersUpdateRequirementGroupParams {
             body: super::arg(args, "body")?,
         };
         super::done(
             client
                 .advanced_orders()
-                .requirement_group()
-                .update(&advanced_order_id, params)
+                .update_requirement_group(&advanced_order_id, params)
                 .await,
         )
     })
@@ -12420,29 +12474,26 @@ fn call_advanced_orders_retrieve<'a>(
         super::done(client.advanced_orders().retrieve(&order_id).await)
     })
 }
-fn call_ai_anthropic_v1_messages_create<'a>(
+fn call_ai_anthropic_v1_messages<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAnthropicV1MessagesCreateParams {
+        let params = telnyx::resources::ai::AiAnthropicV1MessagesParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().anthropic().v1().messages().create(params).await)
+        super::done(client.ai().anthropic().v1().messages(params).await)
     })
 }
-fn stream_ai_anthropic_v1_messages_create<'a>(
+fn stream_ai_anthropic_v1_messages<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAnthropicV1MessagesCreateParams {
+        let params = telnyx::resources::ai::AiAnthropicV1MessagesParams {
             body: super::arg(args, "body")?,
         };
-        super::events(
-                client.ai().anthropic().v1().messages().create_stream(params).await,
-            )
-            .await
+        super::events(client.ai().anthropic().v1().messages_stream(params).await).await
     })
 }
 fn call_ai_assistants_list<'a>(
@@ -12462,15 +12513,15 @@ fn call_ai_assistants_create<'a>(
         super::done(client.ai().assistants().create(params).await)
     })
 }
-fn call_ai_assistants_import<'a>(
+fn call_ai_assistants_imports<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAssistantsImportParams {
+        let params = telnyx::resources::ai::AiAssistantsImportsParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().assistants().import(params).await)
+        super::done(client.ai().assistants().imports(params).await)
     })
 }
 fn call_ai_assistants_tags_list<'a>(
@@ -12658,17 +12709,17 @@ fn walk_ai_assistants_tests_runs_list<'a>(
             .await
     })
 }
-fn call_ai_assistants_tests_runs_create<'a>(
+fn call_ai_assistants_tests_runs_trigger<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let test_id: String = super::arg(args, "test_id")?;
-        let params = telnyx::resources::ai::AiAssistantsTestsRunsCreateParams {
+        let params = telnyx::resources::ai::AiAssistantsTestsRunsTriggerParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.ai().assistants().tests().runs().create(&test_id, params).await,
+            client.ai().assistants().tests().runs().trigger(&test_id, params).await,
         )
     })
 }
@@ -12773,41 +12824,37 @@ fn call_ai_assistants_canary_deploys_delete<'a>(
         )
     })
 }
-fn call_ai_assistants_chat_assistant<'a>(
+fn call_ai_assistants_chat<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsChatAssistantParams {
+        let params = telnyx::resources::ai::AiAssistantsChatParams {
             body: super::arg(args, "body")?,
         };
-        super::done(
-            client.ai().assistants().chat().assistant(&assistant_id, params).await,
-        )
+        super::done(client.ai().assistants().chat(&assistant_id, params).await)
     })
 }
-fn call_ai_assistants_chat_sms_assistant<'a>(
+fn call_ai_assistants_send_sms<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsChatSmsAssistantParams {
+        let params = telnyx::resources::ai::AiAssistantsSendSmsParams {
             body: super::arg(args, "body")?,
         };
-        super::done(
-            client.ai().assistants().chat().sms().assistant(&assistant_id, params).await,
-        )
+        super::done(client.ai().assistants().send_sms(&assistant_id, params).await)
     })
 }
-fn call_ai_assistants_clone_assistant<'a>(
+fn call_ai_assistants_clone<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        super::done(client.ai().assistants().clone_assistant(&assistant_id).await)
+        super::done(client.ai().assistants().clone(&assistant_id).await)
     })
 }
 fn call_ai_assistants_instructions_enhance<'a>(
@@ -12916,38 +12963,48 @@ fn call_ai_assistants_scheduled_events_delete<'a>(
         )
     })
 }
-fn call_ai_assistants_tags_create<'a>(
+fn call_ai_assistants_tags_add<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsTagsCreateParams {
+        let params = telnyx::resources::ai::AiAssistantsTagsAddParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().assistants().tags().create(&assistant_id, params).await)
+        super::done(client.ai().assistants().tags().add(&assistant_id, params).await)
     })
 }
-fn call_ai_assistants_tags_delete<'a>(
+fn call_ai_assistants_tags_remove<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let tag: String = super::arg(args, "tag")?;
-        super::done(client.ai().assistants().tags().delete(&assistant_id, &tag).await)
+        super::done(client.ai().assistants().tags().remove(&assistant_id, &tag).await)
     })
 }
-fn call_ai_assistants_texml_retrieve<'a>(
+fn call_ai_assistants_get_texml<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        super::done(client.ai().assistants().texml().retrieve(&assistant_id).await)
+        super::done(client.ai().assistants().get_texml(&assistant_id).await)
     })
 }
-fn call_ai_assistants_tools_update<'a>(
+fn call_ai_assistants_tools_add<'a>(
+    client: &'a telnyx::Client,
+    args: &'a super::Args,
+) -> super::Call<'a> {
+    Box::pin(async move {
+        let assistant_id: String = super::arg(args, "assistant_id")?;
+        let tool_id: String = super::arg(args, "tool_id")?;
+        super::done(client.ai().assistants().tools().add(&assistant_id, &tool_id).await)
+    })
+}
+fn call_ai_assistants_tools_remove<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -12955,19 +13012,7 @@ fn call_ai_assistants_tools_update<'a>(
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let tool_id: String = super::arg(args, "tool_id")?;
         super::done(
-            client.ai().assistants().tools().update(&assistant_id, &tool_id).await,
-        )
-    })
-}
-fn call_ai_assistants_tools_delete<'a>(
-    client: &'a telnyx::Client,
-    args: &'a super::Args,
-) -> super::Call<'a> {
-    Box::pin(async move {
-        let assistant_id: String = super::arg(args, "assistant_id")?;
-        let tool_id: String = super::arg(args, "tool_id")?;
-        super::done(
-            client.ai().assistants().tools().delete(&assistant_id, &tool_id).await,
+            client.ai().assistants().tools().remove(&assistant_id, &tool_id).await,
         )
     })
 }
@@ -13059,26 +13104,26 @@ fn call_ai_assistants_versions_promote<'a>(
         )
     })
 }
-fn call_ai_audio_transcriptions_audio<'a>(
+fn call_ai_audio_transcribe<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAudioTranscriptionsAudioParams {
+        let params = telnyx::resources::ai::AiAudioTranscribeParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().audio().transcriptions().audio(params).await)
+        super::done(client.ai().audio().transcribe(params).await)
     })
 }
-fn call_ai_chat_completions_chat<'a>(
+fn call_ai_chat_completions<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiChatCompletionsChatParams {
+        let params = telnyx::resources::ai::AiChatCompletionsParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().chat().completions().chat(params).await)
+        super::done(client.ai().chat().completions(params).await)
     })
 }
 fn call_ai_clusters_list<'a>(
@@ -13103,15 +13148,15 @@ fn walk_ai_clusters_list<'a>(
         super::walk(client.ai().clusters().list_paginator(params)).await
     })
 }
-fn call_ai_clusters_create<'a>(
+fn call_ai_clusters_compute<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiClustersCreateParams {
+        let params = telnyx::resources::ai::AiClustersComputeParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().clusters().create(params).await)
+        super::done(client.ai().clusters().compute(params).await)
     })
 }
 fn call_ai_clusters_retrieve<'a>(
@@ -13136,25 +13181,24 @@ fn call_ai_clusters_delete<'a>(
         super::done(client.ai().clusters().delete(&task_id).await)
     })
 }
-fn call_ai_clusters_graph_retrieve<'a>(
+fn call_ai_clusters_fetch_graph<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let task_id: String = super::arg(args, "task_id")?;
-        let params = telnyx::resources::ai::AiClustersGraphRetrieveParams {
+        let params = telnyx::resources::ai::AiClustersFetchGraphParams {
             cluster_id: super::arg(args, "cluster_id")?,
         };
-        super::download(client.ai().clusters().graph().retrieve(&task_id, params).await)
-            .await
+        super::download(client.ai().clusters().fetch_graph(&task_id, params).await).await
     })
 }
-fn call_ai_conversation_histories_list<'a>(
+fn call_ai_retrieve_conversation_histories<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationHistoriesListParams {
+        let params = telnyx::resources::ai::AiRetrieveConversationHistoriesParams {
             q: super::arg(args, "q")?,
             region: super::arg(args, "region")?,
             page_number: super::arg(args, "page[number]")?,
@@ -13175,15 +13219,15 @@ fn call_ai_conversation_histories_list<'a>(
             filter_ingested_at_lte: super::arg(args, "filter[ingested_at][lte]")?,
             filter_retention: super::arg(args, "filter[retention]")?,
         };
-        super::done(client.ai().conversation_histories().list(params).await)
+        super::done(client.ai().retrieve_conversation_histories(params).await)
     })
 }
-fn walk_ai_conversation_histories_list<'a>(
+fn walk_ai_retrieve_conversation_histories<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationHistoriesListParams {
+        let params = telnyx::resources::ai::AiRetrieveConversationHistoriesParams {
             q: super::arg(args, "q")?,
             region: super::arg(args, "region")?,
             page_number: super::arg(args, "page[number]")?,
@@ -13204,7 +13248,7 @@ fn walk_ai_conversation_histories_list<'a>(
             filter_ingested_at_lte: super::arg(args, "filter[ingested_at][lte]")?,
             filter_retention: super::arg(args, "filter[retention]")?,
         };
-        super::walk(client.ai().conversation_histories().list_paginator(params)).await
+        super::walk(client.ai().retrieve_conversation_histories_paginator(params)).await
     })
 }
 fn call_ai_conversations_list<'a>(
@@ -13249,12 +13293,12 @@ fn call_ai_conversations_create<'a>(
         super::done(client.ai().conversations().create(params).await)
     })
 }
-fn call_ai_conversations_conversation_insights_aggregates_list<'a>(
+fn call_ai_conversations_conversation_insights_retrieve_aggregates<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsConversationInsightsAggregatesListParams {
+        let params = telnyx::resources::ai::AiConversationsConversationInsightsRetrieveAggregatesParams {
             group_by: super::arg(args, "group_by")?,
             show: super::arg(args, "show")?,
             insight_id: super::arg(args, "insight_id")?,
@@ -13266,32 +13310,44 @@ fn call_ai_conversations_conversation_insights_aggregates_list<'a>(
                 .ai()
                 .conversations()
                 .conversation_insights()
-                .aggregates()
-                .list(params)
+                .retrieve_aggregates(params)
                 .await,
         )
     })
 }
-fn call_ai_conversations_insight_groups_list<'a>(
+fn call_ai_conversations_insight_groups_retrieve_insight_groups<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsInsightGroupsListParams {
+        let params = telnyx::resources::ai::AiConversationsInsightGroupsRetrieveInsightGroupsParams {
             page: super::arg(args, "page")?,
         };
-        super::done(client.ai().conversations().insight_groups().list(params).await)
+        super::done(
+            client
+                .ai()
+                .conversations()
+                .insight_groups()
+                .retrieve_insight_groups(params)
+                .await,
+        )
     })
 }
-fn walk_ai_conversations_insight_groups_list<'a>(
+fn walk_ai_conversations_insight_groups_retrieve_insight_groups<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsInsightGroupsListParams {
+        let params = telnyx::resources::ai::AiConversationsInsightGroupsRetrieveInsightGroupsParams {
             page: super::arg(args, "page")?,
         };
-        super::walk(client.ai().conversations().insight_groups().list_paginator(params))
+        super::walk(
+                client
+                    .ai()
+                    .conversations()
+                    .insight_groups()
+                    .retrieve_insight_groups_paginator(params),
+            )
             .await
     })
 }
@@ -13358,7 +13414,7 @@ fn call_ai_conversations_insight_groups_insights_assign<'a>(
         )
     })
 }
-fn call_ai_conversations_insight_groups_insights_unassign<'a>(
+fn call_ai_conversations_insight_groups_insights_delete_unassign<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -13371,7 +13427,7 @@ fn call_ai_conversations_insight_groups_insights_unassign<'a>(
                 .conversations()
                 .insight_groups()
                 .insights()
-                .unassign(&group_id, &insight_id)
+                .delete_unassign(&group_id, &insight_id)
                 .await,
         )
     })
@@ -13471,7 +13527,7 @@ fn call_ai_conversations_delete<'a>(
         super::done(client.ai().conversations().delete(&conversation_id).await)
     })
 }
-fn call_ai_conversations_conversations_insights_list<'a>(
+fn call_ai_conversations_retrieve_conversations_insights<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -13481,23 +13537,22 @@ fn call_ai_conversations_conversations_insights_list<'a>(
             client
                 .ai()
                 .conversations()
-                .conversations_insights()
-                .list(&conversation_id)
+                .retrieve_conversations_insights(&conversation_id)
                 .await,
         )
     })
 }
-fn call_ai_conversations_message_add<'a>(
+fn call_ai_conversations_add_message<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let conversation_id: String = super::arg(args, "conversation_id")?;
-        let params = telnyx::resources::ai::AiConversationsMessageAddParams {
+        let params = telnyx::resources::ai::AiConversationsAddMessageParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.ai().conversations().message().add(&conversation_id, params).await,
+            client.ai().conversations().add_message(&conversation_id, params).await,
         )
     })
 }
@@ -13582,26 +13637,26 @@ fn call_ai_embeddings_buckets_delete<'a>(
         super::done(client.ai().embeddings().buckets().delete(&bucket_name).await)
     })
 }
-fn call_ai_embeddings_similarity_search_create<'a>(
+fn call_ai_embeddings_similarity_search<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiEmbeddingsSimilaritySearchCreateParams {
+        let params = telnyx::resources::ai::AiEmbeddingsSimilaritySearchParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().embeddings().similarity_search().create(params).await)
+        super::done(client.ai().embeddings().similarity_search(params).await)
     })
 }
-fn call_ai_embeddings_url_create<'a>(
+fn call_ai_embeddings_url<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiEmbeddingsUrlCreateParams {
+        let params = telnyx::resources::ai::AiEmbeddingsUrlParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().embeddings().url().create(params).await)
+        super::done(client.ai().embeddings().url(params).await)
     })
 }
 fn call_ai_embeddings_retrieve<'a>(
@@ -13797,56 +13852,56 @@ fn call_ai_missions_create<'a>(
         super::done(client.ai().missions().create(params).await)
     })
 }
-fn call_ai_missions_events_list<'a>(
+fn call_ai_missions_list_events<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMissionsEventsListParams {
+        let params = telnyx::resources::ai::AiMissionsListEventsParams {
             r#type: super::arg(args, "type")?,
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::done(client.ai().missions().events().list(params).await)
+        super::done(client.ai().missions().list_events(params).await)
     })
 }
-fn walk_ai_missions_events_list<'a>(
+fn walk_ai_missions_list_events<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMissionsEventsListParams {
+        let params = telnyx::resources::ai::AiMissionsListEventsParams {
             r#type: super::arg(args, "type")?,
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::walk(client.ai().missions().events().list_paginator(params)).await
+        super::walk(client.ai().missions().list_events_paginator(params)).await
     })
 }
-fn call_ai_missions_runs_list<'a>(
+fn call_ai_missions_runs_list_runs<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMissionsRunsListParams {
+        let params = telnyx::resources::ai::AiMissionsRunsListRunsParams {
             status: super::arg(args, "status")?,
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::done(client.ai().missions().runs().list(params).await)
+        super::done(client.ai().missions().runs().list_runs(params).await)
     })
 }
-fn walk_ai_missions_runs_list<'a>(
+fn walk_ai_missions_runs_list_runs<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMissionsRunsListParams {
+        let params = telnyx::resources::ai::AiMissionsRunsListRunsParams {
             status: super::arg(args, "status")?,
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::walk(client.ai().missions().runs().list_paginator(params)).await
+        super::walk(client.ai().missions().runs().list_runs_paginator(params)).await
     })
 }
 fn call_ai_missions_retrieve<'a>(
@@ -13858,55 +13913,69 @@ fn call_ai_missions_retrieve<'a>(
         super::done(client.ai().missions().retrieve(&mission_id).await)
     })
 }
-fn call_ai_missions_update<'a>(
+fn call_ai_missions_update_mission<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        let params = telnyx::resources::ai::AiMissionsUpdateParams {
+        let params = telnyx::resources::ai::AiMissionsUpdateMissionParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().missions().update(&mission_id, params).await)
+        super::done(client.ai().missions().update_mission(&mission_id, params).await)
     })
 }
-fn call_ai_missions_delete<'a>(
+fn call_ai_missions_delete_mission<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        super::done(client.ai().missions().delete(&mission_id).await)
+        super::done(client.ai().missions().delete_mission(&mission_id).await)
     })
 }
-fn call_ai_missions_clone_create<'a>(
+fn call_ai_missions_clone_mission<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        super::done(client.ai().missions().clone_().create(&mission_id).await)
+        super::done(client.ai().missions().clone_mission(&mission_id).await)
     })
 }
-fn call_ai_missions_knowledge_bases_list<'a>(
+fn call_ai_missions_knowledge_bases_list_knowledge_bases<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        super::done(client.ai().missions().knowledge_bases().list(&mission_id).await)
+        super::done(
+            client
+                .ai()
+                .missions()
+                .knowledge_bases()
+                .list_knowledge_bases(&mission_id)
+                .await,
+        )
     })
 }
-fn call_ai_missions_knowledge_bases_create<'a>(
+fn call_ai_missions_knowledge_bases_create_knowledge_base<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        super::done(client.ai().missions().knowledge_bases().create(&mission_id).await)
+        super::done(
+            client
+                .ai()
+                .missions()
+                .knowledge_bases()
+                .create_knowledge_base(&mission_id)
+                .await,
+        )
     })
 }
-fn call_ai_missions_knowledge_bases_retrieve<'a>(
+fn call_ai_missions_knowledge_bases_get_knowledge_base<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -13918,12 +13987,12 @@ fn call_ai_missions_knowledge_bases_retrieve<'a>(
                 .ai()
                 .missions()
                 .knowledge_bases()
-                .retrieve(&mission_id, &knowledge_base_id)
+                .get_knowledge_base(&mission_id, &knowledge_base_id)
                 .await,
         )
     })
 }
-fn call_ai_missions_knowledge_bases_update<'a>(
+fn call_ai_missions_knowledge_bases_update_knowledge_base<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -13935,12 +14004,12 @@ fn call_ai_missions_knowledge_bases_update<'a>(
                 .ai()
                 .missions()
                 .knowledge_bases()
-                .update(&mission_id, &knowledge_base_id)
+                .update_knowledge_base(&mission_id, &knowledge_base_id)
                 .await,
         )
     })
 }
-fn call_ai_missions_knowledge_bases_delete<'a>(
+fn call_ai_missions_knowledge_bases_delete_knowledge_base<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -13952,30 +14021,34 @@ fn call_ai_missions_knowledge_bases_delete<'a>(
                 .ai()
                 .missions()
                 .knowledge_bases()
-                .delete(&mission_id, &knowledge_base_id)
+                .delete_knowledge_base(&mission_id, &knowledge_base_id)
                 .await,
         )
     })
 }
-fn call_ai_missions_mcp_servers_list<'a>(
+fn call_ai_missions_mcp_servers_list_mcp_servers<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        super::done(client.ai().missions().mcp_servers().list(&mission_id).await)
+        super::done(
+            client.ai().missions().mcp_servers().list_mcp_servers(&mission_id).await,
+        )
     })
 }
-fn call_ai_missions_mcp_servers_create<'a>(
+fn call_ai_missions_mcp_servers_create_mcp_server<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        super::done(client.ai().missions().mcp_servers().create(&mission_id).await)
+        super::done(
+            client.ai().missions().mcp_servers().create_mcp_server(&mission_id).await,
+        )
     })
 }
-fn call_ai_missions_mcp_servers_retrieve<'a>(
+fn call_ai_missions_mcp_servers_get_mcp_server<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -13987,12 +14060,12 @@ fn call_ai_missions_mcp_servers_retrieve<'a>(
                 .ai()
                 .missions()
                 .mcp_servers()
-                .retrieve(&mission_id, &mcp_server_id)
+                .get_mcp_server(&mission_id, &mcp_server_id)
                 .await,
         )
     })
 }
-fn call_ai_missions_mcp_servers_update<'a>(
+fn call_ai_missions_mcp_servers_update_mcp_server<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -14004,12 +14077,12 @@ fn call_ai_missions_mcp_servers_update<'a>(
                 .ai()
                 .missions()
                 .mcp_servers()
-                .update(&mission_id, &mcp_server_id)
+                .update_mcp_server(&mission_id, &mcp_server_id)
                 .await,
         )
     })
 }
-fn call_ai_missions_mcp_servers_delete<'a>(
+fn call_ai_missions_mcp_servers_delete_mcp_server<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -14021,53 +14094,37 @@ fn call_ai_missions_mcp_servers_delete<'a>(
                 .ai()
                 .missions()
                 .mcp_servers()
-                .delete(&mission_id, &mcp_server_id)
+                .delete_mcp_server(&mission_id, &mcp_server_id)
                 .await,
         )
     })
 }
-fn call_ai_missions_runs_get_public_missions_missions_mission_id_runs<'a>(
+fn call_ai_missions_runs_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsGetPublicMissionsMissionsMissionIdRunsParams {
+        let params = telnyx::resources::ai::AiMissionsRunsListParams {
             status: super::arg(args, "status")?,
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::done(
-            client
-                .ai()
-                .missions()
-                .runs()
-                .get_public_missions_missions_mission_id_runs(&mission_id, params)
-                .await,
-        )
+        super::done(client.ai().missions().runs().list(&mission_id, params).await)
     })
 }
-fn walk_ai_missions_runs_get_public_missions_missions_mission_id_runs<'a>(
+fn walk_ai_missions_runs_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsGetPublicMissionsMissionsMissionIdRunsParams {
+        let params = telnyx::resources::ai::AiMissionsRunsListParams {
             status: super::arg(args, "status")?,
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::walk(
-                client
-                    .ai()
-                    .missions()
-                    .runs()
-                    .get_public_missions_missions_mission_id_runs_paginator(
-                        &mission_id,
-                        params,
-                    ),
-            )
+        super::walk(client.ai().missions().runs().list_paginator(&mission_id, params))
             .await
     })
 }
@@ -14108,16 +14165,14 @@ fn call_ai_missions_runs_update<'a>(
         )
     })
 }
-fn call_ai_missions_runs_cancel_create<'a>(
+fn call_ai_missions_runs_cancel_run<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        super::done(
-            client.ai().missions().runs().cancel().create(&mission_id, &run_id).await,
-        )
+        super::done(client.ai().missions().runs().cancel_run(&mission_id, &run_id).await)
     })
 }
 fn call_ai_missions_runs_events_list<'a>(
@@ -14170,14 +14225,14 @@ fn walk_ai_missions_runs_events_list<'a>(
             .await
     })
 }
-fn call_ai_missions_runs_events_create<'a>(
+fn call_ai_missions_runs_events_log<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsEventsCreateParams {
+        let params = telnyx::resources::ai::AiMissionsRunsEventsLogParams {
             body: super::arg(args, "body")?,
         };
         super::done(
@@ -14186,12 +14241,12 @@ fn call_ai_missions_runs_events_create<'a>(
                 .missions()
                 .runs()
                 .events()
-                .create(&mission_id, &run_id, params)
+                .log(&mission_id, &run_id, params)
                 .await,
         )
     })
 }
-fn call_ai_missions_runs_events_retrieve<'a>(
+fn call_ai_missions_runs_events_get_event_details<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -14205,24 +14260,22 @@ fn call_ai_missions_runs_events_retrieve<'a>(
                 .missions()
                 .runs()
                 .events()
-                .retrieve(&mission_id, &run_id, &event_id)
+                .get_event_details(&mission_id, &run_id, &event_id)
                 .await,
         )
     })
 }
-fn call_ai_missions_runs_pause_create<'a>(
+fn call_ai_missions_runs_pause_run<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        super::done(
-            client.ai().missions().runs().pause().create(&mission_id, &run_id).await,
-        )
+        super::done(client.ai().missions().runs().pause_run(&mission_id, &run_id).await)
     })
 }
-fn call_ai_missions_runs_plan_list<'a>(
+fn call_ai_missions_runs_plan_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -14230,7 +14283,7 @@ fn call_ai_missions_runs_plan_list<'a>(
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
         super::done(
-            client.ai().missions().runs().plan().list(&mission_id, &run_id).await,
+            client.ai().missions().runs().plan().retrieve(&mission_id, &run_id).await,
         )
     })
 }
@@ -14255,14 +14308,14 @@ fn call_ai_missions_runs_plan_create<'a>(
         )
     })
 }
-fn call_ai_missions_runs_plan_steps_create<'a>(
+fn call_ai_missions_runs_plan_add_steps_to_plan<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsPlanStepsCreateParams {
+        let params = telnyx::resources::ai::AiMissionsRunsPlanAddStepsToPlanParams {
             body: super::arg(args, "body")?,
         };
         super::done(
@@ -14271,13 +14324,12 @@ fn call_ai_missions_runs_plan_steps_create<'a>(
                 .missions()
                 .runs()
                 .plan()
-                .steps()
-                .create(&mission_id, &run_id, params)
+                .add_steps_to_plan(&mission_id, &run_id, params)
                 .await,
         )
     })
 }
-fn call_ai_missions_runs_plan_steps_retrieve<'a>(
+fn call_ai_missions_runs_plan_get_step_details<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -14291,13 +14343,12 @@ fn call_ai_missions_runs_plan_steps_retrieve<'a>(
                 .missions()
                 .runs()
                 .plan()
-                .steps()
-                .retrieve(&mission_id, &run_id, &step_id)
+                .get_step_details(&mission_id, &run_id, &step_id)
                 .await,
         )
     })
 }
-fn call_ai_missions_runs_plan_steps_update<'a>(
+fn call_ai_missions_runs_plan_update_step<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -14305,7 +14356,7 @@ fn call_ai_missions_runs_plan_steps_update<'a>(
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
         let step_id: String = super::arg(args, "step_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsPlanStepsUpdateParams {
+        let params = telnyx::resources::ai::AiMissionsRunsPlanUpdateStepParams {
             body: super::arg(args, "body")?,
         };
         super::done(
@@ -14314,22 +14365,19 @@ fn call_ai_missions_runs_plan_steps_update<'a>(
                 .missions()
                 .runs()
                 .plan()
-                .steps()
-                .update(&mission_id, &run_id, &step_id, params)
+                .update_step(&mission_id, &run_id, &step_id, params)
                 .await,
         )
     })
 }
-fn call_ai_missions_runs_resume_create<'a>(
+fn call_ai_missions_runs_resume_run<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        super::done(
-            client.ai().missions().runs().resume().create(&mission_id, &run_id).await,
-        )
+        super::done(client.ai().missions().runs().resume_run(&mission_id, &run_id).await)
     })
 }
 fn call_ai_missions_runs_telnyx_agents_list<'a>(
@@ -14350,14 +14398,14 @@ fn call_ai_missions_runs_telnyx_agents_list<'a>(
         )
     })
 }
-fn call_ai_missions_runs_telnyx_agents_create<'a>(
+fn call_ai_missions_runs_telnyx_agents_link<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsTelnyxAgentsCreateParams {
+        let params = telnyx::resources::ai::AiMissionsRunsTelnyxAgentsLinkParams {
             body: super::arg(args, "body")?,
         };
         super::done(
@@ -14366,12 +14414,12 @@ fn call_ai_missions_runs_telnyx_agents_create<'a>(
                 .missions()
                 .runs()
                 .telnyx_agents()
-                .create(&mission_id, &run_id, params)
+                .link(&mission_id, &run_id, params)
                 .await,
         )
     })
 }
-fn call_ai_missions_runs_telnyx_agents_delete<'a>(
+fn call_ai_missions_runs_telnyx_agents_unlink<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -14385,132 +14433,136 @@ fn call_ai_missions_runs_telnyx_agents_delete<'a>(
                 .missions()
                 .runs()
                 .telnyx_agents()
-                .delete(&mission_id, &run_id, &telnyx_agent_id)
+                .unlink(&mission_id, &run_id, &telnyx_agent_id)
                 .await,
         )
     })
 }
-fn call_ai_missions_tools_list<'a>(
+fn call_ai_missions_tools_list_tools<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        super::done(client.ai().missions().tools().list(&mission_id).await)
+        super::done(client.ai().missions().tools().list_tools(&mission_id).await)
     })
 }
-fn call_ai_missions_tools_create<'a>(
+fn call_ai_missions_tools_create_tool<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        super::done(client.ai().missions().tools().create(&mission_id).await)
+        super::done(client.ai().missions().tools().create_tool(&mission_id).await)
     })
 }
-fn call_ai_missions_tools_retrieve<'a>(
-    client: &'a telnyx::Client,
-    args: &'a super::Args,
-) -> super::Call<'a> {
-    Box::pin(async move {
-        let mission_id: String = super::arg(args, "mission_id")?;
-        let tool_id: String = super::arg(args, "tool_id")?;
-        super::done(client.ai().missions().tools().retrieve(&mission_id, &tool_id).await)
-    })
-}
-fn call_ai_missions_tools_update<'a>(
+fn call_ai_missions_tools_get_tool<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let tool_id: String = super::arg(args, "tool_id")?;
-        super::done(client.ai().missions().tools().update(&mission_id, &tool_id).await)
+        super::done(client.ai().missions().tools().get_tool(&mission_id, &tool_id).await)
     })
 }
-fn call_ai_missions_tools_delete<'a>(
+fn call_ai_missions_tools_update_tool<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let tool_id: String = super::arg(args, "tool_id")?;
-        super::done(client.ai().missions().tools().delete(&mission_id, &tool_id).await)
+        super::done(
+            client.ai().missions().tools().update_tool(&mission_id, &tool_id).await,
+        )
     })
 }
-fn call_ai_models_list<'a>(
-    client: &'a telnyx::Client,
-    args: &'a super::Args,
-) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.ai().models().list().await) })
-}
-fn call_ai_openai_chat_completions_create<'a>(
+fn call_ai_missions_tools_delete_tool<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiOpenaiChatCompletionsCreateParams {
+        let mission_id: String = super::arg(args, "mission_id")?;
+        let tool_id: String = super::arg(args, "tool_id")?;
+        super::done(
+            client.ai().missions().tools().delete_tool(&mission_id, &tool_id).await,
+        )
+    })
+}
+fn call_ai_list_models<'a>(
+    client: &'a telnyx::Client,
+    args: &'a super::Args,
+) -> super::Call<'a> {
+    Box::pin(async move { super::done(client.ai().list_models().await) })
+}
+fn call_ai_openai_chat_create_completion<'a>(
+    client: &'a telnyx::Client,
+    args: &'a super::Args,
+) -> super::Call<'a> {
+    Box::pin(async move {
+        let params = telnyx::resources::ai::AiOpenaiChatCreateCompletionParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().openai().chat().completions().create(params).await)
+        super::done(client.ai().openai().chat().create_completion(params).await)
     })
 }
-fn call_ai_openai_embeddings_create<'a>(
+fn call_ai_openai_embeddings_create_embeddings<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiOpenaiEmbeddingsCreateParams {
+        let params = telnyx::resources::ai::AiOpenaiEmbeddingsCreateEmbeddingsParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().openai().embeddings().create(params).await)
+        super::done(client.ai().openai().embeddings().create_embeddings(params).await)
     })
 }
-fn call_ai_openai_embeddings_models_list<'a>(
+fn call_ai_openai_embeddings_list_embedding_models<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        super::done(client.ai().openai().embeddings().models().list().await)
+        super::done(client.ai().openai().embeddings().list_embedding_models().await)
     })
 }
-fn call_ai_openai_models_list<'a>(
+fn call_ai_openai_list_models<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.ai().openai().models().list().await) })
+    Box::pin(async move { super::done(client.ai().openai().list_models().await) })
 }
-fn call_ai_openai_responses_chat<'a>(
+fn call_ai_openai_create_response<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiOpenaiResponsesChatParams {
+        let params = telnyx::resources::ai::AiOpenaiCreateResponseParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().openai().responses().chat(params).await)
+        super::done(client.ai().openai().create_response(params).await)
     })
 }
-fn call_ai_responses_chat<'a>(
+fn call_ai_responses<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiResponsesChatParams {
+        let params = telnyx::resources::ai::AiResponsesParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().responses().chat(params).await)
+        super::done(client.ai().responses(params).await)
     })
 }
-fn call_ai_summarize_create<'a>(
+fn call_ai_summarize<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiSummarizeCreateParams {
+        let params = telnyx::resources::ai::AiSummarizeParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.ai().summarize().create(params).await)
+        super::done(client.ai().summarize(params).await)
     })
 }
 fn call_ai_tools_list<'a>(
@@ -14927,28 +14979,28 @@ fn walk_bundle_pricing_user_bundles_list<'a>(
         super::walk(client.bundle_pricing().user_bundles().list_paginator(params)).await
     })
 }
-fn call_bundle_pricing_user_bundles_bulk_create<'a>(
+fn call_bundle_pricing_user_bundles_create<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesBulkCreateParams {
+        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesCreateParams {
             authorization_bearer: super::arg(args, "authorization_bearer")?,
             body: super::arg(args, "body")?,
         };
-        super::done(client.bundle_pricing().user_bundles().bulk().create(params).await)
+        super::done(client.bundle_pricing().user_bundles().create(params).await)
     })
 }
-fn call_bundle_pricing_user_bundles_unused_list<'a>(
+fn call_bundle_pricing_user_bundles_list_unused<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesUnusedListParams {
+        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesListUnusedParams {
             filter: super::arg(args, "filter")?,
             authorization_bearer: super::arg(args, "authorization_bearer")?,
         };
-        super::done(client.bundle_pricing().user_bundles().unused().list(params).await)
+        super::done(client.bundle_pricing().user_bundles().list_unused(params).await)
     })
 }
 fn call_bundle_pricing_user_bundles_retrieve<'a>(
@@ -14969,35 +15021,38 @@ fn call_bundle_pricing_user_bundles_retrieve<'a>(
         )
     })
 }
-fn call_bundle_pricing_user_bundles_delete<'a>(
+fn call_bundle_pricing_user_bundles_deactivate<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let user_bundle_id: String = super::arg(args, "user_bundle_id")?;
-        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesDeleteParams {
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-        };
-        super::done(
-            client.bundle_pricing().user_bundles().delete(&user_bundle_id, params).await,
-        )
-    })
-}
-fn call_bundle_pricing_user_bundles_resources_list<'a>(
-    client: &'a telnyx::Client,
-    args: &'a super::Args,
-) -> super::Call<'a> {
-    Box::pin(async move {
-        let user_bundle_id: String = super::arg(args, "user_bundle_id")?;
-        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesResourcesListParams {
+        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesDeactivateParams {
             authorization_bearer: super::arg(args, "authorization_bearer")?,
         };
         super::done(
             client
                 .bundle_pricing()
                 .user_bundles()
-                .resources()
-                .list(&user_bundle_id, params)
+                .deactivate(&user_bundle_id, params)
+                .await,
+        )
+    })
+}
+fn call_bundle_pricing_user_bundles_list_resources<'a>(
+    client: &'a telnyx::Client,
+    args: &'a super::Args,
+) -> super::Call<'a> {
+    Box::pin(async move {
+        let user_bundle_id: String = super::arg(args, "user_bundle_id")?;
+        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesListResourcesParams {
+            authorization_bearer: super::arg(args, "authorization_bearer")?,
+        };
+        super::done(
+            client
+                .bundle_pricing()
+                .user_bundles()
+                .list_resources(&user_bundle_id, params)
                 .await,
         )
     })
@@ -15128,83 +15183,83 @@ fn call_call_reasons_validate<'a>(
         super::done(client.call_reasons().validate(params).await)
     })
 }
-fn call_calls_create<'a>(
+fn call_calls_dial<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::calls::CallsCreateParams {
+        let params = telnyx::resources::calls::CallsDialParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.calls().create(params).await)
+        super::done(client.calls().dial(params).await)
     })
 }
-fn call_calls_retrieve<'a>(
+fn call_calls_retrieve_status<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        super::done(client.calls().retrieve(&call_control_id).await)
+        super::done(client.calls().retrieve_status(&call_control_id).await)
     })
 }
-fn call_calls_actions_ai_assistant_add_messages<'a>(
+fn call_calls_actions_add_ai_assistant_messages<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsAiAssistantAddMessagesParams {
+        let params = telnyx::resources::calls::CallsActionsAddAiAssistantMessagesParams {
             body: super::arg(args, "body")?,
         };
         super::done(
             client
                 .calls()
                 .actions()
-                .ai_assistant_add_messages(&call_control_id, params)
+                .add_ai_assistant_messages(&call_control_id, params)
                 .await,
         )
     })
 }
-fn call_calls_actions_ai_assistant_join<'a>(
+fn call_calls_actions_join_ai_assistant<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsAiAssistantJoinParams {
+        let params = telnyx::resources::calls::CallsActionsJoinAiAssistantParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().ai_assistant_join(&call_control_id, params).await,
+            client.calls().actions().join_ai_assistant(&call_control_id, params).await,
         )
     })
 }
-fn call_calls_actions_ai_assistant_start<'a>(
+fn call_calls_actions_start_ai_assistant<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsAiAssistantStartParams {
+        let params = telnyx::resources::calls::CallsActionsStartAiAssistantParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().ai_assistant_start(&call_control_id, params).await,
+            client.calls().actions().start_ai_assistant(&call_control_id, params).await,
         )
     })
 }
-fn call_calls_actions_ai_assistant_stop<'a>(
+fn call_calls_actions_stop_ai_assistant<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsAiAssistantStopParams {
+        let params = telnyx::resources::calls::CallsActionsStopAiAssistantParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().ai_assistant_stop(&call_control_id, params).await,
+            client.calls().actions().stop_ai_assistant(&call_control_id, params).await,
         )
     })
 }
@@ -15232,52 +15287,52 @@ fn call_calls_actions_bridge<'a>(
         super::done(client.calls().actions().bridge(&call_control_id, params).await)
     })
 }
-fn call_calls_actions_client_state_update<'a>(
+fn call_calls_actions_update_client_state<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsClientStateUpdateParams {
+        let params = telnyx::resources::calls::CallsActionsUpdateClientStateParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().client_state_update(&call_control_id, params).await,
+            client.calls().actions().update_client_state(&call_control_id, params).await,
         )
     })
 }
-fn call_calls_actions_conversation_relay_start<'a>(
+fn call_calls_actions_start_conversation_relay<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsConversationRelayStartParams {
+        let params = telnyx::resources::calls::CallsActionsStartConversationRelayParams {
             body: super::arg(args, "body")?,
         };
         super::done(
             client
                 .calls()
                 .actions()
-                .conversation_relay_start(&call_control_id, params)
+                .start_conversation_relay(&call_control_id, params)
                 .await,
         )
     })
 }
-fn call_calls_actions_conversation_relay_stop<'a>(
+fn call_calls_actions_stop_conversation_relay<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsConversationRelayStopParams {
+        let params = telnyx::resources::calls::CallsActionsStopConversationRelayParams {
             body: super::arg(args, "body")?,
         };
         super::done(
             client
                 .calls()
                 .actions()
-                .conversation_relay_stop(&call_control_id, params)
+                .stop_conversation_relay(&call_control_id, params)
                 .await,
         )
     })
@@ -15294,28 +15349,32 @@ fn call_calls_actions_enqueue<'a>(
         super::done(client.calls().actions().enqueue(&call_control_id, params).await)
     })
 }
-fn call_calls_actions_fork_start<'a>(
+fn call_calls_actions_start_forking<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsForkStartParams {
+        let params = telnyx::resources::calls::CallsActionsStartForkingParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.calls().actions().fork_start(&call_control_id, params).await)
+        super::done(
+            client.calls().actions().start_forking(&call_control_id, params).await,
+        )
     })
 }
-fn call_calls_actions_fork_stop<'a>(
+fn call_calls_actions_stop_forking<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsForkStopParams {
+        let params = telnyx::resources::calls::CallsActionsStopForkingParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.calls().actions().fork_stop(&call_control_id, params).await)
+        super::done(
+            client.calls().actions().stop_forking(&call_control_id, params).await,
+        )
     })
 }
 fn call_calls_actions_gather<'a>(
@@ -15330,16 +15389,16 @@ fn call_calls_actions_gather<'a>(
         super::done(client.calls().actions().gather(&call_control_id, params).await)
     })
 }
-fn call_calls_actions_gather_stop<'a>(
+fn call_calls_actions_stop_gather<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsGatherStopParams {
+        let params = telnyx::resources::calls::CallsActionsStopGatherParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.calls().actions().gather_stop(&call_control_id, params).await)
+        super::done(client.calls().actions().stop_gather(&call_control_id, params).await)
     })
 }
 fn call_calls_actions_gather_using_ai<'a>(
@@ -15408,86 +15467,88 @@ fn call_calls_actions_leave_queue<'a>(
         super::done(client.calls().actions().leave_queue(&call_control_id, params).await)
     })
 }
-fn call_calls_actions_playback_start<'a>(
+fn call_calls_actions_start_playback<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsPlaybackStartParams {
+        let params = telnyx::resources::calls::CallsActionsStartPlaybackParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().playback_start(&call_control_id, params).await,
+            client.calls().actions().start_playback(&call_control_id, params).await,
         )
     })
 }
-fn call_calls_actions_playback_stop<'a>(
+fn call_calls_actions_stop_playback<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsPlaybackStopParams {
+        let params = telnyx::resources::calls::CallsActionsStopPlaybackParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().playback_stop(&call_control_id, params).await,
+            client.calls().actions().stop_playback(&call_control_id, params).await,
         )
     })
 }
-fn call_calls_actions_record_pause<'a>(
+fn call_calls_actions_pause_recording<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsRecordPauseParams {
+        let params = telnyx::resources::calls::CallsActionsPauseRecordingParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().record_pause(&call_control_id, params).await,
+            client.calls().actions().pause_recording(&call_control_id, params).await,
         )
     })
 }
-fn call_calls_actions_record_resume<'a>(
+fn call_calls_actions_resume_recording<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsRecordResumeParams {
+        let params = telnyx::resources::calls::CallsActionsResumeRecordingParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().record_resume(&call_control_id, params).await,
+            client.calls().actions().resume_recording(&call_control_id, params).await,
         )
     })
 }
-fn call_calls_actions_record_start<'a>(
+fn call_calls_actions_start_recording<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsRecordStartParams {
+        let params = telnyx::resources::calls::CallsActionsStartRecordingParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().record_start(&call_control_id, params).await,
+            client.calls().actions().start_recording(&call_control_id, params).await,
         )
     })
 }
-fn call_calls_actions_record_stop<'a>(
+fn call_calls_actions_stop_recording<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsRecordStopParams {
+        let params = telnyx::resources::calls::CallsActionsStopRecordingParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.calls().actions().record_stop(&call_control_id, params).await)
+        super::done(
+            client.calls().actions().stop_recording(&call_control_id, params).await,
+        )
     })
 }
 fn call_calls_actions_refer<'a>(
@@ -15540,30 +15601,30 @@ fn call_calls_actions_send_sip_info<'a>(
         )
     })
 }
-fn call_calls_actions_siprec_start<'a>(
+fn call_calls_actions_start_siprec<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSiprecStartParams {
+        let params = telnyx::resources::calls::CallsActionsStartSiprecParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().siprec_start(&call_control_id, params).await,
+            client.calls().actions().start_siprec(&call_control_id, params).await,
         )
     })
 }
-fn call_calls_actions_siprec_stop<'a>(
+fn call_calls_actions_stop_siprec<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSiprecStopParams {
+        let params = telnyx::resources::calls::CallsActionsStopSiprecParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.calls().actions().siprec_stop(&call_control_id, params).await)
+        super::done(client.calls().actions().stop_siprec(&call_control_id, params).await)
     })
 }
 fn call_calls_actions_speak<'a>(
@@ -15578,59 +15639,67 @@ fn call_calls_actions_speak<'a>(
         super::done(client.calls().actions().speak(&call_control_id, params).await)
     })
 }
-fn call_calls_actions_streaming_start<'a>(
+fn call_calls_actions_start_streaming<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStreamingStartParams {
+        let params = telnyx::resources::calls::CallsActionsStartStreamingParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().streaming_start(&call_control_id, params).await,
+            client.calls().actions().start_streaming(&call_control_id, params).await,
         )
     })
 }
-fn call_calls_actions_streaming_stop<'a>(
+fn call_calls_actions_stop_streaming<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStreamingStopParams {
+        let params = telnyx::resources::calls::CallsActionsStopStreamingParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().streaming_stop(&call_control_id, params).await,
+            client.calls().actions().stop_streaming(&call_control_id, params).await,
         )
     })
 }
-fn call_calls_actions_suppression_start<'a>(
+fn call_calls_actions_start_noise_suppression<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSuppressionStartParams {
+        let params = telnyx::resources::calls::CallsActionsStartNoiseSuppressionParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().suppression_start(&call_control_id, params).await,
+            client
+                .calls()
+                .actions()
+                .start_noise_suppression(&call_control_id, params)
+                .await,
         )
     })
 }
-fn call_calls_actions_suppression_stop<'a>(
+fn call_calls_actions_stop_noise_suppression<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSuppressionStopParams {
+        let params = telnyx::resources::calls::CallsActionsStopNoiseSuppressionParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().suppression_stop(&call_control_id, params).await,
+            client
+                .calls()
+                .actions()
+                .stop_noise_suppression(&call_control_id, params)
+                .await,
         )
     })
 }
@@ -15652,31 +15721,31 @@ fn call_calls_actions_switch_supervisor_role<'a>(
         )
     })
 }
-fn call_calls_actions_transcription_start<'a>(
+fn call_calls_actions_start_transcription<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsTranscriptionStartParams {
+        let params = telnyx::resources::calls::CallsActionsStartTranscriptionParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().transcription_start(&call_control_id, params).await,
+            client.calls().actions().start_transcription(&call_control_id, params).await,
         )
     })
 }
-fn call_calls_actions_transcription_stop<'a>(
+fn call_calls_actions_stop_transcription<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsTranscriptionStopParams {
+        let params = telnyx::resources::calls::CallsActionsStopTranscriptionParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.calls().actions().transcription_stop(&call_control_id, params).await,
+            client.calls().actions().stop_transcription(&call_control_id, params).await,
         )
     })
 }
@@ -15782,13 +15851,13 @@ fn call_comments_retrieve<'a>(
         super::done(client.comments().retrieve(&id).await)
     })
 }
-fn call_comments_read_update<'a>(
+fn call_comments_mark_as_read<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.comments().read().update(&id).await)
+        super::done(client.comments().mark_as_read(&id).await)
     })
 }
 fn call_conferences_list<'a>(
@@ -15828,38 +15897,33 @@ fn call_conferences_create<'a>(
         super::done(client.conferences().create(params).await)
     })
 }
-fn call_conferences_participants_list<'a>(
+fn call_conferences_list_participants<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let conference_id: String = super::arg(args, "conference_id")?;
-        let params = telnyx::resources::conferences::ConferencesParticipantsListParams {
+        let params = telnyx::resources::conferences::ConferencesListParticipantsParams {
             region: super::arg(args, "region")?,
             page: super::arg(args, "page")?,
             filter: super::arg(args, "filter")?,
         };
-        super::done(
-            client.conferences().participants().list(&conference_id, params).await,
-        )
+        super::done(client.conferences().list_participants(&conference_id, params).await)
     })
 }
-fn walk_conferences_participants_list<'a>(
+fn walk_conferences_list_participants<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let conference_id: String = super::arg(args, "conference_id")?;
-        let params = telnyx::resources::conferences::ConferencesParticipantsListParams {
+        let params = telnyx::resources::conferences::ConferencesListParticipantsParams {
             region: super::arg(args, "region")?,
             page: super::arg(args, "page")?,
             filter: super::arg(args, "filter")?,
         };
         super::walk(
-                client
-                    .conferences()
-                    .participants()
-                    .list_paginator(&conference_id, params),
+                client.conferences().list_participants_paginator(&conference_id, params),
             )
             .await
     })
@@ -15876,28 +15940,28 @@ fn call_conferences_retrieve<'a>(
         super::done(client.conferences().retrieve(&id, params).await)
     })
 }
-fn call_conferences_actions_end<'a>(
+fn call_conferences_actions_end_conference<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsEndParams {
+        let params = telnyx::resources::conferences::ConferencesActionsEndConferenceParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.conferences().actions().end(&id, params).await)
+        super::done(client.conferences().actions().end_conference(&id, params).await)
     })
 }
-fn call_conferences_actions_gather_using_audio<'a>(
+fn call_conferences_actions_gather_dtmf_audio<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsGatherUsingAudioParams {
+        let params = telnyx::resources::conferences::ConferencesActionsGatherDtmfAudioParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.conferences().actions().gather_using_audio(&id, params).await)
+        super::done(client.conferences().actions().gather_dtmf_audio(&id, params).await)
     })
 }
 fn call_conferences_actions_hold<'a>(
@@ -16080,7 +16144,7 @@ fn call_conferences_actions_update<'a>(
         super::done(client.conferences().actions().update(&id, params).await)
     })
 }
-fn call_conferences_participants_retrieve<'a>(
+fn call_conferences_retrieve_participant<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -16088,26 +16152,22 @@ fn call_conferences_participants_retrieve<'a>(
         let id: String = super::arg(args, "id")?;
         let participant_id: String = super::arg(args, "participant_id")?;
         super::done(
-            client.conferences().participants().retrieve(&id, &participant_id).await,
+            client.conferences().retrieve_participant(&id, &participant_id).await,
         )
     })
 }
-fn call_conferences_participants_update<'a>(
+fn call_conferences_update_participant<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let participant_id: String = super::arg(args, "participant_id")?;
-        let params = telnyx::resources::conferences::ConferencesParticipantsUpdateParams {
+        let params = telnyx::resources::conferences::ConferencesUpdateParticipantParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client
-                .conferences()
-                .participants()
-                .update(&id, &participant_id, params)
-                .await,
+            client.conferences().update_participant(&id, &participant_id, params).await,
         )
     })
 }
@@ -16137,34 +16197,29 @@ fn walk_connections_list<'a>(
         super::walk(client.connections().list_paginator(params)).await
     })
 }
-fn call_connections_active_calls_list<'a>(
+fn call_connections_list_active_calls<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let connection_id: String = super::arg(args, "connection_id")?;
-        let params = telnyx::resources::connections::ConnectionsActiveCallsListParams {
+        let params = telnyx::resources::connections::ConnectionsListActiveCallsParams {
             page: super::arg(args, "page")?,
         };
-        super::done(
-            client.connections().active_calls().list(&connection_id, params).await,
-        )
+        super::done(client.connections().list_active_calls(&connection_id, params).await)
     })
 }
-fn walk_connections_active_calls_list<'a>(
+fn walk_connections_list_active_calls<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let connection_id: String = super::arg(args, "connection_id")?;
-        let params = telnyx::resources::connections::ConnectionsActiveCallsListParams {
+        let params = telnyx::resources::connections::ConnectionsListActiveCallsParams {
             page: super::arg(args, "page")?,
         };
         super::walk(
-                client
-                    .connections()
-                    .active_calls()
-                    .list_paginator(&connection_id, params),
+                client.connections().list_active_calls_paginator(&connection_id, params),
             )
             .await
     })
@@ -16184,13 +16239,13 @@ fn call_country_coverage_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move { super::done(client.country_coverage().retrieve().await) })
 }
-fn call_country_coverage_countries_retrieve<'a>(
+fn call_country_coverage_retrieve_country<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let country_code: String = super::arg(args, "country_code")?;
-        super::done(client.country_coverage().countries().retrieve(&country_code).await)
+        super::done(client.country_coverage().retrieve_country(&country_code).await)
     })
 }
 fn call_credential_connections_list<'a>(
@@ -16284,6 +16339,20 @@ fn call_custom_storage_credentials_retrieve<'a>(
         super::done(client.custom_storage_credentials().retrieve(&connection_id).await)
     })
 }
+fn call_custom_storage_credentials_create<'a>(
+    client: &'a telnyx::Client,
+    args: &'a super::Args,
+) -> super::Call<'a> {
+    Box::pin(async move {
+        let connection_id: String = super::arg(args, "connection_id")?;
+        let params = telnyx::resources::custom_storage_credentials::CustomStorageCredentialsCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(
+            client.custom_storage_credentials().create(&connection_id, params).await,
+        )
+    })
+}
 fn call_custom_storage_credentials_update<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
@@ -16295,23 +16364,6 @@ fn call_custom_storage_credentials_update<'a>(
         };
         super::done(
             client.custom_storage_credentials().update(&connection_id, params).await,
-        )
-    })
-}
-fn call_custom_storage_credentials_update_custom_storage_credentials<'a>(
-    client: &'a telnyx::Client,
-    args: &'a super::Args,
-) -> super::Call<'a> {
-    Box::pin(async move {
-        let connection_id: String = super::arg(args, "connection_id")?;
-        let params = telnyx::resources::custom_storage_credentials::CustomStorageCredentialsUpdateCustomStorageCredentialsParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(
-            client
-                .custom_storage_credentials()
-                .update_custom_storage_credentials(&connection_id, params)
-                .await,
         )
     })
 }
@@ -16361,20 +16413,16 @@ fn call_customer_service_records_create<'a>(
         super::done(client.customer_service_records().create(params).await)
     })
 }
-fn call_customer_service_records_phone_number_coverages_verify<'a>(
+fn call_customer_service_records_verify_phone_number_coverage<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::customer_service_records::CustomerServiceRecordsPhoneNumberCoveragesVerifyParams {
+        let params = telnyx::resources::customer_service_records::CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client
-                .customer_service_records()
-                .phone_number_coverages()
-                .verify(params)
-                .await,
+            client.customer_service_records().verify_phone_number_coverage(params).await,
         )
     })
 }
@@ -16427,6 +16475,18 @@ fn call_dialogflow_connections_retrieve<'a>(
         super::done(client.dialogflow_connections().retrieve(&connection_id).await)
     })
 }
+fn call_dialogflow_connections_create<'a>(
+    client: &'a telnyx::Client,
+    args: &'a super::Args,
+) -> super::Call<'a> {
+    Box::pin(async move {
+        let connection_id: String = super::arg(args, "connection_id")?;
+        let params = telnyx::resources::dialogflow_connections::DialogflowConnectionsCreateParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(client.dialogflow_connections().create(&connection_id, params).await)
+    })
+}
 fn call_dialogflow_connections_update<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
@@ -16437,23 +16497,6 @@ fn call_dialogflow_connections_update<'a>(
             body: super::arg(args, "body")?,
         };
         super::done(client.dialogflow_connections().update(&connection_id, params).await)
-    })
-}
-fn call_dialogflow_connections_update_dialogflow_connection<'a>(
-    client: &'a telnyx::Client,
-    args: &'a super::Args,
-) -> super::Call<'a> {
-    Box::pin(async move {
-        let connection_id: String = super::arg(args, "connection_id")?;
-        let params = telnyx::resources::dialogflow_connections::DialogflowConnectionsUpdateDialogflowConnectionParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(
-            client
-                .dialogflow_connections()
-                .update_dialogflow_connection(&connection_id, params)
-                .await,
-        )
     })
 }
 fn call_dialogflow_connections_delete<'a>(
@@ -16515,11 +16558,11 @@ fn walk_dir_list<'a>(
         super::walk(client.dir().list_paginator(params)).await
     })
 }
-fn call_dir_document_types_list<'a>(
+fn call_dir_list_document_types<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.dir().document_types().list().await) })
+    Box::pin(async move { super::done(client.dir().list_document_types().await) })
 }
 fn call_dir_retrieve<'a>(
     client: &'a telnyx::Client,
@@ -16591,55 +16634,55 @@ fn call_dir_comments_create<'a>(
         super::done(client.dir().comments().create(&dir_id, params).await)
     })
 }
-fn call_dir_infringement_claims_list<'a>(
+fn call_dir_list_infringement_claims<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirInfringementClaimsListParams {
+        let params = telnyx::resources::dir::DirListInfringementClaimsParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::done(client.dir().infringement_claims().list(&dir_id, params).await)
+        super::done(client.dir().list_infringement_claims(&dir_id, params).await)
     })
 }
-fn walk_dir_infringement_claims_list<'a>(
+fn walk_dir_list_infringement_claims<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirInfringementClaimsListParams {
+        let params = telnyx::resources::dir::DirListInfringementClaimsParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::walk(client.dir().infringement_claims().list_paginator(&dir_id, params))
+        super::walk(client.dir().list_infringement_claims_paginator(&dir_id, params))
             .await
     })
 }
-fn call_dir_infringement_update_update<'a>(
+fn call_dir_update_infringement<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirInfringementUpdateUpdateParams {
+        let params = telnyx::resources::dir::DirUpdateInfringementParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.dir().infringement_update().update(&dir_id, params).await)
+        super::done(client.dir().update_infringement(&dir_id, params).await)
     })
 }
-fn call_dir_loa_render<'a>(
+fn call_dir_new_loa<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirLoaRenderParams {
+        let params = telnyx::resources::dir::DirNewLoaParams {
             body: super::arg(args, "body")?,
         };
-        super::download(client.dir().loa().render(&dir_id, params).await).await
+        super::download(client.dir().new_loa(&dir_id, params).await).await
     })
 }
 fn call_dir_phone_number_batches_list<'a>(
@@ -16723,16 +16766,16 @@ fn call_dir_phone_numbers_add<'a>(
         super::done(client.dir().phone_numbers().add(&dir_id, params).await)
     })
 }
-fn call_dir_phone_numbers_delete<'a>(
+fn call_dir_phone_numbers_remove<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirPhoneNumbersDeleteParams {
+        let params = telnyx::resources::dir::DirPhoneNumbersRemoveParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.dir().phone_numbers().delete(&dir_id, params).await)
+        super::done(client.dir().phone_numbers().remove(&dir_id, params).await)
     })
 }
 fn call_dir_references_list<'a>(
@@ -16781,22 +16824,22 @@ fn call_dir_submit<'a>(
         super::done(client.dir().submit(&dir_id).await)
     })
 }
-fn call_dir_verify_email_retrieve<'a>(
+fn call_dir_verify_email_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        super::done(client.dir().verify_email().retrieve(&dir_id).await)
+        super::done(client.dir().verify_email().list(&dir_id).await)
     })
 }
-fn call_dir_verify_email_request<'a>(
+fn call_dir_verify_email_create<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        super::done(client.dir().verify_email().request(&dir_id).await)
+        super::done(client.dir().verify_email().create(&dir_id).await)
     })
 }
 fn call_dir_verify_email_confirm<'a>(
@@ -16861,15 +16904,15 @@ fn walk_documents_list<'a>(
         super::walk(client.documents().list_paginator(params)).await
     })
 }
-fn call_documents_create<'a>(
+fn call_documents_upload_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::documents::DocumentsCreateParams {
+        let params = telnyx::resources::documents::DocumentsUploadJsonParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.documents().create(params).await)
+        super::done(client.documents().upload_json(params).await)
     })
 }
 fn call_documents_retrieve<'a>(
@@ -16911,13 +16954,13 @@ fn call_documents_download<'a>(
         super::done(client.documents().download(&id).await)
     })
 }
-fn call_documents_download_link_retrieve<'a>(
+fn call_documents_generate_download_link<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.documents().download_link().retrieve(&id).await)
+        super::done(client.documents().generate_download_link(&id).await)
     })
 }
 fn call_dynamic_emergency_addresses_list<'a>(
@@ -17056,12 +17099,12 @@ fn call_email_blocks_create<'a>(
         super::done(client.email_blocks().create(params).await)
     })
 }
-fn call_email_blocks_export<'a>(
+fn call_email_blocks_retrieve_export<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_blocks::EmailBlocksExportParams {
+        let params = telnyx::resources::email_blocks::EmailBlocksRetrieveExportParams {
             sort: super::arg(args, "sort")?,
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
@@ -17070,27 +17113,27 @@ fn call_email_blocks_export<'a>(
             filter_created_after: super::arg(args, "filter[created_after]")?,
             filter_created_before: super::arg(args, "filter[created_before]")?,
         };
-        super::download(client.email_blocks().export(params).await).await
+        super::download(client.email_blocks().retrieve_export(params).await).await
     })
 }
-fn call_email_blocks_import_create<'a>(
+fn call_email_blocks_imports_create<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_blocks::EmailBlocksImportCreateParams {
+        let params = telnyx::resources::email_blocks::EmailBlocksImportsCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.email_blocks().import().create(params).await)
+        super::done(client.email_blocks().imports().create(params).await)
     })
 }
-fn call_email_blocks_import_retrieve<'a>(
+fn call_email_blocks_imports_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.email_blocks().import().retrieve(&id).await)
+        super::done(client.email_blocks().imports().retrieve(&id).await)
     })
 }
 fn call_email_blocks_retrieve<'a>(
@@ -17111,30 +17154,30 @@ fn call_email_blocks_delete<'a>(
         super::done(client.email_blocks().delete(&id).await)
     })
 }
-fn call_email_blocks_events_list<'a>(
+fn call_email_blocks_retrieve_events<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_blocks::EmailBlocksEventsListParams {
+        let params = telnyx::resources::email_blocks::EmailBlocksRetrieveEventsParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::done(client.email_blocks().events().list(&id, params).await)
+        super::done(client.email_blocks().retrieve_events(&id, params).await)
     })
 }
-fn walk_email_blocks_events_list<'a>(
+fn walk_email_blocks_retrieve_events<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_blocks::EmailBlocksEventsListParams {
+        let params = telnyx::resources::email_blocks::EmailBlocksRetrieveEventsParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
-        super::walk(client.email_blocks().events().list_paginator(&id, params)).await
+        super::walk(client.email_blocks().retrieve_events_paginator(&id, params)).await
     })
 }
 fn call_email_domains_list<'a>(
@@ -17190,13 +17233,13 @@ fn call_email_domains_create<'a>(
         super::done(client.email_domains().create(params).await)
     })
 }
-fn call_email_domains_dns_records_list<'a>(
+fn call_email_domains_retrieve_dns_records<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let domain_id: String = super::arg(args, "domain_id")?;
-        super::done(client.email_domains().dns_records().list(&domain_id).await)
+        super::done(client.email_domains().retrieve_dns_records(&domain_id).await)
     })
 }
 fn call_email_domains_verify<'a>(
@@ -17317,13 +17360,13 @@ fn call_email_domains_delete<'a>(
         super::done(client.email_domains().delete(&id, params).await)
     })
 }
-fn call_email_domains_health_retrieve<'a>(
+fn call_email_domains_retrieve_health<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.email_domains().health().retrieve(&id).await)
+        super::done(client.email_domains().retrieve_health(&id).await)
     })
 }
 fn call_email_events_list<'a>(
@@ -17358,16 +17401,16 @@ fn walk_email_events_list<'a>(
         super::walk(client.email_events().list_paginator(params)).await
     })
 }
-fn call_email_events_stats_retrieve<'a>(
+fn call_email_events_retrieve_stats<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_events::EmailEventsStatsRetrieveParams {
+        let params = telnyx::resources::email_events::EmailEventsRetrieveStatsParams {
             from: super::arg(args, "from")?,
             to: super::arg(args, "to")?,
         };
-        super::done(client.email_events().stats().retrieve(params).await)
+        super::done(client.email_events().retrieve_stats(params).await)
     })
 }
 fn call_email_messages_list<'a>(
@@ -17406,52 +17449,52 @@ fn call_email_messages_create<'a>(
         super::done(client.email_messages().create(params).await)
     })
 }
-fn call_email_messages_batch_create<'a>(
+fn call_email_messages_batch<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_messages::EmailMessagesBatchCreateParams {
+        let params = telnyx::resources::email_messages::EmailMessagesBatchParams {
             idempotency_key: super::arg(args, "Idempotency-Key")?,
             body: super::arg(args, "body")?,
         };
-        super::done(client.email_messages().batch().create(params).await)
+        super::done(client.email_messages().batch(params).await)
     })
 }
-fn call_email_messages_events_list<'a>(
+fn call_email_messages_retrieve_events<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let email_id: String = super::arg(args, "email_id")?;
-        let params = telnyx::resources::email_messages::EmailMessagesEventsListParams {
+        let params = telnyx::resources::email_messages::EmailMessagesRetrieveEventsParams {
             page_size: super::arg(args, "page_size")?,
             page_cursor: super::arg(args, "page_cursor")?,
         };
-        super::done(client.email_messages().events().list(&email_id, params).await)
+        super::done(client.email_messages().retrieve_events(&email_id, params).await)
     })
 }
-fn walk_email_messages_events_list<'a>(
+fn walk_email_messages_retrieve_events<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let email_id: String = super::arg(args, "email_id")?;
-        let params = telnyx::resources::email_messages::EmailMessagesEventsListParams {
+        let params = telnyx::resources::email_messages::EmailMessagesRetrieveEventsParams {
             page_size: super::arg(args, "page_size")?,
             page_cursor: super::arg(args, "page_cursor")?,
         };
-        super::walk(client.email_messages().events().list_paginator(&email_id, params))
+        super::walk(client.email_messages().retrieve_events_paginator(&email_id, params))
             .await
     })
 }
-fn call_email_messages_schedule_cancel<'a>(
+fn call_email_messages_delete_schedule<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let email_id: String = super::arg(args, "email_id")?;
-        super::done(client.email_messages().schedule().cancel(&email_id).await)
+        super::done(client.email_messages().delete_schedule(&email_id).await)
     })
 }
 fn call_email_messages_retrieve<'a>(
@@ -17508,6 +17551,18 @@ fn call_email_templates_retrieve<'a>(
         super::done(client.email_templates().retrieve(&id).await)
     })
 }
+fn call_email_templates_replace<'a>(
+    client: &'a telnyx::Client,
+    args: &'a super::Args,
+) -> super::Call<'a> {
+    Box::pin(async move {
+        let id: String = super::arg(args, "id")?;
+        let params = telnyx::resources::email_templates::EmailTemplatesReplaceParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(client.email_templates().replace(&id, params).await)
+    })
+}
 fn call_email_templates_update<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
@@ -17518,18 +17573,6 @@ fn call_email_templates_update<'a>(
             body: super::arg(args, "body")?,
         };
         super::done(client.email_templates().update(&id, params).await)
-    })
-}
-fn call_email_templates_update_email_template<'a>(
-    client: &'a telnyx::Client,
-    args: &'a super::Args,
-) -> super::Call<'a> {
-    Box::pin(async move {
-        let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_templates::EmailTemplatesUpdateEmailTemplateParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.email_templates().update_email_template(&id, params).await)
     })
 }
 fn call_email_templates_delete<'a>(
@@ -17783,15 +17826,13 @@ fn call_enterprises_delete<'a>(
         super::done(client.enterprises().delete(&enterprise_id).await)
     })
 }
-fn call_enterprises_branded_calling_activate<'a>(
+fn call_enterprises_branded_calling<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        super::done(
-            client.enterprises().branded_calling().activate(&enterprise_id).await,
-        )
+        super::done(client.enterprises().branded_calling(&enterprise_id).await)
     })
 }
 fn call_enterprises_dir_list<'a>(
@@ -17897,32 +17938,31 @@ fn call_enterprises_reputation_disable<'a>(
         super::done(client.enterprises().reputation().disable(&enterprise_id).await)
     })
 }
-fn call_enterprises_reputation_frequency_update<'a>(
+fn call_enterprises_reputation_update_frequency<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationFrequencyUpdateParams {
+        let params = telnyx::resources::enterprises::EnterprisesReputationUpdateFrequencyParams {
             body: super::arg(args, "body")?,
         };
         super::done(
             client
                 .enterprises()
                 .reputation()
-                .frequency()
-                .update(&enterprise_id, params)
+                .update_frequency(&enterprise_id, params)
                 .await,
         )
     })
 }
-fn call_enterprises_reputation_loa_generate<'a>(
+fn call_enterprises_reputation_loa_render<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationLoaGenerateParams {
+        let params = telnyx::resources::enterprises::EnterprisesReputationLoaRenderParams {
             body: super::arg(args, "body")?,
         };
         super::download(
@@ -17930,7 +17970,7 @@ fn call_enterprises_reputation_loa_generate<'a>(
                     .enterprises()
                     .reputation()
                     .loa()
-                    .generate(&enterprise_id, params)
+                    .render(&enterprise_id, params)
                     .await,
             )
             .await
@@ -18000,13 +18040,13 @@ fn walk_enterprises_reputation_numbers_list<'a>(
             .await
     })
 }
-fn call_enterprises_reputation_numbers_create<'a>(
+fn call_enterprises_reputation_numbers_associate<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationNumbersCreateParams {
+        let params = telnyx::resources::enterprises::EnterprisesReputationNumbersAssociateParams {
             body: super::arg(args, "body")?,
         };
         super::done(
@@ -18014,7 +18054,7 @@ fn call_enterprises_reputation_numbers_create<'a>(
                 .enterprises()
                 .reputation()
                 .numbers()
-                .create(&enterprise_id, params)
+                .associate(&enterprise_id, params)
                 .await,
         )
     })
@@ -18058,7 +18098,7 @@ fn call_enterprises_reputation_numbers_retrieve<'a>(
         )
     })
 }
-fn call_enterprises_reputation_numbers_delete<'a>(
+fn call_enterprises_reputation_numbers_disassociate<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -18070,7 +18110,7 @@ fn call_enterprises_reputation_numbers_delete<'a>(
                 .enterprises()
                 .reputation()
                 .numbers()
-                .delete(&enterprise_id, &phone_number)
+                .disassociate(&enterprise_id, &phone_number)
                 .await,
         )
     })
@@ -18226,13 +18266,13 @@ fn call_external_connections_log_messages_retrieve<'a>(
         super::done(client.external_connections().log_messages().retrieve(&id).await)
     })
 }
-fn call_external_connections_log_messages_delete<'a>(
+fn call_external_connections_log_messages_dismiss<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.external_connections().log_messages().delete(&id).await)
+        super::done(client.external_connections().log_messages().dismiss(&id).await)
     })
 }
 fn call_external_connections_retrieve<'a>(
@@ -18295,21 +18335,20 @@ fn call_external_connections_civic_addresses_retrieve<'a>(
         )
     })
 }
-fn call_external_connections_locations_update<'a>(
+fn call_external_connections_update_location<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let location_id: String = super::arg(args, "location_id")?;
-        let params = telnyx::resources::external_connections::ExternalConnectionsLocationsUpdateParams {
+        let params = telnyx::resources::external_connections::ExternalConnectionsUpdateLocationParams {
             body: super::arg(args, "body")?,
         };
         super::done(
             client
                 .external_connections()
-                .locations()
-                .update(&id, &location_id, params)
+                .update_location(&id, &location_id, params)
                 .await,
         )
     })
@@ -18458,22 +18497,22 @@ fn call_external_connections_uploads_create<'a>(
         super::done(client.external_connections().uploads().create(&id, params).await)
     })
 }
-fn call_external_connections_uploads_refresh<'a>(
+fn call_external_connections_uploads_refresh_status<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.external_connections().uploads().refresh(&id).await)
+        super::done(client.external_connections().uploads().refresh_status(&id).await)
     })
 }
-fn call_external_connections_uploads_status_retrieve<'a>(
+fn call_external_connections_uploads_pending_count<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.external_connections().uploads().status().retrieve(&id).await)
+        super::done(client.external_connections().uploads().pending_count(&id).await)
     })
 }
 fn call_external_connections_uploads_retrieve<'a>(
@@ -18774,15 +18813,15 @@ fn call_global_ip_allowed_ports_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move { super::done(client.global_ip_allowed_ports().list().await) })
 }
-fn call_global_ip_assignment_health_list<'a>(
+fn call_global_ip_assignment_health_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_assignment_health::GlobalIpAssignmentHealthListParams {
+        let params = telnyx::resources::global_ip_assignment_health::GlobalIpAssignmentHealthRetrieveParams {
             filter: super::arg(args, "filter")?,
         };
-        super::done(client.global_ip_assignment_health().list(params).await)
+        super::done(client.global_ip_assignment_health().retrieve(params).await)
     })
 }
 fn call_global_ip_assignments_list<'a>(
@@ -18848,15 +18887,15 @@ fn call_global_ip_assignments_delete<'a>(
         super::done(client.global_ip_assignments().delete(&id).await)
     })
 }
-fn call_global_ip_assignments_usage_list<'a>(
+fn call_global_ip_assignments_usage_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_assignments_usage::GlobalIpAssignmentsUsageListParams {
+        let params = telnyx::resources::global_ip_assignments_usage::GlobalIpAssignmentsUsageRetrieveParams {
             filter: super::arg(args, "filter")?,
         };
-        super::done(client.global_ip_assignments_usage().list(params).await)
+        super::done(client.global_ip_assignments_usage().retrieve(params).await)
     })
 }
 fn call_global_ip_health_check_types_list<'a>(
@@ -18918,15 +18957,15 @@ fn call_global_ip_health_checks_delete<'a>(
         super::done(client.global_ip_health_checks().delete(&id).await)
     })
 }
-fn call_global_ip_latency_list<'a>(
+fn call_global_ip_latency_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_latency::GlobalIpLatencyListParams {
+        let params = telnyx::resources::global_ip_latency::GlobalIpLatencyRetrieveParams {
             filter: super::arg(args, "filter")?,
         };
-        super::done(client.global_ip_latency().list(params).await)
+        super::done(client.global_ip_latency().retrieve(params).await)
     })
 }
 fn call_global_ip_protocols_list<'a>(
@@ -18935,15 +18974,15 @@ fn call_global_ip_protocols_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move { super::done(client.global_ip_protocols().list().await) })
 }
-fn call_global_ip_usage_list<'a>(
+fn call_global_ip_usage_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_usage::GlobalIpUsageListParams {
+        let params = telnyx::resources::global_ip_usage::GlobalIpUsageRetrieveParams {
             filter: super::arg(args, "filter")?,
         };
-        super::done(client.global_ip_usage().list(params).await)
+        super::done(client.global_ip_usage().retrieve(params).await)
     })
 }
 fn call_global_ips_list<'a>(
@@ -18997,11 +19036,11 @@ fn call_global_ips_delete<'a>(
         super::done(client.global_ips().delete(&id).await)
     })
 }
-fn call_inbound_channels_retrieve<'a>(
+fn call_inbound_channels_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.inbound_channels().retrieve().await) })
+    Box::pin(async move { super::done(client.inbound_channels().list().await) })
 }
 fn call_inbound_channels_update<'a>(
     client: &'a telnyx::Client,
@@ -19483,7 +19522,7 @@ fn call_legacy_reporting_batch_detail_records_voice_create<'a>(
         )
     })
 }
-fn call_legacy_reporting_batch_detail_records_voice_fields_retrieve<'a>(
+fn call_legacy_reporting_batch_detail_records_voice_retrieve_fields<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -19494,8 +19533,7 @@ fn call_legacy_reporting_batch_detail_records_voice_fields_retrieve<'a>(
                 .reporting()
                 .batch_detail_records()
                 .voice()
-                .fields()
-                .retrieve()
+                .retrieve_fields()
                 .await,
         )
     })
@@ -19654,12 +19692,12 @@ fn call_legacy_reporting_usage_reports_number_lookup_delete<'a>(
         )
     })
 }
-fn call_legacy_reporting_usage_reports_speech_to_text_retrieve<'a>(
+fn call_legacy_reporting_usage_reports_retrieve_speech_to_text<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::legacy::LegacyReportingUsageReportsSpeechToTextRetrieveParams {
+        let params = telnyx::resources::legacy::LegacyReportingUsageReportsRetrieveSpeechToTextParams {
             start_date: super::arg(args, "start_date")?,
             end_date: super::arg(args, "end_date")?,
         };
@@ -19668,8 +19706,7 @@ fn call_legacy_reporting_usage_reports_speech_to_text_retrieve<'a>(
                 .legacy()
                 .reporting()
                 .usage_reports()
-                .speech_to_text()
-                .retrieve(params)
+                .retrieve_speech_to_text(params)
                 .await,
         )
     })
@@ -19743,19 +19780,19 @@ fn call_legacy_reporting_usage_reports_voice_delete<'a>(
         )
     })
 }
-fn call_list_list<'a>(
+fn call_list_retrieve_all<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.list().list().await) })
+    Box::pin(async move { super::done(client.list().retrieve_all().await) })
 }
-fn call_list_retrieve<'a>(
+fn call_list_retrieve_by_zone<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let channel_zone_id: String = super::arg(args, "channel_zone_id")?;
-        super::done(client.list().retrieve(&channel_zone_id).await)
+        super::done(client.list().retrieve_by_zone(&channel_zone_id).await)
     })
 }
 fn call_managed_accounts_list<'a>(
@@ -19797,17 +19834,13 @@ fn call_managed_accounts_create<'a>(
         super::done(client.managed_accounts().create(params).await)
     })
 }
-fn call_managed_accounts_allocatable_global_outbound_channels_retrieve<'a>(
+fn call_managed_accounts_get_allocatable_global_outbound_channels<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         super::done(
-            client
-                .managed_accounts()
-                .allocatable_global_outbound_channels()
-                .retrieve()
-                .await,
+            client.managed_accounts().get_allocatable_global_outbound_channels().await,
         )
     })
 }
@@ -19853,21 +19886,17 @@ fn call_managed_accounts_actions_enable<'a>(
         super::done(client.managed_accounts().actions().enable(&id, params).await)
     })
 }
-fn call_managed_accounts_update_global_channel_limit_update<'a>(
+fn call_managed_accounts_update_global_channel_limit<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::managed_accounts::ManagedAccountsUpdateGlobalChannelLimitUpdateParams {
+        let params = telnyx::resources::managed_accounts::ManagedAccountsUpdateGlobalChannelLimitParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client
-                .managed_accounts()
-                .update_global_channel_limit()
-                .update(&id, params)
-                .await,
+            client.managed_accounts().update_global_channel_limit(&id, params).await,
         )
     })
 }
@@ -19882,15 +19911,15 @@ fn call_media_list<'a>(
         super::done(client.media().list(params).await)
     })
 }
-fn call_media_create<'a>(
+fn call_media_upload<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::media::MediaCreateParams {
+        let params = telnyx::resources::media::MediaUploadParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.media().create(params).await)
+        super::done(client.media().upload(params).await)
     })
 }
 fn call_media_retrieve<'a>(
@@ -19932,68 +19961,68 @@ fn call_media_download<'a>(
         super::download(client.media().download(&media_name).await).await
     })
 }
-fn call_messages_create<'a>(
+fn call_messages_send<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesCreateParams {
+        let params = telnyx::resources::messages::MessagesSendParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messages().create(params).await)
+        super::done(client.messages().send(params).await)
     })
 }
-fn call_messages_alphanumeric_sender_id_send<'a>(
+fn call_messages_send_with_alphanumeric_sender<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesAlphanumericSenderIdSendParams {
+        let params = telnyx::resources::messages::MessagesSendWithAlphanumericSenderParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messages().alphanumeric_sender_id().send(params).await)
+        super::done(client.messages().send_with_alphanumeric_sender(params).await)
     })
 }
-fn call_messages_group_retrieve<'a>(
+fn call_messages_retrieve_group_messages<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let message_id: String = super::arg(args, "message_id")?;
-        super::done(client.messages().group().retrieve(&message_id).await)
+        super::done(client.messages().retrieve_group_messages(&message_id).await)
     })
 }
-fn call_messages_group_mms_create<'a>(
+fn call_messages_send_group_mms<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesGroupMmsCreateParams {
+        let params = telnyx::resources::messages::MessagesSendGroupMmsParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messages().group_mms().create(params).await)
+        super::done(client.messages().send_group_mms(params).await)
     })
 }
-fn call_messages_long_code_create<'a>(
+fn call_messages_send_long_code<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesLongCodeCreateParams {
+        let params = telnyx::resources::messages::MessagesSendLongCodeParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messages().long_code().create(params).await)
+        super::done(client.messages().send_long_code(params).await)
     })
 }
-fn call_messages_number_pool_create<'a>(
+fn call_messages_send_number_pool<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesNumberPoolCreateParams {
+        let params = telnyx::resources::messages::MessagesSendNumberPoolParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messages().number_pool().create(params).await)
+        super::done(client.messages().send_number_pool(params).await)
     })
 }
 fn call_messages_rcs_send<'a>(
@@ -20007,19 +20036,17 @@ fn call_messages_rcs_send<'a>(
         super::done(client.messages().rcs().send(params).await)
     })
 }
-fn call_messages_rcs_deeplinks_retrieve<'a>(
+fn call_messages_rcs_generate_deeplink<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let agent_id: String = super::arg(args, "agent_id")?;
-        let params = telnyx::resources::messages::MessagesRcsDeeplinksRetrieveParams {
+        let params = telnyx::resources::messages::MessagesRcsGenerateDeeplinkParams {
             phone_number: super::arg(args, "phone_number")?,
             body: super::arg(args, "body")?,
         };
-        super::done(
-            client.messages().rcs().deeplinks().retrieve(&agent_id, params).await,
-        )
+        super::done(client.messages().rcs().generate_deeplink(&agent_id, params).await)
     })
 }
 fn call_messages_schedule<'a>(
@@ -20033,26 +20060,26 @@ fn call_messages_schedule<'a>(
         super::done(client.messages().schedule(params).await)
     })
 }
-fn call_messages_short_code_create<'a>(
+fn call_messages_send_short_code<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesShortCodeCreateParams {
+        let params = telnyx::resources::messages::MessagesSendShortCodeParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messages().short_code().create(params).await)
+        super::done(client.messages().send_short_code(params).await)
     })
 }
-fn call_messages_whatsapp_send<'a>(
+fn call_messages_whatsapp<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesWhatsappSendParams {
+        let params = telnyx::resources::messages::MessagesWhatsappParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messages().whatsapp().send(params).await)
+        super::done(client.messages().whatsapp(params).await)
     })
 }
 fn call_messages_retrieve<'a>(
@@ -20064,13 +20091,13 @@ fn call_messages_retrieve<'a>(
         super::done(client.messages().retrieve(&id).await)
     })
 }
-fn call_messages_delete<'a>(
+fn call_messages_cancel_scheduled<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.messages().delete(&id).await)
+        super::done(client.messages().cancel_scheduled(&id).await)
     })
 }
 fn call_messaging_rcs_agents_list<'a>(
@@ -20116,18 +20143,18 @@ fn call_messaging_rcs_agents_update<'a>(
         super::done(client.messaging().rcs().agents().update(&id, params).await)
     })
 }
-fn call_messaging_rcs_bulk_capabilities_create<'a>(
+fn call_messaging_rcs_list_bulk_capabilities<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging::MessagingRcsBulkCapabilitiesCreateParams {
+        let params = telnyx::resources::messaging::MessagingRcsListBulkCapabilitiesParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.messaging().rcs().bulk_capabilities().create(params).await)
+        super::done(client.messaging().rcs().list_bulk_capabilities(params).await)
     })
 }
-fn call_messaging_rcs_capabilities_retrieve<'a>(
+fn call_messaging_rcs_retrieve_capabilities<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -20138,13 +20165,12 @@ fn call_messaging_rcs_capabilities_retrieve<'a>(
             client
                 .messaging()
                 .rcs()
-                .capabilities()
-                .retrieve(&agent_id, &phone_number)
+                .retrieve_capabilities(&agent_id, &phone_number)
                 .await,
         )
     })
 }
-fn call_messaging_rcs_test_number_invite_update<'a>(
+fn call_messaging_rcs_invite_test_number<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -20152,12 +20178,7 @@ fn call_messaging_rcs_test_number_invite_update<'a>(
         let id: String = super::arg(args, "id")?;
         let phone_number: String = super::arg(args, "phone_number")?;
         super::done(
-            client
-                .messaging()
-                .rcs()
-                .test_number_invite()
-                .update(&id, &phone_number)
-                .await,
+            client.messaging().rcs().invite_test_number(&id, &phone_number).await,
         )
     })
 }
@@ -20194,20 +20215,16 @@ fn call_messaging_hosted_number_orders_create<'a>(
         super::done(client.messaging_hosted_number_orders().create(params).await)
     })
 }
-fn call_messaging_hosted_number_orders_eligibility_numbers_check_check<'a>(
+fn call_messaging_hosted_number_orders_check_eligibility<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersEligibilityNumbersCheckCheckParams {
+        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersCheckEligibilityParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client
-                .messaging_hosted_number_orders()
-                .eligibility_numbers_check()
-                .check(params)
-                .await,
+            client.messaging_hosted_number_orders().check_eligibility(params).await,
         )
     })
 }
@@ -20229,56 +20246,51 @@ fn call_messaging_hosted_number_orders_delete<'a>(
         super::done(client.messaging_hosted_number_orders().delete(&id).await)
     })
 }
-fn call_messaging_hosted_number_orders_actions_file_upload<'a>(
+fn call_messaging_hosted_number_orders_actions_upload_file<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsFileUploadParams {
+        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsUploadFileParams {
             body: super::arg(args, "body")?,
         };
         super::done(
             client
                 .messaging_hosted_number_orders()
                 .actions()
-                .file_upload(&id, params)
+                .upload_file(&id, params)
                 .await,
         )
     })
 }
-fn call_messaging_hosted_number_orders_validation_codes_validate<'a>(
+fn call_messaging_hosted_number_orders_validate_codes<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersValidationCodesValidateParams {
+        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersValidateCodesParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client
-                .messaging_hosted_number_orders()
-                .validation_codes()
-                .validate(&id, params)
-                .await,
+            client.messaging_hosted_number_orders().validate_codes(&id, params).await,
         )
     })
 }
-fn call_messaging_hosted_number_orders_verification_codes_create<'a>(
+fn call_messaging_hosted_number_orders_create_verification_codes<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersVerificationCodesCreateParams {
+        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersCreateVerificationCodesParams {
             body: super::arg(args, "body")?,
         };
         super::done(
             client
                 .messaging_hosted_number_orders()
-                .verification_codes()
-                .create(&id, params)
+                .create_verification_codes(&id, params)
                 .await,
         )
     })
@@ -20494,103 +20506,100 @@ fn call_messaging_profiles_actions_regenerate_secret<'a>(
         super::done(client.messaging_profiles().actions().regenerate_secret(&id).await)
     })
 }
-fn call_messaging_profiles_alphanumeric_sender_ids_list<'a>(
+fn call_messaging_profiles_list_alphanumeric_sender_ids<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesAlphanumericSenderIdsListParams {
+        let params = telnyx::resources::messaging_profiles::MessagingProfilesListAlphanumericSenderIdsParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
         super::done(
-            client.messaging_profiles().alphanumeric_sender_ids().list(&id, params).await,
+            client.messaging_profiles().list_alphanumeric_sender_ids(&id, params).await,
         )
     })
 }
-fn walk_messaging_profiles_alphanumeric_sender_ids_list<'a>(
+fn walk_messaging_profiles_list_alphanumeric_sender_ids<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesAlphanumericSenderIdsListParams {
+        let params = telnyx::resources::messaging_profiles::MessagingProfilesListAlphanumericSenderIdsParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
         super::walk(
                 client
                     .messaging_profiles()
-                    .alphanumeric_sender_ids()
-                    .list_paginator(&id, params),
+                    .list_alphanumeric_sender_ids_paginator(&id, params),
             )
             .await
     })
 }
-fn call_messaging_profiles_metrics_retrieve<'a>(
+fn call_messaging_profiles_retrieve_metrics<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesMetricsRetrieveParams {
+        let params = telnyx::resources::messaging_profiles::MessagingProfilesRetrieveMetricsParams {
             time_frame: super::arg(args, "time_frame")?,
         };
-        super::done(client.messaging_profiles().metrics().retrieve(&id, params).await)
+        super::done(client.messaging_profiles().retrieve_metrics(&id, params).await)
     })
 }
-fn call_messaging_profiles_phone_numbers_list<'a>(
+fn call_messaging_profiles_list_phone_numbers<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesPhoneNumbersListParams {
+        let params = telnyx::resources::messaging_profiles::MessagingProfilesListPhoneNumbersParams {
             page: super::arg(args, "page")?,
         };
-        super::done(client.messaging_profiles().phone_numbers().list(&id, params).await)
+        super::done(client.messaging_profiles().list_phone_numbers(&id, params).await)
     })
 }
-fn walk_messaging_profiles_phone_numbers_list<'a>(
+fn walk_messaging_profiles_list_phone_numbers<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesPhoneNumbersListParams {
+        let params = telnyx::resources::messaging_profiles::MessagingProfilesListPhoneNumbersParams {
             page: super::arg(args, "page")?,
         };
         super::walk(
-                client.messaging_profiles().phone_numbers().list_paginator(&id, params),
+                client.messaging_profiles().list_phone_numbers_paginator(&id, params),
             )
             .await
     })
 }
-fn call_messaging_profiles_short_codes_list<'a>(
+fn call_messaging_profiles_list_short_codes<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesShortCodesListParams {
+        let params = telnyx::resources::messaging_profiles::MessagingProfilesListShortCodesParams {
             page: super::arg(args, "page")?,
         };
-        super::done(client.messaging_profiles().short_codes().list(&id, params).await)
+        super::done(client.messaging_profiles().list_short_codes(&id, params).await)
     })
 }
-fn walk_messaging_profiles_short_codes_list<'a>(
+fn walk_messaging_profiles_list_short_codes<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesShortCodesListParams {
+        let params = telnyx::resources::messaging_profiles::MessagingProfilesListShortCodesParams {
             page: super::arg(args, "page")?,
         };
-        super::walk(
-                client.messaging_profiles().short_codes().list_paginator(&id, params),
-            )
+        super::walk(client.messaging_profiles().list_short_codes_paginator(&id, params))
             .await
     })
 }
@@ -20780,13 +20789,13 @@ fn call_messaging_tollfree_verification_requests_delete<'a>(
         )
     })
 }
-fn call_messaging_tollfree_verification_requests_status_history_retrieve<'a>(
+fn call_messaging_tollfree_verification_requests_retrieve_status_history<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams {
+        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
@@ -20795,19 +20804,18 @@ fn call_messaging_tollfree_verification_requests_status_history_retrieve<'a>(
                 .messaging_tollfree()
                 .verification()
                 .requests()
-                .status_history()
-                .retrieve(&id, params)
+                .retrieve_status_history(&id, params)
                 .await,
         )
     })
 }
-fn walk_messaging_tollfree_verification_requests_status_history_retrieve<'a>(
+fn walk_messaging_tollfree_verification_requests_retrieve_status_history<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams {
+        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
@@ -20816,8 +20824,7 @@ fn walk_messaging_tollfree_verification_requests_status_history_retrieve<'a>(
                     .messaging_tollfree()
                     .verification()
                     .requests()
-                    .status_history()
-                    .retrieve_paginator(&id, params),
+                    .retrieve_status_history_paginator(&id, params),
             )
             .await
     })
@@ -21044,13 +21051,13 @@ fn call_networks_delete<'a>(
         super::done(client.networks().delete(&id).await)
     })
 }
-fn call_networks_default_gateway_list<'a>(
+fn call_networks_default_gateway_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.networks().default_gateway().list(&id).await)
+        super::done(client.networks().default_gateway().retrieve(&id).await)
     })
 }
 fn call_networks_default_gateway_create<'a>(
@@ -21074,31 +21081,30 @@ fn call_networks_default_gateway_delete<'a>(
         super::done(client.networks().default_gateway().delete(&id).await)
     })
 }
-fn call_networks_network_interfaces_list<'a>(
+fn call_networks_list_interfaces<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::networks::NetworksNetworkInterfacesListParams {
+        let params = telnyx::resources::networks::NetworksListInterfacesParams {
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::done(client.networks().network_interfaces().list(&id, params).await)
+        super::done(client.networks().list_interfaces(&id, params).await)
     })
 }
-fn walk_networks_network_interfaces_list<'a>(
+fn walk_networks_list_interfaces<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::networks::NetworksNetworkInterfacesListParams {
+        let params = telnyx::resources::networks::NetworksListInterfacesParams {
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.networks().network_interfaces().list_paginator(&id, params))
-            .await
+        super::walk(client.networks().list_interfaces_paginator(&id, params)).await
     })
 }
 fn call_notification_channels_list<'a>(
@@ -21395,20 +21401,19 @@ fn call_number_order_phone_numbers_list<'a>(
         super::done(client.number_order_phone_numbers().list(params).await)
     })
 }
-fn call_number_order_phone_numbers_requirement_group_create<'a>(
+fn call_number_order_phone_numbers_update_requirement_group<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersRequirementGroupCreateParams {
+        let params = telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersUpdateRequirementGroupParams {
             body: super::arg(args, "body")?,
         };
         super::done(
             client
                 .number_order_phone_numbers()
-                .requirement_group()
-                .create(&id, params)
+                .update_requirement_group(&id, params)
                 .await,
         )
     })
@@ -21430,7 +21435,7 @@ fn call_number_order_phone_numbers_retrieve<'a>(
         )
     })
 }
-fn call_number_order_phone_numbers_update<'a>(
+fn call_number_order_phone_numbers_update_requirements<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -21439,13 +21444,13 @@ fn call_number_order_phone_numbers_update<'a>(
             args,
             "number_order_phone_number_id",
         )?;
-        let params = telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersUpdateParams {
+        let params = telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersUpdateRequirementsParams {
             body: super::arg(args, "body")?,
         };
         super::done(
             client
                 .number_order_phone_numbers()
-                .update(&number_order_phone_number_id, params)
+                .update_requirements(&number_order_phone_number_id, params)
                 .await,
         )
     })
@@ -21572,12 +21577,12 @@ fn call_numbers_features_create<'a>(
         super::done(client.numbers_features().create(params).await)
     })
 }
-fn call_oauth_authorize<'a>(
+fn call_oauth_retrieve_authorize<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth::OauthAuthorizeParams {
+        let params = telnyx::resources::oauth::OauthRetrieveAuthorizeParams {
             response_type: super::arg(args, "response_type")?,
             client_id: super::arg(args, "client_id")?,
             redirect_uri: super::arg(args, "redirect_uri")?,
@@ -21586,27 +21591,27 @@ fn call_oauth_authorize<'a>(
             code_challenge: super::arg(args, "code_challenge")?,
             code_challenge_method: super::arg(args, "code_challenge_method")?,
         };
-        super::done(client.oauth().authorize(params).await)
+        super::done(client.oauth().retrieve_authorize(params).await)
     })
 }
-fn call_oauth_consent_retrieve<'a>(
+fn call_oauth_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let consent_token: String = super::arg(args, "consent_token")?;
-        super::done(client.oauth().consent().retrieve(&consent_token).await)
+        super::done(client.oauth().retrieve(&consent_token).await)
     })
 }
-fn call_oauth_grants_create<'a>(
+fn call_oauth_grants<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth::OauthGrantsCreateParams {
+        let params = telnyx::resources::oauth::OauthGrantsParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.oauth().grants().create(params).await)
+        super::done(client.oauth().grants(params).await)
     })
 }
 fn call_oauth_introspect<'a>(
@@ -21620,11 +21625,11 @@ fn call_oauth_introspect<'a>(
         super::done(client.oauth().introspect(params).await)
     })
 }
-fn call_oauth_jwks_retrieve<'a>(
+fn call_oauth_retrieve_jwks<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.oauth().jwks().retrieve().await) })
+    Box::pin(async move { super::done(client.oauth().retrieve_jwks().await) })
 }
 fn call_oauth_register<'a>(
     client: &'a telnyx::Client,
@@ -21637,15 +21642,15 @@ fn call_oauth_register<'a>(
         super::done(client.oauth().register(params).await)
     })
 }
-fn call_oauth_token_exchange<'a>(
+fn call_oauth_token<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth::OauthTokenExchangeParams {
+        let params = telnyx::resources::oauth::OauthTokenParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.oauth().token().exchange(params).await)
+        super::done(client.oauth().token(params).await)
     })
 }
 fn call_oauth_clients_list<'a>(
@@ -21811,17 +21816,15 @@ fn walk_organizations_users_list<'a>(
         super::walk(client.organizations().users().list_paginator(params)).await
     })
 }
-fn call_organizations_users_users_groups_report_list<'a>(
+fn call_organizations_users_get_groups_report<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::organizations::OrganizationsUsersUsersGroupsReportListParams {
+        let params = telnyx::resources::organizations::OrganizationsUsersGetGroupsReportParams {
             accept: super::arg(args, "Accept")?,
         };
-        super::done(
-            client.organizations().users().users_groups_report().list(params).await,
-        )
+        super::done(client.organizations().users().get_groups_report(params).await)
     })
 }
 fn call_organizations_users_retrieve<'a>(
@@ -21945,12 +21948,12 @@ fn call_outbound_voice_profiles_delete<'a>(
         super::done(client.outbound_voice_profiles().delete(&id).await)
     })
 }
-fn call_payment_auto_recharge_prefs_retrieve<'a>(
+fn call_payment_auto_recharge_prefs_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        super::done(client.payment().auto_recharge_prefs().retrieve().await)
+        super::done(client.payment().auto_recharge_prefs().list().await)
     })
 }
 fn call_payment_auto_recharge_prefs_update<'a>(
@@ -21990,21 +21993,16 @@ fn walk_phone_number_blocks_jobs_list<'a>(
         super::walk(client.phone_number_blocks().jobs().list_paginator(params)).await
     })
 }
-fn call_phone_number_blocks_jobs_delete_phone_number_block_create<'a>(
+fn call_phone_number_blocks_jobs_delete_phone_number_block<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_number_blocks::PhoneNumberBlocksJobsDeletePhoneNumberBlockCreateParams {
+        let params = telnyx::resources::phone_number_blocks::PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client
-                .phone_number_blocks()
-                .jobs()
-                .delete_phone_number_block()
-                .create(params)
-                .await,
+            client.phone_number_blocks().jobs().delete_phone_number_block(params).await,
         )
     })
 }
@@ -22131,49 +22129,40 @@ fn walk_phone_numbers_jobs_list<'a>(
         super::walk(client.phone_numbers().jobs().list_paginator(params)).await
     })
 }
-fn call_phone_numbers_jobs_delete_phone_numbers_create<'a>(
+fn call_phone_numbers_jobs_delete_batch<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersJobsDeletePhoneNumbersCreateParams {
+        let params = telnyx::resources::phone_numbers::PhoneNumbersJobsDeleteBatchParams {
+            body: super::arg(args, "body")?,
+        };
+        super::done(client.phone_numbers().jobs().delete_batch(params).await)
+    })
+}
+fn call_phone_numbers_jobs_update_emergency_settings_batch<'a>(
+    client: &'a telnyx::Client,
+    args: &'a super::Args,
+) -> super::Call<'a> {
+    Box::pin(async move {
+        let params = telnyx::resources::phone_numbers::PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.phone_numbers().jobs().delete_phone_numbers().create(params).await,
+            client.phone_numbers().jobs().update_emergency_settings_batch(params).await,
         )
     })
 }
-fn call_phone_numbers_jobs_update_emergency_settings_create<'a>(
+fn call_phone_numbers_jobs_update_batch<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersJobsUpdateEmergencySettingsCreateParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(
-            client
-                .phone_numbers()
-                .jobs()
-                .update_emergency_settings()
-                .create(params)
-                .await,
-        )
-    })
-}
-fn call_phone_numbers_jobs_update_phone_numbers_create<'a>(
-    client: &'a telnyx::Client,
-    args: &'a super::Args,
-) -> super::Call<'a> {
-    Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersJobsUpdatePhoneNumbersCreateParams {
+        let params = telnyx::resources::phone_numbers::PhoneNumbersJobsUpdateBatchParams {
             filter: super::arg(args, "filter")?,
             body: super::arg(args, "body")?,
         };
-        super::done(
-            client.phone_numbers().jobs().update_phone_numbers().create(params).await,
-        )
+        super::done(client.phone_numbers().jobs().update_batch(params).await)
     })
 }
 fn call_phone_numbers_jobs_retrieve<'a>(
@@ -22229,34 +22218,34 @@ fn walk_phone_numbers_messaging_list<'a>(
         super::walk(client.phone_numbers().messaging().list_paginator(params)).await
     })
 }
-fn call_phone_numbers_slim<'a>(
+fn call_phone_numbers_slim_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersSlimParams {
+        let params = telnyx::resources::phone_numbers::PhoneNumbersSlimListParams {
             page: super::arg(args, "page")?,
             include_connection: super::arg(args, "include_connection")?,
             include_tags: super::arg(args, "include_tags")?,
             sort: super::arg(args, "sort")?,
             filter: super::arg(args, "filter")?,
         };
-        super::done(client.phone_numbers().slim(params).await)
+        super::done(client.phone_numbers().slim_list(params).await)
     })
 }
-fn walk_phone_numbers_slim<'a>(
+fn walk_phone_numbers_slim_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersSlimParams {
+        let params = telnyx::resources::phone_numbers::PhoneNumbersSlimListParams {
             page: super::arg(args, "page")?,
             include_connection: super::arg(args, "include_connection")?,
             include_tags: super::arg(args, "include_tags")?,
             sort: super::arg(args, "sort")?,
             filter: super::arg(args, "filter")?,
         };
-        super::walk(client.phone_numbers().slim_paginator(params)).await
+        super::walk(client.phone_numbers().slim_list_paginator(params)).await
     })
 }
 fn call_phone_numbers_voice_list<'a>(
@@ -22315,17 +22304,17 @@ fn call_phone_numbers_delete<'a>(
         super::done(client.phone_numbers().delete(&id).await)
     })
 }
-fn call_phone_numbers_actions_bundle_status_change<'a>(
+fn call_phone_numbers_actions_change_bundle_status<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::phone_numbers::PhoneNumbersActionsBundleStatusChangeParams {
+        let params = telnyx::resources::phone_numbers::PhoneNumbersActionsChangeBundleStatusParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.phone_numbers().actions().bundle_status_change(&id, params).await,
+            client.phone_numbers().actions().change_bundle_status(&id, params).await,
         )
     })
 }
@@ -22420,26 +22409,28 @@ fn call_phone_numbers_voicemail_update<'a>(
         )
     })
 }
-fn call_phone_numbers_regulatory_requirements_list<'a>(
+fn call_phone_numbers_regulatory_requirements_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers_regulatory_requirements::PhoneNumbersRegulatoryRequirementsListParams {
+        let params = telnyx::resources::phone_numbers_regulatory_requirements::PhoneNumbersRegulatoryRequirementsRetrieveParams {
             filter: super::arg(args, "filter")?,
         };
-        super::done(client.phone_numbers_regulatory_requirements().list(params).await)
+        super::done(
+            client.phone_numbers_regulatory_requirements().retrieve(params).await,
+        )
     })
 }
-fn call_portability_checks_create<'a>(
+fn call_portability_checks_run<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::portability_checks::PortabilityChecksCreateParams {
+        let params = telnyx::resources::portability_checks::PortabilityChecksRunParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.portability_checks().create(params).await)
+        super::done(client.portability_checks().run(params).await)
     })
 }
 fn call_porting_events_list<'a>(
@@ -22619,11 +22610,11 @@ fn call_porting_reports_retrieve<'a>(
         super::done(client.porting().reports().retrieve(&id).await)
     })
 }
-fn call_porting_uk_carriers_list<'a>(
+fn call_porting_list_uk_carriers<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
-    Box::pin(async move { super::done(client.porting().uk_carriers().list().await) })
+    Box::pin(async move { super::done(client.porting().list_uk_carriers().await) })
 }
 fn call_porting_orders_list<'a>(
     client: &'a telnyx::Client,
@@ -22664,12 +22655,12 @@ fn call_porting_orders_create<'a>(
         super::done(client.porting_orders().create(params).await)
     })
 }
-fn call_porting_orders_exception_types_list<'a>(
+fn call_porting_orders_retrieve_exception_types<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        super::done(client.porting_orders().exception_types().list().await)
+        super::done(client.porting_orders().retrieve_exception_types().await)
     })
 }
 fn call_porting_orders_phone_number_configurations_list<'a>(
@@ -22919,13 +22910,13 @@ fn call_porting_orders_additional_documents_delete<'a>(
         )
     })
 }
-fn call_porting_orders_allowed_foc_windows_list<'a>(
+fn call_porting_orders_retrieve_allowed_foc_windows<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.porting_orders().allowed_foc_windows().list(&id).await)
+        super::done(client.porting_orders().retrieve_allowed_foc_windows(&id).await)
     })
 }
 fn call_porting_orders_comments_list<'a>(
@@ -22964,53 +22955,51 @@ fn call_porting_orders_comments_create<'a>(
         super::done(client.porting_orders().comments().create(&id, params).await)
     })
 }
-fn call_porting_orders_loa_template_retrieve<'a>(
+fn call_porting_orders_retrieve_loa_template<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersLoaTemplateRetrieveParams {
+        let params = telnyx::resources::porting_orders::PortingOrdersRetrieveLoaTemplateParams {
             loa_configuration_id: super::arg(args, "loa_configuration_id")?,
         };
-        super::download(
-                client.porting_orders().loa_template().retrieve(&id, params).await,
-            )
+        super::download(client.porting_orders().retrieve_loa_template(&id, params).await)
             .await
     })
 }
-fn call_porting_orders_requirements_list<'a>(
+fn call_porting_orders_retrieve_requirements<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersRequirementsListParams {
+        let params = telnyx::resources::porting_orders::PortingOrdersRetrieveRequirementsParams {
             page: super::arg(args, "page")?,
         };
-        super::done(client.porting_orders().requirements().list(&id, params).await)
+        super::done(client.porting_orders().retrieve_requirements(&id, params).await)
     })
 }
-fn walk_porting_orders_requirements_list<'a>(
+fn walk_porting_orders_retrieve_requirements<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersRequirementsListParams {
+        let params = telnyx::resources::porting_orders::PortingOrdersRetrieveRequirementsParams {
             page: super::arg(args, "page")?,
         };
-        super::walk(client.porting_orders().requirements().list_paginator(&id, params))
+        super::walk(client.porting_orders().retrieve_requirements_paginator(&id, params))
             .await
     })
 }
-fn call_porting_orders_sub_request_retrieve<'a>(
+fn call_porting_orders_retrieve_sub_request<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.porting_orders().sub_request().retrieve(&id).await)
+        super::done(client.porting_orders().retrieve_sub_request(&id).await)
     })
 }
 fn call_porting_orders_verification_codes_list<'a>(
@@ -23441,16 +23430,16 @@ fn call_portouts_events_republish<'a>(
         super::done(client.portouts().events().republish(&id).await)
     })
 }
-fn call_portouts_rejections_retrieve<'a>(
+fn call_portouts_list_rejection_codes<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let portout_id: String = super::arg(args, "portout_id")?;
-        let params = telnyx::resources::portouts::PortoutsRejectionsRetrieveParams {
+        let params = telnyx::resources::portouts::PortoutsListRejectionCodesParams {
             filter: super::arg(args, "filter")?,
         };
-        super::done(client.portouts().rejections().retrieve(&portout_id, params).await)
+        super::done(client.portouts().list_rejection_codes(&portout_id, params).await)
     })
 }
 fn call_portouts_reports_list<'a>(
@@ -23548,17 +23537,17 @@ fn call_portouts_supporting_documents_create<'a>(
         super::done(client.portouts().supporting_documents().create(&id, params).await)
     })
 }
-fn call_portouts_update<'a>(
+fn call_portouts_update_status<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let status: String = super::arg(args, "status")?;
-        let params = telnyx::resources::portouts::PortoutsUpdateParams {
+        let params = telnyx::resources::portouts::PortoutsUpdateStatusParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.portouts().update(&id, &status, params).await)
+        super::done(client.portouts().update_status(&id, &status, params).await)
     })
 }
 fn call_private_wireless_gateways_list<'a>(
@@ -23858,14 +23847,14 @@ fn call_queues_calls_update<'a>(
         )
     })
 }
-fn call_queues_calls_delete<'a>(
+fn call_queues_calls_remove<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let queue_name: String = super::arg(args, "queue_name")?;
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        super::done(client.queues().calls().delete(&queue_name, &call_control_id).await)
+        super::done(client.queues().calls().remove(&queue_name, &call_control_id).await)
     })
 }
 fn call_recording_transcriptions_list<'a>(
@@ -23979,30 +23968,30 @@ fn call_regions_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move { super::done(client.regions().list().await) })
 }
-fn call_regulatory_requirements_list<'a>(
+fn call_regulatory_requirements_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::regulatory_requirements::RegulatoryRequirementsListParams {
+        let params = telnyx::resources::regulatory_requirements::RegulatoryRequirementsRetrieveParams {
             filter: super::arg(args, "filter")?,
         };
-        super::done(client.regulatory_requirements().list(params).await)
+        super::done(client.regulatory_requirements().retrieve(params).await)
     })
 }
-fn call_reports_cdr_usage_reports_sync_retrieve<'a>(
+fn call_reports_cdr_usage_reports_fetch_sync<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsCdrUsageReportsSyncRetrieveParams {
+        let params = telnyx::resources::reports::ReportsCdrUsageReportsFetchSyncParams {
             start_date: super::arg(args, "start_date")?,
             end_date: super::arg(args, "end_date")?,
             aggregation_type: super::arg(args, "aggregation_type")?,
             product_breakdown: super::arg(args, "product_breakdown")?,
             connections: super::arg(args, "connections")?,
         };
-        super::done(client.reports().cdr_usage_reports().sync().retrieve(params).await)
+        super::done(client.reports().cdr_usage_reports().fetch_sync(params).await)
     })
 }
 fn call_reports_mdr_usage_reports_list<'a>(
@@ -24038,18 +24027,18 @@ fn call_reports_mdr_usage_reports_create<'a>(
         super::done(client.reports().mdr_usage_reports().create(params).await)
     })
 }
-fn call_reports_mdr_usage_reports_sync_retrieve<'a>(
+fn call_reports_mdr_usage_reports_fetch_sync<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsMdrUsageReportsSyncRetrieveParams {
+        let params = telnyx::resources::reports::ReportsMdrUsageReportsFetchSyncParams {
             start_date: super::arg(args, "start_date")?,
             end_date: super::arg(args, "end_date")?,
             aggregation_type: super::arg(args, "aggregation_type")?,
             profiles: super::arg(args, "profiles")?,
         };
-        super::done(client.reports().mdr_usage_reports().sync().retrieve(params).await)
+        super::done(client.reports().mdr_usage_reports().fetch_sync(params).await)
     })
 }
 fn call_reports_mdr_usage_reports_retrieve<'a>(
@@ -24070,12 +24059,12 @@ fn call_reports_mdr_usage_reports_delete<'a>(
         super::done(client.reports().mdr_usage_reports().delete(&id).await)
     })
 }
-fn call_reports_mdrs_list<'a>(
+fn call_reports_list_mdrs<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsMdrsListParams {
+        let params = telnyx::resources::reports::ReportsListMdrsParams {
             start_date: super::arg(args, "start_date")?,
             end_date: super::arg(args, "end_date")?,
             id: super::arg(args, "id")?,
@@ -24086,15 +24075,15 @@ fn call_reports_mdrs_list<'a>(
             status: super::arg(args, "status")?,
             message_type: super::arg(args, "message_type")?,
         };
-        super::done(client.reports().mdrs().list(params).await)
+        super::done(client.reports().list_mdrs(params).await)
     })
 }
-fn call_reports_wdrs_list<'a>(
+fn call_reports_list_wdrs<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsWdrsListParams {
+        let params = telnyx::resources::reports::ReportsListWdrsParams {
             start_date: super::arg(args, "start_date")?,
             end_date: super::arg(args, "end_date")?,
             id: super::arg(args, "id")?,
@@ -24108,15 +24097,15 @@ fn call_reports_wdrs_list<'a>(
             sort: super::arg(args, "sort")?,
             page: super::arg(args, "page")?,
         };
-        super::done(client.reports().wdrs().list(params).await)
+        super::done(client.reports().list_wdrs(params).await)
     })
 }
-fn walk_reports_wdrs_list<'a>(
+fn walk_reports_list_wdrs<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsWdrsListParams {
+        let params = telnyx::resources::reports::ReportsListWdrsParams {
             start_date: super::arg(args, "start_date")?,
             end_date: super::arg(args, "end_date")?,
             id: super::arg(args, "id")?,
@@ -24130,7 +24119,7 @@ fn walk_reports_wdrs_list<'a>(
             sort: super::arg(args, "sort")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.reports().wdrs().list_paginator(params)).await
+        super::walk(client.reports().list_wdrs_paginator(params)).await
     })
 }
 fn call_reputation_numbers_list<'a>(
@@ -24242,13 +24231,13 @@ fn call_requirement_groups_delete<'a>(
         super::done(client.requirement_groups().delete(&id).await)
     })
 }
-fn call_requirement_groups_submit_for_approval_submit<'a>(
+fn call_requirement_groups_submit_for_approval<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.requirement_groups().submit_for_approval().submit(&id).await)
+        super::done(client.requirement_groups().submit_for_approval(&id).await)
     })
 }
 fn call_requirement_types_list<'a>(
@@ -24324,13 +24313,13 @@ fn call_requirements_versions_create<'a>(
         super::done(client.requirements().versions().create(&id, params).await)
     })
 }
-fn call_requirements_versions_pending_cancel<'a>(
+fn call_requirements_versions_delete_pending<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.requirements().versions().pending().cancel(&id).await)
+        super::done(client.requirements().versions().delete_pending(&id).await)
     })
 }
 fn call_room_compositions_list<'a>(
@@ -24443,16 +24432,16 @@ fn walk_room_recordings_list<'a>(
         super::walk(client.room_recordings().list_paginator(params)).await
     })
 }
-fn call_room_recordings_delete<'a>(
+fn call_room_recordings_delete_bulk<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::room_recordings::RoomRecordingsDeleteParams {
+        let params = telnyx::resources::room_recordings::RoomRecordingsDeleteBulkParams {
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::done(client.room_recordings().delete(params).await)
+        super::done(client.room_recordings().delete_bulk(params).await)
     })
 }
 fn call_room_recordings_retrieve<'a>(
@@ -24464,15 +24453,13 @@ fn call_room_recordings_retrieve<'a>(
         super::done(client.room_recordings().retrieve(&room_recording_id).await)
     })
 }
-fn call_room_recordings_delete_room_recording<'a>(
+fn call_room_recordings_delete<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_recording_id: String = super::arg(args, "room_recording_id")?;
-        super::done(
-            client.room_recordings().delete_room_recording(&room_recording_id).await,
-        )
+        super::done(client.room_recordings().delete(&room_recording_id).await)
     })
 }
 fn call_room_sessions_list<'a>(
@@ -24501,99 +24488,103 @@ fn walk_room_sessions_list<'a>(
         super::walk(client.room_sessions().list_paginator(params)).await
     })
 }
-fn call_room_sessions_retrieve<'a>(
+fn call_rooms_sessions_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params = telnyx::resources::room_sessions::RoomSessionsRetrieveParams {
+        let params = telnyx::resources::rooms::RoomsSessionsRetrieveParams {
             include_participants: super::arg(args, "include_participants")?,
         };
-        super::done(client.room_sessions().retrieve(&room_session_id, params).await)
+        super::done(client.rooms().sessions().retrieve(&room_session_id, params).await)
     })
 }
-fn call_room_sessions_actions_end<'a>(
+fn call_rooms_sessions_actions_end<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        super::done(client.room_sessions().actions().end(&room_session_id).await)
+        super::done(client.rooms().sessions().actions().end(&room_session_id).await)
     })
 }
-fn call_room_sessions_actions_kick<'a>(
+fn call_rooms_sessions_actions_kick<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params = telnyx::resources::room_sessions::RoomSessionsActionsKickParams {
+        let params = telnyx::resources::rooms::RoomsSessionsActionsKickParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.room_sessions().actions().kick(&room_session_id, params).await,
+            client.rooms().sessions().actions().kick(&room_session_id, params).await,
         )
     })
 }
-fn call_room_sessions_actions_mute<'a>(
+fn call_rooms_sessions_actions_mute<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params = telnyx::resources::room_sessions::RoomSessionsActionsMuteParams {
+        let params = telnyx::resources::rooms::RoomsSessionsActionsMuteParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.room_sessions().actions().mute(&room_session_id, params).await,
+            client.rooms().sessions().actions().mute(&room_session_id, params).await,
         )
     })
 }
-fn call_room_sessions_actions_unmute<'a>(
+fn call_rooms_sessions_actions_unmute<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params = telnyx::resources::room_sessions::RoomSessionsActionsUnmuteParams {
+        let params = telnyx::resources::rooms::RoomsSessionsActionsUnmuteParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.room_sessions().actions().unmute(&room_session_id, params).await,
+            client.rooms().sessions().actions().unmute(&room_session_id, params).await,
         )
     })
 }
-fn call_room_sessions_participants_list<'a>(
+fn call_rooms_sessions_retrieve_participants<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params = telnyx::resources::room_sessions::RoomSessionsParticipantsListParams {
+        let params = telnyx::resources::rooms::RoomsSessionsRetrieveParticipantsParams {
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
         super::done(
-            client.room_sessions().participants().list(&room_session_id, params).await,
+            client
+                .rooms()
+                .sessions()
+                .retrieve_participants(&room_session_id, params)
+                .await,
         )
     })
 }
-fn walk_room_sessions_participants_list<'a>(
+fn walk_rooms_sessions_retrieve_participants<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params = telnyx::resources::room_sessions::RoomSessionsParticipantsListParams {
+        let params = telnyx::resources::rooms::RoomsSessionsRetrieveParticipantsParams {
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
         super::walk(
                 client
-                    .room_sessions()
-                    .participants()
-                    .list_paginator(&room_session_id, params),
+                    .rooms()
+                    .sessions()
+                    .retrieve_participants_paginator(&room_session_id, params),
             )
             .await
     })
@@ -24696,40 +24687,32 @@ fn call_rooms_actions_refresh_client_token<'a>(
         )
     })
 }
-fn call_rooms_sessions_list<'a>(
+fn call_rooms_list_sessions<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_id: String = super::arg(args, "room_id")?;
-        let params = telnyx::resources::rooms::RoomsSessionsListParams {
+        let params = telnyx::resources::rooms::RoomsListSessionsParams {
             include_participants: super::arg(args, "include_participants")?,
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::done(client.rooms().sessions().list(&room_id, params).await)
+        super::done(client.rooms().list_sessions(&room_id, params).await)
     })
 }
-fn walk_rooms_sessions_list<'a>(
+fn walk_rooms_list_sessions<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_id: String = super::arg(args, "room_id")?;
-        let params = telnyx::resources::rooms::RoomsSessionsListParams {
+        let params = telnyx::resources::rooms::RoomsListSessionsParams {
             include_participants: super::arg(args, "include_participants")?,
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.rooms().sessions().list_paginator(&room_id, params)).await
-    })
-}
-fn call_session_analysis_metadata_list<'a>(
-    client: &'a telnyx::Client,
-    args: &'a super::Args,
-) -> super::Call<'a> {
-    Box::pin(async move {
-        super::done(client.session_analysis().metadata().list().await)
+        super::walk(client.rooms().list_sessions_paginator(&room_id, params)).await
     })
 }
 fn call_session_analysis_metadata_retrieve<'a>(
@@ -24737,8 +24720,18 @@ fn call_session_analysis_metadata_retrieve<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
+        super::done(client.session_analysis().metadata().retrieve().await)
+    })
+}
+fn call_session_analysis_metadata_retrieve_record_type<'a>(
+    client: &'a telnyx::Client,
+    args: &'a super::Args,
+) -> super::Call<'a> {
+    Box::pin(async move {
         let record_type: String = super::arg(args, "record_type")?;
-        super::done(client.session_analysis().metadata().retrieve(&record_type).await)
+        super::done(
+            client.session_analysis().metadata().retrieve_record_type(&record_type).await,
+        )
     })
 }
 fn call_session_analysis_retrieve<'a>(
@@ -24759,15 +24752,15 @@ fn call_session_analysis_retrieve<'a>(
         )
     })
 }
-fn call_seti_black_box_test_results_list<'a>(
+fn call_seti_retrieve_black_box_test_results<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::seti::SetiBlackBoxTestResultsListParams {
+        let params = telnyx::resources::seti::SetiRetrieveBlackBoxTestResultsParams {
             filter: super::arg(args, "filter")?,
         };
-        super::done(client.seti().black_box_test_results().list(params).await)
+        super::done(client.seti().retrieve_black_box_test_results(params).await)
     })
 }
 fn call_short_codes_list<'a>(
@@ -24815,37 +24808,37 @@ fn call_short_codes_update<'a>(
         super::done(client.short_codes().update(&id, params).await)
     })
 }
-fn call_sim_card_actions_list<'a>(
+fn call_sim_cards_actions_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_actions::SimCardActionsListParams {
+        let params = telnyx::resources::sim_cards::SimCardsActionsListParams {
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::done(client.sim_card_actions().list(params).await)
+        super::done(client.sim_cards().actions().list(params).await)
     })
 }
-fn walk_sim_card_actions_list<'a>(
+fn walk_sim_cards_actions_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_actions::SimCardActionsListParams {
+        let params = telnyx::resources::sim_cards::SimCardsActionsListParams {
             filter: super::arg(args, "filter")?,
             page: super::arg(args, "page")?,
         };
-        super::walk(client.sim_card_actions().list_paginator(params)).await
+        super::walk(client.sim_cards().actions().list_paginator(params)).await
     })
 }
-fn call_sim_card_actions_retrieve<'a>(
+fn call_sim_cards_actions_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.sim_card_actions().retrieve(&id).await)
+        super::done(client.sim_cards().actions().retrieve(&id).await)
     })
 }
 fn call_sim_card_data_usage_notifications_list<'a>(
@@ -24916,43 +24909,43 @@ fn call_sim_card_data_usage_notifications_delete<'a>(
         super::done(client.sim_card_data_usage_notifications().delete(&id).await)
     })
 }
-fn call_sim_card_group_actions_list<'a>(
+fn call_sim_card_groups_actions_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_group_actions::SimCardGroupActionsListParams {
+        let params = telnyx::resources::sim_card_groups::SimCardGroupsActionsListParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
             filter_sim_card_group_id: super::arg(args, "filter[sim_card_group_id]")?,
             filter_status: super::arg(args, "filter[status]")?,
             filter_type: super::arg(args, "filter[type]")?,
         };
-        super::done(client.sim_card_group_actions().list(params).await)
+        super::done(client.sim_card_groups().actions().list(params).await)
     })
 }
-fn walk_sim_card_group_actions_list<'a>(
+fn walk_sim_card_groups_actions_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_group_actions::SimCardGroupActionsListParams {
+        let params = telnyx::resources::sim_card_groups::SimCardGroupsActionsListParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
             filter_sim_card_group_id: super::arg(args, "filter[sim_card_group_id]")?,
             filter_status: super::arg(args, "filter[status]")?,
             filter_type: super::arg(args, "filter[type]")?,
         };
-        super::walk(client.sim_card_group_actions().list_paginator(params)).await
+        super::walk(client.sim_card_groups().actions().list_paginator(params)).await
     })
 }
-fn call_sim_card_group_actions_retrieve<'a>(
+fn call_sim_card_groups_actions_retrieve<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.sim_card_group_actions().retrieve(&id).await)
+        super::done(client.sim_card_groups().actions().retrieve(&id).await)
     })
 }
 fn call_sim_card_groups_list<'a>(
@@ -25311,63 +25304,60 @@ fn call_sim_cards_actions_set_standby<'a>(
         super::done(client.sim_cards().actions().set_standby(&id).await)
     })
 }
-fn call_sim_cards_activation_code_retrieve<'a>(
+fn call_sim_cards_get_activation_code<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.sim_cards().activation_code().retrieve(&id).await)
+        super::done(client.sim_cards().get_activation_code(&id).await)
     })
 }
-fn call_sim_cards_device_details_retrieve<'a>(
+fn call_sim_cards_get_device_details<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.sim_cards().device_details().retrieve(&id).await)
+        super::done(client.sim_cards().get_device_details(&id).await)
     })
 }
-fn call_sim_cards_public_ip_retrieve<'a>(
+fn call_sim_cards_get_public_ip<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.sim_cards().public_ip().retrieve(&id).await)
+        super::done(client.sim_cards().get_public_ip(&id).await)
     })
 }
-fn call_sim_cards_wireless_connectivity_logs_list<'a>(
+fn call_sim_cards_list_wireless_connectivity_logs<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_cards::SimCardsWirelessConnectivityLogsListParams {
+        let params = telnyx::resources::sim_cards::SimCardsListWirelessConnectivityLogsParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
         super::done(
-            client.sim_cards().wireless_connectivity_logs().list(&id, params).await,
+            client.sim_cards().list_wireless_connectivity_logs(&id, params).await,
         )
     })
 }
-fn walk_sim_cards_wireless_connectivity_logs_list<'a>(
+fn walk_sim_cards_list_wireless_connectivity_logs<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_cards::SimCardsWirelessConnectivityLogsListParams {
+        let params = telnyx::resources::sim_cards::SimCardsListWirelessConnectivityLogsParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
         };
         super::walk(
-                client
-                    .sim_cards()
-                    .wireless_connectivity_logs()
-                    .list_paginator(&id, params),
+                client.sim_cards().list_wireless_connectivity_logs_paginator(&id, params),
             )
             .await
     })
@@ -25426,16 +25416,16 @@ fn call_siprec_connectors_delete<'a>(
         super::done(client.siprec_connectors().delete(&connector_name).await)
     })
 }
-fn call_speech_to_text_providers_list<'a>(
+fn call_speech_to_text_list_providers<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::speech_to_text::SpeechToTextProvidersListParams {
+        let params = telnyx::resources::speech_to_text::SpeechToTextListProvidersParams {
             service_type: super::arg(args, "service_type")?,
             provider: super::arg(args, "provider")?,
         };
-        super::done(client.speech_to_text().providers().list(params).await)
+        super::done(client.speech_to_text().list_providers(params).await)
     })
 }
 fn call_speech_to_text_transcription<'a>(
@@ -25469,13 +25459,13 @@ fn call_storage_buckets_ssl_certificate_retrieve<'a>(
         )
     })
 }
-fn call_storage_buckets_ssl_certificate_update<'a>(
+fn call_storage_buckets_ssl_certificate_create<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
-        let params = telnyx::resources::storage::StorageBucketsSslCertificateUpdateParams {
+        let params = telnyx::resources::storage::StorageBucketsSslCertificateCreateParams {
             body: super::arg(args, "body")?,
         };
         super::done(
@@ -25483,63 +25473,62 @@ fn call_storage_buckets_ssl_certificate_update<'a>(
                 .storage()
                 .buckets()
                 .ssl_certificate()
-                .update(&bucket_name, params)
+                .create(&bucket_name, params)
                 .await,
         )
     })
 }
-fn call_storage_buckets_ssl_certificate_remove<'a>(
+fn call_storage_buckets_ssl_certificate_delete<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
         super::done(
-            client.storage().buckets().ssl_certificate().remove(&bucket_name).await,
+            client.storage().buckets().ssl_certificate().delete(&bucket_name).await,
         )
     })
 }
-fn call_storage_buckets_usage_api_list<'a>(
+fn call_storage_buckets_usage_get_api_usage<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
-        let params = telnyx::resources::storage::StorageBucketsUsageApiListParams {
+        let params = telnyx::resources::storage::StorageBucketsUsageGetApiUsageParams {
             filter: super::arg(args, "filter")?,
         };
         super::done(
-            client.storage().buckets().usage().api().list(&bucket_name, params).await,
+            client.storage().buckets().usage().get_api_usage(&bucket_name, params).await,
         )
     })
 }
-fn call_storage_buckets_usage_storage_list<'a>(
+fn call_storage_buckets_usage_get_bucket_usage<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
         super::done(
-            client.storage().buckets().usage().storage().list(&bucket_name).await,
+            client.storage().buckets().usage().get_bucket_usage(&bucket_name).await,
         )
     })
 }
-fn call_storage_buckets_presigned_url_create<'a>(
+fn call_storage_buckets_create_presigned_url<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
         let object_name: String = super::arg(args, "objectName")?;
-        let params = telnyx::resources::storage::StorageBucketsPresignedUrlCreateParams {
+        let params = telnyx::resources::storage::StorageBucketsCreatePresignedUrlParams {
             body: super::arg(args, "body")?,
         };
         super::done(
             client
                 .storage()
                 .buckets()
-                .presigned_url()
-                .create(&bucket_name, &object_name, params)
+                .create_presigned_url(&bucket_name, &object_name, params)
                 .await,
         )
     })
@@ -25749,12 +25738,12 @@ fn call_storage_kvs_keys_delete<'a>(
         super::done(client.storage().kvs().keys().delete(&id, &key).await)
     })
 }
-fn call_storage_migration_source_coverage_list<'a>(
+fn call_storage_list_migration_source_coverage<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        super::done(client.storage().migration_source_coverage().list().await)
+        super::done(client.storage().list_migration_source_coverage().await)
     })
 }
 fn call_storage_migration_sources_list<'a>(
@@ -25840,17 +25829,17 @@ fn call_sub_number_orders_list<'a>(
         super::done(client.sub_number_orders().list(params).await)
     })
 }
-fn call_sub_number_orders_requirement_group_create<'a>(
+fn call_sub_number_orders_update_requirement_group<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sub_number_orders::SubNumberOrdersRequirementGroupCreateParams {
+        let params = telnyx::resources::sub_number_orders::SubNumberOrdersUpdateRequirementGroupParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.sub_number_orders().requirement_group().create(&id, params).await,
+            client.sub_number_orders().update_requirement_group(&id, params).await,
         )
     })
 }
@@ -25986,13 +25975,13 @@ fn call_telephony_credentials_delete<'a>(
         super::done(client.telephony_credentials().delete(&id).await)
     })
 }
-fn call_telephony_credentials_token_create<'a>(
+fn call_telephony_credentials_create_token<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.telephony_credentials().token().create(&id).await)
+        super::done(client.telephony_credentials().create_token(&id).await)
     })
 }
 fn call_terms_of_service_agreements_list<'a>(
@@ -26038,15 +26027,15 @@ fn call_terms_of_service_branded_calling_agree<'a>(
         super::done(client.terms_of_service().branded_calling().agree().await)
     })
 }
-fn call_terms_of_service_info_retrieve<'a>(
+fn call_terms_of_service_retrieve_info<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::terms_of_service::TermsOfServiceInfoRetrieveParams {
+        let params = telnyx::resources::terms_of_service::TermsOfServiceRetrieveInfoParams {
             product_type: super::arg(args, "product_type")?,
         };
-        super::done(client.terms_of_service().info().retrieve(params).await)
+        super::done(client.terms_of_service().retrieve_info(params).await)
     })
 }
 fn call_terms_of_service_number_reputation_agree<'a>(
@@ -26057,24 +26046,24 @@ fn call_terms_of_service_number_reputation_agree<'a>(
         super::done(client.terms_of_service().number_reputation().agree().await)
     })
 }
-fn call_terms_of_service_status_retrieve<'a>(
+fn call_terms_of_service_retrieve_status<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::terms_of_service::TermsOfServiceStatusRetrieveParams {
+        let params = telnyx::resources::terms_of_service::TermsOfServiceRetrieveStatusParams {
             product_type: super::arg(args, "product_type")?,
         };
-        super::done(client.terms_of_service().status().retrieve(params).await)
+        super::done(client.terms_of_service().retrieve_status(params).await)
     })
 }
-fn call_texml_accounts_calls_list<'a>(
+fn call_texml_accounts_calls_retrieve_calls<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsListParams {
+        let params = telnyx::resources::texml::TexmlAccountsCallsRetrieveCallsParams {
             page: super::arg(args, "Page")?,
             page_size: super::arg(args, "PageSize")?,
             page_token: super::arg(args, "PageToken")?,
@@ -26088,16 +26077,18 @@ fn call_texml_accounts_calls_list<'a>(
             end_time_gt: super::arg(args, "EndTime_gt")?,
             end_time_lt: super::arg(args, "EndTime_lt")?,
         };
-        super::done(client.texml().accounts().calls().list(&account_sid, params).await)
+        super::done(
+            client.texml().accounts().calls().retrieve_calls(&account_sid, params).await,
+        )
     })
 }
-fn walk_texml_accounts_calls_list<'a>(
+fn walk_texml_accounts_calls_retrieve_calls<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsListParams {
+        let params = telnyx::resources::texml::TexmlAccountsCallsRetrieveCallsParams {
             page: super::arg(args, "Page")?,
             page_size: super::arg(args, "PageSize")?,
             page_token: super::arg(args, "PageToken")?,
@@ -26112,7 +26103,11 @@ fn walk_texml_accounts_calls_list<'a>(
             end_time_lt: super::arg(args, "EndTime_lt")?,
         };
         super::walk(
-                client.texml().accounts().calls().list_paginator(&account_sid, params),
+                client
+                    .texml()
+                    .accounts()
+                    .calls()
+                    .retrieve_calls_paginator(&account_sid, params),
             )
             .await
     })
@@ -26161,7 +26156,7 @@ fn call_texml_accounts_calls_update<'a>(
         )
     })
 }
-fn call_texml_accounts_calls_recordings_json_retrieve<'a>(
+fn call_texml_accounts_calls_recordings_json_retrieve_recordings_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -26174,7 +26169,7 @@ fn call_texml_accounts_calls_recordings_json_retrieve<'a>(
                 .accounts()
                 .calls()
                 .recordings_json()
-                .retrieve(&account_sid, &call_sid)
+                .retrieve_recordings_json(&account_sid, &call_sid)
                 .await,
         )
     })
@@ -26200,7 +26195,7 @@ fn call_texml_accounts_calls_recordings_json_start<'a>(
         )
     })
 }
-fn call_texml_accounts_calls_recordings_recording_sid_json_create<'a>(
+fn call_texml_accounts_calls_recordings_recording_sid_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -26208,7 +26203,7 @@ fn call_texml_accounts_calls_recordings_recording_sid_json_create<'a>(
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
         let recording_sid: String = super::arg(args, "recording_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsRecordingsRecordingSidJsonCreateParams {
+        let params = telnyx::resources::texml::TexmlAccountsCallsRecordingsRecordingSidJsonParams {
             body: super::arg(args, "body")?,
         };
         super::done(
@@ -26217,20 +26212,19 @@ fn call_texml_accounts_calls_recordings_recording_sid_json_create<'a>(
                 .accounts()
                 .calls()
                 .recordings()
-                .recording_sid_json()
-                .create(&account_sid, &call_sid, &recording_sid, params)
+                .recording_sid_json(&account_sid, &call_sid, &recording_sid, params)
                 .await,
         )
     })
 }
-fn call_texml_accounts_calls_siprec_json_start<'a>(
+fn call_texml_accounts_calls_siprec_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsSiprecJsonStartParams {
+        let params = telnyx::resources::texml::TexmlAccountsCallsSiprecJsonParams {
             body: super::arg(args, "body")?,
         };
         super::done(
@@ -26238,13 +26232,12 @@ fn call_texml_accounts_calls_siprec_json_start<'a>(
                 .texml()
                 .accounts()
                 .calls()
-                .siprec_json()
-                .start(&account_sid, &call_sid, params)
+                .siprec_json(&account_sid, &call_sid, params)
                 .await,
         )
     })
 }
-fn call_texml_accounts_calls_siprec_siprec_sid_json_create<'a>(
+fn call_texml_accounts_calls_siprec_siprec_sid_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -26252,7 +26245,7 @@ fn call_texml_accounts_calls_siprec_siprec_sid_json_create<'a>(
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
         let siprec_sid: String = super::arg(args, "siprec_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsSiprecSiprecSidJsonCreateParams {
+        let params = telnyx::resources::texml::TexmlAccountsCallsSiprecSiprecSidJsonParams {
             body: super::arg(args, "body")?,
         };
         super::done(
@@ -26261,20 +26254,19 @@ fn call_texml_accounts_calls_siprec_siprec_sid_json_create<'a>(
                 .accounts()
                 .calls()
                 .siprec()
-                .siprec_sid_json()
-                .create(&account_sid, &call_sid, &siprec_sid, params)
+                .siprec_sid_json(&account_sid, &call_sid, &siprec_sid, params)
                 .await,
         )
     })
 }
-fn call_texml_accounts_calls_streams_json_start<'a>(
+fn call_texml_accounts_calls_streams_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsStreamsJsonStartParams {
+        let params = telnyx::resources::texml::TexmlAccountsCallsStreamsJsonParams {
             body: super::arg(args, "body")?,
         };
         super::done(
@@ -26282,13 +26274,12 @@ fn call_texml_accounts_calls_streams_json_start<'a>(
                 .texml()
                 .accounts()
                 .calls()
-                .streams_json()
-                .start(&account_sid, &call_sid, params)
+                .streams_json(&account_sid, &call_sid, params)
                 .await,
         )
     })
 }
-fn call_texml_accounts_calls_streams_streaming_sid_json_create<'a>(
+fn call_texml_accounts_calls_streams_streaming_sid_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -26296,7 +26287,7 @@ fn call_texml_accounts_calls_streams_streaming_sid_json_create<'a>(
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
         let streaming_sid: String = super::arg(args, "streaming_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsStreamsStreamingSidJsonCreateParams {
+        let params = telnyx::resources::texml::TexmlAccountsCallsStreamsStreamingSidJsonParams {
             body: super::arg(args, "body")?,
         };
         super::done(
@@ -26305,19 +26296,18 @@ fn call_texml_accounts_calls_streams_streaming_sid_json_create<'a>(
                 .accounts()
                 .calls()
                 .streams()
-                .streaming_sid_json()
-                .create(&account_sid, &call_sid, &streaming_sid, params)
+                .streaming_sid_json(&account_sid, &call_sid, &streaming_sid, params)
                 .await,
         )
     })
 }
-fn call_texml_accounts_conferences_list<'a>(
+fn call_texml_accounts_conferences_retrieve_conferences<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsConferencesListParams {
+        let params = telnyx::resources::texml::TexmlAccountsConferencesRetrieveConferencesParams {
             page: super::arg(args, "Page")?,
             page_size: super::arg(args, "PageSize")?,
             page_token: super::arg(args, "PageToken")?,
@@ -26327,17 +26317,22 @@ fn call_texml_accounts_conferences_list<'a>(
             date_updated: super::arg(args, "DateUpdated")?,
         };
         super::done(
-            client.texml().accounts().conferences().list(&account_sid, params).await,
+            client
+                .texml()
+                .accounts()
+                .conferences()
+                .retrieve_conferences(&account_sid, params)
+                .await,
         )
     })
 }
-fn walk_texml_accounts_conferences_list<'a>(
+fn walk_texml_accounts_conferences_retrieve_conferences<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsConferencesListParams {
+        let params = telnyx::resources::texml::TexmlAccountsConferencesRetrieveConferencesParams {
             page: super::arg(args, "Page")?,
             page_size: super::arg(args, "PageSize")?,
             page_token: super::arg(args, "PageToken")?,
@@ -26351,7 +26346,7 @@ fn walk_texml_accounts_conferences_list<'a>(
                     .texml()
                     .accounts()
                     .conferences()
-                    .list_paginator(&account_sid, params),
+                    .retrieve_conferences_paginator(&account_sid, params),
             )
             .await
     })
@@ -26393,7 +26388,7 @@ fn call_texml_accounts_conferences_update<'a>(
         )
     })
 }
-fn call_texml_accounts_conferences_participants_list<'a>(
+fn call_texml_accounts_conferences_participants_retrieve_participants<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -26406,7 +26401,7 @@ fn call_texml_accounts_conferences_participants_list<'a>(
                 .accounts()
                 .conferences()
                 .participants()
-                .list(&account_sid, &conference_sid)
+                .retrieve_participants(&account_sid, &conference_sid)
                 .await,
         )
     })
@@ -26506,7 +26501,7 @@ fn call_texml_accounts_conferences_participants_delete<'a>(
         )
     })
 }
-fn call_texml_accounts_conferences_recordings_retrieve<'a>(
+fn call_texml_accounts_conferences_retrieve_recordings<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -26518,13 +26513,12 @@ fn call_texml_accounts_conferences_recordings_retrieve<'a>(
                 .texml()
                 .accounts()
                 .conferences()
-                .recordings()
-                .retrieve(&account_sid, &conference_sid)
+                .retrieve_recordings(&account_sid, &conference_sid)
                 .await,
         )
     })
 }
-fn call_texml_accounts_conferences_recordings_json_retrieve<'a>(
+fn call_texml_accounts_conferences_retrieve_recordings_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -26536,8 +26530,7 @@ fn call_texml_accounts_conferences_recordings_json_retrieve<'a>(
                 .texml()
                 .accounts()
                 .conferences()
-                .recordings_json()
-                .retrieve(&account_sid, &conference_sid)
+                .retrieve_recordings_json(&account_sid, &conference_sid)
                 .await,
         )
     })
@@ -26635,13 +26628,13 @@ fn call_texml_accounts_queues_delete<'a>(
         )
     })
 }
-fn call_texml_accounts_recordings_json_retrieve<'a>(
+fn call_texml_accounts_retrieve_recordings_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsRecordingsJsonRetrieveParams {
+        let params = telnyx::resources::texml::TexmlAccountsRetrieveRecordingsJsonParams {
             page: super::arg(args, "Page")?,
             page_size: super::arg(args, "PageSize")?,
             date_created: super::arg(args, "DateCreated")?,
@@ -26650,19 +26643,18 @@ fn call_texml_accounts_recordings_json_retrieve<'a>(
             client
                 .texml()
                 .accounts()
-                .recordings_json()
-                .retrieve(&account_sid, params)
+                .retrieve_recordings_json(&account_sid, params)
                 .await,
         )
     })
 }
-fn walk_texml_accounts_recordings_json_retrieve<'a>(
+fn walk_texml_accounts_retrieve_recordings_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsRecordingsJsonRetrieveParams {
+        let params = telnyx::resources::texml::TexmlAccountsRetrieveRecordingsJsonParams {
             page: super::arg(args, "Page")?,
             page_size: super::arg(args, "PageSize")?,
             date_created: super::arg(args, "DateCreated")?,
@@ -26671,13 +26663,12 @@ fn walk_texml_accounts_recordings_json_retrieve<'a>(
                 client
                     .texml()
                     .accounts()
-                    .recordings_json()
-                    .retrieve_paginator(&account_sid, params),
+                    .retrieve_recordings_json_paginator(&account_sid, params),
             )
             .await
     })
 }
-fn call_texml_accounts_recordings_recording_sid_json_retrieve<'a>(
+fn call_texml_accounts_recordings_json_retrieve_recording_sid_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -26689,13 +26680,13 @@ fn call_texml_accounts_recordings_recording_sid_json_retrieve<'a>(
                 .texml()
                 .accounts()
                 .recordings()
-                .recording_sid_json()
-                .retrieve(&account_sid, &recording_sid)
+                .json()
+                .retrieve_recording_sid_json(&account_sid, &recording_sid)
                 .await,
         )
     })
 }
-fn call_texml_accounts_recordings_recording_sid_json_delete<'a>(
+fn call_texml_accounts_recordings_json_delete_recording_sid_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -26707,19 +26698,19 @@ fn call_texml_accounts_recordings_recording_sid_json_delete<'a>(
                 .texml()
                 .accounts()
                 .recordings()
-                .recording_sid_json()
-                .delete(&account_sid, &recording_sid)
+                .json()
+                .delete_recording_sid_json(&account_sid, &recording_sid)
                 .await,
         )
     })
 }
-fn call_texml_accounts_transcriptions_json_retrieve<'a>(
+fn call_texml_accounts_retrieve_transcriptions_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsTranscriptionsJsonRetrieveParams {
+        let params = telnyx::resources::texml::TexmlAccountsRetrieveTranscriptionsJsonParams {
             page_token: super::arg(args, "PageToken")?,
             page_size: super::arg(args, "PageSize")?,
         };
@@ -26727,19 +26718,18 @@ fn call_texml_accounts_transcriptions_json_retrieve<'a>(
             client
                 .texml()
                 .accounts()
-                .transcriptions_json()
-                .retrieve(&account_sid, params)
+                .retrieve_transcriptions_json(&account_sid, params)
                 .await,
         )
     })
 }
-fn walk_texml_accounts_transcriptions_json_retrieve<'a>(
+fn walk_texml_accounts_retrieve_transcriptions_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsTranscriptionsJsonRetrieveParams {
+        let params = telnyx::resources::texml::TexmlAccountsRetrieveTranscriptionsJsonParams {
             page_token: super::arg(args, "PageToken")?,
             page_size: super::arg(args, "PageSize")?,
         };
@@ -26747,13 +26737,12 @@ fn walk_texml_accounts_transcriptions_json_retrieve<'a>(
                 client
                     .texml()
                     .accounts()
-                    .transcriptions_json()
-                    .retrieve_paginator(&account_sid, params),
+                    .retrieve_transcriptions_json_paginator(&account_sid, params),
             )
             .await
     })
 }
-fn call_texml_accounts_transcriptions_recording_transcription_sid_json_retrieve<'a>(
+fn call_texml_accounts_transcriptions_json_retrieve_recording_transcription_sid_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -26768,13 +26757,16 @@ fn call_texml_accounts_transcriptions_recording_transcription_sid_json_retrieve<
                 .texml()
                 .accounts()
                 .transcriptions()
-                .recording_transcription_sid_json()
-                .retrieve(&account_sid, &recording_transcription_sid)
+                .json()
+                .retrieve_recording_transcription_sid_json(
+                    &account_sid,
+                    &recording_transcription_sid,
+                )
                 .await,
         )
     })
 }
-fn call_texml_accounts_transcriptions_recording_transcription_sid_json_delete<'a>(
+fn call_texml_accounts_transcriptions_json_delete_recording_transcription_sid_json<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
@@ -26789,33 +26781,36 @@ fn call_texml_accounts_transcriptions_recording_transcription_sid_json_delete<'a
                 .texml()
                 .accounts()
                 .transcriptions()
-                .recording_transcription_sid_json()
-                .delete(&account_sid, &recording_transcription_sid)
+                .json()
+                .delete_recording_transcription_sid_json(
+                    &account_sid,
+                    &recording_transcription_sid,
+                )
                 .await,
         )
     })
 }
-fn call_texml_ai_calls_initiate<'a>(
+fn call_texml_initiate_ai_call<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let connection_id: String = super::arg(args, "connection_id")?;
-        let params = telnyx::resources::texml::TexmlAiCallsInitiateParams {
+        let params = telnyx::resources::texml::TexmlInitiateAiCallParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.texml().ai_calls().initiate(&connection_id, params).await)
+        super::done(client.texml().initiate_ai_call(&connection_id, params).await)
     })
 }
-fn call_texml_secrets_create<'a>(
+fn call_texml_secrets<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::texml::TexmlSecretsCreateParams {
+        let params = telnyx::resources::texml::TexmlSecretsParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.texml().secrets().create(params).await)
+        super::done(client.texml().secrets(params).await)
     })
 }
 fn call_texml_applications_list<'a>(
@@ -26913,16 +26908,16 @@ fn call_text_to_speech_speech_generate<'a>(
         super::done(client.text_to_speech().speech().generate(params).await)
     })
 }
-fn call_text_to_speech_voices_retrieve<'a>(
+fn call_text_to_speech_retrieve_voices<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::text_to_speech::TextToSpeechVoicesRetrieveParams {
+        let params = telnyx::resources::text_to_speech::TextToSpeechRetrieveVoicesParams {
             provider: super::arg(args, "provider")?,
             api_key: super::arg(args, "api_key")?,
         };
-        super::done(client.text_to_speech().voices().retrieve(params).await)
+        super::done(client.text_to_speech().retrieve_voices(params).await)
     })
 }
 fn call_traffic_policy_profiles_list<'a>(
@@ -26966,32 +26961,32 @@ fn call_traffic_policy_profiles_create<'a>(
         super::done(client.traffic_policy_profiles().create(params).await)
     })
 }
-fn call_traffic_policy_profiles_services_list<'a>(
+fn call_traffic_policy_profiles_list_services<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesServicesListParams {
+        let params = telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesListServicesParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
             filter_group: super::arg(args, "filter[group]")?,
             filter_name: super::arg(args, "filter[name]")?,
         };
-        super::done(client.traffic_policy_profiles().services().list(params).await)
+        super::done(client.traffic_policy_profiles().list_services(params).await)
     })
 }
-fn walk_traffic_policy_profiles_services_list<'a>(
+fn walk_traffic_policy_profiles_list_services<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesServicesListParams {
+        let params = telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesListServicesParams {
             page_number: super::arg(args, "page[number]")?,
             page_size: super::arg(args, "page[size]")?,
             filter_group: super::arg(args, "filter[group]")?,
             filter_name: super::arg(args, "filter[name]")?,
         };
-        super::walk(client.traffic_policy_profiles().services().list_paginator(params))
+        super::walk(client.traffic_policy_profiles().list_services_paginator(params))
             .await
     })
 }
@@ -27147,16 +27142,16 @@ fn walk_usage_reports_list<'a>(
         super::walk(client.usage_reports().list_paginator(params)).await
     })
 }
-fn call_usage_reports_options_list<'a>(
+fn call_usage_reports_get_options<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::usage_reports::UsageReportsOptionsListParams {
+        let params = telnyx::resources::usage_reports::UsageReportsGetOptionsParams {
             product: super::arg(args, "product")?,
             authorization_bearer: super::arg(args, "authorization_bearer")?,
         };
-        super::done(client.usage_reports().options().list(params).await)
+        super::done(client.usage_reports().get_options(params).await)
     })
 }
 fn call_user_addresses_list<'a>(
@@ -27205,15 +27200,15 @@ fn call_user_addresses_retrieve<'a>(
         super::done(client.user_addresses().retrieve(&id).await)
     })
 }
-fn call_user_tags_retrieve<'a>(
+fn call_user_tags_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::user_tags::UserTagsRetrieveParams {
+        let params = telnyx::resources::user_tags::UserTagsListParams {
             filter: super::arg(args, "filter")?,
         };
-        super::done(client.user_tags().retrieve(params).await)
+        super::done(client.user_tags().list(params).await)
     })
 }
 fn call_mobile_phone_numbers_list<'a>(
@@ -27336,15 +27331,15 @@ fn call_mobile_voice_connections_delete<'a>(
         super::done(client.mobile_voice_connections().delete(&id).await)
     })
 }
-fn call_payment_stored_payment_transactions_create<'a>(
+fn call_payment_create_stored_payment_transaction<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::payment::PaymentStoredPaymentTransactionsCreateParams {
+        let params = telnyx::resources::payment::PaymentCreateStoredPaymentTransactionParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.payment().stored_payment_transactions().create(params).await)
+        super::done(client.payment().create_stored_payment_transaction(params).await)
     })
 }
 fn call_whatsapp_business_accounts_list<'a>(
@@ -27420,13 +27415,13 @@ fn walk_whatsapp_business_accounts_phone_numbers_list<'a>(
             .await
     })
 }
-fn call_whatsapp_business_accounts_phone_numbers_initialize<'a>(
+fn call_whatsapp_business_accounts_phone_numbers_initialize_verification<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsPhoneNumbersInitializeParams {
+        let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
             body: super::arg(args, "body")?,
         };
         super::done(
@@ -27434,7 +27429,7 @@ fn call_whatsapp_business_accounts_phone_numbers_initialize<'a>(
                 .whatsapp()
                 .business_accounts()
                 .phone_numbers()
-                .initialize(&id, params)
+                .initialize_verification(&id, params)
                 .await,
         )
     })
@@ -27462,45 +27457,45 @@ fn call_whatsapp_business_accounts_settings_update<'a>(
         )
     })
 }
-fn call_whatsapp_message_templates_list<'a>(
+fn call_whatsapp_templates_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappMessageTemplatesListParams {
+        let params = telnyx::resources::whatsapp::WhatsappTemplatesListParams {
             page: super::arg(args, "page")?,
             filter_waba_id: super::arg(args, "filter[waba_id]")?,
             filter_category: super::arg(args, "filter[category]")?,
             filter_status: super::arg(args, "filter[status]")?,
             filter_search: super::arg(args, "filter[search]")?,
         };
-        super::done(client.whatsapp().message_templates().list(params).await)
+        super::done(client.whatsapp().templates().list(params).await)
     })
 }
-fn walk_whatsapp_message_templates_list<'a>(
+fn walk_whatsapp_templates_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappMessageTemplatesListParams {
+        let params = telnyx::resources::whatsapp::WhatsappTemplatesListParams {
             page: super::arg(args, "page")?,
             filter_waba_id: super::arg(args, "filter[waba_id]")?,
             filter_category: super::arg(args, "filter[category]")?,
             filter_status: super::arg(args, "filter[status]")?,
             filter_search: super::arg(args, "filter[search]")?,
         };
-        super::walk(client.whatsapp().message_templates().list_paginator(params)).await
+        super::walk(client.whatsapp().templates().list_paginator(params)).await
     })
 }
-fn call_whatsapp_message_templates_create<'a>(
+fn call_whatsapp_templates_create<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappMessageTemplatesCreateParams {
+        let params = telnyx::resources::whatsapp::WhatsappTemplatesCreateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.whatsapp().message_templates().create(params).await)
+        super::done(client.whatsapp().templates().create(params).await)
     })
 }
 fn call_whatsapp_phone_numbers_list<'a>(
@@ -27569,21 +27564,20 @@ fn call_whatsapp_phone_numbers_calling_settings_update<'a>(
         )
     })
 }
-fn call_whatsapp_phone_numbers_conversation_window_retrieve<'a>(
+fn call_whatsapp_phone_numbers_retrieve_conversation_window<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersConversationWindowRetrieveParams {
+        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersRetrieveConversationWindowParams {
             destination_number: super::arg(args, "destination_number")?,
         };
         super::done(
             client
                 .whatsapp()
                 .phone_numbers()
-                .conversation_window()
-                .retrieve(&phone_number, params)
+                .retrieve_conversation_window(&phone_number, params)
                 .await,
         )
     })
@@ -27635,13 +27629,13 @@ fn call_whatsapp_phone_numbers_profile_photo_retrieve<'a>(
         )
     })
 }
-fn call_whatsapp_phone_numbers_profile_photo_create<'a>(
+fn call_whatsapp_phone_numbers_profile_photo_upload<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersProfilePhotoCreateParams {
+        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersProfilePhotoUploadParams {
             body: super::arg(args, "body")?,
         };
         super::done(
@@ -27650,7 +27644,7 @@ fn call_whatsapp_phone_numbers_profile_photo_create<'a>(
                 .phone_numbers()
                 .profile()
                 .photo()
-                .create(&phone_number, params)
+                .upload(&phone_number, params)
                 .await,
         )
     })
@@ -27672,21 +27666,20 @@ fn call_whatsapp_phone_numbers_profile_photo_delete<'a>(
         )
     })
 }
-fn call_whatsapp_phone_numbers_resend_verification_resend<'a>(
+fn call_whatsapp_phone_numbers_resend_verification<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersResendVerificationResendParams {
+        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersResendVerificationParams {
             body: super::arg(args, "body")?,
         };
         super::done(
             client
                 .whatsapp()
                 .phone_numbers()
-                .resend_verification()
-                .resend(&phone_number, params)
+                .resend_verification(&phone_number, params)
                 .await,
         )
     })
@@ -27764,26 +27757,24 @@ fn call_x402_credit_account_settle<'a>(
         super::done(client.x402().credit_account().settle(params).await)
     })
 }
-fn call_x402_credit_account_quote_create<'a>(
+fn call_x402_credit_account_quote<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::x402::X402CreditAccountQuoteCreateParams {
+        let params = telnyx::resources::x402::X402CreditAccountQuoteParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.x402().credit_account().quote().create(params).await)
+        super::done(client.x402().credit_account().quote(params).await)
     })
 }
-fn call_verifications_by_phone_number_retrieve<'a>(
+fn call_verifications_by_phone_number_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        super::done(
-            client.verifications().by_phone_number().retrieve(&phone_number).await,
-        )
+        super::done(client.verifications().by_phone_number().list(&phone_number).await)
     })
 }
 fn call_verifications_by_phone_number_actions_verify<'a>(
@@ -27805,48 +27796,48 @@ fn call_verifications_by_phone_number_actions_verify<'a>(
         )
     })
 }
-fn call_verifications_call_create<'a>(
+fn call_verifications_trigger_call<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verifications::VerificationsCallCreateParams {
+        let params = telnyx::resources::verifications::VerificationsTriggerCallParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.verifications().call().create(params).await)
+        super::done(client.verifications().trigger_call(params).await)
     })
 }
-fn call_verifications_flashcall_create<'a>(
+fn call_verifications_trigger_flashcall<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verifications::VerificationsFlashcallCreateParams {
+        let params = telnyx::resources::verifications::VerificationsTriggerFlashcallParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.verifications().flashcall().create(params).await)
+        super::done(client.verifications().trigger_flashcall(params).await)
     })
 }
-fn call_verifications_sms_create<'a>(
+fn call_verifications_trigger_sms<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verifications::VerificationsSmsCreateParams {
+        let params = telnyx::resources::verifications::VerificationsTriggerSmsParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.verifications().sms().create(params).await)
+        super::done(client.verifications().trigger_sms(params).await)
     })
 }
-fn call_verifications_whatsapp_create<'a>(
+fn call_verifications_trigger_whatsapp_verification<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verifications::VerificationsWhatsappCreateParams {
+        let params = telnyx::resources::verifications::VerificationsTriggerWhatsappVerificationParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.verifications().whatsapp().create(params).await)
+        super::done(client.verifications().trigger_whatsapp_verification(params).await)
     })
 }
 fn call_verifications_retrieve<'a>(
@@ -27923,17 +27914,21 @@ fn call_verified_numbers_delete<'a>(
         super::done(client.verified_numbers().delete(&phone_number).await)
     })
 }
-fn call_verified_numbers_actions_verify<'a>(
+fn call_verified_numbers_actions_submit_verification_code<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::verified_numbers::VerifiedNumbersActionsVerifyParams {
+        let params = telnyx::resources::verified_numbers::VerifiedNumbersActionsSubmitVerificationCodeParams {
             body: super::arg(args, "body")?,
         };
         super::done(
-            client.verified_numbers().actions().verify(&phone_number, params).await,
+            client
+                .verified_numbers()
+                .actions()
+                .submit_verification_code(&phone_number, params)
+                .await,
         )
     })
 }
@@ -27972,37 +27967,35 @@ fn call_verify_profiles_create<'a>(
         super::done(client.verify_profiles().create(params).await)
     })
 }
-fn call_verify_profiles_templates_list<'a>(
+fn call_verify_profiles_retrieve_templates<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        super::done(client.verify_profiles().templates().list().await)
+        super::done(client.verify_profiles().retrieve_templates().await)
     })
 }
-fn call_verify_profiles_templates_create<'a>(
+fn call_verify_profiles_create_template<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verify_profiles::VerifyProfilesTemplatesCreateParams {
+        let params = telnyx::resources::verify_profiles::VerifyProfilesCreateTemplateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.verify_profiles().templates().create(params).await)
+        super::done(client.verify_profiles().create_template(params).await)
     })
 }
-fn call_verify_profiles_templates_update<'a>(
+fn call_verify_profiles_update_template<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let template_id: String = super::arg(args, "template_id")?;
-        let params = telnyx::resources::verify_profiles::VerifyProfilesTemplatesUpdateParams {
+        let params = telnyx::resources::verify_profiles::VerifyProfilesUpdateTemplateParams {
             body: super::arg(args, "body")?,
         };
-        super::done(
-            client.verify_profiles().templates().update(&template_id, params).await,
-        )
+        super::done(client.verify_profiles().update_template(&template_id, params).await)
     })
 }
 fn call_verify_profiles_retrieve<'a>(
@@ -28168,15 +28161,15 @@ fn call_voice_clones_create<'a>(
         super::done(client.voice_clones().create(params).await)
     })
 }
-fn call_voice_clones_from_upload_create<'a>(
+fn call_voice_clones_create_from_upload<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::voice_clones::VoiceClonesFromUploadCreateParams {
+        let params = telnyx::resources::voice_clones::VoiceClonesCreateFromUploadParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.voice_clones().from_upload().create(params).await)
+        super::done(client.voice_clones().create_from_upload(params).await)
     })
 }
 fn call_voice_clones_update<'a>(
@@ -28200,13 +28193,13 @@ fn call_voice_clones_delete<'a>(
         super::done(client.voice_clones().delete(&id).await)
     })
 }
-fn call_voice_clones_sample_retrieve<'a>(
+fn call_voice_clones_download_sample<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::download(client.voice_clones().sample().retrieve(&id).await).await
+        super::download(client.voice_clones().download_sample(&id).await).await
     })
 }
 fn call_voice_designs_list<'a>(
@@ -28260,16 +28253,16 @@ fn call_voice_designs_retrieve<'a>(
         super::done(client.voice_designs().retrieve(&id, params).await)
     })
 }
-fn call_voice_designs_update<'a>(
+fn call_voice_designs_rename<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::voice_designs::VoiceDesignsUpdateParams {
+        let params = telnyx::resources::voice_designs::VoiceDesignsRenameParams {
             body: super::arg(args, "body")?,
         };
-        super::done(client.voice_designs().update(&id, params).await)
+        super::done(client.voice_designs().rename(&id, params).await)
     })
 }
 fn call_voice_designs_delete<'a>(
@@ -28281,27 +28274,26 @@ fn call_voice_designs_delete<'a>(
         super::done(client.voice_designs().delete(&id).await)
     })
 }
-fn call_voice_designs_sample_retrieve<'a>(
+fn call_voice_designs_download_sample<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::voice_designs::VoiceDesignsSampleRetrieveParams {
+        let params = telnyx::resources::voice_designs::VoiceDesignsDownloadSampleParams {
             version: super::arg(args, "version")?,
         };
-        super::download(client.voice_designs().sample().retrieve(&id, params).await)
-            .await
+        super::download(client.voice_designs().download_sample(&id, params).await).await
     })
 }
-fn call_voice_designs_versions_delete<'a>(
+fn call_voice_designs_delete_version<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let version: i64 = super::arg(args, "version")?;
-        super::done(client.voice_designs().versions().delete(&id, version).await)
+        super::done(client.voice_designs().delete_version(&id, version).await)
     })
 }
 fn call_voice_sdk_call_reports_list<'a>(
@@ -28488,13 +28480,13 @@ fn call_wireguard_peers_delete<'a>(
         super::done(client.wireguard_peers().delete(&id).await)
     })
 }
-fn call_wireguard_peers_config_retrieve<'a>(
+fn call_wireguard_peers_retrieve_config<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        super::done(client.wireguard_peers().config().retrieve(&id).await)
+        super::done(client.wireguard_peers().retrieve_config(&id).await)
     })
 }
 fn call_wireless_detail_records_reports_list<'a>(
@@ -28551,26 +28543,26 @@ fn call_wireless_detail_records_reports_delete<'a>(
         super::done(client.wireless().detail_records_reports().delete(&id).await)
     })
 }
-fn call_wireless_regions_list<'a>(
+fn call_wireless_retrieve_regions<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireless::WirelessRegionsListParams {
+        let params = telnyx::resources::wireless::WirelessRetrieveRegionsParams {
             product: super::arg(args, "product")?,
         };
-        super::done(client.wireless().regions().list(params).await)
+        super::done(client.wireless().retrieve_regions(params).await)
     })
 }
-fn call_wireless_blocklist_values_retrieve<'a>(
+fn call_wireless_blocklist_values_list<'a>(
     client: &'a telnyx::Client,
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireless_blocklist_values::WirelessBlocklistValuesRetrieveParams {
+        let params = telnyx::resources::wireless_blocklist_values::WirelessBlocklistValuesListParams {
             r#type: super::arg(args, "type")?,
         };
-        super::done(client.wireless_blocklist_values().retrieve(params).await)
+        super::done(client.wireless_blocklist_values().list(params).await)
     })
 }
 fn call_wireless_blocklists_list<'a>(

@@ -18936,7 +18936,9 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/paths/~110dlc~1campaign~1{campaignId}~1appeal/post/responses/200/content/application~1json",
-        super::check::<crate::resources::n10dlc::N10dlcCampaignAppealResponse>,
+        super::check::<
+            crate::resources::messaging_10dlc::Messaging10dlcCampaignSubmitAppealResponse,
+        >,
     ),
     (
         "/paths/~110dlc~1campaign~1{campaignId}~1operationStatus/get/responses/200/content/application~1json/schema",
@@ -18972,7 +18974,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/paths/~1ai~1conversation_histories/get/parameters/1/schema",
-        super::check::<crate::resources::ai::AiConversationHistoriesListRegion>,
+        super::check::<crate::resources::ai::AiRetrieveConversationHistoriesRegion>,
     ),
     ("/paths/~1ai~1conversation_histories/get/parameters/2/schema", super::check::<i64>),
     ("/paths/~1ai~1conversation_histories/get/parameters/3/schema", super::check::<i64>),
@@ -19851,7 +19853,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     (
         "/paths/~1organizations~1users~1users_groups_report/get/responses/200/content/application~1json",
         super::check::<
-            crate::resources::organizations::OrganizationsUsersUsersGroupsReportListResponse,
+            crate::resources::organizations::OrganizationsUsersGetGroupsReportResponse,
         >,
     ),
     (
@@ -20015,7 +20017,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     (
         "/paths/~1phone_numbers~1jobs~1update_phone_numbers/post/parameters/0/schema/properties/status",
         super::check::<
-            crate::resources::phone_numbers::PhoneNumbersJobsUpdatePhoneNumbersCreateFilterStatus,
+            crate::resources::phone_numbers::PhoneNumbersJobsUpdateBatchFilterStatus,
         >,
     ),
     (
@@ -20037,12 +20039,12 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     (
         "/paths/~1phone_numbers~1jobs~1update_phone_numbers/post/parameters/0/schema/properties/voice.usage_payment_method",
         super::check::<
-            crate::resources::phone_numbers::PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceUsagePaymentMethod,
+            crate::resources::phone_numbers::PhoneNumbersJobsUpdateBatchFilterVoiceUsagePaymentMethod,
         >,
     ),
     (
         "/paths/~1phone_numbers~1slim/get/parameters/3/schema",
-        super::check::<crate::resources::phone_numbers::PhoneNumbersSlimSort>,
+        super::check::<crate::resources::phone_numbers::PhoneNumbersSlimListSort>,
     ),
     (
         "/paths/~1phone_numbers~1slim/get/parameters/4/schema/properties/billing_group_id",
@@ -20066,7 +20068,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/paths/~1phone_numbers~1slim/get/parameters/4/schema/properties/status",
-        super::check::<crate::resources::phone_numbers::PhoneNumbersSlimFilterStatus>,
+        super::check::<crate::resources::phone_numbers::PhoneNumbersSlimListFilterStatus>,
     ),
     (
         "/paths/~1phone_numbers~1slim/get/parameters/4/schema/properties/voice.connection_name/properties/contains",
@@ -20087,7 +20089,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     (
         "/paths/~1phone_numbers~1slim/get/parameters/4/schema/properties/voice.usage_payment_method",
         super::check::<
-            crate::resources::phone_numbers::PhoneNumbersSlimFilterVoiceUsagePaymentMethod,
+            crate::resources::phone_numbers::PhoneNumbersSlimListFilterVoiceUsagePaymentMethod,
         >,
     ),
     (
@@ -20687,13 +20689,13 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     (
         "/paths/~1reports~1cdr_usage_reports~1sync/get/parameters/2/schema",
         super::check::<
-            crate::resources::reports::ReportsCdrUsageReportsSyncRetrieveAggregationType,
+            crate::resources::reports::ReportsCdrUsageReportsFetchSyncAggregationType,
         >,
     ),
     (
         "/paths/~1reports~1cdr_usage_reports~1sync/get/parameters/3/schema",
         super::check::<
-            crate::resources::reports::ReportsCdrUsageReportsSyncRetrieveProductBreakdown,
+            crate::resources::reports::ReportsCdrUsageReportsFetchSyncProductBreakdown,
         >,
     ),
     (
@@ -20715,7 +20717,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     (
         "/paths/~1reports~1mdr_usage_reports~1sync/get/parameters/2/schema",
         super::check::<
-            crate::resources::reports::ReportsMdrUsageReportsSyncRetrieveAggregationType,
+            crate::resources::reports::ReportsMdrUsageReportsFetchSyncAggregationType,
         >,
     ),
     (
@@ -20729,18 +20731,18 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ("/paths/~1reports~1mdrs/get/parameters/2/schema", super::check::<String>),
     (
         "/paths/~1reports~1mdrs/get/parameters/3/schema",
-        super::check::<crate::resources::reports::ReportsMdrsListDirection>,
+        super::check::<crate::resources::reports::ReportsListMdrsDirection>,
     ),
     ("/paths/~1reports~1mdrs/get/parameters/4/schema", super::check::<String>),
     ("/paths/~1reports~1mdrs/get/parameters/5/schema", super::check::<String>),
     ("/paths/~1reports~1mdrs/get/parameters/6/schema", super::check::<String>),
     (
         "/paths/~1reports~1mdrs/get/parameters/7/schema",
-        super::check::<crate::resources::reports::ReportsMdrsListStatus>,
+        super::check::<crate::resources::reports::ReportsListMdrsStatus>,
     ),
     (
         "/paths/~1reports~1mdrs/get/parameters/8/schema",
-        super::check::<crate::resources::reports::ReportsMdrsListMessageType>,
+        super::check::<crate::resources::reports::ReportsListMdrsMessageType>,
     ),
     ("/paths/~1reports~1wdrs/get/parameters/0/schema", super::check::<String>),
     ("/paths/~1reports~1wdrs/get/parameters/1/schema", super::check::<String>),
@@ -21261,9 +21263,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/FilterSIMCardActionsConsolidated/schema/properties/action_type",
-        super::check::<
-            crate::resources::sim_card_actions::SimCardActionsListFilterActionType,
-        >,
+        super::check::<crate::resources::sim_cards::SimCardsActionsListFilterActionType>,
     ),
     (
         "/components/parameters/FilterSIMCardActionsConsolidated/schema/properties/bulk_sim_card_action_id",
@@ -21275,9 +21275,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/FilterSIMCardActionsConsolidated/schema/properties/status",
-        super::check::<
-            crate::resources::sim_card_actions::SimCardActionsListFilterStatus,
-        >,
+        super::check::<crate::resources::sim_cards::SimCardsActionsListFilterStatus>,
     ),
     ("/components/parameters/FilterSIMCardId/schema", super::check::<String>),
     (
@@ -21298,13 +21296,13 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     (
         "/components/parameters/FilterBasicStatusLifecycle/schema",
         super::check::<
-            crate::resources::sim_card_group_actions::SimCardGroupActionsListFilterStatus,
+            crate::resources::sim_card_groups::SimCardGroupsActionsListFilterStatus,
         >,
     ),
     (
         "/paths/~1sim_card_group_actions/get/parameters/4/schema",
         super::check::<
-            crate::resources::sim_card_group_actions::SimCardGroupActionsListFilterType,
+            crate::resources::sim_card_groups::SimCardGroupsActionsListFilterType,
         >,
     ),
     ("/paths/~1sim_card_groups/get/parameters/2/schema", super::check::<String>),
@@ -21830,7 +21828,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     (
         "/paths/~1wireless_blocklist_values/get/parameters/0/schema",
         super::check::<
-            crate::resources::wireless_blocklist_values::WirelessBlocklistValuesRetrieveType,
+            crate::resources::wireless_blocklist_values::WirelessBlocklistValuesListType,
         >,
     ),
     (

@@ -81,7 +81,15 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
     });
     let params_arg = (!op.params_type.is_empty()).then(|| {
         let t = ident(&op.params_type);
-        quote!(params: #t)
+        if body_only(op) {
+            quote!(params: impl Into<#t>)
+        } else {
+            quote!(params: #t)
+        }
+    });
+    let into = body_only(op).then(|| {
+        let t = ident(&op.params_type);
+        quote!(let params: #t = params.into();)
     });
     let all_args: Vec<TokenStream> = args.chain(params_arg).collect();
     let stream_args = &all_args;
@@ -139,6 +147,7 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         quote!(mut)
     };
     let build = quote! {
+        #into
         #(#query)*
         #(#headers)*
         #body
@@ -292,6 +301,62 @@ pub fn params_struct(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         quote!( #d pub body: #t, )
     });
     let default = if all_optional { quote!(, Default) } else { quote!() };
+    let body_ty = op.body.as_ref().map(|b| match b.encoding {
+        BodyEncoding::Binary | BodyEncoding::Text => quote!(bytes::Bytes),
+        _ => rust_type(&b.ty, ctx),
+    });
+    // Only a body: the operation takes the body itself (`impl Into<Params>`).
+    let from_body = body_only(op).then(|| {
+        let b = op.body.as_ref().is_some_and(|b| b.required);
+        let t = &body_ty;
+        let value = if b { quote!(body) } else { quote!(body: Some(body)) };
+        let doc = format!(" The body alone is the whole of [`{}`].", op.params_type);
+        quote! {
+            impl From<#t> for #name {
+                #[doc = #doc]
+                fn from(body: #t) -> Self {
+                    #name { #value }
+                }
+            }
+        }
+    });
+    let constructor = (!all_optional && !body_only(op)).then(|| {
+        let mut args = Vec::new();
+        let mut values = Vec::new();
+        for p in op.query_params.iter().chain(&op.header_params) {
+            let n = ident(&p.rust_name);
+            if !p.required {
+                values.push(quote!(#n: None,));
+                continue;
+            }
+            let (t, v) = match &p.ty {
+                Ty::String => (quote!(impl Into<String>), quote!(#n: #n.into(),)),
+                other => (rust_type(other, ctx), quote!(#n,)),
+            };
+            args.push(quote!(#n: #t));
+            values.push(v);
+        }
+        if let Some(b) = &op.body {
+            if b.required {
+                let t = &body_ty;
+                args.push(quote!(body: #t));
+                values.push(quote!(body,));
+            } else {
+                values.push(quote!(body: None,));
+            }
+        }
+        let doc = format!(" A `{}` from its required inputs; the optional ones are `None`.", op.params_type);
+        let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            impl #name {
+                #[doc = #doc]
+                #many
+                pub fn new(#(#args),*) -> Self {
+                    #name { #(#values)* }
+                }
+            }
+        }
+    });
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq #default)]
@@ -299,5 +364,12 @@ pub fn params_struct(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
             #(#params)*
             #body
         }
+        #constructor
+        #from_body
     }
+}
+
+/// Whether an operation's only inputs besides path parameters are its body.
+pub fn body_only(op: &Operation) -> bool {
+    !op.params_type.is_empty() && op.query_params.is_empty() && op.header_params.is_empty() && op.body.is_some()
 }

@@ -46,6 +46,7 @@ fn paginator(op: &Operation, ctx: &Ctx<'_>, args: &[TokenStream]) -> Option<Toke
         PaginationStyle::PageNumber => read_input(first, op, ctx)?,
         _ => quote!(|_| None),
     };
+    let into = super::ops::body_only(op).then(|| quote!(let params: #params = params.into();));
     let meta = meta_fn(p, ctx)?;
     let items = items_fn(p, ctx)?;
     let apply = apply_fn(p, op, ctx)?;
@@ -67,6 +68,7 @@ fn paginator(op: &Operation, ctx: &Ctx<'_>, args: &[TokenStream]) -> Option<Toke
         #deprecated
         #[inline]
         pub fn #name(&self, #(#args),*) -> crate::Paginator<'a, #params, #page, #item> {
+            #into
             let this = *self;
             #(#owned)*
             let spec: crate::PageSpec<#params, #page, #item> = crate::PageSpec {

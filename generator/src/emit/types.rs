@@ -84,6 +84,8 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
                     quote!(std::collections::BTreeMap<String, #t>)
                 }
             });
+            let constructor =
+                (!all_optional).then(|| constructor(&name, fields, extra_ty.is_some(), def.deprecated, ctx));
             let deserialize = struct_deserialize(&name, &def.name, fields, extra_ty.as_ref());
             let serialize = struct_serialize(&name, &def.name, fields, extra_ty.is_some());
             let fields = fields.iter().map(|f| field(f, ctx));
@@ -101,6 +103,7 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
                     #extra
                 }
 
+                #constructor
                 #serialize
                 #deserialize
             }
@@ -192,6 +195,7 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
             tagged_union(&name, &doc, variants, property, ctx)
         }
         TypeKind::Union { variants, .. } => {
+            let froms = variant_froms(&name, variants, ctx);
             // Untagged: serde tries variants in order and takes the first that decodes, so the
             // more demanding come first: objects with more required fields before those with
             // fewer (one with none accepts any object), then lists and maps, integers before
@@ -211,6 +215,7 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
                 pub enum #name {
                     #(#variants)*
                 }
+                #froms
             }
         }
         TypeKind::Alias { ty } => {
@@ -422,6 +427,110 @@ fn tagged_union(name: &Ident, doc: &TokenStream, variants: &[Variant], property:
                     #( Some(#patterns) => crate::tagged::variant(value).map(Self::#names), )*
                     _ => Ok(Self::Unknown(value)),
                 }
+            }
+        }
+    }
+}
+
+/// A type with its aliases followed: `ToNumber` (an alias of `String`) is a string.
+fn resolved<'t>(ty: &'t Ty, ctx: &'t Ctx<'_>) -> &'t Ty {
+    let mut ty = ty;
+    for _ in 0..16 {
+        match ty {
+            Ty::Named(id) => match &ctx.api.types[*id].kind {
+                TypeKind::Alias { ty: inner } => ty = inner,
+                _ => return ty,
+            },
+            _ => return ty,
+        }
+    }
+    ty
+}
+
+/// `From<V>` for each variant type of an untagged union that only one variant has (and
+/// `From<&str>` for its string variant), so a value is passed as `"+18005550100".into()`.
+fn variant_froms(name: &Ident, variants: &[Variant], ctx: &Ctx<'_>) -> TokenStream {
+    let key = |v: &Variant| rust_type(resolved(&v.ty, ctx), ctx).to_string();
+    let keys: Vec<String> = variants.iter().map(key).collect();
+    let impls =
+        variants.iter().zip(&keys).filter(|(_, k)| keys.iter().filter(|o| o == k).count() == 1).map(|(v, _)| {
+            let variant = ident(&v.rust_name);
+            let t = rust_type(&v.ty, ctx);
+            let from_str = matches!(resolved(&v.ty, ctx), Ty::String).then(|| {
+                quote! {
+                    impl From<&str> for #name {
+                        fn from(value: &str) -> Self {
+                            #name::#variant(value.to_string())
+                        }
+                    }
+                }
+            });
+            quote! {
+                impl From<#t> for #name {
+                    fn from(value: #t) -> Self {
+                        #name::#variant(value)
+                    }
+                }
+                #from_str
+            }
+        });
+    quote!(#(#impls)*)
+}
+
+/// Whether a type is an untagged union (which has `From` its variants).
+fn is_untagged_union(ty: &Ty, ctx: &Ctx<'_>) -> bool {
+    matches!(resolved(ty, ctx), Ty::Named(id) if matches!(&ctx.api.types[*id].kind, TypeKind::Union { discriminator: None, .. }))
+}
+
+/// `new(..)` for a struct without `Default`: one argument per required, non-nullable field, in
+/// spec order (strings as `impl Into<String>`); every other field `None` (or empty), so that
+/// `X { a: Some(1), ..X::new(b, c) }` reads like the official SDKs' object literals.
+fn constructor(name: &Ident, fields: &[Field], keeps_extra: bool, deprecated: bool, ctx: &Ctx<'_>) -> TokenStream {
+    let mut args = Vec::new();
+    let mut docs_lines = vec![format!("A `{name}` from its required fields; the optional ones are `None`.")];
+    let mut documented = false;
+    let values = fields.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        if is_optional(f) {
+            return quote!(#n: None,);
+        }
+        let (t, value) = match resolved(&f.ty, ctx) {
+            Ty::String => (quote!(impl Into<String>), Some(quote!(#n.into()))),
+            _ if is_untagged_union(&f.ty, ctx) => {
+                let t = rust_type(&f.ty, ctx);
+                (quote!(impl Into<#t>), Some(quote!(#n.into())))
+            }
+            _ => (rust_type(&f.ty, ctx), None),
+        };
+        let value = match (f.boxed, value) {
+            (true, v) => Some(v.map_or(quote!(Box::new(#n)), |v| quote!(Box::new(#v)))),
+            (false, v) => v,
+        };
+        args.push(quote!(#n: #t));
+        if let Some(d) = f.description.as_deref().and_then(|d| docs::clean(d).into_iter().next()) {
+            if !documented {
+                docs_lines.push(String::new());
+                documented = true;
+            }
+            docs_lines.push(format!("- `{}`: {d}", f.rust_name.trim_start_matches("r#")));
+        }
+        match value {
+            Some(value) => quote!(#n: #value,),
+            None => quote!(#n,),
+        }
+    });
+    let values: Vec<TokenStream> = values.collect();
+    let extra = keeps_extra.then(|| quote!(extra: Default::default(),));
+    let doc = docs::attrs(&docs_lines);
+    let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let allow = (deprecated || fields.iter().any(|f| f.deprecated)).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #allow
+        impl #name {
+            #doc
+            #many
+            pub fn new(#(#args),*) -> Self {
+                #name { #(#values)* #extra }
             }
         }
     }

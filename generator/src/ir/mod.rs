@@ -32,6 +32,8 @@ pub struct Api {
     /// The cargo features and the types each one needs (set after [`naming`]).
     #[serde(skip)]
     pub features: features::FeaturePlan,
+    /// How many operations are named by the names file rather than by the rules.
+    pub names_from_file: usize,
 }
 
 /// An `example` in the spec: the JSON pointer of the object holding it (a schema, or a media

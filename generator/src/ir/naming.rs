@@ -2,8 +2,10 @@
 //! parameters, types, fields, variants), keywords and collisions included, deterministically.
 
 use super::{Api, Module, Operation, Response, Ty, TypeKind};
+use crate::{Error, Result};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 const KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
@@ -41,8 +43,74 @@ const RESERVED_TYPES: &[&str] = &[
     "Self",
 ];
 
-pub fn resolve(api: &mut Api) {
-    name_operations(api);
+/// The names file: one line per operation whose name the rules below do not give,
+/// `METHOD /path resource.chain.method`; `#` starts a comment.
+#[derive(Debug, Clone, Default)]
+pub struct NameFile {
+    file: PathBuf,
+    /// (method, path) -> (line, resource chain, method name).
+    entries: BTreeMap<(String, String), (usize, Vec<String>, String)>,
+}
+
+impl NameFile {
+    pub fn read(path: &Path) -> Result<NameFile> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::new(path, "", format!("cannot read: {e}")))?;
+        NameFile::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<NameFile> {
+        let mut entries = BTreeMap::new();
+        for (i, raw) in text.lines().enumerate() {
+            let line = i + 1;
+            let content = raw.split('#').next().unwrap_or("").trim();
+            if content.is_empty() {
+                continue;
+            }
+            let err = |m: String| Error::new(path, "", format!("line {line}: {m}"));
+            let fields: Vec<&str> = content.split_whitespace().collect();
+            let [method, op_path, chain] = fields[..] else {
+                return Err(err(format!("expected `METHOD /path resource.method`, found {content:?}")));
+            };
+            if !["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"].contains(&method) {
+                return Err(err(format!("{method:?} is not an HTTP method in upper case")));
+            }
+            if !op_path.starts_with('/') {
+                return Err(err(format!("{op_path:?} is not a path")));
+            }
+            let mut parts: Vec<String> = Vec::new();
+            for token in chain.split('.') {
+                let ident = snake_ident(token);
+                if token.is_empty() || ident.trim_start_matches("r#") != token {
+                    return Err(err(format!("{token:?} in {chain:?} is not a snake_case identifier")));
+                }
+                parts.push(ident);
+            }
+            let Some(name) = parts.pop().filter(|_| !parts.is_empty()) else {
+                return Err(err(format!("{chain:?} names no resource: write `resource.method`")));
+            };
+            let key = (method.to_string(), op_path.to_string());
+            if let Some((first, ..)) = entries.insert(key, (line, parts, name)) {
+                return Err(err(format!("{method} {op_path} is already named on line {first}")));
+            }
+        }
+        Ok(NameFile { file: path.to_path_buf(), entries })
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn error(&self, line: usize, message: String) -> Error {
+        Error::new(&self.file, "", format!("line {line}: {message}"))
+    }
+}
+
+pub fn resolve(api: &mut Api, names: &NameFile) -> Result<()> {
+    name_operations(api, names)?;
     name_types(api);
     let mut names = Scope::new("");
     names.reserve("Unknown");
@@ -50,6 +118,7 @@ pub fn resolve(api: &mut Api) {
         w.rust_name = names.unique(camel_ident(&w.name));
     }
     super::schema::break_cycles(&mut api.types);
+    Ok(())
 }
 
 /// A snake_case identifier: keywords become raw identifiers where Rust allows it.
@@ -196,10 +265,26 @@ fn resource_name(segment: &str) -> String {
     }
 }
 
+/// An action named noun first puts its verb first, as the official SDKs do:
+/// `playback_start` -> `start_playback`, `client_state_update` -> `update_client_state`.
+fn verb_first(action: &str) -> String {
+    const VERBS: &[&str] = &["start", "stop", "pause", "resume", "update"];
+    match action.rsplit_once('_') {
+        Some((noun, verb)) if VERBS.contains(&verb) => format!("{verb}_{noun}"),
+        _ => action.to_string(),
+    }
+}
+
 const STANDARD_VERBS: &[&str] =
     &["get", "list", "retrieve", "create", "update", "delete", "post", "put", "patch", "fetch", "find"];
 
-fn name_operations(api: &mut Api) {
+fn name_operations(api: &mut Api, names: &NameFile) -> Result<()> {
+    let known: HashSet<(&str, &str)> = api.operations.iter().map(|o| (o.method.as_str(), o.path.as_str())).collect();
+    if let Some(((method, path), (line, ..))) =
+        names.entries.iter().find(|((m, p), _)| !known.contains(&(m.as_str(), p.as_str())))
+    {
+        return Err(names.error(*line, format!("the spec has no operation {method} {path}; remove the line")));
+    }
     // Static chains that have an item below them (`/a/b` when `/a/b/{id}` exists) are collections.
     let mut collections: HashSet<Vec<String>> = HashSet::new();
     let mut children: HashMap<Vec<String>, BTreeSet<String>> = HashMap::new();
@@ -216,6 +301,23 @@ fn name_operations(api: &mut Api) {
             }
         }
     }
+
+    // Static chains that hold exactly one operation and nothing below them.
+    let mut leaves: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut inner: HashSet<Vec<String>> = HashSet::new();
+    for op in &api.operations {
+        let segs = segments(&op.path);
+        let statics: Vec<String> = segs.iter().filter(|s| !is_param(s)).map(|s| resource_name(s)).collect();
+        for i in 1..statics.len() {
+            inner.insert(statics[..i].to_vec());
+        }
+        if segs.last().is_some_and(|s| !is_param(s)) {
+            *leaves.entry(statics).or_default() += 1;
+        } else {
+            inner.insert(statics);
+        }
+    }
+    leaves.retain(|chain, _| !inner.contains(chain));
 
     let mut named: Vec<(Vec<String>, String)> = Vec::with_capacity(api.operations.len());
     for op in &api.operations {
@@ -244,7 +346,19 @@ fn name_operations(api: &mut Api) {
             if parent.last().is_some_and(|p| p == "actions")
                 || (!parent.is_empty() && verb == last.trim_end_matches('_'))
             {
-                (statics.clone()[..statics.len() - 1].to_vec(), snake_ident(&last))
+                (statics.clone()[..statics.len() - 1].to_vec(), snake_ident(&verb_first(&last)))
+            } else if !parent.is_empty() && leaves.get(&statics) == Some(&1) && !collections.contains(&statics) {
+                // A lone operation on a sub-path (`GET /sim_cards/{id}/public_ip`) is a method of
+                // the parent, named after the sub-path: `sim_cards().retrieve_public_ip(id)`.
+                let noun = last.trim_end_matches('_');
+                let name = match method {
+                    "GET" if returns_list(op, api) => format!("list_{noun}"),
+                    "GET" => format!("retrieve_{noun}"),
+                    "PUT" | "PATCH" => format!("update_{noun}"),
+                    "DELETE" => format!("delete_{noun}"),
+                    _ => noun.to_string(),
+                };
+                (parent.to_vec(), snake_ident(&name))
             } else {
                 let collection = collections.contains(&statics);
                 let name = match method {
@@ -263,6 +377,15 @@ fn name_operations(api: &mut Api) {
         named.push((resource, name));
     }
 
+    let mut from_file = vec![false; named.len()];
+    for (i, op) in api.operations.iter().enumerate() {
+        if let Some((_, resource, name)) = names.entries.get(&(op.method.clone(), op.path.clone())) {
+            named[i] = (resource.clone(), name.clone());
+            from_file[i] = true;
+        }
+    }
+    api.names_from_file = from_file.iter().filter(|f| **f).count();
+
     // Sub-resource accessors share a namespace with the methods of their parent.
     for (resource, _) in &named {
         for i in 1..resource.len() {
@@ -271,15 +394,39 @@ fn name_operations(api: &mut Api) {
     }
     // Keep the natural name for the first operation (in path, method order) that wants it; the
     // others fall back to their operationId, then to a number.
+    // Names from the file are taken as written, first; a clash there is an error.
     let mut scopes: HashMap<Vec<String>, Scope> = HashMap::new();
-    for ((resource, name), op) in named.into_iter().zip(api.operations.iter_mut()) {
-        let scope = scopes.entry(resource.clone()).or_insert_with(|| {
-            let mut s = Scope::new("_");
-            for child in children.get(&resource).into_iter().flatten() {
-                s.reserve(child);
-            }
-            s
-        });
+    let new_scope = |resource: &Vec<String>| {
+        let mut s = Scope::new("_");
+        for child in children.get(resource).into_iter().flatten() {
+            s.reserve(child);
+        }
+        s
+    };
+    for (i, (resource, name)) in named.iter().enumerate() {
+        if !from_file[i] {
+            continue;
+        }
+        let op = &mut api.operations[i];
+        let scope = scopes.entry(resource.clone()).or_insert_with(|| new_scope(resource));
+        if !scope.used.insert(name.clone()) {
+            let (line, ..) = &names.entries[&(op.method.clone(), op.path.clone())];
+            let what = if children.get(resource).is_some_and(|c| c.contains(name)) {
+                "a sub-resource"
+            } else {
+                "another operation"
+            };
+            return Err(names.error(*line, format!("{}.{name} is already {what}", resource.join("."))));
+        }
+        op.resource = resource.clone();
+        op.name = name.clone();
+    }
+    for (i, (resource, name)) in named.into_iter().enumerate() {
+        if from_file[i] {
+            continue;
+        }
+        let op = &mut api.operations[i];
+        let scope = scopes.entry(resource.clone()).or_insert_with(|| new_scope(&resource));
         // Methods named like std trait methods confuse readers (and clippy): `clone_assistant`.
         let name = if TRAIT_METHODS.contains(&name.as_str()) {
             let noun = resource.last().map(|r| r.trim_end_matches('_').trim_end_matches('s')).unwrap_or("resource");
@@ -313,6 +460,7 @@ fn name_operations(api: &mut Api) {
             p.rust_name = fields.unique(snake_ident(&p.name));
         }
     }
+    Ok(())
 }
 
 fn op_prefix(op: &Operation) -> String {

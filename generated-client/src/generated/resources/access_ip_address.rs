@@ -65,9 +65,10 @@ impl<'a> AccessIpAddressApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AccessIpAddressCreateParams,
+        params: impl Into<AccessIpAddressCreateParams>,
     ) -> crate::Result<crate::types::AccessIpAddressResponseSchema> {
         let mut req = self.client.request(reqwest::Method::POST, "/access_ip_address");
+        let params: AccessIpAddressCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -125,6 +126,14 @@ pub struct AccessIpAddressListParams {
 pub struct AccessIpAddressCreateParams {
     /// The request body.
     pub body: crate::types::AccessIpAddressPost,
+}
+impl From<crate::types::AccessIpAddressPost> for AccessIpAddressCreateParams {
+    /// The body alone is the whole of [`AccessIpAddressCreateParams`].
+    fn from(body: crate::types::AccessIpAddressPost) -> Self {
+        AccessIpAddressCreateParams {
+            body,
+        }
+    }
 }
 /// Date range filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -211,6 +220,22 @@ impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilterCreatedAtDateRang
 pub enum AccessIpAddressListFilterCreatedAt {
     DateRangeFilter(AccessIpAddressListFilterCreatedAtDateRangeFilter),
     String(String),
+}
+impl From<String> for AccessIpAddressListFilterCreatedAt {
+    fn from(value: String) -> Self {
+        AccessIpAddressListFilterCreatedAt::String(value)
+    }
+}
+impl From<&str> for AccessIpAddressListFilterCreatedAt {
+    fn from(value: &str) -> Self {
+        AccessIpAddressListFilterCreatedAt::String(value.to_string())
+    }
+}
+impl From<AccessIpAddressListFilterCreatedAtDateRangeFilter>
+for AccessIpAddressListFilterCreatedAt {
+    fn from(value: AccessIpAddressListFilterCreatedAtDateRangeFilter) -> Self {
+        AccessIpAddressListFilterCreatedAt::DateRangeFilter(value)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessIpAddressListFilter {

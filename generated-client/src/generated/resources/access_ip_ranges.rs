@@ -65,9 +65,10 @@ impl<'a> AccessIpRangesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AccessIpRangesCreateParams,
+        params: impl Into<AccessIpRangesCreateParams>,
     ) -> crate::Result<crate::types::AccessIpRangeResponseSchema> {
         let mut req = self.client.request(reqwest::Method::POST, "/access_ip_ranges");
+        let params: AccessIpRangesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -104,6 +105,12 @@ pub struct AccessIpRangesListParams {
 pub struct AccessIpRangesCreateParams {
     /// The request body.
     pub body: crate::types::AccessIpRangePost,
+}
+impl From<crate::types::AccessIpRangePost> for AccessIpRangesCreateParams {
+    /// The body alone is the whole of [`AccessIpRangesCreateParams`].
+    fn from(body: crate::types::AccessIpRangePost) -> Self {
+        AccessIpRangesCreateParams { body }
+    }
 }
 /// CIDR block pattern matching operations
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -188,6 +195,22 @@ for AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
 pub enum AccessIpRangesListFilterCidrBlock {
     CidrBlockPatternFilter(AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter),
     String(String),
+}
+impl From<String> for AccessIpRangesListFilterCidrBlock {
+    fn from(value: String) -> Self {
+        AccessIpRangesListFilterCidrBlock::String(value)
+    }
+}
+impl From<&str> for AccessIpRangesListFilterCidrBlock {
+    fn from(value: &str) -> Self {
+        AccessIpRangesListFilterCidrBlock::String(value.to_string())
+    }
+}
+impl From<AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter>
+for AccessIpRangesListFilterCidrBlock {
+    fn from(value: AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter) -> Self {
+        AccessIpRangesListFilterCidrBlock::CidrBlockPatternFilter(value)
+    }
 }
 /// Date range filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -274,6 +297,22 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCreatedAtDateRange
 pub enum AccessIpRangesListFilterCreatedAt {
     DateRangeFilter(AccessIpRangesListFilterCreatedAtDateRangeFilter),
     String(String),
+}
+impl From<String> for AccessIpRangesListFilterCreatedAt {
+    fn from(value: String) -> Self {
+        AccessIpRangesListFilterCreatedAt::String(value)
+    }
+}
+impl From<&str> for AccessIpRangesListFilterCreatedAt {
+    fn from(value: &str) -> Self {
+        AccessIpRangesListFilterCreatedAt::String(value.to_string())
+    }
+}
+impl From<AccessIpRangesListFilterCreatedAtDateRangeFilter>
+for AccessIpRangesListFilterCreatedAt {
+    fn from(value: AccessIpRangesListFilterCreatedAtDateRangeFilter) -> Self {
+        AccessIpRangesListFilterCreatedAt::DateRangeFilter(value)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessIpRangesListFilter {

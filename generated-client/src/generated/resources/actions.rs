@@ -24,18 +24,6 @@ pub struct ActionsPurchaseApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> ActionsPurchaseApi<'a> {
-    pub fn esims(&self) -> ActionsPurchaseEsimsApi<'a> {
-        ActionsPurchaseEsimsApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `actions.purchase.esims`.
-#[derive(Debug, Clone, Copy)]
-pub struct ActionsPurchaseEsimsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> ActionsPurchaseEsimsApi<'a> {
     /// Purchase eSIMs
     ///
     /// Purchases and registers the specified amount of eSIMs to the current user's account.
@@ -44,22 +32,31 @@ impl<'a> ActionsPurchaseEsimsApi<'a> {
     ///
     /// `POST /actions/purchase/esims`
     #[inline]
-    pub async fn purchase(
+    pub async fn create(
         &self,
-        params: ActionsPurchaseEsimsPurchaseParams,
-    ) -> crate::Result<ActionsPurchaseEsimsPurchaseResponse> {
+        params: impl Into<ActionsPurchaseCreateParams>,
+    ) -> crate::Result<ActionsPurchaseCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/actions/purchase/esims");
+        let params: ActionsPurchaseCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
 }
-/// Inputs of [`ActionsPurchaseEsimsApi::purchase`] other than path parameters.
+/// Inputs of [`ActionsPurchaseApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ActionsPurchaseEsimsPurchaseParams {
+pub struct ActionsPurchaseCreateParams {
     /// The request body.
     pub body: crate::types::ESimPurchase,
+}
+impl From<crate::types::ESimPurchase> for ActionsPurchaseCreateParams {
+    /// The body alone is the whole of [`ActionsPurchaseCreateParams`].
+    fn from(body: crate::types::ESimPurchase) -> Self {
+        ActionsPurchaseCreateParams {
+            body,
+        }
+    }
 }
 /// Operations under `actions.register`.
 #[derive(Debug, Clone, Copy)]
@@ -67,18 +64,6 @@ pub struct ActionsRegisterApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> ActionsRegisterApi<'a> {
-    pub fn sim_cards(&self) -> ActionsRegisterSimCardsApi<'a> {
-        ActionsRegisterSimCardsApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `actions.register.sim_cards`.
-#[derive(Debug, Clone, Copy)]
-pub struct ActionsRegisterSimCardsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> ActionsRegisterSimCardsApi<'a> {
     /// Register SIM cards
     ///
     /// Register the SIM cards associated with the provided registration codes to the current user's account.
@@ -87,34 +72,43 @@ impl<'a> ActionsRegisterSimCardsApi<'a> {
     ///
     /// `POST /actions/register/sim_cards`
     #[inline]
-    pub async fn register(
+    pub async fn create(
         &self,
-        params: ActionsRegisterSimCardsRegisterParams,
-    ) -> crate::Result<ActionsRegisterSimCardsRegisterResponse> {
+        params: impl Into<ActionsRegisterCreateParams>,
+    ) -> crate::Result<ActionsRegisterCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/actions/register/sim_cards");
+        let params: ActionsRegisterCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
 }
-/// Inputs of [`ActionsRegisterSimCardsApi::register`] other than path parameters.
+/// Inputs of [`ActionsRegisterApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ActionsRegisterSimCardsRegisterParams {
+pub struct ActionsRegisterCreateParams {
     /// The request body.
     pub body: crate::types::SimCardRegistration,
 }
+impl From<crate::types::SimCardRegistration> for ActionsRegisterCreateParams {
+    /// The body alone is the whole of [`ActionsRegisterCreateParams`].
+    fn from(body: crate::types::SimCardRegistration) -> Self {
+        ActionsRegisterCreateParams {
+            body,
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActionsPurchaseEsimsPurchaseResponse {
+pub struct ActionsPurchaseCreateResponse {
     /// Successfully registered SIM cards.
     pub data: Option<Vec<crate::types::SimpleSimCard>>,
     pub errors: Option<Vec<crate::types::WirelessError>>,
 }
-impl serde::Serialize for ActionsPurchaseEsimsPurchaseResponse {
+impl serde::Serialize for ActionsPurchaseCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("ActionsPurchaseEsimsPurchaseResponse", 2usize)?;
+            .serialize_struct("ActionsPurchaseCreateResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -124,21 +118,21 @@ impl serde::Serialize for ActionsPurchaseEsimsPurchaseResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ActionsPurchaseEsimsPurchaseResponse {
+impl<'de> serde::Deserialize<'de> for ActionsPurchaseCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "errors"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ActionsPurchaseEsimsPurchaseResponse;
+            type Value = ActionsPurchaseCreateResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ActionsPurchaseEsimsPurchaseResponse")
+                f.write_str("struct ActionsPurchaseCreateResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ActionsPurchaseEsimsPurchaseResponse, A::Error> {
+            ) -> Result<ActionsPurchaseCreateResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -148,27 +142,26 @@ impl<'de> serde::Deserialize<'de> for ActionsPurchaseEsimsPurchaseResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ActionsPurchaseEsimsPurchaseResponse {
+                Ok(ActionsPurchaseCreateResponse {
                     data: f0,
                     errors: f1,
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ActionsPurchaseEsimsPurchaseResponse", FIELDS, V)
+        deserializer.deserialize_struct("ActionsPurchaseCreateResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActionsRegisterSimCardsRegisterResponse {
+pub struct ActionsRegisterCreateResponse {
     /// Successfully registered SIM cards.
     pub data: Option<Vec<crate::types::SimpleSimCard>>,
     pub errors: Option<Vec<crate::types::WirelessError>>,
 }
-impl serde::Serialize for ActionsRegisterSimCardsRegisterResponse {
+impl serde::Serialize for ActionsRegisterCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("ActionsRegisterSimCardsRegisterResponse", 2usize)?;
+            .serialize_struct("ActionsRegisterCreateResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -178,21 +171,21 @@ impl serde::Serialize for ActionsRegisterSimCardsRegisterResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ActionsRegisterSimCardsRegisterResponse {
+impl<'de> serde::Deserialize<'de> for ActionsRegisterCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "errors"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ActionsRegisterSimCardsRegisterResponse;
+            type Value = ActionsRegisterCreateResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ActionsRegisterSimCardsRegisterResponse")
+                f.write_str("struct ActionsRegisterCreateResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ActionsRegisterSimCardsRegisterResponse, A::Error> {
+            ) -> Result<ActionsRegisterCreateResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -202,13 +195,12 @@ impl<'de> serde::Deserialize<'de> for ActionsRegisterSimCardsRegisterResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ActionsRegisterSimCardsRegisterResponse {
+                Ok(ActionsRegisterCreateResponse {
                     data: f0,
                     errors: f1,
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ActionsRegisterSimCardsRegisterResponse", FIELDS, V)
+        deserializer.deserialize_struct("ActionsRegisterCreateResponse", FIELDS, V)
     }
 }

@@ -89,9 +89,10 @@ impl<'a> AddressesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AddressesCreateParams,
+        params: impl Into<AddressesCreateParams>,
     ) -> crate::Result<AddressesCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/addresses");
+        let params: AddressesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -158,6 +159,12 @@ pub struct AddressesCreateParams {
     /// Parameters that can be defined during address creation
     pub body: crate::types::AddressCreate,
 }
+impl From<crate::types::AddressCreate> for AddressesCreateParams {
+    /// The body alone is the whole of [`AddressesCreateParams`].
+    fn from(body: crate::types::AddressCreate) -> Self {
+        AddressesCreateParams { body }
+    }
+}
 /// Operations under `addresses.actions`.
 #[derive(Debug, Clone, Copy)]
 pub struct AddressesActionsApi<'a> {
@@ -172,11 +179,12 @@ impl<'a> AddressesActionsApi<'a> {
     #[inline]
     pub async fn validate(
         &self,
-        params: AddressesActionsValidateParams,
+        params: impl Into<AddressesActionsValidateParams>,
     ) -> crate::Result<AddressesActionsValidateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/addresses/actions/validate");
+        let params: AddressesActionsValidateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -190,7 +198,7 @@ impl<'a> AddressesActionsApi<'a> {
     pub async fn accept_suggestions(
         &self,
         id: &str,
-        params: AddressesActionsAcceptSuggestionsParams,
+        params: impl Into<AddressesActionsAcceptSuggestionsParams>,
     ) -> crate::Result<crate::types::AddressSuggestionResponse> {
         let mut req = self
             .client
@@ -199,6 +207,7 @@ impl<'a> AddressesActionsApi<'a> {
                 ["/addresses/", &crate::encode_path(id), "/actions/accept_suggestions"]
                     .concat(),
             );
+        let params: AddressesActionsAcceptSuggestionsParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -211,11 +220,28 @@ pub struct AddressesActionsValidateParams {
     /// Parameters that can be defined during address validation
     pub body: crate::types::ValidateAddressRequest,
 }
+impl From<crate::types::ValidateAddressRequest> for AddressesActionsValidateParams {
+    /// The body alone is the whole of [`AddressesActionsValidateParams`].
+    fn from(body: crate::types::ValidateAddressRequest) -> Self {
+        AddressesActionsValidateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`AddressesActionsApi::accept_suggestions`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddressesActionsAcceptSuggestionsParams {
     /// The request body.
     pub body: Option<crate::types::AcceptSuggestionsRequest>,
+}
+impl From<crate::types::AcceptSuggestionsRequest>
+for AddressesActionsAcceptSuggestionsParams {
+    /// The body alone is the whole of [`AddressesActionsAcceptSuggestionsParams`].
+    fn from(body: crate::types::AcceptSuggestionsRequest) -> Self {
+        AddressesActionsAcceptSuggestionsParams {
+            body: Some(body),
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddressesListPage {
@@ -377,6 +403,22 @@ impl<'de> serde::Deserialize<'de> for AddressesListFilterCustomerReferenceObject
 pub enum AddressesListFilterCustomerReference {
     Object2(AddressesListFilterCustomerReferenceObject2),
     String(String),
+}
+impl From<String> for AddressesListFilterCustomerReference {
+    fn from(value: String) -> Self {
+        AddressesListFilterCustomerReference::String(value)
+    }
+}
+impl From<&str> for AddressesListFilterCustomerReference {
+    fn from(value: &str) -> Self {
+        AddressesListFilterCustomerReference::String(value.to_string())
+    }
+}
+impl From<AddressesListFilterCustomerReferenceObject2>
+for AddressesListFilterCustomerReference {
+    fn from(value: AddressesListFilterCustomerReferenceObject2) -> Self {
+        AddressesListFilterCustomerReference::Object2(value)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddressesListFilterStreetAddress {

@@ -7,11 +7,6 @@ pub struct AdvancedOrdersApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> AdvancedOrdersApi<'a> {
-    pub fn requirement_group(&self) -> AdvancedOrdersRequirementGroupApi<'a> {
-        AdvancedOrdersRequirementGroupApi {
-            client: self.client,
-        }
-    }
     /// List Advanced Orders
     ///
     /// `GET /advanced_orders`
@@ -26,9 +21,37 @@ impl<'a> AdvancedOrdersApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AdvancedOrdersCreateParams,
+        params: impl Into<AdvancedOrdersCreateParams>,
     ) -> crate::Result<crate::types::AdvancedOrder> {
         let mut req = self.client.request(reqwest::Method::POST, "/advanced_orders");
+        let params: AdvancedOrdersCreateParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Update Advanced Order
+    ///
+    /// `PATCH /advanced_orders/{advanced-order-id}/requirement_group`
+    ///
+    /// Parameters:
+    /// - `advanced_order_id`: Unique identifier of the advanced order.
+    #[inline]
+    pub async fn update_requirement_group(
+        &self,
+        advanced_order_id: &str,
+        params: impl Into<AdvancedOrdersUpdateRequirementGroupParams>,
+    ) -> crate::Result<crate::types::AdvancedOrder> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::PATCH,
+                [
+                    "/advanced_orders/",
+                    &crate::encode_path(advanced_order_id),
+                    "/requirement_group",
+                ]
+                    .concat(),
+            );
+        let params: AdvancedOrdersUpdateRequirementGroupParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -58,43 +81,25 @@ pub struct AdvancedOrdersCreateParams {
     /// The request body.
     pub body: crate::types::AdvancedOrderRequest,
 }
-/// Operations under `advanced_orders.requirement_group`.
-#[derive(Debug, Clone, Copy)]
-pub struct AdvancedOrdersRequirementGroupApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AdvancedOrdersRequirementGroupApi<'a> {
-    /// Update Advanced Order
-    ///
-    /// `PATCH /advanced_orders/{advanced-order-id}/requirement_group`
-    ///
-    /// Parameters:
-    /// - `advanced_order_id`: Unique identifier of the advanced order.
-    #[inline]
-    pub async fn update(
-        &self,
-        advanced_order_id: &str,
-        params: AdvancedOrdersRequirementGroupUpdateParams,
-    ) -> crate::Result<crate::types::AdvancedOrder> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/advanced_orders/",
-                    &crate::encode_path(advanced_order_id),
-                    "/requirement_group",
-                ]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
+impl From<crate::types::AdvancedOrderRequest> for AdvancedOrdersCreateParams {
+    /// The body alone is the whole of [`AdvancedOrdersCreateParams`].
+    fn from(body: crate::types::AdvancedOrderRequest) -> Self {
+        AdvancedOrdersCreateParams { body }
     }
 }
-/// Inputs of [`AdvancedOrdersRequirementGroupApi::update`] other than path parameters.
+/// Inputs of [`AdvancedOrdersApi::update_requirement_group`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AdvancedOrdersRequirementGroupUpdateParams {
+pub struct AdvancedOrdersUpdateRequirementGroupParams {
     /// The request body.
     pub body: crate::types::AdvancedOrderRequest,
+}
+impl From<crate::types::AdvancedOrderRequest>
+for AdvancedOrdersUpdateRequirementGroupParams {
+    /// The body alone is the whole of [`AdvancedOrdersUpdateRequirementGroupParams`].
+    fn from(body: crate::types::AdvancedOrderRequest) -> Self {
+        AdvancedOrdersUpdateRequirementGroupParams {
+            body,
+        }
+    }
 }
 pub type AdvancedOrdersListResponse = crate::Data<Vec<crate::types::AdvancedOrder>>;

@@ -28,11 +28,6 @@ impl<'a> AiApi<'a> {
             client: self.client,
         }
     }
-    pub fn conversation_histories(&self) -> AiConversationHistoriesApi<'a> {
-        AiConversationHistoriesApi {
-            client: self.client,
-        }
-    }
     pub fn conversations(&self) -> AiConversationsApi<'a> {
         AiConversationsApi {
             client: self.client,
@@ -63,24 +58,256 @@ impl<'a> AiApi<'a> {
             client: self.client,
         }
     }
-    pub fn models(&self) -> AiModelsApi<'a> {
-        AiModelsApi { client: self.client }
-    }
     pub fn openai(&self) -> AiOpenaiApi<'a> {
         AiOpenaiApi { client: self.client }
     }
-    pub fn responses(&self) -> AiResponsesApi<'a> {
-        AiResponsesApi {
-            client: self.client,
-        }
-    }
-    pub fn summarize(&self) -> AiSummarizeApi<'a> {
-        AiSummarizeApi {
-            client: self.client,
-        }
-    }
     pub fn tools(&self) -> AiToolsApi<'a> {
         AiToolsApi { client: self.client }
+    }
+    /// Search conversation histories
+    ///
+    /// Performs semantic vector search across conversation history records.
+    ///
+    /// **How it works:**
+    /// 1. The query text is embedded into a 1024-dimensional vector using the multilingual-e5-large model.
+    /// 2. The vector is compared against indexed record chunks using semantic similarity search.
+    /// 3. When no region is specified, all regions are queried in parallel (fan-out) and results are merged by score.
+    /// 4. Results are ranked by similarity score (descending) and paginated via `page[number]` / `page[size]`.
+    ///
+    /// **Authentication:** Requires a Telnyx API key via `Authorization: Bearer `. Results are automatically scoped to the caller's organization — `organization_id` is injected from the auth token and cannot be overridden.
+    ///
+    /// `GET /ai/conversation_histories`
+    #[inline]
+    pub async fn retrieve_conversation_histories(
+        &self,
+        params: AiRetrieveConversationHistoriesParams,
+    ) -> crate::Result<crate::types::ConversationHistoryResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::GET, "/ai/conversation_histories");
+        req.query("q", crate::QueryStyle::Form, true, &params.q);
+        req.query("region", crate::QueryStyle::Form, true, &params.region);
+        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
+        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
+        req.query("min_score", crate::QueryStyle::Form, true, &params.min_score);
+        req.query(
+            "filter[user_id]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_user_id,
+        );
+        req.query(
+            "filter[record_id]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_record_id,
+        );
+        req.query(
+            "filter[region][in]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_region_in,
+        );
+        req.query(
+            "filter[record_created_at][gte]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_record_created_at_gte,
+        );
+        req.query(
+            "filter[record_created_at][lte]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_record_created_at_lte,
+        );
+        req.query(
+            "filter[ingested_at][gte]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_ingested_at_gte,
+        );
+        req.query(
+            "filter[ingested_at][lte]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_ingested_at_lte,
+        );
+        req.query(
+            "filter[retention]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_retention,
+        );
+        req.send_json().await
+    }
+    /// [`Self::retrieve_conversation_histories`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn retrieve_conversation_histories_paginator(
+        &self,
+        params: AiRetrieveConversationHistoriesParams,
+    ) -> crate::Paginator<
+        'a,
+        AiRetrieveConversationHistoriesParams,
+        crate::types::ConversationHistoryResponse,
+        crate::types::ConversationHistoryRecord,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AiRetrieveConversationHistoriesParams,
+            crate::types::ConversationHistoryResponse,
+            crate::types::ConversationHistoryRecord,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)]
+                Box::pin(async move {
+                    this.retrieve_conversation_histories(params).await
+                })
+            },
+        )
+    }
+    /// Get available models
+    ///
+    /// **Deprecated**: Use `GET /v2/ai/openai/models` instead.
+    ///
+    /// Returns the same `ModelsResponse` payload as the OpenAI-compatible endpoint — open-source LLMs hosted on Telnyx (e.g. `moonshotai/Kimi-K2.6`, `zai-org/GLM-5.1-FP8`, `MiniMaxAI/MiniMax-M2.7`), embedding models, and fine-tuned models — kept around for backwards compatibility. New integrations should use `/v2/ai/openai/models`.
+    ///
+    /// Model ids follow the `{organization}/{model_name}` convention from Hugging Face.
+    ///
+    /// `GET /ai/models`
+    #[deprecated]
+    #[inline]
+    pub async fn list_models(&self) -> crate::Result<crate::types::ModelsResponse> {
+        let req = self.client.request(reqwest::Method::GET, "/ai/models");
+        req.send_json().await
+    }
+    /// Create a response
+    ///
+    /// **Deprecated**: Use `POST /v2/ai/openai/responses` instead. This endpoint is compatible with the [OpenAI Responses API](https://developers.openai.com/api/reference/responses/overview) and may be used with the OpenAI JS or Python SDK. Response id parameter is not supported at the moment. Use the `conversation` parameter with a Telnyx Conversation ID to leverage persistent conversations.
+    ///
+    /// `POST /ai/responses`
+    #[deprecated]
+    #[inline]
+    pub async fn responses(
+        &self,
+        params: impl Into<AiResponsesParams>,
+    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+        let mut req = self.client.request(reqwest::Method::POST, "/ai/responses");
+        let params: AiResponsesParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Summarize file content
+    ///
+    /// Generate a summary of a file's contents.
+    ///
+    /// Supports the following text formats:
+    /// - PDF, HTML, txt, json, csv
+    ///
+    /// Supports the following media formats (billed for both the transcription and summary):
+    /// - flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav, or webm
+    /// - Up to 100 MB
+    ///
+    /// `POST /ai/summarize`
+    #[inline]
+    pub async fn summarize(
+        &self,
+        params: impl Into<AiSummarizeParams>,
+    ) -> crate::Result<crate::types::SummaryResponseData> {
+        let mut req = self.client.request(reqwest::Method::POST, "/ai/summarize");
+        let params: AiSummarizeParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+}
+/// Inputs of [`AiApi::retrieve_conversation_histories`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiRetrieveConversationHistoriesParams {
+    /// Natural language search query. The text is embedded into a 1024-dimensional vector and compared against indexed record chunks using semantic similarity.
+    pub q: String,
+    /// Restrict search to a specific region. When omitted, all regions are queried in parallel (fan-out) and results are merged by similarity score.
+    pub region: Option<AiRetrieveConversationHistoriesRegion>,
+    /// Page number to return (1-based). Defaults to 1.
+    pub page_number: Option<i64>,
+    /// Number of results per page. Defaults to 20, maximum 100.
+    pub page_size: Option<i64>,
+    /// Minimum cosine similarity score threshold (0.0 to 1.0). Results below this threshold are excluded.
+    pub min_score: Option<f64>,
+    /// Filter to records owned by a specific user (exact match).
+    pub filter_user_id: Option<String>,
+    /// Filter to chunks belonging to a specific parent record (exact match).
+    pub filter_record_id: Option<String>,
+    /// Filter by the region stored on the record. Comma-separated to match multiple regions (USA, DEU, AUS, UAE). Distinct from the `region` parameter, which selects which cluster(s) are queried.
+    pub filter_region_in: Option<String>,
+    /// Only include records whose original creation time is on or after this ISO 8601 timestamp.
+    pub filter_record_created_at_gte: Option<String>,
+    /// Only include records whose original creation time is on or before this ISO 8601 timestamp.
+    pub filter_record_created_at_lte: Option<String>,
+    /// Only include records ingested (chunked, embedded, and indexed) on or after this ISO 8601 timestamp.
+    pub filter_ingested_at_gte: Option<String>,
+    /// Only include records ingested (chunked, embedded, and indexed) on or before this ISO 8601 timestamp.
+    pub filter_ingested_at_lte: Option<String>,
+    /// Filter by retention policy (exact match). Filter-only: not returned in the response body.
+    pub filter_retention: Option<String>,
+}
+impl AiRetrieveConversationHistoriesParams {
+    /// A `AiRetrieveConversationHistoriesParams` from its required inputs; the optional ones are `None`.
+    pub fn new(q: impl Into<String>) -> Self {
+        AiRetrieveConversationHistoriesParams {
+            q: q.into(),
+            region: None,
+            page_number: None,
+            page_size: None,
+            min_score: None,
+            filter_user_id: None,
+            filter_record_id: None,
+            filter_region_in: None,
+            filter_record_created_at_gte: None,
+            filter_record_created_at_lte: None,
+            filter_ingested_at_gte: None,
+            filter_ingested_at_lte: None,
+            filter_retention: None,
+        }
+    }
+}
+/// Inputs of [`AiApi::responses`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiResponsesParams {
+    /// The request body.
+    pub body: serde_json::Map<String, serde_json::Value>,
+}
+impl From<serde_json::Map<String, serde_json::Value>> for AiResponsesParams {
+    /// The body alone is the whole of [`AiResponsesParams`].
+    fn from(body: serde_json::Map<String, serde_json::Value>) -> Self {
+        AiResponsesParams { body }
+    }
+}
+/// Inputs of [`AiApi::summarize`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiSummarizeParams {
+    /// The request body.
+    pub body: crate::types::SummaryRequest,
+}
+impl From<crate::types::SummaryRequest> for AiSummarizeParams {
+    /// The body alone is the whole of [`AiSummarizeParams`].
+    fn from(body: crate::types::SummaryRequest) -> Self {
+        AiSummarizeParams { body }
     }
 }
 /// Operations under `ai.anthropic`.
@@ -101,18 +328,6 @@ pub struct AiAnthropicV1Api<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> AiAnthropicV1Api<'a> {
-    pub fn messages(&self) -> AiAnthropicV1MessagesApi<'a> {
-        AiAnthropicV1MessagesApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `ai.anthropic.v1.messages`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiAnthropicV1MessagesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiAnthropicV1MessagesApi<'a> {
     /// Create a message (Anthropic-compatible)
     ///
     /// Send a message to a language model using the Anthropic Messages API format. This endpoint is compatible with the [Anthropic Messages API](https://docs.anthropic.com/en/api/messages) and may be used with the Anthropic JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/anthropic`.
@@ -121,35 +336,45 @@ impl<'a> AiAnthropicV1MessagesApi<'a> {
     ///
     /// `POST /ai/anthropic/v1/messages`
     #[inline]
-    pub async fn create(
+    pub async fn messages(
         &self,
-        params: AiAnthropicV1MessagesCreateParams,
+        params: impl Into<AiAnthropicV1MessagesParams>,
     ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/anthropic/v1/messages");
+        let params: AiAnthropicV1MessagesParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
-    /// [`Self::create`], answered as a stream of server-sent events (`Accept: text/event-stream`); the request must ask for streaming as the API documents.
+    /// [`Self::messages`], answered as a stream of server-sent events (`Accept: text/event-stream`); the request must ask for streaming as the API documents.
     #[inline]
-    pub async fn create_stream(
+    pub async fn messages_stream(
         &self,
-        params: AiAnthropicV1MessagesCreateParams,
+        params: impl Into<AiAnthropicV1MessagesParams>,
     ) -> crate::Result<crate::EventStream> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/anthropic/v1/messages");
+        let params: AiAnthropicV1MessagesParams = params.into();
         req.json(&params.body);
         req.header("accept", "text/event-stream");
         req.send_events().await
     }
 }
-/// Inputs of [`AiAnthropicV1MessagesApi::create`] other than path parameters.
+/// Inputs of [`AiAnthropicV1Api::messages`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AiAnthropicV1MessagesCreateParams {
+pub struct AiAnthropicV1MessagesParams {
     /// The request body.
     pub body: crate::types::AnthropicMessageRequest,
+}
+impl From<crate::types::AnthropicMessageRequest> for AiAnthropicV1MessagesParams {
+    /// The body alone is the whole of [`AiAnthropicV1MessagesParams`].
+    fn from(body: crate::types::AnthropicMessageRequest) -> Self {
+        AiAnthropicV1MessagesParams {
+            body,
+        }
+    }
 }
 /// Operations under `ai.assistants`.
 #[derive(Debug, Clone, Copy)]
@@ -159,11 +384,6 @@ pub struct AiAssistantsApi<'a> {
 impl<'a> AiAssistantsApi<'a> {
     pub fn canary_deploys(&self) -> AiAssistantsCanaryDeploysApi<'a> {
         AiAssistantsCanaryDeploysApi {
-            client: self.client,
-        }
-    }
-    pub fn chat(&self) -> AiAssistantsChatApi<'a> {
-        AiAssistantsChatApi {
             client: self.client,
         }
     }
@@ -184,11 +404,6 @@ impl<'a> AiAssistantsApi<'a> {
     }
     pub fn tests(&self) -> AiAssistantsTestsApi<'a> {
         AiAssistantsTestsApi {
-            client: self.client,
-        }
-    }
-    pub fn texml(&self) -> AiAssistantsTexmlApi<'a> {
-        AiAssistantsTexmlApi {
             client: self.client,
         }
     }
@@ -220,9 +435,10 @@ impl<'a> AiAssistantsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AiAssistantsCreateParams,
+        params: impl Into<AiAssistantsCreateParams>,
     ) -> crate::Result<crate::types::InferenceEmbeddingAssistant> {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/assistants");
+        let params: AiAssistantsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -232,13 +448,14 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// `POST /ai/assistants/import`
     #[inline]
-    pub async fn import(
+    pub async fn imports(
         &self,
-        params: AiAssistantsImportParams,
+        params: impl Into<AiAssistantsImportsParams>,
     ) -> crate::Result<crate::types::AssistantsListData> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/assistants/import");
+        let params: AiAssistantsImportsParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -290,7 +507,7 @@ impl<'a> AiAssistantsApi<'a> {
     pub async fn update(
         &self,
         assistant_id: &str,
-        params: AiAssistantsUpdateParams,
+        params: impl Into<AiAssistantsUpdateParams>,
     ) -> crate::Result<crate::types::InferenceEmbeddingAssistant> {
         let mut req = self
             .client
@@ -298,6 +515,7 @@ impl<'a> AiAssistantsApi<'a> {
                 reqwest::Method::POST,
                 ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
             );
+        let params: AiAssistantsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -322,6 +540,60 @@ impl<'a> AiAssistantsApi<'a> {
             );
         req.send_json().await
     }
+    /// Assistant Chat (BETA)
+    ///
+    /// This endpoint allows a client to send a chat message to a specific AI Assistant. The assistant processes the message and returns a relevant reply based on the current conversation context.
+    ///
+    /// `POST /ai/assistants/{assistant_id}/chat`
+    ///
+    /// Parameters:
+    /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
+    pub async fn chat(
+        &self,
+        assistant_id: &str,
+        params: impl Into<AiAssistantsChatParams>,
+    ) -> crate::Result<crate::types::AssistantChatResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/ai/assistants/", &crate::encode_path(assistant_id), "/chat"].concat(),
+            );
+        let params: AiAssistantsChatParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Assistant Sms Chat
+    ///
+    /// Send an SMS message for an assistant. This endpoint:
+    /// 1. Validates the assistant exists and has messaging profile configured
+    /// 2. If should_create_conversation is true, creates a new conversation with metadata
+    /// 3. Sends the SMS message (If `text` is set, this will be sent. Otherwise, if this is the first message in the conversation and the assistant has a `greeting` configured, this will be sent. Otherwise the assistant will generate the text to send.)
+    /// 4. Updates conversation metadata if provided
+    /// 5. Returns the conversation ID
+    ///
+    /// `POST /ai/assistants/{assistant_id}/chat/sms`
+    ///
+    /// Parameters:
+    /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
+    pub async fn send_sms(
+        &self,
+        assistant_id: &str,
+        params: impl Into<AiAssistantsSendSmsParams>,
+    ) -> crate::Result<crate::types::AssistantSmsChatResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/ai/assistants/", &crate::encode_path(assistant_id), "/chat/sms"]
+                    .concat(),
+            );
+        let params: AiAssistantsSendSmsParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
     /// Clone Assistant
     ///
     /// Clone an existing assistant, excluding telephony and messaging settings.
@@ -331,7 +603,7 @@ impl<'a> AiAssistantsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn clone_assistant(
+    pub async fn clone(
         &self,
         assistant_id: &str,
     ) -> crate::Result<crate::types::InferenceEmbeddingAssistant> {
@@ -343,6 +615,24 @@ impl<'a> AiAssistantsApi<'a> {
             );
         req.send_json().await
     }
+    /// Get assistant texml
+    ///
+    /// Get an assistant texml by `assistant_id`.
+    ///
+    /// `GET /ai/assistants/{assistant_id}/texml`
+    ///
+    /// Parameters:
+    /// - `assistant_id`: Unique identifier of the assistant.
+    #[inline]
+    pub async fn get_texml(&self, assistant_id: &str) -> crate::Result<String> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/ai/assistants/", &crate::encode_path(assistant_id), "/texml"].concat(),
+            );
+        req.send_json().await
+    }
 }
 /// Inputs of [`AiAssistantsApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -350,11 +640,23 @@ pub struct AiAssistantsCreateParams {
     /// The request body.
     pub body: crate::types::CreateAssistantRequest,
 }
-/// Inputs of [`AiAssistantsApi::import`] other than path parameters.
+impl From<crate::types::CreateAssistantRequest> for AiAssistantsCreateParams {
+    /// The body alone is the whole of [`AiAssistantsCreateParams`].
+    fn from(body: crate::types::CreateAssistantRequest) -> Self {
+        AiAssistantsCreateParams { body }
+    }
+}
+/// Inputs of [`AiAssistantsApi::imports`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AiAssistantsImportParams {
+pub struct AiAssistantsImportsParams {
     /// The request body.
     pub body: crate::types::ImportAssistantsRequest,
+}
+impl From<crate::types::ImportAssistantsRequest> for AiAssistantsImportsParams {
+    /// The body alone is the whole of [`AiAssistantsImportsParams`].
+    fn from(body: crate::types::ImportAssistantsRequest) -> Self {
+        AiAssistantsImportsParams { body }
+    }
 }
 /// Inputs of [`AiAssistantsApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -373,6 +675,37 @@ pub struct AiAssistantsRetrieveParams {
 pub struct AiAssistantsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateAssistantRequestWithPromotion,
+}
+impl From<crate::types::UpdateAssistantRequestWithPromotion>
+for AiAssistantsUpdateParams {
+    /// The body alone is the whole of [`AiAssistantsUpdateParams`].
+    fn from(body: crate::types::UpdateAssistantRequestWithPromotion) -> Self {
+        AiAssistantsUpdateParams { body }
+    }
+}
+/// Inputs of [`AiAssistantsApi::chat`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiAssistantsChatParams {
+    /// The request body.
+    pub body: crate::types::AssistantChatReq,
+}
+impl From<crate::types::AssistantChatReq> for AiAssistantsChatParams {
+    /// The body alone is the whole of [`AiAssistantsChatParams`].
+    fn from(body: crate::types::AssistantChatReq) -> Self {
+        AiAssistantsChatParams { body }
+    }
+}
+/// Inputs of [`AiAssistantsApi::send_sms`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiAssistantsSendSmsParams {
+    /// The request body.
+    pub body: crate::types::AssistantSmsChatReq,
+}
+impl From<crate::types::AssistantSmsChatReq> for AiAssistantsSendSmsParams {
+    /// The body alone is the whole of [`AiAssistantsSendSmsParams`].
+    fn from(body: crate::types::AssistantSmsChatReq) -> Self {
+        AiAssistantsSendSmsParams { body }
+    }
 }
 /// Operations under `ai.assistants.canary_deploys`.
 #[derive(Debug, Clone, Copy)]
@@ -420,7 +753,7 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     pub async fn create(
         &self,
         assistant_id: &str,
-        params: AiAssistantsCanaryDeploysCreateParams,
+        params: impl Into<AiAssistantsCanaryDeploysCreateParams>,
     ) -> crate::Result<crate::types::CanaryDeployResponse> {
         let mut req = self
             .client
@@ -429,6 +762,7 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
                 ["/ai/assistants/", &crate::encode_path(assistant_id), "/canary-deploys"]
                     .concat(),
             );
+        let params: AiAssistantsCanaryDeploysCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -447,7 +781,7 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     pub async fn update(
         &self,
         assistant_id: &str,
-        params: AiAssistantsCanaryDeploysUpdateParams,
+        params: impl Into<AiAssistantsCanaryDeploysUpdateParams>,
     ) -> crate::Result<crate::types::CanaryDeployResponse> {
         let mut req = self
             .client
@@ -456,6 +790,7 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
                 ["/ai/assistants/", &crate::encode_path(assistant_id), "/canary-deploys"]
                     .concat(),
             );
+        let params: AiAssistantsCanaryDeploysUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -487,94 +822,27 @@ pub struct AiAssistantsCanaryDeploysCreateParams {
     /// The request body.
     pub body: crate::types::CanaryDeployRequest,
 }
+impl From<crate::types::CanaryDeployRequest> for AiAssistantsCanaryDeploysCreateParams {
+    /// The body alone is the whole of [`AiAssistantsCanaryDeploysCreateParams`].
+    fn from(body: crate::types::CanaryDeployRequest) -> Self {
+        AiAssistantsCanaryDeploysCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`AiAssistantsCanaryDeploysApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AiAssistantsCanaryDeploysUpdateParams {
     /// The request body.
     pub body: crate::types::CanaryDeployRequest,
 }
-/// Operations under `ai.assistants.chat`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiAssistantsChatApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiAssistantsChatApi<'a> {
-    pub fn sms(&self) -> AiAssistantsChatSmsApi<'a> {
-        AiAssistantsChatSmsApi {
-            client: self.client,
+impl From<crate::types::CanaryDeployRequest> for AiAssistantsCanaryDeploysUpdateParams {
+    /// The body alone is the whole of [`AiAssistantsCanaryDeploysUpdateParams`].
+    fn from(body: crate::types::CanaryDeployRequest) -> Self {
+        AiAssistantsCanaryDeploysUpdateParams {
+            body,
         }
     }
-    /// Assistant Chat (BETA)
-    ///
-    /// This endpoint allows a client to send a chat message to a specific AI Assistant. The assistant processes the message and returns a relevant reply based on the current conversation context.
-    ///
-    /// `POST /ai/assistants/{assistant_id}/chat`
-    ///
-    /// Parameters:
-    /// - `assistant_id`: Unique identifier of the assistant.
-    #[inline]
-    pub async fn assistant(
-        &self,
-        assistant_id: &str,
-        params: AiAssistantsChatAssistantParams,
-    ) -> crate::Result<crate::types::AssistantChatResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/assistants/", &crate::encode_path(assistant_id), "/chat"].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`AiAssistantsChatApi::assistant`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiAssistantsChatAssistantParams {
-    /// The request body.
-    pub body: crate::types::AssistantChatReq,
-}
-/// Operations under `ai.assistants.chat.sms`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiAssistantsChatSmsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiAssistantsChatSmsApi<'a> {
-    /// Assistant Sms Chat
-    ///
-    /// Send an SMS message for an assistant. This endpoint:
-    /// 1. Validates the assistant exists and has messaging profile configured
-    /// 2. If should_create_conversation is true, creates a new conversation with metadata
-    /// 3. Sends the SMS message (If `text` is set, this will be sent. Otherwise, if this is the first message in the conversation and the assistant has a `greeting` configured, this will be sent. Otherwise the assistant will generate the text to send.)
-    /// 4. Updates conversation metadata if provided
-    /// 5. Returns the conversation ID
-    ///
-    /// `POST /ai/assistants/{assistant_id}/chat/sms`
-    ///
-    /// Parameters:
-    /// - `assistant_id`: Unique identifier of the assistant.
-    #[inline]
-    pub async fn assistant(
-        &self,
-        assistant_id: &str,
-        params: AiAssistantsChatSmsAssistantParams,
-    ) -> crate::Result<crate::types::AssistantSmsChatResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/assistants/", &crate::encode_path(assistant_id), "/chat/sms"]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`AiAssistantsChatSmsApi::assistant`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiAssistantsChatSmsAssistantParams {
-    /// The request body.
-    pub body: crate::types::AssistantSmsChatReq,
 }
 /// Operations under `ai.assistants.instructions`.
 #[derive(Debug, Clone, Copy)]
@@ -600,7 +868,7 @@ impl<'a> AiAssistantsInstructionsApi<'a> {
     pub async fn enhance(
         &self,
         assistant_id: &str,
-        params: AiAssistantsInstructionsEnhanceParams,
+        params: impl Into<AiAssistantsInstructionsEnhanceParams>,
     ) -> crate::Result<String> {
         let mut req = self
             .client
@@ -613,6 +881,7 @@ impl<'a> AiAssistantsInstructionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: AiAssistantsInstructionsEnhanceParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -624,6 +893,15 @@ impl<'a> AiAssistantsInstructionsApi<'a> {
 pub struct AiAssistantsInstructionsEnhanceParams {
     /// The request body.
     pub body: Option<crate::types::EnhanceInstructionsRequest>,
+}
+impl From<crate::types::EnhanceInstructionsRequest>
+for AiAssistantsInstructionsEnhanceParams {
+    /// The body alone is the whole of [`AiAssistantsInstructionsEnhanceParams`].
+    fn from(body: crate::types::EnhanceInstructionsRequest) -> Self {
+        AiAssistantsInstructionsEnhanceParams {
+            body: Some(body),
+        }
+    }
 }
 /// Operations under `ai.assistants.scheduled_events`.
 #[derive(Debug, Clone, Copy)]
@@ -722,7 +1000,7 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     pub async fn create(
         &self,
         assistant_id: &str,
-        params: AiAssistantsScheduledEventsCreateParams,
+        params: impl Into<AiAssistantsScheduledEventsCreateParams>,
     ) -> crate::Result<crate::types::ScheduledEventResponse> {
         let mut req = self
             .client
@@ -735,6 +1013,7 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: AiAssistantsScheduledEventsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -811,6 +1090,15 @@ pub struct AiAssistantsScheduledEventsCreateParams {
     /// The request body.
     pub body: crate::types::CreateScheduledEventRequest,
 }
+impl From<crate::types::CreateScheduledEventRequest>
+for AiAssistantsScheduledEventsCreateParams {
+    /// The body alone is the whole of [`AiAssistantsScheduledEventsCreateParams`].
+    fn from(body: crate::types::CreateScheduledEventRequest) -> Self {
+        AiAssistantsScheduledEventsCreateParams {
+            body,
+        }
+    }
+}
 /// Operations under `ai.assistants.tags`.
 #[derive(Debug, Clone, Copy)]
 pub struct AiAssistantsTagsApi<'a> {
@@ -832,10 +1120,10 @@ impl<'a> AiAssistantsTagsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn create(
+    pub async fn add(
         &self,
         assistant_id: &str,
-        params: AiAssistantsTagsCreateParams,
+        params: impl Into<AiAssistantsTagsAddParams>,
     ) -> crate::Result<crate::types::TagsResponse> {
         let mut req = self
             .client
@@ -843,6 +1131,7 @@ impl<'a> AiAssistantsTagsApi<'a> {
                 reqwest::Method::POST,
                 ["/ai/assistants/", &crate::encode_path(assistant_id), "/tags"].concat(),
             );
+        let params: AiAssistantsTagsAddParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -854,7 +1143,7 @@ impl<'a> AiAssistantsTagsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tag`: Unique identifier of the tag.
     #[inline]
-    pub async fn delete(
+    pub async fn remove(
         &self,
         assistant_id: &str,
         tag: &str,
@@ -874,11 +1163,17 @@ impl<'a> AiAssistantsTagsApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`AiAssistantsTagsApi::create`] other than path parameters.
+/// Inputs of [`AiAssistantsTagsApi::add`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AiAssistantsTagsCreateParams {
+pub struct AiAssistantsTagsAddParams {
     /// The request body.
     pub body: crate::types::AddTagRequest,
+}
+impl From<crate::types::AddTagRequest> for AiAssistantsTagsAddParams {
+    /// The body alone is the whole of [`AiAssistantsTagsAddParams`].
+    fn from(body: crate::types::AddTagRequest) -> Self {
+        AiAssistantsTagsAddParams { body }
+    }
 }
 /// Operations under `ai.assistants.tests`.
 #[derive(Debug, Clone, Copy)]
@@ -965,9 +1260,10 @@ impl<'a> AiAssistantsTestsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AiAssistantsTestsCreateParams,
+        params: impl Into<AiAssistantsTestsCreateParams>,
     ) -> crate::Result<crate::types::AssistantTestResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/assistants/tests");
+        let params: AiAssistantsTestsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1004,7 +1300,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
     pub async fn update(
         &self,
         test_id: &str,
-        params: AiAssistantsTestsUpdateParams,
+        params: impl Into<AiAssistantsTestsUpdateParams>,
     ) -> crate::Result<crate::types::AssistantTestResponse> {
         let mut req = self
             .client
@@ -1012,6 +1308,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
                 reqwest::Method::PUT,
                 ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
             );
+        let params: AiAssistantsTestsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1052,11 +1349,27 @@ pub struct AiAssistantsTestsCreateParams {
     /// The request body.
     pub body: crate::types::CreateAssistantTestRequest,
 }
+impl From<crate::types::CreateAssistantTestRequest> for AiAssistantsTestsCreateParams {
+    /// The body alone is the whole of [`AiAssistantsTestsCreateParams`].
+    fn from(body: crate::types::CreateAssistantTestRequest) -> Self {
+        AiAssistantsTestsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`AiAssistantsTestsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AiAssistantsTestsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateAssistantTestRequest,
+}
+impl From<crate::types::UpdateAssistantTestRequest> for AiAssistantsTestsUpdateParams {
+    /// The body alone is the whole of [`AiAssistantsTestsUpdateParams`].
+    fn from(body: crate::types::UpdateAssistantTestRequest) -> Self {
+        AiAssistantsTestsUpdateParams {
+            body,
+        }
+    }
 }
 /// Operations under `ai.assistants.tests.runs`.
 #[derive(Debug, Clone, Copy)]
@@ -1140,10 +1453,10 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
     #[inline]
-    pub async fn create(
+    pub async fn trigger(
         &self,
         test_id: &str,
-        params: AiAssistantsTestsRunsCreateParams,
+        params: impl Into<AiAssistantsTestsRunsTriggerParams>,
     ) -> crate::Result<crate::types::TestRunResponse> {
         let mut req = self
             .client
@@ -1151,6 +1464,7 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
                 reqwest::Method::POST,
                 ["/ai/assistants/tests/", &crate::encode_path(test_id), "/runs"].concat(),
             );
+        let params: AiAssistantsTestsRunsTriggerParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -1194,11 +1508,19 @@ pub struct AiAssistantsTestsRunsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<AiAssistantsTestsRunsListPage>,
 }
-/// Inputs of [`AiAssistantsTestsRunsApi::create`] other than path parameters.
+/// Inputs of [`AiAssistantsTestsRunsApi::trigger`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiAssistantsTestsRunsCreateParams {
+pub struct AiAssistantsTestsRunsTriggerParams {
     /// The request body.
     pub body: Option<crate::types::TriggerTestRunRequest>,
+}
+impl From<crate::types::TriggerTestRunRequest> for AiAssistantsTestsRunsTriggerParams {
+    /// The body alone is the whole of [`AiAssistantsTestsRunsTriggerParams`].
+    fn from(body: crate::types::TriggerTestRunRequest) -> Self {
+        AiAssistantsTestsRunsTriggerParams {
+            body: Some(body),
+        }
+    }
 }
 /// Operations under `ai.assistants.tests.test_suites`.
 #[derive(Debug, Clone, Copy)]
@@ -1320,7 +1642,7 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
     pub async fn trigger(
         &self,
         suite_name: &str,
-        params: AiAssistantsTestsTestSuitesRunsTriggerParams,
+        params: impl Into<AiAssistantsTestsTestSuitesRunsTriggerParams>,
     ) -> crate::Result<Vec<crate::types::TestRunResponse>> {
         let mut req = self
             .client
@@ -1333,6 +1655,7 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: AiAssistantsTestsTestSuitesRunsTriggerParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -1355,29 +1678,13 @@ pub struct AiAssistantsTestsTestSuitesRunsTriggerParams {
     /// The request body.
     pub body: Option<crate::types::TriggerTestSuiteRunsRequest>,
 }
-/// Operations under `ai.assistants.texml`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiAssistantsTexmlApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiAssistantsTexmlApi<'a> {
-    /// Get assistant texml
-    ///
-    /// Get an assistant texml by `assistant_id`.
-    ///
-    /// `GET /ai/assistants/{assistant_id}/texml`
-    ///
-    /// Parameters:
-    /// - `assistant_id`: Unique identifier of the assistant.
-    #[inline]
-    pub async fn retrieve(&self, assistant_id: &str) -> crate::Result<String> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/assistants/", &crate::encode_path(assistant_id), "/texml"].concat(),
-            );
-        req.send_json().await
+impl From<crate::types::TriggerTestSuiteRunsRequest>
+for AiAssistantsTestsTestSuitesRunsTriggerParams {
+    /// The body alone is the whole of [`AiAssistantsTestsTestSuitesRunsTriggerParams`].
+    fn from(body: crate::types::TriggerTestSuiteRunsRequest) -> Self {
+        AiAssistantsTestsTestSuitesRunsTriggerParams {
+            body: Some(body),
+        }
     }
 }
 /// Operations under `ai.assistants.tools`.
@@ -1394,7 +1701,7 @@ impl<'a> AiAssistantsToolsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn update(
+    pub async fn add(
         &self,
         assistant_id: &str,
         tool_id: &str,
@@ -1421,7 +1728,7 @@ impl<'a> AiAssistantsToolsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn delete(
+    pub async fn remove(
         &self,
         assistant_id: &str,
         tool_id: &str,
@@ -1454,7 +1761,7 @@ impl<'a> AiAssistantsToolsApi<'a> {
         &self,
         assistant_id: &str,
         tool_id: &str,
-        params: AiAssistantsToolsTestParams,
+        params: impl Into<AiAssistantsToolsTestParams>,
     ) -> crate::Result<crate::types::TestWebhookToolResponseData> {
         let mut req = self
             .client
@@ -1469,6 +1776,7 @@ impl<'a> AiAssistantsToolsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: AiAssistantsToolsTestParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -1480,6 +1788,14 @@ impl<'a> AiAssistantsToolsApi<'a> {
 pub struct AiAssistantsToolsTestParams {
     /// The request body.
     pub body: Option<crate::types::TestWebhookToolRequest>,
+}
+impl From<crate::types::TestWebhookToolRequest> for AiAssistantsToolsTestParams {
+    /// The body alone is the whole of [`AiAssistantsToolsTestParams`].
+    fn from(body: crate::types::TestWebhookToolRequest) -> Self {
+        AiAssistantsToolsTestParams {
+            body: Some(body),
+        }
+    }
 }
 /// Operations under `ai.assistants.versions`.
 #[derive(Debug, Clone, Copy)]
@@ -1559,7 +1875,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
         &self,
         assistant_id: &str,
         version_id: &str,
-        params: AiAssistantsVersionsUpdateParams,
+        params: impl Into<AiAssistantsVersionsUpdateParams>,
     ) -> crate::Result<crate::types::InferenceEmbeddingAssistant> {
         let mut req = self
             .client
@@ -1573,6 +1889,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: AiAssistantsVersionsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1648,37 +1965,34 @@ pub struct AiAssistantsVersionsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateAssistantRequest,
 }
+impl From<crate::types::UpdateAssistantRequest> for AiAssistantsVersionsUpdateParams {
+    /// The body alone is the whole of [`AiAssistantsVersionsUpdateParams`].
+    fn from(body: crate::types::UpdateAssistantRequest) -> Self {
+        AiAssistantsVersionsUpdateParams {
+            body,
+        }
+    }
+}
 /// Operations under `ai.audio`.
 #[derive(Debug, Clone, Copy)]
 pub struct AiAudioApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> AiAudioApi<'a> {
-    pub fn transcriptions(&self) -> AiAudioTranscriptionsApi<'a> {
-        AiAudioTranscriptionsApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `ai.audio.transcriptions`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiAudioTranscriptionsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiAudioTranscriptionsApi<'a> {
     /// Transcribe speech to text
     ///
     /// Transcribe speech to text. This endpoint is consistent with the [OpenAI Transcription API](https://platform.openai.com/docs/api-reference/audio/createTranscription) and may be used with the OpenAI JS or Python SDK.
     ///
     /// `POST /ai/audio/transcriptions`
     #[inline]
-    pub async fn audio(
+    pub async fn transcribe(
         &self,
-        params: AiAudioTranscriptionsAudioParams,
+        params: impl Into<AiAudioTranscribeParams>,
     ) -> crate::Result<crate::types::AudioTranscriptionResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/audio/transcriptions");
+        let params: AiAudioTranscribeParams = params.into();
         {
             let body = &params.body;
             let mut form = crate::MultipartForm::default();
@@ -1696,11 +2010,17 @@ impl<'a> AiAudioTranscriptionsApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`AiAudioTranscriptionsApi::audio`] other than path parameters.
+/// Inputs of [`AiAudioApi::transcribe`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AiAudioTranscriptionsAudioParams {
+pub struct AiAudioTranscribeParams {
     /// The request body.
     pub body: crate::types::AudioTranscriptionRequest,
+}
+impl From<crate::types::AudioTranscriptionRequest> for AiAudioTranscribeParams {
+    /// The body alone is the whole of [`AiAudioTranscribeParams`].
+    fn from(body: crate::types::AudioTranscriptionRequest) -> Self {
+        AiAudioTranscribeParams { body }
+    }
 }
 /// Operations under `ai.chat`.
 #[derive(Debug, Clone, Copy)]
@@ -1708,18 +2028,6 @@ pub struct AiChatApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> AiChatApi<'a> {
-    pub fn completions(&self) -> AiChatCompletionsApi<'a> {
-        AiChatCompletionsApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `ai.chat.completions`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiChatCompletionsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiChatCompletionsApi<'a> {
     /// Create a chat completion
     ///
     /// **Deprecated**: Use `POST /v2/ai/openai/chat/completions` instead. Chat with a language model. This endpoint is consistent with the [OpenAI Chat Completions API](https://platform.openai.com/docs/api-reference/chat) and may be used with the OpenAI JS or Python SDK.
@@ -1727,20 +2035,27 @@ impl<'a> AiChatCompletionsApi<'a> {
     /// `POST /ai/chat/completions`
     #[deprecated]
     #[inline]
-    pub async fn chat(
+    pub async fn completions(
         &self,
-        params: AiChatCompletionsChatParams,
+        params: impl Into<AiChatCompletionsParams>,
     ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/chat/completions");
+        let params: AiChatCompletionsParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
 }
-/// Inputs of [`AiChatCompletionsApi::chat`] other than path parameters.
+/// Inputs of [`AiChatApi::completions`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AiChatCompletionsChatParams {
+pub struct AiChatCompletionsParams {
     /// The request body.
     pub body: crate::types::ChatCompletionRequest,
+}
+impl From<crate::types::ChatCompletionRequest> for AiChatCompletionsParams {
+    /// The body alone is the whole of [`AiChatCompletionsParams`].
+    fn from(body: crate::types::ChatCompletionRequest) -> Self {
+        AiChatCompletionsParams { body }
+    }
 }
 /// Operations under `ai.clusters`.
 #[derive(Debug, Clone, Copy)]
@@ -1748,11 +2063,6 @@ pub struct AiClustersApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> AiClustersApi<'a> {
-    pub fn graph(&self) -> AiClustersGraphApi<'a> {
-        AiClustersGraphApi {
-            client: self.client,
-        }
-    }
     /// List all clusters
     ///
     /// `GET /ai/clusters`
@@ -1810,11 +2120,12 @@ impl<'a> AiClustersApi<'a> {
     ///
     /// `POST /ai/clusters`
     #[inline]
-    pub async fn create(
+    pub async fn compute(
         &self,
-        params: AiClustersCreateParams,
+        params: impl Into<AiClustersComputeParams>,
     ) -> crate::Result<crate::types::TextClusteringResponseData> {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/clusters");
+        let params: AiClustersComputeParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1861,33 +2172,6 @@ impl<'a> AiClustersApi<'a> {
             );
         req.send_empty().await
     }
-}
-/// Inputs of [`AiClustersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiClustersListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<AiClustersListPage>,
-}
-/// Inputs of [`AiClustersApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiClustersCreateParams {
-    /// The request body.
-    pub body: crate::types::PublicTextClusteringRequest,
-}
-/// Inputs of [`AiClustersApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiClustersRetrieveParams {
-    /// The number of nodes in the cluster to return in the response. Nodes will be sorted by their centrality within the cluster.
-    pub top_n_nodes: Option<i64>,
-    /// Whether or not to include subclusters and their nodes in the response.
-    pub show_subclusters: Option<bool>,
-}
-/// Operations under `ai.clusters.graph`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiClustersGraphApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiClustersGraphApi<'a> {
     /// Fetch a cluster visualization
     ///
     /// `GET /ai/clusters/{task_id}/graph`
@@ -1895,10 +2179,10 @@ impl<'a> AiClustersGraphApi<'a> {
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
     #[inline]
-    pub async fn retrieve(
+    pub async fn fetch_graph(
         &self,
         task_id: &str,
-        params: AiClustersGraphRetrieveParams,
+        params: AiClustersFetchGraphParams,
     ) -> crate::Result<crate::Download> {
         let mut req = self
             .client
@@ -1910,163 +2194,37 @@ impl<'a> AiClustersGraphApi<'a> {
         req.send_download().await
     }
 }
-/// Inputs of [`AiClustersGraphApi::retrieve`] other than path parameters.
+/// Inputs of [`AiClustersApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiClustersGraphRetrieveParams {
+pub struct AiClustersListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<AiClustersListPage>,
+}
+/// Inputs of [`AiClustersApi::compute`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiClustersComputeParams {
+    /// The request body.
+    pub body: crate::types::PublicTextClusteringRequest,
+}
+impl From<crate::types::PublicTextClusteringRequest> for AiClustersComputeParams {
+    /// The body alone is the whole of [`AiClustersComputeParams`].
+    fn from(body: crate::types::PublicTextClusteringRequest) -> Self {
+        AiClustersComputeParams { body }
+    }
+}
+/// Inputs of [`AiClustersApi::retrieve`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AiClustersRetrieveParams {
+    /// The number of nodes in the cluster to return in the response. Nodes will be sorted by their centrality within the cluster.
+    pub top_n_nodes: Option<i64>,
+    /// Whether or not to include subclusters and their nodes in the response.
+    pub show_subclusters: Option<bool>,
+}
+/// Inputs of [`AiClustersApi::fetch_graph`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AiClustersFetchGraphParams {
     /// Filter results by cluster id.
     pub cluster_id: Option<i64>,
-}
-/// Operations under `ai.conversation_histories`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiConversationHistoriesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiConversationHistoriesApi<'a> {
-    /// Search conversation histories
-    ///
-    /// Performs semantic vector search across conversation history records.
-    ///
-    /// **How it works:**
-    /// 1. The query text is embedded into a 1024-dimensional vector using the multilingual-e5-large model.
-    /// 2. The vector is compared against indexed record chunks using semantic similarity search.
-    /// 3. When no region is specified, all regions are queried in parallel (fan-out) and results are merged by score.
-    /// 4. Results are ranked by similarity score (descending) and paginated via `page[number]` / `page[size]`.
-    ///
-    /// **Authentication:** Requires a Telnyx API key via `Authorization: Bearer `. Results are automatically scoped to the caller's organization — `organization_id` is injected from the auth token and cannot be overridden.
-    ///
-    /// `GET /ai/conversation_histories`
-    #[inline]
-    pub async fn list(
-        &self,
-        params: AiConversationHistoriesListParams,
-    ) -> crate::Result<crate::types::ConversationHistoryResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/ai/conversation_histories");
-        req.query("q", crate::QueryStyle::Form, true, &params.q);
-        req.query("region", crate::QueryStyle::Form, true, &params.region);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("min_score", crate::QueryStyle::Form, true, &params.min_score);
-        req.query(
-            "filter[user_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_user_id,
-        );
-        req.query(
-            "filter[record_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_record_id,
-        );
-        req.query(
-            "filter[region][in]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_region_in,
-        );
-        req.query(
-            "filter[record_created_at][gte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_record_created_at_gte,
-        );
-        req.query(
-            "filter[record_created_at][lte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_record_created_at_lte,
-        );
-        req.query(
-            "filter[ingested_at][gte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_ingested_at_gte,
-        );
-        req.query(
-            "filter[ingested_at][lte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_ingested_at_lte,
-        );
-        req.query(
-            "filter[retention]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_retention,
-        );
-        req.send_json().await
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: AiConversationHistoriesListParams,
-    ) -> crate::Paginator<
-        'a,
-        AiConversationHistoriesListParams,
-        crate::types::ConversationHistoryResponse,
-        crate::types::ConversationHistoryRecord,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AiConversationHistoriesListParams,
-            crate::types::ConversationHistoryResponse,
-            crate::types::ConversationHistoryRecord,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-}
-/// Inputs of [`AiConversationHistoriesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiConversationHistoriesListParams {
-    /// Natural language search query. The text is embedded into a 1024-dimensional vector and compared against indexed record chunks using semantic similarity.
-    pub q: String,
-    /// Restrict search to a specific region. When omitted, all regions are queried in parallel (fan-out) and results are merged by similarity score.
-    pub region: Option<AiConversationHistoriesListRegion>,
-    /// Page number to return (1-based). Defaults to 1.
-    pub page_number: Option<i64>,
-    /// Number of results per page. Defaults to 20, maximum 100.
-    pub page_size: Option<i64>,
-    /// Minimum cosine similarity score threshold (0.0 to 1.0). Results below this threshold are excluded.
-    pub min_score: Option<f64>,
-    /// Filter to records owned by a specific user (exact match).
-    pub filter_user_id: Option<String>,
-    /// Filter to chunks belonging to a specific parent record (exact match).
-    pub filter_record_id: Option<String>,
-    /// Filter by the region stored on the record. Comma-separated to match multiple regions (USA, DEU, AUS, UAE). Distinct from the `region` parameter, which selects which cluster(s) are queried.
-    pub filter_region_in: Option<String>,
-    /// Only include records whose original creation time is on or after this ISO 8601 timestamp.
-    pub filter_record_created_at_gte: Option<String>,
-    /// Only include records whose original creation time is on or before this ISO 8601 timestamp.
-    pub filter_record_created_at_lte: Option<String>,
-    /// Only include records ingested (chunked, embedded, and indexed) on or after this ISO 8601 timestamp.
-    pub filter_ingested_at_gte: Option<String>,
-    /// Only include records ingested (chunked, embedded, and indexed) on or before this ISO 8601 timestamp.
-    pub filter_ingested_at_lte: Option<String>,
-    /// Filter by retention policy (exact match). Filter-only: not returned in the response body.
-    pub filter_retention: Option<String>,
 }
 /// Operations under `ai.conversations`.
 #[derive(Debug, Clone, Copy)]
@@ -2079,11 +2237,6 @@ impl<'a> AiConversationsApi<'a> {
             client: self.client,
         }
     }
-    pub fn conversations_insights(&self) -> AiConversationsConversationsInsightsApi<'a> {
-        AiConversationsConversationsInsightsApi {
-            client: self.client,
-        }
-    }
     pub fn insight_groups(&self) -> AiConversationsInsightGroupsApi<'a> {
         AiConversationsInsightGroupsApi {
             client: self.client,
@@ -2091,11 +2244,6 @@ impl<'a> AiConversationsApi<'a> {
     }
     pub fn insights(&self) -> AiConversationsInsightsApi<'a> {
         AiConversationsInsightsApi {
-            client: self.client,
-        }
-    }
-    pub fn message(&self) -> AiConversationsMessageApi<'a> {
-        AiConversationsMessageApi {
             client: self.client,
         }
     }
@@ -2167,9 +2315,10 @@ impl<'a> AiConversationsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AiConversationsCreateParams,
+        params: impl Into<AiConversationsCreateParams>,
     ) -> crate::Result<crate::types::Conversation> {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/conversations");
+        let params: AiConversationsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -2206,7 +2355,7 @@ impl<'a> AiConversationsApi<'a> {
     pub async fn update(
         &self,
         conversation_id: &str,
-        params: AiConversationsUpdateParams,
+        params: impl Into<AiConversationsUpdateParams>,
     ) -> crate::Result<AiConversationsUpdateResponse> {
         let mut req = self
             .client
@@ -2214,6 +2363,7 @@ impl<'a> AiConversationsApi<'a> {
                 reqwest::Method::PUT,
                 ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
             );
+        let params: AiConversationsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -2233,6 +2383,57 @@ impl<'a> AiConversationsApi<'a> {
                 reqwest::Method::DELETE,
                 ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
             );
+        req.send_empty().await
+    }
+    /// Get insights for a conversation
+    ///
+    /// Retrieve insights for a specific conversation
+    ///
+    /// `GET /ai/conversations/{conversation_id}/conversations-insights`
+    ///
+    /// Parameters:
+    /// - `conversation_id`: Unique identifier of the conversation.
+    #[inline]
+    pub async fn retrieve_conversations_insights(
+        &self,
+        conversation_id: &str,
+    ) -> crate::Result<crate::types::ConversationInsightListData> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                [
+                    "/ai/conversations/",
+                    &crate::encode_path(conversation_id),
+                    "/conversations-insights",
+                ]
+                    .concat(),
+            );
+        req.send_json().await
+    }
+    /// Create Message
+    ///
+    /// Add a new message to the conversation. Used to insert a new messages to a conversation manually ( without using chat endpoint )
+    ///
+    /// `POST /ai/conversations/{conversation_id}/message`
+    ///
+    /// Parameters:
+    /// - `conversation_id`: The ID of the conversation
+    #[inline]
+    pub async fn add_message(
+        &self,
+        conversation_id: &str,
+        params: impl Into<AiConversationsAddMessageParams>,
+    ) -> crate::Result<()> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/ai/conversations/", &crate::encode_path(conversation_id), "/message"]
+                    .concat(),
+            );
+        let params: AiConversationsAddMessageParams = params.into();
+        req.json(&params.body);
         req.send_empty().await
     }
 }
@@ -2270,11 +2471,41 @@ pub struct AiConversationsCreateParams {
     /// The request body.
     pub body: crate::types::CreateConversationRequest,
 }
+impl From<crate::types::CreateConversationRequest> for AiConversationsCreateParams {
+    /// The body alone is the whole of [`AiConversationsCreateParams`].
+    fn from(body: crate::types::CreateConversationRequest) -> Self {
+        AiConversationsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`AiConversationsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AiConversationsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateConversationRequest,
+}
+impl From<crate::types::UpdateConversationRequest> for AiConversationsUpdateParams {
+    /// The body alone is the whole of [`AiConversationsUpdateParams`].
+    fn from(body: crate::types::UpdateConversationRequest) -> Self {
+        AiConversationsUpdateParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`AiConversationsApi::add_message`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiConversationsAddMessageParams {
+    /// The request body.
+    pub body: crate::types::CreateMsgReq,
+}
+impl From<crate::types::CreateMsgReq> for AiConversationsAddMessageParams {
+    /// The body alone is the whole of [`AiConversationsAddMessageParams`].
+    fn from(body: crate::types::CreateMsgReq) -> Self {
+        AiConversationsAddMessageParams {
+            body,
+        }
+    }
 }
 /// Operations under `ai.conversations.conversation_insights`.
 #[derive(Debug, Clone, Copy)]
@@ -2282,27 +2513,15 @@ pub struct AiConversationsConversationInsightsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> AiConversationsConversationInsightsApi<'a> {
-    pub fn aggregates(&self) -> AiConversationsConversationInsightsAggregatesApi<'a> {
-        AiConversationsConversationInsightsAggregatesApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `ai.conversations.conversation_insights.aggregates`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiConversationsConversationInsightsAggregatesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiConversationsConversationInsightsAggregatesApi<'a> {
     /// Aggregate Conversation Insights
     ///
     /// Aggregate conversation insights by specified fields
     ///
     /// `GET /ai/conversations/conversation-insights/aggregates`
     #[inline]
-    pub async fn list(
+    pub async fn retrieve_aggregates(
         &self,
-        params: AiConversationsConversationInsightsAggregatesListParams,
+        params: AiConversationsConversationInsightsRetrieveAggregatesParams,
     ) -> crate::Result<crate::types::ConversationInsightAggregateResp> {
         let mut req = self
             .client
@@ -2323,9 +2542,9 @@ impl<'a> AiConversationsConversationInsightsAggregatesApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`AiConversationsConversationInsightsAggregatesApi::list`] other than path parameters.
+/// Inputs of [`AiConversationsConversationInsightsApi::retrieve_aggregates`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiConversationsConversationInsightsAggregatesListParams {
+pub struct AiConversationsConversationInsightsRetrieveAggregatesParams {
     /// Fields to group by (can be comma-separated or multiple parameters). Prefix a field with 'metadata.' (e.g. 'metadata.assistant_id') to group by the conversation's metadata instead of the insight result.
     ///
     /// Common fields used for over-time charts:
@@ -2342,39 +2561,6 @@ pub struct AiConversationsConversationInsightsAggregatesListParams {
     pub created_at: Option<String>,
     /// Filter by assistant ID (e.g., `metadata.assistant_id=eq.`). When provided, only conversation insights for the specified assistant are aggregated. Used by the portal to scope the 'Insights Over Time' chart to a single assistant.
     pub metadata_assistant_id: Option<String>,
-}
-/// Operations under `ai.conversations.conversations_insights`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiConversationsConversationsInsightsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiConversationsConversationsInsightsApi<'a> {
-    /// Get insights for a conversation
-    ///
-    /// Retrieve insights for a specific conversation
-    ///
-    /// `GET /ai/conversations/{conversation_id}/conversations-insights`
-    ///
-    /// Parameters:
-    /// - `conversation_id`: Unique identifier of the conversation.
-    #[inline]
-    pub async fn list(
-        &self,
-        conversation_id: &str,
-    ) -> crate::Result<crate::types::ConversationInsightListData> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/conversations/",
-                    &crate::encode_path(conversation_id),
-                    "/conversations-insights",
-                ]
-                    .concat(),
-            );
-        req.send_json().await
-    }
 }
 /// Operations under `ai.conversations.insight_groups`.
 #[derive(Debug, Clone, Copy)]
@@ -2393,9 +2579,9 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     ///
     /// `GET /ai/conversations/insight-groups`
     #[inline]
-    pub async fn list(
+    pub async fn retrieve_insight_groups(
         &self,
-        params: AiConversationsInsightGroupsListParams,
+        params: AiConversationsInsightGroupsRetrieveInsightGroupsParams,
     ) -> crate::Result<crate::types::GetInsightTemplateGroupsRespData> {
         let mut req = self
             .client
@@ -2403,20 +2589,20 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// [`Self::retrieve_insight_groups`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve_insight_groups_paginator(
         &self,
-        params: AiConversationsInsightGroupsListParams,
+        params: AiConversationsInsightGroupsRetrieveInsightGroupsParams,
     ) -> crate::Paginator<
         'a,
-        AiConversationsInsightGroupsListParams,
+        AiConversationsInsightGroupsRetrieveInsightGroupsParams,
         crate::types::GetInsightTemplateGroupsRespData,
         crate::types::InsightTemplateGroupResp,
     > {
         let this = *self;
         let spec: crate::PageSpec<
-            AiConversationsInsightGroupsListParams,
+            AiConversationsInsightGroupsRetrieveInsightGroupsParams,
             crate::types::GetInsightTemplateGroupsRespData,
             crate::types::InsightTemplateGroupResp,
         > = crate::PageSpec {
@@ -2438,7 +2624,8 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
             params,
             spec,
             move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+                #[allow(deprecated)]
+                Box::pin(async move { this.retrieve_insight_groups(params).await })
             },
         )
     }
@@ -2450,11 +2637,12 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AiConversationsInsightGroupsCreateParams,
+        params: impl Into<AiConversationsInsightGroupsCreateParams>,
     ) -> crate::Result<crate::types::InsightTemplateGroupDetailRespData> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/conversations/insight-groups");
+        let params: AiConversationsInsightGroupsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -2492,7 +2680,7 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     pub async fn update(
         &self,
         group_id: &str,
-        params: AiConversationsInsightGroupsUpdateParams,
+        params: impl Into<AiConversationsInsightGroupsUpdateParams>,
     ) -> crate::Result<crate::types::InsightTemplateGroupDetailRespData> {
         let mut req = self
             .client
@@ -2501,6 +2689,7 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
                 ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
                     .concat(),
             );
+        let params: AiConversationsInsightGroupsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -2524,11 +2713,11 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
         req.send_empty().await
     }
 }
-/// Inputs of [`AiConversationsInsightGroupsApi::list`] other than path parameters.
+/// Inputs of [`AiConversationsInsightGroupsApi::retrieve_insight_groups`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiConversationsInsightGroupsListParams {
+pub struct AiConversationsInsightGroupsRetrieveInsightGroupsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<AiConversationsInsightGroupsListPage>,
+    pub page: Option<AiConversationsInsightGroupsRetrieveInsightGroupsPage>,
 }
 /// Inputs of [`AiConversationsInsightGroupsApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -2536,11 +2725,29 @@ pub struct AiConversationsInsightGroupsCreateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateGroupCreateReq,
 }
+impl From<crate::types::InsightTemplateGroupCreateReq>
+for AiConversationsInsightGroupsCreateParams {
+    /// The body alone is the whole of [`AiConversationsInsightGroupsCreateParams`].
+    fn from(body: crate::types::InsightTemplateGroupCreateReq) -> Self {
+        AiConversationsInsightGroupsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`AiConversationsInsightGroupsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AiConversationsInsightGroupsUpdateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateGroupUpdateReq,
+}
+impl From<crate::types::InsightTemplateGroupUpdateReq>
+for AiConversationsInsightGroupsUpdateParams {
+    /// The body alone is the whole of [`AiConversationsInsightGroupsUpdateParams`].
+    fn from(body: crate::types::InsightTemplateGroupUpdateReq) -> Self {
+        AiConversationsInsightGroupsUpdateParams {
+            body,
+        }
+    }
 }
 /// Operations under `ai.conversations.insight_groups.insights`.
 #[derive(Debug, Clone, Copy)]
@@ -2584,7 +2791,11 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
     /// - `group_id`: The ID of the insight group
     /// - `insight_id`: The ID of the insight
     #[inline]
-    pub async fn unassign(&self, group_id: &str, insight_id: &str) -> crate::Result<()> {
+    pub async fn delete_unassign(
+        &self,
+        group_id: &str,
+        insight_id: &str,
+    ) -> crate::Result<()> {
         let req = self
             .client
             .request(
@@ -2670,11 +2881,12 @@ impl<'a> AiConversationsInsightsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AiConversationsInsightsCreateParams,
+        params: impl Into<AiConversationsInsightsCreateParams>,
     ) -> crate::Result<crate::types::InsightTemplateDetailRespData> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/conversations/insights");
+        let params: AiConversationsInsightsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -2711,7 +2923,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
     pub async fn update(
         &self,
         insight_id: &str,
-        params: AiConversationsInsightsUpdateParams,
+        params: impl Into<AiConversationsInsightsUpdateParams>,
     ) -> crate::Result<crate::types::InsightTemplateDetailRespData> {
         let mut req = self
             .client
@@ -2719,6 +2931,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
                 reqwest::Method::PUT,
                 ["/ai/conversations/insights/", &crate::encode_path(insight_id)].concat(),
             );
+        let params: AiConversationsInsightsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -2753,48 +2966,29 @@ pub struct AiConversationsInsightsCreateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateCreateReq,
 }
+impl From<crate::types::InsightTemplateCreateReq>
+for AiConversationsInsightsCreateParams {
+    /// The body alone is the whole of [`AiConversationsInsightsCreateParams`].
+    fn from(body: crate::types::InsightTemplateCreateReq) -> Self {
+        AiConversationsInsightsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`AiConversationsInsightsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AiConversationsInsightsUpdateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateUpdateReq,
 }
-/// Operations under `ai.conversations.message`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiConversationsMessageApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiConversationsMessageApi<'a> {
-    /// Create Message
-    ///
-    /// Add a new message to the conversation. Used to insert a new messages to a conversation manually ( without using chat endpoint )
-    ///
-    /// `POST /ai/conversations/{conversation_id}/message`
-    ///
-    /// Parameters:
-    /// - `conversation_id`: The ID of the conversation
-    #[inline]
-    pub async fn add(
-        &self,
-        conversation_id: &str,
-        params: AiConversationsMessageAddParams,
-    ) -> crate::Result<()> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/conversations/", &crate::encode_path(conversation_id), "/message"]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_empty().await
+impl From<crate::types::InsightTemplateUpdateReq>
+for AiConversationsInsightsUpdateParams {
+    /// The body alone is the whole of [`AiConversationsInsightsUpdateParams`].
+    fn from(body: crate::types::InsightTemplateUpdateReq) -> Self {
+        AiConversationsInsightsUpdateParams {
+            body,
+        }
     }
-}
-/// Inputs of [`AiConversationsMessageApi::add`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiConversationsMessageAddParams {
-    /// The request body.
-    pub body: crate::types::CreateMsgReq,
 }
 /// Operations under `ai.conversations.messages`.
 #[derive(Debug, Clone, Copy)]
@@ -2890,16 +3084,6 @@ impl<'a> AiEmbeddingsApi<'a> {
             client: self.client,
         }
     }
-    pub fn similarity_search(&self) -> AiEmbeddingsSimilaritySearchApi<'a> {
-        AiEmbeddingsSimilaritySearchApi {
-            client: self.client,
-        }
-    }
-    pub fn url(&self) -> AiEmbeddingsUrlApi<'a> {
-        AiEmbeddingsUrlApi {
-            client: self.client,
-        }
-    }
     /// Get Tasks by Status
     ///
     /// Retrieve tasks for the user that are either `queued`, `processing`, `failed`, `success` or `partial_success` based on the query string. Defaults to `queued` and `processing`.
@@ -2936,9 +3120,49 @@ impl<'a> AiEmbeddingsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AiEmbeddingsCreateParams,
+        params: impl Into<AiEmbeddingsCreateParams>,
     ) -> crate::Result<crate::types::EmbeddingResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/embeddings");
+        let params: AiEmbeddingsCreateParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Search for documents
+    ///
+    /// Perform a similarity search on a Telnyx Storage Bucket, returning the most similar `num_docs` document chunks to the query.
+    ///
+    /// Currently the only available distance metric is cosine similarity which will return a `distance` between 0 and 1.
+    /// The lower the distance, the more similar the returned document chunks are to the query.
+    /// A `certainty` will also be returned, which is a value between 0 and 1 where the higher the certainty, the more similar the document.
+    /// You can read more about Weaviate distance metrics here: [Weaviate Docs](https://weaviate.io/developers/weaviate/config-refs/distances)
+    ///
+    /// If a bucket was embedded using a custom loader, such as `intercom`, the additional metadata will be returned in the
+    ///
+    /// `POST /ai/embeddings/similarity-search`
+    #[inline]
+    pub async fn similarity_search(
+        &self,
+        params: impl Into<AiEmbeddingsSimilaritySearchParams>,
+    ) -> crate::Result<crate::types::EmbeddingSimilaritySearchResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/ai/embeddings/similarity-search");
+        let params: AiEmbeddingsSimilaritySearchParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Embed URL content
+    ///
+    /// Embed website content from a specified URL, including child pages up to 5 levels deep within the same domain. The process crawls and loads content from the main URL and its linked pages into a Telnyx Cloud Storage bucket. As soon as each webpage is added to the bucket, its content is immediately processed for embeddings, that can be used for [similarity search](https://developers.telnyx.com/api-reference/embeddings/search-for-documents) and [clustering](https://developers.telnyx.com/docs/inference/clusters).
+    ///
+    /// `POST /ai/embeddings/url`
+    #[inline]
+    pub async fn url(
+        &self,
+        params: impl Into<AiEmbeddingsUrlParams>,
+    ) -> crate::Result<crate::types::EmbeddingResponse> {
+        let mut req = self.client.request(reqwest::Method::POST, "/ai/embeddings/url");
+        let params: AiEmbeddingsUrlParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -2980,6 +3204,39 @@ pub struct AiEmbeddingsListParams {
 pub struct AiEmbeddingsCreateParams {
     /// The request body.
     pub body: crate::types::EmbeddingBucketRequest,
+}
+impl From<crate::types::EmbeddingBucketRequest> for AiEmbeddingsCreateParams {
+    /// The body alone is the whole of [`AiEmbeddingsCreateParams`].
+    fn from(body: crate::types::EmbeddingBucketRequest) -> Self {
+        AiEmbeddingsCreateParams { body }
+    }
+}
+/// Inputs of [`AiEmbeddingsApi::similarity_search`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiEmbeddingsSimilaritySearchParams {
+    /// The request body.
+    pub body: crate::types::EmbeddingSimilaritySearchRequest,
+}
+impl From<crate::types::EmbeddingSimilaritySearchRequest>
+for AiEmbeddingsSimilaritySearchParams {
+    /// The body alone is the whole of [`AiEmbeddingsSimilaritySearchParams`].
+    fn from(body: crate::types::EmbeddingSimilaritySearchRequest) -> Self {
+        AiEmbeddingsSimilaritySearchParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`AiEmbeddingsApi::url`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiEmbeddingsUrlParams {
+    /// The request body.
+    pub body: crate::types::EmbeddingUrlRequest,
+}
+impl From<crate::types::EmbeddingUrlRequest> for AiEmbeddingsUrlParams {
+    /// The body alone is the whole of [`AiEmbeddingsUrlParams`].
+    fn from(body: crate::types::EmbeddingUrlRequest) -> Self {
+        AiEmbeddingsUrlParams { body }
+    }
 }
 /// Operations under `ai.embeddings.buckets`.
 #[derive(Debug, Clone, Copy)]
@@ -3037,69 +3294,6 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
         req.send_empty().await
     }
 }
-/// Operations under `ai.embeddings.similarity_search`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiEmbeddingsSimilaritySearchApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiEmbeddingsSimilaritySearchApi<'a> {
-    /// Search for documents
-    ///
-    /// Perform a similarity search on a Telnyx Storage Bucket, returning the most similar `num_docs` document chunks to the query.
-    ///
-    /// Currently the only available distance metric is cosine similarity which will return a `distance` between 0 and 1.
-    /// The lower the distance, the more similar the returned document chunks are to the query.
-    /// A `certainty` will also be returned, which is a value between 0 and 1 where the higher the certainty, the more similar the document.
-    /// You can read more about Weaviate distance metrics here: [Weaviate Docs](https://weaviate.io/developers/weaviate/config-refs/distances)
-    ///
-    /// If a bucket was embedded using a custom loader, such as `intercom`, the additional metadata will be returned in the
-    ///
-    /// `POST /ai/embeddings/similarity-search`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: AiEmbeddingsSimilaritySearchCreateParams,
-    ) -> crate::Result<crate::types::EmbeddingSimilaritySearchResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/ai/embeddings/similarity-search");
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`AiEmbeddingsSimilaritySearchApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiEmbeddingsSimilaritySearchCreateParams {
-    /// The request body.
-    pub body: crate::types::EmbeddingSimilaritySearchRequest,
-}
-/// Operations under `ai.embeddings.url`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiEmbeddingsUrlApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiEmbeddingsUrlApi<'a> {
-    /// Embed URL content
-    ///
-    /// Embed website content from a specified URL, including child pages up to 5 levels deep within the same domain. The process crawls and loads content from the main URL and its linked pages into a Telnyx Cloud Storage bucket. As soon as each webpage is added to the bucket, its content is immediately processed for embeddings, that can be used for [similarity search](https://developers.telnyx.com/api-reference/embeddings/search-for-documents) and [clustering](https://developers.telnyx.com/docs/inference/clusters).
-    ///
-    /// `POST /ai/embeddings/url`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: AiEmbeddingsUrlCreateParams,
-    ) -> crate::Result<crate::types::EmbeddingResponse> {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/embeddings/url");
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`AiEmbeddingsUrlApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiEmbeddingsUrlCreateParams {
-    /// The request body.
-    pub body: crate::types::EmbeddingUrlRequest,
-}
 /// Operations under `ai.fine_tuning`.
 #[derive(Debug, Clone, Copy)]
 pub struct AiFineTuningApi<'a> {
@@ -3136,9 +3330,10 @@ impl<'a> AiFineTuningJobsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AiFineTuningJobsCreateParams,
+        params: impl Into<AiFineTuningJobsCreateParams>,
     ) -> crate::Result<crate::types::FineTuningJob> {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/fine_tuning/jobs");
+        let params: AiFineTuningJobsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -3191,6 +3386,14 @@ impl<'a> AiFineTuningJobsApi<'a> {
 pub struct AiFineTuningJobsCreateParams {
     /// The request body.
     pub body: crate::types::CreateFineTuningJobRequest,
+}
+impl From<crate::types::CreateFineTuningJobRequest> for AiFineTuningJobsCreateParams {
+    /// The body alone is the whole of [`AiFineTuningJobsCreateParams`].
+    fn from(body: crate::types::CreateFineTuningJobRequest) -> Self {
+        AiFineTuningJobsCreateParams {
+            body,
+        }
+    }
 }
 /// Operations under `ai.integrations`.
 #[derive(Debug, Clone, Copy)]
@@ -3367,9 +3570,10 @@ impl<'a> AiMcpServersApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AiMcpServersCreateParams,
+        params: impl Into<AiMcpServersCreateParams>,
     ) -> crate::Result<crate::types::McpServer> {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/mcp_servers");
+        let params: AiMcpServersCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -3406,7 +3610,7 @@ impl<'a> AiMcpServersApi<'a> {
     pub async fn update(
         &self,
         mcp_server_id: &str,
-        params: AiMcpServersUpdateParams,
+        params: impl Into<AiMcpServersUpdateParams>,
     ) -> crate::Result<crate::types::McpServer> {
         let mut req = self
             .client
@@ -3414,6 +3618,7 @@ impl<'a> AiMcpServersApi<'a> {
                 reqwest::Method::PUT,
                 ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
             );
+        let params: AiMcpServersUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -3454,11 +3659,23 @@ pub struct AiMcpServersCreateParams {
     /// The request body.
     pub body: crate::types::CreateMcpServerRequest,
 }
+impl From<crate::types::CreateMcpServerRequest> for AiMcpServersCreateParams {
+    /// The body alone is the whole of [`AiMcpServersCreateParams`].
+    fn from(body: crate::types::CreateMcpServerRequest) -> Self {
+        AiMcpServersCreateParams { body }
+    }
+}
 /// Inputs of [`AiMcpServersApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AiMcpServersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateMcpServerRequest,
+}
+impl From<crate::types::UpdateMcpServerRequest> for AiMcpServersUpdateParams {
+    /// The body alone is the whole of [`AiMcpServersUpdateParams`].
+    fn from(body: crate::types::UpdateMcpServerRequest) -> Self {
+        AiMcpServersUpdateParams { body }
+    }
 }
 /// Operations under `ai.missions`.
 #[derive(Debug, Clone, Copy)]
@@ -3466,16 +3683,6 @@ pub struct AiMissionsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> AiMissionsApi<'a> {
-    pub fn clone_(&self) -> AiMissionsCloneApi<'a> {
-        AiMissionsCloneApi {
-            client: self.client,
-        }
-    }
-    pub fn events(&self) -> AiMissionsEventsApi<'a> {
-        AiMissionsEventsApi {
-            client: self.client,
-        }
-    }
     pub fn knowledge_bases(&self) -> AiMissionsKnowledgeBasesApi<'a> {
         AiMissionsKnowledgeBasesApi {
             client: self.client,
@@ -3558,11 +3765,68 @@ impl<'a> AiMissionsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AiMissionsCreateParams,
+        params: impl Into<AiMissionsCreateParams>,
     ) -> crate::Result<crate::types::MissionResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/missions");
+        let params: AiMissionsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
+    }
+    /// List recent events
+    ///
+    /// List recent events across all missions
+    ///
+    /// `GET /ai/missions/events`
+    #[inline]
+    pub async fn list_events(
+        &self,
+        params: AiMissionsListEventsParams,
+    ) -> crate::Result<crate::types::EventsListResponse> {
+        let mut req = self.client.request(reqwest::Method::GET, "/ai/missions/events");
+        req.query("type", crate::QueryStyle::Form, true, &params.r#type);
+        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
+        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
+        req.send_json().await
+    }
+    /// [`Self::list_events`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn list_events_paginator(
+        &self,
+        params: AiMissionsListEventsParams,
+    ) -> crate::Paginator<
+        'a,
+        AiMissionsListEventsParams,
+        crate::types::EventsListResponse,
+        crate::types::EventData,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AiMissionsListEventsParams,
+            crate::types::EventsListResponse,
+            crate::types::EventData,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)]
+                Box::pin(async move { this.list_events(params).await })
+            },
+        )
     }
     /// Get mission
     ///
@@ -3594,10 +3858,10 @@ impl<'a> AiMissionsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn update(
+    pub async fn update_mission(
         &self,
         mission_id: &str,
-        params: AiMissionsUpdateParams,
+        params: impl Into<AiMissionsUpdateMissionParams>,
     ) -> crate::Result<crate::types::MissionResponse> {
         let mut req = self
             .client
@@ -3605,6 +3869,7 @@ impl<'a> AiMissionsApi<'a> {
                 reqwest::Method::PUT,
                 ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
             );
+        let params: AiMissionsUpdateMissionParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -3617,7 +3882,7 @@ impl<'a> AiMissionsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn delete(&self, mission_id: &str) -> crate::Result<()> {
+    pub async fn delete_mission(&self, mission_id: &str) -> crate::Result<()> {
         let req = self
             .client
             .request(
@@ -3625,6 +3890,27 @@ impl<'a> AiMissionsApi<'a> {
                 ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
             );
         req.send_empty().await
+    }
+    /// Clone mission
+    ///
+    /// Clone an existing mission
+    ///
+    /// `POST /ai/missions/{mission_id}/clone`
+    ///
+    /// Parameters:
+    /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
+    pub async fn clone_mission(
+        &self,
+        mission_id: &str,
+    ) -> crate::Result<serde_json::Value> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/ai/missions/", &crate::encode_path(mission_id), "/clone"].concat(),
+            );
+        req.send_json().await
     }
 }
 /// Inputs of [`AiMissionsApi::list`] other than path parameters.
@@ -3641,108 +3927,35 @@ pub struct AiMissionsCreateParams {
     /// The request body.
     pub body: crate::types::CreateMissionRequest,
 }
-/// Inputs of [`AiMissionsApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiMissionsUpdateParams {
-    /// The request body.
-    pub body: crate::types::UpdateMissionRequest,
-}
-/// Operations under `ai.missions.clone_`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiMissionsCloneApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiMissionsCloneApi<'a> {
-    /// Clone mission
-    ///
-    /// Clone an existing mission
-    ///
-    /// `POST /ai/missions/{mission_id}/clone`
-    ///
-    /// Parameters:
-    /// - `mission_id`: Unique identifier of the mission.
-    #[inline]
-    pub async fn create(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/missions/", &crate::encode_path(mission_id), "/clone"].concat(),
-            );
-        req.send_json().await
+impl From<crate::types::CreateMissionRequest> for AiMissionsCreateParams {
+    /// The body alone is the whole of [`AiMissionsCreateParams`].
+    fn from(body: crate::types::CreateMissionRequest) -> Self {
+        AiMissionsCreateParams { body }
     }
 }
-/// Operations under `ai.missions.events`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiMissionsEventsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiMissionsEventsApi<'a> {
-    /// List recent events
-    ///
-    /// List recent events across all missions
-    ///
-    /// `GET /ai/missions/events`
-    #[inline]
-    pub async fn list(
-        &self,
-        params: AiMissionsEventsListParams,
-    ) -> crate::Result<crate::types::EventsListResponse> {
-        let mut req = self.client.request(reqwest::Method::GET, "/ai/missions/events");
-        req.query("type", crate::QueryStyle::Form, true, &params.r#type);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: AiMissionsEventsListParams,
-    ) -> crate::Paginator<
-        'a,
-        AiMissionsEventsListParams,
-        crate::types::EventsListResponse,
-        crate::types::EventData,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AiMissionsEventsListParams,
-            crate::types::EventsListResponse,
-            crate::types::EventData,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-}
-/// Inputs of [`AiMissionsEventsApi::list`] other than path parameters.
+/// Inputs of [`AiMissionsApi::list_events`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiMissionsEventsListParams {
+pub struct AiMissionsListEventsParams {
     /// Filter results by type.
     pub r#type: Option<String>,
     /// Page number (1-based)
     pub page_number: Option<i64>,
     /// Number of items per page
     pub page_size: Option<i64>,
+}
+/// Inputs of [`AiMissionsApi::update_mission`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiMissionsUpdateMissionParams {
+    /// The request body.
+    pub body: crate::types::UpdateMissionRequest,
+}
+impl From<crate::types::UpdateMissionRequest> for AiMissionsUpdateMissionParams {
+    /// The body alone is the whole of [`AiMissionsUpdateMissionParams`].
+    fn from(body: crate::types::UpdateMissionRequest) -> Self {
+        AiMissionsUpdateMissionParams {
+            body,
+        }
+    }
 }
 /// Operations under `ai.missions.knowledge_bases`.
 #[derive(Debug, Clone, Copy)]
@@ -3759,7 +3972,10 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn list(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
+    pub async fn list_knowledge_bases(
+        &self,
+        mission_id: &str,
+    ) -> crate::Result<serde_json::Value> {
         let req = self
             .client
             .request(
@@ -3778,7 +3994,10 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn create(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
+    pub async fn create_knowledge_base(
+        &self,
+        mission_id: &str,
+    ) -> crate::Result<serde_json::Value> {
         let req = self
             .client
             .request(
@@ -3798,7 +4017,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `knowledge_base_id`: Unique identifier of the knowledge base.
     #[inline]
-    pub async fn retrieve(
+    pub async fn get_knowledge_base(
         &self,
         mission_id: &str,
         knowledge_base_id: &str,
@@ -3827,7 +4046,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `knowledge_base_id`: Unique identifier of the knowledge base.
     #[inline]
-    pub async fn update(
+    pub async fn update_knowledge_base(
         &self,
         mission_id: &str,
         knowledge_base_id: &str,
@@ -3856,7 +4075,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `knowledge_base_id`: Unique identifier of the knowledge base.
     #[inline]
-    pub async fn delete(
+    pub async fn delete_knowledge_base(
         &self,
         mission_id: &str,
         knowledge_base_id: &str,
@@ -3891,7 +4110,10 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn list(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
+    pub async fn list_mcp_servers(
+        &self,
+        mission_id: &str,
+    ) -> crate::Result<serde_json::Value> {
         let req = self
             .client
             .request(
@@ -3910,7 +4132,10 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn create(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
+    pub async fn create_mcp_server(
+        &self,
+        mission_id: &str,
+    ) -> crate::Result<serde_json::Value> {
         let req = self
             .client
             .request(
@@ -3930,7 +4155,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `mcp_server_id`: Unique identifier of the mcp server.
     #[inline]
-    pub async fn retrieve(
+    pub async fn get_mcp_server(
         &self,
         mission_id: &str,
         mcp_server_id: &str,
@@ -3959,7 +4184,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `mcp_server_id`: Unique identifier of the mcp server.
     #[inline]
-    pub async fn update(
+    pub async fn update_mcp_server(
         &self,
         mission_id: &str,
         mcp_server_id: &str,
@@ -3988,7 +4213,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `mcp_server_id`: Unique identifier of the mcp server.
     #[inline]
-    pub async fn delete(
+    pub async fn delete_mcp_server(
         &self,
         mission_id: &str,
         mcp_server_id: &str,
@@ -4014,28 +4239,13 @@ pub struct AiMissionsRunsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> AiMissionsRunsApi<'a> {
-    pub fn cancel(&self) -> AiMissionsRunsCancelApi<'a> {
-        AiMissionsRunsCancelApi {
-            client: self.client,
-        }
-    }
     pub fn events(&self) -> AiMissionsRunsEventsApi<'a> {
         AiMissionsRunsEventsApi {
             client: self.client,
         }
     }
-    pub fn pause(&self) -> AiMissionsRunsPauseApi<'a> {
-        AiMissionsRunsPauseApi {
-            client: self.client,
-        }
-    }
     pub fn plan(&self) -> AiMissionsRunsPlanApi<'a> {
         AiMissionsRunsPlanApi {
-            client: self.client,
-        }
-    }
-    pub fn resume(&self) -> AiMissionsRunsResumeApi<'a> {
-        AiMissionsRunsResumeApi {
             client: self.client,
         }
     }
@@ -4050,11 +4260,76 @@ impl<'a> AiMissionsRunsApi<'a> {
     ///
     /// `GET /ai/missions/runs`
     #[inline]
-    pub async fn list(
+    pub async fn list_runs(
         &self,
-        params: AiMissionsRunsListParams,
+        params: AiMissionsRunsListRunsParams,
     ) -> crate::Result<crate::types::MissionRunsListResponse> {
         let mut req = self.client.request(reqwest::Method::GET, "/ai/missions/runs");
+        req.query("status", crate::QueryStyle::Form, true, &params.status);
+        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
+        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
+        req.send_json().await
+    }
+    /// [`Self::list_runs`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn list_runs_paginator(
+        &self,
+        params: AiMissionsRunsListRunsParams,
+    ) -> crate::Paginator<
+        'a,
+        AiMissionsRunsListRunsParams,
+        crate::types::MissionRunsListResponse,
+        crate::types::MissionRunData,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            AiMissionsRunsListRunsParams,
+            crate::types::MissionRunsListResponse,
+            crate::types::MissionRunData,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)]
+                Box::pin(async move { this.list_runs(params).await })
+            },
+        )
+    }
+    /// List runs for mission
+    ///
+    /// List all runs for a specific mission
+    ///
+    /// `GET /ai/missions/{mission_id}/runs`
+    ///
+    /// Parameters:
+    /// - `mission_id`: Unique identifier of the mission.
+    #[inline]
+    pub async fn list(
+        &self,
+        mission_id: &str,
+        params: AiMissionsRunsListParams,
+    ) -> crate::Result<crate::types::MissionRunsListResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/ai/missions/", &crate::encode_path(mission_id), "/runs"].concat(),
+            );
         req.query("status", crate::QueryStyle::Form, true, &params.status);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -4064,6 +4339,7 @@ impl<'a> AiMissionsRunsApi<'a> {
     #[inline]
     pub fn list_paginator(
         &self,
+        mission_id: &str,
         params: AiMissionsRunsListParams,
     ) -> crate::Paginator<
         'a,
@@ -4072,6 +4348,7 @@ impl<'a> AiMissionsRunsApi<'a> {
         crate::types::MissionRunData,
     > {
         let this = *self;
+        let mission_id = mission_id.to_owned();
         let spec: crate::PageSpec<
             AiMissionsRunsListParams,
             crate::types::MissionRunsListResponse,
@@ -4095,81 +4372,9 @@ impl<'a> AiMissionsRunsApi<'a> {
             params,
             spec,
             move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// List runs for mission
-    ///
-    /// List all runs for a specific mission
-    ///
-    /// `GET /ai/missions/{mission_id}/runs`
-    ///
-    /// Parameters:
-    /// - `mission_id`: Unique identifier of the mission.
-    #[inline]
-    pub async fn get_public_missions_missions_mission_id_runs(
-        &self,
-        mission_id: &str,
-        params: AiMissionsRunsGetPublicMissionsMissionsMissionIdRunsParams,
-    ) -> crate::Result<crate::types::MissionRunsListResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/missions/", &crate::encode_path(mission_id), "/runs"].concat(),
-            );
-        req.query("status", crate::QueryStyle::Form, true, &params.status);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
-    }
-    /// [`Self::get_public_missions_missions_mission_id_runs`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn get_public_missions_missions_mission_id_runs_paginator(
-        &self,
-        mission_id: &str,
-        params: AiMissionsRunsGetPublicMissionsMissionsMissionIdRunsParams,
-    ) -> crate::Paginator<
-        'a,
-        AiMissionsRunsGetPublicMissionsMissionsMissionIdRunsParams,
-        crate::types::MissionRunsListResponse,
-        crate::types::MissionRunData,
-    > {
-        let this = *self;
-        let mission_id = mission_id.to_owned();
-        let spec: crate::PageSpec<
-            AiMissionsRunsGetPublicMissionsMissionsMissionIdRunsParams,
-            crate::types::MissionRunsListResponse,
-            crate::types::MissionRunData,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
                 let mission_id = mission_id.clone();
                 #[allow(deprecated)]
-                Box::pin(async move {
-                    this.get_public_missions_missions_mission_id_runs(
-                            &mission_id,
-                            params,
-                        )
-                        .await
-                })
+                Box::pin(async move { this.list(&mission_id, params).await })
             },
         )
     }
@@ -4185,7 +4390,7 @@ impl<'a> AiMissionsRunsApi<'a> {
     pub async fn create(
         &self,
         mission_id: &str,
-        params: AiMissionsRunsCreateParams,
+        params: impl Into<AiMissionsRunsCreateParams>,
     ) -> crate::Result<crate::types::MissionRunResponse> {
         let mut req = self
             .client
@@ -4193,6 +4398,7 @@ impl<'a> AiMissionsRunsApi<'a> {
                 reqwest::Method::POST,
                 ["/ai/missions/", &crate::encode_path(mission_id), "/runs"].concat(),
             );
+        let params: AiMissionsRunsCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -4241,7 +4447,7 @@ impl<'a> AiMissionsRunsApi<'a> {
         &self,
         mission_id: &str,
         run_id: &str,
-        params: AiMissionsRunsUpdateParams,
+        params: impl Into<AiMissionsRunsUpdateParams>,
     ) -> crate::Result<crate::types::MissionRunResponse> {
         let mut req = self
             .client
@@ -4255,48 +4461,10 @@ impl<'a> AiMissionsRunsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: AiMissionsRunsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
-}
-/// Inputs of [`AiMissionsRunsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiMissionsRunsListParams {
-    /// Filter results by status.
-    pub status: Option<String>,
-    /// Page number (1-based)
-    pub page_number: Option<i64>,
-    /// Number of items per page
-    pub page_size: Option<i64>,
-}
-/// Inputs of [`AiMissionsRunsApi::get_public_missions_missions_mission_id_runs`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiMissionsRunsGetPublicMissionsMissionsMissionIdRunsParams {
-    /// Filter results by status.
-    pub status: Option<String>,
-    /// Page number (1-based)
-    pub page_number: Option<i64>,
-    /// Number of items per page
-    pub page_size: Option<i64>,
-}
-/// Inputs of [`AiMissionsRunsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiMissionsRunsCreateParams {
-    /// The request body.
-    pub body: Option<crate::types::CreateMissionRunRequest>,
-}
-/// Inputs of [`AiMissionsRunsApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiMissionsRunsUpdateParams {
-    /// The request body.
-    pub body: crate::types::UpdateMissionRunRequest,
-}
-/// Operations under `ai.missions.runs.cancel`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiMissionsRunsCancelApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiMissionsRunsCancelApi<'a> {
     /// Cancel run
     ///
     /// Cancel a running or paused run
@@ -4307,7 +4475,7 @@ impl<'a> AiMissionsRunsCancelApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn create(
+    pub async fn cancel_run(
         &self,
         mission_id: &str,
         run_id: &str,
@@ -4326,6 +4494,112 @@ impl<'a> AiMissionsRunsCancelApi<'a> {
                     .concat(),
             );
         req.send_json().await
+    }
+    /// Pause run
+    ///
+    /// Pause a running run
+    ///
+    /// `POST /ai/missions/{mission_id}/runs/{run_id}/pause`
+    ///
+    /// Parameters:
+    /// - `mission_id`: Unique identifier of the mission.
+    /// - `run_id`: Unique identifier of the run.
+    #[inline]
+    pub async fn pause_run(
+        &self,
+        mission_id: &str,
+        run_id: &str,
+    ) -> crate::Result<crate::types::MissionRunResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/pause",
+                ]
+                    .concat(),
+            );
+        req.send_json().await
+    }
+    /// Resume run
+    ///
+    /// Resume a paused run
+    ///
+    /// `POST /ai/missions/{mission_id}/runs/{run_id}/resume`
+    ///
+    /// Parameters:
+    /// - `mission_id`: Unique identifier of the mission.
+    /// - `run_id`: Unique identifier of the run.
+    #[inline]
+    pub async fn resume_run(
+        &self,
+        mission_id: &str,
+        run_id: &str,
+    ) -> crate::Result<crate::types::MissionRunResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                [
+                    "/ai/missions/",
+                    &crate::encode_path(mission_id),
+                    "/runs/",
+                    &crate::encode_path(run_id),
+                    "/resume",
+                ]
+                    .concat(),
+            );
+        req.send_json().await
+    }
+}
+/// Inputs of [`AiMissionsRunsApi::list_runs`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AiMissionsRunsListRunsParams {
+    /// Filter results by status.
+    pub status: Option<String>,
+    /// Page number (1-based)
+    pub page_number: Option<i64>,
+    /// Number of items per page
+    pub page_size: Option<i64>,
+}
+/// Inputs of [`AiMissionsRunsApi::list`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AiMissionsRunsListParams {
+    /// Filter results by status.
+    pub status: Option<String>,
+    /// Page number (1-based)
+    pub page_number: Option<i64>,
+    /// Number of items per page
+    pub page_size: Option<i64>,
+}
+/// Inputs of [`AiMissionsRunsApi::create`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AiMissionsRunsCreateParams {
+    /// The request body.
+    pub body: Option<crate::types::CreateMissionRunRequest>,
+}
+impl From<crate::types::CreateMissionRunRequest> for AiMissionsRunsCreateParams {
+    /// The body alone is the whole of [`AiMissionsRunsCreateParams`].
+    fn from(body: crate::types::CreateMissionRunRequest) -> Self {
+        AiMissionsRunsCreateParams {
+            body: Some(body),
+        }
+    }
+}
+/// Inputs of [`AiMissionsRunsApi::update`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiMissionsRunsUpdateParams {
+    /// The request body.
+    pub body: crate::types::UpdateMissionRunRequest,
+}
+impl From<crate::types::UpdateMissionRunRequest> for AiMissionsRunsUpdateParams {
+    /// The body alone is the whole of [`AiMissionsRunsUpdateParams`].
+    fn from(body: crate::types::UpdateMissionRunRequest) -> Self {
+        AiMissionsRunsUpdateParams { body }
     }
 }
 /// Operations under `ai.missions.runs.events`.
@@ -4426,11 +4700,11 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn create(
+    pub async fn log(
         &self,
         mission_id: &str,
         run_id: &str,
-        params: AiMissionsRunsEventsCreateParams,
+        params: impl Into<AiMissionsRunsEventsLogParams>,
     ) -> crate::Result<crate::types::EventResponse> {
         let mut req = self
             .client
@@ -4445,6 +4719,7 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: AiMissionsRunsEventsLogParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -4459,7 +4734,7 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     /// - `run_id`: Unique identifier of the run.
     /// - `event_id`: Unique identifier of the event.
     #[inline]
-    pub async fn retrieve(
+    pub async fn get_event_details(
         &self,
         mission_id: &str,
         run_id: &str,
@@ -4496,47 +4771,18 @@ pub struct AiMissionsRunsEventsListParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-/// Inputs of [`AiMissionsRunsEventsApi::create`] other than path parameters.
+/// Inputs of [`AiMissionsRunsEventsApi::log`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AiMissionsRunsEventsCreateParams {
+pub struct AiMissionsRunsEventsLogParams {
     /// The request body.
     pub body: crate::types::CreateEventRequest,
 }
-/// Operations under `ai.missions.runs.pause`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiMissionsRunsPauseApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiMissionsRunsPauseApi<'a> {
-    /// Pause run
-    ///
-    /// Pause a running run
-    ///
-    /// `POST /ai/missions/{mission_id}/runs/{run_id}/pause`
-    ///
-    /// Parameters:
-    /// - `mission_id`: Unique identifier of the mission.
-    /// - `run_id`: Unique identifier of the run.
-    #[inline]
-    pub async fn create(
-        &self,
-        mission_id: &str,
-        run_id: &str,
-    ) -> crate::Result<crate::types::MissionRunResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/pause",
-                ]
-                    .concat(),
-            );
-        req.send_json().await
+impl From<crate::types::CreateEventRequest> for AiMissionsRunsEventsLogParams {
+    /// The body alone is the whole of [`AiMissionsRunsEventsLogParams`].
+    fn from(body: crate::types::CreateEventRequest) -> Self {
+        AiMissionsRunsEventsLogParams {
+            body,
+        }
     }
 }
 /// Operations under `ai.missions.runs.plan`.
@@ -4545,11 +4791,6 @@ pub struct AiMissionsRunsPlanApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> AiMissionsRunsPlanApi<'a> {
-    pub fn steps(&self) -> AiMissionsRunsPlanStepsApi<'a> {
-        AiMissionsRunsPlanStepsApi {
-            client: self.client,
-        }
-    }
     /// Get plan
     ///
     /// Get the plan (all steps) for a run
@@ -4560,7 +4801,7 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn list(
+    pub async fn retrieve(
         &self,
         mission_id: &str,
         run_id: &str,
@@ -4594,7 +4835,7 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
         &self,
         mission_id: &str,
         run_id: &str,
-        params: AiMissionsRunsPlanCreateParams,
+        params: impl Into<AiMissionsRunsPlanCreateParams>,
     ) -> crate::Result<crate::types::PlanStepsCreatedResponse> {
         let mut req = self
             .client
@@ -4609,22 +4850,10 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
                 ]
                     .concat(),
             );
+        let params: AiMissionsRunsPlanCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
-}
-/// Inputs of [`AiMissionsRunsPlanApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiMissionsRunsPlanCreateParams {
-    /// The request body.
-    pub body: crate::types::CreatePlanRequest,
-}
-/// Operations under `ai.missions.runs.plan.steps`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiMissionsRunsPlanStepsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiMissionsRunsPlanStepsApi<'a> {
     /// Add step(s) to plan
     ///
     /// Add one or more steps to an existing plan
@@ -4635,11 +4864,11 @@ impl<'a> AiMissionsRunsPlanStepsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn create(
+    pub async fn add_steps_to_plan(
         &self,
         mission_id: &str,
         run_id: &str,
-        params: AiMissionsRunsPlanStepsCreateParams,
+        params: impl Into<AiMissionsRunsPlanAddStepsToPlanParams>,
     ) -> crate::Result<crate::types::PlanStepsCreatedResponse> {
         let mut req = self
             .client
@@ -4654,6 +4883,7 @@ impl<'a> AiMissionsRunsPlanStepsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: AiMissionsRunsPlanAddStepsToPlanParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -4668,7 +4898,7 @@ impl<'a> AiMissionsRunsPlanStepsApi<'a> {
     /// - `run_id`: Unique identifier of the run.
     /// - `step_id`: Unique identifier of the step.
     #[inline]
-    pub async fn retrieve(
+    pub async fn get_step_details(
         &self,
         mission_id: &str,
         run_id: &str,
@@ -4701,12 +4931,12 @@ impl<'a> AiMissionsRunsPlanStepsApi<'a> {
     /// - `run_id`: Unique identifier of the run.
     /// - `step_id`: Unique identifier of the step.
     #[inline]
-    pub async fn update(
+    pub async fn update_step(
         &self,
         mission_id: &str,
         run_id: &str,
         step_id: &str,
-        params: AiMissionsRunsPlanStepsUpdateParams,
+        params: impl Into<AiMissionsRunsPlanUpdateStepParams>,
     ) -> crate::Result<crate::types::PlanStepResponse> {
         let mut req = self
             .client
@@ -4722,57 +4952,51 @@ impl<'a> AiMissionsRunsPlanStepsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: AiMissionsRunsPlanUpdateStepParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
 }
-/// Inputs of [`AiMissionsRunsPlanStepsApi::create`] other than path parameters.
+/// Inputs of [`AiMissionsRunsPlanApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AiMissionsRunsPlanStepsCreateParams {
+pub struct AiMissionsRunsPlanCreateParams {
+    /// The request body.
+    pub body: crate::types::CreatePlanRequest,
+}
+impl From<crate::types::CreatePlanRequest> for AiMissionsRunsPlanCreateParams {
+    /// The body alone is the whole of [`AiMissionsRunsPlanCreateParams`].
+    fn from(body: crate::types::CreatePlanRequest) -> Self {
+        AiMissionsRunsPlanCreateParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`AiMissionsRunsPlanApi::add_steps_to_plan`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiMissionsRunsPlanAddStepsToPlanParams {
     /// The request body.
     pub body: crate::types::AddPlanStepsRequest,
 }
-/// Inputs of [`AiMissionsRunsPlanStepsApi::update`] other than path parameters.
+impl From<crate::types::AddPlanStepsRequest> for AiMissionsRunsPlanAddStepsToPlanParams {
+    /// The body alone is the whole of [`AiMissionsRunsPlanAddStepsToPlanParams`].
+    fn from(body: crate::types::AddPlanStepsRequest) -> Self {
+        AiMissionsRunsPlanAddStepsToPlanParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`AiMissionsRunsPlanApi::update_step`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AiMissionsRunsPlanStepsUpdateParams {
+pub struct AiMissionsRunsPlanUpdateStepParams {
     /// The request body.
     pub body: crate::types::UpdatePlanStepRequest,
 }
-/// Operations under `ai.missions.runs.resume`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiMissionsRunsResumeApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiMissionsRunsResumeApi<'a> {
-    /// Resume run
-    ///
-    /// Resume a paused run
-    ///
-    /// `POST /ai/missions/{mission_id}/runs/{run_id}/resume`
-    ///
-    /// Parameters:
-    /// - `mission_id`: Unique identifier of the mission.
-    /// - `run_id`: Unique identifier of the run.
-    #[inline]
-    pub async fn create(
-        &self,
-        mission_id: &str,
-        run_id: &str,
-    ) -> crate::Result<crate::types::MissionRunResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/resume",
-                ]
-                    .concat(),
-            );
-        req.send_json().await
+impl From<crate::types::UpdatePlanStepRequest> for AiMissionsRunsPlanUpdateStepParams {
+    /// The body alone is the whole of [`AiMissionsRunsPlanUpdateStepParams`].
+    fn from(body: crate::types::UpdatePlanStepRequest) -> Self {
+        AiMissionsRunsPlanUpdateStepParams {
+            body,
+        }
     }
 }
 /// Operations under `ai.missions.runs.telnyx_agents`.
@@ -4821,11 +5045,11 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn create(
+    pub async fn link(
         &self,
         mission_id: &str,
         run_id: &str,
-        params: AiMissionsRunsTelnyxAgentsCreateParams,
+        params: impl Into<AiMissionsRunsTelnyxAgentsLinkParams>,
     ) -> crate::Result<crate::types::TelnyxAgentResponse> {
         let mut req = self
             .client
@@ -4840,6 +5064,7 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: AiMissionsRunsTelnyxAgentsLinkParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -4854,7 +5079,7 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     /// - `run_id`: Unique identifier of the run.
     /// - `telnyx_agent_id`: Unique identifier of the telnyx agent.
     #[inline]
-    pub async fn delete(
+    pub async fn unlink(
         &self,
         mission_id: &str,
         run_id: &str,
@@ -4877,11 +5102,20 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
         req.send_empty().await
     }
 }
-/// Inputs of [`AiMissionsRunsTelnyxAgentsApi::create`] other than path parameters.
+/// Inputs of [`AiMissionsRunsTelnyxAgentsApi::link`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AiMissionsRunsTelnyxAgentsCreateParams {
+pub struct AiMissionsRunsTelnyxAgentsLinkParams {
     /// The request body.
     pub body: crate::types::LinkTelnyxAgentRequest,
+}
+impl From<crate::types::LinkTelnyxAgentRequest>
+for AiMissionsRunsTelnyxAgentsLinkParams {
+    /// The body alone is the whole of [`AiMissionsRunsTelnyxAgentsLinkParams`].
+    fn from(body: crate::types::LinkTelnyxAgentRequest) -> Self {
+        AiMissionsRunsTelnyxAgentsLinkParams {
+            body,
+        }
+    }
 }
 /// Operations under `ai.missions.tools`.
 #[derive(Debug, Clone, Copy)]
@@ -4898,7 +5132,10 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn list(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
+    pub async fn list_tools(
+        &self,
+        mission_id: &str,
+    ) -> crate::Result<serde_json::Value> {
         let req = self
             .client
             .request(
@@ -4916,7 +5153,10 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn create(&self, mission_id: &str) -> crate::Result<serde_json::Value> {
+    pub async fn create_tool(
+        &self,
+        mission_id: &str,
+    ) -> crate::Result<serde_json::Value> {
         let req = self
             .client
             .request(
@@ -4935,7 +5175,7 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn retrieve(
+    pub async fn get_tool(
         &self,
         mission_id: &str,
         tool_id: &str,
@@ -4964,7 +5204,7 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn update(
+    pub async fn update_tool(
         &self,
         mission_id: &str,
         tool_id: &str,
@@ -4993,7 +5233,11 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn delete(&self, mission_id: &str, tool_id: &str) -> crate::Result<()> {
+    pub async fn delete_tool(
+        &self,
+        mission_id: &str,
+        tool_id: &str,
+    ) -> crate::Result<()> {
         let req = self
             .client
             .request(
@@ -5007,28 +5251,6 @@ impl<'a> AiMissionsToolsApi<'a> {
                     .concat(),
             );
         req.send_empty().await
-    }
-}
-/// Operations under `ai.models`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiModelsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiModelsApi<'a> {
-    /// Get available models
-    ///
-    /// **Deprecated**: Use `GET /v2/ai/openai/models` instead.
-    ///
-    /// Returns the same `ModelsResponse` payload as the OpenAI-compatible endpoint — open-source LLMs hosted on Telnyx (e.g. `moonshotai/Kimi-K2.6`, `zai-org/GLM-5.1-FP8`, `MiniMaxAI/MiniMax-M2.7`), embedding models, and fine-tuned models — kept around for backwards compatibility. New integrations should use `/v2/ai/openai/models`.
-    ///
-    /// Model ids follow the `{organization}/{model_name}` convention from Hugging Face.
-    ///
-    /// `GET /ai/models`
-    #[deprecated]
-    #[inline]
-    pub async fn list(&self) -> crate::Result<crate::types::ModelsResponse> {
-        let req = self.client.request(reqwest::Method::GET, "/ai/models");
-        req.send_json().await
     }
 }
 /// Operations under `ai.openai`.
@@ -5047,14 +5269,47 @@ impl<'a> AiOpenaiApi<'a> {
             client: self.client,
         }
     }
-    pub fn models(&self) -> AiOpenaiModelsApi<'a> {
-        AiOpenaiModelsApi {
-            client: self.client,
-        }
+    /// Get available models (OpenAI-compatible)
+    ///
+    /// Lists every model currently available to your account on Telnyx Inference, including SOTA open-source LLMs hosted on Telnyx GPUs (for example `moonshotai/Kimi-K2.6`, `zai-org/GLM-5.1-FP8`, and `MiniMaxAI/MiniMax-M2.7`), embedding models, and any fine-tuned models you have created.
+    ///
+    /// Each entry is a `ModelMetadata` object describing the model id, owner, task, context length, supported languages, billing tier, pricing per 1M tokens, deployment regions, and whether the model supports vision or fine-tuning. Use this endpoint to discover model ids you can pass to `POST /v2/ai/openai/chat/completions`.
+    ///
+    /// `GET /ai/openai/models`
+    #[inline]
+    pub async fn list_models(&self) -> crate::Result<crate::types::ModelsResponse> {
+        let req = self.client.request(reqwest::Method::GET, "/ai/openai/models");
+        req.send_json().await
     }
-    pub fn responses(&self) -> AiOpenaiResponsesApi<'a> {
-        AiOpenaiResponsesApi {
-            client: self.client,
+    /// Create an OpenAI-compatible response
+    ///
+    /// Create a response using Telnyx's OpenAI-compatible Responses API. This endpoint is compatible with the [OpenAI Responses API](https://developers.openai.com/api/reference/responses/overview) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
+    ///
+    /// The `conversation` parameter refers to a Telnyx Conversation rather than an OpenAI-hosted conversation object.
+    ///
+    /// `POST /ai/openai/responses`
+    #[inline]
+    pub async fn create_response(
+        &self,
+        params: impl Into<AiOpenaiCreateResponseParams>,
+    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+        let mut req = self.client.request(reqwest::Method::POST, "/ai/openai/responses");
+        let params: AiOpenaiCreateResponseParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+}
+/// Inputs of [`AiOpenaiApi::create_response`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiOpenaiCreateResponseParams {
+    /// The request body.
+    pub body: AiOpenaiCreateResponseBody,
+}
+impl From<AiOpenaiCreateResponseBody> for AiOpenaiCreateResponseParams {
+    /// The body alone is the whole of [`AiOpenaiCreateResponseParams`].
+    fn from(body: AiOpenaiCreateResponseBody) -> Self {
+        AiOpenaiCreateResponseParams {
+            body,
         }
     }
 }
@@ -5064,40 +5319,37 @@ pub struct AiOpenaiChatApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> AiOpenaiChatApi<'a> {
-    pub fn completions(&self) -> AiOpenaiChatCompletionsApi<'a> {
-        AiOpenaiChatCompletionsApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `ai.openai.chat.completions`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiOpenaiChatCompletionsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiOpenaiChatCompletionsApi<'a> {
     /// Create a chat completion (OpenAI-compatible)
     ///
     /// Chat with a language model. This endpoint is consistent with the [OpenAI Chat Completions API](https://platform.openai.com/docs/api-reference/chat) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
     ///
     /// `POST /ai/openai/chat/completions`
     #[inline]
-    pub async fn create(
+    pub async fn create_completion(
         &self,
-        params: AiOpenaiChatCompletionsCreateParams,
+        params: impl Into<AiOpenaiChatCreateCompletionParams>,
     ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/openai/chat/completions");
+        let params: AiOpenaiChatCreateCompletionParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
 }
-/// Inputs of [`AiOpenaiChatCompletionsApi::create`] other than path parameters.
+/// Inputs of [`AiOpenaiChatApi::create_completion`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AiOpenaiChatCompletionsCreateParams {
+pub struct AiOpenaiChatCreateCompletionParams {
     /// The request body.
     pub body: crate::types::ChatCompletionRequest,
+}
+impl From<crate::types::ChatCompletionRequest> for AiOpenaiChatCreateCompletionParams {
+    /// The body alone is the whole of [`AiOpenaiChatCreateCompletionParams`].
+    fn from(body: crate::types::ChatCompletionRequest) -> Self {
+        AiOpenaiChatCreateCompletionParams {
+            body,
+        }
+    }
 }
 /// Operations under `ai.openai.embeddings`.
 #[derive(Debug, Clone, Copy)]
@@ -5105,47 +5357,30 @@ pub struct AiOpenaiEmbeddingsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> AiOpenaiEmbeddingsApi<'a> {
-    pub fn models(&self) -> AiOpenaiEmbeddingsModelsApi<'a> {
-        AiOpenaiEmbeddingsModelsApi {
-            client: self.client,
-        }
-    }
     /// Create embeddings
     ///
     /// Creates an embedding vector representing the input text. This endpoint is compatible with the [OpenAI Embeddings API](https://platform.openai.com/docs/api-reference/embeddings) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
     ///
     /// `POST /ai/openai/embeddings`
     #[inline]
-    pub async fn create(
+    pub async fn create_embeddings(
         &self,
-        params: AiOpenaiEmbeddingsCreateParams,
+        params: impl Into<AiOpenaiEmbeddingsCreateEmbeddingsParams>,
     ) -> crate::Result<crate::types::OpenAiEmbeddingResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/openai/embeddings");
+        let params: AiOpenaiEmbeddingsCreateEmbeddingsParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
-}
-/// Inputs of [`AiOpenaiEmbeddingsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiOpenaiEmbeddingsCreateParams {
-    /// The request body.
-    pub body: crate::types::OpenAiEmbeddingRequest,
-}
-/// Operations under `ai.openai.embeddings.models`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiOpenaiEmbeddingsModelsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiOpenaiEmbeddingsModelsApi<'a> {
     /// List embedding models
     ///
     /// Returns a list of available embedding models. This endpoint is compatible with the OpenAI Models API format.
     ///
     /// `GET /ai/openai/embeddings/models`
     #[inline]
-    pub async fn list(
+    pub async fn list_embedding_models(
         &self,
     ) -> crate::Result<crate::types::OpenAiEmbeddingModelsResponse> {
         let req = self
@@ -5154,115 +5389,20 @@ impl<'a> AiOpenaiEmbeddingsModelsApi<'a> {
         req.send_json().await
     }
 }
-/// Operations under `ai.openai.models`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiOpenaiModelsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiOpenaiModelsApi<'a> {
-    /// Get available models (OpenAI-compatible)
-    ///
-    /// Lists every model currently available to your account on Telnyx Inference, including SOTA open-source LLMs hosted on Telnyx GPUs (for example `moonshotai/Kimi-K2.6`, `zai-org/GLM-5.1-FP8`, and `MiniMaxAI/MiniMax-M2.7`), embedding models, and any fine-tuned models you have created.
-    ///
-    /// Each entry is a `ModelMetadata` object describing the model id, owner, task, context length, supported languages, billing tier, pricing per 1M tokens, deployment regions, and whether the model supports vision or fine-tuning. Use this endpoint to discover model ids you can pass to `POST /v2/ai/openai/chat/completions`.
-    ///
-    /// `GET /ai/openai/models`
-    #[inline]
-    pub async fn list(&self) -> crate::Result<crate::types::ModelsResponse> {
-        let req = self.client.request(reqwest::Method::GET, "/ai/openai/models");
-        req.send_json().await
-    }
-}
-/// Operations under `ai.openai.responses`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiOpenaiResponsesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiOpenaiResponsesApi<'a> {
-    /// Create an OpenAI-compatible response
-    ///
-    /// Create a response using Telnyx's OpenAI-compatible Responses API. This endpoint is compatible with the [OpenAI Responses API](https://developers.openai.com/api/reference/responses/overview) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
-    ///
-    /// The `conversation` parameter refers to a Telnyx Conversation rather than an OpenAI-hosted conversation object.
-    ///
-    /// `POST /ai/openai/responses`
-    #[inline]
-    pub async fn chat(
-        &self,
-        params: AiOpenaiResponsesChatParams,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/openai/responses");
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`AiOpenaiResponsesApi::chat`] other than path parameters.
+/// Inputs of [`AiOpenaiEmbeddingsApi::create_embeddings`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AiOpenaiResponsesChatParams {
+pub struct AiOpenaiEmbeddingsCreateEmbeddingsParams {
     /// The request body.
-    pub body: AiOpenaiResponsesChatBody,
+    pub body: crate::types::OpenAiEmbeddingRequest,
 }
-/// Operations under `ai.responses`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiResponsesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiResponsesApi<'a> {
-    /// Create a response
-    ///
-    /// **Deprecated**: Use `POST /v2/ai/openai/responses` instead. This endpoint is compatible with the [OpenAI Responses API](https://developers.openai.com/api/reference/responses/overview) and may be used with the OpenAI JS or Python SDK. Response id parameter is not supported at the moment. Use the `conversation` parameter with a Telnyx Conversation ID to leverage persistent conversations.
-    ///
-    /// `POST /ai/responses`
-    #[deprecated]
-    #[inline]
-    pub async fn chat(
-        &self,
-        params: AiResponsesChatParams,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/responses");
-        req.json(&params.body);
-        req.send_json().await
+impl From<crate::types::OpenAiEmbeddingRequest>
+for AiOpenaiEmbeddingsCreateEmbeddingsParams {
+    /// The body alone is the whole of [`AiOpenaiEmbeddingsCreateEmbeddingsParams`].
+    fn from(body: crate::types::OpenAiEmbeddingRequest) -> Self {
+        AiOpenaiEmbeddingsCreateEmbeddingsParams {
+            body,
+        }
     }
-}
-/// Inputs of [`AiResponsesApi::chat`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiResponsesChatParams {
-    /// The request body.
-    pub body: serde_json::Map<String, serde_json::Value>,
-}
-/// Operations under `ai.summarize`.
-#[derive(Debug, Clone, Copy)]
-pub struct AiSummarizeApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AiSummarizeApi<'a> {
-    /// Summarize file content
-    ///
-    /// Generate a summary of a file's contents.
-    ///
-    /// Supports the following text formats:
-    /// - PDF, HTML, txt, json, csv
-    ///
-    /// Supports the following media formats (billed for both the transcription and summary):
-    /// - flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav, or webm
-    /// - Up to 100 MB
-    ///
-    /// `POST /ai/summarize`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: AiSummarizeCreateParams,
-    ) -> crate::Result<crate::types::SummaryResponseData> {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/summarize");
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`AiSummarizeApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiSummarizeCreateParams {
-    /// The request body.
-    pub body: crate::types::SummaryRequest,
 }
 /// Operations under `ai.tools`.
 #[derive(Debug, Clone, Copy)]
@@ -5330,9 +5470,10 @@ impl<'a> AiToolsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AiToolsCreateParams,
+        params: impl Into<AiToolsCreateParams>,
     ) -> crate::Result<crate::types::SharedToolResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/tools");
+        let params: AiToolsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -5365,7 +5506,7 @@ impl<'a> AiToolsApi<'a> {
     pub async fn update(
         &self,
         tool_id: &str,
-        params: AiToolsUpdateParams,
+        params: impl Into<AiToolsUpdateParams>,
     ) -> crate::Result<crate::types::SharedToolResponse> {
         let mut req = self
             .client
@@ -5373,6 +5514,7 @@ impl<'a> AiToolsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
             );
+        let params: AiToolsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -5411,11 +5553,23 @@ pub struct AiToolsCreateParams {
     /// The request body.
     pub body: crate::types::CreateSharedToolRequest,
 }
+impl From<crate::types::CreateSharedToolRequest> for AiToolsCreateParams {
+    /// The body alone is the whole of [`AiToolsCreateParams`].
+    fn from(body: crate::types::CreateSharedToolRequest) -> Self {
+        AiToolsCreateParams { body }
+    }
+}
 /// Inputs of [`AiToolsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AiToolsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateSharedToolRequest,
+}
+impl From<crate::types::UpdateSharedToolRequest> for AiToolsUpdateParams {
+    /// The body alone is the whole of [`AiToolsUpdateParams`].
+    fn from(body: crate::types::UpdateSharedToolRequest) -> Self {
+        AiToolsUpdateParams { body }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiAssistantsTestsListPage {
@@ -5684,7 +5838,7 @@ impl<'de> serde::Deserialize<'de> for AiClustersListPage {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum AiConversationHistoriesListRegion {
+pub enum AiRetrieveConversationHistoriesRegion {
     /// `USA`
     Usa,
     /// `DEU`
@@ -5696,7 +5850,7 @@ pub enum AiConversationHistoriesListRegion {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl AiConversationHistoriesListRegion {
+impl AiRetrieveConversationHistoriesRegion {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5708,7 +5862,7 @@ impl AiConversationHistoriesListRegion {
         }
     }
 }
-impl From<&str> for AiConversationHistoriesListRegion {
+impl From<&str> for AiRetrieveConversationHistoriesRegion {
     fn from(value: &str) -> Self {
         match value {
             "USA" => Self::Usa,
@@ -5719,19 +5873,22 @@ impl From<&str> for AiConversationHistoriesListRegion {
         }
     }
 }
-crate::string_enum!(AiConversationHistoriesListRegion);
+crate::string_enum!(AiRetrieveConversationHistoriesRegion);
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiConversationsInsightGroupsListPage {
+pub struct AiConversationsInsightGroupsRetrieveInsightGroupsPage {
     /// Page number (0-based)
     pub number: Option<i64>,
     /// Number of items per page
     pub size: Option<i64>,
 }
-impl serde::Serialize for AiConversationsInsightGroupsListPage {
+impl serde::Serialize for AiConversationsInsightGroupsRetrieveInsightGroupsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("AiConversationsInsightGroupsListPage", 2usize)?;
+            .serialize_struct(
+                "AiConversationsInsightGroupsRetrieveInsightGroupsPage",
+                2usize,
+            )?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -5741,21 +5898,27 @@ impl serde::Serialize for AiConversationsInsightGroupsListPage {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for AiConversationsInsightGroupsListPage {
+impl<'de> serde::Deserialize<'de>
+for AiConversationsInsightGroupsRetrieveInsightGroupsPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = AiConversationsInsightGroupsListPage;
+            type Value = AiConversationsInsightGroupsRetrieveInsightGroupsPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AiConversationsInsightGroupsListPage")
+                f.write_str(
+                    "struct AiConversationsInsightGroupsRetrieveInsightGroupsPage",
+                )
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AiConversationsInsightGroupsListPage, A::Error> {
+            ) -> Result<
+                AiConversationsInsightGroupsRetrieveInsightGroupsPage,
+                A::Error,
+            > {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -5765,14 +5928,18 @@ impl<'de> serde::Deserialize<'de> for AiConversationsInsightGroupsListPage {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(AiConversationsInsightGroupsListPage {
+                Ok(AiConversationsInsightGroupsRetrieveInsightGroupsPage {
                     number: f0,
                     size: f1,
                 })
             }
         }
         deserializer
-            .deserialize_struct("AiConversationsInsightGroupsListPage", FIELDS, V)
+            .deserialize_struct(
+                "AiConversationsInsightGroupsRetrieveInsightGroupsPage",
+                FIELDS,
+                V,
+            )
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5832,7 +5999,7 @@ impl<'de> serde::Deserialize<'de> for AiConversationsInsightsListPage {
 pub type AiConversationsRetrieveResponse = crate::Data<crate::types::Conversation>;
 pub type AiConversationsUpdateResponse = crate::Data<crate::types::Conversation>;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiOpenaiResponsesChatBody {
+pub struct AiOpenaiCreateResponseBody {
     /// Optional Telnyx Conversation ID from `POST /ai/conversations`. When provided, Telnyx stores this turn on that conversation and uses the conversation's prior messages as context. Reuse the same ID for subsequent turns and tool-result followups. Omit it for a non-persisted, stateless response.
     pub conversation: Option<String>,
     /// The input items for this turn, using the OpenAI Responses API input format.
@@ -5846,7 +6013,7 @@ pub struct AiOpenaiResponsesChatBody {
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl serde::Serialize for AiOpenaiResponsesChatBody {
+impl serde::Serialize for AiOpenaiCreateResponseBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut out = serializer.serialize_map(None)?;
@@ -5871,7 +6038,7 @@ impl serde::Serialize for AiOpenaiResponsesChatBody {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for AiOpenaiResponsesChatBody {
+impl<'de> serde::Deserialize<'de> for AiOpenaiCreateResponseBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5884,14 +6051,14 @@ impl<'de> serde::Deserialize<'de> for AiOpenaiResponsesChatBody {
         ];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = AiOpenaiResponsesChatBody;
+            type Value = AiOpenaiCreateResponseBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AiOpenaiResponsesChatBody")
+                f.write_str("struct AiOpenaiCreateResponseBody")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AiOpenaiResponsesChatBody, A::Error> {
+            ) -> Result<AiOpenaiCreateResponseBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -5911,7 +6078,7 @@ impl<'de> serde::Deserialize<'de> for AiOpenaiResponsesChatBody {
                         crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(AiOpenaiResponsesChatBody {
+                Ok(AiOpenaiCreateResponseBody {
                     conversation: f0,
                     input: f1,
                     instructions: f2,
@@ -5921,6 +6088,6 @@ impl<'de> serde::Deserialize<'de> for AiOpenaiResponsesChatBody {
                 })
             }
         }
-        deserializer.deserialize_struct("AiOpenaiResponsesChatBody", FIELDS, V)
+        deserializer.deserialize_struct("AiOpenaiCreateResponseBody", FIELDS, V)
     }
 }

@@ -79,11 +79,12 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AlphanumericSenderIdsCreateParams,
+        params: impl Into<AlphanumericSenderIdsCreateParams>,
     ) -> crate::Result<AlphanumericSenderIdsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/alphanumeric_sender_ids");
+        let params: AlphanumericSenderIdsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -145,6 +146,15 @@ pub struct AlphanumericSenderIdsListParams {
 pub struct AlphanumericSenderIdsCreateParams {
     /// The request body.
     pub body: crate::types::CreateAlphanumericSenderIdRequest,
+}
+impl From<crate::types::CreateAlphanumericSenderIdRequest>
+for AlphanumericSenderIdsCreateParams {
+    /// The body alone is the whole of [`AlphanumericSenderIdsCreateParams`].
+    fn from(body: crate::types::CreateAlphanumericSenderIdRequest) -> Self {
+        AlphanumericSenderIdsCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlphanumericSenderIdsListResponse {

@@ -85,11 +85,12 @@ impl<'a> AuthenticationProvidersApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: AuthenticationProvidersCreateParams,
+        params: impl Into<AuthenticationProvidersCreateParams>,
     ) -> crate::Result<AuthenticationProvidersCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/authentication_providers");
+        let params: AuthenticationProvidersCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -126,7 +127,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: AuthenticationProvidersUpdateParams,
+        params: impl Into<AuthenticationProvidersUpdateParams>,
     ) -> crate::Result<AuthenticationProvidersUpdateResponse> {
         let mut req = self
             .client
@@ -134,6 +135,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
                 reqwest::Method::PATCH,
                 ["/authentication_providers/", &crate::encode_path(id)].concat(),
             );
+        let params: AuthenticationProvidersUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -183,11 +185,29 @@ pub struct AuthenticationProvidersCreateParams {
     /// The request body.
     pub body: crate::types::AuthenticationProviderCreate,
 }
+impl From<crate::types::AuthenticationProviderCreate>
+for AuthenticationProvidersCreateParams {
+    /// The body alone is the whole of [`AuthenticationProvidersCreateParams`].
+    fn from(body: crate::types::AuthenticationProviderCreate) -> Self {
+        AuthenticationProvidersCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`AuthenticationProvidersApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthenticationProvidersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateAuthenticationProviderRequest,
+}
+impl From<crate::types::UpdateAuthenticationProviderRequest>
+for AuthenticationProvidersUpdateParams {
+    /// The body alone is the whole of [`AuthenticationProvidersUpdateParams`].
+    fn from(body: crate::types::UpdateAuthenticationProviderRequest) -> Self {
+        AuthenticationProvidersUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

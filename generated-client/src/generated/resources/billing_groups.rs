@@ -78,9 +78,10 @@ impl<'a> BillingGroupsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: BillingGroupsCreateParams,
+        params: impl Into<BillingGroupsCreateParams>,
     ) -> crate::Result<BillingGroupsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/billing_groups");
+        let params: BillingGroupsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -113,7 +114,7 @@ impl<'a> BillingGroupsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: BillingGroupsUpdateParams,
+        params: impl Into<BillingGroupsUpdateParams>,
     ) -> crate::Result<BillingGroupsUpdateResponse> {
         let mut req = self
             .client
@@ -121,6 +122,7 @@ impl<'a> BillingGroupsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/billing_groups/", &crate::encode_path(id)].concat(),
             );
+        let params: BillingGroupsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -153,11 +155,23 @@ pub struct BillingGroupsCreateParams {
     /// The request body.
     pub body: crate::types::NewBillingGroup,
 }
+impl From<crate::types::NewBillingGroup> for BillingGroupsCreateParams {
+    /// The body alone is the whole of [`BillingGroupsCreateParams`].
+    fn from(body: crate::types::NewBillingGroup) -> Self {
+        BillingGroupsCreateParams { body }
+    }
+}
 /// Inputs of [`BillingGroupsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingGroupsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateBillingGroup,
+}
+impl From<crate::types::UpdateBillingGroup> for BillingGroupsUpdateParams {
+    /// The body alone is the whole of [`BillingGroupsUpdateParams`].
+    fn from(body: crate::types::UpdateBillingGroup) -> Self {
+        BillingGroupsUpdateParams { body }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingGroupsListPage {

@@ -128,21 +128,6 @@ pub struct BundlePricingUserBundlesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> BundlePricingUserBundlesApi<'a> {
-    pub fn bulk(&self) -> BundlePricingUserBundlesBulkApi<'a> {
-        BundlePricingUserBundlesBulkApi {
-            client: self.client,
-        }
-    }
-    pub fn resources(&self) -> BundlePricingUserBundlesResourcesApi<'a> {
-        BundlePricingUserBundlesResourcesApi {
-            client: self.client,
-        }
-    }
-    pub fn unused(&self) -> BundlePricingUserBundlesUnusedApi<'a> {
-        BundlePricingUserBundlesUnusedApi {
-            client: self.client,
-        }
-    }
     /// Get User Bundles
     ///
     /// Get a paginated list of user bundles.
@@ -200,6 +185,40 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
             },
         )
     }
+    /// Create User Bundles
+    ///
+    /// Creates multiple user bundles for the user.
+    ///
+    /// `POST /bundle_pricing/user_bundles/bulk`
+    #[inline]
+    pub async fn create(
+        &self,
+        params: BundlePricingUserBundlesCreateParams,
+    ) -> crate::Result<crate::types::CreatedUserBundlesResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/bundle_pricing/user_bundles/bulk");
+        req.header("authorization_bearer", &params.authorization_bearer);
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Get Unused User Bundles
+    ///
+    /// Returns all user bundles that aren't in use.
+    ///
+    /// `GET /bundle_pricing/user_bundles/unused`
+    #[inline]
+    pub async fn list_unused(
+        &self,
+        params: BundlePricingUserBundlesListUnusedParams,
+    ) -> crate::Result<crate::types::UnusedUserBundlesResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::GET, "/bundle_pricing/user_bundles/unused");
+        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+        req.header("authorization_bearer", &params.authorization_bearer);
+        req.send_json().await
+    }
     /// Get User Bundle by Id
     ///
     /// Retrieves a user bundle by its ID.
@@ -233,10 +252,10 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     /// Parameters:
     /// - `user_bundle_id`: Unique identifier of the user bundle.
     #[inline]
-    pub async fn delete(
+    pub async fn deactivate(
         &self,
         user_bundle_id: &str,
-        params: BundlePricingUserBundlesDeleteParams,
+        params: BundlePricingUserBundlesDeactivateParams,
     ) -> crate::Result<crate::types::UserBundleCreateResponse> {
         let mut req = self
             .client
@@ -248,67 +267,6 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
         req.header("authorization_bearer", &params.authorization_bearer);
         req.send_json().await
     }
-}
-/// Inputs of [`BundlePricingUserBundlesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BundlePricingUserBundlesListParams {
-    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
-    pub filter: Option<BundlePricingUserBundlesListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<BundlePricingUserBundlesListPage>,
-    /// Format: Bearer
-    pub authorization_bearer: Option<String>,
-}
-/// Inputs of [`BundlePricingUserBundlesApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BundlePricingUserBundlesRetrieveParams {
-    /// Format: Bearer
-    pub authorization_bearer: Option<String>,
-}
-/// Inputs of [`BundlePricingUserBundlesApi::delete`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BundlePricingUserBundlesDeleteParams {
-    /// Format: Bearer
-    pub authorization_bearer: Option<String>,
-}
-/// Operations under `bundle_pricing.user_bundles.bulk`.
-#[derive(Debug, Clone, Copy)]
-pub struct BundlePricingUserBundlesBulkApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> BundlePricingUserBundlesBulkApi<'a> {
-    /// Create User Bundles
-    ///
-    /// Creates multiple user bundles for the user.
-    ///
-    /// `POST /bundle_pricing/user_bundles/bulk`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: BundlePricingUserBundlesBulkCreateParams,
-    ) -> crate::Result<crate::types::CreatedUserBundlesResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/bundle_pricing/user_bundles/bulk");
-        req.header("authorization_bearer", &params.authorization_bearer);
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`BundlePricingUserBundlesBulkApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BundlePricingUserBundlesBulkCreateParams {
-    /// Format: Bearer
-    pub authorization_bearer: Option<String>,
-    /// The request body.
-    pub body: crate::types::CreateUserBundlesBulkRequest,
-}
-/// Operations under `bundle_pricing.user_bundles.resources`.
-#[derive(Debug, Clone, Copy)]
-pub struct BundlePricingUserBundlesResourcesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> BundlePricingUserBundlesResourcesApi<'a> {
     /// Get User Bundle Resources
     ///
     /// Retrieves the resources of a user bundle by its ID.
@@ -318,10 +276,10 @@ impl<'a> BundlePricingUserBundlesResourcesApi<'a> {
     /// Parameters:
     /// - `user_bundle_id`: Unique identifier of the user bundle.
     #[inline]
-    pub async fn list(
+    pub async fn list_resources(
         &self,
         user_bundle_id: &str,
-        params: BundlePricingUserBundlesResourcesListParams,
+        params: BundlePricingUserBundlesListResourcesParams,
     ) -> crate::Result<crate::types::UserBundleResourcesResponse> {
         let mut req = self
             .client
@@ -338,41 +296,56 @@ impl<'a> BundlePricingUserBundlesResourcesApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`BundlePricingUserBundlesResourcesApi::list`] other than path parameters.
+/// Inputs of [`BundlePricingUserBundlesApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BundlePricingUserBundlesResourcesListParams {
+pub struct BundlePricingUserBundlesListParams {
+    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
+    pub filter: Option<BundlePricingUserBundlesListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<BundlePricingUserBundlesListPage>,
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-/// Operations under `bundle_pricing.user_bundles.unused`.
-#[derive(Debug, Clone, Copy)]
-pub struct BundlePricingUserBundlesUnusedApi<'a> {
-    pub(crate) client: &'a crate::Client,
+/// Inputs of [`BundlePricingUserBundlesApi::create`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BundlePricingUserBundlesCreateParams {
+    /// Format: Bearer
+    pub authorization_bearer: Option<String>,
+    /// The request body.
+    pub body: crate::types::CreateUserBundlesBulkRequest,
 }
-impl<'a> BundlePricingUserBundlesUnusedApi<'a> {
-    /// Get Unused User Bundles
-    ///
-    /// Returns all user bundles that aren't in use.
-    ///
-    /// `GET /bundle_pricing/user_bundles/unused`
-    #[inline]
-    pub async fn list(
-        &self,
-        params: BundlePricingUserBundlesUnusedListParams,
-    ) -> crate::Result<crate::types::UnusedUserBundlesResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/bundle_pricing/user_bundles/unused");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json().await
+impl BundlePricingUserBundlesCreateParams {
+    /// A `BundlePricingUserBundlesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateUserBundlesBulkRequest) -> Self {
+        BundlePricingUserBundlesCreateParams {
+            authorization_bearer: None,
+            body,
+        }
     }
 }
-/// Inputs of [`BundlePricingUserBundlesUnusedApi::list`] other than path parameters.
+/// Inputs of [`BundlePricingUserBundlesApi::list_unused`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BundlePricingUserBundlesUnusedListParams {
+pub struct BundlePricingUserBundlesListUnusedParams {
     /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
-    pub filter: Option<BundlePricingUserBundlesUnusedListFilter>,
+    pub filter: Option<BundlePricingUserBundlesListUnusedFilter>,
+    /// Format: Bearer
+    pub authorization_bearer: Option<String>,
+}
+/// Inputs of [`BundlePricingUserBundlesApi::retrieve`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BundlePricingUserBundlesRetrieveParams {
+    /// Format: Bearer
+    pub authorization_bearer: Option<String>,
+}
+/// Inputs of [`BundlePricingUserBundlesApi::deactivate`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BundlePricingUserBundlesDeactivateParams {
+    /// Format: Bearer
+    pub authorization_bearer: Option<String>,
+}
+/// Inputs of [`BundlePricingUserBundlesApi::list_resources`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BundlePricingUserBundlesListResourcesParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
@@ -594,17 +567,17 @@ impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListPage {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BundlePricingUserBundlesUnusedListFilter {
+pub struct BundlePricingUserBundlesListUnusedFilter {
     /// Filter by country code.
     pub country_iso: Option<Vec<String>>,
     /// Filter by resource.
     pub resource: Option<Vec<String>>,
 }
-impl serde::Serialize for BundlePricingUserBundlesUnusedListFilter {
+impl serde::Serialize for BundlePricingUserBundlesListUnusedFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("BundlePricingUserBundlesUnusedListFilter", 2usize)?;
+            .serialize_struct("BundlePricingUserBundlesListUnusedFilter", 2usize)?;
         if let Some(v) = &self.country_iso {
             out.serialize_field("country_iso", v)?;
         }
@@ -614,21 +587,21 @@ impl serde::Serialize for BundlePricingUserBundlesUnusedListFilter {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesUnusedListFilter {
+impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListUnusedFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country_iso", "resource"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = BundlePricingUserBundlesUnusedListFilter;
+            type Value = BundlePricingUserBundlesListUnusedFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BundlePricingUserBundlesUnusedListFilter")
+                f.write_str("struct BundlePricingUserBundlesListUnusedFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BundlePricingUserBundlesUnusedListFilter, A::Error> {
+            ) -> Result<BundlePricingUserBundlesListUnusedFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -638,13 +611,13 @@ impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesUnusedListFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(BundlePricingUserBundlesUnusedListFilter {
+                Ok(BundlePricingUserBundlesListUnusedFilter {
                     country_iso: f0,
                     resource: f1,
                 })
             }
         }
         deserializer
-            .deserialize_struct("BundlePricingUserBundlesUnusedListFilter", FIELDS, V)
+            .deserialize_struct("BundlePricingUserBundlesListUnusedFilter", FIELDS, V)
     }
 }

@@ -86,11 +86,12 @@ impl<'a> CallControlApplicationsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: CallControlApplicationsCreateParams,
+        params: impl Into<CallControlApplicationsCreateParams>,
     ) -> crate::Result<CallControlApplicationsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/call_control_applications");
+        let params: CallControlApplicationsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -127,7 +128,7 @@ impl<'a> CallControlApplicationsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: CallControlApplicationsUpdateParams,
+        params: impl Into<CallControlApplicationsUpdateParams>,
     ) -> crate::Result<CallControlApplicationsUpdateResponse> {
         let mut req = self
             .client
@@ -135,6 +136,7 @@ impl<'a> CallControlApplicationsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/call_control_applications/", &crate::encode_path(id)].concat(),
             );
+        let params: CallControlApplicationsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -186,11 +188,29 @@ pub struct CallControlApplicationsCreateParams {
     /// Create call control application request.
     pub body: crate::types::CreateCallControlApplicationRequest,
 }
+impl From<crate::types::CreateCallControlApplicationRequest>
+for CallControlApplicationsCreateParams {
+    /// The body alone is the whole of [`CallControlApplicationsCreateParams`].
+    fn from(body: crate::types::CreateCallControlApplicationRequest) -> Self {
+        CallControlApplicationsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`CallControlApplicationsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallControlApplicationsUpdateParams {
     /// Update call control application request.
     pub body: crate::types::UpdateCallControlApplicationRequest,
+}
+impl From<crate::types::UpdateCallControlApplicationRequest>
+for CallControlApplicationsUpdateParams {
+    /// The body alone is the whole of [`CallControlApplicationsUpdateParams`].
+    fn from(body: crate::types::UpdateCallControlApplicationRequest) -> Self {
+        CallControlApplicationsUpdateParams {
+            body,
+        }
+    }
 }
 /// Application name filters
 #[derive(Debug, Clone, PartialEq, Default)]

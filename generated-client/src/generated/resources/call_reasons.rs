@@ -69,11 +69,12 @@ impl<'a> CallReasonsApi<'a> {
     #[inline]
     pub async fn validate(
         &self,
-        params: CallReasonsValidateParams,
+        params: impl Into<CallReasonsValidateParams>,
     ) -> crate::Result<crate::types::ValidateCallReasonsResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/call_reasons/validate");
+        let params: CallReasonsValidateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -91,4 +92,10 @@ pub struct CallReasonsListParams {
 pub struct CallReasonsValidateParams {
     /// The request body.
     pub body: crate::types::ValidateCallReasonsRequest,
+}
+impl From<crate::types::ValidateCallReasonsRequest> for CallReasonsValidateParams {
+    /// The body alone is the whole of [`CallReasonsValidateParams`].
+    fn from(body: crate::types::ValidateCallReasonsRequest) -> Self {
+        CallReasonsValidateParams { body }
+    }
 }

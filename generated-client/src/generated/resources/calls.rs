@@ -28,11 +28,12 @@ impl<'a> CallsApi<'a> {
     ///
     /// `POST /calls`
     #[inline]
-    pub async fn create(
+    pub async fn dial(
         &self,
-        params: CallsCreateParams,
-    ) -> crate::Result<CallsCreateResponse> {
+        params: impl Into<CallsDialParams>,
+    ) -> crate::Result<CallsDialResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/calls");
+        let params: CallsDialParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -45,10 +46,10 @@ impl<'a> CallsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn retrieve(
+    pub async fn retrieve_status(
         &self,
         call_control_id: &str,
-    ) -> crate::Result<CallsRetrieveResponse> {
+    ) -> crate::Result<CallsRetrieveStatusResponse> {
         let req = self
             .client
             .request(
@@ -58,11 +59,17 @@ impl<'a> CallsApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`CallsApi::create`] other than path parameters.
+/// Inputs of [`CallsApi::dial`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsCreateParams {
+pub struct CallsDialParams {
     /// Call request
     pub body: crate::types::CallRequest,
+}
+impl From<crate::types::CallRequest> for CallsDialParams {
+    /// The body alone is the whole of [`CallsDialParams`].
+    fn from(body: crate::types::CallRequest) -> Self {
+        CallsDialParams { body }
+    }
 }
 /// Operations under `calls.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -79,11 +86,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn ai_assistant_add_messages(
+    pub async fn add_ai_assistant_messages(
         &self,
         call_control_id: &str,
-        params: CallsActionsAiAssistantAddMessagesParams,
-    ) -> crate::Result<CallsActionsAiAssistantAddMessagesResponse> {
+        params: impl Into<CallsActionsAddAiAssistantMessagesParams>,
+    ) -> crate::Result<CallsActionsAddAiAssistantMessagesResponse> {
         let mut req = self
             .client
             .request(
@@ -95,6 +102,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsAddAiAssistantMessagesParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -107,11 +115,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn ai_assistant_join(
+    pub async fn join_ai_assistant(
         &self,
         call_control_id: &str,
-        params: CallsActionsAiAssistantJoinParams,
-    ) -> crate::Result<CallsActionsAiAssistantJoinResponse> {
+        params: impl Into<CallsActionsJoinAiAssistantParams>,
+    ) -> crate::Result<CallsActionsJoinAiAssistantResponse> {
         let mut req = self
             .client
             .request(
@@ -123,6 +131,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsJoinAiAssistantParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -140,11 +149,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn ai_assistant_start(
+    pub async fn start_ai_assistant(
         &self,
         call_control_id: &str,
-        params: CallsActionsAiAssistantStartParams,
-    ) -> crate::Result<CallsActionsAiAssistantStartResponse> {
+        params: impl Into<CallsActionsStartAiAssistantParams>,
+    ) -> crate::Result<CallsActionsStartAiAssistantResponse> {
         let mut req = self
             .client
             .request(
@@ -156,6 +165,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStartAiAssistantParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -168,11 +178,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn ai_assistant_stop(
+    pub async fn stop_ai_assistant(
         &self,
         call_control_id: &str,
-        params: CallsActionsAiAssistantStopParams,
-    ) -> crate::Result<CallsActionsAiAssistantStopResponse> {
+        params: impl Into<CallsActionsStopAiAssistantParams>,
+    ) -> crate::Result<CallsActionsStopAiAssistantResponse> {
         let mut req = self
             .client
             .request(
@@ -184,6 +194,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStopAiAssistantParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -209,7 +220,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn answer(
         &self,
         call_control_id: &str,
-        params: CallsActionsAnswerParams,
+        params: impl Into<CallsActionsAnswerParams>,
     ) -> crate::Result<CallsActionsAnswerResponse> {
         let mut req = self
             .client
@@ -218,6 +229,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/answer"]
                     .concat(),
             );
+        let params: CallsActionsAnswerParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -238,7 +250,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn bridge(
         &self,
         call_control_id: &str,
-        params: CallsActionsBridgeParams,
+        params: impl Into<CallsActionsBridgeParams>,
     ) -> crate::Result<CallsActionsBridgeResponse> {
         let mut req = self
             .client
@@ -247,6 +259,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/bridge"]
                     .concat(),
             );
+        let params: CallsActionsBridgeParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -259,11 +272,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn client_state_update(
+    pub async fn update_client_state(
         &self,
         call_control_id: &str,
-        params: CallsActionsClientStateUpdateParams,
-    ) -> crate::Result<CallsActionsClientStateUpdateResponse> {
+        params: impl Into<CallsActionsUpdateClientStateParams>,
+    ) -> crate::Result<CallsActionsUpdateClientStateResponse> {
         let mut req = self
             .client
             .request(
@@ -275,6 +288,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsUpdateClientStateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -291,11 +305,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn conversation_relay_start(
+    pub async fn start_conversation_relay(
         &self,
         call_control_id: &str,
-        params: CallsActionsConversationRelayStartParams,
-    ) -> crate::Result<CallsActionsConversationRelayStartResponse> {
+        params: impl Into<CallsActionsStartConversationRelayParams>,
+    ) -> crate::Result<CallsActionsStartConversationRelayResponse> {
         let mut req = self
             .client
             .request(
@@ -307,6 +321,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStartConversationRelayParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -319,11 +334,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn conversation_relay_stop(
+    pub async fn stop_conversation_relay(
         &self,
         call_control_id: &str,
-        params: CallsActionsConversationRelayStopParams,
-    ) -> crate::Result<CallsActionsConversationRelayStopResponse> {
+        params: impl Into<CallsActionsStopConversationRelayParams>,
+    ) -> crate::Result<CallsActionsStopConversationRelayResponse> {
         let mut req = self
             .client
             .request(
@@ -335,6 +350,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStopConversationRelayParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -350,7 +366,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn enqueue(
         &self,
         call_control_id: &str,
-        params: CallsActionsEnqueueParams,
+        params: impl Into<CallsActionsEnqueueParams>,
     ) -> crate::Result<CallsActionsEnqueueResponse> {
         let mut req = self
             .client
@@ -359,6 +375,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/enqueue"]
                     .concat(),
             );
+        let params: CallsActionsEnqueueParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -379,11 +396,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn fork_start(
+    pub async fn start_forking(
         &self,
         call_control_id: &str,
-        params: CallsActionsForkStartParams,
-    ) -> crate::Result<CallsActionsForkStartResponse> {
+        params: impl Into<CallsActionsStartForkingParams>,
+    ) -> crate::Result<CallsActionsStartForkingResponse> {
         let mut req = self
             .client
             .request(
@@ -391,6 +408,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/fork_start"]
                     .concat(),
             );
+        let params: CallsActionsStartForkingParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -407,11 +425,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn fork_stop(
+    pub async fn stop_forking(
         &self,
         call_control_id: &str,
-        params: CallsActionsForkStopParams,
-    ) -> crate::Result<CallsActionsForkStopResponse> {
+        params: impl Into<CallsActionsStopForkingParams>,
+    ) -> crate::Result<CallsActionsStopForkingResponse> {
         let mut req = self
             .client
             .request(
@@ -419,6 +437,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/fork_stop"]
                     .concat(),
             );
+        let params: CallsActionsStopForkingParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -441,7 +460,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn gather(
         &self,
         call_control_id: &str,
-        params: CallsActionsGatherParams,
+        params: impl Into<CallsActionsGatherParams>,
     ) -> crate::Result<CallsActionsGatherResponse> {
         let mut req = self
             .client
@@ -450,6 +469,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/gather"]
                     .concat(),
             );
+        let params: CallsActionsGatherParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -466,11 +486,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn gather_stop(
+    pub async fn stop_gather(
         &self,
         call_control_id: &str,
-        params: CallsActionsGatherStopParams,
-    ) -> crate::Result<CallsActionsGatherStopResponse> {
+        params: impl Into<CallsActionsStopGatherParams>,
+    ) -> crate::Result<CallsActionsStopGatherResponse> {
         let mut req = self
             .client
             .request(
@@ -478,6 +498,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/gather_stop"]
                     .concat(),
             );
+        let params: CallsActionsStopGatherParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -502,7 +523,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn gather_using_ai(
         &self,
         call_control_id: &str,
-        params: CallsActionsGatherUsingAiParams,
+        params: impl Into<CallsActionsGatherUsingAiParams>,
     ) -> crate::Result<CallsActionsGatherUsingAiResponse> {
         let mut req = self
             .client
@@ -515,6 +536,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsGatherUsingAiParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -539,7 +561,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn gather_using_audio(
         &self,
         call_control_id: &str,
-        params: CallsActionsGatherUsingAudioParams,
+        params: impl Into<CallsActionsGatherUsingAudioParams>,
     ) -> crate::Result<CallsActionsGatherUsingAudioResponse> {
         let mut req = self
             .client
@@ -552,6 +574,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsGatherUsingAudioParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -574,7 +597,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn gather_using_speak(
         &self,
         call_control_id: &str,
-        params: CallsActionsGatherUsingSpeakParams,
+        params: impl Into<CallsActionsGatherUsingSpeakParams>,
     ) -> crate::Result<CallsActionsGatherUsingSpeakResponse> {
         let mut req = self
             .client
@@ -587,6 +610,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsGatherUsingSpeakParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -607,7 +631,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn hangup(
         &self,
         call_control_id: &str,
-        params: CallsActionsHangupParams,
+        params: impl Into<CallsActionsHangupParams>,
     ) -> crate::Result<CallsActionsHangupResponse> {
         let mut req = self
             .client
@@ -616,6 +640,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/hangup"]
                     .concat(),
             );
+        let params: CallsActionsHangupParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -631,7 +656,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn leave_queue(
         &self,
         call_control_id: &str,
-        params: CallsActionsLeaveQueueParams,
+        params: impl Into<CallsActionsLeaveQueueParams>,
     ) -> crate::Result<CallsActionsLeaveQueueResponse> {
         let mut req = self
             .client
@@ -640,6 +665,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/leave_queue"]
                     .concat(),
             );
+        let params: CallsActionsLeaveQueueParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -663,11 +689,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn playback_start(
+    pub async fn start_playback(
         &self,
         call_control_id: &str,
-        params: CallsActionsPlaybackStartParams,
-    ) -> crate::Result<CallsActionsPlaybackStartResponse> {
+        params: impl Into<CallsActionsStartPlaybackParams>,
+    ) -> crate::Result<CallsActionsStartPlaybackResponse> {
         let mut req = self
             .client
             .request(
@@ -679,6 +705,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStartPlaybackParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -695,11 +722,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn playback_stop(
+    pub async fn stop_playback(
         &self,
         call_control_id: &str,
-        params: CallsActionsPlaybackStopParams,
-    ) -> crate::Result<CallsActionsPlaybackStopResponse> {
+        params: impl Into<CallsActionsStopPlaybackParams>,
+    ) -> crate::Result<CallsActionsStopPlaybackResponse> {
         let mut req = self
             .client
             .request(
@@ -711,6 +738,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStopPlaybackParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -727,11 +755,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn record_pause(
+    pub async fn pause_recording(
         &self,
         call_control_id: &str,
-        params: CallsActionsRecordPauseParams,
-    ) -> crate::Result<CallsActionsRecordPauseResponse> {
+        params: impl Into<CallsActionsPauseRecordingParams>,
+    ) -> crate::Result<CallsActionsPauseRecordingResponse> {
         let mut req = self
             .client
             .request(
@@ -743,6 +771,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsPauseRecordingParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -759,11 +788,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn record_resume(
+    pub async fn resume_recording(
         &self,
         call_control_id: &str,
-        params: CallsActionsRecordResumeParams,
-    ) -> crate::Result<CallsActionsRecordResumeResponse> {
+        params: impl Into<CallsActionsResumeRecordingParams>,
+    ) -> crate::Result<CallsActionsResumeRecordingResponse> {
         let mut req = self
             .client
             .request(
@@ -775,6 +804,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsResumeRecordingParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -793,11 +823,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn record_start(
+    pub async fn start_recording(
         &self,
         call_control_id: &str,
-        params: CallsActionsRecordStartParams,
-    ) -> crate::Result<CallsActionsRecordStartResponse> {
+        params: impl Into<CallsActionsStartRecordingParams>,
+    ) -> crate::Result<CallsActionsStartRecordingResponse> {
         let mut req = self
             .client
             .request(
@@ -809,6 +839,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStartRecordingParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -825,11 +856,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn record_stop(
+    pub async fn stop_recording(
         &self,
         call_control_id: &str,
-        params: CallsActionsRecordStopParams,
-    ) -> crate::Result<CallsActionsRecordStopResponse> {
+        params: impl Into<CallsActionsStopRecordingParams>,
+    ) -> crate::Result<CallsActionsStopRecordingResponse> {
         let mut req = self
             .client
             .request(
@@ -837,6 +868,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/record_stop"]
                     .concat(),
             );
+        let params: CallsActionsStopRecordingParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -858,7 +890,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn refer(
         &self,
         call_control_id: &str,
-        params: CallsActionsReferParams,
+        params: impl Into<CallsActionsReferParams>,
     ) -> crate::Result<CallsActionsReferResponse> {
         let mut req = self
             .client
@@ -867,6 +899,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/refer"]
                     .concat(),
             );
+        let params: CallsActionsReferParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -886,7 +919,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn reject(
         &self,
         call_control_id: &str,
-        params: CallsActionsRejectParams,
+        params: impl Into<CallsActionsRejectParams>,
     ) -> crate::Result<CallsActionsRejectResponse> {
         let mut req = self
             .client
@@ -895,6 +928,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/reject"]
                     .concat(),
             );
+        let params: CallsActionsRejectParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -914,7 +948,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn send_dtmf(
         &self,
         call_control_id: &str,
-        params: CallsActionsSendDtmfParams,
+        params: impl Into<CallsActionsSendDtmfParams>,
     ) -> crate::Result<CallsActionsSendDtmfResponse> {
         let mut req = self
             .client
@@ -923,6 +957,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/send_dtmf"]
                     .concat(),
             );
+        let params: CallsActionsSendDtmfParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -942,7 +977,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn send_sip_info(
         &self,
         call_control_id: &str,
-        params: CallsActionsSendSipInfoParams,
+        params: impl Into<CallsActionsSendSipInfoParams>,
     ) -> crate::Result<CallsActionsSendSipInfoResponse> {
         let mut req = self
             .client
@@ -955,6 +990,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsSendSipInfoParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -973,11 +1009,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn siprec_start(
+    pub async fn start_siprec(
         &self,
         call_control_id: &str,
-        params: CallsActionsSiprecStartParams,
-    ) -> crate::Result<CallsActionsSiprecStartResponse> {
+        params: impl Into<CallsActionsStartSiprecParams>,
+    ) -> crate::Result<CallsActionsStartSiprecResponse> {
         let mut req = self
             .client
             .request(
@@ -989,6 +1025,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStartSiprecParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1005,11 +1042,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn siprec_stop(
+    pub async fn stop_siprec(
         &self,
         call_control_id: &str,
-        params: CallsActionsSiprecStopParams,
-    ) -> crate::Result<CallsActionsSiprecStopResponse> {
+        params: impl Into<CallsActionsStopSiprecParams>,
+    ) -> crate::Result<CallsActionsStopSiprecResponse> {
         let mut req = self
             .client
             .request(
@@ -1017,6 +1054,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/siprec_stop"]
                     .concat(),
             );
+        let params: CallsActionsStopSiprecParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1037,7 +1075,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn speak(
         &self,
         call_control_id: &str,
-        params: CallsActionsSpeakParams,
+        params: impl Into<CallsActionsSpeakParams>,
     ) -> crate::Result<CallsActionsSpeakResponse> {
         let mut req = self
             .client
@@ -1046,6 +1084,7 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/speak"]
                     .concat(),
             );
+        let params: CallsActionsSpeakParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1060,11 +1099,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn streaming_start(
+    pub async fn start_streaming(
         &self,
         call_control_id: &str,
-        params: CallsActionsStreamingStartParams,
-    ) -> crate::Result<CallsActionsStreamingStartResponse> {
+        params: impl Into<CallsActionsStartStreamingParams>,
+    ) -> crate::Result<CallsActionsStartStreamingResponse> {
         let mut req = self
             .client
             .request(
@@ -1076,6 +1115,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStartStreamingParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1092,11 +1132,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn streaming_stop(
+    pub async fn stop_streaming(
         &self,
         call_control_id: &str,
-        params: CallsActionsStreamingStopParams,
-    ) -> crate::Result<CallsActionsStreamingStopResponse> {
+        params: impl Into<CallsActionsStopStreamingParams>,
+    ) -> crate::Result<CallsActionsStopStreamingResponse> {
         let mut req = self
             .client
             .request(
@@ -1108,6 +1148,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStopStreamingParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1118,11 +1159,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn suppression_start(
+    pub async fn start_noise_suppression(
         &self,
         call_control_id: &str,
-        params: CallsActionsSuppressionStartParams,
-    ) -> crate::Result<CallsActionsSuppressionStartResponse> {
+        params: impl Into<CallsActionsStartNoiseSuppressionParams>,
+    ) -> crate::Result<CallsActionsStartNoiseSuppressionResponse> {
         let mut req = self
             .client
             .request(
@@ -1134,6 +1175,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStartNoiseSuppressionParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1144,11 +1186,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn suppression_stop(
+    pub async fn stop_noise_suppression(
         &self,
         call_control_id: &str,
-        params: CallsActionsSuppressionStopParams,
-    ) -> crate::Result<CallsActionsSuppressionStopResponse> {
+        params: impl Into<CallsActionsStopNoiseSuppressionParams>,
+    ) -> crate::Result<CallsActionsStopNoiseSuppressionResponse> {
         let mut req = self
             .client
             .request(
@@ -1160,6 +1202,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStopNoiseSuppressionParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1175,7 +1218,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn switch_supervisor_role(
         &self,
         call_control_id: &str,
-        params: CallsActionsSwitchSupervisorRoleParams,
+        params: impl Into<CallsActionsSwitchSupervisorRoleParams>,
     ) -> crate::Result<CallsActionsSwitchSupervisorRoleResponse> {
         let mut req = self
             .client
@@ -1188,6 +1231,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsSwitchSupervisorRoleParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1204,11 +1248,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn transcription_start(
+    pub async fn start_transcription(
         &self,
         call_control_id: &str,
-        params: CallsActionsTranscriptionStartParams,
-    ) -> crate::Result<CallsActionsTranscriptionStartResponse> {
+        params: impl Into<CallsActionsStartTranscriptionParams>,
+    ) -> crate::Result<CallsActionsStartTranscriptionResponse> {
         let mut req = self
             .client
             .request(
@@ -1220,6 +1264,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStartTranscriptionParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1232,11 +1277,11 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn transcription_stop(
+    pub async fn stop_transcription(
         &self,
         call_control_id: &str,
-        params: CallsActionsTranscriptionStopParams,
-    ) -> crate::Result<CallsActionsTranscriptionStopResponse> {
+        params: impl Into<CallsActionsStopTranscriptionParams>,
+    ) -> crate::Result<CallsActionsStopTranscriptionResponse> {
         let mut req = self
             .client
             .request(
@@ -1248,6 +1293,7 @@ impl<'a> CallsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: CallsActionsStopTranscriptionParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1271,7 +1317,7 @@ impl<'a> CallsActionsApi<'a> {
     pub async fn transfer(
         &self,
         call_control_id: &str,
-        params: CallsActionsTransferParams,
+        params: impl Into<CallsActionsTransferParams>,
     ) -> crate::Result<CallsActionsTransferResponse> {
         let mut req = self
             .client
@@ -1280,33 +1326,67 @@ impl<'a> CallsActionsApi<'a> {
                 ["/calls/", &crate::encode_path(call_control_id), "/actions/transfer"]
                     .concat(),
             );
+        let params: CallsActionsTransferParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
 }
-/// Inputs of [`CallsActionsApi::ai_assistant_add_messages`] other than path parameters.
+/// Inputs of [`CallsActionsApi::add_ai_assistant_messages`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsAiAssistantAddMessagesParams {
+pub struct CallsActionsAddAiAssistantMessagesParams {
     /// AI Assistant add messages request
     pub body: crate::types::AiAssistantAddMessagesRequest,
 }
-/// Inputs of [`CallsActionsApi::ai_assistant_join`] other than path parameters.
+impl From<crate::types::AiAssistantAddMessagesRequest>
+for CallsActionsAddAiAssistantMessagesParams {
+    /// The body alone is the whole of [`CallsActionsAddAiAssistantMessagesParams`].
+    fn from(body: crate::types::AiAssistantAddMessagesRequest) -> Self {
+        CallsActionsAddAiAssistantMessagesParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::join_ai_assistant`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsAiAssistantJoinParams {
+pub struct CallsActionsJoinAiAssistantParams {
     /// AI Assistant Join request
     pub body: crate::types::AiAssistantJoinRequest,
 }
-/// Inputs of [`CallsActionsApi::ai_assistant_start`] other than path parameters.
+impl From<crate::types::AiAssistantJoinRequest> for CallsActionsJoinAiAssistantParams {
+    /// The body alone is the whole of [`CallsActionsJoinAiAssistantParams`].
+    fn from(body: crate::types::AiAssistantJoinRequest) -> Self {
+        CallsActionsJoinAiAssistantParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::start_ai_assistant`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsAiAssistantStartParams {
+pub struct CallsActionsStartAiAssistantParams {
     /// AI Assistant request
     pub body: crate::types::AiAssistantStartRequest,
 }
-/// Inputs of [`CallsActionsApi::ai_assistant_stop`] other than path parameters.
+impl From<crate::types::AiAssistantStartRequest> for CallsActionsStartAiAssistantParams {
+    /// The body alone is the whole of [`CallsActionsStartAiAssistantParams`].
+    fn from(body: crate::types::AiAssistantStartRequest) -> Self {
+        CallsActionsStartAiAssistantParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::stop_ai_assistant`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsAiAssistantStopParams {
+pub struct CallsActionsStopAiAssistantParams {
     /// AI Assistant request
     pub body: crate::types::AiAssistantStopRequest,
+}
+impl From<crate::types::AiAssistantStopRequest> for CallsActionsStopAiAssistantParams {
+    /// The body alone is the whole of [`CallsActionsStopAiAssistantParams`].
+    fn from(body: crate::types::AiAssistantStopRequest) -> Self {
+        CallsActionsStopAiAssistantParams {
+            body,
+        }
+    }
 }
 /// Inputs of [`CallsActionsApi::answer`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -1314,29 +1394,68 @@ pub struct CallsActionsAnswerParams {
     /// Answer call request
     pub body: crate::types::AnswerRequest,
 }
+impl From<crate::types::AnswerRequest> for CallsActionsAnswerParams {
+    /// The body alone is the whole of [`CallsActionsAnswerParams`].
+    fn from(body: crate::types::AnswerRequest) -> Self {
+        CallsActionsAnswerParams { body }
+    }
+}
 /// Inputs of [`CallsActionsApi::bridge`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallsActionsBridgeParams {
     /// Bridge call request
     pub body: crate::types::BridgeRequest,
 }
-/// Inputs of [`CallsActionsApi::client_state_update`] other than path parameters.
+impl From<crate::types::BridgeRequest> for CallsActionsBridgeParams {
+    /// The body alone is the whole of [`CallsActionsBridgeParams`].
+    fn from(body: crate::types::BridgeRequest) -> Self {
+        CallsActionsBridgeParams { body }
+    }
+}
+/// Inputs of [`CallsActionsApi::update_client_state`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsClientStateUpdateParams {
+pub struct CallsActionsUpdateClientStateParams {
     /// Updates client state for every subsequent webhook
     pub body: crate::types::ClientStateUpdateRequest,
 }
-/// Inputs of [`CallsActionsApi::conversation_relay_start`] other than path parameters.
+impl From<crate::types::ClientStateUpdateRequest>
+for CallsActionsUpdateClientStateParams {
+    /// The body alone is the whole of [`CallsActionsUpdateClientStateParams`].
+    fn from(body: crate::types::ClientStateUpdateRequest) -> Self {
+        CallsActionsUpdateClientStateParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::start_conversation_relay`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsConversationRelayStartParams {
+pub struct CallsActionsStartConversationRelayParams {
     /// Conversation Relay start request
     pub body: crate::types::ConversationRelayStartRequest,
 }
-/// Inputs of [`CallsActionsApi::conversation_relay_stop`] other than path parameters.
+impl From<crate::types::ConversationRelayStartRequest>
+for CallsActionsStartConversationRelayParams {
+    /// The body alone is the whole of [`CallsActionsStartConversationRelayParams`].
+    fn from(body: crate::types::ConversationRelayStartRequest) -> Self {
+        CallsActionsStartConversationRelayParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::stop_conversation_relay`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsConversationRelayStopParams {
+pub struct CallsActionsStopConversationRelayParams {
     /// Conversation Relay stop request
     pub body: crate::types::ConversationRelayStopRequest,
+}
+impl From<crate::types::ConversationRelayStopRequest>
+for CallsActionsStopConversationRelayParams {
+    /// The body alone is the whole of [`CallsActionsStopConversationRelayParams`].
+    fn from(body: crate::types::ConversationRelayStopRequest) -> Self {
+        CallsActionsStopConversationRelayParams {
+            body,
+        }
+    }
 }
 /// Inputs of [`CallsActionsApi::enqueue`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -1344,17 +1463,39 @@ pub struct CallsActionsEnqueueParams {
     /// Enqueue call request
     pub body: crate::types::EnqueueRequest,
 }
-/// Inputs of [`CallsActionsApi::fork_start`] other than path parameters.
+impl From<crate::types::EnqueueRequest> for CallsActionsEnqueueParams {
+    /// The body alone is the whole of [`CallsActionsEnqueueParams`].
+    fn from(body: crate::types::EnqueueRequest) -> Self {
+        CallsActionsEnqueueParams { body }
+    }
+}
+/// Inputs of [`CallsActionsApi::start_forking`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsForkStartParams {
+pub struct CallsActionsStartForkingParams {
     /// Fork media request
     pub body: crate::types::StartForkingRequest,
 }
-/// Inputs of [`CallsActionsApi::fork_stop`] other than path parameters.
+impl From<crate::types::StartForkingRequest> for CallsActionsStartForkingParams {
+    /// The body alone is the whole of [`CallsActionsStartForkingParams`].
+    fn from(body: crate::types::StartForkingRequest) -> Self {
+        CallsActionsStartForkingParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::stop_forking`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsForkStopParams {
+pub struct CallsActionsStopForkingParams {
     /// Stop forking media request
     pub body: crate::types::StopForkingRequest,
+}
+impl From<crate::types::StopForkingRequest> for CallsActionsStopForkingParams {
+    /// The body alone is the whole of [`CallsActionsStopForkingParams`].
+    fn from(body: crate::types::StopForkingRequest) -> Self {
+        CallsActionsStopForkingParams {
+            body,
+        }
+    }
 }
 /// Inputs of [`CallsActionsApi::gather`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -1362,11 +1503,25 @@ pub struct CallsActionsGatherParams {
     /// Gather
     pub body: crate::types::GatherRequest,
 }
-/// Inputs of [`CallsActionsApi::gather_stop`] other than path parameters.
+impl From<crate::types::GatherRequest> for CallsActionsGatherParams {
+    /// The body alone is the whole of [`CallsActionsGatherParams`].
+    fn from(body: crate::types::GatherRequest) -> Self {
+        CallsActionsGatherParams { body }
+    }
+}
+/// Inputs of [`CallsActionsApi::stop_gather`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsGatherStopParams {
+pub struct CallsActionsStopGatherParams {
     /// Stop current gather
     pub body: crate::types::StopGatherRequest,
+}
+impl From<crate::types::StopGatherRequest> for CallsActionsStopGatherParams {
+    /// The body alone is the whole of [`CallsActionsStopGatherParams`].
+    fn from(body: crate::types::StopGatherRequest) -> Self {
+        CallsActionsStopGatherParams {
+            body,
+        }
+    }
 }
 /// Inputs of [`CallsActionsApi::gather_using_ai`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -1374,11 +1529,27 @@ pub struct CallsActionsGatherUsingAiParams {
     /// Gather using AI request
     pub body: crate::types::GatherUsingAiRequest,
 }
+impl From<crate::types::GatherUsingAiRequest> for CallsActionsGatherUsingAiParams {
+    /// The body alone is the whole of [`CallsActionsGatherUsingAiParams`].
+    fn from(body: crate::types::GatherUsingAiRequest) -> Self {
+        CallsActionsGatherUsingAiParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`CallsActionsApi::gather_using_audio`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallsActionsGatherUsingAudioParams {
     /// Gather using audio request
     pub body: crate::types::GatherUsingAudioRequest,
+}
+impl From<crate::types::GatherUsingAudioRequest> for CallsActionsGatherUsingAudioParams {
+    /// The body alone is the whole of [`CallsActionsGatherUsingAudioParams`].
+    fn from(body: crate::types::GatherUsingAudioRequest) -> Self {
+        CallsActionsGatherUsingAudioParams {
+            body,
+        }
+    }
 }
 /// Inputs of [`CallsActionsApi::gather_using_speak`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -1386,11 +1557,25 @@ pub struct CallsActionsGatherUsingSpeakParams {
     /// Gather using speak request
     pub body: crate::types::GatherUsingSpeakRequest,
 }
+impl From<crate::types::GatherUsingSpeakRequest> for CallsActionsGatherUsingSpeakParams {
+    /// The body alone is the whole of [`CallsActionsGatherUsingSpeakParams`].
+    fn from(body: crate::types::GatherUsingSpeakRequest) -> Self {
+        CallsActionsGatherUsingSpeakParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`CallsActionsApi::hangup`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallsActionsHangupParams {
     /// Hangup request
     pub body: crate::types::HangupRequest,
+}
+impl From<crate::types::HangupRequest> for CallsActionsHangupParams {
+    /// The body alone is the whole of [`CallsActionsHangupParams`].
+    fn from(body: crate::types::HangupRequest) -> Self {
+        CallsActionsHangupParams { body }
+    }
 }
 /// Inputs of [`CallsActionsApi::leave_queue`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -1398,41 +1583,97 @@ pub struct CallsActionsLeaveQueueParams {
     /// Removes the call from the queue, the call currently is enqueued in.
     pub body: crate::types::LeaveQueueRequest,
 }
-/// Inputs of [`CallsActionsApi::playback_start`] other than path parameters.
+impl From<crate::types::LeaveQueueRequest> for CallsActionsLeaveQueueParams {
+    /// The body alone is the whole of [`CallsActionsLeaveQueueParams`].
+    fn from(body: crate::types::LeaveQueueRequest) -> Self {
+        CallsActionsLeaveQueueParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::start_playback`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsPlaybackStartParams {
+pub struct CallsActionsStartPlaybackParams {
     /// Play audio URL request
     pub body: crate::types::PlayAudioUrlRequest,
 }
-/// Inputs of [`CallsActionsApi::playback_stop`] other than path parameters.
+impl From<crate::types::PlayAudioUrlRequest> for CallsActionsStartPlaybackParams {
+    /// The body alone is the whole of [`CallsActionsStartPlaybackParams`].
+    fn from(body: crate::types::PlayAudioUrlRequest) -> Self {
+        CallsActionsStartPlaybackParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::stop_playback`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsPlaybackStopParams {
+pub struct CallsActionsStopPlaybackParams {
     /// Stop audio playback request
     pub body: crate::types::PlaybackStopRequest,
 }
-/// Inputs of [`CallsActionsApi::record_pause`] other than path parameters.
+impl From<crate::types::PlaybackStopRequest> for CallsActionsStopPlaybackParams {
+    /// The body alone is the whole of [`CallsActionsStopPlaybackParams`].
+    fn from(body: crate::types::PlaybackStopRequest) -> Self {
+        CallsActionsStopPlaybackParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::pause_recording`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsRecordPauseParams {
+pub struct CallsActionsPauseRecordingParams {
     /// Pause recording call request
     pub body: crate::types::PauseRecordingRequest,
 }
-/// Inputs of [`CallsActionsApi::record_resume`] other than path parameters.
+impl From<crate::types::PauseRecordingRequest> for CallsActionsPauseRecordingParams {
+    /// The body alone is the whole of [`CallsActionsPauseRecordingParams`].
+    fn from(body: crate::types::PauseRecordingRequest) -> Self {
+        CallsActionsPauseRecordingParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::resume_recording`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsRecordResumeParams {
+pub struct CallsActionsResumeRecordingParams {
     /// Resume recording call request
     pub body: crate::types::ResumeRecordingRequest,
 }
-/// Inputs of [`CallsActionsApi::record_start`] other than path parameters.
+impl From<crate::types::ResumeRecordingRequest> for CallsActionsResumeRecordingParams {
+    /// The body alone is the whole of [`CallsActionsResumeRecordingParams`].
+    fn from(body: crate::types::ResumeRecordingRequest) -> Self {
+        CallsActionsResumeRecordingParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::start_recording`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsRecordStartParams {
+pub struct CallsActionsStartRecordingParams {
     /// Start recording audio request
     pub body: crate::types::StartRecordingRequest,
 }
-/// Inputs of [`CallsActionsApi::record_stop`] other than path parameters.
+impl From<crate::types::StartRecordingRequest> for CallsActionsStartRecordingParams {
+    /// The body alone is the whole of [`CallsActionsStartRecordingParams`].
+    fn from(body: crate::types::StartRecordingRequest) -> Self {
+        CallsActionsStartRecordingParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::stop_recording`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsRecordStopParams {
+pub struct CallsActionsStopRecordingParams {
     /// Stop recording call request
     pub body: crate::types::StopRecordingRequest,
+}
+impl From<crate::types::StopRecordingRequest> for CallsActionsStopRecordingParams {
+    /// The body alone is the whole of [`CallsActionsStopRecordingParams`].
+    fn from(body: crate::types::StopRecordingRequest) -> Self {
+        CallsActionsStopRecordingParams {
+            body,
+        }
+    }
 }
 /// Inputs of [`CallsActionsApi::refer`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -1440,11 +1681,23 @@ pub struct CallsActionsReferParams {
     /// Refer request
     pub body: crate::types::ReferRequest,
 }
+impl From<crate::types::ReferRequest> for CallsActionsReferParams {
+    /// The body alone is the whole of [`CallsActionsReferParams`].
+    fn from(body: crate::types::ReferRequest) -> Self {
+        CallsActionsReferParams { body }
+    }
+}
 /// Inputs of [`CallsActionsApi::reject`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallsActionsRejectParams {
     /// Reject request
     pub body: crate::types::RejectRequest,
+}
+impl From<crate::types::RejectRequest> for CallsActionsRejectParams {
+    /// The body alone is the whole of [`CallsActionsRejectParams`].
+    fn from(body: crate::types::RejectRequest) -> Self {
+        CallsActionsRejectParams { body }
+    }
 }
 /// Inputs of [`CallsActionsApi::send_dtmf`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -1452,23 +1705,53 @@ pub struct CallsActionsSendDtmfParams {
     /// Send DTMF request
     pub body: crate::types::SendDtmfRequest,
 }
+impl From<crate::types::SendDtmfRequest> for CallsActionsSendDtmfParams {
+    /// The body alone is the whole of [`CallsActionsSendDtmfParams`].
+    fn from(body: crate::types::SendDtmfRequest) -> Self {
+        CallsActionsSendDtmfParams { body }
+    }
+}
 /// Inputs of [`CallsActionsApi::send_sip_info`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallsActionsSendSipInfoParams {
     /// Send SIP INFO request
     pub body: crate::types::SendSipInfoRequest,
 }
-/// Inputs of [`CallsActionsApi::siprec_start`] other than path parameters.
+impl From<crate::types::SendSipInfoRequest> for CallsActionsSendSipInfoParams {
+    /// The body alone is the whole of [`CallsActionsSendSipInfoParams`].
+    fn from(body: crate::types::SendSipInfoRequest) -> Self {
+        CallsActionsSendSipInfoParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::start_siprec`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsSiprecStartParams {
+pub struct CallsActionsStartSiprecParams {
     /// Start siprec session to configured in SIPREC connector SRS.
     pub body: crate::types::StartSiprecRequest,
 }
-/// Inputs of [`CallsActionsApi::siprec_stop`] other than path parameters.
+impl From<crate::types::StartSiprecRequest> for CallsActionsStartSiprecParams {
+    /// The body alone is the whole of [`CallsActionsStartSiprecParams`].
+    fn from(body: crate::types::StartSiprecRequest) -> Self {
+        CallsActionsStartSiprecParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::stop_siprec`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsSiprecStopParams {
+pub struct CallsActionsStopSiprecParams {
     /// Stop siprec session
     pub body: crate::types::StopSiprecRequest,
+}
+impl From<crate::types::StopSiprecRequest> for CallsActionsStopSiprecParams {
+    /// The body alone is the whole of [`CallsActionsStopSiprecParams`].
+    fn from(body: crate::types::StopSiprecRequest) -> Self {
+        CallsActionsStopSiprecParams {
+            body,
+        }
+    }
 }
 /// Inputs of [`CallsActionsApi::speak`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -1476,29 +1759,69 @@ pub struct CallsActionsSpeakParams {
     /// Speak request
     pub body: crate::types::SpeakRequest,
 }
-/// Inputs of [`CallsActionsApi::streaming_start`] other than path parameters.
+impl From<crate::types::SpeakRequest> for CallsActionsSpeakParams {
+    /// The body alone is the whole of [`CallsActionsSpeakParams`].
+    fn from(body: crate::types::SpeakRequest) -> Self {
+        CallsActionsSpeakParams { body }
+    }
+}
+/// Inputs of [`CallsActionsApi::start_streaming`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsStreamingStartParams {
+pub struct CallsActionsStartStreamingParams {
     /// Start streaming media request
     pub body: crate::types::StartStreamingRequest,
 }
-/// Inputs of [`CallsActionsApi::streaming_stop`] other than path parameters.
+impl From<crate::types::StartStreamingRequest> for CallsActionsStartStreamingParams {
+    /// The body alone is the whole of [`CallsActionsStartStreamingParams`].
+    fn from(body: crate::types::StartStreamingRequest) -> Self {
+        CallsActionsStartStreamingParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::stop_streaming`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsStreamingStopParams {
+pub struct CallsActionsStopStreamingParams {
     /// Stop streaming media request
     pub body: crate::types::StopStreamingRequest,
 }
-/// Inputs of [`CallsActionsApi::suppression_start`] other than path parameters.
+impl From<crate::types::StopStreamingRequest> for CallsActionsStopStreamingParams {
+    /// The body alone is the whole of [`CallsActionsStopStreamingParams`].
+    fn from(body: crate::types::StopStreamingRequest) -> Self {
+        CallsActionsStopStreamingParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::start_noise_suppression`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsSuppressionStartParams {
+pub struct CallsActionsStartNoiseSuppressionParams {
     /// Start noise suppression request
     pub body: crate::types::NoiseSuppressionStart,
 }
-/// Inputs of [`CallsActionsApi::suppression_stop`] other than path parameters.
+impl From<crate::types::NoiseSuppressionStart>
+for CallsActionsStartNoiseSuppressionParams {
+    /// The body alone is the whole of [`CallsActionsStartNoiseSuppressionParams`].
+    fn from(body: crate::types::NoiseSuppressionStart) -> Self {
+        CallsActionsStartNoiseSuppressionParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::stop_noise_suppression`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsSuppressionStopParams {
+pub struct CallsActionsStopNoiseSuppressionParams {
     /// Stop noise suppression request
     pub body: crate::types::NoiseSuppressionStop,
+}
+impl From<crate::types::NoiseSuppressionStop>
+for CallsActionsStopNoiseSuppressionParams {
+    /// The body alone is the whole of [`CallsActionsStopNoiseSuppressionParams`].
+    fn from(body: crate::types::NoiseSuppressionStop) -> Self {
+        CallsActionsStopNoiseSuppressionParams {
+            body,
+        }
+    }
 }
 /// Inputs of [`CallsActionsApi::switch_supervisor_role`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -1506,17 +1829,44 @@ pub struct CallsActionsSwitchSupervisorRoleParams {
     /// Switch supervisor role request
     pub body: crate::types::SwitchSupervisorRoleRequest,
 }
-/// Inputs of [`CallsActionsApi::transcription_start`] other than path parameters.
+impl From<crate::types::SwitchSupervisorRoleRequest>
+for CallsActionsSwitchSupervisorRoleParams {
+    /// The body alone is the whole of [`CallsActionsSwitchSupervisorRoleParams`].
+    fn from(body: crate::types::SwitchSupervisorRoleRequest) -> Self {
+        CallsActionsSwitchSupervisorRoleParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::start_transcription`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsTranscriptionStartParams {
+pub struct CallsActionsStartTranscriptionParams {
     /// Transcription start request
     pub body: crate::types::TranscriptionStartRequest,
 }
-/// Inputs of [`CallsActionsApi::transcription_stop`] other than path parameters.
+impl From<crate::types::TranscriptionStartRequest>
+for CallsActionsStartTranscriptionParams {
+    /// The body alone is the whole of [`CallsActionsStartTranscriptionParams`].
+    fn from(body: crate::types::TranscriptionStartRequest) -> Self {
+        CallsActionsStartTranscriptionParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`CallsActionsApi::stop_transcription`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallsActionsTranscriptionStopParams {
+pub struct CallsActionsStopTranscriptionParams {
     /// Transcription stop request
     pub body: crate::types::TranscriptionStopRequest,
+}
+impl From<crate::types::TranscriptionStopRequest>
+for CallsActionsStopTranscriptionParams {
+    /// The body alone is the whole of [`CallsActionsStopTranscriptionParams`].
+    fn from(body: crate::types::TranscriptionStopRequest) -> Self {
+        CallsActionsStopTranscriptionParams {
+            body,
+        }
+    }
 }
 /// Inputs of [`CallsActionsApi::transfer`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -1524,18 +1874,24 @@ pub struct CallsActionsTransferParams {
     /// Transfer call request
     pub body: crate::types::TransferCallRequest,
 }
-pub type CallsCreateResponse = crate::Data<crate::types::CallWithRecordingId>;
-pub type CallsRetrieveResponse = crate::Data<crate::types::Call>;
-pub type CallsActionsAiAssistantAddMessagesResponse = crate::Data<
+impl From<crate::types::TransferCallRequest> for CallsActionsTransferParams {
+    /// The body alone is the whole of [`CallsActionsTransferParams`].
+    fn from(body: crate::types::TransferCallRequest) -> Self {
+        CallsActionsTransferParams { body }
+    }
+}
+pub type CallsDialResponse = crate::Data<crate::types::CallWithRecordingId>;
+pub type CallsRetrieveStatusResponse = crate::Data<crate::types::Call>;
+pub type CallsActionsAddAiAssistantMessagesResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsAiAssistantJoinResponse = crate::Data<
+pub type CallsActionsJoinAiAssistantResponse = crate::Data<
     crate::types::CallControlCommandResultWithConversationId,
 >;
-pub type CallsActionsAiAssistantStartResponse = crate::Data<
+pub type CallsActionsStartAiAssistantResponse = crate::Data<
     crate::types::CallControlCommandResultWithConversationId,
 >;
-pub type CallsActionsAiAssistantStopResponse = crate::Data<
+pub type CallsActionsStopAiAssistantResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
 pub type CallsActionsAnswerResponse = crate::Data<
@@ -1544,28 +1900,28 @@ pub type CallsActionsAnswerResponse = crate::Data<
 pub type CallsActionsBridgeResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsClientStateUpdateResponse = crate::Data<
+pub type CallsActionsUpdateClientStateResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsConversationRelayStartResponse = crate::Data<
+pub type CallsActionsStartConversationRelayResponse = crate::Data<
     crate::types::CallControlCommandResultWithConversationRelayId,
 >;
-pub type CallsActionsConversationRelayStopResponse = crate::Data<
+pub type CallsActionsStopConversationRelayResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
 pub type CallsActionsEnqueueResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsForkStartResponse = crate::Data<
+pub type CallsActionsStartForkingResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsForkStopResponse = crate::Data<
+pub type CallsActionsStopForkingResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
 pub type CallsActionsGatherResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsGatherStopResponse = crate::Data<
+pub type CallsActionsStopGatherResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
 pub type CallsActionsGatherUsingAiResponse = crate::Data<
@@ -1583,22 +1939,22 @@ pub type CallsActionsHangupResponse = crate::Data<
 pub type CallsActionsLeaveQueueResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsPlaybackStartResponse = crate::Data<
+pub type CallsActionsStartPlaybackResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsPlaybackStopResponse = crate::Data<
+pub type CallsActionsStopPlaybackResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsRecordPauseResponse = crate::Data<
+pub type CallsActionsPauseRecordingResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsRecordResumeResponse = crate::Data<
+pub type CallsActionsResumeRecordingResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsRecordStartResponse = crate::Data<
+pub type CallsActionsStartRecordingResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsRecordStopResponse = crate::Data<
+pub type CallsActionsStopRecordingResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
 pub type CallsActionsReferResponse = crate::Data<crate::types::CallControlCommandResult>;
@@ -1611,32 +1967,32 @@ pub type CallsActionsSendDtmfResponse = crate::Data<
 pub type CallsActionsSendSipInfoResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsSiprecStartResponse = crate::Data<
+pub type CallsActionsStartSiprecResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsSiprecStopResponse = crate::Data<
+pub type CallsActionsStopSiprecResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
 pub type CallsActionsSpeakResponse = crate::Data<crate::types::CallControlCommandResult>;
-pub type CallsActionsStreamingStartResponse = crate::Data<
+pub type CallsActionsStartStreamingResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsStreamingStopResponse = crate::Data<
+pub type CallsActionsStopStreamingResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsSuppressionStartResponse = crate::Data<
+pub type CallsActionsStartNoiseSuppressionResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsSuppressionStopResponse = crate::Data<
+pub type CallsActionsStopNoiseSuppressionResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
 pub type CallsActionsSwitchSupervisorRoleResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsTranscriptionStartResponse = crate::Data<
+pub type CallsActionsStartTranscriptionResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
-pub type CallsActionsTranscriptionStopResponse = crate::Data<
+pub type CallsActionsStopTranscriptionResponse = crate::Data<
     crate::types::CallControlCommandResult,
 >;
 pub type CallsActionsTransferResponse = crate::Data<

@@ -86,7 +86,7 @@ impl<'a> ChannelZonesApi<'a> {
     pub async fn update(
         &self,
         channel_zone_id: &str,
-        params: ChannelZonesUpdateParams,
+        params: impl Into<ChannelZonesUpdateParams>,
     ) -> crate::Result<crate::types::GcbChannelZone> {
         let mut req = self
             .client
@@ -94,6 +94,7 @@ impl<'a> ChannelZonesApi<'a> {
                 reqwest::Method::PUT,
                 ["/channel_zones/", &crate::encode_path(channel_zone_id)].concat(),
             );
+        let params: ChannelZonesUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -109,6 +110,12 @@ pub struct ChannelZonesListParams {
 pub struct ChannelZonesUpdateParams {
     /// Quantity of reserved channels and organizational update option
     pub body: ChannelZonesUpdateBody,
+}
+impl From<ChannelZonesUpdateBody> for ChannelZonesUpdateParams {
+    /// The body alone is the whole of [`ChannelZonesUpdateParams`].
+    fn from(body: ChannelZonesUpdateBody) -> Self {
+        ChannelZonesUpdateParams { body }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelZonesListPage {
@@ -218,6 +225,14 @@ impl<'de> serde::Deserialize<'de> for ChannelZonesListResponse {
 pub struct ChannelZonesUpdateBody {
     /// The number of reserved channels
     pub channels: i64,
+}
+impl ChannelZonesUpdateBody {
+    /// A `ChannelZonesUpdateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `channels`: The number of reserved channels
+    pub fn new(channels: i64) -> Self {
+        ChannelZonesUpdateBody { channels }
+    }
 }
 impl serde::Serialize for ChannelZonesUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -34,6 +34,16 @@ pub struct ChargesBreakdownRetrieveParams {
     /// Response format
     pub format: Option<ChargesBreakdownRetrieveFormat>,
 }
+impl ChargesBreakdownRetrieveParams {
+    /// A `ChargesBreakdownRetrieveParams` from its required inputs; the optional ones are `None`.
+    pub fn new(start_date: impl Into<String>) -> Self {
+        ChargesBreakdownRetrieveParams {
+            start_date: start_date.into(),
+            end_date: None,
+            format: None,
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ChargesBreakdownRetrieveFormat {

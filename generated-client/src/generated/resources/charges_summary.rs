@@ -31,3 +31,12 @@ pub struct ChargesSummaryRetrieveParams {
     /// End date for the charges summary in ISO date format (YYYY-MM-DD). The date is exclusive, data for the end_date itself is not included in the report. The interval between start_date and end_date cannot exceed 31 days.
     pub end_date: String,
 }
+impl ChargesSummaryRetrieveParams {
+    /// A `ChargesSummaryRetrieveParams` from its required inputs; the optional ones are `None`.
+    pub fn new(start_date: impl Into<String>, end_date: impl Into<String>) -> Self {
+        ChargesSummaryRetrieveParams {
+            start_date: start_date.into(),
+            end_date: end_date.into(),
+        }
+    }
+}

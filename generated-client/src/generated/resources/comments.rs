@@ -7,11 +7,6 @@ pub struct CommentsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> CommentsApi<'a> {
-    pub fn read(&self) -> CommentsReadApi<'a> {
-        CommentsReadApi {
-            client: self.client,
-        }
-    }
     /// Retrieve all comments
     ///
     /// `GET /comments`
@@ -30,9 +25,10 @@ impl<'a> CommentsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: CommentsCreateParams,
+        params: impl Into<CommentsCreateParams>,
     ) -> crate::Result<CommentsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/comments");
+        let params: CommentsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -52,6 +48,25 @@ impl<'a> CommentsApi<'a> {
             );
         req.send_json().await
     }
+    /// Mark a comment as read
+    ///
+    /// `PATCH /comments/{id}/read`
+    ///
+    /// Parameters:
+    /// - `id`: The comment ID.
+    #[inline]
+    pub async fn mark_as_read(
+        &self,
+        id: &str,
+    ) -> crate::Result<CommentsMarkAsReadResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::PATCH,
+                ["/comments/", &crate::encode_path(id), "/read"].concat(),
+            );
+        req.send_json().await
+    }
 }
 /// Inputs of [`CommentsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -65,27 +80,10 @@ pub struct CommentsCreateParams {
     /// The request body.
     pub body: crate::types::Comment,
 }
-/// Operations under `comments.read`.
-#[derive(Debug, Clone, Copy)]
-pub struct CommentsReadApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> CommentsReadApi<'a> {
-    /// Mark a comment as read
-    ///
-    /// `PATCH /comments/{id}/read`
-    ///
-    /// Parameters:
-    /// - `id`: The comment ID.
-    #[inline]
-    pub async fn update(&self, id: &str) -> crate::Result<CommentsReadUpdateResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/comments/", &crate::encode_path(id), "/read"].concat(),
-            );
-        req.send_json().await
+impl From<crate::types::Comment> for CommentsCreateParams {
+    /// The body alone is the whole of [`CommentsCreateParams`].
+    fn from(body: crate::types::Comment) -> Self {
+        CommentsCreateParams { body }
     }
 }
 /// Record type that the comment relates to
@@ -574,7 +572,7 @@ impl<'de> serde::Deserialize<'de> for CommentsRetrieveResponseData {
 pub type CommentsRetrieveResponse = crate::Data<CommentsRetrieveResponseData>;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CommentsReadUpdateResponseDataCommentRecordType {
+pub enum CommentsMarkAsReadResponseDataCommentRecordType {
     /// `sub_number_order`
     SubNumberOrder,
     /// `requirement_group`
@@ -582,7 +580,7 @@ pub enum CommentsReadUpdateResponseDataCommentRecordType {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl CommentsReadUpdateResponseDataCommentRecordType {
+impl CommentsMarkAsReadResponseDataCommentRecordType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -592,7 +590,7 @@ impl CommentsReadUpdateResponseDataCommentRecordType {
         }
     }
 }
-impl From<&str> for CommentsReadUpdateResponseDataCommentRecordType {
+impl From<&str> for CommentsMarkAsReadResponseDataCommentRecordType {
     fn from(value: &str) -> Self {
         match value {
             "sub_number_order" => Self::SubNumberOrder,
@@ -601,10 +599,10 @@ impl From<&str> for CommentsReadUpdateResponseDataCommentRecordType {
         }
     }
 }
-crate::string_enum!(CommentsReadUpdateResponseDataCommentRecordType);
+crate::string_enum!(CommentsMarkAsReadResponseDataCommentRecordType);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CommentsReadUpdateResponseDataCommenterType {
+pub enum CommentsMarkAsReadResponseDataCommenterType {
     /// `admin`
     Admin,
     /// `user`
@@ -612,7 +610,7 @@ pub enum CommentsReadUpdateResponseDataCommenterType {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl CommentsReadUpdateResponseDataCommenterType {
+impl CommentsMarkAsReadResponseDataCommenterType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -622,7 +620,7 @@ impl CommentsReadUpdateResponseDataCommenterType {
         }
     }
 }
-impl From<&str> for CommentsReadUpdateResponseDataCommenterType {
+impl From<&str> for CommentsMarkAsReadResponseDataCommenterType {
     fn from(value: &str) -> Self {
         match value {
             "admin" => Self::Admin,
@@ -631,14 +629,14 @@ impl From<&str> for CommentsReadUpdateResponseDataCommenterType {
         }
     }
 }
-crate::string_enum!(CommentsReadUpdateResponseDataCommenterType);
+crate::string_enum!(CommentsMarkAsReadResponseDataCommenterType);
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CommentsReadUpdateResponseData {
+pub struct CommentsMarkAsReadResponseData {
     pub body: Option<String>,
     pub comment_record_id: Option<String>,
-    pub comment_record_type: Option<CommentsReadUpdateResponseDataCommentRecordType>,
+    pub comment_record_type: Option<CommentsMarkAsReadResponseDataCommentRecordType>,
     pub commenter: Option<String>,
-    pub commenter_type: Option<CommentsReadUpdateResponseDataCommenterType>,
+    pub commenter_type: Option<CommentsMarkAsReadResponseDataCommenterType>,
     /// An ISO 8901 datetime string denoting when the comment was created.
     pub created_at: Option<String>,
     pub id: Option<String>,
@@ -647,11 +645,11 @@ pub struct CommentsReadUpdateResponseData {
     /// An ISO 8901 datetime string for when the comment was updated.
     pub updated_at: Option<String>,
 }
-impl serde::Serialize for CommentsReadUpdateResponseData {
+impl serde::Serialize for CommentsMarkAsReadResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("CommentsReadUpdateResponseData", 9usize)?;
+            .serialize_struct("CommentsMarkAsReadResponseData", 9usize)?;
         if let Some(v) = &self.body {
             out.serialize_field("body", v)?;
         }
@@ -682,7 +680,7 @@ impl serde::Serialize for CommentsReadUpdateResponseData {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for CommentsReadUpdateResponseData {
+impl<'de> serde::Deserialize<'de> for CommentsMarkAsReadResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -699,14 +697,14 @@ impl<'de> serde::Deserialize<'de> for CommentsReadUpdateResponseData {
         ];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = CommentsReadUpdateResponseData;
+            type Value = CommentsMarkAsReadResponseData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CommentsReadUpdateResponseData")
+                f.write_str("struct CommentsMarkAsReadResponseData")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommentsReadUpdateResponseData, A::Error> {
+            ) -> Result<CommentsMarkAsReadResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -730,7 +728,7 @@ impl<'de> serde::Deserialize<'de> for CommentsReadUpdateResponseData {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(CommentsReadUpdateResponseData {
+                Ok(CommentsMarkAsReadResponseData {
                     body: f0,
                     comment_record_id: f1,
                     comment_record_type: f2,
@@ -743,7 +741,7 @@ impl<'de> serde::Deserialize<'de> for CommentsReadUpdateResponseData {
                 })
             }
         }
-        deserializer.deserialize_struct("CommentsReadUpdateResponseData", FIELDS, V)
+        deserializer.deserialize_struct("CommentsMarkAsReadResponseData", FIELDS, V)
     }
 }
-pub type CommentsReadUpdateResponse = crate::Data<CommentsReadUpdateResponseData>;
+pub type CommentsMarkAsReadResponse = crate::Data<CommentsMarkAsReadResponseData>;

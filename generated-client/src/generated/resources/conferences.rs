@@ -12,11 +12,6 @@ impl<'a> ConferencesApi<'a> {
             client: self.client,
         }
     }
-    pub fn participants(&self) -> ConferencesParticipantsApi<'a> {
-        ConferencesParticipantsApi {
-            client: self.client,
-        }
-    }
     /// List conferences
     ///
     /// Lists conferences. Conferences are created on demand, and will expire after all participants have left the conference or after 4 hours regardless of the number of active participants. Conferences are listed in descending order by `expires_at`.
@@ -103,592 +98,13 @@ impl<'a> ConferencesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: ConferencesCreateParams,
+        params: impl Into<ConferencesCreateParams>,
     ) -> crate::Result<ConferencesCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/conferences");
+        let params: ConferencesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
-    /// Retrieve a conference
-    ///
-    /// Retrieve an existing conference
-    ///
-    /// `GET /conferences/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference by id
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        id: &str,
-        params: ConferencesRetrieveParams,
-    ) -> crate::Result<ConferencesRetrieveResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/conferences/", &crate::encode_path(id)].concat(),
-            );
-        req.query("region", crate::QueryStyle::Form, true, &params.region);
-        req.send_json().await
-    }
-}
-/// Inputs of [`ConferencesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConferencesListParams {
-    /// Region where the conference data is located
-    pub region: Option<ConferencesListRegion>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
-    pub filter: Option<ConferencesListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
-    pub page: Option<ConferencesListPage>,
-}
-/// Inputs of [`ConferencesApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesCreateParams {
-    /// Create a conference
-    pub body: crate::types::CreateConferenceRequest,
-}
-/// Inputs of [`ConferencesApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConferencesRetrieveParams {
-    /// Region where the conference data is located
-    pub region: Option<ConferencesRetrieveRegion>,
-}
-/// Operations under `conferences.actions`.
-#[derive(Debug, Clone, Copy)]
-pub struct ConferencesActionsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> ConferencesActionsApi<'a> {
-    /// End a conference
-    ///
-    /// End a conference and terminate all active participants.
-    ///
-    /// `POST /conferences/{id}/actions/end`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference.
-    #[inline]
-    pub async fn end(
-        &self,
-        id: &str,
-        params: ConferencesActionsEndParams,
-    ) -> crate::Result<ConferencesActionsEndResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/end"].concat(),
-            );
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json().await
-    }
-    /// Gather DTMF using audio prompt in a conference
-    ///
-    /// Play an audio file to a specific conference participant and gather DTMF input.
-    ///
-    /// `POST /conferences/{id}/actions/gather_using_audio`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference.
-    #[inline]
-    pub async fn gather_using_audio(
-        &self,
-        id: &str,
-        params: ConferencesActionsGatherUsingAudioParams,
-    ) -> crate::Result<ConferencesActionsGatherUsingAudioResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/gather_using_audio"]
-                    .concat(),
-            );
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json().await
-    }
-    /// Hold conference participants
-    ///
-    /// Hold a list of participants in a conference call
-    ///
-    /// `POST /conferences/{id}/actions/hold`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference by id or name
-    #[inline]
-    pub async fn hold(
-        &self,
-        id: &str,
-        params: ConferencesActionsHoldParams,
-    ) -> crate::Result<ConferencesActionsHoldResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/hold"].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Join a conference
-    ///
-    /// Join an existing call leg to a conference. Issue the Join Conference command with the conference ID in the path and the `call_control_id` of the leg you wish to join to the conference as an attribute. The conference can have up to a certain amount of active participants, as set by the `max_participants` parameter in conference creation request.
-    ///
-    /// **Expected Webhooks:**
-    ///
-    /// - `conference.participant.joined`
-    /// - `conference.participant.left`
-    ///
-    /// `POST /conferences/{id}/actions/join`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference by id or name
-    #[inline]
-    pub async fn join(
-        &self,
-        id: &str,
-        params: ConferencesActionsJoinParams,
-    ) -> crate::Result<ConferencesActionsJoinResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/join"].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Leave a conference
-    ///
-    /// Removes a call leg from a conference and moves it back to parked state.
-    ///
-    /// **Expected Webhooks:**
-    ///
-    /// - `conference.participant.left`
-    ///
-    /// `POST /conferences/{id}/actions/leave`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference by id or name
-    #[inline]
-    pub async fn leave(
-        &self,
-        id: &str,
-        params: ConferencesActionsLeaveParams,
-    ) -> crate::Result<ConferencesActionsLeaveResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/leave"].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Mute conference participants
-    ///
-    /// Mute a list of participants in a conference call
-    ///
-    /// `POST /conferences/{id}/actions/mute`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference by id or name
-    #[inline]
-    pub async fn mute(
-        &self,
-        id: &str,
-        params: ConferencesActionsMuteParams,
-    ) -> crate::Result<ConferencesActionsMuteResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/mute"].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Play audio to conference participants
-    ///
-    /// Play audio to all or some participants on a conference call.
-    ///
-    /// `POST /conferences/{id}/actions/play`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference by id or name
-    #[inline]
-    pub async fn play(
-        &self,
-        id: &str,
-        params: ConferencesActionsPlayParams,
-    ) -> crate::Result<ConferencesActionsPlayResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/play"].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Conference recording pause
-    ///
-    /// Pause conference recording.
-    ///
-    /// `POST /conferences/{id}/actions/record_pause`
-    ///
-    /// Parameters:
-    /// - `id`: Specifies the conference by id or name
-    #[inline]
-    pub async fn record_pause(
-        &self,
-        id: &str,
-        params: ConferencesActionsRecordPauseParams,
-    ) -> crate::Result<ConferencesActionsRecordPauseResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/record_pause"]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Conference recording resume
-    ///
-    /// Resume conference recording.
-    ///
-    /// `POST /conferences/{id}/actions/record_resume`
-    ///
-    /// Parameters:
-    /// - `id`: Specifies the conference by id or name
-    #[inline]
-    pub async fn record_resume(
-        &self,
-        id: &str,
-        params: ConferencesActionsRecordResumeParams,
-    ) -> crate::Result<ConferencesActionsRecordResumeResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/record_resume"]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Conference recording start
-    ///
-    /// Start recording the conference. Recording will stop on conference end, or via the Stop Recording command.
-    ///
-    /// **Expected Webhooks:**
-    ///
-    /// - `conference.recording.saved`
-    ///
-    /// `POST /conferences/{id}/actions/record_start`
-    ///
-    /// Parameters:
-    /// - `id`: Specifies the conference to record by id or name
-    #[inline]
-    pub async fn record_start(
-        &self,
-        id: &str,
-        params: ConferencesActionsRecordStartParams,
-    ) -> crate::Result<ConferencesActionsRecordStartResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/record_start"]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Conference recording stop
-    ///
-    /// Stop recording the conference.
-    ///
-    /// **Expected Webhooks:**
-    ///
-    /// - `conference.recording.saved`
-    ///
-    /// `POST /conferences/{id}/actions/record_stop`
-    ///
-    /// Parameters:
-    /// - `id`: Specifies the conference to stop the recording for by id or name
-    #[inline]
-    pub async fn record_stop(
-        &self,
-        id: &str,
-        params: ConferencesActionsRecordStopParams,
-    ) -> crate::Result<ConferencesActionsRecordStopResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/record_stop"]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Send DTMF to conference participants
-    ///
-    /// Send DTMF tones to one or more conference participants.
-    ///
-    /// `POST /conferences/{id}/actions/send_dtmf`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference.
-    #[inline]
-    pub async fn send_dtmf(
-        &self,
-        id: &str,
-        params: ConferencesActionsSendDtmfParams,
-    ) -> crate::Result<ConferencesActionsSendDtmfResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/send_dtmf"].concat(),
-            );
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json().await
-    }
-    /// Speak text to conference participants
-    ///
-    /// Convert text to speech and play it to all or some participants.
-    ///
-    /// `POST /conferences/{id}/actions/speak`
-    ///
-    /// Parameters:
-    /// - `id`: Specifies the conference by id or name
-    #[inline]
-    pub async fn speak(
-        &self,
-        id: &str,
-        params: ConferencesActionsSpeakParams,
-    ) -> crate::Result<ConferencesActionsSpeakResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/speak"].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Stop audio being played on the conference
-    ///
-    /// Stop audio being played to all or some participants on a conference call.
-    ///
-    /// `POST /conferences/{id}/actions/stop`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference by id or name
-    #[inline]
-    pub async fn stop(
-        &self,
-        id: &str,
-        params: ConferencesActionsStopParams,
-    ) -> crate::Result<ConferencesActionsStopResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/stop"].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Unhold conference participants
-    ///
-    /// Unhold a list of participants in a conference call
-    ///
-    /// `POST /conferences/{id}/actions/unhold`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference by id or name
-    #[inline]
-    pub async fn unhold(
-        &self,
-        id: &str,
-        params: ConferencesActionsUnholdParams,
-    ) -> crate::Result<ConferencesActionsUnholdResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/unhold"].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Unmute conference participants
-    ///
-    /// Unmute a list of participants in a conference call
-    ///
-    /// `POST /conferences/{id}/actions/unmute`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference by id or name
-    #[inline]
-    pub async fn unmute(
-        &self,
-        id: &str,
-        params: ConferencesActionsUnmuteParams,
-    ) -> crate::Result<ConferencesActionsUnmuteResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/unmute"].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Update conference participant
-    ///
-    /// Update conference participant supervisor_role
-    ///
-    /// `POST /conferences/{id}/actions/update`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference by id or name
-    #[inline]
-    pub async fn update(
-        &self,
-        id: &str,
-        params: ConferencesActionsUpdateParams,
-    ) -> crate::Result<ConferencesActionsUpdateResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/update"].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`ConferencesActionsApi::end`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConferencesActionsEndParams {
-    /// The request body.
-    pub body: Option<crate::types::EndConferenceRequest>,
-}
-/// Inputs of [`ConferencesActionsApi::gather_using_audio`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConferencesActionsGatherUsingAudioParams {
-    /// The request body.
-    pub body: Option<crate::types::ConferenceGatherUsingAudioRequest>,
-}
-/// Inputs of [`ConferencesActionsApi::hold`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsHoldParams {
-    /// The request body.
-    pub body: crate::types::ConferenceHoldRequest,
-}
-/// Inputs of [`ConferencesActionsApi::join`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsJoinParams {
-    /// Join Conference request object
-    pub body: crate::types::JoinConferenceRequest,
-}
-/// Inputs of [`ConferencesActionsApi::leave`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsLeaveParams {
-    /// Leave Conference request object
-    pub body: crate::types::LeaveConferenceRequest,
-}
-/// Inputs of [`ConferencesActionsApi::mute`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsMuteParams {
-    /// The request body.
-    pub body: crate::types::ConferenceMuteRequest,
-}
-/// Inputs of [`ConferencesActionsApi::play`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsPlayParams {
-    /// The request body.
-    pub body: crate::types::ConferencePlayRequest,
-}
-/// Inputs of [`ConferencesActionsApi::record_pause`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsRecordPauseParams {
-    /// The request body.
-    pub body: crate::types::PauseConferenceRecordingRequest,
-}
-/// Inputs of [`ConferencesActionsApi::record_resume`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsRecordResumeParams {
-    /// The request body.
-    pub body: crate::types::ResumeConferenceRecordingRequest,
-}
-/// Inputs of [`ConferencesActionsApi::record_start`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsRecordStartParams {
-    /// The request body.
-    pub body: crate::types::StartConferenceRecordingRequest,
-}
-/// Inputs of [`ConferencesActionsApi::record_stop`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsRecordStopParams {
-    /// Stop recording conference request
-    pub body: crate::types::StopRecordingConferenceRequest,
-}
-/// Inputs of [`ConferencesActionsApi::send_dtmf`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConferencesActionsSendDtmfParams {
-    /// The request body.
-    pub body: Option<crate::types::ConferenceSendDtmfRequest>,
-}
-/// Inputs of [`ConferencesActionsApi::speak`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsSpeakParams {
-    /// The request body.
-    pub body: crate::types::ConferenceSpeakRequest,
-}
-/// Inputs of [`ConferencesActionsApi::stop`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsStopParams {
-    /// The request body.
-    pub body: crate::types::ConferenceStopRequest,
-}
-/// Inputs of [`ConferencesActionsApi::unhold`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsUnholdParams {
-    /// The request body.
-    pub body: crate::types::ConferenceUnholdRequest,
-}
-/// Inputs of [`ConferencesActionsApi::unmute`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsUnmuteParams {
-    /// The request body.
-    pub body: crate::types::ConferenceUnmuteRequest,
-}
-/// Inputs of [`ConferencesActionsApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConferencesActionsUpdateParams {
-    /// Update Conference request object
-    pub body: crate::types::UpdateConferenceRequest,
-}
-/// Operations under `conferences.participants`.
-#[derive(Debug, Clone, Copy)]
-pub struct ConferencesParticipantsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> ConferencesParticipantsApi<'a> {
     /// List conference participants
     ///
     /// Lists conference participants
@@ -698,11 +114,11 @@ impl<'a> ConferencesParticipantsApi<'a> {
     /// Parameters:
     /// - `conference_id`: Uniquely identifies the conference by id
     #[inline]
-    pub async fn list(
+    pub async fn list_participants(
         &self,
         conference_id: &str,
-        params: ConferencesParticipantsListParams,
-    ) -> crate::Result<ConferencesParticipantsListResponse> {
+        params: ConferencesListParticipantsParams,
+    ) -> crate::Result<ConferencesListParticipantsResponse> {
         let mut req = self
             .client
             .request(
@@ -715,23 +131,23 @@ impl<'a> ConferencesParticipantsApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// [`Self::list_participants`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
-    pub fn list_paginator(
+    pub fn list_participants_paginator(
         &self,
         conference_id: &str,
-        params: ConferencesParticipantsListParams,
+        params: ConferencesListParticipantsParams,
     ) -> crate::Paginator<
         'a,
-        ConferencesParticipantsListParams,
-        ConferencesParticipantsListResponse,
+        ConferencesListParticipantsParams,
+        ConferencesListParticipantsResponse,
         crate::types::Participant,
     > {
         let this = *self;
         let conference_id = conference_id.to_owned();
         let spec: crate::PageSpec<
-            ConferencesParticipantsListParams,
-            ConferencesParticipantsListResponse,
+            ConferencesListParticipantsParams,
+            ConferencesListParticipantsResponse,
             crate::types::Participant,
         > = crate::PageSpec {
             style: crate::PageStyle::Number,
@@ -768,9 +184,34 @@ impl<'a> ConferencesParticipantsApi<'a> {
             move |params| {
                 let conference_id = conference_id.clone();
                 #[allow(deprecated)]
-                Box::pin(async move { this.list(&conference_id, params).await })
+                Box::pin(async move {
+                    this.list_participants(&conference_id, params).await
+                })
             },
         )
+    }
+    /// Retrieve a conference
+    ///
+    /// Retrieve an existing conference
+    ///
+    /// `GET /conferences/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference by id
+    #[inline]
+    pub async fn retrieve(
+        &self,
+        id: &str,
+        params: ConferencesRetrieveParams,
+    ) -> crate::Result<ConferencesRetrieveResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/conferences/", &crate::encode_path(id)].concat(),
+            );
+        req.query("region", crate::QueryStyle::Form, true, &params.region);
+        req.send_json().await
     }
     /// Retrieve a conference participant
     ///
@@ -782,7 +223,7 @@ impl<'a> ConferencesParticipantsApi<'a> {
     /// - `id`: Uniquely identifies the conference.
     /// - `participant_id`: Uniquely identifies the participant by their ID or label.
     #[inline]
-    pub async fn retrieve(
+    pub async fn retrieve_participant(
         &self,
         id: &str,
         participant_id: &str,
@@ -811,11 +252,11 @@ impl<'a> ConferencesParticipantsApi<'a> {
     /// - `id`: Uniquely identifies the conference.
     /// - `participant_id`: Uniquely identifies the participant.
     #[inline]
-    pub async fn update(
+    pub async fn update_participant(
         &self,
         id: &str,
         participant_id: &str,
-        params: ConferencesParticipantsUpdateParams,
+        params: impl Into<ConferencesUpdateParticipantParams>,
     ) -> crate::Result<crate::types::ConferenceParticipantResource> {
         let mut req = self
             .client
@@ -829,27 +270,751 @@ impl<'a> ConferencesParticipantsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: ConferencesUpdateParticipantParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
         req.send_json().await
     }
 }
-/// Inputs of [`ConferencesParticipantsApi::list`] other than path parameters.
+/// Inputs of [`ConferencesApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConferencesParticipantsListParams {
+pub struct ConferencesListParams {
     /// Region where the conference data is located
-    pub region: Option<ConferencesParticipantsListRegion>,
+    pub region: Option<ConferencesListRegion>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
+    pub filter: Option<ConferencesListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
-    pub page: Option<ConferencesParticipantsListPage>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[muted\], filter\[on_hold\], filter\[whispering\]
-    pub filter: Option<ConferencesParticipantsListFilter>,
+    pub page: Option<ConferencesListPage>,
 }
-/// Inputs of [`ConferencesParticipantsApi::update`] other than path parameters.
+/// Inputs of [`ConferencesApi::create`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesCreateParams {
+    /// Create a conference
+    pub body: crate::types::CreateConferenceRequest,
+}
+impl From<crate::types::CreateConferenceRequest> for ConferencesCreateParams {
+    /// The body alone is the whole of [`ConferencesCreateParams`].
+    fn from(body: crate::types::CreateConferenceRequest) -> Self {
+        ConferencesCreateParams { body }
+    }
+}
+/// Inputs of [`ConferencesApi::list_participants`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConferencesParticipantsUpdateParams {
+pub struct ConferencesListParticipantsParams {
+    /// Region where the conference data is located
+    pub region: Option<ConferencesListParticipantsRegion>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    pub page: Option<ConferencesListParticipantsPage>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[muted\], filter\[on_hold\], filter\[whispering\]
+    pub filter: Option<ConferencesListParticipantsFilter>,
+}
+/// Inputs of [`ConferencesApi::retrieve`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConferencesRetrieveParams {
+    /// Region where the conference data is located
+    pub region: Option<ConferencesRetrieveRegion>,
+}
+/// Inputs of [`ConferencesApi::update_participant`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConferencesUpdateParticipantParams {
     /// The request body.
     pub body: Option<crate::types::UpdateConferenceParticipantRequest>,
+}
+impl From<crate::types::UpdateConferenceParticipantRequest>
+for ConferencesUpdateParticipantParams {
+    /// The body alone is the whole of [`ConferencesUpdateParticipantParams`].
+    fn from(body: crate::types::UpdateConferenceParticipantRequest) -> Self {
+        ConferencesUpdateParticipantParams {
+            body: Some(body),
+        }
+    }
+}
+/// Operations under `conferences.actions`.
+#[derive(Debug, Clone, Copy)]
+pub struct ConferencesActionsApi<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+impl<'a> ConferencesActionsApi<'a> {
+    /// End a conference
+    ///
+    /// End a conference and terminate all active participants.
+    ///
+    /// `POST /conferences/{id}/actions/end`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference.
+    #[inline]
+    pub async fn end_conference(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsEndConferenceParams>,
+    ) -> crate::Result<ConferencesActionsEndConferenceResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/end"].concat(),
+            );
+        let params: ConferencesActionsEndConferenceParams = params.into();
+        if let Some(body) = &params.body {
+            req.json(body);
+        }
+        req.send_json().await
+    }
+    /// Gather DTMF using audio prompt in a conference
+    ///
+    /// Play an audio file to a specific conference participant and gather DTMF input.
+    ///
+    /// `POST /conferences/{id}/actions/gather_using_audio`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference.
+    #[inline]
+    pub async fn gather_dtmf_audio(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsGatherDtmfAudioParams>,
+    ) -> crate::Result<ConferencesActionsGatherDtmfAudioResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/gather_using_audio"]
+                    .concat(),
+            );
+        let params: ConferencesActionsGatherDtmfAudioParams = params.into();
+        if let Some(body) = &params.body {
+            req.json(body);
+        }
+        req.send_json().await
+    }
+    /// Hold conference participants
+    ///
+    /// Hold a list of participants in a conference call
+    ///
+    /// `POST /conferences/{id}/actions/hold`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
+    pub async fn hold(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsHoldParams>,
+    ) -> crate::Result<ConferencesActionsHoldResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/hold"].concat(),
+            );
+        let params: ConferencesActionsHoldParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Join a conference
+    ///
+    /// Join an existing call leg to a conference. Issue the Join Conference command with the conference ID in the path and the `call_control_id` of the leg you wish to join to the conference as an attribute. The conference can have up to a certain amount of active participants, as set by the `max_participants` parameter in conference creation request.
+    ///
+    /// **Expected Webhooks:**
+    ///
+    /// - `conference.participant.joined`
+    /// - `conference.participant.left`
+    ///
+    /// `POST /conferences/{id}/actions/join`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
+    pub async fn join(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsJoinParams>,
+    ) -> crate::Result<ConferencesActionsJoinResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/join"].concat(),
+            );
+        let params: ConferencesActionsJoinParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Leave a conference
+    ///
+    /// Removes a call leg from a conference and moves it back to parked state.
+    ///
+    /// **Expected Webhooks:**
+    ///
+    /// - `conference.participant.left`
+    ///
+    /// `POST /conferences/{id}/actions/leave`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
+    pub async fn leave(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsLeaveParams>,
+    ) -> crate::Result<ConferencesActionsLeaveResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/leave"].concat(),
+            );
+        let params: ConferencesActionsLeaveParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Mute conference participants
+    ///
+    /// Mute a list of participants in a conference call
+    ///
+    /// `POST /conferences/{id}/actions/mute`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
+    pub async fn mute(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsMuteParams>,
+    ) -> crate::Result<ConferencesActionsMuteResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/mute"].concat(),
+            );
+        let params: ConferencesActionsMuteParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Play audio to conference participants
+    ///
+    /// Play audio to all or some participants on a conference call.
+    ///
+    /// `POST /conferences/{id}/actions/play`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
+    pub async fn play(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsPlayParams>,
+    ) -> crate::Result<ConferencesActionsPlayResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/play"].concat(),
+            );
+        let params: ConferencesActionsPlayParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Conference recording pause
+    ///
+    /// Pause conference recording.
+    ///
+    /// `POST /conferences/{id}/actions/record_pause`
+    ///
+    /// Parameters:
+    /// - `id`: Specifies the conference by id or name
+    #[inline]
+    pub async fn record_pause(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsRecordPauseParams>,
+    ) -> crate::Result<ConferencesActionsRecordPauseResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/record_pause"]
+                    .concat(),
+            );
+        let params: ConferencesActionsRecordPauseParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Conference recording resume
+    ///
+    /// Resume conference recording.
+    ///
+    /// `POST /conferences/{id}/actions/record_resume`
+    ///
+    /// Parameters:
+    /// - `id`: Specifies the conference by id or name
+    #[inline]
+    pub async fn record_resume(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsRecordResumeParams>,
+    ) -> crate::Result<ConferencesActionsRecordResumeResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/record_resume"]
+                    .concat(),
+            );
+        let params: ConferencesActionsRecordResumeParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Conference recording start
+    ///
+    /// Start recording the conference. Recording will stop on conference end, or via the Stop Recording command.
+    ///
+    /// **Expected Webhooks:**
+    ///
+    /// - `conference.recording.saved`
+    ///
+    /// `POST /conferences/{id}/actions/record_start`
+    ///
+    /// Parameters:
+    /// - `id`: Specifies the conference to record by id or name
+    #[inline]
+    pub async fn record_start(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsRecordStartParams>,
+    ) -> crate::Result<ConferencesActionsRecordStartResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/record_start"]
+                    .concat(),
+            );
+        let params: ConferencesActionsRecordStartParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Conference recording stop
+    ///
+    /// Stop recording the conference.
+    ///
+    /// **Expected Webhooks:**
+    ///
+    /// - `conference.recording.saved`
+    ///
+    /// `POST /conferences/{id}/actions/record_stop`
+    ///
+    /// Parameters:
+    /// - `id`: Specifies the conference to stop the recording for by id or name
+    #[inline]
+    pub async fn record_stop(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsRecordStopParams>,
+    ) -> crate::Result<ConferencesActionsRecordStopResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/record_stop"]
+                    .concat(),
+            );
+        let params: ConferencesActionsRecordStopParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Send DTMF to conference participants
+    ///
+    /// Send DTMF tones to one or more conference participants.
+    ///
+    /// `POST /conferences/{id}/actions/send_dtmf`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference.
+    #[inline]
+    pub async fn send_dtmf(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsSendDtmfParams>,
+    ) -> crate::Result<ConferencesActionsSendDtmfResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/send_dtmf"].concat(),
+            );
+        let params: ConferencesActionsSendDtmfParams = params.into();
+        if let Some(body) = &params.body {
+            req.json(body);
+        }
+        req.send_json().await
+    }
+    /// Speak text to conference participants
+    ///
+    /// Convert text to speech and play it to all or some participants.
+    ///
+    /// `POST /conferences/{id}/actions/speak`
+    ///
+    /// Parameters:
+    /// - `id`: Specifies the conference by id or name
+    #[inline]
+    pub async fn speak(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsSpeakParams>,
+    ) -> crate::Result<ConferencesActionsSpeakResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/speak"].concat(),
+            );
+        let params: ConferencesActionsSpeakParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Stop audio being played on the conference
+    ///
+    /// Stop audio being played to all or some participants on a conference call.
+    ///
+    /// `POST /conferences/{id}/actions/stop`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
+    pub async fn stop(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsStopParams>,
+    ) -> crate::Result<ConferencesActionsStopResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/stop"].concat(),
+            );
+        let params: ConferencesActionsStopParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Unhold conference participants
+    ///
+    /// Unhold a list of participants in a conference call
+    ///
+    /// `POST /conferences/{id}/actions/unhold`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
+    pub async fn unhold(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsUnholdParams>,
+    ) -> crate::Result<ConferencesActionsUnholdResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/unhold"].concat(),
+            );
+        let params: ConferencesActionsUnholdParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Unmute conference participants
+    ///
+    /// Unmute a list of participants in a conference call
+    ///
+    /// `POST /conferences/{id}/actions/unmute`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
+    pub async fn unmute(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsUnmuteParams>,
+    ) -> crate::Result<ConferencesActionsUnmuteResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/unmute"].concat(),
+            );
+        let params: ConferencesActionsUnmuteParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Update conference participant
+    ///
+    /// Update conference participant supervisor_role
+    ///
+    /// `POST /conferences/{id}/actions/update`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference by id or name
+    #[inline]
+    pub async fn update(
+        &self,
+        id: &str,
+        params: impl Into<ConferencesActionsUpdateParams>,
+    ) -> crate::Result<ConferencesActionsUpdateResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/conferences/", &crate::encode_path(id), "/actions/update"].concat(),
+            );
+        let params: ConferencesActionsUpdateParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+}
+/// Inputs of [`ConferencesActionsApi::end_conference`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConferencesActionsEndConferenceParams {
+    /// The request body.
+    pub body: Option<crate::types::EndConferenceRequest>,
+}
+impl From<crate::types::EndConferenceRequest> for ConferencesActionsEndConferenceParams {
+    /// The body alone is the whole of [`ConferencesActionsEndConferenceParams`].
+    fn from(body: crate::types::EndConferenceRequest) -> Self {
+        ConferencesActionsEndConferenceParams {
+            body: Some(body),
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::gather_dtmf_audio`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConferencesActionsGatherDtmfAudioParams {
+    /// The request body.
+    pub body: Option<crate::types::ConferenceGatherUsingAudioRequest>,
+}
+impl From<crate::types::ConferenceGatherUsingAudioRequest>
+for ConferencesActionsGatherDtmfAudioParams {
+    /// The body alone is the whole of [`ConferencesActionsGatherDtmfAudioParams`].
+    fn from(body: crate::types::ConferenceGatherUsingAudioRequest) -> Self {
+        ConferencesActionsGatherDtmfAudioParams {
+            body: Some(body),
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::hold`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsHoldParams {
+    /// The request body.
+    pub body: crate::types::ConferenceHoldRequest,
+}
+impl From<crate::types::ConferenceHoldRequest> for ConferencesActionsHoldParams {
+    /// The body alone is the whole of [`ConferencesActionsHoldParams`].
+    fn from(body: crate::types::ConferenceHoldRequest) -> Self {
+        ConferencesActionsHoldParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::join`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsJoinParams {
+    /// Join Conference request object
+    pub body: crate::types::JoinConferenceRequest,
+}
+impl From<crate::types::JoinConferenceRequest> for ConferencesActionsJoinParams {
+    /// The body alone is the whole of [`ConferencesActionsJoinParams`].
+    fn from(body: crate::types::JoinConferenceRequest) -> Self {
+        ConferencesActionsJoinParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::leave`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsLeaveParams {
+    /// Leave Conference request object
+    pub body: crate::types::LeaveConferenceRequest,
+}
+impl From<crate::types::LeaveConferenceRequest> for ConferencesActionsLeaveParams {
+    /// The body alone is the whole of [`ConferencesActionsLeaveParams`].
+    fn from(body: crate::types::LeaveConferenceRequest) -> Self {
+        ConferencesActionsLeaveParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::mute`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsMuteParams {
+    /// The request body.
+    pub body: crate::types::ConferenceMuteRequest,
+}
+impl From<crate::types::ConferenceMuteRequest> for ConferencesActionsMuteParams {
+    /// The body alone is the whole of [`ConferencesActionsMuteParams`].
+    fn from(body: crate::types::ConferenceMuteRequest) -> Self {
+        ConferencesActionsMuteParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::play`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsPlayParams {
+    /// The request body.
+    pub body: crate::types::ConferencePlayRequest,
+}
+impl From<crate::types::ConferencePlayRequest> for ConferencesActionsPlayParams {
+    /// The body alone is the whole of [`ConferencesActionsPlayParams`].
+    fn from(body: crate::types::ConferencePlayRequest) -> Self {
+        ConferencesActionsPlayParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::record_pause`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsRecordPauseParams {
+    /// The request body.
+    pub body: crate::types::PauseConferenceRecordingRequest,
+}
+impl From<crate::types::PauseConferenceRecordingRequest>
+for ConferencesActionsRecordPauseParams {
+    /// The body alone is the whole of [`ConferencesActionsRecordPauseParams`].
+    fn from(body: crate::types::PauseConferenceRecordingRequest) -> Self {
+        ConferencesActionsRecordPauseParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::record_resume`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsRecordResumeParams {
+    /// The request body.
+    pub body: crate::types::ResumeConferenceRecordingRequest,
+}
+impl From<crate::types::ResumeConferenceRecordingRequest>
+for ConferencesActionsRecordResumeParams {
+    /// The body alone is the whole of [`ConferencesActionsRecordResumeParams`].
+    fn from(body: crate::types::ResumeConferenceRecordingRequest) -> Self {
+        ConferencesActionsRecordResumeParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::record_start`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsRecordStartParams {
+    /// The request body.
+    pub body: crate::types::StartConferenceRecordingRequest,
+}
+impl From<crate::types::StartConferenceRecordingRequest>
+for ConferencesActionsRecordStartParams {
+    /// The body alone is the whole of [`ConferencesActionsRecordStartParams`].
+    fn from(body: crate::types::StartConferenceRecordingRequest) -> Self {
+        ConferencesActionsRecordStartParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::record_stop`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsRecordStopParams {
+    /// Stop recording conference request
+    pub body: crate::types::StopRecordingConferenceRequest,
+}
+impl From<crate::types::StopRecordingConferenceRequest>
+for ConferencesActionsRecordStopParams {
+    /// The body alone is the whole of [`ConferencesActionsRecordStopParams`].
+    fn from(body: crate::types::StopRecordingConferenceRequest) -> Self {
+        ConferencesActionsRecordStopParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::send_dtmf`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConferencesActionsSendDtmfParams {
+    /// The request body.
+    pub body: Option<crate::types::ConferenceSendDtmfRequest>,
+}
+impl From<crate::types::ConferenceSendDtmfRequest> for ConferencesActionsSendDtmfParams {
+    /// The body alone is the whole of [`ConferencesActionsSendDtmfParams`].
+    fn from(body: crate::types::ConferenceSendDtmfRequest) -> Self {
+        ConferencesActionsSendDtmfParams {
+            body: Some(body),
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::speak`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsSpeakParams {
+    /// The request body.
+    pub body: crate::types::ConferenceSpeakRequest,
+}
+impl From<crate::types::ConferenceSpeakRequest> for ConferencesActionsSpeakParams {
+    /// The body alone is the whole of [`ConferencesActionsSpeakParams`].
+    fn from(body: crate::types::ConferenceSpeakRequest) -> Self {
+        ConferencesActionsSpeakParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::stop`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsStopParams {
+    /// The request body.
+    pub body: crate::types::ConferenceStopRequest,
+}
+impl From<crate::types::ConferenceStopRequest> for ConferencesActionsStopParams {
+    /// The body alone is the whole of [`ConferencesActionsStopParams`].
+    fn from(body: crate::types::ConferenceStopRequest) -> Self {
+        ConferencesActionsStopParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::unhold`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsUnholdParams {
+    /// The request body.
+    pub body: crate::types::ConferenceUnholdRequest,
+}
+impl From<crate::types::ConferenceUnholdRequest> for ConferencesActionsUnholdParams {
+    /// The body alone is the whole of [`ConferencesActionsUnholdParams`].
+    fn from(body: crate::types::ConferenceUnholdRequest) -> Self {
+        ConferencesActionsUnholdParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::unmute`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsUnmuteParams {
+    /// The request body.
+    pub body: crate::types::ConferenceUnmuteRequest,
+}
+impl From<crate::types::ConferenceUnmuteRequest> for ConferencesActionsUnmuteParams {
+    /// The body alone is the whole of [`ConferencesActionsUnmuteParams`].
+    fn from(body: crate::types::ConferenceUnmuteRequest) -> Self {
+        ConferencesActionsUnmuteParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ConferencesActionsApi::update`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferencesActionsUpdateParams {
+    /// Update Conference request object
+    pub body: crate::types::UpdateConferenceRequest,
+}
+impl From<crate::types::UpdateConferenceRequest> for ConferencesActionsUpdateParams {
+    /// The body alone is the whole of [`ConferencesActionsUpdateParams`].
+    fn from(body: crate::types::UpdateConferenceRequest) -> Self {
+        ConferencesActionsUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1403,7 +1568,7 @@ impl<'de> serde::Deserialize<'de> for ConferencesListResponse {
 pub type ConferencesCreateResponse = crate::Data<crate::types::Conference>;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConferencesParticipantsListRegion {
+pub enum ConferencesListParticipantsRegion {
     /// `Australia`
     Australia,
     /// `Europe`
@@ -1415,7 +1580,7 @@ pub enum ConferencesParticipantsListRegion {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl ConferencesParticipantsListRegion {
+impl ConferencesListParticipantsRegion {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1427,7 +1592,7 @@ impl ConferencesParticipantsListRegion {
         }
     }
 }
-impl From<&str> for ConferencesParticipantsListRegion {
+impl From<&str> for ConferencesListParticipantsRegion {
     fn from(value: &str) -> Self {
         match value {
             "Australia" => Self::Australia,
@@ -1438,9 +1603,9 @@ impl From<&str> for ConferencesParticipantsListRegion {
         }
     }
 }
-crate::string_enum!(ConferencesParticipantsListRegion);
+crate::string_enum!(ConferencesListParticipantsRegion);
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConferencesParticipantsListPage {
+pub struct ConferencesListParticipantsPage {
     /// Opaque identifier of next page
     pub after: Option<String>,
     /// Opaque identifier of previous page
@@ -1452,11 +1617,11 @@ pub struct ConferencesParticipantsListPage {
     /// The size of the page
     pub size: Option<i64>,
 }
-impl serde::Serialize for ConferencesParticipantsListPage {
+impl serde::Serialize for ConferencesListParticipantsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("ConferencesParticipantsListPage", 5usize)?;
+            .serialize_struct("ConferencesListParticipantsPage", 5usize)?;
         if let Some(v) = &self.after {
             out.serialize_field("after", v)?;
         }
@@ -1475,21 +1640,21 @@ impl serde::Serialize for ConferencesParticipantsListPage {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ConferencesParticipantsListPage {
+impl<'de> serde::Deserialize<'de> for ConferencesListParticipantsPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["after", "before", "limit", "number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ConferencesParticipantsListPage;
+            type Value = ConferencesListParticipantsPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConferencesParticipantsListPage")
+                f.write_str("struct ConferencesListParticipantsPage")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ConferencesParticipantsListPage, A::Error> {
+            ) -> Result<ConferencesListParticipantsPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1505,7 +1670,7 @@ impl<'de> serde::Deserialize<'de> for ConferencesParticipantsListPage {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ConferencesParticipantsListPage {
+                Ok(ConferencesListParticipantsPage {
                     after: f0,
                     before: f1,
                     limit: f2,
@@ -1514,11 +1679,11 @@ impl<'de> serde::Deserialize<'de> for ConferencesParticipantsListPage {
                 })
             }
         }
-        deserializer.deserialize_struct("ConferencesParticipantsListPage", FIELDS, V)
+        deserializer.deserialize_struct("ConferencesListParticipantsPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConferencesParticipantsListFilter {
+pub struct ConferencesListParticipantsFilter {
     /// If present, participants will be filtered to those who are/are not muted
     pub muted: Option<bool>,
     /// If present, participants will be filtered to those who are/are not put on hold
@@ -1526,11 +1691,11 @@ pub struct ConferencesParticipantsListFilter {
     /// If present, participants will be filtered to those who are whispering or are not
     pub whispering: Option<bool>,
 }
-impl serde::Serialize for ConferencesParticipantsListFilter {
+impl serde::Serialize for ConferencesListParticipantsFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("ConferencesParticipantsListFilter", 3usize)?;
+            .serialize_struct("ConferencesListParticipantsFilter", 3usize)?;
         if let Some(v) = &self.muted {
             out.serialize_field("muted", v)?;
         }
@@ -1543,21 +1708,21 @@ impl serde::Serialize for ConferencesParticipantsListFilter {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ConferencesParticipantsListFilter {
+impl<'de> serde::Deserialize<'de> for ConferencesListParticipantsFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["muted", "on_hold", "whispering"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ConferencesParticipantsListFilter;
+            type Value = ConferencesListParticipantsFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConferencesParticipantsListFilter")
+                f.write_str("struct ConferencesListParticipantsFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ConferencesParticipantsListFilter, A::Error> {
+            ) -> Result<ConferencesListParticipantsFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1569,26 +1734,26 @@ impl<'de> serde::Deserialize<'de> for ConferencesParticipantsListFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ConferencesParticipantsListFilter {
+                Ok(ConferencesListParticipantsFilter {
                     muted: f0,
                     on_hold: f1,
                     whispering: f2,
                 })
             }
         }
-        deserializer.deserialize_struct("ConferencesParticipantsListFilter", FIELDS, V)
+        deserializer.deserialize_struct("ConferencesListParticipantsFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConferencesParticipantsListResponse {
+pub struct ConferencesListParticipantsResponse {
     pub data: Option<Vec<crate::types::Participant>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
-impl serde::Serialize for ConferencesParticipantsListResponse {
+impl serde::Serialize for ConferencesListParticipantsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("ConferencesParticipantsListResponse", 2usize)?;
+            .serialize_struct("ConferencesListParticipantsResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1598,21 +1763,21 @@ impl serde::Serialize for ConferencesParticipantsListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ConferencesParticipantsListResponse {
+impl<'de> serde::Deserialize<'de> for ConferencesListParticipantsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ConferencesParticipantsListResponse;
+            type Value = ConferencesListParticipantsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConferencesParticipantsListResponse")
+                f.write_str("struct ConferencesListParticipantsResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ConferencesParticipantsListResponse, A::Error> {
+            ) -> Result<ConferencesListParticipantsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1622,13 +1787,13 @@ impl<'de> serde::Deserialize<'de> for ConferencesParticipantsListResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ConferencesParticipantsListResponse {
+                Ok(ConferencesListParticipantsResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("ConferencesParticipantsListResponse", FIELDS, V)
+        deserializer.deserialize_struct("ConferencesListParticipantsResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1670,10 +1835,10 @@ impl From<&str> for ConferencesRetrieveRegion {
 }
 crate::string_enum!(ConferencesRetrieveRegion);
 pub type ConferencesRetrieveResponse = crate::Data<crate::types::Conference>;
-pub type ConferencesActionsEndResponse = crate::Data<
+pub type ConferencesActionsEndConferenceResponse = crate::Data<
     crate::types::ConferenceCommandResult,
 >;
-pub type ConferencesActionsGatherUsingAudioResponse = crate::Data<
+pub type ConferencesActionsGatherDtmfAudioResponse = crate::Data<
     crate::types::ConferenceCommandResult,
 >;
 pub type ConferencesActionsHoldResponse = crate::Data<

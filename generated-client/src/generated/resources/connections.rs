@@ -7,11 +7,6 @@ pub struct ConnectionsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> ConnectionsApi<'a> {
-    pub fn active_calls(&self) -> ConnectionsActiveCallsApi<'a> {
-        ConnectionsActiveCallsApi {
-            client: self.client,
-        }
-    }
     /// List connections
     ///
     /// Returns a list of your connections irrespective of type.
@@ -81,6 +76,87 @@ impl<'a> ConnectionsApi<'a> {
             },
         )
     }
+    /// List all active calls for given connection
+    ///
+    /// Lists all active calls for given connection. Acceptable connections are either SIP connections with webhook_url or xml_request_url, call control or texml. Returned results are cursor paginated.
+    ///
+    /// `GET /connections/{connection_id}/active_calls`
+    ///
+    /// Parameters:
+    /// - `connection_id`: Telnyx connection id
+    #[inline]
+    pub async fn list_active_calls(
+        &self,
+        connection_id: &str,
+        params: ConnectionsListActiveCallsParams,
+    ) -> crate::Result<ConnectionsListActiveCallsResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/connections/", &crate::encode_path(connection_id), "/active_calls"]
+                    .concat(),
+            );
+        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+        req.send_json().await
+    }
+    /// [`Self::list_active_calls`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
+    #[inline]
+    pub fn list_active_calls_paginator(
+        &self,
+        connection_id: &str,
+        params: ConnectionsListActiveCallsParams,
+    ) -> crate::Paginator<
+        'a,
+        ConnectionsListActiveCallsParams,
+        ConnectionsListActiveCallsResponse,
+        crate::types::ActiveCall,
+    > {
+        let this = *self;
+        let connection_id = connection_id.to_owned();
+        let spec: crate::PageSpec<
+            ConnectionsListActiveCallsParams,
+            ConnectionsListActiveCallsResponse,
+            crate::types::ActiveCall,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Cursor,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_items.as_ref())
+                    .copied();
+                meta.next_cursor = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.cursors.as_ref())
+                    .and_then(|v| v.after.as_ref())
+                    .cloned();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).after = next
+                    .cursor()
+                    .map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let connection_id = connection_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move {
+                    this.list_active_calls(&connection_id, params).await
+                })
+            },
+        )
+    }
     /// Retrieve a connection
     ///
     /// Retrieves the high-level details of an existing connection. To retrieve specific authentication information, use the endpoint for the specific connection type.
@@ -123,97 +199,11 @@ pub struct ConnectionsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<ConnectionsListSort>,
 }
-/// Operations under `connections.active_calls`.
-#[derive(Debug, Clone, Copy)]
-pub struct ConnectionsActiveCallsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> ConnectionsActiveCallsApi<'a> {
-    /// List all active calls for given connection
-    ///
-    /// Lists all active calls for given connection. Acceptable connections are either SIP connections with webhook_url or xml_request_url, call control or texml. Returned results are cursor paginated.
-    ///
-    /// `GET /connections/{connection_id}/active_calls`
-    ///
-    /// Parameters:
-    /// - `connection_id`: Telnyx connection id
-    #[inline]
-    pub async fn list(
-        &self,
-        connection_id: &str,
-        params: ConnectionsActiveCallsListParams,
-    ) -> crate::Result<ConnectionsActiveCallsListResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/connections/", &crate::encode_path(connection_id), "/active_calls"]
-                    .concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        connection_id: &str,
-        params: ConnectionsActiveCallsListParams,
-    ) -> crate::Paginator<
-        'a,
-        ConnectionsActiveCallsListParams,
-        ConnectionsActiveCallsListResponse,
-        crate::types::ActiveCall,
-    > {
-        let this = *self;
-        let connection_id = connection_id.to_owned();
-        let spec: crate::PageSpec<
-            ConnectionsActiveCallsListParams,
-            ConnectionsActiveCallsListResponse,
-            crate::types::ActiveCall,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Cursor,
-            number: |_| None,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_items.as_ref())
-                    .copied();
-                meta.next_cursor = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.cursors.as_ref())
-                    .and_then(|v| v.after.as_ref())
-                    .cloned();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).after = next
-                    .cursor()
-                    .map(str::to_owned);
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let connection_id = connection_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&connection_id, params).await })
-            },
-        )
-    }
-}
-/// Inputs of [`ConnectionsActiveCallsApi::list`] other than path parameters.
+/// Inputs of [`ConnectionsApi::list_active_calls`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectionsActiveCallsListParams {
+pub struct ConnectionsListActiveCallsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
-    pub page: Option<ConnectionsActiveCallsListPage>,
+    pub page: Option<ConnectionsListActiveCallsPage>,
 }
 /// Filter by connection_name using nested operations
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -466,7 +456,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionsListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectionsActiveCallsListPage {
+pub struct ConnectionsListActiveCallsPage {
     /// Opaque identifier of next page
     pub after: Option<String>,
     /// Opaque identifier of previous page
@@ -478,11 +468,11 @@ pub struct ConnectionsActiveCallsListPage {
     /// The size of the page
     pub size: Option<i64>,
 }
-impl serde::Serialize for ConnectionsActiveCallsListPage {
+impl serde::Serialize for ConnectionsListActiveCallsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("ConnectionsActiveCallsListPage", 5usize)?;
+            .serialize_struct("ConnectionsListActiveCallsPage", 5usize)?;
         if let Some(v) = &self.after {
             out.serialize_field("after", v)?;
         }
@@ -501,21 +491,21 @@ impl serde::Serialize for ConnectionsActiveCallsListPage {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ConnectionsActiveCallsListPage {
+impl<'de> serde::Deserialize<'de> for ConnectionsListActiveCallsPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["after", "before", "limit", "number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ConnectionsActiveCallsListPage;
+            type Value = ConnectionsListActiveCallsPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConnectionsActiveCallsListPage")
+                f.write_str("struct ConnectionsListActiveCallsPage")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ConnectionsActiveCallsListPage, A::Error> {
+            ) -> Result<ConnectionsListActiveCallsPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -531,7 +521,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionsActiveCallsListPage {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ConnectionsActiveCallsListPage {
+                Ok(ConnectionsListActiveCallsPage {
                     after: f0,
                     before: f1,
                     limit: f2,
@@ -540,19 +530,19 @@ impl<'de> serde::Deserialize<'de> for ConnectionsActiveCallsListPage {
                 })
             }
         }
-        deserializer.deserialize_struct("ConnectionsActiveCallsListPage", FIELDS, V)
+        deserializer.deserialize_struct("ConnectionsListActiveCallsPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectionsActiveCallsListResponse {
+pub struct ConnectionsListActiveCallsResponse {
     pub data: Option<Vec<crate::types::ActiveCall>>,
     pub meta: Option<crate::types::CursorPaginationMeta>,
 }
-impl serde::Serialize for ConnectionsActiveCallsListResponse {
+impl serde::Serialize for ConnectionsListActiveCallsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("ConnectionsActiveCallsListResponse", 2usize)?;
+            .serialize_struct("ConnectionsListActiveCallsResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -562,21 +552,21 @@ impl serde::Serialize for ConnectionsActiveCallsListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ConnectionsActiveCallsListResponse {
+impl<'de> serde::Deserialize<'de> for ConnectionsListActiveCallsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ConnectionsActiveCallsListResponse;
+            type Value = ConnectionsListActiveCallsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConnectionsActiveCallsListResponse")
+                f.write_str("struct ConnectionsListActiveCallsResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ConnectionsActiveCallsListResponse, A::Error> {
+            ) -> Result<ConnectionsListActiveCallsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -586,13 +576,13 @@ impl<'de> serde::Deserialize<'de> for ConnectionsActiveCallsListResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ConnectionsActiveCallsListResponse {
+                Ok(ConnectionsListActiveCallsResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("ConnectionsActiveCallsListResponse", FIELDS, V)
+        deserializer.deserialize_struct("ConnectionsListActiveCallsResponse", FIELDS, V)
     }
 }
 pub type ConnectionsRetrieveResponse = crate::Data<crate::types::Connection>;

@@ -7,11 +7,6 @@ pub struct CountryCoverageApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> CountryCoverageApi<'a> {
-    pub fn countries(&self) -> CountryCoverageCountriesApi<'a> {
-        CountryCoverageCountriesApi {
-            client: self.client,
-        }
-    }
     /// Get country coverage
     ///
     /// `GET /country_coverage`
@@ -20,13 +15,6 @@ impl<'a> CountryCoverageApi<'a> {
         let req = self.client.request(reqwest::Method::GET, "/country_coverage");
         req.send_json().await
     }
-}
-/// Operations under `country_coverage.countries`.
-#[derive(Debug, Clone, Copy)]
-pub struct CountryCoverageCountriesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> CountryCoverageCountriesApi<'a> {
     /// Get coverage for a specific country
     ///
     /// `GET /country_coverage/countries/{country_code}`
@@ -34,10 +22,10 @@ impl<'a> CountryCoverageCountriesApi<'a> {
     /// Parameters:
     /// - `country_code`: Country ISO code.
     #[inline]
-    pub async fn retrieve(
+    pub async fn retrieve_country(
         &self,
         country_code: &str,
-    ) -> crate::Result<CountryCoverageCountriesRetrieveResponse> {
+    ) -> crate::Result<CountryCoverageRetrieveCountryResponse> {
         let req = self
             .client
             .request(
@@ -51,6 +39,6 @@ impl<'a> CountryCoverageCountriesApi<'a> {
 pub type CountryCoverageRetrieveResponse = crate::Data<
     std::collections::BTreeMap<String, crate::types::CountryCoverage>,
 >;
-pub type CountryCoverageCountriesRetrieveResponse = crate::Data<
+pub type CountryCoverageRetrieveCountryResponse = crate::Data<
     crate::types::CountryCoverage,
 >;

@@ -91,11 +91,12 @@ impl<'a> CredentialConnectionsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: CredentialConnectionsCreateParams,
+        params: impl Into<CredentialConnectionsCreateParams>,
     ) -> crate::Result<CredentialConnectionsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/credential_connections");
+        let params: CredentialConnectionsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -132,7 +133,7 @@ impl<'a> CredentialConnectionsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: CredentialConnectionsUpdateParams,
+        params: impl Into<CredentialConnectionsUpdateParams>,
     ) -> crate::Result<CredentialConnectionsUpdateResponse> {
         let mut req = self
             .client
@@ -140,6 +141,7 @@ impl<'a> CredentialConnectionsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/credential_connections/", &crate::encode_path(id)].concat(),
             );
+        let params: CredentialConnectionsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -191,11 +193,29 @@ pub struct CredentialConnectionsCreateParams {
     /// Parameters that can be defined during credential connection creation
     pub body: crate::types::CreateCredentialConnectionRequest,
 }
+impl From<crate::types::CreateCredentialConnectionRequest>
+for CredentialConnectionsCreateParams {
+    /// The body alone is the whole of [`CredentialConnectionsCreateParams`].
+    fn from(body: crate::types::CreateCredentialConnectionRequest) -> Self {
+        CredentialConnectionsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`CredentialConnectionsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CredentialConnectionsUpdateParams {
     /// Parameters that can be updated in a credential connection
     pub body: crate::types::UpdateCredentialConnectionRequest,
+}
+impl From<crate::types::UpdateCredentialConnectionRequest>
+for CredentialConnectionsUpdateParams {
+    /// The body alone is the whole of [`CredentialConnectionsUpdateParams`].
+    fn from(body: crate::types::UpdateCredentialConnectionRequest) -> Self {
+        CredentialConnectionsUpdateParams {
+            body,
+        }
+    }
 }
 /// Operations under `credential_connections.actions`.
 #[derive(Debug, Clone, Copy)]

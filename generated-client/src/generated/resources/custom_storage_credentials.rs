@@ -38,10 +38,10 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
     #[inline]
-    pub async fn update(
+    pub async fn create(
         &self,
         connection_id: &str,
-        params: CustomStorageCredentialsUpdateParams,
+        params: impl Into<CustomStorageCredentialsCreateParams>,
     ) -> crate::Result<crate::types::CredentialsResponse> {
         let mut req = self
             .client
@@ -50,6 +50,7 @@ impl<'a> CustomStorageCredentialsApi<'a> {
                 ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
                     .concat(),
             );
+        let params: CustomStorageCredentialsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -62,10 +63,10 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
     #[inline]
-    pub async fn update_custom_storage_credentials(
+    pub async fn update(
         &self,
         connection_id: &str,
-        params: CustomStorageCredentialsUpdateCustomStorageCredentialsParams,
+        params: impl Into<CustomStorageCredentialsUpdateParams>,
     ) -> crate::Result<crate::types::CredentialsResponse> {
         let mut req = self
             .client
@@ -74,6 +75,7 @@ impl<'a> CustomStorageCredentialsApi<'a> {
                 ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
                     .concat(),
             );
+        let params: CustomStorageCredentialsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -97,15 +99,33 @@ impl<'a> CustomStorageCredentialsApi<'a> {
         req.send_empty().await
     }
 }
+/// Inputs of [`CustomStorageCredentialsApi::create`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomStorageCredentialsCreateParams {
+    /// Creates new credentials resource for the specified connection_id.
+    pub body: crate::types::CustomStorageConfiguration,
+}
+impl From<crate::types::CustomStorageConfiguration>
+for CustomStorageCredentialsCreateParams {
+    /// The body alone is the whole of [`CustomStorageCredentialsCreateParams`].
+    fn from(body: crate::types::CustomStorageConfiguration) -> Self {
+        CustomStorageCredentialsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`CustomStorageCredentialsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomStorageCredentialsUpdateParams {
     /// Creates new credentials resource for the specified connection_id.
     pub body: crate::types::CustomStorageConfiguration,
 }
-/// Inputs of [`CustomStorageCredentialsApi::update_custom_storage_credentials`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CustomStorageCredentialsUpdateCustomStorageCredentialsParams {
-    /// Creates new credentials resource for the specified connection_id.
-    pub body: crate::types::CustomStorageConfiguration,
+impl From<crate::types::CustomStorageConfiguration>
+for CustomStorageCredentialsUpdateParams {
+    /// The body alone is the whole of [`CustomStorageCredentialsUpdateParams`].
+    fn from(body: crate::types::CustomStorageConfiguration) -> Self {
+        CustomStorageCredentialsUpdateParams {
+            body,
+        }
+    }
 }

@@ -7,13 +7,6 @@ pub struct CustomerServiceRecordsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> CustomerServiceRecordsApi<'a> {
-    pub fn phone_number_coverages(
-        &self,
-    ) -> CustomerServiceRecordsPhoneNumberCoveragesApi<'a> {
-        CustomerServiceRecordsPhoneNumberCoveragesApi {
-            client: self.client,
-        }
-    }
     /// List customer service records
     ///
     /// List customer service records.
@@ -93,11 +86,33 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: CustomerServiceRecordsCreateParams,
+        params: impl Into<CustomerServiceRecordsCreateParams>,
     ) -> crate::Result<CustomerServiceRecordsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/customer_service_records");
+        let params: CustomerServiceRecordsCreateParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Verify CSR phone number coverage
+    ///
+    /// Verify the coverage for a list of phone numbers.
+    ///
+    /// `POST /customer_service_records/phone_number_coverages`
+    #[inline]
+    pub async fn verify_phone_number_coverage(
+        &self,
+        params: impl Into<CustomerServiceRecordsVerifyPhoneNumberCoverageParams>,
+    ) -> crate::Result<CustomerServiceRecordsVerifyPhoneNumberCoverageResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                "/customer_service_records/phone_number_coverages",
+            );
+        let params: CustomerServiceRecordsVerifyPhoneNumberCoverageParams = params
+            .into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -143,37 +158,28 @@ pub struct CustomerServiceRecordsCreateParams {
     /// The request body.
     pub body: CustomerServiceRecordsCreateBody,
 }
-/// Operations under `customer_service_records.phone_number_coverages`.
-#[derive(Debug, Clone, Copy)]
-pub struct CustomerServiceRecordsPhoneNumberCoveragesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> CustomerServiceRecordsPhoneNumberCoveragesApi<'a> {
-    /// Verify CSR phone number coverage
-    ///
-    /// Verify the coverage for a list of phone numbers.
-    ///
-    /// `POST /customer_service_records/phone_number_coverages`
-    #[inline]
-    pub async fn verify(
-        &self,
-        params: CustomerServiceRecordsPhoneNumberCoveragesVerifyParams,
-    ) -> crate::Result<CustomerServiceRecordsPhoneNumberCoveragesVerifyResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/customer_service_records/phone_number_coverages",
-            );
-        req.json(&params.body);
-        req.send_json().await
+impl From<CustomerServiceRecordsCreateBody> for CustomerServiceRecordsCreateParams {
+    /// The body alone is the whole of [`CustomerServiceRecordsCreateParams`].
+    fn from(body: CustomerServiceRecordsCreateBody) -> Self {
+        CustomerServiceRecordsCreateParams {
+            body,
+        }
     }
 }
-/// Inputs of [`CustomerServiceRecordsPhoneNumberCoveragesApi::verify`] other than path parameters.
+/// Inputs of [`CustomerServiceRecordsApi::verify_phone_number_coverage`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CustomerServiceRecordsPhoneNumberCoveragesVerifyParams {
+pub struct CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
     /// The request body.
-    pub body: CustomerServiceRecordsPhoneNumberCoveragesVerifyBody,
+    pub body: CustomerServiceRecordsVerifyPhoneNumberCoverageBody,
+}
+impl From<CustomerServiceRecordsVerifyPhoneNumberCoverageBody>
+for CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
+    /// The body alone is the whole of [`CustomerServiceRecordsVerifyPhoneNumberCoverageParams`].
+    fn from(body: CustomerServiceRecordsVerifyPhoneNumberCoverageBody) -> Self {
+        CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerServiceRecordsListPage {
@@ -659,6 +665,18 @@ pub struct CustomerServiceRecordsCreateBody {
     /// Callback URL to receive webhook notifications.
     pub webhook_url: Option<String>,
 }
+impl CustomerServiceRecordsCreateBody {
+    /// A `CustomerServiceRecordsCreateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_number`: A valid US phone number in E164 format.
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        CustomerServiceRecordsCreateBody {
+            additional_data: None,
+            phone_number: phone_number.into(),
+            webhook_url: None,
+        }
+    }
+}
 impl serde::Serialize for CustomerServiceRecordsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -714,16 +732,26 @@ pub type CustomerServiceRecordsCreateResponse = crate::Data<
     crate::types::CustomerServiceRecord,
 >;
 #[derive(Debug, Clone, PartialEq)]
-pub struct CustomerServiceRecordsPhoneNumberCoveragesVerifyBody {
+pub struct CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
     /// The phone numbers list to be verified.
     pub phone_numbers: Vec<String>,
 }
-impl serde::Serialize for CustomerServiceRecordsPhoneNumberCoveragesVerifyBody {
+impl CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
+    /// A `CustomerServiceRecordsVerifyPhoneNumberCoverageBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_numbers`: The phone numbers list to be verified.
+    pub fn new(phone_numbers: Vec<String>) -> Self {
+        CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
+            phone_numbers,
+        }
+    }
+}
+impl serde::Serialize for CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
             .serialize_struct(
-                "CustomerServiceRecordsPhoneNumberCoveragesVerifyBody",
+                "CustomerServiceRecordsVerifyPhoneNumberCoverageBody",
                 1usize,
             )?;
         out.serialize_field("phone_numbers", &self.phone_numbers)?;
@@ -731,23 +759,21 @@ impl serde::Serialize for CustomerServiceRecordsPhoneNumberCoveragesVerifyBody {
     }
 }
 impl<'de> serde::Deserialize<'de>
-for CustomerServiceRecordsPhoneNumberCoveragesVerifyBody {
+for CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_numbers"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = CustomerServiceRecordsPhoneNumberCoveragesVerifyBody;
+            type Value = CustomerServiceRecordsVerifyPhoneNumberCoverageBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct CustomerServiceRecordsPhoneNumberCoveragesVerifyBody",
-                )
+                f.write_str("struct CustomerServiceRecordsVerifyPhoneNumberCoverageBody")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CustomerServiceRecordsPhoneNumberCoveragesVerifyBody, A::Error> {
+            ) -> Result<CustomerServiceRecordsVerifyPhoneNumberCoverageBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -755,20 +781,20 @@ for CustomerServiceRecordsPhoneNumberCoveragesVerifyBody {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(CustomerServiceRecordsPhoneNumberCoveragesVerifyBody {
+                Ok(CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
                     phone_numbers: crate::de::required(f0, "phone_numbers")?,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "CustomerServiceRecordsPhoneNumberCoveragesVerifyBody",
+                "CustomerServiceRecordsVerifyPhoneNumberCoverageBody",
                 FIELDS,
                 V,
             )
     }
 }
-pub type CustomerServiceRecordsPhoneNumberCoveragesVerifyResponse = crate::Data<
+pub type CustomerServiceRecordsVerifyPhoneNumberCoverageResponse = crate::Data<
     Vec<crate::types::CustomerServiceRecordPhoneNumberCoverage>,
 >;
 pub type CustomerServiceRecordsRetrieveResponse = crate::Data<

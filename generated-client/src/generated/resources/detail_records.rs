@@ -267,6 +267,18 @@ pub struct DetailRecordsListFilter {
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl DetailRecordsListFilter {
+    /// A `DetailRecordsListFilter` from its required fields; the optional ones are `None`.
+    ///
+    /// - `record_type`: Filter by the given record type.
+    pub fn new(record_type: DetailRecordsListFilterRecordType) -> Self {
+        DetailRecordsListFilter {
+            date_range: None,
+            record_type,
+            extra: Default::default(),
+        }
+    }
+}
 impl serde::Serialize for DetailRecordsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

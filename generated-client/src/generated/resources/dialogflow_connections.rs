@@ -37,10 +37,10 @@ impl<'a> DialogflowConnectionsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
     #[inline]
-    pub async fn update(
+    pub async fn create(
         &self,
         connection_id: &str,
-        params: DialogflowConnectionsUpdateParams,
+        params: impl Into<DialogflowConnectionsCreateParams>,
     ) -> crate::Result<crate::types::DialogflowConnectionResponse> {
         let mut req = self
             .client
@@ -48,6 +48,7 @@ impl<'a> DialogflowConnectionsApi<'a> {
                 reqwest::Method::POST,
                 ["/dialogflow_connections/", &crate::encode_path(connection_id)].concat(),
             );
+        let params: DialogflowConnectionsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -60,10 +61,10 @@ impl<'a> DialogflowConnectionsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
     #[inline]
-    pub async fn update_dialogflow_connection(
+    pub async fn update(
         &self,
         connection_id: &str,
-        params: DialogflowConnectionsUpdateDialogflowConnectionParams,
+        params: impl Into<DialogflowConnectionsUpdateParams>,
     ) -> crate::Result<crate::types::DialogflowConnectionResponse> {
         let mut req = self
             .client
@@ -71,6 +72,7 @@ impl<'a> DialogflowConnectionsApi<'a> {
                 reqwest::Method::PUT,
                 ["/dialogflow_connections/", &crate::encode_path(connection_id)].concat(),
             );
+        let params: DialogflowConnectionsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -93,15 +95,31 @@ impl<'a> DialogflowConnectionsApi<'a> {
         req.send_empty().await
     }
 }
+/// Inputs of [`DialogflowConnectionsApi::create`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DialogflowConnectionsCreateParams {
+    /// The params expected to create/update a Dialogflow Connection for given connection_id.
+    pub body: crate::types::DialogflowConnection,
+}
+impl From<crate::types::DialogflowConnection> for DialogflowConnectionsCreateParams {
+    /// The body alone is the whole of [`DialogflowConnectionsCreateParams`].
+    fn from(body: crate::types::DialogflowConnection) -> Self {
+        DialogflowConnectionsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`DialogflowConnectionsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DialogflowConnectionsUpdateParams {
     /// The params expected to create/update a Dialogflow Connection for given connection_id.
     pub body: crate::types::DialogflowConnection,
 }
-/// Inputs of [`DialogflowConnectionsApi::update_dialogflow_connection`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DialogflowConnectionsUpdateDialogflowConnectionParams {
-    /// The params expected to create/update a Dialogflow Connection for given connection_id.
-    pub body: crate::types::DialogflowConnection,
+impl From<crate::types::DialogflowConnection> for DialogflowConnectionsUpdateParams {
+    /// The body alone is the whole of [`DialogflowConnectionsUpdateParams`].
+    fn from(body: crate::types::DialogflowConnection) -> Self {
+        DialogflowConnectionsUpdateParams {
+            body,
+        }
+    }
 }

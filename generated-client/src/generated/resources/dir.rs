@@ -12,24 +12,6 @@ impl<'a> DirApi<'a> {
             client: self.client,
         }
     }
-    pub fn document_types(&self) -> DirDocumentTypesApi<'a> {
-        DirDocumentTypesApi {
-            client: self.client,
-        }
-    }
-    pub fn infringement_claims(&self) -> DirInfringementClaimsApi<'a> {
-        DirInfringementClaimsApi {
-            client: self.client,
-        }
-    }
-    pub fn infringement_update(&self) -> DirInfringementUpdateApi<'a> {
-        DirInfringementUpdateApi {
-            client: self.client,
-        }
-    }
-    pub fn loa(&self) -> DirLoaApi<'a> {
-        DirLoaApi { client: self.client }
-    }
     pub fn phone_number_batches(&self) -> DirPhoneNumberBatchesApi<'a> {
         DirPhoneNumberBatchesApi {
             client: self.client,
@@ -136,6 +118,18 @@ impl<'a> DirApi<'a> {
             },
         )
     }
+    /// List supported DIR document types
+    ///
+    /// Reference list of `document_type` values accepted by `DirCreateRequest.documents[].document_type` and the infringement-contest endpoint. Each entry has a stable `short_name` (used in API calls) and a customer-facing description.
+    ///
+    /// `GET /dir/document_types`
+    #[inline]
+    pub async fn list_document_types(
+        &self,
+    ) -> crate::Result<crate::types::DocumentTypeReferenceList> {
+        let req = self.client.request(reqwest::Method::GET, "/dir/document_types");
+        req.send_json().await
+    }
     /// Get a DIR by id
     ///
     /// Returns a single DIR by id. The enterprise is resolved server-side from the DIR id. Returns `404` if the DIR does not exist or is not yours.
@@ -169,7 +163,7 @@ impl<'a> DirApi<'a> {
     pub async fn update(
         &self,
         dir_id: &str,
-        params: DirUpdateParams,
+        params: impl Into<DirUpdateParams>,
     ) -> crate::Result<crate::types::DirWrapped> {
         let mut req = self
             .client
@@ -177,6 +171,7 @@ impl<'a> DirApi<'a> {
                 reqwest::Method::PATCH,
                 ["/dir/", &crate::encode_path(dir_id)].concat(),
             );
+        let params: DirUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -197,6 +192,127 @@ impl<'a> DirApi<'a> {
                 ["/dir/", &crate::encode_path(dir_id)].concat(),
             );
         req.send_empty().await
+    }
+    /// List infringement claims for a DIR
+    ///
+    /// Return the trademark or copyright claims filed against this DIR. Each claim's `status` is `pending` (newly filed; DIR auto-suspended), `contested` (you have submitted contest evidence; awaiting resolution), or `resolved` (final). Resolution outcomes: `upheld` (claim accepted; DIR stays suspended/permanently_rejected), `rejected` (claim dismissed; DIR restored to `verified`), `modified` (partial outcome).
+    ///
+    /// `GET /dir/{dir_id}/infringement_claims`
+    ///
+    /// Parameters:
+    /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
+    pub async fn list_infringement_claims(
+        &self,
+        dir_id: &str,
+        params: DirListInfringementClaimsParams,
+    ) -> crate::Result<crate::types::InfringementClaimList> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/dir/", &crate::encode_path(dir_id), "/infringement_claims"].concat(),
+            );
+        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
+        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
+        req.send_json().await
+    }
+    /// [`Self::list_infringement_claims`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn list_infringement_claims_paginator(
+        &self,
+        dir_id: &str,
+        params: DirListInfringementClaimsParams,
+    ) -> crate::Paginator<
+        'a,
+        DirListInfringementClaimsParams,
+        crate::types::InfringementClaimList,
+        crate::types::InfringementClaim,
+    > {
+        let this = *self;
+        let dir_id = dir_id.to_owned();
+        let spec: crate::PageSpec<
+            DirListInfringementClaimsParams,
+            crate::types::InfringementClaimList,
+            crate::types::InfringementClaim,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let dir_id = dir_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move {
+                    this.list_infringement_claims(&dir_id, params).await
+                })
+            },
+        )
+    }
+    /// Update a DIR to resolve an infringement concern
+    ///
+    /// Push a fix for a DIR that is `suspended` with an open infringement claim back into vetting. `POST /dir/{dir_id}/submit` is blocked while a claim is open, so this is the customer-callable path to update the DIR's content and re-certify before Telnyx adjudicates the claim. All four certification booleans must be `true`. Optional content fields (`display_name`, `logo_url`, `call_reasons`, `documents`) update the DIR; documents are append-only.
+    ///
+    /// `PUT /dir/{dir_id}/infringement_update`
+    ///
+    /// Parameters:
+    /// - `dir_id`: The DIR id. Lowercase UUID.
+    #[inline]
+    pub async fn update_infringement(
+        &self,
+        dir_id: &str,
+        params: impl Into<DirUpdateInfringementParams>,
+    ) -> crate::Result<crate::types::DirWrapped> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::PUT,
+                ["/dir/", &crate::encode_path(dir_id), "/infringement_update"].concat(),
+            );
+        let params: DirUpdateInfringementParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Render the Branded Calling LOA for a DIR
+    ///
+    /// Generate a pre-filled Letter of Authorization (LOA) PDF for a DIR. Enterprise identity (legal name, DBA, address, contact, website, tax id) and the DIR display name are read server-side; the caller supplies the telephone numbers to authorize, an optional Authorized Agent block, and an optional drawn signature.
+    ///
+    /// When `signature` is omitted the PDF is returned unsigned so the customer can sign it externally and upload it via the Documents API. When `signature` is present the PDF embeds the supplied image, printed name, and signed-at date.
+    ///
+    /// Returns `application/pdf`.
+    ///
+    /// `POST /dir/{dir_id}/loa`
+    ///
+    /// Parameters:
+    /// - `dir_id`: The DIR id.
+    #[inline]
+    pub async fn new_loa(
+        &self,
+        dir_id: &str,
+        params: impl Into<DirNewLoaParams>,
+    ) -> crate::Result<crate::Download> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/dir/", &crate::encode_path(dir_id), "/loa"].concat(),
+            );
+        let params: DirNewLoaParams = params.into();
+        req.json(&params.body);
+        req.send_download().await
     }
     /// Submit a DIR for vetting
     ///
@@ -246,6 +362,46 @@ pub struct DirListParams {
 pub struct DirUpdateParams {
     /// The request body.
     pub body: crate::types::DirUpdateRequest,
+}
+impl From<crate::types::DirUpdateRequest> for DirUpdateParams {
+    /// The body alone is the whole of [`DirUpdateParams`].
+    fn from(body: crate::types::DirUpdateRequest) -> Self {
+        DirUpdateParams { body }
+    }
+}
+/// Inputs of [`DirApi::list_infringement_claims`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DirListInfringementClaimsParams {
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub page_number: Option<i64>,
+    /// Items per page. Maximum 250; values above are clamped to 250.
+    pub page_size: Option<i64>,
+}
+/// Inputs of [`DirApi::update_infringement`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirUpdateInfringementParams {
+    /// The request body.
+    pub body: crate::types::DirInfringementUpdateRequest,
+}
+impl From<crate::types::DirInfringementUpdateRequest> for DirUpdateInfringementParams {
+    /// The body alone is the whole of [`DirUpdateInfringementParams`].
+    fn from(body: crate::types::DirInfringementUpdateRequest) -> Self {
+        DirUpdateInfringementParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`DirApi::new_loa`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirNewLoaParams {
+    /// The request body.
+    pub body: crate::types::BrandLoaRenderRequest,
+}
+impl From<crate::types::BrandLoaRenderRequest> for DirNewLoaParams {
+    /// The body alone is the whole of [`DirNewLoaParams`].
+    fn from(body: crate::types::BrandLoaRenderRequest) -> Self {
+        DirNewLoaParams { body }
+    }
 }
 /// Operations under `dir.comments`.
 #[derive(Debug, Clone, Copy)]
@@ -333,7 +489,7 @@ impl<'a> DirCommentsApi<'a> {
     pub async fn create(
         &self,
         dir_id: &str,
-        params: DirCommentsCreateParams,
+        params: impl Into<DirCommentsCreateParams>,
     ) -> crate::Result<crate::types::CommentWrapped> {
         let mut req = self
             .client
@@ -341,6 +497,7 @@ impl<'a> DirCommentsApi<'a> {
                 reqwest::Method::POST,
                 ["/dir/", &crate::encode_path(dir_id), "/comments"].concat(),
             );
+        let params: DirCommentsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -361,180 +518,11 @@ pub struct DirCommentsCreateParams {
     /// The request body.
     pub body: crate::types::DirCommentCreateRequest,
 }
-/// Operations under `dir.document_types`.
-#[derive(Debug, Clone, Copy)]
-pub struct DirDocumentTypesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> DirDocumentTypesApi<'a> {
-    /// List supported DIR document types
-    ///
-    /// Reference list of `document_type` values accepted by `DirCreateRequest.documents[].document_type` and the infringement-contest endpoint. Each entry has a stable `short_name` (used in API calls) and a customer-facing description.
-    ///
-    /// `GET /dir/document_types`
-    #[inline]
-    pub async fn list(&self) -> crate::Result<crate::types::DocumentTypeReferenceList> {
-        let req = self.client.request(reqwest::Method::GET, "/dir/document_types");
-        req.send_json().await
+impl From<crate::types::DirCommentCreateRequest> for DirCommentsCreateParams {
+    /// The body alone is the whole of [`DirCommentsCreateParams`].
+    fn from(body: crate::types::DirCommentCreateRequest) -> Self {
+        DirCommentsCreateParams { body }
     }
-}
-/// Operations under `dir.infringement_claims`.
-#[derive(Debug, Clone, Copy)]
-pub struct DirInfringementClaimsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> DirInfringementClaimsApi<'a> {
-    /// List infringement claims for a DIR
-    ///
-    /// Return the trademark or copyright claims filed against this DIR. Each claim's `status` is `pending` (newly filed; DIR auto-suspended), `contested` (you have submitted contest evidence; awaiting resolution), or `resolved` (final). Resolution outcomes: `upheld` (claim accepted; DIR stays suspended/permanently_rejected), `rejected` (claim dismissed; DIR restored to `verified`), `modified` (partial outcome).
-    ///
-    /// `GET /dir/{dir_id}/infringement_claims`
-    ///
-    /// Parameters:
-    /// - `dir_id`: The DIR id. Lowercase UUID.
-    #[inline]
-    pub async fn list(
-        &self,
-        dir_id: &str,
-        params: DirInfringementClaimsListParams,
-    ) -> crate::Result<crate::types::InfringementClaimList> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/dir/", &crate::encode_path(dir_id), "/infringement_claims"].concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        dir_id: &str,
-        params: DirInfringementClaimsListParams,
-    ) -> crate::Paginator<
-        'a,
-        DirInfringementClaimsListParams,
-        crate::types::InfringementClaimList,
-        crate::types::InfringementClaim,
-    > {
-        let this = *self;
-        let dir_id = dir_id.to_owned();
-        let spec: crate::PageSpec<
-            DirInfringementClaimsListParams,
-            crate::types::InfringementClaimList,
-            crate::types::InfringementClaim,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let dir_id = dir_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&dir_id, params).await })
-            },
-        )
-    }
-}
-/// Inputs of [`DirInfringementClaimsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DirInfringementClaimsListParams {
-    /// 1-based page number. Out-of-range values return an empty page with correct meta.
-    pub page_number: Option<i64>,
-    /// Items per page. Maximum 250; values above are clamped to 250.
-    pub page_size: Option<i64>,
-}
-/// Operations under `dir.infringement_update`.
-#[derive(Debug, Clone, Copy)]
-pub struct DirInfringementUpdateApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> DirInfringementUpdateApi<'a> {
-    /// Update a DIR to resolve an infringement concern
-    ///
-    /// Push a fix for a DIR that is `suspended` with an open infringement claim back into vetting. `POST /dir/{dir_id}/submit` is blocked while a claim is open, so this is the customer-callable path to update the DIR's content and re-certify before Telnyx adjudicates the claim. All four certification booleans must be `true`. Optional content fields (`display_name`, `logo_url`, `call_reasons`, `documents`) update the DIR; documents are append-only.
-    ///
-    /// `PUT /dir/{dir_id}/infringement_update`
-    ///
-    /// Parameters:
-    /// - `dir_id`: The DIR id. Lowercase UUID.
-    #[inline]
-    pub async fn update(
-        &self,
-        dir_id: &str,
-        params: DirInfringementUpdateUpdateParams,
-    ) -> crate::Result<crate::types::DirWrapped> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/dir/", &crate::encode_path(dir_id), "/infringement_update"].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`DirInfringementUpdateApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DirInfringementUpdateUpdateParams {
-    /// The request body.
-    pub body: crate::types::DirInfringementUpdateRequest,
-}
-/// Operations under `dir.loa`.
-#[derive(Debug, Clone, Copy)]
-pub struct DirLoaApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> DirLoaApi<'a> {
-    /// Render the Branded Calling LOA for a DIR
-    ///
-    /// Generate a pre-filled Letter of Authorization (LOA) PDF for a DIR. Enterprise identity (legal name, DBA, address, contact, website, tax id) and the DIR display name are read server-side; the caller supplies the telephone numbers to authorize, an optional Authorized Agent block, and an optional drawn signature.
-    ///
-    /// When `signature` is omitted the PDF is returned unsigned so the customer can sign it externally and upload it via the Documents API. When `signature` is present the PDF embeds the supplied image, printed name, and signed-at date.
-    ///
-    /// Returns `application/pdf`.
-    ///
-    /// `POST /dir/{dir_id}/loa`
-    ///
-    /// Parameters:
-    /// - `dir_id`: The DIR id.
-    #[inline]
-    pub async fn render(
-        &self,
-        dir_id: &str,
-        params: DirLoaRenderParams,
-    ) -> crate::Result<crate::Download> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/dir/", &crate::encode_path(dir_id), "/loa"].concat(),
-            );
-        req.json(&params.body);
-        req.send_download().await
-    }
-}
-/// Inputs of [`DirLoaApi::render`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DirLoaRenderParams {
-    /// The request body.
-    pub body: crate::types::BrandLoaRenderRequest,
 }
 /// Operations under `dir.phone_number_batches`.
 #[derive(Debug, Clone, Copy)]
@@ -743,7 +731,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
     pub async fn add(
         &self,
         dir_id: &str,
-        params: DirPhoneNumbersAddParams,
+        params: impl Into<DirPhoneNumbersAddParams>,
     ) -> crate::Result<crate::types::PhoneNumberBulkResponse> {
         let mut req = self
             .client
@@ -751,6 +739,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
                 reqwest::Method::POST,
                 ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
             );
+        let params: DirPhoneNumbersAddParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -763,10 +752,10 @@ impl<'a> DirPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn delete(
+    pub async fn remove(
         &self,
         dir_id: &str,
-        params: DirPhoneNumbersDeleteParams,
+        params: impl Into<DirPhoneNumbersRemoveParams>,
     ) -> crate::Result<crate::types::PhoneNumberBulkDeleteResponse> {
         let mut req = self
             .client
@@ -774,6 +763,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
                 reqwest::Method::DELETE,
                 ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
             );
+        let params: DirPhoneNumbersRemoveParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -794,11 +784,25 @@ pub struct DirPhoneNumbersAddParams {
     /// The request body.
     pub body: crate::types::BulkAddPhoneNumbersRequest,
 }
-/// Inputs of [`DirPhoneNumbersApi::delete`] other than path parameters.
+impl From<crate::types::BulkAddPhoneNumbersRequest> for DirPhoneNumbersAddParams {
+    /// The body alone is the whole of [`DirPhoneNumbersAddParams`].
+    fn from(body: crate::types::BulkAddPhoneNumbersRequest) -> Self {
+        DirPhoneNumbersAddParams { body }
+    }
+}
+/// Inputs of [`DirPhoneNumbersApi::remove`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DirPhoneNumbersDeleteParams {
+pub struct DirPhoneNumbersRemoveParams {
     /// The request body.
     pub body: crate::types::BulkDeletePhoneNumbersRequest,
+}
+impl From<crate::types::BulkDeletePhoneNumbersRequest> for DirPhoneNumbersRemoveParams {
+    /// The body alone is the whole of [`DirPhoneNumbersRemoveParams`].
+    fn from(body: crate::types::BulkDeletePhoneNumbersRequest) -> Self {
+        DirPhoneNumbersRemoveParams {
+            body,
+        }
+    }
 }
 /// Operations under `dir.references`.
 #[derive(Debug, Clone, Copy)]
@@ -845,7 +849,7 @@ impl<'a> DirReferencesApi<'a> {
     pub async fn create(
         &self,
         dir_id: &str,
-        params: DirReferencesCreateParams,
+        params: impl Into<DirReferencesCreateParams>,
     ) -> crate::Result<crate::types::ReferenceList> {
         let mut req = self
             .client
@@ -853,6 +857,7 @@ impl<'a> DirReferencesApi<'a> {
                 reqwest::Method::POST,
                 ["/dir/", &crate::encode_path(dir_id), "/references"].concat(),
             );
+        let params: DirReferencesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -874,7 +879,7 @@ impl<'a> DirReferencesApi<'a> {
         dir_id: &str,
         ref_type: &str,
         slot: i64,
-        params: DirReferencesUpdateParams,
+        params: impl Into<DirReferencesUpdateParams>,
     ) -> crate::Result<crate::types::ReferenceWrapped> {
         let mut req = self
             .client
@@ -890,6 +895,7 @@ impl<'a> DirReferencesApi<'a> {
                 ]
                     .concat(),
             );
+        let params: DirReferencesUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -900,11 +906,23 @@ pub struct DirReferencesCreateParams {
     /// The request body.
     pub body: crate::types::ReferenceSubmissionRequest,
 }
+impl From<crate::types::ReferenceSubmissionRequest> for DirReferencesCreateParams {
+    /// The body alone is the whole of [`DirReferencesCreateParams`].
+    fn from(body: crate::types::ReferenceSubmissionRequest) -> Self {
+        DirReferencesCreateParams { body }
+    }
+}
 /// Inputs of [`DirReferencesApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DirReferencesUpdateParams {
     /// The request body.
     pub body: crate::types::ReferenceUpdateRequest,
+}
+impl From<crate::types::ReferenceUpdateRequest> for DirReferencesUpdateParams {
+    /// The body alone is the whole of [`DirReferencesUpdateParams`].
+    fn from(body: crate::types::ReferenceUpdateRequest) -> Self {
+        DirReferencesUpdateParams { body }
+    }
 }
 /// Operations under `dir.verify_email`.
 #[derive(Debug, Clone, Copy)]
@@ -921,7 +939,7 @@ impl<'a> DirVerifyEmailApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn retrieve(
+    pub async fn list(
         &self,
         dir_id: &str,
     ) -> crate::Result<crate::types::EmailVerificationStatusWrapped> {
@@ -944,7 +962,7 @@ impl<'a> DirVerifyEmailApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn request(
+    pub async fn create(
         &self,
         dir_id: &str,
     ) -> crate::Result<crate::types::EmailVerificationStatusWrapped> {
@@ -970,7 +988,7 @@ impl<'a> DirVerifyEmailApi<'a> {
     pub async fn confirm(
         &self,
         dir_id: &str,
-        params: DirVerifyEmailConfirmParams,
+        params: impl Into<DirVerifyEmailConfirmParams>,
     ) -> crate::Result<crate::types::EmailVerificationStatusWrapped> {
         let mut req = self
             .client
@@ -978,6 +996,7 @@ impl<'a> DirVerifyEmailApi<'a> {
                 reqwest::Method::POST,
                 ["/dir/", &crate::encode_path(dir_id), "/verify_email/confirm"].concat(),
             );
+        let params: DirVerifyEmailConfirmParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -987,6 +1006,15 @@ impl<'a> DirVerifyEmailApi<'a> {
 pub struct DirVerifyEmailConfirmParams {
     /// The request body.
     pub body: crate::types::EmailVerificationConfirmRequest,
+}
+impl From<crate::types::EmailVerificationConfirmRequest>
+for DirVerifyEmailConfirmParams {
+    /// The body alone is the whole of [`DirVerifyEmailConfirmParams`].
+    fn from(body: crate::types::EmailVerificationConfirmRequest) -> Self {
+        DirVerifyEmailConfirmParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

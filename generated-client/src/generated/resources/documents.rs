@@ -7,11 +7,6 @@ pub struct DocumentsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> DocumentsApi<'a> {
-    pub fn download_link(&self) -> DocumentsDownloadLinkApi<'a> {
-        DocumentsDownloadLinkApi {
-            client: self.client,
-        }
-    }
     /// List all documents
     ///
     /// List all documents ordered by created_at descending.
@@ -89,11 +84,12 @@ impl<'a> DocumentsApi<'a> {
     ///
     /// `POST /documents`
     #[inline]
-    pub async fn create(
+    pub async fn upload_json(
         &self,
-        params: DocumentsCreateParams,
-    ) -> crate::Result<DocumentsCreateResponse> {
+        params: impl Into<DocumentsUploadJsonParams>,
+    ) -> crate::Result<DocumentsUploadJsonResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/documents");
+        let params: DocumentsUploadJsonParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -127,7 +123,7 @@ impl<'a> DocumentsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: DocumentsUpdateParams,
+        params: impl Into<DocumentsUpdateParams>,
     ) -> crate::Result<DocumentsUpdateResponse> {
         let mut req = self
             .client
@@ -135,6 +131,7 @@ impl<'a> DocumentsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/documents/", &crate::encode_path(id)].concat(),
             );
+        let params: DocumentsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -176,6 +173,27 @@ impl<'a> DocumentsApi<'a> {
             );
         req.send_json().await
     }
+    /// Generate a temporary download link for a document
+    ///
+    /// Generates a temporary pre-signed URL that can be used to download the document directly from the storage backend without authentication.
+    ///
+    /// `GET /documents/{id}/download_link`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the document
+    #[inline]
+    pub async fn generate_download_link(
+        &self,
+        id: &str,
+    ) -> crate::Result<DocumentsGenerateDownloadLinkResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/documents/", &crate::encode_path(id), "/download_link"].concat(),
+            );
+        req.send_json().await
+    }
 }
 /// Inputs of [`DocumentsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -187,11 +205,17 @@ pub struct DocumentsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<DocumentsListPage>,
 }
-/// Inputs of [`DocumentsApi::create`] other than path parameters.
+/// Inputs of [`DocumentsApi::upload_json`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DocumentsCreateParams {
+pub struct DocumentsUploadJsonParams {
     /// The request body.
     pub body: crate::types::CreateDocServiceDocumentRequest,
+}
+impl From<crate::types::CreateDocServiceDocumentRequest> for DocumentsUploadJsonParams {
+    /// The body alone is the whole of [`DocumentsUploadJsonParams`].
+    fn from(body: crate::types::CreateDocServiceDocumentRequest) -> Self {
+        DocumentsUploadJsonParams { body }
+    }
 }
 /// Inputs of [`DocumentsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,32 +223,10 @@ pub struct DocumentsUpdateParams {
     /// The request body.
     pub body: crate::types::DocServiceDocument,
 }
-/// Operations under `documents.download_link`.
-#[derive(Debug, Clone, Copy)]
-pub struct DocumentsDownloadLinkApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> DocumentsDownloadLinkApi<'a> {
-    /// Generate a temporary download link for a document
-    ///
-    /// Generates a temporary pre-signed URL that can be used to download the document directly from the storage backend without authentication.
-    ///
-    /// `GET /documents/{id}/download_link`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the document
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        id: &str,
-    ) -> crate::Result<DocumentsDownloadLinkRetrieveResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/documents/", &crate::encode_path(id), "/download_link"].concat(),
-            );
-        req.send_json().await
+impl From<crate::types::DocServiceDocument> for DocumentsUpdateParams {
+    /// The body alone is the whole of [`DocumentsUpdateParams`].
+    fn from(body: crate::types::DocServiceDocument) -> Self {
+        DocumentsUpdateParams { body }
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -590,41 +592,41 @@ impl<'de> serde::Deserialize<'de> for DocumentsListResponse {
         deserializer.deserialize_struct("DocumentsListResponse", FIELDS, V)
     }
 }
-pub type DocumentsCreateResponse = crate::Data<crate::types::DocServiceDocument>;
+pub type DocumentsUploadJsonResponse = crate::Data<crate::types::DocServiceDocument>;
 pub type DocumentsRetrieveResponse = crate::Data<crate::types::DocServiceDocument>;
 pub type DocumentsUpdateResponse = crate::Data<crate::types::DocServiceDocument>;
 pub type DocumentsDeleteResponse = crate::Data<crate::types::DocServiceDocument>;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DocumentsDownloadLinkRetrieveResponseData {
+pub struct DocumentsGenerateDownloadLinkResponseData {
     /// Pre-signed temporary URL for downloading the document
     pub url: Option<String>,
 }
-impl serde::Serialize for DocumentsDownloadLinkRetrieveResponseData {
+impl serde::Serialize for DocumentsGenerateDownloadLinkResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("DocumentsDownloadLinkRetrieveResponseData", 1usize)?;
+            .serialize_struct("DocumentsGenerateDownloadLinkResponseData", 1usize)?;
         if let Some(v) = &self.url {
             out.serialize_field("url", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for DocumentsDownloadLinkRetrieveResponseData {
+impl<'de> serde::Deserialize<'de> for DocumentsGenerateDownloadLinkResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = DocumentsDownloadLinkRetrieveResponseData;
+            type Value = DocumentsGenerateDownloadLinkResponseData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DocumentsDownloadLinkRetrieveResponseData")
+                f.write_str("struct DocumentsGenerateDownloadLinkResponseData")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DocumentsDownloadLinkRetrieveResponseData, A::Error> {
+            ) -> Result<DocumentsGenerateDownloadLinkResponseData, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -632,43 +634,51 @@ impl<'de> serde::Deserialize<'de> for DocumentsDownloadLinkRetrieveResponseData 
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(DocumentsDownloadLinkRetrieveResponseData {
+                Ok(DocumentsGenerateDownloadLinkResponseData {
                     url: f0,
                 })
             }
         }
         deserializer
-            .deserialize_struct("DocumentsDownloadLinkRetrieveResponseData", FIELDS, V)
+            .deserialize_struct("DocumentsGenerateDownloadLinkResponseData", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
-pub struct DocumentsDownloadLinkRetrieveResponse {
-    pub data: DocumentsDownloadLinkRetrieveResponseData,
+pub struct DocumentsGenerateDownloadLinkResponse {
+    pub data: DocumentsGenerateDownloadLinkResponseData,
 }
-impl serde::Serialize for DocumentsDownloadLinkRetrieveResponse {
+impl DocumentsGenerateDownloadLinkResponse {
+    /// A `DocumentsGenerateDownloadLinkResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: DocumentsGenerateDownloadLinkResponseData) -> Self {
+        DocumentsGenerateDownloadLinkResponse {
+            data,
+        }
+    }
+}
+impl serde::Serialize for DocumentsGenerateDownloadLinkResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("DocumentsDownloadLinkRetrieveResponse", 1usize)?;
+            .serialize_struct("DocumentsGenerateDownloadLinkResponse", 1usize)?;
         out.serialize_field("data", &self.data)?;
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for DocumentsDownloadLinkRetrieveResponse {
+impl<'de> serde::Deserialize<'de> for DocumentsGenerateDownloadLinkResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = DocumentsDownloadLinkRetrieveResponse;
+            type Value = DocumentsGenerateDownloadLinkResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DocumentsDownloadLinkRetrieveResponse")
+                f.write_str("struct DocumentsGenerateDownloadLinkResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DocumentsDownloadLinkRetrieveResponse, A::Error> {
+            ) -> Result<DocumentsGenerateDownloadLinkResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -676,12 +686,12 @@ impl<'de> serde::Deserialize<'de> for DocumentsDownloadLinkRetrieveResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(DocumentsDownloadLinkRetrieveResponse {
+                Ok(DocumentsGenerateDownloadLinkResponse {
                     data: crate::de::required(f0, "data")?,
                 })
             }
         }
         deserializer
-            .deserialize_struct("DocumentsDownloadLinkRetrieveResponse", FIELDS, V)
+            .deserialize_struct("DocumentsGenerateDownloadLinkResponse", FIELDS, V)
     }
 }

@@ -67,11 +67,12 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: DynamicEmergencyAddressesCreateParams,
+        params: impl Into<DynamicEmergencyAddressesCreateParams>,
     ) -> crate::Result<DynamicEmergencyAddressesCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/dynamic_emergency_addresses");
+        let params: DynamicEmergencyAddressesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -131,6 +132,15 @@ pub struct DynamicEmergencyAddressesListParams {
 pub struct DynamicEmergencyAddressesCreateParams {
     /// The request body.
     pub body: crate::types::DynamicEmergencyAddress,
+}
+impl From<crate::types::DynamicEmergencyAddress>
+for DynamicEmergencyAddressesCreateParams {
+    /// The body alone is the whole of [`DynamicEmergencyAddressesCreateParams`].
+    fn from(body: crate::types::DynamicEmergencyAddress) -> Self {
+        DynamicEmergencyAddressesCreateParams {
+            body,
+        }
+    }
 }
 /// Filter by status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -67,11 +67,12 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: DynamicEmergencyEndpointsCreateParams,
+        params: impl Into<DynamicEmergencyEndpointsCreateParams>,
     ) -> crate::Result<DynamicEmergencyEndpointsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/dynamic_emergency_endpoints");
+        let params: DynamicEmergencyEndpointsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -131,6 +132,15 @@ pub struct DynamicEmergencyEndpointsListParams {
 pub struct DynamicEmergencyEndpointsCreateParams {
     /// The request body.
     pub body: crate::types::DynamicEmergencyEndpoint,
+}
+impl From<crate::types::DynamicEmergencyEndpoint>
+for DynamicEmergencyEndpointsCreateParams {
+    /// The body alone is the whole of [`DynamicEmergencyEndpointsCreateParams`].
+    fn from(body: crate::types::DynamicEmergencyEndpoint) -> Self {
+        DynamicEmergencyEndpointsCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DynamicEmergencyEndpointsListPage {

@@ -7,13 +7,8 @@ pub struct EmailBlocksApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> EmailBlocksApi<'a> {
-    pub fn events(&self) -> EmailBlocksEventsApi<'a> {
-        EmailBlocksEventsApi {
-            client: self.client,
-        }
-    }
-    pub fn import(&self) -> EmailBlocksImportApi<'a> {
-        EmailBlocksImportApi {
+    pub fn imports(&self) -> EmailBlocksImportsApi<'a> {
+        EmailBlocksImportsApi {
             client: self.client,
         }
     }
@@ -89,9 +84,10 @@ impl<'a> EmailBlocksApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: EmailBlocksCreateParams,
+        params: impl Into<EmailBlocksCreateParams>,
     ) -> crate::Result<crate::types::EmailBlockResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/email_blocks");
+        let params: EmailBlocksCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -112,9 +108,9 @@ impl<'a> EmailBlocksApi<'a> {
     ///
     /// `GET /email_blocks/export`
     #[inline]
-    pub async fn export(
+    pub async fn retrieve_export(
         &self,
-        params: EmailBlocksExportParams,
+        params: EmailBlocksRetrieveExportParams,
     ) -> crate::Result<crate::Download> {
         let mut req = self.client.request(reqwest::Method::GET, "/email_blocks/export");
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
@@ -189,6 +185,76 @@ impl<'a> EmailBlocksApi<'a> {
             );
         req.send_json().await
     }
+    /// List audit events for a suppression
+    ///
+    /// Offset pagination only (`page[number]` default 1, `page[size]`
+    /// default **50**, max 100). No `sort`, no `filter`, no cursor —
+    /// ordering is fixed `desc occurred_at, desc id`. Verifies the block
+    /// belongs to the account first (cross-account → 404).
+    ///
+    /// `GET /email_blocks/{id}/events`
+    ///
+    /// Parameters:
+    /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    #[inline]
+    pub async fn retrieve_events(
+        &self,
+        id: &str,
+        params: EmailBlocksRetrieveEventsParams,
+    ) -> crate::Result<crate::types::EmailBlockEventListResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/email_blocks/", &crate::encode_path(id), "/events"].concat(),
+            );
+        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
+        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
+        req.send_json().await
+    }
+    /// [`Self::retrieve_events`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn retrieve_events_paginator(
+        &self,
+        id: &str,
+        params: EmailBlocksRetrieveEventsParams,
+    ) -> crate::Paginator<
+        'a,
+        EmailBlocksRetrieveEventsParams,
+        crate::types::EmailBlockEventListResponse,
+        crate::types::EmailBlockEvent,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            EmailBlocksRetrieveEventsParams,
+            crate::types::EmailBlockEventListResponse,
+            crate::types::EmailBlockEvent,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.retrieve_events(&id, params).await })
+            },
+        )
+    }
 }
 /// Inputs of [`EmailBlocksApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -218,11 +284,17 @@ pub struct EmailBlocksCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailBlockRequest,
 }
-/// Inputs of [`EmailBlocksApi::export`] other than path parameters.
+impl From<crate::types::CreateEmailBlockRequest> for EmailBlocksCreateParams {
+    /// The body alone is the whole of [`EmailBlocksCreateParams`].
+    fn from(body: crate::types::CreateEmailBlockRequest) -> Self {
+        EmailBlocksCreateParams { body }
+    }
+}
+/// Inputs of [`EmailBlocksApi::retrieve_export`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailBlocksExportParams {
+pub struct EmailBlocksRetrieveExportParams {
     /// Sort field. Leading `-` = desc; only `created_at` is sortable. Default `-created_at`. `--` is an error.
-    pub sort: Option<EmailBlocksExportSort>,
+    pub sort: Option<EmailBlocksRetrieveExportSort>,
     /// Offset page number (≥1, default 1).
     pub page_number: Option<i64>,
     /// Page size (1–100, default 25).
@@ -236,97 +308,20 @@ pub struct EmailBlocksExportParams {
     /// `created_at < value` (ISO 8601).
     pub filter_created_before: Option<String>,
 }
-/// Operations under `email_blocks.events`.
-#[derive(Debug, Clone, Copy)]
-pub struct EmailBlocksEventsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> EmailBlocksEventsApi<'a> {
-    /// List audit events for a suppression
-    ///
-    /// Offset pagination only (`page[number]` default 1, `page[size]`
-    /// default **50**, max 100). No `sort`, no `filter`, no cursor —
-    /// ordering is fixed `desc occurred_at, desc id`. Verifies the block
-    /// belongs to the account first (cross-account → 404).
-    ///
-    /// `GET /email_blocks/{id}/events`
-    ///
-    /// Parameters:
-    /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
-    #[inline]
-    pub async fn list(
-        &self,
-        id: &str,
-        params: EmailBlocksEventsListParams,
-    ) -> crate::Result<crate::types::EmailBlockEventListResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_blocks/", &crate::encode_path(id), "/events"].concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        id: &str,
-        params: EmailBlocksEventsListParams,
-    ) -> crate::Paginator<
-        'a,
-        EmailBlocksEventsListParams,
-        crate::types::EmailBlockEventListResponse,
-        crate::types::EmailBlockEvent,
-    > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            EmailBlocksEventsListParams,
-            crate::types::EmailBlockEventListResponse,
-            crate::types::EmailBlockEvent,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
-    }
-}
-/// Inputs of [`EmailBlocksEventsApi::list`] other than path parameters.
+/// Inputs of [`EmailBlocksApi::retrieve_events`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailBlocksEventsListParams {
+pub struct EmailBlocksRetrieveEventsParams {
     /// Offset page number (≥1, default 1).
     pub page_number: Option<i64>,
     /// Page size (default 50, max 100).
     pub page_size: Option<i64>,
 }
-/// Operations under `email_blocks.import`.
+/// Operations under `email_blocks.imports`.
 #[derive(Debug, Clone, Copy)]
-pub struct EmailBlocksImportApi<'a> {
+pub struct EmailBlocksImportsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> EmailBlocksImportApi<'a> {
+impl<'a> EmailBlocksImportsApi<'a> {
     /// Create an async CSV import job
     ///
     /// Accepts `multipart/form-data` with a `file` field (the CSV) and an
@@ -346,9 +341,10 @@ impl<'a> EmailBlocksImportApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: EmailBlocksImportCreateParams,
+        params: impl Into<EmailBlocksImportsCreateParams>,
     ) -> crate::Result<crate::types::EmailBlockImportResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/email_blocks/import");
+        let params: EmailBlocksImportsCreateParams = params.into();
         {
             let body = &params.body;
             let mut form = crate::MultipartForm::default();
@@ -385,11 +381,19 @@ impl<'a> EmailBlocksImportApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`EmailBlocksImportApi::create`] other than path parameters.
+/// Inputs of [`EmailBlocksImportsApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EmailBlocksImportCreateParams {
+pub struct EmailBlocksImportsCreateParams {
     /// The request body.
     pub body: crate::types::CreateImportRequest,
+}
+impl From<crate::types::CreateImportRequest> for EmailBlocksImportsCreateParams {
+    /// The body alone is the whole of [`EmailBlocksImportsCreateParams`].
+    fn from(body: crate::types::CreateImportRequest) -> Self {
+        EmailBlocksImportsCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -428,9 +432,19 @@ pub enum EmailBlocksListResponse {
     EmailBlockListOffsetResponse(crate::types::EmailBlockListOffsetResponse),
     EmailBlockListCursorResponse(crate::types::EmailBlockListCursorResponse),
 }
+impl From<crate::types::EmailBlockListOffsetResponse> for EmailBlocksListResponse {
+    fn from(value: crate::types::EmailBlockListOffsetResponse) -> Self {
+        EmailBlocksListResponse::EmailBlockListOffsetResponse(value)
+    }
+}
+impl From<crate::types::EmailBlockListCursorResponse> for EmailBlocksListResponse {
+    fn from(value: crate::types::EmailBlockListCursorResponse) -> Self {
+        EmailBlocksListResponse::EmailBlockListCursorResponse(value)
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum EmailBlocksExportSort {
+pub enum EmailBlocksRetrieveExportSort {
     /// `created_at`
     CreatedAt,
     /// `-created_at`
@@ -438,7 +452,7 @@ pub enum EmailBlocksExportSort {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl EmailBlocksExportSort {
+impl EmailBlocksRetrieveExportSort {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -448,7 +462,7 @@ impl EmailBlocksExportSort {
         }
     }
 }
-impl From<&str> for EmailBlocksExportSort {
+impl From<&str> for EmailBlocksRetrieveExportSort {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
@@ -457,4 +471,4 @@ impl From<&str> for EmailBlocksExportSort {
         }
     }
 }
-crate::string_enum!(EmailBlocksExportSort);
+crate::string_enum!(EmailBlocksRetrieveExportSort);

@@ -7,16 +7,6 @@ pub struct EmailDomainsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> EmailDomainsApi<'a> {
-    pub fn dns_records(&self) -> EmailDomainsDnsRecordsApi<'a> {
-        EmailDomainsDnsRecordsApi {
-            client: self.client,
-        }
-    }
-    pub fn health(&self) -> EmailDomainsHealthApi<'a> {
-        EmailDomainsHealthApi {
-            client: self.client,
-        }
-    }
     pub fn webhooks(&self) -> EmailDomainsWebhooksApi<'a> {
         EmailDomainsWebhooksApi {
             client: self.client,
@@ -110,10 +100,31 @@ impl<'a> EmailDomainsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: EmailDomainsCreateParams,
+        params: impl Into<EmailDomainsCreateParams>,
     ) -> crate::Result<crate::types::EmailDomainResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/email_domains");
+        let params: EmailDomainsCreateParams = params.into();
         req.json(&params.body);
+        req.send_json().await
+    }
+    /// List DNS records for an email domain
+    ///
+    /// `GET /email_domains/{domain_id}/dns_records`
+    ///
+    /// Parameters:
+    /// - `domain_id`: Email domain UUID
+    #[inline]
+    pub async fn retrieve_dns_records(
+        &self,
+        domain_id: &str,
+    ) -> crate::Result<crate::types::DnsRecordListResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/email_domains/", &crate::encode_path(domain_id), "/dns_records"]
+                    .concat(),
+            );
         req.send_json().await
     }
     /// Verify DNS records for an email domain
@@ -166,7 +177,7 @@ impl<'a> EmailDomainsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: EmailDomainsUpdateParams,
+        params: impl Into<EmailDomainsUpdateParams>,
     ) -> crate::Result<crate::types::EmailDomainResponse> {
         let mut req = self
             .client
@@ -174,6 +185,7 @@ impl<'a> EmailDomainsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/email_domains/", &crate::encode_path(id)].concat(),
             );
+        let params: EmailDomainsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -196,6 +208,27 @@ impl<'a> EmailDomainsApi<'a> {
                 ["/email_domains/", &crate::encode_path(id)].concat(),
             );
         req.query("force", crate::QueryStyle::Form, true, &params.force);
+        req.send_json().await
+    }
+    /// Get domain health summary
+    ///
+    /// Returns a summary of domain health including verification status and usability.
+    ///
+    /// `GET /email_domains/{id}/health`
+    ///
+    /// Parameters:
+    /// - `id`: Email domain UUID
+    #[inline]
+    pub async fn retrieve_health(
+        &self,
+        id: &str,
+    ) -> crate::Result<crate::types::EmailDomainHealthResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/email_domains/", &crate::encode_path(id), "/health"].concat(),
+            );
         req.send_json().await
     }
 }
@@ -227,72 +260,29 @@ pub struct EmailDomainsCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailDomainRequest,
 }
+impl From<crate::types::CreateEmailDomainRequest> for EmailDomainsCreateParams {
+    /// The body alone is the whole of [`EmailDomainsCreateParams`].
+    fn from(body: crate::types::CreateEmailDomainRequest) -> Self {
+        EmailDomainsCreateParams { body }
+    }
+}
 /// Inputs of [`EmailDomainsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailDomainsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateEmailDomainRequest,
 }
+impl From<crate::types::UpdateEmailDomainRequest> for EmailDomainsUpdateParams {
+    /// The body alone is the whole of [`EmailDomainsUpdateParams`].
+    fn from(body: crate::types::UpdateEmailDomainRequest) -> Self {
+        EmailDomainsUpdateParams { body }
+    }
+}
 /// Inputs of [`EmailDomainsApi::delete`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailDomainsDeleteParams {
     /// Required as true when deleting verified domains
     pub force: Option<bool>,
-}
-/// Operations under `email_domains.dns_records`.
-#[derive(Debug, Clone, Copy)]
-pub struct EmailDomainsDnsRecordsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> EmailDomainsDnsRecordsApi<'a> {
-    /// List DNS records for an email domain
-    ///
-    /// `GET /email_domains/{domain_id}/dns_records`
-    ///
-    /// Parameters:
-    /// - `domain_id`: Email domain UUID
-    #[inline]
-    pub async fn list(
-        &self,
-        domain_id: &str,
-    ) -> crate::Result<crate::types::DnsRecordListResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_domains/", &crate::encode_path(domain_id), "/dns_records"]
-                    .concat(),
-            );
-        req.send_json().await
-    }
-}
-/// Operations under `email_domains.health`.
-#[derive(Debug, Clone, Copy)]
-pub struct EmailDomainsHealthApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> EmailDomainsHealthApi<'a> {
-    /// Get domain health summary
-    ///
-    /// Returns a summary of domain health including verification status and usability.
-    ///
-    /// `GET /email_domains/{id}/health`
-    ///
-    /// Parameters:
-    /// - `id`: Email domain UUID
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        id: &str,
-    ) -> crate::Result<crate::types::EmailDomainHealthResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_domains/", &crate::encode_path(id), "/health"].concat(),
-            );
-        req.send_json().await
-    }
 }
 /// Operations under `email_domains.webhooks`.
 #[derive(Debug, Clone, Copy)]
@@ -378,7 +368,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     pub async fn create(
         &self,
         domain_id: &str,
-        params: EmailDomainsWebhooksCreateParams,
+        params: impl Into<EmailDomainsWebhooksCreateParams>,
     ) -> crate::Result<crate::types::EmailWebhookResponse> {
         let mut req = self
             .client
@@ -386,6 +376,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
                 reqwest::Method::POST,
                 ["/email_domains/", &crate::encode_path(domain_id), "/webhooks"].concat(),
             );
+        let params: EmailDomainsWebhooksCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -430,7 +421,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
         &self,
         domain_id: &str,
         id: &str,
-        params: EmailDomainsWebhooksUpdateParams,
+        params: impl Into<EmailDomainsWebhooksUpdateParams>,
     ) -> crate::Result<crate::types::EmailWebhookResponse> {
         let mut req = self
             .client
@@ -444,6 +435,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
                 ]
                     .concat(),
             );
+        let params: EmailDomainsWebhooksUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -491,11 +483,27 @@ pub struct EmailDomainsWebhooksCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailWebhookRequest,
 }
+impl From<crate::types::CreateEmailWebhookRequest> for EmailDomainsWebhooksCreateParams {
+    /// The body alone is the whole of [`EmailDomainsWebhooksCreateParams`].
+    fn from(body: crate::types::CreateEmailWebhookRequest) -> Self {
+        EmailDomainsWebhooksCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`EmailDomainsWebhooksApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailDomainsWebhooksUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateEmailWebhookRequest,
+}
+impl From<crate::types::UpdateEmailWebhookRequest> for EmailDomainsWebhooksUpdateParams {
+    /// The body alone is the whole of [`EmailDomainsWebhooksUpdateParams`].
+    fn from(body: crate::types::UpdateEmailWebhookRequest) -> Self {
+        EmailDomainsWebhooksUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

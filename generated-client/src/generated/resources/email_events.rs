@@ -7,11 +7,6 @@ pub struct EmailEventsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> EmailEventsApi<'a> {
-    pub fn stats(&self) -> EmailEventsStatsApi<'a> {
-        EmailEventsStatsApi {
-            client: self.client,
-        }
-    }
     /// List account email events
     ///
     /// Lists account-level email events sorted oldest first by `occurred_at asc, id asc`.
@@ -68,6 +63,21 @@ impl<'a> EmailEventsApi<'a> {
             },
         )
     }
+    /// Get email event statistics
+    ///
+    /// Returns counts and rates for email events over a time range. The default start time is 30 days ago.
+    ///
+    /// `GET /email_events/stats`
+    #[inline]
+    pub async fn retrieve_stats(
+        &self,
+        params: EmailEventsRetrieveStatsParams,
+    ) -> crate::Result<crate::types::EmailEventStatsResponse> {
+        let mut req = self.client.request(reqwest::Method::GET, "/email_events/stats");
+        req.query("from", crate::QueryStyle::Form, true, &params.from);
+        req.query("to", crate::QueryStyle::Form, true, &params.to);
+        req.send_json().await
+    }
 }
 /// Inputs of [`EmailEventsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -85,31 +95,9 @@ pub struct EmailEventsListParams {
     /// Inclusive ISO 8601 end timestamp. When `from` is provided without `to`, defaults to `from + 30 days`.
     pub to: Option<String>,
 }
-/// Operations under `email_events.stats`.
-#[derive(Debug, Clone, Copy)]
-pub struct EmailEventsStatsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> EmailEventsStatsApi<'a> {
-    /// Get email event statistics
-    ///
-    /// Returns counts and rates for email events over a time range. The default start time is 30 days ago.
-    ///
-    /// `GET /email_events/stats`
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        params: EmailEventsStatsRetrieveParams,
-    ) -> crate::Result<crate::types::EmailEventStatsResponse> {
-        let mut req = self.client.request(reqwest::Method::GET, "/email_events/stats");
-        req.query("from", crate::QueryStyle::Form, true, &params.from);
-        req.query("to", crate::QueryStyle::Form, true, &params.to);
-        req.send_json().await
-    }
-}
-/// Inputs of [`EmailEventsStatsApi::retrieve`] other than path parameters.
+/// Inputs of [`EmailEventsApi::retrieve_stats`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailEventsStatsRetrieveParams {
+pub struct EmailEventsRetrieveStatsParams {
     /// Inclusive ISO 8601 start timestamp. Defaults to 30 days ago when omitted.
     pub from: Option<String>,
     /// Inclusive ISO 8601 end timestamp. When `from` is provided without `to`, defaults to `from + 30 days`.
@@ -121,4 +109,19 @@ pub struct EmailEventsStatsRetrieveParams {
 pub enum EmailEventsListEventType {
     List(Vec<String>),
     String(String),
+}
+impl From<String> for EmailEventsListEventType {
+    fn from(value: String) -> Self {
+        EmailEventsListEventType::String(value)
+    }
+}
+impl From<&str> for EmailEventsListEventType {
+    fn from(value: &str) -> Self {
+        EmailEventsListEventType::String(value.to_string())
+    }
+}
+impl From<Vec<String>> for EmailEventsListEventType {
+    fn from(value: Vec<String>) -> Self {
+        EmailEventsListEventType::List(value)
+    }
 }

@@ -7,21 +7,6 @@ pub struct EmailMessagesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> EmailMessagesApi<'a> {
-    pub fn batch(&self) -> EmailMessagesBatchApi<'a> {
-        EmailMessagesBatchApi {
-            client: self.client,
-        }
-    }
-    pub fn events(&self) -> EmailMessagesEventsApi<'a> {
-        EmailMessagesEventsApi {
-            client: self.client,
-        }
-    }
-    pub fn schedule(&self) -> EmailMessagesScheduleApi<'a> {
-        EmailMessagesScheduleApi {
-            client: self.client,
-        }
-    }
     /// List email messages
     ///
     /// Lists messages sorted newest first by `inserted_at desc, id desc`. No filters other than
@@ -98,6 +83,110 @@ impl<'a> EmailMessagesApi<'a> {
         req.json(&params.body);
         req.send_json().await
     }
+    /// Create a batch of email messages
+    ///
+    /// Creates up to 50 email messages in a single request.
+    ///
+    /// `POST /email_messages/batch`
+    #[inline]
+    pub async fn batch(
+        &self,
+        params: EmailMessagesBatchParams,
+    ) -> crate::Result<crate::types::EmailBatchResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/email_messages/batch");
+        req.header("Idempotency-Key", &params.idempotency_key);
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// List events for an email message
+    ///
+    /// Lists events for a single message sorted oldest first by `occurred_at asc, id asc`.
+    /// The legacy `/v2/emails/{id}/events` GET route is a backward-compatible alias.
+    ///
+    /// `GET /email_messages/{email_id}/events`
+    ///
+    /// Parameters:
+    /// - `email_id`: Email message UUID.
+    #[inline]
+    pub async fn retrieve_events(
+        &self,
+        email_id: &str,
+        params: EmailMessagesRetrieveEventsParams,
+    ) -> crate::Result<crate::types::MessageEventListResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/email_messages/", &crate::encode_path(email_id), "/events"].concat(),
+            );
+        req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
+        req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
+        req.send_json().await
+    }
+    /// [`Self::retrieve_events`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    #[inline]
+    pub fn retrieve_events_paginator(
+        &self,
+        email_id: &str,
+        params: EmailMessagesRetrieveEventsParams,
+    ) -> crate::Paginator<
+        'a,
+        EmailMessagesRetrieveEventsParams,
+        crate::types::MessageEventListResponse,
+        crate::types::MessageEvent,
+    > {
+        let this = *self;
+        let email_id = email_id.to_owned();
+        let spec: crate::PageSpec<
+            EmailMessagesRetrieveEventsParams,
+            crate::types::MessageEventListResponse,
+            crate::types::MessageEvent,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Cursor,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_cursor = next.cursor().map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let email_id = email_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.retrieve_events(&email_id, params).await })
+            },
+        )
+    }
+    /// Cancel a scheduled email message
+    ///
+    /// Cancels a scheduled email and returns it with status `cancelled`. The legacy `/v2/emails/{id}/schedule` DELETE route is an alias.
+    ///
+    /// `DELETE /email_messages/{email_id}/schedule`
+    ///
+    /// Parameters:
+    /// - `email_id`: Email message UUID.
+    #[inline]
+    pub async fn delete_schedule(
+        &self,
+        email_id: &str,
+    ) -> crate::Result<crate::types::EmailMessageResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::DELETE,
+                ["/email_messages/", &crate::encode_path(email_id), "/schedule"].concat(),
+            );
+        req.send_json().await
+    }
     /// Get an email message
     ///
     /// The legacy `/v2/emails/{id}` GET route is a backward-compatible alias for this operation.
@@ -136,144 +225,37 @@ pub struct EmailMessagesCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailRequest,
 }
-/// Operations under `email_messages.batch`.
-#[derive(Debug, Clone, Copy)]
-pub struct EmailMessagesBatchApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> EmailMessagesBatchApi<'a> {
-    /// Create a batch of email messages
-    ///
-    /// Creates up to 50 email messages in a single request.
-    ///
-    /// `POST /email_messages/batch`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: EmailMessagesBatchCreateParams,
-    ) -> crate::Result<crate::types::EmailBatchResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/email_messages/batch");
-        req.header("Idempotency-Key", &params.idempotency_key);
-        req.json(&params.body);
-        req.send_json().await
+impl EmailMessagesCreateParams {
+    /// A `EmailMessagesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateEmailRequest) -> Self {
+        EmailMessagesCreateParams {
+            idempotency_key: None,
+            body,
+        }
     }
 }
-/// Inputs of [`EmailMessagesBatchApi::create`] other than path parameters.
+/// Inputs of [`EmailMessagesApi::batch`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EmailMessagesBatchCreateParams {
+pub struct EmailMessagesBatchParams {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
     pub idempotency_key: Option<String>,
     /// The request body.
     pub body: crate::types::CreateEmailBatchRequest,
 }
-/// Operations under `email_messages.events`.
-#[derive(Debug, Clone, Copy)]
-pub struct EmailMessagesEventsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> EmailMessagesEventsApi<'a> {
-    /// List events for an email message
-    ///
-    /// Lists events for a single message sorted oldest first by `occurred_at asc, id asc`.
-    /// The legacy `/v2/emails/{id}/events` GET route is a backward-compatible alias.
-    ///
-    /// `GET /email_messages/{email_id}/events`
-    ///
-    /// Parameters:
-    /// - `email_id`: Email message UUID.
-    #[inline]
-    pub async fn list(
-        &self,
-        email_id: &str,
-        params: EmailMessagesEventsListParams,
-    ) -> crate::Result<crate::types::MessageEventListResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_messages/", &crate::encode_path(email_id), "/events"].concat(),
-            );
-        req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
-        req.send_json().await
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        email_id: &str,
-        params: EmailMessagesEventsListParams,
-    ) -> crate::Paginator<
-        'a,
-        EmailMessagesEventsListParams,
-        crate::types::MessageEventListResponse,
-        crate::types::MessageEvent,
-    > {
-        let this = *self;
-        let email_id = email_id.to_owned();
-        let spec: crate::PageSpec<
-            EmailMessagesEventsListParams,
-            crate::types::MessageEventListResponse,
-            crate::types::MessageEvent,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Cursor,
-            number: |_| None,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_cursor = next.cursor().map(str::to_owned);
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let email_id = email_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&email_id, params).await })
-            },
-        )
+impl EmailMessagesBatchParams {
+    /// A `EmailMessagesBatchParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateEmailBatchRequest) -> Self {
+        EmailMessagesBatchParams {
+            idempotency_key: None,
+            body,
+        }
     }
 }
-/// Inputs of [`EmailMessagesEventsApi::list`] other than path parameters.
+/// Inputs of [`EmailMessagesApi::retrieve_events`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailMessagesEventsListParams {
+pub struct EmailMessagesRetrieveEventsParams {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
     pub page_size: Option<i64>,
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
     pub page_cursor: Option<String>,
-}
-/// Operations under `email_messages.schedule`.
-#[derive(Debug, Clone, Copy)]
-pub struct EmailMessagesScheduleApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> EmailMessagesScheduleApi<'a> {
-    /// Cancel a scheduled email message
-    ///
-    /// Cancels a scheduled email and returns it with status `cancelled`. The legacy `/v2/emails/{id}/schedule` DELETE route is an alias.
-    ///
-    /// `DELETE /email_messages/{email_id}/schedule`
-    ///
-    /// Parameters:
-    /// - `email_id`: Email message UUID.
-    #[inline]
-    pub async fn cancel(
-        &self,
-        email_id: &str,
-    ) -> crate::Result<crate::types::EmailMessageResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/email_messages/", &crate::encode_path(email_id), "/schedule"].concat(),
-            );
-        req.send_json().await
-    }
 }

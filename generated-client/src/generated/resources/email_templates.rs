@@ -102,10 +102,10 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Email template UUID.
     #[inline]
-    pub async fn update(
+    pub async fn replace(
         &self,
         id: &str,
-        params: EmailTemplatesUpdateParams,
+        params: impl Into<EmailTemplatesReplaceParams>,
     ) -> crate::Result<crate::types::EmailTemplateResponse> {
         let mut req = self
             .client
@@ -113,6 +113,7 @@ impl<'a> EmailTemplatesApi<'a> {
                 reqwest::Method::PUT,
                 ["/email_templates/", &crate::encode_path(id)].concat(),
             );
+        let params: EmailTemplatesReplaceParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -125,10 +126,10 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Email template UUID.
     #[inline]
-    pub async fn update_email_template(
+    pub async fn update(
         &self,
         id: &str,
-        params: EmailTemplatesUpdateEmailTemplateParams,
+        params: impl Into<EmailTemplatesUpdateParams>,
     ) -> crate::Result<crate::types::EmailTemplateResponse> {
         let mut req = self
             .client
@@ -136,6 +137,7 @@ impl<'a> EmailTemplatesApi<'a> {
                 reqwest::Method::PATCH,
                 ["/email_templates/", &crate::encode_path(id)].concat(),
             );
+        let params: EmailTemplatesUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -167,7 +169,7 @@ impl<'a> EmailTemplatesApi<'a> {
     pub async fn render(
         &self,
         id: &str,
-        params: EmailTemplatesRenderParams,
+        params: impl Into<EmailTemplatesRenderParams>,
     ) -> crate::Result<crate::types::RenderedEmailTemplateResponse> {
         let mut req = self
             .client
@@ -175,6 +177,7 @@ impl<'a> EmailTemplatesApi<'a> {
                 reqwest::Method::POST,
                 ["/email_templates/", &crate::encode_path(id), "/render"].concat(),
             );
+        let params: EmailTemplatesRenderParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -197,21 +200,52 @@ pub struct EmailTemplatesCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailTemplateRequest,
 }
+impl EmailTemplatesCreateParams {
+    /// A `EmailTemplatesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateEmailTemplateRequest) -> Self {
+        EmailTemplatesCreateParams {
+            idempotency_key: None,
+            body,
+        }
+    }
+}
+/// Inputs of [`EmailTemplatesApi::replace`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailTemplatesReplaceParams {
+    /// The request body.
+    pub body: crate::types::UpdateEmailTemplateRequest,
+}
+impl From<crate::types::UpdateEmailTemplateRequest> for EmailTemplatesReplaceParams {
+    /// The body alone is the whole of [`EmailTemplatesReplaceParams`].
+    fn from(body: crate::types::UpdateEmailTemplateRequest) -> Self {
+        EmailTemplatesReplaceParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`EmailTemplatesApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailTemplatesUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateEmailTemplateRequest,
 }
-/// Inputs of [`EmailTemplatesApi::update_email_template`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmailTemplatesUpdateEmailTemplateParams {
-    /// The request body.
-    pub body: crate::types::UpdateEmailTemplateRequest,
+impl From<crate::types::UpdateEmailTemplateRequest> for EmailTemplatesUpdateParams {
+    /// The body alone is the whole of [`EmailTemplatesUpdateParams`].
+    fn from(body: crate::types::UpdateEmailTemplateRequest) -> Self {
+        EmailTemplatesUpdateParams { body }
+    }
 }
 /// Inputs of [`EmailTemplatesApi::render`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailTemplatesRenderParams {
     /// The request body.
     pub body: Option<crate::types::RenderEmailTemplateRequest>,
+}
+impl From<crate::types::RenderEmailTemplateRequest> for EmailTemplatesRenderParams {
+    /// The body alone is the whole of [`EmailTemplatesRenderParams`].
+    fn from(body: crate::types::RenderEmailTemplateRequest) -> Self {
+        EmailTemplatesRenderParams {
+            body: Some(body),
+        }
+    }
 }

@@ -79,11 +79,12 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: EmailUnsubscribeGroupsCreateParams,
+        params: impl Into<EmailUnsubscribeGroupsCreateParams>,
     ) -> crate::Result<crate::types::UnsubscribeGroupResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/email_unsubscribe_groups");
+        let params: EmailUnsubscribeGroupsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -118,7 +119,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: EmailUnsubscribeGroupsUpdateParams,
+        params: impl Into<EmailUnsubscribeGroupsUpdateParams>,
     ) -> crate::Result<crate::types::UnsubscribeGroupResponse> {
         let mut req = self
             .client
@@ -126,6 +127,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
             );
+        let params: EmailUnsubscribeGroupsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -173,11 +175,29 @@ pub struct EmailUnsubscribeGroupsCreateParams {
     /// The request body.
     pub body: crate::types::CreateUnsubscribeGroupRequest,
 }
+impl From<crate::types::CreateUnsubscribeGroupRequest>
+for EmailUnsubscribeGroupsCreateParams {
+    /// The body alone is the whole of [`EmailUnsubscribeGroupsCreateParams`].
+    fn from(body: crate::types::CreateUnsubscribeGroupRequest) -> Self {
+        EmailUnsubscribeGroupsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`EmailUnsubscribeGroupsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailUnsubscribeGroupsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateUnsubscribeGroupRequest,
+}
+impl From<crate::types::UpdateUnsubscribeGroupRequest>
+for EmailUnsubscribeGroupsUpdateParams {
+    /// The body alone is the whole of [`EmailUnsubscribeGroupsUpdateParams`].
+    fn from(body: crate::types::UpdateUnsubscribeGroupRequest) -> Self {
+        EmailUnsubscribeGroupsUpdateParams {
+            body,
+        }
+    }
 }
 /// Inputs of [`EmailUnsubscribeGroupsApi::delete`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -279,7 +299,7 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     pub async fn create(
         &self,
         id: &str,
-        params: EmailUnsubscribeGroupsSuppressionsCreateParams,
+        params: impl Into<EmailUnsubscribeGroupsSuppressionsCreateParams>,
     ) -> crate::Result<crate::types::EmailBlockResponse> {
         let mut req = self
             .client
@@ -288,6 +308,7 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
                 ["/email_unsubscribe_groups/", &crate::encode_path(id), "/suppressions"]
                     .concat(),
             );
+        let params: EmailUnsubscribeGroupsSuppressionsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -340,6 +361,15 @@ pub struct EmailUnsubscribeGroupsSuppressionsCreateParams {
     /// The request body.
     pub body: crate::types::AddGroupSuppressionRequest,
 }
+impl From<crate::types::AddGroupSuppressionRequest>
+for EmailUnsubscribeGroupsSuppressionsCreateParams {
+    /// The body alone is the whole of [`EmailUnsubscribeGroupsSuppressionsCreateParams`].
+    fn from(body: crate::types::AddGroupSuppressionRequest) -> Self {
+        EmailUnsubscribeGroupsSuppressionsCreateParams {
+            body,
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmailUnsubscribeGroupsDeleteForceString {
@@ -376,4 +406,15 @@ crate::string_enum!(EmailUnsubscribeGroupsDeleteForceString);
 pub enum EmailUnsubscribeGroupsDeleteForce {
     String(EmailUnsubscribeGroupsDeleteForceString),
     Boolean(bool),
+}
+impl From<EmailUnsubscribeGroupsDeleteForceString>
+for EmailUnsubscribeGroupsDeleteForce {
+    fn from(value: EmailUnsubscribeGroupsDeleteForceString) -> Self {
+        EmailUnsubscribeGroupsDeleteForce::String(value)
+    }
+}
+impl From<bool> for EmailUnsubscribeGroupsDeleteForce {
+    fn from(value: bool) -> Self {
+        EmailUnsubscribeGroupsDeleteForce::Boolean(value)
+    }
 }

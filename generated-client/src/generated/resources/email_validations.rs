@@ -36,6 +36,15 @@ pub struct EmailValidationsCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailValidationRequest,
 }
+impl EmailValidationsCreateParams {
+    /// A `EmailValidationsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateEmailValidationRequest) -> Self {
+        EmailValidationsCreateParams {
+            idempotency_key: None,
+            body,
+        }
+    }
+}
 /// Operations under `email_validations.batch`.
 #[derive(Debug, Clone, Copy)]
 pub struct EmailValidationsBatchApi<'a> {
@@ -88,4 +97,13 @@ pub struct EmailValidationsBatchCreateParams {
     pub idempotency_key: Option<String>,
     /// The request body.
     pub body: crate::types::CreateEmailValidationBatchRequest,
+}
+impl EmailValidationsBatchCreateParams {
+    /// A `EmailValidationsBatchCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateEmailValidationBatchRequest) -> Self {
+        EmailValidationsBatchCreateParams {
+            idempotency_key: None,
+            body,
+        }
+    }
 }

@@ -7,11 +7,6 @@ pub struct EnterprisesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> EnterprisesApi<'a> {
-    pub fn branded_calling(&self) -> EnterprisesBrandedCallingApi<'a> {
-        EnterprisesBrandedCallingApi {
-            client: self.client,
-        }
-    }
     pub fn dir(&self) -> EnterprisesDirApi<'a> {
         EnterprisesDirApi {
             client: self.client,
@@ -97,9 +92,10 @@ impl<'a> EnterprisesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: EnterprisesCreateParams,
+        params: impl Into<EnterprisesCreateParams>,
     ) -> crate::Result<crate::types::EnterprisePublicWrapped> {
         let mut req = self.client.request(reqwest::Method::POST, "/enterprises");
+        let params: EnterprisesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -136,7 +132,7 @@ impl<'a> EnterprisesApi<'a> {
     pub async fn update(
         &self,
         enterprise_id: &str,
-        params: EnterprisesUpdateParams,
+        params: impl Into<EnterprisesUpdateParams>,
     ) -> crate::Result<crate::types::EnterprisePublicWrapped> {
         let mut req = self
             .client
@@ -144,6 +140,7 @@ impl<'a> EnterprisesApi<'a> {
                 reqwest::Method::PUT,
                 ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
             );
+        let params: EnterprisesUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -170,6 +167,33 @@ impl<'a> EnterprisesApi<'a> {
             );
         req.send_empty().await
     }
+    /// Activate Branded Calling on an enterprise
+    ///
+    /// Branded Calling is a paid product that must be activated on each enterprise. Activation is idempotent:
+    /// - First call: marks the enterprise as activated and begins onboarding it with the Branded Calling platform asynchronously. Returns `200` with `branded_calling_enabled: true`.
+    /// - Re-call after success: no-op, returns the same enterprise body.
+    /// - Re-call after a prior failure: re-queues onboarding, returns `200`.
+    ///
+    /// Prerequisite: the calling user must have agreed to the Branded Calling Terms of Service (`POST /terms_of_service/branded_calling/agree`).
+    ///
+    /// `POST /enterprises/{enterprise_id}/branded_calling`
+    ///
+    /// Parameters:
+    /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    #[inline]
+    pub async fn branded_calling(
+        &self,
+        enterprise_id: &str,
+    ) -> crate::Result<crate::types::EnterprisePublicWrapped> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/enterprises/", &crate::encode_path(enterprise_id), "/branded_calling"]
+                    .concat(),
+            );
+        req.send_json().await
+    }
 }
 /// Inputs of [`EnterprisesApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -189,44 +213,22 @@ pub struct EnterprisesCreateParams {
     /// The request body.
     pub body: crate::types::EnterpriseCreate,
 }
+impl From<crate::types::EnterpriseCreate> for EnterprisesCreateParams {
+    /// The body alone is the whole of [`EnterprisesCreateParams`].
+    fn from(body: crate::types::EnterpriseCreate) -> Self {
+        EnterprisesCreateParams { body }
+    }
+}
 /// Inputs of [`EnterprisesApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterprisesUpdateParams {
     /// The request body.
     pub body: crate::types::EnterpriseUpdate,
 }
-/// Operations under `enterprises.branded_calling`.
-#[derive(Debug, Clone, Copy)]
-pub struct EnterprisesBrandedCallingApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> EnterprisesBrandedCallingApi<'a> {
-    /// Activate Branded Calling on an enterprise
-    ///
-    /// Branded Calling is a paid product that must be activated on each enterprise. Activation is idempotent:
-    /// - First call: marks the enterprise as activated and begins onboarding it with the Branded Calling platform asynchronously. Returns `200` with `branded_calling_enabled: true`.
-    /// - Re-call after success: no-op, returns the same enterprise body.
-    /// - Re-call after a prior failure: re-queues onboarding, returns `200`.
-    ///
-    /// Prerequisite: the calling user must have agreed to the Branded Calling Terms of Service (`POST /terms_of_service/branded_calling/agree`).
-    ///
-    /// `POST /enterprises/{enterprise_id}/branded_calling`
-    ///
-    /// Parameters:
-    /// - `enterprise_id`: The enterprise id. Lowercase UUID.
-    #[inline]
-    pub async fn activate(
-        &self,
-        enterprise_id: &str,
-    ) -> crate::Result<crate::types::EnterprisePublicWrapped> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/enterprises/", &crate::encode_path(enterprise_id), "/branded_calling"]
-                    .concat(),
-            );
-        req.send_json().await
+impl From<crate::types::EnterpriseUpdate> for EnterprisesUpdateParams {
+    /// The body alone is the whole of [`EnterprisesUpdateParams`].
+    fn from(body: crate::types::EnterpriseUpdate) -> Self {
+        EnterprisesUpdateParams { body }
     }
 }
 /// Operations under `enterprises.dir`.
@@ -356,7 +358,7 @@ impl<'a> EnterprisesDirApi<'a> {
     pub async fn create(
         &self,
         enterprise_id: &str,
-        params: EnterprisesDirCreateParams,
+        params: impl Into<EnterprisesDirCreateParams>,
     ) -> crate::Result<crate::types::DirWrapped> {
         let mut req = self
             .client
@@ -364,6 +366,7 @@ impl<'a> EnterprisesDirApi<'a> {
                 reqwest::Method::POST,
                 ["/enterprises/", &crate::encode_path(enterprise_id), "/dir"].concat(),
             );
+        let params: EnterprisesDirCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -396,17 +399,18 @@ pub struct EnterprisesDirCreateParams {
     /// The request body.
     pub body: crate::types::DirCreateRequest,
 }
+impl From<crate::types::DirCreateRequest> for EnterprisesDirCreateParams {
+    /// The body alone is the whole of [`EnterprisesDirCreateParams`].
+    fn from(body: crate::types::DirCreateRequest) -> Self {
+        EnterprisesDirCreateParams { body }
+    }
+}
 /// Operations under `enterprises.reputation`.
 #[derive(Debug, Clone, Copy)]
 pub struct EnterprisesReputationApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> EnterprisesReputationApi<'a> {
-    pub fn frequency(&self) -> EnterprisesReputationFrequencyApi<'a> {
-        EnterprisesReputationFrequencyApi {
-            client: self.client,
-        }
-    }
     pub fn loa(&self) -> EnterprisesReputationLoaApi<'a> {
         EnterprisesReputationLoaApi {
             client: self.client,
@@ -464,7 +468,7 @@ impl<'a> EnterprisesReputationApi<'a> {
     pub async fn enable(
         &self,
         enterprise_id: &str,
-        params: EnterprisesReputationEnableParams,
+        params: impl Into<EnterprisesReputationEnableParams>,
     ) -> crate::Result<crate::types::EnterpriseReputationPublicWrapped> {
         let mut req = self
             .client
@@ -473,6 +477,7 @@ impl<'a> EnterprisesReputationApi<'a> {
                 ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
                     .concat(),
             );
+        let params: EnterprisesReputationEnableParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -495,19 +500,6 @@ impl<'a> EnterprisesReputationApi<'a> {
             );
         req.send_empty().await
     }
-}
-/// Inputs of [`EnterprisesReputationApi::enable`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EnterprisesReputationEnableParams {
-    /// The request body.
-    pub body: crate::types::EnterpriseReputationCreate,
-}
-/// Operations under `enterprises.reputation.frequency`.
-#[derive(Debug, Clone, Copy)]
-pub struct EnterprisesReputationFrequencyApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> EnterprisesReputationFrequencyApi<'a> {
     /// Change the reputation refresh frequency
     ///
     /// Update how often Telnyx refreshes the reputation data for this enterprise's registered numbers. The new frequency takes effect on the next scheduled refresh.
@@ -519,10 +511,10 @@ impl<'a> EnterprisesReputationFrequencyApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn update(
+    pub async fn update_frequency(
         &self,
         enterprise_id: &str,
-        params: EnterprisesReputationFrequencyUpdateParams,
+        params: impl Into<EnterprisesReputationUpdateFrequencyParams>,
     ) -> crate::Result<crate::types::EnterpriseReputationPublicWrapped> {
         let mut req = self
             .client
@@ -535,15 +527,40 @@ impl<'a> EnterprisesReputationFrequencyApi<'a> {
                 ]
                     .concat(),
             );
+        let params: EnterprisesReputationUpdateFrequencyParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
 }
-/// Inputs of [`EnterprisesReputationFrequencyApi::update`] other than path parameters.
+/// Inputs of [`EnterprisesReputationApi::enable`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EnterprisesReputationFrequencyUpdateParams {
+pub struct EnterprisesReputationEnableParams {
+    /// The request body.
+    pub body: crate::types::EnterpriseReputationCreate,
+}
+impl From<crate::types::EnterpriseReputationCreate>
+for EnterprisesReputationEnableParams {
+    /// The body alone is the whole of [`EnterprisesReputationEnableParams`].
+    fn from(body: crate::types::EnterpriseReputationCreate) -> Self {
+        EnterprisesReputationEnableParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`EnterprisesReputationApi::update_frequency`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnterprisesReputationUpdateFrequencyParams {
     /// The request body.
     pub body: crate::types::EnterpriseReputationUpdateFrequency,
+}
+impl From<crate::types::EnterpriseReputationUpdateFrequency>
+for EnterprisesReputationUpdateFrequencyParams {
+    /// The body alone is the whole of [`EnterprisesReputationUpdateFrequencyParams`].
+    fn from(body: crate::types::EnterpriseReputationUpdateFrequency) -> Self {
+        EnterprisesReputationUpdateFrequencyParams {
+            body,
+        }
+    }
 }
 /// Operations under `enterprises.reputation.loa`.
 #[derive(Debug, Clone, Copy)]
@@ -560,10 +577,10 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn generate(
+    pub async fn render(
         &self,
         enterprise_id: &str,
-        params: EnterprisesReputationLoaGenerateParams,
+        params: impl Into<EnterprisesReputationLoaRenderParams>,
     ) -> crate::Result<crate::Download> {
         let mut req = self
             .client
@@ -572,6 +589,7 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
                 ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation/loa"]
                     .concat(),
             );
+        let params: EnterprisesReputationLoaRenderParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -589,7 +607,7 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
     pub async fn update(
         &self,
         enterprise_id: &str,
-        params: EnterprisesReputationLoaUpdateParams,
+        params: impl Into<EnterprisesReputationLoaUpdateParams>,
     ) -> crate::Result<crate::types::EnterpriseReputationPublicWrapped> {
         let mut req = self
             .client
@@ -598,21 +616,40 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
                 ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation/loa"]
                     .concat(),
             );
+        let params: EnterprisesReputationLoaUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
 }
-/// Inputs of [`EnterprisesReputationLoaApi::generate`] other than path parameters.
+/// Inputs of [`EnterprisesReputationLoaApi::render`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnterprisesReputationLoaGenerateParams {
+pub struct EnterprisesReputationLoaRenderParams {
     /// The request body.
     pub body: Option<crate::types::EnterpriseReputationLoaRender>,
+}
+impl From<crate::types::EnterpriseReputationLoaRender>
+for EnterprisesReputationLoaRenderParams {
+    /// The body alone is the whole of [`EnterprisesReputationLoaRenderParams`].
+    fn from(body: crate::types::EnterpriseReputationLoaRender) -> Self {
+        EnterprisesReputationLoaRenderParams {
+            body: Some(body),
+        }
+    }
 }
 /// Inputs of [`EnterprisesReputationLoaApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterprisesReputationLoaUpdateParams {
     /// The request body.
     pub body: crate::types::EnterpriseReputationLoaUpdate,
+}
+impl From<crate::types::EnterpriseReputationLoaUpdate>
+for EnterprisesReputationLoaUpdateParams {
+    /// The body alone is the whole of [`EnterprisesReputationLoaUpdateParams`].
+    fn from(body: crate::types::EnterpriseReputationLoaUpdate) -> Self {
+        EnterprisesReputationLoaUpdateParams {
+            body,
+        }
+    }
 }
 /// Operations under `enterprises.reputation.numbers`.
 #[derive(Debug, Clone, Copy)]
@@ -717,10 +754,10 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn create(
+    pub async fn associate(
         &self,
         enterprise_id: &str,
-        params: EnterprisesReputationNumbersCreateParams,
+        params: impl Into<EnterprisesReputationNumbersAssociateParams>,
     ) -> crate::Result<crate::types::ReputationPhoneNumberList> {
         let mut req = self
             .client
@@ -733,6 +770,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                 ]
                     .concat(),
             );
+        let params: EnterprisesReputationNumbersAssociateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -750,7 +788,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     pub async fn refresh(
         &self,
         enterprise_id: &str,
-        params: EnterprisesReputationNumbersRefreshParams,
+        params: impl Into<EnterprisesReputationNumbersRefreshParams>,
     ) -> crate::Result<crate::types::RefreshReputationResponse> {
         let mut req = self
             .client
@@ -763,6 +801,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                 ]
                     .concat(),
             );
+        let params: EnterprisesReputationNumbersRefreshParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -807,7 +846,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     /// - `phone_number`: Phone number in E.164 format (`+1NPANXXXXXX` for US/CA). The leading `+` MUST be URL-encoded as `%2B` (e.g. `%2B19493253498`).
     #[inline]
-    pub async fn delete(
+    pub async fn disassociate(
         &self,
         enterprise_id: &str,
         phone_number: &str,
@@ -839,17 +878,35 @@ pub struct EnterprisesReputationNumbersListParams {
     /// Exact phone-number match (E.164).
     pub filter_phone_number_eq: Option<String>,
 }
-/// Inputs of [`EnterprisesReputationNumbersApi::create`] other than path parameters.
+/// Inputs of [`EnterprisesReputationNumbersApi::associate`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EnterprisesReputationNumbersCreateParams {
+pub struct EnterprisesReputationNumbersAssociateParams {
     /// The request body.
     pub body: crate::types::ReputationPhoneNumberCreate,
+}
+impl From<crate::types::ReputationPhoneNumberCreate>
+for EnterprisesReputationNumbersAssociateParams {
+    /// The body alone is the whole of [`EnterprisesReputationNumbersAssociateParams`].
+    fn from(body: crate::types::ReputationPhoneNumberCreate) -> Self {
+        EnterprisesReputationNumbersAssociateParams {
+            body,
+        }
+    }
 }
 /// Inputs of [`EnterprisesReputationNumbersApi::refresh`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterprisesReputationNumbersRefreshParams {
     /// The request body.
     pub body: crate::types::RefreshReputationRequest,
+}
+impl From<crate::types::RefreshReputationRequest>
+for EnterprisesReputationNumbersRefreshParams {
+    /// The body alone is the whole of [`EnterprisesReputationNumbersRefreshParams`].
+    fn from(body: crate::types::RefreshReputationRequest) -> Self {
+        EnterprisesReputationNumbersRefreshParams {
+            body,
+        }
+    }
 }
 /// Inputs of [`EnterprisesReputationNumbersApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -967,7 +1024,7 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
     pub async fn create(
         &self,
         enterprise_id: &str,
-        params: EnterprisesReputationRemediationCreateParams,
+        params: impl Into<EnterprisesReputationRemediationCreateParams>,
     ) -> crate::Result<crate::types::RemediationRequestWrapped> {
         let mut req = self
             .client
@@ -980,6 +1037,7 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
                 ]
                     .concat(),
             );
+        let params: EnterprisesReputationRemediationCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1032,6 +1090,15 @@ pub struct EnterprisesReputationRemediationListParams {
 pub struct EnterprisesReputationRemediationCreateParams {
     /// The request body.
     pub body: crate::types::RemediationRequestCreate,
+}
+impl From<crate::types::RemediationRequestCreate>
+for EnterprisesReputationRemediationCreateParams {
+    /// The body alone is the whole of [`EnterprisesReputationRemediationCreateParams`].
+    fn from(body: crate::types::RemediationRequestCreate) -> Self {
+        EnterprisesReputationRemediationCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

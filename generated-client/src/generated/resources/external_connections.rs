@@ -12,11 +12,6 @@ impl<'a> ExternalConnectionsApi<'a> {
             client: self.client,
         }
     }
-    pub fn locations(&self) -> ExternalConnectionsLocationsApi<'a> {
-        ExternalConnectionsLocationsApi {
-            client: self.client,
-        }
-    }
     pub fn log_messages(&self) -> ExternalConnectionsLogMessagesApi<'a> {
         ExternalConnectionsLogMessagesApi {
             client: self.client,
@@ -113,11 +108,12 @@ impl<'a> ExternalConnectionsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: ExternalConnectionsCreateParams,
+        params: impl Into<ExternalConnectionsCreateParams>,
     ) -> crate::Result<ExternalConnectionsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/external_connections");
+        let params: ExternalConnectionsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -154,7 +150,7 @@ impl<'a> ExternalConnectionsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: ExternalConnectionsUpdateParams,
+        params: impl Into<ExternalConnectionsUpdateParams>,
     ) -> crate::Result<ExternalConnectionsUpdateResponse> {
         let mut req = self
             .client
@@ -162,6 +158,7 @@ impl<'a> ExternalConnectionsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/external_connections/", &crate::encode_path(id)].concat(),
             );
+        let params: ExternalConnectionsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -186,6 +183,36 @@ impl<'a> ExternalConnectionsApi<'a> {
             );
         req.send_json().await
     }
+    /// Update a location's static emergency address
+    ///
+    /// `PATCH /external_connections/{id}/locations/{location_id}`
+    ///
+    /// Parameters:
+    /// - `id`: The ID of the external connection
+    /// - `location_id`: The ID of the location to update
+    #[inline]
+    pub async fn update_location(
+        &self,
+        id: &str,
+        location_id: &str,
+        params: impl Into<ExternalConnectionsUpdateLocationParams>,
+    ) -> crate::Result<crate::types::LocationResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::PATCH,
+                [
+                    "/external_connections/",
+                    &crate::encode_path(id),
+                    "/locations/",
+                    &crate::encode_path(location_id),
+                ]
+                    .concat(),
+            );
+        let params: ExternalConnectionsUpdateLocationParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
 }
 /// Inputs of [`ExternalConnectionsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -201,11 +228,44 @@ pub struct ExternalConnectionsCreateParams {
     /// Parameters that can be set when creating a External Connection
     pub body: crate::types::CreateExternalConnectionRequest,
 }
+impl From<crate::types::CreateExternalConnectionRequest>
+for ExternalConnectionsCreateParams {
+    /// The body alone is the whole of [`ExternalConnectionsCreateParams`].
+    fn from(body: crate::types::CreateExternalConnectionRequest) -> Self {
+        ExternalConnectionsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`ExternalConnectionsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExternalConnectionsUpdateParams {
     /// Parameters to be updated for the External Connection
     pub body: crate::types::UpdateExternalConnectionRequest,
+}
+impl From<crate::types::UpdateExternalConnectionRequest>
+for ExternalConnectionsUpdateParams {
+    /// The body alone is the whole of [`ExternalConnectionsUpdateParams`].
+    fn from(body: crate::types::UpdateExternalConnectionRequest) -> Self {
+        ExternalConnectionsUpdateParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ExternalConnectionsApi::update_location`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternalConnectionsUpdateLocationParams {
+    /// The request body.
+    pub body: ExternalConnectionsUpdateLocationBody,
+}
+impl From<ExternalConnectionsUpdateLocationBody>
+for ExternalConnectionsUpdateLocationParams {
+    /// The body alone is the whole of [`ExternalConnectionsUpdateLocationParams`].
+    fn from(body: ExternalConnectionsUpdateLocationBody) -> Self {
+        ExternalConnectionsUpdateLocationParams {
+            body,
+        }
+    }
 }
 /// Operations under `external_connections.civic_addresses`.
 #[derive(Debug, Clone, Copy)]
@@ -272,48 +332,6 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
 pub struct ExternalConnectionsCivicAddressesListParams {
     /// Filter parameter for civic addresses (deepObject style). Supports filtering by country.
     pub filter: Option<ExternalConnectionsCivicAddressesListFilter>,
-}
-/// Operations under `external_connections.locations`.
-#[derive(Debug, Clone, Copy)]
-pub struct ExternalConnectionsLocationsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> ExternalConnectionsLocationsApi<'a> {
-    /// Update a location's static emergency address
-    ///
-    /// `PATCH /external_connections/{id}/locations/{location_id}`
-    ///
-    /// Parameters:
-    /// - `id`: The ID of the external connection
-    /// - `location_id`: The ID of the location to update
-    #[inline]
-    pub async fn update(
-        &self,
-        id: &str,
-        location_id: &str,
-        params: ExternalConnectionsLocationsUpdateParams,
-    ) -> crate::Result<crate::types::LocationResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/external_connections/",
-                    &crate::encode_path(id),
-                    "/locations/",
-                    &crate::encode_path(location_id),
-                ]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`ExternalConnectionsLocationsApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExternalConnectionsLocationsUpdateParams {
-    /// The request body.
-    pub body: ExternalConnectionsLocationsUpdateBody,
 }
 /// Operations under `external_connections.log_messages`.
 #[derive(Debug, Clone, Copy)]
@@ -421,10 +439,10 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub async fn dismiss(
         &self,
         id: &str,
-    ) -> crate::Result<ExternalConnectionsLogMessagesDeleteResponse> {
+    ) -> crate::Result<ExternalConnectionsLogMessagesDismissResponse> {
         let req = self
             .client
             .request(
@@ -573,7 +591,7 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
         &self,
         id: &str,
         phone_number_id: &str,
-        params: ExternalConnectionsPhoneNumbersUpdateParams,
+        params: impl Into<ExternalConnectionsPhoneNumbersUpdateParams>,
     ) -> crate::Result<ExternalConnectionsPhoneNumbersUpdateResponse> {
         let mut req = self
             .client
@@ -587,6 +605,7 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
                 ]
                     .concat(),
             );
+        let params: ExternalConnectionsPhoneNumbersUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -604,6 +623,15 @@ pub struct ExternalConnectionsPhoneNumbersListParams {
 pub struct ExternalConnectionsPhoneNumbersUpdateParams {
     /// Values that can be set when updating a phone number
     pub body: crate::types::UpdateExternalConnectionPhoneNumberRequest,
+}
+impl From<crate::types::UpdateExternalConnectionPhoneNumberRequest>
+for ExternalConnectionsPhoneNumbersUpdateParams {
+    /// The body alone is the whole of [`ExternalConnectionsPhoneNumbersUpdateParams`].
+    fn from(body: crate::types::UpdateExternalConnectionPhoneNumberRequest) -> Self {
+        ExternalConnectionsPhoneNumbersUpdateParams {
+            body,
+        }
+    }
 }
 /// Operations under `external_connections.releases`.
 #[derive(Debug, Clone, Copy)]
@@ -736,11 +764,6 @@ pub struct ExternalConnectionsUploadsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> ExternalConnectionsUploadsApi<'a> {
-    pub fn status(&self) -> ExternalConnectionsUploadsStatusApi<'a> {
-        ExternalConnectionsUploadsStatusApi {
-            client: self.client,
-        }
-    }
     /// List all Upload requests
     ///
     /// Returns a list of your Upload requests for the given external connection.
@@ -834,7 +857,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     pub async fn create(
         &self,
         id: &str,
-        params: ExternalConnectionsUploadsCreateParams,
+        params: impl Into<ExternalConnectionsUploadsCreateParams>,
     ) -> crate::Result<ExternalConnectionsUploadsCreateResponse> {
         let mut req = self
             .client
@@ -842,6 +865,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
                 reqwest::Method::POST,
                 ["/external_connections/", &crate::encode_path(id), "/uploads"].concat(),
             );
+        let params: ExternalConnectionsUploadsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -854,15 +878,37 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn refresh(
+    pub async fn refresh_status(
         &self,
         id: &str,
-    ) -> crate::Result<ExternalConnectionsUploadsRefreshResponse> {
+    ) -> crate::Result<ExternalConnectionsUploadsRefreshStatusResponse> {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/external_connections/", &crate::encode_path(id), "/uploads/refresh"]
+                    .concat(),
+            );
+        req.send_json().await
+    }
+    /// Get the count of pending upload requests
+    ///
+    /// Returns the count of all pending upload requests for the given external connection.
+    ///
+    /// `GET /external_connections/{id}/uploads/status`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub async fn pending_count(
+        &self,
+        id: &str,
+    ) -> crate::Result<ExternalConnectionsUploadsPendingCountResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/external_connections/", &crate::encode_path(id), "/uploads/status"]
                     .concat(),
             );
         req.send_json().await
@@ -941,33 +987,13 @@ pub struct ExternalConnectionsUploadsCreateParams {
     /// Parameters that can be set when creating an Upload request.
     pub body: crate::types::CreateExternalConnectionUploadRequest,
 }
-/// Operations under `external_connections.uploads.status`.
-#[derive(Debug, Clone, Copy)]
-pub struct ExternalConnectionsUploadsStatusApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> ExternalConnectionsUploadsStatusApi<'a> {
-    /// Get the count of pending upload requests
-    ///
-    /// Returns the count of all pending upload requests for the given external connection.
-    ///
-    /// `GET /external_connections/{id}/uploads/status`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        id: &str,
-    ) -> crate::Result<ExternalConnectionsUploadsStatusRetrieveResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/external_connections/", &crate::encode_path(id), "/uploads/status"]
-                    .concat(),
-            );
-        req.send_json().await
+impl From<crate::types::CreateExternalConnectionUploadRequest>
+for ExternalConnectionsUploadsCreateParams {
+    /// The body alone is the whole of [`ExternalConnectionsUploadsCreateParams`].
+    fn from(body: crate::types::CreateExternalConnectionUploadRequest) -> Self {
+        ExternalConnectionsUploadsCreateParams {
+            body,
+        }
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1575,36 +1601,36 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesRetrieveResp
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalConnectionsLogMessagesDeleteResponse {
+pub struct ExternalConnectionsLogMessagesDismissResponse {
     /// Describes wether or not the operation was successful
     pub success: Option<bool>,
 }
-impl serde::Serialize for ExternalConnectionsLogMessagesDeleteResponse {
+impl serde::Serialize for ExternalConnectionsLogMessagesDismissResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("ExternalConnectionsLogMessagesDeleteResponse", 1usize)?;
+            .serialize_struct("ExternalConnectionsLogMessagesDismissResponse", 1usize)?;
         if let Some(v) = &self.success {
             out.serialize_field("success", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesDeleteResponse {
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesDismissResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["success"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ExternalConnectionsLogMessagesDeleteResponse;
+            type Value = ExternalConnectionsLogMessagesDismissResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ExternalConnectionsLogMessagesDeleteResponse")
+                f.write_str("struct ExternalConnectionsLogMessagesDismissResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ExternalConnectionsLogMessagesDeleteResponse, A::Error> {
+            ) -> Result<ExternalConnectionsLogMessagesDismissResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -1612,14 +1638,14 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesDeleteRespon
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ExternalConnectionsLogMessagesDeleteResponse {
+                Ok(ExternalConnectionsLogMessagesDismissResponse {
                     success: f0,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "ExternalConnectionsLogMessagesDeleteResponse",
+                "ExternalConnectionsLogMessagesDismissResponse",
                 FIELDS,
                 V,
             )
@@ -1688,15 +1714,25 @@ pub type ExternalConnectionsCivicAddressesRetrieveResponse = crate::Data<
     crate::types::CivicAddress,
 >;
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExternalConnectionsLocationsUpdateBody {
+pub struct ExternalConnectionsUpdateLocationBody {
     /// A new static emergency address ID to update the location with
     pub static_emergency_address_id: String,
 }
-impl serde::Serialize for ExternalConnectionsLocationsUpdateBody {
+impl ExternalConnectionsUpdateLocationBody {
+    /// A `ExternalConnectionsUpdateLocationBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `static_emergency_address_id`: A new static emergency address ID to update the location with
+    pub fn new(static_emergency_address_id: impl Into<String>) -> Self {
+        ExternalConnectionsUpdateLocationBody {
+            static_emergency_address_id: static_emergency_address_id.into(),
+        }
+    }
+}
+impl serde::Serialize for ExternalConnectionsUpdateLocationBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("ExternalConnectionsLocationsUpdateBody", 1usize)?;
+            .serialize_struct("ExternalConnectionsUpdateLocationBody", 1usize)?;
         out.serialize_field(
             "static_emergency_address_id",
             &self.static_emergency_address_id,
@@ -1704,21 +1740,21 @@ impl serde::Serialize for ExternalConnectionsLocationsUpdateBody {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ExternalConnectionsLocationsUpdateBody {
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsUpdateLocationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["static_emergency_address_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ExternalConnectionsLocationsUpdateBody;
+            type Value = ExternalConnectionsUpdateLocationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ExternalConnectionsLocationsUpdateBody")
+                f.write_str("struct ExternalConnectionsUpdateLocationBody")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ExternalConnectionsLocationsUpdateBody, A::Error> {
+            ) -> Result<ExternalConnectionsUpdateLocationBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -1726,7 +1762,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLocationsUpdateBody {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ExternalConnectionsLocationsUpdateBody {
+                Ok(ExternalConnectionsUpdateLocationBody {
                     static_emergency_address_id: crate::de::required(
                         f0,
                         "static_emergency_address_id",
@@ -1735,7 +1771,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLocationsUpdateBody {
             }
         }
         deserializer
-            .deserialize_struct("ExternalConnectionsLocationsUpdateBody", FIELDS, V)
+            .deserialize_struct("ExternalConnectionsUpdateLocationBody", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3038,36 +3074,39 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsCreateResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalConnectionsUploadsRefreshResponse {
+pub struct ExternalConnectionsUploadsRefreshStatusResponse {
     /// Describes wether or not the operation was successful
     pub success: Option<bool>,
 }
-impl serde::Serialize for ExternalConnectionsUploadsRefreshResponse {
+impl serde::Serialize for ExternalConnectionsUploadsRefreshStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("ExternalConnectionsUploadsRefreshResponse", 1usize)?;
+            .serialize_struct(
+                "ExternalConnectionsUploadsRefreshStatusResponse",
+                1usize,
+            )?;
         if let Some(v) = &self.success {
             out.serialize_field("success", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsRefreshResponse {
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsRefreshStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["success"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ExternalConnectionsUploadsRefreshResponse;
+            type Value = ExternalConnectionsUploadsRefreshStatusResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ExternalConnectionsUploadsRefreshResponse")
+                f.write_str("struct ExternalConnectionsUploadsRefreshStatusResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ExternalConnectionsUploadsRefreshResponse, A::Error> {
+            ) -> Result<ExternalConnectionsUploadsRefreshStatusResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -3075,28 +3114,32 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsRefreshResponse 
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ExternalConnectionsUploadsRefreshResponse {
+                Ok(ExternalConnectionsUploadsRefreshStatusResponse {
                     success: f0,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ExternalConnectionsUploadsRefreshResponse", FIELDS, V)
+            .deserialize_struct(
+                "ExternalConnectionsUploadsRefreshStatusResponse",
+                FIELDS,
+                V,
+            )
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalConnectionsUploadsStatusRetrieveResponseData {
+pub struct ExternalConnectionsUploadsPendingCountResponseData {
     /// The count of phone numbers that are pending assignment to the external connection.
     pub pending_numbers_count: Option<i64>,
     /// The count of number uploads that have not yet been uploaded to Microsoft.
     pub pending_orders_count: Option<i64>,
 }
-impl serde::Serialize for ExternalConnectionsUploadsStatusRetrieveResponseData {
+impl serde::Serialize for ExternalConnectionsUploadsPendingCountResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
             .serialize_struct(
-                "ExternalConnectionsUploadsStatusRetrieveResponseData",
+                "ExternalConnectionsUploadsPendingCountResponseData",
                 2usize,
             )?;
         if let Some(v) = &self.pending_numbers_count {
@@ -3109,23 +3152,21 @@ impl serde::Serialize for ExternalConnectionsUploadsStatusRetrieveResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de>
-for ExternalConnectionsUploadsStatusRetrieveResponseData {
+for ExternalConnectionsUploadsPendingCountResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["pending_numbers_count", "pending_orders_count"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ExternalConnectionsUploadsStatusRetrieveResponseData;
+            type Value = ExternalConnectionsUploadsPendingCountResponseData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct ExternalConnectionsUploadsStatusRetrieveResponseData",
-                )
+                f.write_str("struct ExternalConnectionsUploadsPendingCountResponseData")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ExternalConnectionsUploadsStatusRetrieveResponseData, A::Error> {
+            ) -> Result<ExternalConnectionsUploadsPendingCountResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -3135,7 +3176,7 @@ for ExternalConnectionsUploadsStatusRetrieveResponseData {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ExternalConnectionsUploadsStatusRetrieveResponseData {
+                Ok(ExternalConnectionsUploadsPendingCountResponseData {
                     pending_numbers_count: f0,
                     pending_orders_count: f1,
                 })
@@ -3143,14 +3184,14 @@ for ExternalConnectionsUploadsStatusRetrieveResponseData {
         }
         deserializer
             .deserialize_struct(
-                "ExternalConnectionsUploadsStatusRetrieveResponseData",
+                "ExternalConnectionsUploadsPendingCountResponseData",
                 FIELDS,
                 V,
             )
     }
 }
-pub type ExternalConnectionsUploadsStatusRetrieveResponse = crate::Data<
-    ExternalConnectionsUploadsStatusRetrieveResponseData,
+pub type ExternalConnectionsUploadsPendingCountResponse = crate::Data<
+    ExternalConnectionsUploadsPendingCountResponseData,
 >;
 pub type ExternalConnectionsUploadsRetrieveResponse = crate::Data<crate::types::Upload>;
 pub type ExternalConnectionsUploadsRetryResponse = crate::Data<crate::types::Upload>;

@@ -84,9 +84,10 @@ impl<'a> FaxApplicationsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: FaxApplicationsCreateParams,
+        params: impl Into<FaxApplicationsCreateParams>,
     ) -> crate::Result<FaxApplicationsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/fax_applications");
+        let params: FaxApplicationsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -123,7 +124,7 @@ impl<'a> FaxApplicationsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: FaxApplicationsUpdateParams,
+        params: impl Into<FaxApplicationsUpdateParams>,
     ) -> crate::Result<FaxApplicationsUpdateResponse> {
         let mut req = self
             .client
@@ -131,6 +132,7 @@ impl<'a> FaxApplicationsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/fax_applications/", &crate::encode_path(id)].concat(),
             );
+        let params: FaxApplicationsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -182,11 +184,27 @@ pub struct FaxApplicationsCreateParams {
     /// Parameters that can be set when creating a Fax Application
     pub body: crate::types::CreateFaxApplicationRequest,
 }
+impl From<crate::types::CreateFaxApplicationRequest> for FaxApplicationsCreateParams {
+    /// The body alone is the whole of [`FaxApplicationsCreateParams`].
+    fn from(body: crate::types::CreateFaxApplicationRequest) -> Self {
+        FaxApplicationsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`FaxApplicationsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FaxApplicationsUpdateParams {
     /// Parameters to be updated for the Fax Application
     pub body: crate::types::UpdateFaxApplicationRequest,
+}
+impl From<crate::types::UpdateFaxApplicationRequest> for FaxApplicationsUpdateParams {
+    /// The body alone is the whole of [`FaxApplicationsUpdateParams`].
+    fn from(body: crate::types::UpdateFaxApplicationRequest) -> Self {
+        FaxApplicationsUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaxApplicationsListPage {

@@ -96,9 +96,10 @@ impl<'a> FaxesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: FaxesCreateParams,
+        params: impl Into<FaxesCreateParams>,
     ) -> crate::Result<FaxesCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/faxes");
+        let params: FaxesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -148,6 +149,12 @@ pub struct FaxesListParams {
 pub struct FaxesCreateParams {
     /// Send fax request
     pub body: crate::types::SendFaxRequest,
+}
+impl From<crate::types::SendFaxRequest> for FaxesCreateParams {
+    /// The body alone is the whole of [`FaxesCreateParams`].
+    fn from(body: crate::types::SendFaxRequest) -> Self {
+        FaxesCreateParams { body }
+    }
 }
 /// Operations under `faxes.actions`.
 #[derive(Debug, Clone, Copy)]

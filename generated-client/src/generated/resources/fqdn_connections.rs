@@ -84,9 +84,10 @@ impl<'a> FqdnConnectionsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: FqdnConnectionsCreateParams,
+        params: impl Into<FqdnConnectionsCreateParams>,
     ) -> crate::Result<FqdnConnectionsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/fqdn_connections");
+        let params: FqdnConnectionsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -123,7 +124,7 @@ impl<'a> FqdnConnectionsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: FqdnConnectionsUpdateParams,
+        params: impl Into<FqdnConnectionsUpdateParams>,
     ) -> crate::Result<FqdnConnectionsUpdateResponse> {
         let mut req = self
             .client
@@ -131,6 +132,7 @@ impl<'a> FqdnConnectionsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/fqdn_connections/", &crate::encode_path(id)].concat(),
             );
+        let params: FqdnConnectionsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -182,11 +184,27 @@ pub struct FqdnConnectionsCreateParams {
     /// Parameters that can be defined during FQDN connection creation
     pub body: crate::types::CreateFqdnConnectionRequest,
 }
+impl From<crate::types::CreateFqdnConnectionRequest> for FqdnConnectionsCreateParams {
+    /// The body alone is the whole of [`FqdnConnectionsCreateParams`].
+    fn from(body: crate::types::CreateFqdnConnectionRequest) -> Self {
+        FqdnConnectionsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`FqdnConnectionsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FqdnConnectionsUpdateParams {
     /// Parameters that can be updated in a FQDN connection
     pub body: crate::types::UpdateFqdnConnectionRequest,
+}
+impl From<crate::types::UpdateFqdnConnectionRequest> for FqdnConnectionsUpdateParams {
+    /// The body alone is the whole of [`FqdnConnectionsUpdateParams`].
+    fn from(body: crate::types::UpdateFqdnConnectionRequest) -> Self {
+        FqdnConnectionsUpdateParams {
+            body,
+        }
+    }
 }
 /// Filter by connection_name using nested operations
 #[derive(Debug, Clone, PartialEq, Default)]

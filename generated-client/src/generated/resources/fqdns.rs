@@ -78,9 +78,10 @@ impl<'a> FqdnsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: FqdnsCreateParams,
+        params: impl Into<FqdnsCreateParams>,
     ) -> crate::Result<FqdnsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/fqdns");
+        let params: FqdnsCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -116,7 +117,7 @@ impl<'a> FqdnsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: FqdnsUpdateParams,
+        params: impl Into<FqdnsUpdateParams>,
     ) -> crate::Result<FqdnsUpdateResponse> {
         let mut req = self
             .client
@@ -124,6 +125,7 @@ impl<'a> FqdnsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/fqdns/", &crate::encode_path(id)].concat(),
             );
+        let params: FqdnsUpdateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -162,11 +164,27 @@ pub struct FqdnsCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateFqdnRequest>,
 }
+impl From<crate::types::CreateFqdnRequest> for FqdnsCreateParams {
+    /// The body alone is the whole of [`FqdnsCreateParams`].
+    fn from(body: crate::types::CreateFqdnRequest) -> Self {
+        FqdnsCreateParams {
+            body: Some(body),
+        }
+    }
+}
 /// Inputs of [`FqdnsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FqdnsUpdateParams {
     /// The request body.
     pub body: Option<crate::types::UpdateFqdnRequest>,
+}
+impl From<crate::types::UpdateFqdnRequest> for FqdnsUpdateParams {
+    /// The body alone is the whole of [`FqdnsUpdateParams`].
+    fn from(body: crate::types::UpdateFqdnRequest) -> Self {
+        FqdnsUpdateParams {
+            body: Some(body),
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FqdnsListPage {

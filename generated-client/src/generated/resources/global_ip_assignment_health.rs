@@ -11,10 +11,10 @@ impl<'a> GlobalIpAssignmentHealthApi<'a> {
     ///
     /// `GET /global_ip_assignment_health`
     #[inline]
-    pub async fn list(
+    pub async fn retrieve(
         &self,
-        params: GlobalIpAssignmentHealthListParams,
-    ) -> crate::Result<GlobalIpAssignmentHealthListResponse> {
+        params: GlobalIpAssignmentHealthRetrieveParams,
+    ) -> crate::Result<GlobalIpAssignmentHealthRetrieveResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/global_ip_assignment_health");
@@ -22,24 +22,24 @@ impl<'a> GlobalIpAssignmentHealthApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`GlobalIpAssignmentHealthApi::list`] other than path parameters.
+/// Inputs of [`GlobalIpAssignmentHealthApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpAssignmentHealthListParams {
+pub struct GlobalIpAssignmentHealthRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\], filter\[global_ip_assignment_id\]\[in\]
-    pub filter: Option<GlobalIpAssignmentHealthListFilter>,
+    pub filter: Option<GlobalIpAssignmentHealthRetrieveFilter>,
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn {
+pub struct GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn {
     /// Filter by Global IP Assignment ID(s) separated by commas
     pub r#in: Option<String>,
 }
-impl serde::Serialize for GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn {
+impl serde::Serialize for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
             .serialize_struct(
-                "GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn",
+                "GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn",
                 1usize,
             )?;
         if let Some(v) = &self.r#in {
@@ -49,24 +49,24 @@ impl serde::Serialize for GlobalIpAssignmentHealthListFilterGlobalIpAssignmentId
     }
 }
 impl<'de> serde::Deserialize<'de>
-for GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn {
+for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn;
+            type Value = GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
-                    "struct GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn",
+                    "struct GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn",
                 )
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> Result<
-                GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn,
+                GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn,
                 A::Error,
             > {
                 let mut f0 = None;
@@ -76,14 +76,14 @@ for GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn {
+                Ok(GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn {
                     r#in: f0,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn",
+                "GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn",
                 FIELDS,
                 V,
             )
@@ -92,42 +92,66 @@ for GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GlobalIpAssignmentHealthListFilterGlobalIpAssignmentId {
-    In(GlobalIpAssignmentHealthListFilterGlobalIpAssignmentIdIn),
+pub enum GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId {
+    In(GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn),
     String(String),
+}
+impl From<String> for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId {
+    fn from(value: String) -> Self {
+        GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId::String(value)
+    }
+}
+impl From<&str> for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId {
+    fn from(value: &str) -> Self {
+        GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId::String(
+            value.to_string(),
+        )
+    }
+}
+impl From<GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn>
+for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId {
+    fn from(
+        value: GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn,
+    ) -> Self {
+        GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId::In(value)
+    }
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpAssignmentHealthListFilterGlobalIpIdIn {
+pub struct GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
     pub r#in: Option<String>,
 }
-impl serde::Serialize for GlobalIpAssignmentHealthListFilterGlobalIpIdIn {
+impl serde::Serialize for GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("GlobalIpAssignmentHealthListFilterGlobalIpIdIn", 1usize)?;
+            .serialize_struct(
+                "GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn",
+                1usize,
+            )?;
         if let Some(v) = &self.r#in {
             out.serialize_field("in", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthListFilterGlobalIpIdIn {
+impl<'de> serde::Deserialize<'de>
+for GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = GlobalIpAssignmentHealthListFilterGlobalIpIdIn;
+            type Value = GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GlobalIpAssignmentHealthListFilterGlobalIpIdIn")
+                f.write_str("struct GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GlobalIpAssignmentHealthListFilterGlobalIpIdIn, A::Error> {
+            ) -> Result<GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -135,14 +159,14 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthListFilterGlobalIp
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(GlobalIpAssignmentHealthListFilterGlobalIpIdIn {
+                Ok(GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
                     r#in: f0,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "GlobalIpAssignmentHealthListFilterGlobalIpIdIn",
+                "GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn",
                 FIELDS,
                 V,
             )
@@ -151,22 +175,38 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthListFilterGlobalIp
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GlobalIpAssignmentHealthListFilterGlobalIpId {
-    In(GlobalIpAssignmentHealthListFilterGlobalIpIdIn),
+pub enum GlobalIpAssignmentHealthRetrieveFilterGlobalIpId {
+    In(GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn),
     String(String),
 }
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpAssignmentHealthListFilter {
-    pub global_ip_assignment_id: Option<
-        GlobalIpAssignmentHealthListFilterGlobalIpAssignmentId,
-    >,
-    pub global_ip_id: Option<GlobalIpAssignmentHealthListFilterGlobalIpId>,
+impl From<String> for GlobalIpAssignmentHealthRetrieveFilterGlobalIpId {
+    fn from(value: String) -> Self {
+        GlobalIpAssignmentHealthRetrieveFilterGlobalIpId::String(value)
+    }
 }
-impl serde::Serialize for GlobalIpAssignmentHealthListFilter {
+impl From<&str> for GlobalIpAssignmentHealthRetrieveFilterGlobalIpId {
+    fn from(value: &str) -> Self {
+        GlobalIpAssignmentHealthRetrieveFilterGlobalIpId::String(value.to_string())
+    }
+}
+impl From<GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn>
+for GlobalIpAssignmentHealthRetrieveFilterGlobalIpId {
+    fn from(value: GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn) -> Self {
+        GlobalIpAssignmentHealthRetrieveFilterGlobalIpId::In(value)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GlobalIpAssignmentHealthRetrieveFilter {
+    pub global_ip_assignment_id: Option<
+        GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId,
+    >,
+    pub global_ip_id: Option<GlobalIpAssignmentHealthRetrieveFilterGlobalIpId>,
+}
+impl serde::Serialize for GlobalIpAssignmentHealthRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("GlobalIpAssignmentHealthListFilter", 2usize)?;
+            .serialize_struct("GlobalIpAssignmentHealthRetrieveFilter", 2usize)?;
         if let Some(v) = &self.global_ip_assignment_id {
             out.serialize_field("global_ip_assignment_id", v)?;
         }
@@ -176,21 +216,21 @@ impl serde::Serialize for GlobalIpAssignmentHealthListFilter {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthListFilter {
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["global_ip_assignment_id", "global_ip_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = GlobalIpAssignmentHealthListFilter;
+            type Value = GlobalIpAssignmentHealthRetrieveFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GlobalIpAssignmentHealthListFilter")
+                f.write_str("struct GlobalIpAssignmentHealthRetrieveFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GlobalIpAssignmentHealthListFilter, A::Error> {
+            ) -> Result<GlobalIpAssignmentHealthRetrieveFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -200,15 +240,16 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthListFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(GlobalIpAssignmentHealthListFilter {
+                Ok(GlobalIpAssignmentHealthRetrieveFilter {
                     global_ip_assignment_id: f0,
                     global_ip_id: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("GlobalIpAssignmentHealthListFilter", FIELDS, V)
+        deserializer
+            .deserialize_struct("GlobalIpAssignmentHealthRetrieveFilter", FIELDS, V)
     }
 }
-pub type GlobalIpAssignmentHealthListResponse = crate::Data<
+pub type GlobalIpAssignmentHealthRetrieveResponse = crate::Data<
     Vec<crate::types::GlobalIpAssignmentHealthMetric>,
 >;

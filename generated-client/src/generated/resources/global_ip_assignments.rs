@@ -84,11 +84,12 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: GlobalIpAssignmentsCreateParams,
+        params: impl Into<GlobalIpAssignmentsCreateParams>,
     ) -> crate::Result<GlobalIpAssignmentsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/global_ip_assignments");
+        let params: GlobalIpAssignmentsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -125,7 +126,7 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: GlobalIpAssignmentsUpdateParams,
+        params: impl Into<GlobalIpAssignmentsUpdateParams>,
     ) -> crate::Result<GlobalIpAssignmentsUpdateResponse> {
         let mut req = self
             .client
@@ -133,6 +134,7 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
             );
+        let params: GlobalIpAssignmentsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -170,11 +172,27 @@ pub struct GlobalIpAssignmentsCreateParams {
     /// The request body.
     pub body: crate::types::GlobalIpAssignment,
 }
+impl From<crate::types::GlobalIpAssignment> for GlobalIpAssignmentsCreateParams {
+    /// The body alone is the whole of [`GlobalIpAssignmentsCreateParams`].
+    fn from(body: crate::types::GlobalIpAssignment) -> Self {
+        GlobalIpAssignmentsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`GlobalIpAssignmentsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalIpAssignmentsUpdateParams {
     /// The request body.
     pub body: crate::types::GlobalIpAssignmentUpdate,
+}
+impl From<crate::types::GlobalIpAssignmentUpdate> for GlobalIpAssignmentsUpdateParams {
+    /// The body alone is the whole of [`GlobalIpAssignmentsUpdateParams`].
+    fn from(body: crate::types::GlobalIpAssignmentUpdate) -> Self {
+        GlobalIpAssignmentsUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpAssignmentsListPage {

@@ -11,10 +11,10 @@ impl<'a> GlobalIpAssignmentsUsageApi<'a> {
     ///
     /// `GET /global_ip_assignments_usage`
     #[inline]
-    pub async fn list(
+    pub async fn retrieve(
         &self,
-        params: GlobalIpAssignmentsUsageListParams,
-    ) -> crate::Result<GlobalIpAssignmentsUsageListResponse> {
+        params: GlobalIpAssignmentsUsageRetrieveParams,
+    ) -> crate::Result<GlobalIpAssignmentsUsageRetrieveResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/global_ip_assignments_usage");
@@ -22,24 +22,24 @@ impl<'a> GlobalIpAssignmentsUsageApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`GlobalIpAssignmentsUsageApi::list`] other than path parameters.
+/// Inputs of [`GlobalIpAssignmentsUsageApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpAssignmentsUsageListParams {
+pub struct GlobalIpAssignmentsUsageRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_assignment_id\]\[in\], filter\[global_ip_id\]\[in\]
-    pub filter: Option<GlobalIpAssignmentsUsageListFilter>,
+    pub filter: Option<GlobalIpAssignmentsUsageRetrieveFilter>,
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn {
+pub struct GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn {
     /// Filter by Global IP Assignment ID(s) separated by commas
     pub r#in: Option<String>,
 }
-impl serde::Serialize for GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn {
+impl serde::Serialize for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
             .serialize_struct(
-                "GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn",
+                "GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn",
                 1usize,
             )?;
         if let Some(v) = &self.r#in {
@@ -49,24 +49,24 @@ impl serde::Serialize for GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentId
     }
 }
 impl<'de> serde::Deserialize<'de>
-for GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn {
+for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn;
+            type Value = GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
-                    "struct GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn",
+                    "struct GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn",
                 )
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> Result<
-                GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn,
+                GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn,
                 A::Error,
             > {
                 let mut f0 = None;
@@ -76,14 +76,14 @@ for GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn {
+                Ok(GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn {
                     r#in: f0,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn",
+                "GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn",
                 FIELDS,
                 V,
             )
@@ -92,42 +92,66 @@ for GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentId {
-    In(GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentIdIn),
+pub enum GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId {
+    In(GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn),
     String(String),
+}
+impl From<String> for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId {
+    fn from(value: String) -> Self {
+        GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId::String(value)
+    }
+}
+impl From<&str> for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId {
+    fn from(value: &str) -> Self {
+        GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId::String(
+            value.to_string(),
+        )
+    }
+}
+impl From<GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn>
+for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId {
+    fn from(
+        value: GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn,
+    ) -> Self {
+        GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId::In(value)
+    }
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpAssignmentsUsageListFilterGlobalIpIdIn {
+pub struct GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
     pub r#in: Option<String>,
 }
-impl serde::Serialize for GlobalIpAssignmentsUsageListFilterGlobalIpIdIn {
+impl serde::Serialize for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("GlobalIpAssignmentsUsageListFilterGlobalIpIdIn", 1usize)?;
+            .serialize_struct(
+                "GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn",
+                1usize,
+            )?;
         if let Some(v) = &self.r#in {
             out.serialize_field("in", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageListFilterGlobalIpIdIn {
+impl<'de> serde::Deserialize<'de>
+for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = GlobalIpAssignmentsUsageListFilterGlobalIpIdIn;
+            type Value = GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GlobalIpAssignmentsUsageListFilterGlobalIpIdIn")
+                f.write_str("struct GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GlobalIpAssignmentsUsageListFilterGlobalIpIdIn, A::Error> {
+            ) -> Result<GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -135,14 +159,14 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageListFilterGlobalIp
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(GlobalIpAssignmentsUsageListFilterGlobalIpIdIn {
+                Ok(GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn {
                     r#in: f0,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "GlobalIpAssignmentsUsageListFilterGlobalIpIdIn",
+                "GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn",
                 FIELDS,
                 V,
             )
@@ -151,22 +175,38 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageListFilterGlobalIp
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GlobalIpAssignmentsUsageListFilterGlobalIpId {
-    In(GlobalIpAssignmentsUsageListFilterGlobalIpIdIn),
+pub enum GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId {
+    In(GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn),
     String(String),
 }
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpAssignmentsUsageListFilter {
-    pub global_ip_assignment_id: Option<
-        GlobalIpAssignmentsUsageListFilterGlobalIpAssignmentId,
-    >,
-    pub global_ip_id: Option<GlobalIpAssignmentsUsageListFilterGlobalIpId>,
+impl From<String> for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId {
+    fn from(value: String) -> Self {
+        GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId::String(value)
+    }
 }
-impl serde::Serialize for GlobalIpAssignmentsUsageListFilter {
+impl From<&str> for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId {
+    fn from(value: &str) -> Self {
+        GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId::String(value.to_string())
+    }
+}
+impl From<GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn>
+for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId {
+    fn from(value: GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn) -> Self {
+        GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId::In(value)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GlobalIpAssignmentsUsageRetrieveFilter {
+    pub global_ip_assignment_id: Option<
+        GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId,
+    >,
+    pub global_ip_id: Option<GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId>,
+}
+impl serde::Serialize for GlobalIpAssignmentsUsageRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("GlobalIpAssignmentsUsageListFilter", 2usize)?;
+            .serialize_struct("GlobalIpAssignmentsUsageRetrieveFilter", 2usize)?;
         if let Some(v) = &self.global_ip_assignment_id {
             out.serialize_field("global_ip_assignment_id", v)?;
         }
@@ -176,21 +216,21 @@ impl serde::Serialize for GlobalIpAssignmentsUsageListFilter {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageListFilter {
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageRetrieveFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["global_ip_assignment_id", "global_ip_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = GlobalIpAssignmentsUsageListFilter;
+            type Value = GlobalIpAssignmentsUsageRetrieveFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GlobalIpAssignmentsUsageListFilter")
+                f.write_str("struct GlobalIpAssignmentsUsageRetrieveFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GlobalIpAssignmentsUsageListFilter, A::Error> {
+            ) -> Result<GlobalIpAssignmentsUsageRetrieveFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -200,15 +240,16 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageListFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(GlobalIpAssignmentsUsageListFilter {
+                Ok(GlobalIpAssignmentsUsageRetrieveFilter {
                     global_ip_assignment_id: f0,
                     global_ip_id: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("GlobalIpAssignmentsUsageListFilter", FIELDS, V)
+        deserializer
+            .deserialize_struct("GlobalIpAssignmentsUsageRetrieveFilter", FIELDS, V)
     }
 }
-pub type GlobalIpAssignmentsUsageListResponse = crate::Data<
+pub type GlobalIpAssignmentsUsageRetrieveResponse = crate::Data<
     Vec<crate::types::GlobalIpAssignmentUsageMetric>,
 >;

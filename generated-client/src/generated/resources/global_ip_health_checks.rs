@@ -84,11 +84,12 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: GlobalIpHealthChecksCreateParams,
+        params: impl Into<GlobalIpHealthChecksCreateParams>,
     ) -> crate::Result<GlobalIpHealthChecksCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/global_ip_health_checks");
+        let params: GlobalIpHealthChecksCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -146,6 +147,14 @@ pub struct GlobalIpHealthChecksListParams {
 pub struct GlobalIpHealthChecksCreateParams {
     /// The request body.
     pub body: crate::types::GlobalIpHealthCheck,
+}
+impl From<crate::types::GlobalIpHealthCheck> for GlobalIpHealthChecksCreateParams {
+    /// The body alone is the whole of [`GlobalIpHealthChecksCreateParams`].
+    fn from(body: crate::types::GlobalIpHealthCheck) -> Self {
+        GlobalIpHealthChecksCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpHealthChecksListPage {

@@ -11,53 +11,53 @@ impl<'a> GlobalIpLatencyApi<'a> {
     ///
     /// `GET /global_ip_latency`
     #[inline]
-    pub async fn list(
+    pub async fn retrieve(
         &self,
-        params: GlobalIpLatencyListParams,
-    ) -> crate::Result<GlobalIpLatencyListResponse> {
+        params: GlobalIpLatencyRetrieveParams,
+    ) -> crate::Result<GlobalIpLatencyRetrieveResponse> {
         let mut req = self.client.request(reqwest::Method::GET, "/global_ip_latency");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
     }
 }
-/// Inputs of [`GlobalIpLatencyApi::list`] other than path parameters.
+/// Inputs of [`GlobalIpLatencyApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpLatencyListParams {
+pub struct GlobalIpLatencyRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
-    pub filter: Option<GlobalIpLatencyListFilter>,
+    pub filter: Option<GlobalIpLatencyRetrieveFilter>,
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpLatencyListFilterGlobalIpIdIn {
+pub struct GlobalIpLatencyRetrieveFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
     pub r#in: Option<String>,
 }
-impl serde::Serialize for GlobalIpLatencyListFilterGlobalIpIdIn {
+impl serde::Serialize for GlobalIpLatencyRetrieveFilterGlobalIpIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("GlobalIpLatencyListFilterGlobalIpIdIn", 1usize)?;
+            .serialize_struct("GlobalIpLatencyRetrieveFilterGlobalIpIdIn", 1usize)?;
         if let Some(v) = &self.r#in {
             out.serialize_field("in", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for GlobalIpLatencyListFilterGlobalIpIdIn {
+impl<'de> serde::Deserialize<'de> for GlobalIpLatencyRetrieveFilterGlobalIpIdIn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = GlobalIpLatencyListFilterGlobalIpIdIn;
+            type Value = GlobalIpLatencyRetrieveFilterGlobalIpIdIn;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GlobalIpLatencyListFilterGlobalIpIdIn")
+                f.write_str("struct GlobalIpLatencyRetrieveFilterGlobalIpIdIn")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GlobalIpLatencyListFilterGlobalIpIdIn, A::Error> {
+            ) -> Result<GlobalIpLatencyRetrieveFilterGlobalIpIdIn, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -65,51 +65,68 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyListFilterGlobalIpIdIn {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(GlobalIpLatencyListFilterGlobalIpIdIn {
+                Ok(GlobalIpLatencyRetrieveFilterGlobalIpIdIn {
                     r#in: f0,
                 })
             }
         }
         deserializer
-            .deserialize_struct("GlobalIpLatencyListFilterGlobalIpIdIn", FIELDS, V)
+            .deserialize_struct("GlobalIpLatencyRetrieveFilterGlobalIpIdIn", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GlobalIpLatencyListFilterGlobalIpId {
-    In(GlobalIpLatencyListFilterGlobalIpIdIn),
+pub enum GlobalIpLatencyRetrieveFilterGlobalIpId {
+    In(GlobalIpLatencyRetrieveFilterGlobalIpIdIn),
     String(String),
 }
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpLatencyListFilter {
-    pub global_ip_id: Option<GlobalIpLatencyListFilterGlobalIpId>,
+impl From<String> for GlobalIpLatencyRetrieveFilterGlobalIpId {
+    fn from(value: String) -> Self {
+        GlobalIpLatencyRetrieveFilterGlobalIpId::String(value)
+    }
 }
-impl serde::Serialize for GlobalIpLatencyListFilter {
+impl From<&str> for GlobalIpLatencyRetrieveFilterGlobalIpId {
+    fn from(value: &str) -> Self {
+        GlobalIpLatencyRetrieveFilterGlobalIpId::String(value.to_string())
+    }
+}
+impl From<GlobalIpLatencyRetrieveFilterGlobalIpIdIn>
+for GlobalIpLatencyRetrieveFilterGlobalIpId {
+    fn from(value: GlobalIpLatencyRetrieveFilterGlobalIpIdIn) -> Self {
+        GlobalIpLatencyRetrieveFilterGlobalIpId::In(value)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GlobalIpLatencyRetrieveFilter {
+    pub global_ip_id: Option<GlobalIpLatencyRetrieveFilterGlobalIpId>,
+}
+impl serde::Serialize for GlobalIpLatencyRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GlobalIpLatencyListFilter", 1usize)?;
+        let mut out = serializer
+            .serialize_struct("GlobalIpLatencyRetrieveFilter", 1usize)?;
         if let Some(v) = &self.global_ip_id {
             out.serialize_field("global_ip_id", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for GlobalIpLatencyListFilter {
+impl<'de> serde::Deserialize<'de> for GlobalIpLatencyRetrieveFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["global_ip_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = GlobalIpLatencyListFilter;
+            type Value = GlobalIpLatencyRetrieveFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GlobalIpLatencyListFilter")
+                f.write_str("struct GlobalIpLatencyRetrieveFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GlobalIpLatencyListFilter, A::Error> {
+            ) -> Result<GlobalIpLatencyRetrieveFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -117,14 +134,14 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyListFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(GlobalIpLatencyListFilter {
+                Ok(GlobalIpLatencyRetrieveFilter {
                     global_ip_id: f0,
                 })
             }
         }
-        deserializer.deserialize_struct("GlobalIpLatencyListFilter", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpLatencyRetrieveFilter", FIELDS, V)
     }
 }
-pub type GlobalIpLatencyListResponse = crate::Data<
+pub type GlobalIpLatencyRetrieveResponse = crate::Data<
     Vec<crate::types::GlobalIpLatencyMetric>,
 >;

@@ -11,53 +11,53 @@ impl<'a> GlobalIpUsageApi<'a> {
     ///
     /// `GET /global_ip_usage`
     #[inline]
-    pub async fn list(
+    pub async fn retrieve(
         &self,
-        params: GlobalIpUsageListParams,
-    ) -> crate::Result<GlobalIpUsageListResponse> {
+        params: GlobalIpUsageRetrieveParams,
+    ) -> crate::Result<GlobalIpUsageRetrieveResponse> {
         let mut req = self.client.request(reqwest::Method::GET, "/global_ip_usage");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
     }
 }
-/// Inputs of [`GlobalIpUsageApi::list`] other than path parameters.
+/// Inputs of [`GlobalIpUsageApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpUsageListParams {
+pub struct GlobalIpUsageRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
-    pub filter: Option<GlobalIpUsageListFilter>,
+    pub filter: Option<GlobalIpUsageRetrieveFilter>,
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpUsageListFilterGlobalIpIdIn {
+pub struct GlobalIpUsageRetrieveFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
     pub r#in: Option<String>,
 }
-impl serde::Serialize for GlobalIpUsageListFilterGlobalIpIdIn {
+impl serde::Serialize for GlobalIpUsageRetrieveFilterGlobalIpIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("GlobalIpUsageListFilterGlobalIpIdIn", 1usize)?;
+            .serialize_struct("GlobalIpUsageRetrieveFilterGlobalIpIdIn", 1usize)?;
         if let Some(v) = &self.r#in {
             out.serialize_field("in", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for GlobalIpUsageListFilterGlobalIpIdIn {
+impl<'de> serde::Deserialize<'de> for GlobalIpUsageRetrieveFilterGlobalIpIdIn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = GlobalIpUsageListFilterGlobalIpIdIn;
+            type Value = GlobalIpUsageRetrieveFilterGlobalIpIdIn;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GlobalIpUsageListFilterGlobalIpIdIn")
+                f.write_str("struct GlobalIpUsageRetrieveFilterGlobalIpIdIn")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GlobalIpUsageListFilterGlobalIpIdIn, A::Error> {
+            ) -> Result<GlobalIpUsageRetrieveFilterGlobalIpIdIn, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -65,50 +65,68 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageListFilterGlobalIpIdIn {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(GlobalIpUsageListFilterGlobalIpIdIn {
+                Ok(GlobalIpUsageRetrieveFilterGlobalIpIdIn {
                     r#in: f0,
                 })
             }
         }
-        deserializer.deserialize_struct("GlobalIpUsageListFilterGlobalIpIdIn", FIELDS, V)
+        deserializer
+            .deserialize_struct("GlobalIpUsageRetrieveFilterGlobalIpIdIn", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GlobalIpUsageListFilterGlobalIpId {
-    In(GlobalIpUsageListFilterGlobalIpIdIn),
+pub enum GlobalIpUsageRetrieveFilterGlobalIpId {
+    In(GlobalIpUsageRetrieveFilterGlobalIpIdIn),
     String(String),
 }
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpUsageListFilter {
-    pub global_ip_id: Option<GlobalIpUsageListFilterGlobalIpId>,
+impl From<String> for GlobalIpUsageRetrieveFilterGlobalIpId {
+    fn from(value: String) -> Self {
+        GlobalIpUsageRetrieveFilterGlobalIpId::String(value)
+    }
 }
-impl serde::Serialize for GlobalIpUsageListFilter {
+impl From<&str> for GlobalIpUsageRetrieveFilterGlobalIpId {
+    fn from(value: &str) -> Self {
+        GlobalIpUsageRetrieveFilterGlobalIpId::String(value.to_string())
+    }
+}
+impl From<GlobalIpUsageRetrieveFilterGlobalIpIdIn>
+for GlobalIpUsageRetrieveFilterGlobalIpId {
+    fn from(value: GlobalIpUsageRetrieveFilterGlobalIpIdIn) -> Self {
+        GlobalIpUsageRetrieveFilterGlobalIpId::In(value)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GlobalIpUsageRetrieveFilter {
+    pub global_ip_id: Option<GlobalIpUsageRetrieveFilterGlobalIpId>,
+}
+impl serde::Serialize for GlobalIpUsageRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GlobalIpUsageListFilter", 1usize)?;
+        let mut out = serializer
+            .serialize_struct("GlobalIpUsageRetrieveFilter", 1usize)?;
         if let Some(v) = &self.global_ip_id {
             out.serialize_field("global_ip_id", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for GlobalIpUsageListFilter {
+impl<'de> serde::Deserialize<'de> for GlobalIpUsageRetrieveFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["global_ip_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = GlobalIpUsageListFilter;
+            type Value = GlobalIpUsageRetrieveFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GlobalIpUsageListFilter")
+                f.write_str("struct GlobalIpUsageRetrieveFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GlobalIpUsageListFilter, A::Error> {
+            ) -> Result<GlobalIpUsageRetrieveFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -116,12 +134,14 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageListFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(GlobalIpUsageListFilter {
+                Ok(GlobalIpUsageRetrieveFilter {
                     global_ip_id: f0,
                 })
             }
         }
-        deserializer.deserialize_struct("GlobalIpUsageListFilter", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpUsageRetrieveFilter", FIELDS, V)
     }
 }
-pub type GlobalIpUsageListResponse = crate::Data<Vec<crate::types::GlobalIpUsageMetric>>;
+pub type GlobalIpUsageRetrieveResponse = crate::Data<
+    Vec<crate::types::GlobalIpUsageMetric>,
+>;

@@ -82,9 +82,10 @@ impl<'a> GlobalIpsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: GlobalIpsCreateParams,
+        params: impl Into<GlobalIpsCreateParams>,
     ) -> crate::Result<GlobalIpsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/global_ips");
+        let params: GlobalIpsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -136,6 +137,12 @@ pub struct GlobalIpsListParams {
 pub struct GlobalIpsCreateParams {
     /// The request body.
     pub body: crate::types::GlobalIp,
+}
+impl From<crate::types::GlobalIp> for GlobalIpsCreateParams {
+    /// The body alone is the whole of [`GlobalIpsCreateParams`].
+    fn from(body: crate::types::GlobalIp) -> Self {
+        GlobalIpsCreateParams { body }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpsListPage {

@@ -13,7 +13,7 @@ impl<'a> InboundChannelsApi<'a> {
     ///
     /// `GET /inbound_channels`
     #[inline]
-    pub async fn retrieve(&self) -> crate::Result<InboundChannelsRetrieveResponse> {
+    pub async fn list(&self) -> crate::Result<InboundChannelsListResponse> {
         let req = self.client.request(reqwest::Method::GET, "/inbound_channels");
         req.send_json().await
     }
@@ -25,9 +25,10 @@ impl<'a> InboundChannelsApi<'a> {
     #[inline]
     pub async fn update(
         &self,
-        params: InboundChannelsUpdateParams,
+        params: impl Into<InboundChannelsUpdateParams>,
     ) -> crate::Result<InboundChannelsUpdateResponse> {
         let mut req = self.client.request(reqwest::Method::PATCH, "/inbound_channels");
+        let params: InboundChannelsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -38,18 +39,26 @@ pub struct InboundChannelsUpdateParams {
     /// Voice channels update
     pub body: InboundChannelsUpdateBody,
 }
+impl From<InboundChannelsUpdateBody> for InboundChannelsUpdateParams {
+    /// The body alone is the whole of [`InboundChannelsUpdateParams`].
+    fn from(body: InboundChannelsUpdateBody) -> Self {
+        InboundChannelsUpdateParams {
+            body,
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct InboundChannelsRetrieveResponseData {
+pub struct InboundChannelsListResponseData {
     /// The current number of concurrent channels set for the account
     pub channels: Option<i64>,
     /// Identifies the type of the response
     pub record_type: Option<String>,
 }
-impl serde::Serialize for InboundChannelsRetrieveResponseData {
+impl serde::Serialize for InboundChannelsListResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("InboundChannelsRetrieveResponseData", 2usize)?;
+            .serialize_struct("InboundChannelsListResponseData", 2usize)?;
         if let Some(v) = &self.channels {
             out.serialize_field("channels", v)?;
         }
@@ -59,21 +68,21 @@ impl serde::Serialize for InboundChannelsRetrieveResponseData {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for InboundChannelsRetrieveResponseData {
+impl<'de> serde::Deserialize<'de> for InboundChannelsListResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channels", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = InboundChannelsRetrieveResponseData;
+            type Value = InboundChannelsListResponseData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct InboundChannelsRetrieveResponseData")
+                f.write_str("struct InboundChannelsListResponseData")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InboundChannelsRetrieveResponseData, A::Error> {
+            ) -> Result<InboundChannelsListResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -83,22 +92,30 @@ impl<'de> serde::Deserialize<'de> for InboundChannelsRetrieveResponseData {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(InboundChannelsRetrieveResponseData {
+                Ok(InboundChannelsListResponseData {
                     channels: f0,
                     record_type: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("InboundChannelsRetrieveResponseData", FIELDS, V)
+        deserializer.deserialize_struct("InboundChannelsListResponseData", FIELDS, V)
     }
 }
-pub type InboundChannelsRetrieveResponse = crate::Data<
-    InboundChannelsRetrieveResponseData,
->;
+pub type InboundChannelsListResponse = crate::Data<InboundChannelsListResponseData>;
 #[derive(Debug, Clone, PartialEq)]
 pub struct InboundChannelsUpdateBody {
     /// The new number of concurrent channels for the account
     pub channels: i64,
+}
+impl InboundChannelsUpdateBody {
+    /// A `InboundChannelsUpdateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `channels`: The new number of concurrent channels for the account
+    pub fn new(channels: i64) -> Self {
+        InboundChannelsUpdateBody {
+            channels,
+        }
+    }
 }
 impl serde::Serialize for InboundChannelsUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

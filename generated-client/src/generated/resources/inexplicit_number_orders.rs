@@ -85,11 +85,12 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: InexplicitNumberOrdersCreateParams,
+        params: impl Into<InexplicitNumberOrdersCreateParams>,
     ) -> crate::Result<InexplicitNumberOrdersCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/inexplicit_number_orders");
+        let params: InexplicitNumberOrdersCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -128,6 +129,15 @@ pub struct InexplicitNumberOrdersListParams {
 pub struct InexplicitNumberOrdersCreateParams {
     /// The request body.
     pub body: crate::types::InexplicitNumberOrderRequest,
+}
+impl From<crate::types::InexplicitNumberOrderRequest>
+for InexplicitNumberOrdersCreateParams {
+    /// The body alone is the whole of [`InexplicitNumberOrdersCreateParams`].
+    fn from(body: crate::types::InexplicitNumberOrderRequest) -> Self {
+        InexplicitNumberOrdersCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InexplicitNumberOrdersListResponse {

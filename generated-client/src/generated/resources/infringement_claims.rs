@@ -47,7 +47,7 @@ impl<'a> InfringementClaimsApi<'a> {
     pub async fn contest(
         &self,
         claim_id: &str,
-        params: InfringementClaimsContestParams,
+        params: impl Into<InfringementClaimsContestParams>,
     ) -> crate::Result<crate::types::InfringementClaimWrapped> {
         let mut req = self
             .client
@@ -56,6 +56,7 @@ impl<'a> InfringementClaimsApi<'a> {
                 ["/infringement_claims/", &crate::encode_path(claim_id), "/contest"]
                     .concat(),
             );
+        let params: InfringementClaimsContestParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -65,4 +66,12 @@ impl<'a> InfringementClaimsApi<'a> {
 pub struct InfringementClaimsContestParams {
     /// The request body.
     pub body: crate::types::InfringementClaimContest,
+}
+impl From<crate::types::InfringementClaimContest> for InfringementClaimsContestParams {
+    /// The body alone is the whole of [`InfringementClaimsContestParams`].
+    fn from(body: crate::types::InfringementClaimContest) -> Self {
+        InfringementClaimsContestParams {
+            body,
+        }
+    }
 }

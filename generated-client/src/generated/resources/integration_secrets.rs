@@ -69,9 +69,10 @@ impl<'a> IntegrationSecretsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: IntegrationSecretsCreateParams,
+        params: impl Into<IntegrationSecretsCreateParams>,
     ) -> crate::Result<crate::types::IntegrationSecretCreatedResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/integration_secrets");
+        let params: IntegrationSecretsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -107,6 +108,15 @@ pub struct IntegrationSecretsListParams {
 pub struct IntegrationSecretsCreateParams {
     /// The request body.
     pub body: crate::types::CreateIntegrationSecretRequest,
+}
+impl From<crate::types::CreateIntegrationSecretRequest>
+for IntegrationSecretsCreateParams {
+    /// The body alone is the whole of [`IntegrationSecretsCreateParams`].
+    fn from(body: crate::types::CreateIntegrationSecretRequest) -> Self {
+        IntegrationSecretsCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IntegrationSecretsListPage {

@@ -84,9 +84,10 @@ impl<'a> IpConnectionsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: IpConnectionsCreateParams,
+        params: impl Into<IpConnectionsCreateParams>,
     ) -> crate::Result<IpConnectionsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/ip_connections");
+        let params: IpConnectionsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -123,7 +124,7 @@ impl<'a> IpConnectionsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: IpConnectionsUpdateParams,
+        params: impl Into<IpConnectionsUpdateParams>,
     ) -> crate::Result<IpConnectionsUpdateResponse> {
         let mut req = self
             .client
@@ -131,6 +132,7 @@ impl<'a> IpConnectionsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/ip_connections/", &crate::encode_path(id)].concat(),
             );
+        let params: IpConnectionsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -179,11 +181,23 @@ pub struct IpConnectionsCreateParams {
     /// Parameters that can be defined during IP connection creation
     pub body: crate::types::CreateIpConnectionRequest,
 }
+impl From<crate::types::CreateIpConnectionRequest> for IpConnectionsCreateParams {
+    /// The body alone is the whole of [`IpConnectionsCreateParams`].
+    fn from(body: crate::types::CreateIpConnectionRequest) -> Self {
+        IpConnectionsCreateParams { body }
+    }
+}
 /// Inputs of [`IpConnectionsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IpConnectionsUpdateParams {
     /// Parameters that can be updated in a IP connection
     pub body: crate::types::UpdateIpConnectionRequest,
+}
+impl From<crate::types::UpdateIpConnectionRequest> for IpConnectionsUpdateParams {
+    /// The body alone is the whole of [`IpConnectionsUpdateParams`].
+    fn from(body: crate::types::UpdateIpConnectionRequest) -> Self {
+        IpConnectionsUpdateParams { body }
+    }
 }
 /// Filter by connection_name using nested operations
 #[derive(Debug, Clone, PartialEq, Default)]

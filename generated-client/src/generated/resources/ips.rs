@@ -71,9 +71,10 @@ impl<'a> IpsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: IpsCreateParams,
+        params: impl Into<IpsCreateParams>,
     ) -> crate::Result<IpsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/ips");
+        let params: IpsCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -106,7 +107,7 @@ impl<'a> IpsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: IpsUpdateParams,
+        params: impl Into<IpsUpdateParams>,
     ) -> crate::Result<IpsUpdateResponse> {
         let mut req = self
             .client
@@ -114,6 +115,7 @@ impl<'a> IpsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/ips/", &crate::encode_path(id)].concat(),
             );
+        let params: IpsUpdateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -152,11 +154,27 @@ pub struct IpsCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateIpRequest>,
 }
+impl From<crate::types::CreateIpRequest> for IpsCreateParams {
+    /// The body alone is the whole of [`IpsCreateParams`].
+    fn from(body: crate::types::CreateIpRequest) -> Self {
+        IpsCreateParams {
+            body: Some(body),
+        }
+    }
+}
 /// Inputs of [`IpsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpsUpdateParams {
     /// The request body.
     pub body: Option<crate::types::UpdateIpRequest>,
+}
+impl From<crate::types::UpdateIpRequest> for IpsUpdateParams {
+    /// The body alone is the whole of [`IpsUpdateParams`].
+    fn from(body: crate::types::UpdateIpRequest) -> Self {
+        IpsUpdateParams {
+            body: Some(body),
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpsListPage {

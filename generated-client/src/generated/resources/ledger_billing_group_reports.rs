@@ -13,11 +13,12 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: LedgerBillingGroupReportsCreateParams,
+        params: impl Into<LedgerBillingGroupReportsCreateParams>,
     ) -> crate::Result<LedgerBillingGroupReportsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ledger_billing_group_reports");
+        let params: LedgerBillingGroupReportsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -46,6 +47,15 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
 pub struct LedgerBillingGroupReportsCreateParams {
     /// The request body.
     pub body: crate::types::NewLedgerBillingGroupReport,
+}
+impl From<crate::types::NewLedgerBillingGroupReport>
+for LedgerBillingGroupReportsCreateParams {
+    /// The body alone is the whole of [`LedgerBillingGroupReportsCreateParams`].
+    fn from(body: crate::types::NewLedgerBillingGroupReport) -> Self {
+        LedgerBillingGroupReportsCreateParams {
+            body,
+        }
+    }
 }
 pub type LedgerBillingGroupReportsCreateResponse = crate::Data<
     crate::types::LedgerBillingGroupReport,

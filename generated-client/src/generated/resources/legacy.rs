@@ -83,7 +83,7 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: LegacyReportingBatchDetailRecordsMessagingCreateParams,
+        params: impl Into<LegacyReportingBatchDetailRecordsMessagingCreateParams>,
     ) -> crate::Result<crate::types::MdrPostDetailReportResponse> {
         let mut req = self
             .client
@@ -91,6 +91,8 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
                 reqwest::Method::POST,
                 "/legacy/reporting/batch_detail_records/messaging",
             );
+        let params: LegacyReportingBatchDetailRecordsMessagingCreateParams = params
+            .into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -151,6 +153,15 @@ pub struct LegacyReportingBatchDetailRecordsMessagingCreateParams {
     /// MDR detailed report request data
     pub body: crate::types::MdrDetailedRequest,
 }
+impl From<crate::types::MdrDetailedRequest>
+for LegacyReportingBatchDetailRecordsMessagingCreateParams {
+    /// The body alone is the whole of [`LegacyReportingBatchDetailRecordsMessagingCreateParams`].
+    fn from(body: crate::types::MdrDetailedRequest) -> Self {
+        LegacyReportingBatchDetailRecordsMessagingCreateParams {
+            body,
+        }
+    }
+}
 /// Operations under `legacy.reporting.batch_detail_records.speech_to_text`.
 #[derive(Debug, Clone, Copy)]
 pub struct LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
@@ -180,7 +191,7 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: LegacyReportingBatchDetailRecordsSpeechToTextCreateParams,
+        params: impl Into<LegacyReportingBatchDetailRecordsSpeechToTextCreateParams>,
     ) -> crate::Result<crate::types::SttPostDetailReportResponse> {
         let mut req = self
             .client
@@ -188,6 +199,8 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
                 reqwest::Method::POST,
                 "/legacy/reporting/batch_detail_records/speech_to_text",
             );
+        let params: LegacyReportingBatchDetailRecordsSpeechToTextCreateParams = params
+            .into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -248,17 +261,21 @@ pub struct LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
     /// Speech to Text batch report request data
     pub body: crate::types::SttDetailedRequest,
 }
+impl From<crate::types::SttDetailedRequest>
+for LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
+    /// The body alone is the whole of [`LegacyReportingBatchDetailRecordsSpeechToTextCreateParams`].
+    fn from(body: crate::types::SttDetailedRequest) -> Self {
+        LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
+            body,
+        }
+    }
+}
 /// Operations under `legacy.reporting.batch_detail_records.voice`.
 #[derive(Debug, Clone, Copy)]
 pub struct LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
-    pub fn fields(&self) -> LegacyReportingBatchDetailRecordsVoiceFieldsApi<'a> {
-        LegacyReportingBatchDetailRecordsVoiceFieldsApi {
-            client: self.client,
-        }
-    }
     /// Get all CDR report requests
     ///
     /// Retrieves all CDR report requests for the authenticated user
@@ -282,7 +299,7 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: LegacyReportingBatchDetailRecordsVoiceCreateParams,
+        params: impl Into<LegacyReportingBatchDetailRecordsVoiceCreateParams>,
     ) -> crate::Result<crate::types::CdrPostDetailReportResponse> {
         let mut req = self
             .client
@@ -290,7 +307,25 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
                 reqwest::Method::POST,
                 "/legacy/reporting/batch_detail_records/voice",
             );
+        let params: LegacyReportingBatchDetailRecordsVoiceCreateParams = params.into();
         req.json(&params.body);
+        req.send_json().await
+    }
+    /// Get available CDR report fields
+    ///
+    /// Retrieves all available fields that can be used in CDR reports
+    ///
+    /// `GET /legacy/reporting/batch_detail_records/voice/fields`
+    #[inline]
+    pub async fn retrieve_fields(
+        &self,
+    ) -> crate::Result<crate::types::CdrAvailableFieldsResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                "/legacy/reporting/batch_detail_records/voice/fields",
+            );
         req.send_json().await
     }
     /// Get a specific CDR report request
@@ -350,28 +385,13 @@ pub struct LegacyReportingBatchDetailRecordsVoiceCreateParams {
     /// CDR detailed report request data
     pub body: crate::types::CdrDetailedRequest,
 }
-/// Operations under `legacy.reporting.batch_detail_records.voice.fields`.
-#[derive(Debug, Clone, Copy)]
-pub struct LegacyReportingBatchDetailRecordsVoiceFieldsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> LegacyReportingBatchDetailRecordsVoiceFieldsApi<'a> {
-    /// Get available CDR report fields
-    ///
-    /// Retrieves all available fields that can be used in CDR reports
-    ///
-    /// `GET /legacy/reporting/batch_detail_records/voice/fields`
-    #[inline]
-    pub async fn retrieve(
-        &self,
-    ) -> crate::Result<crate::types::CdrAvailableFieldsResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/legacy/reporting/batch_detail_records/voice/fields",
-            );
-        req.send_json().await
+impl From<crate::types::CdrDetailedRequest>
+for LegacyReportingBatchDetailRecordsVoiceCreateParams {
+    /// The body alone is the whole of [`LegacyReportingBatchDetailRecordsVoiceCreateParams`].
+    fn from(body: crate::types::CdrDetailedRequest) -> Self {
+        LegacyReportingBatchDetailRecordsVoiceCreateParams {
+            body,
+        }
     }
 }
 /// Operations under `legacy.reporting.usage_reports`.
@@ -390,16 +410,39 @@ impl<'a> LegacyReportingUsageReportsApi<'a> {
             client: self.client,
         }
     }
-    pub fn speech_to_text(&self) -> LegacyReportingUsageReportsSpeechToTextApi<'a> {
-        LegacyReportingUsageReportsSpeechToTextApi {
-            client: self.client,
-        }
-    }
     pub fn voice(&self) -> LegacyReportingUsageReportsVoiceApi<'a> {
         LegacyReportingUsageReportsVoiceApi {
             client: self.client,
         }
     }
+    /// Get speech to text usage report
+    ///
+    /// Generate and fetch speech to text usage report synchronously. This endpoint will both generate and fetch the speech to text report over a specified time period.
+    ///
+    /// `GET /legacy/reporting/usage_reports/speech_to_text`
+    #[inline]
+    pub async fn retrieve_speech_to_text(
+        &self,
+        params: LegacyReportingUsageReportsRetrieveSpeechToTextParams,
+    ) -> crate::Result<crate::types::SttUsageReportResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                "/legacy/reporting/usage_reports/speech_to_text",
+            );
+        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
+        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
+        req.send_json().await
+    }
+}
+/// Inputs of [`LegacyReportingUsageReportsApi::retrieve_speech_to_text`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LegacyReportingUsageReportsRetrieveSpeechToTextParams {
+    /// Start of the date range filter (inclusive, ISO 8601).
+    pub start_date: Option<String>,
+    /// End of the date range filter (inclusive, ISO 8601).
+    pub end_date: Option<String>,
 }
 /// Operations under `legacy.reporting.usage_reports.messaging`.
 #[derive(Debug, Clone, Copy)]
@@ -485,11 +528,12 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: LegacyReportingUsageReportsMessagingCreateParams,
+        params: impl Into<LegacyReportingUsageReportsMessagingCreateParams>,
     ) -> crate::Result<crate::types::MdrPostUsageReportResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/legacy/reporting/usage_reports/messaging");
+        let params: LegacyReportingUsageReportsMessagingCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -552,6 +596,15 @@ pub struct LegacyReportingUsageReportsMessagingCreateParams {
     /// MDR detail request data
     pub body: crate::types::MdrUsageRequestLegacy,
 }
+impl From<crate::types::MdrUsageRequestLegacy>
+for LegacyReportingUsageReportsMessagingCreateParams {
+    /// The body alone is the whole of [`LegacyReportingUsageReportsMessagingCreateParams`].
+    fn from(body: crate::types::MdrUsageRequestLegacy) -> Self {
+        LegacyReportingUsageReportsMessagingCreateParams {
+            body,
+        }
+    }
+}
 /// Operations under `legacy.reporting.usage_reports.number_lookup`.
 #[derive(Debug, Clone, Copy)]
 pub struct LegacyReportingUsageReportsNumberLookupApi<'a> {
@@ -583,7 +636,7 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: LegacyReportingUsageReportsNumberLookupCreateParams,
+        params: impl Into<LegacyReportingUsageReportsNumberLookupCreateParams>,
     ) -> crate::Result<crate::types::TelcoDataPostUsageReportResponse> {
         let mut req = self
             .client
@@ -591,6 +644,7 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
                 reqwest::Method::POST,
                 "/legacy/reporting/usage_reports/number_lookup",
             );
+        let params: LegacyReportingUsageReportsNumberLookupCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -648,40 +702,14 @@ pub struct LegacyReportingUsageReportsNumberLookupCreateParams {
     /// Telco data usage request data
     pub body: crate::types::TelcoDataUsageRequest,
 }
-/// Operations under `legacy.reporting.usage_reports.speech_to_text`.
-#[derive(Debug, Clone, Copy)]
-pub struct LegacyReportingUsageReportsSpeechToTextApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> LegacyReportingUsageReportsSpeechToTextApi<'a> {
-    /// Get speech to text usage report
-    ///
-    /// Generate and fetch speech to text usage report synchronously. This endpoint will both generate and fetch the speech to text report over a specified time period.
-    ///
-    /// `GET /legacy/reporting/usage_reports/speech_to_text`
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        params: LegacyReportingUsageReportsSpeechToTextRetrieveParams,
-    ) -> crate::Result<crate::types::SttUsageReportResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/legacy/reporting/usage_reports/speech_to_text",
-            );
-        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
-        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.send_json().await
+impl From<crate::types::TelcoDataUsageRequest>
+for LegacyReportingUsageReportsNumberLookupCreateParams {
+    /// The body alone is the whole of [`LegacyReportingUsageReportsNumberLookupCreateParams`].
+    fn from(body: crate::types::TelcoDataUsageRequest) -> Self {
+        LegacyReportingUsageReportsNumberLookupCreateParams {
+            body,
+        }
     }
-}
-/// Inputs of [`LegacyReportingUsageReportsSpeechToTextApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LegacyReportingUsageReportsSpeechToTextRetrieveParams {
-    /// Start of the date range filter (inclusive, ISO 8601).
-    pub start_date: Option<String>,
-    /// End of the date range filter (inclusive, ISO 8601).
-    pub end_date: Option<String>,
 }
 /// Operations under `legacy.reporting.usage_reports.voice`.
 #[derive(Debug, Clone, Copy)]
@@ -767,11 +795,12 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: LegacyReportingUsageReportsVoiceCreateParams,
+        params: impl Into<LegacyReportingUsageReportsVoiceCreateParams>,
     ) -> crate::Result<crate::types::CdrPostUsageReportResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/legacy/reporting/usage_reports/voice");
+        let params: LegacyReportingUsageReportsVoiceCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -833,4 +862,13 @@ pub struct LegacyReportingUsageReportsVoiceListParams {
 pub struct LegacyReportingUsageReportsVoiceCreateParams {
     /// Cdr detail request data
     pub body: crate::types::UsageRequestLegacy,
+}
+impl From<crate::types::UsageRequestLegacy>
+for LegacyReportingUsageReportsVoiceCreateParams {
+    /// The body alone is the whole of [`LegacyReportingUsageReportsVoiceCreateParams`].
+    fn from(body: crate::types::UsageRequestLegacy) -> Self {
+        LegacyReportingUsageReportsVoiceCreateParams {
+            body,
+        }
+    }
 }

@@ -13,7 +13,7 @@ impl<'a> ListApi<'a> {
     ///
     /// `GET /list`
     #[inline]
-    pub async fn list(&self) -> crate::Result<ListListResponse> {
+    pub async fn retrieve_all(&self) -> crate::Result<ListRetrieveAllResponse> {
         let req = self.client.request(reqwest::Method::GET, "/list");
         req.send_json().await
     }
@@ -26,10 +26,10 @@ impl<'a> ListApi<'a> {
     /// Parameters:
     /// - `channel_zone_id`: Channel zone identifier
     #[inline]
-    pub async fn retrieve(
+    pub async fn retrieve_by_zone(
         &self,
         channel_zone_id: &str,
-    ) -> crate::Result<ListRetrieveResponse> {
+    ) -> crate::Result<ListRetrieveByZoneResponse> {
         let req = self
             .client
             .request(
@@ -40,15 +40,15 @@ impl<'a> ListApi<'a> {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListListResponseDataItemNumbersItem {
+pub struct ListRetrieveAllResponseDataItemNumbersItem {
     pub country: Option<String>,
     pub number: Option<String>,
 }
-impl serde::Serialize for ListListResponseDataItemNumbersItem {
+impl serde::Serialize for ListRetrieveAllResponseDataItemNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("ListListResponseDataItemNumbersItem", 2usize)?;
+            .serialize_struct("ListRetrieveAllResponseDataItemNumbersItem", 2usize)?;
         if let Some(v) = &self.country {
             out.serialize_field("country", v)?;
         }
@@ -58,21 +58,21 @@ impl serde::Serialize for ListListResponseDataItemNumbersItem {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ListListResponseDataItemNumbersItem {
+impl<'de> serde::Deserialize<'de> for ListRetrieveAllResponseDataItemNumbersItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country", "number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ListListResponseDataItemNumbersItem;
+            type Value = ListRetrieveAllResponseDataItemNumbersItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListListResponseDataItemNumbersItem")
+                f.write_str("struct ListRetrieveAllResponseDataItemNumbersItem")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListListResponseDataItemNumbersItem, A::Error> {
+            ) -> Result<ListRetrieveAllResponseDataItemNumbersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -82,201 +82,28 @@ impl<'de> serde::Deserialize<'de> for ListListResponseDataItemNumbersItem {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ListListResponseDataItemNumbersItem {
-                    country: f0,
-                    number: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ListListResponseDataItemNumbersItem", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListListResponseDataItem {
-    pub number_of_channels: Option<i64>,
-    pub numbers: Option<Vec<ListListResponseDataItemNumbersItem>>,
-    pub zone_id: Option<String>,
-    pub zone_name: Option<String>,
-}
-impl serde::Serialize for ListListResponseDataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListListResponseDataItem", 4usize)?;
-        if let Some(v) = &self.number_of_channels {
-            out.serialize_field("number_of_channels", v)?;
-        }
-        if let Some(v) = &self.numbers {
-            out.serialize_field("numbers", v)?;
-        }
-        if let Some(v) = &self.zone_id {
-            out.serialize_field("zone_id", v)?;
-        }
-        if let Some(v) = &self.zone_name {
-            out.serialize_field("zone_name", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListListResponseDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "number_of_channels",
-            "numbers",
-            "zone_id",
-            "zone_name",
-        ];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ListListResponseDataItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListListResponseDataItem")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListListResponseDataItem, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ListListResponseDataItem {
-                    number_of_channels: f0,
-                    numbers: f1,
-                    zone_id: f2,
-                    zone_name: f3,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ListListResponseDataItem", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListListResponse {
-    pub data: Option<Vec<ListListResponseDataItem>>,
-    pub meta: Option<crate::types::PaginationMeta>,
-}
-impl serde::Serialize for ListListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListListResponse", 2usize)?;
-        if let Some(v) = &self.data {
-            out.serialize_field("data", v)?;
-        }
-        if let Some(v) = &self.meta {
-            out.serialize_field("meta", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ListListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListListResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListListResponse, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ListListResponse {
-                    data: f0,
-                    meta: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ListListResponse", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRetrieveResponseDataItemNumbersItem {
-    pub country: Option<String>,
-    pub number: Option<String>,
-}
-impl serde::Serialize for ListRetrieveResponseDataItemNumbersItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ListRetrieveResponseDataItemNumbersItem", 2usize)?;
-        if let Some(v) = &self.country {
-            out.serialize_field("country", v)?;
-        }
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListRetrieveResponseDataItemNumbersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["country", "number"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ListRetrieveResponseDataItemNumbersItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListRetrieveResponseDataItemNumbersItem")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListRetrieveResponseDataItemNumbersItem, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ListRetrieveResponseDataItemNumbersItem {
+                Ok(ListRetrieveAllResponseDataItemNumbersItem {
                     country: f0,
                     number: f1,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ListRetrieveResponseDataItemNumbersItem", FIELDS, V)
+            .deserialize_struct("ListRetrieveAllResponseDataItemNumbersItem", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRetrieveResponseDataItem {
+pub struct ListRetrieveAllResponseDataItem {
     pub number_of_channels: Option<i64>,
-    pub numbers: Option<Vec<ListRetrieveResponseDataItemNumbersItem>>,
+    pub numbers: Option<Vec<ListRetrieveAllResponseDataItemNumbersItem>>,
     pub zone_id: Option<String>,
     pub zone_name: Option<String>,
 }
-impl serde::Serialize for ListRetrieveResponseDataItem {
+impl serde::Serialize for ListRetrieveAllResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("ListRetrieveResponseDataItem", 4usize)?;
+            .serialize_struct("ListRetrieveAllResponseDataItem", 4usize)?;
         if let Some(v) = &self.number_of_channels {
             out.serialize_field("number_of_channels", v)?;
         }
@@ -292,7 +119,7 @@ impl serde::Serialize for ListRetrieveResponseDataItem {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ListRetrieveResponseDataItem {
+impl<'de> serde::Deserialize<'de> for ListRetrieveAllResponseDataItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -304,14 +131,14 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveResponseDataItem {
         ];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ListRetrieveResponseDataItem;
+            type Value = ListRetrieveAllResponseDataItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListRetrieveResponseDataItem")
+                f.write_str("struct ListRetrieveAllResponseDataItem")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListRetrieveResponseDataItem, A::Error> {
+            ) -> Result<ListRetrieveAllResponseDataItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -325,7 +152,7 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveResponseDataItem {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ListRetrieveResponseDataItem {
+                Ok(ListRetrieveAllResponseDataItem {
                     number_of_channels: f0,
                     numbers: f1,
                     zone_id: f2,
@@ -333,18 +160,18 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveResponseDataItem {
                 })
             }
         }
-        deserializer.deserialize_struct("ListRetrieveResponseDataItem", FIELDS, V)
+        deserializer.deserialize_struct("ListRetrieveAllResponseDataItem", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRetrieveResponse {
-    pub data: Option<Vec<ListRetrieveResponseDataItem>>,
+pub struct ListRetrieveAllResponse {
+    pub data: Option<Vec<ListRetrieveAllResponseDataItem>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
-impl serde::Serialize for ListRetrieveResponse {
+impl serde::Serialize for ListRetrieveAllResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListRetrieveResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ListRetrieveAllResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -354,21 +181,21 @@ impl serde::Serialize for ListRetrieveResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ListRetrieveResponse {
+impl<'de> serde::Deserialize<'de> for ListRetrieveAllResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ListRetrieveResponse;
+            type Value = ListRetrieveAllResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListRetrieveResponse")
+                f.write_str("struct ListRetrieveAllResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListRetrieveResponse, A::Error> {
+            ) -> Result<ListRetrieveAllResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -378,12 +205,191 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ListRetrieveResponse {
+                Ok(ListRetrieveAllResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("ListRetrieveResponse", FIELDS, V)
+        deserializer.deserialize_struct("ListRetrieveAllResponse", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRetrieveByZoneResponseDataItemNumbersItem {
+    pub country: Option<String>,
+    pub number: Option<String>,
+}
+impl serde::Serialize for ListRetrieveByZoneResponseDataItemNumbersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ListRetrieveByZoneResponseDataItemNumbersItem", 2usize)?;
+        if let Some(v) = &self.country {
+            out.serialize_field("country", v)?;
+        }
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRetrieveByZoneResponseDataItemNumbersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["country", "number"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListRetrieveByZoneResponseDataItemNumbersItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListRetrieveByZoneResponseDataItemNumbersItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListRetrieveByZoneResponseDataItemNumbersItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListRetrieveByZoneResponseDataItemNumbersItem {
+                    country: f0,
+                    number: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ListRetrieveByZoneResponseDataItemNumbersItem",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRetrieveByZoneResponseDataItem {
+    pub number_of_channels: Option<i64>,
+    pub numbers: Option<Vec<ListRetrieveByZoneResponseDataItemNumbersItem>>,
+    pub zone_id: Option<String>,
+    pub zone_name: Option<String>,
+}
+impl serde::Serialize for ListRetrieveByZoneResponseDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("ListRetrieveByZoneResponseDataItem", 4usize)?;
+        if let Some(v) = &self.number_of_channels {
+            out.serialize_field("number_of_channels", v)?;
+        }
+        if let Some(v) = &self.numbers {
+            out.serialize_field("numbers", v)?;
+        }
+        if let Some(v) = &self.zone_id {
+            out.serialize_field("zone_id", v)?;
+        }
+        if let Some(v) = &self.zone_name {
+            out.serialize_field("zone_name", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRetrieveByZoneResponseDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "number_of_channels",
+            "numbers",
+            "zone_id",
+            "zone_name",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListRetrieveByZoneResponseDataItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListRetrieveByZoneResponseDataItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListRetrieveByZoneResponseDataItem, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListRetrieveByZoneResponseDataItem {
+                    number_of_channels: f0,
+                    numbers: f1,
+                    zone_id: f2,
+                    zone_name: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListRetrieveByZoneResponseDataItem", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRetrieveByZoneResponse {
+    pub data: Option<Vec<ListRetrieveByZoneResponseDataItem>>,
+    pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for ListRetrieveByZoneResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ListRetrieveByZoneResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRetrieveByZoneResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListRetrieveByZoneResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListRetrieveByZoneResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListRetrieveByZoneResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListRetrieveByZoneResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListRetrieveByZoneResponse", FIELDS, V)
     }
 }

@@ -12,20 +12,6 @@ impl<'a> ManagedAccountsApi<'a> {
             client: self.client,
         }
     }
-    pub fn allocatable_global_outbound_channels(
-        &self,
-    ) -> ManagedAccountsAllocatableGlobalOutboundChannelsApi<'a> {
-        ManagedAccountsAllocatableGlobalOutboundChannelsApi {
-            client: self.client,
-        }
-    }
-    pub fn update_global_channel_limit(
-        &self,
-    ) -> ManagedAccountsUpdateGlobalChannelLimitApi<'a> {
-        ManagedAccountsUpdateGlobalChannelLimitApi {
-            client: self.client,
-        }
-    }
     /// Lists accounts managed by the current user.
     ///
     /// Lists the accounts managed by the current user. Users need to be explictly approved by Telnyx in order to become manager accounts.
@@ -109,10 +95,28 @@ impl<'a> ManagedAccountsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: ManagedAccountsCreateParams,
+        params: impl Into<ManagedAccountsCreateParams>,
     ) -> crate::Result<ManagedAccountsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/managed_accounts");
+        let params: ManagedAccountsCreateParams = params.into();
         req.json(&params.body);
+        req.send_json().await
+    }
+    /// Display information about allocatable global outbound channels for the current user.
+    ///
+    /// Display information about allocatable global outbound channels for the current user. Only usable by account managers.
+    ///
+    /// `GET /managed_accounts/allocatable_global_outbound_channels`
+    #[inline]
+    pub async fn get_allocatable_global_outbound_channels(
+        &self,
+    ) -> crate::Result<ManagedAccountsGetAllocatableGlobalOutboundChannelsResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                "/managed_accounts/allocatable_global_outbound_channels",
+            );
         req.send_json().await
     }
     /// Retrieve a managed account
@@ -148,7 +152,7 @@ impl<'a> ManagedAccountsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: ManagedAccountsUpdateParams,
+        params: impl Into<ManagedAccountsUpdateParams>,
     ) -> crate::Result<ManagedAccountsUpdateResponse> {
         let mut req = self
             .client
@@ -156,6 +160,34 @@ impl<'a> ManagedAccountsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/managed_accounts/", &crate::encode_path(id)].concat(),
             );
+        let params: ManagedAccountsUpdateParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Update the amount of allocatable global outbound channels allocated to a specific managed account.
+    ///
+    /// `PATCH /managed_accounts/{id}/update_global_channel_limit`
+    ///
+    /// Parameters:
+    /// - `id`: Managed Account User ID
+    #[inline]
+    pub async fn update_global_channel_limit(
+        &self,
+        id: &str,
+        params: impl Into<ManagedAccountsUpdateGlobalChannelLimitParams>,
+    ) -> crate::Result<ManagedAccountsUpdateGlobalChannelLimitResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::PATCH,
+                [
+                    "/managed_accounts/",
+                    &crate::encode_path(id),
+                    "/update_global_channel_limit",
+                ]
+                    .concat(),
+            );
+        let params: ManagedAccountsUpdateGlobalChannelLimitParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -188,11 +220,42 @@ pub struct ManagedAccountsCreateParams {
     /// Parameters that define the managed account to be created
     pub body: crate::types::CreateManagedAccountRequest,
 }
+impl From<crate::types::CreateManagedAccountRequest> for ManagedAccountsCreateParams {
+    /// The body alone is the whole of [`ManagedAccountsCreateParams`].
+    fn from(body: crate::types::CreateManagedAccountRequest) -> Self {
+        ManagedAccountsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`ManagedAccountsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManagedAccountsUpdateParams {
     /// Parameters that define the updates to the managed account
     pub body: crate::types::UpdateManagedAccountRequest,
+}
+impl From<crate::types::UpdateManagedAccountRequest> for ManagedAccountsUpdateParams {
+    /// The body alone is the whole of [`ManagedAccountsUpdateParams`].
+    fn from(body: crate::types::UpdateManagedAccountRequest) -> Self {
+        ManagedAccountsUpdateParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`ManagedAccountsApi::update_global_channel_limit`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManagedAccountsUpdateGlobalChannelLimitParams {
+    /// Parameters that define the changes to the global outbounds channels for the managed account
+    pub body: crate::types::UpdateManagedAccountGlobalChannelLimitRequest,
+}
+impl From<crate::types::UpdateManagedAccountGlobalChannelLimitRequest>
+for ManagedAccountsUpdateGlobalChannelLimitParams {
+    /// The body alone is the whole of [`ManagedAccountsUpdateGlobalChannelLimitParams`].
+    fn from(body: crate::types::UpdateManagedAccountGlobalChannelLimitRequest) -> Self {
+        ManagedAccountsUpdateGlobalChannelLimitParams {
+            body,
+        }
+    }
 }
 /// Operations under `managed_accounts.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -234,7 +297,7 @@ impl<'a> ManagedAccountsActionsApi<'a> {
     pub async fn enable(
         &self,
         id: &str,
-        params: ManagedAccountsActionsEnableParams,
+        params: impl Into<ManagedAccountsActionsEnableParams>,
     ) -> crate::Result<ManagedAccountsActionsEnableResponse> {
         let mut req = self
             .client
@@ -243,6 +306,7 @@ impl<'a> ManagedAccountsActionsApi<'a> {
                 ["/managed_accounts/", &crate::encode_path(id), "/actions/enable"]
                     .concat(),
             );
+        let params: ManagedAccountsActionsEnableParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -255,70 +319,13 @@ pub struct ManagedAccountsActionsEnableParams {
     /// Additional parameters for what to do when enabling the managed account
     pub body: Option<ManagedAccountsActionsEnableBody>,
 }
-/// Operations under `managed_accounts.allocatable_global_outbound_channels`.
-#[derive(Debug, Clone, Copy)]
-pub struct ManagedAccountsAllocatableGlobalOutboundChannelsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> ManagedAccountsAllocatableGlobalOutboundChannelsApi<'a> {
-    /// Display information about allocatable global outbound channels for the current user.
-    ///
-    /// Display information about allocatable global outbound channels for the current user. Only usable by account managers.
-    ///
-    /// `GET /managed_accounts/allocatable_global_outbound_channels`
-    #[inline]
-    pub async fn retrieve(
-        &self,
-    ) -> crate::Result<
-        ManagedAccountsAllocatableGlobalOutboundChannelsRetrieveResponse,
-    > {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/managed_accounts/allocatable_global_outbound_channels",
-            );
-        req.send_json().await
+impl From<ManagedAccountsActionsEnableBody> for ManagedAccountsActionsEnableParams {
+    /// The body alone is the whole of [`ManagedAccountsActionsEnableParams`].
+    fn from(body: ManagedAccountsActionsEnableBody) -> Self {
+        ManagedAccountsActionsEnableParams {
+            body: Some(body),
+        }
     }
-}
-/// Operations under `managed_accounts.update_global_channel_limit`.
-#[derive(Debug, Clone, Copy)]
-pub struct ManagedAccountsUpdateGlobalChannelLimitApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> ManagedAccountsUpdateGlobalChannelLimitApi<'a> {
-    /// Update the amount of allocatable global outbound channels allocated to a specific managed account.
-    ///
-    /// `PATCH /managed_accounts/{id}/update_global_channel_limit`
-    ///
-    /// Parameters:
-    /// - `id`: Managed Account User ID
-    #[inline]
-    pub async fn update(
-        &self,
-        id: &str,
-        params: ManagedAccountsUpdateGlobalChannelLimitUpdateParams,
-    ) -> crate::Result<ManagedAccountsUpdateGlobalChannelLimitUpdateResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/managed_accounts/",
-                    &crate::encode_path(id),
-                    "/update_global_channel_limit",
-                ]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`ManagedAccountsUpdateGlobalChannelLimitApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ManagedAccountsUpdateGlobalChannelLimitUpdateParams {
-    /// Parameters that define the changes to the global outbounds channels for the managed account
-    pub body: crate::types::UpdateManagedAccountGlobalChannelLimitRequest,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAccountsListFilterEmail {
@@ -716,7 +723,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAccountsListResponse {
     }
 }
 pub type ManagedAccountsCreateResponse = crate::Data<crate::types::ManagedAccount>;
-pub type ManagedAccountsAllocatableGlobalOutboundChannelsRetrieveResponse = crate::Data<
+pub type ManagedAccountsGetAllocatableGlobalOutboundChannelsResponse = crate::Data<
     crate::types::ManagedAccountsGlobalOutboundChannels,
 >;
 pub type ManagedAccountsRetrieveResponse = crate::Data<crate::types::ManagedAccount>;
@@ -773,6 +780,6 @@ impl<'de> serde::Deserialize<'de> for ManagedAccountsActionsEnableBody {
 pub type ManagedAccountsActionsEnableResponse = crate::Data<
     crate::types::ManagedAccount,
 >;
-pub type ManagedAccountsUpdateGlobalChannelLimitUpdateResponse = crate::Data<
+pub type ManagedAccountsUpdateGlobalChannelLimitResponse = crate::Data<
     crate::types::SingleManagedAccountGlobalOutboundChannels,
 >;

@@ -27,11 +27,12 @@ impl<'a> MediaApi<'a> {
     ///
     /// `POST /media`
     #[inline]
-    pub async fn create(
+    pub async fn upload(
         &self,
-        params: MediaCreateParams,
-    ) -> crate::Result<MediaCreateResponse> {
+        params: impl Into<MediaUploadParams>,
+    ) -> crate::Result<MediaUploadResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/media");
+        let params: MediaUploadParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -68,7 +69,7 @@ impl<'a> MediaApi<'a> {
     pub async fn update(
         &self,
         media_name: &str,
-        params: MediaUpdateParams,
+        params: impl Into<MediaUpdateParams>,
     ) -> crate::Result<MediaUpdateResponse> {
         let mut req = self
             .client
@@ -76,6 +77,7 @@ impl<'a> MediaApi<'a> {
                 reqwest::Method::PUT,
                 ["/media/", &crate::encode_path(media_name)].concat(),
             );
+        let params: MediaUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -122,17 +124,29 @@ pub struct MediaListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[content_type\]\[\]
     pub filter: Option<MediaListFilter>,
 }
-/// Inputs of [`MediaApi::create`] other than path parameters.
+/// Inputs of [`MediaApi::upload`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MediaCreateParams {
+pub struct MediaUploadParams {
     /// Upload media request
     pub body: crate::types::UploadMediaRequest,
+}
+impl From<crate::types::UploadMediaRequest> for MediaUploadParams {
+    /// The body alone is the whole of [`MediaUploadParams`].
+    fn from(body: crate::types::UploadMediaRequest) -> Self {
+        MediaUploadParams { body }
+    }
 }
 /// Inputs of [`MediaApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MediaUpdateParams {
     /// Update media request
     pub body: crate::types::UpdateMediaRequest,
+}
+impl From<crate::types::UpdateMediaRequest> for MediaUpdateParams {
+    /// The body alone is the whole of [`MediaUpdateParams`].
+    fn from(body: crate::types::UpdateMediaRequest) -> Self {
+        MediaUpdateParams { body }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaListFilter {
@@ -230,6 +244,6 @@ impl<'de> serde::Deserialize<'de> for MediaListResponse {
         deserializer.deserialize_struct("MediaListResponse", FIELDS, V)
     }
 }
-pub type MediaCreateResponse = crate::Data<crate::types::MediaResource>;
+pub type MediaUploadResponse = crate::Data<crate::types::MediaResource>;
 pub type MediaRetrieveResponse = crate::Data<crate::types::MediaResource>;
 pub type MediaUpdateResponse = crate::Data<crate::types::MediaResource>;

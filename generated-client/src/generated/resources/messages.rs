@@ -7,43 +7,8 @@ pub struct MessagesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> MessagesApi<'a> {
-    pub fn alphanumeric_sender_id(&self) -> MessagesAlphanumericSenderIdApi<'a> {
-        MessagesAlphanumericSenderIdApi {
-            client: self.client,
-        }
-    }
-    pub fn group(&self) -> MessagesGroupApi<'a> {
-        MessagesGroupApi {
-            client: self.client,
-        }
-    }
-    pub fn group_mms(&self) -> MessagesGroupMmsApi<'a> {
-        MessagesGroupMmsApi {
-            client: self.client,
-        }
-    }
-    pub fn long_code(&self) -> MessagesLongCodeApi<'a> {
-        MessagesLongCodeApi {
-            client: self.client,
-        }
-    }
-    pub fn number_pool(&self) -> MessagesNumberPoolApi<'a> {
-        MessagesNumberPoolApi {
-            client: self.client,
-        }
-    }
     pub fn rcs(&self) -> MessagesRcsApi<'a> {
         MessagesRcsApi {
-            client: self.client,
-        }
-    }
-    pub fn short_code(&self) -> MessagesShortCodeApi<'a> {
-        MessagesShortCodeApi {
-            client: self.client,
-        }
-    }
-    pub fn whatsapp(&self) -> MessagesWhatsappApi<'a> {
-        MessagesWhatsappApi {
             client: self.client,
         }
     }
@@ -57,11 +22,97 @@ impl<'a> MessagesApi<'a> {
     ///
     /// `POST /messages`
     #[inline]
-    pub async fn create(
+    pub async fn send(
         &self,
-        params: MessagesCreateParams,
-    ) -> crate::Result<MessagesCreateResponse> {
+        params: impl Into<MessagesSendParams>,
+    ) -> crate::Result<MessagesSendResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/messages");
+        let params: MessagesSendParams = params.into();
+        if let Some(body) = &params.body {
+            req.json(body);
+        }
+        req.send_json().await
+    }
+    /// Send a message using an alphanumeric sender ID
+    ///
+    /// Send an SMS message using an alphanumeric sender ID. This is SMS only.
+    ///
+    /// `POST /messages/alphanumeric_sender_id`
+    #[inline]
+    pub async fn send_with_alphanumeric_sender(
+        &self,
+        params: impl Into<MessagesSendWithAlphanumericSenderParams>,
+    ) -> crate::Result<crate::types::OutboundMessageResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/messages/alphanumeric_sender_id");
+        let params: MessagesSendWithAlphanumericSenderParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Retrieve group MMS messages
+    ///
+    /// Retrieve all messages in a group MMS conversation by the group message ID.
+    ///
+    /// `GET /messages/group/{message_id}`
+    ///
+    /// Parameters:
+    /// - `message_id`: The group message ID.
+    #[inline]
+    pub async fn retrieve_group_messages(
+        &self,
+        message_id: &str,
+    ) -> crate::Result<MessagesRetrieveGroupMessagesResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/messages/group/", &crate::encode_path(message_id)].concat(),
+            );
+        req.send_json().await
+    }
+    /// Send a group MMS message
+    ///
+    /// `POST /messages/group_mms`
+    #[inline]
+    pub async fn send_group_mms(
+        &self,
+        params: impl Into<MessagesSendGroupMmsParams>,
+    ) -> crate::Result<MessagesSendGroupMmsResponse> {
+        let mut req = self.client.request(reqwest::Method::POST, "/messages/group_mms");
+        let params: MessagesSendGroupMmsParams = params.into();
+        if let Some(body) = &params.body {
+            req.json(body);
+        }
+        req.send_json().await
+    }
+    /// Send a long code message
+    ///
+    /// `POST /messages/long_code`
+    #[inline]
+    pub async fn send_long_code(
+        &self,
+        params: impl Into<MessagesSendLongCodeParams>,
+    ) -> crate::Result<MessagesSendLongCodeResponse> {
+        let mut req = self.client.request(reqwest::Method::POST, "/messages/long_code");
+        let params: MessagesSendLongCodeParams = params.into();
+        if let Some(body) = &params.body {
+            req.json(body);
+        }
+        req.send_json().await
+    }
+    /// Send a message using number pool
+    ///
+    /// `POST /messages/number_pool`
+    #[inline]
+    pub async fn send_number_pool(
+        &self,
+        params: impl Into<MessagesSendNumberPoolParams>,
+    ) -> crate::Result<MessagesSendNumberPoolResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/messages/number_pool");
+        let params: MessagesSendNumberPoolParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -79,12 +130,41 @@ impl<'a> MessagesApi<'a> {
     #[inline]
     pub async fn schedule(
         &self,
-        params: MessagesScheduleParams,
+        params: impl Into<MessagesScheduleParams>,
     ) -> crate::Result<MessagesScheduleResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/messages/schedule");
+        let params: MessagesScheduleParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
+        req.send_json().await
+    }
+    /// Send a short code message
+    ///
+    /// `POST /messages/short_code`
+    #[inline]
+    pub async fn send_short_code(
+        &self,
+        params: impl Into<MessagesSendShortCodeParams>,
+    ) -> crate::Result<MessagesSendShortCodeResponse> {
+        let mut req = self.client.request(reqwest::Method::POST, "/messages/short_code");
+        let params: MessagesSendShortCodeParams = params.into();
+        if let Some(body) = &params.body {
+            req.json(body);
+        }
+        req.send_json().await
+    }
+    /// Send a Whatsapp message
+    ///
+    /// `POST /messages/whatsapp`
+    #[inline]
+    pub async fn whatsapp(
+        &self,
+        params: impl Into<MessagesWhatsappParams>,
+    ) -> crate::Result<crate::types::WhatsappResponse> {
+        let mut req = self.client.request(reqwest::Method::POST, "/messages/whatsapp");
+        let params: MessagesWhatsappParams = params.into();
+        req.json(&params.body);
         req.send_json().await
     }
     /// Retrieve a message
@@ -114,7 +194,7 @@ impl<'a> MessagesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the message to cancel
     #[inline]
-    pub async fn delete(
+    pub async fn cancel_scheduled(
         &self,
         id: &str,
     ) -> crate::Result<crate::types::OutboundMessagePayloadCancelled> {
@@ -127,11 +207,77 @@ impl<'a> MessagesApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`MessagesApi::create`] other than path parameters.
+/// Inputs of [`MessagesApi::send`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagesCreateParams {
+pub struct MessagesSendParams {
     /// Message payload
     pub body: Option<crate::types::CreateMessageRequest>,
+}
+impl From<crate::types::CreateMessageRequest> for MessagesSendParams {
+    /// The body alone is the whole of [`MessagesSendParams`].
+    fn from(body: crate::types::CreateMessageRequest) -> Self {
+        MessagesSendParams {
+            body: Some(body),
+        }
+    }
+}
+/// Inputs of [`MessagesApi::send_with_alphanumeric_sender`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagesSendWithAlphanumericSenderParams {
+    /// The request body.
+    pub body: MessagesSendWithAlphanumericSenderBody,
+}
+impl From<MessagesSendWithAlphanumericSenderBody>
+for MessagesSendWithAlphanumericSenderParams {
+    /// The body alone is the whole of [`MessagesSendWithAlphanumericSenderParams`].
+    fn from(body: MessagesSendWithAlphanumericSenderBody) -> Self {
+        MessagesSendWithAlphanumericSenderParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`MessagesApi::send_group_mms`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagesSendGroupMmsParams {
+    /// Message payload
+    pub body: Option<crate::types::CreateGroupMmsMessageRequest>,
+}
+impl From<crate::types::CreateGroupMmsMessageRequest> for MessagesSendGroupMmsParams {
+    /// The body alone is the whole of [`MessagesSendGroupMmsParams`].
+    fn from(body: crate::types::CreateGroupMmsMessageRequest) -> Self {
+        MessagesSendGroupMmsParams {
+            body: Some(body),
+        }
+    }
+}
+/// Inputs of [`MessagesApi::send_long_code`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagesSendLongCodeParams {
+    /// Message payload
+    pub body: Option<crate::types::CreateLongCodeMessageRequest>,
+}
+impl From<crate::types::CreateLongCodeMessageRequest> for MessagesSendLongCodeParams {
+    /// The body alone is the whole of [`MessagesSendLongCodeParams`].
+    fn from(body: crate::types::CreateLongCodeMessageRequest) -> Self {
+        MessagesSendLongCodeParams {
+            body: Some(body),
+        }
+    }
+}
+/// Inputs of [`MessagesApi::send_number_pool`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagesSendNumberPoolParams {
+    /// Message payload
+    pub body: Option<crate::types::CreateNumberPoolMessageRequest>,
+}
+impl From<crate::types::CreateNumberPoolMessageRequest>
+for MessagesSendNumberPoolParams {
+    /// The body alone is the whole of [`MessagesSendNumberPoolParams`].
+    fn from(body: crate::types::CreateNumberPoolMessageRequest) -> Self {
+        MessagesSendNumberPoolParams {
+            body: Some(body),
+        }
+    }
 }
 /// Inputs of [`MessagesApi::schedule`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -139,145 +285,39 @@ pub struct MessagesScheduleParams {
     /// Message payload with send_at set
     pub body: Option<crate::types::CreateScheduledMessageRequest>,
 }
-/// Operations under `messages.alphanumeric_sender_id`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagesAlphanumericSenderIdApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagesAlphanumericSenderIdApi<'a> {
-    /// Send a message using an alphanumeric sender ID
-    ///
-    /// Send an SMS message using an alphanumeric sender ID. This is SMS only.
-    ///
-    /// `POST /messages/alphanumeric_sender_id`
-    #[inline]
-    pub async fn send(
-        &self,
-        params: MessagesAlphanumericSenderIdSendParams,
-    ) -> crate::Result<crate::types::OutboundMessageResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/messages/alphanumeric_sender_id");
-        req.json(&params.body);
-        req.send_json().await
+impl From<crate::types::CreateScheduledMessageRequest> for MessagesScheduleParams {
+    /// The body alone is the whole of [`MessagesScheduleParams`].
+    fn from(body: crate::types::CreateScheduledMessageRequest) -> Self {
+        MessagesScheduleParams {
+            body: Some(body),
+        }
     }
 }
-/// Inputs of [`MessagesAlphanumericSenderIdApi::send`] other than path parameters.
+/// Inputs of [`MessagesApi::send_short_code`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagesSendShortCodeParams {
+    /// Message payload
+    pub body: Option<crate::types::CreateShortCodeMessageRequest>,
+}
+impl From<crate::types::CreateShortCodeMessageRequest> for MessagesSendShortCodeParams {
+    /// The body alone is the whole of [`MessagesSendShortCodeParams`].
+    fn from(body: crate::types::CreateShortCodeMessageRequest) -> Self {
+        MessagesSendShortCodeParams {
+            body: Some(body),
+        }
+    }
+}
+/// Inputs of [`MessagesApi::whatsapp`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MessagesAlphanumericSenderIdSendParams {
-    /// The request body.
-    pub body: MessagesAlphanumericSenderIdSendBody,
+pub struct MessagesWhatsappParams {
+    /// Whatsapp message body
+    pub body: crate::types::WhatsappMessage,
 }
-/// Operations under `messages.group`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagesGroupApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagesGroupApi<'a> {
-    /// Retrieve group MMS messages
-    ///
-    /// Retrieve all messages in a group MMS conversation by the group message ID.
-    ///
-    /// `GET /messages/group/{message_id}`
-    ///
-    /// Parameters:
-    /// - `message_id`: The group message ID.
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        message_id: &str,
-    ) -> crate::Result<MessagesGroupRetrieveResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messages/group/", &crate::encode_path(message_id)].concat(),
-            );
-        req.send_json().await
+impl From<crate::types::WhatsappMessage> for MessagesWhatsappParams {
+    /// The body alone is the whole of [`MessagesWhatsappParams`].
+    fn from(body: crate::types::WhatsappMessage) -> Self {
+        MessagesWhatsappParams { body }
     }
-}
-/// Operations under `messages.group_mms`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagesGroupMmsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagesGroupMmsApi<'a> {
-    /// Send a group MMS message
-    ///
-    /// `POST /messages/group_mms`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: MessagesGroupMmsCreateParams,
-    ) -> crate::Result<MessagesGroupMmsCreateResponse> {
-        let mut req = self.client.request(reqwest::Method::POST, "/messages/group_mms");
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json().await
-    }
-}
-/// Inputs of [`MessagesGroupMmsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagesGroupMmsCreateParams {
-    /// Message payload
-    pub body: Option<crate::types::CreateGroupMmsMessageRequest>,
-}
-/// Operations under `messages.long_code`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagesLongCodeApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagesLongCodeApi<'a> {
-    /// Send a long code message
-    ///
-    /// `POST /messages/long_code`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: MessagesLongCodeCreateParams,
-    ) -> crate::Result<MessagesLongCodeCreateResponse> {
-        let mut req = self.client.request(reqwest::Method::POST, "/messages/long_code");
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json().await
-    }
-}
-/// Inputs of [`MessagesLongCodeApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagesLongCodeCreateParams {
-    /// Message payload
-    pub body: Option<crate::types::CreateLongCodeMessageRequest>,
-}
-/// Operations under `messages.number_pool`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagesNumberPoolApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagesNumberPoolApi<'a> {
-    /// Send a message using number pool
-    ///
-    /// `POST /messages/number_pool`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: MessagesNumberPoolCreateParams,
-    ) -> crate::Result<MessagesNumberPoolCreateResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/messages/number_pool");
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json().await
-    }
-}
-/// Inputs of [`MessagesNumberPoolApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagesNumberPoolCreateParams {
-    /// Message payload
-    pub body: Option<crate::types::CreateNumberPoolMessageRequest>,
 }
 /// Operations under `messages.rcs`.
 #[derive(Debug, Clone, Copy)]
@@ -285,36 +325,19 @@ pub struct MessagesRcsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> MessagesRcsApi<'a> {
-    pub fn deeplinks(&self) -> MessagesRcsDeeplinksApi<'a> {
-        MessagesRcsDeeplinksApi {
-            client: self.client,
-        }
-    }
     /// Send an RCS message
     ///
     /// `POST /messages/rcs`
     #[inline]
     pub async fn send(
         &self,
-        params: MessagesRcsSendParams,
+        params: impl Into<MessagesRcsSendParams>,
     ) -> crate::Result<crate::types::RcsResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/messages/rcs");
+        let params: MessagesRcsSendParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
-}
-/// Inputs of [`MessagesRcsApi::send`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessagesRcsSendParams {
-    /// RCS message body
-    pub body: crate::types::RcsMessage,
-}
-/// Operations under `messages.rcs.deeplinks`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagesRcsDeeplinksApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagesRcsDeeplinksApi<'a> {
     /// Generate RCS deeplink
     ///
     /// Generate a deeplink URL that can be used to start an RCS conversation with a specific agent.
@@ -324,10 +347,10 @@ impl<'a> MessagesRcsDeeplinksApi<'a> {
     /// Parameters:
     /// - `agent_id`: RCS agent ID
     #[inline]
-    pub async fn retrieve(
+    pub async fn generate_deeplink(
         &self,
         agent_id: &str,
-        params: MessagesRcsDeeplinksRetrieveParams,
+        params: MessagesRcsGenerateDeeplinkParams,
     ) -> crate::Result<crate::types::RcsDeeplinkResponse> {
         let mut req = self
             .client
@@ -340,69 +363,29 @@ impl<'a> MessagesRcsDeeplinksApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`MessagesRcsDeeplinksApi::retrieve`] other than path parameters.
+/// Inputs of [`MessagesRcsApi::send`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagesRcsSendParams {
+    /// RCS message body
+    pub body: crate::types::RcsMessage,
+}
+impl From<crate::types::RcsMessage> for MessagesRcsSendParams {
+    /// The body alone is the whole of [`MessagesRcsSendParams`].
+    fn from(body: crate::types::RcsMessage) -> Self {
+        MessagesRcsSendParams { body }
+    }
+}
+/// Inputs of [`MessagesRcsApi::generate_deeplink`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagesRcsDeeplinksRetrieveParams {
+pub struct MessagesRcsGenerateDeeplinkParams {
     /// Phone number in E164 format (URL encoded)
     pub phone_number: Option<String>,
     /// Pre-filled message body (URL encoded)
     pub body: Option<String>,
 }
-/// Operations under `messages.short_code`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagesShortCodeApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagesShortCodeApi<'a> {
-    /// Send a short code message
-    ///
-    /// `POST /messages/short_code`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: MessagesShortCodeCreateParams,
-    ) -> crate::Result<MessagesShortCodeCreateResponse> {
-        let mut req = self.client.request(reqwest::Method::POST, "/messages/short_code");
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json().await
-    }
-}
-/// Inputs of [`MessagesShortCodeApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagesShortCodeCreateParams {
-    /// Message payload
-    pub body: Option<crate::types::CreateShortCodeMessageRequest>,
-}
-/// Operations under `messages.whatsapp`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagesWhatsappApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagesWhatsappApi<'a> {
-    /// Send a Whatsapp message
-    ///
-    /// `POST /messages/whatsapp`
-    #[inline]
-    pub async fn send(
-        &self,
-        params: MessagesWhatsappSendParams,
-    ) -> crate::Result<crate::types::WhatsappResponse> {
-        let mut req = self.client.request(reqwest::Method::POST, "/messages/whatsapp");
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`MessagesWhatsappApi::send`] other than path parameters.
+pub type MessagesSendResponse = crate::Data<crate::types::OutboundMessagePayload>;
 #[derive(Debug, Clone, PartialEq)]
-pub struct MessagesWhatsappSendParams {
-    /// Whatsapp message body
-    pub body: crate::types::WhatsappMessage,
-}
-pub type MessagesCreateResponse = crate::Data<crate::types::OutboundMessagePayload>;
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessagesAlphanumericSenderIdSendBody {
+pub struct MessagesSendWithAlphanumericSenderBody {
     /// A valid alphanumeric sender ID on the user's account.
     pub from: String,
     /// The messaging profile ID to use.
@@ -418,11 +401,35 @@ pub struct MessagesAlphanumericSenderIdSendBody {
     /// Callback URL for delivery status updates.
     pub webhook_url: Option<Option<String>>,
 }
-impl serde::Serialize for MessagesAlphanumericSenderIdSendBody {
+impl MessagesSendWithAlphanumericSenderBody {
+    /// A `MessagesSendWithAlphanumericSenderBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `from`: A valid alphanumeric sender ID on the user's account.
+    /// - `messaging_profile_id`: The messaging profile ID to use.
+    /// - `text`: The message body.
+    /// - `to`: Receiving address (+E.164 formatted phone number).
+    pub fn new(
+        from: impl Into<String>,
+        messaging_profile_id: impl Into<String>,
+        text: impl Into<String>,
+        to: impl Into<String>,
+    ) -> Self {
+        MessagesSendWithAlphanumericSenderBody {
+            from: from.into(),
+            messaging_profile_id: messaging_profile_id.into(),
+            text: text.into(),
+            to: to.into(),
+            use_profile_webhooks: None,
+            webhook_failover_url: None,
+            webhook_url: None,
+        }
+    }
+}
+impl serde::Serialize for MessagesSendWithAlphanumericSenderBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("MessagesAlphanumericSenderIdSendBody", 7usize)?;
+            .serialize_struct("MessagesSendWithAlphanumericSenderBody", 7usize)?;
         out.serialize_field("from", &self.from)?;
         out.serialize_field("messaging_profile_id", &self.messaging_profile_id)?;
         out.serialize_field("text", &self.text)?;
@@ -439,7 +446,7 @@ impl serde::Serialize for MessagesAlphanumericSenderIdSendBody {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for MessagesAlphanumericSenderIdSendBody {
+impl<'de> serde::Deserialize<'de> for MessagesSendWithAlphanumericSenderBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -454,14 +461,14 @@ impl<'de> serde::Deserialize<'de> for MessagesAlphanumericSenderIdSendBody {
         ];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MessagesAlphanumericSenderIdSendBody;
+            type Value = MessagesSendWithAlphanumericSenderBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessagesAlphanumericSenderIdSendBody")
+                f.write_str("struct MessagesSendWithAlphanumericSenderBody")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MessagesAlphanumericSenderIdSendBody, A::Error> {
+            ) -> Result<MessagesSendWithAlphanumericSenderBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -481,7 +488,7 @@ impl<'de> serde::Deserialize<'de> for MessagesAlphanumericSenderIdSendBody {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(MessagesAlphanumericSenderIdSendBody {
+                Ok(MessagesSendWithAlphanumericSenderBody {
                     from: crate::de::required(f0, "from")?,
                     messaging_profile_id: crate::de::required(
                         f1,
@@ -496,23 +503,23 @@ impl<'de> serde::Deserialize<'de> for MessagesAlphanumericSenderIdSendBody {
             }
         }
         deserializer
-            .deserialize_struct("MessagesAlphanumericSenderIdSendBody", FIELDS, V)
+            .deserialize_struct("MessagesSendWithAlphanumericSenderBody", FIELDS, V)
     }
 }
-pub type MessagesGroupRetrieveResponse = crate::Data<
+pub type MessagesRetrieveGroupMessagesResponse = crate::Data<
     Vec<crate::types::OutboundMessagePayload>,
 >;
-pub type MessagesGroupMmsCreateResponse = crate::Data<
+pub type MessagesSendGroupMmsResponse = crate::Data<
     crate::types::OutboundMessagePayload,
 >;
-pub type MessagesLongCodeCreateResponse = crate::Data<
+pub type MessagesSendLongCodeResponse = crate::Data<
     crate::types::OutboundMessagePayload,
 >;
-pub type MessagesNumberPoolCreateResponse = crate::Data<
+pub type MessagesSendNumberPoolResponse = crate::Data<
     crate::types::OutboundMessagePayload,
 >;
 pub type MessagesScheduleResponse = crate::Data<crate::types::OutboundMessagePayload>;
-pub type MessagesShortCodeCreateResponse = crate::Data<
+pub type MessagesSendShortCodeResponse = crate::Data<
     crate::types::OutboundMessagePayload,
 >;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -521,5 +528,15 @@ pub type MessagesShortCodeCreateResponse = crate::Data<
 pub enum MessagesRetrieveResponseData {
     OutboundMessagePayload(crate::types::OutboundMessagePayload),
     InboundMessagePayload(crate::types::InboundMessagePayload),
+}
+impl From<crate::types::OutboundMessagePayload> for MessagesRetrieveResponseData {
+    fn from(value: crate::types::OutboundMessagePayload) -> Self {
+        MessagesRetrieveResponseData::OutboundMessagePayload(value)
+    }
+}
+impl From<crate::types::InboundMessagePayload> for MessagesRetrieveResponseData {
+    fn from(value: crate::types::InboundMessagePayload) -> Self {
+        MessagesRetrieveResponseData::InboundMessagePayload(value)
+    }
 }
 pub type MessagesRetrieveResponse = crate::Data<MessagesRetrieveResponseData>;

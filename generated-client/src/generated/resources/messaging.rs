@@ -24,19 +24,92 @@ impl<'a> MessagingRcsApi<'a> {
             client: self.client,
         }
     }
-    pub fn bulk_capabilities(&self) -> MessagingRcsBulkCapabilitiesApi<'a> {
-        MessagingRcsBulkCapabilitiesApi {
-            client: self.client,
+    /// Check RCS capabilities (batch)
+    ///
+    /// `POST /messaging/rcs/bulk_capabilities`
+    #[inline]
+    pub async fn list_bulk_capabilities(
+        &self,
+        params: impl Into<MessagingRcsListBulkCapabilitiesParams>,
+    ) -> crate::Result<crate::types::RcsCapabilitiesBulk> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/messaging/rcs/bulk_capabilities");
+        let params: MessagingRcsListBulkCapabilitiesParams = params.into();
+        if let Some(body) = &params.body {
+            req.json(body);
         }
+        req.send_json().await
     }
-    pub fn capabilities(&self) -> MessagingRcsCapabilitiesApi<'a> {
-        MessagingRcsCapabilitiesApi {
-            client: self.client,
-        }
+    /// Check RCS capabilities
+    ///
+    /// `GET /messaging/rcs/capabilities/{agent_id}/{phone_number}`
+    ///
+    /// Parameters:
+    /// - `agent_id`: RCS agent ID
+    /// - `phone_number`: Phone number in E164 format
+    #[inline]
+    pub async fn retrieve_capabilities(
+        &self,
+        agent_id: &str,
+        phone_number: &str,
+    ) -> crate::Result<crate::types::RcsCapabilitiesSingle> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                [
+                    "/messaging/rcs/capabilities/",
+                    &crate::encode_path(agent_id),
+                    "/",
+                    &crate::encode_path(phone_number),
+                ]
+                    .concat(),
+            );
+        req.send_json().await
     }
-    pub fn test_number_invite(&self) -> MessagingRcsTestNumberInviteApi<'a> {
-        MessagingRcsTestNumberInviteApi {
-            client: self.client,
+    /// Add RCS test number
+    ///
+    /// Adds a test phone number to an RCS agent for testing purposes.
+    ///
+    /// `PUT /messaging/rcs/test_number_invite/{id}/{phone_number}`
+    ///
+    /// Parameters:
+    /// - `id`: RCS agent ID
+    /// - `phone_number`: Phone number in E164 format to invite for testing
+    #[inline]
+    pub async fn invite_test_number(
+        &self,
+        id: &str,
+        phone_number: &str,
+    ) -> crate::Result<crate::types::RcsTestNumberInviteResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::PUT,
+                [
+                    "/messaging/rcs/test_number_invite/",
+                    &crate::encode_path(id),
+                    "/",
+                    &crate::encode_path(phone_number),
+                ]
+                    .concat(),
+            );
+        req.send_json().await
+    }
+}
+/// Inputs of [`MessagingRcsApi::list_bulk_capabilities`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagingRcsListBulkCapabilitiesParams {
+    /// The request body.
+    pub body: Option<crate::types::RcsCapabilityListRequest>,
+}
+impl From<crate::types::RcsCapabilityListRequest>
+for MessagingRcsListBulkCapabilitiesParams {
+    /// The body alone is the whole of [`MessagingRcsListBulkCapabilitiesParams`].
+    fn from(body: crate::types::RcsCapabilityListRequest) -> Self {
+        MessagingRcsListBulkCapabilitiesParams {
+            body: Some(body),
         }
     }
 }
@@ -128,7 +201,7 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: MessagingRcsAgentsUpdateParams,
+        params: impl Into<MessagingRcsAgentsUpdateParams>,
     ) -> crate::Result<crate::types::RcsAgentResponse> {
         let mut req = self
             .client
@@ -136,6 +209,7 @@ impl<'a> MessagingRcsAgentsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/messaging/rcs/agents/", &crate::encode_path(id)].concat(),
             );
+        let params: MessagingRcsAgentsUpdateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -154,103 +228,12 @@ pub struct MessagingRcsAgentsUpdateParams {
     /// The request body.
     pub body: Option<crate::types::RcsAgentUpdate>,
 }
-/// Operations under `messaging.rcs.bulk_capabilities`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagingRcsBulkCapabilitiesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagingRcsBulkCapabilitiesApi<'a> {
-    /// Check RCS capabilities (batch)
-    ///
-    /// `POST /messaging/rcs/bulk_capabilities`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: MessagingRcsBulkCapabilitiesCreateParams,
-    ) -> crate::Result<crate::types::RcsCapabilitiesBulk> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/messaging/rcs/bulk_capabilities");
-        if let Some(body) = &params.body {
-            req.json(body);
+impl From<crate::types::RcsAgentUpdate> for MessagingRcsAgentsUpdateParams {
+    /// The body alone is the whole of [`MessagingRcsAgentsUpdateParams`].
+    fn from(body: crate::types::RcsAgentUpdate) -> Self {
+        MessagingRcsAgentsUpdateParams {
+            body: Some(body),
         }
-        req.send_json().await
-    }
-}
-/// Inputs of [`MessagingRcsBulkCapabilitiesApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingRcsBulkCapabilitiesCreateParams {
-    /// The request body.
-    pub body: Option<crate::types::RcsCapabilityListRequest>,
-}
-/// Operations under `messaging.rcs.capabilities`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagingRcsCapabilitiesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagingRcsCapabilitiesApi<'a> {
-    /// Check RCS capabilities
-    ///
-    /// `GET /messaging/rcs/capabilities/{agent_id}/{phone_number}`
-    ///
-    /// Parameters:
-    /// - `agent_id`: RCS agent ID
-    /// - `phone_number`: Phone number in E164 format
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        agent_id: &str,
-        phone_number: &str,
-    ) -> crate::Result<crate::types::RcsCapabilitiesSingle> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/messaging/rcs/capabilities/",
-                    &crate::encode_path(agent_id),
-                    "/",
-                    &crate::encode_path(phone_number),
-                ]
-                    .concat(),
-            );
-        req.send_json().await
-    }
-}
-/// Operations under `messaging.rcs.test_number_invite`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagingRcsTestNumberInviteApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagingRcsTestNumberInviteApi<'a> {
-    /// Add RCS test number
-    ///
-    /// Adds a test phone number to an RCS agent for testing purposes.
-    ///
-    /// `PUT /messaging/rcs/test_number_invite/{id}/{phone_number}`
-    ///
-    /// Parameters:
-    /// - `id`: RCS agent ID
-    /// - `phone_number`: Phone number in E164 format to invite for testing
-    #[inline]
-    pub async fn update(
-        &self,
-        id: &str,
-        phone_number: &str,
-    ) -> crate::Result<crate::types::RcsTestNumberInviteResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                [
-                    "/messaging/rcs/test_number_invite/",
-                    &crate::encode_path(id),
-                    "/",
-                    &crate::encode_path(phone_number),
-                ]
-                    .concat(),
-            );
-        req.send_json().await
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

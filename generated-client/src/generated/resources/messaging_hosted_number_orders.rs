@@ -12,25 +12,6 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
             client: self.client,
         }
     }
-    pub fn eligibility_numbers_check(
-        &self,
-    ) -> MessagingHostedNumberOrdersEligibilityNumbersCheckApi<'a> {
-        MessagingHostedNumberOrdersEligibilityNumbersCheckApi {
-            client: self.client,
-        }
-    }
-    pub fn validation_codes(&self) -> MessagingHostedNumberOrdersValidationCodesApi<'a> {
-        MessagingHostedNumberOrdersValidationCodesApi {
-            client: self.client,
-        }
-    }
-    pub fn verification_codes(
-        &self,
-    ) -> MessagingHostedNumberOrdersVerificationCodesApi<'a> {
-        MessagingHostedNumberOrdersVerificationCodesApi {
-            client: self.client,
-        }
-    }
     /// List messaging hosted number orders
     ///
     /// `GET /messaging_hosted_number_orders`
@@ -92,14 +73,33 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: MessagingHostedNumberOrdersCreateParams,
+        params: impl Into<MessagingHostedNumberOrdersCreateParams>,
     ) -> crate::Result<MessagingHostedNumberOrdersCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/messaging_hosted_number_orders");
+        let params: MessagingHostedNumberOrdersCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
+        req.send_json().await
+    }
+    /// Check hosted messaging eligibility
+    ///
+    /// `POST /messaging_hosted_number_orders/eligibility_numbers_check`
+    #[inline]
+    pub async fn check_eligibility(
+        &self,
+        params: impl Into<MessagingHostedNumberOrdersCheckEligibilityParams>,
+    ) -> crate::Result<crate::types::EligibilityNumbersResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                "/messaging_hosted_number_orders/eligibility_numbers_check",
+            );
+        let params: MessagingHostedNumberOrdersCheckEligibilityParams = params.into();
+        req.json(&params.body);
         req.send_json().await
     }
     /// Retrieve a messaging hosted number order
@@ -142,6 +142,69 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
             );
         req.send_json().await
     }
+    /// Validate hosted number codes
+    ///
+    /// Validate the verification codes sent to the numbers of the hosted order. The verification codes must be created in the verification codes endpoint.
+    ///
+    /// `POST /messaging_hosted_number_orders/{id}/validation_codes`
+    ///
+    /// Parameters:
+    /// - `id`: Order ID related to the validation codes.
+    #[inline]
+    pub async fn validate_codes(
+        &self,
+        id: &str,
+        params: impl Into<MessagingHostedNumberOrdersValidateCodesParams>,
+    ) -> crate::Result<MessagingHostedNumberOrdersValidateCodesResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                [
+                    "/messaging_hosted_number_orders/",
+                    &crate::encode_path(id),
+                    "/validation_codes",
+                ]
+                    .concat(),
+            );
+        let params: MessagingHostedNumberOrdersValidateCodesParams = params.into();
+        if let Some(body) = &params.body {
+            req.json(body);
+        }
+        req.send_json().await
+    }
+    /// Create hosted number verification codes
+    ///
+    /// Create verification codes to validate numbers of the hosted order. The verification codes will be sent to the numbers of the hosted order.
+    ///
+    /// `POST /messaging_hosted_number_orders/{id}/verification_codes`
+    ///
+    /// Parameters:
+    /// - `id`: Order ID to have a verification code created.
+    #[inline]
+    pub async fn create_verification_codes(
+        &self,
+        id: &str,
+        params: impl Into<MessagingHostedNumberOrdersCreateVerificationCodesParams>,
+    ) -> crate::Result<crate::types::CreatedVerificationCodesResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                [
+                    "/messaging_hosted_number_orders/",
+                    &crate::encode_path(id),
+                    "/verification_codes",
+                ]
+                    .concat(),
+            );
+        let params: MessagingHostedNumberOrdersCreateVerificationCodesParams = params
+            .into();
+        if let Some(body) = &params.body {
+            req.json(body);
+        }
+        req.send_json().await
+    }
 }
 /// Inputs of [`MessagingHostedNumberOrdersApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -154,6 +217,60 @@ pub struct MessagingHostedNumberOrdersListParams {
 pub struct MessagingHostedNumberOrdersCreateParams {
     /// Message payload
     pub body: Option<crate::types::CreateMessagingHostedNumberOrderRequest>,
+}
+impl From<crate::types::CreateMessagingHostedNumberOrderRequest>
+for MessagingHostedNumberOrdersCreateParams {
+    /// The body alone is the whole of [`MessagingHostedNumberOrdersCreateParams`].
+    fn from(body: crate::types::CreateMessagingHostedNumberOrderRequest) -> Self {
+        MessagingHostedNumberOrdersCreateParams {
+            body: Some(body),
+        }
+    }
+}
+/// Inputs of [`MessagingHostedNumberOrdersApi::check_eligibility`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagingHostedNumberOrdersCheckEligibilityParams {
+    /// Phone numbers to check eligibility
+    pub body: crate::types::EligibilityNumbersRequest,
+}
+impl From<crate::types::EligibilityNumbersRequest>
+for MessagingHostedNumberOrdersCheckEligibilityParams {
+    /// The body alone is the whole of [`MessagingHostedNumberOrdersCheckEligibilityParams`].
+    fn from(body: crate::types::EligibilityNumbersRequest) -> Self {
+        MessagingHostedNumberOrdersCheckEligibilityParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`MessagingHostedNumberOrdersApi::validate_codes`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagingHostedNumberOrdersValidateCodesParams {
+    /// Message payload
+    pub body: Option<crate::types::ValidationCodesRequest>,
+}
+impl From<crate::types::ValidationCodesRequest>
+for MessagingHostedNumberOrdersValidateCodesParams {
+    /// The body alone is the whole of [`MessagingHostedNumberOrdersValidateCodesParams`].
+    fn from(body: crate::types::ValidationCodesRequest) -> Self {
+        MessagingHostedNumberOrdersValidateCodesParams {
+            body: Some(body),
+        }
+    }
+}
+/// Inputs of [`MessagingHostedNumberOrdersApi::create_verification_codes`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagingHostedNumberOrdersCreateVerificationCodesParams {
+    /// Message payload
+    pub body: Option<crate::types::VerificationCodesRequest>,
+}
+impl From<crate::types::VerificationCodesRequest>
+for MessagingHostedNumberOrdersCreateVerificationCodesParams {
+    /// The body alone is the whole of [`MessagingHostedNumberOrdersCreateVerificationCodesParams`].
+    fn from(body: crate::types::VerificationCodesRequest) -> Self {
+        MessagingHostedNumberOrdersCreateVerificationCodesParams {
+            body: Some(body),
+        }
+    }
 }
 /// Operations under `messaging_hosted_number_orders.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -168,11 +285,11 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the type of resource.
     #[inline]
-    pub async fn file_upload(
+    pub async fn upload_file(
         &self,
         id: &str,
-        params: MessagingHostedNumberOrdersActionsFileUploadParams,
-    ) -> crate::Result<MessagingHostedNumberOrdersActionsFileUploadResponse> {
+        params: impl Into<MessagingHostedNumberOrdersActionsUploadFileParams>,
+    ) -> crate::Result<MessagingHostedNumberOrdersActionsUploadFileResponse> {
         let mut req = self
             .client
             .request(
@@ -184,6 +301,7 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: MessagingHostedNumberOrdersActionsUploadFileParams = params.into();
         if let Some(body) = &params.body {
             let mut form = crate::MultipartForm::default();
             if let Some(file) = &body.bill {
@@ -197,127 +315,20 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`MessagingHostedNumberOrdersActionsApi::file_upload`] other than path parameters.
+/// Inputs of [`MessagingHostedNumberOrdersActionsApi::upload_file`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingHostedNumberOrdersActionsFileUploadParams {
+pub struct MessagingHostedNumberOrdersActionsUploadFileParams {
     /// Message payload
     pub body: Option<crate::types::UploadFileMessagingHostedNumberOrderRequest>,
 }
-/// Operations under `messaging_hosted_number_orders.eligibility_numbers_check`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagingHostedNumberOrdersEligibilityNumbersCheckApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagingHostedNumberOrdersEligibilityNumbersCheckApi<'a> {
-    /// Check hosted messaging eligibility
-    ///
-    /// `POST /messaging_hosted_number_orders/eligibility_numbers_check`
-    #[inline]
-    pub async fn check(
-        &self,
-        params: MessagingHostedNumberOrdersEligibilityNumbersCheckCheckParams,
-    ) -> crate::Result<crate::types::EligibilityNumbersResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/messaging_hosted_number_orders/eligibility_numbers_check",
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`MessagingHostedNumberOrdersEligibilityNumbersCheckApi::check`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessagingHostedNumberOrdersEligibilityNumbersCheckCheckParams {
-    /// Phone numbers to check eligibility
-    pub body: crate::types::EligibilityNumbersRequest,
-}
-/// Operations under `messaging_hosted_number_orders.validation_codes`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagingHostedNumberOrdersValidationCodesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagingHostedNumberOrdersValidationCodesApi<'a> {
-    /// Validate hosted number codes
-    ///
-    /// Validate the verification codes sent to the numbers of the hosted order. The verification codes must be created in the verification codes endpoint.
-    ///
-    /// `POST /messaging_hosted_number_orders/{id}/validation_codes`
-    ///
-    /// Parameters:
-    /// - `id`: Order ID related to the validation codes.
-    #[inline]
-    pub async fn validate(
-        &self,
-        id: &str,
-        params: MessagingHostedNumberOrdersValidationCodesValidateParams,
-    ) -> crate::Result<MessagingHostedNumberOrdersValidationCodesValidateResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/messaging_hosted_number_orders/",
-                    &crate::encode_path(id),
-                    "/validation_codes",
-                ]
-                    .concat(),
-            );
-        if let Some(body) = &params.body {
-            req.json(body);
+impl From<crate::types::UploadFileMessagingHostedNumberOrderRequest>
+for MessagingHostedNumberOrdersActionsUploadFileParams {
+    /// The body alone is the whole of [`MessagingHostedNumberOrdersActionsUploadFileParams`].
+    fn from(body: crate::types::UploadFileMessagingHostedNumberOrderRequest) -> Self {
+        MessagingHostedNumberOrdersActionsUploadFileParams {
+            body: Some(body),
         }
-        req.send_json().await
     }
-}
-/// Inputs of [`MessagingHostedNumberOrdersValidationCodesApi::validate`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingHostedNumberOrdersValidationCodesValidateParams {
-    /// Message payload
-    pub body: Option<crate::types::ValidationCodesRequest>,
-}
-/// Operations under `messaging_hosted_number_orders.verification_codes`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagingHostedNumberOrdersVerificationCodesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagingHostedNumberOrdersVerificationCodesApi<'a> {
-    /// Create hosted number verification codes
-    ///
-    /// Create verification codes to validate numbers of the hosted order. The verification codes will be sent to the numbers of the hosted order.
-    ///
-    /// `POST /messaging_hosted_number_orders/{id}/verification_codes`
-    ///
-    /// Parameters:
-    /// - `id`: Order ID to have a verification code created.
-    #[inline]
-    pub async fn create(
-        &self,
-        id: &str,
-        params: MessagingHostedNumberOrdersVerificationCodesCreateParams,
-    ) -> crate::Result<crate::types::CreatedVerificationCodesResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/messaging_hosted_number_orders/",
-                    &crate::encode_path(id),
-                    "/verification_codes",
-                ]
-                    .concat(),
-            );
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json().await
-    }
-}
-/// Inputs of [`MessagingHostedNumberOrdersVerificationCodesApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingHostedNumberOrdersVerificationCodesCreateParams {
-    /// Message payload
-    pub body: Option<crate::types::VerificationCodesRequest>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingHostedNumberOrdersListPage {
@@ -435,9 +446,9 @@ pub type MessagingHostedNumberOrdersRetrieveResponse = crate::Data<
 pub type MessagingHostedNumberOrdersDeleteResponse = crate::Data<
     crate::types::MessagingHostedNumberOrder,
 >;
-pub type MessagingHostedNumberOrdersActionsFileUploadResponse = crate::Data<
+pub type MessagingHostedNumberOrdersActionsUploadFileResponse = crate::Data<
     crate::types::MessagingHostedNumberOrder,
 >;
-pub type MessagingHostedNumberOrdersValidationCodesValidateResponse = crate::Data<
+pub type MessagingHostedNumberOrdersValidateCodesResponse = crate::Data<
     crate::types::ValidationCodes,
 >;

@@ -122,7 +122,7 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: MessagingHostedNumbersUpdateParams,
+        params: impl Into<MessagingHostedNumbersUpdateParams>,
     ) -> crate::Result<MessagingHostedNumbersUpdateResponse> {
         let mut req = self
             .client
@@ -130,6 +130,7 @@ impl<'a> MessagingHostedNumbersApi<'a> {
                 reqwest::Method::PATCH,
                 ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
             );
+        let params: MessagingHostedNumbersUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -174,6 +175,15 @@ pub struct MessagingHostedNumbersListParams {
 pub struct MessagingHostedNumbersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePhoneNumberMessagingSettingsRequest,
+}
+impl From<crate::types::UpdatePhoneNumberMessagingSettingsRequest>
+for MessagingHostedNumbersUpdateParams {
+    /// The body alone is the whole of [`MessagingHostedNumbersUpdateParams`].
+    fn from(body: crate::types::UpdatePhoneNumberMessagingSettingsRequest) -> Self {
+        MessagingHostedNumbersUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -13,11 +13,12 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: MessagingNumbersBulkUpdatesCreateParams,
+        params: impl Into<MessagingNumbersBulkUpdatesCreateParams>,
     ) -> crate::Result<MessagingNumbersBulkUpdatesCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/messaging_numbers_bulk_updates");
+        let params: MessagingNumbersBulkUpdatesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -47,6 +48,15 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
 pub struct MessagingNumbersBulkUpdatesCreateParams {
     /// The request body.
     pub body: crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest,
+}
+impl From<crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest>
+for MessagingNumbersBulkUpdatesCreateParams {
+    /// The body alone is the whole of [`MessagingNumbersBulkUpdatesCreateParams`].
+    fn from(body: crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest) -> Self {
+        MessagingNumbersBulkUpdatesCreateParams {
+            body,
+        }
+    }
 }
 pub type MessagingNumbersBulkUpdatesCreateResponse = crate::Data<
     crate::types::BulkMessagingSettingsUpdatePhoneNumbers,

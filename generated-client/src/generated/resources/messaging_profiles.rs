@@ -12,30 +12,8 @@ impl<'a> MessagingProfilesApi<'a> {
             client: self.client,
         }
     }
-    pub fn alphanumeric_sender_ids(
-        &self,
-    ) -> MessagingProfilesAlphanumericSenderIdsApi<'a> {
-        MessagingProfilesAlphanumericSenderIdsApi {
-            client: self.client,
-        }
-    }
     pub fn autoresp_configs(&self) -> MessagingProfilesAutorespConfigsApi<'a> {
         MessagingProfilesAutorespConfigsApi {
-            client: self.client,
-        }
-    }
-    pub fn metrics(&self) -> MessagingProfilesMetricsApi<'a> {
-        MessagingProfilesMetricsApi {
-            client: self.client,
-        }
-    }
-    pub fn phone_numbers(&self) -> MessagingProfilesPhoneNumbersApi<'a> {
-        MessagingProfilesPhoneNumbersApi {
-            client: self.client,
-        }
-    }
-    pub fn short_codes(&self) -> MessagingProfilesShortCodesApi<'a> {
-        MessagingProfilesShortCodesApi {
             client: self.client,
         }
     }
@@ -111,9 +89,10 @@ impl<'a> MessagingProfilesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: MessagingProfilesCreateParams,
+        params: impl Into<MessagingProfilesCreateParams>,
     ) -> crate::Result<MessagingProfilesCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/messaging_profiles");
+        let params: MessagingProfilesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -146,7 +125,7 @@ impl<'a> MessagingProfilesApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: MessagingProfilesUpdateParams,
+        params: impl Into<MessagingProfilesUpdateParams>,
     ) -> crate::Result<MessagingProfilesUpdateResponse> {
         let mut req = self
             .client
@@ -154,6 +133,7 @@ impl<'a> MessagingProfilesApi<'a> {
                 reqwest::Method::PATCH,
                 ["/messaging_profiles/", &crate::encode_path(id)].concat(),
             );
+        let params: MessagingProfilesUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -176,6 +156,239 @@ impl<'a> MessagingProfilesApi<'a> {
             );
         req.send_json().await
     }
+    /// List alphanumeric sender IDs for a messaging profile
+    ///
+    /// List all alphanumeric sender IDs associated with a specific messaging profile.
+    ///
+    /// `GET /messaging_profiles/{id}/alphanumeric_sender_ids`
+    ///
+    /// Parameters:
+    /// - `id`: The identifier of the messaging profile.
+    #[inline]
+    pub async fn list_alphanumeric_sender_ids(
+        &self,
+        id: &str,
+        params: MessagingProfilesListAlphanumericSenderIdsParams,
+    ) -> crate::Result<MessagingProfilesListAlphanumericSenderIdsResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                [
+                    "/messaging_profiles/",
+                    &crate::encode_path(id),
+                    "/alphanumeric_sender_ids",
+                ]
+                    .concat(),
+            );
+        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
+        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
+        req.send_json().await
+    }
+    /// [`Self::list_alphanumeric_sender_ids`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn list_alphanumeric_sender_ids_paginator(
+        &self,
+        id: &str,
+        params: MessagingProfilesListAlphanumericSenderIdsParams,
+    ) -> crate::Paginator<
+        'a,
+        MessagingProfilesListAlphanumericSenderIdsParams,
+        MessagingProfilesListAlphanumericSenderIdsResponse,
+        crate::types::AlphanumericSenderId,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            MessagingProfilesListAlphanumericSenderIdsParams,
+            MessagingProfilesListAlphanumericSenderIdsResponse,
+            crate::types::AlphanumericSenderId,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move {
+                    this.list_alphanumeric_sender_ids(&id, params).await
+                })
+            },
+        )
+    }
+    /// Get detailed messaging profile metrics
+    ///
+    /// Get detailed metrics for a specific messaging profile, broken down by time interval.
+    ///
+    /// `GET /messaging_profiles/{id}/metrics`
+    ///
+    /// Parameters:
+    /// - `id`: The identifier of the messaging profile.
+    #[inline]
+    pub async fn retrieve_metrics(
+        &self,
+        id: &str,
+        params: MessagingProfilesRetrieveMetricsParams,
+    ) -> crate::Result<MessagingProfilesRetrieveMetricsResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/messaging_profiles/", &crate::encode_path(id), "/metrics"].concat(),
+            );
+        req.query("time_frame", crate::QueryStyle::Form, true, &params.time_frame);
+        req.send_json().await
+    }
+    /// List phone numbers associated with a messaging profile
+    ///
+    /// `GET /messaging_profiles/{id}/phone_numbers`
+    ///
+    /// Parameters:
+    /// - `id`: The id of the messaging profile to retrieve
+    #[inline]
+    pub async fn list_phone_numbers(
+        &self,
+        id: &str,
+        params: MessagingProfilesListPhoneNumbersParams,
+    ) -> crate::Result<MessagingProfilesListPhoneNumbersResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/messaging_profiles/", &crate::encode_path(id), "/phone_numbers"]
+                    .concat(),
+            );
+        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+        req.send_json().await
+    }
+    /// [`Self::list_phone_numbers`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn list_phone_numbers_paginator(
+        &self,
+        id: &str,
+        params: MessagingProfilesListPhoneNumbersParams,
+    ) -> crate::Paginator<
+        'a,
+        MessagingProfilesListPhoneNumbersParams,
+        MessagingProfilesListPhoneNumbersResponse,
+        crate::types::PhoneNumberWithMessagingSettings,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            MessagingProfilesListPhoneNumbersParams,
+            MessagingProfilesListPhoneNumbersResponse,
+            crate::types::PhoneNumberWithMessagingSettings,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list_phone_numbers(&id, params).await })
+            },
+        )
+    }
+    /// List short codes associated with a messaging profile
+    ///
+    /// `GET /messaging_profiles/{id}/short_codes`
+    ///
+    /// Parameters:
+    /// - `id`: The id of the messaging profile to retrieve
+    #[inline]
+    pub async fn list_short_codes(
+        &self,
+        id: &str,
+        params: MessagingProfilesListShortCodesParams,
+    ) -> crate::Result<MessagingProfilesListShortCodesResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/messaging_profiles/", &crate::encode_path(id), "/short_codes"]
+                    .concat(),
+            );
+        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+        req.send_json().await
+    }
+    /// [`Self::list_short_codes`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn list_short_codes_paginator(
+        &self,
+        id: &str,
+        params: MessagingProfilesListShortCodesParams,
+    ) -> crate::Paginator<
+        'a,
+        MessagingProfilesListShortCodesParams,
+        MessagingProfilesListShortCodesResponse,
+        crate::types::ShortCode,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            MessagingProfilesListShortCodesParams,
+            MessagingProfilesListShortCodesResponse,
+            crate::types::ShortCode,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.list_short_codes(&id, params).await })
+            },
+        )
+    }
 }
 /// Inputs of [`MessagingProfilesApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -195,11 +408,55 @@ pub struct MessagingProfilesCreateParams {
     /// New Messaging Profile object
     pub body: crate::types::CreateMessagingProfileRequest,
 }
+impl From<crate::types::CreateMessagingProfileRequest>
+for MessagingProfilesCreateParams {
+    /// The body alone is the whole of [`MessagingProfilesCreateParams`].
+    fn from(body: crate::types::CreateMessagingProfileRequest) -> Self {
+        MessagingProfilesCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`MessagingProfilesApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessagingProfilesUpdateParams {
     /// New Messaging Profile object
     pub body: crate::types::UpdateMessagingProfileRequest,
+}
+impl From<crate::types::UpdateMessagingProfileRequest>
+for MessagingProfilesUpdateParams {
+    /// The body alone is the whole of [`MessagingProfilesUpdateParams`].
+    fn from(body: crate::types::UpdateMessagingProfileRequest) -> Self {
+        MessagingProfilesUpdateParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`MessagingProfilesApi::list_alphanumeric_sender_ids`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagingProfilesListAlphanumericSenderIdsParams {
+    /// Page number to retrieve (1-based).
+    pub page_number: Option<i64>,
+    /// Number of items to return per page.
+    pub page_size: Option<i64>,
+}
+/// Inputs of [`MessagingProfilesApi::retrieve_metrics`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagingProfilesRetrieveMetricsParams {
+    /// The time frame for metrics.
+    pub time_frame: Option<crate::types::MessagingMetricsTimeFrame>,
+}
+/// Inputs of [`MessagingProfilesApi::list_phone_numbers`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagingProfilesListPhoneNumbersParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<MessagingProfilesListPhoneNumbersPage>,
+}
+/// Inputs of [`MessagingProfilesApi::list_short_codes`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagingProfilesListShortCodesParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<MessagingProfilesListShortCodesPage>,
 }
 /// Operations under `messaging_profiles.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -233,95 +490,6 @@ impl<'a> MessagingProfilesActionsApi<'a> {
             );
         req.send_json().await
     }
-}
-/// Operations under `messaging_profiles.alphanumeric_sender_ids`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagingProfilesAlphanumericSenderIdsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagingProfilesAlphanumericSenderIdsApi<'a> {
-    /// List alphanumeric sender IDs for a messaging profile
-    ///
-    /// List all alphanumeric sender IDs associated with a specific messaging profile.
-    ///
-    /// `GET /messaging_profiles/{id}/alphanumeric_sender_ids`
-    ///
-    /// Parameters:
-    /// - `id`: The identifier of the messaging profile.
-    #[inline]
-    pub async fn list(
-        &self,
-        id: &str,
-        params: MessagingProfilesAlphanumericSenderIdsListParams,
-    ) -> crate::Result<MessagingProfilesAlphanumericSenderIdsListResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/messaging_profiles/",
-                    &crate::encode_path(id),
-                    "/alphanumeric_sender_ids",
-                ]
-                    .concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        id: &str,
-        params: MessagingProfilesAlphanumericSenderIdsListParams,
-    ) -> crate::Paginator<
-        'a,
-        MessagingProfilesAlphanumericSenderIdsListParams,
-        MessagingProfilesAlphanumericSenderIdsListResponse,
-        crate::types::AlphanumericSenderId,
-    > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            MessagingProfilesAlphanumericSenderIdsListParams,
-            MessagingProfilesAlphanumericSenderIdsListResponse,
-            crate::types::AlphanumericSenderId,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
-                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
-                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
-    }
-}
-/// Inputs of [`MessagingProfilesAlphanumericSenderIdsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingProfilesAlphanumericSenderIdsListParams {
-    /// Page number to retrieve (1-based).
-    pub page_number: Option<i64>,
-    /// Number of items to return per page.
-    pub page_size: Option<i64>,
 }
 /// Operations under `messaging_profiles.autoresp_configs`.
 #[derive(Debug, Clone, Copy)]
@@ -367,7 +535,7 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     pub async fn create(
         &self,
         profile_id: &str,
-        params: MessagingProfilesAutorespConfigsCreateParams,
+        params: impl Into<MessagingProfilesAutorespConfigsCreateParams>,
     ) -> crate::Result<crate::types::AutorespConfigResponseSchema> {
         let mut req = self
             .client
@@ -380,6 +548,7 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: MessagingProfilesAutorespConfigsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -422,7 +591,7 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
         &self,
         profile_id: &str,
         autoresp_cfg_id: &str,
-        params: MessagingProfilesAutorespConfigsUpdateParams,
+        params: impl Into<MessagingProfilesAutorespConfigsUpdateParams>,
     ) -> crate::Result<crate::types::AutorespConfigResponseSchema> {
         let mut req = self
             .client
@@ -436,6 +605,7 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: MessagingProfilesAutorespConfigsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -483,207 +653,29 @@ pub struct MessagingProfilesAutorespConfigsCreateParams {
     /// The request body.
     pub body: crate::types::AutoRespConfigCreateSchema,
 }
+impl From<crate::types::AutoRespConfigCreateSchema>
+for MessagingProfilesAutorespConfigsCreateParams {
+    /// The body alone is the whole of [`MessagingProfilesAutorespConfigsCreateParams`].
+    fn from(body: crate::types::AutoRespConfigCreateSchema) -> Self {
+        MessagingProfilesAutorespConfigsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`MessagingProfilesAutorespConfigsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessagingProfilesAutorespConfigsUpdateParams {
     /// The request body.
     pub body: crate::types::AutoRespConfigCreateSchema,
 }
-/// Operations under `messaging_profiles.metrics`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagingProfilesMetricsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagingProfilesMetricsApi<'a> {
-    /// Get detailed messaging profile metrics
-    ///
-    /// Get detailed metrics for a specific messaging profile, broken down by time interval.
-    ///
-    /// `GET /messaging_profiles/{id}/metrics`
-    ///
-    /// Parameters:
-    /// - `id`: The identifier of the messaging profile.
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        id: &str,
-        params: MessagingProfilesMetricsRetrieveParams,
-    ) -> crate::Result<MessagingProfilesMetricsRetrieveResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messaging_profiles/", &crate::encode_path(id), "/metrics"].concat(),
-            );
-        req.query("time_frame", crate::QueryStyle::Form, true, &params.time_frame);
-        req.send_json().await
+impl From<crate::types::AutoRespConfigCreateSchema>
+for MessagingProfilesAutorespConfigsUpdateParams {
+    /// The body alone is the whole of [`MessagingProfilesAutorespConfigsUpdateParams`].
+    fn from(body: crate::types::AutoRespConfigCreateSchema) -> Self {
+        MessagingProfilesAutorespConfigsUpdateParams {
+            body,
+        }
     }
-}
-/// Inputs of [`MessagingProfilesMetricsApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingProfilesMetricsRetrieveParams {
-    /// The time frame for metrics.
-    pub time_frame: Option<crate::types::MessagingMetricsTimeFrame>,
-}
-/// Operations under `messaging_profiles.phone_numbers`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagingProfilesPhoneNumbersApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagingProfilesPhoneNumbersApi<'a> {
-    /// List phone numbers associated with a messaging profile
-    ///
-    /// `GET /messaging_profiles/{id}/phone_numbers`
-    ///
-    /// Parameters:
-    /// - `id`: The id of the messaging profile to retrieve
-    #[inline]
-    pub async fn list(
-        &self,
-        id: &str,
-        params: MessagingProfilesPhoneNumbersListParams,
-    ) -> crate::Result<MessagingProfilesPhoneNumbersListResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messaging_profiles/", &crate::encode_path(id), "/phone_numbers"]
-                    .concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        id: &str,
-        params: MessagingProfilesPhoneNumbersListParams,
-    ) -> crate::Paginator<
-        'a,
-        MessagingProfilesPhoneNumbersListParams,
-        MessagingProfilesPhoneNumbersListResponse,
-        crate::types::PhoneNumberWithMessagingSettings,
-    > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            MessagingProfilesPhoneNumbersListParams,
-            MessagingProfilesPhoneNumbersListResponse,
-            crate::types::PhoneNumberWithMessagingSettings,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
-                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
-                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
-    }
-}
-/// Inputs of [`MessagingProfilesPhoneNumbersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingProfilesPhoneNumbersListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<MessagingProfilesPhoneNumbersListPage>,
-}
-/// Operations under `messaging_profiles.short_codes`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagingProfilesShortCodesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagingProfilesShortCodesApi<'a> {
-    /// List short codes associated with a messaging profile
-    ///
-    /// `GET /messaging_profiles/{id}/short_codes`
-    ///
-    /// Parameters:
-    /// - `id`: The id of the messaging profile to retrieve
-    #[inline]
-    pub async fn list(
-        &self,
-        id: &str,
-        params: MessagingProfilesShortCodesListParams,
-    ) -> crate::Result<MessagingProfilesShortCodesListResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messaging_profiles/", &crate::encode_path(id), "/short_codes"]
-                    .concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        id: &str,
-        params: MessagingProfilesShortCodesListParams,
-    ) -> crate::Paginator<
-        'a,
-        MessagingProfilesShortCodesListParams,
-        MessagingProfilesShortCodesListResponse,
-        crate::types::ShortCode,
-    > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            MessagingProfilesShortCodesListParams,
-            MessagingProfilesShortCodesListResponse,
-            crate::types::ShortCode,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
-                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
-                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
-    }
-}
-/// Inputs of [`MessagingProfilesShortCodesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingProfilesShortCodesListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<MessagingProfilesShortCodesListPage>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingProfilesListFilter {
@@ -844,16 +836,16 @@ pub type MessagingProfilesActionsRegenerateSecretResponse = crate::Data<
     crate::types::MessagingProfile,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingProfilesAlphanumericSenderIdsListResponse {
+pub struct MessagingProfilesListAlphanumericSenderIdsResponse {
     pub data: Option<Vec<crate::types::AlphanumericSenderId>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
-impl serde::Serialize for MessagingProfilesAlphanumericSenderIdsListResponse {
+impl serde::Serialize for MessagingProfilesListAlphanumericSenderIdsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
             .serialize_struct(
-                "MessagingProfilesAlphanumericSenderIdsListResponse",
+                "MessagingProfilesListAlphanumericSenderIdsResponse",
                 2usize,
             )?;
         if let Some(v) = &self.data {
@@ -866,21 +858,21 @@ impl serde::Serialize for MessagingProfilesAlphanumericSenderIdsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de>
-for MessagingProfilesAlphanumericSenderIdsListResponse {
+for MessagingProfilesListAlphanumericSenderIdsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MessagingProfilesAlphanumericSenderIdsListResponse;
+            type Value = MessagingProfilesListAlphanumericSenderIdsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessagingProfilesAlphanumericSenderIdsListResponse")
+                f.write_str("struct MessagingProfilesListAlphanumericSenderIdsResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MessagingProfilesAlphanumericSenderIdsListResponse, A::Error> {
+            ) -> Result<MessagingProfilesListAlphanumericSenderIdsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -890,7 +882,7 @@ for MessagingProfilesAlphanumericSenderIdsListResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(MessagingProfilesAlphanumericSenderIdsListResponse {
+                Ok(MessagingProfilesListAlphanumericSenderIdsResponse {
                     data: f0,
                     meta: f1,
                 })
@@ -898,27 +890,27 @@ for MessagingProfilesAlphanumericSenderIdsListResponse {
         }
         deserializer
             .deserialize_struct(
-                "MessagingProfilesAlphanumericSenderIdsListResponse",
+                "MessagingProfilesListAlphanumericSenderIdsResponse",
                 FIELDS,
                 V,
             )
     }
 }
-pub type MessagingProfilesMetricsRetrieveResponse = crate::Data<
+pub type MessagingProfilesRetrieveMetricsResponse = crate::Data<
     crate::types::ProfileMetrics,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingProfilesPhoneNumbersListPage {
+pub struct MessagingProfilesListPhoneNumbersPage {
     /// The page number to load
     pub number: Option<i64>,
     /// The size of the page
     pub size: Option<i64>,
 }
-impl serde::Serialize for MessagingProfilesPhoneNumbersListPage {
+impl serde::Serialize for MessagingProfilesListPhoneNumbersPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("MessagingProfilesPhoneNumbersListPage", 2usize)?;
+            .serialize_struct("MessagingProfilesListPhoneNumbersPage", 2usize)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -928,21 +920,21 @@ impl serde::Serialize for MessagingProfilesPhoneNumbersListPage {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for MessagingProfilesPhoneNumbersListPage {
+impl<'de> serde::Deserialize<'de> for MessagingProfilesListPhoneNumbersPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MessagingProfilesPhoneNumbersListPage;
+            type Value = MessagingProfilesListPhoneNumbersPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessagingProfilesPhoneNumbersListPage")
+                f.write_str("struct MessagingProfilesListPhoneNumbersPage")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MessagingProfilesPhoneNumbersListPage, A::Error> {
+            ) -> Result<MessagingProfilesListPhoneNumbersPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -952,26 +944,26 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesPhoneNumbersListPage {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(MessagingProfilesPhoneNumbersListPage {
+                Ok(MessagingProfilesListPhoneNumbersPage {
                     number: f0,
                     size: f1,
                 })
             }
         }
         deserializer
-            .deserialize_struct("MessagingProfilesPhoneNumbersListPage", FIELDS, V)
+            .deserialize_struct("MessagingProfilesListPhoneNumbersPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingProfilesPhoneNumbersListResponse {
+pub struct MessagingProfilesListPhoneNumbersResponse {
     pub data: Option<Vec<crate::types::PhoneNumberWithMessagingSettings>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
-impl serde::Serialize for MessagingProfilesPhoneNumbersListResponse {
+impl serde::Serialize for MessagingProfilesListPhoneNumbersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("MessagingProfilesPhoneNumbersListResponse", 2usize)?;
+            .serialize_struct("MessagingProfilesListPhoneNumbersResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -981,21 +973,21 @@ impl serde::Serialize for MessagingProfilesPhoneNumbersListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for MessagingProfilesPhoneNumbersListResponse {
+impl<'de> serde::Deserialize<'de> for MessagingProfilesListPhoneNumbersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MessagingProfilesPhoneNumbersListResponse;
+            type Value = MessagingProfilesListPhoneNumbersResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessagingProfilesPhoneNumbersListResponse")
+                f.write_str("struct MessagingProfilesListPhoneNumbersResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MessagingProfilesPhoneNumbersListResponse, A::Error> {
+            ) -> Result<MessagingProfilesListPhoneNumbersResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1005,28 +997,28 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesPhoneNumbersListResponse 
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(MessagingProfilesPhoneNumbersListResponse {
+                Ok(MessagingProfilesListPhoneNumbersResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
         deserializer
-            .deserialize_struct("MessagingProfilesPhoneNumbersListResponse", FIELDS, V)
+            .deserialize_struct("MessagingProfilesListPhoneNumbersResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingProfilesShortCodesListPage {
+pub struct MessagingProfilesListShortCodesPage {
     /// The page number to load
     pub number: Option<i64>,
     /// The size of the page
     pub size: Option<i64>,
 }
-impl serde::Serialize for MessagingProfilesShortCodesListPage {
+impl serde::Serialize for MessagingProfilesListShortCodesPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("MessagingProfilesShortCodesListPage", 2usize)?;
+            .serialize_struct("MessagingProfilesListShortCodesPage", 2usize)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1036,21 +1028,21 @@ impl serde::Serialize for MessagingProfilesShortCodesListPage {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for MessagingProfilesShortCodesListPage {
+impl<'de> serde::Deserialize<'de> for MessagingProfilesListShortCodesPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MessagingProfilesShortCodesListPage;
+            type Value = MessagingProfilesListShortCodesPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessagingProfilesShortCodesListPage")
+                f.write_str("struct MessagingProfilesListShortCodesPage")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MessagingProfilesShortCodesListPage, A::Error> {
+            ) -> Result<MessagingProfilesListShortCodesPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1060,25 +1052,25 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesShortCodesListPage {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(MessagingProfilesShortCodesListPage {
+                Ok(MessagingProfilesListShortCodesPage {
                     number: f0,
                     size: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("MessagingProfilesShortCodesListPage", FIELDS, V)
+        deserializer.deserialize_struct("MessagingProfilesListShortCodesPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingProfilesShortCodesListResponse {
+pub struct MessagingProfilesListShortCodesResponse {
     pub data: Option<Vec<crate::types::ShortCode>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
-impl serde::Serialize for MessagingProfilesShortCodesListResponse {
+impl serde::Serialize for MessagingProfilesListShortCodesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("MessagingProfilesShortCodesListResponse", 2usize)?;
+            .serialize_struct("MessagingProfilesListShortCodesResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1088,21 +1080,21 @@ impl serde::Serialize for MessagingProfilesShortCodesListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for MessagingProfilesShortCodesListResponse {
+impl<'de> serde::Deserialize<'de> for MessagingProfilesListShortCodesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MessagingProfilesShortCodesListResponse;
+            type Value = MessagingProfilesListShortCodesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessagingProfilesShortCodesListResponse")
+                f.write_str("struct MessagingProfilesListShortCodesResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MessagingProfilesShortCodesListResponse, A::Error> {
+            ) -> Result<MessagingProfilesListShortCodesResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1112,14 +1104,14 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesShortCodesListResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(MessagingProfilesShortCodesListResponse {
+                Ok(MessagingProfilesListShortCodesResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
         deserializer
-            .deserialize_struct("MessagingProfilesShortCodesListResponse", FIELDS, V)
+            .deserialize_struct("MessagingProfilesListShortCodesResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -31,13 +31,6 @@ pub struct MessagingTollfreeVerificationRequestsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
-    pub fn status_history(
-        &self,
-    ) -> MessagingTollfreeVerificationRequestsStatusHistoryApi<'a> {
-        MessagingTollfreeVerificationRequestsStatusHistoryApi {
-            client: self.client,
-        }
-    }
     /// List Verification Requests
     ///
     /// Get a list of previously-submitted tollfree verification requests
@@ -107,11 +100,12 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: MessagingTollfreeVerificationRequestsCreateParams,
+        params: impl Into<MessagingTollfreeVerificationRequestsCreateParams>,
     ) -> crate::Result<crate::types::VerificationRequestEgress> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/messaging_tollfree/verification/requests");
+        let params: MessagingTollfreeVerificationRequestsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -149,7 +143,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: MessagingTollfreeVerificationRequestsUpdateParams,
+        params: impl Into<MessagingTollfreeVerificationRequestsUpdateParams>,
     ) -> crate::Result<crate::types::VerificationRequestEgress> {
         let mut req = self
             .client
@@ -158,6 +152,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                 ["/messaging_tollfree/verification/requests/", &crate::encode_path(id)]
                     .concat(),
             );
+        let params: MessagingTollfreeVerificationRequestsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -186,45 +181,6 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
             );
         req.send_empty().await
     }
-}
-/// Inputs of [`MessagingTollfreeVerificationRequestsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessagingTollfreeVerificationRequestsListParams {
-    /// Page number to retrieve (1-based).
-    pub page: i64,
-    /// Request this many records per page
-    ///
-    /// This value is automatically clamped if the provided value is too large.
-    pub page_size: i64,
-    /// Start of the date range filter (inclusive, ISO 8601).
-    pub date_start: Option<String>,
-    /// End of the date range filter (inclusive, ISO 8601).
-    pub date_end: Option<String>,
-    /// Filter results by status.
-    pub status: Option<crate::types::TfVerificationStatus>,
-    /// Filter results by phone number.
-    pub phone_number: Option<String>,
-    /// Filter verification requests by business name
-    pub business_name: Option<String>,
-}
-/// Inputs of [`MessagingTollfreeVerificationRequestsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessagingTollfreeVerificationRequestsCreateParams {
-    /// The request body.
-    pub body: crate::types::TfVerificationRequest,
-}
-/// Inputs of [`MessagingTollfreeVerificationRequestsApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessagingTollfreeVerificationRequestsUpdateParams {
-    /// The request body.
-    pub body: crate::types::TfVerificationRequest,
-}
-/// Operations under `messaging_tollfree.verification.requests.status_history`.
-#[derive(Debug, Clone, Copy)]
-pub struct MessagingTollfreeVerificationRequestsStatusHistoryApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> MessagingTollfreeVerificationRequestsStatusHistoryApi<'a> {
     /// Get Verification Request Status History
     ///
     /// Get the history of status changes for a verification request.
@@ -236,10 +192,10 @@ impl<'a> MessagingTollfreeVerificationRequestsStatusHistoryApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn retrieve(
+    pub async fn retrieve_status_history(
         &self,
         id: &str,
-        params: MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams,
+        params: MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
     ) -> crate::Result<crate::types::PaginatedVerificationStatusHistoryEntry> {
         let mut req = self
             .client
@@ -256,22 +212,22 @@ impl<'a> MessagingTollfreeVerificationRequestsStatusHistoryApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.send_json().await
     }
-    /// [`Self::retrieve`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// [`Self::retrieve_status_history`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
-    pub fn retrieve_paginator(
+    pub fn retrieve_status_history_paginator(
         &self,
         id: &str,
-        params: MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams,
+        params: MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
     ) -> crate::Paginator<
         'a,
-        MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams,
+        MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
         crate::types::PaginatedVerificationStatusHistoryEntry,
         crate::types::VerificationStatusHistoryEntry,
     > {
         let this = *self;
         let id = id.to_owned();
         let spec: crate::PageSpec<
-            MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams,
+            MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
             crate::types::PaginatedVerificationStatusHistoryEntry,
             crate::types::VerificationStatusHistoryEntry,
         > = crate::PageSpec {
@@ -295,16 +251,89 @@ impl<'a> MessagingTollfreeVerificationRequestsStatusHistoryApi<'a> {
             move |params| {
                 let id = id.clone();
                 #[allow(deprecated)]
-                Box::pin(async move { this.retrieve(&id, params).await })
+                Box::pin(async move { this.retrieve_status_history(&id, params).await })
             },
         )
     }
 }
-/// Inputs of [`MessagingTollfreeVerificationRequestsStatusHistoryApi::retrieve`] other than path parameters.
+/// Inputs of [`MessagingTollfreeVerificationRequestsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MessagingTollfreeVerificationRequestsStatusHistoryRetrieveParams {
+pub struct MessagingTollfreeVerificationRequestsListParams {
+    /// Page number to retrieve (1-based).
+    pub page: i64,
+    /// Request this many records per page
+    ///
+    /// This value is automatically clamped if the provided value is too large.
+    pub page_size: i64,
+    /// Start of the date range filter (inclusive, ISO 8601).
+    pub date_start: Option<String>,
+    /// End of the date range filter (inclusive, ISO 8601).
+    pub date_end: Option<String>,
+    /// Filter results by status.
+    pub status: Option<crate::types::TfVerificationStatus>,
+    /// Filter results by phone number.
+    pub phone_number: Option<String>,
+    /// Filter verification requests by business name
+    pub business_name: Option<String>,
+}
+impl MessagingTollfreeVerificationRequestsListParams {
+    /// A `MessagingTollfreeVerificationRequestsListParams` from its required inputs; the optional ones are `None`.
+    pub fn new(page: i64, page_size: i64) -> Self {
+        MessagingTollfreeVerificationRequestsListParams {
+            page,
+            page_size,
+            date_start: None,
+            date_end: None,
+            status: None,
+            phone_number: None,
+            business_name: None,
+        }
+    }
+}
+/// Inputs of [`MessagingTollfreeVerificationRequestsApi::create`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagingTollfreeVerificationRequestsCreateParams {
+    /// The request body.
+    pub body: crate::types::TfVerificationRequest,
+}
+impl From<crate::types::TfVerificationRequest>
+for MessagingTollfreeVerificationRequestsCreateParams {
+    /// The body alone is the whole of [`MessagingTollfreeVerificationRequestsCreateParams`].
+    fn from(body: crate::types::TfVerificationRequest) -> Self {
+        MessagingTollfreeVerificationRequestsCreateParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`MessagingTollfreeVerificationRequestsApi::update`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagingTollfreeVerificationRequestsUpdateParams {
+    /// The request body.
+    pub body: crate::types::TfVerificationRequest,
+}
+impl From<crate::types::TfVerificationRequest>
+for MessagingTollfreeVerificationRequestsUpdateParams {
+    /// The body alone is the whole of [`MessagingTollfreeVerificationRequestsUpdateParams`].
+    fn from(body: crate::types::TfVerificationRequest) -> Self {
+        MessagingTollfreeVerificationRequestsUpdateParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`MessagingTollfreeVerificationRequestsApi::retrieve_status_history`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
     /// Page number to retrieve (1-based).
     pub page_number: i64,
     /// Number of items to return per page.
     pub page_size: i64,
+}
+impl MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
+    /// A `MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams` from its required inputs; the optional ones are `None`.
+    pub fn new(page_number: i64, page_size: i64) -> Self {
+        MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
+            page_number,
+            page_size,
+        }
+    }
 }

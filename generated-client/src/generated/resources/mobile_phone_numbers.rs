@@ -109,7 +109,7 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: MobilePhoneNumbersUpdateParams,
+        params: impl Into<MobilePhoneNumbersUpdateParams>,
     ) -> crate::Result<MobilePhoneNumbersUpdateResponse> {
         let mut req = self
             .client
@@ -117,6 +117,7 @@ impl<'a> MobilePhoneNumbersApi<'a> {
                 reqwest::Method::PATCH,
                 ["/v2/mobile_phone_numbers/", &crate::encode_path(id)].concat(),
             );
+        let params: MobilePhoneNumbersUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -134,6 +135,14 @@ pub struct MobilePhoneNumbersListParams {
 pub struct MobilePhoneNumbersUpdateParams {
     /// The request body.
     pub body: crate::types::MobilePhoneNumberUpdate,
+}
+impl From<crate::types::MobilePhoneNumberUpdate> for MobilePhoneNumbersUpdateParams {
+    /// The body alone is the whole of [`MobilePhoneNumbersUpdateParams`].
+    fn from(body: crate::types::MobilePhoneNumberUpdate) -> Self {
+        MobilePhoneNumbersUpdateParams {
+            body,
+        }
+    }
 }
 /// Operations under `mobile_phone_numbers.messaging`.
 #[derive(Debug, Clone, Copy)]

@@ -81,11 +81,12 @@ impl<'a> MobilePushCredentialsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: MobilePushCredentialsCreateParams,
+        params: impl Into<MobilePushCredentialsCreateParams>,
     ) -> crate::Result<crate::types::PushCredentialResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/mobile_push_credentials");
+        let params: MobilePushCredentialsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -144,6 +145,14 @@ pub struct MobilePushCredentialsListParams {
 pub struct MobilePushCredentialsCreateParams {
     /// Mobile push credential parameters that need to be sent in the request
     pub body: MobilePushCredentialsCreateBody,
+}
+impl From<MobilePushCredentialsCreateBody> for MobilePushCredentialsCreateParams {
+    /// The body alone is the whole of [`MobilePushCredentialsCreateParams`].
+    fn from(body: MobilePushCredentialsCreateBody) -> Self {
+        MobilePushCredentialsCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobilePushCredentialsListPage {
@@ -290,4 +299,16 @@ impl<'de> serde::Deserialize<'de> for MobilePushCredentialsListFilter {
 pub enum MobilePushCredentialsCreateBody {
     CreateIosPushCredentialRequest(crate::types::CreateIosPushCredentialRequest),
     CreateAndroidPushCredentialRequest(crate::types::CreateAndroidPushCredentialRequest),
+}
+impl From<crate::types::CreateIosPushCredentialRequest>
+for MobilePushCredentialsCreateBody {
+    fn from(value: crate::types::CreateIosPushCredentialRequest) -> Self {
+        MobilePushCredentialsCreateBody::CreateIosPushCredentialRequest(value)
+    }
+}
+impl From<crate::types::CreateAndroidPushCredentialRequest>
+for MobilePushCredentialsCreateBody {
+    fn from(value: crate::types::CreateAndroidPushCredentialRequest) -> Self {
+        MobilePushCredentialsCreateBody::CreateAndroidPushCredentialRequest(value)
+    }
 }

@@ -88,11 +88,12 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: MobileVoiceConnectionsCreateParams,
+        params: impl Into<MobileVoiceConnectionsCreateParams>,
     ) -> crate::Result<MobileVoiceConnectionsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/v2/mobile_voice_connections");
+        let params: MobileVoiceConnectionsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -125,7 +126,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: MobileVoiceConnectionsUpdateParams,
+        params: impl Into<MobileVoiceConnectionsUpdateParams>,
     ) -> crate::Result<MobileVoiceConnectionsUpdateResponse> {
         let mut req = self
             .client
@@ -133,6 +134,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
             );
+        let params: MobileVoiceConnectionsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -174,11 +176,29 @@ pub struct MobileVoiceConnectionsCreateParams {
     /// The request body.
     pub body: crate::types::MobileVoiceConnectionCreate,
 }
+impl From<crate::types::MobileVoiceConnectionCreate>
+for MobileVoiceConnectionsCreateParams {
+    /// The body alone is the whole of [`MobileVoiceConnectionsCreateParams`].
+    fn from(body: crate::types::MobileVoiceConnectionCreate) -> Self {
+        MobileVoiceConnectionsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`MobileVoiceConnectionsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MobileVoiceConnectionsUpdateParams {
     /// The request body.
     pub body: crate::types::MobileVoiceConnectionUpdate,
+}
+impl From<crate::types::MobileVoiceConnectionUpdate>
+for MobileVoiceConnectionsUpdateParams {
+    /// The body alone is the whole of [`MobileVoiceConnectionsUpdateParams`].
+    fn from(body: crate::types::MobileVoiceConnectionUpdate) -> Self {
+        MobileVoiceConnectionsUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileVoiceConnectionsListResponse {

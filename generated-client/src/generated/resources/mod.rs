@@ -225,6 +225,9 @@ pub mod messages;
 #[cfg(feature = "messaging")]
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
 pub mod messaging;
+#[cfg(feature = "messaging_10dlc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
+pub mod messaging_10dlc;
 #[cfg(feature = "messaging_hosted_number_orders")]
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
 pub mod messaging_hosted_number_orders;
@@ -261,9 +264,6 @@ pub mod mobile_push_credentials;
 #[cfg(feature = "mobile_voice_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_voice_connections")))]
 pub mod mobile_voice_connections;
-#[cfg(feature = "n10dlc")]
-#[cfg_attr(docsrs, doc(cfg(feature = "n10dlc")))]
-pub mod n10dlc;
 #[cfg(feature = "network_coverage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network_coverage")))]
 pub mod network_coverage;
@@ -414,15 +414,9 @@ pub mod seti;
 #[cfg(feature = "short_codes")]
 #[cfg_attr(docsrs, doc(cfg(feature = "short_codes")))]
 pub mod short_codes;
-#[cfg(feature = "sim_card_actions")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sim_card_actions")))]
-pub mod sim_card_actions;
 #[cfg(feature = "sim_card_data_usage_notifications")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_data_usage_notifications")))]
 pub mod sim_card_data_usage_notifications;
-#[cfg(feature = "sim_card_group_actions")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sim_card_group_actions")))]
-pub mod sim_card_group_actions;
 #[cfg(feature = "sim_card_groups")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 pub mod sim_card_groups;
@@ -1082,6 +1076,13 @@ impl crate::Client {
             client: self,
         }
     }
+    #[cfg(feature = "messaging_10dlc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
+    pub fn messaging_10dlc(&self) -> messaging_10dlc::Messaging10dlcApi<'_> {
+        messaging_10dlc::Messaging10dlcApi {
+            client: self,
+        }
+    }
     #[cfg(feature = "messaging_hosted_number_orders")]
     #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
     pub fn messaging_hosted_number_orders(
@@ -1183,11 +1184,6 @@ impl crate::Client {
         mobile_voice_connections::MobileVoiceConnectionsApi {
             client: self,
         }
-    }
-    #[cfg(feature = "n10dlc")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "n10dlc")))]
-    pub fn n10dlc(&self) -> n10dlc::N10dlcApi<'_> {
-        n10dlc::N10dlcApi { client: self }
     }
     #[cfg(feature = "network_coverage")]
     #[cfg_attr(docsrs, doc(cfg(feature = "network_coverage")))]
@@ -1304,8 +1300,8 @@ impl crate::Client {
     }
     #[cfg(feature = "oauth_grants")]
     #[cfg_attr(docsrs, doc(cfg(feature = "oauth_grants")))]
-    pub fn oauth_grants(&self) -> oauth_grants::OauthGrantsApi2<'_> {
-        oauth_grants::OauthGrantsApi2 {
+    pub fn oauth_grants(&self) -> oauth_grants::OauthGrantsApi<'_> {
+        oauth_grants::OauthGrantsApi {
             client: self,
         }
     }
@@ -1557,28 +1553,12 @@ impl crate::Client {
             client: self,
         }
     }
-    #[cfg(feature = "sim_card_actions")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_actions")))]
-    pub fn sim_card_actions(&self) -> sim_card_actions::SimCardActionsApi<'_> {
-        sim_card_actions::SimCardActionsApi {
-            client: self,
-        }
-    }
     #[cfg(feature = "sim_card_data_usage_notifications")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_data_usage_notifications")))]
     pub fn sim_card_data_usage_notifications(
         &self,
     ) -> sim_card_data_usage_notifications::SimCardDataUsageNotificationsApi<'_> {
         sim_card_data_usage_notifications::SimCardDataUsageNotificationsApi {
-            client: self,
-        }
-    }
-    #[cfg(feature = "sim_card_group_actions")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_group_actions")))]
-    pub fn sim_card_group_actions(
-        &self,
-    ) -> sim_card_group_actions::SimCardGroupActionsApi<'_> {
-        sim_card_group_actions::SimCardGroupActionsApi {
             client: self,
         }
     }
@@ -1817,8 +1797,8 @@ impl crate::Client {
     #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp_message_templates")))]
     pub fn whatsapp_message_templates(
         &self,
-    ) -> whatsapp_message_templates::WhatsappMessageTemplatesApi2<'_> {
-        whatsapp_message_templates::WhatsappMessageTemplatesApi2 {
+    ) -> whatsapp_message_templates::WhatsappMessageTemplatesApi<'_> {
+        whatsapp_message_templates::WhatsappMessageTemplatesApi {
             client: self,
         }
     }

@@ -150,6 +150,18 @@ pub enum NetworkCoverageListFiltersAvailableServices {
     Contains(NetworkCoverageListFiltersAvailableServicesContains),
     AvailableService(crate::types::AvailableService),
 }
+impl From<crate::types::AvailableService>
+for NetworkCoverageListFiltersAvailableServices {
+    fn from(value: crate::types::AvailableService) -> Self {
+        NetworkCoverageListFiltersAvailableServices::AvailableService(value)
+    }
+}
+impl From<NetworkCoverageListFiltersAvailableServicesContains>
+for NetworkCoverageListFiltersAvailableServices {
+    fn from(value: NetworkCoverageListFiltersAvailableServicesContains) -> Self {
+        NetworkCoverageListFiltersAvailableServices::Contains(value)
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCoverageListFilters {
     pub available_services: Option<NetworkCoverageListFiltersAvailableServices>,

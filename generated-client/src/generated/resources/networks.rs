@@ -12,11 +12,6 @@ impl<'a> NetworksApi<'a> {
             client: self.client,
         }
     }
-    pub fn network_interfaces(&self) -> NetworksNetworkInterfacesApi<'a> {
-        NetworksNetworkInterfacesApi {
-            client: self.client,
-        }
-    }
     /// List all Networks
     ///
     /// List all Networks.
@@ -93,9 +88,10 @@ impl<'a> NetworksApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: NetworksCreateParams,
+        params: impl Into<NetworksCreateParams>,
     ) -> crate::Result<NetworksCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/networks");
+        let params: NetworksCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -129,7 +125,7 @@ impl<'a> NetworksApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: NetworksUpdateParams,
+        params: impl Into<NetworksUpdateParams>,
     ) -> crate::Result<NetworksUpdateResponse> {
         let mut req = self
             .client
@@ -137,6 +133,7 @@ impl<'a> NetworksApi<'a> {
                 reqwest::Method::PATCH,
                 ["/networks/", &crate::encode_path(id)].concat(),
             );
+        let params: NetworksUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -158,105 +155,6 @@ impl<'a> NetworksApi<'a> {
             );
         req.send_json().await
     }
-}
-/// Inputs of [`NetworksApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworksListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
-    pub filter: Option<NetworksListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<NetworksListPage>,
-}
-/// Inputs of [`NetworksApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NetworksCreateParams {
-    /// The request body.
-    pub body: crate::types::NetworkCreate,
-}
-/// Inputs of [`NetworksApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NetworksUpdateParams {
-    /// The request body.
-    pub body: crate::types::NetworkCreate,
-}
-/// Operations under `networks.default_gateway`.
-#[derive(Debug, Clone, Copy)]
-pub struct NetworksDefaultGatewayApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> NetworksDefaultGatewayApi<'a> {
-    /// Get Default Gateway status.
-    ///
-    /// `GET /networks/{id}/default_gateway`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub async fn list(
-        &self,
-        id: &str,
-    ) -> crate::Result<NetworksDefaultGatewayListResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
-            );
-        req.send_json().await
-    }
-    /// Create Default Gateway.
-    ///
-    /// `POST /networks/{id}/default_gateway`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub async fn create(
-        &self,
-        id: &str,
-        params: NetworksDefaultGatewayCreateParams,
-    ) -> crate::Result<NetworksDefaultGatewayCreateResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Delete Default Gateway.
-    ///
-    /// `DELETE /networks/{id}/default_gateway`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub async fn delete(
-        &self,
-        id: &str,
-    ) -> crate::Result<NetworksDefaultGatewayDeleteResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
-            );
-        req.send_json().await
-    }
-}
-/// Inputs of [`NetworksDefaultGatewayApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NetworksDefaultGatewayCreateParams {
-    /// The request body.
-    pub body: crate::types::DefaultGateway,
-}
-/// Operations under `networks.network_interfaces`.
-#[derive(Debug, Clone, Copy)]
-pub struct NetworksNetworkInterfacesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> NetworksNetworkInterfacesApi<'a> {
     /// List all Interfaces for a Network.
     ///
     /// `GET /networks/{id}/network_interfaces`
@@ -264,11 +162,11 @@ impl<'a> NetworksNetworkInterfacesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn list(
+    pub async fn list_interfaces(
         &self,
         id: &str,
-        params: NetworksNetworkInterfacesListParams,
-    ) -> crate::Result<NetworksNetworkInterfacesListResponse> {
+        params: NetworksListInterfacesParams,
+    ) -> crate::Result<NetworksListInterfacesResponse> {
         let mut req = self
             .client
             .request(
@@ -279,23 +177,23 @@ impl<'a> NetworksNetworkInterfacesApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// [`Self::list_interfaces`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
-    pub fn list_paginator(
+    pub fn list_interfaces_paginator(
         &self,
         id: &str,
-        params: NetworksNetworkInterfacesListParams,
+        params: NetworksListInterfacesParams,
     ) -> crate::Paginator<
         'a,
-        NetworksNetworkInterfacesListParams,
-        NetworksNetworkInterfacesListResponse,
+        NetworksListInterfacesParams,
+        NetworksListInterfacesResponse,
         crate::types::NetworkInterface,
     > {
         let this = *self;
         let id = id.to_owned();
         let spec: crate::PageSpec<
-            NetworksNetworkInterfacesListParams,
-            NetworksNetworkInterfacesListResponse,
+            NetworksListInterfacesParams,
+            NetworksListInterfacesResponse,
             crate::types::NetworkInterface,
         > = crate::PageSpec {
             style: crate::PageStyle::Number,
@@ -332,18 +230,131 @@ impl<'a> NetworksNetworkInterfacesApi<'a> {
             move |params| {
                 let id = id.clone();
                 #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
+                Box::pin(async move { this.list_interfaces(&id, params).await })
             },
         )
     }
 }
-/// Inputs of [`NetworksNetworkInterfacesApi::list`] other than path parameters.
+/// Inputs of [`NetworksApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworksNetworkInterfacesListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\], filter\[type\], filter\[status\]
-    pub filter: Option<NetworksNetworkInterfacesListFilter>,
+pub struct NetworksListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
+    pub filter: Option<NetworksListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<NetworksNetworkInterfacesListPage>,
+    pub page: Option<NetworksListPage>,
+}
+/// Inputs of [`NetworksApi::create`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworksCreateParams {
+    /// The request body.
+    pub body: crate::types::NetworkCreate,
+}
+impl From<crate::types::NetworkCreate> for NetworksCreateParams {
+    /// The body alone is the whole of [`NetworksCreateParams`].
+    fn from(body: crate::types::NetworkCreate) -> Self {
+        NetworksCreateParams { body }
+    }
+}
+/// Inputs of [`NetworksApi::update`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworksUpdateParams {
+    /// The request body.
+    pub body: crate::types::NetworkCreate,
+}
+impl From<crate::types::NetworkCreate> for NetworksUpdateParams {
+    /// The body alone is the whole of [`NetworksUpdateParams`].
+    fn from(body: crate::types::NetworkCreate) -> Self {
+        NetworksUpdateParams { body }
+    }
+}
+/// Inputs of [`NetworksApi::list_interfaces`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NetworksListInterfacesParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\], filter\[type\], filter\[status\]
+    pub filter: Option<NetworksListInterfacesFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<NetworksListInterfacesPage>,
+}
+/// Operations under `networks.default_gateway`.
+#[derive(Debug, Clone, Copy)]
+pub struct NetworksDefaultGatewayApi<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+impl<'a> NetworksDefaultGatewayApi<'a> {
+    /// Get Default Gateway status.
+    ///
+    /// `GET /networks/{id}/default_gateway`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub async fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Result<NetworksDefaultGatewayRetrieveResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
+            );
+        req.send_json().await
+    }
+    /// Create Default Gateway.
+    ///
+    /// `POST /networks/{id}/default_gateway`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub async fn create(
+        &self,
+        id: &str,
+        params: impl Into<NetworksDefaultGatewayCreateParams>,
+    ) -> crate::Result<NetworksDefaultGatewayCreateResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
+            );
+        let params: NetworksDefaultGatewayCreateParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Delete Default Gateway.
+    ///
+    /// `DELETE /networks/{id}/default_gateway`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub async fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Result<NetworksDefaultGatewayDeleteResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::DELETE,
+                ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
+            );
+        req.send_json().await
+    }
+}
+/// Inputs of [`NetworksDefaultGatewayApi::create`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworksDefaultGatewayCreateParams {
+    /// The request body.
+    pub body: crate::types::DefaultGateway,
+}
+impl From<crate::types::DefaultGateway> for NetworksDefaultGatewayCreateParams {
+    /// The body alone is the whole of [`NetworksDefaultGatewayCreateParams`].
+    fn from(body: crate::types::DefaultGateway) -> Self {
+        NetworksDefaultGatewayCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworksListFilter {
@@ -497,15 +508,15 @@ pub type NetworksRetrieveResponse = crate::Data<crate::types::Network>;
 pub type NetworksUpdateResponse = crate::Data<crate::types::Network>;
 pub type NetworksDeleteResponse = crate::Data<crate::types::Network>;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworksDefaultGatewayListResponse {
+pub struct NetworksDefaultGatewayRetrieveResponse {
     pub data: Option<Vec<crate::types::DefaultGateway>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
-impl serde::Serialize for NetworksDefaultGatewayListResponse {
+impl serde::Serialize for NetworksDefaultGatewayRetrieveResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("NetworksDefaultGatewayListResponse", 2usize)?;
+            .serialize_struct("NetworksDefaultGatewayRetrieveResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -515,21 +526,21 @@ impl serde::Serialize for NetworksDefaultGatewayListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayListResponse {
+impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayRetrieveResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = NetworksDefaultGatewayListResponse;
+            type Value = NetworksDefaultGatewayRetrieveResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NetworksDefaultGatewayListResponse")
+                f.write_str("struct NetworksDefaultGatewayRetrieveResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<NetworksDefaultGatewayListResponse, A::Error> {
+            ) -> Result<NetworksDefaultGatewayRetrieveResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -539,13 +550,14 @@ impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayListResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(NetworksDefaultGatewayListResponse {
+                Ok(NetworksDefaultGatewayRetrieveResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("NetworksDefaultGatewayListResponse", FIELDS, V)
+        deserializer
+            .deserialize_struct("NetworksDefaultGatewayRetrieveResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -655,7 +667,7 @@ impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayDeleteResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworksNetworkInterfacesListFilter {
+pub struct NetworksListInterfacesFilter {
     /// The interface name to filter on.
     pub name: Option<String>,
     /// The interface status to filter on.
@@ -663,11 +675,11 @@ pub struct NetworksNetworkInterfacesListFilter {
     /// The interface type to filter on.
     pub r#type: Option<String>,
 }
-impl serde::Serialize for NetworksNetworkInterfacesListFilter {
+impl serde::Serialize for NetworksListInterfacesFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("NetworksNetworkInterfacesListFilter", 3usize)?;
+            .serialize_struct("NetworksListInterfacesFilter", 3usize)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -680,21 +692,21 @@ impl serde::Serialize for NetworksNetworkInterfacesListFilter {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for NetworksNetworkInterfacesListFilter {
+impl<'de> serde::Deserialize<'de> for NetworksListInterfacesFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "status", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = NetworksNetworkInterfacesListFilter;
+            type Value = NetworksListInterfacesFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NetworksNetworkInterfacesListFilter")
+                f.write_str("struct NetworksListInterfacesFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<NetworksNetworkInterfacesListFilter, A::Error> {
+            ) -> Result<NetworksListInterfacesFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -706,28 +718,27 @@ impl<'de> serde::Deserialize<'de> for NetworksNetworkInterfacesListFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(NetworksNetworkInterfacesListFilter {
+                Ok(NetworksListInterfacesFilter {
                     name: f0,
                     status: f1,
                     r#type: f2,
                 })
             }
         }
-        deserializer.deserialize_struct("NetworksNetworkInterfacesListFilter", FIELDS, V)
+        deserializer.deserialize_struct("NetworksListInterfacesFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworksNetworkInterfacesListPage {
+pub struct NetworksListInterfacesPage {
     /// The page number to load
     pub number: Option<i64>,
     /// The size of the page
     pub size: Option<i64>,
 }
-impl serde::Serialize for NetworksNetworkInterfacesListPage {
+impl serde::Serialize for NetworksListInterfacesPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NetworksNetworkInterfacesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("NetworksListInterfacesPage", 2usize)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -737,21 +748,21 @@ impl serde::Serialize for NetworksNetworkInterfacesListPage {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for NetworksNetworkInterfacesListPage {
+impl<'de> serde::Deserialize<'de> for NetworksListInterfacesPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = NetworksNetworkInterfacesListPage;
+            type Value = NetworksListInterfacesPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NetworksNetworkInterfacesListPage")
+                f.write_str("struct NetworksListInterfacesPage")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<NetworksNetworkInterfacesListPage, A::Error> {
+            ) -> Result<NetworksListInterfacesPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -761,25 +772,25 @@ impl<'de> serde::Deserialize<'de> for NetworksNetworkInterfacesListPage {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(NetworksNetworkInterfacesListPage {
+                Ok(NetworksListInterfacesPage {
                     number: f0,
                     size: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("NetworksNetworkInterfacesListPage", FIELDS, V)
+        deserializer.deserialize_struct("NetworksListInterfacesPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworksNetworkInterfacesListResponse {
+pub struct NetworksListInterfacesResponse {
     pub data: Option<Vec<crate::types::NetworkInterface>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
-impl serde::Serialize for NetworksNetworkInterfacesListResponse {
+impl serde::Serialize for NetworksListInterfacesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("NetworksNetworkInterfacesListResponse", 2usize)?;
+            .serialize_struct("NetworksListInterfacesResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -789,21 +800,21 @@ impl serde::Serialize for NetworksNetworkInterfacesListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for NetworksNetworkInterfacesListResponse {
+impl<'de> serde::Deserialize<'de> for NetworksListInterfacesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = NetworksNetworkInterfacesListResponse;
+            type Value = NetworksListInterfacesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NetworksNetworkInterfacesListResponse")
+                f.write_str("struct NetworksListInterfacesResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<NetworksNetworkInterfacesListResponse, A::Error> {
+            ) -> Result<NetworksListInterfacesResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -813,13 +824,12 @@ impl<'de> serde::Deserialize<'de> for NetworksNetworkInterfacesListResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(NetworksNetworkInterfacesListResponse {
+                Ok(NetworksListInterfacesResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
-        deserializer
-            .deserialize_struct("NetworksNetworkInterfacesListResponse", FIELDS, V)
+        deserializer.deserialize_struct("NetworksListInterfacesResponse", FIELDS, V)
     }
 }

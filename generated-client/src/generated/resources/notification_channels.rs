@@ -85,11 +85,12 @@ impl<'a> NotificationChannelsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: NotificationChannelsCreateParams,
+        params: impl Into<NotificationChannelsCreateParams>,
     ) -> crate::Result<NotificationChannelsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/notification_channels");
+        let params: NotificationChannelsCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -128,7 +129,7 @@ impl<'a> NotificationChannelsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: NotificationChannelsUpdateParams,
+        params: impl Into<NotificationChannelsUpdateParams>,
     ) -> crate::Result<NotificationChannelsUpdateResponse> {
         let mut req = self
             .client
@@ -136,6 +137,7 @@ impl<'a> NotificationChannelsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/notification_channels/", &crate::encode_path(id)].concat(),
             );
+        let params: NotificationChannelsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -175,11 +177,27 @@ pub struct NotificationChannelsCreateParams {
     /// Add a Notification Channel
     pub body: Option<crate::types::NotificationChannel>,
 }
+impl From<crate::types::NotificationChannel> for NotificationChannelsCreateParams {
+    /// The body alone is the whole of [`NotificationChannelsCreateParams`].
+    fn from(body: crate::types::NotificationChannel) -> Self {
+        NotificationChannelsCreateParams {
+            body: Some(body),
+        }
+    }
+}
 /// Inputs of [`NotificationChannelsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotificationChannelsUpdateParams {
     /// Update notification channel object
     pub body: crate::types::NotificationChannel,
+}
+impl From<crate::types::NotificationChannel> for NotificationChannelsUpdateParams {
+    /// The body alone is the whole of [`NotificationChannelsUpdateParams`].
+    fn from(body: crate::types::NotificationChannel) -> Self {
+        NotificationChannelsUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannelsListPage {

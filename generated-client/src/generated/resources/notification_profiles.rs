@@ -84,11 +84,12 @@ impl<'a> NotificationProfilesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: NotificationProfilesCreateParams,
+        params: impl Into<NotificationProfilesCreateParams>,
     ) -> crate::Result<NotificationProfilesCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/notification_profiles");
+        let params: NotificationProfilesCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -127,7 +128,7 @@ impl<'a> NotificationProfilesApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: NotificationProfilesUpdateParams,
+        params: impl Into<NotificationProfilesUpdateParams>,
     ) -> crate::Result<NotificationProfilesUpdateResponse> {
         let mut req = self
             .client
@@ -135,6 +136,7 @@ impl<'a> NotificationProfilesApi<'a> {
                 reqwest::Method::PATCH,
                 ["/notification_profiles/", &crate::encode_path(id)].concat(),
             );
+        let params: NotificationProfilesUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -172,11 +174,27 @@ pub struct NotificationProfilesCreateParams {
     /// Add a Notification Profile
     pub body: Option<crate::types::NotificationProfile>,
 }
+impl From<crate::types::NotificationProfile> for NotificationProfilesCreateParams {
+    /// The body alone is the whole of [`NotificationProfilesCreateParams`].
+    fn from(body: crate::types::NotificationProfile) -> Self {
+        NotificationProfilesCreateParams {
+            body: Some(body),
+        }
+    }
+}
 /// Inputs of [`NotificationProfilesApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotificationProfilesUpdateParams {
     /// Update notification profile object
     pub body: crate::types::NotificationProfile,
+}
+impl From<crate::types::NotificationProfile> for NotificationProfilesUpdateParams {
+    /// The body alone is the whole of [`NotificationProfilesUpdateParams`].
+    fn from(body: crate::types::NotificationProfile) -> Self {
+        NotificationProfilesUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationProfilesListPage {

@@ -85,11 +85,12 @@ impl<'a> NotificationSettingsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: NotificationSettingsCreateParams,
+        params: impl Into<NotificationSettingsCreateParams>,
     ) -> crate::Result<NotificationSettingsCreateResponse200> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/notification_settings");
+        let params: NotificationSettingsCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -151,6 +152,14 @@ pub struct NotificationSettingsListParams {
 pub struct NotificationSettingsCreateParams {
     /// The request body.
     pub body: Option<crate::types::NotificationSetting>,
+}
+impl From<crate::types::NotificationSetting> for NotificationSettingsCreateParams {
+    /// The body alone is the whole of [`NotificationSettingsCreateParams`].
+    fn from(body: crate::types::NotificationSetting) -> Self {
+        NotificationSettingsCreateParams {
+            body: Some(body),
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationSettingsListPage {

@@ -83,9 +83,10 @@ impl<'a> NumberBlockOrdersApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: NumberBlockOrdersCreateParams,
+        params: impl Into<NumberBlockOrdersCreateParams>,
     ) -> crate::Result<NumberBlockOrdersCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/number_block_orders");
+        let params: NumberBlockOrdersCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -125,6 +126,15 @@ pub struct NumberBlockOrdersListParams {
 pub struct NumberBlockOrdersCreateParams {
     /// The request body.
     pub body: crate::types::CreateNumberBlockOrderRequest,
+}
+impl From<crate::types::CreateNumberBlockOrderRequest>
+for NumberBlockOrdersCreateParams {
+    /// The body alone is the whole of [`NumberBlockOrdersCreateParams`].
+    fn from(body: crate::types::CreateNumberBlockOrderRequest) -> Self {
+        NumberBlockOrdersCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberBlockOrdersListPage {

@@ -7,11 +7,6 @@ pub struct NumberOrderPhoneNumbersApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> NumberOrderPhoneNumbersApi<'a> {
-    pub fn requirement_group(&self) -> NumberOrderPhoneNumbersRequirementGroupApi<'a> {
-        NumberOrderPhoneNumbersRequirementGroupApi {
-            client: self.client,
-        }
-    }
     /// Retrieve a list of phone numbers associated to orders
     ///
     /// Get a list of phone numbers associated to orders.
@@ -26,6 +21,33 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
             .client
             .request(reqwest::Method::GET, "/number_order_phone_numbers");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+        req.send_json().await
+    }
+    /// Update requirement group for a phone number order
+    ///
+    /// `POST /number_order_phone_numbers/{id}/requirement_group`
+    ///
+    /// Parameters:
+    /// - `id`: The unique identifier of the number order phone number
+    #[inline]
+    pub async fn update_requirement_group(
+        &self,
+        id: &str,
+        params: impl Into<NumberOrderPhoneNumbersUpdateRequirementGroupParams>,
+    ) -> crate::Result<NumberOrderPhoneNumbersUpdateRequirementGroupResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                [
+                    "/number_order_phone_numbers/",
+                    &crate::encode_path(id),
+                    "/requirement_group",
+                ]
+                    .concat(),
+            );
+        let params: NumberOrderPhoneNumbersUpdateRequirementGroupParams = params.into();
+        req.json(&params.body);
         req.send_json().await
     }
     /// Retrieve a single phone number within a number order.
@@ -62,11 +84,11 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `number_order_phone_number_id`: The number order phone number ID.
     #[inline]
-    pub async fn update(
+    pub async fn update_requirements(
         &self,
         number_order_phone_number_id: &str,
-        params: NumberOrderPhoneNumbersUpdateParams,
-    ) -> crate::Result<NumberOrderPhoneNumbersUpdateResponse> {
+        params: impl Into<NumberOrderPhoneNumbersUpdateRequirementsParams>,
+    ) -> crate::Result<NumberOrderPhoneNumbersUpdateRequirementsResponse> {
         let mut req = self
             .client
             .request(
@@ -77,6 +99,7 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
                 ]
                     .concat(),
             );
+        let params: NumberOrderPhoneNumbersUpdateRequirementsParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -87,50 +110,35 @@ pub struct NumberOrderPhoneNumbersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\]
     pub filter: Option<NumberOrderPhoneNumbersListFilter>,
 }
-/// Inputs of [`NumberOrderPhoneNumbersApi::update`] other than path parameters.
+/// Inputs of [`NumberOrderPhoneNumbersApi::update_requirement_group`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NumberOrderPhoneNumbersUpdateParams {
+pub struct NumberOrderPhoneNumbersUpdateRequirementGroupParams {
+    /// The request body.
+    pub body: NumberOrderPhoneNumbersUpdateRequirementGroupBody,
+}
+impl From<NumberOrderPhoneNumbersUpdateRequirementGroupBody>
+for NumberOrderPhoneNumbersUpdateRequirementGroupParams {
+    /// The body alone is the whole of [`NumberOrderPhoneNumbersUpdateRequirementGroupParams`].
+    fn from(body: NumberOrderPhoneNumbersUpdateRequirementGroupBody) -> Self {
+        NumberOrderPhoneNumbersUpdateRequirementGroupParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`NumberOrderPhoneNumbersApi::update_requirements`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberOrderPhoneNumbersUpdateRequirementsParams {
     /// The request body.
     pub body: crate::types::UpdateNumberOrderPhoneNumberRequest,
 }
-/// Operations under `number_order_phone_numbers.requirement_group`.
-#[derive(Debug, Clone, Copy)]
-pub struct NumberOrderPhoneNumbersRequirementGroupApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> NumberOrderPhoneNumbersRequirementGroupApi<'a> {
-    /// Update requirement group for a phone number order
-    ///
-    /// `POST /number_order_phone_numbers/{id}/requirement_group`
-    ///
-    /// Parameters:
-    /// - `id`: The unique identifier of the number order phone number
-    #[inline]
-    pub async fn create(
-        &self,
-        id: &str,
-        params: NumberOrderPhoneNumbersRequirementGroupCreateParams,
-    ) -> crate::Result<NumberOrderPhoneNumbersRequirementGroupCreateResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/number_order_phone_numbers/",
-                    &crate::encode_path(id),
-                    "/requirement_group",
-                ]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
+impl From<crate::types::UpdateNumberOrderPhoneNumberRequest>
+for NumberOrderPhoneNumbersUpdateRequirementsParams {
+    /// The body alone is the whole of [`NumberOrderPhoneNumbersUpdateRequirementsParams`].
+    fn from(body: crate::types::UpdateNumberOrderPhoneNumberRequest) -> Self {
+        NumberOrderPhoneNumbersUpdateRequirementsParams {
+            body,
+        }
     }
-}
-/// Inputs of [`NumberOrderPhoneNumbersRequirementGroupApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NumberOrderPhoneNumbersRequirementGroupCreateParams {
-    /// The request body.
-    pub body: NumberOrderPhoneNumbersRequirementGroupCreateBody,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberOrderPhoneNumbersListFilter {
@@ -231,37 +239,47 @@ impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
-pub struct NumberOrderPhoneNumbersRequirementGroupCreateBody {
+pub struct NumberOrderPhoneNumbersUpdateRequirementGroupBody {
     /// The ID of the requirement group to associate
     pub requirement_group_id: String,
 }
-impl serde::Serialize for NumberOrderPhoneNumbersRequirementGroupCreateBody {
+impl NumberOrderPhoneNumbersUpdateRequirementGroupBody {
+    /// A `NumberOrderPhoneNumbersUpdateRequirementGroupBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `requirement_group_id`: The ID of the requirement group to associate
+    pub fn new(requirement_group_id: impl Into<String>) -> Self {
+        NumberOrderPhoneNumbersUpdateRequirementGroupBody {
+            requirement_group_id: requirement_group_id.into(),
+        }
+    }
+}
+impl serde::Serialize for NumberOrderPhoneNumbersUpdateRequirementGroupBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
             .serialize_struct(
-                "NumberOrderPhoneNumbersRequirementGroupCreateBody",
+                "NumberOrderPhoneNumbersUpdateRequirementGroupBody",
                 1usize,
             )?;
         out.serialize_field("requirement_group_id", &self.requirement_group_id)?;
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersRequirementGroupCreateBody {
+impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersUpdateRequirementGroupBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["requirement_group_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = NumberOrderPhoneNumbersRequirementGroupCreateBody;
+            type Value = NumberOrderPhoneNumbersUpdateRequirementGroupBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NumberOrderPhoneNumbersRequirementGroupCreateBody")
+                f.write_str("struct NumberOrderPhoneNumbersUpdateRequirementGroupBody")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<NumberOrderPhoneNumbersRequirementGroupCreateBody, A::Error> {
+            ) -> Result<NumberOrderPhoneNumbersUpdateRequirementGroupBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -269,7 +287,7 @@ impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersRequirementGroupCre
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(NumberOrderPhoneNumbersRequirementGroupCreateBody {
+                Ok(NumberOrderPhoneNumbersUpdateRequirementGroupBody {
                     requirement_group_id: crate::de::required(
                         f0,
                         "requirement_group_id",
@@ -279,18 +297,18 @@ impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersRequirementGroupCre
         }
         deserializer
             .deserialize_struct(
-                "NumberOrderPhoneNumbersRequirementGroupCreateBody",
+                "NumberOrderPhoneNumbersUpdateRequirementGroupBody",
                 FIELDS,
                 V,
             )
     }
 }
-pub type NumberOrderPhoneNumbersRequirementGroupCreateResponse = crate::Data<
+pub type NumberOrderPhoneNumbersUpdateRequirementGroupResponse = crate::Data<
     crate::types::NumberOrderPhoneNumberRequirementGroupResponse,
 >;
 pub type NumberOrderPhoneNumbersRetrieveResponse = crate::Data<
     crate::types::NumberOrderPhoneNumber,
 >;
-pub type NumberOrderPhoneNumbersUpdateResponse = crate::Data<
+pub type NumberOrderPhoneNumbersUpdateRequirementsResponse = crate::Data<
     crate::types::NumberOrderPhoneNumber,
 >;

@@ -83,9 +83,10 @@ impl<'a> NumberOrdersApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: NumberOrdersCreateParams,
+        params: impl Into<NumberOrdersCreateParams>,
     ) -> crate::Result<NumberOrdersCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/number_orders");
+        let params: NumberOrdersCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -122,7 +123,7 @@ impl<'a> NumberOrdersApi<'a> {
     pub async fn update(
         &self,
         number_order_id: &str,
-        params: NumberOrdersUpdateParams,
+        params: impl Into<NumberOrdersUpdateParams>,
     ) -> crate::Result<NumberOrdersUpdateResponse> {
         let mut req = self
             .client
@@ -130,6 +131,7 @@ impl<'a> NumberOrdersApi<'a> {
                 reqwest::Method::PATCH,
                 ["/number_orders/", &crate::encode_path(number_order_id)].concat(),
             );
+        let params: NumberOrdersUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -148,11 +150,23 @@ pub struct NumberOrdersCreateParams {
     /// The request body.
     pub body: crate::types::CreateNumberOrderRequest,
 }
+impl From<crate::types::CreateNumberOrderRequest> for NumberOrdersCreateParams {
+    /// The body alone is the whole of [`NumberOrdersCreateParams`].
+    fn from(body: crate::types::CreateNumberOrderRequest) -> Self {
+        NumberOrdersCreateParams { body }
+    }
+}
 /// Inputs of [`NumberOrdersApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NumberOrdersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateNumberOrderRequest,
+}
+impl From<crate::types::UpdateNumberOrderRequest> for NumberOrdersUpdateParams {
+    /// The body alone is the whole of [`NumberOrdersUpdateParams`].
+    fn from(body: crate::types::UpdateNumberOrderRequest) -> Self {
+        NumberOrdersUpdateParams { body }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberOrdersListPage {

@@ -88,9 +88,10 @@ impl<'a> NumberReservationsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: NumberReservationsCreateParams,
+        params: impl Into<NumberReservationsCreateParams>,
     ) -> crate::Result<NumberReservationsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/number_reservations");
+        let params: NumberReservationsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -130,6 +131,15 @@ pub struct NumberReservationsListParams {
 pub struct NumberReservationsCreateParams {
     /// The request body.
     pub body: crate::types::CreateNumberReservationRequest,
+}
+impl From<crate::types::CreateNumberReservationRequest>
+for NumberReservationsCreateParams {
+    /// The body alone is the whole of [`NumberReservationsCreateParams`].
+    fn from(body: crate::types::CreateNumberReservationRequest) -> Self {
+        NumberReservationsCreateParams {
+            body,
+        }
+    }
 }
 /// Operations under `number_reservations.actions`.
 #[derive(Debug, Clone, Copy)]

@@ -13,9 +13,10 @@ impl<'a> NumbersFeaturesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: NumbersFeaturesCreateParams,
+        params: impl Into<NumbersFeaturesCreateParams>,
     ) -> crate::Result<NumbersFeaturesCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/numbers_features");
+        let params: NumbersFeaturesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -26,9 +27,25 @@ pub struct NumbersFeaturesCreateParams {
     /// The request body.
     pub body: NumbersFeaturesCreateBody,
 }
+impl From<NumbersFeaturesCreateBody> for NumbersFeaturesCreateParams {
+    /// The body alone is the whole of [`NumbersFeaturesCreateParams`].
+    fn from(body: NumbersFeaturesCreateBody) -> Self {
+        NumbersFeaturesCreateParams {
+            body,
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 pub struct NumbersFeaturesCreateBody {
     pub phone_numbers: Vec<String>,
+}
+impl NumbersFeaturesCreateBody {
+    /// A `NumbersFeaturesCreateBody` from its required fields; the optional ones are `None`.
+    pub fn new(phone_numbers: Vec<String>) -> Self {
+        NumbersFeaturesCreateBody {
+            phone_numbers,
+        }
+    }
 }
 impl serde::Serialize for NumbersFeaturesCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -72,6 +89,15 @@ impl<'de> serde::Deserialize<'de> for NumbersFeaturesCreateBody {
 pub struct NumbersFeaturesCreateResponseDataItem {
     pub features: Vec<String>,
     pub phone_number: String,
+}
+impl NumbersFeaturesCreateResponseDataItem {
+    /// A `NumbersFeaturesCreateResponseDataItem` from its required fields; the optional ones are `None`.
+    pub fn new(features: Vec<String>, phone_number: impl Into<String>) -> Self {
+        NumbersFeaturesCreateResponseDataItem {
+            features,
+            phone_number: phone_number.into(),
+        }
+    }
 }
 impl serde::Serialize for NumbersFeaturesCreateResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -7,33 +7,16 @@ pub struct OauthApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> OauthApi<'a> {
-    pub fn consent(&self) -> OauthConsentApi<'a> {
-        OauthConsentApi {
-            client: self.client,
-        }
-    }
-    pub fn grants(&self) -> OauthGrantsApi<'a> {
-        OauthGrantsApi {
-            client: self.client,
-        }
-    }
-    pub fn jwks(&self) -> OauthJwksApi<'a> {
-        OauthJwksApi {
-            client: self.client,
-        }
-    }
-    pub fn token(&self) -> OauthTokenApi<'a> {
-        OauthTokenApi {
-            client: self.client,
-        }
-    }
     /// OAuth authorization endpoint
     ///
     /// OAuth 2.0 authorization endpoint for the authorization code flow
     ///
     /// `GET /oauth/authorize`
     #[inline]
-    pub async fn authorize(&self, params: OauthAuthorizeParams) -> crate::Result<()> {
+    pub async fn retrieve_authorize(
+        &self,
+        params: OauthRetrieveAuthorizeParams,
+    ) -> crate::Result<()> {
         let mut req = self.client.request(reqwest::Method::GET, "/oauth/authorize");
         req.query("response_type", crate::QueryStyle::Form, true, &params.response_type);
         req.query("client_id", crate::QueryStyle::Form, true, &params.client_id);
@@ -54,71 +37,6 @@ impl<'a> OauthApi<'a> {
         );
         req.send_empty().await
     }
-    /// Token introspection
-    ///
-    /// Introspect an OAuth access token to check its validity and metadata
-    ///
-    /// `POST /oauth/introspect`
-    #[inline]
-    pub async fn introspect(
-        &self,
-        params: OauthIntrospectParams,
-    ) -> crate::Result<crate::types::IntrospectResponse> {
-        let mut req = self.client.request(reqwest::Method::POST, "/oauth/introspect");
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Dynamic client registration
-    ///
-    /// Register a new OAuth client dynamically (RFC 7591)
-    ///
-    /// `POST /oauth/register`
-    #[inline]
-    pub async fn register(
-        &self,
-        params: OauthRegisterParams,
-    ) -> crate::Result<crate::types::OAuthDynamicRegistrationResponse> {
-        let mut req = self.client.request(reqwest::Method::POST, "/oauth/register");
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`OauthApi::authorize`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OauthAuthorizeParams {
-    /// OAuth response type
-    pub response_type: OauthAuthorizeResponseType,
-    /// OAuth client identifier
-    pub client_id: String,
-    /// Redirect URI
-    pub redirect_uri: String,
-    /// Space-separated list of requested scopes
-    pub scope: Option<String>,
-    /// State parameter for CSRF protection
-    pub state: Option<String>,
-    /// PKCE code challenge
-    pub code_challenge: Option<String>,
-    /// PKCE code challenge method
-    pub code_challenge_method: Option<OauthAuthorizeCodeChallengeMethod>,
-}
-/// Inputs of [`OauthApi::introspect`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OauthIntrospectParams {
-    /// The request body.
-    pub body: crate::types::IntrospectRequest,
-}
-/// Inputs of [`OauthApi::register`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OauthRegisterParams {
-    /// The request body.
-    pub body: crate::types::OAuthDynamicRegistrationRequest,
-}
-/// Operations under `oauth.consent`.
-#[derive(Debug, Clone, Copy)]
-pub struct OauthConsentApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> OauthConsentApi<'a> {
     /// Get OAuth consent token
     ///
     /// Retrieve details about an OAuth consent token
@@ -140,87 +58,170 @@ impl<'a> OauthConsentApi<'a> {
             );
         req.send_json().await
     }
-}
-/// Operations under `oauth.grants`.
-#[derive(Debug, Clone, Copy)]
-pub struct OauthGrantsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> OauthGrantsApi<'a> {
     /// Create OAuth grant
     ///
     /// Create an OAuth authorization grant
     ///
     /// `POST /oauth/grants`
     #[inline]
-    pub async fn create(
+    pub async fn grants(
         &self,
-        params: OauthGrantsCreateParams,
+        params: impl Into<OauthGrantsParams>,
     ) -> crate::Result<crate::types::CreateGrantResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/oauth/grants");
+        let params: OauthGrantsParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
-}
-/// Inputs of [`OauthGrantsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OauthGrantsCreateParams {
-    /// The request body.
-    pub body: crate::types::CreateOAuthGrantRequest,
-}
-/// Operations under `oauth.jwks`.
-#[derive(Debug, Clone, Copy)]
-pub struct OauthJwksApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> OauthJwksApi<'a> {
+    /// Token introspection
+    ///
+    /// Introspect an OAuth access token to check its validity and metadata
+    ///
+    /// `POST /oauth/introspect`
+    #[inline]
+    pub async fn introspect(
+        &self,
+        params: impl Into<OauthIntrospectParams>,
+    ) -> crate::Result<crate::types::IntrospectResponse> {
+        let mut req = self.client.request(reqwest::Method::POST, "/oauth/introspect");
+        let params: OauthIntrospectParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
     /// JSON Web Key Set
     ///
     /// Retrieve the JSON Web Key Set for token verification
     ///
     /// `GET /oauth/jwks`
     #[inline]
-    pub async fn retrieve(&self) -> crate::Result<crate::types::JwkSet> {
+    pub async fn retrieve_jwks(&self) -> crate::Result<crate::types::JwkSet> {
         let req = self.client.request(reqwest::Method::GET, "/oauth/jwks");
         req.send_json().await
     }
-}
-/// Operations under `oauth.token`.
-#[derive(Debug, Clone, Copy)]
-pub struct OauthTokenApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> OauthTokenApi<'a> {
+    /// Dynamic client registration
+    ///
+    /// Register a new OAuth client dynamically (RFC 7591)
+    ///
+    /// `POST /oauth/register`
+    #[inline]
+    pub async fn register(
+        &self,
+        params: impl Into<OauthRegisterParams>,
+    ) -> crate::Result<crate::types::OAuthDynamicRegistrationResponse> {
+        let mut req = self.client.request(reqwest::Method::POST, "/oauth/register");
+        let params: OauthRegisterParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
     /// OAuth token endpoint
     ///
     /// Exchange authorization code, client credentials, or refresh token for access token
     ///
     /// `POST /oauth/token`
     #[inline]
-    pub async fn exchange(
+    pub async fn token(
         &self,
-        params: OauthTokenExchangeParams,
+        params: impl Into<OauthTokenParams>,
     ) -> crate::Result<crate::types::TokenResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/oauth/token");
+        let params: OauthTokenParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
 }
-/// Inputs of [`OauthTokenApi::exchange`] other than path parameters.
+/// Inputs of [`OauthApi::retrieve_authorize`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OauthTokenExchangeParams {
+pub struct OauthRetrieveAuthorizeParams {
+    /// OAuth response type
+    pub response_type: OauthRetrieveAuthorizeResponseType,
+    /// OAuth client identifier
+    pub client_id: String,
+    /// Redirect URI
+    pub redirect_uri: String,
+    /// Space-separated list of requested scopes
+    pub scope: Option<String>,
+    /// State parameter for CSRF protection
+    pub state: Option<String>,
+    /// PKCE code challenge
+    pub code_challenge: Option<String>,
+    /// PKCE code challenge method
+    pub code_challenge_method: Option<OauthRetrieveAuthorizeCodeChallengeMethod>,
+}
+impl OauthRetrieveAuthorizeParams {
+    /// A `OauthRetrieveAuthorizeParams` from its required inputs; the optional ones are `None`.
+    pub fn new(
+        response_type: OauthRetrieveAuthorizeResponseType,
+        client_id: impl Into<String>,
+        redirect_uri: impl Into<String>,
+    ) -> Self {
+        OauthRetrieveAuthorizeParams {
+            response_type,
+            client_id: client_id.into(),
+            redirect_uri: redirect_uri.into(),
+            scope: None,
+            state: None,
+            code_challenge: None,
+            code_challenge_method: None,
+        }
+    }
+}
+/// Inputs of [`OauthApi::grants`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OauthGrantsParams {
+    /// The request body.
+    pub body: crate::types::CreateOAuthGrantRequest,
+}
+impl From<crate::types::CreateOAuthGrantRequest> for OauthGrantsParams {
+    /// The body alone is the whole of [`OauthGrantsParams`].
+    fn from(body: crate::types::CreateOAuthGrantRequest) -> Self {
+        OauthGrantsParams { body }
+    }
+}
+/// Inputs of [`OauthApi::introspect`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OauthIntrospectParams {
+    /// The request body.
+    pub body: crate::types::IntrospectRequest,
+}
+impl From<crate::types::IntrospectRequest> for OauthIntrospectParams {
+    /// The body alone is the whole of [`OauthIntrospectParams`].
+    fn from(body: crate::types::IntrospectRequest) -> Self {
+        OauthIntrospectParams { body }
+    }
+}
+/// Inputs of [`OauthApi::register`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OauthRegisterParams {
+    /// The request body.
+    pub body: crate::types::OAuthDynamicRegistrationRequest,
+}
+impl From<crate::types::OAuthDynamicRegistrationRequest> for OauthRegisterParams {
+    /// The body alone is the whole of [`OauthRegisterParams`].
+    fn from(body: crate::types::OAuthDynamicRegistrationRequest) -> Self {
+        OauthRegisterParams { body }
+    }
+}
+/// Inputs of [`OauthApi::token`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OauthTokenParams {
     /// The request body.
     pub body: crate::types::TokenRequest,
 }
+impl From<crate::types::TokenRequest> for OauthTokenParams {
+    /// The body alone is the whole of [`OauthTokenParams`].
+    fn from(body: crate::types::TokenRequest) -> Self {
+        OauthTokenParams { body }
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum OauthAuthorizeResponseType {
+pub enum OauthRetrieveAuthorizeResponseType {
     /// `code`
     Code,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl OauthAuthorizeResponseType {
+impl OauthRetrieveAuthorizeResponseType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -229,7 +230,7 @@ impl OauthAuthorizeResponseType {
         }
     }
 }
-impl From<&str> for OauthAuthorizeResponseType {
+impl From<&str> for OauthRetrieveAuthorizeResponseType {
     fn from(value: &str) -> Self {
         match value {
             "code" => Self::Code,
@@ -237,10 +238,10 @@ impl From<&str> for OauthAuthorizeResponseType {
         }
     }
 }
-crate::string_enum!(OauthAuthorizeResponseType);
+crate::string_enum!(OauthRetrieveAuthorizeResponseType);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum OauthAuthorizeCodeChallengeMethod {
+pub enum OauthRetrieveAuthorizeCodeChallengeMethod {
     /// `plain`
     Plain,
     /// `S256`
@@ -248,7 +249,7 @@ pub enum OauthAuthorizeCodeChallengeMethod {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl OauthAuthorizeCodeChallengeMethod {
+impl OauthRetrieveAuthorizeCodeChallengeMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -258,7 +259,7 @@ impl OauthAuthorizeCodeChallengeMethod {
         }
     }
 }
-impl From<&str> for OauthAuthorizeCodeChallengeMethod {
+impl From<&str> for OauthRetrieveAuthorizeCodeChallengeMethod {
     fn from(value: &str) -> Self {
         match value {
             "plain" => Self::Plain,
@@ -267,7 +268,7 @@ impl From<&str> for OauthAuthorizeCodeChallengeMethod {
         }
     }
 }
-crate::string_enum!(OauthAuthorizeCodeChallengeMethod);
+crate::string_enum!(OauthRetrieveAuthorizeCodeChallengeMethod);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OauthRegisterError {
     pub error: Option<String>,

@@ -114,9 +114,10 @@ impl<'a> OauthClientsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: OauthClientsCreateParams,
+        params: impl Into<OauthClientsCreateParams>,
     ) -> crate::Result<OauthClientsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/oauth_clients");
+        let params: OauthClientsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -153,7 +154,7 @@ impl<'a> OauthClientsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: OauthClientsUpdateParams,
+        params: impl Into<OauthClientsUpdateParams>,
     ) -> crate::Result<OauthClientsUpdateResponse> {
         let mut req = self
             .client
@@ -161,6 +162,7 @@ impl<'a> OauthClientsApi<'a> {
                 reqwest::Method::PUT,
                 ["/oauth_clients/", &crate::encode_path(id)].concat(),
             );
+        let params: OauthClientsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -211,11 +213,23 @@ pub struct OauthClientsCreateParams {
     /// The request body.
     pub body: crate::types::OAuthClientCreateRequest,
 }
+impl From<crate::types::OAuthClientCreateRequest> for OauthClientsCreateParams {
+    /// The body alone is the whole of [`OauthClientsCreateParams`].
+    fn from(body: crate::types::OAuthClientCreateRequest) -> Self {
+        OauthClientsCreateParams { body }
+    }
+}
 /// Inputs of [`OauthClientsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OauthClientsUpdateParams {
     /// The request body.
     pub body: crate::types::OAuthClientUpdateRequest,
+}
+impl From<crate::types::OAuthClientUpdateRequest> for OauthClientsUpdateParams {
+    /// The body alone is the whole of [`OauthClientsUpdateParams`].
+    fn from(body: crate::types::OAuthClientUpdateRequest) -> Self {
+        OauthClientsUpdateParams { body }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

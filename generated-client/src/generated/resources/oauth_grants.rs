@@ -3,10 +3,10 @@
 
 /// Operations under `oauth_grants`.
 #[derive(Debug, Clone, Copy)]
-pub struct OauthGrantsApi2<'a> {
+pub struct OauthGrantsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> OauthGrantsApi2<'a> {
+impl<'a> OauthGrantsApi<'a> {
     /// List OAuth grants
     ///
     /// Retrieve a paginated list of OAuth grants for the authenticated user
@@ -115,7 +115,7 @@ impl<'a> OauthGrantsApi2<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`OauthGrantsApi2::list`] other than path parameters.
+/// Inputs of [`OauthGrantsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OauthGrantsListParams {
     /// Number of results per page

@@ -24,11 +24,6 @@ impl<'a> OrganizationsUsersApi<'a> {
             client: self.client,
         }
     }
-    pub fn users_groups_report(&self) -> OrganizationsUsersUsersGroupsReportApi<'a> {
-        OrganizationsUsersUsersGroupsReportApi {
-            client: self.client,
-        }
-    }
     /// List organization users
     ///
     /// Returns a list of the users in your organization.
@@ -110,6 +105,22 @@ impl<'a> OrganizationsUsersApi<'a> {
             },
         )
     }
+    /// Get organization users groups report
+    ///
+    /// Returns a report of all users in your organization with their group memberships. This endpoint returns all users without pagination and always includes group information. The report can be retrieved in JSON or CSV format by sending specific content-type headers.
+    ///
+    /// `GET /organizations/users/users_groups_report`
+    #[inline]
+    pub async fn get_groups_report(
+        &self,
+        params: OrganizationsUsersGetGroupsReportParams,
+    ) -> crate::Result<OrganizationsUsersGetGroupsReportResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::GET, "/organizations/users/users_groups_report");
+        req.header("Accept", &params.accept);
+        req.send_json().await
+    }
     /// Get organization user
     ///
     /// Returns a user in your organization.
@@ -153,6 +164,12 @@ pub struct OrganizationsUsersListParams {
     /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
     pub include_groups: Option<bool>,
 }
+/// Inputs of [`OrganizationsUsersApi::get_groups_report`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrganizationsUsersGetGroupsReportParams {
+    /// Specify the response format. Use 'application/json' for JSON format or 'text/csv' for CSV format.
+    pub accept: Option<OrganizationsUsersGetGroupsReportAccept>,
+}
 /// Inputs of [`OrganizationsUsersApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationsUsersRetrieveParams {
@@ -187,35 +204,6 @@ impl<'a> OrganizationsUsersActionsApi<'a> {
             );
         req.send_json().await
     }
-}
-/// Operations under `organizations.users.users_groups_report`.
-#[derive(Debug, Clone, Copy)]
-pub struct OrganizationsUsersUsersGroupsReportApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> OrganizationsUsersUsersGroupsReportApi<'a> {
-    /// Get organization users groups report
-    ///
-    /// Returns a report of all users in your organization with their group memberships. This endpoint returns all users without pagination and always includes group information. The report can be retrieved in JSON or CSV format by sending specific content-type headers.
-    ///
-    /// `GET /organizations/users/users_groups_report`
-    #[inline]
-    pub async fn list(
-        &self,
-        params: OrganizationsUsersUsersGroupsReportListParams,
-    ) -> crate::Result<OrganizationsUsersUsersGroupsReportListResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/organizations/users/users_groups_report");
-        req.header("Accept", &params.accept);
-        req.send_json().await
-    }
-}
-/// Inputs of [`OrganizationsUsersUsersGroupsReportApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OrganizationsUsersUsersGroupsReportListParams {
-    /// Specify the response format. Use 'application/json' for JSON format or 'text/csv' for CSV format.
-    pub accept: Option<OrganizationsUsersUsersGroupsReportListAccept>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -305,7 +293,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationsUsersListResponse {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum OrganizationsUsersUsersGroupsReportListAccept {
+pub enum OrganizationsUsersGetGroupsReportAccept {
     /// `application/json`
     ApplicationJson,
     /// `text/csv`
@@ -313,7 +301,7 @@ pub enum OrganizationsUsersUsersGroupsReportListAccept {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl OrganizationsUsersUsersGroupsReportListAccept {
+impl OrganizationsUsersGetGroupsReportAccept {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -323,7 +311,7 @@ impl OrganizationsUsersUsersGroupsReportListAccept {
         }
     }
 }
-impl From<&str> for OrganizationsUsersUsersGroupsReportListAccept {
+impl From<&str> for OrganizationsUsersGetGroupsReportAccept {
     fn from(value: &str) -> Self {
         match value {
             "application/json" => Self::ApplicationJson,
@@ -332,8 +320,8 @@ impl From<&str> for OrganizationsUsersUsersGroupsReportListAccept {
         }
     }
 }
-crate::string_enum!(OrganizationsUsersUsersGroupsReportListAccept);
-pub type OrganizationsUsersUsersGroupsReportListResponse = crate::Data<
+crate::string_enum!(OrganizationsUsersGetGroupsReportAccept);
+pub type OrganizationsUsersGetGroupsReportResponse = crate::Data<
     Vec<crate::types::OrganizationUserWithGroups>,
 >;
 pub type OrganizationsUsersRetrieveResponse = crate::Data<

@@ -86,11 +86,12 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: OutboundVoiceProfilesCreateParams,
+        params: impl Into<OutboundVoiceProfilesCreateParams>,
     ) -> crate::Result<OutboundVoiceProfilesCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/outbound_voice_profiles");
+        let params: OutboundVoiceProfilesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -125,7 +126,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: OutboundVoiceProfilesUpdateParams,
+        params: impl Into<OutboundVoiceProfilesUpdateParams>,
     ) -> crate::Result<OutboundVoiceProfilesUpdateResponse> {
         let mut req = self
             .client
@@ -133,6 +134,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
                 reqwest::Method::PATCH,
                 ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
             );
+        let params: OutboundVoiceProfilesUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -182,11 +184,29 @@ pub struct OutboundVoiceProfilesCreateParams {
     /// Parameters that can be defined when creating an outbound voice profile
     pub body: crate::types::CreateOutboundVoiceProfileRequest,
 }
+impl From<crate::types::CreateOutboundVoiceProfileRequest>
+for OutboundVoiceProfilesCreateParams {
+    /// The body alone is the whole of [`OutboundVoiceProfilesCreateParams`].
+    fn from(body: crate::types::CreateOutboundVoiceProfileRequest) -> Self {
+        OutboundVoiceProfilesCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`OutboundVoiceProfilesApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboundVoiceProfilesUpdateParams {
     /// Parameters that can be updated on an outbound voice profile
     pub body: crate::types::UpdateOutboundVoiceProfileRequest,
+}
+impl From<crate::types::UpdateOutboundVoiceProfileRequest>
+for OutboundVoiceProfilesUpdateParams {
+    /// The body alone is the whole of [`OutboundVoiceProfilesUpdateParams`].
+    fn from(body: crate::types::UpdateOutboundVoiceProfileRequest) -> Self {
+        OutboundVoiceProfilesUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutboundVoiceProfilesListPage {

@@ -12,11 +12,34 @@ impl<'a> PaymentApi<'a> {
             client: self.client,
         }
     }
-    pub fn stored_payment_transactions(
+    /// Create a stored payment transaction
+    ///
+    /// `POST /v2/payment/stored_payment_transactions`
+    #[inline]
+    pub async fn create_stored_payment_transaction(
         &self,
-    ) -> PaymentStoredPaymentTransactionsApi<'a> {
-        PaymentStoredPaymentTransactionsApi {
-            client: self.client,
+        params: impl Into<PaymentCreateStoredPaymentTransactionParams>,
+    ) -> crate::Result<crate::types::StoredPaymentTransactionResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/v2/payment/stored_payment_transactions");
+        let params: PaymentCreateStoredPaymentTransactionParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+}
+/// Inputs of [`PaymentApi::create_stored_payment_transaction`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaymentCreateStoredPaymentTransactionParams {
+    /// The request body.
+    pub body: crate::types::StoredPaymentTransactionRequest,
+}
+impl From<crate::types::StoredPaymentTransactionRequest>
+for PaymentCreateStoredPaymentTransactionParams {
+    /// The body alone is the whole of [`PaymentCreateStoredPaymentTransactionParams`].
+    fn from(body: crate::types::StoredPaymentTransactionRequest) -> Self {
+        PaymentCreateStoredPaymentTransactionParams {
+            body,
         }
     }
 }
@@ -32,9 +55,7 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
     ///
     /// `GET /payment/auto_recharge_prefs`
     #[inline]
-    pub async fn retrieve(
-        &self,
-    ) -> crate::Result<PaymentAutoRechargePrefsRetrieveResponse> {
+    pub async fn list(&self) -> crate::Result<PaymentAutoRechargePrefsListResponse> {
         let req = self
             .client
             .request(reqwest::Method::GET, "/payment/auto_recharge_prefs");
@@ -48,11 +69,12 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
     #[inline]
     pub async fn update(
         &self,
-        params: PaymentAutoRechargePrefsUpdateParams,
+        params: impl Into<PaymentAutoRechargePrefsUpdateParams>,
     ) -> crate::Result<PaymentAutoRechargePrefsUpdateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::PATCH, "/payment/auto_recharge_prefs");
+        let params: PaymentAutoRechargePrefsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -63,34 +85,16 @@ pub struct PaymentAutoRechargePrefsUpdateParams {
     /// Details to update auto recharge preferences
     pub body: crate::types::AutoRechargePrefRequest,
 }
-/// Operations under `payment.stored_payment_transactions`.
-#[derive(Debug, Clone, Copy)]
-pub struct PaymentStoredPaymentTransactionsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PaymentStoredPaymentTransactionsApi<'a> {
-    /// Create a stored payment transaction
-    ///
-    /// `POST /v2/payment/stored_payment_transactions`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: PaymentStoredPaymentTransactionsCreateParams,
-    ) -> crate::Result<crate::types::StoredPaymentTransactionResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/v2/payment/stored_payment_transactions");
-        req.json(&params.body);
-        req.send_json().await
+impl From<crate::types::AutoRechargePrefRequest>
+for PaymentAutoRechargePrefsUpdateParams {
+    /// The body alone is the whole of [`PaymentAutoRechargePrefsUpdateParams`].
+    fn from(body: crate::types::AutoRechargePrefRequest) -> Self {
+        PaymentAutoRechargePrefsUpdateParams {
+            body,
+        }
     }
 }
-/// Inputs of [`PaymentStoredPaymentTransactionsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PaymentStoredPaymentTransactionsCreateParams {
-    /// The request body.
-    pub body: crate::types::StoredPaymentTransactionRequest,
-}
-pub type PaymentAutoRechargePrefsRetrieveResponse = crate::Data<
+pub type PaymentAutoRechargePrefsListResponse = crate::Data<
     crate::types::AutoRechargePref,
 >;
 pub type PaymentAutoRechargePrefsUpdateResponse = crate::Data<

@@ -19,13 +19,6 @@ pub struct PhoneNumberBlocksJobsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> PhoneNumberBlocksJobsApi<'a> {
-    pub fn delete_phone_number_block(
-        &self,
-    ) -> PhoneNumberBlocksJobsDeletePhoneNumberBlockApi<'a> {
-        PhoneNumberBlocksJobsDeletePhoneNumberBlockApi {
-            client: self.client,
-        }
-    }
     /// Lists the phone number blocks jobs
     ///
     /// `GET /phone_number_blocks/jobs`
@@ -95,6 +88,26 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
             },
         )
     }
+    /// Deletes all numbers associated with a phone number block
+    ///
+    /// Creates a new background job to delete all the phone numbers associated with the given block. We will only consider the phone number block as deleted after all phone numbers associated with it are removed, so multiple executions of this job may be necessary in case some of the phone numbers present errors during the deletion process.
+    ///
+    /// `POST /phone_number_blocks/jobs/delete_phone_number_block`
+    #[inline]
+    pub async fn delete_phone_number_block(
+        &self,
+        params: impl Into<PhoneNumberBlocksJobsDeletePhoneNumberBlockParams>,
+    ) -> crate::Result<PhoneNumberBlocksJobsDeletePhoneNumberBlockResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                "/phone_number_blocks/jobs/delete_phone_number_block",
+            );
+        let params: PhoneNumberBlocksJobsDeletePhoneNumberBlockParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
     /// Retrieves a phone number blocks job
     ///
     /// `GET /phone_number_blocks/jobs/{id}`
@@ -125,37 +138,22 @@ pub struct PhoneNumberBlocksJobsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[status\]
     pub filter: Option<PhoneNumberBlocksJobsListFilter>,
 }
-/// Operations under `phone_number_blocks.jobs.delete_phone_number_block`.
-#[derive(Debug, Clone, Copy)]
-pub struct PhoneNumberBlocksJobsDeletePhoneNumberBlockApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PhoneNumberBlocksJobsDeletePhoneNumberBlockApi<'a> {
-    /// Deletes all numbers associated with a phone number block
-    ///
-    /// Creates a new background job to delete all the phone numbers associated with the given block. We will only consider the phone number block as deleted after all phone numbers associated with it are removed, so multiple executions of this job may be necessary in case some of the phone numbers present errors during the deletion process.
-    ///
-    /// `POST /phone_number_blocks/jobs/delete_phone_number_block`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: PhoneNumberBlocksJobsDeletePhoneNumberBlockCreateParams,
-    ) -> crate::Result<PhoneNumberBlocksJobsDeletePhoneNumberBlockCreateResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/phone_number_blocks/jobs/delete_phone_number_block",
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`PhoneNumberBlocksJobsDeletePhoneNumberBlockApi::create`] other than path parameters.
+/// Inputs of [`PhoneNumberBlocksJobsApi::delete_phone_number_block`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PhoneNumberBlocksJobsDeletePhoneNumberBlockCreateParams {
+pub struct PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
     /// The request body.
     pub body: crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest,
+}
+impl From<crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest>
+for PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
+    /// The body alone is the whole of [`PhoneNumberBlocksJobsDeletePhoneNumberBlockParams`].
+    fn from(
+        body: crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest,
+    ) -> Self {
+        PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumberBlocksJobsListPage {
@@ -409,7 +407,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobsListResponse {
         deserializer.deserialize_struct("PhoneNumberBlocksJobsListResponse", FIELDS, V)
     }
 }
-pub type PhoneNumberBlocksJobsDeletePhoneNumberBlockCreateResponse = crate::Data<
+pub type PhoneNumberBlocksJobsDeletePhoneNumberBlockResponse = crate::Data<
     crate::types::PhoneNumberBlocksJob,
 >;
 pub type PhoneNumberBlocksJobsRetrieveResponse = crate::Data<

@@ -102,10 +102,10 @@ impl<'a> PhoneNumbersApi<'a> {
     ///
     /// `GET /phone_numbers/slim`
     #[inline]
-    pub async fn slim(
+    pub async fn slim_list(
         &self,
-        params: PhoneNumbersSlimParams,
-    ) -> crate::Result<PhoneNumbersSlimResponse> {
+        params: PhoneNumbersSlimListParams,
+    ) -> crate::Result<PhoneNumbersSlimListResponse> {
         let mut req = self.client.request(reqwest::Method::GET, "/phone_numbers/slim");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query(
@@ -119,21 +119,21 @@ impl<'a> PhoneNumbersApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
     }
-    /// [`Self::slim`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// [`Self::slim_list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
-    pub fn slim_paginator(
+    pub fn slim_list_paginator(
         &self,
-        params: PhoneNumbersSlimParams,
+        params: PhoneNumbersSlimListParams,
     ) -> crate::Paginator<
         'a,
-        PhoneNumbersSlimParams,
-        PhoneNumbersSlimResponse,
+        PhoneNumbersSlimListParams,
+        PhoneNumbersSlimListResponse,
         crate::types::SlimPhoneNumberDetailed,
     > {
         let this = *self;
         let spec: crate::PageSpec<
-            PhoneNumbersSlimParams,
-            PhoneNumbersSlimResponse,
+            PhoneNumbersSlimListParams,
+            PhoneNumbersSlimListResponse,
             crate::types::SlimPhoneNumberDetailed,
         > = crate::PageSpec {
             style: crate::PageStyle::Number,
@@ -168,7 +168,8 @@ impl<'a> PhoneNumbersApi<'a> {
             params,
             spec,
             move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.slim(params).await })
+                #[allow(deprecated)]
+                Box::pin(async move { this.slim_list(params).await })
             },
         )
     }
@@ -201,7 +202,7 @@ impl<'a> PhoneNumbersApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: PhoneNumbersUpdateParams,
+        params: impl Into<PhoneNumbersUpdateParams>,
     ) -> crate::Result<PhoneNumbersUpdateResponse> {
         let mut req = self
             .client
@@ -209,6 +210,7 @@ impl<'a> PhoneNumbersApi<'a> {
                 reqwest::Method::PATCH,
                 ["/phone_numbers/", &crate::encode_path(id)].concat(),
             );
+        let params: PhoneNumbersUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -243,25 +245,31 @@ pub struct PhoneNumbersListParams {
         PhoneNumbersListHandleMessagingProfileError,
     >,
 }
-/// Inputs of [`PhoneNumbersApi::slim`] other than path parameters.
+/// Inputs of [`PhoneNumbersApi::slim_list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersSlimParams {
+pub struct PhoneNumbersSlimListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PhoneNumbersSlimPage>,
+    pub page: Option<PhoneNumbersSlimListPage>,
     /// Include the connection associated with the phone number.
     pub include_connection: Option<bool>,
     /// Include the tags associated with the phone number.
     pub include_tags: Option<bool>,
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
-    pub sort: Option<PhoneNumbersSlimSort>,
+    pub sort: Option<PhoneNumbersSlimListSort>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
-    pub filter: Option<PhoneNumbersSlimFilter>,
+    pub filter: Option<PhoneNumbersSlimListFilter>,
 }
 /// Inputs of [`PhoneNumbersApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhoneNumbersUpdateParams {
     /// Updated settings for the phone number.
     pub body: crate::types::UpdatePhoneNumberRequest,
+}
+impl From<crate::types::UpdatePhoneNumberRequest> for PhoneNumbersUpdateParams {
+    /// The body alone is the whole of [`PhoneNumbersUpdateParams`].
+    fn from(body: crate::types::UpdatePhoneNumberRequest) -> Self {
+        PhoneNumbersUpdateParams { body }
+    }
 }
 /// Operations under `phone_numbers.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -277,11 +285,12 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     #[inline]
     pub async fn verify_ownership(
         &self,
-        params: PhoneNumbersActionsVerifyOwnershipParams,
+        params: impl Into<PhoneNumbersActionsVerifyOwnershipParams>,
     ) -> crate::Result<PhoneNumbersActionsVerifyOwnershipResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/phone_numbers/actions/verify_ownership");
+        let params: PhoneNumbersActionsVerifyOwnershipParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -292,11 +301,11 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn bundle_status_change(
+    pub async fn change_bundle_status(
         &self,
         id: &str,
-        params: PhoneNumbersActionsBundleStatusChangeParams,
-    ) -> crate::Result<PhoneNumbersActionsBundleStatusChangeResponse> {
+        params: impl Into<PhoneNumbersActionsChangeBundleStatusParams>,
+    ) -> crate::Result<PhoneNumbersActionsChangeBundleStatusResponse> {
         let mut req = self
             .client
             .request(
@@ -308,6 +317,7 @@ impl<'a> PhoneNumbersActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: PhoneNumbersActionsChangeBundleStatusParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -321,7 +331,7 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     pub async fn enable_emergency(
         &self,
         id: &str,
-        params: PhoneNumbersActionsEnableEmergencyParams,
+        params: impl Into<PhoneNumbersActionsEnableEmergencyParams>,
     ) -> crate::Result<PhoneNumbersActionsEnableEmergencyResponse200> {
         let mut req = self
             .client
@@ -330,6 +340,7 @@ impl<'a> PhoneNumbersActionsApi<'a> {
                 ["/phone_numbers/", &crate::encode_path(id), "/actions/enable_emergency"]
                     .concat(),
             );
+        let params: PhoneNumbersActionsEnableEmergencyParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -340,17 +351,44 @@ pub struct PhoneNumbersActionsVerifyOwnershipParams {
     /// The request body.
     pub body: crate::types::PhoneNumberVerifyOwnershipRequest,
 }
-/// Inputs of [`PhoneNumbersActionsApi::bundle_status_change`] other than path parameters.
+impl From<crate::types::PhoneNumberVerifyOwnershipRequest>
+for PhoneNumbersActionsVerifyOwnershipParams {
+    /// The body alone is the whole of [`PhoneNumbersActionsVerifyOwnershipParams`].
+    fn from(body: crate::types::PhoneNumberVerifyOwnershipRequest) -> Self {
+        PhoneNumbersActionsVerifyOwnershipParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`PhoneNumbersActionsApi::change_bundle_status`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PhoneNumbersActionsBundleStatusChangeParams {
+pub struct PhoneNumbersActionsChangeBundleStatusParams {
     /// The request body.
     pub body: crate::types::PhoneNumberBundleStatusChangeRequest,
+}
+impl From<crate::types::PhoneNumberBundleStatusChangeRequest>
+for PhoneNumbersActionsChangeBundleStatusParams {
+    /// The body alone is the whole of [`PhoneNumbersActionsChangeBundleStatusParams`].
+    fn from(body: crate::types::PhoneNumberBundleStatusChangeRequest) -> Self {
+        PhoneNumbersActionsChangeBundleStatusParams {
+            body,
+        }
+    }
 }
 /// Inputs of [`PhoneNumbersActionsApi::enable_emergency`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhoneNumbersActionsEnableEmergencyParams {
     /// The request body.
     pub body: crate::types::PhoneNumberEnableEmergencyRequest,
+}
+impl From<crate::types::PhoneNumberEnableEmergencyRequest>
+for PhoneNumbersActionsEnableEmergencyParams {
+    /// The body alone is the whole of [`PhoneNumbersActionsEnableEmergencyParams`].
+    fn from(body: crate::types::PhoneNumberEnableEmergencyRequest) -> Self {
+        PhoneNumbersActionsEnableEmergencyParams {
+            body,
+        }
+    }
 }
 /// Operations under `phone_numbers.csv_downloads`.
 #[derive(Debug, Clone, Copy)]
@@ -480,23 +518,6 @@ pub struct PhoneNumbersJobsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> PhoneNumbersJobsApi<'a> {
-    pub fn delete_phone_numbers(&self) -> PhoneNumbersJobsDeletePhoneNumbersApi<'a> {
-        PhoneNumbersJobsDeletePhoneNumbersApi {
-            client: self.client,
-        }
-    }
-    pub fn update_emergency_settings(
-        &self,
-    ) -> PhoneNumbersJobsUpdateEmergencySettingsApi<'a> {
-        PhoneNumbersJobsUpdateEmergencySettingsApi {
-            client: self.client,
-        }
-    }
-    pub fn update_phone_numbers(&self) -> PhoneNumbersJobsUpdatePhoneNumbersApi<'a> {
-        PhoneNumbersJobsUpdatePhoneNumbersApi {
-            client: self.client,
-        }
-    }
     /// Lists the phone numbers jobs
     ///
     /// `GET /phone_numbers/jobs`
@@ -564,6 +585,60 @@ impl<'a> PhoneNumbersJobsApi<'a> {
             },
         )
     }
+    /// Delete a batch of numbers
+    ///
+    /// Creates a new background job to delete a batch of numbers. At most one thousand numbers can be updated per API call.
+    ///
+    /// `POST /phone_numbers/jobs/delete_phone_numbers`
+    #[inline]
+    pub async fn delete_batch(
+        &self,
+        params: impl Into<PhoneNumbersJobsDeleteBatchParams>,
+    ) -> crate::Result<PhoneNumbersJobsDeleteBatchResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/phone_numbers/jobs/delete_phone_numbers");
+        let params: PhoneNumbersJobsDeleteBatchParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Update the emergency settings from a batch of numbers
+    ///
+    /// Creates a background job to update the emergency settings of a collection of phone numbers. At most one thousand numbers can be updated per API call.
+    ///
+    /// `POST /phone_numbers/jobs/update_emergency_settings`
+    #[inline]
+    pub async fn update_emergency_settings_batch(
+        &self,
+        params: impl Into<PhoneNumbersJobsUpdateEmergencySettingsBatchParams>,
+    ) -> crate::Result<PhoneNumbersJobsUpdateEmergencySettingsBatchResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                "/phone_numbers/jobs/update_emergency_settings",
+            );
+        let params: PhoneNumbersJobsUpdateEmergencySettingsBatchParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Update a batch of numbers
+    ///
+    /// Creates a new background job to update a batch of numbers. At most one thousand numbers can be updated per API call.
+    ///
+    /// `POST /phone_numbers/jobs/update_phone_numbers`
+    #[inline]
+    pub async fn update_batch(
+        &self,
+        params: PhoneNumbersJobsUpdateBatchParams,
+    ) -> crate::Result<PhoneNumbersJobsUpdateBatchResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/phone_numbers/jobs/update_phone_numbers");
+        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+        req.json(&params.body);
+        req.send_json().await
+    }
     /// Retrieve a phone numbers job
     ///
     /// `GET /phone_numbers/jobs/{id}`
@@ -594,98 +669,52 @@ pub struct PhoneNumbersJobsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
     pub filter: Option<PhoneNumbersJobsListFilter>,
 }
-/// Operations under `phone_numbers.jobs.delete_phone_numbers`.
-#[derive(Debug, Clone, Copy)]
-pub struct PhoneNumbersJobsDeletePhoneNumbersApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PhoneNumbersJobsDeletePhoneNumbersApi<'a> {
-    /// Delete a batch of numbers
-    ///
-    /// Creates a new background job to delete a batch of numbers. At most one thousand numbers can be updated per API call.
-    ///
-    /// `POST /phone_numbers/jobs/delete_phone_numbers`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: PhoneNumbersJobsDeletePhoneNumbersCreateParams,
-    ) -> crate::Result<PhoneNumbersJobsDeletePhoneNumbersCreateResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/phone_numbers/jobs/delete_phone_numbers");
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`PhoneNumbersJobsDeletePhoneNumbersApi::create`] other than path parameters.
+/// Inputs of [`PhoneNumbersJobsApi::delete_batch`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PhoneNumbersJobsDeletePhoneNumbersCreateParams {
+pub struct PhoneNumbersJobsDeleteBatchParams {
     /// The request body.
     pub body: crate::types::PhoneNumbersJobDeletePhoneNumbersRequest,
 }
-/// Operations under `phone_numbers.jobs.update_emergency_settings`.
-#[derive(Debug, Clone, Copy)]
-pub struct PhoneNumbersJobsUpdateEmergencySettingsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PhoneNumbersJobsUpdateEmergencySettingsApi<'a> {
-    /// Update the emergency settings from a batch of numbers
-    ///
-    /// Creates a background job to update the emergency settings of a collection of phone numbers. At most one thousand numbers can be updated per API call.
-    ///
-    /// `POST /phone_numbers/jobs/update_emergency_settings`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: PhoneNumbersJobsUpdateEmergencySettingsCreateParams,
-    ) -> crate::Result<PhoneNumbersJobsUpdateEmergencySettingsCreateResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/phone_numbers/jobs/update_emergency_settings",
-            );
-        req.json(&params.body);
-        req.send_json().await
+impl From<crate::types::PhoneNumbersJobDeletePhoneNumbersRequest>
+for PhoneNumbersJobsDeleteBatchParams {
+    /// The body alone is the whole of [`PhoneNumbersJobsDeleteBatchParams`].
+    fn from(body: crate::types::PhoneNumbersJobDeletePhoneNumbersRequest) -> Self {
+        PhoneNumbersJobsDeleteBatchParams {
+            body,
+        }
     }
 }
-/// Inputs of [`PhoneNumbersJobsUpdateEmergencySettingsApi::create`] other than path parameters.
+/// Inputs of [`PhoneNumbersJobsApi::update_emergency_settings_batch`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PhoneNumbersJobsUpdateEmergencySettingsCreateParams {
+pub struct PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
     /// The request body.
     pub body: crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest,
 }
-/// Operations under `phone_numbers.jobs.update_phone_numbers`.
-#[derive(Debug, Clone, Copy)]
-pub struct PhoneNumbersJobsUpdatePhoneNumbersApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PhoneNumbersJobsUpdatePhoneNumbersApi<'a> {
-    /// Update a batch of numbers
-    ///
-    /// Creates a new background job to update a batch of numbers. At most one thousand numbers can be updated per API call.
-    ///
-    /// `POST /phone_numbers/jobs/update_phone_numbers`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: PhoneNumbersJobsUpdatePhoneNumbersCreateParams,
-    ) -> crate::Result<PhoneNumbersJobsUpdatePhoneNumbersCreateResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/phone_numbers/jobs/update_phone_numbers");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.json(&params.body);
-        req.send_json().await
+impl From<crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest>
+for PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
+    /// The body alone is the whole of [`PhoneNumbersJobsUpdateEmergencySettingsBatchParams`].
+    fn from(body: crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest) -> Self {
+        PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
+            body,
+        }
     }
 }
-/// Inputs of [`PhoneNumbersJobsUpdatePhoneNumbersApi::create`] other than path parameters.
+/// Inputs of [`PhoneNumbersJobsApi::update_batch`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PhoneNumbersJobsUpdatePhoneNumbersCreateParams {
+pub struct PhoneNumbersJobsUpdateBatchParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[has_bundle\], filter\[tag\], filter\[connection_id\], filter\[phone_number\], filter\[status\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\]
-    pub filter: Option<PhoneNumbersJobsUpdatePhoneNumbersCreateFilter>,
+    pub filter: Option<PhoneNumbersJobsUpdateBatchFilter>,
     /// The request body.
     pub body: crate::types::PhoneNumbersJobUpdatePhoneNumbersRequest,
+}
+impl PhoneNumbersJobsUpdateBatchParams {
+    /// A `PhoneNumbersJobsUpdateBatchParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PhoneNumbersJobUpdatePhoneNumbersRequest) -> Self {
+        PhoneNumbersJobsUpdateBatchParams {
+            filter: None,
+            body,
+        }
+    }
 }
 /// Operations under `phone_numbers.messaging`.
 #[derive(Debug, Clone, Copy)]
@@ -802,7 +831,7 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: PhoneNumbersMessagingUpdateParams,
+        params: impl Into<PhoneNumbersMessagingUpdateParams>,
     ) -> crate::Result<PhoneNumbersMessagingUpdateResponse> {
         let mut req = self
             .client
@@ -810,6 +839,7 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
                 reqwest::Method::PATCH,
                 ["/phone_numbers/", &crate::encode_path(id), "/messaging"].concat(),
             );
+        let params: PhoneNumbersMessagingUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -837,6 +867,15 @@ pub struct PhoneNumbersMessagingUpdateParams {
     ///
     /// To avoid modifying a value, either omit the field or set its value to `null`.
     pub body: crate::types::UpdatePhoneNumberMessagingSettingsRequest,
+}
+impl From<crate::types::UpdatePhoneNumberMessagingSettingsRequest>
+for PhoneNumbersMessagingUpdateParams {
+    /// The body alone is the whole of [`PhoneNumbersMessagingUpdateParams`].
+    fn from(body: crate::types::UpdatePhoneNumberMessagingSettingsRequest) -> Self {
+        PhoneNumbersMessagingUpdateParams {
+            body,
+        }
+    }
 }
 /// Operations under `phone_numbers.voice`.
 #[derive(Debug, Clone, Copy)]
@@ -940,7 +979,7 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: PhoneNumbersVoiceUpdateParams,
+        params: impl Into<PhoneNumbersVoiceUpdateParams>,
     ) -> crate::Result<PhoneNumbersVoiceUpdateResponse> {
         let mut req = self
             .client
@@ -948,6 +987,7 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
                 reqwest::Method::PATCH,
                 ["/phone_numbers/", &crate::encode_path(id), "/voice"].concat(),
             );
+        let params: PhoneNumbersVoiceUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -967,6 +1007,15 @@ pub struct PhoneNumbersVoiceListParams {
 pub struct PhoneNumbersVoiceUpdateParams {
     /// Updated voice settings for the phone number.
     pub body: crate::types::UpdatePhoneNumberVoiceSettingsRequest,
+}
+impl From<crate::types::UpdatePhoneNumberVoiceSettingsRequest>
+for PhoneNumbersVoiceUpdateParams {
+    /// The body alone is the whole of [`PhoneNumbersVoiceUpdateParams`].
+    fn from(body: crate::types::UpdatePhoneNumberVoiceSettingsRequest) -> Self {
+        PhoneNumbersVoiceUpdateParams {
+            body,
+        }
+    }
 }
 /// Operations under `phone_numbers.voicemail`.
 #[derive(Debug, Clone, Copy)]
@@ -1008,7 +1057,7 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     pub async fn create(
         &self,
         phone_number_id: &str,
-        params: PhoneNumbersVoicemailCreateParams,
+        params: impl Into<PhoneNumbersVoicemailCreateParams>,
     ) -> crate::Result<PhoneNumbersVoicemailCreateResponse> {
         let mut req = self
             .client
@@ -1017,6 +1066,7 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
                 ["/phone_numbers/", &crate::encode_path(phone_number_id), "/voicemail"]
                     .concat(),
             );
+        let params: PhoneNumbersVoicemailCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1032,7 +1082,7 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     pub async fn update(
         &self,
         phone_number_id: &str,
-        params: PhoneNumbersVoicemailUpdateParams,
+        params: impl Into<PhoneNumbersVoicemailUpdateParams>,
     ) -> crate::Result<PhoneNumbersVoicemailUpdateResponse> {
         let mut req = self
             .client
@@ -1041,6 +1091,7 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
                 ["/phone_numbers/", &crate::encode_path(phone_number_id), "/voicemail"]
                     .concat(),
             );
+        let params: PhoneNumbersVoicemailUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1051,11 +1102,27 @@ pub struct PhoneNumbersVoicemailCreateParams {
     /// Details to create
     pub body: crate::types::VoicemailRequest,
 }
+impl From<crate::types::VoicemailRequest> for PhoneNumbersVoicemailCreateParams {
+    /// The body alone is the whole of [`PhoneNumbersVoicemailCreateParams`].
+    fn from(body: crate::types::VoicemailRequest) -> Self {
+        PhoneNumbersVoicemailCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`PhoneNumbersVoicemailApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhoneNumbersVoicemailUpdateParams {
     /// Details to update
     pub body: crate::types::VoicemailRequest,
+}
+impl From<crate::types::VoicemailRequest> for PhoneNumbersVoicemailUpdateParams {
+    /// The body alone is the whole of [`PhoneNumbersVoicemailUpdateParams`].
+    fn from(body: crate::types::VoicemailRequest) -> Self {
+        PhoneNumbersVoicemailUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersListPage {
@@ -1155,6 +1222,21 @@ crate::string_enum!(PhoneNumbersListSort);
 pub enum PhoneNumbersListFilterCountryIsoAlpha2 {
     List(Vec<String>),
     String(String),
+}
+impl From<String> for PhoneNumbersListFilterCountryIsoAlpha2 {
+    fn from(value: String) -> Self {
+        PhoneNumbersListFilterCountryIsoAlpha2::String(value)
+    }
+}
+impl From<&str> for PhoneNumbersListFilterCountryIsoAlpha2 {
+    fn from(value: &str) -> Self {
+        PhoneNumbersListFilterCountryIsoAlpha2::String(value.to_string())
+    }
+}
+impl From<Vec<String>> for PhoneNumbersListFilterCountryIsoAlpha2 {
+    fn from(value: Vec<String>) -> Self {
+        PhoneNumbersListFilterCountryIsoAlpha2::List(value)
+    }
 }
 /// Filter phone numbers by phone number type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1663,6 +1745,19 @@ pub struct PhoneNumbersListResponse {
     pub data: Vec<crate::types::PhoneNumberDetailed>,
     pub errors: Option<Vec<crate::types::NumbersError>>,
     pub meta: crate::types::PaginationMeta,
+}
+impl PhoneNumbersListResponse {
+    /// A `PhoneNumbersListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<crate::types::PhoneNumberDetailed>,
+        meta: crate::types::PaginationMeta,
+    ) -> Self {
+        PhoneNumbersListResponse {
+            data,
+            errors: None,
+            meta,
+        }
+    }
 }
 impl serde::Serialize for PhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2379,16 +2474,16 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListResponse {
         deserializer.deserialize_struct("PhoneNumbersJobsListResponse", FIELDS, V)
     }
 }
-pub type PhoneNumbersJobsDeletePhoneNumbersCreateResponse = crate::Data<
+pub type PhoneNumbersJobsDeleteBatchResponse = crate::Data<
     crate::types::PhoneNumbersJob,
 >;
-pub type PhoneNumbersJobsUpdateEmergencySettingsCreateResponse = crate::Data<
+pub type PhoneNumbersJobsUpdateEmergencySettingsBatchResponse = crate::Data<
     crate::types::PhoneNumbersJob,
 >;
 /// Filter by phone number status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum PhoneNumbersJobsUpdatePhoneNumbersCreateFilterStatus {
+pub enum PhoneNumbersJobsUpdateBatchFilterStatus {
     /// `purchase-pending`
     PurchasePending,
     /// `purchase-failed`
@@ -2410,7 +2505,7 @@ pub enum PhoneNumbersJobsUpdatePhoneNumbersCreateFilterStatus {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl PhoneNumbersJobsUpdatePhoneNumbersCreateFilterStatus {
+impl PhoneNumbersJobsUpdateBatchFilterStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2427,7 +2522,7 @@ impl PhoneNumbersJobsUpdatePhoneNumbersCreateFilterStatus {
         }
     }
 }
-impl From<&str> for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterStatus {
+impl From<&str> for PhoneNumbersJobsUpdateBatchFilterStatus {
     fn from(value: &str) -> Self {
         match value {
             "purchase-pending" => Self::PurchasePending,
@@ -2443,10 +2538,10 @@ impl From<&str> for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterStatus {
         }
     }
 }
-crate::string_enum!(PhoneNumbersJobsUpdatePhoneNumbersCreateFilterStatus);
+crate::string_enum!(PhoneNumbersJobsUpdateBatchFilterStatus);
 /// Filter by voice connection name pattern matching.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName {
+pub struct PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
     /// Filter contains connection name. Requires at least three characters.
     pub contains: Option<String>,
     /// Filter ends with connection name. Requires at least three characters.
@@ -2456,13 +2551,12 @@ pub struct PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName {
     /// Filter starts with connection name. Requires at least three characters.
     pub starts_with: Option<String>,
 }
-impl serde::Serialize
-for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName {
+impl serde::Serialize for PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
             .serialize_struct(
-                "PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName",
+                "PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName",
                 4usize,
             )?;
         if let Some(v) = &self.contains {
@@ -2481,26 +2575,23 @@ for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName {
     }
 }
 impl<'de> serde::Deserialize<'de>
-for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName {
+for PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName;
+            type Value = PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
-                    "struct PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName",
+                    "struct PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName",
                 )
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<
-                PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName,
-                A::Error,
-            > {
+            ) -> Result<PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -2514,7 +2605,7 @@ for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName {
+                Ok(PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
                     contains: f0,
                     ends_with: f1,
                     eq: f2,
@@ -2524,7 +2615,7 @@ for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName {
         }
         deserializer
             .deserialize_struct(
-                "PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName",
+                "PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName",
                 FIELDS,
                 V,
             )
@@ -2533,7 +2624,7 @@ for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName {
 /// Filter by usage_payment_method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceUsagePaymentMethod {
+pub enum PhoneNumbersJobsUpdateBatchFilterVoiceUsagePaymentMethod {
     /// `pay-per-minute`
     PayPerMinute,
     /// `channel`
@@ -2541,7 +2632,7 @@ pub enum PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceUsagePaymentMethod {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceUsagePaymentMethod {
+impl PhoneNumbersJobsUpdateBatchFilterVoiceUsagePaymentMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2551,8 +2642,7 @@ impl PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceUsagePaymentMethod {
         }
     }
 }
-impl From<&str>
-for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceUsagePaymentMethod {
+impl From<&str> for PhoneNumbersJobsUpdateBatchFilterVoiceUsagePaymentMethod {
     fn from(value: &str) -> Self {
         match value {
             "pay-per-minute" => Self::PayPerMinute,
@@ -2561,11 +2651,9 @@ for PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceUsagePaymentMethod {
         }
     }
 }
-crate::string_enum!(
-    PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceUsagePaymentMethod
-);
+crate::string_enum!(PhoneNumbersJobsUpdateBatchFilterVoiceUsagePaymentMethod);
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersJobsUpdatePhoneNumbersCreateFilter {
+pub struct PhoneNumbersJobsUpdateBatchFilter {
     /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
     pub billing_group_id: Option<String>,
     /// Filter by connection_id.
@@ -2580,26 +2668,23 @@ pub struct PhoneNumbersJobsUpdatePhoneNumbersCreateFilter {
     /// Non-numerical characters will result in no values being returned.
     pub phone_number: Option<String>,
     /// Filter by phone number status.
-    pub status: Option<PhoneNumbersJobsUpdatePhoneNumbersCreateFilterStatus>,
+    pub status: Option<PhoneNumbersJobsUpdateBatchFilterStatus>,
     /// Filter by phone number tags.
     pub tag: Option<String>,
     /// Filter by voice connection name pattern matching.
     pub voice_connection_name: Option<
-        PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceConnectionName,
+        PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName,
     >,
     /// Filter by usage_payment_method.
     pub voice_usage_payment_method: Option<
-        PhoneNumbersJobsUpdatePhoneNumbersCreateFilterVoiceUsagePaymentMethod,
+        PhoneNumbersJobsUpdateBatchFilterVoiceUsagePaymentMethod,
     >,
 }
-impl serde::Serialize for PhoneNumbersJobsUpdatePhoneNumbersCreateFilter {
+impl serde::Serialize for PhoneNumbersJobsUpdateBatchFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct(
-                "PhoneNumbersJobsUpdatePhoneNumbersCreateFilter",
-                10usize,
-            )?;
+            .serialize_struct("PhoneNumbersJobsUpdateBatchFilter", 10usize)?;
         if let Some(v) = &self.billing_group_id {
             out.serialize_field("billing_group_id", v)?;
         }
@@ -2633,7 +2718,7 @@ impl serde::Serialize for PhoneNumbersJobsUpdatePhoneNumbersCreateFilter {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdatePhoneNumbersCreateFilter {
+impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdateBatchFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2651,14 +2736,14 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdatePhoneNumbersCreateFi
         ];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersJobsUpdatePhoneNumbersCreateFilter;
+            type Value = PhoneNumbersJobsUpdateBatchFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersJobsUpdatePhoneNumbersCreateFilter")
+                f.write_str("struct PhoneNumbersJobsUpdateBatchFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PhoneNumbersJobsUpdatePhoneNumbersCreateFilter, A::Error> {
+            ) -> Result<PhoneNumbersJobsUpdateBatchFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -2684,7 +2769,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdatePhoneNumbersCreateFi
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PhoneNumbersJobsUpdatePhoneNumbersCreateFilter {
+                Ok(PhoneNumbersJobsUpdateBatchFilter {
                     billing_group_id: f0,
                     connection_id: f1,
                     customer_reference: f2,
@@ -2698,15 +2783,10 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdatePhoneNumbersCreateFi
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PhoneNumbersJobsUpdatePhoneNumbersCreateFilter",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PhoneNumbersJobsUpdateBatchFilter", FIELDS, V)
     }
 }
-pub type PhoneNumbersJobsUpdatePhoneNumbersCreateResponse = crate::Data<
+pub type PhoneNumbersJobsUpdateBatchResponse = crate::Data<
     crate::types::PhoneNumbersJob,
 >;
 pub type PhoneNumbersJobsRetrieveResponse = crate::Data<crate::types::PhoneNumbersJob>;
@@ -2881,16 +2961,16 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersMessagingListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersSlimPage {
+pub struct PhoneNumbersSlimListPage {
     /// The page number to load
     pub number: Option<i64>,
     /// The size of the page
     pub size: Option<i64>,
 }
-impl serde::Serialize for PhoneNumbersSlimPage {
+impl serde::Serialize for PhoneNumbersSlimListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersSlimPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersSlimListPage", 2usize)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -2900,21 +2980,21 @@ impl serde::Serialize for PhoneNumbersSlimPage {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimPage {
+impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersSlimPage;
+            type Value = PhoneNumbersSlimListPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersSlimPage")
+                f.write_str("struct PhoneNumbersSlimListPage")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PhoneNumbersSlimPage, A::Error> {
+            ) -> Result<PhoneNumbersSlimListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -2924,18 +3004,18 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimPage {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PhoneNumbersSlimPage {
+                Ok(PhoneNumbersSlimListPage {
                     number: f0,
                     size: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("PhoneNumbersSlimPage", FIELDS, V)
+        deserializer.deserialize_struct("PhoneNumbersSlimListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum PhoneNumbersSlimSort {
+pub enum PhoneNumbersSlimListSort {
     /// `purchased_at`
     PurchasedAt,
     /// `phone_number`
@@ -2947,7 +3027,7 @@ pub enum PhoneNumbersSlimSort {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl PhoneNumbersSlimSort {
+impl PhoneNumbersSlimListSort {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2959,7 +3039,7 @@ impl PhoneNumbersSlimSort {
         }
     }
 }
-impl From<&str> for PhoneNumbersSlimSort {
+impl From<&str> for PhoneNumbersSlimListSort {
     fn from(value: &str) -> Self {
         match value {
             "purchased_at" => Self::PurchasedAt,
@@ -2970,19 +3050,34 @@ impl From<&str> for PhoneNumbersSlimSort {
         }
     }
 }
-crate::string_enum!(PhoneNumbersSlimSort);
+crate::string_enum!(PhoneNumbersSlimListSort);
 /// Filter by phone number country ISO alpha-2 code. Can be a single value or an array of values.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum PhoneNumbersSlimFilterCountryIsoAlpha2 {
+pub enum PhoneNumbersSlimListFilterCountryIsoAlpha2 {
     List(Vec<String>),
     String(String),
+}
+impl From<String> for PhoneNumbersSlimListFilterCountryIsoAlpha2 {
+    fn from(value: String) -> Self {
+        PhoneNumbersSlimListFilterCountryIsoAlpha2::String(value)
+    }
+}
+impl From<&str> for PhoneNumbersSlimListFilterCountryIsoAlpha2 {
+    fn from(value: &str) -> Self {
+        PhoneNumbersSlimListFilterCountryIsoAlpha2::String(value.to_string())
+    }
+}
+impl From<Vec<String>> for PhoneNumbersSlimListFilterCountryIsoAlpha2 {
+    fn from(value: Vec<String>) -> Self {
+        PhoneNumbersSlimListFilterCountryIsoAlpha2::List(value)
+    }
 }
 /// Filter phone numbers by phone number type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum PhoneNumbersSlimFilterNumberTypeEq {
+pub enum PhoneNumbersSlimListFilterNumberTypeEq {
     /// `local`
     Local,
     /// `national`
@@ -2996,7 +3091,7 @@ pub enum PhoneNumbersSlimFilterNumberTypeEq {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl PhoneNumbersSlimFilterNumberTypeEq {
+impl PhoneNumbersSlimListFilterNumberTypeEq {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3009,7 +3104,7 @@ impl PhoneNumbersSlimFilterNumberTypeEq {
         }
     }
 }
-impl From<&str> for PhoneNumbersSlimFilterNumberTypeEq {
+impl From<&str> for PhoneNumbersSlimListFilterNumberTypeEq {
     fn from(value: &str) -> Self {
         match value {
             "local" => Self::Local,
@@ -3021,39 +3116,39 @@ impl From<&str> for PhoneNumbersSlimFilterNumberTypeEq {
         }
     }
 }
-crate::string_enum!(PhoneNumbersSlimFilterNumberTypeEq);
+crate::string_enum!(PhoneNumbersSlimListFilterNumberTypeEq);
 /// Filter phone numbers by phone number type.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersSlimFilterNumberType {
+pub struct PhoneNumbersSlimListFilterNumberType {
     /// Filter phone numbers by phone number type.
-    pub eq: Option<PhoneNumbersSlimFilterNumberTypeEq>,
+    pub eq: Option<PhoneNumbersSlimListFilterNumberTypeEq>,
 }
-impl serde::Serialize for PhoneNumbersSlimFilterNumberType {
+impl serde::Serialize for PhoneNumbersSlimListFilterNumberType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("PhoneNumbersSlimFilterNumberType", 1usize)?;
+            .serialize_struct("PhoneNumbersSlimListFilterNumberType", 1usize)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimFilterNumberType {
+impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterNumberType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersSlimFilterNumberType;
+            type Value = PhoneNumbersSlimListFilterNumberType;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersSlimFilterNumberType")
+                f.write_str("struct PhoneNumbersSlimListFilterNumberType")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PhoneNumbersSlimFilterNumberType, A::Error> {
+            ) -> Result<PhoneNumbersSlimListFilterNumberType, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -3061,18 +3156,19 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimFilterNumberType {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PhoneNumbersSlimFilterNumberType {
+                Ok(PhoneNumbersSlimListFilterNumberType {
                     eq: f0,
                 })
             }
         }
-        deserializer.deserialize_struct("PhoneNumbersSlimFilterNumberType", FIELDS, V)
+        deserializer
+            .deserialize_struct("PhoneNumbersSlimListFilterNumberType", FIELDS, V)
     }
 }
 /// Filter phone numbers by their source. Use 'ported' for numbers ported from other carriers, or 'purchased' for numbers bought directly from Telnyx.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum PhoneNumbersSlimFilterSource {
+pub enum PhoneNumbersSlimListFilterSource {
     /// `ported`
     Ported,
     /// `purchased`
@@ -3080,7 +3176,7 @@ pub enum PhoneNumbersSlimFilterSource {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl PhoneNumbersSlimFilterSource {
+impl PhoneNumbersSlimListFilterSource {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3090,7 +3186,7 @@ impl PhoneNumbersSlimFilterSource {
         }
     }
 }
-impl From<&str> for PhoneNumbersSlimFilterSource {
+impl From<&str> for PhoneNumbersSlimListFilterSource {
     fn from(value: &str) -> Self {
         match value {
             "ported" => Self::Ported,
@@ -3099,11 +3195,11 @@ impl From<&str> for PhoneNumbersSlimFilterSource {
         }
     }
 }
-crate::string_enum!(PhoneNumbersSlimFilterSource);
+crate::string_enum!(PhoneNumbersSlimListFilterSource);
 /// Filter by phone number status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum PhoneNumbersSlimFilterStatus {
+pub enum PhoneNumbersSlimListFilterStatus {
     /// `purchase-pending`
     PurchasePending,
     /// `purchase-failed`
@@ -3125,7 +3221,7 @@ pub enum PhoneNumbersSlimFilterStatus {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl PhoneNumbersSlimFilterStatus {
+impl PhoneNumbersSlimListFilterStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3142,7 +3238,7 @@ impl PhoneNumbersSlimFilterStatus {
         }
     }
 }
-impl From<&str> for PhoneNumbersSlimFilterStatus {
+impl From<&str> for PhoneNumbersSlimListFilterStatus {
     fn from(value: &str) -> Self {
         match value {
             "purchase-pending" => Self::PurchasePending,
@@ -3158,10 +3254,10 @@ impl From<&str> for PhoneNumbersSlimFilterStatus {
         }
     }
 }
-crate::string_enum!(PhoneNumbersSlimFilterStatus);
+crate::string_enum!(PhoneNumbersSlimListFilterStatus);
 /// Filter by voice connection name pattern matching (requires include_connection param).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersSlimFilterVoiceConnectionName {
+pub struct PhoneNumbersSlimListFilterVoiceConnectionName {
     /// Filter contains connection name. Requires at least three characters and the include_connection param.
     pub contains: Option<String>,
     /// Filter ends with connection name. Requires at least three characters and the include_connection param.
@@ -3171,11 +3267,11 @@ pub struct PhoneNumbersSlimFilterVoiceConnectionName {
     /// Filter starts with connection name. Requires at least three characters and the include_connection param.
     pub starts_with: Option<String>,
 }
-impl serde::Serialize for PhoneNumbersSlimFilterVoiceConnectionName {
+impl serde::Serialize for PhoneNumbersSlimListFilterVoiceConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("PhoneNumbersSlimFilterVoiceConnectionName", 4usize)?;
+            .serialize_struct("PhoneNumbersSlimListFilterVoiceConnectionName", 4usize)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -3191,21 +3287,21 @@ impl serde::Serialize for PhoneNumbersSlimFilterVoiceConnectionName {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimFilterVoiceConnectionName {
+impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterVoiceConnectionName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersSlimFilterVoiceConnectionName;
+            type Value = PhoneNumbersSlimListFilterVoiceConnectionName;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersSlimFilterVoiceConnectionName")
+                f.write_str("struct PhoneNumbersSlimListFilterVoiceConnectionName")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PhoneNumbersSlimFilterVoiceConnectionName, A::Error> {
+            ) -> Result<PhoneNumbersSlimListFilterVoiceConnectionName, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -3219,7 +3315,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimFilterVoiceConnectionName 
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PhoneNumbersSlimFilterVoiceConnectionName {
+                Ok(PhoneNumbersSlimListFilterVoiceConnectionName {
                     contains: f0,
                     ends_with: f1,
                     eq: f2,
@@ -3228,13 +3324,17 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimFilterVoiceConnectionName 
             }
         }
         deserializer
-            .deserialize_struct("PhoneNumbersSlimFilterVoiceConnectionName", FIELDS, V)
+            .deserialize_struct(
+                "PhoneNumbersSlimListFilterVoiceConnectionName",
+                FIELDS,
+                V,
+            )
     }
 }
 /// Filter by usage_payment_method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum PhoneNumbersSlimFilterVoiceUsagePaymentMethod {
+pub enum PhoneNumbersSlimListFilterVoiceUsagePaymentMethod {
     /// `pay-per-minute`
     PayPerMinute,
     /// `channel`
@@ -3242,7 +3342,7 @@ pub enum PhoneNumbersSlimFilterVoiceUsagePaymentMethod {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl PhoneNumbersSlimFilterVoiceUsagePaymentMethod {
+impl PhoneNumbersSlimListFilterVoiceUsagePaymentMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3252,7 +3352,7 @@ impl PhoneNumbersSlimFilterVoiceUsagePaymentMethod {
         }
     }
 }
-impl From<&str> for PhoneNumbersSlimFilterVoiceUsagePaymentMethod {
+impl From<&str> for PhoneNumbersSlimListFilterVoiceUsagePaymentMethod {
     fn from(value: &str) -> Self {
         match value {
             "pay-per-minute" => Self::PayPerMinute,
@@ -3261,41 +3361,42 @@ impl From<&str> for PhoneNumbersSlimFilterVoiceUsagePaymentMethod {
         }
     }
 }
-crate::string_enum!(PhoneNumbersSlimFilterVoiceUsagePaymentMethod);
+crate::string_enum!(PhoneNumbersSlimListFilterVoiceUsagePaymentMethod);
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersSlimFilter {
+pub struct PhoneNumbersSlimListFilter {
     /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
     pub billing_group_id: Option<String>,
     /// Filter by connection_id.
     pub connection_id: Option<String>,
     /// Filter by phone number country ISO alpha-2 code. Can be a single value or an array of values.
-    pub country_iso_alpha2: Option<PhoneNumbersSlimFilterCountryIsoAlpha2>,
+    pub country_iso_alpha2: Option<PhoneNumbersSlimListFilterCountryIsoAlpha2>,
     /// Filter numbers via the customer_reference set.
     pub customer_reference: Option<String>,
     /// Filter by the emergency_address_id associated with phone numbers. To filter only phone numbers that have no emergency address associated with them, set the value of this filter to the string 'null'.
     pub emergency_address_id: Option<String>,
     /// Filter phone numbers by phone number type.
-    pub number_type: Option<PhoneNumbersSlimFilterNumberType>,
+    pub number_type: Option<PhoneNumbersSlimListFilterNumberType>,
     /// Filter by phone number. Requires at least three digits.
     /// Non-numerical characters will result in no values being returned.
     pub phone_number: Option<String>,
     /// Filter phone numbers by their source. Use 'ported' for numbers ported from other carriers, or 'purchased' for numbers bought directly from Telnyx.
-    pub source: Option<PhoneNumbersSlimFilterSource>,
+    pub source: Option<PhoneNumbersSlimListFilterSource>,
     /// Filter by phone number status.
-    pub status: Option<PhoneNumbersSlimFilterStatus>,
+    pub status: Option<PhoneNumbersSlimListFilterStatus>,
     /// Filter by phone number tags. (This requires the include_tags param)
     pub tag: Option<String>,
     /// Filter by voice connection name pattern matching (requires include_connection param).
-    pub voice_connection_name: Option<PhoneNumbersSlimFilterVoiceConnectionName>,
+    pub voice_connection_name: Option<PhoneNumbersSlimListFilterVoiceConnectionName>,
     /// Filter by usage_payment_method.
     pub voice_usage_payment_method: Option<
-        PhoneNumbersSlimFilterVoiceUsagePaymentMethod,
+        PhoneNumbersSlimListFilterVoiceUsagePaymentMethod,
     >,
 }
-impl serde::Serialize for PhoneNumbersSlimFilter {
+impl serde::Serialize for PhoneNumbersSlimListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersSlimFilter", 12usize)?;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersSlimListFilter", 12usize)?;
         if let Some(v) = &self.billing_group_id {
             out.serialize_field("billing_group_id", v)?;
         }
@@ -3335,7 +3436,7 @@ impl serde::Serialize for PhoneNumbersSlimFilter {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimFilter {
+impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3355,14 +3456,14 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimFilter {
         ];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersSlimFilter;
+            type Value = PhoneNumbersSlimListFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersSlimFilter")
+                f.write_str("struct PhoneNumbersSlimListFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PhoneNumbersSlimFilter, A::Error> {
+            ) -> Result<PhoneNumbersSlimListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -3392,7 +3493,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PhoneNumbersSlimFilter {
+                Ok(PhoneNumbersSlimListFilter {
                     billing_group_id: f0,
                     connection_id: f1,
                     country_iso_alpha2: f2,
@@ -3408,18 +3509,19 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimFilter {
                 })
             }
         }
-        deserializer.deserialize_struct("PhoneNumbersSlimFilter", FIELDS, V)
+        deserializer.deserialize_struct("PhoneNumbersSlimListFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersSlimResponse {
+pub struct PhoneNumbersSlimListResponse {
     pub data: Option<Vec<crate::types::SlimPhoneNumberDetailed>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
-impl serde::Serialize for PhoneNumbersSlimResponse {
+impl serde::Serialize for PhoneNumbersSlimListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersSlimResponse", 2usize)?;
+        let mut out = serializer
+            .serialize_struct("PhoneNumbersSlimListResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -3429,21 +3531,21 @@ impl serde::Serialize for PhoneNumbersSlimResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimResponse {
+impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersSlimResponse;
+            type Value = PhoneNumbersSlimListResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersSlimResponse")
+                f.write_str("struct PhoneNumbersSlimListResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PhoneNumbersSlimResponse, A::Error> {
+            ) -> Result<PhoneNumbersSlimListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -3453,13 +3555,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PhoneNumbersSlimResponse {
+                Ok(PhoneNumbersSlimListResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("PhoneNumbersSlimResponse", FIELDS, V)
+        deserializer.deserialize_struct("PhoneNumbersSlimListResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3767,7 +3869,7 @@ pub type PhoneNumbersUpdateResponse = crate::Data<crate::types::PhoneNumberDetai
 pub type PhoneNumbersDeleteResponse = crate::Data<
     crate::types::PhoneNumberDeletedDetailed,
 >;
-pub type PhoneNumbersActionsBundleStatusChangeResponse = crate::Data<
+pub type PhoneNumbersActionsChangeBundleStatusResponse = crate::Data<
     crate::types::PhoneNumberWithVoiceSettings,
 >;
 pub type PhoneNumbersActionsEnableEmergencyResponse200 = crate::Data<

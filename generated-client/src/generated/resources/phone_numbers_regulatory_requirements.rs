@@ -11,10 +11,10 @@ impl<'a> PhoneNumbersRegulatoryRequirementsApi<'a> {
     ///
     /// `GET /phone_numbers_regulatory_requirements`
     #[inline]
-    pub async fn list(
+    pub async fn retrieve(
         &self,
-        params: PhoneNumbersRegulatoryRequirementsListParams,
-    ) -> crate::Result<PhoneNumbersRegulatoryRequirementsListResponse> {
+        params: PhoneNumbersRegulatoryRequirementsRetrieveParams,
+    ) -> crate::Result<PhoneNumbersRegulatoryRequirementsRetrieveResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/phone_numbers_regulatory_requirements");
@@ -22,43 +22,46 @@ impl<'a> PhoneNumbersRegulatoryRequirementsApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`PhoneNumbersRegulatoryRequirementsApi::list`] other than path parameters.
+/// Inputs of [`PhoneNumbersRegulatoryRequirementsApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersRegulatoryRequirementsListParams {
+pub struct PhoneNumbersRegulatoryRequirementsRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]
-    pub filter: Option<PhoneNumbersRegulatoryRequirementsListFilter>,
+    pub filter: Option<PhoneNumbersRegulatoryRequirementsRetrieveFilter>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersRegulatoryRequirementsListFilter {
+pub struct PhoneNumbersRegulatoryRequirementsRetrieveFilter {
     /// Record type phone number/ phone numbers
     pub phone_number: Option<String>,
 }
-impl serde::Serialize for PhoneNumbersRegulatoryRequirementsListFilter {
+impl serde::Serialize for PhoneNumbersRegulatoryRequirementsRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("PhoneNumbersRegulatoryRequirementsListFilter", 1usize)?;
+            .serialize_struct(
+                "PhoneNumbersRegulatoryRequirementsRetrieveFilter",
+                1usize,
+            )?;
         if let Some(v) = &self.phone_number {
             out.serialize_field("phone_number", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsListFilter {
+impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsRetrieveFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersRegulatoryRequirementsListFilter;
+            type Value = PhoneNumbersRegulatoryRequirementsRetrieveFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersRegulatoryRequirementsListFilter")
+                f.write_str("struct PhoneNumbersRegulatoryRequirementsRetrieveFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PhoneNumbersRegulatoryRequirementsListFilter, A::Error> {
+            ) -> Result<PhoneNumbersRegulatoryRequirementsRetrieveFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -66,29 +69,32 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsListFilt
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PhoneNumbersRegulatoryRequirementsListFilter {
+                Ok(PhoneNumbersRegulatoryRequirementsRetrieveFilter {
                     phone_number: f0,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "PhoneNumbersRegulatoryRequirementsListFilter",
+                "PhoneNumbersRegulatoryRequirementsRetrieveFilter",
                 FIELDS,
                 V,
             )
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersRegulatoryRequirementsListResponse {
+pub struct PhoneNumbersRegulatoryRequirementsRetrieveResponse {
     pub data: Option<Vec<crate::types::RegulatoryRequirementsPhoneNumbers>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
-impl serde::Serialize for PhoneNumbersRegulatoryRequirementsListResponse {
+impl serde::Serialize for PhoneNumbersRegulatoryRequirementsRetrieveResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("PhoneNumbersRegulatoryRequirementsListResponse", 2usize)?;
+            .serialize_struct(
+                "PhoneNumbersRegulatoryRequirementsRetrieveResponse",
+                2usize,
+            )?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -98,21 +104,22 @@ impl serde::Serialize for PhoneNumbersRegulatoryRequirementsListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsListResponse {
+impl<'de> serde::Deserialize<'de>
+for PhoneNumbersRegulatoryRequirementsRetrieveResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersRegulatoryRequirementsListResponse;
+            type Value = PhoneNumbersRegulatoryRequirementsRetrieveResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersRegulatoryRequirementsListResponse")
+                f.write_str("struct PhoneNumbersRegulatoryRequirementsRetrieveResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PhoneNumbersRegulatoryRequirementsListResponse, A::Error> {
+            ) -> Result<PhoneNumbersRegulatoryRequirementsRetrieveResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -122,7 +129,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsListResp
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PhoneNumbersRegulatoryRequirementsListResponse {
+                Ok(PhoneNumbersRegulatoryRequirementsRetrieveResponse {
                     data: f0,
                     meta: f1,
                 })
@@ -130,7 +137,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsListResp
         }
         deserializer
             .deserialize_struct(
-                "PhoneNumbersRegulatoryRequirementsListResponse",
+                "PhoneNumbersRegulatoryRequirementsRetrieveResponse",
                 FIELDS,
                 V,
             )

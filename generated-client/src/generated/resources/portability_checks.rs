@@ -13,52 +13,58 @@ impl<'a> PortabilityChecksApi<'a> {
     ///
     /// `POST /portability_checks`
     #[inline]
-    pub async fn create(
+    pub async fn run(
         &self,
-        params: PortabilityChecksCreateParams,
-    ) -> crate::Result<PortabilityChecksCreateResponse> {
+        params: impl Into<PortabilityChecksRunParams>,
+    ) -> crate::Result<PortabilityChecksRunResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/portability_checks");
+        let params: PortabilityChecksRunParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
 }
-/// Inputs of [`PortabilityChecksApi::create`] other than path parameters.
+/// Inputs of [`PortabilityChecksApi::run`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PortabilityChecksCreateParams {
+pub struct PortabilityChecksRunParams {
     /// The request body.
-    pub body: PortabilityChecksCreateBody,
+    pub body: PortabilityChecksRunBody,
+}
+impl From<PortabilityChecksRunBody> for PortabilityChecksRunParams {
+    /// The body alone is the whole of [`PortabilityChecksRunParams`].
+    fn from(body: PortabilityChecksRunBody) -> Self {
+        PortabilityChecksRunParams { body }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortabilityChecksCreateBody {
+pub struct PortabilityChecksRunBody {
     /// The list of +E.164 formatted phone numbers to check for portability
     pub phone_numbers: Option<Vec<String>>,
 }
-impl serde::Serialize for PortabilityChecksCreateBody {
+impl serde::Serialize for PortabilityChecksRunBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortabilityChecksCreateBody", 1usize)?;
+        let mut out = serializer.serialize_struct("PortabilityChecksRunBody", 1usize)?;
         if let Some(v) = &self.phone_numbers {
             out.serialize_field("phone_numbers", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PortabilityChecksCreateBody {
+impl<'de> serde::Deserialize<'de> for PortabilityChecksRunBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_numbers"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortabilityChecksCreateBody;
+            type Value = PortabilityChecksRunBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortabilityChecksCreateBody")
+                f.write_str("struct PortabilityChecksRunBody")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PortabilityChecksCreateBody, A::Error> {
+            ) -> Result<PortabilityChecksRunBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -66,14 +72,14 @@ impl<'de> serde::Deserialize<'de> for PortabilityChecksCreateBody {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PortabilityChecksCreateBody {
+                Ok(PortabilityChecksRunBody {
                     phone_numbers: f0,
                 })
             }
         }
-        deserializer.deserialize_struct("PortabilityChecksCreateBody", FIELDS, V)
+        deserializer.deserialize_struct("PortabilityChecksRunBody", FIELDS, V)
     }
 }
-pub type PortabilityChecksCreateResponse = crate::Data<
+pub type PortabilityChecksRunResponse = crate::Data<
     Vec<crate::types::PortabilityCheckDetails>,
 >;

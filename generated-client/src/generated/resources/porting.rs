@@ -22,10 +22,17 @@ impl<'a> PortingApi<'a> {
             client: self.client,
         }
     }
-    pub fn uk_carriers(&self) -> PortingUkCarriersApi<'a> {
-        PortingUkCarriersApi {
-            client: self.client,
-        }
+    /// List available carriers in the UK
+    ///
+    /// List available carriers in the UK.
+    ///
+    /// `GET /porting/uk_carriers`
+    #[inline]
+    pub async fn list_uk_carriers(
+        &self,
+    ) -> crate::Result<PortingListUkCarriersResponse> {
+        let req = self.client.request(reqwest::Method::GET, "/porting/uk_carriers");
+        req.send_json().await
     }
 }
 /// Operations under `porting.events`.
@@ -233,11 +240,12 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: PortingLoaConfigurationsCreateParams,
+        params: impl Into<PortingLoaConfigurationsCreateParams>,
     ) -> crate::Result<PortingLoaConfigurationsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/porting/loa_configurations");
+        let params: PortingLoaConfigurationsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -249,11 +257,12 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     #[inline]
     pub async fn preview(
         &self,
-        params: PortingLoaConfigurationsPreviewParams,
+        params: impl Into<PortingLoaConfigurationsPreviewParams>,
     ) -> crate::Result<crate::Download> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/porting/loa_configurations/preview");
+        let params: PortingLoaConfigurationsPreviewParams = params.into();
         req.json(&params.body);
         req.send_download().await
     }
@@ -290,7 +299,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: PortingLoaConfigurationsUpdateParams,
+        params: impl Into<PortingLoaConfigurationsUpdateParams>,
     ) -> crate::Result<PortingLoaConfigurationsUpdateResponse> {
         let mut req = self
             .client
@@ -298,6 +307,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
             );
+        let params: PortingLoaConfigurationsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -354,17 +364,42 @@ pub struct PortingLoaConfigurationsCreateParams {
     /// The request body.
     pub body: PortingLoaConfigurationsCreateBody,
 }
+impl From<PortingLoaConfigurationsCreateBody> for PortingLoaConfigurationsCreateParams {
+    /// The body alone is the whole of [`PortingLoaConfigurationsCreateParams`].
+    fn from(body: PortingLoaConfigurationsCreateBody) -> Self {
+        PortingLoaConfigurationsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`PortingLoaConfigurationsApi::preview`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsPreviewParams {
     /// The request body.
     pub body: PortingLoaConfigurationsPreviewBody,
 }
+impl From<PortingLoaConfigurationsPreviewBody>
+for PortingLoaConfigurationsPreviewParams {
+    /// The body alone is the whole of [`PortingLoaConfigurationsPreviewParams`].
+    fn from(body: PortingLoaConfigurationsPreviewBody) -> Self {
+        PortingLoaConfigurationsPreviewParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`PortingLoaConfigurationsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsUpdateParams {
     /// The request body.
     pub body: PortingLoaConfigurationsUpdateBody,
+}
+impl From<PortingLoaConfigurationsUpdateBody> for PortingLoaConfigurationsUpdateParams {
+    /// The body alone is the whole of [`PortingLoaConfigurationsUpdateParams`].
+    fn from(body: PortingLoaConfigurationsUpdateBody) -> Self {
+        PortingLoaConfigurationsUpdateParams {
+            body,
+        }
+    }
 }
 /// Operations under `porting.reports`.
 #[derive(Debug, Clone, Copy)]
@@ -448,9 +483,10 @@ impl<'a> PortingReportsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: PortingReportsCreateParams,
+        params: impl Into<PortingReportsCreateParams>,
     ) -> crate::Result<PortingReportsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/porting/reports");
+        let params: PortingReportsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -490,21 +526,10 @@ pub struct PortingReportsCreateParams {
     /// The request body.
     pub body: PortingReportsCreateBody,
 }
-/// Operations under `porting.uk_carriers`.
-#[derive(Debug, Clone, Copy)]
-pub struct PortingUkCarriersApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PortingUkCarriersApi<'a> {
-    /// List available carriers in the UK
-    ///
-    /// List available carriers in the UK.
-    ///
-    /// `GET /porting/uk_carriers`
-    #[inline]
-    pub async fn list(&self) -> crate::Result<PortingUkCarriersListResponse> {
-        let req = self.client.request(reqwest::Method::GET, "/porting/uk_carriers");
-        req.send_json().await
+impl From<PortingReportsCreateBody> for PortingReportsCreateParams {
+    /// The body alone is the whole of [`PortingReportsCreateParams`].
+    fn from(body: PortingReportsCreateBody) -> Self {
+        PortingReportsCreateParams { body }
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1103,6 +1128,30 @@ pub struct PortingLoaConfigurationsCreateBody {
     /// The name of the LOA configuration
     pub name: String,
 }
+impl PortingLoaConfigurationsCreateBody {
+    /// A `PortingLoaConfigurationsCreateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `address`: The address of the company.
+    /// - `company_name`: The name of the company
+    /// - `contact`: The contact information of the company.
+    /// - `logo`: The logo of the LOA configuration
+    /// - `name`: The name of the LOA configuration
+    pub fn new(
+        address: PortingLoaConfigurationsCreateBodyAddress,
+        company_name: impl Into<String>,
+        contact: PortingLoaConfigurationsCreateBodyContact,
+        logo: PortingLoaConfigurationsCreateBodyLogo,
+        name: impl Into<String>,
+    ) -> Self {
+        PortingLoaConfigurationsCreateBody {
+            address,
+            company_name: company_name.into(),
+            contact,
+            logo,
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for PortingLoaConfigurationsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1374,6 +1423,30 @@ pub struct PortingLoaConfigurationsPreviewBody {
     /// The name of the LOA configuration
     pub name: String,
 }
+impl PortingLoaConfigurationsPreviewBody {
+    /// A `PortingLoaConfigurationsPreviewBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `address`: The address of the company.
+    /// - `company_name`: The name of the company
+    /// - `contact`: The contact information of the company.
+    /// - `logo`: The logo of the LOA configuration
+    /// - `name`: The name of the LOA configuration
+    pub fn new(
+        address: PortingLoaConfigurationsPreviewBodyAddress,
+        company_name: impl Into<String>,
+        contact: PortingLoaConfigurationsPreviewBodyContact,
+        logo: PortingLoaConfigurationsPreviewBodyLogo,
+        name: impl Into<String>,
+    ) -> Self {
+        PortingLoaConfigurationsPreviewBody {
+            address,
+            company_name: company_name.into(),
+            contact,
+            logo,
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for PortingLoaConfigurationsPreviewBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1644,6 +1717,30 @@ pub struct PortingLoaConfigurationsUpdateBody {
     pub logo: PortingLoaConfigurationsUpdateBodyLogo,
     /// The name of the LOA configuration
     pub name: String,
+}
+impl PortingLoaConfigurationsUpdateBody {
+    /// A `PortingLoaConfigurationsUpdateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `address`: The address of the company.
+    /// - `company_name`: The name of the company
+    /// - `contact`: The contact information of the company.
+    /// - `logo`: The logo of the LOA configuration
+    /// - `name`: The name of the LOA configuration
+    pub fn new(
+        address: PortingLoaConfigurationsUpdateBodyAddress,
+        company_name: impl Into<String>,
+        contact: PortingLoaConfigurationsUpdateBodyContact,
+        logo: PortingLoaConfigurationsUpdateBodyLogo,
+        name: impl Into<String>,
+    ) -> Self {
+        PortingLoaConfigurationsUpdateBody {
+            address,
+            company_name: company_name.into(),
+            contact,
+            logo,
+            name: name.into(),
+        }
+    }
 }
 impl serde::Serialize for PortingLoaConfigurationsUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1952,6 +2049,20 @@ pub struct PortingReportsCreateBody {
     /// Identifies the type of report
     pub report_type: PortingReportsCreateBodyReportType,
 }
+impl PortingReportsCreateBody {
+    /// A `PortingReportsCreateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `report_type`: Identifies the type of report
+    pub fn new(
+        params: crate::types::ExportPortingOrdersCsvReport,
+        report_type: PortingReportsCreateBodyReportType,
+    ) -> Self {
+        PortingReportsCreateBody {
+            params,
+            report_type,
+        }
+    }
+}
 impl serde::Serialize for PortingReportsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1996,6 +2107,6 @@ impl<'de> serde::Deserialize<'de> for PortingReportsCreateBody {
 }
 pub type PortingReportsCreateResponse = crate::Data<crate::types::PortingReport>;
 pub type PortingReportsRetrieveResponse = crate::Data<crate::types::PortingReport>;
-pub type PortingUkCarriersListResponse = crate::Data<
+pub type PortingListUkCarriersResponse = crate::Data<
     Vec<crate::types::PortingUkCarrier>,
 >;

@@ -27,11 +27,6 @@ impl<'a> PortingOrdersApi<'a> {
             client: self.client,
         }
     }
-    pub fn allowed_foc_windows(&self) -> PortingOrdersAllowedFocWindowsApi<'a> {
-        PortingOrdersAllowedFocWindowsApi {
-            client: self.client,
-        }
-    }
     pub fn associated_phone_numbers(
         &self,
     ) -> PortingOrdersAssociatedPhoneNumbersApi<'a> {
@@ -41,16 +36,6 @@ impl<'a> PortingOrdersApi<'a> {
     }
     pub fn comments(&self) -> PortingOrdersCommentsApi<'a> {
         PortingOrdersCommentsApi {
-            client: self.client,
-        }
-    }
-    pub fn exception_types(&self) -> PortingOrdersExceptionTypesApi<'a> {
-        PortingOrdersExceptionTypesApi {
-            client: self.client,
-        }
-    }
-    pub fn loa_template(&self) -> PortingOrdersLoaTemplateApi<'a> {
-        PortingOrdersLoaTemplateApi {
             client: self.client,
         }
     }
@@ -68,16 +53,6 @@ impl<'a> PortingOrdersApi<'a> {
     }
     pub fn phone_number_extensions(&self) -> PortingOrdersPhoneNumberExtensionsApi<'a> {
         PortingOrdersPhoneNumberExtensionsApi {
-            client: self.client,
-        }
-    }
-    pub fn requirements(&self) -> PortingOrdersRequirementsApi<'a> {
-        PortingOrdersRequirementsApi {
-            client: self.client,
-        }
-    }
-    pub fn sub_request(&self) -> PortingOrdersSubRequestApi<'a> {
-        PortingOrdersSubRequestApi {
             client: self.client,
         }
     }
@@ -169,10 +144,25 @@ impl<'a> PortingOrdersApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: PortingOrdersCreateParams,
+        params: impl Into<PortingOrdersCreateParams>,
     ) -> crate::Result<PortingOrdersCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/porting_orders");
+        let params: PortingOrdersCreateParams = params.into();
         req.json(&params.body);
+        req.send_json().await
+    }
+    /// List all exception types
+    ///
+    /// Returns a list of all possible exception types for a porting order.
+    ///
+    /// `GET /porting_orders/exception_types`
+    #[inline]
+    pub async fn retrieve_exception_types(
+        &self,
+    ) -> crate::Result<PortingOrdersRetrieveExceptionTypesResponse> {
+        let req = self
+            .client
+            .request(reqwest::Method::GET, "/porting_orders/exception_types");
         req.send_json().await
     }
     /// Retrieve a porting order
@@ -219,7 +209,7 @@ impl<'a> PortingOrdersApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: PortingOrdersUpdateParams,
+        params: impl Into<PortingOrdersUpdateParams>,
     ) -> crate::Result<PortingOrdersUpdateResponse> {
         let mut req = self
             .client
@@ -227,6 +217,7 @@ impl<'a> PortingOrdersApi<'a> {
                 reqwest::Method::PATCH,
                 ["/porting_orders/", &crate::encode_path(id)].concat(),
             );
+        let params: PortingOrdersUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -248,6 +239,153 @@ impl<'a> PortingOrdersApi<'a> {
             );
         req.send_empty().await
     }
+    /// List allowed FOC dates
+    ///
+    /// Returns a list of allowed FOC dates for a porting order.
+    ///
+    /// `GET /porting_orders/{id}/allowed_foc_windows`
+    ///
+    /// Parameters:
+    /// - `id`: Porting Order id
+    #[inline]
+    pub async fn retrieve_allowed_foc_windows(
+        &self,
+        id: &str,
+    ) -> crate::Result<PortingOrdersRetrieveAllowedFocWindowsResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/porting_orders/", &crate::encode_path(id), "/allowed_foc_windows"]
+                    .concat(),
+            );
+        req.send_json().await
+    }
+    /// Download a porting order loa template
+    ///
+    /// `GET /porting_orders/{id}/loa_template`
+    ///
+    /// Parameters:
+    /// - `id`: Porting Order id
+    #[inline]
+    pub async fn retrieve_loa_template(
+        &self,
+        id: &str,
+        params: PortingOrdersRetrieveLoaTemplateParams,
+    ) -> crate::Result<crate::Download> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/porting_orders/", &crate::encode_path(id), "/loa_template"].concat(),
+            );
+        req.query(
+            "loa_configuration_id",
+            crate::QueryStyle::Form,
+            true,
+            &params.loa_configuration_id,
+        );
+        req.send_download().await
+    }
+    /// List porting order requirements
+    ///
+    /// Returns a list of all requirements based on country/number type for this porting order.
+    ///
+    /// `GET /porting_orders/{id}/requirements`
+    ///
+    /// Parameters:
+    /// - `id`: Porting Order id
+    #[inline]
+    pub async fn retrieve_requirements(
+        &self,
+        id: &str,
+        params: PortingOrdersRetrieveRequirementsParams,
+    ) -> crate::Result<PortingOrdersRetrieveRequirementsResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/porting_orders/", &crate::encode_path(id), "/requirements"].concat(),
+            );
+        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+        req.send_json().await
+    }
+    /// [`Self::retrieve_requirements`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn retrieve_requirements_paginator(
+        &self,
+        id: &str,
+        params: PortingOrdersRetrieveRequirementsParams,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersRetrieveRequirementsParams,
+        PortingOrdersRetrieveRequirementsResponse,
+        crate::types::PortingOrderRequirementDetail,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            PortingOrdersRetrieveRequirementsParams,
+            PortingOrdersRetrieveRequirementsResponse,
+            crate::types::PortingOrderRequirementDetail,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move { this.retrieve_requirements(&id, params).await })
+            },
+        )
+    }
+    /// Retrieve the associated V1 sub_request_id and port_request_id
+    ///
+    /// `GET /porting_orders/{id}/sub_request`
+    ///
+    /// Parameters:
+    /// - `id`: Porting Order id
+    #[inline]
+    pub async fn retrieve_sub_request(
+        &self,
+        id: &str,
+    ) -> crate::Result<PortingOrdersRetrieveSubRequestResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/porting_orders/", &crate::encode_path(id), "/sub_request"].concat(),
+            );
+        req.send_json().await
+    }
 }
 /// Inputs of [`PortingOrdersApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -267,6 +405,12 @@ pub struct PortingOrdersCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingOrder,
 }
+impl From<crate::types::CreatePortingOrder> for PortingOrdersCreateParams {
+    /// The body alone is the whole of [`PortingOrdersCreateParams`].
+    fn from(body: crate::types::CreatePortingOrder) -> Self {
+        PortingOrdersCreateParams { body }
+    }
+}
 /// Inputs of [`PortingOrdersApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersRetrieveParams {
@@ -278,6 +422,24 @@ pub struct PortingOrdersRetrieveParams {
 pub struct PortingOrdersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePortingOrder,
+}
+impl From<crate::types::UpdatePortingOrder> for PortingOrdersUpdateParams {
+    /// The body alone is the whole of [`PortingOrdersUpdateParams`].
+    fn from(body: crate::types::UpdatePortingOrder) -> Self {
+        PortingOrdersUpdateParams { body }
+    }
+}
+/// Inputs of [`PortingOrdersApi::retrieve_loa_template`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PortingOrdersRetrieveLoaTemplateParams {
+    /// The identifier of the LOA configuration to use for the template. If not provided, the default LOA configuration will be used.
+    pub loa_configuration_id: Option<String>,
+}
+/// Inputs of [`PortingOrdersApi::retrieve_requirements`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PortingOrdersRetrieveRequirementsParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<PortingOrdersRetrieveRequirementsPage>,
 }
 /// Operations under `porting_orders.action_requirements`.
 #[derive(Debug, Clone, Copy)]
@@ -386,7 +548,7 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
         &self,
         porting_order_id: &str,
         id: &str,
-        params: PortingOrdersActionRequirementsInitiateParams,
+        params: impl Into<PortingOrdersActionRequirementsInitiateParams>,
     ) -> crate::Result<PortingOrdersActionRequirementsInitiateResponse> {
         let mut req = self
             .client
@@ -401,6 +563,7 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: PortingOrdersActionRequirementsInitiateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -420,6 +583,15 @@ pub struct PortingOrdersActionRequirementsListParams {
 pub struct PortingOrdersActionRequirementsInitiateParams {
     /// Parameters for initiating the action requirement
     pub body: PortingOrdersActionRequirementsInitiateBody,
+}
+impl From<PortingOrdersActionRequirementsInitiateBody>
+for PortingOrdersActionRequirementsInitiateParams {
+    /// The body alone is the whole of [`PortingOrdersActionRequirementsInitiateParams`].
+    fn from(body: PortingOrdersActionRequirementsInitiateBody) -> Self {
+        PortingOrdersActionRequirementsInitiateParams {
+            body,
+        }
+    }
 }
 /// Operations under `porting_orders.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -502,7 +674,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
     pub async fn share(
         &self,
         id: &str,
-        params: PortingOrdersActionsShareParams,
+        params: impl Into<PortingOrdersActionsShareParams>,
     ) -> crate::Result<PortingOrdersActionsShareResponse> {
         let mut req = self
             .client
@@ -510,6 +682,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
                 reqwest::Method::POST,
                 ["/porting_orders/", &crate::encode_path(id), "/actions/share"].concat(),
             );
+        let params: PortingOrdersActionsShareParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -519,6 +692,14 @@ impl<'a> PortingOrdersActionsApi<'a> {
 pub struct PortingOrdersActionsShareParams {
     /// The request body.
     pub body: PortingOrdersActionsShareBody,
+}
+impl From<PortingOrdersActionsShareBody> for PortingOrdersActionsShareParams {
+    /// The body alone is the whole of [`PortingOrdersActionsShareParams`].
+    fn from(body: PortingOrdersActionsShareBody) -> Self {
+        PortingOrdersActionsShareParams {
+            body,
+        }
+    }
 }
 /// Operations under `porting_orders.activation_jobs`.
 #[derive(Debug, Clone, Copy)]
@@ -650,7 +831,7 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
         &self,
         id: &str,
         activation_job_id: &str,
-        params: PortingOrdersActivationJobsUpdateParams,
+        params: impl Into<PortingOrdersActivationJobsUpdateParams>,
     ) -> crate::Result<PortingOrdersActivationJobsUpdateResponse> {
         let mut req = self
             .client
@@ -664,6 +845,7 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: PortingOrdersActivationJobsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -679,6 +861,15 @@ pub struct PortingOrdersActivationJobsListParams {
 pub struct PortingOrdersActivationJobsUpdateParams {
     /// The request body.
     pub body: PortingOrdersActivationJobsUpdateBody,
+}
+impl From<PortingOrdersActivationJobsUpdateBody>
+for PortingOrdersActivationJobsUpdateParams {
+    /// The body alone is the whole of [`PortingOrdersActivationJobsUpdateParams`].
+    fn from(body: PortingOrdersActivationJobsUpdateBody) -> Self {
+        PortingOrdersActivationJobsUpdateParams {
+            body,
+        }
+    }
 }
 /// Operations under `porting_orders.additional_documents`.
 #[derive(Debug, Clone, Copy)]
@@ -781,7 +972,7 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
     pub async fn create(
         &self,
         id: &str,
-        params: PortingOrdersAdditionalDocumentsCreateParams,
+        params: impl Into<PortingOrdersAdditionalDocumentsCreateParams>,
     ) -> crate::Result<PortingOrdersAdditionalDocumentsCreateResponse> {
         let mut req = self
             .client
@@ -790,6 +981,7 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
                 ["/porting_orders/", &crate::encode_path(id), "/additional_documents"]
                     .concat(),
             );
+        let params: PortingOrdersAdditionalDocumentsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -839,33 +1031,13 @@ pub struct PortingOrdersAdditionalDocumentsCreateParams {
     /// A list of additional document parameters
     pub body: PortingOrdersAdditionalDocumentsCreateBody,
 }
-/// Operations under `porting_orders.allowed_foc_windows`.
-#[derive(Debug, Clone, Copy)]
-pub struct PortingOrdersAllowedFocWindowsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PortingOrdersAllowedFocWindowsApi<'a> {
-    /// List allowed FOC dates
-    ///
-    /// Returns a list of allowed FOC dates for a porting order.
-    ///
-    /// `GET /porting_orders/{id}/allowed_foc_windows`
-    ///
-    /// Parameters:
-    /// - `id`: Porting Order id
-    #[inline]
-    pub async fn list(
-        &self,
-        id: &str,
-    ) -> crate::Result<PortingOrdersAllowedFocWindowsListResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting_orders/", &crate::encode_path(id), "/allowed_foc_windows"]
-                    .concat(),
-            );
-        req.send_json().await
+impl From<PortingOrdersAdditionalDocumentsCreateBody>
+for PortingOrdersAdditionalDocumentsCreateParams {
+    /// The body alone is the whole of [`PortingOrdersAdditionalDocumentsCreateParams`].
+    fn from(body: PortingOrdersAdditionalDocumentsCreateBody) -> Self {
+        PortingOrdersAdditionalDocumentsCreateParams {
+            body,
+        }
     }
 }
 /// Operations under `porting_orders.associated_phone_numbers`.
@@ -973,7 +1145,7 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
     pub async fn create(
         &self,
         porting_order_id: &str,
-        params: PortingOrdersAssociatedPhoneNumbersCreateParams,
+        params: impl Into<PortingOrdersAssociatedPhoneNumbersCreateParams>,
     ) -> crate::Result<PortingOrdersAssociatedPhoneNumbersCreateResponse> {
         let mut req = self
             .client
@@ -986,6 +1158,7 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
                 ]
                     .concat(),
             );
+        let params: PortingOrdersAssociatedPhoneNumbersCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1034,6 +1207,15 @@ pub struct PortingOrdersAssociatedPhoneNumbersListParams {
 pub struct PortingOrdersAssociatedPhoneNumbersCreateParams {
     /// The request body.
     pub body: PortingOrdersAssociatedPhoneNumbersCreateBody,
+}
+impl From<PortingOrdersAssociatedPhoneNumbersCreateBody>
+for PortingOrdersAssociatedPhoneNumbersCreateParams {
+    /// The body alone is the whole of [`PortingOrdersAssociatedPhoneNumbersCreateParams`].
+    fn from(body: PortingOrdersAssociatedPhoneNumbersCreateBody) -> Self {
+        PortingOrdersAssociatedPhoneNumbersCreateParams {
+            body,
+        }
+    }
 }
 /// Operations under `porting_orders.comments`.
 #[derive(Debug, Clone, Copy)]
@@ -1133,7 +1315,7 @@ impl<'a> PortingOrdersCommentsApi<'a> {
     pub async fn create(
         &self,
         id: &str,
-        params: PortingOrdersCommentsCreateParams,
+        params: impl Into<PortingOrdersCommentsCreateParams>,
     ) -> crate::Result<PortingOrdersCommentsCreateResponse> {
         let mut req = self
             .client
@@ -1141,6 +1323,7 @@ impl<'a> PortingOrdersCommentsApi<'a> {
                 reqwest::Method::POST,
                 ["/porting_orders/", &crate::encode_path(id), "/comments"].concat(),
             );
+        let params: PortingOrdersCommentsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1157,63 +1340,14 @@ pub struct PortingOrdersCommentsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingOrderComment,
 }
-/// Operations under `porting_orders.exception_types`.
-#[derive(Debug, Clone, Copy)]
-pub struct PortingOrdersExceptionTypesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PortingOrdersExceptionTypesApi<'a> {
-    /// List all exception types
-    ///
-    /// Returns a list of all possible exception types for a porting order.
-    ///
-    /// `GET /porting_orders/exception_types`
-    #[inline]
-    pub async fn list(&self) -> crate::Result<PortingOrdersExceptionTypesListResponse> {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, "/porting_orders/exception_types");
-        req.send_json().await
+impl From<crate::types::CreatePortingOrderComment>
+for PortingOrdersCommentsCreateParams {
+    /// The body alone is the whole of [`PortingOrdersCommentsCreateParams`].
+    fn from(body: crate::types::CreatePortingOrderComment) -> Self {
+        PortingOrdersCommentsCreateParams {
+            body,
+        }
     }
-}
-/// Operations under `porting_orders.loa_template`.
-#[derive(Debug, Clone, Copy)]
-pub struct PortingOrdersLoaTemplateApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PortingOrdersLoaTemplateApi<'a> {
-    /// Download a porting order loa template
-    ///
-    /// `GET /porting_orders/{id}/loa_template`
-    ///
-    /// Parameters:
-    /// - `id`: Porting Order id
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        id: &str,
-        params: PortingOrdersLoaTemplateRetrieveParams,
-    ) -> crate::Result<crate::Download> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting_orders/", &crate::encode_path(id), "/loa_template"].concat(),
-            );
-        req.query(
-            "loa_configuration_id",
-            crate::QueryStyle::Form,
-            true,
-            &params.loa_configuration_id,
-        );
-        req.send_download().await
-    }
-}
-/// Inputs of [`PortingOrdersLoaTemplateApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersLoaTemplateRetrieveParams {
-    /// The identifier of the LOA configuration to use for the template. If not provided, the default LOA configuration will be used.
-    pub loa_configuration_id: Option<String>,
 }
 /// Operations under `porting_orders.phone_number_blocks`.
 #[derive(Debug, Clone, Copy)]
@@ -1320,7 +1454,7 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
     pub async fn create(
         &self,
         porting_order_id: &str,
-        params: PortingOrdersPhoneNumberBlocksCreateParams,
+        params: impl Into<PortingOrdersPhoneNumberBlocksCreateParams>,
     ) -> crate::Result<PortingOrdersPhoneNumberBlocksCreateResponse> {
         let mut req = self
             .client
@@ -1333,6 +1467,7 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
                 ]
                     .concat(),
             );
+        let params: PortingOrdersPhoneNumberBlocksCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1381,6 +1516,15 @@ pub struct PortingOrdersPhoneNumberBlocksListParams {
 pub struct PortingOrdersPhoneNumberBlocksCreateParams {
     /// The request body.
     pub body: PortingOrdersPhoneNumberBlocksCreateBody,
+}
+impl From<PortingOrdersPhoneNumberBlocksCreateBody>
+for PortingOrdersPhoneNumberBlocksCreateParams {
+    /// The body alone is the whole of [`PortingOrdersPhoneNumberBlocksCreateParams`].
+    fn from(body: PortingOrdersPhoneNumberBlocksCreateBody) -> Self {
+        PortingOrdersPhoneNumberBlocksCreateParams {
+            body,
+        }
+    }
 }
 /// Operations under `porting_orders.phone_number_configurations`.
 #[derive(Debug, Clone, Copy)]
@@ -1470,7 +1614,7 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: PortingOrdersPhoneNumberConfigurationsCreateParams,
+        params: impl Into<PortingOrdersPhoneNumberConfigurationsCreateParams>,
     ) -> crate::Result<PortingOrdersPhoneNumberConfigurationsCreateResponse> {
         let mut req = self
             .client
@@ -1478,6 +1622,7 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
                 reqwest::Method::POST,
                 "/porting_orders/phone_number_configurations",
             );
+        let params: PortingOrdersPhoneNumberConfigurationsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1497,6 +1642,15 @@ pub struct PortingOrdersPhoneNumberConfigurationsListParams {
 pub struct PortingOrdersPhoneNumberConfigurationsCreateParams {
     /// A list of phone number configuration parameters
     pub body: PortingOrdersPhoneNumberConfigurationsCreateBody,
+}
+impl From<PortingOrdersPhoneNumberConfigurationsCreateBody>
+for PortingOrdersPhoneNumberConfigurationsCreateParams {
+    /// The body alone is the whole of [`PortingOrdersPhoneNumberConfigurationsCreateParams`].
+    fn from(body: PortingOrdersPhoneNumberConfigurationsCreateBody) -> Self {
+        PortingOrdersPhoneNumberConfigurationsCreateParams {
+            body,
+        }
+    }
 }
 /// Operations under `porting_orders.phone_number_extensions`.
 #[derive(Debug, Clone, Copy)]
@@ -1603,7 +1757,7 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
     pub async fn create(
         &self,
         porting_order_id: &str,
-        params: PortingOrdersPhoneNumberExtensionsCreateParams,
+        params: impl Into<PortingOrdersPhoneNumberExtensionsCreateParams>,
     ) -> crate::Result<PortingOrdersPhoneNumberExtensionsCreateResponse> {
         let mut req = self
             .client
@@ -1616,6 +1770,7 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: PortingOrdersPhoneNumberExtensionsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1665,123 +1820,13 @@ pub struct PortingOrdersPhoneNumberExtensionsCreateParams {
     /// The request body.
     pub body: PortingOrdersPhoneNumberExtensionsCreateBody,
 }
-/// Operations under `porting_orders.requirements`.
-#[derive(Debug, Clone, Copy)]
-pub struct PortingOrdersRequirementsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PortingOrdersRequirementsApi<'a> {
-    /// List porting order requirements
-    ///
-    /// Returns a list of all requirements based on country/number type for this porting order.
-    ///
-    /// `GET /porting_orders/{id}/requirements`
-    ///
-    /// Parameters:
-    /// - `id`: Porting Order id
-    #[inline]
-    pub async fn list(
-        &self,
-        id: &str,
-        params: PortingOrdersRequirementsListParams,
-    ) -> crate::Result<PortingOrdersRequirementsListResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting_orders/", &crate::encode_path(id), "/requirements"].concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        id: &str,
-        params: PortingOrdersRequirementsListParams,
-    ) -> crate::Paginator<
-        'a,
-        PortingOrdersRequirementsListParams,
-        PortingOrdersRequirementsListResponse,
-        crate::types::PortingOrderRequirementDetail,
-    > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            PortingOrdersRequirementsListParams,
-            PortingOrdersRequirementsListResponse,
-            crate::types::PortingOrderRequirementDetail,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .copied();
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .copied();
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
-    }
-}
-/// Inputs of [`PortingOrdersRequirementsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersRequirementsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PortingOrdersRequirementsListPage>,
-}
-/// Operations under `porting_orders.sub_request`.
-#[derive(Debug, Clone, Copy)]
-pub struct PortingOrdersSubRequestApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PortingOrdersSubRequestApi<'a> {
-    /// Retrieve the associated V1 sub_request_id and port_request_id
-    ///
-    /// `GET /porting_orders/{id}/sub_request`
-    ///
-    /// Parameters:
-    /// - `id`: Porting Order id
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        id: &str,
-    ) -> crate::Result<PortingOrdersSubRequestRetrieveResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting_orders/", &crate::encode_path(id), "/sub_request"].concat(),
-            );
-        req.send_json().await
+impl From<PortingOrdersPhoneNumberExtensionsCreateBody>
+for PortingOrdersPhoneNumberExtensionsCreateParams {
+    /// The body alone is the whole of [`PortingOrdersPhoneNumberExtensionsCreateParams`].
+    fn from(body: PortingOrdersPhoneNumberExtensionsCreateBody) -> Self {
+        PortingOrdersPhoneNumberExtensionsCreateParams {
+            body,
+        }
     }
 }
 /// Operations under `porting_orders.verification_codes`.
@@ -1885,7 +1930,7 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     pub async fn send(
         &self,
         id: &str,
-        params: PortingOrdersVerificationCodesSendParams,
+        params: impl Into<PortingOrdersVerificationCodesSendParams>,
     ) -> crate::Result<()> {
         let mut req = self
             .client
@@ -1894,6 +1939,7 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
                 ["/porting_orders/", &crate::encode_path(id), "/verification_codes/send"]
                     .concat(),
             );
+        let params: PortingOrdersVerificationCodesSendParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -1911,7 +1957,7 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     pub async fn verify(
         &self,
         id: &str,
-        params: PortingOrdersVerificationCodesVerifyParams,
+        params: impl Into<PortingOrdersVerificationCodesVerifyParams>,
     ) -> crate::Result<PortingOrdersVerificationCodesVerifyResponse> {
         let mut req = self
             .client
@@ -1924,6 +1970,7 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
                 ]
                     .concat(),
             );
+        let params: PortingOrdersVerificationCodesVerifyParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -1944,11 +1991,29 @@ pub struct PortingOrdersVerificationCodesSendParams {
     /// A list of phone numbers to send the verification codes to and the method to send them by
     pub body: Option<PortingOrdersVerificationCodesSendBody>,
 }
+impl From<PortingOrdersVerificationCodesSendBody>
+for PortingOrdersVerificationCodesSendParams {
+    /// The body alone is the whole of [`PortingOrdersVerificationCodesSendParams`].
+    fn from(body: PortingOrdersVerificationCodesSendBody) -> Self {
+        PortingOrdersVerificationCodesSendParams {
+            body: Some(body),
+        }
+    }
+}
 /// Inputs of [`PortingOrdersVerificationCodesApi::verify`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersVerificationCodesVerifyParams {
     /// A list of phone numbers and their verification codes
     pub body: PortingOrdersVerificationCodesVerifyBody,
+}
+impl From<PortingOrdersVerificationCodesVerifyBody>
+for PortingOrdersVerificationCodesVerifyParams {
+    /// The body alone is the whole of [`PortingOrdersVerificationCodesVerifyParams`].
+    fn from(body: PortingOrdersVerificationCodesVerifyBody) -> Self {
+        PortingOrdersVerificationCodesVerifyParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersListPage {
@@ -2627,7 +2692,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListResponse {
     }
 }
 pub type PortingOrdersCreateResponse = crate::Data<Vec<crate::types::PortingOrder>>;
-pub type PortingOrdersExceptionTypesListResponse = crate::Data<
+pub type PortingOrdersRetrieveExceptionTypesResponse = crate::Data<
     Vec<crate::types::PortingOrdersExceptionType>,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3036,6 +3101,21 @@ pub struct PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurat
     pub porting_phone_number_id: String,
     /// Identifies the user bundle to be associated with the porting phone number.
     pub user_bundle_id: String,
+}
+impl PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
+    /// A `PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `porting_phone_number_id`: Identifies the porting phone number to be configured.
+    /// - `user_bundle_id`: Identifies the user bundle to be associated with the porting phone number.
+    pub fn new(
+        porting_phone_number_id: impl Into<String>,
+        user_bundle_id: impl Into<String>,
+    ) -> Self {
+        PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
+            porting_phone_number_id: porting_phone_number_id.into(),
+            user_bundle_id: user_bundle_id.into(),
+        }
+    }
 }
 impl serde::Serialize
 for PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
@@ -4245,15 +4325,15 @@ pub type PortingOrdersAdditionalDocumentsCreateResponse = crate::Data<
     Vec<crate::types::PortingAdditionalDocument>,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersAllowedFocWindowsListResponse {
+pub struct PortingOrdersRetrieveAllowedFocWindowsResponse {
     pub data: Option<Vec<crate::types::PortingOrdersAllowedFocWindow>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
-impl serde::Serialize for PortingOrdersAllowedFocWindowsListResponse {
+impl serde::Serialize for PortingOrdersRetrieveAllowedFocWindowsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("PortingOrdersAllowedFocWindowsListResponse", 2usize)?;
+            .serialize_struct("PortingOrdersRetrieveAllowedFocWindowsResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -4263,21 +4343,21 @@ impl serde::Serialize for PortingOrdersAllowedFocWindowsListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PortingOrdersAllowedFocWindowsListResponse {
+impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveAllowedFocWindowsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersAllowedFocWindowsListResponse;
+            type Value = PortingOrdersRetrieveAllowedFocWindowsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersAllowedFocWindowsListResponse")
+                f.write_str("struct PortingOrdersRetrieveAllowedFocWindowsResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PortingOrdersAllowedFocWindowsListResponse, A::Error> {
+            ) -> Result<PortingOrdersRetrieveAllowedFocWindowsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -4287,14 +4367,18 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAllowedFocWindowsListResponse
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PortingOrdersAllowedFocWindowsListResponse {
+                Ok(PortingOrdersRetrieveAllowedFocWindowsResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
         deserializer
-            .deserialize_struct("PortingOrdersAllowedFocWindowsListResponse", FIELDS, V)
+            .deserialize_struct(
+                "PortingOrdersRetrieveAllowedFocWindowsResponse",
+                FIELDS,
+                V,
+            )
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4407,17 +4491,17 @@ pub type PortingOrdersCommentsCreateResponse = crate::Data<
     crate::types::PortingOrdersComment,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersRequirementsListPage {
+pub struct PortingOrdersRetrieveRequirementsPage {
     /// The page number to load
     pub number: Option<i64>,
     /// The size of the page
     pub size: Option<i64>,
 }
-impl serde::Serialize for PortingOrdersRequirementsListPage {
+impl serde::Serialize for PortingOrdersRetrieveRequirementsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("PortingOrdersRequirementsListPage", 2usize)?;
+            .serialize_struct("PortingOrdersRetrieveRequirementsPage", 2usize)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -4427,21 +4511,21 @@ impl serde::Serialize for PortingOrdersRequirementsListPage {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PortingOrdersRequirementsListPage {
+impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveRequirementsPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersRequirementsListPage;
+            type Value = PortingOrdersRetrieveRequirementsPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersRequirementsListPage")
+                f.write_str("struct PortingOrdersRetrieveRequirementsPage")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PortingOrdersRequirementsListPage, A::Error> {
+            ) -> Result<PortingOrdersRetrieveRequirementsPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -4451,25 +4535,26 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRequirementsListPage {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PortingOrdersRequirementsListPage {
+                Ok(PortingOrdersRetrieveRequirementsPage {
                     number: f0,
                     size: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("PortingOrdersRequirementsListPage", FIELDS, V)
+        deserializer
+            .deserialize_struct("PortingOrdersRetrieveRequirementsPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersRequirementsListResponse {
+pub struct PortingOrdersRetrieveRequirementsResponse {
     pub data: Option<Vec<crate::types::PortingOrderRequirementDetail>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
-impl serde::Serialize for PortingOrdersRequirementsListResponse {
+impl serde::Serialize for PortingOrdersRetrieveRequirementsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("PortingOrdersRequirementsListResponse", 2usize)?;
+            .serialize_struct("PortingOrdersRetrieveRequirementsResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -4479,21 +4564,21 @@ impl serde::Serialize for PortingOrdersRequirementsListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PortingOrdersRequirementsListResponse {
+impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveRequirementsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersRequirementsListResponse;
+            type Value = PortingOrdersRetrieveRequirementsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersRequirementsListResponse")
+                f.write_str("struct PortingOrdersRetrieveRequirementsResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PortingOrdersRequirementsListResponse, A::Error> {
+            ) -> Result<PortingOrdersRetrieveRequirementsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -4503,17 +4588,17 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRequirementsListResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PortingOrdersRequirementsListResponse {
+                Ok(PortingOrdersRetrieveRequirementsResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
         deserializer
-            .deserialize_struct("PortingOrdersRequirementsListResponse", FIELDS, V)
+            .deserialize_struct("PortingOrdersRetrieveRequirementsResponse", FIELDS, V)
     }
 }
-pub type PortingOrdersSubRequestRetrieveResponse = crate::Data<
+pub type PortingOrdersRetrieveSubRequestResponse = crate::Data<
     crate::types::GetSubRequestByPortingOrder,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5290,6 +5375,14 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListRespons
 pub struct PortingOrdersActionRequirementsInitiateBody {
     pub params: crate::types::AuIdVerificationParams,
 }
+impl PortingOrdersActionRequirementsInitiateBody {
+    /// A `PortingOrdersActionRequirementsInitiateBody` from its required fields; the optional ones are `None`.
+    pub fn new(params: crate::types::AuIdVerificationParams) -> Self {
+        PortingOrdersActionRequirementsInitiateBody {
+            params,
+        }
+    }
+}
 impl serde::Serialize for PortingOrdersActionRequirementsInitiateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -5721,6 +5814,20 @@ pub struct PortingOrdersAssociatedPhoneNumbersCreateBody {
     pub action: PortingOrdersAssociatedPhoneNumbersCreateBodyAction,
     pub phone_number_range: PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange,
 }
+impl PortingOrdersAssociatedPhoneNumbersCreateBody {
+    /// A `PortingOrdersAssociatedPhoneNumbersCreateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `action`: Specifies the action to take with this phone number during partial porting.
+    pub fn new(
+        action: PortingOrdersAssociatedPhoneNumbersCreateBodyAction,
+        phone_number_range: PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange,
+    ) -> Self {
+        PortingOrdersAssociatedPhoneNumbersCreateBody {
+            action,
+            phone_number_range,
+        }
+    }
+}
 impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -5892,6 +5999,18 @@ pub enum PortingOrdersPhoneNumberBlocksListFilterStatus {
     List(Vec<PortingOrdersPhoneNumberBlocksListFilterStatusListItem>),
     String(PortingOrdersPhoneNumberBlocksListFilterStatusString),
 }
+impl From<PortingOrdersPhoneNumberBlocksListFilterStatusString>
+for PortingOrdersPhoneNumberBlocksListFilterStatus {
+    fn from(value: PortingOrdersPhoneNumberBlocksListFilterStatusString) -> Self {
+        PortingOrdersPhoneNumberBlocksListFilterStatus::String(value)
+    }
+}
+impl From<Vec<PortingOrdersPhoneNumberBlocksListFilterStatusListItem>>
+for PortingOrdersPhoneNumberBlocksListFilterStatus {
+    fn from(value: Vec<PortingOrdersPhoneNumberBlocksListFilterStatusListItem>) -> Self {
+        PortingOrdersPhoneNumberBlocksListFilterStatus::List(value)
+    }
+}
 /// Filter results by support key(s). Originally: filter\[support_key\]\[eq\], filter\[support_key\]\[in\]\[\]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -5899,6 +6018,21 @@ pub enum PortingOrdersPhoneNumberBlocksListFilterStatus {
 pub enum PortingOrdersPhoneNumberBlocksListFilterSupportKey {
     List(Vec<String>),
     String(String),
+}
+impl From<String> for PortingOrdersPhoneNumberBlocksListFilterSupportKey {
+    fn from(value: String) -> Self {
+        PortingOrdersPhoneNumberBlocksListFilterSupportKey::String(value)
+    }
+}
+impl From<&str> for PortingOrdersPhoneNumberBlocksListFilterSupportKey {
+    fn from(value: &str) -> Self {
+        PortingOrdersPhoneNumberBlocksListFilterSupportKey::String(value.to_string())
+    }
+}
+impl From<Vec<String>> for PortingOrdersPhoneNumberBlocksListFilterSupportKey {
+    fn from(value: Vec<String>) -> Self {
+        PortingOrdersPhoneNumberBlocksListFilterSupportKey::List(value)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberBlocksListFilter {
@@ -6187,6 +6321,18 @@ pub struct PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
     /// Specifies the start of the activation range. Must be greater or equal the start of the extension range.
     pub start_at: String,
 }
+impl PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
+    /// A `PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `end_at`: Specifies the end of the activation range. It must be no more than the end of the extension range.
+    /// - `start_at`: Specifies the start of the activation range. Must be greater or equal the start of the extension range.
+    pub fn new(end_at: impl Into<String>, start_at: impl Into<String>) -> Self {
+        PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
+            end_at: end_at.into(),
+            start_at: start_at.into(),
+        }
+    }
+}
 impl serde::Serialize for PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -6319,6 +6465,22 @@ pub struct PortingOrdersPhoneNumberBlocksCreateBody {
         PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem,
     >,
     pub phone_number_range: PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange,
+}
+impl PortingOrdersPhoneNumberBlocksCreateBody {
+    /// A `PortingOrdersPhoneNumberBlocksCreateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `activation_ranges`: Specifies the activation ranges for this porting phone number block. The activation range must be within the block range and should not overlap with other activation ranges.
+    pub fn new(
+        activation_ranges: Vec<
+            PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem,
+        >,
+        phone_number_range: PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange,
+    ) -> Self {
+        PortingOrdersPhoneNumberBlocksCreateBody {
+            activation_ranges,
+            phone_number_range,
+        }
+    }
 }
 impl serde::Serialize for PortingOrdersPhoneNumberBlocksCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6618,6 +6780,18 @@ pub struct PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
     /// Specifies the start of the activation range. Must be greater or equal the start of the extension range.
     pub start_at: i64,
 }
+impl PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
+    /// A `PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `end_at`: Specifies the end of the activation range. It must be no more than the end of the extension range.
+    /// - `start_at`: Specifies the start of the activation range. Must be greater or equal the start of the extension range.
+    pub fn new(end_at: i64, start_at: i64) -> Self {
+        PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
+            end_at,
+            start_at,
+        }
+    }
+}
 impl serde::Serialize
 for PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6753,6 +6927,25 @@ pub struct PortingOrdersPhoneNumberExtensionsCreateBody {
     pub extension_range: PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange,
     /// Identifies the porting phone number associated with this porting phone number extension.
     pub porting_phone_number_id: String,
+}
+impl PortingOrdersPhoneNumberExtensionsCreateBody {
+    /// A `PortingOrdersPhoneNumberExtensionsCreateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `activation_ranges`: Specifies the activation ranges for this porting phone number extension. The activation range must be within the extension range and should not overlap with other activation ranges.
+    /// - `porting_phone_number_id`: Identifies the porting phone number associated with this porting phone number extension.
+    pub fn new(
+        activation_ranges: Vec<
+            PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem,
+        >,
+        extension_range: PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange,
+        porting_phone_number_id: impl Into<String>,
+    ) -> Self {
+        PortingOrdersPhoneNumberExtensionsCreateBody {
+            activation_ranges,
+            extension_range,
+            porting_phone_number_id: porting_phone_number_id.into(),
+        }
+    }
 }
 impl serde::Serialize for PortingOrdersPhoneNumberExtensionsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

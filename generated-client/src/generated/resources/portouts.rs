@@ -17,11 +17,6 @@ impl<'a> PortoutsApi<'a> {
             client: self.client,
         }
     }
-    pub fn rejections(&self) -> PortoutsRejectionsApi<'a> {
-        PortoutsRejectionsApi {
-            client: self.client,
-        }
-    }
     pub fn reports(&self) -> PortoutsReportsApi<'a> {
         PortoutsReportsApi {
             client: self.client,
@@ -82,6 +77,29 @@ impl<'a> PortoutsApi<'a> {
             },
         )
     }
+    /// List eligible port-out rejection codes for a specific order
+    ///
+    /// Given a port-out ID, list rejection codes that are eligible for that port-out
+    ///
+    /// `GET /portouts/rejections/{portout_id}`
+    ///
+    /// Parameters:
+    /// - `portout_id`: Identifies a port out order.
+    #[inline]
+    pub async fn list_rejection_codes(
+        &self,
+        portout_id: &str,
+        params: PortoutsListRejectionCodesParams,
+    ) -> crate::Result<PortoutsListRejectionCodesResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/portouts/rejections/", &crate::encode_path(portout_id)].concat(),
+            );
+        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+        req.send_json().await
+    }
     /// Get a portout request
     ///
     /// Returns the portout request based on the ID provided
@@ -110,12 +128,12 @@ impl<'a> PortoutsApi<'a> {
     /// - `id`: Portout id
     /// - `status`: Updated portout status
     #[inline]
-    pub async fn update(
+    pub async fn update_status(
         &self,
         id: &str,
         status: &str,
-        params: PortoutsUpdateParams,
-    ) -> crate::Result<PortoutsUpdateResponse> {
+        params: impl Into<PortoutsUpdateStatusParams>,
+    ) -> crate::Result<PortoutsUpdateStatusResponse> {
         let mut req = self
             .client
             .request(
@@ -123,6 +141,7 @@ impl<'a> PortoutsApi<'a> {
                 ["/portouts/", &crate::encode_path(id), "/", &crate::encode_path(status)]
                     .concat(),
             );
+        let params: PortoutsUpdateStatusParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -135,11 +154,23 @@ pub struct PortoutsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[carrier_name\], filter\[country_code\], filter\[country_code_in\], filter\[foc_date\], filter\[inserted_at\], filter\[phone_number\], filter\[pon\], filter\[ported_out_at\], filter\[spid\], filter\[status\], filter\[status_in\], filter\[support_key\]
     pub filter: Option<PortoutsListFilter>,
 }
-/// Inputs of [`PortoutsApi::update`] other than path parameters.
+/// Inputs of [`PortoutsApi::list_rejection_codes`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PortoutsListRejectionCodesParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[code\], filter\[code\]\[in\]
+    pub filter: Option<PortoutsListRejectionCodesFilter>,
+}
+/// Inputs of [`PortoutsApi::update_status`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PortoutsUpdateParams {
+pub struct PortoutsUpdateStatusParams {
     /// The request body.
-    pub body: PortoutsUpdateBody,
+    pub body: PortoutsUpdateStatusBody,
+}
+impl From<PortoutsUpdateStatusBody> for PortoutsUpdateStatusParams {
+    /// The body alone is the whole of [`PortoutsUpdateStatusParams`].
+    fn from(body: PortoutsUpdateStatusBody) -> Self {
+        PortoutsUpdateStatusParams { body }
+    }
 }
 /// Operations under `portouts.comments`.
 #[derive(Debug, Clone, Copy)]
@@ -177,7 +208,7 @@ impl<'a> PortoutsCommentsApi<'a> {
     pub async fn create(
         &self,
         id: &str,
-        params: PortoutsCommentsCreateParams,
+        params: impl Into<PortoutsCommentsCreateParams>,
     ) -> crate::Result<PortoutsCommentsCreateResponse> {
         let mut req = self
             .client
@@ -185,6 +216,7 @@ impl<'a> PortoutsCommentsApi<'a> {
                 reqwest::Method::POST,
                 ["/portouts/", &crate::encode_path(id), "/comments"].concat(),
             );
+        let params: PortoutsCommentsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -194,6 +226,14 @@ impl<'a> PortoutsCommentsApi<'a> {
 pub struct PortoutsCommentsCreateParams {
     /// The request body.
     pub body: PortoutsCommentsCreateBody,
+}
+impl From<PortoutsCommentsCreateBody> for PortoutsCommentsCreateParams {
+    /// The body alone is the whole of [`PortoutsCommentsCreateParams`].
+    fn from(body: PortoutsCommentsCreateBody) -> Self {
+        PortoutsCommentsCreateParams {
+            body,
+        }
+    }
 }
 /// Operations under `portouts.events`.
 #[derive(Debug, Clone, Copy)]
@@ -317,42 +357,6 @@ pub struct PortoutsEventsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[event_type\], filter\[portout_id\], filter\[created_at\]
     pub filter: Option<PortoutsEventsListFilter>,
 }
-/// Operations under `portouts.rejections`.
-#[derive(Debug, Clone, Copy)]
-pub struct PortoutsRejectionsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PortoutsRejectionsApi<'a> {
-    /// List eligible port-out rejection codes for a specific order
-    ///
-    /// Given a port-out ID, list rejection codes that are eligible for that port-out
-    ///
-    /// `GET /portouts/rejections/{portout_id}`
-    ///
-    /// Parameters:
-    /// - `portout_id`: Identifies a port out order.
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        portout_id: &str,
-        params: PortoutsRejectionsRetrieveParams,
-    ) -> crate::Result<PortoutsRejectionsRetrieveResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/portouts/rejections/", &crate::encode_path(portout_id)].concat(),
-            );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
-    }
-}
-/// Inputs of [`PortoutsRejectionsApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortoutsRejectionsRetrieveParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[code\], filter\[code\]\[in\]
-    pub filter: Option<PortoutsRejectionsRetrieveFilter>,
-}
 /// Operations under `portouts.reports`.
 #[derive(Debug, Clone, Copy)]
 pub struct PortoutsReportsApi<'a> {
@@ -435,9 +439,10 @@ impl<'a> PortoutsReportsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: PortoutsReportsCreateParams,
+        params: impl Into<PortoutsReportsCreateParams>,
     ) -> crate::Result<PortoutsReportsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/portouts/reports");
+        let params: PortoutsReportsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -476,6 +481,14 @@ pub struct PortoutsReportsListParams {
 pub struct PortoutsReportsCreateParams {
     /// The request body.
     pub body: PortoutsReportsCreateBody,
+}
+impl From<PortoutsReportsCreateBody> for PortoutsReportsCreateParams {
+    /// The body alone is the whole of [`PortoutsReportsCreateParams`].
+    fn from(body: PortoutsReportsCreateBody) -> Self {
+        PortoutsReportsCreateParams {
+            body,
+        }
+    }
 }
 /// Operations under `portouts.supporting_documents`.
 #[derive(Debug, Clone, Copy)]
@@ -516,7 +529,7 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
     pub async fn create(
         &self,
         id: &str,
-        params: PortoutsSupportingDocumentsCreateParams,
+        params: impl Into<PortoutsSupportingDocumentsCreateParams>,
     ) -> crate::Result<PortoutsSupportingDocumentsCreateResponse> {
         let mut req = self
             .client
@@ -524,6 +537,7 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
                 reqwest::Method::POST,
                 ["/portouts/", &crate::encode_path(id), "/supporting_documents"].concat(),
             );
+        let params: PortoutsSupportingDocumentsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -533,6 +547,15 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
 pub struct PortoutsSupportingDocumentsCreateParams {
     /// The request body.
     pub body: PortoutsSupportingDocumentsCreateBody,
+}
+impl From<PortoutsSupportingDocumentsCreateBody>
+for PortoutsSupportingDocumentsCreateParams {
+    /// The body alone is the whole of [`PortoutsSupportingDocumentsCreateParams`].
+    fn from(body: PortoutsSupportingDocumentsCreateBody) -> Self {
+        PortoutsSupportingDocumentsCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsListPage {
@@ -1246,40 +1269,50 @@ pub type PortoutsEventsRetrieveResponse = crate::Data<crate::types::PortoutEvent
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum PortoutsRejectionsRetrieveFilterCode {
+pub enum PortoutsListRejectionCodesFilterCode {
     List(Vec<i64>),
     Integer(i64),
 }
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortoutsRejectionsRetrieveFilter {
-    pub code: Option<PortoutsRejectionsRetrieveFilterCode>,
+impl From<i64> for PortoutsListRejectionCodesFilterCode {
+    fn from(value: i64) -> Self {
+        PortoutsListRejectionCodesFilterCode::Integer(value)
+    }
 }
-impl serde::Serialize for PortoutsRejectionsRetrieveFilter {
+impl From<Vec<i64>> for PortoutsListRejectionCodesFilterCode {
+    fn from(value: Vec<i64>) -> Self {
+        PortoutsListRejectionCodesFilterCode::List(value)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PortoutsListRejectionCodesFilter {
+    pub code: Option<PortoutsListRejectionCodesFilterCode>,
+}
+impl serde::Serialize for PortoutsListRejectionCodesFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("PortoutsRejectionsRetrieveFilter", 1usize)?;
+            .serialize_struct("PortoutsListRejectionCodesFilter", 1usize)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PortoutsRejectionsRetrieveFilter {
+impl<'de> serde::Deserialize<'de> for PortoutsListRejectionCodesFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortoutsRejectionsRetrieveFilter;
+            type Value = PortoutsListRejectionCodesFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortoutsRejectionsRetrieveFilter")
+                f.write_str("struct PortoutsListRejectionCodesFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PortoutsRejectionsRetrieveFilter, A::Error> {
+            ) -> Result<PortoutsListRejectionCodesFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -1287,15 +1320,15 @@ impl<'de> serde::Deserialize<'de> for PortoutsRejectionsRetrieveFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PortoutsRejectionsRetrieveFilter {
+                Ok(PortoutsListRejectionCodesFilter {
                     code: f0,
                 })
             }
         }
-        deserializer.deserialize_struct("PortoutsRejectionsRetrieveFilter", FIELDS, V)
+        deserializer.deserialize_struct("PortoutsListRejectionCodesFilter", FIELDS, V)
     }
 }
-pub type PortoutsRejectionsRetrieveResponse = crate::Data<
+pub type PortoutsListRejectionCodesResponse = crate::Data<
     Vec<crate::types::PortoutRejection>,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1548,6 +1581,20 @@ pub struct PortoutsReportsCreateBody {
     /// Identifies the type of report
     pub report_type: PortoutsReportsCreateBodyReportType,
 }
+impl PortoutsReportsCreateBody {
+    /// A `PortoutsReportsCreateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `report_type`: Identifies the type of report
+    pub fn new(
+        params: crate::types::ExportPortoutsCsvReport,
+        report_type: PortoutsReportsCreateBodyReportType,
+    ) -> Self {
+        PortoutsReportsCreateBody {
+            params,
+            report_type,
+        }
+    }
+}
 impl serde::Serialize for PortoutsReportsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1732,6 +1779,21 @@ pub struct PortoutsSupportingDocumentsCreateBodyDocumentsItem {
     /// Identifies the type of the document
     pub r#type: PortoutsSupportingDocumentsCreateBodyDocumentsItemType,
 }
+impl PortoutsSupportingDocumentsCreateBodyDocumentsItem {
+    /// A `PortoutsSupportingDocumentsCreateBodyDocumentsItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `document_id`: Identifies the associated document
+    /// - `type`: Identifies the type of the document
+    pub fn new(
+        document_id: impl Into<String>,
+        r#type: PortoutsSupportingDocumentsCreateBodyDocumentsItemType,
+    ) -> Self {
+        PortoutsSupportingDocumentsCreateBodyDocumentsItem {
+            document_id: document_id.into(),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for PortoutsSupportingDocumentsCreateBodyDocumentsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1836,7 +1898,7 @@ pub type PortoutsSupportingDocumentsCreateResponse = crate::Data<
 >;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum PortoutsUpdateStatus {
+pub enum PortoutsUpdateStatusStatus {
     /// `authorized`
     Authorized,
     /// `rejected-pending`
@@ -1844,7 +1906,7 @@ pub enum PortoutsUpdateStatus {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl PortoutsUpdateStatus {
+impl PortoutsUpdateStatusStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1854,7 +1916,7 @@ impl PortoutsUpdateStatus {
         }
     }
 }
-impl From<&str> for PortoutsUpdateStatus {
+impl From<&str> for PortoutsUpdateStatusStatus {
     fn from(value: &str) -> Self {
         match value {
             "authorized" => Self::Authorized,
@@ -1863,18 +1925,29 @@ impl From<&str> for PortoutsUpdateStatus {
         }
     }
 }
-crate::string_enum!(PortoutsUpdateStatus);
+crate::string_enum!(PortoutsUpdateStatusStatus);
 #[derive(Debug, Clone, PartialEq)]
-pub struct PortoutsUpdateBody {
+pub struct PortoutsUpdateStatusBody {
     /// Indicates whether messaging services should be maintained with Telnyx after the port out completes
     pub host_messaging: Option<bool>,
     /// Provide a reason if rejecting the port out request
     pub reason: String,
 }
-impl serde::Serialize for PortoutsUpdateBody {
+impl PortoutsUpdateStatusBody {
+    /// A `PortoutsUpdateStatusBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `reason`: Provide a reason if rejecting the port out request
+    pub fn new(reason: impl Into<String>) -> Self {
+        PortoutsUpdateStatusBody {
+            host_messaging: None,
+            reason: reason.into(),
+        }
+    }
+}
+impl serde::Serialize for PortoutsUpdateStatusBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsUpdateBody", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsUpdateStatusBody", 2usize)?;
         if let Some(v) = &self.host_messaging {
             out.serialize_field("host_messaging", v)?;
         }
@@ -1882,21 +1955,21 @@ impl serde::Serialize for PortoutsUpdateBody {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PortoutsUpdateBody {
+impl<'de> serde::Deserialize<'de> for PortoutsUpdateStatusBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["host_messaging", "reason"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortoutsUpdateBody;
+            type Value = PortoutsUpdateStatusBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortoutsUpdateBody")
+                f.write_str("struct PortoutsUpdateStatusBody")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PortoutsUpdateBody, A::Error> {
+            ) -> Result<PortoutsUpdateStatusBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1906,13 +1979,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsUpdateBody {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PortoutsUpdateBody {
+                Ok(PortoutsUpdateStatusBody {
                     host_messaging: f0,
                     reason: crate::de::required(f1, "reason")?,
                 })
             }
         }
-        deserializer.deserialize_struct("PortoutsUpdateBody", FIELDS, V)
+        deserializer.deserialize_struct("PortoutsUpdateStatusBody", FIELDS, V)
     }
 }
-pub type PortoutsUpdateResponse = crate::Data<crate::types::PortoutDetails>;
+pub type PortoutsUpdateStatusResponse = crate::Data<crate::types::PortoutDetails>;

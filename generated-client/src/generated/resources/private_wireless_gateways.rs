@@ -110,11 +110,12 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: PrivateWirelessGatewaysCreateParams,
+        params: impl Into<PrivateWirelessGatewaysCreateParams>,
     ) -> crate::Result<PrivateWirelessGatewaysCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/private_wireless_gateways");
+        let params: PrivateWirelessGatewaysCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -185,6 +186,14 @@ pub struct PrivateWirelessGatewaysCreateParams {
     /// The request body.
     pub body: PrivateWirelessGatewaysCreateBody,
 }
+impl From<PrivateWirelessGatewaysCreateBody> for PrivateWirelessGatewaysCreateParams {
+    /// The body alone is the whole of [`PrivateWirelessGatewaysCreateParams`].
+    fn from(body: PrivateWirelessGatewaysCreateBody) -> Self {
+        PrivateWirelessGatewaysCreateParams {
+            body,
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivateWirelessGatewaysListResponse {
     pub data: Option<Vec<crate::types::PrivateWirelessGateway>>,
@@ -245,6 +254,19 @@ pub struct PrivateWirelessGatewaysCreateBody {
     pub network_id: String,
     /// The code of the region where the private wireless gateway will be assigned. A list of available regions can be found at the regions endpoint
     pub region_code: Option<String>,
+}
+impl PrivateWirelessGatewaysCreateBody {
+    /// A `PrivateWirelessGatewaysCreateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: The private wireless gateway name.
+    /// - `network_id`: The identification of the related network resource.
+    pub fn new(name: impl Into<String>, network_id: impl Into<String>) -> Self {
+        PrivateWirelessGatewaysCreateBody {
+            name: name.into(),
+            network_id: network_id.into(),
+            region_code: None,
+        }
+    }
 }
 impl serde::Serialize for PrivateWirelessGatewaysCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -88,9 +88,10 @@ impl<'a> PronunciationDictsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: PronunciationDictsCreateParams,
+        params: impl Into<PronunciationDictsCreateParams>,
     ) -> crate::Result<crate::types::PronunciationDictResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/pronunciation_dicts");
+        let params: PronunciationDictsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -127,7 +128,7 @@ impl<'a> PronunciationDictsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: PronunciationDictsUpdateParams,
+        params: impl Into<PronunciationDictsUpdateParams>,
     ) -> crate::Result<crate::types::PronunciationDictResponse> {
         let mut req = self
             .client
@@ -135,6 +136,7 @@ impl<'a> PronunciationDictsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
             );
+        let params: PronunciationDictsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -171,11 +173,29 @@ pub struct PronunciationDictsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePronunciationDictRequest,
 }
+impl From<crate::types::CreatePronunciationDictRequest>
+for PronunciationDictsCreateParams {
+    /// The body alone is the whole of [`PronunciationDictsCreateParams`].
+    fn from(body: crate::types::CreatePronunciationDictRequest) -> Self {
+        PronunciationDictsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`PronunciationDictsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PronunciationDictsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePronunciationDictRequest,
+}
+impl From<crate::types::UpdatePronunciationDictRequest>
+for PronunciationDictsUpdateParams {
+    /// The body alone is the whole of [`PronunciationDictsUpdateParams`].
+    fn from(body: crate::types::UpdatePronunciationDictRequest) -> Self {
+        PronunciationDictsUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq)]
 pub struct PronunciationDictsCreateBodyMultipart {
@@ -183,6 +203,18 @@ pub struct PronunciationDictsCreateBodyMultipart {
     pub file: crate::FilePart,
     /// Human-readable name. Must be unique within the organization.
     pub name: String,
+}
+impl PronunciationDictsCreateBodyMultipart {
+    /// A `PronunciationDictsCreateBodyMultipart` from its required fields; the optional ones are `None`.
+    ///
+    /// - `file`: Dictionary file to upload. Supported formats: PLS/XML (.pls, .xml) and plain text (.txt). Max size: 1MB (1,048,576 bytes).
+    /// - `name`: Human-readable name. Must be unique within the organization.
+    pub fn new(file: crate::FilePart, name: impl Into<String>) -> Self {
+        PronunciationDictsCreateBodyMultipart {
+            file,
+            name: name.into(),
+        }
+    }
 }
 impl serde::Serialize for PronunciationDictsCreateBodyMultipart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -85,11 +85,12 @@ impl<'a> PublicInternetGatewaysApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: PublicInternetGatewaysCreateParams,
+        params: impl Into<PublicInternetGatewaysCreateParams>,
     ) -> crate::Result<PublicInternetGatewaysCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/public_internet_gateways");
+        let params: PublicInternetGatewaysCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -149,6 +150,15 @@ pub struct PublicInternetGatewaysListParams {
 pub struct PublicInternetGatewaysCreateParams {
     /// The request body.
     pub body: crate::types::PublicInternetGatewayCreate,
+}
+impl From<crate::types::PublicInternetGatewayCreate>
+for PublicInternetGatewaysCreateParams {
+    /// The body alone is the whole of [`PublicInternetGatewaysCreateParams`].
+    fn from(body: crate::types::PublicInternetGatewayCreate) -> Self {
+        PublicInternetGatewaysCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicInternetGatewaysListFilter {

@@ -88,9 +88,10 @@ impl<'a> QueuesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: QueuesCreateParams,
+        params: impl Into<QueuesCreateParams>,
     ) -> crate::Result<QueuesCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/queues");
+        let params: QueuesCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -129,7 +130,7 @@ impl<'a> QueuesApi<'a> {
     pub async fn update(
         &self,
         queue_name: &str,
-        params: QueuesUpdateParams,
+        params: impl Into<QueuesUpdateParams>,
     ) -> crate::Result<QueuesUpdateResponse> {
         let mut req = self
             .client
@@ -137,6 +138,7 @@ impl<'a> QueuesApi<'a> {
                 reqwest::Method::POST,
                 ["/queues/", &crate::encode_path(queue_name)].concat(),
             );
+        let params: QueuesUpdateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -175,11 +177,27 @@ pub struct QueuesCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateQueueRequest>,
 }
+impl From<crate::types::CreateQueueRequest> for QueuesCreateParams {
+    /// The body alone is the whole of [`QueuesCreateParams`].
+    fn from(body: crate::types::CreateQueueRequest) -> Self {
+        QueuesCreateParams {
+            body: Some(body),
+        }
+    }
+}
 /// Inputs of [`QueuesApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueuesUpdateParams {
     /// The request body.
     pub body: Option<crate::types::UpdateQueueRequest>,
+}
+impl From<crate::types::UpdateQueueRequest> for QueuesUpdateParams {
+    /// The body alone is the whole of [`QueuesUpdateParams`].
+    fn from(body: crate::types::UpdateQueueRequest) -> Self {
+        QueuesUpdateParams {
+            body: Some(body),
+        }
+    }
 }
 /// Operations under `queues.calls`.
 #[derive(Debug, Clone, Copy)]
@@ -310,7 +328,7 @@ impl<'a> QueuesCallsApi<'a> {
         &self,
         queue_name: &str,
         call_control_id: &str,
-        params: QueuesCallsUpdateParams,
+        params: impl Into<QueuesCallsUpdateParams>,
     ) -> crate::Result<()> {
         let mut req = self
             .client
@@ -324,6 +342,7 @@ impl<'a> QueuesCallsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: QueuesCallsUpdateParams = params.into();
         req.json(&params.body);
         req.send_empty().await
     }
@@ -337,7 +356,7 @@ impl<'a> QueuesCallsApi<'a> {
     /// - `queue_name`: Uniquely identifies the queue by name
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn delete(
+    pub async fn remove(
         &self,
         queue_name: &str,
         call_control_id: &str,
@@ -368,6 +387,12 @@ pub struct QueuesCallsListParams {
 pub struct QueuesCallsUpdateParams {
     /// Update queued call request.
     pub body: crate::types::UpdateQueuedCallRequest,
+}
+impl From<crate::types::UpdateQueuedCallRequest> for QueuesCallsUpdateParams {
+    /// The body alone is the whole of [`QueuesCallsUpdateParams`].
+    fn from(body: crate::types::UpdateQueuedCallRequest) -> Self {
+        QueuesCallsUpdateParams { body }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueuesListResponse {

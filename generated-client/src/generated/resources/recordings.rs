@@ -145,11 +145,12 @@ impl<'a> RecordingsActionsApi<'a> {
     #[inline]
     pub async fn delete(
         &self,
-        params: RecordingsActionsDeleteParams,
+        params: impl Into<RecordingsActionsDeleteParams>,
     ) -> crate::Result<RecordingsActionsDeleteResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/recordings/actions/delete");
+        let params: RecordingsActionsDeleteParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -159,6 +160,14 @@ impl<'a> RecordingsActionsApi<'a> {
 pub struct RecordingsActionsDeleteParams {
     /// Deletes recordings for the given list of IDs.
     pub body: RecordingsActionsDeleteBody,
+}
+impl From<RecordingsActionsDeleteBody> for RecordingsActionsDeleteParams {
+    /// The body alone is the whole of [`RecordingsActionsDeleteParams`].
+    fn from(body: RecordingsActionsDeleteBody) -> Self {
+        RecordingsActionsDeleteParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingsListPage {
@@ -573,6 +582,14 @@ impl<'de> serde::Deserialize<'de> for RecordingsListResponse {
 pub struct RecordingsActionsDeleteBody {
     /// List of call recording IDs to delete.
     pub ids: Vec<String>,
+}
+impl RecordingsActionsDeleteBody {
+    /// A `RecordingsActionsDeleteBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `ids`: List of call recording IDs to delete.
+    pub fn new(ids: Vec<String>) -> Self {
+        RecordingsActionsDeleteBody { ids }
+    }
 }
 impl serde::Serialize for RecordingsActionsDeleteBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -11,10 +11,10 @@ impl<'a> RegulatoryRequirementsApi<'a> {
     ///
     /// `GET /regulatory_requirements`
     #[inline]
-    pub async fn list(
+    pub async fn retrieve(
         &self,
-        params: RegulatoryRequirementsListParams,
-    ) -> crate::Result<RegulatoryRequirementsListResponse> {
+        params: RegulatoryRequirementsRetrieveParams,
+    ) -> crate::Result<RegulatoryRequirementsRetrieveResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/regulatory_requirements");
@@ -22,16 +22,16 @@ impl<'a> RegulatoryRequirementsApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`RegulatoryRequirementsApi::list`] other than path parameters.
+/// Inputs of [`RegulatoryRequirementsApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RegulatoryRequirementsListParams {
+pub struct RegulatoryRequirementsRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[requirement_group_id\], filter\[country_code\], filter\[phone_number_type\], filter\[action\]
-    pub filter: Option<RegulatoryRequirementsListFilter>,
+    pub filter: Option<RegulatoryRequirementsRetrieveFilter>,
 }
 /// Action to check requirements for
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RegulatoryRequirementsListFilterAction {
+pub enum RegulatoryRequirementsRetrieveFilterAction {
     /// `ordering`
     Ordering,
     /// `porting`
@@ -41,7 +41,7 @@ pub enum RegulatoryRequirementsListFilterAction {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl RegulatoryRequirementsListFilterAction {
+impl RegulatoryRequirementsRetrieveFilterAction {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -52,7 +52,7 @@ impl RegulatoryRequirementsListFilterAction {
         }
     }
 }
-impl From<&str> for RegulatoryRequirementsListFilterAction {
+impl From<&str> for RegulatoryRequirementsRetrieveFilterAction {
     fn from(value: &str) -> Self {
         match value {
             "ordering" => Self::Ordering,
@@ -62,11 +62,11 @@ impl From<&str> for RegulatoryRequirementsListFilterAction {
         }
     }
 }
-crate::string_enum!(RegulatoryRequirementsListFilterAction);
+crate::string_enum!(RegulatoryRequirementsRetrieveFilterAction);
 /// Phone number type to check requirements for
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RegulatoryRequirementsListFilterPhoneNumberType {
+pub enum RegulatoryRequirementsRetrieveFilterPhoneNumberType {
     /// `local`
     Local,
     /// `toll_free`
@@ -80,7 +80,7 @@ pub enum RegulatoryRequirementsListFilterPhoneNumberType {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl RegulatoryRequirementsListFilterPhoneNumberType {
+impl RegulatoryRequirementsRetrieveFilterPhoneNumberType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -93,7 +93,7 @@ impl RegulatoryRequirementsListFilterPhoneNumberType {
         }
     }
 }
-impl From<&str> for RegulatoryRequirementsListFilterPhoneNumberType {
+impl From<&str> for RegulatoryRequirementsRetrieveFilterPhoneNumberType {
     fn from(value: &str) -> Self {
         match value {
             "local" => Self::Local,
@@ -105,25 +105,25 @@ impl From<&str> for RegulatoryRequirementsListFilterPhoneNumberType {
         }
     }
 }
-crate::string_enum!(RegulatoryRequirementsListFilterPhoneNumberType);
+crate::string_enum!(RegulatoryRequirementsRetrieveFilterPhoneNumberType);
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RegulatoryRequirementsListFilter {
+pub struct RegulatoryRequirementsRetrieveFilter {
     /// Action to check requirements for
-    pub action: Option<RegulatoryRequirementsListFilterAction>,
+    pub action: Option<RegulatoryRequirementsRetrieveFilterAction>,
     /// Country code(iso2) to check requirements for
     pub country_code: Option<String>,
     /// Phone number to check requirements for
     pub phone_number: Option<String>,
     /// Phone number type to check requirements for
-    pub phone_number_type: Option<RegulatoryRequirementsListFilterPhoneNumberType>,
+    pub phone_number_type: Option<RegulatoryRequirementsRetrieveFilterPhoneNumberType>,
     /// ID of requirement group to check requirements for
     pub requirement_group_id: Option<String>,
 }
-impl serde::Serialize for RegulatoryRequirementsListFilter {
+impl serde::Serialize for RegulatoryRequirementsRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("RegulatoryRequirementsListFilter", 5usize)?;
+            .serialize_struct("RegulatoryRequirementsRetrieveFilter", 5usize)?;
         if let Some(v) = &self.action {
             out.serialize_field("action", v)?;
         }
@@ -142,7 +142,7 @@ impl serde::Serialize for RegulatoryRequirementsListFilter {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsListFilter {
+impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsRetrieveFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -155,14 +155,14 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsListFilter {
         ];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RegulatoryRequirementsListFilter;
+            type Value = RegulatoryRequirementsRetrieveFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RegulatoryRequirementsListFilter")
+                f.write_str("struct RegulatoryRequirementsRetrieveFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RegulatoryRequirementsListFilter, A::Error> {
+            ) -> Result<RegulatoryRequirementsRetrieveFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -178,7 +178,7 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsListFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RegulatoryRequirementsListFilter {
+                Ok(RegulatoryRequirementsRetrieveFilter {
                     action: f0,
                     country_code: f1,
                     phone_number: f2,
@@ -187,9 +187,10 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsListFilter {
                 })
             }
         }
-        deserializer.deserialize_struct("RegulatoryRequirementsListFilter", FIELDS, V)
+        deserializer
+            .deserialize_struct("RegulatoryRequirementsRetrieveFilter", FIELDS, V)
     }
 }
-pub type RegulatoryRequirementsListResponse = crate::Data<
+pub type RegulatoryRequirementsRetrieveResponse = crate::Data<
     Vec<crate::types::RegulatoryRequirements>,
 >;

@@ -17,16 +17,162 @@ impl<'a> ReportsApi<'a> {
             client: self.client,
         }
     }
-    pub fn mdrs(&self) -> ReportsMdrsApi<'a> {
-        ReportsMdrsApi {
-            client: self.client,
-        }
+    /// Fetch all Mdr records
+    ///
+    /// `GET /reports/mdrs`
+    #[inline]
+    pub async fn list_mdrs(
+        &self,
+        params: ReportsListMdrsParams,
+    ) -> crate::Result<crate::types::MdrGetDetailResponse> {
+        let mut req = self.client.request(reqwest::Method::GET, "/reports/mdrs");
+        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
+        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
+        req.query("id", crate::QueryStyle::Form, true, &params.id);
+        req.query("direction", crate::QueryStyle::Form, true, &params.direction);
+        req.query("profile", crate::QueryStyle::Form, true, &params.profile);
+        req.query("cld", crate::QueryStyle::Form, true, &params.cld);
+        req.query("cli", crate::QueryStyle::Form, true, &params.cli);
+        req.query("status", crate::QueryStyle::Form, true, &params.status);
+        req.query("message_type", crate::QueryStyle::Form, true, &params.message_type);
+        req.send_json().await
     }
-    pub fn wdrs(&self) -> ReportsWdrsApi<'a> {
-        ReportsWdrsApi {
-            client: self.client,
-        }
+    /// Fetches all Wdr records
+    ///
+    /// Fetch all Wdr records
+    ///
+    /// `GET /reports/wdrs`
+    #[inline]
+    pub async fn list_wdrs(
+        &self,
+        params: ReportsListWdrsParams,
+    ) -> crate::Result<crate::types::ExternalWdrGetDetailResponse> {
+        let mut req = self.client.request(reqwest::Method::GET, "/reports/wdrs");
+        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
+        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
+        req.query("id", crate::QueryStyle::Form, true, &params.id);
+        req.query("mcc", crate::QueryStyle::Form, true, &params.mcc);
+        req.query("mnc", crate::QueryStyle::Form, true, &params.mnc);
+        req.query("imsi", crate::QueryStyle::Form, true, &params.imsi);
+        req.query(
+            "sim_group_name",
+            crate::QueryStyle::Form,
+            true,
+            &params.sim_group_name,
+        );
+        req.query("sim_group_id", crate::QueryStyle::Form, true, &params.sim_group_id);
+        req.query("sim_card_id", crate::QueryStyle::Form, true, &params.sim_card_id);
+        req.query("phone_number", crate::QueryStyle::Form, true, &params.phone_number);
+        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+        req.send_json().await
     }
+    /// [`Self::list_wdrs`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn list_wdrs_paginator(
+        &self,
+        params: ReportsListWdrsParams,
+    ) -> crate::Paginator<
+        'a,
+        ReportsListWdrsParams,
+        crate::types::ExternalWdrGetDetailResponse,
+        crate::types::ExternalWdrDetailRecordDto,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            ReportsListWdrsParams,
+            crate::types::ExternalWdrGetDetailResponse,
+            crate::types::ExternalWdrDetailRecordDto,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number).map(i64::from),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .map(|n| i64::from(*n));
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .map(|n| i64::from(*n));
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .map(|n| i64::from(*n));
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next
+                    .number()
+                    .and_then(|n| i32::try_from(n).ok());
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)]
+                Box::pin(async move { this.list_wdrs(params).await })
+            },
+        )
+    }
+}
+/// Inputs of [`ReportsApi::list_mdrs`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportsListMdrsParams {
+    /// Pagination start date
+    pub start_date: Option<String>,
+    /// Pagination end date
+    pub end_date: Option<String>,
+    /// Filter results by identifier.
+    pub id: Option<String>,
+    /// Filter results by direction.
+    pub direction: Option<ReportsListMdrsDirection>,
+    /// Filter results by profile.
+    pub profile: Option<String>,
+    /// Filter results by cld.
+    pub cld: Option<String>,
+    /// Filter results by cli.
+    pub cli: Option<String>,
+    /// Filter results by status.
+    pub status: Option<ReportsListMdrsStatus>,
+    /// Filter results by message type.
+    pub message_type: Option<ReportsListMdrsMessageType>,
+}
+/// Inputs of [`ReportsApi::list_wdrs`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportsListWdrsParams {
+    /// Start date
+    pub start_date: Option<String>,
+    /// End date
+    pub end_date: Option<String>,
+    /// Filter results by identifier.
+    pub id: Option<String>,
+    /// Filter results by mcc.
+    pub mcc: Option<String>,
+    /// Filter results by mnc.
+    pub mnc: Option<String>,
+    /// Filter results by imsi.
+    pub imsi: Option<String>,
+    /// Filter results by sim group name.
+    pub sim_group_name: Option<String>,
+    /// Filter results by sim group id.
+    pub sim_group_id: Option<String>,
+    /// Filter results by sim card id.
+    pub sim_card_id: Option<String>,
+    /// Filter results by phone number.
+    pub phone_number: Option<String>,
+    /// Field and direction to sort the results by.
+    pub sort: Option<Vec<String>>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<ReportsListWdrsPage>,
 }
 /// Operations under `reports.cdr_usage_reports`.
 #[derive(Debug, Clone, Copy)]
@@ -34,27 +180,15 @@ pub struct ReportsCdrUsageReportsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> ReportsCdrUsageReportsApi<'a> {
-    pub fn sync(&self) -> ReportsCdrUsageReportsSyncApi<'a> {
-        ReportsCdrUsageReportsSyncApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `reports.cdr_usage_reports.sync`.
-#[derive(Debug, Clone, Copy)]
-pub struct ReportsCdrUsageReportsSyncApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> ReportsCdrUsageReportsSyncApi<'a> {
     /// Generates and fetches CDR Usage Reports
     ///
     /// Generate and fetch voice usage report synchronously. This endpoint will both generate and fetch the voice report over a specified time period. No polling is necessary but the response may take up to a couple of minutes.
     ///
     /// `GET /reports/cdr_usage_reports/sync`
     #[inline]
-    pub async fn retrieve(
+    pub async fn fetch_sync(
         &self,
-        params: ReportsCdrUsageReportsSyncRetrieveParams,
+        params: ReportsCdrUsageReportsFetchSyncParams,
     ) -> crate::Result<crate::types::CdrGetSyncUsageReportResponse> {
         let mut req = self
             .client
@@ -77,19 +211,34 @@ impl<'a> ReportsCdrUsageReportsSyncApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`ReportsCdrUsageReportsSyncApi::retrieve`] other than path parameters.
+/// Inputs of [`ReportsCdrUsageReportsApi::fetch_sync`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReportsCdrUsageReportsSyncRetrieveParams {
+pub struct ReportsCdrUsageReportsFetchSyncParams {
     /// Start of the date range filter (inclusive, ISO 8601).
     pub start_date: Option<String>,
     /// End of the date range filter (inclusive, ISO 8601).
     pub end_date: Option<String>,
     /// Type of aggregation to apply to the results.
-    pub aggregation_type: ReportsCdrUsageReportsSyncRetrieveAggregationType,
+    pub aggregation_type: ReportsCdrUsageReportsFetchSyncAggregationType,
     /// Filter results by product breakdown.
-    pub product_breakdown: ReportsCdrUsageReportsSyncRetrieveProductBreakdown,
+    pub product_breakdown: ReportsCdrUsageReportsFetchSyncProductBreakdown,
     /// Filter results by connection.
     pub connections: Option<Vec<f64>>,
+}
+impl ReportsCdrUsageReportsFetchSyncParams {
+    /// A `ReportsCdrUsageReportsFetchSyncParams` from its required inputs; the optional ones are `None`.
+    pub fn new(
+        aggregation_type: ReportsCdrUsageReportsFetchSyncAggregationType,
+        product_breakdown: ReportsCdrUsageReportsFetchSyncProductBreakdown,
+    ) -> Self {
+        ReportsCdrUsageReportsFetchSyncParams {
+            start_date: None,
+            end_date: None,
+            aggregation_type,
+            product_breakdown,
+            connections: None,
+        }
+    }
 }
 /// Operations under `reports.mdr_usage_reports`.
 #[derive(Debug, Clone, Copy)]
@@ -97,11 +246,6 @@ pub struct ReportsMdrUsageReportsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> ReportsMdrUsageReportsApi<'a> {
-    pub fn sync(&self) -> ReportsMdrUsageReportsSyncApi<'a> {
-        ReportsMdrUsageReportsSyncApi {
-            client: self.client,
-        }
-    }
     /// Fetch all Messaging usage reports
     ///
     /// Fetch all messaging usage reports. Usage reports are aggregated messaging data for specified time period and breakdown
@@ -181,12 +325,37 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: ReportsMdrUsageReportsCreateParams,
+        params: impl Into<ReportsMdrUsageReportsCreateParams>,
     ) -> crate::Result<crate::types::MdrPostUsageReportsResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/reports/mdr_usage_reports");
+        let params: ReportsMdrUsageReportsCreateParams = params.into();
         req.json(&params.body);
+        req.send_json().await
+    }
+    /// Generate and fetch MDR Usage Report
+    ///
+    /// Generate and fetch messaging usage report synchronously. This endpoint will both generate and fetch the messaging report over a specified time period. No polling is necessary but the response may take up to a couple of minutes.
+    ///
+    /// `GET /reports/mdr_usage_reports/sync`
+    #[inline]
+    pub async fn fetch_sync(
+        &self,
+        params: ReportsMdrUsageReportsFetchSyncParams,
+    ) -> crate::Result<crate::types::MdrGetSyncUsageReportResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::GET, "/reports/mdr_usage_reports/sync");
+        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
+        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
+        req.query(
+            "aggregation_type",
+            crate::QueryStyle::Form,
+            true,
+            &params.aggregation_type,
+        );
+        req.query("profiles", crate::QueryStyle::Form, true, &params.profiles);
         req.send_json().await
     }
     /// Retrieve messaging report
@@ -244,221 +413,43 @@ pub struct ReportsMdrUsageReportsCreateParams {
     /// Mdr usage report data
     pub body: crate::types::MdrPostUsageReportRequest,
 }
-/// Operations under `reports.mdr_usage_reports.sync`.
-#[derive(Debug, Clone, Copy)]
-pub struct ReportsMdrUsageReportsSyncApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> ReportsMdrUsageReportsSyncApi<'a> {
-    /// Generate and fetch MDR Usage Report
-    ///
-    /// Generate and fetch messaging usage report synchronously. This endpoint will both generate and fetch the messaging report over a specified time period. No polling is necessary but the response may take up to a couple of minutes.
-    ///
-    /// `GET /reports/mdr_usage_reports/sync`
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        params: ReportsMdrUsageReportsSyncRetrieveParams,
-    ) -> crate::Result<crate::types::MdrGetSyncUsageReportResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/reports/mdr_usage_reports/sync");
-        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
-        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.query(
-            "aggregation_type",
-            crate::QueryStyle::Form,
-            true,
-            &params.aggregation_type,
-        );
-        req.query("profiles", crate::QueryStyle::Form, true, &params.profiles);
-        req.send_json().await
+impl From<crate::types::MdrPostUsageReportRequest>
+for ReportsMdrUsageReportsCreateParams {
+    /// The body alone is the whole of [`ReportsMdrUsageReportsCreateParams`].
+    fn from(body: crate::types::MdrPostUsageReportRequest) -> Self {
+        ReportsMdrUsageReportsCreateParams {
+            body,
+        }
     }
 }
-/// Inputs of [`ReportsMdrUsageReportsSyncApi::retrieve`] other than path parameters.
+/// Inputs of [`ReportsMdrUsageReportsApi::fetch_sync`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReportsMdrUsageReportsSyncRetrieveParams {
+pub struct ReportsMdrUsageReportsFetchSyncParams {
     /// Start of the date range filter (inclusive, ISO 8601).
     pub start_date: Option<String>,
     /// End of the date range filter (inclusive, ISO 8601).
     pub end_date: Option<String>,
     /// Type of aggregation to apply to the results.
-    pub aggregation_type: ReportsMdrUsageReportsSyncRetrieveAggregationType,
+    pub aggregation_type: ReportsMdrUsageReportsFetchSyncAggregationType,
     /// Filter results by profile.
     pub profiles: Option<Vec<String>>,
 }
-/// Operations under `reports.mdrs`.
-#[derive(Debug, Clone, Copy)]
-pub struct ReportsMdrsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> ReportsMdrsApi<'a> {
-    /// Fetch all Mdr records
-    ///
-    /// `GET /reports/mdrs`
-    #[inline]
-    pub async fn list(
-        &self,
-        params: ReportsMdrsListParams,
-    ) -> crate::Result<crate::types::MdrGetDetailResponse> {
-        let mut req = self.client.request(reqwest::Method::GET, "/reports/mdrs");
-        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
-        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.query("id", crate::QueryStyle::Form, true, &params.id);
-        req.query("direction", crate::QueryStyle::Form, true, &params.direction);
-        req.query("profile", crate::QueryStyle::Form, true, &params.profile);
-        req.query("cld", crate::QueryStyle::Form, true, &params.cld);
-        req.query("cli", crate::QueryStyle::Form, true, &params.cli);
-        req.query("status", crate::QueryStyle::Form, true, &params.status);
-        req.query("message_type", crate::QueryStyle::Form, true, &params.message_type);
-        req.send_json().await
+impl ReportsMdrUsageReportsFetchSyncParams {
+    /// A `ReportsMdrUsageReportsFetchSyncParams` from its required inputs; the optional ones are `None`.
+    pub fn new(
+        aggregation_type: ReportsMdrUsageReportsFetchSyncAggregationType,
+    ) -> Self {
+        ReportsMdrUsageReportsFetchSyncParams {
+            start_date: None,
+            end_date: None,
+            aggregation_type,
+            profiles: None,
+        }
     }
-}
-/// Inputs of [`ReportsMdrsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReportsMdrsListParams {
-    /// Pagination start date
-    pub start_date: Option<String>,
-    /// Pagination end date
-    pub end_date: Option<String>,
-    /// Filter results by identifier.
-    pub id: Option<String>,
-    /// Filter results by direction.
-    pub direction: Option<ReportsMdrsListDirection>,
-    /// Filter results by profile.
-    pub profile: Option<String>,
-    /// Filter results by cld.
-    pub cld: Option<String>,
-    /// Filter results by cli.
-    pub cli: Option<String>,
-    /// Filter results by status.
-    pub status: Option<ReportsMdrsListStatus>,
-    /// Filter results by message type.
-    pub message_type: Option<ReportsMdrsListMessageType>,
-}
-/// Operations under `reports.wdrs`.
-#[derive(Debug, Clone, Copy)]
-pub struct ReportsWdrsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> ReportsWdrsApi<'a> {
-    /// Fetches all Wdr records
-    ///
-    /// Fetch all Wdr records
-    ///
-    /// `GET /reports/wdrs`
-    #[inline]
-    pub async fn list(
-        &self,
-        params: ReportsWdrsListParams,
-    ) -> crate::Result<crate::types::ExternalWdrGetDetailResponse> {
-        let mut req = self.client.request(reqwest::Method::GET, "/reports/wdrs");
-        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
-        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.query("id", crate::QueryStyle::Form, true, &params.id);
-        req.query("mcc", crate::QueryStyle::Form, true, &params.mcc);
-        req.query("mnc", crate::QueryStyle::Form, true, &params.mnc);
-        req.query("imsi", crate::QueryStyle::Form, true, &params.imsi);
-        req.query(
-            "sim_group_name",
-            crate::QueryStyle::Form,
-            true,
-            &params.sim_group_name,
-        );
-        req.query("sim_group_id", crate::QueryStyle::Form, true, &params.sim_group_id);
-        req.query("sim_card_id", crate::QueryStyle::Form, true, &params.sim_card_id);
-        req.query("phone_number", crate::QueryStyle::Form, true, &params.phone_number);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: ReportsWdrsListParams,
-    ) -> crate::Paginator<
-        'a,
-        ReportsWdrsListParams,
-        crate::types::ExternalWdrGetDetailResponse,
-        crate::types::ExternalWdrDetailRecordDto,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            ReportsWdrsListParams,
-            crate::types::ExternalWdrGetDetailResponse,
-            crate::types::ExternalWdrDetailRecordDto,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number).map(i64::from),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .map(|n| i64::from(*n));
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .map(|n| i64::from(*n));
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .map(|n| i64::from(*n));
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next
-                    .number()
-                    .and_then(|n| i32::try_from(n).ok());
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-}
-/// Inputs of [`ReportsWdrsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReportsWdrsListParams {
-    /// Start date
-    pub start_date: Option<String>,
-    /// End date
-    pub end_date: Option<String>,
-    /// Filter results by identifier.
-    pub id: Option<String>,
-    /// Filter results by mcc.
-    pub mcc: Option<String>,
-    /// Filter results by mnc.
-    pub mnc: Option<String>,
-    /// Filter results by imsi.
-    pub imsi: Option<String>,
-    /// Filter results by sim group name.
-    pub sim_group_name: Option<String>,
-    /// Filter results by sim group id.
-    pub sim_group_id: Option<String>,
-    /// Filter results by sim card id.
-    pub sim_card_id: Option<String>,
-    /// Filter results by phone number.
-    pub phone_number: Option<String>,
-    /// Field and direction to sort the results by.
-    pub sort: Option<Vec<String>>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<ReportsWdrsListPage>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ReportsCdrUsageReportsSyncRetrieveAggregationType {
+pub enum ReportsCdrUsageReportsFetchSyncAggregationType {
     /// `NO_AGGREGATION`
     NoAggregation,
     /// `CONNECTION`
@@ -470,7 +461,7 @@ pub enum ReportsCdrUsageReportsSyncRetrieveAggregationType {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl ReportsCdrUsageReportsSyncRetrieveAggregationType {
+impl ReportsCdrUsageReportsFetchSyncAggregationType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -482,7 +473,7 @@ impl ReportsCdrUsageReportsSyncRetrieveAggregationType {
         }
     }
 }
-impl From<&str> for ReportsCdrUsageReportsSyncRetrieveAggregationType {
+impl From<&str> for ReportsCdrUsageReportsFetchSyncAggregationType {
     fn from(value: &str) -> Self {
         match value {
             "NO_AGGREGATION" => Self::NoAggregation,
@@ -493,10 +484,10 @@ impl From<&str> for ReportsCdrUsageReportsSyncRetrieveAggregationType {
         }
     }
 }
-crate::string_enum!(ReportsCdrUsageReportsSyncRetrieveAggregationType);
+crate::string_enum!(ReportsCdrUsageReportsFetchSyncAggregationType);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ReportsCdrUsageReportsSyncRetrieveProductBreakdown {
+pub enum ReportsCdrUsageReportsFetchSyncProductBreakdown {
     /// `NO_BREAKDOWN`
     NoBreakdown,
     /// `DID_VS_TOLL_FREE`
@@ -508,7 +499,7 @@ pub enum ReportsCdrUsageReportsSyncRetrieveProductBreakdown {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl ReportsCdrUsageReportsSyncRetrieveProductBreakdown {
+impl ReportsCdrUsageReportsFetchSyncProductBreakdown {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -520,7 +511,7 @@ impl ReportsCdrUsageReportsSyncRetrieveProductBreakdown {
         }
     }
 }
-impl From<&str> for ReportsCdrUsageReportsSyncRetrieveProductBreakdown {
+impl From<&str> for ReportsCdrUsageReportsFetchSyncProductBreakdown {
     fn from(value: &str) -> Self {
         match value {
             "NO_BREAKDOWN" => Self::NoBreakdown,
@@ -531,7 +522,7 @@ impl From<&str> for ReportsCdrUsageReportsSyncRetrieveProductBreakdown {
         }
     }
 }
-crate::string_enum!(ReportsCdrUsageReportsSyncRetrieveProductBreakdown);
+crate::string_enum!(ReportsCdrUsageReportsFetchSyncProductBreakdown);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportsMdrUsageReportsListPage {
     /// Page number
@@ -588,7 +579,7 @@ impl<'de> serde::Deserialize<'de> for ReportsMdrUsageReportsListPage {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ReportsMdrUsageReportsSyncRetrieveAggregationType {
+pub enum ReportsMdrUsageReportsFetchSyncAggregationType {
     /// `NO_AGGREGATION`
     NoAggregation,
     /// `PROFILE`
@@ -598,7 +589,7 @@ pub enum ReportsMdrUsageReportsSyncRetrieveAggregationType {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl ReportsMdrUsageReportsSyncRetrieveAggregationType {
+impl ReportsMdrUsageReportsFetchSyncAggregationType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -609,7 +600,7 @@ impl ReportsMdrUsageReportsSyncRetrieveAggregationType {
         }
     }
 }
-impl From<&str> for ReportsMdrUsageReportsSyncRetrieveAggregationType {
+impl From<&str> for ReportsMdrUsageReportsFetchSyncAggregationType {
     fn from(value: &str) -> Self {
         match value {
             "NO_AGGREGATION" => Self::NoAggregation,
@@ -619,11 +610,11 @@ impl From<&str> for ReportsMdrUsageReportsSyncRetrieveAggregationType {
         }
     }
 }
-crate::string_enum!(ReportsMdrUsageReportsSyncRetrieveAggregationType);
+crate::string_enum!(ReportsMdrUsageReportsFetchSyncAggregationType);
 /// Direction (inbound or outbound)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ReportsMdrsListDirection {
+pub enum ReportsListMdrsDirection {
     /// `INBOUND`
     Inbound,
     /// `OUTBOUND`
@@ -631,7 +622,7 @@ pub enum ReportsMdrsListDirection {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl ReportsMdrsListDirection {
+impl ReportsListMdrsDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -641,7 +632,7 @@ impl ReportsMdrsListDirection {
         }
     }
 }
-impl From<&str> for ReportsMdrsListDirection {
+impl From<&str> for ReportsListMdrsDirection {
     fn from(value: &str) -> Self {
         match value {
             "INBOUND" => Self::Inbound,
@@ -650,11 +641,11 @@ impl From<&str> for ReportsMdrsListDirection {
         }
     }
 }
-crate::string_enum!(ReportsMdrsListDirection);
+crate::string_enum!(ReportsListMdrsDirection);
 /// Message status
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ReportsMdrsListStatus {
+pub enum ReportsListMdrsStatus {
     /// `GW_TIMEOUT`
     GwTimeout,
     /// `DELIVERED`
@@ -672,7 +663,7 @@ pub enum ReportsMdrsListStatus {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl ReportsMdrsListStatus {
+impl ReportsListMdrsStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -687,7 +678,7 @@ impl ReportsMdrsListStatus {
         }
     }
 }
-impl From<&str> for ReportsMdrsListStatus {
+impl From<&str> for ReportsListMdrsStatus {
     fn from(value: &str) -> Self {
         match value {
             "GW_TIMEOUT" => Self::GwTimeout,
@@ -701,11 +692,11 @@ impl From<&str> for ReportsMdrsListStatus {
         }
     }
 }
-crate::string_enum!(ReportsMdrsListStatus);
+crate::string_enum!(ReportsListMdrsStatus);
 /// Type of message
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ReportsMdrsListMessageType {
+pub enum ReportsListMdrsMessageType {
     /// `SMS`
     Sms,
     /// `MMS`
@@ -713,7 +704,7 @@ pub enum ReportsMdrsListMessageType {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl ReportsMdrsListMessageType {
+impl ReportsListMdrsMessageType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -723,7 +714,7 @@ impl ReportsMdrsListMessageType {
         }
     }
 }
-impl From<&str> for ReportsMdrsListMessageType {
+impl From<&str> for ReportsListMdrsMessageType {
     fn from(value: &str) -> Self {
         match value {
             "SMS" => Self::Sms,
@@ -732,18 +723,18 @@ impl From<&str> for ReportsMdrsListMessageType {
         }
     }
 }
-crate::string_enum!(ReportsMdrsListMessageType);
+crate::string_enum!(ReportsListMdrsMessageType);
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReportsWdrsListPage {
+pub struct ReportsListWdrsPage {
     /// Page number
     pub number: Option<i32>,
     /// Size of the page
     pub size: Option<i32>,
 }
-impl serde::Serialize for ReportsWdrsListPage {
+impl serde::Serialize for ReportsListWdrsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ReportsWdrsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("ReportsListWdrsPage", 2usize)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -753,21 +744,21 @@ impl serde::Serialize for ReportsWdrsListPage {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ReportsWdrsListPage {
+impl<'de> serde::Deserialize<'de> for ReportsListWdrsPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ReportsWdrsListPage;
+            type Value = ReportsListWdrsPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ReportsWdrsListPage")
+                f.write_str("struct ReportsListWdrsPage")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReportsWdrsListPage, A::Error> {
+            ) -> Result<ReportsListWdrsPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -777,12 +768,12 @@ impl<'de> serde::Deserialize<'de> for ReportsWdrsListPage {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ReportsWdrsListPage {
+                Ok(ReportsListWdrsPage {
                     number: f0,
                     size: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("ReportsWdrsListPage", FIELDS, V)
+        deserializer.deserialize_struct("ReportsListWdrsPage", FIELDS, V)
     }
 }

@@ -7,11 +7,6 @@ pub struct RequirementGroupsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> RequirementGroupsApi<'a> {
-    pub fn submit_for_approval(&self) -> RequirementGroupsSubmitForApprovalApi<'a> {
-        RequirementGroupsSubmitForApprovalApi {
-            client: self.client,
-        }
-    }
     /// List requirement groups
     ///
     /// `GET /requirement_groups`
@@ -30,9 +25,10 @@ impl<'a> RequirementGroupsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: RequirementGroupsCreateParams,
+        params: impl Into<RequirementGroupsCreateParams>,
     ) -> crate::Result<crate::types::RequirementGroup> {
         let mut req = self.client.request(reqwest::Method::POST, "/requirement_groups");
+        let params: RequirementGroupsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -65,7 +61,7 @@ impl<'a> RequirementGroupsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: RequirementGroupsUpdateParams,
+        params: impl Into<RequirementGroupsUpdateParams>,
     ) -> crate::Result<crate::types::RequirementGroup> {
         let mut req = self
             .client
@@ -73,6 +69,7 @@ impl<'a> RequirementGroupsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/requirement_groups/", &crate::encode_path(id)].concat(),
             );
+        let params: RequirementGroupsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -95,6 +92,26 @@ impl<'a> RequirementGroupsApi<'a> {
             );
         req.send_json().await
     }
+    /// Submit a Requirement Group for Approval
+    ///
+    /// `POST /requirement_groups/{id}/submit_for_approval`
+    ///
+    /// Parameters:
+    /// - `id`: ID of the requirement group to submit
+    #[inline]
+    pub async fn submit_for_approval(
+        &self,
+        id: &str,
+    ) -> crate::Result<crate::types::RequirementGroup> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/requirement_groups/", &crate::encode_path(id), "/submit_for_approval"]
+                    .concat(),
+            );
+        req.send_json().await
+    }
 }
 /// Inputs of [`RequirementGroupsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -108,37 +125,26 @@ pub struct RequirementGroupsCreateParams {
     /// The request body.
     pub body: RequirementGroupsCreateBody,
 }
+impl From<RequirementGroupsCreateBody> for RequirementGroupsCreateParams {
+    /// The body alone is the whole of [`RequirementGroupsCreateParams`].
+    fn from(body: RequirementGroupsCreateBody) -> Self {
+        RequirementGroupsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`RequirementGroupsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequirementGroupsUpdateParams {
     /// The request body.
     pub body: RequirementGroupsUpdateBody,
 }
-/// Operations under `requirement_groups.submit_for_approval`.
-#[derive(Debug, Clone, Copy)]
-pub struct RequirementGroupsSubmitForApprovalApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> RequirementGroupsSubmitForApprovalApi<'a> {
-    /// Submit a Requirement Group for Approval
-    ///
-    /// `POST /requirement_groups/{id}/submit_for_approval`
-    ///
-    /// Parameters:
-    /// - `id`: ID of the requirement group to submit
-    #[inline]
-    pub async fn submit(
-        &self,
-        id: &str,
-    ) -> crate::Result<crate::types::RequirementGroup> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/requirement_groups/", &crate::encode_path(id), "/submit_for_approval"]
-                    .concat(),
-            );
-        req.send_json().await
+impl From<RequirementGroupsUpdateBody> for RequirementGroupsUpdateParams {
+    /// The body alone is the whole of [`RequirementGroupsUpdateParams`].
+    fn from(body: RequirementGroupsUpdateBody) -> Self {
+        RequirementGroupsUpdateParams {
+            body,
+        }
     }
 }
 /// Filter requirement groups by action type
@@ -494,6 +500,24 @@ pub struct RequirementGroupsCreateBody {
     pub regulatory_requirements: Option<
         Vec<RequirementGroupsCreateBodyRegulatoryRequirementsItem>,
     >,
+}
+impl RequirementGroupsCreateBody {
+    /// A `RequirementGroupsCreateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `country_code`: ISO alpha 2 country code
+    pub fn new(
+        action: RequirementGroupsCreateBodyAction,
+        country_code: impl Into<String>,
+        phone_number_type: RequirementGroupsCreateBodyPhoneNumberType,
+    ) -> Self {
+        RequirementGroupsCreateBody {
+            action,
+            country_code: country_code.into(),
+            customer_reference: None,
+            phone_number_type,
+            regulatory_requirements: None,
+        }
+    }
 }
 impl serde::Serialize for RequirementGroupsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

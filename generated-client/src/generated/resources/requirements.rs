@@ -130,11 +130,6 @@ pub struct RequirementsVersionsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> RequirementsVersionsApi<'a> {
-    pub fn pending(&self) -> RequirementsVersionsPendingApi<'a> {
-        RequirementsVersionsPendingApi {
-            client: self.client,
-        }
-    }
     /// Schedule a future requirement version
     ///
     /// Create a new pending version of a requirement with a future effective start date. Only one pending version may exist per requirement at a time.
@@ -147,7 +142,7 @@ impl<'a> RequirementsVersionsApi<'a> {
     pub async fn create(
         &self,
         id: &str,
-        params: RequirementsVersionsCreateParams,
+        params: impl Into<RequirementsVersionsCreateParams>,
     ) -> crate::Result<RequirementsVersionsCreateResponse> {
         let mut req = self
             .client
@@ -155,22 +150,10 @@ impl<'a> RequirementsVersionsApi<'a> {
                 reqwest::Method::POST,
                 ["/requirements/", &crate::encode_path(id), "/versions"].concat(),
             );
+        let params: RequirementsVersionsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
-}
-/// Inputs of [`RequirementsVersionsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RequirementsVersionsCreateParams {
-    /// The request body.
-    pub body: crate::types::CreateRequirementVersionRequest,
-}
-/// Operations under `requirements.versions.pending`.
-#[derive(Debug, Clone, Copy)]
-pub struct RequirementsVersionsPendingApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> RequirementsVersionsPendingApi<'a> {
     /// Cancel a pending requirement version
     ///
     /// Cancel a pending requirement version. The pending version is marked as cancelled and the previously active version is restored with effective_end_at set to NULL.
@@ -180,7 +163,7 @@ impl<'a> RequirementsVersionsPendingApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the requirement_type record
     #[inline]
-    pub async fn cancel(
+    pub async fn delete_pending(
         &self,
         id: &str,
     ) -> crate::Result<crate::types::CancelPendingVersionResponse> {
@@ -191,6 +174,21 @@ impl<'a> RequirementsVersionsPendingApi<'a> {
                 ["/requirements/", &crate::encode_path(id), "/versions/pending"].concat(),
             );
         req.send_json().await
+    }
+}
+/// Inputs of [`RequirementsVersionsApi::create`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequirementsVersionsCreateParams {
+    /// The request body.
+    pub body: crate::types::CreateRequirementVersionRequest,
+}
+impl From<crate::types::CreateRequirementVersionRequest>
+for RequirementsVersionsCreateParams {
+    /// The body alone is the whole of [`RequirementsVersionsCreateParams`].
+    fn from(body: crate::types::CreateRequirementVersionRequest) -> Self {
+        RequirementsVersionsCreateParams {
+            body,
+        }
     }
 }
 /// Filters requirements to those applying to a specific action.

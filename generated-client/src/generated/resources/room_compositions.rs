@@ -81,9 +81,10 @@ impl<'a> RoomCompositionsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: RoomCompositionsCreateParams,
+        params: impl Into<RoomCompositionsCreateParams>,
     ) -> crate::Result<RoomCompositionsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/room_compositions");
+        let params: RoomCompositionsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -140,6 +141,14 @@ pub struct RoomCompositionsListParams {
 pub struct RoomCompositionsCreateParams {
     /// Parameters that can be defined during room composition creation.
     pub body: crate::types::CreateRoomCompositionRequest,
+}
+impl From<crate::types::CreateRoomCompositionRequest> for RoomCompositionsCreateParams {
+    /// The body alone is the whole of [`RoomCompositionsCreateParams`].
+    fn from(body: crate::types::CreateRoomCompositionRequest) -> Self {
+        RoomCompositionsCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomCompositionsListFilterDateCreatedAt {

@@ -77,10 +77,10 @@ impl<'a> RoomRecordingsApi<'a> {
     ///
     /// `DELETE /room_recordings`
     #[inline]
-    pub async fn delete(
+    pub async fn delete_bulk(
         &self,
-        params: RoomRecordingsDeleteParams,
-    ) -> crate::Result<RoomRecordingsDeleteResponse> {
+        params: RoomRecordingsDeleteBulkParams,
+    ) -> crate::Result<RoomRecordingsDeleteBulkResponse> {
         let mut req = self.client.request(reqwest::Method::DELETE, "/room_recordings");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -114,10 +114,7 @@ impl<'a> RoomRecordingsApi<'a> {
     /// Parameters:
     /// - `room_recording_id`: The unique identifier of a room recording.
     #[inline]
-    pub async fn delete_room_recording(
-        &self,
-        room_recording_id: &str,
-    ) -> crate::Result<()> {
+    pub async fn delete(&self, room_recording_id: &str) -> crate::Result<()> {
         let req = self
             .client
             .request(
@@ -135,13 +132,13 @@ pub struct RoomRecordingsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<RoomRecordingsListPage>,
 }
-/// Inputs of [`RoomRecordingsApi::delete`] other than path parameters.
+/// Inputs of [`RoomRecordingsApi::delete_bulk`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomRecordingsDeleteParams {
+pub struct RoomRecordingsDeleteBulkParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
-    pub filter: Option<RoomRecordingsDeleteFilter>,
+    pub filter: Option<RoomRecordingsDeleteBulkFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<RoomRecordingsDeletePage>,
+    pub page: Option<RoomRecordingsDeleteBulkPage>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomRecordingsListFilterDateEndedAt {
@@ -481,7 +478,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomRecordingsDeleteFilterDateEndedAt {
+pub struct RoomRecordingsDeleteBulkFilterDateEndedAt {
     /// ISO 8601 date for filtering room recordings ended on that date.
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room recordings ended on or after that date.
@@ -489,11 +486,11 @@ pub struct RoomRecordingsDeleteFilterDateEndedAt {
     /// ISO 8601 date for filtering room recordings ended on or before that date.
     pub lte: Option<String>,
 }
-impl serde::Serialize for RoomRecordingsDeleteFilterDateEndedAt {
+impl serde::Serialize for RoomRecordingsDeleteBulkFilterDateEndedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("RoomRecordingsDeleteFilterDateEndedAt", 3usize)?;
+            .serialize_struct("RoomRecordingsDeleteBulkFilterDateEndedAt", 3usize)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -506,21 +503,21 @@ impl serde::Serialize for RoomRecordingsDeleteFilterDateEndedAt {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteFilterDateEndedAt {
+impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilterDateEndedAt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomRecordingsDeleteFilterDateEndedAt;
+            type Value = RoomRecordingsDeleteBulkFilterDateEndedAt;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomRecordingsDeleteFilterDateEndedAt")
+                f.write_str("struct RoomRecordingsDeleteBulkFilterDateEndedAt")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoomRecordingsDeleteFilterDateEndedAt, A::Error> {
+            ) -> Result<RoomRecordingsDeleteBulkFilterDateEndedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -532,7 +529,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteFilterDateEndedAt {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RoomRecordingsDeleteFilterDateEndedAt {
+                Ok(RoomRecordingsDeleteBulkFilterDateEndedAt {
                     eq: f0,
                     gte: f1,
                     lte: f2,
@@ -540,11 +537,11 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteFilterDateEndedAt {
             }
         }
         deserializer
-            .deserialize_struct("RoomRecordingsDeleteFilterDateEndedAt", FIELDS, V)
+            .deserialize_struct("RoomRecordingsDeleteBulkFilterDateEndedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomRecordingsDeleteFilterDateStartedAt {
+pub struct RoomRecordingsDeleteBulkFilterDateStartedAt {
     /// ISO 8601 date for filtering room recordings started on that date.
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room recordings started on or after that date.
@@ -552,11 +549,11 @@ pub struct RoomRecordingsDeleteFilterDateStartedAt {
     /// ISO 8601 date for filtering room recordings started on or before that date.
     pub lte: Option<String>,
 }
-impl serde::Serialize for RoomRecordingsDeleteFilterDateStartedAt {
+impl serde::Serialize for RoomRecordingsDeleteBulkFilterDateStartedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("RoomRecordingsDeleteFilterDateStartedAt", 3usize)?;
+            .serialize_struct("RoomRecordingsDeleteBulkFilterDateStartedAt", 3usize)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -569,21 +566,21 @@ impl serde::Serialize for RoomRecordingsDeleteFilterDateStartedAt {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteFilterDateStartedAt {
+impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilterDateStartedAt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomRecordingsDeleteFilterDateStartedAt;
+            type Value = RoomRecordingsDeleteBulkFilterDateStartedAt;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomRecordingsDeleteFilterDateStartedAt")
+                f.write_str("struct RoomRecordingsDeleteBulkFilterDateStartedAt")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoomRecordingsDeleteFilterDateStartedAt, A::Error> {
+            ) -> Result<RoomRecordingsDeleteBulkFilterDateStartedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -595,7 +592,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteFilterDateStartedAt {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RoomRecordingsDeleteFilterDateStartedAt {
+                Ok(RoomRecordingsDeleteBulkFilterDateStartedAt {
                     eq: f0,
                     gte: f1,
                     lte: f2,
@@ -603,13 +600,13 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteFilterDateStartedAt {
             }
         }
         deserializer
-            .deserialize_struct("RoomRecordingsDeleteFilterDateStartedAt", FIELDS, V)
+            .deserialize_struct("RoomRecordingsDeleteBulkFilterDateStartedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomRecordingsDeleteFilter {
-    pub date_ended_at: Option<RoomRecordingsDeleteFilterDateEndedAt>,
-    pub date_started_at: Option<RoomRecordingsDeleteFilterDateStartedAt>,
+pub struct RoomRecordingsDeleteBulkFilter {
+    pub date_ended_at: Option<RoomRecordingsDeleteBulkFilterDateEndedAt>,
+    pub date_started_at: Option<RoomRecordingsDeleteBulkFilterDateStartedAt>,
     /// duration_secs greater or equal for filtering room recordings.
     pub duration_secs: Option<i64>,
     /// participant_id for filtering room recordings.
@@ -623,10 +620,11 @@ pub struct RoomRecordingsDeleteFilter {
     /// type for filtering room recordings.
     pub r#type: Option<String>,
 }
-impl serde::Serialize for RoomRecordingsDeleteFilter {
+impl serde::Serialize for RoomRecordingsDeleteBulkFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomRecordingsDeleteFilter", 8usize)?;
+        let mut out = serializer
+            .serialize_struct("RoomRecordingsDeleteBulkFilter", 8usize)?;
         if let Some(v) = &self.date_ended_at {
             out.serialize_field("date_ended_at", v)?;
         }
@@ -654,7 +652,7 @@ impl serde::Serialize for RoomRecordingsDeleteFilter {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteFilter {
+impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -670,14 +668,14 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteFilter {
         ];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomRecordingsDeleteFilter;
+            type Value = RoomRecordingsDeleteBulkFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomRecordingsDeleteFilter")
+                f.write_str("struct RoomRecordingsDeleteBulkFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoomRecordingsDeleteFilter, A::Error> {
+            ) -> Result<RoomRecordingsDeleteBulkFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -699,7 +697,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RoomRecordingsDeleteFilter {
+                Ok(RoomRecordingsDeleteBulkFilter {
                     date_ended_at: f0,
                     date_started_at: f1,
                     duration_secs: f2,
@@ -711,20 +709,21 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteFilter {
                 })
             }
         }
-        deserializer.deserialize_struct("RoomRecordingsDeleteFilter", FIELDS, V)
+        deserializer.deserialize_struct("RoomRecordingsDeleteBulkFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomRecordingsDeletePage {
+pub struct RoomRecordingsDeleteBulkPage {
     /// The page number to load.
     pub number: Option<i64>,
     /// The size of the page.
     pub size: Option<i64>,
 }
-impl serde::Serialize for RoomRecordingsDeletePage {
+impl serde::Serialize for RoomRecordingsDeleteBulkPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomRecordingsDeletePage", 2usize)?;
+        let mut out = serializer
+            .serialize_struct("RoomRecordingsDeleteBulkPage", 2usize)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -734,21 +733,21 @@ impl serde::Serialize for RoomRecordingsDeletePage {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for RoomRecordingsDeletePage {
+impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomRecordingsDeletePage;
+            type Value = RoomRecordingsDeleteBulkPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomRecordingsDeletePage")
+                f.write_str("struct RoomRecordingsDeleteBulkPage")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoomRecordingsDeletePage, A::Error> {
+            ) -> Result<RoomRecordingsDeleteBulkPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -758,46 +757,46 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeletePage {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RoomRecordingsDeletePage {
+                Ok(RoomRecordingsDeleteBulkPage {
                     number: f0,
                     size: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("RoomRecordingsDeletePage", FIELDS, V)
+        deserializer.deserialize_struct("RoomRecordingsDeleteBulkPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomRecordingsDeleteResponseData {
+pub struct RoomRecordingsDeleteBulkResponseData {
     /// Amount of room recordings affected
     pub room_recordings: Option<i64>,
 }
-impl serde::Serialize for RoomRecordingsDeleteResponseData {
+impl serde::Serialize for RoomRecordingsDeleteBulkResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("RoomRecordingsDeleteResponseData", 1usize)?;
+            .serialize_struct("RoomRecordingsDeleteBulkResponseData", 1usize)?;
         if let Some(v) = &self.room_recordings {
             out.serialize_field("room_recordings", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteResponseData {
+impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["room_recordings"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomRecordingsDeleteResponseData;
+            type Value = RoomRecordingsDeleteBulkResponseData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomRecordingsDeleteResponseData")
+                f.write_str("struct RoomRecordingsDeleteBulkResponseData")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoomRecordingsDeleteResponseData, A::Error> {
+            ) -> Result<RoomRecordingsDeleteBulkResponseData, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -805,13 +804,16 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteResponseData {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RoomRecordingsDeleteResponseData {
+                Ok(RoomRecordingsDeleteBulkResponseData {
                     room_recordings: f0,
                 })
             }
         }
-        deserializer.deserialize_struct("RoomRecordingsDeleteResponseData", FIELDS, V)
+        deserializer
+            .deserialize_struct("RoomRecordingsDeleteBulkResponseData", FIELDS, V)
     }
 }
-pub type RoomRecordingsDeleteResponse = crate::Data<RoomRecordingsDeleteResponseData>;
+pub type RoomRecordingsDeleteBulkResponse = crate::Data<
+    RoomRecordingsDeleteBulkResponseData,
+>;
 pub type RoomRecordingsRetrieveResponse = crate::Data<crate::types::RoomRecording>;

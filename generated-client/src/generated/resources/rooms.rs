@@ -92,9 +92,10 @@ impl<'a> RoomsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: RoomsCreateParams,
+        params: impl Into<RoomsCreateParams>,
     ) -> crate::Result<RoomsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/rooms");
+        let params: RoomsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -136,7 +137,7 @@ impl<'a> RoomsApi<'a> {
     pub async fn update(
         &self,
         room_id: &str,
-        params: RoomsUpdateParams,
+        params: impl Into<RoomsUpdateParams>,
     ) -> crate::Result<RoomsUpdateResponse> {
         let mut req = self
             .client
@@ -144,6 +145,7 @@ impl<'a> RoomsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/rooms/", &crate::encode_path(room_id)].concat(),
             );
+        let params: RoomsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -165,116 +167,6 @@ impl<'a> RoomsApi<'a> {
             );
         req.send_empty().await
     }
-}
-/// Inputs of [`RoomsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsListParams {
-    /// To decide if room sessions should be included in the response.
-    pub include_sessions: Option<bool>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[unique_name\]
-    pub filter: Option<RoomsListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<RoomsListPage>,
-}
-/// Inputs of [`RoomsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoomsCreateParams {
-    /// Parameters that can be defined during room creation.
-    pub body: crate::types::CreateRoomRequest,
-}
-/// Inputs of [`RoomsApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsRetrieveParams {
-    /// To decide if room sessions should be included in the response.
-    pub include_sessions: Option<bool>,
-}
-/// Inputs of [`RoomsApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoomsUpdateParams {
-    /// Parameters that can be defined during room update.
-    pub body: crate::types::PatchRoomRequest,
-}
-/// Operations under `rooms.actions`.
-#[derive(Debug, Clone, Copy)]
-pub struct RoomsActionsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> RoomsActionsApi<'a> {
-    /// Create Client Token to join a room.
-    ///
-    /// Synchronously create an Client Token to join a Room. Client Token is necessary to join a Telnyx Room. Client Token will expire after `token_ttl_secs`, a Refresh Token is also provided to refresh a Client Token, the Refresh Token expires after `refresh_token_ttl_secs`.
-    ///
-    /// `POST /rooms/{room_id}/actions/generate_join_client_token`
-    ///
-    /// Parameters:
-    /// - `room_id`: The unique identifier of a room.
-    #[inline]
-    pub async fn generate_join_client_token(
-        &self,
-        room_id: &str,
-        params: RoomsActionsGenerateJoinClientTokenParams,
-    ) -> crate::Result<RoomsActionsGenerateJoinClientTokenResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/rooms/",
-                    &crate::encode_path(room_id),
-                    "/actions/generate_join_client_token",
-                ]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Refresh Client Token to join a room.
-    ///
-    /// Synchronously refresh an Client Token to join a Room. Client Token is necessary to join a Telnyx Room. Client Token will expire after `token_ttl_secs`.
-    ///
-    /// `POST /rooms/{room_id}/actions/refresh_client_token`
-    ///
-    /// Parameters:
-    /// - `room_id`: The unique identifier of a room.
-    #[inline]
-    pub async fn refresh_client_token(
-        &self,
-        room_id: &str,
-        params: RoomsActionsRefreshClientTokenParams,
-    ) -> crate::Result<RoomsActionsRefreshClientTokenResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/rooms/",
-                    &crate::encode_path(room_id),
-                    "/actions/refresh_client_token",
-                ]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`RoomsActionsApi::generate_join_client_token`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoomsActionsGenerateJoinClientTokenParams {
-    /// Parameters that can be defined during Room Client Token creation.
-    pub body: crate::types::CreateRoomClientTokenRequest,
-}
-/// Inputs of [`RoomsActionsApi::refresh_client_token`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoomsActionsRefreshClientTokenParams {
-    /// Parameters that can be defined during Room Client Token refresh.
-    pub body: crate::types::RefreshRoomClientTokenRequest,
-}
-/// Operations under `rooms.sessions`.
-#[derive(Debug, Clone, Copy)]
-pub struct RoomsSessionsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> RoomsSessionsApi<'a> {
     /// View a list of room sessions.
     ///
     /// `GET /rooms/{room_id}/sessions`
@@ -282,11 +174,11 @@ impl<'a> RoomsSessionsApi<'a> {
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
     #[inline]
-    pub async fn list(
+    pub async fn list_sessions(
         &self,
         room_id: &str,
-        params: RoomsSessionsListParams,
-    ) -> crate::Result<RoomsSessionsListResponse> {
+        params: RoomsListSessionsParams,
+    ) -> crate::Result<RoomsListSessionsResponse> {
         let mut req = self
             .client
             .request(
@@ -303,23 +195,23 @@ impl<'a> RoomsSessionsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.send_json().await
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// [`Self::list_sessions`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
-    pub fn list_paginator(
+    pub fn list_sessions_paginator(
         &self,
         room_id: &str,
-        params: RoomsSessionsListParams,
+        params: RoomsListSessionsParams,
     ) -> crate::Paginator<
         'a,
-        RoomsSessionsListParams,
-        RoomsSessionsListResponse,
+        RoomsListSessionsParams,
+        RoomsListSessionsResponse,
         crate::types::RoomSession,
     > {
         let this = *self;
         let room_id = room_id.to_owned();
         let spec: crate::PageSpec<
-            RoomsSessionsListParams,
-            RoomsSessionsListResponse,
+            RoomsListSessionsParams,
+            RoomsListSessionsResponse,
             crate::types::RoomSession,
         > = crate::PageSpec {
             style: crate::PageStyle::Number,
@@ -356,20 +248,1037 @@ impl<'a> RoomsSessionsApi<'a> {
             move |params| {
                 let room_id = room_id.clone();
                 #[allow(deprecated)]
-                Box::pin(async move { this.list(&room_id, params).await })
+                Box::pin(async move { this.list_sessions(&room_id, params).await })
             },
         )
     }
 }
-/// Inputs of [`RoomsSessionsApi::list`] other than path parameters.
+/// Inputs of [`RoomsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsSessionsListParams {
+pub struct RoomsListParams {
+    /// To decide if room sessions should be included in the response.
+    pub include_sessions: Option<bool>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[unique_name\]
+    pub filter: Option<RoomsListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<RoomsListPage>,
+}
+/// Inputs of [`RoomsApi::create`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomsCreateParams {
+    /// Parameters that can be defined during room creation.
+    pub body: crate::types::CreateRoomRequest,
+}
+impl From<crate::types::CreateRoomRequest> for RoomsCreateParams {
+    /// The body alone is the whole of [`RoomsCreateParams`].
+    fn from(body: crate::types::CreateRoomRequest) -> Self {
+        RoomsCreateParams { body }
+    }
+}
+/// Inputs of [`RoomsApi::retrieve`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsRetrieveParams {
+    /// To decide if room sessions should be included in the response.
+    pub include_sessions: Option<bool>,
+}
+/// Inputs of [`RoomsApi::update`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomsUpdateParams {
+    /// Parameters that can be defined during room update.
+    pub body: crate::types::PatchRoomRequest,
+}
+impl From<crate::types::PatchRoomRequest> for RoomsUpdateParams {
+    /// The body alone is the whole of [`RoomsUpdateParams`].
+    fn from(body: crate::types::PatchRoomRequest) -> Self {
+        RoomsUpdateParams { body }
+    }
+}
+/// Inputs of [`RoomsApi::list_sessions`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsListSessionsParams {
     /// To decide if room participants should be included in the response.
     pub include_participants: Option<bool>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[active\]
-    pub filter: Option<RoomsSessionsListFilter>,
+    pub filter: Option<RoomsListSessionsFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<RoomsSessionsListPage>,
+    pub page: Option<RoomsListSessionsPage>,
+}
+/// Operations under `rooms.actions`.
+#[derive(Debug, Clone, Copy)]
+pub struct RoomsActionsApi<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+impl<'a> RoomsActionsApi<'a> {
+    /// Create Client Token to join a room.
+    ///
+    /// Synchronously create an Client Token to join a Room. Client Token is necessary to join a Telnyx Room. Client Token will expire after `token_ttl_secs`, a Refresh Token is also provided to refresh a Client Token, the Refresh Token expires after `refresh_token_ttl_secs`.
+    ///
+    /// `POST /rooms/{room_id}/actions/generate_join_client_token`
+    ///
+    /// Parameters:
+    /// - `room_id`: The unique identifier of a room.
+    #[inline]
+    pub async fn generate_join_client_token(
+        &self,
+        room_id: &str,
+        params: impl Into<RoomsActionsGenerateJoinClientTokenParams>,
+    ) -> crate::Result<RoomsActionsGenerateJoinClientTokenResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                [
+                    "/rooms/",
+                    &crate::encode_path(room_id),
+                    "/actions/generate_join_client_token",
+                ]
+                    .concat(),
+            );
+        let params: RoomsActionsGenerateJoinClientTokenParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Refresh Client Token to join a room.
+    ///
+    /// Synchronously refresh an Client Token to join a Room. Client Token is necessary to join a Telnyx Room. Client Token will expire after `token_ttl_secs`.
+    ///
+    /// `POST /rooms/{room_id}/actions/refresh_client_token`
+    ///
+    /// Parameters:
+    /// - `room_id`: The unique identifier of a room.
+    #[inline]
+    pub async fn refresh_client_token(
+        &self,
+        room_id: &str,
+        params: impl Into<RoomsActionsRefreshClientTokenParams>,
+    ) -> crate::Result<RoomsActionsRefreshClientTokenResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                [
+                    "/rooms/",
+                    &crate::encode_path(room_id),
+                    "/actions/refresh_client_token",
+                ]
+                    .concat(),
+            );
+        let params: RoomsActionsRefreshClientTokenParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+}
+/// Inputs of [`RoomsActionsApi::generate_join_client_token`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomsActionsGenerateJoinClientTokenParams {
+    /// Parameters that can be defined during Room Client Token creation.
+    pub body: crate::types::CreateRoomClientTokenRequest,
+}
+impl From<crate::types::CreateRoomClientTokenRequest>
+for RoomsActionsGenerateJoinClientTokenParams {
+    /// The body alone is the whole of [`RoomsActionsGenerateJoinClientTokenParams`].
+    fn from(body: crate::types::CreateRoomClientTokenRequest) -> Self {
+        RoomsActionsGenerateJoinClientTokenParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`RoomsActionsApi::refresh_client_token`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomsActionsRefreshClientTokenParams {
+    /// Parameters that can be defined during Room Client Token refresh.
+    pub body: crate::types::RefreshRoomClientTokenRequest,
+}
+impl From<crate::types::RefreshRoomClientTokenRequest>
+for RoomsActionsRefreshClientTokenParams {
+    /// The body alone is the whole of [`RoomsActionsRefreshClientTokenParams`].
+    fn from(body: crate::types::RefreshRoomClientTokenRequest) -> Self {
+        RoomsActionsRefreshClientTokenParams {
+            body,
+        }
+    }
+}
+/// Operations under `rooms.sessions`.
+#[derive(Debug, Clone, Copy)]
+pub struct RoomsSessionsApi<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+impl<'a> RoomsSessionsApi<'a> {
+    pub fn actions(&self) -> RoomsSessionsActionsApi<'a> {
+        RoomsSessionsActionsApi {
+            client: self.client,
+        }
+    }
+    /// View a room session.
+    ///
+    /// `GET /room_sessions/{room_session_id}`
+    ///
+    /// Parameters:
+    /// - `room_session_id`: The unique identifier of a room session.
+    #[inline]
+    pub async fn retrieve(
+        &self,
+        room_session_id: &str,
+        params: RoomsSessionsRetrieveParams,
+    ) -> crate::Result<RoomsSessionsRetrieveResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/room_sessions/", &crate::encode_path(room_session_id)].concat(),
+            );
+        req.query(
+            "include_participants",
+            crate::QueryStyle::Form,
+            true,
+            &params.include_participants,
+        );
+        req.send_json().await
+    }
+    /// View a list of room participants.
+    ///
+    /// `GET /room_sessions/{room_session_id}/participants`
+    ///
+    /// Parameters:
+    /// - `room_session_id`: The unique identifier of a room session.
+    #[inline]
+    pub async fn retrieve_participants(
+        &self,
+        room_session_id: &str,
+        params: RoomsSessionsRetrieveParticipantsParams,
+    ) -> crate::Result<RoomsSessionsRetrieveParticipantsResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                [
+                    "/room_sessions/",
+                    &crate::encode_path(room_session_id),
+                    "/participants",
+                ]
+                    .concat(),
+            );
+        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+        req.send_json().await
+    }
+    /// [`Self::retrieve_participants`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn retrieve_participants_paginator(
+        &self,
+        room_session_id: &str,
+        params: RoomsSessionsRetrieveParticipantsParams,
+    ) -> crate::Paginator<
+        'a,
+        RoomsSessionsRetrieveParticipantsParams,
+        RoomsSessionsRetrieveParticipantsResponse,
+        crate::types::RoomParticipant,
+    > {
+        let this = *self;
+        let room_session_id = room_session_id.to_owned();
+        let spec: crate::PageSpec<
+            RoomsSessionsRetrieveParticipantsParams,
+            RoomsSessionsRetrieveParticipantsResponse,
+            crate::types::RoomParticipant,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let room_session_id = room_session_id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move {
+                    this.retrieve_participants(&room_session_id, params).await
+                })
+            },
+        )
+    }
+}
+/// Inputs of [`RoomsSessionsApi::retrieve`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsSessionsRetrieveParams {
+    /// To decide if room participants should be included in the response.
+    pub include_participants: Option<bool>,
+}
+/// Inputs of [`RoomsSessionsApi::retrieve_participants`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsSessionsRetrieveParticipantsParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\]
+    pub filter: Option<RoomsSessionsRetrieveParticipantsFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<RoomsSessionsRetrieveParticipantsPage>,
+}
+/// Operations under `rooms.sessions.actions`.
+#[derive(Debug, Clone, Copy)]
+pub struct RoomsSessionsActionsApi<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+impl<'a> RoomsSessionsActionsApi<'a> {
+    /// End a room session.
+    ///
+    /// Note: this will also kick all participants currently present in the room
+    ///
+    /// `POST /room_sessions/{room_session_id}/actions/end`
+    ///
+    /// Parameters:
+    /// - `room_session_id`: The unique identifier of a room session.
+    #[inline]
+    pub async fn end(
+        &self,
+        room_session_id: &str,
+    ) -> crate::Result<RoomsSessionsActionsEndResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/room_sessions/", &crate::encode_path(room_session_id), "/actions/end"]
+                    .concat(),
+            );
+        req.send_json().await
+    }
+    /// Kick participants from a room session.
+    ///
+    /// `POST /room_sessions/{room_session_id}/actions/kick`
+    ///
+    /// Parameters:
+    /// - `room_session_id`: The unique identifier of a room session.
+    #[inline]
+    pub async fn kick(
+        &self,
+        room_session_id: &str,
+        params: impl Into<RoomsSessionsActionsKickParams>,
+    ) -> crate::Result<RoomsSessionsActionsKickResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                [
+                    "/room_sessions/",
+                    &crate::encode_path(room_session_id),
+                    "/actions/kick",
+                ]
+                    .concat(),
+            );
+        let params: RoomsSessionsActionsKickParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Mute participants in room session.
+    ///
+    /// `POST /room_sessions/{room_session_id}/actions/mute`
+    ///
+    /// Parameters:
+    /// - `room_session_id`: The unique identifier of a room session.
+    #[inline]
+    pub async fn mute(
+        &self,
+        room_session_id: &str,
+        params: impl Into<RoomsSessionsActionsMuteParams>,
+    ) -> crate::Result<RoomsSessionsActionsMuteResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                [
+                    "/room_sessions/",
+                    &crate::encode_path(room_session_id),
+                    "/actions/mute",
+                ]
+                    .concat(),
+            );
+        let params: RoomsSessionsActionsMuteParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Unmute participants in room session.
+    ///
+    /// `POST /room_sessions/{room_session_id}/actions/unmute`
+    ///
+    /// Parameters:
+    /// - `room_session_id`: The unique identifier of a room session.
+    #[inline]
+    pub async fn unmute(
+        &self,
+        room_session_id: &str,
+        params: impl Into<RoomsSessionsActionsUnmuteParams>,
+    ) -> crate::Result<RoomsSessionsActionsUnmuteResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                [
+                    "/room_sessions/",
+                    &crate::encode_path(room_session_id),
+                    "/actions/unmute",
+                ]
+                    .concat(),
+            );
+        let params: RoomsSessionsActionsUnmuteParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+}
+/// Inputs of [`RoomsSessionsActionsApi::kick`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomsSessionsActionsKickParams {
+    /// Parameters that can be defined during Kick action.
+    pub body: crate::types::ActionsParticipantsRequest,
+}
+impl From<crate::types::ActionsParticipantsRequest> for RoomsSessionsActionsKickParams {
+    /// The body alone is the whole of [`RoomsSessionsActionsKickParams`].
+    fn from(body: crate::types::ActionsParticipantsRequest) -> Self {
+        RoomsSessionsActionsKickParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`RoomsSessionsActionsApi::mute`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomsSessionsActionsMuteParams {
+    /// Parameters that can be defined during Mute action.
+    pub body: crate::types::ActionsParticipantsRequest,
+}
+impl From<crate::types::ActionsParticipantsRequest> for RoomsSessionsActionsMuteParams {
+    /// The body alone is the whole of [`RoomsSessionsActionsMuteParams`].
+    fn from(body: crate::types::ActionsParticipantsRequest) -> Self {
+        RoomsSessionsActionsMuteParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`RoomsSessionsActionsApi::unmute`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomsSessionsActionsUnmuteParams {
+    /// Parameters that can be defined during Unmute action.
+    pub body: crate::types::ActionsParticipantsRequest,
+}
+impl From<crate::types::ActionsParticipantsRequest>
+for RoomsSessionsActionsUnmuteParams {
+    /// The body alone is the whole of [`RoomsSessionsActionsUnmuteParams`].
+    fn from(body: crate::types::ActionsParticipantsRequest) -> Self {
+        RoomsSessionsActionsUnmuteParams {
+            body,
+        }
+    }
+}
+pub type RoomsSessionsRetrieveResponse = crate::Data<crate::types::RoomSession>;
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsSessionsActionsEndResponseData {
+    pub result: Option<String>,
+}
+impl serde::Serialize for RoomsSessionsActionsEndResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomsSessionsActionsEndResponseData", 1usize)?;
+        if let Some(v) = &self.result {
+            out.serialize_field("result", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsEndResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["result"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsActionsEndResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsActionsEndResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsActionsEndResponseData, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsActionsEndResponseData {
+                    result: f0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoomsSessionsActionsEndResponseData", FIELDS, V)
+    }
+}
+pub type RoomsSessionsActionsEndResponse = crate::Data<
+    RoomsSessionsActionsEndResponseData,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsSessionsActionsKickResponseData {
+    pub result: Option<String>,
+}
+impl serde::Serialize for RoomsSessionsActionsKickResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomsSessionsActionsKickResponseData", 1usize)?;
+        if let Some(v) = &self.result {
+            out.serialize_field("result", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsKickResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["result"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsActionsKickResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsActionsKickResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsActionsKickResponseData, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsActionsKickResponseData {
+                    result: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomsSessionsActionsKickResponseData", FIELDS, V)
+    }
+}
+pub type RoomsSessionsActionsKickResponse = crate::Data<
+    RoomsSessionsActionsKickResponseData,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsSessionsActionsMuteResponseData {
+    pub result: Option<String>,
+}
+impl serde::Serialize for RoomsSessionsActionsMuteResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomsSessionsActionsMuteResponseData", 1usize)?;
+        if let Some(v) = &self.result {
+            out.serialize_field("result", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsMuteResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["result"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsActionsMuteResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsActionsMuteResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsActionsMuteResponseData, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsActionsMuteResponseData {
+                    result: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomsSessionsActionsMuteResponseData", FIELDS, V)
+    }
+}
+pub type RoomsSessionsActionsMuteResponse = crate::Data<
+    RoomsSessionsActionsMuteResponseData,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsSessionsActionsUnmuteResponseData {
+    pub result: Option<String>,
+}
+impl serde::Serialize for RoomsSessionsActionsUnmuteResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomsSessionsActionsUnmuteResponseData", 1usize)?;
+        if let Some(v) = &self.result {
+            out.serialize_field("result", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsUnmuteResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["result"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsActionsUnmuteResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsActionsUnmuteResponseData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsActionsUnmuteResponseData, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsActionsUnmuteResponseData {
+                    result: f0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomsSessionsActionsUnmuteResponseData", FIELDS, V)
+    }
+}
+pub type RoomsSessionsActionsUnmuteResponse = crate::Data<
+    RoomsSessionsActionsUnmuteResponseData,
+>;
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
+    /// ISO 8601 date for filtering room participants that joined on that date.
+    pub eq: Option<String>,
+    /// ISO 8601 date for filtering room participants that joined on or after that date.
+    pub gte: Option<String>,
+    /// ISO 8601 date for filtering room participants that joined on or before that date.
+    pub lte: Option<String>,
+}
+impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "RoomsSessionsRetrieveParticipantsFilterDateJoinedAt",
+                3usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsRetrieveParticipantsFilterDateJoinedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsRetrieveParticipantsFilterDateJoinedAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsRetrieveParticipantsFilterDateJoinedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RoomsSessionsRetrieveParticipantsFilterDateJoinedAt",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
+    /// ISO 8601 date for filtering room participants that left on that date.
+    pub eq: Option<String>,
+    /// ISO 8601 date for filtering room participants that left on or after that date.
+    pub gte: Option<String>,
+    /// ISO 8601 date for filtering room participants that left on or before that date.
+    pub lte: Option<String>,
+}
+impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "RoomsSessionsRetrieveParticipantsFilterDateLeftAt",
+                3usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsRetrieveParticipantsFilterDateLeftAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsRetrieveParticipantsFilterDateLeftAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsRetrieveParticipantsFilterDateLeftAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RoomsSessionsRetrieveParticipantsFilterDateLeftAt",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
+    /// ISO 8601 date for filtering room participants updated on that date.
+    pub eq: Option<String>,
+    /// ISO 8601 date for filtering room participants updated on or after that date.
+    pub gte: Option<String>,
+    /// ISO 8601 date for filtering room participants updated on or before that date.
+    pub lte: Option<String>,
+}
+impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt",
+                3usize,
+            )?;
+        if let Some(v) = &self.eq {
+            out.serialize_field("eq", v)?;
+        }
+        if let Some(v) = &self.gte {
+            out.serialize_field("gte", v)?;
+        }
+        if let Some(v) = &self.lte {
+            out.serialize_field("lte", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["eq", "gte", "lte"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
+                    eq: f0,
+                    gte: f1,
+                    lte: f2,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt",
+                FIELDS,
+                V,
+            )
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsSessionsRetrieveParticipantsFilter {
+    /// Filter room participants based on the context.
+    pub context: Option<String>,
+    pub date_joined_at: Option<RoomsSessionsRetrieveParticipantsFilterDateJoinedAt>,
+    pub date_left_at: Option<RoomsSessionsRetrieveParticipantsFilterDateLeftAt>,
+    pub date_updated_at: Option<RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt>,
+}
+impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomsSessionsRetrieveParticipantsFilter", 4usize)?;
+        if let Some(v) = &self.context {
+            out.serialize_field("context", v)?;
+        }
+        if let Some(v) = &self.date_joined_at {
+            out.serialize_field("date_joined_at", v)?;
+        }
+        if let Some(v) = &self.date_left_at {
+            out.serialize_field("date_left_at", v)?;
+        }
+        if let Some(v) = &self.date_updated_at {
+            out.serialize_field("date_updated_at", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "context",
+            "date_joined_at",
+            "date_left_at",
+            "date_updated_at",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsRetrieveParticipantsFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsRetrieveParticipantsFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsRetrieveParticipantsFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsRetrieveParticipantsFilter {
+                    context: f0,
+                    date_joined_at: f1,
+                    date_left_at: f2,
+                    date_updated_at: f3,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomsSessionsRetrieveParticipantsFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsSessionsRetrieveParticipantsPage {
+    /// The page number to load.
+    pub number: Option<i64>,
+    /// The size of the page.
+    pub size: Option<i64>,
+}
+impl serde::Serialize for RoomsSessionsRetrieveParticipantsPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomsSessionsRetrieveParticipantsPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsRetrieveParticipantsPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsRetrieveParticipantsPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsRetrieveParticipantsPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsRetrieveParticipantsPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomsSessionsRetrieveParticipantsPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoomsSessionsRetrieveParticipantsResponse {
+    pub data: Option<Vec<crate::types::RoomParticipant>>,
+    pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for RoomsSessionsRetrieveParticipantsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("RoomsSessionsRetrieveParticipantsResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoomsSessionsRetrieveParticipantsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoomsSessionsRetrieveParticipantsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomsSessionsRetrieveParticipantsResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RoomsSessionsRetrieveParticipantsResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RoomsSessionsRetrieveParticipantsResponse", FIELDS, V)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsListFilterDateCreatedAt {
@@ -803,7 +1712,7 @@ pub type RoomsActionsRefreshClientTokenResponse = crate::Data<
     RoomsActionsRefreshClientTokenResponseData,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsSessionsListFilterDateCreatedAt {
+pub struct RoomsListSessionsFilterDateCreatedAt {
     /// ISO 8601 date for filtering room sessions created on that date.
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room sessions created on or after that date.
@@ -811,11 +1720,11 @@ pub struct RoomsSessionsListFilterDateCreatedAt {
     /// ISO 8601 date for filtering room sessions created on or before that date.
     pub lte: Option<String>,
 }
-impl serde::Serialize for RoomsSessionsListFilterDateCreatedAt {
+impl serde::Serialize for RoomsListSessionsFilterDateCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("RoomsSessionsListFilterDateCreatedAt", 3usize)?;
+            .serialize_struct("RoomsListSessionsFilterDateCreatedAt", 3usize)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -828,21 +1737,21 @@ impl serde::Serialize for RoomsSessionsListFilterDateCreatedAt {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilterDateCreatedAt {
+impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateCreatedAt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomsSessionsListFilterDateCreatedAt;
+            type Value = RoomsListSessionsFilterDateCreatedAt;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomsSessionsListFilterDateCreatedAt")
+                f.write_str("struct RoomsListSessionsFilterDateCreatedAt")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoomsSessionsListFilterDateCreatedAt, A::Error> {
+            ) -> Result<RoomsListSessionsFilterDateCreatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -854,7 +1763,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilterDateCreatedAt {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RoomsSessionsListFilterDateCreatedAt {
+                Ok(RoomsListSessionsFilterDateCreatedAt {
                     eq: f0,
                     gte: f1,
                     lte: f2,
@@ -862,11 +1771,11 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilterDateCreatedAt {
             }
         }
         deserializer
-            .deserialize_struct("RoomsSessionsListFilterDateCreatedAt", FIELDS, V)
+            .deserialize_struct("RoomsListSessionsFilterDateCreatedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsSessionsListFilterDateEndedAt {
+pub struct RoomsListSessionsFilterDateEndedAt {
     /// ISO 8601 date for filtering room sessions ended on that date.
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room sessions ended on or after that date.
@@ -874,11 +1783,11 @@ pub struct RoomsSessionsListFilterDateEndedAt {
     /// ISO 8601 date for filtering room sessions ended on or before that date.
     pub lte: Option<String>,
 }
-impl serde::Serialize for RoomsSessionsListFilterDateEndedAt {
+impl serde::Serialize for RoomsListSessionsFilterDateEndedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("RoomsSessionsListFilterDateEndedAt", 3usize)?;
+            .serialize_struct("RoomsListSessionsFilterDateEndedAt", 3usize)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -891,21 +1800,21 @@ impl serde::Serialize for RoomsSessionsListFilterDateEndedAt {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilterDateEndedAt {
+impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateEndedAt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomsSessionsListFilterDateEndedAt;
+            type Value = RoomsListSessionsFilterDateEndedAt;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomsSessionsListFilterDateEndedAt")
+                f.write_str("struct RoomsListSessionsFilterDateEndedAt")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoomsSessionsListFilterDateEndedAt, A::Error> {
+            ) -> Result<RoomsListSessionsFilterDateEndedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -917,18 +1826,18 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilterDateEndedAt {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RoomsSessionsListFilterDateEndedAt {
+                Ok(RoomsListSessionsFilterDateEndedAt {
                     eq: f0,
                     gte: f1,
                     lte: f2,
                 })
             }
         }
-        deserializer.deserialize_struct("RoomsSessionsListFilterDateEndedAt", FIELDS, V)
+        deserializer.deserialize_struct("RoomsListSessionsFilterDateEndedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsSessionsListFilterDateUpdatedAt {
+pub struct RoomsListSessionsFilterDateUpdatedAt {
     /// ISO 8601 date for filtering room sessions updated on that date.
     pub eq: Option<String>,
     /// ISO 8601 date for filtering room sessions updated on or after that date.
@@ -936,11 +1845,11 @@ pub struct RoomsSessionsListFilterDateUpdatedAt {
     /// ISO 8601 date for filtering room sessions updated on or before that date.
     pub lte: Option<String>,
 }
-impl serde::Serialize for RoomsSessionsListFilterDateUpdatedAt {
+impl serde::Serialize for RoomsListSessionsFilterDateUpdatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("RoomsSessionsListFilterDateUpdatedAt", 3usize)?;
+            .serialize_struct("RoomsListSessionsFilterDateUpdatedAt", 3usize)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -953,21 +1862,21 @@ impl serde::Serialize for RoomsSessionsListFilterDateUpdatedAt {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilterDateUpdatedAt {
+impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateUpdatedAt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomsSessionsListFilterDateUpdatedAt;
+            type Value = RoomsListSessionsFilterDateUpdatedAt;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomsSessionsListFilterDateUpdatedAt")
+                f.write_str("struct RoomsListSessionsFilterDateUpdatedAt")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoomsSessionsListFilterDateUpdatedAt, A::Error> {
+            ) -> Result<RoomsListSessionsFilterDateUpdatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -979,7 +1888,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilterDateUpdatedAt {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RoomsSessionsListFilterDateUpdatedAt {
+                Ok(RoomsListSessionsFilterDateUpdatedAt {
                     eq: f0,
                     gte: f1,
                     lte: f2,
@@ -987,21 +1896,21 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilterDateUpdatedAt {
             }
         }
         deserializer
-            .deserialize_struct("RoomsSessionsListFilterDateUpdatedAt", FIELDS, V)
+            .deserialize_struct("RoomsListSessionsFilterDateUpdatedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsSessionsListFilter {
+pub struct RoomsListSessionsFilter {
     /// Filter active or inactive room sessions.
     pub active: Option<bool>,
-    pub date_created_at: Option<RoomsSessionsListFilterDateCreatedAt>,
-    pub date_ended_at: Option<RoomsSessionsListFilterDateEndedAt>,
-    pub date_updated_at: Option<RoomsSessionsListFilterDateUpdatedAt>,
+    pub date_created_at: Option<RoomsListSessionsFilterDateCreatedAt>,
+    pub date_ended_at: Option<RoomsListSessionsFilterDateEndedAt>,
+    pub date_updated_at: Option<RoomsListSessionsFilterDateUpdatedAt>,
 }
-impl serde::Serialize for RoomsSessionsListFilter {
+impl serde::Serialize for RoomsListSessionsFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomsSessionsListFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("RoomsListSessionsFilter", 4usize)?;
         if let Some(v) = &self.active {
             out.serialize_field("active", v)?;
         }
@@ -1017,7 +1926,7 @@ impl serde::Serialize for RoomsSessionsListFilter {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilter {
+impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1029,14 +1938,14 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilter {
         ];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomsSessionsListFilter;
+            type Value = RoomsListSessionsFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomsSessionsListFilter")
+                f.write_str("struct RoomsListSessionsFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoomsSessionsListFilter, A::Error> {
+            ) -> Result<RoomsListSessionsFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1050,7 +1959,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RoomsSessionsListFilter {
+                Ok(RoomsListSessionsFilter {
                     active: f0,
                     date_created_at: f1,
                     date_ended_at: f2,
@@ -1058,20 +1967,20 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsListFilter {
                 })
             }
         }
-        deserializer.deserialize_struct("RoomsSessionsListFilter", FIELDS, V)
+        deserializer.deserialize_struct("RoomsListSessionsFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsSessionsListPage {
+pub struct RoomsListSessionsPage {
     /// The page number to load.
     pub number: Option<i64>,
     /// The size of the page.
     pub size: Option<i64>,
 }
-impl serde::Serialize for RoomsSessionsListPage {
+impl serde::Serialize for RoomsListSessionsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomsSessionsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomsListSessionsPage", 2usize)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1081,21 +1990,21 @@ impl serde::Serialize for RoomsSessionsListPage {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for RoomsSessionsListPage {
+impl<'de> serde::Deserialize<'de> for RoomsListSessionsPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomsSessionsListPage;
+            type Value = RoomsListSessionsPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomsSessionsListPage")
+                f.write_str("struct RoomsListSessionsPage")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoomsSessionsListPage, A::Error> {
+            ) -> Result<RoomsListSessionsPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1105,24 +2014,24 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsListPage {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RoomsSessionsListPage {
+                Ok(RoomsListSessionsPage {
                     number: f0,
                     size: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("RoomsSessionsListPage", FIELDS, V)
+        deserializer.deserialize_struct("RoomsListSessionsPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsSessionsListResponse {
+pub struct RoomsListSessionsResponse {
     pub data: Option<Vec<crate::types::RoomSession>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
-impl serde::Serialize for RoomsSessionsListResponse {
+impl serde::Serialize for RoomsListSessionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomsSessionsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomsListSessionsResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1132,21 +2041,21 @@ impl serde::Serialize for RoomsSessionsListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for RoomsSessionsListResponse {
+impl<'de> serde::Deserialize<'de> for RoomsListSessionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomsSessionsListResponse;
+            type Value = RoomsListSessionsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomsSessionsListResponse")
+                f.write_str("struct RoomsListSessionsResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoomsSessionsListResponse, A::Error> {
+            ) -> Result<RoomsListSessionsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1156,12 +2065,12 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsListResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RoomsSessionsListResponse {
+                Ok(RoomsListSessionsResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("RoomsSessionsListResponse", FIELDS, V)
+        deserializer.deserialize_struct("RoomsListSessionsResponse", FIELDS, V)
     }
 }

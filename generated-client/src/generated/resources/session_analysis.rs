@@ -76,7 +76,9 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
     ///
     /// `GET /session_analysis/metadata`
     #[inline]
-    pub async fn list(&self) -> crate::Result<crate::types::MetadataOverviewResponse> {
+    pub async fn retrieve(
+        &self,
+    ) -> crate::Result<crate::types::MetadataOverviewResponse> {
         let req = self
             .client
             .request(reqwest::Method::GET, "/session_analysis/metadata");
@@ -91,7 +93,7 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
     /// Parameters:
     /// - `record_type`: The record type identifier (e.g. "call-control").
     #[inline]
-    pub async fn retrieve(
+    pub async fn retrieve_record_type(
         &self,
         record_type: &str,
     ) -> crate::Result<crate::types::RecordTypeMetadataResponse> {

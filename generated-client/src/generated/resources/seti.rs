@@ -7,28 +7,16 @@ pub struct SetiApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> SetiApi<'a> {
-    pub fn black_box_test_results(&self) -> SetiBlackBoxTestResultsApi<'a> {
-        SetiBlackBoxTestResultsApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `seti.black_box_test_results`.
-#[derive(Debug, Clone, Copy)]
-pub struct SetiBlackBoxTestResultsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> SetiBlackBoxTestResultsApi<'a> {
     /// Retrieve Black Box Test Results
     ///
     /// Returns the results of the various black box tests
     ///
     /// `GET /seti/black_box_test_results`
     #[inline]
-    pub async fn list(
+    pub async fn retrieve_black_box_test_results(
         &self,
-        params: SetiBlackBoxTestResultsListParams,
-    ) -> crate::Result<SetiBlackBoxTestResultsListResponse> {
+        params: SetiRetrieveBlackBoxTestResultsParams,
+    ) -> crate::Result<SetiRetrieveBlackBoxTestResultsResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/seti/black_box_test_results");
@@ -36,43 +24,43 @@ impl<'a> SetiBlackBoxTestResultsApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`SetiBlackBoxTestResultsApi::list`] other than path parameters.
+/// Inputs of [`SetiApi::retrieve_black_box_test_results`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetiBlackBoxTestResultsListParams {
+pub struct SetiRetrieveBlackBoxTestResultsParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[product\]
-    pub filter: Option<SetiBlackBoxTestResultsListFilter>,
+    pub filter: Option<SetiRetrieveBlackBoxTestResultsFilter>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetiBlackBoxTestResultsListFilter {
+pub struct SetiRetrieveBlackBoxTestResultsFilter {
     /// Filter results for a specific product.
     pub product: Option<String>,
 }
-impl serde::Serialize for SetiBlackBoxTestResultsListFilter {
+impl serde::Serialize for SetiRetrieveBlackBoxTestResultsFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("SetiBlackBoxTestResultsListFilter", 1usize)?;
+            .serialize_struct("SetiRetrieveBlackBoxTestResultsFilter", 1usize)?;
         if let Some(v) = &self.product {
             out.serialize_field("product", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for SetiBlackBoxTestResultsListFilter {
+impl<'de> serde::Deserialize<'de> for SetiRetrieveBlackBoxTestResultsFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["product"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = SetiBlackBoxTestResultsListFilter;
+            type Value = SetiRetrieveBlackBoxTestResultsFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetiBlackBoxTestResultsListFilter")
+                f.write_str("struct SetiRetrieveBlackBoxTestResultsFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SetiBlackBoxTestResultsListFilter, A::Error> {
+            ) -> Result<SetiRetrieveBlackBoxTestResultsFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -80,14 +68,15 @@ impl<'de> serde::Deserialize<'de> for SetiBlackBoxTestResultsListFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(SetiBlackBoxTestResultsListFilter {
+                Ok(SetiRetrieveBlackBoxTestResultsFilter {
                     product: f0,
                 })
             }
         }
-        deserializer.deserialize_struct("SetiBlackBoxTestResultsListFilter", FIELDS, V)
+        deserializer
+            .deserialize_struct("SetiRetrieveBlackBoxTestResultsFilter", FIELDS, V)
     }
 }
-pub type SetiBlackBoxTestResultsListResponse = crate::Data<
+pub type SetiRetrieveBlackBoxTestResultsResponse = crate::Data<
     Vec<crate::types::BlackBoxTestResultSet>,
 >;

@@ -90,7 +90,7 @@ impl<'a> ShortCodesApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: ShortCodesUpdateParams,
+        params: impl Into<ShortCodesUpdateParams>,
     ) -> crate::Result<ShortCodesUpdateResponse> {
         let mut req = self
             .client
@@ -98,6 +98,7 @@ impl<'a> ShortCodesApi<'a> {
                 reqwest::Method::PATCH,
                 ["/short_codes/", &crate::encode_path(id)].concat(),
             );
+        let params: ShortCodesUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -115,6 +116,12 @@ pub struct ShortCodesListParams {
 pub struct ShortCodesUpdateParams {
     /// Short code update
     pub body: crate::types::UpdateShortCodeRequest,
+}
+impl From<crate::types::UpdateShortCodeRequest> for ShortCodesUpdateParams {
+    /// The body alone is the whole of [`ShortCodesUpdateParams`].
+    fn from(body: crate::types::UpdateShortCodeRequest) -> Self {
+        ShortCodesUpdateParams { body }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShortCodesListFilter {

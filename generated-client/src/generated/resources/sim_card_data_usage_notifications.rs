@@ -91,11 +91,12 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: SimCardDataUsageNotificationsCreateParams,
+        params: impl Into<SimCardDataUsageNotificationsCreateParams>,
     ) -> crate::Result<SimCardDataUsageNotificationsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/sim_card_data_usage_notifications");
+        let params: SimCardDataUsageNotificationsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -132,7 +133,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: SimCardDataUsageNotificationsUpdateParams,
+        params: impl Into<SimCardDataUsageNotificationsUpdateParams>,
     ) -> crate::Result<SimCardDataUsageNotificationsUpdateResponse> {
         let mut req = self
             .client
@@ -140,6 +141,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/sim_card_data_usage_notifications/", &crate::encode_path(id)].concat(),
             );
+        let params: SimCardDataUsageNotificationsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -181,11 +183,29 @@ pub struct SimCardDataUsageNotificationsCreateParams {
     /// The request body.
     pub body: SimCardDataUsageNotificationsCreateBody,
 }
+impl From<SimCardDataUsageNotificationsCreateBody>
+for SimCardDataUsageNotificationsCreateParams {
+    /// The body alone is the whole of [`SimCardDataUsageNotificationsCreateParams`].
+    fn from(body: SimCardDataUsageNotificationsCreateBody) -> Self {
+        SimCardDataUsageNotificationsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`SimCardDataUsageNotificationsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimCardDataUsageNotificationsUpdateParams {
     /// The request body.
     pub body: crate::types::SimCardDataUsageNotification,
+}
+impl From<crate::types::SimCardDataUsageNotification>
+for SimCardDataUsageNotificationsUpdateParams {
+    /// The body alone is the whole of [`SimCardDataUsageNotificationsUpdateParams`].
+    fn from(body: crate::types::SimCardDataUsageNotification) -> Self {
+        SimCardDataUsageNotificationsUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardDataUsageNotificationsListResponse {
@@ -337,6 +357,21 @@ pub struct SimCardDataUsageNotificationsCreateBody {
     pub sim_card_id: String,
     /// Data usage threshold that will trigger the notification.
     pub threshold: SimCardDataUsageNotificationsCreateBodyThreshold,
+}
+impl SimCardDataUsageNotificationsCreateBody {
+    /// A `SimCardDataUsageNotificationsCreateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `sim_card_id`: The identification UUID of the related SIM card resource.
+    /// - `threshold`: Data usage threshold that will trigger the notification.
+    pub fn new(
+        sim_card_id: impl Into<String>,
+        threshold: SimCardDataUsageNotificationsCreateBodyThreshold,
+    ) -> Self {
+        SimCardDataUsageNotificationsCreateBody {
+            sim_card_id: sim_card_id.into(),
+            threshold,
+        }
+    }
 }
 impl serde::Serialize for SimCardDataUsageNotificationsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -101,9 +101,10 @@ impl<'a> SimCardGroupsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: SimCardGroupsCreateParams,
+        params: impl Into<SimCardGroupsCreateParams>,
     ) -> crate::Result<SimCardGroupsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/sim_card_groups");
+        let params: SimCardGroupsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -147,7 +148,7 @@ impl<'a> SimCardGroupsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: SimCardGroupsUpdateParams,
+        params: impl Into<SimCardGroupsUpdateParams>,
     ) -> crate::Result<SimCardGroupsUpdateResponse> {
         let mut req = self
             .client
@@ -155,6 +156,7 @@ impl<'a> SimCardGroupsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/sim_card_groups/", &crate::encode_path(id)].concat(),
             );
+        let params: SimCardGroupsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -197,6 +199,12 @@ pub struct SimCardGroupsCreateParams {
     /// The request body.
     pub body: crate::types::SimCardGroupCreate,
 }
+impl From<crate::types::SimCardGroupCreate> for SimCardGroupsCreateParams {
+    /// The body alone is the whole of [`SimCardGroupsCreateParams`].
+    fn from(body: crate::types::SimCardGroupCreate) -> Self {
+        SimCardGroupsCreateParams { body }
+    }
+}
 /// Inputs of [`SimCardGroupsApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardGroupsRetrieveParams {
@@ -209,12 +217,122 @@ pub struct SimCardGroupsUpdateParams {
     /// The request body.
     pub body: crate::types::SimCardGroupPatch,
 }
+impl From<crate::types::SimCardGroupPatch> for SimCardGroupsUpdateParams {
+    /// The body alone is the whole of [`SimCardGroupsUpdateParams`].
+    fn from(body: crate::types::SimCardGroupPatch) -> Self {
+        SimCardGroupsUpdateParams { body }
+    }
+}
 /// Operations under `sim_card_groups.actions`.
 #[derive(Debug, Clone, Copy)]
 pub struct SimCardGroupsActionsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> SimCardGroupsActionsApi<'a> {
+    /// List SIM card group actions
+    ///
+    /// This API allows listing a paginated collection a SIM card group actions. It allows to explore a collection of existing asynchronous operation using specific filters.
+    ///
+    /// `GET /sim_card_group_actions`
+    #[inline]
+    pub async fn list(
+        &self,
+        params: SimCardGroupsActionsListParams,
+    ) -> crate::Result<SimCardGroupsActionsListResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::GET, "/sim_card_group_actions");
+        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
+        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
+        req.query(
+            "filter[sim_card_group_id]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_sim_card_group_id,
+        );
+        req.query(
+            "filter[status]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_status,
+        );
+        req.query("filter[type]", crate::QueryStyle::Form, true, &params.filter_type);
+        req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn list_paginator(
+        &self,
+        params: SimCardGroupsActionsListParams,
+    ) -> crate::Paginator<
+        'a,
+        SimCardGroupsActionsListParams,
+        SimCardGroupsActionsListResponse,
+        crate::types::SimCardGroupAction,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            SimCardGroupsActionsListParams,
+            SimCardGroupsActionsListResponse,
+            crate::types::SimCardGroupAction,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
+    /// Get SIM card group action details
+    ///
+    /// This API allows fetching detailed information about a SIM card group action resource to make follow-ups in an existing asynchronous operation.
+    ///
+    /// `GET /sim_card_group_actions/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub async fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Result<SimCardGroupsActionsRetrieveResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/sim_card_group_actions/", &crate::encode_path(id)].concat(),
+            );
+        req.send_json().await
+    }
     /// Request Private Wireless Gateway removal from SIM card group
     ///
     /// This action will asynchronously remove an existing Private Wireless Gateway definition from a SIM card group. Completing this operation defines that all SIM cards in the SIM card group will get their traffic handled by Telnyx's default mobile network configuration.
@@ -279,7 +397,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     pub async fn set_private_wireless_gateway(
         &self,
         id: &str,
-        params: SimCardGroupsActionsSetPrivateWirelessGatewayParams,
+        params: impl Into<SimCardGroupsActionsSetPrivateWirelessGatewayParams>,
     ) -> crate::Result<SimCardGroupsActionsSetPrivateWirelessGatewayResponse> {
         let mut req = self
             .client
@@ -292,6 +410,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: SimCardGroupsActionsSetPrivateWirelessGatewayParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -307,7 +426,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     pub async fn set_wireless_blocklist(
         &self,
         id: &str,
-        params: SimCardGroupsActionsSetWirelessBlocklistParams,
+        params: impl Into<SimCardGroupsActionsSetWirelessBlocklistParams>,
     ) -> crate::Result<SimCardGroupsActionsSetWirelessBlocklistResponse> {
         let mut req = self
             .client
@@ -320,9 +439,24 @@ impl<'a> SimCardGroupsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: SimCardGroupsActionsSetWirelessBlocklistParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
+}
+/// Inputs of [`SimCardGroupsActionsApi::list`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SimCardGroupsActionsListParams {
+    /// The page number to load.
+    pub page_number: Option<i64>,
+    /// The size of the page.
+    pub page_size: Option<i64>,
+    /// A valid SIM card group ID.
+    pub filter_sim_card_group_id: Option<String>,
+    /// Filter by a specific status of the resource's lifecycle.
+    pub filter_status: Option<SimCardGroupsActionsListFilterStatus>,
+    /// Filter by action type.
+    pub filter_type: Option<SimCardGroupsActionsListFilterType>,
 }
 /// Inputs of [`SimCardGroupsActionsApi::set_private_wireless_gateway`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -330,12 +464,157 @@ pub struct SimCardGroupsActionsSetPrivateWirelessGatewayParams {
     /// The request body.
     pub body: SimCardGroupsActionsSetPrivateWirelessGatewayBody,
 }
+impl From<SimCardGroupsActionsSetPrivateWirelessGatewayBody>
+for SimCardGroupsActionsSetPrivateWirelessGatewayParams {
+    /// The body alone is the whole of [`SimCardGroupsActionsSetPrivateWirelessGatewayParams`].
+    fn from(body: SimCardGroupsActionsSetPrivateWirelessGatewayBody) -> Self {
+        SimCardGroupsActionsSetPrivateWirelessGatewayParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`SimCardGroupsActionsApi::set_wireless_blocklist`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimCardGroupsActionsSetWirelessBlocklistParams {
     /// The request body.
     pub body: SimCardGroupsActionsSetWirelessBlocklistBody,
 }
+impl From<SimCardGroupsActionsSetWirelessBlocklistBody>
+for SimCardGroupsActionsSetWirelessBlocklistParams {
+    /// The body alone is the whole of [`SimCardGroupsActionsSetWirelessBlocklistParams`].
+    fn from(body: SimCardGroupsActionsSetWirelessBlocklistBody) -> Self {
+        SimCardGroupsActionsSetWirelessBlocklistParams {
+            body,
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SimCardGroupsActionsListFilterStatus {
+    /// `in-progress`
+    InProgress,
+    /// `completed`
+    Completed,
+    /// `failed`
+    Failed,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl SimCardGroupsActionsListFilterStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InProgress => "in-progress",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for SimCardGroupsActionsListFilterStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "in-progress" => Self::InProgress,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(SimCardGroupsActionsListFilterStatus);
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SimCardGroupsActionsListFilterType {
+    /// `set_private_wireless_gateway`
+    SetPrivateWirelessGateway,
+    /// `remove_private_wireless_gateway`
+    RemovePrivateWirelessGateway,
+    /// `set_wireless_blocklist`
+    SetWirelessBlocklist,
+    /// `remove_wireless_blocklist`
+    RemoveWirelessBlocklist,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl SimCardGroupsActionsListFilterType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SetPrivateWirelessGateway => "set_private_wireless_gateway",
+            Self::RemovePrivateWirelessGateway => "remove_private_wireless_gateway",
+            Self::SetWirelessBlocklist => "set_wireless_blocklist",
+            Self::RemoveWirelessBlocklist => "remove_wireless_blocklist",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for SimCardGroupsActionsListFilterType {
+    fn from(value: &str) -> Self {
+        match value {
+            "set_private_wireless_gateway" => Self::SetPrivateWirelessGateway,
+            "remove_private_wireless_gateway" => Self::RemovePrivateWirelessGateway,
+            "set_wireless_blocklist" => Self::SetWirelessBlocklist,
+            "remove_wireless_blocklist" => Self::RemoveWirelessBlocklist,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(SimCardGroupsActionsListFilterType);
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SimCardGroupsActionsListResponse {
+    pub data: Option<Vec<crate::types::SimCardGroupAction>>,
+    pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for SimCardGroupsActionsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SimCardGroupsActionsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardGroupsActionsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardGroupsActionsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardGroupsActionsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardGroupsActionsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardGroupsActionsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardGroupsActionsListResponse", FIELDS, V)
+    }
+}
+pub type SimCardGroupsActionsRetrieveResponse = crate::Data<
+    crate::types::SimCardGroupAction,
+>;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardGroupsListResponse {
     pub data: Option<Vec<crate::types::SearchedSimCardGroup>>,
@@ -402,6 +681,16 @@ pub struct SimCardGroupsActionsSetPrivateWirelessGatewayBody {
     /// The identification of the related Private Wireless Gateway resource.
     pub private_wireless_gateway_id: String,
 }
+impl SimCardGroupsActionsSetPrivateWirelessGatewayBody {
+    /// A `SimCardGroupsActionsSetPrivateWirelessGatewayBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `private_wireless_gateway_id`: The identification of the related Private Wireless Gateway resource.
+    pub fn new(private_wireless_gateway_id: impl Into<String>) -> Self {
+        SimCardGroupsActionsSetPrivateWirelessGatewayBody {
+            private_wireless_gateway_id: private_wireless_gateway_id.into(),
+        }
+    }
+}
 impl serde::Serialize for SimCardGroupsActionsSetPrivateWirelessGatewayBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -462,6 +751,16 @@ pub type SimCardGroupsActionsSetPrivateWirelessGatewayResponse = crate::Data<
 pub struct SimCardGroupsActionsSetWirelessBlocklistBody {
     /// The identification of the related Wireless Blocklist resource.
     pub wireless_blocklist_id: String,
+}
+impl SimCardGroupsActionsSetWirelessBlocklistBody {
+    /// A `SimCardGroupsActionsSetWirelessBlocklistBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `wireless_blocklist_id`: The identification of the related Wireless Blocklist resource.
+    pub fn new(wireless_blocklist_id: impl Into<String>) -> Self {
+        SimCardGroupsActionsSetWirelessBlocklistBody {
+            wireless_blocklist_id: wireless_blocklist_id.into(),
+        }
+    }
 }
 impl serde::Serialize for SimCardGroupsActionsSetWirelessBlocklistBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

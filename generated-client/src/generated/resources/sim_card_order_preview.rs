@@ -15,11 +15,12 @@ impl<'a> SimCardOrderPreviewApi<'a> {
     #[inline]
     pub async fn preview(
         &self,
-        params: SimCardOrderPreviewPreviewParams,
+        params: impl Into<SimCardOrderPreviewPreviewParams>,
     ) -> crate::Result<SimCardOrderPreviewPreviewResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/sim_card_order_preview");
+        let params: SimCardOrderPreviewPreviewParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -32,12 +33,32 @@ pub struct SimCardOrderPreviewPreviewParams {
     /// The request body.
     pub body: Option<SimCardOrderPreviewPreviewBody>,
 }
+impl From<SimCardOrderPreviewPreviewBody> for SimCardOrderPreviewPreviewParams {
+    /// The body alone is the whole of [`SimCardOrderPreviewPreviewParams`].
+    fn from(body: SimCardOrderPreviewPreviewBody) -> Self {
+        SimCardOrderPreviewPreviewParams {
+            body: Some(body),
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimCardOrderPreviewPreviewBody {
     /// Uniquely identifies the address for the order.
     pub address_id: String,
     /// The amount of SIM cards that the user would like to purchase in the SIM card order.
     pub quantity: i64,
+}
+impl SimCardOrderPreviewPreviewBody {
+    /// A `SimCardOrderPreviewPreviewBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `address_id`: Uniquely identifies the address for the order.
+    /// - `quantity`: The amount of SIM cards that the user would like to purchase in the SIM card order.
+    pub fn new(address_id: impl Into<String>, quantity: i64) -> Self {
+        SimCardOrderPreviewPreviewBody {
+            address_id: address_id.into(),
+            quantity,
+        }
+    }
 }
 impl serde::Serialize for SimCardOrderPreviewPreviewBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -83,9 +83,10 @@ impl<'a> SimCardOrdersApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: SimCardOrdersCreateParams,
+        params: impl Into<SimCardOrdersCreateParams>,
     ) -> crate::Result<SimCardOrdersCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/sim_card_orders");
+        let params: SimCardOrdersCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -124,6 +125,12 @@ pub struct SimCardOrdersListParams {
 pub struct SimCardOrdersCreateParams {
     /// The request body.
     pub body: crate::types::SimCardOrderCreate,
+}
+impl From<crate::types::SimCardOrderCreate> for SimCardOrdersCreateParams {
+    /// The body alone is the whole of [`SimCardOrdersCreateParams`].
+    fn from(body: crate::types::SimCardOrderCreate) -> Self {
+        SimCardOrdersCreateParams { body }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardOrdersListFilter {

@@ -12,26 +12,6 @@ impl<'a> SimCardsApi<'a> {
             client: self.client,
         }
     }
-    pub fn activation_code(&self) -> SimCardsActivationCodeApi<'a> {
-        SimCardsActivationCodeApi {
-            client: self.client,
-        }
-    }
-    pub fn device_details(&self) -> SimCardsDeviceDetailsApi<'a> {
-        SimCardsDeviceDetailsApi {
-            client: self.client,
-        }
-    }
-    pub fn public_ip(&self) -> SimCardsPublicIpApi<'a> {
-        SimCardsPublicIpApi {
-            client: self.client,
-        }
-    }
-    pub fn wireless_connectivity_logs(&self) -> SimCardsWirelessConnectivityLogsApi<'a> {
-        SimCardsWirelessConnectivityLogsApi {
-            client: self.client,
-        }
-    }
     /// Get all SIM cards
     ///
     /// Get all SIM cards belonging to the user that match the given filters.
@@ -159,7 +139,7 @@ impl<'a> SimCardsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: SimCardsUpdateParams,
+        params: impl Into<SimCardsUpdateParams>,
     ) -> crate::Result<SimCardsUpdateResponse> {
         let mut req = self
             .client
@@ -167,6 +147,7 @@ impl<'a> SimCardsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/sim_cards/", &crate::encode_path(id)].concat(),
             );
+        let params: SimCardsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -198,6 +179,155 @@ impl<'a> SimCardsApi<'a> {
         req.query("report_lost", crate::QueryStyle::Form, true, &params.report_lost);
         req.send_json().await
     }
+    /// Get activation code for an eSIM
+    ///
+    /// It returns the activation code for an eSIM.
+    ///
+    /// This API is only available for eSIMs. If the given SIM is a physical SIM card, or has already been installed, an error will be returned.
+    ///
+    /// `GET /sim_cards/{id}/activation_code`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub async fn get_activation_code(
+        &self,
+        id: &str,
+    ) -> crate::Result<SimCardsGetActivationCodeResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/sim_cards/", &crate::encode_path(id), "/activation_code"].concat(),
+            );
+        req.send_json().await
+    }
+    /// Get SIM card device details
+    ///
+    /// It returns the device details where a SIM card is currently being used.
+    ///
+    /// `GET /sim_cards/{id}/device_details`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub async fn get_device_details(
+        &self,
+        id: &str,
+    ) -> crate::Result<SimCardsGetDeviceDetailsResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/sim_cards/", &crate::encode_path(id), "/device_details"].concat(),
+            );
+        req.send_json().await
+    }
+    /// Get SIM card public IP definition
+    ///
+    /// It returns the public IP requested for a SIM card.
+    ///
+    /// `GET /sim_cards/{id}/public_ip`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub async fn get_public_ip(
+        &self,
+        id: &str,
+    ) -> crate::Result<SimCardsGetPublicIpResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/sim_cards/", &crate::encode_path(id), "/public_ip"].concat(),
+            );
+        req.send_json().await
+    }
+    /// List wireless connectivity logs
+    ///
+    /// This API allows listing a paginated collection of Wireless Connectivity Logs associated with a SIM Card, for troubleshooting purposes.
+    ///
+    /// `GET /sim_cards/{id}/wireless_connectivity_logs`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub async fn list_wireless_connectivity_logs(
+        &self,
+        id: &str,
+        params: SimCardsListWirelessConnectivityLogsParams,
+    ) -> crate::Result<SimCardsListWirelessConnectivityLogsResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/sim_cards/", &crate::encode_path(id), "/wireless_connectivity_logs"]
+                    .concat(),
+            );
+        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
+        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
+        req.send_json().await
+    }
+    /// [`Self::list_wireless_connectivity_logs`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn list_wireless_connectivity_logs_paginator(
+        &self,
+        id: &str,
+        params: SimCardsListWirelessConnectivityLogsParams,
+    ) -> crate::Paginator<
+        'a,
+        SimCardsListWirelessConnectivityLogsParams,
+        SimCardsListWirelessConnectivityLogsResponse,
+        crate::types::WirelessConnectivityLog,
+    > {
+        let this = *self;
+        let id = id.to_owned();
+        let spec: crate::PageSpec<
+            SimCardsListWirelessConnectivityLogsParams,
+            SimCardsListWirelessConnectivityLogsResponse,
+            crate::types::WirelessConnectivityLog,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let id = id.clone();
+                #[allow(deprecated)]
+                Box::pin(async move {
+                    this.list_wireless_connectivity_logs(&id, params).await
+                })
+            },
+        )
+    }
 }
 /// Inputs of [`SimCardsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -227,11 +357,25 @@ pub struct SimCardsUpdateParams {
     /// The request body.
     pub body: crate::types::SimCard,
 }
+impl From<crate::types::SimCard> for SimCardsUpdateParams {
+    /// The body alone is the whole of [`SimCardsUpdateParams`].
+    fn from(body: crate::types::SimCard) -> Self {
+        SimCardsUpdateParams { body }
+    }
+}
 /// Inputs of [`SimCardsApi::delete`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardsDeleteParams {
     /// Enables deletion of disabled eSIMs that can't be uninstalled from a device. This is irreversible and the eSIM cannot be re-registered.
     pub report_lost: Option<bool>,
+}
+/// Inputs of [`SimCardsApi::list_wireless_connectivity_logs`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SimCardsListWirelessConnectivityLogsParams {
+    /// The page number to load.
+    pub page_number: Option<i64>,
+    /// The size of the page.
+    pub page_size: Option<i64>,
 }
 /// Operations under `sim_cards.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -239,6 +383,95 @@ pub struct SimCardsActionsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> SimCardsActionsApi<'a> {
+    /// List SIM card actions
+    ///
+    /// This API lists a paginated collection of SIM card actions. It enables exploring a collection of existing asynchronous operations using specific filters.
+    ///
+    /// `GET /sim_card_actions`
+    #[inline]
+    pub async fn list(
+        &self,
+        params: SimCardsActionsListParams,
+    ) -> crate::Result<SimCardsActionsListResponse> {
+        let mut req = self.client.request(reqwest::Method::GET, "/sim_card_actions");
+        req.query("filter", crate::QueryStyle::Form, true, &params.filter);
+        req.query("page", crate::QueryStyle::Form, true, &params.page);
+        req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn list_paginator(
+        &self,
+        params: SimCardsActionsListParams,
+    ) -> crate::Paginator<
+        'a,
+        SimCardsActionsListParams,
+        SimCardsActionsListResponse,
+        crate::types::SimCardAction,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            SimCardsActionsListParams,
+            SimCardsActionsListResponse,
+            crate::types::SimCardAction,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
+    /// Get SIM card action details
+    ///
+    /// This API fetches detailed information about a SIM card action to follow-up on an existing asynchronous operation.
+    ///
+    /// `GET /sim_card_actions/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub async fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Result<SimCardsActionsRetrieveResponse> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/sim_card_actions/", &crate::encode_path(id)].concat(),
+            );
+        req.send_json().await
+    }
     /// Request bulk disabling voice on SIM cards.
     ///
     /// This API triggers an asynchronous operation to disable voice on SIM cards belonging to a specified SIM Card Group.
@@ -251,11 +484,12 @@ impl<'a> SimCardsActionsApi<'a> {
     #[inline]
     pub async fn bulk_disable_voice(
         &self,
-        params: SimCardsActionsBulkDisableVoiceParams,
+        params: impl Into<SimCardsActionsBulkDisableVoiceParams>,
     ) -> crate::Result<SimCardsActionsBulkDisableVoiceResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/sim_cards/actions/bulk_disable_voice");
+        let params: SimCardsActionsBulkDisableVoiceParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -273,11 +507,12 @@ impl<'a> SimCardsActionsApi<'a> {
     #[inline]
     pub async fn bulk_enable_voice(
         &self,
-        params: SimCardsActionsBulkEnableVoiceParams,
+        params: impl Into<SimCardsActionsBulkEnableVoiceParams>,
     ) -> crate::Result<SimCardsActionsBulkEnableVoiceResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/sim_cards/actions/bulk_enable_voice");
+        let params: SimCardsActionsBulkEnableVoiceParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -293,11 +528,12 @@ impl<'a> SimCardsActionsApi<'a> {
     #[inline]
     pub async fn bulk_set_public_ips(
         &self,
-        params: SimCardsActionsBulkSetPublicIpsParams,
+        params: impl Into<SimCardsActionsBulkSetPublicIpsParams>,
     ) -> crate::Result<SimCardsActionsBulkSetPublicIpsResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/sim_cards/actions/bulk_set_public_ips");
+        let params: SimCardsActionsBulkSetPublicIpsParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -311,7 +547,7 @@ impl<'a> SimCardsActionsApi<'a> {
     #[inline]
     pub async fn validate_registration_codes(
         &self,
-        params: SimCardsActionsValidateRegistrationCodesParams,
+        params: impl Into<SimCardsActionsValidateRegistrationCodesParams>,
     ) -> crate::Result<crate::types::SimCardRegistrationCodeValidations> {
         let mut req = self
             .client
@@ -319,6 +555,7 @@ impl<'a> SimCardsActionsApi<'a> {
                 reqwest::Method::POST,
                 "/sim_cards/actions/validate_registration_codes",
             );
+        let params: SimCardsActionsValidateRegistrationCodesParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -448,11 +685,28 @@ impl<'a> SimCardsActionsApi<'a> {
         req.send_json().await
     }
 }
+/// Inputs of [`SimCardsActionsApi::list`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SimCardsActionsListParams {
+    /// Consolidated filter parameter for SIM card actions (deepObject style). Originally: filter\[sim_card_id\], filter\[status\], filter\[bulk_sim_card_action_id\], filter\[action_type\]
+    pub filter: Option<SimCardsActionsListFilter>,
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<SimCardsActionsListPage>,
+}
 /// Inputs of [`SimCardsActionsApi::bulk_disable_voice`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardsActionsBulkDisableVoiceParams {
     /// The request body.
     pub body: Option<SimCardsActionsBulkDisableVoiceBody>,
+}
+impl From<SimCardsActionsBulkDisableVoiceBody>
+for SimCardsActionsBulkDisableVoiceParams {
+    /// The body alone is the whole of [`SimCardsActionsBulkDisableVoiceParams`].
+    fn from(body: SimCardsActionsBulkDisableVoiceBody) -> Self {
+        SimCardsActionsBulkDisableVoiceParams {
+            body: Some(body),
+        }
+    }
 }
 /// Inputs of [`SimCardsActionsApi::bulk_enable_voice`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -460,11 +714,28 @@ pub struct SimCardsActionsBulkEnableVoiceParams {
     /// The request body.
     pub body: Option<SimCardsActionsBulkEnableVoiceBody>,
 }
+impl From<SimCardsActionsBulkEnableVoiceBody> for SimCardsActionsBulkEnableVoiceParams {
+    /// The body alone is the whole of [`SimCardsActionsBulkEnableVoiceParams`].
+    fn from(body: SimCardsActionsBulkEnableVoiceBody) -> Self {
+        SimCardsActionsBulkEnableVoiceParams {
+            body: Some(body),
+        }
+    }
+}
 /// Inputs of [`SimCardsActionsApi::bulk_set_public_ips`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardsActionsBulkSetPublicIpsParams {
     /// The request body.
     pub body: Option<SimCardsActionsBulkSetPublicIpsBody>,
+}
+impl From<SimCardsActionsBulkSetPublicIpsBody>
+for SimCardsActionsBulkSetPublicIpsParams {
+    /// The body alone is the whole of [`SimCardsActionsBulkSetPublicIpsParams`].
+    fn from(body: SimCardsActionsBulkSetPublicIpsBody) -> Self {
+        SimCardsActionsBulkSetPublicIpsParams {
+            body: Some(body),
+        }
+    }
 }
 /// Inputs of [`SimCardsActionsApi::validate_registration_codes`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -472,195 +743,283 @@ pub struct SimCardsActionsValidateRegistrationCodesParams {
     /// The request body.
     pub body: SimCardsActionsValidateRegistrationCodesBody,
 }
+impl From<SimCardsActionsValidateRegistrationCodesBody>
+for SimCardsActionsValidateRegistrationCodesParams {
+    /// The body alone is the whole of [`SimCardsActionsValidateRegistrationCodesParams`].
+    fn from(body: SimCardsActionsValidateRegistrationCodesBody) -> Self {
+        SimCardsActionsValidateRegistrationCodesParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`SimCardsActionsApi::set_public_ip`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardsActionsSetPublicIpParams {
     /// The code of the region where the public IP should be assigned. A list of available regions can be found at the regions endpoint
     pub region_code: Option<String>,
 }
-/// Operations under `sim_cards.activation_code`.
-#[derive(Debug, Clone, Copy)]
-pub struct SimCardsActivationCodeApi<'a> {
-    pub(crate) client: &'a crate::Client,
+/// Filter by action type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SimCardsActionsListFilterActionType {
+    /// `enable`
+    Enable,
+    /// `enable_standby_sim_card`
+    EnableStandbySimCard,
+    /// `disable`
+    Disable,
+    /// `set_standby`
+    SetStandby,
+    /// `remove_public_ip`
+    RemovePublicIp,
+    /// `set_public_ip`
+    SetPublicIp,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
 }
-impl<'a> SimCardsActivationCodeApi<'a> {
-    /// Get activation code for an eSIM
-    ///
-    /// It returns the activation code for an eSIM.
-    ///
-    /// This API is only available for eSIMs. If the given SIM is a physical SIM card, or has already been installed, an error will be returned.
-    ///
-    /// `GET /sim_cards/{id}/activation_code`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        id: &str,
-    ) -> crate::Result<SimCardsActivationCodeRetrieveResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_cards/", &crate::encode_path(id), "/activation_code"].concat(),
-            );
-        req.send_json().await
+impl SimCardsActionsListFilterActionType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enable => "enable",
+            Self::EnableStandbySimCard => "enable_standby_sim_card",
+            Self::Disable => "disable",
+            Self::SetStandby => "set_standby",
+            Self::RemovePublicIp => "remove_public_ip",
+            Self::SetPublicIp => "set_public_ip",
+            Self::Unknown(other) => other,
+        }
     }
 }
-/// Operations under `sim_cards.device_details`.
-#[derive(Debug, Clone, Copy)]
-pub struct SimCardsDeviceDetailsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> SimCardsDeviceDetailsApi<'a> {
-    /// Get SIM card device details
-    ///
-    /// It returns the device details where a SIM card is currently being used.
-    ///
-    /// `GET /sim_cards/{id}/device_details`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        id: &str,
-    ) -> crate::Result<SimCardsDeviceDetailsRetrieveResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_cards/", &crate::encode_path(id), "/device_details"].concat(),
-            );
-        req.send_json().await
+impl From<&str> for SimCardsActionsListFilterActionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "enable" => Self::Enable,
+            "enable_standby_sim_card" => Self::EnableStandbySimCard,
+            "disable" => Self::Disable,
+            "set_standby" => Self::SetStandby,
+            "remove_public_ip" => Self::RemovePublicIp,
+            "set_public_ip" => Self::SetPublicIp,
+            other => Self::Unknown(other.to_string()),
+        }
     }
 }
-/// Operations under `sim_cards.public_ip`.
-#[derive(Debug, Clone, Copy)]
-pub struct SimCardsPublicIpApi<'a> {
-    pub(crate) client: &'a crate::Client,
+crate::string_enum!(SimCardsActionsListFilterActionType);
+/// Filter by a specific status of the resource's lifecycle.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SimCardsActionsListFilterStatus {
+    /// `in-progress`
+    InProgress,
+    /// `completed`
+    Completed,
+    /// `failed`
+    Failed,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
 }
-impl<'a> SimCardsPublicIpApi<'a> {
-    /// Get SIM card public IP definition
-    ///
-    /// It returns the public IP requested for a SIM card.
-    ///
-    /// `GET /sim_cards/{id}/public_ip`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        id: &str,
-    ) -> crate::Result<SimCardsPublicIpRetrieveResponse> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_cards/", &crate::encode_path(id), "/public_ip"].concat(),
-            );
-        req.send_json().await
+impl SimCardsActionsListFilterStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InProgress => "in-progress",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other,
+        }
     }
 }
-/// Operations under `sim_cards.wireless_connectivity_logs`.
-#[derive(Debug, Clone, Copy)]
-pub struct SimCardsWirelessConnectivityLogsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> SimCardsWirelessConnectivityLogsApi<'a> {
-    /// List wireless connectivity logs
-    ///
-    /// This API allows listing a paginated collection of Wireless Connectivity Logs associated with a SIM Card, for troubleshooting purposes.
-    ///
-    /// `GET /sim_cards/{id}/wireless_connectivity_logs`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub async fn list(
-        &self,
-        id: &str,
-        params: SimCardsWirelessConnectivityLogsListParams,
-    ) -> crate::Result<SimCardsWirelessConnectivityLogsListResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_cards/", &crate::encode_path(id), "/wireless_connectivity_logs"]
-                    .concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        id: &str,
-        params: SimCardsWirelessConnectivityLogsListParams,
-    ) -> crate::Paginator<
-        'a,
-        SimCardsWirelessConnectivityLogsListParams,
-        SimCardsWirelessConnectivityLogsListResponse,
-        crate::types::WirelessConnectivityLog,
-    > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            SimCardsWirelessConnectivityLogsListParams,
-            SimCardsWirelessConnectivityLogsListResponse,
-            crate::types::WirelessConnectivityLog,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .copied();
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .copied();
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
+impl From<&str> for SimCardsActionsListFilterStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "in-progress" => Self::InProgress,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_string()),
+        }
     }
 }
-/// Inputs of [`SimCardsWirelessConnectivityLogsApi::list`] other than path parameters.
+crate::string_enum!(SimCardsActionsListFilterStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SimCardsWirelessConnectivityLogsListParams {
-    /// The page number to load.
-    pub page_number: Option<i64>,
-    /// The size of the page.
-    pub page_size: Option<i64>,
+pub struct SimCardsActionsListFilter {
+    /// Filter by action type.
+    pub action_type: Option<SimCardsActionsListFilterActionType>,
+    /// Filter by a bulk SIM card action ID.
+    pub bulk_sim_card_action_id: Option<String>,
+    /// A valid SIM card ID.
+    pub sim_card_id: Option<String>,
+    /// Filter by a specific status of the resource's lifecycle.
+    pub status: Option<SimCardsActionsListFilterStatus>,
 }
+impl serde::Serialize for SimCardsActionsListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimCardsActionsListFilter", 4usize)?;
+        if let Some(v) = &self.action_type {
+            out.serialize_field("action_type", v)?;
+        }
+        if let Some(v) = &self.bulk_sim_card_action_id {
+            out.serialize_field("bulk_sim_card_action_id", v)?;
+        }
+        if let Some(v) = &self.sim_card_id {
+            out.serialize_field("sim_card_id", v)?;
+        }
+        if let Some(v) = &self.status {
+            out.serialize_field("status", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardsActionsListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "action_type",
+            "bulk_sim_card_action_id",
+            "sim_card_id",
+            "status",
+        ];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardsActionsListFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardsActionsListFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardsActionsListFilter, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        2usize => f2 = map.next_value()?,
+                        3usize => f3 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardsActionsListFilter {
+                    action_type: f0,
+                    bulk_sim_card_action_id: f1,
+                    sim_card_id: f2,
+                    status: f3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardsActionsListFilter", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SimCardsActionsListPage {
+    /// The page number to load.
+    pub number: Option<i64>,
+    /// The size of the page.
+    pub size: Option<i64>,
+}
+impl serde::Serialize for SimCardsActionsListPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SimCardsActionsListPage", 2usize)?;
+        if let Some(v) = &self.number {
+            out.serialize_field("number", v)?;
+        }
+        if let Some(v) = &self.size {
+            out.serialize_field("size", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardsActionsListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardsActionsListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardsActionsListPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardsActionsListPage, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardsActionsListPage {
+                    number: f0,
+                    size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardsActionsListPage", FIELDS, V)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SimCardsActionsListResponse {
+    pub data: Option<Vec<crate::types::SimCardAction>>,
+    pub meta: Option<crate::types::PaginationMeta>,
+}
+impl serde::Serialize for SimCardsActionsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("SimCardsActionsListResponse", 2usize)?;
+        if let Some(v) = &self.data {
+            out.serialize_field("data", v)?;
+        }
+        if let Some(v) = &self.meta {
+            out.serialize_field("meta", v)?;
+        }
+        out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimCardsActionsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "meta"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SimCardsActionsListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimCardsActionsListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SimCardsActionsListResponse, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
+                    match key {
+                        0usize => f0 = map.next_value()?,
+                        1usize => f1 = map.next_value()?,
+                        _ => crate::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimCardsActionsListResponse {
+                    data: f0,
+                    meta: f1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SimCardsActionsListResponse", FIELDS, V)
+    }
+}
+pub type SimCardsActionsRetrieveResponse = crate::Data<crate::types::SimCardAction>;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SimCardsListFilterStatusItem {
@@ -932,6 +1291,14 @@ impl<'de> serde::Deserialize<'de> for SimCardsListResponse {
 pub struct SimCardsActionsBulkDisableVoiceBody {
     pub sim_card_group_id: String,
 }
+impl SimCardsActionsBulkDisableVoiceBody {
+    /// A `SimCardsActionsBulkDisableVoiceBody` from its required fields; the optional ones are `None`.
+    pub fn new(sim_card_group_id: impl Into<String>) -> Self {
+        SimCardsActionsBulkDisableVoiceBody {
+            sim_card_group_id: sim_card_group_id.into(),
+        }
+    }
+}
 impl serde::Serialize for SimCardsActionsBulkDisableVoiceBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -978,6 +1345,14 @@ pub type SimCardsActionsBulkDisableVoiceResponse = crate::Data<
 pub struct SimCardsActionsBulkEnableVoiceBody {
     pub sim_card_group_id: String,
 }
+impl SimCardsActionsBulkEnableVoiceBody {
+    /// A `SimCardsActionsBulkEnableVoiceBody` from its required fields; the optional ones are `None`.
+    pub fn new(sim_card_group_id: impl Into<String>) -> Self {
+        SimCardsActionsBulkEnableVoiceBody {
+            sim_card_group_id: sim_card_group_id.into(),
+        }
+    }
+}
 impl serde::Serialize for SimCardsActionsBulkEnableVoiceBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1023,6 +1398,14 @@ pub type SimCardsActionsBulkEnableVoiceResponse = crate::Data<
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimCardsActionsBulkSetPublicIpsBody {
     pub sim_card_ids: Vec<crate::types::WirelessId>,
+}
+impl SimCardsActionsBulkSetPublicIpsBody {
+    /// A `SimCardsActionsBulkSetPublicIpsBody` from its required fields; the optional ones are `None`.
+    pub fn new(sim_card_ids: Vec<crate::types::WirelessId>) -> Self {
+        SimCardsActionsBulkSetPublicIpsBody {
+            sim_card_ids,
+        }
+    }
 }
 impl serde::Serialize for SimCardsActionsBulkSetPublicIpsBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1127,23 +1510,23 @@ pub type SimCardsActionsRemovePublicIpResponse = crate::Data<
 >;
 pub type SimCardsActionsSetPublicIpResponse = crate::Data<crate::types::SimCardAction>;
 pub type SimCardsActionsSetStandbyResponse = crate::Data<crate::types::SimCardAction>;
-pub type SimCardsActivationCodeRetrieveResponse = crate::Data<
+pub type SimCardsGetActivationCodeResponse = crate::Data<
     crate::types::SimCardActivationCode,
 >;
-pub type SimCardsDeviceDetailsRetrieveResponse = crate::Data<
+pub type SimCardsGetDeviceDetailsResponse = crate::Data<
     crate::types::SimCardDeviceDetails,
 >;
-pub type SimCardsPublicIpRetrieveResponse = crate::Data<crate::types::SimCardPublicIp>;
+pub type SimCardsGetPublicIpResponse = crate::Data<crate::types::SimCardPublicIp>;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SimCardsWirelessConnectivityLogsListResponse {
+pub struct SimCardsListWirelessConnectivityLogsResponse {
     pub data: Option<Vec<crate::types::WirelessConnectivityLog>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
-impl serde::Serialize for SimCardsWirelessConnectivityLogsListResponse {
+impl serde::Serialize for SimCardsListWirelessConnectivityLogsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("SimCardsWirelessConnectivityLogsListResponse", 2usize)?;
+            .serialize_struct("SimCardsListWirelessConnectivityLogsResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1153,21 +1536,21 @@ impl serde::Serialize for SimCardsWirelessConnectivityLogsListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for SimCardsWirelessConnectivityLogsListResponse {
+impl<'de> serde::Deserialize<'de> for SimCardsListWirelessConnectivityLogsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = SimCardsWirelessConnectivityLogsListResponse;
+            type Value = SimCardsListWirelessConnectivityLogsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SimCardsWirelessConnectivityLogsListResponse")
+                f.write_str("struct SimCardsListWirelessConnectivityLogsResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SimCardsWirelessConnectivityLogsListResponse, A::Error> {
+            ) -> Result<SimCardsListWirelessConnectivityLogsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1177,7 +1560,7 @@ impl<'de> serde::Deserialize<'de> for SimCardsWirelessConnectivityLogsListRespon
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(SimCardsWirelessConnectivityLogsListResponse {
+                Ok(SimCardsListWirelessConnectivityLogsResponse {
                     data: f0,
                     meta: f1,
                 })
@@ -1185,7 +1568,7 @@ impl<'de> serde::Deserialize<'de> for SimCardsWirelessConnectivityLogsListRespon
         }
         deserializer
             .deserialize_struct(
-                "SimCardsWirelessConnectivityLogsListResponse",
+                "SimCardsListWirelessConnectivityLogsResponse",
                 FIELDS,
                 V,
             )

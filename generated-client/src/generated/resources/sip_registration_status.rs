@@ -41,6 +41,16 @@ pub struct SipRegistrationStatusRetrieveParams {
     /// SIP username of the telephony credential to look up. Required when `credential_type` is `telephony_credential`.
     pub username: Option<String>,
 }
+impl SipRegistrationStatusRetrieveParams {
+    /// A `SipRegistrationStatusRetrieveParams` from its required inputs; the optional ones are `None`.
+    pub fn new(credential_type: SipRegistrationStatusRetrieveCredentialType) -> Self {
+        SipRegistrationStatusRetrieveParams {
+            credential_type,
+            connection_id: None,
+            username: None,
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SipRegistrationStatusRetrieveCredentialType {

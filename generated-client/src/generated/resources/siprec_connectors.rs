@@ -15,9 +15,10 @@ impl<'a> SiprecConnectorsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: SiprecConnectorsCreateParams,
+        params: impl Into<SiprecConnectorsCreateParams>,
     ) -> crate::Result<crate::types::SiprecConnectorResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/siprec_connectors");
+        let params: SiprecConnectorsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -54,7 +55,7 @@ impl<'a> SiprecConnectorsApi<'a> {
     pub async fn update(
         &self,
         connector_name: &str,
-        params: SiprecConnectorsUpdateParams,
+        params: impl Into<SiprecConnectorsUpdateParams>,
     ) -> crate::Result<crate::types::SiprecConnectorResponse> {
         let mut req = self
             .client
@@ -62,6 +63,7 @@ impl<'a> SiprecConnectorsApi<'a> {
                 reqwest::Method::PUT,
                 ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
             );
+        let params: SiprecConnectorsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -90,9 +92,25 @@ pub struct SiprecConnectorsCreateParams {
     /// The parameters required to create or update a SIPREC connector.
     pub body: crate::types::SiprecConnector,
 }
+impl From<crate::types::SiprecConnector> for SiprecConnectorsCreateParams {
+    /// The body alone is the whole of [`SiprecConnectorsCreateParams`].
+    fn from(body: crate::types::SiprecConnector) -> Self {
+        SiprecConnectorsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`SiprecConnectorsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiprecConnectorsUpdateParams {
     /// The parameters required to create or update a SIPREC connector.
     pub body: crate::types::SiprecConnector,
+}
+impl From<crate::types::SiprecConnector> for SiprecConnectorsUpdateParams {
+    /// The body alone is the whole of [`SiprecConnectorsUpdateParams`].
+    fn from(body: crate::types::SiprecConnector) -> Self {
+        SiprecConnectorsUpdateParams {
+            body,
+        }
+    }
 }

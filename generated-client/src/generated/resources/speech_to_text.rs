@@ -7,10 +7,30 @@ pub struct SpeechToTextApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> SpeechToTextApi<'a> {
-    pub fn providers(&self) -> SpeechToTextProvidersApi<'a> {
-        SpeechToTextProvidersApi {
-            client: self.client,
-        }
+    /// List supported STT providers
+    ///
+    /// Retrieve the canonical list of supported speech-to-text providers, models, accepted language codes, and the service types each model supports.
+    ///
+    /// Service types:
+    /// * `streaming` — standalone WebSocket transcription via `/speech-to-text/transcription`.
+    /// * `file_based` — file-based transcription via `/ai/audio/transcriptions`.
+    /// * `in_call` — live call transcription via Call Control `transcription_start`.
+    /// * `ai_assistant` — STT configured on a Call Control AI Assistant via voice-assistant `TranscriptionConfig` (covers both live-streaming and non-streaming/batch models).
+    ///
+    /// Use this endpoint to discover which (provider, model) combinations are available for the surface you need, and which language codes each accepts.
+    ///
+    /// `GET /speech-to-text/providers`
+    #[inline]
+    pub async fn list_providers(
+        &self,
+        params: SpeechToTextListProvidersParams,
+    ) -> crate::Result<crate::types::SttProvidersResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::GET, "/speech-to-text/providers");
+        req.query("service_type", crate::QueryStyle::Form, true, &params.service_type);
+        req.query("provider", crate::QueryStyle::Form, true, &params.provider);
+        req.send_json().await
     }
     /// Speech to text over WebSocket
     ///
@@ -58,6 +78,14 @@ impl<'a> SpeechToTextApi<'a> {
         req.send_empty().await
     }
 }
+/// Inputs of [`SpeechToTextApi::list_providers`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpeechToTextListProvidersParams {
+    /// Filter to entries that support the given service type. For backward compatibility with the values that briefly shipped before the product-aligned rename, the legacy aliases `file_transcription`, `in_call_transcription`, and `ai_assistant_transcription` are silently accepted and normalized to `file_based`, `in_call`, and `ai_assistant` respectively. The response always emits the canonical (post-rename) values.
+    pub service_type: Option<crate::types::SttServiceType>,
+    /// Filter to entries for a specific STT provider. The enum mirrors the providers advertised across the speech-to-text spec (including `google` and `telnyx`, which are accepted as WebSocket transcription engines). A provider that has no models currently registered for any service type will return an empty `data` array rather than an error.
+    pub provider: Option<SpeechToTextListProvidersProvider>,
+}
 /// Inputs of [`SpeechToTextApi::transcription`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpeechToTextTranscriptionParams {
@@ -82,49 +110,29 @@ pub struct SpeechToTextTranscriptionParams {
     /// Client sends binary audio frames (mp3 or wav format) over the WebSocket. See `SttClientEvent` schema.
     pub body: Option<bytes::Bytes>,
 }
-/// Operations under `speech_to_text.providers`.
-#[derive(Debug, Clone, Copy)]
-pub struct SpeechToTextProvidersApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> SpeechToTextProvidersApi<'a> {
-    /// List supported STT providers
-    ///
-    /// Retrieve the canonical list of supported speech-to-text providers, models, accepted language codes, and the service types each model supports.
-    ///
-    /// Service types:
-    /// * `streaming` — standalone WebSocket transcription via `/speech-to-text/transcription`.
-    /// * `file_based` — file-based transcription via `/ai/audio/transcriptions`.
-    /// * `in_call` — live call transcription via Call Control `transcription_start`.
-    /// * `ai_assistant` — STT configured on a Call Control AI Assistant via voice-assistant `TranscriptionConfig` (covers both live-streaming and non-streaming/batch models).
-    ///
-    /// Use this endpoint to discover which (provider, model) combinations are available for the surface you need, and which language codes each accepts.
-    ///
-    /// `GET /speech-to-text/providers`
-    #[inline]
-    pub async fn list(
-        &self,
-        params: SpeechToTextProvidersListParams,
-    ) -> crate::Result<crate::types::SttProvidersResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/speech-to-text/providers");
-        req.query("service_type", crate::QueryStyle::Form, true, &params.service_type);
-        req.query("provider", crate::QueryStyle::Form, true, &params.provider);
-        req.send_json().await
+impl SpeechToTextTranscriptionParams {
+    /// A `SpeechToTextTranscriptionParams` from its required inputs; the optional ones are `None`.
+    pub fn new(
+        transcription_engine: SpeechToTextTranscriptionTranscriptionEngine,
+        input_format: SpeechToTextTranscriptionInputFormat,
+    ) -> Self {
+        SpeechToTextTranscriptionParams {
+            transcription_engine,
+            input_format,
+            language: None,
+            interim_results: None,
+            model: None,
+            endpointing: None,
+            redact: None,
+            keyterm: None,
+            keywords: None,
+            body: None,
+        }
     }
-}
-/// Inputs of [`SpeechToTextProvidersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SpeechToTextProvidersListParams {
-    /// Filter to entries that support the given service type. For backward compatibility with the values that briefly shipped before the product-aligned rename, the legacy aliases `file_transcription`, `in_call_transcription`, and `ai_assistant_transcription` are silently accepted and normalized to `file_based`, `in_call`, and `ai_assistant` respectively. The response always emits the canonical (post-rename) values.
-    pub service_type: Option<crate::types::SttServiceType>,
-    /// Filter to entries for a specific STT provider. The enum mirrors the providers advertised across the speech-to-text spec (including `google` and `telnyx`, which are accepted as WebSocket transcription engines). A provider that has no models currently registered for any service type will return an empty `data` array rather than an error.
-    pub provider: Option<SpeechToTextProvidersListProvider>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SpeechToTextProvidersListProvider {
+pub enum SpeechToTextListProvidersProvider {
     /// `deepgram`
     Deepgram,
     /// `speechmatics`
@@ -148,7 +156,7 @@ pub enum SpeechToTextProvidersListProvider {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl SpeechToTextProvidersListProvider {
+impl SpeechToTextListProvidersProvider {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -166,7 +174,7 @@ impl SpeechToTextProvidersListProvider {
         }
     }
 }
-impl From<&str> for SpeechToTextProvidersListProvider {
+impl From<&str> for SpeechToTextListProvidersProvider {
     fn from(value: &str) -> Self {
         match value {
             "deepgram" => Self::Deepgram,
@@ -183,7 +191,7 @@ impl From<&str> for SpeechToTextProvidersListProvider {
         }
     }
 }
-crate::string_enum!(SpeechToTextProvidersListProvider);
+crate::string_enum!(SpeechToTextListProvidersProvider);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SpeechToTextTranscriptionTranscriptionEngine {
@@ -280,4 +288,44 @@ pub enum SpeechToTextTranscriptionModel {
     SpeechmaticsModels(crate::types::SpeechmaticsModels),
     SonioxModels(crate::types::SonioxModels),
     ParakeetModels(crate::types::ParakeetModels),
+}
+impl From<crate::types::AzureModels> for SpeechToTextTranscriptionModel {
+    fn from(value: crate::types::AzureModels) -> Self {
+        SpeechToTextTranscriptionModel::AzureModels(value)
+    }
+}
+impl From<crate::types::DeepgramModels> for SpeechToTextTranscriptionModel {
+    fn from(value: crate::types::DeepgramModels) -> Self {
+        SpeechToTextTranscriptionModel::DeepgramModels(value)
+    }
+}
+impl From<crate::types::GoogleModels> for SpeechToTextTranscriptionModel {
+    fn from(value: crate::types::GoogleModels) -> Self {
+        SpeechToTextTranscriptionModel::GoogleModels(value)
+    }
+}
+impl From<crate::types::TelnyxModels> for SpeechToTextTranscriptionModel {
+    fn from(value: crate::types::TelnyxModels) -> Self {
+        SpeechToTextTranscriptionModel::TelnyxModels(value)
+    }
+}
+impl From<crate::types::XaiModels> for SpeechToTextTranscriptionModel {
+    fn from(value: crate::types::XaiModels) -> Self {
+        SpeechToTextTranscriptionModel::XaiModels(value)
+    }
+}
+impl From<crate::types::SpeechmaticsModels> for SpeechToTextTranscriptionModel {
+    fn from(value: crate::types::SpeechmaticsModels) -> Self {
+        SpeechToTextTranscriptionModel::SpeechmaticsModels(value)
+    }
+}
+impl From<crate::types::SonioxModels> for SpeechToTextTranscriptionModel {
+    fn from(value: crate::types::SonioxModels) -> Self {
+        SpeechToTextTranscriptionModel::SonioxModels(value)
+    }
+}
+impl From<crate::types::ParakeetModels> for SpeechToTextTranscriptionModel {
+    fn from(value: crate::types::ParakeetModels) -> Self {
+        SpeechToTextTranscriptionModel::ParakeetModels(value)
+    }
 }

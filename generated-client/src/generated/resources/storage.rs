@@ -22,11 +22,6 @@ impl<'a> StorageApi<'a> {
             client: self.client,
         }
     }
-    pub fn migration_source_coverage(&self) -> StorageMigrationSourceCoverageApi<'a> {
-        StorageMigrationSourceCoverageApi {
-            client: self.client,
-        }
-    }
     pub fn migration_sources(&self) -> StorageMigrationSourcesApi<'a> {
         StorageMigrationSourcesApi {
             client: self.client,
@@ -37,6 +32,18 @@ impl<'a> StorageApi<'a> {
             client: self.client,
         }
     }
+    /// List Migration Source coverage
+    ///
+    /// `GET /storage/migration_source_coverage`
+    #[inline]
+    pub async fn list_migration_source_coverage(
+        &self,
+    ) -> crate::Result<StorageListMigrationSourceCoverageResponse> {
+        let req = self
+            .client
+            .request(reqwest::Method::GET, "/storage/migration_source_coverage");
+        req.send_json().await
+    }
 }
 /// Operations under `storage.buckets`.
 #[derive(Debug, Clone, Copy)]
@@ -44,11 +51,6 @@ pub struct StorageBucketsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> StorageBucketsApi<'a> {
-    pub fn presigned_url(&self) -> StorageBucketsPresignedUrlApi<'a> {
-        StorageBucketsPresignedUrlApi {
-            client: self.client,
-        }
-    }
     pub fn ssl_certificate(&self) -> StorageBucketsSslCertificateApi<'a> {
         StorageBucketsSslCertificateApi {
             client: self.client,
@@ -59,13 +61,6 @@ impl<'a> StorageBucketsApi<'a> {
             client: self.client,
         }
     }
-}
-/// Operations under `storage.buckets.presigned_url`.
-#[derive(Debug, Clone, Copy)]
-pub struct StorageBucketsPresignedUrlApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> StorageBucketsPresignedUrlApi<'a> {
     /// Create Presigned Object URL
     ///
     /// Returns a timed and authenticated URL to download (GET) or upload (PUT) an object. This is the equivalent to AWS S3’s “presigned” URL. Please note that Telnyx performs authentication differently from AWS S3 and you MUST NOT use the presign method of AWS s3api CLI or SDK to generate the presigned URL.
@@ -78,11 +73,11 @@ impl<'a> StorageBucketsPresignedUrlApi<'a> {
     /// - `bucket_name`: The name of the bucket
     /// - `object_name`: The name of the object
     #[inline]
-    pub async fn create(
+    pub async fn create_presigned_url(
         &self,
         bucket_name: &str,
         object_name: &str,
-        params: StorageBucketsPresignedUrlCreateParams,
+        params: impl Into<StorageBucketsCreatePresignedUrlParams>,
     ) -> crate::Result<crate::types::PresignedObjectUrl> {
         let mut req = self
             .client
@@ -97,17 +92,27 @@ impl<'a> StorageBucketsPresignedUrlApi<'a> {
                 ]
                     .concat(),
             );
+        let params: StorageBucketsCreatePresignedUrlParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
         req.send_json().await
     }
 }
-/// Inputs of [`StorageBucketsPresignedUrlApi::create`] other than path parameters.
+/// Inputs of [`StorageBucketsApi::create_presigned_url`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StorageBucketsPresignedUrlCreateParams {
+pub struct StorageBucketsCreatePresignedUrlParams {
     /// The request body.
     pub body: Option<crate::types::PresignedObjectUrlParams>,
+}
+impl From<crate::types::PresignedObjectUrlParams>
+for StorageBucketsCreatePresignedUrlParams {
+    /// The body alone is the whole of [`StorageBucketsCreatePresignedUrlParams`].
+    fn from(body: crate::types::PresignedObjectUrlParams) -> Self {
+        StorageBucketsCreatePresignedUrlParams {
+            body: Some(body),
+        }
+    }
 }
 /// Operations under `storage.buckets.ssl_certificate`.
 #[derive(Debug, Clone, Copy)]
@@ -150,11 +155,11 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
     #[inline]
-    pub async fn update(
+    pub async fn create(
         &self,
         bucket_name: &str,
-        params: StorageBucketsSslCertificateUpdateParams,
-    ) -> crate::Result<StorageBucketsSslCertificateUpdateResponse> {
+        params: impl Into<StorageBucketsSslCertificateCreateParams>,
+    ) -> crate::Result<StorageBucketsSslCertificateCreateResponse> {
         let mut req = self
             .client
             .request(
@@ -166,6 +171,7 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
                 ]
                     .concat(),
             );
+        let params: StorageBucketsSslCertificateCreateParams = params.into();
         if let Some(body) = &params.body {
             let mut form = crate::MultipartForm::default();
             if let Some(file) = &body.certificate {
@@ -187,10 +193,10 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     /// Parameters:
     /// - `bucket_name`: Bucket Name
     #[inline]
-    pub async fn remove(
+    pub async fn delete(
         &self,
         bucket_name: &str,
-    ) -> crate::Result<StorageBucketsSslCertificateRemoveResponse> {
+    ) -> crate::Result<StorageBucketsSslCertificateDeleteResponse> {
         let req = self
             .client
             .request(
@@ -205,11 +211,20 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`StorageBucketsSslCertificateApi::update`] other than path parameters.
+/// Inputs of [`StorageBucketsSslCertificateApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StorageBucketsSslCertificateUpdateParams {
+pub struct StorageBucketsSslCertificateCreateParams {
     /// The request body.
-    pub body: Option<StorageBucketsSslCertificateUpdateBody>,
+    pub body: Option<StorageBucketsSslCertificateCreateBody>,
+}
+impl From<StorageBucketsSslCertificateCreateBody>
+for StorageBucketsSslCertificateCreateParams {
+    /// The body alone is the whole of [`StorageBucketsSslCertificateCreateParams`].
+    fn from(body: StorageBucketsSslCertificateCreateBody) -> Self {
+        StorageBucketsSslCertificateCreateParams {
+            body: Some(body),
+        }
+    }
 }
 /// Operations under `storage.buckets.usage`.
 #[derive(Debug, Clone, Copy)]
@@ -217,23 +232,6 @@ pub struct StorageBucketsUsageApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> StorageBucketsUsageApi<'a> {
-    pub fn api(&self) -> StorageBucketsUsageApiApi<'a> {
-        StorageBucketsUsageApiApi {
-            client: self.client,
-        }
-    }
-    pub fn storage(&self) -> StorageBucketsUsageStorageApi<'a> {
-        StorageBucketsUsageStorageApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `storage.buckets.usage.api`.
-#[derive(Debug, Clone, Copy)]
-pub struct StorageBucketsUsageApiApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> StorageBucketsUsageApiApi<'a> {
     /// Get API Usage
     ///
     /// Returns the detail on API usage on a bucket of a particular time period, group by method category.
@@ -243,11 +241,11 @@ impl<'a> StorageBucketsUsageApiApi<'a> {
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
     #[inline]
-    pub async fn list(
+    pub async fn get_api_usage(
         &self,
         bucket_name: &str,
-        params: StorageBucketsUsageApiListParams,
-    ) -> crate::Result<StorageBucketsUsageApiListResponse> {
+        params: StorageBucketsUsageGetApiUsageParams,
+    ) -> crate::Result<StorageBucketsUsageGetApiUsageResponse> {
         let mut req = self
             .client
             .request(
@@ -258,19 +256,6 @@ impl<'a> StorageBucketsUsageApiApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
     }
-}
-/// Inputs of [`StorageBucketsUsageApiApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StorageBucketsUsageApiListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[start_time\], filter\[end_time\]
-    pub filter: StorageBucketsUsageApiListFilter,
-}
-/// Operations under `storage.buckets.usage.storage`.
-#[derive(Debug, Clone, Copy)]
-pub struct StorageBucketsUsageStorageApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> StorageBucketsUsageStorageApi<'a> {
     /// Get Bucket Usage
     ///
     /// Returns the amount of storage space and number of files a bucket takes up.
@@ -280,10 +265,10 @@ impl<'a> StorageBucketsUsageStorageApi<'a> {
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
     #[inline]
-    pub async fn list(
+    pub async fn get_bucket_usage(
         &self,
         bucket_name: &str,
-    ) -> crate::Result<StorageBucketsUsageStorageListResponse> {
+    ) -> crate::Result<StorageBucketsUsageGetBucketUsageResponse> {
         let req = self
             .client
             .request(
@@ -292,6 +277,20 @@ impl<'a> StorageBucketsUsageStorageApi<'a> {
                     .concat(),
             );
         req.send_json().await
+    }
+}
+/// Inputs of [`StorageBucketsUsageApi::get_api_usage`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageBucketsUsageGetApiUsageParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[start_time\], filter\[end_time\]
+    pub filter: StorageBucketsUsageGetApiUsageFilter,
+}
+impl StorageBucketsUsageGetApiUsageParams {
+    /// A `StorageBucketsUsageGetApiUsageParams` from its required inputs; the optional ones are `None`.
+    pub fn new(filter: StorageBucketsUsageGetApiUsageFilter) -> Self {
+        StorageBucketsUsageGetApiUsageParams {
+            filter,
+        }
     }
 }
 /// Operations under `storage.cloudfs`.
@@ -427,7 +426,7 @@ impl<'a> StorageCloudfsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: StorageCloudfsUpdateParams,
+        params: impl Into<StorageCloudfsUpdateParams>,
     ) -> crate::Result<crate::types::CloudfsFilesystemDetailResponseWrapper> {
         let mut req = self
             .client
@@ -435,6 +434,7 @@ impl<'a> StorageCloudfsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
             );
+        let params: StorageCloudfsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -486,11 +486,29 @@ pub struct StorageCloudfsCreateParams {
     /// CloudFS filesystem creation request
     pub body: crate::types::CreateCloudfsFilesystemRequest,
 }
+impl StorageCloudfsCreateParams {
+    /// A `StorageCloudfsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(
+        idempotency_key: impl Into<String>,
+        body: crate::types::CreateCloudfsFilesystemRequest,
+    ) -> Self {
+        StorageCloudfsCreateParams {
+            idempotency_key: idempotency_key.into(),
+            body,
+        }
+    }
+}
 /// Inputs of [`StorageCloudfsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StorageCloudfsUpdateParams {
     /// CloudFS filesystem update request
     pub body: crate::types::UpdateCloudfsFilesystemRequest,
+}
+impl From<crate::types::UpdateCloudfsFilesystemRequest> for StorageCloudfsUpdateParams {
+    /// The body alone is the whole of [`StorageCloudfsUpdateParams`].
+    fn from(body: crate::types::UpdateCloudfsFilesystemRequest) -> Self {
+        StorageCloudfsUpdateParams { body }
+    }
 }
 /// Operations under `storage.cloudfs.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -532,6 +550,14 @@ impl<'a> StorageCloudfsActionsApi<'a> {
 pub struct StorageCloudfsActionsRotateMetaTokenParams {
     /// Unique key that makes the request idempotent (1-255 characters: letters, numbers, `_`, and `-`). Retrying with the same key within 24 hours replays the original response (marked with an `Idempotent-Replayed: true` header) instead of repeating the action. Reusing a key with a different request returns a `422`; sending a key while the original request is still being processed returns a `409`.
     pub idempotency_key: String,
+}
+impl StorageCloudfsActionsRotateMetaTokenParams {
+    /// A `StorageCloudfsActionsRotateMetaTokenParams` from its required inputs; the optional ones are `None`.
+    pub fn new(idempotency_key: impl Into<String>) -> Self {
+        StorageCloudfsActionsRotateMetaTokenParams {
+            idempotency_key: idempotency_key.into(),
+        }
+    }
 }
 /// Operations under `storage.kvs`.
 #[derive(Debug, Clone, Copy)]
@@ -620,9 +646,10 @@ impl<'a> StorageKvsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: StorageKvsCreateParams,
+        params: impl Into<StorageKvsCreateParams>,
     ) -> crate::Result<crate::types::KvNamespaceResponseWrapper> {
         let mut req = self.client.request(reqwest::Method::POST, "/storage/kvs");
+        let params: StorageKvsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -682,6 +709,12 @@ pub struct StorageKvsListParams {
 pub struct StorageKvsCreateParams {
     /// KV namespace creation request
     pub body: crate::types::CreateKvNamespaceRequest,
+}
+impl From<crate::types::CreateKvNamespaceRequest> for StorageKvsCreateParams {
+    /// The body alone is the whole of [`StorageKvsCreateParams`].
+    fn from(body: crate::types::CreateKvNamespaceRequest) -> Self {
+        StorageKvsCreateParams { body }
+    }
 }
 /// Operations under `storage.kvs.keys`.
 #[derive(Debug, Clone, Copy)]
@@ -867,23 +900,13 @@ pub struct StorageKvsKeysUpdateParams {
     /// The value to store, sent as the raw request body. Maximum size: 1 MiB (1048576 bytes).
     pub body: bytes::Bytes,
 }
-/// Operations under `storage.migration_source_coverage`.
-#[derive(Debug, Clone, Copy)]
-pub struct StorageMigrationSourceCoverageApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> StorageMigrationSourceCoverageApi<'a> {
-    /// List Migration Source coverage
-    ///
-    /// `GET /storage/migration_source_coverage`
-    #[inline]
-    pub async fn list(
-        &self,
-    ) -> crate::Result<StorageMigrationSourceCoverageListResponse> {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, "/storage/migration_source_coverage");
-        req.send_json().await
+impl StorageKvsKeysUpdateParams {
+    /// A `StorageKvsKeysUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: bytes::Bytes) -> Self {
+        StorageKvsKeysUpdateParams {
+            ttl_secs: None,
+            body,
+        }
     }
 }
 /// Operations under `storage.migration_sources`.
@@ -910,11 +933,12 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: StorageMigrationSourcesCreateParams,
+        params: impl Into<StorageMigrationSourcesCreateParams>,
     ) -> crate::Result<StorageMigrationSourcesCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/storage/migration_sources");
+        let params: StorageMigrationSourcesCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -965,6 +989,14 @@ pub struct StorageMigrationSourcesCreateParams {
     /// The request body.
     pub body: Option<crate::types::MigrationSourceParams>,
 }
+impl From<crate::types::MigrationSourceParams> for StorageMigrationSourcesCreateParams {
+    /// The body alone is the whole of [`StorageMigrationSourcesCreateParams`].
+    fn from(body: crate::types::MigrationSourceParams) -> Self {
+        StorageMigrationSourcesCreateParams {
+            body: Some(body),
+        }
+    }
+}
 /// Operations under `storage.migrations`.
 #[derive(Debug, Clone, Copy)]
 pub struct StorageMigrationsApi<'a> {
@@ -992,9 +1024,10 @@ impl<'a> StorageMigrationsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: StorageMigrationsCreateParams,
+        params: impl Into<StorageMigrationsCreateParams>,
     ) -> crate::Result<StorageMigrationsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/storage/migrations");
+        let params: StorageMigrationsCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -1025,6 +1058,14 @@ impl<'a> StorageMigrationsApi<'a> {
 pub struct StorageMigrationsCreateParams {
     /// The request body.
     pub body: Option<crate::types::MigrationParams>,
+}
+impl From<crate::types::MigrationParams> for StorageMigrationsCreateParams {
+    /// The body alone is the whole of [`StorageMigrationsCreateParams`].
+    fn from(body: crate::types::MigrationParams) -> Self {
+        StorageMigrationsCreateParams {
+            body: Some(body),
+        }
+    }
 }
 /// Operations under `storage.migrations.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -1057,17 +1098,17 @@ pub type StorageBucketsSslCertificateRetrieveResponse = crate::Data<
     crate::types::SslCertificate,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StorageBucketsSslCertificateUpdateBody {
+pub struct StorageBucketsSslCertificateCreateBody {
     /// The SSL certificate file
     pub certificate: Option<crate::FilePart>,
     /// The private key file
     pub private_key: Option<crate::FilePart>,
 }
-impl serde::Serialize for StorageBucketsSslCertificateUpdateBody {
+impl serde::Serialize for StorageBucketsSslCertificateCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("StorageBucketsSslCertificateUpdateBody", 2usize)?;
+            .serialize_struct("StorageBucketsSslCertificateCreateBody", 2usize)?;
         if let Some(v) = &self.certificate {
             out.serialize_field("certificate", v)?;
         }
@@ -1077,21 +1118,21 @@ impl serde::Serialize for StorageBucketsSslCertificateUpdateBody {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for StorageBucketsSslCertificateUpdateBody {
+impl<'de> serde::Deserialize<'de> for StorageBucketsSslCertificateCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["certificate", "private_key"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = StorageBucketsSslCertificateUpdateBody;
+            type Value = StorageBucketsSslCertificateCreateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct StorageBucketsSslCertificateUpdateBody")
+                f.write_str("struct StorageBucketsSslCertificateCreateBody")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<StorageBucketsSslCertificateUpdateBody, A::Error> {
+            ) -> Result<StorageBucketsSslCertificateCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1101,54 +1142,66 @@ impl<'de> serde::Deserialize<'de> for StorageBucketsSslCertificateUpdateBody {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(StorageBucketsSslCertificateUpdateBody {
+                Ok(StorageBucketsSslCertificateCreateBody {
                     certificate: f0,
                     private_key: f1,
                 })
             }
         }
         deserializer
-            .deserialize_struct("StorageBucketsSslCertificateUpdateBody", FIELDS, V)
+            .deserialize_struct("StorageBucketsSslCertificateCreateBody", FIELDS, V)
     }
 }
-pub type StorageBucketsSslCertificateUpdateResponse = crate::Data<
+pub type StorageBucketsSslCertificateCreateResponse = crate::Data<
     crate::types::SslCertificate,
 >;
-pub type StorageBucketsSslCertificateRemoveResponse = crate::Data<
+pub type StorageBucketsSslCertificateDeleteResponse = crate::Data<
     crate::types::SslCertificate,
 >;
 #[derive(Debug, Clone, PartialEq)]
-pub struct StorageBucketsUsageApiListFilter {
+pub struct StorageBucketsUsageGetApiUsageFilter {
     /// The end time of the period to filter the usage (ISO microsecond format)
     pub end_time: String,
     /// The start time of the period to filter the usage (ISO microsecond format)
     pub start_time: String,
 }
-impl serde::Serialize for StorageBucketsUsageApiListFilter {
+impl StorageBucketsUsageGetApiUsageFilter {
+    /// A `StorageBucketsUsageGetApiUsageFilter` from its required fields; the optional ones are `None`.
+    ///
+    /// - `end_time`: The end time of the period to filter the usage (ISO microsecond format)
+    /// - `start_time`: The start time of the period to filter the usage (ISO microsecond format)
+    pub fn new(end_time: impl Into<String>, start_time: impl Into<String>) -> Self {
+        StorageBucketsUsageGetApiUsageFilter {
+            end_time: end_time.into(),
+            start_time: start_time.into(),
+        }
+    }
+}
+impl serde::Serialize for StorageBucketsUsageGetApiUsageFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("StorageBucketsUsageApiListFilter", 2usize)?;
+            .serialize_struct("StorageBucketsUsageGetApiUsageFilter", 2usize)?;
         out.serialize_field("end_time", &self.end_time)?;
         out.serialize_field("start_time", &self.start_time)?;
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for StorageBucketsUsageApiListFilter {
+impl<'de> serde::Deserialize<'de> for StorageBucketsUsageGetApiUsageFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_time", "start_time"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = StorageBucketsUsageApiListFilter;
+            type Value = StorageBucketsUsageGetApiUsageFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct StorageBucketsUsageApiListFilter")
+                f.write_str("struct StorageBucketsUsageGetApiUsageFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<StorageBucketsUsageApiListFilter, A::Error> {
+            ) -> Result<StorageBucketsUsageGetApiUsageFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1158,28 +1211,29 @@ impl<'de> serde::Deserialize<'de> for StorageBucketsUsageApiListFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(StorageBucketsUsageApiListFilter {
+                Ok(StorageBucketsUsageGetApiUsageFilter {
                     end_time: crate::de::required(f0, "end_time")?,
                     start_time: crate::de::required(f1, "start_time")?,
                 })
             }
         }
-        deserializer.deserialize_struct("StorageBucketsUsageApiListFilter", FIELDS, V)
+        deserializer
+            .deserialize_struct("StorageBucketsUsageGetApiUsageFilter", FIELDS, V)
     }
 }
-pub type StorageBucketsUsageApiListResponse = crate::Data<
+pub type StorageBucketsUsageGetApiUsageResponse = crate::Data<
     Vec<crate::types::BucketApiUsageResponse>,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StorageBucketsUsageStorageListResponse {
+pub struct StorageBucketsUsageGetBucketUsageResponse {
     pub data: Option<Vec<crate::types::BucketUsage>>,
     pub meta: Option<crate::types::PaginationMetaSimple>,
 }
-impl serde::Serialize for StorageBucketsUsageStorageListResponse {
+impl serde::Serialize for StorageBucketsUsageGetBucketUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("StorageBucketsUsageStorageListResponse", 2usize)?;
+            .serialize_struct("StorageBucketsUsageGetBucketUsageResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1189,21 +1243,21 @@ impl serde::Serialize for StorageBucketsUsageStorageListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for StorageBucketsUsageStorageListResponse {
+impl<'de> serde::Deserialize<'de> for StorageBucketsUsageGetBucketUsageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = StorageBucketsUsageStorageListResponse;
+            type Value = StorageBucketsUsageGetBucketUsageResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct StorageBucketsUsageStorageListResponse")
+                f.write_str("struct StorageBucketsUsageGetBucketUsageResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<StorageBucketsUsageStorageListResponse, A::Error> {
+            ) -> Result<StorageBucketsUsageGetBucketUsageResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1213,14 +1267,14 @@ impl<'de> serde::Deserialize<'de> for StorageBucketsUsageStorageListResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(StorageBucketsUsageStorageListResponse {
+                Ok(StorageBucketsUsageGetBucketUsageResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
         deserializer
-            .deserialize_struct("StorageBucketsUsageStorageListResponse", FIELDS, V)
+            .deserialize_struct("StorageBucketsUsageGetBucketUsageResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1312,15 +1366,15 @@ impl From<&str> for StorageCloudfsListSort {
 }
 crate::string_enum!(StorageCloudfsListSort);
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StorageMigrationSourceCoverageListResponse {
+pub struct StorageListMigrationSourceCoverageResponse {
     pub data: Option<Vec<crate::types::MigrationSourceCoverageParams>>,
     pub meta: Option<crate::types::PaginationMetaSimple>,
 }
-impl serde::Serialize for StorageMigrationSourceCoverageListResponse {
+impl serde::Serialize for StorageListMigrationSourceCoverageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("StorageMigrationSourceCoverageListResponse", 2usize)?;
+            .serialize_struct("StorageListMigrationSourceCoverageResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1330,21 +1384,21 @@ impl serde::Serialize for StorageMigrationSourceCoverageListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for StorageMigrationSourceCoverageListResponse {
+impl<'de> serde::Deserialize<'de> for StorageListMigrationSourceCoverageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = StorageMigrationSourceCoverageListResponse;
+            type Value = StorageListMigrationSourceCoverageResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct StorageMigrationSourceCoverageListResponse")
+                f.write_str("struct StorageListMigrationSourceCoverageResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<StorageMigrationSourceCoverageListResponse, A::Error> {
+            ) -> Result<StorageListMigrationSourceCoverageResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1354,14 +1408,14 @@ impl<'de> serde::Deserialize<'de> for StorageMigrationSourceCoverageListResponse
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(StorageMigrationSourceCoverageListResponse {
+                Ok(StorageListMigrationSourceCoverageResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
         deserializer
-            .deserialize_struct("StorageMigrationSourceCoverageListResponse", FIELDS, V)
+            .deserialize_struct("StorageListMigrationSourceCoverageResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

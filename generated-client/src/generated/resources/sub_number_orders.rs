@@ -7,11 +7,6 @@ pub struct SubNumberOrdersApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> SubNumberOrdersApi<'a> {
-    pub fn requirement_group(&self) -> SubNumberOrdersRequirementGroupApi<'a> {
-        SubNumberOrdersRequirementGroupApi {
-            client: self.client,
-        }
-    }
     /// List sub number orders
     ///
     /// Get a paginated list of sub number orders.
@@ -24,6 +19,29 @@ impl<'a> SubNumberOrdersApi<'a> {
     ) -> crate::Result<SubNumberOrdersListResponse> {
         let mut req = self.client.request(reqwest::Method::GET, "/sub_number_orders");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+        req.send_json().await
+    }
+    /// Update requirement group for a sub number order
+    ///
+    /// `POST /sub_number_orders/{id}/requirement_group`
+    ///
+    /// Parameters:
+    /// - `id`: The ID of the sub number order
+    #[inline]
+    pub async fn update_requirement_group(
+        &self,
+        id: &str,
+        params: impl Into<SubNumberOrdersUpdateRequirementGroupParams>,
+    ) -> crate::Result<crate::types::SubNumberOrderRequirementGroupResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/sub_number_orders/", &crate::encode_path(id), "/requirement_group"]
+                    .concat(),
+            );
+        let params: SubNumberOrdersUpdateRequirementGroupParams = params.into();
+        req.json(&params.body);
         req.send_json().await
     }
     /// Retrieve a sub number order
@@ -62,7 +80,7 @@ impl<'a> SubNumberOrdersApi<'a> {
     pub async fn update(
         &self,
         sub_number_order_id: &str,
-        params: SubNumberOrdersUpdateParams,
+        params: impl Into<SubNumberOrdersUpdateParams>,
     ) -> crate::Result<SubNumberOrdersUpdateResponse> {
         let mut req = self
             .client
@@ -71,6 +89,7 @@ impl<'a> SubNumberOrdersApi<'a> {
                 ["/sub_number_orders/", &crate::encode_path(sub_number_order_id)]
                     .concat(),
             );
+        let params: SubNumberOrdersUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -107,6 +126,21 @@ pub struct SubNumberOrdersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[order_request_id\], filter\[country_code\], filter\[phone_number_type\], filter\[phone_numbers_count\]
     pub filter: Option<SubNumberOrdersListFilter>,
 }
+/// Inputs of [`SubNumberOrdersApi::update_requirement_group`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubNumberOrdersUpdateRequirementGroupParams {
+    /// The request body.
+    pub body: SubNumberOrdersUpdateRequirementGroupBody,
+}
+impl From<SubNumberOrdersUpdateRequirementGroupBody>
+for SubNumberOrdersUpdateRequirementGroupParams {
+    /// The body alone is the whole of [`SubNumberOrdersUpdateRequirementGroupParams`].
+    fn from(body: SubNumberOrdersUpdateRequirementGroupBody) -> Self {
+        SubNumberOrdersUpdateRequirementGroupParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`SubNumberOrdersApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubNumberOrdersRetrieveParams {
@@ -119,40 +153,13 @@ pub struct SubNumberOrdersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateSubNumberOrderRequest,
 }
-/// Operations under `sub_number_orders.requirement_group`.
-#[derive(Debug, Clone, Copy)]
-pub struct SubNumberOrdersRequirementGroupApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> SubNumberOrdersRequirementGroupApi<'a> {
-    /// Update requirement group for a sub number order
-    ///
-    /// `POST /sub_number_orders/{id}/requirement_group`
-    ///
-    /// Parameters:
-    /// - `id`: The ID of the sub number order
-    #[inline]
-    pub async fn create(
-        &self,
-        id: &str,
-        params: SubNumberOrdersRequirementGroupCreateParams,
-    ) -> crate::Result<crate::types::SubNumberOrderRequirementGroupResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/sub_number_orders/", &crate::encode_path(id), "/requirement_group"]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
+impl From<crate::types::UpdateSubNumberOrderRequest> for SubNumberOrdersUpdateParams {
+    /// The body alone is the whole of [`SubNumberOrdersUpdateParams`].
+    fn from(body: crate::types::UpdateSubNumberOrderRequest) -> Self {
+        SubNumberOrdersUpdateParams {
+            body,
+        }
     }
-}
-/// Inputs of [`SubNumberOrdersRequirementGroupApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SubNumberOrdersRequirementGroupCreateParams {
-    /// The request body.
-    pub body: SubNumberOrdersRequirementGroupCreateBody,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubNumberOrdersListFilter {
@@ -290,34 +297,44 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrdersListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
-pub struct SubNumberOrdersRequirementGroupCreateBody {
+pub struct SubNumberOrdersUpdateRequirementGroupBody {
     /// The ID of the requirement group to associate
     pub requirement_group_id: String,
 }
-impl serde::Serialize for SubNumberOrdersRequirementGroupCreateBody {
+impl SubNumberOrdersUpdateRequirementGroupBody {
+    /// A `SubNumberOrdersUpdateRequirementGroupBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `requirement_group_id`: The ID of the requirement group to associate
+    pub fn new(requirement_group_id: impl Into<String>) -> Self {
+        SubNumberOrdersUpdateRequirementGroupBody {
+            requirement_group_id: requirement_group_id.into(),
+        }
+    }
+}
+impl serde::Serialize for SubNumberOrdersUpdateRequirementGroupBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("SubNumberOrdersRequirementGroupCreateBody", 1usize)?;
+            .serialize_struct("SubNumberOrdersUpdateRequirementGroupBody", 1usize)?;
         out.serialize_field("requirement_group_id", &self.requirement_group_id)?;
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for SubNumberOrdersRequirementGroupCreateBody {
+impl<'de> serde::Deserialize<'de> for SubNumberOrdersUpdateRequirementGroupBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["requirement_group_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = SubNumberOrdersRequirementGroupCreateBody;
+            type Value = SubNumberOrdersUpdateRequirementGroupBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SubNumberOrdersRequirementGroupCreateBody")
+                f.write_str("struct SubNumberOrdersUpdateRequirementGroupBody")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubNumberOrdersRequirementGroupCreateBody, A::Error> {
+            ) -> Result<SubNumberOrdersUpdateRequirementGroupBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -325,7 +342,7 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrdersRequirementGroupCreateBody 
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(SubNumberOrdersRequirementGroupCreateBody {
+                Ok(SubNumberOrdersUpdateRequirementGroupBody {
                     requirement_group_id: crate::de::required(
                         f0,
                         "requirement_group_id",
@@ -334,7 +351,7 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrdersRequirementGroupCreateBody 
             }
         }
         deserializer
-            .deserialize_struct("SubNumberOrdersRequirementGroupCreateBody", FIELDS, V)
+            .deserialize_struct("SubNumberOrdersUpdateRequirementGroupBody", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

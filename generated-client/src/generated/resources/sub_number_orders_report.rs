@@ -15,11 +15,12 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: SubNumberOrdersReportCreateParams,
+        params: impl Into<SubNumberOrdersReportCreateParams>,
     ) -> crate::Result<SubNumberOrdersReportCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/sub_number_orders_report");
+        let params: SubNumberOrdersReportCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
@@ -75,6 +76,15 @@ impl<'a> SubNumberOrdersReportApi<'a> {
 pub struct SubNumberOrdersReportCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateSubNumberOrdersReportRequest>,
+}
+impl From<crate::types::CreateSubNumberOrdersReportRequest>
+for SubNumberOrdersReportCreateParams {
+    /// The body alone is the whole of [`SubNumberOrdersReportCreateParams`].
+    fn from(body: crate::types::CreateSubNumberOrdersReportRequest) -> Self {
+        SubNumberOrdersReportCreateParams {
+            body: Some(body),
+        }
+    }
 }
 pub type SubNumberOrdersReportCreateResponse = crate::Data<
     crate::types::SubNumberOrdersReport,

@@ -7,11 +7,6 @@ pub struct TelephonyCredentialsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> TelephonyCredentialsApi<'a> {
-    pub fn token(&self) -> TelephonyCredentialsTokenApi<'a> {
-        TelephonyCredentialsTokenApi {
-            client: self.client,
-        }
-    }
     /// List all credentials
     ///
     /// List all On-demand Credentials.
@@ -90,11 +85,12 @@ impl<'a> TelephonyCredentialsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: TelephonyCredentialsCreateParams,
+        params: impl Into<TelephonyCredentialsCreateParams>,
     ) -> crate::Result<TelephonyCredentialsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/telephony_credentials");
+        let params: TelephonyCredentialsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -131,7 +127,7 @@ impl<'a> TelephonyCredentialsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: TelephonyCredentialsUpdateParams,
+        params: impl Into<TelephonyCredentialsUpdateParams>,
     ) -> crate::Result<TelephonyCredentialsUpdateResponse> {
         let mut req = self
             .client
@@ -139,6 +135,7 @@ impl<'a> TelephonyCredentialsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/telephony_credentials/", &crate::encode_path(id)].concat(),
             );
+        let params: TelephonyCredentialsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -163,6 +160,24 @@ impl<'a> TelephonyCredentialsApi<'a> {
             );
         req.send_json().await
     }
+    /// Create an Access Token.
+    ///
+    /// Create an Access Token (JWT) for the credential.
+    ///
+    /// `POST /telephony_credentials/{id}/token`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub async fn create_token(&self, id: &str) -> crate::Result<String> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/telephony_credentials/", &crate::encode_path(id), "/token"].concat(),
+            );
+        req.send_text().await
+    }
 }
 /// Inputs of [`TelephonyCredentialsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -178,35 +193,28 @@ pub struct TelephonyCredentialsCreateParams {
     /// Parameters that can be defined during credential creation
     pub body: crate::types::TelephonyCredentialCreateRequest,
 }
+impl From<crate::types::TelephonyCredentialCreateRequest>
+for TelephonyCredentialsCreateParams {
+    /// The body alone is the whole of [`TelephonyCredentialsCreateParams`].
+    fn from(body: crate::types::TelephonyCredentialCreateRequest) -> Self {
+        TelephonyCredentialsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`TelephonyCredentialsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TelephonyCredentialsUpdateParams {
     /// Parameters that can be updated in a credential
     pub body: crate::types::TelephonyCredentialUpdateRequest,
 }
-/// Operations under `telephony_credentials.token`.
-#[derive(Debug, Clone, Copy)]
-pub struct TelephonyCredentialsTokenApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TelephonyCredentialsTokenApi<'a> {
-    /// Create an Access Token.
-    ///
-    /// Create an Access Token (JWT) for the credential.
-    ///
-    /// `POST /telephony_credentials/{id}/token`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub async fn create(&self, id: &str) -> crate::Result<String> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/telephony_credentials/", &crate::encode_path(id), "/token"].concat(),
-            );
-        req.send_text().await
+impl From<crate::types::TelephonyCredentialUpdateRequest>
+for TelephonyCredentialsUpdateParams {
+    /// The body alone is the whole of [`TelephonyCredentialsUpdateParams`].
+    fn from(body: crate::types::TelephonyCredentialUpdateRequest) -> Self {
+        TelephonyCredentialsUpdateParams {
+            body,
+        }
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

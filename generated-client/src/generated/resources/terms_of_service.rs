@@ -17,21 +17,57 @@ impl<'a> TermsOfServiceApi<'a> {
             client: self.client,
         }
     }
-    pub fn info(&self) -> TermsOfServiceInfoApi<'a> {
-        TermsOfServiceInfoApi {
-            client: self.client,
-        }
-    }
     pub fn number_reputation(&self) -> TermsOfServiceNumberReputationApi<'a> {
         TermsOfServiceNumberReputationApi {
             client: self.client,
         }
     }
-    pub fn status(&self) -> TermsOfServiceStatusApi<'a> {
-        TermsOfServiceStatusApi {
-            client: self.client,
-        }
+    /// Get Terms of Service information
+    ///
+    /// Returns the available Terms of Service agreements (product, current version, terms URL, effective date). Omit `product_type` to return all products; pass it to scope to one.
+    ///
+    /// `GET /terms_of_service/info`
+    #[inline]
+    pub async fn retrieve_info(
+        &self,
+        params: TermsOfServiceRetrieveInfoParams,
+    ) -> crate::Result<crate::types::TermsOfServiceInfo> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::GET, "/terms_of_service/info");
+        req.query("product_type", crate::QueryStyle::Form, true, &params.product_type);
+        req.send_json().await
     }
+    /// Get the calling user's Terms of Service status
+    ///
+    /// Returns whether the authenticated user has agreed to the current Terms of Service for the product given by `product_type`. Used during onboarding to decide whether to prompt the user with the ToS dialog before continuing.
+    ///
+    /// `agreement_required: true` means the user has not yet agreed (or has agreed to an outdated version) and must agree before using that product's endpoints.
+    ///
+    /// `GET /terms_of_service/status`
+    #[inline]
+    pub async fn retrieve_status(
+        &self,
+        params: TermsOfServiceRetrieveStatusParams,
+    ) -> crate::Result<crate::types::TosStatusWrapped> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::GET, "/terms_of_service/status");
+        req.query("product_type", crate::QueryStyle::Form, true, &params.product_type);
+        req.send_json().await
+    }
+}
+/// Inputs of [`TermsOfServiceApi::retrieve_info`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TermsOfServiceRetrieveInfoParams {
+    /// Optional product filter. Omit to return info for all products.
+    pub product_type: Option<crate::types::TosProductType>,
+}
+/// Inputs of [`TermsOfServiceApi::retrieve_status`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TermsOfServiceRetrieveStatusParams {
+    /// Which product's ToS to check. Defaults to `branded_calling`.
+    pub product_type: Option<crate::types::TosProductType>,
 }
 /// Operations under `terms_of_service.agreements`.
 #[derive(Debug, Clone, Copy)]
@@ -154,35 +190,6 @@ impl<'a> TermsOfServiceBrandedCallingApi<'a> {
         req.send_json().await
     }
 }
-/// Operations under `terms_of_service.info`.
-#[derive(Debug, Clone, Copy)]
-pub struct TermsOfServiceInfoApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TermsOfServiceInfoApi<'a> {
-    /// Get Terms of Service information
-    ///
-    /// Returns the available Terms of Service agreements (product, current version, terms URL, effective date). Omit `product_type` to return all products; pass it to scope to one.
-    ///
-    /// `GET /terms_of_service/info`
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        params: TermsOfServiceInfoRetrieveParams,
-    ) -> crate::Result<crate::types::TermsOfServiceInfo> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/terms_of_service/info");
-        req.query("product_type", crate::QueryStyle::Form, true, &params.product_type);
-        req.send_json().await
-    }
-}
-/// Inputs of [`TermsOfServiceInfoApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TermsOfServiceInfoRetrieveParams {
-    /// Optional product filter. Omit to return info for all products.
-    pub product_type: Option<crate::types::TosProductType>,
-}
 /// Operations under `terms_of_service.number_reputation`.
 #[derive(Debug, Clone, Copy)]
 pub struct TermsOfServiceNumberReputationApi<'a> {
@@ -203,35 +210,4 @@ impl<'a> TermsOfServiceNumberReputationApi<'a> {
             .request(reqwest::Method::POST, "/terms_of_service/number_reputation/agree");
         req.send_json().await
     }
-}
-/// Operations under `terms_of_service.status`.
-#[derive(Debug, Clone, Copy)]
-pub struct TermsOfServiceStatusApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TermsOfServiceStatusApi<'a> {
-    /// Get the calling user's Terms of Service status
-    ///
-    /// Returns whether the authenticated user has agreed to the current Terms of Service for the product given by `product_type`. Used during onboarding to decide whether to prompt the user with the ToS dialog before continuing.
-    ///
-    /// `agreement_required: true` means the user has not yet agreed (or has agreed to an outdated version) and must agree before using that product's endpoints.
-    ///
-    /// `GET /terms_of_service/status`
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        params: TermsOfServiceStatusRetrieveParams,
-    ) -> crate::Result<crate::types::TosStatusWrapped> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/terms_of_service/status");
-        req.query("product_type", crate::QueryStyle::Form, true, &params.product_type);
-        req.send_json().await
-    }
-}
-/// Inputs of [`TermsOfServiceStatusApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TermsOfServiceStatusRetrieveParams {
-    /// Which product's ToS to check. Defaults to `branded_calling`.
-    pub product_type: Option<crate::types::TosProductType>,
 }

@@ -12,15 +12,76 @@ impl<'a> TexmlApi<'a> {
             client: self.client,
         }
     }
-    pub fn ai_calls(&self) -> TexmlAiCallsApi<'a> {
-        TexmlAiCallsApi {
-            client: self.client,
-        }
+    /// Initiate an outbound AI call
+    ///
+    /// Initiate an outbound AI call with warm-up support. Validates parameters, builds an internal TeXML with an AI Assistant configuration, encodes instructions into client state, and calls the dial API. The Twiml, Texml, and Url parameters are not allowed and will result in a 422 error.
+    ///
+    /// **Expected callback events:**
+    ///
+    /// Status callbacks: `initiated`, `ringing`, `answered`, one terminal status (`completed`, `no-answer`, `busy`, `canceled`, or `failed`), then `analyzed` after post-call processing completes.
+    ///
+    /// Conversation callbacks: `conversation_created` and `conversation_ended`.
+    ///
+    /// Recording, AMD, transcription, and deepfake detection callbacks are only sent when those features are enabled.
+    ///
+    /// `POST /texml/ai_calls/{connection_id}`
+    ///
+    /// Parameters:
+    /// - `connection_id`: The ID of the TeXML connection to use for the call.
+    #[inline]
+    pub async fn initiate_ai_call(
+        &self,
+        connection_id: &str,
+        params: impl Into<TexmlInitiateAiCallParams>,
+    ) -> crate::Result<crate::types::InitiateAiCallResult> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                ["/texml/ai_calls/", &crate::encode_path(connection_id)].concat(),
+            );
+        let params: TexmlInitiateAiCallParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
     }
-    pub fn secrets(&self) -> TexmlSecretsApi<'a> {
-        TexmlSecretsApi {
-            client: self.client,
-        }
+    /// Create a TeXML secret
+    ///
+    /// Create a TeXML secret which can be later used as a Dynamic Parameter for TeXML when using Mustache Templates in your TeXML. In your TeXML you will be able to use your secret name, and this name will be replaced by the actual secret value when processing the TeXML on Telnyx side.  The secrets are not visible in any logs.
+    ///
+    /// `POST /texml/secrets`
+    #[inline]
+    pub async fn secrets(
+        &self,
+        params: impl Into<TexmlSecretsParams>,
+    ) -> crate::Result<TexmlSecretsResponse> {
+        let mut req = self.client.request(reqwest::Method::POST, "/texml/secrets");
+        let params: TexmlSecretsParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+}
+/// Inputs of [`TexmlApi::initiate_ai_call`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TexmlInitiateAiCallParams {
+    /// Initiate AI Call request object
+    pub body: crate::types::InitiateAiCallRequest,
+}
+impl From<crate::types::InitiateAiCallRequest> for TexmlInitiateAiCallParams {
+    /// The body alone is the whole of [`TexmlInitiateAiCallParams`].
+    fn from(body: crate::types::InitiateAiCallRequest) -> Self {
+        TexmlInitiateAiCallParams { body }
+    }
+}
+/// Inputs of [`TexmlApi::secrets`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TexmlSecretsParams {
+    /// Create TeXML secret request object
+    pub body: crate::types::CreateTeXmlSecretRequest,
+}
+impl From<crate::types::CreateTeXmlSecretRequest> for TexmlSecretsParams {
+    /// The body alone is the whole of [`TexmlSecretsParams`].
+    fn from(body: crate::types::CreateTeXmlSecretRequest) -> Self {
+        TexmlSecretsParams { body }
     }
 }
 /// Operations under `texml.accounts`.
@@ -49,21 +110,178 @@ impl<'a> TexmlAccountsApi<'a> {
             client: self.client,
         }
     }
-    pub fn recordings_json(&self) -> TexmlAccountsRecordingsJsonApi<'a> {
-        TexmlAccountsRecordingsJsonApi {
-            client: self.client,
-        }
-    }
     pub fn transcriptions(&self) -> TexmlAccountsTranscriptionsApi<'a> {
         TexmlAccountsTranscriptionsApi {
             client: self.client,
         }
     }
-    pub fn transcriptions_json(&self) -> TexmlAccountsTranscriptionsJsonApi<'a> {
-        TexmlAccountsTranscriptionsJsonApi {
-            client: self.client,
-        }
+    /// Fetch multiple recording resources
+    ///
+    /// Returns multiple recording resources for an account.
+    ///
+    /// `GET /texml/Accounts/{account_sid}/Recordings.json`
+    ///
+    /// Parameters:
+    /// - `account_sid`: The id of the account the resource belongs to.
+    #[inline]
+    pub async fn retrieve_recordings_json(
+        &self,
+        account_sid: &str,
+        params: TexmlAccountsRetrieveRecordingsJsonParams,
+    ) -> crate::Result<crate::types::TexmlGetCallRecordingsResponseBody> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Recordings.json",
+                ]
+                    .concat(),
+            );
+        req.query("Page", crate::QueryStyle::Form, true, &params.page);
+        req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
+        req.query("DateCreated", crate::QueryStyle::Form, true, &params.date_created);
+        req.send_json().await
     }
+    /// [`Self::retrieve_recordings_json`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`).
+    #[inline]
+    pub fn retrieve_recordings_json_paginator(
+        &self,
+        account_sid: &str,
+        params: TexmlAccountsRetrieveRecordingsJsonParams,
+    ) -> crate::Paginator<
+        'a,
+        TexmlAccountsRetrieveRecordingsJsonParams,
+        crate::types::TexmlGetCallRecordingsResponseBody,
+        crate::types::TexmlGetCallRecordingResponseBody,
+    > {
+        let this = *self;
+        let account_sid = account_sid.to_owned();
+        let spec: crate::PageSpec<
+            TexmlAccountsRetrieveRecordingsJsonParams,
+            crate::types::TexmlGetCallRecordingsResponseBody,
+            crate::types::TexmlGetCallRecordingResponseBody,
+        > = crate::PageSpec {
+            style: crate::PageStyle::NextUri,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.recordings.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.next_uri = page.next_page_uri.as_ref().cloned();
+                meta
+            },
+            items: |page| page.recordings.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let account_sid = account_sid.clone();
+                #[allow(deprecated)]
+                Box::pin(async move {
+                    this.retrieve_recordings_json(&account_sid, params).await
+                })
+            },
+        )
+    }
+    /// List recording transcriptions
+    ///
+    /// Returns multiple recording transcription resources for an account.
+    ///
+    /// `GET /texml/Accounts/{account_sid}/Transcriptions.json`
+    ///
+    /// Parameters:
+    /// - `account_sid`: The id of the account the resource belongs to.
+    #[inline]
+    pub async fn retrieve_transcriptions_json(
+        &self,
+        account_sid: &str,
+        params: TexmlAccountsRetrieveTranscriptionsJsonParams,
+    ) -> crate::Result<TexmlAccountsRetrieveTranscriptionsJsonResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Transcriptions.json",
+                ]
+                    .concat(),
+            );
+        req.query("PageToken", crate::QueryStyle::Form, true, &params.page_token);
+        req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
+        req.send_json().await
+    }
+    /// [`Self::retrieve_transcriptions_json`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `PageToken`).
+    #[inline]
+    pub fn retrieve_transcriptions_json_paginator(
+        &self,
+        account_sid: &str,
+        params: TexmlAccountsRetrieveTranscriptionsJsonParams,
+    ) -> crate::Paginator<
+        'a,
+        TexmlAccountsRetrieveTranscriptionsJsonParams,
+        TexmlAccountsRetrieveTranscriptionsJsonResponse,
+        crate::types::TexmlRecordingTranscription,
+    > {
+        let this = *self;
+        let account_sid = account_sid.to_owned();
+        let spec: crate::PageSpec<
+            TexmlAccountsRetrieveTranscriptionsJsonParams,
+            TexmlAccountsRetrieveTranscriptionsJsonResponse,
+            crate::types::TexmlRecordingTranscription,
+        > = crate::PageSpec {
+            style: crate::PageStyle::NextUri,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.transcriptions.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.next_uri = page.next_page_uri.as_ref().cloned();
+                meta
+            },
+            items: |page| page.transcriptions.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_token = next.query_value("PageToken").map(str::to_owned);
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                let account_sid = account_sid.clone();
+                #[allow(deprecated)]
+                Box::pin(async move {
+                    this.retrieve_transcriptions_json(&account_sid, params).await
+                })
+            },
+        )
+    }
+}
+/// Inputs of [`TexmlAccountsApi::retrieve_recordings_json`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TexmlAccountsRetrieveRecordingsJsonParams {
+    /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
+    pub page: Option<i64>,
+    /// The number of records to be displayed on a page
+    pub page_size: Option<i64>,
+    /// Filters recording by the creation date. Expected format is ISO8601 date or date-time, ie. {YYYY}-{MM}-{DD} or {YYYY}-{MM}-{DD}T{hh}:{mm}:{ss}Z. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
+    pub date_created: Option<String>,
+}
+/// Inputs of [`TexmlAccountsApi::retrieve_transcriptions_json`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TexmlAccountsRetrieveTranscriptionsJsonParams {
+    /// Used to request the next page of results.
+    pub page_token: Option<String>,
+    /// The number of records to be displayed on a page
+    pub page_size: Option<i64>,
 }
 /// Operations under `texml.accounts.calls`.
 #[derive(Debug, Clone, Copy)]
@@ -86,18 +304,8 @@ impl<'a> TexmlAccountsCallsApi<'a> {
             client: self.client,
         }
     }
-    pub fn siprec_json(&self) -> TexmlAccountsCallsSiprecJsonApi<'a> {
-        TexmlAccountsCallsSiprecJsonApi {
-            client: self.client,
-        }
-    }
     pub fn streams(&self) -> TexmlAccountsCallsStreamsApi<'a> {
         TexmlAccountsCallsStreamsApi {
-            client: self.client,
-        }
-    }
-    pub fn streams_json(&self) -> TexmlAccountsCallsStreamsJsonApi<'a> {
-        TexmlAccountsCallsStreamsJsonApi {
             client: self.client,
         }
     }
@@ -110,10 +318,10 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     #[inline]
-    pub async fn list(
+    pub async fn retrieve_calls(
         &self,
         account_sid: &str,
-        params: TexmlAccountsCallsListParams,
+        params: TexmlAccountsCallsRetrieveCallsParams,
     ) -> crate::Result<crate::types::CallResourceIndex> {
         let mut req = self
             .client
@@ -135,22 +343,22 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         req.query("EndTime_lt", crate::QueryStyle::Form, true, &params.end_time_lt);
         req.send_json().await
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    /// [`Self::retrieve_calls`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve_calls_paginator(
         &self,
         account_sid: &str,
-        params: TexmlAccountsCallsListParams,
+        params: TexmlAccountsCallsRetrieveCallsParams,
     ) -> crate::Paginator<
         'a,
-        TexmlAccountsCallsListParams,
+        TexmlAccountsCallsRetrieveCallsParams,
         crate::types::CallResourceIndex,
         crate::types::CallResource,
     > {
         let this = *self;
         let account_sid = account_sid.to_owned();
         let spec: crate::PageSpec<
-            TexmlAccountsCallsListParams,
+            TexmlAccountsCallsRetrieveCallsParams,
             crate::types::CallResourceIndex,
             crate::types::CallResource,
         > = crate::PageSpec {
@@ -175,7 +383,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
             move |params| {
                 let account_sid = account_sid.clone();
                 #[allow(deprecated)]
-                Box::pin(async move { this.list(&account_sid, params).await })
+                Box::pin(async move { this.retrieve_calls(&account_sid, params).await })
             },
         )
     }
@@ -191,7 +399,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     pub async fn create(
         &self,
         account_sid: &str,
-        params: TexmlAccountsCallsCreateParams,
+        params: impl Into<TexmlAccountsCallsCreateParams>,
     ) -> crate::Result<crate::types::InitiateCallResult> {
         let mut req = self
             .client
@@ -199,6 +407,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                 reqwest::Method::POST,
                 ["/texml/Accounts/", &crate::encode_path(account_sid), "/Calls"].concat(),
             );
+        let params: TexmlAccountsCallsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -245,7 +454,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         &self,
         account_sid: &str,
         call_sid: &str,
-        params: TexmlAccountsCallsUpdateParams,
+        params: impl Into<TexmlAccountsCallsUpdateParams>,
     ) -> crate::Result<crate::types::CallResource> {
         let mut req = self
             .client
@@ -259,13 +468,84 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: TexmlAccountsCallsUpdateParams = params.into();
         req.form(&params.body);
         req.send_json().await
     }
+    /// Request siprec session for a call
+    ///
+    /// Starts siprec session with specified parameters for call idientified by call_sid.
+    ///
+    /// `POST /texml/Accounts/{account_sid}/Calls/{call_sid}/Siprec.json`
+    ///
+    /// Parameters:
+    /// - `account_sid`: The id of the account the resource belongs to.
+    /// - `call_sid`: The CallSid that identifies the call to update.
+    #[inline]
+    pub async fn siprec_json(
+        &self,
+        account_sid: &str,
+        call_sid: &str,
+        params: impl Into<TexmlAccountsCallsSiprecJsonParams>,
+    ) -> crate::Result<crate::types::TexmlCreateSiprecSessionResponseBody> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Calls/",
+                    &crate::encode_path(call_sid),
+                    "/Siprec.json",
+                ]
+                    .concat(),
+            );
+        let params: TexmlAccountsCallsSiprecJsonParams = params.into();
+        if let Some(body) = &params.body {
+            req.form(body);
+        }
+        req.send_json().await
+    }
+    /// Start streaming media from a call.
+    ///
+    /// Starts streaming media from a call to a specific WebSocket address.
+    ///
+    /// `POST /texml/Accounts/{account_sid}/Calls/{call_sid}/Streams.json`
+    ///
+    /// Parameters:
+    /// - `account_sid`: The id of the account the resource belongs to.
+    /// - `call_sid`: The CallSid that identifies the call to update.
+    #[inline]
+    pub async fn streams_json(
+        &self,
+        account_sid: &str,
+        call_sid: &str,
+        params: impl Into<TexmlAccountsCallsStreamsJsonParams>,
+    ) -> crate::Result<crate::types::TexmlCreateCallStreamingResponseBody> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Calls/",
+                    &crate::encode_path(call_sid),
+                    "/Streams.json",
+                ]
+                    .concat(),
+            );
+        let params: TexmlAccountsCallsStreamsJsonParams = params.into();
+        if let Some(body) = &params.body {
+            req.form(body);
+        }
+        req.send_json().await
+    }
 }
-/// Inputs of [`TexmlAccountsCallsApi::list`] other than path parameters.
+/// Inputs of [`TexmlAccountsCallsApi::retrieve_calls`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlAccountsCallsListParams {
+pub struct TexmlAccountsCallsRetrieveCallsParams {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
     pub page: Option<i64>,
     /// The number of records to be displayed on a page
@@ -277,7 +557,7 @@ pub struct TexmlAccountsCallsListParams {
     /// Filters calls by the from number.
     pub from: Option<String>,
     /// Filters calls by status.
-    pub status: Option<TexmlAccountsCallsListStatus>,
+    pub status: Option<TexmlAccountsCallsRetrieveCallsStatus>,
     /// Filters calls by their start date. Expected format is YYYY-MM-DD.
     pub start_time: Option<String>,
     /// Filters calls by their start date (after). Expected format is YYYY-MM-DD
@@ -297,11 +577,57 @@ pub struct TexmlAccountsCallsCreateParams {
     /// Iniatiate Call request object
     pub body: crate::types::InitiateCallRequest,
 }
+impl From<crate::types::InitiateCallRequest> for TexmlAccountsCallsCreateParams {
+    /// The body alone is the whole of [`TexmlAccountsCallsCreateParams`].
+    fn from(body: crate::types::InitiateCallRequest) -> Self {
+        TexmlAccountsCallsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`TexmlAccountsCallsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TexmlAccountsCallsUpdateParams {
     /// Update Call request object
     pub body: crate::types::UpdateCallRequest,
+}
+impl From<crate::types::UpdateCallRequest> for TexmlAccountsCallsUpdateParams {
+    /// The body alone is the whole of [`TexmlAccountsCallsUpdateParams`].
+    fn from(body: crate::types::UpdateCallRequest) -> Self {
+        TexmlAccountsCallsUpdateParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`TexmlAccountsCallsApi::siprec_json`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TexmlAccountsCallsSiprecJsonParams {
+    /// Starts a SIPREC session.
+    pub body: Option<crate::types::TexmlCreateSiprecSessionRequestBody>,
+}
+impl From<crate::types::TexmlCreateSiprecSessionRequestBody>
+for TexmlAccountsCallsSiprecJsonParams {
+    /// The body alone is the whole of [`TexmlAccountsCallsSiprecJsonParams`].
+    fn from(body: crate::types::TexmlCreateSiprecSessionRequestBody) -> Self {
+        TexmlAccountsCallsSiprecJsonParams {
+            body: Some(body),
+        }
+    }
+}
+/// Inputs of [`TexmlAccountsCallsApi::streams_json`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TexmlAccountsCallsStreamsJsonParams {
+    /// Start streaming media from a call
+    pub body: Option<crate::types::TexmlCreateCallStreamingRequestBody>,
+}
+impl From<crate::types::TexmlCreateCallStreamingRequestBody>
+for TexmlAccountsCallsStreamsJsonParams {
+    /// The body alone is the whole of [`TexmlAccountsCallsStreamsJsonParams`].
+    fn from(body: crate::types::TexmlCreateCallStreamingRequestBody) -> Self {
+        TexmlAccountsCallsStreamsJsonParams {
+            body: Some(body),
+        }
+    }
 }
 /// Operations under `texml.accounts.calls.recordings`.
 #[derive(Debug, Clone, Copy)]
@@ -309,20 +635,6 @@ pub struct TexmlAccountsCallsRecordingsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> TexmlAccountsCallsRecordingsApi<'a> {
-    pub fn recording_sid_json(
-        &self,
-    ) -> TexmlAccountsCallsRecordingsRecordingSidJsonApi<'a> {
-        TexmlAccountsCallsRecordingsRecordingSidJsonApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `texml.accounts.calls.recordings.recording_sid_json`.
-#[derive(Debug, Clone, Copy)]
-pub struct TexmlAccountsCallsRecordingsRecordingSidJsonApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TexmlAccountsCallsRecordingsRecordingSidJsonApi<'a> {
     /// Update recording on a call
     ///
     /// Updates recording resource for particular call.
@@ -334,12 +646,12 @@ impl<'a> TexmlAccountsCallsRecordingsRecordingSidJsonApi<'a> {
     /// - `call_sid`: The CallSid that identifies the call to update.
     /// - `recording_sid`: Uniquely identifies the recording by id.
     #[inline]
-    pub async fn create(
+    pub async fn recording_sid_json(
         &self,
         account_sid: &str,
         call_sid: &str,
         recording_sid: &str,
-        params: TexmlAccountsCallsRecordingsRecordingSidJsonCreateParams,
+        params: impl Into<TexmlAccountsCallsRecordingsRecordingSidJsonParams>,
     ) -> crate::Result<crate::types::TexmlCreateCallRecordingResponseBody> {
         let mut req = self
             .client
@@ -356,17 +668,27 @@ impl<'a> TexmlAccountsCallsRecordingsRecordingSidJsonApi<'a> {
                 ]
                     .concat(),
             );
+        let params: TexmlAccountsCallsRecordingsRecordingSidJsonParams = params.into();
         if let Some(body) = &params.body {
             req.form(body);
         }
         req.send_json().await
     }
 }
-/// Inputs of [`TexmlAccountsCallsRecordingsRecordingSidJsonApi::create`] other than path parameters.
+/// Inputs of [`TexmlAccountsCallsRecordingsApi::recording_sid_json`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlAccountsCallsRecordingsRecordingSidJsonCreateParams {
+pub struct TexmlAccountsCallsRecordingsRecordingSidJsonParams {
     /// Update call recording on a call.
     pub body: Option<crate::types::TexmlUpdateCallRecordingRequestBody>,
+}
+impl From<crate::types::TexmlUpdateCallRecordingRequestBody>
+for TexmlAccountsCallsRecordingsRecordingSidJsonParams {
+    /// The body alone is the whole of [`TexmlAccountsCallsRecordingsRecordingSidJsonParams`].
+    fn from(body: crate::types::TexmlUpdateCallRecordingRequestBody) -> Self {
+        TexmlAccountsCallsRecordingsRecordingSidJsonParams {
+            body: Some(body),
+        }
+    }
 }
 /// Operations under `texml.accounts.calls.recordings_json`.
 #[derive(Debug, Clone, Copy)]
@@ -384,7 +706,7 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
     #[inline]
-    pub async fn retrieve(
+    pub async fn retrieve_recordings_json(
         &self,
         account_sid: &str,
         call_sid: &str,
@@ -418,7 +740,7 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
         &self,
         account_sid: &str,
         call_sid: &str,
-        params: TexmlAccountsCallsRecordingsJsonStartParams,
+        params: impl Into<TexmlAccountsCallsRecordingsJsonStartParams>,
     ) -> crate::Result<crate::types::TexmlCreateCallRecordingResponseBody> {
         let mut req = self
             .client
@@ -433,6 +755,7 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
                 ]
                     .concat(),
             );
+        let params: TexmlAccountsCallsRecordingsJsonStartParams = params.into();
         if let Some(body) = &params.body {
             req.form(body);
         }
@@ -445,24 +768,21 @@ pub struct TexmlAccountsCallsRecordingsJsonStartParams {
     /// Starts call recording on a call.
     pub body: Option<crate::types::TexmlCreateCallRecordingRequestBody>,
 }
+impl From<crate::types::TexmlCreateCallRecordingRequestBody>
+for TexmlAccountsCallsRecordingsJsonStartParams {
+    /// The body alone is the whole of [`TexmlAccountsCallsRecordingsJsonStartParams`].
+    fn from(body: crate::types::TexmlCreateCallRecordingRequestBody) -> Self {
+        TexmlAccountsCallsRecordingsJsonStartParams {
+            body: Some(body),
+        }
+    }
+}
 /// Operations under `texml.accounts.calls.siprec`.
 #[derive(Debug, Clone, Copy)]
 pub struct TexmlAccountsCallsSiprecApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> TexmlAccountsCallsSiprecApi<'a> {
-    pub fn siprec_sid_json(&self) -> TexmlAccountsCallsSiprecSiprecSidJsonApi<'a> {
-        TexmlAccountsCallsSiprecSiprecSidJsonApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `texml.accounts.calls.siprec.siprec_sid_json`.
-#[derive(Debug, Clone, Copy)]
-pub struct TexmlAccountsCallsSiprecSiprecSidJsonApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TexmlAccountsCallsSiprecSiprecSidJsonApi<'a> {
     /// Updates siprec session for a call
     ///
     /// Updates siprec session identified by siprec_sid.
@@ -474,12 +794,12 @@ impl<'a> TexmlAccountsCallsSiprecSiprecSidJsonApi<'a> {
     /// - `call_sid`: The CallSid that identifies the call to update.
     /// - `siprec_sid`: The SiprecSid that uniquely identifies the Sip Recording.
     #[inline]
-    pub async fn create(
+    pub async fn siprec_sid_json(
         &self,
         account_sid: &str,
         call_sid: &str,
         siprec_sid: &str,
-        params: TexmlAccountsCallsSiprecSiprecSidJsonCreateParams,
+        params: impl Into<TexmlAccountsCallsSiprecSiprecSidJsonParams>,
     ) -> crate::Result<crate::types::TexmlUpdateSiprecSessionResponseBody> {
         let mut req = self
             .client
@@ -496,64 +816,27 @@ impl<'a> TexmlAccountsCallsSiprecSiprecSidJsonApi<'a> {
                 ]
                     .concat(),
             );
+        let params: TexmlAccountsCallsSiprecSiprecSidJsonParams = params.into();
         if let Some(body) = &params.body {
             req.form(body);
         }
         req.send_json().await
     }
 }
-/// Inputs of [`TexmlAccountsCallsSiprecSiprecSidJsonApi::create`] other than path parameters.
+/// Inputs of [`TexmlAccountsCallsSiprecApi::siprec_sid_json`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlAccountsCallsSiprecSiprecSidJsonCreateParams {
+pub struct TexmlAccountsCallsSiprecSiprecSidJsonParams {
     /// Updates a SIPREC session.
     pub body: Option<crate::types::TexmlUpdateSiprecSessionRequestBody>,
 }
-/// Operations under `texml.accounts.calls.siprec_json`.
-#[derive(Debug, Clone, Copy)]
-pub struct TexmlAccountsCallsSiprecJsonApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TexmlAccountsCallsSiprecJsonApi<'a> {
-    /// Request siprec session for a call
-    ///
-    /// Starts siprec session with specified parameters for call idientified by call_sid.
-    ///
-    /// `POST /texml/Accounts/{account_sid}/Calls/{call_sid}/Siprec.json`
-    ///
-    /// Parameters:
-    /// - `account_sid`: The id of the account the resource belongs to.
-    /// - `call_sid`: The CallSid that identifies the call to update.
-    #[inline]
-    pub async fn start(
-        &self,
-        account_sid: &str,
-        call_sid: &str,
-        params: TexmlAccountsCallsSiprecJsonStartParams,
-    ) -> crate::Result<crate::types::TexmlCreateSiprecSessionResponseBody> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Calls/",
-                    &crate::encode_path(call_sid),
-                    "/Siprec.json",
-                ]
-                    .concat(),
-            );
-        if let Some(body) = &params.body {
-            req.form(body);
+impl From<crate::types::TexmlUpdateSiprecSessionRequestBody>
+for TexmlAccountsCallsSiprecSiprecSidJsonParams {
+    /// The body alone is the whole of [`TexmlAccountsCallsSiprecSiprecSidJsonParams`].
+    fn from(body: crate::types::TexmlUpdateSiprecSessionRequestBody) -> Self {
+        TexmlAccountsCallsSiprecSiprecSidJsonParams {
+            body: Some(body),
         }
-        req.send_json().await
     }
-}
-/// Inputs of [`TexmlAccountsCallsSiprecJsonApi::start`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlAccountsCallsSiprecJsonStartParams {
-    /// Starts a SIPREC session.
-    pub body: Option<crate::types::TexmlCreateSiprecSessionRequestBody>,
 }
 /// Operations under `texml.accounts.calls.streams`.
 #[derive(Debug, Clone, Copy)]
@@ -561,20 +844,6 @@ pub struct TexmlAccountsCallsStreamsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> TexmlAccountsCallsStreamsApi<'a> {
-    pub fn streaming_sid_json(
-        &self,
-    ) -> TexmlAccountsCallsStreamsStreamingSidJsonApi<'a> {
-        TexmlAccountsCallsStreamsStreamingSidJsonApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `texml.accounts.calls.streams.streaming_sid_json`.
-#[derive(Debug, Clone, Copy)]
-pub struct TexmlAccountsCallsStreamsStreamingSidJsonApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TexmlAccountsCallsStreamsStreamingSidJsonApi<'a> {
     /// Update streaming on a call
     ///
     /// Updates streaming resource for particular call.
@@ -586,12 +855,12 @@ impl<'a> TexmlAccountsCallsStreamsStreamingSidJsonApi<'a> {
     /// - `call_sid`: The CallSid that identifies the call to update.
     /// - `streaming_sid`: Uniquely identifies the streaming by id.
     #[inline]
-    pub async fn create(
+    pub async fn streaming_sid_json(
         &self,
         account_sid: &str,
         call_sid: &str,
         streaming_sid: &str,
-        params: TexmlAccountsCallsStreamsStreamingSidJsonCreateParams,
+        params: impl Into<TexmlAccountsCallsStreamsStreamingSidJsonParams>,
     ) -> crate::Result<crate::types::TexmlUpdateCallStreamingResponseBody> {
         let mut req = self
             .client
@@ -608,64 +877,27 @@ impl<'a> TexmlAccountsCallsStreamsStreamingSidJsonApi<'a> {
                 ]
                     .concat(),
             );
+        let params: TexmlAccountsCallsStreamsStreamingSidJsonParams = params.into();
         if let Some(body) = &params.body {
             req.form(body);
         }
         req.send_json().await
     }
 }
-/// Inputs of [`TexmlAccountsCallsStreamsStreamingSidJsonApi::create`] other than path parameters.
+/// Inputs of [`TexmlAccountsCallsStreamsApi::streaming_sid_json`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlAccountsCallsStreamsStreamingSidJsonCreateParams {
+pub struct TexmlAccountsCallsStreamsStreamingSidJsonParams {
     /// Update streaming
     pub body: Option<crate::types::TexmlUpdateCallStreamingRequestBody>,
 }
-/// Operations under `texml.accounts.calls.streams_json`.
-#[derive(Debug, Clone, Copy)]
-pub struct TexmlAccountsCallsStreamsJsonApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TexmlAccountsCallsStreamsJsonApi<'a> {
-    /// Start streaming media from a call.
-    ///
-    /// Starts streaming media from a call to a specific WebSocket address.
-    ///
-    /// `POST /texml/Accounts/{account_sid}/Calls/{call_sid}/Streams.json`
-    ///
-    /// Parameters:
-    /// - `account_sid`: The id of the account the resource belongs to.
-    /// - `call_sid`: The CallSid that identifies the call to update.
-    #[inline]
-    pub async fn start(
-        &self,
-        account_sid: &str,
-        call_sid: &str,
-        params: TexmlAccountsCallsStreamsJsonStartParams,
-    ) -> crate::Result<crate::types::TexmlCreateCallStreamingResponseBody> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Calls/",
-                    &crate::encode_path(call_sid),
-                    "/Streams.json",
-                ]
-                    .concat(),
-            );
-        if let Some(body) = &params.body {
-            req.form(body);
+impl From<crate::types::TexmlUpdateCallStreamingRequestBody>
+for TexmlAccountsCallsStreamsStreamingSidJsonParams {
+    /// The body alone is the whole of [`TexmlAccountsCallsStreamsStreamingSidJsonParams`].
+    fn from(body: crate::types::TexmlUpdateCallStreamingRequestBody) -> Self {
+        TexmlAccountsCallsStreamsStreamingSidJsonParams {
+            body: Some(body),
         }
-        req.send_json().await
     }
-}
-/// Inputs of [`TexmlAccountsCallsStreamsJsonApi::start`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlAccountsCallsStreamsJsonStartParams {
-    /// Start streaming media from a call
-    pub body: Option<crate::types::TexmlCreateCallStreamingRequestBody>,
 }
 /// Operations under `texml.accounts.conferences`.
 #[derive(Debug, Clone, Copy)]
@@ -678,16 +910,6 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
             client: self.client,
         }
     }
-    pub fn recordings(&self) -> TexmlAccountsConferencesRecordingsApi<'a> {
-        TexmlAccountsConferencesRecordingsApi {
-            client: self.client,
-        }
-    }
-    pub fn recordings_json(&self) -> TexmlAccountsConferencesRecordingsJsonApi<'a> {
-        TexmlAccountsConferencesRecordingsJsonApi {
-            client: self.client,
-        }
-    }
     /// List conference resources
     ///
     /// Lists conference resources.
@@ -697,10 +919,10 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     #[inline]
-    pub async fn list(
+    pub async fn retrieve_conferences(
         &self,
         account_sid: &str,
-        params: TexmlAccountsConferencesListParams,
+        params: TexmlAccountsConferencesRetrieveConferencesParams,
     ) -> crate::Result<crate::types::ConferenceResourceIndex> {
         let mut req = self
             .client
@@ -718,22 +940,22 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
         req.query("DateUpdated", crate::QueryStyle::Form, true, &params.date_updated);
         req.send_json().await
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    /// [`Self::retrieve_conferences`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve_conferences_paginator(
         &self,
         account_sid: &str,
-        params: TexmlAccountsConferencesListParams,
+        params: TexmlAccountsConferencesRetrieveConferencesParams,
     ) -> crate::Paginator<
         'a,
-        TexmlAccountsConferencesListParams,
+        TexmlAccountsConferencesRetrieveConferencesParams,
         crate::types::ConferenceResourceIndex,
         crate::types::ConferenceResource,
     > {
         let this = *self;
         let account_sid = account_sid.to_owned();
         let spec: crate::PageSpec<
-            TexmlAccountsConferencesListParams,
+            TexmlAccountsConferencesRetrieveConferencesParams,
             crate::types::ConferenceResourceIndex,
             crate::types::ConferenceResource,
         > = crate::PageSpec {
@@ -758,7 +980,9 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
             move |params| {
                 let account_sid = account_sid.clone();
                 #[allow(deprecated)]
-                Box::pin(async move { this.list(&account_sid, params).await })
+                Box::pin(async move {
+                    this.retrieve_conferences(&account_sid, params).await
+                })
             },
         )
     }
@@ -805,7 +1029,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
         &self,
         account_sid: &str,
         conference_sid: &str,
-        params: TexmlAccountsConferencesUpdateParams,
+        params: impl Into<TexmlAccountsConferencesUpdateParams>,
     ) -> crate::Result<crate::types::ConferenceResource> {
         let mut req = self
             .client
@@ -819,13 +1043,74 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
                 ]
                     .concat(),
             );
+        let params: TexmlAccountsConferencesUpdateParams = params.into();
         req.form(&params.body);
         req.send_json().await
     }
+    /// List conference recordings
+    ///
+    /// Lists conference recordings
+    ///
+    /// `GET /texml/Accounts/{account_sid}/Conferences/{conference_sid}/Recordings`
+    ///
+    /// Parameters:
+    /// - `account_sid`: The id of the account the resource belongs to.
+    /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    #[inline]
+    pub async fn retrieve_recordings(
+        &self,
+        account_sid: &str,
+        conference_sid: &str,
+    ) -> crate::Result<crate::types::ConferenceRecordingResourceIndex> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Conferences/",
+                    &crate::encode_path(conference_sid),
+                    "/Recordings",
+                ]
+                    .concat(),
+            );
+        req.send_json().await
+    }
+    /// Fetch recordings for a conference
+    ///
+    /// Returns recordings for a conference identified by conference_sid.
+    ///
+    /// `GET /texml/Accounts/{account_sid}/Conferences/{conference_sid}/Recordings.json`
+    ///
+    /// Parameters:
+    /// - `account_sid`: The id of the account the resource belongs to.
+    /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    #[inline]
+    pub async fn retrieve_recordings_json(
+        &self,
+        account_sid: &str,
+        conference_sid: &str,
+    ) -> crate::Result<crate::types::TexmlGetCallRecordingsResponseBody> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                [
+                    "/texml/Accounts/",
+                    &crate::encode_path(account_sid),
+                    "/Conferences/",
+                    &crate::encode_path(conference_sid),
+                    "/Recordings.json",
+                ]
+                    .concat(),
+            );
+        req.send_json().await
+    }
 }
-/// Inputs of [`TexmlAccountsConferencesApi::list`] other than path parameters.
+/// Inputs of [`TexmlAccountsConferencesApi::retrieve_conferences`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlAccountsConferencesListParams {
+pub struct TexmlAccountsConferencesRetrieveConferencesParams {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
     pub page: Option<i64>,
     /// The number of records to be displayed on a page
@@ -835,7 +1120,7 @@ pub struct TexmlAccountsConferencesListParams {
     /// Filters conferences by their friendly name.
     pub friendly_name: Option<String>,
     /// Filters conferences by status.
-    pub status: Option<TexmlAccountsConferencesListStatus>,
+    pub status: Option<TexmlAccountsConferencesRetrieveConferencesStatus>,
     /// Filters conferences by the creation date. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
     pub date_created: Option<String>,
     /// Filters conferences by the time they were last updated. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateUpdated&gt;=2023-05-22.
@@ -846,6 +1131,15 @@ pub struct TexmlAccountsConferencesListParams {
 pub struct TexmlAccountsConferencesUpdateParams {
     /// Update Conference request object
     pub body: crate::types::CallScriptingUpdateConferenceRequest,
+}
+impl From<crate::types::CallScriptingUpdateConferenceRequest>
+for TexmlAccountsConferencesUpdateParams {
+    /// The body alone is the whole of [`TexmlAccountsConferencesUpdateParams`].
+    fn from(body: crate::types::CallScriptingUpdateConferenceRequest) -> Self {
+        TexmlAccountsConferencesUpdateParams {
+            body,
+        }
+    }
 }
 /// Operations under `texml.accounts.conferences.participants`.
 #[derive(Debug, Clone, Copy)]
@@ -863,7 +1157,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     #[inline]
-    pub async fn list(
+    pub async fn retrieve_participants(
         &self,
         account_sid: &str,
         conference_sid: &str,
@@ -897,7 +1191,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
         &self,
         account_sid: &str,
         conference_sid: &str,
-        params: TexmlAccountsConferencesParticipantsCreateParams,
+        params: impl Into<TexmlAccountsConferencesParticipantsCreateParams>,
     ) -> crate::Result<crate::types::NewParticipantResource> {
         let mut req = self
             .client
@@ -912,6 +1206,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: TexmlAccountsConferencesParticipantsCreateParams = params.into();
         req.form(&params.body);
         req.send_json().await
     }
@@ -964,7 +1259,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
         account_sid: &str,
         conference_sid: &str,
         call_sid_or_participant_label: &str,
-        params: TexmlAccountsConferencesParticipantsUpdateParams,
+        params: impl Into<TexmlAccountsConferencesParticipantsUpdateParams>,
     ) -> crate::Result<crate::types::ParticipantResource> {
         let mut req = self
             .client
@@ -980,6 +1275,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: TexmlAccountsConferencesParticipantsUpdateParams = params.into();
         req.form(&params.body);
         req.send_json().await
     }
@@ -1023,84 +1319,30 @@ pub struct TexmlAccountsConferencesParticipantsCreateParams {
     /// Dial Conference Participant request object
     pub body: crate::types::DialConferenceParticipantRequest,
 }
+impl From<crate::types::DialConferenceParticipantRequest>
+for TexmlAccountsConferencesParticipantsCreateParams {
+    /// The body alone is the whole of [`TexmlAccountsConferencesParticipantsCreateParams`].
+    fn from(body: crate::types::DialConferenceParticipantRequest) -> Self {
+        TexmlAccountsConferencesParticipantsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`TexmlAccountsConferencesParticipantsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TexmlAccountsConferencesParticipantsUpdateParams {
     /// Update Conference Participant request object
     pub body: crate::types::CallScriptingUpdateConferenceParticipantRequest,
 }
-/// Operations under `texml.accounts.conferences.recordings`.
-#[derive(Debug, Clone, Copy)]
-pub struct TexmlAccountsConferencesRecordingsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TexmlAccountsConferencesRecordingsApi<'a> {
-    /// List conference recordings
-    ///
-    /// Lists conference recordings
-    ///
-    /// `GET /texml/Accounts/{account_sid}/Conferences/{conference_sid}/Recordings`
-    ///
-    /// Parameters:
-    /// - `account_sid`: The id of the account the resource belongs to.
-    /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        account_sid: &str,
-        conference_sid: &str,
-    ) -> crate::Result<crate::types::ConferenceRecordingResourceIndex> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Conferences/",
-                    &crate::encode_path(conference_sid),
-                    "/Recordings",
-                ]
-                    .concat(),
-            );
-        req.send_json().await
-    }
-}
-/// Operations under `texml.accounts.conferences.recordings_json`.
-#[derive(Debug, Clone, Copy)]
-pub struct TexmlAccountsConferencesRecordingsJsonApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TexmlAccountsConferencesRecordingsJsonApi<'a> {
-    /// Fetch recordings for a conference
-    ///
-    /// Returns recordings for a conference identified by conference_sid.
-    ///
-    /// `GET /texml/Accounts/{account_sid}/Conferences/{conference_sid}/Recordings.json`
-    ///
-    /// Parameters:
-    /// - `account_sid`: The id of the account the resource belongs to.
-    /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        account_sid: &str,
-        conference_sid: &str,
-    ) -> crate::Result<crate::types::TexmlGetCallRecordingsResponseBody> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Conferences/",
-                    &crate::encode_path(conference_sid),
-                    "/Recordings.json",
-                ]
-                    .concat(),
-            );
-        req.send_json().await
+impl From<crate::types::CallScriptingUpdateConferenceParticipantRequest>
+for TexmlAccountsConferencesParticipantsUpdateParams {
+    /// The body alone is the whole of [`TexmlAccountsConferencesParticipantsUpdateParams`].
+    fn from(
+        body: crate::types::CallScriptingUpdateConferenceParticipantRequest,
+    ) -> Self {
+        TexmlAccountsConferencesParticipantsUpdateParams {
+            body,
+        }
     }
 }
 /// Operations under `texml.accounts.queues`.
@@ -1193,7 +1435,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     pub async fn create(
         &self,
         account_sid: &str,
-        params: TexmlAccountsQueuesCreateParams,
+        params: impl Into<TexmlAccountsQueuesCreateParams>,
     ) -> crate::Result<crate::types::QueueResource> {
         let mut req = self
             .client
@@ -1202,6 +1444,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
                 ["/texml/Accounts/", &crate::encode_path(account_sid), "/Queues"]
                     .concat(),
             );
+        let params: TexmlAccountsQueuesCreateParams = params.into();
         req.form(&params.body);
         req.send_json().await
     }
@@ -1248,7 +1491,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
         &self,
         account_sid: &str,
         queue_sid: &str,
-        params: TexmlAccountsQueuesUpdateParams,
+        params: impl Into<TexmlAccountsQueuesUpdateParams>,
     ) -> crate::Result<crate::types::QueueResource> {
         let mut req = self
             .client
@@ -1262,6 +1505,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
                 ]
                     .concat(),
             );
+        let params: TexmlAccountsQueuesUpdateParams = params.into();
         req.form(&params.body);
         req.send_json().await
     }
@@ -1311,11 +1555,29 @@ pub struct TexmlAccountsQueuesCreateParams {
     /// Create Queue request object
     pub body: crate::types::CallScriptingCreateQueueRequest,
 }
+impl From<crate::types::CallScriptingCreateQueueRequest>
+for TexmlAccountsQueuesCreateParams {
+    /// The body alone is the whole of [`TexmlAccountsQueuesCreateParams`].
+    fn from(body: crate::types::CallScriptingCreateQueueRequest) -> Self {
+        TexmlAccountsQueuesCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`TexmlAccountsQueuesApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TexmlAccountsQueuesUpdateParams {
     /// Update Queue request object
     pub body: crate::types::CallScriptingUpdateQueueRequest,
+}
+impl From<crate::types::CallScriptingUpdateQueueRequest>
+for TexmlAccountsQueuesUpdateParams {
+    /// The body alone is the whole of [`TexmlAccountsQueuesUpdateParams`].
+    fn from(body: crate::types::CallScriptingUpdateQueueRequest) -> Self {
+        TexmlAccountsQueuesUpdateParams {
+            body,
+        }
+    }
 }
 /// Operations under `texml.accounts.recordings`.
 #[derive(Debug, Clone, Copy)]
@@ -1323,18 +1585,18 @@ pub struct TexmlAccountsRecordingsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> TexmlAccountsRecordingsApi<'a> {
-    pub fn recording_sid_json(&self) -> TexmlAccountsRecordingsRecordingSidJsonApi<'a> {
-        TexmlAccountsRecordingsRecordingSidJsonApi {
+    pub fn json(&self) -> TexmlAccountsRecordingsJsonApi<'a> {
+        TexmlAccountsRecordingsJsonApi {
             client: self.client,
         }
     }
 }
-/// Operations under `texml.accounts.recordings.recording_sid_json`.
+/// Operations under `texml.accounts.recordings.json`.
 #[derive(Debug, Clone, Copy)]
-pub struct TexmlAccountsRecordingsRecordingSidJsonApi<'a> {
+pub struct TexmlAccountsRecordingsJsonApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> TexmlAccountsRecordingsRecordingSidJsonApi<'a> {
+impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
     /// Fetch recording resource
     ///
     /// Returns recording resource identified by recording id.
@@ -1345,7 +1607,7 @@ impl<'a> TexmlAccountsRecordingsRecordingSidJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_sid`: Uniquely identifies the recording by id.
     #[inline]
-    pub async fn retrieve(
+    pub async fn retrieve_recording_sid_json(
         &self,
         account_sid: &str,
         recording_sid: &str,
@@ -1375,7 +1637,7 @@ impl<'a> TexmlAccountsRecordingsRecordingSidJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_sid`: Uniquely identifies the recording by id.
     #[inline]
-    pub async fn delete(
+    pub async fn delete_recording_sid_json(
         &self,
         account_sid: &str,
         recording_sid: &str,
@@ -1396,116 +1658,24 @@ impl<'a> TexmlAccountsRecordingsRecordingSidJsonApi<'a> {
         req.send_empty().await
     }
 }
-/// Operations under `texml.accounts.recordings_json`.
-#[derive(Debug, Clone, Copy)]
-pub struct TexmlAccountsRecordingsJsonApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
-    /// Fetch multiple recording resources
-    ///
-    /// Returns multiple recording resources for an account.
-    ///
-    /// `GET /texml/Accounts/{account_sid}/Recordings.json`
-    ///
-    /// Parameters:
-    /// - `account_sid`: The id of the account the resource belongs to.
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        account_sid: &str,
-        params: TexmlAccountsRecordingsJsonRetrieveParams,
-    ) -> crate::Result<crate::types::TexmlGetCallRecordingsResponseBody> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Recordings.json",
-                ]
-                    .concat(),
-            );
-        req.query("Page", crate::QueryStyle::Form, true, &params.page);
-        req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("DateCreated", crate::QueryStyle::Form, true, &params.date_created);
-        req.send_json().await
-    }
-    /// [`Self::retrieve`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`).
-    #[inline]
-    pub fn retrieve_paginator(
-        &self,
-        account_sid: &str,
-        params: TexmlAccountsRecordingsJsonRetrieveParams,
-    ) -> crate::Paginator<
-        'a,
-        TexmlAccountsRecordingsJsonRetrieveParams,
-        crate::types::TexmlGetCallRecordingsResponseBody,
-        crate::types::TexmlGetCallRecordingResponseBody,
-    > {
-        let this = *self;
-        let account_sid = account_sid.to_owned();
-        let spec: crate::PageSpec<
-            TexmlAccountsRecordingsJsonRetrieveParams,
-            crate::types::TexmlGetCallRecordingsResponseBody,
-            crate::types::TexmlGetCallRecordingResponseBody,
-        > = crate::PageSpec {
-            style: crate::PageStyle::NextUri,
-            number: |_| None,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.recordings.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.next_uri = page.next_page_uri.as_ref().cloned();
-                meta
-            },
-            items: |page| page.recordings.unwrap_or_default(),
-            apply: |params, next| {
-                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let account_sid = account_sid.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.retrieve(&account_sid, params).await })
-            },
-        )
-    }
-}
-/// Inputs of [`TexmlAccountsRecordingsJsonApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlAccountsRecordingsJsonRetrieveParams {
-    /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
-    pub page: Option<i64>,
-    /// The number of records to be displayed on a page
-    pub page_size: Option<i64>,
-    /// Filters recording by the creation date. Expected format is ISO8601 date or date-time, ie. {YYYY}-{MM}-{DD} or {YYYY}-{MM}-{DD}T{hh}:{mm}:{ss}Z. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
-    pub date_created: Option<String>,
-}
 /// Operations under `texml.accounts.transcriptions`.
 #[derive(Debug, Clone, Copy)]
 pub struct TexmlAccountsTranscriptionsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> TexmlAccountsTranscriptionsApi<'a> {
-    pub fn recording_transcription_sid_json(
-        &self,
-    ) -> TexmlAccountsTranscriptionsRecordingTranscriptionSidJsonApi<'a> {
-        TexmlAccountsTranscriptionsRecordingTranscriptionSidJsonApi {
+    pub fn json(&self) -> TexmlAccountsTranscriptionsJsonApi<'a> {
+        TexmlAccountsTranscriptionsJsonApi {
             client: self.client,
         }
     }
 }
-/// Operations under `texml.accounts.transcriptions.recording_transcription_sid_json`.
+/// Operations under `texml.accounts.transcriptions.json`.
 #[derive(Debug, Clone, Copy)]
-pub struct TexmlAccountsTranscriptionsRecordingTranscriptionSidJsonApi<'a> {
+pub struct TexmlAccountsTranscriptionsJsonApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> TexmlAccountsTranscriptionsRecordingTranscriptionSidJsonApi<'a> {
+impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
     /// Fetch a recording transcription resource
     ///
     /// Returns the recording transcription resource identified by its ID.
@@ -1516,7 +1686,7 @@ impl<'a> TexmlAccountsTranscriptionsRecordingTranscriptionSidJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_transcription_sid`: Uniquely identifies the recording transcription by id.
     #[inline]
-    pub async fn retrieve(
+    pub async fn retrieve_recording_transcription_sid_json(
         &self,
         account_sid: &str,
         recording_transcription_sid: &str,
@@ -1546,7 +1716,7 @@ impl<'a> TexmlAccountsTranscriptionsRecordingTranscriptionSidJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_transcription_sid`: Uniquely identifies the recording transcription by id.
     #[inline]
-    pub async fn delete(
+    pub async fn delete_recording_transcription_sid_json(
         &self,
         account_sid: &str,
         recording_transcription_sid: &str,
@@ -1567,167 +1737,9 @@ impl<'a> TexmlAccountsTranscriptionsRecordingTranscriptionSidJsonApi<'a> {
         req.send_empty().await
     }
 }
-/// Operations under `texml.accounts.transcriptions_json`.
-#[derive(Debug, Clone, Copy)]
-pub struct TexmlAccountsTranscriptionsJsonApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
-    /// List recording transcriptions
-    ///
-    /// Returns multiple recording transcription resources for an account.
-    ///
-    /// `GET /texml/Accounts/{account_sid}/Transcriptions.json`
-    ///
-    /// Parameters:
-    /// - `account_sid`: The id of the account the resource belongs to.
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        account_sid: &str,
-        params: TexmlAccountsTranscriptionsJsonRetrieveParams,
-    ) -> crate::Result<TexmlAccountsTranscriptionsJsonRetrieveResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Transcriptions.json",
-                ]
-                    .concat(),
-            );
-        req.query("PageToken", crate::QueryStyle::Form, true, &params.page_token);
-        req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
-    }
-    /// [`Self::retrieve`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `PageToken`).
-    #[inline]
-    pub fn retrieve_paginator(
-        &self,
-        account_sid: &str,
-        params: TexmlAccountsTranscriptionsJsonRetrieveParams,
-    ) -> crate::Paginator<
-        'a,
-        TexmlAccountsTranscriptionsJsonRetrieveParams,
-        TexmlAccountsTranscriptionsJsonRetrieveResponse,
-        crate::types::TexmlRecordingTranscription,
-    > {
-        let this = *self;
-        let account_sid = account_sid.to_owned();
-        let spec: crate::PageSpec<
-            TexmlAccountsTranscriptionsJsonRetrieveParams,
-            TexmlAccountsTranscriptionsJsonRetrieveResponse,
-            crate::types::TexmlRecordingTranscription,
-        > = crate::PageSpec {
-            style: crate::PageStyle::NextUri,
-            number: |_| None,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.transcriptions.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.next_uri = page.next_page_uri.as_ref().cloned();
-                meta
-            },
-            items: |page| page.transcriptions.unwrap_or_default(),
-            apply: |params, next| {
-                params.page_token = next.query_value("PageToken").map(str::to_owned);
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let account_sid = account_sid.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.retrieve(&account_sid, params).await })
-            },
-        )
-    }
-}
-/// Inputs of [`TexmlAccountsTranscriptionsJsonApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlAccountsTranscriptionsJsonRetrieveParams {
-    /// Used to request the next page of results.
-    pub page_token: Option<String>,
-    /// The number of records to be displayed on a page
-    pub page_size: Option<i64>,
-}
-/// Operations under `texml.ai_calls`.
-#[derive(Debug, Clone, Copy)]
-pub struct TexmlAiCallsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TexmlAiCallsApi<'a> {
-    /// Initiate an outbound AI call
-    ///
-    /// Initiate an outbound AI call with warm-up support. Validates parameters, builds an internal TeXML with an AI Assistant configuration, encodes instructions into client state, and calls the dial API. The Twiml, Texml, and Url parameters are not allowed and will result in a 422 error.
-    ///
-    /// **Expected callback events:**
-    ///
-    /// Status callbacks: `initiated`, `ringing`, `answered`, one terminal status (`completed`, `no-answer`, `busy`, `canceled`, or `failed`), then `analyzed` after post-call processing completes.
-    ///
-    /// Conversation callbacks: `conversation_created` and `conversation_ended`.
-    ///
-    /// Recording, AMD, transcription, and deepfake detection callbacks are only sent when those features are enabled.
-    ///
-    /// `POST /texml/ai_calls/{connection_id}`
-    ///
-    /// Parameters:
-    /// - `connection_id`: The ID of the TeXML connection to use for the call.
-    #[inline]
-    pub async fn initiate(
-        &self,
-        connection_id: &str,
-        params: TexmlAiCallsInitiateParams,
-    ) -> crate::Result<crate::types::InitiateAiCallResult> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/texml/ai_calls/", &crate::encode_path(connection_id)].concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`TexmlAiCallsApi::initiate`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TexmlAiCallsInitiateParams {
-    /// Initiate AI Call request object
-    pub body: crate::types::InitiateAiCallRequest,
-}
-/// Operations under `texml.secrets`.
-#[derive(Debug, Clone, Copy)]
-pub struct TexmlSecretsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TexmlSecretsApi<'a> {
-    /// Create a TeXML secret
-    ///
-    /// Create a TeXML secret which can be later used as a Dynamic Parameter for TeXML when using Mustache Templates in your TeXML. In your TeXML you will be able to use your secret name, and this name will be replaced by the actual secret value when processing the TeXML on Telnyx side.  The secrets are not visible in any logs.
-    ///
-    /// `POST /texml/secrets`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: TexmlSecretsCreateParams,
-    ) -> crate::Result<TexmlSecretsCreateResponse> {
-        let mut req = self.client.request(reqwest::Method::POST, "/texml/secrets");
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`TexmlSecretsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TexmlSecretsCreateParams {
-    /// Create TeXML secret request object
-    pub body: crate::types::CreateTeXmlSecretRequest,
-}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum TexmlAccountsCallsListStatus {
+pub enum TexmlAccountsCallsRetrieveCallsStatus {
     /// `canceled`
     Canceled,
     /// `completed`
@@ -1741,7 +1753,7 @@ pub enum TexmlAccountsCallsListStatus {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl TexmlAccountsCallsListStatus {
+impl TexmlAccountsCallsRetrieveCallsStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1754,7 +1766,7 @@ impl TexmlAccountsCallsListStatus {
         }
     }
 }
-impl From<&str> for TexmlAccountsCallsListStatus {
+impl From<&str> for TexmlAccountsCallsRetrieveCallsStatus {
     fn from(value: &str) -> Self {
         match value {
             "canceled" => Self::Canceled,
@@ -1766,10 +1778,10 @@ impl From<&str> for TexmlAccountsCallsListStatus {
         }
     }
 }
-crate::string_enum!(TexmlAccountsCallsListStatus);
+crate::string_enum!(TexmlAccountsCallsRetrieveCallsStatus);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum TexmlAccountsConferencesListStatus {
+pub enum TexmlAccountsConferencesRetrieveConferencesStatus {
     /// `init`
     Init,
     /// `in-progress`
@@ -1779,7 +1791,7 @@ pub enum TexmlAccountsConferencesListStatus {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl TexmlAccountsConferencesListStatus {
+impl TexmlAccountsConferencesRetrieveConferencesStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1790,7 +1802,7 @@ impl TexmlAccountsConferencesListStatus {
         }
     }
 }
-impl From<&str> for TexmlAccountsConferencesListStatus {
+impl From<&str> for TexmlAccountsConferencesRetrieveConferencesStatus {
     fn from(value: &str) -> Self {
         match value {
             "init" => Self::Init,
@@ -1800,9 +1812,9 @@ impl From<&str> for TexmlAccountsConferencesListStatus {
         }
     }
 }
-crate::string_enum!(TexmlAccountsConferencesListStatus);
+crate::string_enum!(TexmlAccountsConferencesRetrieveConferencesStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlAccountsTranscriptionsJsonRetrieveResponse {
+pub struct TexmlAccountsRetrieveTranscriptionsJsonResponse {
     /// The number of the last element on the page, zero-indexed
     pub end: Option<i64>,
     /// Relative uri to the first page of the query results
@@ -1821,12 +1833,12 @@ pub struct TexmlAccountsTranscriptionsJsonRetrieveResponse {
     /// The URI of the current page.
     pub uri: Option<String>,
 }
-impl serde::Serialize for TexmlAccountsTranscriptionsJsonRetrieveResponse {
+impl serde::Serialize for TexmlAccountsRetrieveTranscriptionsJsonResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
             .serialize_struct(
-                "TexmlAccountsTranscriptionsJsonRetrieveResponse",
+                "TexmlAccountsRetrieveTranscriptionsJsonResponse",
                 9usize,
             )?;
         if let Some(v) = &self.end {
@@ -1859,7 +1871,7 @@ impl serde::Serialize for TexmlAccountsTranscriptionsJsonRetrieveResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for TexmlAccountsTranscriptionsJsonRetrieveResponse {
+impl<'de> serde::Deserialize<'de> for TexmlAccountsRetrieveTranscriptionsJsonResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1876,14 +1888,14 @@ impl<'de> serde::Deserialize<'de> for TexmlAccountsTranscriptionsJsonRetrieveRes
         ];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = TexmlAccountsTranscriptionsJsonRetrieveResponse;
+            type Value = TexmlAccountsRetrieveTranscriptionsJsonResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TexmlAccountsTranscriptionsJsonRetrieveResponse")
+                f.write_str("struct TexmlAccountsRetrieveTranscriptionsJsonResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TexmlAccountsTranscriptionsJsonRetrieveResponse, A::Error> {
+            ) -> Result<TexmlAccountsRetrieveTranscriptionsJsonResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1907,7 +1919,7 @@ impl<'de> serde::Deserialize<'de> for TexmlAccountsTranscriptionsJsonRetrieveRes
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(TexmlAccountsTranscriptionsJsonRetrieveResponse {
+                Ok(TexmlAccountsRetrieveTranscriptionsJsonResponse {
                     end: f0,
                     first_page_uri: f1,
                     next_page_uri: f2,
@@ -1922,10 +1934,10 @@ impl<'de> serde::Deserialize<'de> for TexmlAccountsTranscriptionsJsonRetrieveRes
         }
         deserializer
             .deserialize_struct(
-                "TexmlAccountsTranscriptionsJsonRetrieveResponse",
+                "TexmlAccountsRetrieveTranscriptionsJsonResponse",
                 FIELDS,
                 V,
             )
     }
 }
-pub type TexmlSecretsCreateResponse = crate::Data<crate::types::CreateTeXmlSecretResult>;
+pub type TexmlSecretsResponse = crate::Data<crate::types::CreateTeXmlSecretResult>;

@@ -84,9 +84,10 @@ impl<'a> TexmlApplicationsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: TexmlApplicationsCreateParams,
+        params: impl Into<TexmlApplicationsCreateParams>,
     ) -> crate::Result<TexmlApplicationsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/texml_applications");
+        let params: TexmlApplicationsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -123,7 +124,7 @@ impl<'a> TexmlApplicationsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: TexmlApplicationsUpdateParams,
+        params: impl Into<TexmlApplicationsUpdateParams>,
     ) -> crate::Result<TexmlApplicationsUpdateResponse> {
         let mut req = self
             .client
@@ -131,6 +132,7 @@ impl<'a> TexmlApplicationsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/texml_applications/", &crate::encode_path(id)].concat(),
             );
+        let params: TexmlApplicationsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -182,11 +184,29 @@ pub struct TexmlApplicationsCreateParams {
     /// Parameters that can be set when creating a TeXML Application
     pub body: crate::types::CreateTexmlApplicationRequest,
 }
+impl From<crate::types::CreateTexmlApplicationRequest>
+for TexmlApplicationsCreateParams {
+    /// The body alone is the whole of [`TexmlApplicationsCreateParams`].
+    fn from(body: crate::types::CreateTexmlApplicationRequest) -> Self {
+        TexmlApplicationsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`TexmlApplicationsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TexmlApplicationsUpdateParams {
     /// Parameters that can be updated in a TeXML Application
     pub body: crate::types::UpdateTexmlApplicationRequest,
+}
+impl From<crate::types::UpdateTexmlApplicationRequest>
+for TexmlApplicationsUpdateParams {
+    /// The body alone is the whole of [`TexmlApplicationsUpdateParams`].
+    fn from(body: crate::types::UpdateTexmlApplicationRequest) -> Self {
+        TexmlApplicationsUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TexmlApplicationsListPage {

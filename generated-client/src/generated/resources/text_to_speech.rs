@@ -12,11 +12,33 @@ impl<'a> TextToSpeechApi<'a> {
             client: self.client,
         }
     }
-    pub fn voices(&self) -> TextToSpeechVoicesApi<'a> {
-        TextToSpeechVoicesApi {
-            client: self.client,
-        }
+    /// List available voices
+    ///
+    /// Retrieve a list of available voices from one or all TTS providers. When `provider` is specified, returns voices for that provider only. Otherwise, returns voices from all providers.
+    ///
+    /// Some providers (ElevenLabs, Resemble) require an API key to list voices.
+    ///
+    /// `GET /text-to-speech/voices`
+    #[inline]
+    pub async fn retrieve_voices(
+        &self,
+        params: TextToSpeechRetrieveVoicesParams,
+    ) -> crate::Result<crate::types::VoicesResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::GET, "/text-to-speech/voices");
+        req.query("provider", crate::QueryStyle::Form, true, &params.provider);
+        req.query("api_key", crate::QueryStyle::Form, true, &params.api_key);
+        req.send_json().await
     }
+}
+/// Inputs of [`TextToSpeechApi::retrieve_voices`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TextToSpeechRetrieveVoicesParams {
+    /// Filter voices by provider. If omitted, voices from all providers are returned.
+    pub provider: Option<TextToSpeechRetrieveVoicesProvider>,
+    /// API key for providers that require one to list voices (e.g. ElevenLabs).
+    pub api_key: Option<String>,
 }
 /// Operations under `text_to_speech.speech`.
 #[derive(Debug, Clone, Copy)]
@@ -69,11 +91,12 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     #[inline]
     pub async fn generate(
         &self,
-        params: TextToSpeechSpeechGenerateParams,
+        params: impl Into<TextToSpeechSpeechGenerateParams>,
     ) -> crate::Result<crate::types::Base64AudioResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/text-to-speech/speech");
+        let params: TextToSpeechSpeechGenerateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -102,39 +125,13 @@ pub struct TextToSpeechSpeechGenerateParams {
     /// The request body.
     pub body: crate::types::GenerateSpeechRequest,
 }
-/// Operations under `text_to_speech.voices`.
-#[derive(Debug, Clone, Copy)]
-pub struct TextToSpeechVoicesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TextToSpeechVoicesApi<'a> {
-    /// List available voices
-    ///
-    /// Retrieve a list of available voices from one or all TTS providers. When `provider` is specified, returns voices for that provider only. Otherwise, returns voices from all providers.
-    ///
-    /// Some providers (ElevenLabs, Resemble) require an API key to list voices.
-    ///
-    /// `GET /text-to-speech/voices`
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        params: TextToSpeechVoicesRetrieveParams,
-    ) -> crate::Result<crate::types::VoicesResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/text-to-speech/voices");
-        req.query("provider", crate::QueryStyle::Form, true, &params.provider);
-        req.query("api_key", crate::QueryStyle::Form, true, &params.api_key);
-        req.send_json().await
+impl From<crate::types::GenerateSpeechRequest> for TextToSpeechSpeechGenerateParams {
+    /// The body alone is the whole of [`TextToSpeechSpeechGenerateParams`].
+    fn from(body: crate::types::GenerateSpeechRequest) -> Self {
+        TextToSpeechSpeechGenerateParams {
+            body,
+        }
     }
-}
-/// Inputs of [`TextToSpeechVoicesApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TextToSpeechVoicesRetrieveParams {
-    /// Filter voices by provider. If omitted, voices from all providers are returned.
-    pub provider: Option<TextToSpeechVoicesRetrieveProvider>,
-    /// API key for providers that require one to list voices (e.g. ElevenLabs).
-    pub api_key: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -230,7 +227,7 @@ impl From<&str> for TextToSpeechSpeechRetrieveAudioFormat {
 crate::string_enum!(TextToSpeechSpeechRetrieveAudioFormat);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum TextToSpeechVoicesRetrieveProvider {
+pub enum TextToSpeechRetrieveVoicesProvider {
     /// `aws`
     Aws,
     /// `telnyx`
@@ -250,7 +247,7 @@ pub enum TextToSpeechVoicesRetrieveProvider {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl TextToSpeechVoicesRetrieveProvider {
+impl TextToSpeechRetrieveVoicesProvider {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -266,7 +263,7 @@ impl TextToSpeechVoicesRetrieveProvider {
         }
     }
 }
-impl From<&str> for TextToSpeechVoicesRetrieveProvider {
+impl From<&str> for TextToSpeechRetrieveVoicesProvider {
     fn from(value: &str) -> Self {
         match value {
             "aws" => Self::Aws,
@@ -281,4 +278,4 @@ impl From<&str> for TextToSpeechVoicesRetrieveProvider {
         }
     }
 }
-crate::string_enum!(TextToSpeechVoicesRetrieveProvider);
+crate::string_enum!(TextToSpeechRetrieveVoicesProvider);

@@ -7,11 +7,6 @@ pub struct TrafficPolicyProfilesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> TrafficPolicyProfilesApi<'a> {
-    pub fn services(&self) -> TrafficPolicyProfilesServicesApi<'a> {
-        TrafficPolicyProfilesServicesApi {
-            client: self.client,
-        }
-    }
     /// Get all traffic policy profiles
     ///
     /// Get all traffic policy profiles belonging to the user that match the given filters.
@@ -98,13 +93,87 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: TrafficPolicyProfilesCreateParams,
+        params: impl Into<TrafficPolicyProfilesCreateParams>,
     ) -> crate::Result<TrafficPolicyProfilesCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/traffic_policy_profiles");
+        let params: TrafficPolicyProfilesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
+    }
+    /// Get all available traffic policy profile services
+    ///
+    /// Get all available PCEF services that can be used in traffic policy profiles.
+    ///
+    /// `GET /traffic_policy_profiles/services`
+    #[inline]
+    pub async fn list_services(
+        &self,
+        params: TrafficPolicyProfilesListServicesParams,
+    ) -> crate::Result<TrafficPolicyProfilesListServicesResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::GET, "/traffic_policy_profiles/services");
+        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
+        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
+        req.query("filter[group]", crate::QueryStyle::Form, true, &params.filter_group);
+        req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
+        req.send_json().await
+    }
+    /// [`Self::list_services`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn list_services_paginator(
+        &self,
+        params: TrafficPolicyProfilesListServicesParams,
+    ) -> crate::Paginator<
+        'a,
+        TrafficPolicyProfilesListServicesParams,
+        TrafficPolicyProfilesListServicesResponse,
+        crate::types::WirelessPcrfService,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            TrafficPolicyProfilesListServicesParams,
+            TrafficPolicyProfilesListServicesResponse,
+            crate::types::WirelessPcrfService,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)]
+                Box::pin(async move { this.list_services(params).await })
+            },
+        )
     }
     /// Get a traffic policy profile
     ///
@@ -139,7 +208,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: TrafficPolicyProfilesUpdateParams,
+        params: impl Into<TrafficPolicyProfilesUpdateParams>,
     ) -> crate::Result<TrafficPolicyProfilesUpdateResponse> {
         let mut req = self
             .client
@@ -147,6 +216,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
                 reqwest::Method::PATCH,
                 ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
             );
+        let params: TrafficPolicyProfilesUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -192,94 +262,17 @@ pub struct TrafficPolicyProfilesCreateParams {
     /// The request body.
     pub body: TrafficPolicyProfilesCreateBody,
 }
-/// Inputs of [`TrafficPolicyProfilesApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrafficPolicyProfilesUpdateParams {
-    /// The request body.
-    pub body: TrafficPolicyProfilesUpdateBody,
-}
-/// Operations under `traffic_policy_profiles.services`.
-#[derive(Debug, Clone, Copy)]
-pub struct TrafficPolicyProfilesServicesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> TrafficPolicyProfilesServicesApi<'a> {
-    /// Get all available traffic policy profile services
-    ///
-    /// Get all available PCEF services that can be used in traffic policy profiles.
-    ///
-    /// `GET /traffic_policy_profiles/services`
-    #[inline]
-    pub async fn list(
-        &self,
-        params: TrafficPolicyProfilesServicesListParams,
-    ) -> crate::Result<TrafficPolicyProfilesServicesListResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/traffic_policy_profiles/services");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("filter[group]", crate::QueryStyle::Form, true, &params.filter_group);
-        req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
-        req.send_json().await
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: TrafficPolicyProfilesServicesListParams,
-    ) -> crate::Paginator<
-        'a,
-        TrafficPolicyProfilesServicesListParams,
-        TrafficPolicyProfilesServicesListResponse,
-        crate::types::WirelessPcrfService,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            TrafficPolicyProfilesServicesListParams,
-            TrafficPolicyProfilesServicesListResponse,
-            crate::types::WirelessPcrfService,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .copied();
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .copied();
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+impl From<TrafficPolicyProfilesCreateBody> for TrafficPolicyProfilesCreateParams {
+    /// The body alone is the whole of [`TrafficPolicyProfilesCreateParams`].
+    fn from(body: TrafficPolicyProfilesCreateBody) -> Self {
+        TrafficPolicyProfilesCreateParams {
+            body,
+        }
     }
 }
-/// Inputs of [`TrafficPolicyProfilesServicesApi::list`] other than path parameters.
+/// Inputs of [`TrafficPolicyProfilesApi::list_services`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TrafficPolicyProfilesServicesListParams {
+pub struct TrafficPolicyProfilesListServicesParams {
     /// The page number to load.
     pub page_number: Option<i64>,
     /// The size of the page.
@@ -288,6 +281,20 @@ pub struct TrafficPolicyProfilesServicesListParams {
     pub filter_group: Option<String>,
     /// Filter services by name.
     pub filter_name: Option<String>,
+}
+/// Inputs of [`TrafficPolicyProfilesApi::update`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrafficPolicyProfilesUpdateParams {
+    /// The request body.
+    pub body: TrafficPolicyProfilesUpdateBody,
+}
+impl From<TrafficPolicyProfilesUpdateBody> for TrafficPolicyProfilesUpdateParams {
+    /// The body alone is the whole of [`TrafficPolicyProfilesUpdateParams`].
+    fn from(body: TrafficPolicyProfilesUpdateBody) -> Self {
+        TrafficPolicyProfilesUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -509,6 +516,20 @@ pub struct TrafficPolicyProfilesCreateBody {
     /// The type of the traffic policy profile.
     pub r#type: TrafficPolicyProfilesCreateBodyType,
 }
+impl TrafficPolicyProfilesCreateBody {
+    /// A `TrafficPolicyProfilesCreateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `type`: The type of the traffic policy profile.
+    pub fn new(r#type: TrafficPolicyProfilesCreateBodyType) -> Self {
+        TrafficPolicyProfilesCreateBody {
+            domains: None,
+            ip_ranges: None,
+            limit_bw_kbps: None,
+            services: None,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for TrafficPolicyProfilesCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -582,15 +603,15 @@ pub type TrafficPolicyProfilesCreateResponse = crate::Data<
     crate::types::TrafficPolicyProfile,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TrafficPolicyProfilesServicesListResponse {
+pub struct TrafficPolicyProfilesListServicesResponse {
     pub data: Option<Vec<crate::types::WirelessPcrfService>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
-impl serde::Serialize for TrafficPolicyProfilesServicesListResponse {
+impl serde::Serialize for TrafficPolicyProfilesListServicesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("TrafficPolicyProfilesServicesListResponse", 2usize)?;
+            .serialize_struct("TrafficPolicyProfilesListServicesResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -600,21 +621,21 @@ impl serde::Serialize for TrafficPolicyProfilesServicesListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesServicesListResponse {
+impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesListServicesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = TrafficPolicyProfilesServicesListResponse;
+            type Value = TrafficPolicyProfilesListServicesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TrafficPolicyProfilesServicesListResponse")
+                f.write_str("struct TrafficPolicyProfilesListServicesResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TrafficPolicyProfilesServicesListResponse, A::Error> {
+            ) -> Result<TrafficPolicyProfilesListServicesResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -624,14 +645,14 @@ impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesServicesListResponse 
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(TrafficPolicyProfilesServicesListResponse {
+                Ok(TrafficPolicyProfilesListServicesResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
         deserializer
-            .deserialize_struct("TrafficPolicyProfilesServicesListResponse", FIELDS, V)
+            .deserialize_struct("TrafficPolicyProfilesListServicesResponse", FIELDS, V)
     }
 }
 pub type TrafficPolicyProfilesRetrieveResponse = crate::Data<

@@ -89,9 +89,10 @@ impl<'a> UacConnectionsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: UacConnectionsCreateParams,
+        params: impl Into<UacConnectionsCreateParams>,
     ) -> crate::Result<UacConnectionsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/uac_connections");
+        let params: UacConnectionsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -128,7 +129,7 @@ impl<'a> UacConnectionsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: UacConnectionsUpdateParams,
+        params: impl Into<UacConnectionsUpdateParams>,
     ) -> crate::Result<UacConnectionsUpdateResponse> {
         let mut req = self
             .client
@@ -136,6 +137,7 @@ impl<'a> UacConnectionsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/uac_connections/", &crate::encode_path(id)].concat(),
             );
+        let params: UacConnectionsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -184,11 +186,23 @@ pub struct UacConnectionsCreateParams {
     /// Parameters that can be defined during UAC connection creation
     pub body: crate::types::CreateUacConnectionRequest,
 }
+impl From<crate::types::CreateUacConnectionRequest> for UacConnectionsCreateParams {
+    /// The body alone is the whole of [`UacConnectionsCreateParams`].
+    fn from(body: crate::types::CreateUacConnectionRequest) -> Self {
+        UacConnectionsCreateParams { body }
+    }
+}
 /// Inputs of [`UacConnectionsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UacConnectionsUpdateParams {
     /// Parameters that can be updated in a UAC connection
     pub body: crate::types::UpdateUacConnectionRequest,
+}
+impl From<crate::types::UpdateUacConnectionRequest> for UacConnectionsUpdateParams {
+    /// The body alone is the whole of [`UacConnectionsUpdateParams`].
+    fn from(body: crate::types::UpdateUacConnectionRequest) -> Self {
+        UacConnectionsUpdateParams { body }
+    }
 }
 /// Operations under `uac_connections.actions`.
 #[derive(Debug, Clone, Copy)]

@@ -7,11 +7,6 @@ pub struct UsageReportsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> UsageReportsApi<'a> {
-    pub fn options(&self) -> UsageReportsOptionsApi<'a> {
-        UsageReportsOptionsApi {
-            client: self.client,
-        }
-    }
     /// Get Telnyx product usage data (BETA)
     ///
     /// Get Telnyx usage data by product, broken out by the specified dimensions
@@ -95,6 +90,23 @@ impl<'a> UsageReportsApi<'a> {
             },
         )
     }
+    /// Get Usage Reports query options (BETA)
+    ///
+    /// Get the Usage Reports options for querying usage, including the products available and their respective metrics and dimensions
+    ///
+    /// `GET /usage_reports/options`
+    #[inline]
+    pub async fn get_options(
+        &self,
+        params: UsageReportsGetOptionsParams,
+    ) -> crate::Result<crate::types::UsageReportsOptionsResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::GET, "/usage_reports/options");
+        req.query("product", crate::QueryStyle::Form, true, &params.product);
+        req.header("authorization_bearer", &params.authorization_bearer);
+        req.send_json().await
+    }
 }
 /// Inputs of [`UsageReportsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,33 +136,32 @@ pub struct UsageReportsListParams {
     /// Bearer token used to authenticate the request.
     pub authorization_bearer: Option<String>,
 }
-/// Operations under `usage_reports.options`.
-#[derive(Debug, Clone, Copy)]
-pub struct UsageReportsOptionsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> UsageReportsOptionsApi<'a> {
-    /// Get Usage Reports query options (BETA)
-    ///
-    /// Get the Usage Reports options for querying usage, including the products available and their respective metrics and dimensions
-    ///
-    /// `GET /usage_reports/options`
-    #[inline]
-    pub async fn list(
-        &self,
-        params: UsageReportsOptionsListParams,
-    ) -> crate::Result<crate::types::UsageReportsOptionsResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/usage_reports/options");
-        req.query("product", crate::QueryStyle::Form, true, &params.product);
-        req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json().await
+impl UsageReportsListParams {
+    /// A `UsageReportsListParams` from its required inputs; the optional ones are `None`.
+    pub fn new(
+        product: impl Into<String>,
+        dimensions: Vec<String>,
+        metrics: Vec<String>,
+    ) -> Self {
+        UsageReportsListParams {
+            product: product.into(),
+            dimensions,
+            metrics,
+            start_date: None,
+            end_date: None,
+            date_range: None,
+            filter: None,
+            managed_accounts: None,
+            sort: None,
+            format: None,
+            page: None,
+            authorization_bearer: None,
+        }
     }
 }
-/// Inputs of [`UsageReportsOptionsApi::list`] other than path parameters.
+/// Inputs of [`UsageReportsApi::get_options`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UsageReportsOptionsListParams {
+pub struct UsageReportsGetOptionsParams {
     /// Options (dimensions and metrics) for a given product. If none specified, all products will be returned.
     pub product: Option<String>,
     /// Bearer token used to authenticate the request.

@@ -84,9 +84,10 @@ impl<'a> UserAddressesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: UserAddressesCreateParams,
+        params: impl Into<UserAddressesCreateParams>,
     ) -> crate::Result<UserAddressesCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/user_addresses");
+        let params: UserAddressesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -137,6 +138,12 @@ pub struct UserAddressesListParams {
 pub struct UserAddressesCreateParams {
     /// Parameters that can be defined during user address creation
     pub body: crate::types::UserAddressCreate,
+}
+impl From<crate::types::UserAddressCreate> for UserAddressesCreateParams {
+    /// The body alone is the whole of [`UserAddressesCreateParams`].
+    fn from(body: crate::types::UserAddressCreate) -> Self {
+        UserAddressesCreateParams { body }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserAddressesListPage {

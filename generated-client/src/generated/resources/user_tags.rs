@@ -13,51 +13,51 @@ impl<'a> UserTagsApi<'a> {
     ///
     /// `GET /user_tags`
     #[inline]
-    pub async fn retrieve(
+    pub async fn list(
         &self,
-        params: UserTagsRetrieveParams,
-    ) -> crate::Result<UserTagsRetrieveResponse> {
+        params: UserTagsListParams,
+    ) -> crate::Result<UserTagsListResponse> {
         let mut req = self.client.request(reqwest::Method::GET, "/user_tags");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.send_json().await
     }
 }
-/// Inputs of [`UserTagsApi::retrieve`] other than path parameters.
+/// Inputs of [`UserTagsApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserTagsRetrieveParams {
+pub struct UserTagsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[starts_with\]
-    pub filter: Option<UserTagsRetrieveFilter>,
+    pub filter: Option<UserTagsListFilter>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserTagsRetrieveFilter {
+pub struct UserTagsListFilter {
     /// Filter tags by prefix
     pub starts_with: Option<String>,
 }
-impl serde::Serialize for UserTagsRetrieveFilter {
+impl serde::Serialize for UserTagsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UserTagsRetrieveFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("UserTagsListFilter", 1usize)?;
         if let Some(v) = &self.starts_with {
             out.serialize_field("starts_with", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for UserTagsRetrieveFilter {
+impl<'de> serde::Deserialize<'de> for UserTagsListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["starts_with"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = UserTagsRetrieveFilter;
+            type Value = UserTagsListFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UserTagsRetrieveFilter")
+                f.write_str("struct UserTagsListFilter")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UserTagsRetrieveFilter, A::Error> {
+            ) -> Result<UserTagsListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -65,24 +65,23 @@ impl<'de> serde::Deserialize<'de> for UserTagsRetrieveFilter {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(UserTagsRetrieveFilter {
+                Ok(UserTagsListFilter {
                     starts_with: f0,
                 })
             }
         }
-        deserializer.deserialize_struct("UserTagsRetrieveFilter", FIELDS, V)
+        deserializer.deserialize_struct("UserTagsListFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserTagsRetrieveResponseData {
+pub struct UserTagsListResponseData {
     pub number_tags: Option<crate::types::UserTagList>,
     pub outbound_profile_tags: Option<crate::types::UserTagList>,
 }
-impl serde::Serialize for UserTagsRetrieveResponseData {
+impl serde::Serialize for UserTagsListResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UserTagsRetrieveResponseData", 2usize)?;
+        let mut out = serializer.serialize_struct("UserTagsListResponseData", 2usize)?;
         if let Some(v) = &self.number_tags {
             out.serialize_field("number_tags", v)?;
         }
@@ -92,21 +91,21 @@ impl serde::Serialize for UserTagsRetrieveResponseData {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for UserTagsRetrieveResponseData {
+impl<'de> serde::Deserialize<'de> for UserTagsListResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number_tags", "outbound_profile_tags"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = UserTagsRetrieveResponseData;
+            type Value = UserTagsListResponseData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UserTagsRetrieveResponseData")
+                f.write_str("struct UserTagsListResponseData")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UserTagsRetrieveResponseData, A::Error> {
+            ) -> Result<UserTagsListResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -116,13 +115,13 @@ impl<'de> serde::Deserialize<'de> for UserTagsRetrieveResponseData {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(UserTagsRetrieveResponseData {
+                Ok(UserTagsListResponseData {
                     number_tags: f0,
                     outbound_profile_tags: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("UserTagsRetrieveResponseData", FIELDS, V)
+        deserializer.deserialize_struct("UserTagsListResponseData", FIELDS, V)
     }
 }
-pub type UserTagsRetrieveResponse = crate::Data<UserTagsRetrieveResponseData>;
+pub type UserTagsListResponse = crate::Data<UserTagsListResponseData>;

@@ -17,25 +17,61 @@ impl<'a> VerificationsApi<'a> {
             client: self.client,
         }
     }
-    pub fn call(&self) -> VerificationsCallApi<'a> {
-        VerificationsCallApi {
-            client: self.client,
-        }
+    /// Trigger Call verification
+    ///
+    /// `POST /verifications/call`
+    #[inline]
+    pub async fn trigger_call(
+        &self,
+        params: impl Into<VerificationsTriggerCallParams>,
+    ) -> crate::Result<crate::types::CreateVerificationResponse> {
+        let mut req = self.client.request(reqwest::Method::POST, "/verifications/call");
+        let params: VerificationsTriggerCallParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
     }
-    pub fn flashcall(&self) -> VerificationsFlashcallApi<'a> {
-        VerificationsFlashcallApi {
-            client: self.client,
-        }
+    /// Trigger Flash call verification
+    ///
+    /// `POST /verifications/flashcall`
+    #[inline]
+    pub async fn trigger_flashcall(
+        &self,
+        params: impl Into<VerificationsTriggerFlashcallParams>,
+    ) -> crate::Result<crate::types::CreateVerificationResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/verifications/flashcall");
+        let params: VerificationsTriggerFlashcallParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
     }
-    pub fn sms(&self) -> VerificationsSmsApi<'a> {
-        VerificationsSmsApi {
-            client: self.client,
-        }
+    /// Trigger SMS verification
+    ///
+    /// `POST /verifications/sms`
+    #[inline]
+    pub async fn trigger_sms(
+        &self,
+        params: impl Into<VerificationsTriggerSmsParams>,
+    ) -> crate::Result<crate::types::CreateVerificationResponse> {
+        let mut req = self.client.request(reqwest::Method::POST, "/verifications/sms");
+        let params: VerificationsTriggerSmsParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
     }
-    pub fn whatsapp(&self) -> VerificationsWhatsappApi<'a> {
-        VerificationsWhatsappApi {
-            client: self.client,
-        }
+    /// Trigger WhatsApp verification
+    ///
+    /// `POST /verifications/whatsapp`
+    #[inline]
+    pub async fn trigger_whatsapp_verification(
+        &self,
+        params: impl Into<VerificationsTriggerWhatsappVerificationParams>,
+    ) -> crate::Result<crate::types::CreateVerificationResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/verifications/whatsapp");
+        let params: VerificationsTriggerWhatsappVerificationParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
     }
     /// Retrieve verification
     ///
@@ -57,6 +93,65 @@ impl<'a> VerificationsApi<'a> {
         req.send_json().await
     }
 }
+/// Inputs of [`VerificationsApi::trigger_call`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerificationsTriggerCallParams {
+    /// The request body.
+    pub body: crate::types::CreateVerificationRequestCall,
+}
+impl From<crate::types::CreateVerificationRequestCall>
+for VerificationsTriggerCallParams {
+    /// The body alone is the whole of [`VerificationsTriggerCallParams`].
+    fn from(body: crate::types::CreateVerificationRequestCall) -> Self {
+        VerificationsTriggerCallParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`VerificationsApi::trigger_flashcall`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerificationsTriggerFlashcallParams {
+    /// The request body.
+    pub body: crate::types::CreateVerificationRequest,
+}
+impl From<crate::types::CreateVerificationRequest>
+for VerificationsTriggerFlashcallParams {
+    /// The body alone is the whole of [`VerificationsTriggerFlashcallParams`].
+    fn from(body: crate::types::CreateVerificationRequest) -> Self {
+        VerificationsTriggerFlashcallParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`VerificationsApi::trigger_sms`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerificationsTriggerSmsParams {
+    /// The request body.
+    pub body: crate::types::CreateVerificationRequestSms,
+}
+impl From<crate::types::CreateVerificationRequestSms> for VerificationsTriggerSmsParams {
+    /// The body alone is the whole of [`VerificationsTriggerSmsParams`].
+    fn from(body: crate::types::CreateVerificationRequestSms) -> Self {
+        VerificationsTriggerSmsParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`VerificationsApi::trigger_whatsapp_verification`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerificationsTriggerWhatsappVerificationParams {
+    /// The request body.
+    pub body: crate::types::CreateVerificationRequestWhatsapp,
+}
+impl From<crate::types::CreateVerificationRequestWhatsapp>
+for VerificationsTriggerWhatsappVerificationParams {
+    /// The body alone is the whole of [`VerificationsTriggerWhatsappVerificationParams`].
+    fn from(body: crate::types::CreateVerificationRequestWhatsapp) -> Self {
+        VerificationsTriggerWhatsappVerificationParams {
+            body,
+        }
+    }
+}
 /// Operations under `verifications.actions`.
 #[derive(Debug, Clone, Copy)]
 pub struct VerificationsActionsApi<'a> {
@@ -73,7 +168,7 @@ impl<'a> VerificationsActionsApi<'a> {
     pub async fn verify(
         &self,
         verification_id: &str,
-        params: VerificationsActionsVerifyParams,
+        params: impl Into<VerificationsActionsVerifyParams>,
     ) -> crate::Result<crate::types::VerifyVerificationCodeResponse> {
         let mut req = self
             .client
@@ -86,6 +181,7 @@ impl<'a> VerificationsActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: VerificationsActionsVerifyParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -95,6 +191,15 @@ impl<'a> VerificationsActionsApi<'a> {
 pub struct VerificationsActionsVerifyParams {
     /// The request body.
     pub body: crate::types::VerifyVerificationCodeRequestById,
+}
+impl From<crate::types::VerifyVerificationCodeRequestById>
+for VerificationsActionsVerifyParams {
+    /// The body alone is the whole of [`VerificationsActionsVerifyParams`].
+    fn from(body: crate::types::VerifyVerificationCodeRequestById) -> Self {
+        VerificationsActionsVerifyParams {
+            body,
+        }
+    }
 }
 /// Operations under `verifications.by_phone_number`.
 #[derive(Debug, Clone, Copy)]
@@ -114,7 +219,7 @@ impl<'a> VerificationsByPhoneNumberApi<'a> {
     /// Parameters:
     /// - `phone_number`: The phone number associated with the verifications to retrieve.
     #[inline]
-    pub async fn retrieve(
+    pub async fn list(
         &self,
         phone_number: &str,
     ) -> crate::Result<crate::types::ListVerificationsResponse> {
@@ -144,7 +249,7 @@ impl<'a> VerificationsByPhoneNumberActionsApi<'a> {
     pub async fn verify(
         &self,
         phone_number: &str,
-        params: VerificationsByPhoneNumberActionsVerifyParams,
+        params: impl Into<VerificationsByPhoneNumberActionsVerifyParams>,
     ) -> crate::Result<crate::types::VerifyVerificationCodeResponse> {
         let mut req = self
             .client
@@ -157,6 +262,7 @@ impl<'a> VerificationsByPhoneNumberActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: VerificationsByPhoneNumberActionsVerifyParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -167,107 +273,12 @@ pub struct VerificationsByPhoneNumberActionsVerifyParams {
     /// The request body.
     pub body: crate::types::VerifyVerificationCodeRequestByPhoneNumber,
 }
-/// Operations under `verifications.call`.
-#[derive(Debug, Clone, Copy)]
-pub struct VerificationsCallApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> VerificationsCallApi<'a> {
-    /// Trigger Call verification
-    ///
-    /// `POST /verifications/call`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: VerificationsCallCreateParams,
-    ) -> crate::Result<crate::types::CreateVerificationResponse> {
-        let mut req = self.client.request(reqwest::Method::POST, "/verifications/call");
-        req.json(&params.body);
-        req.send_json().await
+impl From<crate::types::VerifyVerificationCodeRequestByPhoneNumber>
+for VerificationsByPhoneNumberActionsVerifyParams {
+    /// The body alone is the whole of [`VerificationsByPhoneNumberActionsVerifyParams`].
+    fn from(body: crate::types::VerifyVerificationCodeRequestByPhoneNumber) -> Self {
+        VerificationsByPhoneNumberActionsVerifyParams {
+            body,
+        }
     }
-}
-/// Inputs of [`VerificationsCallApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VerificationsCallCreateParams {
-    /// The request body.
-    pub body: crate::types::CreateVerificationRequestCall,
-}
-/// Operations under `verifications.flashcall`.
-#[derive(Debug, Clone, Copy)]
-pub struct VerificationsFlashcallApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> VerificationsFlashcallApi<'a> {
-    /// Trigger Flash call verification
-    ///
-    /// `POST /verifications/flashcall`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: VerificationsFlashcallCreateParams,
-    ) -> crate::Result<crate::types::CreateVerificationResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/verifications/flashcall");
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`VerificationsFlashcallApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VerificationsFlashcallCreateParams {
-    /// The request body.
-    pub body: crate::types::CreateVerificationRequest,
-}
-/// Operations under `verifications.sms`.
-#[derive(Debug, Clone, Copy)]
-pub struct VerificationsSmsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> VerificationsSmsApi<'a> {
-    /// Trigger SMS verification
-    ///
-    /// `POST /verifications/sms`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: VerificationsSmsCreateParams,
-    ) -> crate::Result<crate::types::CreateVerificationResponse> {
-        let mut req = self.client.request(reqwest::Method::POST, "/verifications/sms");
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`VerificationsSmsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VerificationsSmsCreateParams {
-    /// The request body.
-    pub body: crate::types::CreateVerificationRequestSms,
-}
-/// Operations under `verifications.whatsapp`.
-#[derive(Debug, Clone, Copy)]
-pub struct VerificationsWhatsappApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> VerificationsWhatsappApi<'a> {
-    /// Trigger WhatsApp verification
-    ///
-    /// `POST /verifications/whatsapp`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: VerificationsWhatsappCreateParams,
-    ) -> crate::Result<crate::types::CreateVerificationResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/verifications/whatsapp");
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`VerificationsWhatsappApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VerificationsWhatsappCreateParams {
-    /// The request body.
-    pub body: crate::types::CreateVerificationRequestWhatsapp,
 }

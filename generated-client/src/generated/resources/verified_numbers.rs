@@ -73,9 +73,10 @@ impl<'a> VerifiedNumbersApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: VerifiedNumbersCreateParams,
+        params: impl Into<VerifiedNumbersCreateParams>,
     ) -> crate::Result<crate::types::CreateVerifiedNumberResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/verified_numbers");
+        let params: VerifiedNumbersCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -130,6 +131,14 @@ pub struct VerifiedNumbersCreateParams {
     /// The request body.
     pub body: VerifiedNumbersCreateBody,
 }
+impl From<VerifiedNumbersCreateBody> for VerifiedNumbersCreateParams {
+    /// The body alone is the whole of [`VerifiedNumbersCreateParams`].
+    fn from(body: VerifiedNumbersCreateBody) -> Self {
+        VerifiedNumbersCreateParams {
+            body,
+        }
+    }
+}
 /// Operations under `verified_numbers.actions`.
 #[derive(Debug, Clone, Copy)]
 pub struct VerifiedNumbersActionsApi<'a> {
@@ -143,10 +152,10 @@ impl<'a> VerifiedNumbersActionsApi<'a> {
     /// Parameters:
     /// - `phone_number`: The phone number being verified.
     #[inline]
-    pub async fn verify(
+    pub async fn submit_verification_code(
         &self,
         phone_number: &str,
-        params: VerifiedNumbersActionsVerifyParams,
+        params: impl Into<VerifiedNumbersActionsSubmitVerificationCodeParams>,
     ) -> crate::Result<crate::types::VerifiedNumberResponseDataWrapper> {
         let mut req = self
             .client
@@ -159,15 +168,25 @@ impl<'a> VerifiedNumbersActionsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: VerifiedNumbersActionsSubmitVerificationCodeParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
 }
-/// Inputs of [`VerifiedNumbersActionsApi::verify`] other than path parameters.
+/// Inputs of [`VerifiedNumbersActionsApi::submit_verification_code`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct VerifiedNumbersActionsVerifyParams {
+pub struct VerifiedNumbersActionsSubmitVerificationCodeParams {
     /// The request body.
-    pub body: VerifiedNumbersActionsVerifyBody,
+    pub body: VerifiedNumbersActionsSubmitVerificationCodeBody,
+}
+impl From<VerifiedNumbersActionsSubmitVerificationCodeBody>
+for VerifiedNumbersActionsSubmitVerificationCodeParams {
+    /// The body alone is the whole of [`VerifiedNumbersActionsSubmitVerificationCodeParams`].
+    fn from(body: VerifiedNumbersActionsSubmitVerificationCodeBody) -> Self {
+        VerifiedNumbersActionsSubmitVerificationCodeParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedNumbersListPage {
@@ -259,6 +278,21 @@ pub struct VerifiedNumbersCreateBody {
     /// Verification method.
     pub verification_method: VerifiedNumbersCreateBodyVerificationMethod,
 }
+impl VerifiedNumbersCreateBody {
+    /// A `VerifiedNumbersCreateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `verification_method`: Verification method.
+    pub fn new(
+        phone_number: impl Into<String>,
+        verification_method: VerifiedNumbersCreateBodyVerificationMethod,
+    ) -> Self {
+        VerifiedNumbersCreateBody {
+            extension: None,
+            phone_number: phone_number.into(),
+            verification_method,
+        }
+    }
+}
 impl serde::Serialize for VerifiedNumbersCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -308,33 +342,44 @@ impl<'de> serde::Deserialize<'de> for VerifiedNumbersCreateBody {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
-pub struct VerifiedNumbersActionsVerifyBody {
+pub struct VerifiedNumbersActionsSubmitVerificationCodeBody {
     pub verification_code: String,
 }
-impl serde::Serialize for VerifiedNumbersActionsVerifyBody {
+impl VerifiedNumbersActionsSubmitVerificationCodeBody {
+    /// A `VerifiedNumbersActionsSubmitVerificationCodeBody` from its required fields; the optional ones are `None`.
+    pub fn new(verification_code: impl Into<String>) -> Self {
+        VerifiedNumbersActionsSubmitVerificationCodeBody {
+            verification_code: verification_code.into(),
+        }
+    }
+}
+impl serde::Serialize for VerifiedNumbersActionsSubmitVerificationCodeBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("VerifiedNumbersActionsVerifyBody", 1usize)?;
+            .serialize_struct(
+                "VerifiedNumbersActionsSubmitVerificationCodeBody",
+                1usize,
+            )?;
         out.serialize_field("verification_code", &self.verification_code)?;
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for VerifiedNumbersActionsVerifyBody {
+impl<'de> serde::Deserialize<'de> for VerifiedNumbersActionsSubmitVerificationCodeBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["verification_code"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = VerifiedNumbersActionsVerifyBody;
+            type Value = VerifiedNumbersActionsSubmitVerificationCodeBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct VerifiedNumbersActionsVerifyBody")
+                f.write_str("struct VerifiedNumbersActionsSubmitVerificationCodeBody")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifiedNumbersActionsVerifyBody, A::Error> {
+            ) -> Result<VerifiedNumbersActionsSubmitVerificationCodeBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -342,11 +387,16 @@ impl<'de> serde::Deserialize<'de> for VerifiedNumbersActionsVerifyBody {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(VerifiedNumbersActionsVerifyBody {
+                Ok(VerifiedNumbersActionsSubmitVerificationCodeBody {
                     verification_code: crate::de::required(f0, "verification_code")?,
                 })
             }
         }
-        deserializer.deserialize_struct("VerifiedNumbersActionsVerifyBody", FIELDS, V)
+        deserializer
+            .deserialize_struct(
+                "VerifiedNumbersActionsSubmitVerificationCodeBody",
+                FIELDS,
+                V,
+            )
     }
 }

@@ -7,11 +7,6 @@ pub struct VerifyProfilesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> VerifyProfilesApi<'a> {
-    pub fn templates(&self) -> VerifyProfilesTemplatesApi<'a> {
-        VerifyProfilesTemplatesApi {
-            client: self.client,
-        }
-    }
     /// List all Verify profiles
     ///
     /// Gets a paginated list of Verify profiles.
@@ -74,9 +69,66 @@ impl<'a> VerifyProfilesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: VerifyProfilesCreateParams,
+        params: impl Into<VerifyProfilesCreateParams>,
     ) -> crate::Result<crate::types::VerifyProfileResponseDataWrapper> {
         let mut req = self.client.request(reqwest::Method::POST, "/verify_profiles");
+        let params: VerifyProfilesCreateParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Retrieve Verify profile message templates
+    ///
+    /// List all Verify profile message templates.
+    ///
+    /// `GET /verify_profiles/templates`
+    #[inline]
+    pub async fn retrieve_templates(
+        &self,
+    ) -> crate::Result<crate::types::ListVerifyProfileMessageTemplateResponse> {
+        let req = self
+            .client
+            .request(reqwest::Method::GET, "/verify_profiles/templates");
+        req.send_json().await
+    }
+    /// Create message template
+    ///
+    /// Create a new Verify profile message template.
+    ///
+    /// `POST /verify_profiles/templates`
+    #[inline]
+    pub async fn create_template(
+        &self,
+        params: impl Into<VerifyProfilesCreateTemplateParams>,
+    ) -> crate::Result<crate::types::MessageTemplateResponseDataWrapper> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/verify_profiles/templates");
+        let params: VerifyProfilesCreateTemplateParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+    /// Update message template
+    ///
+    /// Update an existing Verify profile message template.
+    ///
+    /// `PATCH /verify_profiles/templates/{template_id}`
+    ///
+    /// Parameters:
+    /// - `template_id`: The identifier of the message template to update.
+    #[inline]
+    pub async fn update_template(
+        &self,
+        template_id: &str,
+        params: impl Into<VerifyProfilesUpdateTemplateParams>,
+    ) -> crate::Result<crate::types::MessageTemplateResponseDataWrapper> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::PATCH,
+                ["/verify_profiles/templates/", &crate::encode_path(template_id)]
+                    .concat(),
+            );
+        let params: VerifyProfilesUpdateTemplateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -111,7 +163,7 @@ impl<'a> VerifyProfilesApi<'a> {
     pub async fn update(
         &self,
         verify_profile_id: &str,
-        params: VerifyProfilesUpdateParams,
+        params: impl Into<VerifyProfilesUpdateParams>,
     ) -> crate::Result<crate::types::VerifyProfileResponseDataWrapper> {
         let mut req = self
             .client
@@ -119,6 +171,7 @@ impl<'a> VerifyProfilesApi<'a> {
                 reqwest::Method::PATCH,
                 ["/verify_profiles/", &crate::encode_path(verify_profile_id)].concat(),
             );
+        let params: VerifyProfilesUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -156,84 +209,53 @@ pub struct VerifyProfilesCreateParams {
     /// The request body.
     pub body: VerifyProfilesCreateBody,
 }
+impl From<VerifyProfilesCreateBody> for VerifyProfilesCreateParams {
+    /// The body alone is the whole of [`VerifyProfilesCreateParams`].
+    fn from(body: VerifyProfilesCreateBody) -> Self {
+        VerifyProfilesCreateParams { body }
+    }
+}
+/// Inputs of [`VerifyProfilesApi::create_template`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifyProfilesCreateTemplateParams {
+    /// The request body.
+    pub body: crate::types::CreateMessageTemplateRequest,
+}
+impl From<crate::types::CreateMessageTemplateRequest>
+for VerifyProfilesCreateTemplateParams {
+    /// The body alone is the whole of [`VerifyProfilesCreateTemplateParams`].
+    fn from(body: crate::types::CreateMessageTemplateRequest) -> Self {
+        VerifyProfilesCreateTemplateParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`VerifyProfilesApi::update_template`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifyProfilesUpdateTemplateParams {
+    /// The request body.
+    pub body: crate::types::UpdateMessageTemplateRequest,
+}
+impl From<crate::types::UpdateMessageTemplateRequest>
+for VerifyProfilesUpdateTemplateParams {
+    /// The body alone is the whole of [`VerifyProfilesUpdateTemplateParams`].
+    fn from(body: crate::types::UpdateMessageTemplateRequest) -> Self {
+        VerifyProfilesUpdateTemplateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`VerifyProfilesApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifyProfilesUpdateParams {
     /// The request body.
     pub body: VerifyProfilesUpdateBody,
 }
-/// Operations under `verify_profiles.templates`.
-#[derive(Debug, Clone, Copy)]
-pub struct VerifyProfilesTemplatesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> VerifyProfilesTemplatesApi<'a> {
-    /// Retrieve Verify profile message templates
-    ///
-    /// List all Verify profile message templates.
-    ///
-    /// `GET /verify_profiles/templates`
-    #[inline]
-    pub async fn list(
-        &self,
-    ) -> crate::Result<crate::types::ListVerifyProfileMessageTemplateResponse> {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, "/verify_profiles/templates");
-        req.send_json().await
+impl From<VerifyProfilesUpdateBody> for VerifyProfilesUpdateParams {
+    /// The body alone is the whole of [`VerifyProfilesUpdateParams`].
+    fn from(body: VerifyProfilesUpdateBody) -> Self {
+        VerifyProfilesUpdateParams { body }
     }
-    /// Create message template
-    ///
-    /// Create a new Verify profile message template.
-    ///
-    /// `POST /verify_profiles/templates`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: VerifyProfilesTemplatesCreateParams,
-    ) -> crate::Result<crate::types::MessageTemplateResponseDataWrapper> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/verify_profiles/templates");
-        req.json(&params.body);
-        req.send_json().await
-    }
-    /// Update message template
-    ///
-    /// Update an existing Verify profile message template.
-    ///
-    /// `PATCH /verify_profiles/templates/{template_id}`
-    ///
-    /// Parameters:
-    /// - `template_id`: The identifier of the message template to update.
-    #[inline]
-    pub async fn update(
-        &self,
-        template_id: &str,
-        params: VerifyProfilesTemplatesUpdateParams,
-    ) -> crate::Result<crate::types::MessageTemplateResponseDataWrapper> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/verify_profiles/templates/", &crate::encode_path(template_id)]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`VerifyProfilesTemplatesApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VerifyProfilesTemplatesCreateParams {
-    /// The request body.
-    pub body: crate::types::CreateMessageTemplateRequest,
-}
-/// Inputs of [`VerifyProfilesTemplatesApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VerifyProfilesTemplatesUpdateParams {
-    /// The request body.
-    pub body: crate::types::UpdateMessageTemplateRequest,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifyProfilesListFilter {
@@ -345,6 +367,23 @@ pub struct VerifyProfilesCreateBody {
     pub webhook_failover_url: Option<String>,
     pub webhook_url: Option<String>,
     pub whatsapp: Option<crate::types::CreateVerifyProfileSettingsWhatsAppRequest>,
+}
+impl VerifyProfilesCreateBody {
+    /// A `VerifyProfilesCreateBody` from its required fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        VerifyProfilesCreateBody {
+            call: None,
+            daily_spend_limit: None,
+            daily_spend_limit_enabled: None,
+            flashcall: None,
+            language: None,
+            name: name.into(),
+            sms: None,
+            webhook_failover_url: None,
+            webhook_url: None,
+            whatsapp: None,
+        }
+    }
 }
 impl serde::Serialize for VerifyProfilesCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -87,11 +87,12 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: VirtualCrossConnectsCreateParams,
+        params: impl Into<VirtualCrossConnectsCreateParams>,
     ) -> crate::Result<VirtualCrossConnectsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/virtual_cross_connects");
+        let params: VirtualCrossConnectsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -132,7 +133,7 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: VirtualCrossConnectsUpdateParams,
+        params: impl Into<VirtualCrossConnectsUpdateParams>,
     ) -> crate::Result<VirtualCrossConnectsUpdateResponse> {
         let mut req = self
             .client
@@ -140,6 +141,7 @@ impl<'a> VirtualCrossConnectsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
             );
+        let params: VirtualCrossConnectsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -179,11 +181,27 @@ pub struct VirtualCrossConnectsCreateParams {
     /// The request body.
     pub body: crate::types::VirtualCrossConnectCreate,
 }
+impl From<crate::types::VirtualCrossConnectCreate> for VirtualCrossConnectsCreateParams {
+    /// The body alone is the whole of [`VirtualCrossConnectsCreateParams`].
+    fn from(body: crate::types::VirtualCrossConnectCreate) -> Self {
+        VirtualCrossConnectsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`VirtualCrossConnectsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VirtualCrossConnectsUpdateParams {
     /// The request body.
     pub body: crate::types::VirtualCrossConnectPatch,
+}
+impl From<crate::types::VirtualCrossConnectPatch> for VirtualCrossConnectsUpdateParams {
+    /// The body alone is the whole of [`VirtualCrossConnectsUpdateParams`].
+    fn from(body: crate::types::VirtualCrossConnectPatch) -> Self {
+        VirtualCrossConnectsUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualCrossConnectsListFilter {

@@ -160,6 +160,19 @@ pub enum VirtualCrossConnectsCoverageListFiltersAvailableBandwidth {
     Contains(VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains),
     Integer(i64),
 }
+impl From<i64> for VirtualCrossConnectsCoverageListFiltersAvailableBandwidth {
+    fn from(value: i64) -> Self {
+        VirtualCrossConnectsCoverageListFiltersAvailableBandwidth::Integer(value)
+    }
+}
+impl From<VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains>
+for VirtualCrossConnectsCoverageListFiltersAvailableBandwidth {
+    fn from(
+        value: VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains,
+    ) -> Self {
+        VirtualCrossConnectsCoverageListFiltersAvailableBandwidth::Contains(value)
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualCrossConnectsCoverageListFilters {
     pub available_bandwidth: Option<

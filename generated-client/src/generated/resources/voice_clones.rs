@@ -7,16 +7,6 @@ pub struct VoiceClonesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> VoiceClonesApi<'a> {
-    pub fn from_upload(&self) -> VoiceClonesFromUploadApi<'a> {
-        VoiceClonesFromUploadApi {
-            client: self.client,
-        }
-    }
-    pub fn sample(&self) -> VoiceClonesSampleApi<'a> {
-        VoiceClonesSampleApi {
-            client: self.client,
-        }
-    }
     /// List voice clones
     ///
     /// Returns a paginated list of voice clones belonging to the authenticated account.
@@ -101,10 +91,28 @@ impl<'a> VoiceClonesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: VoiceClonesCreateParams,
+        params: impl Into<VoiceClonesCreateParams>,
     ) -> crate::Result<crate::types::VoiceCloneResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/voice_clones");
+        let params: VoiceClonesCreateParams = params.into();
         req.json(&params.body);
+        req.send_json().await
+    }
+    /// Create a voice clone from an audio file upload
+    ///
+    /// Creates a new voice clone by uploading an audio file directly. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best results, provide 5–10 seconds of clear speech. Maximum file size: 5MB for Telnyx, 20MB for Minimax.
+    ///
+    /// `POST /voice_clones/from_upload`
+    #[inline]
+    pub async fn create_from_upload(
+        &self,
+        params: impl Into<VoiceClonesCreateFromUploadParams>,
+    ) -> crate::Result<crate::types::VoiceCloneResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/voice_clones/from_upload");
+        let params: VoiceClonesCreateFromUploadParams = params.into();
+        req.multipart_value(&params.body);
         req.send_json().await
     }
     /// Update a voice clone
@@ -119,7 +127,7 @@ impl<'a> VoiceClonesApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: VoiceClonesUpdateParams,
+        params: impl Into<VoiceClonesUpdateParams>,
     ) -> crate::Result<crate::types::VoiceCloneResponse> {
         let mut req = self
             .client
@@ -127,6 +135,7 @@ impl<'a> VoiceClonesApi<'a> {
                 reqwest::Method::PATCH,
                 ["/voice_clones/", &crate::encode_path(id)].concat(),
             );
+        let params: VoiceClonesUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -147,6 +156,24 @@ impl<'a> VoiceClonesApi<'a> {
                 ["/voice_clones/", &crate::encode_path(id)].concat(),
             );
         req.send_empty().await
+    }
+    /// Download voice clone audio sample
+    ///
+    /// Downloads the WAV audio sample that was used to create the voice clone.
+    ///
+    /// `GET /voice_clones/{id}/sample`
+    ///
+    /// Parameters:
+    /// - `id`: The voice clone UUID.
+    #[inline]
+    pub async fn download_sample(&self, id: &str) -> crate::Result<crate::Download> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/voice_clones/", &crate::encode_path(id), "/sample"].concat(),
+            );
+        req.send_download().await
     }
 }
 /// Inputs of [`VoiceClonesApi::list`] other than path parameters.
@@ -169,64 +196,36 @@ pub struct VoiceClonesCreateParams {
     /// The request body.
     pub body: crate::types::VoiceCloneRequest,
 }
+impl From<crate::types::VoiceCloneRequest> for VoiceClonesCreateParams {
+    /// The body alone is the whole of [`VoiceClonesCreateParams`].
+    fn from(body: crate::types::VoiceCloneRequest) -> Self {
+        VoiceClonesCreateParams { body }
+    }
+}
+/// Inputs of [`VoiceClonesApi::create_from_upload`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoiceClonesCreateFromUploadParams {
+    /// The request body.
+    pub body: crate::types::VoiceCloneUploadRequest,
+}
+impl From<crate::types::VoiceCloneUploadRequest> for VoiceClonesCreateFromUploadParams {
+    /// The body alone is the whole of [`VoiceClonesCreateFromUploadParams`].
+    fn from(body: crate::types::VoiceCloneUploadRequest) -> Self {
+        VoiceClonesCreateFromUploadParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`VoiceClonesApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VoiceClonesUpdateParams {
     /// The request body.
     pub body: crate::types::VoiceCloneUpdateRequest,
 }
-/// Operations under `voice_clones.from_upload`.
-#[derive(Debug, Clone, Copy)]
-pub struct VoiceClonesFromUploadApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> VoiceClonesFromUploadApi<'a> {
-    /// Create a voice clone from an audio file upload
-    ///
-    /// Creates a new voice clone by uploading an audio file directly. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best results, provide 5–10 seconds of clear speech. Maximum file size: 5MB for Telnyx, 20MB for Minimax.
-    ///
-    /// `POST /voice_clones/from_upload`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: VoiceClonesFromUploadCreateParams,
-    ) -> crate::Result<crate::types::VoiceCloneResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/voice_clones/from_upload");
-        req.multipart_value(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`VoiceClonesFromUploadApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VoiceClonesFromUploadCreateParams {
-    /// The request body.
-    pub body: crate::types::VoiceCloneUploadRequest,
-}
-/// Operations under `voice_clones.sample`.
-#[derive(Debug, Clone, Copy)]
-pub struct VoiceClonesSampleApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> VoiceClonesSampleApi<'a> {
-    /// Download voice clone audio sample
-    ///
-    /// Downloads the WAV audio sample that was used to create the voice clone.
-    ///
-    /// `GET /voice_clones/{id}/sample`
-    ///
-    /// Parameters:
-    /// - `id`: The voice clone UUID.
-    #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<crate::Download> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/voice_clones/", &crate::encode_path(id), "/sample"].concat(),
-            );
-        req.send_download().await
+impl From<crate::types::VoiceCloneUpdateRequest> for VoiceClonesUpdateParams {
+    /// The body alone is the whole of [`VoiceClonesUpdateParams`].
+    fn from(body: crate::types::VoiceCloneUpdateRequest) -> Self {
+        VoiceClonesUpdateParams { body }
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

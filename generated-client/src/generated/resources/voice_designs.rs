@@ -7,16 +7,6 @@ pub struct VoiceDesignsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> VoiceDesignsApi<'a> {
-    pub fn sample(&self) -> VoiceDesignsSampleApi<'a> {
-        VoiceDesignsSampleApi {
-            client: self.client,
-        }
-    }
-    pub fn versions(&self) -> VoiceDesignsVersionsApi<'a> {
-        VoiceDesignsVersionsApi {
-            client: self.client,
-        }
-    }
     /// List voice designs
     ///
     /// Returns a paginated list of voice designs belonging to the authenticated account.
@@ -95,9 +85,10 @@ impl<'a> VoiceDesignsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: VoiceDesignsCreateParams,
+        params: impl Into<VoiceDesignsCreateParams>,
     ) -> crate::Result<crate::types::VoiceDesignResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/voice_designs");
+        let params: VoiceDesignsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -133,10 +124,10 @@ impl<'a> VoiceDesignsApi<'a> {
     /// Parameters:
     /// - `id`: The voice design UUID or name.
     #[inline]
-    pub async fn update(
+    pub async fn rename(
         &self,
         id: &str,
-        params: VoiceDesignsUpdateParams,
+        params: impl Into<VoiceDesignsRenameParams>,
     ) -> crate::Result<crate::types::VoiceDesignUpdatedResponse> {
         let mut req = self
             .client
@@ -144,6 +135,7 @@ impl<'a> VoiceDesignsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/voice_designs/", &crate::encode_path(id)].concat(),
             );
+        let params: VoiceDesignsRenameParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -162,6 +154,54 @@ impl<'a> VoiceDesignsApi<'a> {
             .request(
                 reqwest::Method::DELETE,
                 ["/voice_designs/", &crate::encode_path(id)].concat(),
+            );
+        req.send_empty().await
+    }
+    /// Download voice design audio sample
+    ///
+    /// Downloads the WAV audio sample for the voice design. Returns the latest version's sample by default, or a specific version when `?version=N` is provided. The `id` parameter accepts either a UUID or the design name.
+    ///
+    /// `GET /voice_designs/{id}/sample`
+    ///
+    /// Parameters:
+    /// - `id`: The voice design UUID or name.
+    #[inline]
+    pub async fn download_sample(
+        &self,
+        id: &str,
+        params: VoiceDesignsDownloadSampleParams,
+    ) -> crate::Result<crate::Download> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/voice_designs/", &crate::encode_path(id), "/sample"].concat(),
+            );
+        req.query("version", crate::QueryStyle::Form, true, &params.version);
+        req.send_download().await
+    }
+    /// Delete a specific version of a voice design
+    ///
+    /// Permanently deletes a specific version of a voice design. The version number must be a positive integer.
+    ///
+    /// `DELETE /voice_designs/{id}/versions/{version}`
+    ///
+    /// Parameters:
+    /// - `id`: The voice design UUID or name.
+    /// - `version`: The version number to delete.
+    #[inline]
+    pub async fn delete_version(&self, id: &str, version: i64) -> crate::Result<()> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::DELETE,
+                [
+                    "/voice_designs/",
+                    &crate::encode_path(id),
+                    "/versions/",
+                    &crate::encode_path(&version.to_string()),
+                ]
+                    .concat(),
             );
         req.send_empty().await
     }
@@ -184,85 +224,35 @@ pub struct VoiceDesignsCreateParams {
     /// The request body.
     pub body: crate::types::VoiceDesignRequest,
 }
+impl From<crate::types::VoiceDesignRequest> for VoiceDesignsCreateParams {
+    /// The body alone is the whole of [`VoiceDesignsCreateParams`].
+    fn from(body: crate::types::VoiceDesignRequest) -> Self {
+        VoiceDesignsCreateParams { body }
+    }
+}
 /// Inputs of [`VoiceDesignsApi::retrieve`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceDesignsRetrieveParams {
     /// Specific version number to retrieve. Defaults to the latest version.
     pub version: Option<i64>,
 }
-/// Inputs of [`VoiceDesignsApi::update`] other than path parameters.
+/// Inputs of [`VoiceDesignsApi::rename`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct VoiceDesignsUpdateParams {
+pub struct VoiceDesignsRenameParams {
     /// The request body.
     pub body: crate::types::VoiceDesignUpdateRequest,
 }
-/// Operations under `voice_designs.sample`.
-#[derive(Debug, Clone, Copy)]
-pub struct VoiceDesignsSampleApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> VoiceDesignsSampleApi<'a> {
-    /// Download voice design audio sample
-    ///
-    /// Downloads the WAV audio sample for the voice design. Returns the latest version's sample by default, or a specific version when `?version=N` is provided. The `id` parameter accepts either a UUID or the design name.
-    ///
-    /// `GET /voice_designs/{id}/sample`
-    ///
-    /// Parameters:
-    /// - `id`: The voice design UUID or name.
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        id: &str,
-        params: VoiceDesignsSampleRetrieveParams,
-    ) -> crate::Result<crate::Download> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/voice_designs/", &crate::encode_path(id), "/sample"].concat(),
-            );
-        req.query("version", crate::QueryStyle::Form, true, &params.version);
-        req.send_download().await
+impl From<crate::types::VoiceDesignUpdateRequest> for VoiceDesignsRenameParams {
+    /// The body alone is the whole of [`VoiceDesignsRenameParams`].
+    fn from(body: crate::types::VoiceDesignUpdateRequest) -> Self {
+        VoiceDesignsRenameParams { body }
     }
 }
-/// Inputs of [`VoiceDesignsSampleApi::retrieve`] other than path parameters.
+/// Inputs of [`VoiceDesignsApi::download_sample`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct VoiceDesignsSampleRetrieveParams {
+pub struct VoiceDesignsDownloadSampleParams {
     /// Specific version number to download the sample for. Defaults to the latest version.
     pub version: Option<i64>,
-}
-/// Operations under `voice_designs.versions`.
-#[derive(Debug, Clone, Copy)]
-pub struct VoiceDesignsVersionsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> VoiceDesignsVersionsApi<'a> {
-    /// Delete a specific version of a voice design
-    ///
-    /// Permanently deletes a specific version of a voice design. The version number must be a positive integer.
-    ///
-    /// `DELETE /voice_designs/{id}/versions/{version}`
-    ///
-    /// Parameters:
-    /// - `id`: The voice design UUID or name.
-    /// - `version`: The version number to delete.
-    #[inline]
-    pub async fn delete(&self, id: &str, version: i64) -> crate::Result<()> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/voice_designs/",
-                    &crate::encode_path(id),
-                    "/versions/",
-                    &crate::encode_path(&version.to_string()),
-                ]
-                    .concat(),
-            );
-        req.send_empty().await
-    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

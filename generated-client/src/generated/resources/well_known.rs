@@ -7,32 +7,13 @@ pub struct WellKnownApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> WellKnownApi<'a> {
-    pub fn oauth_authorization_server(
-        &self,
-    ) -> WellKnownOauthAuthorizationServerApi<'a> {
-        WellKnownOauthAuthorizationServerApi {
-            client: self.client,
-        }
-    }
-    pub fn oauth_protected_resource(&self) -> WellKnownOauthProtectedResourceApi<'a> {
-        WellKnownOauthProtectedResourceApi {
-            client: self.client,
-        }
-    }
-}
-/// Operations under `well_known.oauth_authorization_server`.
-#[derive(Debug, Clone, Copy)]
-pub struct WellKnownOauthAuthorizationServerApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> WellKnownOauthAuthorizationServerApi<'a> {
     /// Authorization server metadata
     ///
     /// OAuth 2.0 Authorization Server Metadata (RFC 8414)
     ///
     /// `GET /.well-known/oauth-authorization-server`
     #[inline]
-    pub async fn retrieve(
+    pub async fn retrieve_authorization_server_metadata(
         &self,
     ) -> crate::Result<crate::types::AuthorizationServerMetadata> {
         let req = self
@@ -40,20 +21,15 @@ impl<'a> WellKnownOauthAuthorizationServerApi<'a> {
             .request(reqwest::Method::GET, "/.well-known/oauth-authorization-server");
         req.send_json().await
     }
-}
-/// Operations under `well_known.oauth_protected_resource`.
-#[derive(Debug, Clone, Copy)]
-pub struct WellKnownOauthProtectedResourceApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> WellKnownOauthProtectedResourceApi<'a> {
     /// Protected resource metadata
     ///
     /// OAuth 2.0 Protected Resource Metadata for resource discovery
     ///
     /// `GET /.well-known/oauth-protected-resource`
     #[inline]
-    pub async fn retrieve(&self) -> crate::Result<crate::types::ResourceMetadata> {
+    pub async fn retrieve_protected_resource_metadata(
+        &self,
+    ) -> crate::Result<crate::types::ResourceMetadata> {
         let req = self
             .client
             .request(reqwest::Method::GET, "/.well-known/oauth-protected-resource");

@@ -12,13 +12,13 @@ impl<'a> WhatsappApi<'a> {
             client: self.client,
         }
     }
-    pub fn message_templates(&self) -> WhatsappMessageTemplatesApi<'a> {
-        WhatsappMessageTemplatesApi {
+    pub fn phone_numbers(&self) -> WhatsappPhoneNumbersApi<'a> {
+        WhatsappPhoneNumbersApi {
             client: self.client,
         }
     }
-    pub fn phone_numbers(&self) -> WhatsappPhoneNumbersApi<'a> {
-        WhatsappPhoneNumbersApi {
+    pub fn templates(&self) -> WhatsappTemplatesApi<'a> {
+        WhatsappTemplatesApi {
             client: self.client,
         }
     }
@@ -225,10 +225,12 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
     #[inline]
-    pub async fn initialize(
+    pub async fn initialize_verification(
         &self,
         id: &str,
-        params: WhatsappBusinessAccountsPhoneNumbersInitializeParams,
+        params: impl Into<
+            WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
+        >,
     ) -> crate::Result<()> {
         let mut req = self
             .client
@@ -241,6 +243,8 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
                 ]
                     .concat(),
             );
+        let params: WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams = params
+            .into();
         req.json(&params.body);
         req.send_empty().await
     }
@@ -251,11 +255,20 @@ pub struct WhatsappBusinessAccountsPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<WhatsappBusinessAccountsPhoneNumbersListPage>,
 }
-/// Inputs of [`WhatsappBusinessAccountsPhoneNumbersApi::initialize`] other than path parameters.
+/// Inputs of [`WhatsappBusinessAccountsPhoneNumbersApi::initialize_verification`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct WhatsappBusinessAccountsPhoneNumbersInitializeParams {
+pub struct WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
     /// The request body.
     pub body: crate::types::WhatsappPhoneNumberVerificationRequest,
+}
+impl From<crate::types::WhatsappPhoneNumberVerificationRequest>
+for WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
+    /// The body alone is the whole of [`WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams`].
+    fn from(body: crate::types::WhatsappPhoneNumberVerificationRequest) -> Self {
+        WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
+            body,
+        }
+    }
 }
 /// Operations under `whatsapp.business_accounts.settings`.
 #[derive(Debug, Clone, Copy)]
@@ -293,7 +306,7 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: WhatsappBusinessAccountsSettingsUpdateParams,
+        params: impl Into<WhatsappBusinessAccountsSettingsUpdateParams>,
     ) -> crate::Result<WhatsappBusinessAccountsSettingsUpdateResponse> {
         let mut req = self
             .client
@@ -302,6 +315,7 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
                 ["/v2/whatsapp/business_accounts/", &crate::encode_path(id), "/settings"]
                     .concat(),
             );
+        let params: WhatsappBusinessAccountsSettingsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -312,125 +326,14 @@ pub struct WhatsappBusinessAccountsSettingsUpdateParams {
     /// The request body.
     pub body: crate::types::PatchWabaSettingsRequest,
 }
-/// Operations under `whatsapp.message_templates`.
-#[derive(Debug, Clone, Copy)]
-pub struct WhatsappMessageTemplatesApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> WhatsappMessageTemplatesApi<'a> {
-    /// List Whatsapp message templates
-    ///
-    /// `GET /v2/whatsapp/message_templates`
-    #[inline]
-    pub async fn list(
-        &self,
-        params: WhatsappMessageTemplatesListParams,
-    ) -> crate::Result<WhatsappMessageTemplatesListResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/v2/whatsapp/message_templates");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query(
-            "filter[waba_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_waba_id,
-        );
-        req.query(
-            "filter[category]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_category,
-        );
-        req.query(
-            "filter[status]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_status,
-        );
-        req.query(
-            "filter[search]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_search,
-        );
-        req.send_json().await
+impl From<crate::types::PatchWabaSettingsRequest>
+for WhatsappBusinessAccountsSettingsUpdateParams {
+    /// The body alone is the whole of [`WhatsappBusinessAccountsSettingsUpdateParams`].
+    fn from(body: crate::types::PatchWabaSettingsRequest) -> Self {
+        WhatsappBusinessAccountsSettingsUpdateParams {
+            body,
+        }
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: WhatsappMessageTemplatesListParams,
-    ) -> crate::Paginator<
-        'a,
-        WhatsappMessageTemplatesListParams,
-        WhatsappMessageTemplatesListResponse,
-        crate::types::WhatsappTemplateData,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            WhatsappMessageTemplatesListParams,
-            WhatsappMessageTemplatesListResponse,
-            crate::types::WhatsappTemplateData,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
-                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
-                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a Whatsapp message template
-    ///
-    /// `POST /v2/whatsapp/message_templates`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: WhatsappMessageTemplatesCreateParams,
-    ) -> crate::Result<WhatsappMessageTemplatesCreateResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/v2/whatsapp/message_templates");
-        req.json(&params.body);
-        req.send_json().await
-    }
-}
-/// Inputs of [`WhatsappMessageTemplatesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappMessageTemplatesListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<WhatsappMessageTemplatesListPage>,
-    /// Filter by WABA ID
-    pub filter_waba_id: Option<String>,
-    /// Filter by category
-    pub filter_category: Option<WhatsappMessageTemplatesListFilterCategory>,
-    /// Filter by template status
-    pub filter_status: Option<String>,
-    /// Search templates by name
-    pub filter_search: Option<String>,
-}
-/// Inputs of [`WhatsappMessageTemplatesApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WhatsappMessageTemplatesCreateParams {
-    /// The request body.
-    pub body: crate::types::WhatsappCreateTemplateRequest,
 }
 /// Operations under `whatsapp.phone_numbers`.
 #[derive(Debug, Clone, Copy)]
@@ -443,18 +346,8 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
             client: self.client,
         }
     }
-    pub fn conversation_window(&self) -> WhatsappPhoneNumbersConversationWindowApi<'a> {
-        WhatsappPhoneNumbersConversationWindowApi {
-            client: self.client,
-        }
-    }
     pub fn profile(&self) -> WhatsappPhoneNumbersProfileApi<'a> {
         WhatsappPhoneNumbersProfileApi {
-            client: self.client,
-        }
-    }
-    pub fn resend_verification(&self) -> WhatsappPhoneNumbersResendVerificationApi<'a> {
-        WhatsappPhoneNumbersResendVerificationApi {
             client: self.client,
         }
     }
@@ -530,6 +423,66 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
             );
         req.send_empty().await
     }
+    /// Get conversation window status for a phone number
+    ///
+    /// Returns whether the 24-hour conversation window is currently open for a given source/destination pair. If window_active is false, only template messages may be sent.
+    ///
+    /// `GET /v2/whatsapp/phone_numbers/{phone_number}/conversation_window`
+    ///
+    /// Parameters:
+    /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
+    pub async fn retrieve_conversation_window(
+        &self,
+        phone_number: &str,
+        params: WhatsappPhoneNumbersRetrieveConversationWindowParams,
+    ) -> crate::Result<WhatsappPhoneNumbersRetrieveConversationWindowResponse> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                [
+                    "/v2/whatsapp/phone_numbers/",
+                    &crate::encode_path(phone_number),
+                    "/conversation_window",
+                ]
+                    .concat(),
+            );
+        req.query(
+            "destination_number",
+            crate::QueryStyle::Form,
+            true,
+            &params.destination_number,
+        );
+        req.send_json().await
+    }
+    /// Resend verification code
+    ///
+    /// `POST /v2/whatsapp/phone_numbers/{phone_number}/resend_verification`
+    ///
+    /// Parameters:
+    /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
+    pub async fn resend_verification(
+        &self,
+        phone_number: &str,
+        params: impl Into<WhatsappPhoneNumbersResendVerificationParams>,
+    ) -> crate::Result<()> {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::POST,
+                [
+                    "/v2/whatsapp/phone_numbers/",
+                    &crate::encode_path(phone_number),
+                    "/resend_verification",
+                ]
+                    .concat(),
+            );
+        let params: WhatsappPhoneNumbersResendVerificationParams = params.into();
+        req.json(&params.body);
+        req.send_empty().await
+    }
     /// Submit verification code for a phone number
     ///
     /// `POST /v2/whatsapp/phone_numbers/{phone_number}/verify`
@@ -540,7 +493,7 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     pub async fn verify(
         &self,
         phone_number: &str,
-        params: WhatsappPhoneNumbersVerifyParams,
+        params: impl Into<WhatsappPhoneNumbersVerifyParams>,
     ) -> crate::Result<()> {
         let mut req = self
             .client
@@ -553,6 +506,7 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
                 ]
                     .concat(),
             );
+        let params: WhatsappPhoneNumbersVerifyParams = params.into();
         req.json(&params.body);
         req.send_empty().await
     }
@@ -563,11 +517,48 @@ pub struct WhatsappPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<WhatsappPhoneNumbersListPage>,
 }
+/// Inputs of [`WhatsappPhoneNumbersApi::retrieve_conversation_window`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhatsappPhoneNumbersRetrieveConversationWindowParams {
+    /// Destination phone number in E.164 format
+    pub destination_number: String,
+}
+impl WhatsappPhoneNumbersRetrieveConversationWindowParams {
+    /// A `WhatsappPhoneNumbersRetrieveConversationWindowParams` from its required inputs; the optional ones are `None`.
+    pub fn new(destination_number: impl Into<String>) -> Self {
+        WhatsappPhoneNumbersRetrieveConversationWindowParams {
+            destination_number: destination_number.into(),
+        }
+    }
+}
+/// Inputs of [`WhatsappPhoneNumbersApi::resend_verification`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhatsappPhoneNumbersResendVerificationParams {
+    /// The request body.
+    pub body: crate::types::WhatsappResendVerificationRequest,
+}
+impl From<crate::types::WhatsappResendVerificationRequest>
+for WhatsappPhoneNumbersResendVerificationParams {
+    /// The body alone is the whole of [`WhatsappPhoneNumbersResendVerificationParams`].
+    fn from(body: crate::types::WhatsappResendVerificationRequest) -> Self {
+        WhatsappPhoneNumbersResendVerificationParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`WhatsappPhoneNumbersApi::verify`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappPhoneNumbersVerifyParams {
     /// The request body.
     pub body: crate::types::WhatsappVerifyCodeRequest,
+}
+impl From<crate::types::WhatsappVerifyCodeRequest> for WhatsappPhoneNumbersVerifyParams {
+    /// The body alone is the whole of [`WhatsappPhoneNumbersVerifyParams`].
+    fn from(body: crate::types::WhatsappVerifyCodeRequest) -> Self {
+        WhatsappPhoneNumbersVerifyParams {
+            body,
+        }
+    }
 }
 /// Operations under `whatsapp.phone_numbers.calling_settings`.
 #[derive(Debug, Clone, Copy)]
@@ -609,7 +600,7 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
     pub async fn update(
         &self,
         phone_number: &str,
-        params: WhatsappPhoneNumbersCallingSettingsUpdateParams,
+        params: impl Into<WhatsappPhoneNumbersCallingSettingsUpdateParams>,
     ) -> crate::Result<WhatsappPhoneNumbersCallingSettingsUpdateResponse> {
         let mut req = self
             .client
@@ -622,6 +613,7 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
                 ]
                     .concat(),
             );
+        let params: WhatsappPhoneNumbersCallingSettingsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -632,51 +624,14 @@ pub struct WhatsappPhoneNumbersCallingSettingsUpdateParams {
     /// The request body.
     pub body: crate::types::WhatsappPatchCallingSettingsRequest,
 }
-/// Operations under `whatsapp.phone_numbers.conversation_window`.
-#[derive(Debug, Clone, Copy)]
-pub struct WhatsappPhoneNumbersConversationWindowApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> WhatsappPhoneNumbersConversationWindowApi<'a> {
-    /// Get conversation window status for a phone number
-    ///
-    /// Returns whether the 24-hour conversation window is currently open for a given source/destination pair. If window_active is false, only template messages may be sent.
-    ///
-    /// `GET /v2/whatsapp/phone_numbers/{phone_number}/conversation_window`
-    ///
-    /// Parameters:
-    /// - `phone_number`: Phone number (E.164 format)
-    #[inline]
-    pub async fn retrieve(
-        &self,
-        phone_number: &str,
-        params: WhatsappPhoneNumbersConversationWindowRetrieveParams,
-    ) -> crate::Result<WhatsappPhoneNumbersConversationWindowRetrieveResponse> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/v2/whatsapp/phone_numbers/",
-                    &crate::encode_path(phone_number),
-                    "/conversation_window",
-                ]
-                    .concat(),
-            );
-        req.query(
-            "destination_number",
-            crate::QueryStyle::Form,
-            true,
-            &params.destination_number,
-        );
-        req.send_json().await
+impl From<crate::types::WhatsappPatchCallingSettingsRequest>
+for WhatsappPhoneNumbersCallingSettingsUpdateParams {
+    /// The body alone is the whole of [`WhatsappPhoneNumbersCallingSettingsUpdateParams`].
+    fn from(body: crate::types::WhatsappPatchCallingSettingsRequest) -> Self {
+        WhatsappPhoneNumbersCallingSettingsUpdateParams {
+            body,
+        }
     }
-}
-/// Inputs of [`WhatsappPhoneNumbersConversationWindowApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WhatsappPhoneNumbersConversationWindowRetrieveParams {
-    /// Destination phone number in E.164 format
-    pub destination_number: String,
 }
 /// Operations under `whatsapp.phone_numbers.profile`.
 #[derive(Debug, Clone, Copy)]
@@ -723,7 +678,7 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
     pub async fn update(
         &self,
         phone_number: &str,
-        params: WhatsappPhoneNumbersProfileUpdateParams,
+        params: impl Into<WhatsappPhoneNumbersProfileUpdateParams>,
     ) -> crate::Result<WhatsappPhoneNumbersProfileUpdateResponse> {
         let mut req = self
             .client
@@ -736,6 +691,7 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
                 ]
                     .concat(),
             );
+        let params: WhatsappPhoneNumbersProfileUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -745,6 +701,15 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
 pub struct WhatsappPhoneNumbersProfileUpdateParams {
     /// The request body.
     pub body: crate::types::WhatsappUpdateProfileRequest,
+}
+impl From<crate::types::WhatsappUpdateProfileRequest>
+for WhatsappPhoneNumbersProfileUpdateParams {
+    /// The body alone is the whole of [`WhatsappPhoneNumbersProfileUpdateParams`].
+    fn from(body: crate::types::WhatsappUpdateProfileRequest) -> Self {
+        WhatsappPhoneNumbersProfileUpdateParams {
+            body,
+        }
+    }
 }
 /// Operations under `whatsapp.phone_numbers.profile.photo`.
 #[derive(Debug, Clone, Copy)]
@@ -783,11 +748,11 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub async fn create(
+    pub async fn upload(
         &self,
         phone_number: &str,
-        params: WhatsappPhoneNumbersProfilePhotoCreateParams,
-    ) -> crate::Result<WhatsappPhoneNumbersProfilePhotoCreateResponse> {
+        params: impl Into<WhatsappPhoneNumbersProfilePhotoUploadParams>,
+    ) -> crate::Result<WhatsappPhoneNumbersProfilePhotoUploadResponse> {
         let mut req = self
             .client
             .request(
@@ -799,6 +764,7 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
                 ]
                     .concat(),
             );
+        let params: WhatsappPhoneNumbersProfilePhotoUploadParams = params.into();
         {
             let body = &params.body;
             let mut form = crate::MultipartForm::default();
@@ -829,50 +795,150 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
         req.send_empty().await
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersProfilePhotoApi::create`] other than path parameters.
+/// Inputs of [`WhatsappPhoneNumbersProfilePhotoApi::upload`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct WhatsappPhoneNumbersProfilePhotoCreateParams {
+pub struct WhatsappPhoneNumbersProfilePhotoUploadParams {
     /// The request body.
-    pub body: WhatsappPhoneNumbersProfilePhotoCreateBody,
+    pub body: WhatsappPhoneNumbersProfilePhotoUploadBody,
 }
-/// Operations under `whatsapp.phone_numbers.resend_verification`.
-#[derive(Debug, Clone, Copy)]
-pub struct WhatsappPhoneNumbersResendVerificationApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> WhatsappPhoneNumbersResendVerificationApi<'a> {
-    /// Resend verification code
-    ///
-    /// `POST /v2/whatsapp/phone_numbers/{phone_number}/resend_verification`
-    ///
-    /// Parameters:
-    /// - `phone_number`: Phone number (E.164 format)
-    #[inline]
-    pub async fn resend(
-        &self,
-        phone_number: &str,
-        params: WhatsappPhoneNumbersResendVerificationResendParams,
-    ) -> crate::Result<()> {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/v2/whatsapp/phone_numbers/",
-                    &crate::encode_path(phone_number),
-                    "/resend_verification",
-                ]
-                    .concat(),
-            );
-        req.json(&params.body);
-        req.send_empty().await
+impl From<WhatsappPhoneNumbersProfilePhotoUploadBody>
+for WhatsappPhoneNumbersProfilePhotoUploadParams {
+    /// The body alone is the whole of [`WhatsappPhoneNumbersProfilePhotoUploadParams`].
+    fn from(body: WhatsappPhoneNumbersProfilePhotoUploadBody) -> Self {
+        WhatsappPhoneNumbersProfilePhotoUploadParams {
+            body,
+        }
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersResendVerificationApi::resend`] other than path parameters.
+/// Operations under `whatsapp.templates`.
+#[derive(Debug, Clone, Copy)]
+pub struct WhatsappTemplatesApi<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+impl<'a> WhatsappTemplatesApi<'a> {
+    /// List Whatsapp message templates
+    ///
+    /// `GET /v2/whatsapp/message_templates`
+    #[inline]
+    pub async fn list(
+        &self,
+        params: WhatsappTemplatesListParams,
+    ) -> crate::Result<WhatsappTemplatesListResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::GET, "/v2/whatsapp/message_templates");
+        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+        req.query(
+            "filter[waba_id]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_waba_id,
+        );
+        req.query(
+            "filter[category]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_category,
+        );
+        req.query(
+            "filter[status]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_status,
+        );
+        req.query(
+            "filter[search]",
+            crate::QueryStyle::Form,
+            true,
+            &params.filter_search,
+        );
+        req.send_json().await
+    }
+    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
+    pub fn list_paginator(
+        &self,
+        params: WhatsappTemplatesListParams,
+    ) -> crate::Paginator<
+        'a,
+        WhatsappTemplatesListParams,
+        WhatsappTemplatesListResponse,
+        crate::types::WhatsappTemplateData,
+    > {
+        let this = *self;
+        let spec: crate::PageSpec<
+            WhatsappTemplatesListParams,
+            WhatsappTemplatesListResponse,
+            crate::types::WhatsappTemplateData,
+        > = crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        };
+        crate::Paginator::new(
+            params,
+            spec,
+            move |params| {
+                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+            },
+        )
+    }
+    /// Create a Whatsapp message template
+    ///
+    /// `POST /v2/whatsapp/message_templates`
+    #[inline]
+    pub async fn create(
+        &self,
+        params: impl Into<WhatsappTemplatesCreateParams>,
+    ) -> crate::Result<WhatsappTemplatesCreateResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/v2/whatsapp/message_templates");
+        let params: WhatsappTemplatesCreateParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
+}
+/// Inputs of [`WhatsappTemplatesApi::list`] other than path parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WhatsappTemplatesListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<WhatsappTemplatesListPage>,
+    /// Filter by WABA ID
+    pub filter_waba_id: Option<String>,
+    /// Filter by category
+    pub filter_category: Option<WhatsappTemplatesListFilterCategory>,
+    /// Filter by template status
+    pub filter_status: Option<String>,
+    /// Search templates by name
+    pub filter_search: Option<String>,
+}
+/// Inputs of [`WhatsappTemplatesApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct WhatsappPhoneNumbersResendVerificationResendParams {
+pub struct WhatsappTemplatesCreateParams {
     /// The request body.
-    pub body: crate::types::WhatsappResendVerificationRequest,
+    pub body: crate::types::WhatsappCreateTemplateRequest,
+}
+impl From<crate::types::WhatsappCreateTemplateRequest>
+for WhatsappTemplatesCreateParams {
+    /// The body alone is the whole of [`WhatsappTemplatesCreateParams`].
+    fn from(body: crate::types::WhatsappCreateTemplateRequest) -> Self {
+        WhatsappTemplatesCreateParams {
+            body,
+        }
+    }
 }
 /// Operations under `whatsapp.user_data`.
 #[derive(Debug, Clone, Copy)]
@@ -894,11 +960,12 @@ impl<'a> WhatsappUserDataApi<'a> {
     #[inline]
     pub async fn update(
         &self,
-        params: WhatsappUserDataUpdateParams,
+        params: impl Into<WhatsappUserDataUpdateParams>,
     ) -> crate::Result<WhatsappUserDataUpdateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::PATCH, "/v2/whatsapp/user_data");
+        let params: WhatsappUserDataUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -908,6 +975,14 @@ impl<'a> WhatsappUserDataApi<'a> {
 pub struct WhatsappUserDataUpdateParams {
     /// The request body.
     pub body: crate::types::PatchWhatsappUserDataRequest,
+}
+impl From<crate::types::PatchWhatsappUserDataRequest> for WhatsappUserDataUpdateParams {
+    /// The body alone is the whole of [`WhatsappUserDataUpdateParams`].
+    fn from(body: crate::types::PatchWhatsappUserDataRequest) -> Self {
+        WhatsappUserDataUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappBusinessAccountsListPage {
@@ -1145,17 +1220,16 @@ pub type WhatsappBusinessAccountsSettingsUpdateResponse = crate::Data<
     crate::types::WabaSettings,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappMessageTemplatesListPage {
+pub struct WhatsappTemplatesListPage {
     /// The page number to load
     pub number: Option<i64>,
     /// The size of the page
     pub size: Option<i64>,
 }
-impl serde::Serialize for WhatsappMessageTemplatesListPage {
+impl serde::Serialize for WhatsappTemplatesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappMessageTemplatesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplatesListPage", 2usize)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1165,21 +1239,21 @@ impl serde::Serialize for WhatsappMessageTemplatesListPage {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for WhatsappMessageTemplatesListPage {
+impl<'de> serde::Deserialize<'de> for WhatsappTemplatesListPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = WhatsappMessageTemplatesListPage;
+            type Value = WhatsappTemplatesListPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct WhatsappMessageTemplatesListPage")
+                f.write_str("struct WhatsappTemplatesListPage")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WhatsappMessageTemplatesListPage, A::Error> {
+            ) -> Result<WhatsappTemplatesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1189,18 +1263,18 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageTemplatesListPage {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(WhatsappMessageTemplatesListPage {
+                Ok(WhatsappTemplatesListPage {
                     number: f0,
                     size: f1,
                 })
             }
         }
-        deserializer.deserialize_struct("WhatsappMessageTemplatesListPage", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappTemplatesListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum WhatsappMessageTemplatesListFilterCategory {
+pub enum WhatsappTemplatesListFilterCategory {
     /// `MARKETING`
     Marketing,
     /// `UTILITY`
@@ -1210,7 +1284,7 @@ pub enum WhatsappMessageTemplatesListFilterCategory {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl WhatsappMessageTemplatesListFilterCategory {
+impl WhatsappTemplatesListFilterCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1221,7 +1295,7 @@ impl WhatsappMessageTemplatesListFilterCategory {
         }
     }
 }
-impl From<&str> for WhatsappMessageTemplatesListFilterCategory {
+impl From<&str> for WhatsappTemplatesListFilterCategory {
     fn from(value: &str) -> Self {
         match value {
             "MARKETING" => Self::Marketing,
@@ -1231,17 +1305,17 @@ impl From<&str> for WhatsappMessageTemplatesListFilterCategory {
         }
     }
 }
-crate::string_enum!(WhatsappMessageTemplatesListFilterCategory);
+crate::string_enum!(WhatsappTemplatesListFilterCategory);
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappMessageTemplatesListResponse {
+pub struct WhatsappTemplatesListResponse {
     pub data: Option<Vec<crate::types::WhatsappTemplateData>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
-impl serde::Serialize for WhatsappMessageTemplatesListResponse {
+impl serde::Serialize for WhatsappTemplatesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("WhatsappMessageTemplatesListResponse", 2usize)?;
+            .serialize_struct("WhatsappTemplatesListResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1251,21 +1325,21 @@ impl serde::Serialize for WhatsappMessageTemplatesListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for WhatsappMessageTemplatesListResponse {
+impl<'de> serde::Deserialize<'de> for WhatsappTemplatesListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = WhatsappMessageTemplatesListResponse;
+            type Value = WhatsappTemplatesListResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct WhatsappMessageTemplatesListResponse")
+                f.write_str("struct WhatsappTemplatesListResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WhatsappMessageTemplatesListResponse, A::Error> {
+            ) -> Result<WhatsappTemplatesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -1275,17 +1349,16 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageTemplatesListResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(WhatsappMessageTemplatesListResponse {
+                Ok(WhatsappTemplatesListResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappMessageTemplatesListResponse", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappTemplatesListResponse", FIELDS, V)
     }
 }
-pub type WhatsappMessageTemplatesCreateResponse = crate::Data<
+pub type WhatsappTemplatesCreateResponse = crate::Data<
     crate::types::WhatsappTemplateData,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1400,7 +1473,7 @@ pub type WhatsappPhoneNumbersCallingSettingsRetrieveResponse = crate::Data<
 pub type WhatsappPhoneNumbersCallingSettingsUpdateResponse = crate::Data<
     crate::types::WhatsappCallingSettingsData,
 >;
-pub type WhatsappPhoneNumbersConversationWindowRetrieveResponse = crate::Data<
+pub type WhatsappPhoneNumbersRetrieveConversationWindowResponse = crate::Data<
     crate::types::WhatsappConversationWindowData,
 >;
 pub type WhatsappPhoneNumbersProfileRetrieveResponse = crate::Data<
@@ -1410,34 +1483,44 @@ pub type WhatsappPhoneNumbersProfileUpdateResponse = crate::Data<
     crate::types::WhatsappProfileData,
 >;
 #[derive(Debug, Clone, PartialEq)]
-pub struct WhatsappPhoneNumbersProfilePhotoCreateBody {
+pub struct WhatsappPhoneNumbersProfilePhotoUploadBody {
     /// Image file (JPEG recommended, max 10 MB)
     pub file: crate::FilePart,
 }
-impl serde::Serialize for WhatsappPhoneNumbersProfilePhotoCreateBody {
+impl WhatsappPhoneNumbersProfilePhotoUploadBody {
+    /// A `WhatsappPhoneNumbersProfilePhotoUploadBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `file`: Image file (JPEG recommended, max 10 MB)
+    pub fn new(file: crate::FilePart) -> Self {
+        WhatsappPhoneNumbersProfilePhotoUploadBody {
+            file,
+        }
+    }
+}
+impl serde::Serialize for WhatsappPhoneNumbersProfilePhotoUploadBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("WhatsappPhoneNumbersProfilePhotoCreateBody", 1usize)?;
+            .serialize_struct("WhatsappPhoneNumbersProfilePhotoUploadBody", 1usize)?;
         out.serialize_field("file", &self.file)?;
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersProfilePhotoCreateBody {
+impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersProfilePhotoUploadBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["file"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = WhatsappPhoneNumbersProfilePhotoCreateBody;
+            type Value = WhatsappPhoneNumbersProfilePhotoUploadBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct WhatsappPhoneNumbersProfilePhotoCreateBody")
+                f.write_str("struct WhatsappPhoneNumbersProfilePhotoUploadBody")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WhatsappPhoneNumbersProfilePhotoCreateBody, A::Error> {
+            ) -> Result<WhatsappPhoneNumbersProfilePhotoUploadBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
@@ -1445,16 +1528,16 @@ impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersProfilePhotoCreateBody
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(WhatsappPhoneNumbersProfilePhotoCreateBody {
+                Ok(WhatsappPhoneNumbersProfilePhotoUploadBody {
                     file: crate::de::required(f0, "file")?,
                 })
             }
         }
         deserializer
-            .deserialize_struct("WhatsappPhoneNumbersProfilePhotoCreateBody", FIELDS, V)
+            .deserialize_struct("WhatsappPhoneNumbersProfilePhotoUploadBody", FIELDS, V)
     }
 }
-pub type WhatsappPhoneNumbersProfilePhotoCreateResponse = crate::Data<
+pub type WhatsappPhoneNumbersProfilePhotoUploadResponse = crate::Data<
     crate::types::WhatsappProfileData,
 >;
 pub type WhatsappUserDataRetrieveResponse = crate::Data<crate::types::WhatsappUserData>;

@@ -3,10 +3,10 @@
 
 /// Operations under `whatsapp_message_templates`.
 #[derive(Debug, Clone, Copy)]
-pub struct WhatsappMessageTemplatesApi2<'a> {
+pub struct WhatsappMessageTemplatesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> WhatsappMessageTemplatesApi2<'a> {
+impl<'a> WhatsappMessageTemplatesApi<'a> {
     /// Get a Whatsapp message template by ID
     ///
     /// `GET /v2/whatsapp_message_templates/{id}`
@@ -36,7 +36,7 @@ impl<'a> WhatsappMessageTemplatesApi2<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: WhatsappMessageTemplatesUpdateParams,
+        params: impl Into<WhatsappMessageTemplatesUpdateParams>,
     ) -> crate::Result<WhatsappMessageTemplatesUpdateResponse> {
         let mut req = self
             .client
@@ -44,6 +44,7 @@ impl<'a> WhatsappMessageTemplatesApi2<'a> {
                 reqwest::Method::PATCH,
                 ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
             );
+        let params: WhatsappMessageTemplatesUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -64,11 +65,20 @@ impl<'a> WhatsappMessageTemplatesApi2<'a> {
         req.send_empty().await
     }
 }
-/// Inputs of [`WhatsappMessageTemplatesApi2::update`] other than path parameters.
+/// Inputs of [`WhatsappMessageTemplatesApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappMessageTemplatesUpdateParams {
     /// The request body.
     pub body: crate::types::WhatsappUpdateTemplateRequest,
+}
+impl From<crate::types::WhatsappUpdateTemplateRequest>
+for WhatsappMessageTemplatesUpdateParams {
+    /// The body alone is the whole of [`WhatsappMessageTemplatesUpdateParams`].
+    fn from(body: crate::types::WhatsappUpdateTemplateRequest) -> Self {
+        WhatsappMessageTemplatesUpdateParams {
+            body,
+        }
+    }
 }
 pub type WhatsappMessageTemplatesRetrieveResponse = crate::Data<
     crate::types::WhatsappTemplateData,

@@ -83,11 +83,12 @@ impl<'a> WireguardInterfacesApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: WireguardInterfacesCreateParams,
+        params: impl Into<WireguardInterfacesCreateParams>,
     ) -> crate::Result<WireguardInterfacesCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/wireguard_interfaces");
+        let params: WireguardInterfacesCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -147,6 +148,14 @@ pub struct WireguardInterfacesListParams {
 pub struct WireguardInterfacesCreateParams {
     /// The request body.
     pub body: crate::types::WireguardInterfaceCreate,
+}
+impl From<crate::types::WireguardInterfaceCreate> for WireguardInterfacesCreateParams {
+    /// The body alone is the whole of [`WireguardInterfacesCreateParams`].
+    fn from(body: crate::types::WireguardInterfaceCreate) -> Self {
+        WireguardInterfacesCreateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WireguardInterfacesListFilter {

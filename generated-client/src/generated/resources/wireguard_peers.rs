@@ -7,11 +7,6 @@ pub struct WireguardPeersApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> WireguardPeersApi<'a> {
-    pub fn config(&self) -> WireguardPeersConfigApi<'a> {
-        WireguardPeersConfigApi {
-            client: self.client,
-        }
-    }
     /// List all WireGuard Peers
     ///
     /// List all WireGuard peers.
@@ -88,9 +83,10 @@ impl<'a> WireguardPeersApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: WireguardPeersCreateParams,
+        params: impl Into<WireguardPeersCreateParams>,
     ) -> crate::Result<WireguardPeersCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/wireguard_peers");
+        let params: WireguardPeersCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -127,7 +123,7 @@ impl<'a> WireguardPeersApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: WireguardPeersUpdateParams,
+        params: impl Into<WireguardPeersUpdateParams>,
     ) -> crate::Result<WireguardPeersUpdateResponse> {
         let mut req = self
             .client
@@ -135,6 +131,7 @@ impl<'a> WireguardPeersApi<'a> {
                 reqwest::Method::PATCH,
                 ["/wireguard_peers/", &crate::encode_path(id)].concat(),
             );
+        let params: WireguardPeersUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -156,6 +153,22 @@ impl<'a> WireguardPeersApi<'a> {
             );
         req.send_json().await
     }
+    /// Retrieve Wireguard config template for Peer
+    ///
+    /// `GET /wireguard_peers/{id}/config`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub async fn retrieve_config(&self, id: &str) -> crate::Result<String> {
+        let req = self
+            .client
+            .request(
+                reqwest::Method::GET,
+                ["/wireguard_peers/", &crate::encode_path(id), "/config"].concat(),
+            );
+        req.send_text().await
+    }
 }
 /// Inputs of [`WireguardPeersApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -171,33 +184,22 @@ pub struct WireguardPeersCreateParams {
     /// The request body.
     pub body: crate::types::WireguardPeerCreate,
 }
+impl From<crate::types::WireguardPeerCreate> for WireguardPeersCreateParams {
+    /// The body alone is the whole of [`WireguardPeersCreateParams`].
+    fn from(body: crate::types::WireguardPeerCreate) -> Self {
+        WireguardPeersCreateParams { body }
+    }
+}
 /// Inputs of [`WireguardPeersApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WireguardPeersUpdateParams {
     /// The request body.
     pub body: crate::types::WireguardPeerPatch,
 }
-/// Operations under `wireguard_peers.config`.
-#[derive(Debug, Clone, Copy)]
-pub struct WireguardPeersConfigApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> WireguardPeersConfigApi<'a> {
-    /// Retrieve Wireguard config template for Peer
-    ///
-    /// `GET /wireguard_peers/{id}/config`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<String> {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/wireguard_peers/", &crate::encode_path(id), "/config"].concat(),
-            );
-        req.send_text().await
+impl From<crate::types::WireguardPeerPatch> for WireguardPeersUpdateParams {
+    /// The body alone is the whole of [`WireguardPeersUpdateParams`].
+    fn from(body: crate::types::WireguardPeerPatch) -> Self {
+        WireguardPeersUpdateParams { body }
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -12,9 +12,32 @@ impl<'a> WirelessApi<'a> {
             client: self.client,
         }
     }
-    pub fn regions(&self) -> WirelessRegionsApi<'a> {
-        WirelessRegionsApi {
-            client: self.client,
+    /// Get all wireless regions
+    ///
+    /// Retrieve all wireless regions for the given product.
+    ///
+    /// `GET /wireless/regions`
+    #[inline]
+    pub async fn retrieve_regions(
+        &self,
+        params: WirelessRetrieveRegionsParams,
+    ) -> crate::Result<WirelessRetrieveRegionsResponse> {
+        let mut req = self.client.request(reqwest::Method::GET, "/wireless/regions");
+        req.query("product", crate::QueryStyle::Form, true, &params.product);
+        req.send_json().await
+    }
+}
+/// Inputs of [`WirelessApi::retrieve_regions`] other than path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WirelessRetrieveRegionsParams {
+    /// The product for which to list regions (e.g., 'public_ips', 'private_wireless_gateways').
+    pub product: String,
+}
+impl WirelessRetrieveRegionsParams {
+    /// A `WirelessRetrieveRegionsParams` from its required inputs; the optional ones are `None`.
+    pub fn new(product: impl Into<String>) -> Self {
+        WirelessRetrieveRegionsParams {
+            product: product.into(),
         }
     }
 }
@@ -84,11 +107,12 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: WirelessDetailRecordsReportsCreateParams,
+        params: impl Into<WirelessDetailRecordsReportsCreateParams>,
     ) -> crate::Result<WirelessDetailRecordsReportsCreateResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/wireless/detail_records_reports");
+        let params: WirelessDetailRecordsReportsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -149,32 +173,13 @@ pub struct WirelessDetailRecordsReportsCreateParams {
     /// The request body.
     pub body: crate::types::WdrReportRequest,
 }
-/// Operations under `wireless.regions`.
-#[derive(Debug, Clone, Copy)]
-pub struct WirelessRegionsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> WirelessRegionsApi<'a> {
-    /// Get all wireless regions
-    ///
-    /// Retrieve all wireless regions for the given product.
-    ///
-    /// `GET /wireless/regions`
-    #[inline]
-    pub async fn list(
-        &self,
-        params: WirelessRegionsListParams,
-    ) -> crate::Result<WirelessRegionsListResponse> {
-        let mut req = self.client.request(reqwest::Method::GET, "/wireless/regions");
-        req.query("product", crate::QueryStyle::Form, true, &params.product);
-        req.send_json().await
+impl From<crate::types::WdrReportRequest> for WirelessDetailRecordsReportsCreateParams {
+    /// The body alone is the whole of [`WirelessDetailRecordsReportsCreateParams`].
+    fn from(body: crate::types::WdrReportRequest) -> Self {
+        WirelessDetailRecordsReportsCreateParams {
+            body,
+        }
     }
-}
-/// Inputs of [`WirelessRegionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WirelessRegionsListParams {
-    /// The product for which to list regions (e.g., 'public_ips', 'private_wireless_gateways').
-    pub product: String,
 }
 pub type WirelessDetailRecordsReportsListResponse = crate::Data<
     Vec<crate::types::WdrReport>,
@@ -188,4 +193,6 @@ pub type WirelessDetailRecordsReportsRetrieveResponse = crate::Data<
 pub type WirelessDetailRecordsReportsDeleteResponse = crate::Data<
     crate::types::WdrReport,
 >;
-pub type WirelessRegionsListResponse = crate::Data<Vec<crate::types::WirelessRegion>>;
+pub type WirelessRetrieveRegionsResponse = crate::Data<
+    Vec<crate::types::WirelessRegion>,
+>;

@@ -13,10 +13,10 @@ impl<'a> WirelessBlocklistValuesApi<'a> {
     ///
     /// `GET /wireless_blocklist_values`
     #[inline]
-    pub async fn retrieve(
+    pub async fn list(
         &self,
-        params: WirelessBlocklistValuesRetrieveParams,
-    ) -> crate::Result<WirelessBlocklistValuesRetrieveResponse> {
+        params: WirelessBlocklistValuesListParams,
+    ) -> crate::Result<WirelessBlocklistValuesListResponse> {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/wireless_blocklist_values");
@@ -24,15 +24,23 @@ impl<'a> WirelessBlocklistValuesApi<'a> {
         req.send_json().await
     }
 }
-/// Inputs of [`WirelessBlocklistValuesApi::retrieve`] other than path parameters.
+/// Inputs of [`WirelessBlocklistValuesApi::list`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct WirelessBlocklistValuesRetrieveParams {
+pub struct WirelessBlocklistValuesListParams {
     /// The Wireless Blocklist type for which to list possible values (e.g., `country`, `mcc`, `plmn`).
-    pub r#type: WirelessBlocklistValuesRetrieveType,
+    pub r#type: WirelessBlocklistValuesListType,
+}
+impl WirelessBlocklistValuesListParams {
+    /// A `WirelessBlocklistValuesListParams` from its required inputs; the optional ones are `None`.
+    pub fn new(r#type: WirelessBlocklistValuesListType) -> Self {
+        WirelessBlocklistValuesListParams {
+            r#type,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum WirelessBlocklistValuesRetrieveType {
+pub enum WirelessBlocklistValuesListType {
     /// `country`
     Country,
     /// `mcc`
@@ -42,7 +50,7 @@ pub enum WirelessBlocklistValuesRetrieveType {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl WirelessBlocklistValuesRetrieveType {
+impl WirelessBlocklistValuesListType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -53,7 +61,7 @@ impl WirelessBlocklistValuesRetrieveType {
         }
     }
 }
-impl From<&str> for WirelessBlocklistValuesRetrieveType {
+impl From<&str> for WirelessBlocklistValuesListType {
     fn from(value: &str) -> Self {
         match value {
             "country" => Self::Country,
@@ -63,25 +71,40 @@ impl From<&str> for WirelessBlocklistValuesRetrieveType {
         }
     }
 }
-crate::string_enum!(WirelessBlocklistValuesRetrieveType);
+crate::string_enum!(WirelessBlocklistValuesListType);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum WirelessBlocklistValuesRetrieveResponseData {
+pub enum WirelessBlocklistValuesListResponseData {
     Country(Vec<crate::types::Country>),
     Mcc(Vec<crate::types::Mcc>),
     Plmn(Vec<crate::types::Plmn>),
 }
+impl From<Vec<crate::types::Country>> for WirelessBlocklistValuesListResponseData {
+    fn from(value: Vec<crate::types::Country>) -> Self {
+        WirelessBlocklistValuesListResponseData::Country(value)
+    }
+}
+impl From<Vec<crate::types::Mcc>> for WirelessBlocklistValuesListResponseData {
+    fn from(value: Vec<crate::types::Mcc>) -> Self {
+        WirelessBlocklistValuesListResponseData::Mcc(value)
+    }
+}
+impl From<Vec<crate::types::Plmn>> for WirelessBlocklistValuesListResponseData {
+    fn from(value: Vec<crate::types::Plmn>) -> Self {
+        WirelessBlocklistValuesListResponseData::Plmn(value)
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WirelessBlocklistValuesRetrieveResponse {
-    pub data: Option<WirelessBlocklistValuesRetrieveResponseData>,
+pub struct WirelessBlocklistValuesListResponse {
+    pub data: Option<WirelessBlocklistValuesListResponseData>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
-impl serde::Serialize for WirelessBlocklistValuesRetrieveResponse {
+impl serde::Serialize for WirelessBlocklistValuesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer
-            .serialize_struct("WirelessBlocklistValuesRetrieveResponse", 2usize)?;
+            .serialize_struct("WirelessBlocklistValuesListResponse", 2usize)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -91,21 +114,21 @@ impl serde::Serialize for WirelessBlocklistValuesRetrieveResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for WirelessBlocklistValuesRetrieveResponse {
+impl<'de> serde::Deserialize<'de> for WirelessBlocklistValuesListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = WirelessBlocklistValuesRetrieveResponse;
+            type Value = WirelessBlocklistValuesListResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct WirelessBlocklistValuesRetrieveResponse")
+                f.write_str("struct WirelessBlocklistValuesListResponse")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WirelessBlocklistValuesRetrieveResponse, A::Error> {
+            ) -> Result<WirelessBlocklistValuesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
@@ -115,13 +138,12 @@ impl<'de> serde::Deserialize<'de> for WirelessBlocklistValuesRetrieveResponse {
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(WirelessBlocklistValuesRetrieveResponse {
+                Ok(WirelessBlocklistValuesListResponse {
                     data: f0,
                     meta: f1,
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WirelessBlocklistValuesRetrieveResponse", FIELDS, V)
+        deserializer.deserialize_struct("WirelessBlocklistValuesListResponse", FIELDS, V)
     }
 }

@@ -91,9 +91,10 @@ impl<'a> WirelessBlocklistsApi<'a> {
     #[inline]
     pub async fn create(
         &self,
-        params: WirelessBlocklistsCreateParams,
+        params: impl Into<WirelessBlocklistsCreateParams>,
     ) -> crate::Result<WirelessBlocklistsCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/wireless_blocklists");
+        let params: WirelessBlocklistsCreateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -130,7 +131,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
     pub async fn update(
         &self,
         id: &str,
-        params: WirelessBlocklistsUpdateParams,
+        params: impl Into<WirelessBlocklistsUpdateParams>,
     ) -> crate::Result<WirelessBlocklistsUpdateResponse> {
         let mut req = self
             .client
@@ -138,6 +139,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
                 reqwest::Method::PATCH,
                 ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
             );
+        let params: WirelessBlocklistsUpdateParams = params.into();
         req.json(&params.body);
         req.send_json().await
     }
@@ -183,11 +185,27 @@ pub struct WirelessBlocklistsCreateParams {
     /// The request body.
     pub body: WirelessBlocklistsCreateBody,
 }
+impl From<WirelessBlocklistsCreateBody> for WirelessBlocklistsCreateParams {
+    /// The body alone is the whole of [`WirelessBlocklistsCreateParams`].
+    fn from(body: WirelessBlocklistsCreateBody) -> Self {
+        WirelessBlocklistsCreateParams {
+            body,
+        }
+    }
+}
 /// Inputs of [`WirelessBlocklistsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WirelessBlocklistsUpdateParams {
     /// The request body.
     pub body: WirelessBlocklistsUpdateBody,
+}
+impl From<WirelessBlocklistsUpdateBody> for WirelessBlocklistsUpdateParams {
+    /// The body alone is the whole of [`WirelessBlocklistsUpdateParams`].
+    fn from(body: WirelessBlocklistsUpdateBody) -> Self {
+        WirelessBlocklistsUpdateParams {
+            body,
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WirelessBlocklistsListResponse {
@@ -292,6 +310,24 @@ pub struct WirelessBlocklistsCreateBody {
     pub r#type: WirelessBlocklistsCreateBodyType,
     /// Values to block. The values here depend on the `type` of Wireless Blocklist.
     pub values: Vec<WirelessBlocklistsCreateBodyValuesItem>,
+}
+impl WirelessBlocklistsCreateBody {
+    /// A `WirelessBlocklistsCreateBody` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: The name of the Wireless Blocklist.
+    /// - `type`: The type of wireless blocklist.
+    /// - `values`: Values to block. The values here depend on the `type` of Wireless Blocklist.
+    pub fn new(
+        name: impl Into<String>,
+        r#type: WirelessBlocklistsCreateBodyType,
+        values: Vec<WirelessBlocklistsCreateBodyValuesItem>,
+    ) -> Self {
+        WirelessBlocklistsCreateBody {
+            name: name.into(),
+            r#type,
+            values,
+        }
+    }
 }
 impl serde::Serialize for WirelessBlocklistsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -19,11 +19,6 @@ pub struct X402CreditAccountApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> X402CreditAccountApi<'a> {
-    pub fn quote(&self) -> X402CreditAccountQuoteApi<'a> {
-        X402CreditAccountQuoteApi {
-            client: self.client,
-        }
-    }
     /// Settle a payment
     ///
     /// Settles an x402 payment using the quote ID and a signed payment authorization. The payment signature can be provided via the `PAYMENT-SIGNATURE` header or the `payment_signature` body parameter. Settlement is idempotent — submitting the same quote ID multiple times returns the existing transaction.
@@ -41,6 +36,23 @@ impl<'a> X402CreditAccountApi<'a> {
         req.json(&params.body);
         req.send_json().await
     }
+    /// Create a payment quote
+    ///
+    /// Creates a payment quote for the specified USD amount. Returns payment details including the x402 payment requirements, network, and expiration time. The quote must be settled before it expires.
+    ///
+    /// `POST /v2/x402/credit_account/quote`
+    #[inline]
+    pub async fn quote(
+        &self,
+        params: impl Into<X402CreditAccountQuoteParams>,
+    ) -> crate::Result<crate::types::X402QuoteResponse> {
+        let mut req = self
+            .client
+            .request(reqwest::Method::POST, "/v2/x402/credit_account/quote");
+        let params: X402CreditAccountQuoteParams = params.into();
+        req.json(&params.body);
+        req.send_json().await
+    }
 }
 /// Inputs of [`X402CreditAccountApi::settle`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,32 +62,26 @@ pub struct X402CreditAccountSettleParams {
     /// The request body.
     pub body: crate::types::X402SettleRequest,
 }
-/// Operations under `x402.credit_account.quote`.
-#[derive(Debug, Clone, Copy)]
-pub struct X402CreditAccountQuoteApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> X402CreditAccountQuoteApi<'a> {
-    /// Create a payment quote
-    ///
-    /// Creates a payment quote for the specified USD amount. Returns payment details including the x402 payment requirements, network, and expiration time. The quote must be settled before it expires.
-    ///
-    /// `POST /v2/x402/credit_account/quote`
-    #[inline]
-    pub async fn create(
-        &self,
-        params: X402CreditAccountQuoteCreateParams,
-    ) -> crate::Result<crate::types::X402QuoteResponse> {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/v2/x402/credit_account/quote");
-        req.json(&params.body);
-        req.send_json().await
+impl X402CreditAccountSettleParams {
+    /// A `X402CreditAccountSettleParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::X402SettleRequest) -> Self {
+        X402CreditAccountSettleParams {
+            payment_signature: None,
+            body,
+        }
     }
 }
-/// Inputs of [`X402CreditAccountQuoteApi::create`] other than path parameters.
+/// Inputs of [`X402CreditAccountApi::quote`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct X402CreditAccountQuoteCreateParams {
+pub struct X402CreditAccountQuoteParams {
     /// The request body.
     pub body: crate::types::X402QuoteRequest,
+}
+impl From<crate::types::X402QuoteRequest> for X402CreditAccountQuoteParams {
+    /// The body alone is the whole of [`X402CreditAccountQuoteParams`].
+    fn from(body: crate::types::X402QuoteRequest) -> Self {
+        X402CreditAccountQuoteParams {
+            body,
+        }
+    }
 }

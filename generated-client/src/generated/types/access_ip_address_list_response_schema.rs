@@ -7,6 +7,18 @@ pub struct AccessIpAddressListResponseSchema {
     pub data: Vec<super::AccessIpAddressResponseSchema>,
     pub meta: super::CloudflareIpListSyncPaginationMeta,
 }
+impl AccessIpAddressListResponseSchema {
+    /// A `AccessIpAddressListResponseSchema` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::AccessIpAddressResponseSchema>,
+        meta: super::CloudflareIpListSyncPaginationMeta,
+    ) -> Self {
+        AccessIpAddressListResponseSchema {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for AccessIpAddressListResponseSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,15 @@ pub struct AccessIpAddressPost {
     pub description: Option<String>,
     pub ip_address: String,
 }
+impl AccessIpAddressPost {
+    /// A `AccessIpAddressPost` from its required fields; the optional ones are `None`.
+    pub fn new(ip_address: impl Into<String>) -> Self {
+        AccessIpAddressPost {
+            description: None,
+            ip_address: ip_address.into(),
+        }
+    }
+}
 impl serde::Serialize for AccessIpAddressPost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

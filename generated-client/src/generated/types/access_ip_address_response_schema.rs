@@ -13,6 +13,27 @@ pub struct AccessIpAddressResponseSchema {
     pub updated_at: Option<String>,
     pub user_id: String,
 }
+impl AccessIpAddressResponseSchema {
+    /// A `AccessIpAddressResponseSchema` from its required fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        ip_address: impl Into<String>,
+        source: impl Into<String>,
+        status: super::CloudflareSyncStatus,
+        user_id: impl Into<String>,
+    ) -> Self {
+        AccessIpAddressResponseSchema {
+            created_at: None,
+            description: None,
+            id: id.into(),
+            ip_address: ip_address.into(),
+            source: source.into(),
+            status,
+            updated_at: None,
+            user_id: user_id.into(),
+        }
+    }
+}
 impl serde::Serialize for AccessIpAddressResponseSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,15 @@ pub struct AccessIpRangePost {
     pub cidr_block: String,
     pub description: Option<String>,
 }
+impl AccessIpRangePost {
+    /// A `AccessIpRangePost` from its required fields; the optional ones are `None`.
+    pub fn new(cidr_block: impl Into<String>) -> Self {
+        AccessIpRangePost {
+            cidr_block: cidr_block.into(),
+            description: None,
+        }
+    }
+}
 impl serde::Serialize for AccessIpRangePost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,26 @@ pub struct AccountEmailEvent {
     pub record_type: AccountEmailEventRecordType,
     pub r#type: super::EmailEventType,
 }
+impl AccountEmailEvent {
+    /// A `AccountEmailEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        email_id: impl Into<String>,
+        id: impl Into<String>,
+        occurred_at: impl Into<String>,
+        record_type: AccountEmailEventRecordType,
+        r#type: super::EmailEventType,
+    ) -> Self {
+        AccountEmailEvent {
+            email: None,
+            email_id: email_id.into(),
+            id: id.into(),
+            occurred_at: occurred_at.into(),
+            payload: None,
+            record_type,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for AccountEmailEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,18 @@ pub struct AccountEmailEventListResponse {
     pub data: Vec<super::AccountEmailEvent>,
     pub meta: super::EventPaginationMeta,
 }
+impl AccountEmailEventListResponse {
+    /// A `AccountEmailEventListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::AccountEmailEvent>,
+        meta: super::EventPaginationMeta,
+    ) -> Self {
+        AccountEmailEventListResponse {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for AccountEmailEventListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,14 @@
 pub struct AddGroupSuppressionRequest {
     pub to: String,
 }
+impl AddGroupSuppressionRequest {
+    /// A `AddGroupSuppressionRequest` from its required fields; the optional ones are `None`.
+    pub fn new(to: impl Into<String>) -> Self {
+        AddGroupSuppressionRequest {
+            to: to.into(),
+        }
+    }
+}
 impl serde::Serialize for AddGroupSuppressionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

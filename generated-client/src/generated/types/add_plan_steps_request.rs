@@ -6,6 +6,12 @@
 pub struct AddPlanStepsRequest {
     pub steps: Vec<super::CreatePlanStepRequest>,
 }
+impl AddPlanStepsRequest {
+    /// A `AddPlanStepsRequest` from its required fields; the optional ones are `None`.
+    pub fn new(steps: Vec<super::CreatePlanStepRequest>) -> Self {
+        AddPlanStepsRequest { steps }
+    }
+}
 impl serde::Serialize for AddPlanStepsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

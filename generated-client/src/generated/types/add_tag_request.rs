@@ -6,6 +6,12 @@
 pub struct AddTagRequest {
     pub tag: String,
 }
+impl AddTagRequest {
+    /// A `AddTagRequest` from its required fields; the optional ones are `None`.
+    pub fn new(tag: impl Into<String>) -> Self {
+        AddTagRequest { tag: tag.into() }
+    }
+}
 impl serde::Serialize for AddTagRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -20,6 +20,35 @@ pub struct AddressCreate {
     pub street_address: super::StreetAddress,
     pub validate_address: Option<super::ValidateAddress>,
 }
+impl AddressCreate {
+    /// A `AddressCreate` from its required fields; the optional ones are `None`.
+    pub fn new(
+        business_name: impl Into<String>,
+        country_code: impl Into<String>,
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        locality: impl Into<String>,
+        street_address: impl Into<String>,
+    ) -> Self {
+        AddressCreate {
+            address_book: None,
+            administrative_area: None,
+            borough: None,
+            business_name: business_name.into(),
+            country_code: country_code.into(),
+            customer_reference: None,
+            extended_address: None,
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            locality: locality.into(),
+            neighborhood: None,
+            phone_number: None,
+            postal_code: None,
+            street_address: street_address.into(),
+            validate_address: None,
+        }
+    }
+}
 impl serde::Serialize for AddressCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

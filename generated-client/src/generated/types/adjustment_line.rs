@@ -11,6 +11,24 @@ pub struct AdjustmentLine {
     /// Date when the adjustment occurred
     pub event_date: String,
 }
+impl AdjustmentLine {
+    /// A `AdjustmentLine` from its required fields; the optional ones are `None`.
+    ///
+    /// - `amount`: Adjustment amount as decimal string
+    /// - `description`: Description of the adjustment
+    /// - `event_date`: Date when the adjustment occurred
+    pub fn new(
+        amount: impl Into<String>,
+        description: impl Into<String>,
+        event_date: impl Into<String>,
+    ) -> Self {
+        AdjustmentLine {
+            amount: amount.into(),
+            description: description.into(),
+            event_date: event_date.into(),
+        }
+    }
+}
 impl serde::Serialize for AdjustmentLine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -18,6 +18,37 @@ pub struct AgentInput {
     pub postal_code: String,
     pub street_address: String,
 }
+impl AgentInput {
+    /// A `AgentInput` from its required fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        administrative_area: impl Into<String>,
+        city: impl Into<String>,
+        contact_email: impl Into<String>,
+        contact_name: impl Into<String>,
+        contact_phone: impl Into<String>,
+        contact_title: impl Into<String>,
+        country: impl Into<String>,
+        legal_name: impl Into<String>,
+        postal_code: impl Into<String>,
+        street_address: impl Into<String>,
+    ) -> Self {
+        AgentInput {
+            administrative_area: administrative_area.into(),
+            city: city.into(),
+            contact_email: contact_email.into(),
+            contact_name: contact_name.into(),
+            contact_phone: contact_phone.into(),
+            contact_title: contact_title.into(),
+            country: country.into(),
+            dba: None,
+            extended_address: None,
+            legal_name: legal_name.into(),
+            postal_code: postal_code.into(),
+            street_address: street_address.into(),
+        }
+    }
+}
 impl serde::Serialize for AgentInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,20 @@ pub struct AiAssistantJoinParticipant {
     /// The role of the participant in the conversation.
     pub role: AiAssistantJoinParticipantRole,
 }
+impl AiAssistantJoinParticipant {
+    /// A `AiAssistantJoinParticipant` from its required fields; the optional ones are `None`.
+    ///
+    /// - `id`: The call_control_id of the participant to add to the conversation.
+    /// - `role`: The role of the participant in the conversation.
+    pub fn new(id: impl Into<String>, role: AiAssistantJoinParticipantRole) -> Self {
+        AiAssistantJoinParticipant {
+            id: id.into(),
+            name: None,
+            on_hangup: None,
+            role,
+        }
+    }
+}
 impl serde::Serialize for AiAssistantJoinParticipant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,22 @@ pub struct AiAssistantJoinRequest {
     pub conversation_id: String,
     pub participant: super::AiAssistantJoinParticipant,
 }
+impl AiAssistantJoinRequest {
+    /// A `AiAssistantJoinRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `conversation_id`: The ID of the AI assistant conversation to join.
+    pub fn new(
+        conversation_id: impl Into<String>,
+        participant: super::AiAssistantJoinParticipant,
+    ) -> Self {
+        AiAssistantJoinRequest {
+            client_state: None,
+            command_id: None,
+            conversation_id: conversation_id.into(),
+            participant,
+        }
+    }
+}
 impl serde::Serialize for AiAssistantJoinRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

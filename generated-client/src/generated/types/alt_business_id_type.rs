@@ -2,7 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// An enumeration.
-#[cfg_attr(docsrs, doc(cfg(feature = "n10dlc")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AltBusinessIdType {

@@ -48,6 +48,42 @@ pub struct AnthropicMessageRequest {
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl AnthropicMessageRequest {
+    /// A `AnthropicMessageRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `max_tokens`: The maximum number of tokens to generate in the response.
+    /// - `messages`: The messages to send to the model, following the [Anthropic Messages API](https://docs.anthropic.com/en/api/messages) format.
+    /// - `model`: The model to use for generating the response, for example `zai-org/GLM-5.2` or another model available from the Telnyx models endpoint.
+    pub fn new(
+        max_tokens: i64,
+        messages: Vec<serde_json::Map<String, serde_json::Value>>,
+        model: impl Into<String>,
+    ) -> Self {
+        AnthropicMessageRequest {
+            api_key_ref: None,
+            billing_group_id: None,
+            fallback_config: None,
+            max_retries: None,
+            max_tokens,
+            mcp_servers: None,
+            messages,
+            metadata: None,
+            model: model.into(),
+            service_tier: None,
+            stop_sequences: None,
+            stream: None,
+            system: None,
+            temperature: None,
+            thinking: None,
+            timeout: None,
+            tool_choice: None,
+            tools: None,
+            top_k: None,
+            top_p: None,
+            extra: Default::default(),
+        }
+    }
+}
 impl serde::Serialize for AnthropicMessageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -233,4 +269,20 @@ impl<'de> serde::Deserialize<'de> for AnthropicMessageRequest {
 pub enum AnthropicMessageRequestSystem {
     List(Vec<serde_json::Map<String, serde_json::Value>>),
     String(String),
+}
+impl From<String> for AnthropicMessageRequestSystem {
+    fn from(value: String) -> Self {
+        AnthropicMessageRequestSystem::String(value)
+    }
+}
+impl From<&str> for AnthropicMessageRequestSystem {
+    fn from(value: &str) -> Self {
+        AnthropicMessageRequestSystem::String(value.to_string())
+    }
+}
+impl From<Vec<serde_json::Map<String, serde_json::Value>>>
+for AnthropicMessageRequestSystem {
+    fn from(value: Vec<serde_json::Map<String, serde_json::Value>>) -> Self {
+        AnthropicMessageRequestSystem::List(value)
+    }
 }

@@ -14,6 +14,24 @@ pub struct ArithmeticExpression {
     pub right: Box<super::Expression>,
     pub r#type: ArithmeticExpressionType,
 }
+impl ArithmeticExpression {
+    /// A `ArithmeticExpression` from its required fields; the optional ones are `None`.
+    ///
+    /// - `op`: Arithmetic operator applied to `left` and `right`.
+    pub fn new(
+        left: super::Expression,
+        op: ArithmeticExpressionOp,
+        right: super::Expression,
+        r#type: ArithmeticExpressionType,
+    ) -> Self {
+        ArithmeticExpression {
+            left: Box::new(left),
+            op,
+            right: Box::new(right),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for ArithmeticExpression {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,19 @@ pub struct AssistantChatReq {
     /// The optional display name of the user sending the message
     pub name: Option<String>,
 }
+impl AssistantChatReq {
+    /// A `AssistantChatReq` from its required fields; the optional ones are `None`.
+    ///
+    /// - `content`: The message content sent by the client to the assistant
+    /// - `conversation_id`: A unique identifier for the conversation thread, used to maintain context
+    pub fn new(content: impl Into<String>, conversation_id: impl Into<String>) -> Self {
+        AssistantChatReq {
+            content: content.into(),
+            conversation_id: conversation_id.into(),
+            name: None,
+        }
+    }
+}
 impl serde::Serialize for AssistantChatReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

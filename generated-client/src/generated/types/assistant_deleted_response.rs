@@ -10,6 +10,16 @@ pub struct AssistantDeletedResponse {
     pub id: String,
     pub object: String,
 }
+impl AssistantDeletedResponse {
+    /// A `AssistantDeletedResponse` from its required fields; the optional ones are `None`.
+    pub fn new(deleted: bool, id: impl Into<String>, object: impl Into<String>) -> Self {
+        AssistantDeletedResponse {
+            deleted,
+            id: id.into(),
+            object: object.into(),
+        }
+    }
+}
 impl serde::Serialize for AssistantDeletedResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

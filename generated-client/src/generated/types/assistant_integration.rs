@@ -10,6 +10,17 @@ pub struct AssistantIntegration {
     /// Catalog integration ID to attach. This is the `id` from the integrations catalog at `/ai/integrations` (the same value also appears as `integration_id` on entries returned by `/ai/integrations/connections`). It is **not** the connection-level `id` from `/ai/integrations/connections`.
     pub integration_id: String,
 }
+impl AssistantIntegration {
+    /// A `AssistantIntegration` from its required fields; the optional ones are `None`.
+    ///
+    /// - `integration_id`: Catalog integration ID to attach. This is the `id` from the integrations catalog at `/ai/integrations` (the same value also appears as `integration_id` on entries returned by `/ai/integrations/connections`). It is **not** the connection-level `id` from `/ai/integrations/connections`.
+    pub fn new(integration_id: impl Into<String>) -> Self {
+        AssistantIntegration {
+            allowed_list: None,
+            integration_id: integration_id.into(),
+        }
+    }
+}
 impl serde::Serialize for AssistantIntegration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,17 @@ pub struct AssistantMcpServer {
     /// ID of the MCP server to attach. This must be the `id` of an MCP server returned by the `/ai/mcp_servers` endpoints.
     pub id: String,
 }
+impl AssistantMcpServer {
+    /// A `AssistantMcpServer` from its required fields; the optional ones are `None`.
+    ///
+    /// - `id`: ID of the MCP server to attach. This must be the `id` of an MCP server returned by the `/ai/mcp_servers` endpoints.
+    pub fn new(id: impl Into<String>) -> Self {
+        AssistantMcpServer {
+            allowed_tools: None,
+            id: id.into(),
+        }
+    }
+}
 impl serde::Serialize for AssistantMcpServer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,24 @@ pub struct AssistantScheduledCallAttempt {
     pub call_status: String,
     pub telnyx_call_control_id: Option<String>,
 }
+impl AssistantScheduledCallAttempt {
+    /// A `AssistantScheduledCallAttempt` from its required fields; the optional ones are `None`.
+    ///
+    /// - `call_status`: Values: busy, canceled, no-answer, ringing, completed, failed, in-progress
+    pub fn new(
+        attempt_number: i64,
+        attempted_at: impl Into<String>,
+        call_status: impl Into<String>,
+    ) -> Self {
+        AssistantScheduledCallAttempt {
+            attempt_number,
+            attempted_at: attempted_at.into(),
+            call_duration: None,
+            call_status: call_status.into(),
+            telnyx_call_control_id: None,
+        }
+    }
+}
 impl serde::Serialize for AssistantScheduledCallAttempt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,18 @@ pub struct AssistantSmsChatReq {
     pub text: Option<String>,
     pub to: String,
 }
+impl AssistantSmsChatReq {
+    /// A `AssistantSmsChatReq` from its required fields; the optional ones are `None`.
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        AssistantSmsChatReq {
+            conversation_metadata: None,
+            from: from.into(),
+            should_create_conversation: None,
+            text: None,
+            to: to.into(),
+        }
+    }
+}
 impl serde::Serialize for AssistantSmsChatReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -86,4 +98,24 @@ pub enum AssistantSmsChatReqConversationMetadataValue {
     Integer(i64),
     String(String),
     Boolean(bool),
+}
+impl From<String> for AssistantSmsChatReqConversationMetadataValue {
+    fn from(value: String) -> Self {
+        AssistantSmsChatReqConversationMetadataValue::String(value)
+    }
+}
+impl From<&str> for AssistantSmsChatReqConversationMetadataValue {
+    fn from(value: &str) -> Self {
+        AssistantSmsChatReqConversationMetadataValue::String(value.to_string())
+    }
+}
+impl From<i64> for AssistantSmsChatReqConversationMetadataValue {
+    fn from(value: i64) -> Self {
+        AssistantSmsChatReqConversationMetadataValue::Integer(value)
+    }
+}
+impl From<bool> for AssistantSmsChatReqConversationMetadataValue {
+    fn from(value: bool) -> Self {
+        AssistantSmsChatReqConversationMetadataValue::Boolean(value)
+    }
 }

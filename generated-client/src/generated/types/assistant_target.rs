@@ -19,6 +19,19 @@ pub struct AssistantTarget {
     /// Voice behavior when handing off to the target assistant, mirroring the handoff tool's `voice_mode`. `unified` (default) keeps the current voice across the handoff; `distinct` lets the target assistant speak with its own configured voice. Only applies to assistant targets — node targets override voice via the node's own `voice_settings`.
     pub voice_mode: Option<AssistantTargetVoiceMode>,
 }
+impl AssistantTarget {
+    /// A `AssistantTarget` from its required fields; the optional ones are `None`.
+    ///
+    /// - `assistant_id`: ID of the assistant the conversation transitions to.
+    pub fn new(assistant_id: impl Into<String>, r#type: AssistantTargetType) -> Self {
+        AssistantTarget {
+            assistant_id: assistant_id.into(),
+            position: None,
+            r#type,
+            voice_mode: None,
+        }
+    }
+}
 impl serde::Serialize for AssistantTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -22,3 +22,63 @@ pub enum AssistantToolsItem2 {
     SkipTurnTool(super::SkipTurnTool),
     PayTool(super::PayTool),
 }
+impl From<super::InferenceEmbeddingWebhookTool> for AssistantToolsItem2 {
+    fn from(value: super::InferenceEmbeddingWebhookTool) -> Self {
+        AssistantToolsItem2::InferenceEmbeddingWebhookTool(value)
+    }
+}
+impl From<super::ClientSideTool> for AssistantToolsItem2 {
+    fn from(value: super::ClientSideTool) -> Self {
+        AssistantToolsItem2::ClientSideTool(value)
+    }
+}
+impl From<super::RetrievalTool> for AssistantToolsItem2 {
+    fn from(value: super::RetrievalTool) -> Self {
+        AssistantToolsItem2::RetrievalTool(value)
+    }
+}
+impl From<super::HandoffTool> for AssistantToolsItem2 {
+    fn from(value: super::HandoffTool) -> Self {
+        AssistantToolsItem2::HandoffTool(value)
+    }
+}
+impl From<super::HangupTool> for AssistantToolsItem2 {
+    fn from(value: super::HangupTool) -> Self {
+        AssistantToolsItem2::HangupTool(value)
+    }
+}
+impl From<super::InferenceEmbeddingTransferTool> for AssistantToolsItem2 {
+    fn from(value: super::InferenceEmbeddingTransferTool) -> Self {
+        AssistantToolsItem2::InferenceEmbeddingTransferTool(value)
+    }
+}
+impl From<super::InviteTool> for AssistantToolsItem2 {
+    fn from(value: super::InviteTool) -> Self {
+        AssistantToolsItem2::InviteTool(value)
+    }
+}
+impl From<super::SipReferTool> for AssistantToolsItem2 {
+    fn from(value: super::SipReferTool) -> Self {
+        AssistantToolsItem2::SipReferTool(value)
+    }
+}
+impl From<super::DtmfTool> for AssistantToolsItem2 {
+    fn from(value: super::DtmfTool) -> Self {
+        AssistantToolsItem2::DtmfTool(value)
+    }
+}
+impl From<super::SendMessageTool> for AssistantToolsItem2 {
+    fn from(value: super::SendMessageTool) -> Self {
+        AssistantToolsItem2::SendMessageTool(value)
+    }
+}
+impl From<super::SkipTurnTool> for AssistantToolsItem2 {
+    fn from(value: super::SkipTurnTool) -> Self {
+        AssistantToolsItem2::SkipTurnTool(value)
+    }
+}
+impl From<super::PayTool> for AssistantToolsItem2 {
+    fn from(value: super::PayTool) -> Self {
+        AssistantToolsItem2::PayTool(value)
+    }
+}

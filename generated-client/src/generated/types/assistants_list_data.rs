@@ -6,6 +6,12 @@
 pub struct AssistantsListData {
     pub data: Vec<super::InferenceEmbeddingAssistant>,
 }
+impl AssistantsListData {
+    /// A `AssistantsListData` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::InferenceEmbeddingAssistant>) -> Self {
+        AssistantsListData { data }
+    }
+}
 impl serde::Serialize for AssistantsListData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct AuIdVerificationParams {
     /// The last name of the person that will perform the verification flow.
     pub last_name: String,
 }
+impl AuIdVerificationParams {
+    /// A `AuIdVerificationParams` from its required fields; the optional ones are `None`.
+    ///
+    /// - `first_name`: The first name of the person that will perform the verification flow.
+    /// - `last_name`: The last name of the person that will perform the verification flow.
+    pub fn new(first_name: impl Into<String>, last_name: impl Into<String>) -> Self {
+        AuIdVerificationParams {
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+        }
+    }
+}
 impl serde::Serialize for AuIdVerificationParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

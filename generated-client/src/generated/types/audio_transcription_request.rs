@@ -19,6 +19,22 @@ pub struct AudioTranscriptionRequest {
     /// The timestamp granularities to populate for this transcription. `response_format` must be set verbose_json to use timestamp granularities. Currently `segment` is supported.
     pub timestamp_granularities: Option<AudioTranscriptionRequestTimestampGranularities>,
 }
+impl AudioTranscriptionRequest {
+    /// A `AudioTranscriptionRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `model`: ID of the model to use. `distil-whisper/distil-large-v2` is lower latency but English-only. `openai/whisper-large-v3-turbo` is multi-lingual but slightly higher latency. `deepgram/nova-3` supports English variants (en, en-US, en-GB, en-AU, en-NZ, en-IN) and only accepts mp3/wav files.
+    pub fn new(model: AudioTranscriptionRequestModel) -> Self {
+        AudioTranscriptionRequest {
+            file: None,
+            file_url: None,
+            language: None,
+            model,
+            model_config: None,
+            response_format: None,
+            timestamp_granularities: None,
+        }
+    }
+}
 impl serde::Serialize for AudioTranscriptionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,19 @@ pub struct AudioTranscriptionResponse {
     /// Word-level timestamps and optional speaker labels. Only returned by `deepgram/nova-3` when word-level output is enabled via `model_config`.
     pub words: Option<Vec<super::AudioTranscriptionResponseWord>>,
 }
+impl AudioTranscriptionResponse {
+    /// A `AudioTranscriptionResponse` from its required fields; the optional ones are `None`.
+    ///
+    /// - `text`: The transcribed text for the audio file.
+    pub fn new(text: impl Into<String>) -> Self {
+        AudioTranscriptionResponse {
+            duration: None,
+            segments: None,
+            text: text.into(),
+            words: None,
+        }
+    }
+}
 impl serde::Serialize for AudioTranscriptionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

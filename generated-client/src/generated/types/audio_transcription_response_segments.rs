@@ -13,6 +13,22 @@ pub struct AudioTranscriptionResponseSegments {
     /// Text content of the segment.
     pub text: String,
 }
+impl AudioTranscriptionResponseSegments {
+    /// A `AudioTranscriptionResponseSegments` from its required fields; the optional ones are `None`.
+    ///
+    /// - `end`: End time of the segment in seconds.
+    /// - `id`: Unique identifier of the segment.
+    /// - `start`: Start time of the segment in seconds.
+    /// - `text`: Text content of the segment.
+    pub fn new(end: f64, id: f64, start: f64, text: impl Into<String>) -> Self {
+        AudioTranscriptionResponseSegments {
+            end,
+            id,
+            start,
+            text: text.into(),
+        }
+    }
+}
 impl serde::Serialize for AudioTranscriptionResponseSegments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -16,6 +16,22 @@ pub struct AudioTranscriptionResponseWord {
     /// The transcribed word.
     pub word: String,
 }
+impl AudioTranscriptionResponseWord {
+    /// A `AudioTranscriptionResponseWord` from its required fields; the optional ones are `None`.
+    ///
+    /// - `end`: End time of the word in seconds.
+    /// - `start`: Start time of the word in seconds.
+    /// - `word`: The transcribed word.
+    pub fn new(end: f64, start: f64, word: impl Into<String>) -> Self {
+        AudioTranscriptionResponseWord {
+            confidence: None,
+            end,
+            speaker: None,
+            start,
+            word: word.into(),
+        }
+    }
+}
 impl serde::Serialize for AudioTranscriptionResponseWord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

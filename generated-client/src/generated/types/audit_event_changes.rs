@@ -76,6 +76,36 @@ pub enum AuditEventChangesFrom {
     String(String),
     Boolean(bool),
 }
+impl From<String> for AuditEventChangesFrom {
+    fn from(value: String) -> Self {
+        AuditEventChangesFrom::String(value)
+    }
+}
+impl From<&str> for AuditEventChangesFrom {
+    fn from(value: &str) -> Self {
+        AuditEventChangesFrom::String(value.to_string())
+    }
+}
+impl From<f64> for AuditEventChangesFrom {
+    fn from(value: f64) -> Self {
+        AuditEventChangesFrom::Number(value)
+    }
+}
+impl From<bool> for AuditEventChangesFrom {
+    fn from(value: bool) -> Self {
+        AuditEventChangesFrom::Boolean(value)
+    }
+}
+impl From<serde_json::Map<String, serde_json::Value>> for AuditEventChangesFrom {
+    fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
+        AuditEventChangesFrom::Object4(value)
+    }
+}
+impl From<Vec<serde_json::Value>> for AuditEventChangesFrom {
+    fn from(value: Vec<serde_json::Value>) -> Self {
+        AuditEventChangesFrom::List(value)
+    }
+}
 /// The new value of the field. Can be any JSON type.
 #[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -87,4 +117,34 @@ pub enum AuditEventChangesTo {
     Number(f64),
     String(String),
     Boolean(bool),
+}
+impl From<String> for AuditEventChangesTo {
+    fn from(value: String) -> Self {
+        AuditEventChangesTo::String(value)
+    }
+}
+impl From<&str> for AuditEventChangesTo {
+    fn from(value: &str) -> Self {
+        AuditEventChangesTo::String(value.to_string())
+    }
+}
+impl From<f64> for AuditEventChangesTo {
+    fn from(value: f64) -> Self {
+        AuditEventChangesTo::Number(value)
+    }
+}
+impl From<bool> for AuditEventChangesTo {
+    fn from(value: bool) -> Self {
+        AuditEventChangesTo::Boolean(value)
+    }
+}
+impl From<serde_json::Map<String, serde_json::Value>> for AuditEventChangesTo {
+    fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
+        AuditEventChangesTo::Object4(value)
+    }
+}
+impl From<Vec<serde_json::Value>> for AuditEventChangesTo {
+    fn from(value: Vec<serde_json::Value>) -> Self {
+        AuditEventChangesTo::List(value)
+    }
 }

@@ -10,6 +10,22 @@ pub struct AuthenticationProviderCreate {
     pub settings_url: Option<super::SettingsUrl>,
     pub short_name: super::ShortName,
 }
+impl AuthenticationProviderCreate {
+    /// A `AuthenticationProviderCreate` from its required fields; the optional ones are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        settings: super::Settings,
+        short_name: impl Into<String>,
+    ) -> Self {
+        AuthenticationProviderCreate {
+            active: None,
+            name: name.into(),
+            settings,
+            settings_url: None,
+            short_name: short_name.into(),
+        }
+    }
+}
 impl serde::Serialize for AuthenticationProviderCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

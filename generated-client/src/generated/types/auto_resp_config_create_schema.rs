@@ -9,6 +9,21 @@ pub struct AutoRespConfigCreateSchema {
     pub op: AutoRespConfigCreateSchemaOp,
     pub resp_text: Option<String>,
 }
+impl AutoRespConfigCreateSchema {
+    /// A `AutoRespConfigCreateSchema` from its required fields; the optional ones are `None`.
+    pub fn new(
+        country_code: impl Into<String>,
+        keywords: Vec<String>,
+        op: AutoRespConfigCreateSchemaOp,
+    ) -> Self {
+        AutoRespConfigCreateSchema {
+            country_code: country_code.into(),
+            keywords,
+            op,
+            resp_text: None,
+        }
+    }
+}
 impl serde::Serialize for AutoRespConfigCreateSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct AutorespConfigResponseSchema {
     pub data: super::AutorespConfigSchema,
 }
+impl AutorespConfigResponseSchema {
+    /// A `AutorespConfigResponseSchema` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::AutorespConfigSchema) -> Self {
+        AutorespConfigResponseSchema {
+            data,
+        }
+    }
+}
 impl serde::Serialize for AutorespConfigResponseSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

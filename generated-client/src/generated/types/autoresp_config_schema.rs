@@ -12,6 +12,27 @@ pub struct AutorespConfigSchema {
     pub resp_text: Option<String>,
     pub updated_at: String,
 }
+impl AutorespConfigSchema {
+    /// A `AutorespConfigSchema` from its required fields; the optional ones are `None`.
+    pub fn new(
+        country_code: impl Into<String>,
+        created_at: impl Into<String>,
+        id: impl Into<String>,
+        keywords: Vec<String>,
+        op: AutorespConfigSchemaOp,
+        updated_at: impl Into<String>,
+    ) -> Self {
+        AutorespConfigSchema {
+            country_code: country_code.into(),
+            created_at: created_at.into(),
+            id: id.into(),
+            keywords,
+            op,
+            resp_text: None,
+            updated_at: updated_at.into(),
+        }
+    }
+}
 impl serde::Serialize for AutorespConfigSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

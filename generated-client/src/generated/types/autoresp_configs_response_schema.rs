@@ -8,6 +8,18 @@ pub struct AutorespConfigsResponseSchema {
     pub data: Vec<super::AutorespConfigSchema>,
     pub meta: super::MessagingPaginationMeta,
 }
+impl AutorespConfigsResponseSchema {
+    /// A `AutorespConfigsResponseSchema` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::AutorespConfigSchema>,
+        meta: super::MessagingPaginationMeta,
+    ) -> Self {
+        AutorespConfigsResponseSchema {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for AutorespConfigsResponseSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,14 @@ pub struct AwsVoiceSettings {
     /// Voice settings provider type
     pub r#type: AwsVoiceSettingsType,
 }
+impl AwsVoiceSettings {
+    /// A `AwsVoiceSettings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `type`: Voice settings provider type
+    pub fn new(r#type: AwsVoiceSettingsType) -> Self {
+        AwsVoiceSettings { r#type }
+    }
+}
 impl serde::Serialize for AwsVoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

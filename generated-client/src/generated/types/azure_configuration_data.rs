@@ -10,6 +10,19 @@ pub struct AzureConfigurationData {
     pub backend: AzureConfigurationDataBackend,
     pub bucket: Option<super::Bucket>,
 }
+impl AzureConfigurationData {
+    /// A `AzureConfigurationData` from its required fields; the optional ones are `None`.
+    ///
+    /// - `backend`: Storage backend type
+    pub fn new(backend: AzureConfigurationDataBackend) -> Self {
+        AzureConfigurationData {
+            account_key: None,
+            account_name: None,
+            backend,
+            bucket: None,
+        }
+    }
+}
 impl serde::Serialize for AzureConfigurationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -17,6 +17,21 @@ pub struct AzureVoiceSettings {
     /// Voice settings provider type
     pub r#type: AzureVoiceSettingsType,
 }
+impl AzureVoiceSettings {
+    /// A `AzureVoiceSettings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `type`: Voice settings provider type
+    pub fn new(r#type: AzureVoiceSettingsType) -> Self {
+        AzureVoiceSettings {
+            api_key_ref: None,
+            deployment_id: None,
+            effect: None,
+            gender: None,
+            region: None,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for AzureVoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct BackgroundTasksQueryResponseData {
     pub data: Vec<super::BackgroundTasksQueryResponse>,
 }
+impl BackgroundTasksQueryResponseData {
+    /// A `BackgroundTasksQueryResponseData` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::BackgroundTasksQueryResponse>) -> Self {
+        BackgroundTasksQueryResponseData {
+            data,
+        }
+    }
+}
 impl serde::Serialize for BackgroundTasksQueryResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct BillingBundleResponse {
     pub data: super::BillingBundleSchema,
 }
+impl BillingBundleResponse {
+    /// A `BillingBundleResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::BillingBundleSchema) -> Self {
+        BillingBundleResponse { data }
+    }
+}
 impl serde::Serialize for BillingBundleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,24 @@ pub struct BillingContact {
     /// E.164 format with leading `+`.
     pub phone_number: String,
 }
+impl BillingContact {
+    /// A `BillingContact` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_number`: E.164 format with leading `+`.
+    pub fn new(
+        email: impl Into<String>,
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        phone_number: impl Into<String>,
+    ) -> Self {
+        BillingContact {
+            email: email.into(),
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            phone_number: phone_number.into(),
+        }
+    }
+}
 impl serde::Serialize for BillingContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct BillingError {
     pub source: Option<BillingErrorSource>,
     pub title: String,
 }
+impl BillingError {
+    /// A `BillingError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        BillingError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for BillingError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct BillingGroupError {
     pub source: Option<BillingGroupErrorSource>,
     pub title: String,
 }
+impl BillingGroupError {
+    /// A `BillingGroupError` from its required fields; the optional ones are `None`.
+    pub fn new(code: i32, title: impl Into<String>) -> Self {
+        BillingGroupError {
+            code,
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for BillingGroupError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,23 @@ pub struct BlocksErrorObject {
     pub source: Option<BlocksErrorObjectSource>,
     pub title: String,
 }
+impl BlocksErrorObject {
+    /// A `BlocksErrorObject` from its required fields; the optional ones are `None`.
+    ///
+    /// - `code`: Error codes: `10001` (Not Found), `10007` (Unauthorized),
+    pub fn new(
+        code: impl Into<String>,
+        detail: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Self {
+        BlocksErrorObject {
+            code: code.into(),
+            detail: detail.into(),
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for BlocksErrorObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

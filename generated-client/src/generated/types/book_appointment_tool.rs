@@ -7,6 +7,18 @@ pub struct BookAppointmentTool {
     pub book_appointment: super::BookAppointmentToolParams,
     pub r#type: BookAppointmentToolType,
 }
+impl BookAppointmentTool {
+    /// A `BookAppointmentTool` from its required fields; the optional ones are `None`.
+    pub fn new(
+        book_appointment: super::BookAppointmentToolParams,
+        r#type: BookAppointmentToolType,
+    ) -> Self {
+        BookAppointmentTool {
+            book_appointment,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for BookAppointmentTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

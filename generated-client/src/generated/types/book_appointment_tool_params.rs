@@ -13,6 +13,20 @@ pub struct BookAppointmentToolParams {
     /// Event Type ID for which slots are being fetched. [cal.com](https://cal.com/docs/api-reference/v2/bookings/create-a-booking#body-event-type-id)
     pub event_type_id: i64,
 }
+impl BookAppointmentToolParams {
+    /// A `BookAppointmentToolParams` from its required fields; the optional ones are `None`.
+    ///
+    /// - `api_key_ref`: Reference to an integration secret that contains your Cal.com API key. You would pass the `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your Cal.com API key.
+    /// - `event_type_id`: Event Type ID for which slots are being fetched. [cal.com](https://cal.com/docs/api-reference/v2/bookings/create-a-booking#body-event-type-id)
+    pub fn new(api_key_ref: impl Into<String>, event_type_id: i64) -> Self {
+        BookAppointmentToolParams {
+            api_key_ref: api_key_ref.into(),
+            attendee_name: None,
+            attendee_timezone: None,
+            event_type_id,
+        }
+    }
+}
 impl serde::Serialize for BookAppointmentToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct BooleanLiteralExpression {
     /// Literal boolean value.
     pub value: bool,
 }
+impl BooleanLiteralExpression {
+    /// A `BooleanLiteralExpression` from its required fields; the optional ones are `None`.
+    ///
+    /// - `value`: Literal boolean value.
+    pub fn new(r#type: BooleanLiteralExpressionType, value: bool) -> Self {
+        BooleanLiteralExpression {
+            r#type,
+            value,
+        }
+    }
+}
 impl serde::Serialize for BooleanLiteralExpression {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

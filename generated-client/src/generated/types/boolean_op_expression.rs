@@ -13,6 +13,23 @@ pub struct BooleanOpExpression {
     pub operands: Vec<super::Expression>,
     pub r#type: BooleanOpExpressionType,
 }
+impl BooleanOpExpression {
+    /// A `BooleanOpExpression` from its required fields; the optional ones are `None`.
+    ///
+    /// - `op`: Logical operator. `not` is unary; `and`/`or` are n-ary (&gt;=2).
+    /// - `operands`: Operand sub-expressions. Length must be exactly 1 for `not` and &gt;= 2 for `and`/`or`.
+    pub fn new(
+        op: BooleanOpExpressionOp,
+        operands: Vec<super::Expression>,
+        r#type: BooleanOpExpressionType,
+    ) -> Self {
+        BooleanOpExpression {
+            op,
+            operands,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for BooleanOpExpression {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

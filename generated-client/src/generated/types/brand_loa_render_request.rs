@@ -11,6 +11,18 @@ pub struct BrandLoaRenderRequest {
     /// Optional. When provided the rendered PDF embeds the signature image, printed name, and signed-at date. When absent the PDF is returned unsigned so the customer can sign externally and upload it via the Documents API.
     pub signature: Option<super::SignaturePayload>,
 }
+impl BrandLoaRenderRequest {
+    /// A `BrandLoaRenderRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_numbers`: Telephone numbers to authorize on the DIR, in `+E164` format (`+` followed by 10-15 digits). Max 15 per request.
+    pub fn new(phone_numbers: Vec<String>) -> Self {
+        BrandLoaRenderRequest {
+            agent: None,
+            phone_numbers,
+            signature: None,
+        }
+    }
+}
 impl serde::Serialize for BrandLoaRenderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -16,6 +16,28 @@ pub struct BrandedCallingError {
     /// Short human-readable category, e.g. `Bad Request`, `Duplicate resource`, `Not Found`, `Forbidden`. Treat as advisory only - the stable identifier is `code`.
     pub title: String,
 }
+impl BrandedCallingError {
+    /// A `BrandedCallingError` from its required fields; the optional ones are `None`.
+    ///
+    /// - `code`: Stable numeric Telnyx error catalog id. See `meta.url` for the full catalog entry.
+    /// - `detail`: Context-specific message describing what went wrong on this particular request. May embed offending values; do not rely on it for programmatic matching - branch on `code`.
+    /// - `meta`: Carries `url` linking to the Telnyx error catalog entry for this `code`. Useful for forwarding the user to documentation.
+    /// - `title`: Short human-readable category, e.g. `Bad Request`, `Duplicate resource`, `Not Found`, `Forbidden`. Treat as advisory only - the stable identifier is `code`.
+    pub fn new(
+        code: impl Into<String>,
+        detail: impl Into<String>,
+        meta: BrandedCallingErrorMeta,
+        title: impl Into<String>,
+    ) -> Self {
+        BrandedCallingError {
+            code: code.into(),
+            detail: detail.into(),
+            meta,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for BrandedCallingError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

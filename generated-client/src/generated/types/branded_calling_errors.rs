@@ -8,6 +8,14 @@ pub struct BrandedCallingErrors {
     /// List of one or more error entries. Order is not significant.
     pub errors: Vec<super::BrandedCallingError>,
 }
+impl BrandedCallingErrors {
+    /// A `BrandedCallingErrors` from its required fields; the optional ones are `None`.
+    ///
+    /// - `errors`: List of one or more error entries. Order is not significant.
+    pub fn new(errors: Vec<super::BrandedCallingError>) -> Self {
+        BrandedCallingErrors { errors }
+    }
+}
 impl serde::Serialize for BrandedCallingErrors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

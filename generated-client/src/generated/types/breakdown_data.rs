@@ -17,6 +17,33 @@ pub struct BreakdownData {
     /// User identifier
     pub user_id: String,
 }
+impl BreakdownData {
+    /// A `BreakdownData` from its required fields; the optional ones are `None`.
+    ///
+    /// - `currency`: Currency code
+    /// - `end_date`: End date of the breakdown period
+    /// - `results`: List of phone number charge breakdowns
+    /// - `start_date`: Start date of the breakdown period
+    /// - `user_email`: User email address
+    /// - `user_id`: User identifier
+    pub fn new(
+        currency: impl Into<String>,
+        end_date: impl Into<String>,
+        results: Vec<super::NumberBreakdownResult>,
+        start_date: impl Into<String>,
+        user_email: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> Self {
+        BreakdownData {
+            currency: currency.into(),
+            end_date: end_date.into(),
+            results,
+            start_date: start_date.into(),
+            user_email: user_email.into(),
+            user_id: user_id.into(),
+        }
+    }
+}
 impl serde::Serialize for BreakdownData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -45,6 +45,35 @@ pub struct BridgeRequest {
     /// The ID of the video room you want to bridge with, can't be used together with call_control_id parameter or queue parameter.
     pub video_room_id: Option<String>,
 }
+impl BridgeRequest {
+    /// A `BridgeRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `call_control_id`: The Call Control ID of the call you want to bridge with, can't be used together with queue parameter or video_room_id parameter.
+    pub fn new(call_control_id: impl Into<String>) -> Self {
+        BridgeRequest {
+            call_control_id: call_control_id.into(),
+            client_state: None,
+            command_id: None,
+            hold_after_unbridge: None,
+            mute_dtmf: None,
+            park_after_unbridge: None,
+            play_ringtone: None,
+            prevent_double_bridge: None,
+            queue: None,
+            record: None,
+            record_channels: None,
+            record_custom_file_name: None,
+            record_format: None,
+            record_max_length: None,
+            record_timeout_secs: None,
+            record_track: None,
+            record_trim: None,
+            ringtone: None,
+            video_room_context: None,
+            video_room_id: None,
+        }
+    }
+}
 impl serde::Serialize for BridgeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct BucketIds {
     /// The maximum number of results to retrieve as context for the language model.
     pub max_num_results: Option<i64>,
 }
+impl BucketIds {
+    /// A `BucketIds` from its required fields; the optional ones are `None`.
+    ///
+    /// - `bucket_ids`: List of [embedded storage buckets](https://developers.telnyx.com/api-reference/embeddings/embed-documents) to use for retrieval-augmented generation.
+    pub fn new(bucket_ids: Vec<String>) -> Self {
+        BucketIds {
+            bucket_ids,
+            max_num_results: None,
+        }
+    }
+}
 impl serde::Serialize for BucketIds {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

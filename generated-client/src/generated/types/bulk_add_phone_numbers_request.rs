@@ -9,6 +9,18 @@ pub struct BulkAddPhoneNumbersRequest {
     /// 1–15 phone numbers in E.164 format. 10-digit US numbers are auto-prefixed with `1`.
     pub phone_numbers: Vec<String>,
 }
+impl BulkAddPhoneNumbersRequest {
+    /// A `BulkAddPhoneNumbersRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `documents`: Supporting documents covering this batch. At least one entry with `document_type: letter_of_authorization` is required - the LOA authorises Telnyx to register these numbers under the DIR. Each `document_id` must come from the Telnyx Documents API. Additional document types (e.g. business registration) may be included alongside the LOA.
+    /// - `phone_numbers`: 1–15 phone numbers in E.164 format. 10-digit US numbers are auto-prefixed with `1`.
+    pub fn new(documents: Vec<super::Document>, phone_numbers: Vec<String>) -> Self {
+        BulkAddPhoneNumbersRequest {
+            documents,
+            phone_numbers,
+        }
+    }
+}
 impl serde::Serialize for BulkAddPhoneNumbersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct BulkDeletePhoneNumbersRequest {
     pub phone_numbers: Vec<String>,
 }
+impl BulkDeletePhoneNumbersRequest {
+    /// A `BulkDeletePhoneNumbersRequest` from its required fields; the optional ones are `None`.
+    pub fn new(phone_numbers: Vec<String>) -> Self {
+        BulkDeletePhoneNumbersRequest {
+            phone_numbers,
+        }
+    }
+}
 impl serde::Serialize for BulkDeletePhoneNumbersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

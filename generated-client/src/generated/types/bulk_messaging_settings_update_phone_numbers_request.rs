@@ -14,6 +14,19 @@ pub struct BulkMessagingSettingsUpdatePhoneNumbersRequest {
     /// The list of phone numbers to update.
     pub numbers: Vec<String>,
 }
+impl BulkMessagingSettingsUpdatePhoneNumbersRequest {
+    /// A `BulkMessagingSettingsUpdatePhoneNumbersRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `messaging_profile_id`: Configure the messaging profile these phone numbers are assigned to:
+    /// - `numbers`: The list of phone numbers to update.
+    pub fn new(messaging_profile_id: impl Into<String>, numbers: Vec<String>) -> Self {
+        BulkMessagingSettingsUpdatePhoneNumbersRequest {
+            assign_only: None,
+            messaging_profile_id: messaging_profile_id.into(),
+            numbers,
+        }
+    }
+}
 impl serde::Serialize for BulkMessagingSettingsUpdatePhoneNumbersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -35,6 +35,29 @@ pub struct CallAssistantRequest {
     /// Inline tool definitions available to the assistant (webhook, retrieval, transfer, hangup, etc.). Overrides the assistant's stored tools if provided.
     pub tools: Option<Vec<CallAssistantRequestToolsItem>>,
 }
+#[allow(deprecated)]
+impl CallAssistantRequest {
+    /// A `CallAssistantRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `id`: The identifier of the AI assistant to use.
+    pub fn new(id: impl Into<String>) -> Self {
+        CallAssistantRequest {
+            dynamic_variables: None,
+            external_llm: None,
+            fallback_config: None,
+            greeting: None,
+            id: id.into(),
+            instructions: None,
+            llm_api_key_ref: None,
+            mcp_servers: None,
+            model: None,
+            name: None,
+            observability_settings: None,
+            openai_api_key_ref: None,
+            tools: None,
+        }
+    }
+}
 impl serde::Serialize for CallAssistantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -167,6 +190,26 @@ pub enum CallAssistantRequestDynamicVariablesValue {
     Number(f64),
     String(String),
     Boolean(bool),
+}
+impl From<String> for CallAssistantRequestDynamicVariablesValue {
+    fn from(value: String) -> Self {
+        CallAssistantRequestDynamicVariablesValue::String(value)
+    }
+}
+impl From<&str> for CallAssistantRequestDynamicVariablesValue {
+    fn from(value: &str) -> Self {
+        CallAssistantRequestDynamicVariablesValue::String(value.to_string())
+    }
+}
+impl From<f64> for CallAssistantRequestDynamicVariablesValue {
+    fn from(value: f64) -> Self {
+        CallAssistantRequestDynamicVariablesValue::Number(value)
+    }
+}
+impl From<bool> for CallAssistantRequestDynamicVariablesValue {
+    fn from(value: bool) -> Self {
+        CallAssistantRequestDynamicVariablesValue::Boolean(value)
+    }
 }
 /// Authentication method used when connecting to the external LLM endpoint.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]

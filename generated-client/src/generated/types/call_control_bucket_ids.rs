@@ -8,6 +8,15 @@ pub struct CallControlBucketIds {
     /// The maximum number of results to retrieve as context for the language model.
     pub max_num_results: Option<i64>,
 }
+impl CallControlBucketIds {
+    /// A `CallControlBucketIds` from its required fields; the optional ones are `None`.
+    pub fn new(bucket_ids: Vec<String>) -> Self {
+        CallControlBucketIds {
+            bucket_ids,
+            max_num_results: None,
+        }
+    }
+}
 impl serde::Serialize for CallControlBucketIds {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

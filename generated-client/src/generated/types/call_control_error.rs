@@ -10,6 +10,18 @@ pub struct CallControlError {
     pub source: Option<CallControlErrorSource>,
     pub title: String,
 }
+impl CallControlError {
+    /// A `CallControlError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        CallControlError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for CallControlError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

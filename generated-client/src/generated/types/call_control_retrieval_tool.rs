@@ -7,6 +7,18 @@ pub struct CallControlRetrievalTool {
     pub retrieval: super::CallControlBucketIds,
     pub r#type: CallControlRetrievalToolType,
 }
+impl CallControlRetrievalTool {
+    /// A `CallControlRetrievalTool` from its required fields; the optional ones are `None`.
+    pub fn new(
+        retrieval: super::CallControlBucketIds,
+        r#type: CallControlRetrievalToolType,
+    ) -> Self {
+        CallControlRetrievalTool {
+            retrieval,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for CallControlRetrievalTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,21 @@ pub struct CallControlTransferToolParams {
     /// The different possible targets of the transfer. The assistant will be able to choose one of the targets to transfer the call to. This can also be a dynamic variable string like `{{ targets }}` where `targets` is returned by the dynamic variables webhook and resolves to an array of target objects at runtime.
     pub targets: CallControlTransferToolParamsTargets,
 }
+impl CallControlTransferToolParams {
+    /// A `CallControlTransferToolParams` from its required fields; the optional ones are `None`.
+    ///
+    /// - `from`: Number or SIP URI placing the call.
+    /// - `targets`: The different possible targets of the transfer. The assistant will be able to choose one of the targets to transfer the call to. This can also be a dynamic variable string like `{{ targets }}` where `targets` is returned by the dynamic variables webhook and resolves to an array of target objects at runtime.
+    pub fn new(
+        from: impl Into<String>,
+        targets: impl Into<CallControlTransferToolParamsTargets>,
+    ) -> Self {
+        CallControlTransferToolParams {
+            from: from.into(),
+            targets: targets.into(),
+        }
+    }
+}
 impl serde::Serialize for CallControlTransferToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -59,6 +74,17 @@ pub struct CallControlTransferToolParamsTargetsListItem {
     pub name: Option<String>,
     /// The destination number or SIP URI of the call.
     pub to: String,
+}
+impl CallControlTransferToolParamsTargetsListItem {
+    /// A `CallControlTransferToolParamsTargetsListItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `to`: The destination number or SIP URI of the call.
+    pub fn new(to: impl Into<String>) -> Self {
+        CallControlTransferToolParamsTargetsListItem {
+            name: None,
+            to: to.into(),
+        }
+    }
 }
 impl serde::Serialize for CallControlTransferToolParamsTargetsListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -118,4 +144,20 @@ impl<'de> serde::Deserialize<'de> for CallControlTransferToolParamsTargetsListIt
 pub enum CallControlTransferToolParamsTargets {
     List(Vec<CallControlTransferToolParamsTargetsListItem>),
     String(String),
+}
+impl From<Vec<CallControlTransferToolParamsTargetsListItem>>
+for CallControlTransferToolParamsTargets {
+    fn from(value: Vec<CallControlTransferToolParamsTargetsListItem>) -> Self {
+        CallControlTransferToolParamsTargets::List(value)
+    }
+}
+impl From<String> for CallControlTransferToolParamsTargets {
+    fn from(value: String) -> Self {
+        CallControlTransferToolParamsTargets::String(value)
+    }
+}
+impl From<&str> for CallControlTransferToolParamsTargets {
+    fn from(value: &str) -> Self {
+        CallControlTransferToolParamsTargets::String(value.to_string())
+    }
 }

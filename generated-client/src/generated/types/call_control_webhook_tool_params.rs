@@ -21,6 +21,29 @@ pub struct CallControlWebhookToolParams {
     /// The URL of the external tool to be called. This URL is going to be used by the assistant. The URL can be templated like: `https://example.com/api/v1/{id}`, where `{id}` is a placeholder for a value that will be provided by the assistant if `path_parameters` are provided with the `id` attribute.
     pub url: String,
 }
+impl CallControlWebhookToolParams {
+    /// A `CallControlWebhookToolParams` from its required fields; the optional ones are `None`.
+    ///
+    /// - `description`: The description of the tool.
+    /// - `name`: The name of the tool.
+    /// - `url`: The URL of the external tool to be called. This URL is going to be used by the assistant. The URL can be templated like: `https://example.com/api/v1/{id}`, where `{id}` is a placeholder for a value that will be provided by the assistant if `path_parameters` are provided with the `id` attribute.
+    pub fn new(
+        description: impl Into<String>,
+        name: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        CallControlWebhookToolParams {
+            body_parameters: None,
+            description: description.into(),
+            headers: None,
+            method: None,
+            name: name.into(),
+            path_parameters: None,
+            query_parameters: None,
+            url: url.into(),
+        }
+    }
+}
 impl serde::Serialize for CallControlWebhookToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

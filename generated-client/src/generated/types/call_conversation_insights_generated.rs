@@ -157,6 +157,24 @@ pub enum CallConversationInsightsGeneratedPayloadResultsItemResult {
     Object1(serde_json::Map<String, serde_json::Value>),
     String(String),
 }
+impl From<serde_json::Map<String, serde_json::Value>>
+for CallConversationInsightsGeneratedPayloadResultsItemResult {
+    fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
+        CallConversationInsightsGeneratedPayloadResultsItemResult::Object1(value)
+    }
+}
+impl From<String> for CallConversationInsightsGeneratedPayloadResultsItemResult {
+    fn from(value: String) -> Self {
+        CallConversationInsightsGeneratedPayloadResultsItemResult::String(value)
+    }
+}
+impl From<&str> for CallConversationInsightsGeneratedPayloadResultsItemResult {
+    fn from(value: &str) -> Self {
+        CallConversationInsightsGeneratedPayloadResultsItemResult::String(
+            value.to_string(),
+        )
+    }
+}
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallConversationInsightsGeneratedPayloadResultsItem {

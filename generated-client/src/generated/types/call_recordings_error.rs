@@ -11,6 +11,20 @@ pub struct CallRecordingsError {
     pub source: Option<CallRecordingsErrorSource>,
     pub title: String,
 }
+impl CallRecordingsError {
+    /// A `CallRecordingsError` from its required fields; the optional ones are `None`.
+    ///
+    /// - `code`: Error code identifier (string or numeric string).
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        CallRecordingsError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for CallRecordingsError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -127,6 +127,84 @@ pub struct CallRequest {
     /// HTTP request method to invoke `webhook_urls`.
     pub webhook_urls_method: Option<CallRequestWebhookUrlsMethod>,
 }
+impl CallRequest {
+    /// A `CallRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `connection_id`: The ID of the Call Control App (formerly ID of the connection) to be used when dialing the destination.
+    /// - `from`: The `from` number to be used as the caller id presented to the destination (`to` number). The number should be in +E164 format.
+    /// - `to`: The DID or SIP URI to dial out to. Multiple DID or SIP URIs can be provided using an array of strings.
+    pub fn new(
+        connection_id: impl Into<String>,
+        from: impl Into<String>,
+        to: impl Into<CallRequestTo>,
+    ) -> Self {
+        CallRequest {
+            answering_machine_detection: None,
+            answering_machine_detection_config: None,
+            assistant: None,
+            audio_url: None,
+            billing_group_id: None,
+            bridge_intent: None,
+            bridge_on_answer: None,
+            client_state: None,
+            command_id: None,
+            conference_config: None,
+            connection_id: connection_id.into(),
+            conversation_relay_config: None,
+            custom_headers: None,
+            deepfake_detection: None,
+            dialogflow_config: None,
+            enable_dialogflow: None,
+            from: from.into(),
+            from_display_name: None,
+            link_to: None,
+            media_encryption: None,
+            media_name: None,
+            park_after_unbridge: None,
+            preferred_codecs: None,
+            prevent_double_bridge: None,
+            privacy: None,
+            record: None,
+            record_channels: None,
+            record_custom_file_name: None,
+            record_format: None,
+            record_max_length: None,
+            record_timeout_secs: None,
+            record_track: None,
+            record_trim: None,
+            retry_on_timeout: None,
+            send_digits_on_answer: None,
+            send_silence_when_idle: None,
+            sip_auth_password: None,
+            sip_auth_username: None,
+            sip_headers: None,
+            sip_region: None,
+            sip_transport_protocol: None,
+            sound_modifications: None,
+            stream_auth_token: None,
+            stream_bidirectional_codec: None,
+            stream_bidirectional_mode: None,
+            stream_bidirectional_sampling_rate: None,
+            stream_bidirectional_target_legs: None,
+            stream_codec: None,
+            stream_establish_before_call_originate: None,
+            stream_track: None,
+            stream_url: None,
+            supervise_call_control_id: None,
+            supervisor_role: None,
+            time_limit_secs: None,
+            timeout_secs: None,
+            to: to.into(),
+            transcription: None,
+            transcription_config: None,
+            webhook_retries_policies: None,
+            webhook_url: None,
+            webhook_url_method: None,
+            webhook_urls: None,
+            webhook_urls_method: None,
+        }
+    }
+}
 impl serde::Serialize for CallRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1472,6 +1550,21 @@ crate::string_enum!(CallRequestSupervisorRole);
 pub enum CallRequestTo {
     List(Vec<String>),
     String(String),
+}
+impl From<String> for CallRequestTo {
+    fn from(value: String) -> Self {
+        CallRequestTo::String(value)
+    }
+}
+impl From<&str> for CallRequestTo {
+    fn from(value: &str) -> Self {
+        CallRequestTo::String(value.to_string())
+    }
+}
+impl From<Vec<String>> for CallRequestTo {
+    fn from(value: Vec<String>) -> Self {
+        CallRequestTo::List(value)
+    }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -2,7 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// CampaignRequest object describes the campaign to be submitted via '/campaignBuilder/brand/{brandId}/usecase/{usecase}' operation. It is also used in operations for retrieving status of campaign request and for updating a pending request.
-#[cfg_attr(docsrs, doc(cfg(feature = "n10dlc")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CampaignRequest {
     /// Age gated message content in campaign.
@@ -75,6 +75,56 @@ pub struct CampaignRequest {
     pub webhook_failover_url: Option<String>,
     /// Webhook to which campaign status updates are sent.
     pub webhook_url: Option<String>,
+}
+impl CampaignRequest {
+    /// A `CampaignRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `brand_id`: Alphanumeric identifier of the brand associated with this campaign.
+    /// - `description`: Summary description of this campaign.
+    /// - `usecase`: Campaign usecase. Must be of defined valid types. Use `/10dlc/enum/usecase` operation to retrieve usecases available for given brand.
+    pub fn new(
+        brand_id: impl Into<String>,
+        description: impl Into<String>,
+        usecase: impl Into<String>,
+    ) -> Self {
+        CampaignRequest {
+            age_gated: None,
+            auto_renewal: None,
+            brand_id: brand_id.into(),
+            description: description.into(),
+            direct_lending: None,
+            embedded_link: None,
+            embedded_link_sample: None,
+            embedded_phone: None,
+            help_keywords: None,
+            help_message: None,
+            message_flow: None,
+            mno_ids: None,
+            number_pool: None,
+            optin_keywords: None,
+            optin_message: None,
+            optout_keywords: None,
+            optout_message: None,
+            privacy_policy_link: None,
+            reference_id: None,
+            reseller_id: None,
+            sample1: None,
+            sample2: None,
+            sample3: None,
+            sample4: None,
+            sample5: None,
+            sub_usecases: None,
+            subscriber_help: None,
+            subscriber_optin: None,
+            subscriber_optout: None,
+            tag: None,
+            terms_and_conditions: None,
+            terms_and_conditions_link: None,
+            usecase: usecase.into(),
+            webhook_failover_url: None,
+            webhook_url: None,
+        }
+    }
 }
 impl serde::Serialize for CampaignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -32,6 +32,29 @@ pub struct CdrDetailedRequest {
     /// Timezone for the report
     pub timezone: Option<String>,
 }
+impl CdrDetailedRequest {
+    /// A `CdrDetailedRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `end_time`: End time in ISO format
+    /// - `start_time`: Start time in ISO format
+    pub fn new(end_time: impl Into<String>, start_time: impl Into<String>) -> Self {
+        CdrDetailedRequest {
+            call_types: None,
+            connections: None,
+            end_time: end_time.into(),
+            fields: None,
+            filters: None,
+            include_all_metadata: None,
+            managed_accounts: None,
+            record_types: None,
+            report_name: None,
+            select_all_managed_accounts: None,
+            source: None,
+            start_time: start_time.into(),
+            timezone: None,
+        }
+    }
+}
 impl serde::Serialize for CdrDetailedRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

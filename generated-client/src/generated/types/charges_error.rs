@@ -10,6 +10,18 @@ pub struct ChargesError {
     pub source: Option<ChargesErrorSource>,
     pub title: String,
 }
+impl ChargesError {
+    /// A `ChargesError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        ChargesError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for ChargesError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

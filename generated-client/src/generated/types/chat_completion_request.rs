@@ -56,6 +56,41 @@ pub struct ChatCompletionRequest {
     /// Setting this to `true` will allow the model to [explore more completion options](https://huggingface.co/blog/how-to-generate#beam-search). This is not supported by OpenAI.
     pub use_beam_search: Option<bool>,
 }
+impl ChatCompletionRequest {
+    /// A `ChatCompletionRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `messages`: A list of the previous chat messages for context.
+    pub fn new(messages: Vec<super::ChatCompletionSystemMessageParam>) -> Self {
+        ChatCompletionRequest {
+            api_key_ref: None,
+            best_of: None,
+            early_stopping: None,
+            enable_thinking: None,
+            frequency_penalty: None,
+            guided_choice: None,
+            guided_json: None,
+            guided_regex: None,
+            length_penalty: None,
+            logprobs: None,
+            max_tokens: None,
+            messages,
+            min_p: None,
+            model: None,
+            n: None,
+            presence_penalty: None,
+            response_format: None,
+            seed: None,
+            stop: None,
+            stream: None,
+            temperature: None,
+            tool_choice: None,
+            tools: None,
+            top_logprobs: None,
+            top_p: None,
+            use_beam_search: None,
+        }
+    }
+}
 impl serde::Serialize for ChatCompletionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -280,6 +315,21 @@ pub enum ChatCompletionRequestStop {
     List(Vec<String>),
     String(String),
 }
+impl From<String> for ChatCompletionRequestStop {
+    fn from(value: String) -> Self {
+        ChatCompletionRequestStop::String(value)
+    }
+}
+impl From<&str> for ChatCompletionRequestStop {
+    fn from(value: &str) -> Self {
+        ChatCompletionRequestStop::String(value.to_string())
+    }
+}
+impl From<Vec<String>> for ChatCompletionRequestStop {
+    fn from(value: Vec<String>) -> Self {
+        ChatCompletionRequestStop::List(value)
+    }
+}
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -322,4 +372,14 @@ crate::string_enum!(ChatCompletionRequestToolChoice);
 pub enum ChatCompletionRequestToolsItem {
     ChatCompletionToolParam(super::ChatCompletionToolParam),
     Retrieval(super::Retrieval),
+}
+impl From<super::ChatCompletionToolParam> for ChatCompletionRequestToolsItem {
+    fn from(value: super::ChatCompletionToolParam) -> Self {
+        ChatCompletionRequestToolsItem::ChatCompletionToolParam(value)
+    }
+}
+impl From<super::Retrieval> for ChatCompletionRequestToolsItem {
+    fn from(value: super::Retrieval) -> Self {
+        ChatCompletionRequestToolsItem::Retrieval(value)
+    }
 }

@@ -6,6 +6,14 @@
 pub struct ChatCompletionResponseFormatParam {
     pub r#type: ChatCompletionResponseFormatParamType,
 }
+impl ChatCompletionResponseFormatParam {
+    /// A `ChatCompletionResponseFormatParam` from its required fields; the optional ones are `None`.
+    pub fn new(r#type: ChatCompletionResponseFormatParamType) -> Self {
+        ChatCompletionResponseFormatParam {
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for ChatCompletionResponseFormatParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,18 @@ pub struct ChatCompletionSystemMessageParam {
     pub content: ChatCompletionSystemMessageParamContent,
     pub role: ChatCompletionSystemMessageParamRole,
 }
+impl ChatCompletionSystemMessageParam {
+    /// A `ChatCompletionSystemMessageParam` from its required fields; the optional ones are `None`.
+    pub fn new(
+        content: impl Into<ChatCompletionSystemMessageParamContent>,
+        role: ChatCompletionSystemMessageParamRole,
+    ) -> Self {
+        ChatCompletionSystemMessageParam {
+            content: content.into(),
+            role,
+        }
+    }
+}
 impl serde::Serialize for ChatCompletionSystemMessageParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -88,6 +100,18 @@ pub struct ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
     pub text: Option<String>,
     pub r#type: ChatCompletionSystemMessageParamContentTextAndImageArrayItemType,
 }
+impl ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
+    /// A `ChatCompletionSystemMessageParamContentTextAndImageArrayItem` from its required fields; the optional ones are `None`.
+    pub fn new(
+        r#type: ChatCompletionSystemMessageParamContentTextAndImageArrayItemType,
+    ) -> Self {
+        ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
+            image_url: None,
+            text: None,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -160,6 +184,24 @@ for ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
 pub enum ChatCompletionSystemMessageParamContent {
     TextAndImageArray(Vec<ChatCompletionSystemMessageParamContentTextAndImageArrayItem>),
     ContentString(String),
+}
+impl From<String> for ChatCompletionSystemMessageParamContent {
+    fn from(value: String) -> Self {
+        ChatCompletionSystemMessageParamContent::ContentString(value)
+    }
+}
+impl From<&str> for ChatCompletionSystemMessageParamContent {
+    fn from(value: &str) -> Self {
+        ChatCompletionSystemMessageParamContent::ContentString(value.to_string())
+    }
+}
+impl From<Vec<ChatCompletionSystemMessageParamContentTextAndImageArrayItem>>
+for ChatCompletionSystemMessageParamContent {
+    fn from(
+        value: Vec<ChatCompletionSystemMessageParamContentTextAndImageArrayItem>,
+    ) -> Self {
+        ChatCompletionSystemMessageParamContent::TextAndImageArray(value)
+    }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -7,6 +7,18 @@ pub struct ChatCompletionToolParam {
     pub function: super::FunctionDefinition,
     pub r#type: ChatCompletionToolParamType,
 }
+impl ChatCompletionToolParam {
+    /// A `ChatCompletionToolParam` from its required fields; the optional ones are `None`.
+    pub fn new(
+        function: super::FunctionDefinition,
+        r#type: ChatCompletionToolParamType,
+    ) -> Self {
+        ChatCompletionToolParam {
+            function,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for ChatCompletionToolParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

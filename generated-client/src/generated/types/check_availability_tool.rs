@@ -7,6 +7,18 @@ pub struct CheckAvailabilityTool {
     pub check_availability: super::CheckAvailabilityToolParams,
     pub r#type: CheckAvailabilityToolType,
 }
+impl CheckAvailabilityTool {
+    /// A `CheckAvailabilityTool` from its required fields; the optional ones are `None`.
+    pub fn new(
+        check_availability: super::CheckAvailabilityToolParams,
+        r#type: CheckAvailabilityToolType,
+    ) -> Self {
+        CheckAvailabilityTool {
+            check_availability,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for CheckAvailabilityTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,31 @@ pub struct ChildRelationshipInfo {
     pub traversal_enabled: bool,
     pub via: super::MetadataFieldMapping,
 }
+impl ChildRelationshipInfo {
+    /// A `ChildRelationshipInfo` from its required fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        child_event: impl Into<String>,
+        child_product: impl Into<String>,
+        child_record_type: impl Into<String>,
+        cost_rollup: bool,
+        description: impl Into<String>,
+        relationship_type: impl Into<String>,
+        traversal_enabled: bool,
+        via: super::MetadataFieldMapping,
+    ) -> Self {
+        ChildRelationshipInfo {
+            child_event: child_event.into(),
+            child_product: child_product.into(),
+            child_record_type: child_record_type.into(),
+            cost_rollup,
+            description: description.into(),
+            relationship_type: relationship_type.into(),
+            traversal_enabled,
+            via,
+        }
+    }
+}
 impl serde::Serialize for ChildRelationshipInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,23 @@ pub struct Clause {
     pub operator: super::Operator,
     pub values: Vec<String>,
 }
+impl Clause {
+    /// A `Clause` from its required fields; the optional ones are `None`.
+    ///
+    /// - `attribute`: Attribute name from the routing context
+    /// - `operator`: Match operator
+    pub fn new(
+        attribute: impl Into<String>,
+        operator: super::Operator,
+        values: Vec<String>,
+    ) -> Self {
+        Clause {
+            attribute: attribute.into(),
+            operator,
+            values,
+        }
+    }
+}
 impl serde::Serialize for Clause {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

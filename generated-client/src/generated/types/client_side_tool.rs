@@ -7,6 +7,18 @@ pub struct ClientSideTool {
     pub client_side_tool: super::ClientSideToolParams,
     pub r#type: ClientSideToolType,
 }
+impl ClientSideTool {
+    /// A `ClientSideTool` from its required fields; the optional ones are `None`.
+    pub fn new(
+        client_side_tool: super::ClientSideToolParams,
+        r#type: ClientSideToolType,
+    ) -> Self {
+        ClientSideTool {
+            client_side_tool,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for ClientSideTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,24 @@ pub struct ClientSideToolParams {
     /// The parameters the tool accepts, described as a JSON Schema object. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
     pub parameters: ClientSideToolParamsParameters,
 }
+impl ClientSideToolParams {
+    /// A `ClientSideToolParams` from its required fields; the optional ones are `None`.
+    ///
+    /// - `description`: The description of the tool.
+    /// - `name`: The name of the tool.
+    /// - `parameters`: The parameters the tool accepts, described as a JSON Schema object. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
+    pub fn new(
+        description: impl Into<String>,
+        name: impl Into<String>,
+        parameters: ClientSideToolParamsParameters,
+    ) -> Self {
+        ClientSideToolParams {
+            description: description.into(),
+            name: name.into(),
+            parameters,
+        }
+    }
+}
 impl serde::Serialize for ClientSideToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

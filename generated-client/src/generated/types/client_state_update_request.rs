@@ -7,6 +7,16 @@ pub struct ClientStateUpdateRequest {
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
     pub client_state: String,
 }
+impl ClientStateUpdateRequest {
+    /// A `ClientStateUpdateRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `client_state`: Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    pub fn new(client_state: impl Into<String>) -> Self {
+        ClientStateUpdateRequest {
+            client_state: client_state.into(),
+        }
+    }
+}
 impl serde::Serialize for ClientStateUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,18 @@ pub struct ClientTextFrame {
     /// Provider-specific voice settings sent with the initial handshake. Contents vary by provider — e.g. `{"speed": 1.2}` for Minimax, `{"voice_speed": 1.5}` for Telnyx.
     pub voice_settings: Option<serde_json::Map<String, serde_json::Value>>,
 }
+impl ClientTextFrame {
+    /// A `ClientTextFrame` from its required fields; the optional ones are `None`.
+    ///
+    /// - `text`: Text to convert to speech. Send `" "` (single space) as an initial handshake with optional `voice_settings`. Subsequent messages contain the actual text to synthesize.
+    pub fn new(text: impl Into<String>) -> Self {
+        ClientTextFrame {
+            force: None,
+            text: text.into(),
+            voice_settings: None,
+        }
+    }
+}
 impl serde::Serialize for ClientTextFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

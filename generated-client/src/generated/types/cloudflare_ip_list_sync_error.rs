@@ -10,6 +10,18 @@ pub struct CloudflareIpListSyncError {
     pub source: Option<CloudflareIpListSyncErrorSource>,
     pub title: String,
 }
+impl CloudflareIpListSyncError {
+    /// A `CloudflareIpListSyncError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        CloudflareIpListSyncError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for CloudflareIpListSyncError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,28 @@ pub struct ClusteringRequestInfo {
     pub status: super::TaskStatus,
     pub task_id: String,
 }
+impl ClusteringRequestInfo {
+    /// A `ClusteringRequestInfo` from its required fields; the optional ones are `None`.
+    pub fn new(
+        bucket: impl Into<String>,
+        created_at: impl Into<String>,
+        finished_at: impl Into<String>,
+        min_cluster_size: i64,
+        min_subcluster_size: i64,
+        status: super::TaskStatus,
+        task_id: impl Into<String>,
+    ) -> Self {
+        ClusteringRequestInfo {
+            bucket: bucket.into(),
+            created_at: created_at.into(),
+            finished_at: finished_at.into(),
+            min_cluster_size,
+            min_subcluster_size,
+            status,
+            task_id: task_id.into(),
+        }
+    }
+}
 impl serde::Serialize for ClusteringRequestInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,15 @@ pub struct ClusteringRequestInfoData {
     pub data: Vec<super::ClusteringRequestInfo>,
     pub meta: super::Meta,
 }
+impl ClusteringRequestInfoData {
+    /// A `ClusteringRequestInfoData` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::ClusteringRequestInfo>, meta: super::Meta) -> Self {
+        ClusteringRequestInfoData {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for ClusteringRequestInfoData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct ClusteringStatusResponseData {
     pub data: super::ClusteringStatusResponse,
 }
+impl ClusteringStatusResponseData {
+    /// A `ClusteringStatusResponseData` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::ClusteringStatusResponse) -> Self {
+        ClusteringStatusResponseData {
+            data,
+        }
+    }
+}
 impl serde::Serialize for ClusteringStatusResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,15 @@ pub struct CommentList {
     pub data: Vec<super::DirComment>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+impl CommentList {
+    /// A `CommentList` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::DirComment>,
+        meta: super::BrandedCallingPaginationMeta,
+    ) -> Self {
+        CommentList { data, meta }
+    }
+}
 impl serde::Serialize for CommentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct CommentWrapped {
     pub data: super::DirComment,
 }
+impl CommentWrapped {
+    /// A `CommentWrapped` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::DirComment) -> Self {
+        CommentWrapped { data }
+    }
+}
 impl serde::Serialize for CommentWrapped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,24 @@ pub struct ComparisonExpression {
     pub right: Box<super::Expression>,
     pub r#type: ComparisonExpressionType,
 }
+impl ComparisonExpression {
+    /// A `ComparisonExpression` from its required fields; the optional ones are `None`.
+    ///
+    /// - `op`: Relational/membership operator. `contains` / `not_contains` apply to strings (substring) and arrays (membership).
+    pub fn new(
+        left: super::Expression,
+        op: ComparisonExpressionOp,
+        right: super::Expression,
+        r#type: ComparisonExpressionType,
+    ) -> Self {
+        ComparisonExpression {
+            left: Box::new(left),
+            op,
+            right: Box::new(right),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for ComparisonExpression {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -26,6 +26,35 @@ pub struct Conference {
     /// ISO 8601 formatted date of when the conference was last updated
     pub updated_at: Option<String>,
 }
+impl Conference {
+    /// A `Conference` from its required fields; the optional ones are `None`.
+    ///
+    /// - `created_at`: ISO 8601 formatted date of when the conference was created
+    /// - `expires_at`: ISO 8601 formatted date of when the conference will expire
+    /// - `id`: Uniquely identifies the conference
+    /// - `name`: Name of the conference
+    pub fn new(
+        created_at: impl Into<String>,
+        expires_at: impl Into<String>,
+        id: impl Into<String>,
+        name: impl Into<String>,
+        record_type: ConferenceRecordType,
+    ) -> Self {
+        Conference {
+            connection_id: None,
+            created_at: created_at.into(),
+            end_reason: None,
+            ended_by: None,
+            expires_at: expires_at.into(),
+            id: id.into(),
+            name: name.into(),
+            record_type,
+            region: None,
+            status: None,
+            updated_at: None,
+        }
+    }
+}
 impl serde::Serialize for Conference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

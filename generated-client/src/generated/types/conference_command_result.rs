@@ -6,6 +6,14 @@
 pub struct ConferenceCommandResult {
     pub result: String,
 }
+impl ConferenceCommandResult {
+    /// A `ConferenceCommandResult` from its required fields; the optional ones are `None`.
+    pub fn new(result: impl Into<String>) -> Self {
+        ConferenceCommandResult {
+            result: result.into(),
+        }
+    }
+}
 impl serde::Serialize for ConferenceCommandResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

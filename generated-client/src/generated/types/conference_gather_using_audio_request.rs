@@ -37,6 +37,31 @@ pub struct ConferenceGatherUsingAudioRequest {
     /// Digits that are valid for gathering. All other digits will be ignored.
     pub valid_digits: Option<String>,
 }
+impl ConferenceGatherUsingAudioRequest {
+    /// A `ConferenceGatherUsingAudioRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `call_control_id`: Unique identifier and token for controlling the call leg that will receive the gather prompt.
+    pub fn new(call_control_id: impl Into<String>) -> Self {
+        ConferenceGatherUsingAudioRequest {
+            audio_url: None,
+            call_control_id: call_control_id.into(),
+            client_state: None,
+            gather_id: None,
+            initial_timeout_millis: None,
+            inter_digit_timeout_millis: None,
+            invalid_audio_url: None,
+            invalid_media_name: None,
+            maximum_digits: None,
+            maximum_tries: None,
+            media_name: None,
+            minimum_digits: None,
+            stop_playback_on_dtmf: None,
+            terminating_digit: None,
+            timeout_millis: None,
+            valid_digits: None,
+        }
+    }
+}
 impl serde::Serialize for ConferenceGatherUsingAudioRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

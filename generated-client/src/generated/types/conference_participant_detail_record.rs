@@ -38,6 +38,30 @@ pub struct ConferenceParticipantDetailRecord {
     /// User id
     pub user_id: Option<String>,
 }
+impl ConferenceParticipantDetailRecord {
+    /// A `ConferenceParticipantDetailRecord` from its required fields; the optional ones are `None`.
+    pub fn new(record_type: impl Into<String>) -> Self {
+        ConferenceParticipantDetailRecord {
+            billed_sec: None,
+            call_leg_id: None,
+            call_sec: None,
+            call_session_id: None,
+            conference_id: None,
+            cost: None,
+            currency: None,
+            destination_number: None,
+            id: None,
+            is_telnyx_billable: None,
+            joined_at: None,
+            left_at: None,
+            originating_number: None,
+            rate: None,
+            rate_measured_in: None,
+            record_type: record_type.into(),
+            user_id: None,
+        }
+    }
+}
 impl serde::Serialize for ConferenceParticipantDetailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,19 @@ pub struct ConferenceSendDtmfRequest {
     /// Duration of each DTMF digit in milliseconds.
     pub duration_millis: Option<i64>,
 }
+impl ConferenceSendDtmfRequest {
+    /// A `ConferenceSendDtmfRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `digits`: DTMF digits to send. Valid characters: 0-9, A-D, *, #, w (0.5s pause), W (1s pause).
+    pub fn new(digits: impl Into<String>) -> Self {
+        ConferenceSendDtmfRequest {
+            call_control_ids: None,
+            client_state: None,
+            digits: digits.into(),
+            duration_millis: None,
+        }
+    }
+}
 impl serde::Serialize for ConferenceSendDtmfRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

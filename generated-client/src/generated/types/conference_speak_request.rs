@@ -26,6 +26,24 @@ pub struct ConferenceSpeakRequest {
     /// The settings associated with the voice selected
     pub voice_settings: Option<ConferenceSpeakRequestVoiceSettings>,
 }
+impl ConferenceSpeakRequest {
+    /// A `ConferenceSpeakRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `payload`: The text or SSML to be converted into speech. There is a 3,000 character limit.
+    /// - `voice`: Specifies the voice used in speech synthesis.
+    pub fn new(payload: impl Into<String>, voice: impl Into<String>) -> Self {
+        ConferenceSpeakRequest {
+            call_control_ids: None,
+            command_id: None,
+            language: None,
+            payload: payload.into(),
+            payload_type: None,
+            region: None,
+            voice: voice.into(),
+            voice_settings: None,
+        }
+    }
+}
 impl serde::Serialize for ConferenceSpeakRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

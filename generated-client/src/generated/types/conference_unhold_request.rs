@@ -8,6 +8,17 @@ pub struct ConferenceUnholdRequest {
     pub call_control_ids: Vec<String>,
     pub region: Option<super::ConferenceRegion>,
 }
+impl ConferenceUnholdRequest {
+    /// A `ConferenceUnholdRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `call_control_ids`: List of unique identifiers and tokens for controlling the call. Enter each call control ID to be unheld.
+    pub fn new(call_control_ids: Vec<String>) -> Self {
+        ConferenceUnholdRequest {
+            call_control_ids,
+            region: None,
+        }
+    }
+}
 impl serde::Serialize for ConferenceUnholdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,22 @@ pub struct ConversationFlow {
     /// ID of the node where the conversation begins.
     pub start_node_id: String,
 }
+impl ConversationFlow {
+    /// A `ConversationFlow` from its required fields; the optional ones are `None`.
+    ///
+    /// - `nodes`: All nodes in the flow.
+    /// - `start_node_id`: ID of the node where the conversation begins.
+    pub fn new(
+        nodes: Vec<ConversationFlowNodesItem>,
+        start_node_id: impl Into<String>,
+    ) -> Self {
+        ConversationFlow {
+            edges: None,
+            nodes,
+            start_node_id: start_node_id.into(),
+        }
+    }
+}
 impl serde::Serialize for ConversationFlow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -16,6 +16,22 @@ pub struct ConversationFlowReq {
     /// ID of the node where the conversation begins.
     pub start_node_id: String,
 }
+impl ConversationFlowReq {
+    /// A `ConversationFlowReq` from its required fields; the optional ones are `None`.
+    ///
+    /// - `nodes`: All nodes in the flow. Must contain `start_node_id`. Each node is a prompt node (`type: prompt`) or a tool node (`type: tool`).
+    /// - `start_node_id`: ID of the node where the conversation begins.
+    pub fn new(
+        nodes: Vec<ConversationFlowReqNodesItem>,
+        start_node_id: impl Into<String>,
+    ) -> Self {
+        ConversationFlowReq {
+            edges: None,
+            nodes,
+            start_node_id: start_node_id.into(),
+        }
+    }
+}
 impl serde::Serialize for ConversationFlowReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,27 @@ pub struct ConversationInsight {
     /// Current status of the insight generation for the conversation.
     pub status: ConversationInsightStatus,
 }
+impl ConversationInsight {
+    /// A `ConversationInsight` from its required fields; the optional ones are `None`.
+    ///
+    /// - `conversation_insights`: List of insights extracted from the conversation.
+    /// - `created_at`: Timestamp of when the object was created.
+    /// - `id`: Unique identifier for the conversation insight.
+    /// - `status`: Current status of the insight generation for the conversation.
+    pub fn new(
+        conversation_insights: Vec<ConversationInsightConversationInsightsItem>,
+        created_at: impl Into<String>,
+        id: impl Into<String>,
+        status: ConversationInsightStatus,
+    ) -> Self {
+        ConversationInsight {
+            conversation_insights,
+            created_at: created_at.into(),
+            id: id.into(),
+            status,
+        }
+    }
+}
 impl serde::Serialize for ConversationInsight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -73,6 +94,18 @@ pub struct ConversationInsightConversationInsightsItem {
     pub insight_id: String,
     /// Insight result from the conversation. If the insight has a JSON schema, this will be stringified JSON object.
     pub result: String,
+}
+impl ConversationInsightConversationInsightsItem {
+    /// A `ConversationInsightConversationInsightsItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `insight_id`: Unique identifier for the insight configuration.
+    /// - `result`: Insight result from the conversation. If the insight has a JSON schema, this will be stringified JSON object.
+    pub fn new(insight_id: impl Into<String>, result: impl Into<String>) -> Self {
+        ConversationInsightConversationInsightsItem {
+            insight_id: insight_id.into(),
+            result: result.into(),
+        }
+    }
 }
 impl serde::Serialize for ConversationInsightConversationInsightsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -8,6 +8,16 @@ pub struct ConversationInsightAggregateResp {
     /// Aggregation result rows. Each row contains the grouped field values and a `record_count`.
     pub data: Vec<ConversationInsightAggregateRespDataItem>,
 }
+impl ConversationInsightAggregateResp {
+    /// A `ConversationInsightAggregateResp` from its required fields; the optional ones are `None`.
+    ///
+    /// - `data`: Aggregation result rows. Each row contains the grouped field values and a `record_count`.
+    pub fn new(data: Vec<ConversationInsightAggregateRespDataItem>) -> Self {
+        ConversationInsightAggregateResp {
+            data,
+        }
+    }
+}
 impl serde::Serialize for ConversationInsightAggregateResp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -55,6 +65,17 @@ pub struct ConversationInsightAggregateRespDataItem {
     pub record_count: i64,
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ConversationInsightAggregateRespDataItem {
+    /// A `ConversationInsightAggregateRespDataItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `record_count`: Number of conversation insights that match this combination of grouped field values.
+    pub fn new(record_count: i64) -> Self {
+        ConversationInsightAggregateRespDataItem {
+            record_count,
+            extra: Default::default(),
+        }
+    }
 }
 impl serde::Serialize for ConversationInsightAggregateRespDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

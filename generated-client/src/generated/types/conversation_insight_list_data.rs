@@ -7,6 +7,15 @@ pub struct ConversationInsightListData {
     pub data: Vec<super::ConversationInsight>,
     pub meta: super::Meta,
 }
+impl ConversationInsightListData {
+    /// A `ConversationInsightListData` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::ConversationInsight>, meta: super::Meta) -> Self {
+        ConversationInsightListData {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for ConversationInsightListData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,21 @@ pub struct ConversationMessage {
     /// Optional tool calls made by the assistant.
     pub tool_calls: Option<Vec<ConversationMessageToolCallsItem>>,
 }
+impl ConversationMessage {
+    /// A `ConversationMessage` from its required fields; the optional ones are `None`.
+    ///
+    /// - `role`: The role of the message sender.
+    /// - `text`: The message content. Can be null for tool calls.
+    pub fn new(role: ConversationMessageRole, text: impl Into<String>) -> Self {
+        ConversationMessage {
+            created_at: None,
+            role,
+            sent_at: None,
+            text: text.into(),
+            tool_calls: None,
+        }
+    }
+}
 impl serde::Serialize for ConversationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -203,6 +218,23 @@ pub struct ConversationMessageToolCallsItem {
     pub id: String,
     /// Type of the tool call.
     pub r#type: ConversationMessageToolCallsItemType,
+}
+impl ConversationMessageToolCallsItem {
+    /// A `ConversationMessageToolCallsItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `id`: Unique identifier for the tool call.
+    /// - `type`: Type of the tool call.
+    pub fn new(
+        function: ConversationMessageToolCallsItemFunction,
+        id: impl Into<String>,
+        r#type: ConversationMessageToolCallsItemType,
+    ) -> Self {
+        ConversationMessageToolCallsItem {
+            function,
+            id: id.into(),
+            r#type,
+        }
+    }
 }
 impl serde::Serialize for ConversationMessageToolCallsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

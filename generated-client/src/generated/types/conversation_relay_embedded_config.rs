@@ -34,6 +34,31 @@ pub struct ConversationRelayEmbeddedConfig {
     /// The settings associated with the voice selected
     pub voice_settings: Option<ConversationRelayEmbeddedConfigVoiceSettings>,
 }
+impl ConversationRelayEmbeddedConfig {
+    /// A `ConversationRelayEmbeddedConfig` from its required fields; the optional ones are `None`.
+    ///
+    /// - `url`: WebSocket URL for your Conversation Relay server. Must start with `ws://` or `wss://`.
+    pub fn new(url: impl Into<String>) -> Self {
+        ConversationRelayEmbeddedConfig {
+            custom_parameters: None,
+            dtmf_detection: None,
+            greeting: None,
+            interruptible: None,
+            interruptible_greeting: None,
+            interruption_settings: None,
+            language: None,
+            languages: None,
+            provider: None,
+            structured_provider: None,
+            transcription_engine: None,
+            transcription_engine_config: None,
+            tts_provider: None,
+            url: url.into(),
+            voice: None,
+            voice_settings: None,
+        }
+    }
+}
 impl serde::Serialize for ConversationRelayEmbeddedConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -23,6 +23,23 @@ pub struct ConversationRelayLanguage {
     /// The settings associated with the voice selected
     pub voice_settings: Option<ConversationRelayLanguageVoiceSettings>,
 }
+impl ConversationRelayLanguage {
+    /// A `ConversationRelayLanguage` from its required fields; the optional ones are `None`.
+    ///
+    /// - `language`: BCP 47 language tag for this language configuration.
+    pub fn new(language: impl Into<String>) -> Self {
+        ConversationRelayLanguage {
+            language: language.into(),
+            speech_model: None,
+            transcription_engine: None,
+            transcription_engine_config: None,
+            transcription_provider: None,
+            tts_provider: None,
+            voice: None,
+            voice_settings: None,
+        }
+    }
+}
 impl serde::Serialize for ConversationRelayLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

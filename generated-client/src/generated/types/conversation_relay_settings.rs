@@ -14,6 +14,20 @@ pub struct ConversationRelaySettings {
     /// WebSocket URL for your Conversation Relay server. Must start with `ws://` or `wss://`.
     pub url: String,
 }
+impl ConversationRelaySettings {
+    /// A `ConversationRelaySettings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `url`: WebSocket URL for your Conversation Relay server. Must start with `ws://` or `wss://`.
+    pub fn new(url: impl Into<String>) -> Self {
+        ConversationRelaySettings {
+            dtmf_detection: None,
+            interruptible: None,
+            interruptible_greeting: None,
+            languages: None,
+            url: url.into(),
+        }
+    }
+}
 impl serde::Serialize for ConversationRelaySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

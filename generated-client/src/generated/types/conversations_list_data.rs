@@ -6,6 +6,12 @@
 pub struct ConversationsListData {
     pub data: Vec<super::Conversation>,
 }
+impl ConversationsListData {
+    /// A `ConversationsListData` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::Conversation>) -> Self {
+        ConversationsListData { data }
+    }
+}
 impl serde::Serialize for ConversationsListData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,18 @@ pub struct CostSummary {
     /// Total session cost as a decimal string.
     pub total: String,
 }
+impl CostSummary {
+    /// A `CostSummary` from its required fields; the optional ones are `None`.
+    ///
+    /// - `currency`: ISO 4217 currency code.
+    /// - `total`: Total session cost as a decimal string.
+    pub fn new(currency: impl Into<String>, total: impl Into<String>) -> Self {
+        CostSummary {
+            currency: currency.into(),
+            total: total.into(),
+        }
+    }
+}
 impl serde::Serialize for CostSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,22 @@ pub struct CreateAlphanumericSenderIdRequest {
     /// A US long code number to use as fallback when sending to US destinations.
     pub us_long_code_fallback: Option<String>,
 }
+impl CreateAlphanumericSenderIdRequest {
+    /// A `CreateAlphanumericSenderIdRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `alphanumeric_sender_id`: The alphanumeric sender ID string.
+    /// - `messaging_profile_id`: The messaging profile to associate the sender ID with.
+    pub fn new(
+        alphanumeric_sender_id: impl Into<String>,
+        messaging_profile_id: impl Into<String>,
+    ) -> Self {
+        CreateAlphanumericSenderIdRequest {
+            alphanumeric_sender_id: alphanumeric_sender_id.into(),
+            messaging_profile_id: messaging_profile_id.into(),
+            us_long_code_fallback: None,
+        }
+    }
+}
 impl serde::Serialize for CreateAlphanumericSenderIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

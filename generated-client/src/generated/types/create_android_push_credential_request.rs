@@ -11,6 +11,24 @@ pub struct CreateAndroidPushCredentialRequest {
     /// Type of mobile push credential. Should be android here
     pub r#type: CreateAndroidPushCredentialRequestType,
 }
+impl CreateAndroidPushCredentialRequest {
+    /// A `CreateAndroidPushCredentialRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `alias`: Alias to uniquely identify the credential
+    /// - `project_account_json_file`: Private key file in JSON format
+    /// - `type`: Type of mobile push credential. Should be android here
+    pub fn new(
+        alias: impl Into<String>,
+        project_account_json_file: serde_json::Map<String, serde_json::Value>,
+        r#type: CreateAndroidPushCredentialRequestType,
+    ) -> Self {
+        CreateAndroidPushCredentialRequest {
+            alias: alias.into(),
+            project_account_json_file,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for CreateAndroidPushCredentialRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -45,6 +45,43 @@ pub struct CreateAssistantRequest {
     pub voice_settings: Option<super::VoiceSettings>,
     pub widget_settings: Option<super::WidgetSettings>,
 }
+impl CreateAssistantRequest {
+    /// A `CreateAssistantRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `instructions`: System instructions for the assistant. These may be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables)
+    pub fn new(instructions: impl Into<String>, name: impl Into<String>) -> Self {
+        CreateAssistantRequest {
+            conversation_flow: None,
+            description: None,
+            dynamic_variables: None,
+            dynamic_variables_webhook_timeout_ms: None,
+            dynamic_variables_webhook_url: None,
+            enabled_features: None,
+            external_llm: None,
+            fallback_config: None,
+            greeting: None,
+            insight_settings: None,
+            instructions: instructions.into(),
+            integrations: None,
+            interruption_settings: None,
+            llm_api_key_ref: None,
+            mcp_servers: None,
+            messaging_settings: None,
+            model: None,
+            name: name.into(),
+            observability_settings: None,
+            post_conversation_settings: None,
+            privacy_settings: None,
+            tags: None,
+            telephony_settings: None,
+            tool_ids: None,
+            tools: None,
+            transcription: None,
+            voice_settings: None,
+            widget_settings: None,
+        }
+    }
+}
 impl serde::Serialize for CreateAssistantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -26,6 +26,31 @@ pub struct CreateAssistantTestRequest {
     /// Optional test suite name to group related tests together. Useful for organizing tests by feature, team, or release cycle.
     pub test_suite: Option<String>,
 }
+impl CreateAssistantTestRequest {
+    /// A `CreateAssistantTestRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `destination`: The target destination for the test conversation. Format depends on the channel: phone number for SMS/voice, webhook URL for web chat, etc.
+    /// - `instructions`: Detailed instructions that define the test scenario and what the assistant should accomplish. This guides the test execution and evaluation.
+    /// - `name`: A descriptive name for the assistant test. This will be used to identify the test in the UI and reports.
+    /// - `rubric`: Evaluation criteria used to assess the assistant's performance. Each rubric item contains a name and specific criteria for evaluation.
+    pub fn new(
+        destination: impl Into<String>,
+        instructions: impl Into<String>,
+        name: impl Into<String>,
+        rubric: Vec<CreateAssistantTestRequestRubricItem>,
+    ) -> Self {
+        CreateAssistantTestRequest {
+            description: None,
+            destination: destination.into(),
+            instructions: instructions.into(),
+            max_duration_seconds: None,
+            name: name.into(),
+            rubric,
+            telnyx_conversation_channel: None,
+            test_suite: None,
+        }
+    }
+}
 impl serde::Serialize for CreateAssistantTestRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -116,6 +141,18 @@ pub struct CreateAssistantTestRequestRubricItem {
     pub criteria: String,
     /// Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
     pub name: String,
+}
+impl CreateAssistantTestRequestRubricItem {
+    /// A `CreateAssistantTestRequestRubricItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `criteria`: Specific guidance on how to assess the assistant’s performance for this rubric item.
+    /// - `name`: Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
+    pub fn new(criteria: impl Into<String>, name: impl Into<String>) -> Self {
+        CreateAssistantTestRequestRubricItem {
+            criteria: criteria.into(),
+            name: name.into(),
+        }
+    }
 }
 impl serde::Serialize for CreateAssistantTestRequestRubricItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

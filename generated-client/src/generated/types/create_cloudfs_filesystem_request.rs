@@ -9,6 +9,21 @@ pub struct CreateCloudfsFilesystemRequest {
     /// Region where the filesystem's storage and metadata are provisioned.
     pub region: CreateCloudfsFilesystemRequestRegion,
 }
+impl CreateCloudfsFilesystemRequest {
+    /// A `CreateCloudfsFilesystemRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: Filesystem name, unique within your organization. Names are trimmed and lowercased; after normalization they may contain lowercase letters, numbers, `.`, `_`, and `-` only.
+    /// - `region`: Region where the filesystem's storage and metadata are provisioned.
+    pub fn new(
+        name: impl Into<String>,
+        region: CreateCloudfsFilesystemRequestRegion,
+    ) -> Self {
+        CreateCloudfsFilesystemRequest {
+            name: name.into(),
+            region,
+        }
+    }
+}
 impl serde::Serialize for CreateCloudfsFilesystemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

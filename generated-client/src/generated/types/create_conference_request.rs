@@ -29,6 +29,28 @@ pub struct CreateConferenceRequest {
     /// Whether the conference should be started on creation. If the conference isn't started all participants that join are automatically put on hold. Defaults to "true".
     pub start_conference_on_create: Option<bool>,
 }
+impl CreateConferenceRequest {
+    /// A `CreateConferenceRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `call_control_id`: Unique identifier and token for controlling the call
+    /// - `name`: Name of the conference
+    pub fn new(call_control_id: impl Into<String>, name: impl Into<String>) -> Self {
+        CreateConferenceRequest {
+            beep_enabled: None,
+            call_control_id: call_control_id.into(),
+            client_state: None,
+            comfort_noise: None,
+            command_id: None,
+            duration_minutes: None,
+            hold_audio_url: None,
+            hold_media_name: None,
+            max_participants: None,
+            name: name.into(),
+            region: None,
+            start_conference_on_create: None,
+        }
+    }
+}
 impl serde::Serialize for CreateConferenceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

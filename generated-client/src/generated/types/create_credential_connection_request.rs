@@ -47,6 +47,45 @@ pub struct CreateCredentialConnectionRequest {
     /// Specifies how many seconds to wait before timing out a webhook.
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
+impl CreateCredentialConnectionRequest {
+    /// A `CreateCredentialConnectionRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `password`: The password to be used as part of the credentials. Must be 8 to 128 characters long.
+    /// - `user_name`: The user name to be used as part of the credentials. Must be 4-32 characters long and alphanumeric values only (no spaces or special characters).
+    pub fn new(
+        connection_name: impl Into<String>,
+        password: impl Into<String>,
+        user_name: impl Into<String>,
+    ) -> Self {
+        CreateCredentialConnectionRequest {
+            active: None,
+            anchorsite_override: None,
+            android_push_credential_id: None,
+            call_cost_in_webhooks: None,
+            connection_name: connection_name.into(),
+            default_on_hold_comfort_noise_enabled: None,
+            dtmf_type: None,
+            encode_contact_header_enabled: None,
+            encrypted_media: None,
+            inbound: None,
+            ios_push_credential_id: None,
+            jitter_buffer: None,
+            noise_suppression: None,
+            noise_suppression_details: None,
+            onnet_t38_passthrough_enabled: None,
+            outbound: None,
+            password: password.into(),
+            rtcp_settings: None,
+            sip_uri_calling_preference: None,
+            tags: None,
+            user_name: user_name.into(),
+            webhook_api_version: None,
+            webhook_event_failover_url: None,
+            webhook_event_url: None,
+            webhook_timeout_secs: None,
+        }
+    }
+}
 impl serde::Serialize for CreateCredentialConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

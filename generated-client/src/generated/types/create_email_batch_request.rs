@@ -8,6 +8,15 @@ pub struct CreateEmailBatchRequest {
     /// Applies sandbox mode to all messages in the batch. Overrides any per-message sandbox_mode in the messages array.
     pub sandbox_mode: Option<bool>,
 }
+impl CreateEmailBatchRequest {
+    /// A `CreateEmailBatchRequest` from its required fields; the optional ones are `None`.
+    pub fn new(messages: Vec<super::CreateEmailRequest>) -> Self {
+        CreateEmailBatchRequest {
+            messages,
+            sandbox_mode: None,
+        }
+    }
+}
 impl serde::Serialize for CreateEmailBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,19 @@ pub struct CreateEmailBlockRequest {
     /// Recipient address (normalized: trim + lower-case).
     pub to: String,
 }
+impl CreateEmailBlockRequest {
+    /// A `CreateEmailBlockRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `to`: Recipient address (normalized: trim + lower-case).
+    pub fn new(to: impl Into<String>) -> Self {
+        CreateEmailBlockRequest {
+            domain_id: None,
+            expires_at: None,
+            from: None,
+            to: to.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateEmailBlockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

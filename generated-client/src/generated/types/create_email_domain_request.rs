@@ -11,6 +11,17 @@ pub struct CreateEmailDomainRequest {
     pub inbound_enabled: Option<bool>,
     pub tracking: Option<super::TrackingSettings>,
 }
+impl CreateEmailDomainRequest {
+    /// A `CreateEmailDomainRequest` from its required fields; the optional ones are `None`.
+    pub fn new(domain: impl Into<String>) -> Self {
+        CreateEmailDomainRequest {
+            dmarc_policy: None,
+            domain: domain.into(),
+            inbound_enabled: None,
+            tracking: None,
+        }
+    }
+}
 impl serde::Serialize for CreateEmailDomainRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -37,6 +37,36 @@ pub struct CreateEmailRequest {
     pub text_body: Option<String>,
     pub to: super::EmailAddressArrayInput,
 }
+impl CreateEmailRequest {
+    /// A `CreateEmailRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        from: impl Into<super::EmailAddressInput>,
+        to: super::EmailAddressArrayInput,
+    ) -> Self {
+        CreateEmailRequest {
+            attachments: None,
+            bcc: None,
+            cc: None,
+            from: from.into(),
+            from_name: None,
+            group_id: None,
+            headers: None,
+            html_body: None,
+            ignore_suppression: None,
+            inline_css: None,
+            metadata: None,
+            reply_to: None,
+            sandbox_mode: None,
+            send_at: None,
+            subject: None,
+            tags: None,
+            template_id: None,
+            template_variables: None,
+            text_body: None,
+            to,
+        }
+    }
+}
 impl serde::Serialize for CreateEmailRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

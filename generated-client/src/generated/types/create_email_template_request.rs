@@ -15,6 +15,20 @@ pub struct CreateEmailTemplateRequest {
     /// Template variables. Auto-extracted from subject/body fields when absent.
     pub variables: Option<Vec<String>>,
 }
+impl CreateEmailTemplateRequest {
+    /// A `CreateEmailTemplateRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: Letters, numbers, spaces, hyphens, and underscores only.
+    pub fn new(name: impl Into<String>) -> Self {
+        CreateEmailTemplateRequest {
+            html_body: None,
+            name: name.into(),
+            subject: None,
+            text_body: None,
+            variables: None,
+        }
+    }
+}
 impl serde::Serialize for CreateEmailTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,15 @@ pub struct CreateEmailValidationBatchRequest {
     /// URL for batch completion webhook. Empty string is treated as omitted. SSRF-protected; private/reserved IPs and internal hostnames are rejected.
     pub webhook_url: Option<String>,
 }
+impl CreateEmailValidationBatchRequest {
+    /// A `CreateEmailValidationBatchRequest` from its required fields; the optional ones are `None`.
+    pub fn new(emails: Vec<String>) -> Self {
+        CreateEmailValidationBatchRequest {
+            emails,
+            webhook_url: None,
+        }
+    }
+}
 impl serde::Serialize for CreateEmailValidationBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,16 @@ pub struct CreateEmailValidationRequest {
     /// Email address to validate. Any non-empty string is accepted; invalid syntax returns valid=false rather than a request error.
     pub email: String,
 }
+impl CreateEmailValidationRequest {
+    /// A `CreateEmailValidationRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `email`: Email address to validate. Any non-empty string is accepted; invalid syntax returns valid=false rather than a request error.
+    pub fn new(email: impl Into<String>) -> Self {
+        CreateEmailValidationRequest {
+            email: email.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateEmailValidationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,18 @@ pub struct CreateEmailWebhookRequest {
     /// HTTPS endpoint to deliver subscribed events to.
     pub url: String,
 }
+impl CreateEmailWebhookRequest {
+    /// A `CreateEmailWebhookRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `events`: At least one event type is required.
+    /// - `url`: HTTPS endpoint to deliver subscribed events to.
+    pub fn new(events: Vec<super::EmailWebhookEvent>, url: impl Into<String>) -> Self {
+        CreateEmailWebhookRequest {
+            events,
+            url: url.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateEmailWebhookRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,19 @@ pub struct CreateEventRequest {
     pub summary: String,
     pub r#type: super::EventType,
 }
+impl CreateEventRequest {
+    /// A `CreateEventRequest` from its required fields; the optional ones are `None`.
+    pub fn new(summary: impl Into<String>, r#type: super::EventType) -> Self {
+        CreateEventRequest {
+            agent_id: None,
+            idempotency_key: None,
+            payload: None,
+            step_id: None,
+            summary: summary.into(),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for CreateEventRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -17,6 +17,24 @@ pub struct CreateExternalConnectionRequest {
     /// Specifies how many seconds to wait before timing out a webhook.
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
+impl CreateExternalConnectionRequest {
+    /// A `CreateExternalConnectionRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        external_sip_connection: super::ExternalSipConnectionZoomOnly,
+        outbound: CreateExternalConnectionRequestOutbound,
+    ) -> Self {
+        CreateExternalConnectionRequest {
+            active: None,
+            external_sip_connection,
+            inbound: None,
+            outbound,
+            tags: None,
+            webhook_event_failover_url: None,
+            webhook_event_url: None,
+            webhook_timeout_secs: None,
+        }
+    }
+}
 impl serde::Serialize for CreateExternalConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,18 @@ pub struct CreateExternalConnectionUploadRequest {
     /// The use case of the upload request. NOTE: `calling_user_assignment` is not supported for toll free numbers.
     pub usage: Option<CreateExternalConnectionUploadRequestUsage>,
 }
+impl CreateExternalConnectionUploadRequest {
+    /// A `CreateExternalConnectionUploadRequest` from its required fields; the optional ones are `None`.
+    pub fn new(number_ids: Vec<String>) -> Self {
+        CreateExternalConnectionUploadRequest {
+            additional_usages: None,
+            civic_address_id: None,
+            location_id: None,
+            number_ids,
+            usage: None,
+        }
+    }
+}
 impl serde::Serialize for CreateExternalConnectionUploadRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,25 @@ pub struct CreateFaxApplicationRequest {
     pub webhook_event_url: super::WebhookEventUrl,
     pub webhook_timeout_secs: Option<Option<super::WebhookTimeoutSecs>>,
 }
+impl CreateFaxApplicationRequest {
+    /// A `CreateFaxApplicationRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        application_name: impl Into<String>,
+        webhook_event_url: impl Into<String>,
+    ) -> Self {
+        CreateFaxApplicationRequest {
+            active: None,
+            anchorsite_override: None,
+            application_name: application_name.into(),
+            inbound: None,
+            outbound: None,
+            tags: None,
+            webhook_event_failover_url: None,
+            webhook_event_url: webhook_event_url.into(),
+            webhook_timeout_secs: None,
+        }
+    }
+}
 impl serde::Serialize for CreateFaxApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

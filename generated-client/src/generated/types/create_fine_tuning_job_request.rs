@@ -13,6 +13,20 @@ pub struct CreateFineTuningJobRequest {
     /// The storage bucket or object used for training.
     pub training_file: String,
 }
+impl CreateFineTuningJobRequest {
+    /// A `CreateFineTuningJobRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `model`: The base model that is being fine-tuned.
+    /// - `training_file`: The storage bucket or object used for training.
+    pub fn new(model: impl Into<String>, training_file: impl Into<String>) -> Self {
+        CreateFineTuningJobRequest {
+            hyperparameters: None,
+            model: model.into(),
+            suffix: None,
+            training_file: training_file.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateFineTuningJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

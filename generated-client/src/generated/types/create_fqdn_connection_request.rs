@@ -38,6 +38,37 @@ pub struct CreateFqdnConnectionRequest {
     pub webhook_event_url: Option<super::WebhookEventUrl>,
     pub webhook_timeout_secs: Option<Option<super::WebhookTimeoutSecs>>,
 }
+impl CreateFqdnConnectionRequest {
+    /// A `CreateFqdnConnectionRequest` from its required fields; the optional ones are `None`.
+    pub fn new(connection_name: impl Into<String>) -> Self {
+        CreateFqdnConnectionRequest {
+            active: None,
+            anchorsite_override: None,
+            android_push_credential_id: None,
+            call_cost_in_webhooks: None,
+            connection_name: connection_name.into(),
+            default_on_hold_comfort_noise_enabled: None,
+            dtmf_type: None,
+            encode_contact_header_enabled: None,
+            encrypted_media: None,
+            inbound: None,
+            ios_push_credential_id: None,
+            jitter_buffer: None,
+            microsoft_teams_sbc: None,
+            noise_suppression: None,
+            noise_suppression_details: None,
+            onnet_t38_passthrough_enabled: None,
+            outbound: None,
+            rtcp_settings: None,
+            tags: None,
+            transport_protocol: None,
+            webhook_api_version: None,
+            webhook_event_failover_url: None,
+            webhook_event_url: None,
+            webhook_timeout_secs: None,
+        }
+    }
+}
 impl serde::Serialize for CreateFqdnConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

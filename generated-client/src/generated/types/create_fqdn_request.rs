@@ -13,6 +13,25 @@ pub struct CreateFqdnRequest {
     /// Port to use when connecting to this FQDN.
     pub port: Option<Option<i64>>,
 }
+impl CreateFqdnRequest {
+    /// A `CreateFqdnRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `connection_id`: ID of the FQDN connection to which this IP should be attached.
+    /// - `dns_record_type`: The DNS record type for the FQDN. For cases where a port is not set, the DNS record type must be 'srv'. For cases where a port is set, the DNS record type must be 'a'. If the DNS record type is 'a' and a port is not specified, 5060 will be used.
+    /// - `fqdn`: FQDN represented by this resource.
+    pub fn new(
+        connection_id: impl Into<String>,
+        dns_record_type: impl Into<String>,
+        fqdn: impl Into<String>,
+    ) -> Self {
+        CreateFqdnRequest {
+            connection_id: connection_id.into(),
+            dns_record_type: dns_record_type.into(),
+            fqdn: fqdn.into(),
+            port: None,
+        }
+    }
+}
 impl serde::Serialize for CreateFqdnRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -21,6 +21,24 @@ pub struct CreateGroupMmsMessageRequest {
     /// The URL where webhooks related to this message will be sent.
     pub webhook_url: Option<String>,
 }
+impl CreateGroupMmsMessageRequest {
+    /// A `CreateGroupMmsMessageRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `from`: Phone number, in +E.164 format, used to send the message.
+    /// - `to`: A list of destinations. No more than 8 destinations are allowed.
+    pub fn new(from: impl Into<String>, to: Vec<super::ToNumber>) -> Self {
+        CreateGroupMmsMessageRequest {
+            from: from.into(),
+            media_urls: None,
+            subject: None,
+            text: None,
+            to,
+            use_profile_webhooks: None,
+            webhook_failover_url: None,
+            webhook_url: None,
+        }
+    }
+}
 impl serde::Serialize for CreateGroupMmsMessageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct CreateImportRequest {
     /// The CSV file (Plug.Upload). Missing/non-upload → 400.
     pub file: crate::FilePart,
 }
+impl CreateImportRequest {
+    /// A `CreateImportRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `file`: The CSV file (Plug.Upload). Missing/non-upload → 400.
+    pub fn new(file: crate::FilePart) -> Self {
+        CreateImportRequest {
+            block_ttl_days: None,
+            file,
+        }
+    }
+}
 impl serde::Serialize for CreateImportRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,24 @@ pub struct CreateIntegrationSecretRequest {
     /// The username for the secret. Required for basic type secrets, ignored otherwise.
     pub username: Option<String>,
 }
+impl CreateIntegrationSecretRequest {
+    /// A `CreateIntegrationSecretRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `identifier`: The unique identifier of the secret.
+    /// - `type`: The type of secret.
+    pub fn new(
+        identifier: impl Into<String>,
+        r#type: CreateIntegrationSecretRequestType,
+    ) -> Self {
+        CreateIntegrationSecretRequest {
+            identifier: identifier.into(),
+            password: None,
+            token: None,
+            r#type,
+            username: None,
+        }
+    }
+}
 impl serde::Serialize for CreateIntegrationSecretRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,27 @@ pub struct CreateIosPushCredentialRequest {
     /// Type of mobile push credential. Should be ios here
     pub r#type: CreateIosPushCredentialRequestType,
 }
+impl CreateIosPushCredentialRequest {
+    /// A `CreateIosPushCredentialRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `alias`: Alias to uniquely identify the credential
+    /// - `certificate`: Certificate as received from APNs
+    /// - `private_key`: Corresponding private key to the certificate as received from APNs
+    /// - `type`: Type of mobile push credential. Should be ios here
+    pub fn new(
+        alias: impl Into<String>,
+        certificate: impl Into<String>,
+        private_key: impl Into<String>,
+        r#type: CreateIosPushCredentialRequestType,
+    ) -> Self {
+        CreateIosPushCredentialRequest {
+            alias: alias.into(),
+            certificate: certificate.into(),
+            private_key: private_key.into(),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for CreateIosPushCredentialRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,18 @@ pub struct CreateIpRequest {
     /// Port to use when connecting to this IP.
     pub port: Option<i64>,
 }
+impl CreateIpRequest {
+    /// A `CreateIpRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `ip_address`: IP adddress represented by this resource.
+    pub fn new(ip_address: impl Into<String>) -> Self {
+        CreateIpRequest {
+            connection_id: None,
+            ip_address: ip_address.into(),
+            port: None,
+        }
+    }
+}
 impl serde::Serialize for CreateIpRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,16 @@ pub struct CreateKvNamespaceRequest {
     /// Namespace name. May contain lowercase letters, numbers, and hyphens only.
     pub name: String,
 }
+impl CreateKvNamespaceRequest {
+    /// A `CreateKvNamespaceRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: Namespace name. May contain lowercase letters, numbers, and hyphens only.
+    pub fn new(name: impl Into<String>) -> Self {
+        CreateKvNamespaceRequest {
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateKvNamespaceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -30,6 +30,26 @@ pub struct CreateLongCodeMessageRequest {
     /// The URL where webhooks related to this message will be sent.
     pub webhook_url: Option<String>,
 }
+impl CreateLongCodeMessageRequest {
+    /// A `CreateLongCodeMessageRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `from`: Phone number, in +E.164 format, used to send the message.
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        CreateLongCodeMessageRequest {
+            auto_detect: None,
+            encoding: None,
+            from: from.into(),
+            media_urls: None,
+            subject: None,
+            text: None,
+            to: to.into(),
+            r#type: None,
+            use_profile_webhooks: None,
+            webhook_failover_url: None,
+            webhook_url: None,
+        }
+    }
+}
 impl serde::Serialize for CreateLongCodeMessageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,20 @@ pub struct CreateManagedAccountRequest {
     /// Boolean value that indicates if the billing information and charges to the managed account "roll up" to the manager account. If true, the managed account will not have its own balance and will use the shared balance with the manager account. This value cannot be changed after account creation without going through Telnyx support as changes require manual updates to the account ledger. Defaults to false.
     pub rollup_billing: Option<bool>,
 }
+impl CreateManagedAccountRequest {
+    /// A `CreateManagedAccountRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `business_name`: The name of the business for which the new managed account is being created, that will be used as the managed accounts's organization's name.
+    pub fn new(business_name: impl Into<String>) -> Self {
+        CreateManagedAccountRequest {
+            business_name: business_name.into(),
+            email: None,
+            managed_account_allow_custom_pricing: None,
+            password: None,
+            rollup_billing: None,
+        }
+    }
+}
 impl serde::Serialize for CreateManagedAccountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,22 @@ pub struct CreateMcpServerRequest {
     pub r#type: String,
     pub url: String,
 }
+impl CreateMcpServerRequest {
+    /// A `CreateMcpServerRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        r#type: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        CreateMcpServerRequest {
+            allowed_tools: None,
+            api_key_ref: None,
+            name: name.into(),
+            r#type: r#type.into(),
+            url: url.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateMcpServerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -38,6 +38,26 @@ pub struct CreateMessageRequest {
     /// The URL where webhooks related to this message will be sent.
     pub webhook_url: Option<String>,
 }
+impl CreateMessageRequest {
+    /// A `CreateMessageRequest` from its required fields; the optional ones are `None`.
+    pub fn new(to: impl Into<String>) -> Self {
+        CreateMessageRequest {
+            auto_detect: None,
+            encoding: None,
+            from: None,
+            media_urls: None,
+            messaging_profile_id: None,
+            send_at: None,
+            subject: None,
+            text: None,
+            to: to.into(),
+            r#type: None,
+            use_profile_webhooks: None,
+            webhook_failover_url: None,
+            webhook_url: None,
+        }
+    }
+}
 impl serde::Serialize for CreateMessageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

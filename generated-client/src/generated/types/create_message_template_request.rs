@@ -8,6 +8,16 @@ pub struct CreateMessageTemplateRequest {
     /// The text content of the message template.
     pub text: String,
 }
+impl CreateMessageTemplateRequest {
+    /// A `CreateMessageTemplateRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `text`: The text content of the message template.
+    pub fn new(text: impl Into<String>) -> Self {
+        CreateMessageTemplateRequest {
+            text: text.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateMessageTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -39,6 +39,34 @@ pub struct CreateMessagingProfileRequest {
     /// Destinations to which the messaging profile is allowed to send. The elements in the list must be valid ISO 3166-1 alpha-2 country codes. If set to `["*"]` all destinations will be allowed.
     pub whitelisted_destinations: Vec<String>,
 }
+impl CreateMessagingProfileRequest {
+    /// A `CreateMessagingProfileRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: A user friendly name for the messaging profile.
+    /// - `whitelisted_destinations`: Destinations to which the messaging profile is allowed to send. The elements in the list must be valid ISO 3166-1 alpha-2 country codes. If set to `["*"]` all destinations will be allowed.
+    pub fn new(name: impl Into<String>, whitelisted_destinations: Vec<String>) -> Self {
+        CreateMessagingProfileRequest {
+            ai_assistant_id: None,
+            alpha_sender: None,
+            daily_spend_limit: None,
+            daily_spend_limit_enabled: None,
+            enabled: None,
+            health_webhook_url: None,
+            mms_fall_back_to_sms: None,
+            mms_transcoding: None,
+            mobile_only: None,
+            name: name.into(),
+            number_pool_settings: None,
+            resource_group_id: None,
+            smart_encoding: None,
+            url_shortener_settings: None,
+            webhook_api_version: None,
+            webhook_failover_url: None,
+            webhook_url: None,
+            whitelisted_destinations,
+        }
+    }
+}
 impl serde::Serialize for CreateMessagingProfileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,19 @@ pub struct CreateMissionRequest {
     pub model: Option<String>,
     pub name: String,
 }
+impl CreateMissionRequest {
+    /// A `CreateMissionRequest` from its required fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        CreateMissionRequest {
+            description: None,
+            execution_mode: None,
+            instructions: None,
+            metadata: None,
+            model: None,
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateMissionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,21 @@ pub struct CreateMsgReq {
     pub tool_calls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     pub tool_choice: Option<CreateMsgReqToolChoice>,
 }
+impl CreateMsgReq {
+    /// A `CreateMsgReq` from its required fields; the optional ones are `None`.
+    pub fn new(role: impl Into<String>) -> Self {
+        CreateMsgReq {
+            content: None,
+            metadata: None,
+            name: None,
+            role: role.into(),
+            sent_at: None,
+            tool_call_id: None,
+            tool_calls: None,
+            tool_choice: None,
+        }
+    }
+}
 impl serde::Serialize for CreateMsgReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -111,6 +126,26 @@ pub enum CreateMsgReqMetadataValueListItem {
     String(String),
     Boolean(bool),
 }
+impl From<String> for CreateMsgReqMetadataValueListItem {
+    fn from(value: String) -> Self {
+        CreateMsgReqMetadataValueListItem::String(value)
+    }
+}
+impl From<&str> for CreateMsgReqMetadataValueListItem {
+    fn from(value: &str) -> Self {
+        CreateMsgReqMetadataValueListItem::String(value.to_string())
+    }
+}
+impl From<i64> for CreateMsgReqMetadataValueListItem {
+    fn from(value: i64) -> Self {
+        CreateMsgReqMetadataValueListItem::Integer(value)
+    }
+}
+impl From<bool> for CreateMsgReqMetadataValueListItem {
+    fn from(value: bool) -> Self {
+        CreateMsgReqMetadataValueListItem::Boolean(value)
+    }
+}
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -121,6 +156,31 @@ pub enum CreateMsgReqMetadataValue {
     String(String),
     Boolean(bool),
 }
+impl From<String> for CreateMsgReqMetadataValue {
+    fn from(value: String) -> Self {
+        CreateMsgReqMetadataValue::String(value)
+    }
+}
+impl From<&str> for CreateMsgReqMetadataValue {
+    fn from(value: &str) -> Self {
+        CreateMsgReqMetadataValue::String(value.to_string())
+    }
+}
+impl From<i64> for CreateMsgReqMetadataValue {
+    fn from(value: i64) -> Self {
+        CreateMsgReqMetadataValue::Integer(value)
+    }
+}
+impl From<bool> for CreateMsgReqMetadataValue {
+    fn from(value: bool) -> Self {
+        CreateMsgReqMetadataValue::Boolean(value)
+    }
+}
+impl From<Vec<CreateMsgReqMetadataValueListItem>> for CreateMsgReqMetadataValue {
+    fn from(value: Vec<CreateMsgReqMetadataValueListItem>) -> Self {
+        CreateMsgReqMetadataValue::List(value)
+    }
+}
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -128,4 +188,19 @@ pub enum CreateMsgReqMetadataValue {
 pub enum CreateMsgReqToolChoice {
     ToolChoiceObject(serde_json::Map<String, serde_json::Value>),
     String(String),
+}
+impl From<String> for CreateMsgReqToolChoice {
+    fn from(value: String) -> Self {
+        CreateMsgReqToolChoice::String(value)
+    }
+}
+impl From<&str> for CreateMsgReqToolChoice {
+    fn from(value: &str) -> Self {
+        CreateMsgReqToolChoice::String(value.to_string())
+    }
+}
+impl From<serde_json::Map<String, serde_json::Value>> for CreateMsgReqToolChoice {
+    fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
+        CreateMsgReqToolChoice::ToolChoiceObject(value)
+    }
 }

@@ -94,6 +94,18 @@ pub struct CreateNumberOrderRequestPhoneNumbersItem {
     /// ID of requirement group to use to satisfy number requirements
     pub requirement_group_id: Option<String>,
 }
+impl CreateNumberOrderRequestPhoneNumbersItem {
+    /// A `CreateNumberOrderRequestPhoneNumbersItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_number`: e164_phone_number
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        CreateNumberOrderRequestPhoneNumbersItem {
+            bundle_id: None,
+            phone_number: phone_number.into(),
+            requirement_group_id: None,
+        }
+    }
+}
 impl serde::Serialize for CreateNumberOrderRequestPhoneNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -30,6 +30,26 @@ pub struct CreateNumberPoolMessageRequest {
     /// The URL where webhooks related to this message will be sent.
     pub webhook_url: Option<String>,
 }
+impl CreateNumberPoolMessageRequest {
+    /// A `CreateNumberPoolMessageRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `messaging_profile_id`: Unique identifier for a messaging profile.
+    pub fn new(messaging_profile_id: impl Into<String>, to: impl Into<String>) -> Self {
+        CreateNumberPoolMessageRequest {
+            auto_detect: None,
+            encoding: None,
+            media_urls: None,
+            messaging_profile_id: messaging_profile_id.into(),
+            subject: None,
+            text: None,
+            to: to.into(),
+            r#type: None,
+            use_profile_webhooks: None,
+            webhook_failover_url: None,
+            webhook_url: None,
+        }
+    }
+}
 impl serde::Serialize for CreateNumberPoolMessageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,18 @@ pub struct CreateOAuthGrantRequest {
     /// Consent token
     pub consent_token: String,
 }
+impl CreateOAuthGrantRequest {
+    /// A `CreateOAuthGrantRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `allowed`: Whether the grant is allowed
+    /// - `consent_token`: Consent token
+    pub fn new(allowed: bool, consent_token: impl Into<String>) -> Self {
+        CreateOAuthGrantRequest {
+            allowed,
+            consent_token: consent_token.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateOAuthGrantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct CreatePlanRequest {
     pub steps: Vec<super::CreatePlanStepRequest>,
 }
+impl CreatePlanRequest {
+    /// A `CreatePlanRequest` from its required fields; the optional ones are `None`.
+    pub fn new(steps: Vec<super::CreatePlanStepRequest>) -> Self {
+        CreatePlanRequest { steps }
+    }
+}
 impl serde::Serialize for CreatePlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,22 @@ pub struct CreatePlanStepRequest {
     pub sequence: i64,
     pub step_id: String,
 }
+impl CreatePlanStepRequest {
+    /// A `CreatePlanStepRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        description: impl Into<String>,
+        sequence: i64,
+        step_id: impl Into<String>,
+    ) -> Self {
+        CreatePlanStepRequest {
+            description: description.into(),
+            metadata: None,
+            parent_step_id: None,
+            sequence,
+            step_id: step_id.into(),
+        }
+    }
+}
 impl serde::Serialize for CreatePlanStepRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,18 @@ pub struct CreatePortingOrder {
     /// The list of +E.164 formatted phone numbers
     pub phone_numbers: Vec<String>,
 }
+impl CreatePortingOrder {
+    /// A `CreatePortingOrder` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_numbers`: The list of +E.164 formatted phone numbers
+    pub fn new(phone_numbers: Vec<String>) -> Self {
+        CreatePortingOrder {
+            customer_group_reference: None,
+            customer_reference: None,
+            phone_numbers,
+        }
+    }
+}
 impl serde::Serialize for CreatePortingOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,21 @@ pub struct CreatePronunciationDictRequest {
     /// Human-readable name. Must be unique within the organization.
     pub name: String,
 }
+impl CreatePronunciationDictRequest {
+    /// A `CreatePronunciationDictRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `items`: List of pronunciation items (alias or phoneme type). At least one item is required.
+    /// - `name`: Human-readable name. Must be unique within the organization.
+    pub fn new(
+        items: Vec<super::PronunciationDictItem>,
+        name: impl Into<String>,
+    ) -> Self {
+        CreatePronunciationDictRequest {
+            items,
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for CreatePronunciationDictRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct CreateQueueRequest {
     /// The name of the queue. Must be between 1 and 255 characters.
     pub queue_name: String,
 }
+impl CreateQueueRequest {
+    /// A `CreateQueueRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `queue_name`: The name of the queue. Must be between 1 and 255 characters.
+    pub fn new(queue_name: impl Into<String>) -> Self {
+        CreateQueueRequest {
+            max_size: None,
+            queue_name: queue_name.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateQueueRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

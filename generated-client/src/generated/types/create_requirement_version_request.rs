@@ -9,6 +9,21 @@ pub struct CreateRequirementVersionRequest {
     /// List of requirement type UUIDs that apply to the new version. Replaces the existing requirement types for the new version.
     pub requirement_type_ids: Vec<String>,
 }
+impl CreateRequirementVersionRequest {
+    /// A `CreateRequirementVersionRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `effective_start_at`: ISO 8601 formatted date-time indicating when the new version should become active. Must be a future date-time.
+    /// - `requirement_type_ids`: List of requirement type UUIDs that apply to the new version. Replaces the existing requirement types for the new version.
+    pub fn new(
+        effective_start_at: impl Into<String>,
+        requirement_type_ids: Vec<String>,
+    ) -> Self {
+        CreateRequirementVersionRequest {
+            effective_start_at: effective_start_at.into(),
+            requirement_type_ids,
+        }
+    }
+}
 impl serde::Serialize for CreateRequirementVersionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -27,6 +27,32 @@ pub struct CreateScheduledEventRequest {
     /// Required for sms scheduled events. The text to be sent to the end user.
     pub text: Option<String>,
 }
+impl CreateScheduledEventRequest {
+    /// A `CreateScheduledEventRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `scheduled_at_fixed_datetime`: The datetime at which the event should be scheduled. Formatted as ISO 8601.
+    /// - `telnyx_agent_target`: The phone number, SIP URI, to schedule the call or text from.
+    /// - `telnyx_end_user_target`: The phone number, SIP URI, to schedule the call or text to.
+    pub fn new(
+        scheduled_at_fixed_datetime: impl Into<String>,
+        telnyx_agent_target: impl Into<String>,
+        telnyx_conversation_channel: super::ConversationChannelType,
+        telnyx_end_user_target: impl Into<String>,
+    ) -> Self {
+        CreateScheduledEventRequest {
+            call_settings: None,
+            conversation_metadata: None,
+            dynamic_variables: None,
+            max_retries_client_errors: None,
+            retry_interval_secs: None,
+            scheduled_at_fixed_datetime: scheduled_at_fixed_datetime.into(),
+            telnyx_agent_target: telnyx_agent_target.into(),
+            telnyx_conversation_channel,
+            telnyx_end_user_target: telnyx_end_user_target.into(),
+            text: None,
+        }
+    }
+}
 impl serde::Serialize for CreateScheduledEventRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -148,4 +174,24 @@ pub enum CreateScheduledEventRequestConversationMetadataValue {
     Integer(i64),
     String(String),
     Boolean(bool),
+}
+impl From<String> for CreateScheduledEventRequestConversationMetadataValue {
+    fn from(value: String) -> Self {
+        CreateScheduledEventRequestConversationMetadataValue::String(value)
+    }
+}
+impl From<&str> for CreateScheduledEventRequestConversationMetadataValue {
+    fn from(value: &str) -> Self {
+        CreateScheduledEventRequestConversationMetadataValue::String(value.to_string())
+    }
+}
+impl From<i64> for CreateScheduledEventRequestConversationMetadataValue {
+    fn from(value: i64) -> Self {
+        CreateScheduledEventRequestConversationMetadataValue::Integer(value)
+    }
+}
+impl From<bool> for CreateScheduledEventRequestConversationMetadataValue {
+    fn from(value: bool) -> Self {
+        CreateScheduledEventRequestConversationMetadataValue::Boolean(value)
+    }
 }

@@ -18,6 +18,24 @@ pub struct CreateSharedToolRequest {
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl CreateSharedToolRequest {
+    /// A `CreateSharedToolRequest` from its required fields; the optional ones are `None`.
+    pub fn new(display_name: impl Into<String>, r#type: impl Into<String>) -> Self {
+        CreateSharedToolRequest {
+            client_side_tool: None,
+            display_name: display_name.into(),
+            function: None,
+            handoff: None,
+            invite: None,
+            pay: None,
+            retrieval: None,
+            timeout_ms: None,
+            r#type: r#type.into(),
+            webhook: None,
+            extra: Default::default(),
+        }
+    }
+}
 impl serde::Serialize for CreateSharedToolRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -9,6 +9,18 @@ pub struct CreateTeXmlSecretRequest {
     /// Secret value which will be used when rendering the TeXML template
     pub value: String,
 }
+impl CreateTeXmlSecretRequest {
+    /// A `CreateTeXmlSecretRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: Name used as a reference for the secret, if the name already exists within the account its value will be replaced
+    /// - `value`: Secret value which will be used when rendering the TeXML template
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        CreateTeXmlSecretRequest {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateTeXmlSecretRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -50,6 +50,40 @@ pub struct CreateUacConnectionRequest {
     /// Specifies how many seconds to wait before timing out a webhook.
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
+impl CreateUacConnectionRequest {
+    /// A `CreateUacConnectionRequest` from its required fields; the optional ones are `None`.
+    pub fn new(connection_name: impl Into<String>) -> Self {
+        CreateUacConnectionRequest {
+            active: None,
+            anchorsite_override: None,
+            android_push_credential_id: None,
+            call_cost_in_webhooks: None,
+            connection_name: connection_name.into(),
+            default_on_hold_comfort_noise_enabled: None,
+            dtmf_type: None,
+            encode_contact_header_enabled: None,
+            encrypted_media: None,
+            external_uac_settings: None,
+            inbound: None,
+            internal_uac_settings: None,
+            ios_push_credential_id: None,
+            jitter_buffer: None,
+            noise_suppression: None,
+            noise_suppression_details: None,
+            onnet_t38_passthrough_enabled: None,
+            outbound: None,
+            password: None,
+            rtcp_settings: None,
+            sip_uri_calling_preference: None,
+            tags: None,
+            user_name: None,
+            webhook_api_version: None,
+            webhook_event_failover_url: None,
+            webhook_event_url: None,
+            webhook_timeout_secs: None,
+        }
+    }
+}
 impl serde::Serialize for CreateUacConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

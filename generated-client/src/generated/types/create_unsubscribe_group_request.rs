@@ -7,6 +7,15 @@ pub struct CreateUnsubscribeGroupRequest {
     pub description: Option<Option<String>>,
     pub name: String,
 }
+impl CreateUnsubscribeGroupRequest {
+    /// A `CreateUnsubscribeGroupRequest` from its required fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        CreateUnsubscribeGroupRequest {
+            description: None,
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateUnsubscribeGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

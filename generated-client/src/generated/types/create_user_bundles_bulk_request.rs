@@ -63,6 +63,18 @@ pub struct CreateUserBundlesBulkRequestItemsItem {
     /// Quantity of user bundles to order.
     pub quantity: i64,
 }
+impl CreateUserBundlesBulkRequestItemsItem {
+    /// A `CreateUserBundlesBulkRequestItemsItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `billing_bundle_id`: Quantity of user bundles to order.
+    /// - `quantity`: Quantity of user bundles to order.
+    pub fn new(billing_bundle_id: impl Into<String>, quantity: i64) -> Self {
+        CreateUserBundlesBulkRequestItemsItem {
+            billing_bundle_id: billing_bundle_id.into(),
+            quantity,
+        }
+    }
+}
 impl serde::Serialize for CreateUserBundlesBulkRequestItemsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,22 @@ pub struct CreateVerificationRequest {
     /// The identifier of the associated Verify profile.
     pub verify_profile_id: String,
 }
+impl CreateVerificationRequest {
+    /// A `CreateVerificationRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_number`: +E164 formatted phone number.
+    /// - `verify_profile_id`: The identifier of the associated Verify profile.
+    pub fn new(
+        phone_number: impl Into<String>,
+        verify_profile_id: impl Into<String>,
+    ) -> Self {
+        CreateVerificationRequest {
+            phone_number: phone_number.into(),
+            timeout_secs: None,
+            verify_profile_id: verify_profile_id.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateVerificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -16,6 +16,24 @@ pub struct CreateVerificationRequestCall {
     /// The identifier of the associated Verify profile.
     pub verify_profile_id: String,
 }
+impl CreateVerificationRequestCall {
+    /// A `CreateVerificationRequestCall` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_number`: +E164 formatted phone number.
+    /// - `verify_profile_id`: The identifier of the associated Verify profile.
+    pub fn new(
+        phone_number: impl Into<String>,
+        verify_profile_id: impl Into<String>,
+    ) -> Self {
+        CreateVerificationRequestCall {
+            custom_code: None,
+            extension: None,
+            phone_number: phone_number.into(),
+            timeout_secs: None,
+            verify_profile_id: verify_profile_id.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateVerificationRequestCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

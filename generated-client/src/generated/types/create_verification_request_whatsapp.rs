@@ -14,6 +14,23 @@ pub struct CreateVerificationRequestWhatsapp {
     /// The identifier of the associated Verify profile.
     pub verify_profile_id: String,
 }
+impl CreateVerificationRequestWhatsapp {
+    /// A `CreateVerificationRequestWhatsapp` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_number`: +E164 formatted phone number.
+    /// - `verify_profile_id`: The identifier of the associated Verify profile.
+    pub fn new(
+        phone_number: impl Into<String>,
+        verify_profile_id: impl Into<String>,
+    ) -> Self {
+        CreateVerificationRequestWhatsapp {
+            custom_code: None,
+            phone_number: phone_number.into(),
+            timeout_secs: None,
+            verify_profile_id: verify_profile_id.into(),
+        }
+    }
+}
 impl serde::Serialize for CreateVerificationRequestWhatsapp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

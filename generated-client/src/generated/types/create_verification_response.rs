@@ -6,6 +6,12 @@
 pub struct CreateVerificationResponse {
     pub data: super::Verification,
 }
+impl CreateVerificationResponse {
+    /// A `CreateVerificationResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::Verification) -> Self {
+        CreateVerificationResponse { data }
+    }
+}
 impl serde::Serialize for CreateVerificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

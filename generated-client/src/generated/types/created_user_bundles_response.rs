@@ -6,6 +6,12 @@
 pub struct CreatedUserBundlesResponse {
     pub data: Vec<super::UserBundle>,
 }
+impl CreatedUserBundlesResponse {
+    /// A `CreatedUserBundlesResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::UserBundle>) -> Self {
+        CreatedUserBundlesResponse { data }
+    }
+}
 impl serde::Serialize for CreatedUserBundlesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

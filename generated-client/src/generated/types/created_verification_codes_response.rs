@@ -6,6 +6,14 @@
 pub struct CreatedVerificationCodesResponse {
     pub data: Vec<CreatedVerificationCodesResponseDataItem>,
 }
+impl CreatedVerificationCodesResponse {
+    /// A `CreatedVerificationCodesResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<CreatedVerificationCodesResponseDataItem>) -> Self {
+        CreatedVerificationCodesResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for CreatedVerificationCodesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -89,6 +97,19 @@ pub struct CreatedVerificationCodesResponseDataItem {
     pub r#type: Option<CreatedVerificationCodesResponseDataItemType>,
     /// Unique identifier for the verification code
     pub verification_code_id: Option<String>,
+}
+impl CreatedVerificationCodesResponseDataItem {
+    /// A `CreatedVerificationCodesResponseDataItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_number`: Phone number for which the verification code was created
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        CreatedVerificationCodesResponseDataItem {
+            error: None,
+            phone_number: phone_number.into(),
+            r#type: None,
+            verification_code_id: None,
+        }
+    }
 }
 impl serde::Serialize for CreatedVerificationCodesResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

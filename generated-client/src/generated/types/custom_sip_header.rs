@@ -9,6 +9,18 @@ pub struct CustomSipHeader {
     /// The value of the header.
     pub value: String,
 }
+impl CustomSipHeader {
+    /// A `CustomSipHeader` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: The name of the header to add.
+    /// - `value`: The value of the header.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        CustomSipHeader {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+}
 impl serde::Serialize for CustomSipHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

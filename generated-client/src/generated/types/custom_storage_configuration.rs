@@ -7,6 +7,18 @@ pub struct CustomStorageConfiguration {
     pub backend: CustomStorageConfigurationBackend,
     pub configuration: CustomStorageConfigurationConfiguration,
 }
+impl CustomStorageConfiguration {
+    /// A `CustomStorageConfiguration` from its required fields; the optional ones are `None`.
+    pub fn new(
+        backend: CustomStorageConfigurationBackend,
+        configuration: CustomStorageConfigurationConfiguration,
+    ) -> Self {
+        CustomStorageConfiguration {
+            backend,
+            configuration,
+        }
+    }
+}
 impl serde::Serialize for CustomStorageConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

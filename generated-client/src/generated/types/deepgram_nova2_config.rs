@@ -18,6 +18,24 @@ pub struct DeepgramNova2Config {
     /// Number of milliseconds of silence to consider an utterance ended. Ranges from 0 to 5000 ms.
     pub utterance_end_ms: Option<i64>,
 }
+impl DeepgramNova2Config {
+    /// A `DeepgramNova2Config` from its required fields; the optional ones are `None`.
+    pub fn new(
+        transcription_engine: DeepgramNova2ConfigTranscriptionEngine,
+        transcription_model: DeepgramNova2ConfigTranscriptionModel,
+    ) -> Self {
+        DeepgramNova2Config {
+            hints: None,
+            interim_results: None,
+            keywords_boosting: None,
+            language: None,
+            smart_format: None,
+            transcription_engine,
+            transcription_model,
+            utterance_end_ms: None,
+        }
+    }
+}
 impl serde::Serialize for DeepgramNova2Config {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

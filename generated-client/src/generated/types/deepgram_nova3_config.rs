@@ -18,6 +18,24 @@ pub struct DeepgramNova3Config {
     /// Number of milliseconds of silence to consider an utterance ended. Ranges from 0 to 5000 ms.
     pub utterance_end_ms: Option<i64>,
 }
+impl DeepgramNova3Config {
+    /// A `DeepgramNova3Config` from its required fields; the optional ones are `None`.
+    pub fn new(
+        transcription_engine: DeepgramNova3ConfigTranscriptionEngine,
+        transcription_model: DeepgramNova3ConfigTranscriptionModel,
+    ) -> Self {
+        DeepgramNova3Config {
+            interim_results: None,
+            keyterms: None,
+            keywords_boosting: None,
+            language: None,
+            smart_format: None,
+            transcription_engine,
+            transcription_model,
+            utterance_end_ms: None,
+        }
+    }
+}
 impl serde::Serialize for DeepgramNova3Config {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

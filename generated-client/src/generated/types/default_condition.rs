@@ -15,6 +15,12 @@
 pub struct DefaultCondition {
     pub r#type: DefaultConditionType,
 }
+impl DefaultCondition {
+    /// A `DefaultCondition` from its required fields; the optional ones are `None`.
+    pub fn new(r#type: DefaultConditionType) -> Self {
+        DefaultCondition { r#type }
+    }
+}
 impl serde::Serialize for DefaultCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

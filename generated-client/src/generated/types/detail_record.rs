@@ -15,3 +15,38 @@ pub enum DetailRecord {
     SimCardUsage(super::SimCardUsageDetailRecord),
     MediaStorage(super::MediaStorageDetailRecord),
 }
+impl From<super::MessageDetailRecord> for DetailRecord {
+    fn from(value: super::MessageDetailRecord) -> Self {
+        DetailRecord::Message(value)
+    }
+}
+impl From<super::ConferenceDetailRecord> for DetailRecord {
+    fn from(value: super::ConferenceDetailRecord) -> Self {
+        DetailRecord::Conference(value)
+    }
+}
+impl From<super::ConferenceParticipantDetailRecord> for DetailRecord {
+    fn from(value: super::ConferenceParticipantDetailRecord) -> Self {
+        DetailRecord::ConferenceParticipant(value)
+    }
+}
+impl From<super::AmdDetailRecord> for DetailRecord {
+    fn from(value: super::AmdDetailRecord) -> Self {
+        DetailRecord::Amd(value)
+    }
+}
+impl From<super::VerifyDetailRecord> for DetailRecord {
+    fn from(value: super::VerifyDetailRecord) -> Self {
+        DetailRecord::Verify2fa(value)
+    }
+}
+impl From<super::SimCardUsageDetailRecord> for DetailRecord {
+    fn from(value: super::SimCardUsageDetailRecord) -> Self {
+        DetailRecord::SimCardUsage(value)
+    }
+}
+impl From<super::MediaStorageDetailRecord> for DetailRecord {
+    fn from(value: super::MediaStorageDetailRecord) -> Self {
+        DetailRecord::MediaStorage(value)
+    }
+}

@@ -11,6 +11,19 @@ pub struct DeveloperMessage {
     /// The role of the messages author, in this case developer.
     pub role: DeveloperMessageRole,
 }
+impl DeveloperMessage {
+    /// A `DeveloperMessage` from its required fields; the optional ones are `None`.
+    ///
+    /// - `content`: The contents of the developer message.
+    /// - `role`: The role of the messages author, in this case developer.
+    pub fn new(content: impl Into<String>, role: DeveloperMessageRole) -> Self {
+        DeveloperMessage {
+            content: content.into(),
+            metadata: None,
+            role,
+        }
+    }
+}
 impl serde::Serialize for DeveloperMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -702,6 +702,18 @@ pub struct DialConferenceParticipantRequestCustomHeadersItem {
     /// The value of the custom header
     pub value: String,
 }
+impl DialConferenceParticipantRequestCustomHeadersItem {
+    /// A `DialConferenceParticipantRequestCustomHeadersItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: The name of the custom header
+    /// - `value`: The value of the custom header
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        DialConferenceParticipantRequestCustomHeadersItem {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+}
 impl serde::Serialize for DialConferenceParticipantRequestCustomHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,20 @@ pub struct DialogflowConnection {
     /// The JSON map to connect your Dialoglow account.
     pub service_account: serde_json::Map<String, serde_json::Value>,
 }
+impl DialogflowConnection {
+    /// A `DialogflowConnection` from its required fields; the optional ones are `None`.
+    ///
+    /// - `service_account`: The JSON map to connect your Dialoglow account.
+    pub fn new(service_account: serde_json::Map<String, serde_json::Value>) -> Self {
+        DialogflowConnection {
+            conversation_profile_id: None,
+            dialogflow_api: None,
+            environment: None,
+            location: None,
+            service_account,
+        }
+    }
+}
 impl serde::Serialize for DialogflowConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct DialogflowConnectionResponse {
     pub data: DialogflowConnectionResponseData,
 }
+impl DialogflowConnectionResponse {
+    /// A `DialogflowConnectionResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: DialogflowConnectionResponseData) -> Self {
+        DialogflowConnectionResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for DialogflowConnectionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,17 @@ pub struct DirCommentCreateRequest {
     /// Optional parent comment id to thread this reply under.
     pub parent_comment_id: Option<String>,
 }
+impl DirCommentCreateRequest {
+    /// A `DirCommentCreateRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `content`: Comment body. 1–5000 characters.
+    pub fn new(content: impl Into<String>) -> Self {
+        DirCommentCreateRequest {
+            content: content.into(),
+            parent_comment_id: None,
+        }
+    }
+}
 impl serde::Serialize for DirCommentCreateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

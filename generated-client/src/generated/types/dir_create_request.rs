@@ -25,6 +25,39 @@ pub struct DirCreateRequest {
     /// Set to true if your organization places calls on behalf of other enterprises (BPO/reseller).
     pub reselling: Option<bool>,
 }
+impl DirCreateRequest {
+    /// A `DirCreateRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `authorizer_email`: Contact email of the authorizer. Telnyx may send verification or infringement-notice email here; use a monitored mailbox.
+    /// - `authorizer_name`: Name of the person at your enterprise who is authorizing this DIR registration. Must be a real individual (used for audit and trademark-claim contests).
+    /// - `call_reasons`: 1–10 reasons your business calls customers. Validate phrasing against `POST /call_reasons/validate`.
+    /// - `certify_brand_is_accurate`: Must be `true`.
+    /// - `certify_ip_ownership`: Must be `true`. Confirms ownership of any logos/trademarks shown.
+    /// - `certify_no_shaft_content`: Must be `true`. Confirms this DIR is not used for SHAFT content (Sex, Hate, Alcohol, Firearms, Tobacco) where prohibited.
+    /// - `display_name`: Name shown to call recipients. No emoji; not whitespace-only.
+    pub fn new(
+        authorizer_email: impl Into<String>,
+        authorizer_name: impl Into<String>,
+        call_reasons: Vec<String>,
+        certify_brand_is_accurate: bool,
+        certify_ip_ownership: bool,
+        certify_no_shaft_content: bool,
+        display_name: impl Into<String>,
+    ) -> Self {
+        DirCreateRequest {
+            authorizer_email: authorizer_email.into(),
+            authorizer_name: authorizer_name.into(),
+            call_reasons,
+            certify_brand_is_accurate,
+            certify_ip_ownership,
+            certify_no_shaft_content,
+            display_name: display_name.into(),
+            documents: None,
+            logo_url: None,
+            reselling: None,
+        }
+    }
+}
 impl serde::Serialize for DirCreateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -21,6 +21,34 @@ pub struct DirInfringementUpdateRequest {
     /// Publicly accessible HTTPS URL (max 128 chars) to a 256x256 BMP logo (max 1 MB).
     pub logo_url: Option<Option<String>>,
 }
+impl DirInfringementUpdateRequest {
+    /// A `DirInfringementUpdateRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `certify_brand_is_accurate`: Must be `true`.
+    /// - `certify_ip_ownership`: Must be `true`.
+    /// - `certify_no_infringement`: Must be `true`.
+    /// - `certify_no_shaft_content`: Must be `true`.
+    /// - `infringement_resolution_notes`: Explanation of how the infringement concern was addressed.
+    pub fn new(
+        certify_brand_is_accurate: bool,
+        certify_ip_ownership: bool,
+        certify_no_infringement: bool,
+        certify_no_shaft_content: bool,
+        infringement_resolution_notes: impl Into<String>,
+    ) -> Self {
+        DirInfringementUpdateRequest {
+            call_reasons: None,
+            certify_brand_is_accurate,
+            certify_ip_ownership,
+            certify_no_infringement,
+            certify_no_shaft_content,
+            display_name: None,
+            documents: None,
+            infringement_resolution_notes: infringement_resolution_notes.into(),
+            logo_url: None,
+        }
+    }
+}
 impl serde::Serialize for DirInfringementUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

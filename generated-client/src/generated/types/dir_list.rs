@@ -7,6 +7,15 @@ pub struct DirList {
     pub data: Vec<super::Dir>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+impl DirList {
+    /// A `DirList` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::Dir>,
+        meta: super::BrandedCallingPaginationMeta,
+    ) -> Self {
+        DirList { data, meta }
+    }
+}
 impl serde::Serialize for DirList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct DirWrapped {
     pub data: super::Dir,
 }
+impl DirWrapped {
+    /// A `DirWrapped` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::Dir) -> Self {
+        DirWrapped { data }
+    }
+}
 impl serde::Serialize for DirWrapped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

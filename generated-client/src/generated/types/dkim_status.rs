@@ -10,6 +10,18 @@ pub struct DkimStatus {
     pub rotated_at: Option<String>,
     pub selector: Option<String>,
 }
+impl DkimStatus {
+    /// A `DkimStatus` from its required fields; the optional ones are `None`.
+    pub fn new(active: bool) -> Self {
+        DkimStatus {
+            active,
+            algorithm: None,
+            key_length: None,
+            rotated_at: None,
+            selector: None,
+        }
+    }
+}
 impl serde::Serialize for DkimStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,30 @@ pub struct DnsRecord {
     pub status: DnsRecordStatus,
     pub value: String,
 }
+impl DnsRecord {
+    /// A `DnsRecord` from its required fields; the optional ones are `None`.
+    pub fn new(
+        host: impl Into<String>,
+        id: impl Into<String>,
+        purpose: DnsRecordPurpose,
+        record_type: DnsRecordRecordType,
+        required: bool,
+        status: DnsRecordStatus,
+        value: impl Into<String>,
+    ) -> Self {
+        DnsRecord {
+            actual_value: None,
+            host: host.into(),
+            id: id.into(),
+            priority: None,
+            purpose,
+            record_type,
+            required,
+            status,
+            value: value.into(),
+        }
+    }
+}
 impl serde::Serialize for DnsRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

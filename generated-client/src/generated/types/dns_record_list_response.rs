@@ -6,6 +6,12 @@
 pub struct DnsRecordListResponse {
     pub data: Vec<super::DnsRecord>,
 }
+impl DnsRecordListResponse {
+    /// A `DnsRecordListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::DnsRecord>) -> Self {
+        DnsRecordListResponse { data }
+    }
+}
 impl serde::Serialize for DnsRecordListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -21,6 +21,22 @@ pub struct Document {
     /// Type of supporting document. Pick the closest match to what the file actually contains; `other` triggers manual vetting and may slow approval. The matching short_name reference list is at `GET /v2/dir/document_types`.
     pub document_type: DocumentDocumentType,
 }
+impl Document {
+    /// A `Document` from its required fields; the optional ones are `None`.
+    ///
+    /// - `document_id`: Id returned by the Telnyx Documents API after you upload the file (upload via `POST /v2/documents`; see <https://developers.telnyx.com/api/documents>).
+    /// - `document_type`: Type of supporting document. Pick the closest match to what the file actually contains; `other` triggers manual vetting and may slow approval. The matching short_name reference list is at `GET /v2/dir/document_types`.
+    pub fn new(
+        document_id: impl Into<String>,
+        document_type: DocumentDocumentType,
+    ) -> Self {
+        Document {
+            description: None,
+            document_id: document_id.into(),
+            document_type,
+        }
+    }
+}
 impl serde::Serialize for Document {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

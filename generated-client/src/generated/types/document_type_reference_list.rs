@@ -7,6 +7,18 @@ pub struct DocumentTypeReferenceList {
     pub data: Vec<super::DocumentTypeReference>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+impl DocumentTypeReferenceList {
+    /// A `DocumentTypeReferenceList` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::DocumentTypeReference>,
+        meta: super::BrandedCallingPaginationMeta,
+    ) -> Self {
+        DocumentTypeReferenceList {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for DocumentTypeReferenceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

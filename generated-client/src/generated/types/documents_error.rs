@@ -10,6 +10,18 @@ pub struct DocumentsError {
     pub source: Option<DocumentsErrorSource>,
     pub title: String,
 }
+impl DocumentsError {
+    /// A `DocumentsError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        DocumentsError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for DocumentsError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct DomainsErrorResponse {
     pub errors: Vec<super::EmailError>,
 }
+impl DomainsErrorResponse {
+    /// A `DomainsErrorResponse` from its required fields; the optional ones are `None`.
+    pub fn new(errors: Vec<super::EmailError>) -> Self {
+        DomainsErrorResponse { errors }
+    }
+}
 impl serde::Serialize for DomainsErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

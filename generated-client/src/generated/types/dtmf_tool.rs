@@ -7,6 +7,15 @@ pub struct DtmfTool {
     pub send_dtmf: serde_json::Map<String, serde_json::Value>,
     pub r#type: DtmfToolType,
 }
+impl DtmfTool {
+    /// A `DtmfTool` from its required fields; the optional ones are `None`.
+    pub fn new(
+        send_dtmf: serde_json::Map<String, serde_json::Value>,
+        r#type: DtmfToolType,
+    ) -> Self {
+        DtmfTool { send_dtmf, r#type }
+    }
+}
 impl serde::Serialize for DtmfTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -27,6 +27,37 @@ pub struct DynamicEmergencyAddress {
     /// ISO 8601 formatted date of when the resource was last updated
     pub updated_at: Option<String>,
 }
+impl DynamicEmergencyAddress {
+    /// A `DynamicEmergencyAddress` from its required fields; the optional ones are `None`.
+    pub fn new(
+        administrative_area: impl Into<String>,
+        country_code: DynamicEmergencyAddressCountryCode,
+        house_number: impl Into<String>,
+        locality: impl Into<String>,
+        postal_code: impl Into<String>,
+        street_name: impl Into<String>,
+    ) -> Self {
+        DynamicEmergencyAddress {
+            administrative_area: administrative_area.into(),
+            country_code,
+            created_at: None,
+            extended_address: None,
+            house_number: house_number.into(),
+            house_suffix: None,
+            id: None,
+            locality: locality.into(),
+            postal_code: postal_code.into(),
+            record_type: None,
+            sip_geolocation_id: None,
+            status: None,
+            street_name: street_name.into(),
+            street_post_directional: None,
+            street_pre_directional: None,
+            street_suffix: None,
+            updated_at: None,
+        }
+    }
+}
 impl serde::Serialize for DynamicEmergencyAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -19,6 +19,28 @@ pub struct DynamicEmergencyEndpoint {
     /// ISO 8601 formatted date of when the resource was last updated
     pub updated_at: Option<String>,
 }
+impl DynamicEmergencyEndpoint {
+    /// A `DynamicEmergencyEndpoint` from its required fields; the optional ones are `None`.
+    ///
+    /// - `dynamic_emergency_address_id`: An id of a currently active dynamic emergency location.
+    pub fn new(
+        callback_number: impl Into<String>,
+        caller_name: impl Into<String>,
+        dynamic_emergency_address_id: impl Into<String>,
+    ) -> Self {
+        DynamicEmergencyEndpoint {
+            callback_number: callback_number.into(),
+            caller_name: caller_name.into(),
+            created_at: None,
+            dynamic_emergency_address_id: dynamic_emergency_address_id.into(),
+            id: None,
+            record_type: None,
+            sip_from_id: None,
+            status: None,
+            updated_at: None,
+        }
+    }
+}
 impl serde::Serialize for DynamicEmergencyEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,17 @@ pub struct DynamicVariableExpression {
     pub name: String,
     pub r#type: DynamicVariableExpressionType,
 }
+impl DynamicVariableExpression {
+    /// A `DynamicVariableExpression` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: Variable name to look up in the runtime context.
+    pub fn new(name: impl Into<String>, r#type: DynamicVariableExpressionType) -> Self {
+        DynamicVariableExpression {
+            name: name.into(),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for DynamicVariableExpression {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

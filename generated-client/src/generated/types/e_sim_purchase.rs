@@ -17,6 +17,21 @@ pub struct ESimPurchase {
     /// Service Provider Name (SPN) for the Whitelabel eSIM product. It will be displayed as the mobile service name by operating systems of smartphones. This parameter must only contain letters, numbers and whitespaces.
     pub whitelabel_name: Option<String>,
 }
+impl ESimPurchase {
+    /// A `ESimPurchase` from its required fields; the optional ones are `None`.
+    ///
+    /// - `amount`: The amount of eSIMs to be purchased.
+    pub fn new(amount: i64) -> Self {
+        ESimPurchase {
+            amount,
+            product: None,
+            sim_card_group_id: None,
+            status: None,
+            tags: None,
+            whitelabel_name: None,
+        }
+    }
+}
 impl serde::Serialize for ESimPurchase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct ElevenLabsVoiceSettings {
     /// Voice settings provider type
     pub r#type: ElevenLabsVoiceSettingsType,
 }
+impl ElevenLabsVoiceSettings {
+    /// A `ElevenLabsVoiceSettings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `type`: Voice settings provider type
+    pub fn new(r#type: ElevenLabsVoiceSettingsType) -> Self {
+        ElevenLabsVoiceSettings {
+            api_key_ref: None,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for ElevenLabsVoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,16 @@ pub struct EligibilityNumbersRequest {
     /// List of phone numbers to check eligibility
     pub phone_numbers: Vec<String>,
 }
+impl EligibilityNumbersRequest {
+    /// A `EligibilityNumbersRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_numbers`: List of phone numbers to check eligibility
+    pub fn new(phone_numbers: Vec<String>) -> Self {
+        EligibilityNumbersRequest {
+            phone_numbers,
+        }
+    }
+}
 impl serde::Serialize for EligibilityNumbersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,15 @@ pub struct EmailAddress {
     pub email: String,
     pub name: Option<String>,
 }
+impl EmailAddress {
+    /// A `EmailAddress` from its required fields; the optional ones are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        EmailAddress {
+            email: email.into(),
+            name: None,
+        }
+    }
+}
 impl serde::Serialize for EmailAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,3 +9,18 @@ pub enum EmailAddressInput {
     EmailAddress(super::EmailAddress),
     String(String),
 }
+impl From<String> for EmailAddressInput {
+    fn from(value: String) -> Self {
+        EmailAddressInput::String(value)
+    }
+}
+impl From<&str> for EmailAddressInput {
+    fn from(value: &str) -> Self {
+        EmailAddressInput::String(value.to_string())
+    }
+}
+impl From<super::EmailAddress> for EmailAddressInput {
+    fn from(value: super::EmailAddress) -> Self {
+        EmailAddressInput::EmailAddress(value)
+    }
+}

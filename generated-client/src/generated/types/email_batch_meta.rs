@@ -8,6 +8,16 @@ pub struct EmailBatchMeta {
     pub succeeded: i64,
     pub total: i64,
 }
+impl EmailBatchMeta {
+    /// A `EmailBatchMeta` from its required fields; the optional ones are `None`.
+    pub fn new(failed: i64, succeeded: i64, total: i64) -> Self {
+        EmailBatchMeta {
+            failed,
+            succeeded,
+            total,
+        }
+    }
+}
 impl serde::Serialize for EmailBatchMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

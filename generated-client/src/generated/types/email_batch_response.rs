@@ -8,6 +8,20 @@ pub struct EmailBatchResponse {
     pub errors: Vec<super::EmailBatchItemError>,
     pub meta: super::EmailBatchMeta,
 }
+impl EmailBatchResponse {
+    /// A `EmailBatchResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::EmailMessage>,
+        errors: Vec<super::EmailBatchItemError>,
+        meta: super::EmailBatchMeta,
+    ) -> Self {
+        EmailBatchResponse {
+            data,
+            errors,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for EmailBatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,15 @@ pub struct EmailBlockEventListResponse {
     pub data: Vec<super::EmailBlockEvent>,
     pub meta: super::OffsetMeta,
 }
+impl EmailBlockEventListResponse {
+    /// A `EmailBlockEventListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::EmailBlockEvent>, meta: super::OffsetMeta) -> Self {
+        EmailBlockEventListResponse {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for EmailBlockEventListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct EmailBlockImportResponse {
     pub data: super::EmailBlockImport,
 }
+impl EmailBlockImportResponse {
+    /// A `EmailBlockImportResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EmailBlockImport) -> Self {
+        EmailBlockImportResponse { data }
+    }
+}
 impl serde::Serialize for EmailBlockImportResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

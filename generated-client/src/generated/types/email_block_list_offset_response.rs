@@ -7,6 +7,15 @@ pub struct EmailBlockListOffsetResponse {
     pub data: Vec<super::EmailBlock>,
     pub meta: super::OffsetMeta,
 }
+impl EmailBlockListOffsetResponse {
+    /// A `EmailBlockListOffsetResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::EmailBlock>, meta: super::OffsetMeta) -> Self {
+        EmailBlockListOffsetResponse {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for EmailBlockListOffsetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

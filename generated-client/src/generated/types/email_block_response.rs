@@ -9,6 +9,12 @@
 pub struct EmailBlockResponse {
     pub data: super::EmailBlock,
 }
+impl EmailBlockResponse {
+    /// A `EmailBlockResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EmailBlock) -> Self {
+        EmailBlockResponse { data }
+    }
+}
 impl serde::Serialize for EmailBlockResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

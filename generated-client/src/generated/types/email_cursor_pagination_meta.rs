@@ -12,6 +12,18 @@ pub struct EmailCursorPaginationMeta {
     /// Opaque cursor to fetch the previous page
     pub previous_cursor: Option<Option<String>>,
 }
+impl EmailCursorPaginationMeta {
+    /// A `EmailCursorPaginationMeta` from its required fields; the optional ones are `None`.
+    pub fn new(has_next: bool, has_previous: bool, page_size: i64) -> Self {
+        EmailCursorPaginationMeta {
+            has_next,
+            has_previous,
+            next_cursor: None,
+            page_size,
+            previous_cursor: None,
+        }
+    }
+}
 impl serde::Serialize for EmailCursorPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct EmailDomainHealthResponse {
     pub data: super::EmailDomainHealth,
 }
+impl EmailDomainHealthResponse {
+    /// A `EmailDomainHealthResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EmailDomainHealth) -> Self {
+        EmailDomainHealthResponse { data }
+    }
+}
 impl serde::Serialize for EmailDomainHealthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

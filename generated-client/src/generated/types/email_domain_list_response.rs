@@ -7,6 +7,18 @@ pub struct EmailDomainListResponse {
     pub data: Vec<super::EmailDomain>,
     pub meta: EmailDomainListResponseMeta,
 }
+impl EmailDomainListResponse {
+    /// A `EmailDomainListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::EmailDomain>,
+        meta: impl Into<EmailDomainListResponseMeta>,
+    ) -> Self {
+        EmailDomainListResponse {
+            data,
+            meta: meta.into(),
+        }
+    }
+}
 impl serde::Serialize for EmailDomainListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -56,4 +68,14 @@ impl<'de> serde::Deserialize<'de> for EmailDomainListResponse {
 pub enum EmailDomainListResponseMeta {
     OffsetPaginationMeta(super::OffsetPaginationMeta),
     EmailCursorPaginationMeta(super::EmailCursorPaginationMeta),
+}
+impl From<super::OffsetPaginationMeta> for EmailDomainListResponseMeta {
+    fn from(value: super::OffsetPaginationMeta) -> Self {
+        EmailDomainListResponseMeta::OffsetPaginationMeta(value)
+    }
+}
+impl From<super::EmailCursorPaginationMeta> for EmailDomainListResponseMeta {
+    fn from(value: super::EmailCursorPaginationMeta) -> Self {
+        EmailDomainListResponseMeta::EmailCursorPaginationMeta(value)
+    }
 }

@@ -6,6 +6,12 @@
 pub struct EmailDomainResponse {
     pub data: super::EmailDomain,
 }
+impl EmailDomainResponse {
+    /// A `EmailDomainResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EmailDomain) -> Self {
+        EmailDomainResponse { data }
+    }
+}
 impl serde::Serialize for EmailDomainResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,24 @@ pub struct EmailDomainVerification {
     pub ownership: EmailDomainVerificationOwnership,
     pub spf: EmailDomainVerificationSpf,
 }
+impl EmailDomainVerification {
+    /// A `EmailDomainVerification` from its required fields; the optional ones are `None`.
+    pub fn new(
+        dkim: EmailDomainVerificationDkim,
+        dmarc: EmailDomainVerificationDmarc,
+        mx: EmailDomainVerificationMx,
+        ownership: EmailDomainVerificationOwnership,
+        spf: EmailDomainVerificationSpf,
+    ) -> Self {
+        EmailDomainVerification {
+            dkim,
+            dmarc,
+            mx,
+            ownership,
+            spf,
+        }
+    }
+}
 impl serde::Serialize for EmailDomainVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

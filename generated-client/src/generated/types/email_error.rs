@@ -9,6 +9,21 @@ pub struct EmailError {
     pub source: Option<EmailErrorSource>,
     pub title: String,
 }
+impl EmailError {
+    /// A `EmailError` from its required fields; the optional ones are `None`.
+    pub fn new(
+        code: EmailErrorCode,
+        detail: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Self {
+        EmailError {
+            code,
+            detail: detail.into(),
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for EmailError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -16,6 +16,35 @@ pub struct EmailEventCounts {
     pub sent: i64,
     pub unsubscribed: i64,
 }
+impl EmailEventCounts {
+    /// A `EmailEventCounts` from its required fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        bounced: i64,
+        clicked: i64,
+        complained: i64,
+        deferred: i64,
+        delivered: i64,
+        failed: i64,
+        opened: i64,
+        queued: i64,
+        sent: i64,
+        unsubscribed: i64,
+    ) -> Self {
+        EmailEventCounts {
+            bounced,
+            clicked,
+            complained,
+            deferred,
+            delivered,
+            failed,
+            opened,
+            queued,
+            sent,
+            unsubscribed,
+        }
+    }
+}
 impl serde::Serialize for EmailEventCounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -18,6 +18,33 @@ pub struct EmailEventRates {
     /// opened / delivered as a percentage.
     pub open_rate: f64,
 }
+impl EmailEventRates {
+    /// A `EmailEventRates` from its required fields; the optional ones are `None`.
+    ///
+    /// - `bounce_rate`: bounced / queued as a percentage.
+    /// - `click_rate`: clicked / opened as a percentage.
+    /// - `complaint_rate`: complained / delivered as a percentage.
+    /// - `deferred_rate`: deferred / queued as a percentage.
+    /// - `delivery_rate`: delivered / queued as a percentage.
+    /// - `open_rate`: opened / delivered as a percentage.
+    pub fn new(
+        bounce_rate: f64,
+        click_rate: f64,
+        complaint_rate: f64,
+        deferred_rate: f64,
+        delivery_rate: f64,
+        open_rate: f64,
+    ) -> Self {
+        EmailEventRates {
+            bounce_rate,
+            click_rate,
+            complaint_rate,
+            deferred_rate,
+            delivery_rate,
+            open_rate,
+        }
+    }
+}
 impl serde::Serialize for EmailEventRates {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

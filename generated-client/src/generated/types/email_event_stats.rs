@@ -9,6 +9,22 @@ pub struct EmailEventStats {
     pub record_type: EmailEventStatsRecordType,
     pub time_range: super::TimeRange,
 }
+impl EmailEventStats {
+    /// A `EmailEventStats` from its required fields; the optional ones are `None`.
+    pub fn new(
+        counts: super::EmailEventCounts,
+        rates: super::EmailEventRates,
+        record_type: EmailEventStatsRecordType,
+        time_range: super::TimeRange,
+    ) -> Self {
+        EmailEventStats {
+            counts,
+            rates,
+            record_type,
+            time_range,
+        }
+    }
+}
 impl serde::Serialize for EmailEventStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

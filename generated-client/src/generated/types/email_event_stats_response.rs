@@ -6,6 +6,12 @@
 pub struct EmailEventStatsResponse {
     pub data: super::EmailEventStats,
 }
+impl EmailEventStatsResponse {
+    /// A `EmailEventStatsResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EmailEventStats) -> Self {
+        EmailEventStatsResponse { data }
+    }
+}
 impl serde::Serialize for EmailEventStatsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

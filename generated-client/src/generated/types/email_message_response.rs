@@ -6,6 +6,12 @@
 pub struct EmailMessageResponse {
     pub data: super::EmailMessage,
 }
+impl EmailMessageResponse {
+    /// A `EmailMessageResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EmailMessage) -> Self {
+        EmailMessageResponse { data }
+    }
+}
 impl serde::Serialize for EmailMessageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,15 @@ pub struct EmailPaginationMeta {
     pub page_cursor: Option<String>,
     pub page_size: i64,
 }
+impl EmailPaginationMeta {
+    /// A `EmailPaginationMeta` from its required fields; the optional ones are `None`.
+    pub fn new(page_size: i64) -> Self {
+        EmailPaginationMeta {
+            page_cursor: None,
+            page_size,
+        }
+    }
+}
 impl serde::Serialize for EmailPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,18 @@ pub struct EmailTemplateListResponse {
     pub data: Vec<super::EmailTemplate>,
     pub meta: super::EmailPaginationMeta,
 }
+impl EmailTemplateListResponse {
+    /// A `EmailTemplateListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::EmailTemplate>,
+        meta: super::EmailPaginationMeta,
+    ) -> Self {
+        EmailTemplateListResponse {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for EmailTemplateListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct EmailTemplateResponse {
     pub data: super::EmailTemplate,
 }
+impl EmailTemplateResponse {
+    /// A `EmailTemplateResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EmailTemplate) -> Self {
+        EmailTemplateResponse { data }
+    }
+}
 impl serde::Serialize for EmailTemplateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,25 @@ pub struct EmailValidation {
     pub risk_score: f64,
     pub valid: bool,
 }
+impl EmailValidation {
+    /// A `EmailValidation` from its required fields; the optional ones are `None`.
+    pub fn new(
+        checks: super::EmailValidationChecks,
+        email: impl Into<String>,
+        record_type: EmailValidationRecordType,
+        risk_score: f64,
+        valid: bool,
+    ) -> Self {
+        EmailValidation {
+            checks,
+            did_you_mean: None,
+            email: email.into(),
+            record_type,
+            risk_score,
+            valid,
+        }
+    }
+}
 impl serde::Serialize for EmailValidation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,25 @@ pub struct EmailValidationBatch {
     /// Omitted from the response entirely (not null) when unset.
     pub webhook_url: Option<String>,
 }
+impl EmailValidationBatch {
+    /// A `EmailValidationBatch` from its required fields; the optional ones are `None`.
+    pub fn new(
+        duplicates_removed: i64,
+        id: impl Into<String>,
+        record_type: EmailValidationBatchRecordType,
+        status: super::EmailValidationBatchStatus,
+        total: i64,
+    ) -> Self {
+        EmailValidationBatch {
+            duplicates_removed,
+            id: id.into(),
+            record_type,
+            status,
+            total,
+            webhook_url: None,
+        }
+    }
+}
 impl serde::Serialize for EmailValidationBatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

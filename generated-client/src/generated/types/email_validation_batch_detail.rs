@@ -46,6 +46,25 @@ pub struct EmailValidationBatchDetail2 {
     /// Omitted from the response entirely (not null) when unset.
     pub webhook_url: Option<String>,
 }
+impl EmailValidationBatchDetail2 {
+    /// A `EmailValidationBatchDetail2` from its required fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        record_type: EmailValidationBatchDetailRecordType,
+        status: super::EmailValidationBatchStatus,
+        total: i64,
+    ) -> Self {
+        EmailValidationBatchDetail2 {
+            completed_at: None,
+            id: id.into(),
+            record_type,
+            results: None,
+            status,
+            total,
+            webhook_url: None,
+        }
+    }
+}
 impl serde::Serialize for EmailValidationBatchDetail2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

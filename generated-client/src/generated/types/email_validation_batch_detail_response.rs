@@ -6,6 +6,14 @@
 pub struct EmailValidationBatchDetailResponse {
     pub data: super::EmailValidationBatchDetail,
 }
+impl EmailValidationBatchDetailResponse {
+    /// A `EmailValidationBatchDetailResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EmailValidationBatchDetail) -> Self {
+        EmailValidationBatchDetailResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for EmailValidationBatchDetailResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct EmailValidationBatchResponse {
     pub data: super::EmailValidationBatch,
 }
+impl EmailValidationBatchResponse {
+    /// A `EmailValidationBatchResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EmailValidationBatch) -> Self {
+        EmailValidationBatchResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for EmailValidationBatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

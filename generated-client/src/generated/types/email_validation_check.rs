@@ -8,6 +8,15 @@ pub struct EmailValidationCheck {
     pub details: Option<String>,
     pub pass: bool,
 }
+impl EmailValidationCheck {
+    /// A `EmailValidationCheck` from its required fields; the optional ones are `None`.
+    pub fn new(pass: bool) -> Self {
+        EmailValidationCheck {
+            details: None,
+            pass,
+        }
+    }
+}
 impl serde::Serialize for EmailValidationCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

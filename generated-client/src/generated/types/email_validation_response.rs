@@ -6,6 +6,12 @@
 pub struct EmailValidationResponse {
     pub data: super::EmailValidation,
 }
+impl EmailValidationResponse {
+    /// A `EmailValidationResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EmailValidation) -> Self {
+        EmailValidationResponse { data }
+    }
+}
 impl serde::Serialize for EmailValidationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,16 @@ pub struct EmailValidationTypoCheck {
     /// Suggested correction for common typos. Omitted when nil.
     pub suggestion: Option<String>,
 }
+impl EmailValidationTypoCheck {
+    /// A `EmailValidationTypoCheck` from its required fields; the optional ones are `None`.
+    pub fn new(pass: bool) -> Self {
+        EmailValidationTypoCheck {
+            details: None,
+            pass,
+            suggestion: None,
+        }
+    }
+}
 impl serde::Serialize for EmailValidationTypoCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,16 @@ pub struct EmailVerificationConfirmRequest {
     /// The 6-digit code sent to the authorizer email.
     pub code: String,
 }
+impl EmailVerificationConfirmRequest {
+    /// A `EmailVerificationConfirmRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `code`: The 6-digit code sent to the authorizer email.
+    pub fn new(code: impl Into<String>) -> Self {
+        EmailVerificationConfirmRequest {
+            code: code.into(),
+        }
+    }
+}
 impl serde::Serialize for EmailVerificationConfirmRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,19 @@ pub struct EmailVerificationStatus {
     /// `sent` after a code is emailed; `verified` after a successful confirm; `unverified` when no verification is in progress.
     pub status: EmailVerificationStatusStatus,
 }
+impl EmailVerificationStatus {
+    /// A `EmailVerificationStatus` from its required fields; the optional ones are `None`.
+    ///
+    /// - `email_verified`: Whether the DIR's authorizer email has been confirmed.
+    /// - `status`: `sent` after a code is emailed; `verified` after a successful confirm; `unverified` when no verification is in progress.
+    pub fn new(email_verified: bool, status: EmailVerificationStatusStatus) -> Self {
+        EmailVerificationStatus {
+            email_verified,
+            record_type: None,
+            status,
+        }
+    }
+}
 impl serde::Serialize for EmailVerificationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct EmailVerificationStatusWrapped {
     pub data: super::EmailVerificationStatus,
 }
+impl EmailVerificationStatusWrapped {
+    /// A `EmailVerificationStatusWrapped` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EmailVerificationStatus) -> Self {
+        EmailVerificationStatusWrapped {
+            data,
+        }
+    }
+}
 impl serde::Serialize for EmailVerificationStatusWrapped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

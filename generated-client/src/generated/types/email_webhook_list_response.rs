@@ -7,6 +7,18 @@ pub struct EmailWebhookListResponse {
     pub data: Vec<super::EmailWebhook>,
     pub meta: super::OffsetPaginationMeta,
 }
+impl EmailWebhookListResponse {
+    /// A `EmailWebhookListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::EmailWebhook>,
+        meta: super::OffsetPaginationMeta,
+    ) -> Self {
+        EmailWebhookListResponse {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for EmailWebhookListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct EmailWebhookResponse {
     pub data: super::EmailWebhook,
 }
+impl EmailWebhookResponse {
+    /// A `EmailWebhookResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EmailWebhook) -> Self {
+        EmailWebhookResponse { data }
+    }
+}
 impl serde::Serialize for EmailWebhookResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

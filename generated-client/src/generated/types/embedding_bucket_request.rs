@@ -10,6 +10,18 @@ pub struct EmbeddingBucketRequest {
     pub embedding_model: Option<super::SupportedEmbeddingModels>,
     pub loader: Option<super::SupportedEmbeddingLoaders>,
 }
+impl EmbeddingBucketRequest {
+    /// A `EmbeddingBucketRequest` from its required fields; the optional ones are `None`.
+    pub fn new(bucket_name: impl Into<String>) -> Self {
+        EmbeddingBucketRequest {
+            bucket_name: bucket_name.into(),
+            document_chunk_overlap_size: None,
+            document_chunk_size: None,
+            embedding_model: None,
+            loader: None,
+        }
+    }
+}
 impl serde::Serialize for EmbeddingBucketRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

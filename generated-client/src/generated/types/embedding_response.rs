@@ -6,6 +6,12 @@
 pub struct EmbeddingResponse {
     pub data: EmbeddingResponseData,
 }
+impl EmbeddingResponse {
+    /// A `EmbeddingResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: EmbeddingResponseData) -> Self {
+        EmbeddingResponse { data }
+    }
+}
 impl serde::Serialize for EmbeddingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,16 @@ pub struct EmbeddingSimilaritySearchRequest {
     pub num_of_docs: Option<i64>,
     pub query: String,
 }
+impl EmbeddingSimilaritySearchRequest {
+    /// A `EmbeddingSimilaritySearchRequest` from its required fields; the optional ones are `None`.
+    pub fn new(bucket_name: impl Into<String>, query: impl Into<String>) -> Self {
+        EmbeddingSimilaritySearchRequest {
+            bucket_name: bucket_name.into(),
+            num_of_docs: None,
+            query: query.into(),
+        }
+    }
+}
 impl serde::Serialize for EmbeddingSimilaritySearchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

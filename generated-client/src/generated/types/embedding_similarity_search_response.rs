@@ -6,6 +6,14 @@
 pub struct EmbeddingSimilaritySearchResponse {
     pub data: Vec<super::EmbeddingSimilaritySearchDocument>,
 }
+impl EmbeddingSimilaritySearchResponse {
+    /// A `EmbeddingSimilaritySearchResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::EmbeddingSimilaritySearchDocument>) -> Self {
+        EmbeddingSimilaritySearchResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for EmbeddingSimilaritySearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

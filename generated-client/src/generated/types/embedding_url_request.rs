@@ -9,6 +9,18 @@ pub struct EmbeddingUrlRequest {
     /// The URL of the webpage to embed
     pub url: String,
 }
+impl EmbeddingUrlRequest {
+    /// A `EmbeddingUrlRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `bucket_name`: Name of the bucket to store the embeddings. This bucket must already exist.
+    /// - `url`: The URL of the webpage to embed
+    pub fn new(bucket_name: impl Into<String>, url: impl Into<String>) -> Self {
+        EmbeddingUrlRequest {
+            bucket_name: bucket_name.into(),
+            url: url.into(),
+        }
+    }
+}
 impl serde::Serialize for EmbeddingUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

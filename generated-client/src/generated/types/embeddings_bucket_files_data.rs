@@ -6,6 +6,12 @@
 pub struct EmbeddingsBucketFilesData {
     pub data: Vec<super::EmbeddingsBucketFiles>,
 }
+impl EmbeddingsBucketFilesData {
+    /// A `EmbeddingsBucketFilesData` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::EmbeddingsBucketFiles>) -> Self {
+        EmbeddingsBucketFilesData { data }
+    }
+}
 impl serde::Serialize for EmbeddingsBucketFilesData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

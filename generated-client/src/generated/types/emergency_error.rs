@@ -10,6 +10,18 @@ pub struct EmergencyError {
     pub source: Option<EmergencyErrorSource>,
     pub title: String,
 }
+impl EmergencyError {
+    /// A `EmergencyError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        EmergencyError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for EmergencyError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

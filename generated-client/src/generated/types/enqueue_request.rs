@@ -17,6 +17,21 @@ pub struct EnqueueRequest {
     /// The name of the queue the call should be put in. If a queue with a given name doesn't exist yet it will be created.
     pub queue_name: String,
 }
+impl EnqueueRequest {
+    /// A `EnqueueRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `queue_name`: The name of the queue the call should be put in. If a queue with a given name doesn't exist yet it will be created.
+    pub fn new(queue_name: impl Into<String>) -> Self {
+        EnqueueRequest {
+            client_state: None,
+            command_id: None,
+            keep_after_hangup: None,
+            max_size: None,
+            max_wait_time_secs: None,
+            queue_name: queue_name.into(),
+        }
+    }
+}
 impl serde::Serialize for EnqueueRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct EnterprisePublicWrapped {
     pub data: super::EnterprisePublic,
 }
+impl EnterprisePublicWrapped {
+    /// A `EnterprisePublicWrapped` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EnterprisePublic) -> Self {
+        EnterprisePublicWrapped { data }
+    }
+}
 impl serde::Serialize for EnterprisePublicWrapped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

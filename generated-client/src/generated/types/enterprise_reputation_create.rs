@@ -9,6 +9,17 @@ pub struct EnterpriseReputationCreate {
     /// Id of the signed Letter of Authorization document, returned by the Telnyx Documents API after upload (upload via `POST /v2/documents`; see <https://developers.telnyx.com/api/documents>).
     pub loa_document_id: String,
 }
+impl EnterpriseReputationCreate {
+    /// A `EnterpriseReputationCreate` from its required fields; the optional ones are `None`.
+    ///
+    /// - `loa_document_id`: Id of the signed Letter of Authorization document, returned by the Telnyx Documents API after upload (upload via `POST /v2/documents`; see <https://developers.telnyx.com/api/documents>).
+    pub fn new(loa_document_id: impl Into<String>) -> Self {
+        EnterpriseReputationCreate {
+            check_frequency: None,
+            loa_document_id: loa_document_id.into(),
+        }
+    }
+}
 impl serde::Serialize for EnterpriseReputationCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

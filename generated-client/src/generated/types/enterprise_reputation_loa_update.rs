@@ -7,6 +7,16 @@ pub struct EnterpriseReputationLoaUpdate {
     /// Id of the new signed LOA document (from the Telnyx Documents API). Changing it resets LOA approval; the new document must be approved before more numbers can be added.
     pub loa_document_id: String,
 }
+impl EnterpriseReputationLoaUpdate {
+    /// A `EnterpriseReputationLoaUpdate` from its required fields; the optional ones are `None`.
+    ///
+    /// - `loa_document_id`: Id of the new signed LOA document (from the Telnyx Documents API). Changing it resets LOA approval; the new document must be approved before more numbers can be added.
+    pub fn new(loa_document_id: impl Into<String>) -> Self {
+        EnterpriseReputationLoaUpdate {
+            loa_document_id: loa_document_id.into(),
+        }
+    }
+}
 impl serde::Serialize for EnterpriseReputationLoaUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct EnterpriseReputationPublicWrapped {
     pub data: super::EnterpriseReputationPublic,
 }
+impl EnterpriseReputationPublicWrapped {
+    /// A `EnterpriseReputationPublicWrapped` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EnterpriseReputationPublic) -> Self {
+        EnterpriseReputationPublicWrapped {
+            data,
+        }
+    }
+}
 impl serde::Serialize for EnterpriseReputationPublicWrapped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct EnterpriseReputationUpdateFrequency {
     pub check_frequency: super::ReputationCheckFrequency,
 }
+impl EnterpriseReputationUpdateFrequency {
+    /// A `EnterpriseReputationUpdateFrequency` from its required fields; the optional ones are `None`.
+    pub fn new(check_frequency: super::ReputationCheckFrequency) -> Self {
+        EnterpriseReputationUpdateFrequency {
+            check_frequency,
+        }
+    }
+}
 impl serde::Serialize for EnterpriseReputationUpdateFrequency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

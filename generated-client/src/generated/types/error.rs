@@ -10,6 +10,18 @@ pub struct Error {
     pub source: Option<ErrorSource2>,
     pub title: String,
 }
+impl Error {
+    /// A `Error` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        Error {
+            code: code.into(),
+            description: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

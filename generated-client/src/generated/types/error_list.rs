@@ -6,6 +6,12 @@
 pub struct ErrorList {
     pub errors: Vec<super::BlocksErrorObject>,
 }
+impl ErrorList {
+    /// A `ErrorList` from its required fields; the optional ones are `None`.
+    pub fn new(errors: Vec<super::BlocksErrorObject>) -> Self {
+        ErrorList { errors }
+    }
+}
 impl serde::Serialize for ErrorList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

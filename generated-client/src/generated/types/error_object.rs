@@ -13,6 +13,25 @@ pub struct ErrorObject {
     pub source: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     pub title: String,
 }
+impl ErrorObject {
+    /// A `ErrorObject` from its required fields; the optional ones are `None`.
+    ///
+    /// - `code`: Telnyx error code. Edge idempotency errors use 10027 or 10036. Fallback 404/500 responses from the framework may use string status codes ('404', '500') instead.
+    /// - `detail`: Human-readable error detail. Changeset responses may return a structured object.
+    pub fn new(
+        code: ErrorObjectCode,
+        detail: impl Into<ErrorObjectDetail>,
+        title: impl Into<String>,
+    ) -> Self {
+        ErrorObject {
+            code,
+            detail: detail.into(),
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for ErrorObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -143,4 +162,19 @@ crate::string_enum!(ErrorObjectCode);
 pub enum ErrorObjectDetail {
     Object2(serde_json::Map<String, serde_json::Value>),
     String(String),
+}
+impl From<String> for ErrorObjectDetail {
+    fn from(value: String) -> Self {
+        ErrorObjectDetail::String(value)
+    }
+}
+impl From<&str> for ErrorObjectDetail {
+    fn from(value: &str) -> Self {
+        ErrorObjectDetail::String(value.to_string())
+    }
+}
+impl From<serde_json::Map<String, serde_json::Value>> for ErrorObjectDetail {
+    fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
+        ErrorObjectDetail::Object2(value)
+    }
 }

@@ -14,6 +14,28 @@ pub struct EventData {
     pub timestamp: String,
     pub r#type: super::EventType,
 }
+impl EventData {
+    /// A `EventData` from its required fields; the optional ones are `None`.
+    pub fn new(
+        event_id: impl Into<String>,
+        run_id: impl Into<String>,
+        summary: impl Into<String>,
+        timestamp: impl Into<String>,
+        r#type: super::EventType,
+    ) -> Self {
+        EventData {
+            agent_id: None,
+            event_id: event_id.into(),
+            idempotency_key: None,
+            payload: None,
+            run_id: run_id.into(),
+            step_id: None,
+            summary: summary.into(),
+            timestamp: timestamp.into(),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for EventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,16 @@ pub struct EventPaginationMeta {
     pub page_size: i64,
     pub time_range: super::TimeRange,
 }
+impl EventPaginationMeta {
+    /// A `EventPaginationMeta` from its required fields; the optional ones are `None`.
+    pub fn new(page_size: i64, time_range: super::TimeRange) -> Self {
+        EventPaginationMeta {
+            page_cursor: None,
+            page_size,
+            time_range,
+        }
+    }
+}
 impl serde::Serialize for EventPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct EventResponse {
     pub data: super::EventData,
 }
+impl EventResponse {
+    /// A `EventResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::EventData) -> Self {
+        EventResponse { data }
+    }
+}
 impl serde::Serialize for EventResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,16 @@ pub struct ExportPortingOrdersCsvReport {
     /// The filters to apply to the export porting order CSV report.
     pub filters: ExportPortingOrdersCsvReportFilters,
 }
+impl ExportPortingOrdersCsvReport {
+    /// A `ExportPortingOrdersCsvReport` from its required fields; the optional ones are `None`.
+    ///
+    /// - `filters`: The filters to apply to the export porting order CSV report.
+    pub fn new(filters: ExportPortingOrdersCsvReportFilters) -> Self {
+        ExportPortingOrdersCsvReport {
+            filters,
+        }
+    }
+}
 impl serde::Serialize for ExportPortingOrdersCsvReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

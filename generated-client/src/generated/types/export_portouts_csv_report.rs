@@ -8,6 +8,14 @@ pub struct ExportPortoutsCsvReport {
     /// The filters to apply to the export port-out CSV report.
     pub filters: ExportPortoutsCsvReportFilters,
 }
+impl ExportPortoutsCsvReport {
+    /// A `ExportPortoutsCsvReport` from its required fields; the optional ones are `None`.
+    ///
+    /// - `filters`: The filters to apply to the export port-out CSV report.
+    pub fn new(filters: ExportPortoutsCsvReportFilters) -> Self {
+        ExportPortoutsCsvReport { filters }
+    }
+}
 impl serde::Serialize for ExportPortoutsCsvReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

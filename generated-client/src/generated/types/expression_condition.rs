@@ -12,6 +12,15 @@ pub struct ExpressionCondition {
     pub expression: super::Expression,
     pub r#type: ExpressionConditionType,
 }
+impl ExpressionCondition {
+    /// A `ExpressionCondition` from its required fields; the optional ones are `None`.
+    pub fn new(expression: super::Expression, r#type: ExpressionConditionType) -> Self {
+        ExpressionCondition {
+            expression,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for ExpressionCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -18,6 +18,23 @@ pub struct ExternalLlmReq {
     /// URL used to retrieve an access token when certificate authentication is enabled.
     pub token_retrieval_url: Option<String>,
 }
+impl ExternalLlmReq {
+    /// A `ExternalLlmReq` from its required fields; the optional ones are `None`.
+    ///
+    /// - `base_url`: Base URL for the external LLM endpoint.
+    /// - `model`: Model identifier to use with the external LLM endpoint.
+    pub fn new(base_url: impl Into<String>, model: impl Into<String>) -> Self {
+        ExternalLlmReq {
+            authentication_method: None,
+            base_url: base_url.into(),
+            certificate_ref: None,
+            forward_metadata: None,
+            llm_api_key_ref: None,
+            model: model.into(),
+            token_retrieval_url: None,
+        }
+    }
+}
 impl serde::Serialize for ExternalLlmReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -24,6 +24,38 @@ pub struct FineTuningJob {
     /// The storage bucket or object used for training.
     pub training_file: String,
 }
+impl FineTuningJob {
+    /// A `FineTuningJob` from its required fields; the optional ones are `None`.
+    ///
+    /// - `created_at`: The Unix timestamp (in seconds) for when the fine-tuning job was created.
+    /// - `hyperparameters`: The hyperparameters used for the fine-tuning job.
+    /// - `id`: The name of the fine-tuned model that is being created.
+    /// - `model`: The base model that is being fine-tuned.
+    /// - `organization_id`: The organization that owns the fine-tuning job.
+    /// - `status`: The current status of the fine-tuning job.
+    /// - `training_file`: The storage bucket or object used for training.
+    pub fn new(
+        created_at: i64,
+        hyperparameters: FineTuningJobHyperparameters,
+        id: impl Into<String>,
+        model: impl Into<String>,
+        organization_id: impl Into<String>,
+        status: FineTuningJobStatus,
+        training_file: impl Into<String>,
+    ) -> Self {
+        FineTuningJob {
+            created_at,
+            finished_at: None,
+            hyperparameters,
+            id: id.into(),
+            model: model.into(),
+            organization_id: organization_id.into(),
+            status,
+            trained_tokens: None,
+            training_file: training_file.into(),
+        }
+    }
+}
 impl serde::Serialize for FineTuningJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct FineTuningJobsListData {
     pub data: Vec<super::FineTuningJob>,
 }
+impl FineTuningJobsListData {
+    /// A `FineTuningJobsListData` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::FineTuningJob>) -> Self {
+        FineTuningJobsListData { data }
+    }
+}
 impl serde::Serialize for FineTuningJobsListData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -19,6 +19,27 @@ pub struct FlowEdge {
     /// Destination of the transition. Discriminated by `type`: `node` (jump to another node in this flow) or `assistant` (hand off to a different assistant).
     pub target: FlowEdgeTarget,
 }
+impl FlowEdge {
+    /// A `FlowEdge` from its required fields; the optional ones are `None`.
+    ///
+    /// - `condition`: Condition that gates the transition. Discriminated by `type`: `llm`, `expression`.
+    /// - `id`: Caller-supplied unique identifier for this edge within the flow.
+    /// - `start_node_id`: ID of the node this edge transitions away from.
+    /// - `target`: Destination of the transition. Discriminated by `type`: `node` (jump to another node in this flow) or `assistant` (hand off to a different assistant).
+    pub fn new(
+        condition: FlowEdgeCondition,
+        id: impl Into<String>,
+        start_node_id: impl Into<String>,
+        target: FlowEdgeTarget,
+    ) -> Self {
+        FlowEdge {
+            condition,
+            id: id.into(),
+            start_node_id: start_node_id.into(),
+            target,
+        }
+    }
+}
 impl serde::Serialize for FlowEdge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

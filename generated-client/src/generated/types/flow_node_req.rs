@@ -35,6 +35,29 @@ pub struct FlowNodeReq {
     /// Per-node voice override. Only fields set here override the assistant-level voice settings; unset fields cascade.
     pub voice_settings: Option<super::VoiceSettings>,
 }
+impl FlowNodeReq {
+    /// A `FlowNodeReq` from its required fields; the optional ones are `None`.
+    ///
+    /// - `id`: Caller-supplied unique identifier for this node within the flow.
+    /// - `instructions`: Prompt that drives the LLM while this node is active. Required.
+    pub fn new(id: impl Into<String>, instructions: impl Into<String>) -> Self {
+        FlowNodeReq {
+            external_llm: None,
+            id: id.into(),
+            instructions: instructions.into(),
+            instructions_mode: None,
+            llm_api_key_ref: None,
+            model: None,
+            name: None,
+            position: None,
+            shared_tool_ids: None,
+            tools_mode: None,
+            transcription: None,
+            r#type: None,
+            voice_settings: None,
+        }
+    }
+}
 impl serde::Serialize for FlowNodeReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,16 @@ pub struct FunctionDefinition {
     pub name: String,
     pub parameters: Option<serde_json::Map<String, serde_json::Value>>,
 }
+impl FunctionDefinition {
+    /// A `FunctionDefinition` from its required fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        FunctionDefinition {
+            description: None,
+            name: name.into(),
+            parameters: None,
+        }
+    }
+}
 impl serde::Serialize for FunctionDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

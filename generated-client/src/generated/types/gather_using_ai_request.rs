@@ -30,6 +30,30 @@ pub struct GatherUsingAiRequest {
     /// The settings associated with the voice selected
     pub voice_settings: Option<GatherUsingAiRequestVoiceSettings>,
 }
+impl GatherUsingAiRequest {
+    /// A `GatherUsingAiRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `parameters`: The parameters described as a JSON Schema object that needs to be gathered by the voice assistant. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
+    pub fn new(parameters: serde_json::Map<String, serde_json::Value>) -> Self {
+        GatherUsingAiRequest {
+            assistant: None,
+            client_state: None,
+            command_id: None,
+            gather_ended_speech: None,
+            greeting: None,
+            interruption_settings: None,
+            language: None,
+            message_history: None,
+            parameters,
+            send_message_history_updates: None,
+            send_partial_results: None,
+            transcription: None,
+            user_response_timeout_ms: None,
+            voice: None,
+            voice_settings: None,
+        }
+    }
+}
 impl serde::Serialize for GatherUsingAiRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

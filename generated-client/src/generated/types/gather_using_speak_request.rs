@@ -43,6 +43,32 @@ pub struct GatherUsingSpeakRequest {
     /// The settings associated with the voice selected
     pub voice_settings: Option<GatherUsingSpeakRequestVoiceSettings>,
 }
+impl GatherUsingSpeakRequest {
+    /// A `GatherUsingSpeakRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `payload`: The text or SSML to be converted into speech. There is a 3,000 character limit.
+    /// - `voice`: Specifies the voice used in speech synthesis.
+    pub fn new(payload: impl Into<String>, voice: impl Into<String>) -> Self {
+        GatherUsingSpeakRequest {
+            client_state: None,
+            command_id: None,
+            inter_digit_timeout_millis: None,
+            invalid_payload: None,
+            language: None,
+            maximum_digits: None,
+            maximum_tries: None,
+            minimum_digits: None,
+            payload: payload.into(),
+            payload_type: None,
+            service_level: None,
+            terminating_digit: None,
+            timeout_millis: None,
+            valid_digits: None,
+            voice: voice.into(),
+            voice_settings: None,
+        }
+    }
+}
 impl serde::Serialize for GatherUsingSpeakRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

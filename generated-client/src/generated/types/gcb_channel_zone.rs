@@ -15,6 +15,28 @@ pub struct GcbChannelZone {
     /// ISO 8601 formatted date of when the channel zone was updated
     pub updated_at: Option<String>,
 }
+impl GcbChannelZone {
+    /// A `GcbChannelZone` from its required fields; the optional ones are `None`.
+    ///
+    /// - `countries`: List of countries (in ISO 3166-2, capitalized) members of the billing channel zone
+    pub fn new(
+        channels: i64,
+        countries: Vec<String>,
+        id: impl Into<String>,
+        name: impl Into<String>,
+        record_type: GcbChannelZoneRecordType,
+    ) -> Self {
+        GcbChannelZone {
+            channels,
+            countries,
+            created_at: None,
+            id: id.into(),
+            name: name.into(),
+            record_type,
+            updated_at: None,
+        }
+    }
+}
 impl serde::Serialize for GcbChannelZone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

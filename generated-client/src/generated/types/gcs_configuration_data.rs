@@ -9,6 +9,18 @@ pub struct GcsConfigurationData {
     pub bucket: Option<super::Bucket>,
     pub credentials: Option<super::Credentials>,
 }
+impl GcsConfigurationData {
+    /// A `GcsConfigurationData` from its required fields; the optional ones are `None`.
+    ///
+    /// - `backend`: Storage backend type
+    pub fn new(backend: GcsConfigurationDataBackend) -> Self {
+        GcsConfigurationData {
+            backend,
+            bucket: None,
+            credentials: None,
+        }
+    }
+}
 impl serde::Serialize for GcsConfigurationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

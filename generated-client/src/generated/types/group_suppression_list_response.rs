@@ -7,6 +7,15 @@ pub struct GroupSuppressionListResponse {
     pub data: Vec<super::EmailBlock>,
     pub meta: super::GroupListMeta,
 }
+impl GroupSuppressionListResponse {
+    /// A `GroupSuppressionListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::EmailBlock>, meta: super::GroupListMeta) -> Self {
+        GroupSuppressionListResponse {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for GroupSuppressionListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,12 @@ pub struct HandoffTool {
     pub handoff: super::HandoffToolParams,
     pub r#type: HandoffToolType,
 }
+impl HandoffTool {
+    /// A `HandoffTool` from its required fields; the optional ones are `None`.
+    pub fn new(handoff: super::HandoffToolParams, r#type: HandoffToolType) -> Self {
+        HandoffTool { handoff, r#type }
+    }
+}
 impl serde::Serialize for HandoffTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct HandoffToolParams {
     /// With the unified voice mode all assistants share the same voice, making the handoff transparent to the user. With the distinct voice mode all assistants retain their voice configuration, providing the experience of a conference call with a team of assistants.
     pub voice_mode: Option<HandoffToolParamsVoiceMode>,
 }
+impl HandoffToolParams {
+    /// A `HandoffToolParams` from its required fields; the optional ones are `None`.
+    ///
+    /// - `ai_assistants`: List of possible assistants that can receive a handoff.
+    pub fn new(ai_assistants: Vec<HandoffToolParamsAiAssistantsItem>) -> Self {
+        HandoffToolParams {
+            ai_assistants,
+            voice_mode: None,
+        }
+    }
+}
 impl serde::Serialize for HandoffToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -60,6 +71,18 @@ pub struct HandoffToolParamsAiAssistantsItem {
     pub id: String,
     /// Helpful name for giving context on when to handoff to the assistant.
     pub name: String,
+}
+impl HandoffToolParamsAiAssistantsItem {
+    /// A `HandoffToolParamsAiAssistantsItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `id`: The ID of the assistant to hand off to.
+    /// - `name`: Helpful name for giving context on when to handoff to the assistant.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        HandoffToolParamsAiAssistantsItem {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
 }
 impl serde::Serialize for HandoffToolParamsAiAssistantsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -7,6 +7,12 @@ pub struct HangupTool {
     pub hangup: super::HangupToolParams,
     pub r#type: HangupToolType,
 }
+impl HangupTool {
+    /// A `HangupTool` from its required fields; the optional ones are `None`.
+    pub fn new(hangup: super::HangupToolParams, r#type: HangupToolType) -> Self {
+        HangupTool { hangup, r#type }
+    }
+}
 impl serde::Serialize for HangupTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,22 @@ pub struct ImportAssistantsRequest {
     /// The external provider to import assistants from.
     pub provider: ImportAssistantsRequestProvider,
 }
+impl ImportAssistantsRequest {
+    /// A `ImportAssistantsRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `api_key_ref`: Integration secret pointer that refers to the API key for the external provider. This should be an identifier for an integration secret created via /v2/integration_secrets.
+    /// - `provider`: The external provider to import assistants from.
+    pub fn new(
+        api_key_ref: impl Into<String>,
+        provider: ImportAssistantsRequestProvider,
+    ) -> Self {
+        ImportAssistantsRequest {
+            api_key_ref: api_key_ref.into(),
+            import_ids: None,
+            provider,
+        }
+    }
+}
 impl serde::Serialize for ImportAssistantsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

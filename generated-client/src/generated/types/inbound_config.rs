@@ -8,6 +8,16 @@ pub struct InboundConfig {
     pub enabled: bool,
     pub mx_required: bool,
 }
+impl InboundConfig {
+    /// A `InboundConfig` from its required fields; the optional ones are `None`.
+    pub fn new(catch_all: bool, enabled: bool, mx_required: bool) -> Self {
+        InboundConfig {
+            catch_all,
+            enabled,
+            mx_required,
+        }
+    }
+}
 impl serde::Serialize for InboundConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,22 @@ pub struct InexplicitNumberOrderRequest {
     /// Group(s) of numbers to order. You can have multiple ordering_groups objects added to a single request.
     pub ordering_groups: Vec<InexplicitNumberOrderRequestOrderingGroupsItem>,
 }
+impl InexplicitNumberOrderRequest {
+    /// A `InexplicitNumberOrderRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `ordering_groups`: Group(s) of numbers to order. You can have multiple ordering_groups objects added to a single request.
+    pub fn new(
+        ordering_groups: Vec<InexplicitNumberOrderRequestOrderingGroupsItem>,
+    ) -> Self {
+        InexplicitNumberOrderRequest {
+            billing_group_id: None,
+            connection_id: None,
+            customer_reference: None,
+            messaging_profile_id: None,
+            ordering_groups,
+        }
+    }
+}
 impl serde::Serialize for InexplicitNumberOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -251,6 +267,32 @@ pub struct InexplicitNumberOrderRequestOrderingGroupsItem {
     pub quickship: Option<bool>,
     /// Ordering strategy. Define what action should be taken if we don't have enough phone numbers to fulfill your request. Allowable values are: always = proceed with ordering phone numbers, regardless of current inventory levels; never = do not place any orders unless there are enough phone numbers to satisfy the request. If not specified, the always strategy will be enforced.
     pub strategy: Option<InexplicitNumberOrderRequestOrderingGroupsItemStrategy>,
+}
+impl InexplicitNumberOrderRequestOrderingGroupsItem {
+    /// A `InexplicitNumberOrderRequestOrderingGroupsItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `count_requested`: Quantity of phone numbers to order
+    /// - `country_iso`: Country where you would like to purchase phone numbers. Allowable values: US, CA
+    /// - `phone_number_type`: Number type (local, toll-free, etc.)
+    pub fn new(
+        count_requested: impl Into<String>,
+        country_iso: InexplicitNumberOrderRequestOrderingGroupsItemCountryIso,
+        phone_number_type: impl Into<String>,
+    ) -> Self {
+        InexplicitNumberOrderRequestOrderingGroupsItem {
+            administrative_area: None,
+            count_requested: count_requested.into(),
+            country_iso,
+            exclude_held_numbers: None,
+            features: None,
+            locality: None,
+            national_destination_code: None,
+            phone_number: None,
+            phone_number_type: phone_number_type.into(),
+            quickship: None,
+            strategy: None,
+        }
+    }
 }
 impl serde::Serialize for InexplicitNumberOrderRequestOrderingGroupsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

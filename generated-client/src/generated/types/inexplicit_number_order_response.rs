@@ -120,6 +120,21 @@ pub struct InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
     /// Array of sub number order IDs
     pub sub_number_order_ids: Vec<String>,
 }
+impl InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
+    /// A `InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `number_order_id`: ID of the main number order
+    /// - `sub_number_order_ids`: Array of sub number order IDs
+    pub fn new(
+        number_order_id: impl Into<String>,
+        sub_number_order_ids: Vec<String>,
+    ) -> Self {
+        InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
+            number_order_id: number_order_id.into(),
+            sub_number_order_ids,
+        }
+    }
+}
 impl serde::Serialize for InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

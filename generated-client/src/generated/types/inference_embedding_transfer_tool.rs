@@ -7,6 +7,18 @@ pub struct InferenceEmbeddingTransferTool {
     pub transfer: super::InferenceEmbeddingTransferToolParams,
     pub r#type: InferenceEmbeddingTransferToolType,
 }
+impl InferenceEmbeddingTransferTool {
+    /// A `InferenceEmbeddingTransferTool` from its required fields; the optional ones are `None`.
+    pub fn new(
+        transfer: super::InferenceEmbeddingTransferToolParams,
+        r#type: InferenceEmbeddingTransferToolType,
+    ) -> Self {
+        InferenceEmbeddingTransferTool {
+            transfer,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for InferenceEmbeddingTransferTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -23,6 +23,26 @@ pub struct InferenceEmbeddingTransferToolParams {
     /// Natural language instructions for your agent for how to provide context for the transfer recipient.
     pub warm_transfer_instructions: Option<String>,
 }
+impl InferenceEmbeddingTransferToolParams {
+    /// A `InferenceEmbeddingTransferToolParams` from its required fields; the optional ones are `None`.
+    ///
+    /// - `from`: Number or SIP URI placing the call.
+    /// - `targets`: The different possible targets of the transfer. The assistant will be able to choose one of the targets to transfer the call to. This can also be a dynamic variable string like `{{ targets }}` where `targets` is returned by the dynamic variables webhook and resolves to an array of target objects at runtime.
+    pub fn new(
+        from: impl Into<String>,
+        targets: impl Into<InferenceEmbeddingTransferToolParamsTargets>,
+    ) -> Self {
+        InferenceEmbeddingTransferToolParams {
+            custom_headers: None,
+            description: None,
+            from: from.into(),
+            targets: targets.into(),
+            voicemail_detection: None,
+            warm_message_delay_ms: None,
+            warm_transfer_instructions: None,
+        }
+    }
+}
 impl serde::Serialize for InferenceEmbeddingTransferToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -181,6 +201,17 @@ pub struct InferenceEmbeddingTransferToolParamsTargetsListItem {
     /// The destination number or SIP URI of the call.
     pub to: String,
 }
+impl InferenceEmbeddingTransferToolParamsTargetsListItem {
+    /// A `InferenceEmbeddingTransferToolParamsTargetsListItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `to`: The destination number or SIP URI of the call.
+    pub fn new(to: impl Into<String>) -> Self {
+        InferenceEmbeddingTransferToolParamsTargetsListItem {
+            name: None,
+            to: to.into(),
+        }
+    }
+}
 impl serde::Serialize for InferenceEmbeddingTransferToolParamsTargetsListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -243,6 +274,22 @@ for InferenceEmbeddingTransferToolParamsTargetsListItem {
 pub enum InferenceEmbeddingTransferToolParamsTargets {
     List(Vec<InferenceEmbeddingTransferToolParamsTargetsListItem>),
     String(String),
+}
+impl From<Vec<InferenceEmbeddingTransferToolParamsTargetsListItem>>
+for InferenceEmbeddingTransferToolParamsTargets {
+    fn from(value: Vec<InferenceEmbeddingTransferToolParamsTargetsListItem>) -> Self {
+        InferenceEmbeddingTransferToolParamsTargets::List(value)
+    }
+}
+impl From<String> for InferenceEmbeddingTransferToolParamsTargets {
+    fn from(value: String) -> Self {
+        InferenceEmbeddingTransferToolParamsTargets::String(value)
+    }
+}
+impl From<&str> for InferenceEmbeddingTransferToolParamsTargets {
+    fn from(value: &str) -> Self {
+        InferenceEmbeddingTransferToolParamsTargets::String(value.to_string())
+    }
 }
 /// Advanced AMD detection configuration parameters. All values are optional - Telnyx will use defaults if not specified.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]

@@ -7,6 +7,18 @@ pub struct InferenceEmbeddingWebhookTool {
     pub r#type: InferenceEmbeddingWebhookToolType,
     pub webhook: super::WebhookToolParams,
 }
+impl InferenceEmbeddingWebhookTool {
+    /// A `InferenceEmbeddingWebhookTool` from its required fields; the optional ones are `None`.
+    pub fn new(
+        r#type: InferenceEmbeddingWebhookToolType,
+        webhook: super::WebhookToolParams,
+    ) -> Self {
+        InferenceEmbeddingWebhookTool {
+            r#type,
+            webhook,
+        }
+    }
+}
 impl serde::Serialize for InferenceEmbeddingWebhookTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct InfringementClaimContest {
     /// Up to 20 supporting documents per submission. `document_id` must be unique within this submission. Documents are aggregated into the claim's `contest_documents` across all submissions.
     pub documents: Option<Vec<super::Document>>,
 }
+impl InfringementClaimContest {
+    /// A `InfringementClaimContest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `contest_notes`: Customer's response to the claim. 10–2000 characters.
+    pub fn new(contest_notes: impl Into<String>) -> Self {
+        InfringementClaimContest {
+            contest_notes: contest_notes.into(),
+            documents: None,
+        }
+    }
+}
 impl serde::Serialize for InfringementClaimContest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct InfringementClaimWrapped {
     pub data: super::InfringementClaim,
 }
+impl InfringementClaimWrapped {
+    /// A `InfringementClaimWrapped` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::InfringementClaim) -> Self {
+        InfringementClaimWrapped { data }
+    }
+}
 impl serde::Serialize for InfringementClaimWrapped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

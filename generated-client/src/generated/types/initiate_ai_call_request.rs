@@ -92,6 +92,61 @@ pub struct InitiateAiCallRequest {
     /// Whether to trim any leading and trailing silence from the recording. Defaults to `trim-silence`.
     pub trim: Option<InitiateAiCallRequestTrim>,
 }
+impl InitiateAiCallRequest {
+    /// A `InitiateAiCallRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `ai_assistant_id`: The ID of the AI assistant to use for the call.
+    /// - `from`: The phone number of the party initiating the call. Phone numbers are formatted with a `+` and country code.
+    /// - `to`: The phone number of the called party. Phone numbers are formatted with a `+` and country code.
+    pub fn new(
+        ai_assistant_id: impl Into<String>,
+        from: impl Into<String>,
+        to: impl Into<String>,
+    ) -> Self {
+        InitiateAiCallRequest {
+            ai_assistant_dynamic_variables: None,
+            ai_assistant_id: ai_assistant_id.into(),
+            ai_assistant_version: None,
+            async_amd: None,
+            async_amd_status_callback: None,
+            async_amd_status_callback_method: None,
+            caller_id: None,
+            conversation_callback: None,
+            conversation_callback_method: None,
+            conversation_callbacks: None,
+            custom_headers: None,
+            detection_mode: None,
+            from: from.into(),
+            machine_detection: None,
+            machine_detection_prompt_end_timeout: None,
+            machine_detection_silence_timeout: None,
+            machine_detection_speech_end_threshold: None,
+            machine_detection_speech_threshold: None,
+            machine_detection_timeout: None,
+            passports: None,
+            preferred_codecs: None,
+            record: None,
+            recording_channels: None,
+            recording_status_callback: None,
+            recording_status_callback_event: None,
+            recording_status_callback_method: None,
+            recording_timeout: None,
+            recording_track: None,
+            send_recording_url: None,
+            sip_auth_password: None,
+            sip_auth_username: None,
+            sip_region: None,
+            status_callback: None,
+            status_callback_event: None,
+            status_callback_method: None,
+            status_callbacks: None,
+            time_limit: None,
+            timeout: None,
+            to: to.into(),
+            trim: None,
+        }
+    }
+}
 impl serde::Serialize for InitiateAiCallRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -472,6 +527,18 @@ pub struct InitiateAiCallRequestCustomHeadersItem {
     pub name: String,
     /// The value of the custom header
     pub value: String,
+}
+impl InitiateAiCallRequestCustomHeadersItem {
+    /// A `InitiateAiCallRequestCustomHeadersItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: The name of the custom header
+    /// - `value`: The value of the custom header
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        InitiateAiCallRequestCustomHeadersItem {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
 }
 impl serde::Serialize for InitiateAiCallRequestCustomHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

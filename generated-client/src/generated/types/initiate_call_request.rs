@@ -100,6 +100,66 @@ pub struct InitiateCallRequest {
     /// HTTP request type used for `Url`. The default value is inherited from TeXML Application setting.
     pub url_method: Option<InitiateCallRequestUrlMethod>,
 }
+impl InitiateCallRequest {
+    /// A `InitiateCallRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `application_sid`: The ID of the TeXML Application.
+    /// - `from`: The phone number of the party that initiated the call. Phone numbers are formatted with a `+` and country code.
+    /// - `to`: The phone number of the called party. Phone numbers are formatted with a `+` and country code.
+    pub fn new(
+        application_sid: impl Into<String>,
+        from: impl Into<String>,
+        to: impl Into<String>,
+    ) -> Self {
+        InitiateCallRequest {
+            application_sid: application_sid.into(),
+            async_amd: None,
+            async_amd_status_callback: None,
+            async_amd_status_callback_method: None,
+            caller_id: None,
+            cancel_playback_on_detect_message_end: None,
+            cancel_playback_on_machine_detection: None,
+            custom_headers: None,
+            deepfake_detection: None,
+            deepfake_detection_callback_method: None,
+            deepfake_detection_callback_url: None,
+            detection_mode: None,
+            fallback_url: None,
+            from: from.into(),
+            machine_detection: None,
+            machine_detection_prompt_end_timeout: None,
+            machine_detection_silence_timeout: None,
+            machine_detection_speech_end_threshold: None,
+            machine_detection_speech_threshold: None,
+            machine_detection_timeout: None,
+            media_encryption: None,
+            preferred_codecs: None,
+            record: None,
+            recording_channels: None,
+            recording_status_callback: None,
+            recording_status_callback_event: None,
+            recording_status_callback_method: None,
+            recording_timeout: None,
+            recording_track: None,
+            send_recording_url: None,
+            sip_auth_password: None,
+            sip_auth_username: None,
+            sip_region: None,
+            status_callback: None,
+            status_callback_event: None,
+            status_callback_method: None,
+            supervise_call_sid: None,
+            supervising_role: None,
+            texml: None,
+            time_limit: None,
+            timeout: None,
+            to: to.into(),
+            trim: None,
+            url: None,
+            url_method: None,
+        }
+    }
+}
 impl serde::Serialize for InitiateCallRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -483,6 +543,18 @@ pub struct InitiateCallRequestCustomHeadersItem {
     pub name: String,
     /// The value of the custom header
     pub value: String,
+}
+impl InitiateCallRequestCustomHeadersItem {
+    /// A `InitiateCallRequestCustomHeadersItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: The name of the custom header
+    /// - `value`: The value of the custom header
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        InitiateCallRequestCustomHeadersItem {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
 }
 impl serde::Serialize for InitiateCallRequestCustomHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

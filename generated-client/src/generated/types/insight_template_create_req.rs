@@ -10,6 +10,17 @@ pub struct InsightTemplateCreateReq {
     pub name: String,
     pub webhook: Option<String>,
 }
+impl InsightTemplateCreateReq {
+    /// A `InsightTemplateCreateReq` from its required fields; the optional ones are `None`.
+    pub fn new(instructions: impl Into<String>, name: impl Into<String>) -> Self {
+        InsightTemplateCreateReq {
+            instructions: instructions.into(),
+            json_schema: None,
+            name: name.into(),
+            webhook: None,
+        }
+    }
+}
 impl serde::Serialize for InsightTemplateCreateReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -72,4 +83,20 @@ impl<'de> serde::Deserialize<'de> for InsightTemplateCreateReq {
 pub enum InsightTemplateCreateReqJsonSchema {
     JsonSchemaObject(serde_json::Map<String, serde_json::Value>),
     String(String),
+}
+impl From<String> for InsightTemplateCreateReqJsonSchema {
+    fn from(value: String) -> Self {
+        InsightTemplateCreateReqJsonSchema::String(value)
+    }
+}
+impl From<&str> for InsightTemplateCreateReqJsonSchema {
+    fn from(value: &str) -> Self {
+        InsightTemplateCreateReqJsonSchema::String(value.to_string())
+    }
+}
+impl From<serde_json::Map<String, serde_json::Value>>
+for InsightTemplateCreateReqJsonSchema {
+    fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
+        InsightTemplateCreateReqJsonSchema::JsonSchemaObject(value)
+    }
 }

@@ -6,6 +6,14 @@
 pub struct InsightTemplateDetailRespData {
     pub data: super::InsightTemplateResp,
 }
+impl InsightTemplateDetailRespData {
+    /// A `InsightTemplateDetailRespData` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::InsightTemplateResp) -> Self {
+        InsightTemplateDetailRespData {
+            data,
+        }
+    }
+}
 impl serde::Serialize for InsightTemplateDetailRespData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,16 @@ pub struct InsightTemplateGroupCreateReq {
     pub name: String,
     pub webhook: Option<String>,
 }
+impl InsightTemplateGroupCreateReq {
+    /// A `InsightTemplateGroupCreateReq` from its required fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        InsightTemplateGroupCreateReq {
+            description: None,
+            name: name.into(),
+            webhook: None,
+        }
+    }
+}
 impl serde::Serialize for InsightTemplateGroupCreateReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

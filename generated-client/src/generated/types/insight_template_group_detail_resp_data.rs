@@ -6,6 +6,14 @@
 pub struct InsightTemplateGroupDetailRespData {
     pub data: super::InsightTemplateGroupResp,
 }
+impl InsightTemplateGroupDetailRespData {
+    /// A `InsightTemplateGroupDetailRespData` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::InsightTemplateGroupResp) -> Self {
+        InsightTemplateGroupDetailRespData {
+            data,
+        }
+    }
+}
 impl serde::Serialize for InsightTemplateGroupDetailRespData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,23 @@ pub struct InsightTemplateGroupResp {
     pub name: String,
     pub webhook: Option<String>,
 }
+impl InsightTemplateGroupResp {
+    /// A `InsightTemplateGroupResp` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: impl Into<String>,
+        id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        InsightTemplateGroupResp {
+            created_at: created_at.into(),
+            description: None,
+            id: id.into(),
+            insights: None,
+            name: name.into(),
+            webhook: None,
+        }
+    }
+}
 impl serde::Serialize for InsightTemplateGroupResp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

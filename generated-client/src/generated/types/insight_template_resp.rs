@@ -13,6 +13,24 @@ pub struct InsightTemplateResp {
     pub name: Option<String>,
     pub webhook: Option<String>,
 }
+impl InsightTemplateResp {
+    /// A `InsightTemplateResp` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: impl Into<String>,
+        id: impl Into<String>,
+        instructions: impl Into<String>,
+    ) -> Self {
+        InsightTemplateResp {
+            created_at: created_at.into(),
+            id: id.into(),
+            insight_type: None,
+            instructions: instructions.into(),
+            json_schema: None,
+            name: None,
+            webhook: None,
+        }
+    }
+}
 impl serde::Serialize for InsightTemplateResp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -99,4 +117,19 @@ impl<'de> serde::Deserialize<'de> for InsightTemplateResp {
 pub enum InsightTemplateRespJsonSchema {
     JsonSchemaObject(serde_json::Map<String, serde_json::Value>),
     String(String),
+}
+impl From<String> for InsightTemplateRespJsonSchema {
+    fn from(value: String) -> Self {
+        InsightTemplateRespJsonSchema::String(value)
+    }
+}
+impl From<&str> for InsightTemplateRespJsonSchema {
+    fn from(value: &str) -> Self {
+        InsightTemplateRespJsonSchema::String(value.to_string())
+    }
+}
+impl From<serde_json::Map<String, serde_json::Value>> for InsightTemplateRespJsonSchema {
+    fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
+        InsightTemplateRespJsonSchema::JsonSchemaObject(value)
+    }
 }

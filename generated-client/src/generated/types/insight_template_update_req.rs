@@ -75,3 +75,19 @@ pub enum InsightTemplateUpdateReqJsonSchema {
     JsonSchemaObject(serde_json::Map<String, serde_json::Value>),
     String(String),
 }
+impl From<String> for InsightTemplateUpdateReqJsonSchema {
+    fn from(value: String) -> Self {
+        InsightTemplateUpdateReqJsonSchema::String(value)
+    }
+}
+impl From<&str> for InsightTemplateUpdateReqJsonSchema {
+    fn from(value: &str) -> Self {
+        InsightTemplateUpdateReqJsonSchema::String(value.to_string())
+    }
+}
+impl From<serde_json::Map<String, serde_json::Value>>
+for InsightTemplateUpdateReqJsonSchema {
+    fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
+        InsightTemplateUpdateReqJsonSchema::JsonSchemaObject(value)
+    }
+}

@@ -12,6 +12,28 @@ pub struct Integration {
     pub name: String,
     pub status: IntegrationStatus,
 }
+impl Integration {
+    /// A `Integration` from its required fields; the optional ones are `None`.
+    pub fn new(
+        available_tools: Vec<String>,
+        description: impl Into<String>,
+        display_name: impl Into<String>,
+        id: impl Into<String>,
+        logo_url: impl Into<String>,
+        name: impl Into<String>,
+        status: IntegrationStatus,
+    ) -> Self {
+        Integration {
+            available_tools,
+            description: description.into(),
+            display_name: display_name.into(),
+            id: id.into(),
+            logo_url: logo_url.into(),
+            name: name.into(),
+            status,
+        }
+    }
+}
 impl serde::Serialize for Integration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

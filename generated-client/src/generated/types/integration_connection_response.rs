@@ -6,6 +6,14 @@
 pub struct IntegrationConnectionResponse {
     pub data: super::IntegrationConnection,
 }
+impl IntegrationConnectionResponse {
+    /// A `IntegrationConnectionResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::IntegrationConnection) -> Self {
+        IntegrationConnectionResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for IntegrationConnectionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct IntegrationConnectionsListResponse {
     pub data: Vec<super::IntegrationConnection>,
 }
+impl IntegrationConnectionsListResponse {
+    /// A `IntegrationConnectionsListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::IntegrationConnection>) -> Self {
+        IntegrationConnectionsListResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for IntegrationConnectionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct IntegrationSecretCreatedResponse {
     pub data: super::IntegrationSecret,
 }
+impl IntegrationSecretCreatedResponse {
+    /// A `IntegrationSecretCreatedResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::IntegrationSecret) -> Self {
+        IntegrationSecretCreatedResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for IntegrationSecretCreatedResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

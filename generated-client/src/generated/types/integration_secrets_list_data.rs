@@ -7,6 +7,18 @@ pub struct IntegrationSecretsListData {
     pub data: Vec<super::IntegrationSecret>,
     pub meta: super::IntegrationSecretsMetadata,
 }
+impl IntegrationSecretsListData {
+    /// A `IntegrationSecretsListData` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::IntegrationSecret>,
+        meta: super::IntegrationSecretsMetadata,
+    ) -> Self {
+        IntegrationSecretsListData {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for IntegrationSecretsListData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

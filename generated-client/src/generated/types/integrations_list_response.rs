@@ -6,6 +6,12 @@
 pub struct IntegrationsListResponse {
     pub data: Vec<super::Integration>,
 }
+impl IntegrationsListResponse {
+    /// A `IntegrationsListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::Integration>) -> Self {
+        IntegrationsListResponse { data }
+    }
+}
 impl serde::Serialize for IntegrationsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,16 @@ pub struct IntrospectRequest {
     /// The token to introspect
     pub token: String,
 }
+impl IntrospectRequest {
+    /// A `IntrospectRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `token`: The token to introspect
+    pub fn new(token: impl Into<String>) -> Self {
+        IntrospectRequest {
+            token: token.into(),
+        }
+    }
+}
 impl serde::Serialize for IntrospectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

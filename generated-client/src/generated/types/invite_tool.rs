@@ -7,6 +7,12 @@ pub struct InviteTool {
     pub invite: super::InviteToolConfig,
     pub r#type: InviteToolType,
 }
+impl InviteTool {
+    /// A `InviteTool` from its required fields; the optional ones are `None`.
+    pub fn new(invite: super::InviteToolConfig, r#type: InviteToolType) -> Self {
+        InviteTool { invite, r#type }
+    }
+}
 impl serde::Serialize for InviteTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,19 @@ pub struct InviteToolConfig {
     /// Configuration for voicemail detection (AMD - Answering Machine Detection) on the invited call.
     pub voicemail_detection: Option<InviteToolConfigVoicemailDetection>,
 }
+impl InviteToolConfig {
+    /// A `InviteToolConfig` from its required fields; the optional ones are `None`.
+    ///
+    /// - `from`: Number or SIP URI placing the call.
+    pub fn new(from: impl Into<String>) -> Self {
+        InviteToolConfig {
+            custom_headers: None,
+            from: from.into(),
+            targets: None,
+            voicemail_detection: None,
+        }
+    }
+}
 impl serde::Serialize for InviteToolConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -136,6 +149,17 @@ pub struct InviteToolConfigTargetsListItem {
     /// The destination number or SIP URI of the call.
     pub to: String,
 }
+impl InviteToolConfigTargetsListItem {
+    /// A `InviteToolConfigTargetsListItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `to`: The destination number or SIP URI of the call.
+    pub fn new(to: impl Into<String>) -> Self {
+        InviteToolConfigTargetsListItem {
+            name: None,
+            to: to.into(),
+        }
+    }
+}
 impl serde::Serialize for InviteToolConfigTargetsListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -189,6 +213,21 @@ impl<'de> serde::Deserialize<'de> for InviteToolConfigTargetsListItem {
 pub enum InviteToolConfigTargets {
     List(Vec<InviteToolConfigTargetsListItem>),
     String(String),
+}
+impl From<Vec<InviteToolConfigTargetsListItem>> for InviteToolConfigTargets {
+    fn from(value: Vec<InviteToolConfigTargetsListItem>) -> Self {
+        InviteToolConfigTargets::List(value)
+    }
+}
+impl From<String> for InviteToolConfigTargets {
+    fn from(value: String) -> Self {
+        InviteToolConfigTargets::String(value)
+    }
+}
+impl From<&str> for InviteToolConfigTargets {
+    fn from(value: &str) -> Self {
+        InviteToolConfigTargets::String(value.to_string())
+    }
 }
 /// The AMD detection mode to use. 'premium' enables premium answering machine detection. 'disabled' turns off AMD detection.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]

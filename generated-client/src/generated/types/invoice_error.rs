@@ -10,6 +10,18 @@ pub struct InvoiceError {
     pub source: Option<InvoiceErrorSource>,
     pub title: String,
 }
+impl InvoiceError {
+    /// A `InvoiceError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        InvoiceError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for InvoiceError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct InworldVoiceSettings {
     /// Voice settings provider type
     pub r#type: InworldVoiceSettingsType,
 }
+impl InworldVoiceSettings {
+    /// A `InworldVoiceSettings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `type`: Voice settings provider type
+    pub fn new(r#type: InworldVoiceSettingsType) -> Self {
+        InworldVoiceSettings {
+            delivery_mode: None,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for InworldVoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -32,6 +32,29 @@ pub struct JoinConferenceRequest {
     /// Array of unique call_control_ids the joining supervisor can whisper to. If none provided, the supervisor will join the conference as a monitoring participant only.
     pub whisper_call_control_ids: Option<Vec<String>>,
 }
+impl JoinConferenceRequest {
+    /// A `JoinConferenceRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `call_control_id`: Unique identifier and token for controlling the call
+    pub fn new(call_control_id: impl Into<String>) -> Self {
+        JoinConferenceRequest {
+            beep_enabled: None,
+            call_control_id: call_control_id.into(),
+            client_state: None,
+            command_id: None,
+            end_conference_on_exit: None,
+            hold: None,
+            hold_audio_url: None,
+            hold_media_name: None,
+            mute: None,
+            region: None,
+            soft_end_conference_on_exit: None,
+            start_conference_on_enter: None,
+            supervisor_role: None,
+            whisper_call_control_ids: None,
+        }
+    }
+}
 impl serde::Serialize for JoinConferenceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

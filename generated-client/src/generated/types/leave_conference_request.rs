@@ -12,6 +12,19 @@ pub struct LeaveConferenceRequest {
     pub command_id: Option<String>,
     pub region: Option<super::ConferenceRegion>,
 }
+impl LeaveConferenceRequest {
+    /// A `LeaveConferenceRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `call_control_id`: Unique identifier and token for controlling the call
+    pub fn new(call_control_id: impl Into<String>) -> Self {
+        LeaveConferenceRequest {
+            beep_enabled: None,
+            call_control_id: call_control_id.into(),
+            command_id: None,
+            region: None,
+        }
+    }
+}
 impl serde::Serialize for LeaveConferenceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

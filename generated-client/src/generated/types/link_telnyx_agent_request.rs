@@ -7,6 +7,16 @@ pub struct LinkTelnyxAgentRequest {
     /// The Telnyx AI agent ID to link
     pub telnyx_agent_id: String,
 }
+impl LinkTelnyxAgentRequest {
+    /// A `LinkTelnyxAgentRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `telnyx_agent_id`: The Telnyx AI agent ID to link
+    pub fn new(telnyx_agent_id: impl Into<String>) -> Self {
+        LinkTelnyxAgentRequest {
+            telnyx_agent_id: telnyx_agent_id.into(),
+        }
+    }
+}
 impl serde::Serialize for LinkTelnyxAgentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,18 @@ pub struct ListVerifiedNumbersResponse {
     pub data: Vec<super::VerifiedNumberResponse>,
     pub meta: super::VerifiedNumbersMeta,
 }
+impl ListVerifiedNumbersResponse {
+    /// A `ListVerifiedNumbersResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::VerifiedNumberResponse>,
+        meta: super::VerifiedNumbersMeta,
+    ) -> Self {
+        ListVerifiedNumbersResponse {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for ListVerifiedNumbersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,14 @@
 pub struct ListVerifyProfileMessageTemplateResponse {
     pub data: Vec<super::VerifyProfileMessageTemplateResponse>,
 }
+impl ListVerifyProfileMessageTemplateResponse {
+    /// A `ListVerifyProfileMessageTemplateResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::VerifyProfileMessageTemplateResponse>) -> Self {
+        ListVerifyProfileMessageTemplateResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for ListVerifyProfileMessageTemplateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

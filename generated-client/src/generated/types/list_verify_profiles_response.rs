@@ -8,6 +8,18 @@ pub struct ListVerifyProfilesResponse {
     pub data: Vec<super::VerifyProfileResponse>,
     pub meta: super::VerifyMeta,
 }
+impl ListVerifyProfilesResponse {
+    /// A `ListVerifyProfilesResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::VerifyProfileResponse>,
+        meta: super::VerifyMeta,
+    ) -> Self {
+        ListVerifyProfilesResponse {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for ListVerifyProfilesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,17 @@ pub struct LlmCondition {
     pub prompt: String,
     pub r#type: LlmConditionType,
 }
+impl LlmCondition {
+    /// A `LlmCondition` from its required fields; the optional ones are `None`.
+    ///
+    /// - `prompt`: Natural-language criterion the LLM judges as true/false.
+    pub fn new(prompt: impl Into<String>, r#type: LlmConditionType) -> Self {
+        LlmCondition {
+            prompt: prompt.into(),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for LlmCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct LoaSignaturePayload {
     pub image_base64: String,
     pub signer_name: Option<Option<String>>,
 }
+impl LoaSignaturePayload {
+    /// A `LoaSignaturePayload` from its required fields; the optional ones are `None`.
+    ///
+    /// - `image_base64`: Base64-encoded signature image.
+    pub fn new(image_base64: impl Into<String>) -> Self {
+        LoaSignaturePayload {
+            image_base64: image_base64.into(),
+            signer_name: None,
+        }
+    }
+}
 impl serde::Serialize for LoaSignaturePayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

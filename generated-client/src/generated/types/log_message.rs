@@ -10,6 +10,18 @@ pub struct LogMessage {
     pub source: Option<LogMessageSource>,
     pub title: String,
 }
+impl LogMessage {
+    /// A `LogMessage` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        LogMessage {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for LogMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,3 +9,18 @@ pub enum Loopcount {
     Integer(i64),
     String(String),
 }
+impl From<String> for Loopcount {
+    fn from(value: String) -> Self {
+        Loopcount::String(value)
+    }
+}
+impl From<&str> for Loopcount {
+    fn from(value: &str) -> Self {
+        Loopcount::String(value.to_string())
+    }
+}
+impl From<i64> for Loopcount {
+    fn from(value: i64) -> Self {
+        Loopcount::Integer(value)
+    }
+}

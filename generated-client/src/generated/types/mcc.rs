@@ -9,6 +9,18 @@ pub struct Mcc {
     /// The name of the country.
     pub name: String,
 }
+impl Mcc {
+    /// A `Mcc` from its required fields; the optional ones are `None`.
+    ///
+    /// - `code`: Mobile Country Code.
+    /// - `name`: The name of the country.
+    pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
+        Mcc {
+            code: code.into(),
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for Mcc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -30,6 +30,28 @@ pub struct MdrDetailedRequest {
     /// Timezone for the report
     pub timezone: Option<String>,
 }
+impl MdrDetailedRequest {
+    /// A `MdrDetailedRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `end_time`: End time in ISO format. Note: If end time includes the last 4 hours, some MDRs might not appear in this report, due to wait time for downstream message delivery confirmation
+    /// - `start_time`: Start time in ISO format
+    pub fn new(end_time: impl Into<String>, start_time: impl Into<String>) -> Self {
+        MdrDetailedRequest {
+            connections: None,
+            directions: None,
+            end_time: end_time.into(),
+            filters: None,
+            include_message_body: None,
+            managed_accounts: None,
+            profiles: None,
+            record_types: None,
+            report_name: None,
+            select_all_managed_accounts: None,
+            start_time: start_time.into(),
+            timezone: None,
+        }
+    }
+}
 impl serde::Serialize for MdrDetailedRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

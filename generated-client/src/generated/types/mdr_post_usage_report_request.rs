@@ -9,6 +9,21 @@ pub struct MdrPostUsageReportRequest {
     pub profiles: Option<String>,
     pub start_date: String,
 }
+impl MdrPostUsageReportRequest {
+    /// A `MdrPostUsageReportRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        aggregation_type: MdrPostUsageReportRequestAggregationType,
+        end_date: impl Into<String>,
+        start_date: impl Into<String>,
+    ) -> Self {
+        MdrPostUsageReportRequest {
+            aggregation_type,
+            end_date: end_date.into(),
+            profiles: None,
+            start_date: start_date.into(),
+        }
+    }
+}
 impl serde::Serialize for MdrPostUsageReportRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,21 @@ pub struct MdrUsageRequestLegacy {
     pub select_all_managed_accounts: Option<bool>,
     pub start_time: Option<String>,
 }
+impl MdrUsageRequestLegacy {
+    /// A `MdrUsageRequestLegacy` from its required fields; the optional ones are `None`.
+    ///
+    /// - `aggregation_type`: Aggregation type: No aggregation = 0, By Messaging Profile = 1, By Tags = 2
+    pub fn new(aggregation_type: i32) -> Self {
+        MdrUsageRequestLegacy {
+            aggregation_type,
+            end_time: None,
+            managed_accounts: None,
+            profiles: None,
+            select_all_managed_accounts: None,
+            start_time: None,
+        }
+    }
+}
 impl serde::Serialize for MdrUsageRequestLegacy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct MediaStorageError {
     pub source: Option<MediaStorageErrorSource>,
     pub title: String,
 }
+impl MediaStorageError {
+    /// A `MediaStorageError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        MediaStorageError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for MediaStorageError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct MediaStreamingError {
     pub source: Option<MediaStreamingErrorSource>,
     pub title: String,
 }
+impl MediaStreamingError {
+    /// A `MediaStreamingError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        MediaStreamingError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for MediaStreamingError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

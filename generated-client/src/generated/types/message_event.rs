@@ -8,6 +8,16 @@ pub struct MessageEvent {
     pub payload: Option<serde_json::Map<String, serde_json::Value>>,
     pub r#type: super::EmailEventType,
 }
+impl MessageEvent {
+    /// A `MessageEvent` from its required fields; the optional ones are `None`.
+    pub fn new(occurred_at: impl Into<String>, r#type: super::EmailEventType) -> Self {
+        MessageEvent {
+            occurred_at: occurred_at.into(),
+            payload: None,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for MessageEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

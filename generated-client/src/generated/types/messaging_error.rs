@@ -10,6 +10,18 @@ pub struct MessagingError {
     pub source: Option<MessagingErrorSource>,
     pub title: String,
 }
+impl MessagingError {
+    /// A `MessagingError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        MessagingError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for MessagingError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -26,6 +26,24 @@ pub struct MessagingFeatureSet {
     /// Send messages to numbers in other countries.
     pub international_outbound: bool,
 }
+impl MessagingFeatureSet {
+    /// A `MessagingFeatureSet` from its required fields; the optional ones are `None`.
+    ///
+    /// - `domestic_two_way`: Send messages to and receive messages from numbers in the same country.
+    /// - `international_inbound`: Receive messages from numbers in other countries.
+    /// - `international_outbound`: Send messages to numbers in other countries.
+    pub fn new(
+        domestic_two_way: bool,
+        international_inbound: bool,
+        international_outbound: bool,
+    ) -> Self {
+        MessagingFeatureSet {
+            domestic_two_way,
+            international_inbound,
+            international_outbound,
+        }
+    }
+}
 impl serde::Serialize for MessagingFeatureSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

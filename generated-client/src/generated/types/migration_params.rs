@@ -29,6 +29,33 @@ pub struct MigrationParams {
     /// Telnyx Cloud Storage region to migrate the data to.
     pub target_region: String,
 }
+impl MigrationParams {
+    /// A `MigrationParams` from its required fields; the optional ones are `None`.
+    ///
+    /// - `source_id`: ID of the Migration Source from which to migrate data.
+    /// - `target_bucket_name`: Bucket name to migrate the data into. Will default to the same name as the `source_bucket_name`.
+    /// - `target_region`: Telnyx Cloud Storage region to migrate the data to.
+    pub fn new(
+        source_id: impl Into<String>,
+        target_bucket_name: impl Into<String>,
+        target_region: impl Into<String>,
+    ) -> Self {
+        MigrationParams {
+            bytes_migrated: None,
+            bytes_to_migrate: None,
+            created_at: None,
+            eta: None,
+            id: None,
+            last_copy: None,
+            refresh: None,
+            source_id: source_id.into(),
+            speed: None,
+            status: None,
+            target_bucket_name: target_bucket_name.into(),
+            target_region: target_region.into(),
+        }
+    }
+}
 impl serde::Serialize for MigrationParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

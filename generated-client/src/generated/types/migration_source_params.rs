@@ -14,6 +14,25 @@ pub struct MigrationSourceParams {
     /// For intra-Telnyx buckets migration, specify the source bucket region in this field.
     pub source_region: Option<String>,
 }
+impl MigrationSourceParams {
+    /// A `MigrationSourceParams` from its required fields; the optional ones are `None`.
+    ///
+    /// - `bucket_name`: Bucket name to migrate the data from.
+    /// - `provider`: Cloud provider from which to migrate data. Use 'telnyx' if you want to migrate data from one Telnyx bucket to another.
+    pub fn new(
+        bucket_name: impl Into<String>,
+        provider: MigrationSourceParamsProvider,
+        provider_auth: MigrationSourceParamsProviderAuth,
+    ) -> Self {
+        MigrationSourceParams {
+            bucket_name: bucket_name.into(),
+            id: None,
+            provider,
+            provider_auth,
+            source_region: None,
+        }
+    }
+}
 impl serde::Serialize for MigrationSourceParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -22,6 +22,33 @@ pub struct MinimaxClone {
     /// Optional transcript of the audio file. Providing this improves clone quality.
     pub ref_text: Option<String>,
 }
+impl MinimaxClone {
+    /// A `MinimaxClone` from its required fields; the optional ones are `None`.
+    ///
+    /// - `audio_file`: Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 20MB.
+    /// - `gender`: Gender of the voice clone.
+    /// - `language`: ISO 639-1 language code from the Minimax language set.
+    /// - `name`: Name for the voice clone.
+    /// - `provider`: Voice synthesis provider. Must be `minimax`.
+    pub fn new(
+        audio_file: crate::FilePart,
+        gender: MinimaxCloneGender,
+        language: impl Into<String>,
+        name: impl Into<String>,
+        provider: MinimaxCloneProvider,
+    ) -> Self {
+        MinimaxClone {
+            audio_file,
+            gender,
+            label: None,
+            language: language.into(),
+            model_id: None,
+            name: name.into(),
+            provider,
+            ref_text: None,
+        }
+    }
+}
 impl serde::Serialize for MinimaxClone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -16,6 +16,30 @@ pub struct MinimaxDesignClone {
     /// UUID of the source voice design to clone.
     pub voice_design_id: String,
 }
+impl MinimaxDesignClone {
+    /// A `MinimaxDesignClone` from its required fields; the optional ones are `None`.
+    ///
+    /// - `gender`: Gender of the voice clone.
+    /// - `language`: ISO 639-1 language code for the clone. Supports the Minimax language set.
+    /// - `name`: Name for the voice clone.
+    /// - `provider`: Voice synthesis provider. Must be `minimax`.
+    /// - `voice_design_id`: UUID of the source voice design to clone.
+    pub fn new(
+        gender: MinimaxDesignCloneGender,
+        language: impl Into<String>,
+        name: impl Into<String>,
+        provider: MinimaxDesignCloneProvider,
+        voice_design_id: impl Into<String>,
+    ) -> Self {
+        MinimaxDesignClone {
+            gender,
+            language: language.into(),
+            name: name.into(),
+            provider,
+            voice_design_id: voice_design_id.into(),
+        }
+    }
+}
 impl serde::Serialize for MinimaxDesignClone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

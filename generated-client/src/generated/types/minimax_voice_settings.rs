@@ -15,6 +15,20 @@ pub struct MinimaxVoiceSettings {
     /// Speech volume multiplier. Default is 1.0.
     pub vol: Option<f64>,
 }
+impl MinimaxVoiceSettings {
+    /// A `MinimaxVoiceSettings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `type`: Voice settings provider type
+    pub fn new(r#type: MinimaxVoiceSettingsType) -> Self {
+        MinimaxVoiceSettings {
+            language_boost: None,
+            pitch: None,
+            speed: None,
+            r#type,
+            vol: None,
+        }
+    }
+}
 impl serde::Serialize for MinimaxVoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct MissionResponse {
     pub data: super::MissionData,
 }
+impl MissionResponse {
+    /// A `MissionResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::MissionData) -> Self {
+        MissionResponse { data }
+    }
+}
 impl serde::Serialize for MissionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

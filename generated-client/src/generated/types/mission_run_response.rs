@@ -6,6 +6,12 @@
 pub struct MissionRunResponse {
     pub data: super::MissionRunData,
 }
+impl MissionRunResponse {
+    /// A `MissionRunResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::MissionRunData) -> Self {
+        MissionRunResponse { data }
+    }
+}
 impl serde::Serialize for MissionRunResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,12 @@ pub struct MissionsListResponse {
     pub data: Vec<super::MissionData>,
     pub meta: super::Meta,
 }
+impl MissionsListResponse {
+    /// A `MissionsListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::MissionData>, meta: super::Meta) -> Self {
+        MissionsListResponse { data, meta }
+    }
+}
 impl serde::Serialize for MissionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -43,9 +43,9 @@ pub use account_email_event_list_response::*;
 mod account_sid;
 #[cfg(feature = "texml")]
 pub use account_sid::*;
-#[cfg(feature = "room_sessions")]
+#[cfg(feature = "rooms")]
 mod actions_participants_request;
-#[cfg(feature = "room_sessions")]
+#[cfg(feature = "rooms")]
 pub use actions_participants_request::*;
 #[cfg(feature = "authentication_providers")]
 mod active;
@@ -127,9 +127,9 @@ pub use ai_assistant_stop_request::*;
 mod alphanumeric_sender_id;
 #[cfg(any(feature = "alphanumeric_sender_ids", feature = "messaging_profiles"))]
 pub use alphanumeric_sender_id::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod alt_business_id_type;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use alt_business_id_type::*;
 #[cfg(feature = "detail_records")]
 mod amd_detail_record;
@@ -175,17 +175,17 @@ pub use application_name::*;
 mod arithmetic_expression;
 #[cfg(feature = "ai")]
 pub use arithmetic_expression::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod assign_profile_to_campaign_request;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use assign_profile_to_campaign_request::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod assign_profile_to_campaign_response;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use assign_profile_to_campaign_response::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod assignment_task_status_response;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use assignment_task_status_response::*;
 #[cfg(feature = "calls")]
 mod assistant;
@@ -503,41 +503,41 @@ pub use boolean_op_expression::*;
 mod borough;
 #[cfg(feature = "addresses")]
 pub use borough::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod brand_basic;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use brand_basic::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod brand_feedback;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use brand_feedback::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod brand_feedback_category;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use brand_feedback_category::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod brand_identity_status;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use brand_identity_status::*;
 #[cfg(feature = "dir")]
 mod brand_loa_render_request;
 #[cfg(feature = "dir")]
 pub use brand_loa_render_request::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod brand_optional_attributes;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use brand_optional_attributes::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod brand_record_set_csp;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use brand_record_set_csp::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod brand_relationship;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use brand_relationship::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod brand_sms_otp_status;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use brand_sms_otp_status::*;
 #[cfg(feature = "extra_types")]
 mod branded_calling_error;
@@ -1105,29 +1105,29 @@ pub use call_with_recording_id::*;
 mod caller_name;
 #[cfg(feature = "number_lookup")]
 pub use caller_name::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod campaign_cost;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use campaign_cost::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod campaign_deletion_response;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use campaign_deletion_response::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod campaign_record_set_csp;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use campaign_record_set_csp::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod campaign_request;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use campaign_request::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod campaign_sharing_chain;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use campaign_sharing_chain::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod campaign_sharing_status;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use campaign_sharing_status::*;
 #[cfg(feature = "webhooks")]
 mod campaign_status_update_event;
@@ -1905,9 +1905,9 @@ pub use create_assistant_request::*;
 mod create_assistant_test_request;
 #[cfg(feature = "ai")]
 pub use create_assistant_test_request::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod create_brand;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use create_brand::*;
 #[cfg(feature = "call_control_applications")]
 mod create_call_control_application_request;
@@ -2911,29 +2911,29 @@ pub use enterprise_reputation_update_frequency::*;
 mod enterprise_update;
 #[cfg(feature = "enterprises")]
 pub use enterprise_update::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod entity_type;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use entity_type::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod enum_objec_to_objectt_response;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use enum_objec_to_objectt_response::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod enum_object_list_response;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use enum_object_list_response::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod enum_object_to_string_response;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use enum_object_to_string_response::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod enum_paginated_response;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use enum_paginated_response::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod enum_string_list_response;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use enum_string_list_response::*;
 #[cfg(feature = "addresses")]
 mod error;
@@ -3051,13 +3051,13 @@ pub use external_sip_connection::*;
 mod external_sip_connection_zoom_only;
 #[cfg(feature = "external_connections")]
 pub use external_sip_connection_zoom_only::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod external_vetting;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use external_vetting::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod external_vetting_list;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use external_vetting_list::*;
 #[cfg(feature = "external_connections")]
 mod external_voice_integrations_int_id;
@@ -3367,9 +3367,9 @@ pub use id::*;
 mod import_assistants_request;
 #[cfg(feature = "ai")]
 pub use import_assistants_request::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod import_external_vetting;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use import_external_vetting::*;
 #[cfg(feature = "ai")]
 mod import_metadata;
@@ -4083,13 +4083,13 @@ pub use missions_list_response::*;
 mod mms_fallback;
 #[cfg(feature = "messages")]
 pub use mms_fallback::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod mno_metadata;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use mno_metadata::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod mno_metadata_item;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use mno_metadata_item::*;
 #[cfg(feature = "wireless_blocklists")]
 mod mobile_country_code;
@@ -4455,9 +4455,9 @@ pub use opt_out_item::*;
 mod opt_out_list_response;
 #[cfg(feature = "messaging_optouts")]
 pub use opt_out_list_response::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod order_external_vetting;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use order_external_vetting::*;
 #[cfg(feature = "enterprises")]
 mod organization_contact;
@@ -4607,9 +4607,7 @@ pub use pagination_data::*;
         feature = "room_recordings",
         feature = "room_sessions",
         feature = "rooms",
-        feature = "sim_card_actions",
         feature = "sim_card_data_usage_notifications",
-        feature = "sim_card_group_actions",
         feature = "sim_card_groups",
         feature = "sim_card_orders",
         feature = "sim_cards",
@@ -4682,9 +4680,7 @@ mod pagination_meta;
         feature = "room_recordings",
         feature = "room_sessions",
         feature = "rooms",
-        feature = "sim_card_actions",
         feature = "sim_card_data_usage_notifications",
-        feature = "sim_card_group_actions",
         feature = "sim_card_groups",
         feature = "sim_card_orders",
         feature = "sim_cards",
@@ -4805,17 +4801,17 @@ pub use phone_number_bulk_response::*;
 mod phone_number_bundle_status_change_request;
 #[cfg(feature = "phone_numbers")]
 pub use phone_number_bundle_status_change_request::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod phone_number_campaign;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use phone_number_campaign::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod phone_number_campaign_create;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use phone_number_campaign_create::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod phone_number_campaign_paginated;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use phone_number_campaign_paginated::*;
 #[cfg(feature = "phone_numbers")]
 mod phone_number_deleted_detailed;
@@ -4841,9 +4837,9 @@ pub use phone_number_list::*;
 mod phone_number_status;
 #[cfg(feature = "dir")]
 pub use phone_number_status::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod phone_number_status_response_paginated;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use phone_number_status_response_paginated::*;
 #[cfg(feature = "phone_numbers")]
 mod phone_number_verify_ownership_request;
@@ -5165,9 +5161,9 @@ pub use private_wireless_gateway::*;
 mod private_wireless_gateway_status;
 #[cfg(feature = "private_wireless_gateways")]
 pub use private_wireless_gateway_status::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod profile_assignment_phone_numbers;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use profile_assignment_phone_numbers::*;
 #[cfg(feature = "messaging_profiles")]
 mod profile_metrics;
@@ -5861,13 +5857,13 @@ pub use settings_data_error_message::*;
 mod settings_url;
 #[cfg(feature = "authentication_providers")]
 pub use settings_url::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod shared_campaign;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use shared_campaign::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod shared_campaign_record_set;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use shared_campaign_record_set::*;
 #[cfg(feature = "ai")]
 mod shared_tool_list_response;
@@ -5893,9 +5889,9 @@ pub use signature_payload::*;
 mod sim_card;
 #[cfg(feature = "sim_cards")]
 pub use sim_card::*;
-#[cfg(any(feature = "sim_card_actions", feature = "sim_cards"))]
+#[cfg(feature = "sim_cards")]
 mod sim_card_action;
-#[cfg(any(feature = "sim_card_actions", feature = "sim_cards"))]
+#[cfg(feature = "sim_cards")]
 pub use sim_card_action::*;
 #[cfg(feature = "bulk_sim_card_actions")]
 mod sim_card_actions_summary;
@@ -5917,9 +5913,9 @@ pub use sim_card_device_details::*;
 mod sim_card_group;
 #[cfg(feature = "sim_card_groups")]
 pub use sim_card_group::*;
-#[cfg(any(feature = "sim_card_group_actions", feature = "sim_card_groups"))]
+#[cfg(feature = "sim_card_groups")]
 mod sim_card_group_action;
-#[cfg(any(feature = "sim_card_group_actions", feature = "sim_card_groups"))]
+#[cfg(feature = "sim_card_groups")]
 pub use sim_card_group_action::*;
 #[cfg(feature = "sim_card_groups")]
 mod sim_card_group_create;
@@ -6133,9 +6129,9 @@ pub use status::*;
 mod step_status;
 #[cfg(feature = "ai")]
 pub use step_status::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod stock_exchange;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use stock_exchange::*;
 #[cfg(feature = "calls")]
 mod stop_forking_request;
@@ -6425,21 +6421,21 @@ pub use telnyx_agent_response::*;
 mod telnyx_agents_list_response;
 #[cfg(feature = "ai")]
 pub use telnyx_agents_list_response::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod telnyx_brand;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use telnyx_brand::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod telnyx_brand_with_campaigns_count;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use telnyx_brand_with_campaigns_count::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod telnyx_campaign_csp;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use telnyx_campaign_csp::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod telnyx_campaign_with_assigned_count_csp;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use telnyx_campaign_with_assigned_count_csp::*;
 #[cfg(feature = "ai")]
 mod telnyx_conversation_channel;
@@ -6449,13 +6445,13 @@ pub use telnyx_conversation_channel::*;
 mod telnyx_design_clone;
 #[cfg(feature = "voice_clones")]
 pub use telnyx_design_clone::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod telnyx_downstream_campaign;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use telnyx_downstream_campaign::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod telnyx_downstream_campaign_record_set;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use telnyx_downstream_campaign_record_set::*;
 #[cfg(feature = "speech_to_text")]
 mod telnyx_models;
@@ -6861,13 +6857,13 @@ pub use transfer_call_request::*;
 mod transfer_tool;
 #[cfg(feature = "calls")]
 pub use transfer_tool::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod trigger_brand_sms_otp_request;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use trigger_brand_sms_otp_request::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod trigger_brand_sms_otp_response;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use trigger_brand_sms_otp_response::*;
 #[cfg(feature = "ai")]
 mod trigger_test_run_request;
@@ -6961,9 +6957,9 @@ pub use update_authentication_provider_request::*;
 mod update_billing_group;
 #[cfg(feature = "billing_groups")]
 pub use update_billing_group::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod update_brand;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use update_brand::*;
 #[cfg(feature = "call_control_applications")]
 mod update_call_control_application_request;
@@ -6973,9 +6969,9 @@ pub use update_call_control_application_request::*;
 mod update_call_request;
 #[cfg(feature = "texml")]
 pub use update_call_request::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod update_campaign_request;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use update_campaign_request::*;
 #[cfg(feature = "storage")]
 mod update_cloudfs_filesystem_request;
@@ -7085,9 +7081,9 @@ pub use update_number_order_request::*;
 mod update_outbound_voice_profile_request;
 #[cfg(feature = "outbound_voice_profiles")]
 pub use update_outbound_voice_profile_request::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod update_partner_campaign_request;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use update_partner_campaign_request::*;
 #[cfg(any(feature = "messaging_hosted_numbers", feature = "phone_numbers"))]
 mod update_phone_number_messaging_settings_request;
@@ -7241,9 +7237,9 @@ pub use usage_request_legacy::*;
 mod use_case_categories;
 #[cfg(feature = "messaging_tollfree")]
 pub use use_case_categories::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod usecase_metadata;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use usecase_metadata::*;
 #[cfg(feature = "user_addresses")]
 mod user_address;
@@ -7369,9 +7365,9 @@ pub use v10dlc_error::*;
 mod v10dlc_errors;
 #[cfg(feature = "extra_types")]
 pub use v10dlc_errors::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod v10dlc_task_status;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use v10dlc_task_status::*;
 #[cfg(feature = "addresses")]
 mod validate_address;
@@ -7473,9 +7469,9 @@ pub use verified_numbers_errors::*;
 mod verified_numbers_meta;
 #[cfg(feature = "verified_numbers")]
 pub use verified_numbers_meta::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod verify_brand_sms_otp_request;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use verify_brand_sms_otp_request::*;
 #[cfg(feature = "detail_records")]
 mod verify_detail_record;
@@ -7533,9 +7529,9 @@ pub use verify_verification_code_request_by_phone_number::*;
 mod verify_verification_code_response;
 #[cfg(feature = "verifications")]
 pub use verify_verification_code_response::*;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 mod vertical;
-#[cfg(feature = "n10dlc")]
+#[cfg(feature = "messaging_10dlc")]
 pub use vertical::*;
 #[cfg(feature = "extra_types")]
 mod video_error;
@@ -7917,21 +7913,9 @@ pub use wireless_connectivity_log::*;
 mod wireless_cost;
 #[cfg(feature = "reports")]
 pub use wireless_cost::*;
-#[cfg(
-    any(
-        feature = "bulk_sim_card_actions",
-        feature = "sim_card_actions",
-        feature = "sim_cards"
-    )
-)]
+#[cfg(any(feature = "bulk_sim_card_actions", feature = "sim_cards"))]
 mod wireless_created_at;
-#[cfg(
-    any(
-        feature = "bulk_sim_card_actions",
-        feature = "sim_card_actions",
-        feature = "sim_cards"
-    )
-)]
+#[cfg(any(feature = "bulk_sim_card_actions", feature = "sim_cards"))]
 pub use wireless_created_at::*;
 #[cfg(feature = "actions")]
 mod wireless_error;
@@ -7941,21 +7925,9 @@ pub use wireless_error::*;
 mod wireless_errors;
 #[cfg(feature = "extra_types")]
 pub use wireless_errors::*;
-#[cfg(
-    any(
-        feature = "bulk_sim_card_actions",
-        feature = "sim_card_actions",
-        feature = "sim_cards"
-    )
-)]
+#[cfg(any(feature = "bulk_sim_card_actions", feature = "sim_cards"))]
 mod wireless_id;
-#[cfg(
-    any(
-        feature = "bulk_sim_card_actions",
-        feature = "sim_card_actions",
-        feature = "sim_cards"
-    )
-)]
+#[cfg(any(feature = "bulk_sim_card_actions", feature = "sim_cards"))]
 pub use wireless_id::*;
 #[cfg(feature = "traffic_policy_profiles")]
 mod wireless_pcrf_service;
@@ -7981,21 +7953,9 @@ pub use wireless_rate::*;
 mod wireless_region;
 #[cfg(feature = "wireless")]
 pub use wireless_region::*;
-#[cfg(
-    any(
-        feature = "bulk_sim_card_actions",
-        feature = "sim_card_actions",
-        feature = "sim_cards"
-    )
-)]
+#[cfg(any(feature = "bulk_sim_card_actions", feature = "sim_cards"))]
 mod wireless_updated_at;
-#[cfg(
-    any(
-        feature = "bulk_sim_card_actions",
-        feature = "sim_card_actions",
-        feature = "sim_cards"
-    )
-)]
+#[cfg(any(feature = "bulk_sim_card_actions", feature = "sim_cards"))]
 pub use wireless_updated_at::*;
 #[cfg(feature = "x402")]
 mod x402_payment_requirements;

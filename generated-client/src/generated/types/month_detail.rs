@@ -11,6 +11,19 @@ pub struct MonthDetail {
     /// Number of items
     pub quantity: i64,
 }
+impl MonthDetail {
+    /// A `MonthDetail` from its required fields; the optional ones are `None`.
+    ///
+    /// - `mrc`: Monthly recurring charge amount as decimal string
+    /// - `quantity`: Number of items
+    pub fn new(mrc: impl Into<String>, quantity: i64) -> Self {
+        MonthDetail {
+            mrc: mrc.into(),
+            otc: None,
+            quantity,
+        }
+    }
+}
 impl serde::Serialize for MonthDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct MonthlyChargesBreakdownResponse {
     pub data: super::BreakdownData,
 }
+impl MonthlyChargesBreakdownResponse {
+    /// A `MonthlyChargesBreakdownResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::BreakdownData) -> Self {
+        MonthlyChargesBreakdownResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for MonthlyChargesBreakdownResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

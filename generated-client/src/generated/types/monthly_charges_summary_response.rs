@@ -6,6 +6,14 @@
 pub struct MonthlyChargesSummaryResponse {
     pub data: super::SummaryAndTotal,
 }
+impl MonthlyChargesSummaryResponse {
+    /// A `MonthlyChargesSummaryResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::SummaryAndTotal) -> Self {
+        MonthlyChargesSummaryResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for MonthlyChargesSummaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

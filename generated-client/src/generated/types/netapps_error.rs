@@ -10,6 +10,18 @@ pub struct NetappsError {
     pub source: Option<NetappsErrorSource>,
     pub title: String,
 }
+impl NetappsError {
+    /// A `NetappsError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        NetappsError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for NetappsError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

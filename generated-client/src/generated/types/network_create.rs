@@ -15,6 +15,20 @@ pub struct NetworkCreate {
     /// A user specified name for the network.
     pub name: String,
 }
+impl NetworkCreate {
+    /// A `NetworkCreate` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: A user specified name for the network.
+    pub fn new(name: impl Into<String>) -> Self {
+        NetworkCreate {
+            created_at: None,
+            id: None,
+            record_type: None,
+            updated_at: None,
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for NetworkCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

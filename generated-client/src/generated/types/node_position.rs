@@ -14,6 +14,15 @@ pub struct NodePosition {
     /// Vertical coordinate in the authoring canvas.
     pub y: f64,
 }
+impl NodePosition {
+    /// A `NodePosition` from its required fields; the optional ones are `None`.
+    ///
+    /// - `x`: Horizontal coordinate in the authoring canvas.
+    /// - `y`: Vertical coordinate in the authoring canvas.
+    pub fn new(x: f64, y: f64) -> Self {
+        NodePosition { x, y }
+    }
+}
 impl serde::Serialize for NodePosition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

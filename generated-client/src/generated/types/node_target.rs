@@ -12,6 +12,17 @@ pub struct NodeTarget {
     pub node_id: String,
     pub r#type: NodeTargetType,
 }
+impl NodeTarget {
+    /// A `NodeTarget` from its required fields; the optional ones are `None`.
+    ///
+    /// - `node_id`: ID of the node this edge transitions into.
+    pub fn new(node_id: impl Into<String>, r#type: NodeTargetType) -> Self {
+        NodeTarget {
+            node_id: node_id.into(),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for NodeTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,16 @@ pub struct NotFoundError {
     pub detail: String,
     pub title: Option<String>,
 }
+impl NotFoundError {
+    /// A `NotFoundError` from its required fields; the optional ones are `None`.
+    pub fn new(detail: impl Into<String>) -> Self {
+        NotFoundError {
+            code: None,
+            detail: detail.into(),
+            title: None,
+        }
+    }
+}
 impl serde::Serialize for NotFoundError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct NotificationsError {
     pub source: Option<NotificationsErrorSource>,
     pub title: String,
 }
+impl NotificationsError {
+    /// A `NotificationsError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        NotificationsError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for NotificationsError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

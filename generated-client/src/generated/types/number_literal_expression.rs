@@ -9,6 +9,17 @@ pub struct NumberLiteralExpression {
     /// Literal numeric value.
     pub value: f64,
 }
+impl NumberLiteralExpression {
+    /// A `NumberLiteralExpression` from its required fields; the optional ones are `None`.
+    ///
+    /// - `value`: Literal numeric value.
+    pub fn new(r#type: NumberLiteralExpressionType, value: f64) -> Self {
+        NumberLiteralExpression {
+            r#type,
+            value,
+        }
+    }
+}
 impl serde::Serialize for NumberLiteralExpression {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

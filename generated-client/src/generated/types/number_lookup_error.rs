@@ -10,6 +10,18 @@ pub struct NumberLookupError {
     pub source: Option<NumberLookupErrorSource>,
     pub title: String,
 }
+impl NumberLookupError {
+    /// A `NumberLookupError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        NumberLookupError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for NumberLookupError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,18 @@ pub struct NumberOrderWebhookEvent {
     pub data: NumberOrderWebhookEventData,
     pub meta: NumberOrderWebhookEventMeta,
 }
+impl NumberOrderWebhookEvent {
+    /// A `NumberOrderWebhookEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: NumberOrderWebhookEventData,
+        meta: NumberOrderWebhookEventMeta,
+    ) -> Self {
+        NumberOrderWebhookEvent {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for NumberOrderWebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -33,6 +33,26 @@ pub struct NumberPoolSettings {
     /// to zero it will remove the number type from the pool.
     pub toll_free_weight: f64,
 }
+impl NumberPoolSettings {
+    /// A `NumberPoolSettings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `long_code_weight`: Defines the probability weight for a Long Code number to be selected when sending a message.
+    /// - `skip_unhealthy`: If set to true all unhealthy numbers will be automatically excluded from the pool.
+    /// - `toll_free_weight`: Defines the probability weight for a Toll Free number to be selected when sending a message.
+    pub fn new(
+        long_code_weight: f64,
+        skip_unhealthy: bool,
+        toll_free_weight: f64,
+    ) -> Self {
+        NumberPoolSettings {
+            geomatch: None,
+            long_code_weight,
+            skip_unhealthy,
+            sticky_sender: None,
+            toll_free_weight,
+        }
+    }
+}
 impl serde::Serialize for NumberPoolSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

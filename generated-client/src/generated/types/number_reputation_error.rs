@@ -16,6 +16,28 @@ pub struct NumberReputationError {
     /// Short human-readable category, e.g. `Bad Request`, `Duplicate resource`, `Not Found`, `Forbidden`. Treat as advisory only - the stable identifier is `code`.
     pub title: String,
 }
+impl NumberReputationError {
+    /// A `NumberReputationError` from its required fields; the optional ones are `None`.
+    ///
+    /// - `code`: Stable numeric Telnyx error catalog id. See `meta.url` for the full catalog entry.
+    /// - `detail`: Context-specific message describing what went wrong on this particular request. May embed offending values; do not rely on it for programmatic matching - branch on `code`.
+    /// - `meta`: Carries `url` linking to the Telnyx error catalog entry for this `code`. Useful for forwarding the user to documentation.
+    /// - `title`: Short human-readable category, e.g. `Bad Request`, `Duplicate resource`, `Not Found`, `Forbidden`. Treat as advisory only - the stable identifier is `code`.
+    pub fn new(
+        code: impl Into<String>,
+        detail: impl Into<String>,
+        meta: NumberReputationErrorMeta,
+        title: impl Into<String>,
+    ) -> Self {
+        NumberReputationError {
+            code: code.into(),
+            detail: detail.into(),
+            meta,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for NumberReputationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

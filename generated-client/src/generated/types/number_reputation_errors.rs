@@ -8,6 +8,14 @@ pub struct NumberReputationErrors {
     /// List of one or more error entries. Order is not significant.
     pub errors: Vec<super::NumberReputationError>,
 }
+impl NumberReputationErrors {
+    /// A `NumberReputationErrors` from its required fields; the optional ones are `None`.
+    ///
+    /// - `errors`: List of one or more error entries. Order is not significant.
+    pub fn new(errors: Vec<super::NumberReputationError>) -> Self {
+        NumberReputationErrors { errors }
+    }
+}
 impl serde::Serialize for NumberReputationErrors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

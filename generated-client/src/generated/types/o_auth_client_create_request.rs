@@ -23,6 +23,32 @@ pub struct OAuthClientCreateRequest {
     /// URL of the client's terms of service
     pub tos_uri: Option<String>,
 }
+impl OAuthClientCreateRequest {
+    /// A `OAuthClientCreateRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `allowed_grant_types`: List of allowed OAuth grant types
+    /// - `allowed_scopes`: List of allowed OAuth scopes
+    /// - `client_type`: OAuth client type
+    /// - `name`: The name of the OAuth client
+    pub fn new(
+        allowed_grant_types: Vec<OAuthClientCreateRequestAllowedGrantTypesItem>,
+        allowed_scopes: Vec<String>,
+        client_type: OAuthClientCreateRequestClientType,
+        name: impl Into<String>,
+    ) -> Self {
+        OAuthClientCreateRequest {
+            allowed_grant_types,
+            allowed_scopes,
+            client_type,
+            logo_uri: None,
+            name: name.into(),
+            policy_uri: None,
+            redirect_uris: None,
+            require_pkce: None,
+            tos_uri: None,
+        }
+    }
+}
 impl serde::Serialize for OAuthClientCreateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -29,6 +29,28 @@ pub struct OAuthDynamicRegistrationResponse {
     /// URL of the client's terms of service
     pub tos_uri: Option<String>,
 }
+impl OAuthDynamicRegistrationResponse {
+    /// A `OAuthDynamicRegistrationResponse` from its required fields; the optional ones are `None`.
+    ///
+    /// - `client_id`: Unique client identifier
+    /// - `client_id_issued_at`: Unix timestamp of when the client ID was issued
+    pub fn new(client_id: impl Into<String>, client_id_issued_at: i64) -> Self {
+        OAuthDynamicRegistrationResponse {
+            client_id: client_id.into(),
+            client_id_issued_at,
+            client_name: None,
+            client_secret: None,
+            grant_types: None,
+            logo_uri: None,
+            policy_uri: None,
+            redirect_uris: None,
+            response_types: None,
+            scope: None,
+            token_endpoint_auth_method: None,
+            tos_uri: None,
+        }
+    }
+}
 impl serde::Serialize for OAuthDynamicRegistrationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct OauthError {
     /// Human-readable error description
     pub error_description: Option<String>,
 }
+impl OauthError {
+    /// A `OauthError` from its required fields; the optional ones are `None`.
+    ///
+    /// - `error`: Error code
+    pub fn new(error: impl Into<String>) -> Self {
+        OauthError {
+            error: error.into(),
+            error_description: None,
+        }
+    }
+}
 impl serde::Serialize for OauthError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

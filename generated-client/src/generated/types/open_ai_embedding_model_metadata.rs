@@ -13,6 +13,27 @@ pub struct OpenAiEmbeddingModelMetadata {
     /// The organization that owns the model
     pub owned_by: String,
 }
+impl OpenAiEmbeddingModelMetadata {
+    /// A `OpenAiEmbeddingModelMetadata` from its required fields; the optional ones are `None`.
+    ///
+    /// - `created`: Unix timestamp of when the model was created
+    /// - `id`: The model identifier
+    /// - `object`: The object type, always 'model'
+    /// - `owned_by`: The organization that owns the model
+    pub fn new(
+        created: i64,
+        id: impl Into<String>,
+        object: impl Into<String>,
+        owned_by: impl Into<String>,
+    ) -> Self {
+        OpenAiEmbeddingModelMetadata {
+            created,
+            id: id.into(),
+            object: object.into(),
+            owned_by: owned_by.into(),
+        }
+    }
+}
 impl serde::Serialize for OpenAiEmbeddingModelMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

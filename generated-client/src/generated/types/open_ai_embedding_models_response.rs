@@ -9,6 +9,21 @@ pub struct OpenAiEmbeddingModelsResponse {
     /// The object type, always 'list'
     pub object: String,
 }
+impl OpenAiEmbeddingModelsResponse {
+    /// A `OpenAiEmbeddingModelsResponse` from its required fields; the optional ones are `None`.
+    ///
+    /// - `data`: List of available embedding models
+    /// - `object`: The object type, always 'list'
+    pub fn new(
+        data: Vec<super::OpenAiEmbeddingModelMetadata>,
+        object: impl Into<String>,
+    ) -> Self {
+        OpenAiEmbeddingModelsResponse {
+            data,
+            object: object.into(),
+        }
+    }
+}
 impl serde::Serialize for OpenAiEmbeddingModelsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,24 @@ pub struct OpenAiEmbeddingRequest {
     /// A unique identifier representing your end-user for monitoring and abuse detection.
     pub user: Option<String>,
 }
+impl OpenAiEmbeddingRequest {
+    /// A `OpenAiEmbeddingRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `input`: Input text to embed. Can be a string or array of strings.
+    /// - `model`: ID of the model to use. Use the List embedding models endpoint to see available models.
+    pub fn new(
+        input: impl Into<OpenAiEmbeddingRequestInput>,
+        model: impl Into<String>,
+    ) -> Self {
+        OpenAiEmbeddingRequest {
+            dimensions: None,
+            encoding_format: None,
+            input: input.into(),
+            model: model.into(),
+            user: None,
+        }
+    }
+}
 impl serde::Serialize for OpenAiEmbeddingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -121,4 +139,19 @@ crate::string_enum!(OpenAiEmbeddingRequestEncodingFormat);
 pub enum OpenAiEmbeddingRequestInput {
     List(Vec<String>),
     String(String),
+}
+impl From<String> for OpenAiEmbeddingRequestInput {
+    fn from(value: String) -> Self {
+        OpenAiEmbeddingRequestInput::String(value)
+    }
+}
+impl From<&str> for OpenAiEmbeddingRequestInput {
+    fn from(value: &str) -> Self {
+        OpenAiEmbeddingRequestInput::String(value.to_string())
+    }
+}
+impl From<Vec<String>> for OpenAiEmbeddingRequestInput {
+    fn from(value: Vec<String>) -> Self {
+        OpenAiEmbeddingRequestInput::List(value)
+    }
 }

@@ -12,6 +12,26 @@ pub struct OpenAiEmbeddingResponse {
     pub object: String,
     pub usage: super::OpenAiEmbeddingUsage,
 }
+impl OpenAiEmbeddingResponse {
+    /// A `OpenAiEmbeddingResponse` from its required fields; the optional ones are `None`.
+    ///
+    /// - `data`: List of embedding objects
+    /// - `model`: The model used for embedding
+    /// - `object`: The object type, always 'list'
+    pub fn new(
+        data: Vec<super::OpenAiEmbeddingData>,
+        model: impl Into<String>,
+        object: impl Into<String>,
+        usage: super::OpenAiEmbeddingUsage,
+    ) -> Self {
+        OpenAiEmbeddingResponse {
+            data,
+            model: model.into(),
+            object: object.into(),
+            usage,
+        }
+    }
+}
 impl serde::Serialize for OpenAiEmbeddingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

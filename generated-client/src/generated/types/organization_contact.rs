@@ -11,6 +11,26 @@ pub struct OrganizationContact {
     /// E.164 format with leading `+`.
     pub phone_number: String,
 }
+impl OrganizationContact {
+    /// A `OrganizationContact` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_number`: E.164 format with leading `+`.
+    pub fn new(
+        email: impl Into<String>,
+        first_name: impl Into<String>,
+        job_title: impl Into<String>,
+        last_name: impl Into<String>,
+        phone_number: impl Into<String>,
+    ) -> Self {
+        OrganizationContact {
+            email: email.into(),
+            first_name: first_name.into(),
+            job_title: job_title.into(),
+            last_name: last_name.into(),
+            phone_number: phone_number.into(),
+        }
+    }
+}
 impl serde::Serialize for OrganizationContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,18 @@ pub struct PaginatedAssistantTestList {
     /// Pagination metadata including total counts and current page info.
     pub meta: super::Meta,
 }
+impl PaginatedAssistantTestList {
+    /// A `PaginatedAssistantTestList` from its required fields; the optional ones are `None`.
+    ///
+    /// - `data`: Array of assistant test objects for the current page.
+    /// - `meta`: Pagination metadata including total counts and current page info.
+    pub fn new(data: Vec<super::AssistantTestResponse>, meta: super::Meta) -> Self {
+        PaginatedAssistantTestList {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for PaginatedAssistantTestList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

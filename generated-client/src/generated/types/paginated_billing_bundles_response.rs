@@ -7,6 +7,18 @@ pub struct PaginatedBillingBundlesResponse {
     pub data: Vec<super::BillingBundleSummary>,
     pub meta: super::PaginationResponse,
 }
+impl PaginatedBillingBundlesResponse {
+    /// A `PaginatedBillingBundlesResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::BillingBundleSummary>,
+        meta: super::PaginationResponse,
+    ) -> Self {
+        PaginatedBillingBundlesResponse {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for PaginatedBillingBundlesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,18 @@ pub struct PaginatedScheduledEventList {
     pub data: Vec<PaginatedScheduledEventListDataItem>,
     pub meta: super::Meta,
 }
+impl PaginatedScheduledEventList {
+    /// A `PaginatedScheduledEventList` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<PaginatedScheduledEventListDataItem>,
+        meta: super::Meta,
+    ) -> Self {
+        PaginatedScheduledEventList {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for PaginatedScheduledEventList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -57,4 +69,15 @@ impl<'de> serde::Deserialize<'de> for PaginatedScheduledEventList {
 pub enum PaginatedScheduledEventListDataItem {
     ScheduledSmsEventResponse(super::ScheduledSmsEventResponse),
     ScheduledPhoneCallEventResponse(super::ScheduledPhoneCallEventResponse),
+}
+impl From<super::ScheduledPhoneCallEventResponse>
+for PaginatedScheduledEventListDataItem {
+    fn from(value: super::ScheduledPhoneCallEventResponse) -> Self {
+        PaginatedScheduledEventListDataItem::ScheduledPhoneCallEventResponse(value)
+    }
+}
+impl From<super::ScheduledSmsEventResponse> for PaginatedScheduledEventListDataItem {
+    fn from(value: super::ScheduledSmsEventResponse) -> Self {
+        PaginatedScheduledEventListDataItem::ScheduledSmsEventResponse(value)
+    }
 }

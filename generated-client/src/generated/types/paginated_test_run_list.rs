@@ -13,6 +13,15 @@ pub struct PaginatedTestRunList {
     /// Pagination metadata including total counts and current page info.
     pub meta: super::Meta,
 }
+impl PaginatedTestRunList {
+    /// A `PaginatedTestRunList` from its required fields; the optional ones are `None`.
+    ///
+    /// - `data`: Array of test run objects for the current page.
+    /// - `meta`: Pagination metadata including total counts and current page info.
+    pub fn new(data: Vec<super::TestRunResponse>, meta: super::Meta) -> Self {
+        PaginatedTestRunList { data, meta }
+    }
+}
 impl serde::Serialize for PaginatedTestRunList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,15 @@ pub struct PaginatedUserBundlesResponse {
     pub data: Vec<super::UserBundle>,
     pub meta: super::PaginationResponse,
 }
+impl PaginatedUserBundlesResponse {
+    /// A `PaginatedUserBundlesResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::UserBundle>, meta: super::PaginationResponse) -> Self {
+        PaginatedUserBundlesResponse {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for PaginatedUserBundlesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,21 @@ pub struct PaginatedVerificationStatusHistoryEntry {
     /// The total amount of records for these query parameters
     pub total_records: i64,
 }
+impl PaginatedVerificationStatusHistoryEntry {
+    /// A `PaginatedVerificationStatusHistoryEntry` from its required fields; the optional ones are `None`.
+    ///
+    /// - `records`: The records yielded by this request
+    /// - `total_records`: The total amount of records for these query parameters
+    pub fn new(
+        records: Vec<super::VerificationStatusHistoryEntry>,
+        total_records: i64,
+    ) -> Self {
+        PaginatedVerificationStatusHistoryEntry {
+            records,
+            total_records,
+        }
+    }
+}
 impl serde::Serialize for PaginatedVerificationStatusHistoryEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

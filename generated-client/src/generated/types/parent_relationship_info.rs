@@ -13,6 +13,31 @@ pub struct ParentRelationshipInfo {
     pub traversal_enabled: bool,
     pub via: super::MetadataFieldMapping,
 }
+impl ParentRelationshipInfo {
+    /// A `ParentRelationshipInfo` from its required fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        cost_rollup: bool,
+        description: impl Into<String>,
+        parent_event: impl Into<String>,
+        parent_product: impl Into<String>,
+        parent_record_type: impl Into<String>,
+        relationship_type: impl Into<String>,
+        traversal_enabled: bool,
+        via: super::MetadataFieldMapping,
+    ) -> Self {
+        ParentRelationshipInfo {
+            cost_rollup,
+            description: description.into(),
+            parent_event: parent_event.into(),
+            parent_product: parent_product.into(),
+            parent_record_type: parent_record_type.into(),
+            relationship_type: relationship_type.into(),
+            traversal_enabled,
+            via,
+        }
+    }
+}
 impl serde::Serialize for ParentRelationshipInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,12 @@ pub struct PayTool {
     pub pay: super::PayToolParams,
     pub r#type: PayToolType,
 }
+impl PayTool {
+    /// A `PayTool` from its required fields; the optional ones are `None`.
+    pub fn new(pay: super::PayToolParams, r#type: PayToolType) -> Self {
+        PayTool { pay, r#type }
+    }
+}
 impl serde::Serialize for PayTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,19 @@ pub struct PayToolParams {
     /// Default payment method for payments processed by this tool.
     pub payment_method: Option<String>,
 }
+impl PayToolParams {
+    /// A `PayToolParams` from its required fields; the optional ones are `None`.
+    ///
+    /// - `connector_name`: The name of the pay connector configured in the Telnyx API. Must reference an existing pay connector for this organization.
+    pub fn new(connector_name: impl Into<String>) -> Self {
+        PayToolParams {
+            connector_name: connector_name.into(),
+            currency: None,
+            description: None,
+            payment_method: None,
+        }
+    }
+}
 impl serde::Serialize for PayToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct PhoneNumberBatchWrapped {
     pub data: super::PhoneNumberBatch,
 }
+impl PhoneNumberBatchWrapped {
+    /// A `PhoneNumberBatchWrapped` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::PhoneNumberBatch) -> Self {
+        PhoneNumberBatchWrapped { data }
+    }
+}
 impl serde::Serialize for PhoneNumberBatchWrapped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

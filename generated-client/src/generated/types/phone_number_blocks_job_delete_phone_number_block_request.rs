@@ -6,6 +6,14 @@
 pub struct PhoneNumberBlocksJobDeletePhoneNumberBlockRequest {
     pub phone_number_block_id: String,
 }
+impl PhoneNumberBlocksJobDeletePhoneNumberBlockRequest {
+    /// A `PhoneNumberBlocksJobDeletePhoneNumberBlockRequest` from its required fields; the optional ones are `None`.
+    pub fn new(phone_number_block_id: impl Into<String>) -> Self {
+        PhoneNumberBlocksJobDeletePhoneNumberBlockRequest {
+            phone_number_block_id: phone_number_block_id.into(),
+        }
+    }
+}
 impl serde::Serialize for PhoneNumberBlocksJobDeletePhoneNumberBlockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

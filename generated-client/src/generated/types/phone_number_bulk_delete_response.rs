@@ -9,6 +9,17 @@ pub struct PhoneNumberBulkDeleteResponse {
     pub data: Vec<String>,
     pub meta: PhoneNumberBulkDeleteResponseMeta,
 }
+impl PhoneNumberBulkDeleteResponse {
+    /// A `PhoneNumberBulkDeleteResponse` from its required fields; the optional ones are `None`.
+    ///
+    /// - `data`: Phone numbers that were successfully soft-deleted. Bare E.164 strings.
+    pub fn new(data: Vec<String>, meta: PhoneNumberBulkDeleteResponseMeta) -> Self {
+        PhoneNumberBulkDeleteResponse {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for PhoneNumberBulkDeleteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

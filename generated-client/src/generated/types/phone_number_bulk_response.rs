@@ -8,6 +8,14 @@ pub struct PhoneNumberBulkResponse {
     /// Phone numbers accepted into the new batch. List order mirrors the request order. Each element shares the same `batch_id`.
     pub data: Vec<super::DirPhoneNumber>,
 }
+impl PhoneNumberBulkResponse {
+    /// A `PhoneNumberBulkResponse` from its required fields; the optional ones are `None`.
+    ///
+    /// - `data`: Phone numbers accepted into the new batch. List order mirrors the request order. Each element shares the same `batch_id`.
+    pub fn new(data: Vec<super::DirPhoneNumber>) -> Self {
+        PhoneNumberBulkResponse { data }
+    }
+}
 impl serde::Serialize for PhoneNumberBulkResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

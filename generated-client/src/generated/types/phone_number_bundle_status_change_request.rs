@@ -7,6 +7,16 @@ pub struct PhoneNumberBundleStatusChangeRequest {
     /// The new bundle_id setting for the number. If you are assigning the number to a bundle, this is the unique ID of the bundle you wish to use. If you are removing the number from a bundle, this must be null. You cannot assign a number from one bundle to another directly. You must first remove it from a bundle, and then assign it to a new bundle.
     pub bundle_id: String,
 }
+impl PhoneNumberBundleStatusChangeRequest {
+    /// A `PhoneNumberBundleStatusChangeRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `bundle_id`: The new bundle_id setting for the number. If you are assigning the number to a bundle, this is the unique ID of the bundle you wish to use. If you are removing the number from a bundle, this must be null. You cannot assign a number from one bundle to another directly. You must first remove it from a bundle, and then assign it to a new bundle.
+    pub fn new(bundle_id: impl Into<String>) -> Self {
+        PhoneNumberBundleStatusChangeRequest {
+            bundle_id: bundle_id.into(),
+        }
+    }
+}
 impl serde::Serialize for PhoneNumberBundleStatusChangeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,21 @@ pub struct PhoneNumberEnableEmergencyRequest {
     /// Indicates whether to enable emergency services on this number.
     pub emergency_enabled: bool,
 }
+impl PhoneNumberEnableEmergencyRequest {
+    /// A `PhoneNumberEnableEmergencyRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `emergency_address_id`: Identifies the address to be used with emergency services.
+    /// - `emergency_enabled`: Indicates whether to enable emergency services on this number.
+    pub fn new(
+        emergency_address_id: impl Into<String>,
+        emergency_enabled: bool,
+    ) -> Self {
+        PhoneNumberEnableEmergencyRequest {
+            emergency_address_id: emergency_address_id.into(),
+            emergency_enabled,
+        }
+    }
+}
 impl serde::Serialize for PhoneNumberEnableEmergencyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

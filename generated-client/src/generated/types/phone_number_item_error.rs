@@ -11,6 +11,24 @@ pub struct PhoneNumberItemError {
     pub phone_number: String,
     pub title: String,
 }
+impl PhoneNumberItemError {
+    /// A `PhoneNumberItemError` from its required fields; the optional ones are `None`.
+    ///
+    /// - `code`: Stable per-number error code. Currently only `not_associated` is emitted, when the number is not attached to this DIR.
+    pub fn new(
+        code: PhoneNumberItemErrorCode,
+        detail: impl Into<String>,
+        phone_number: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Self {
+        PhoneNumberItemError {
+            code,
+            detail: detail.into(),
+            phone_number: phone_number.into(),
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for PhoneNumberItemError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,15 @@ pub struct PhoneNumberList {
     pub data: Vec<super::DirPhoneNumber>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+impl PhoneNumberList {
+    /// A `PhoneNumberList` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::DirPhoneNumber>,
+        meta: super::BrandedCallingPaginationMeta,
+    ) -> Self {
+        PhoneNumberList { data, meta }
+    }
+}
 impl serde::Serialize for PhoneNumberList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

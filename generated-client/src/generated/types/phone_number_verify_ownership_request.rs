@@ -7,6 +7,16 @@ pub struct PhoneNumberVerifyOwnershipRequest {
     /// Array of phone numbers to verify ownership for
     pub phone_numbers: Vec<String>,
 }
+impl PhoneNumberVerifyOwnershipRequest {
+    /// A `PhoneNumberVerifyOwnershipRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_numbers`: Array of phone numbers to verify ownership for
+    pub fn new(phone_numbers: Vec<String>) -> Self {
+        PhoneNumberVerifyOwnershipRequest {
+            phone_numbers,
+        }
+    }
+}
 impl serde::Serialize for PhoneNumberVerifyOwnershipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct PhoneNumbersJobDeletePhoneNumbersRequest {
     pub phone_numbers: Vec<String>,
 }
+impl PhoneNumbersJobDeletePhoneNumbersRequest {
+    /// A `PhoneNumbersJobDeletePhoneNumbersRequest` from its required fields; the optional ones are `None`.
+    pub fn new(phone_numbers: Vec<String>) -> Self {
+        PhoneNumbersJobDeletePhoneNumbersRequest {
+            phone_numbers,
+        }
+    }
+}
 impl serde::Serialize for PhoneNumbersJobDeletePhoneNumbersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct PhoneNumbersJobUpdateEmergencySettingsRequest {
     pub emergency_enabled: bool,
     pub phone_numbers: Vec<String>,
 }
+impl PhoneNumbersJobUpdateEmergencySettingsRequest {
+    /// A `PhoneNumbersJobUpdateEmergencySettingsRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `emergency_enabled`: Indicates whether to enable or disable emergency services on the numbers.
+    pub fn new(emergency_enabled: bool, phone_numbers: Vec<String>) -> Self {
+        PhoneNumbersJobUpdateEmergencySettingsRequest {
+            emergency_address_id: None,
+            emergency_enabled,
+            phone_numbers,
+        }
+    }
+}
 impl serde::Serialize for PhoneNumbersJobUpdateEmergencySettingsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -22,6 +22,24 @@ pub struct PhoneNumbersJobUpdatePhoneNumbersRequest {
     pub tags: Option<Vec<String>>,
     pub voice: Option<super::UpdatePhoneNumberVoiceSettingsRequest>,
 }
+impl PhoneNumbersJobUpdatePhoneNumbersRequest {
+    /// A `PhoneNumbersJobUpdatePhoneNumbersRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_numbers`: Array of phone number ids and/or phone numbers in E164 format to update. This parameter is required if no filter parameters are provided. If you want to update specific numbers rather than all numbers matching a filter, you must use this parameter. Each item must be either a valid phone number ID or a phone number in E164 format (e.g., '+13127367254').
+    pub fn new(phone_numbers: Vec<String>) -> Self {
+        PhoneNumbersJobUpdatePhoneNumbersRequest {
+            billing_group_id: None,
+            connection_id: None,
+            customer_reference: None,
+            deletion_lock_enabled: None,
+            external_pin: None,
+            hd_voice_enabled: None,
+            phone_numbers,
+            tags: None,
+            voice: None,
+        }
+    }
+}
 impl serde::Serialize for PhoneNumbersJobUpdatePhoneNumbersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

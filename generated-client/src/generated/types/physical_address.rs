@@ -13,6 +13,28 @@ pub struct PhysicalAddress {
     pub postal_code: String,
     pub street_address: String,
 }
+impl PhysicalAddress {
+    /// A `PhysicalAddress` from its required fields; the optional ones are `None`.
+    ///
+    /// - `administrative_area`: State or province code (e.g. `IL`, `ON`).
+    /// - `country`: ISO 3166-1 alpha-2 code (currently `US` or `CA`).
+    pub fn new(
+        administrative_area: impl Into<String>,
+        city: impl Into<String>,
+        country: impl Into<String>,
+        postal_code: impl Into<String>,
+        street_address: impl Into<String>,
+    ) -> Self {
+        PhysicalAddress {
+            administrative_area: administrative_area.into(),
+            city: city.into(),
+            country: country.into(),
+            extended_address: None,
+            postal_code: postal_code.into(),
+            street_address: street_address.into(),
+        }
+    }
+}
 impl serde::Serialize for PhysicalAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct PlanResponse {
     pub data: Vec<super::PlanStepData>,
 }
+impl PlanResponse {
+    /// A `PlanResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::PlanStepData>) -> Self {
+        PlanResponse { data }
+    }
+}
 impl serde::Serialize for PlanResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

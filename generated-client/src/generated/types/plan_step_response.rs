@@ -6,6 +6,12 @@
 pub struct PlanStepResponse {
     pub data: super::PlanStepData,
 }
+impl PlanStepResponse {
+    /// A `PlanStepResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::PlanStepData) -> Self {
+        PlanStepResponse { data }
+    }
+}
 impl serde::Serialize for PlanStepResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

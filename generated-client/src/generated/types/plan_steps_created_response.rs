@@ -6,6 +6,12 @@
 pub struct PlanStepsCreatedResponse {
     pub data: Vec<super::PlanStepData>,
 }
+impl PlanStepsCreatedResponse {
+    /// A `PlanStepsCreatedResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::PlanStepData>) -> Self {
+        PlanStepsCreatedResponse { data }
+    }
+}
 impl serde::Serialize for PlanStepsCreatedResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,18 @@ pub struct Plmn {
     /// The name of the network.
     pub name: String,
 }
+impl Plmn {
+    /// A `Plmn` from its required fields; the optional ones are `None`.
+    ///
+    /// - `code`: Public land mobile network code (MCC + MNC).
+    /// - `name`: The name of the network.
+    pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
+        Plmn {
+            code: code.into(),
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for Plmn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

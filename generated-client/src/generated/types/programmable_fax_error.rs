@@ -10,6 +10,18 @@ pub struct ProgrammableFaxError {
     pub source: Option<ProgrammableFaxErrorSource>,
     pub title: String,
 }
+impl ProgrammableFaxError {
+    /// A `ProgrammableFaxError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        ProgrammableFaxError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for ProgrammableFaxError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,24 @@ pub struct PronunciationDictAliasItem {
     /// The item type.
     pub r#type: PronunciationDictAliasItemType,
 }
+impl PronunciationDictAliasItem {
+    /// A `PronunciationDictAliasItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `alias`: The replacement text that will be spoken instead.
+    /// - `text`: The text to match in the input. Case-insensitive matching is used during synthesis.
+    /// - `type`: The item type.
+    pub fn new(
+        alias: impl Into<String>,
+        text: impl Into<String>,
+        r#type: PronunciationDictAliasItemType,
+    ) -> Self {
+        PronunciationDictAliasItem {
+            alias: alias.into(),
+            text: text.into(),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for PronunciationDictAliasItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

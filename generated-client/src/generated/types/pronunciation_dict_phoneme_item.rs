@@ -14,6 +14,27 @@ pub struct PronunciationDictPhonemeItem {
     /// The item type.
     pub r#type: PronunciationDictPhonemeItemType,
 }
+impl PronunciationDictPhonemeItem {
+    /// A `PronunciationDictPhonemeItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `alphabet`: The phonetic alphabet used for the phoneme notation.
+    /// - `phoneme`: The phoneme notation representing the desired pronunciation.
+    /// - `text`: The text to match in the input. Case-insensitive matching is used during synthesis.
+    /// - `type`: The item type.
+    pub fn new(
+        alphabet: PronunciationDictPhonemeItemAlphabet,
+        phoneme: impl Into<String>,
+        text: impl Into<String>,
+        r#type: PronunciationDictPhonemeItemType,
+    ) -> Self {
+        PronunciationDictPhonemeItem {
+            alphabet,
+            phoneme: phoneme.into(),
+            text: text.into(),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for PronunciationDictPhonemeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,20 @@ pub struct PublicTextClusteringRequest {
     /// Prefix to filter whcih files in the buckets are included.
     pub prefix: Option<String>,
 }
+impl PublicTextClusteringRequest {
+    /// A `PublicTextClusteringRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `bucket`: The embedded storage bucket to compute the clusters from. The bucket must already be [embedded](https://developers.telnyx.com/api-reference/embeddings/embed-documents).
+    pub fn new(bucket: impl Into<String>) -> Self {
+        PublicTextClusteringRequest {
+            bucket: bucket.into(),
+            files: None,
+            min_cluster_size: None,
+            min_subcluster_size: None,
+            prefix: None,
+        }
+    }
+}
 impl serde::Serialize for PublicTextClusteringRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct PushNotificationsError {
     pub source: Option<PushNotificationsErrorSource>,
     pub title: String,
 }
+impl PushNotificationsError {
+    /// A `PushNotificationsError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        PushNotificationsError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for PushNotificationsError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,23 @@ pub struct QueryParameterInfo {
     pub min: Option<Option<i64>>,
     pub r#type: String,
 }
+impl QueryParameterInfo {
+    /// A `QueryParameterInfo` from its required fields; the optional ones are `None`.
+    pub fn new(
+        default: impl Into<String>,
+        description: impl Into<String>,
+        r#type: impl Into<String>,
+    ) -> Self {
+        QueryParameterInfo {
+            default: default.into(),
+            description: description.into(),
+            enum_values: None,
+            max: None,
+            min: None,
+            r#type: r#type.into(),
+        }
+    }
+}
 impl serde::Serialize for QueryParameterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,18 @@ pub struct RcsCapabilityListRequest {
     /// List of phone numbers to check
     pub phone_numbers: Vec<String>,
 }
+impl RcsCapabilityListRequest {
+    /// A `RcsCapabilityListRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `agent_id`: RCS Agent ID
+    /// - `phone_numbers`: List of phone numbers to check
+    pub fn new(agent_id: impl Into<String>, phone_numbers: Vec<String>) -> Self {
+        RcsCapabilityListRequest {
+            agent_id: agent_id.into(),
+            phone_numbers,
+        }
+    }
+}
 impl serde::Serialize for RcsCapabilityListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

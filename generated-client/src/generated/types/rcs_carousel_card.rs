@@ -10,6 +10,21 @@ pub struct RcsCarouselCard {
     /// The width of the cards in the carousel.
     pub card_width: RcsCarouselCardCardWidth,
 }
+impl RcsCarouselCard {
+    /// A `RcsCarouselCard` from its required fields; the optional ones are `None`.
+    ///
+    /// - `card_contents`: The list of contents for each card in the carousel. A carousel can have a minimum of 2 cards and a maximum 10 cards.
+    /// - `card_width`: The width of the cards in the carousel.
+    pub fn new(
+        card_contents: Vec<super::RcsCardContent>,
+        card_width: RcsCarouselCardCardWidth,
+    ) -> Self {
+        RcsCarouselCard {
+            card_contents,
+            card_width,
+        }
+    }
+}
 impl serde::Serialize for RcsCarouselCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

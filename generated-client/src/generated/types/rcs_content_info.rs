@@ -11,6 +11,18 @@ pub struct RcsContentInfo {
     /// Publicly reachable URL of the thumbnail. Maximum size of 100 kB.
     pub thumbnail_url: Option<String>,
 }
+impl RcsContentInfo {
+    /// A `RcsContentInfo` from its required fields; the optional ones are `None`.
+    ///
+    /// - `file_url`: Publicly reachable URL of the file.
+    pub fn new(file_url: impl Into<String>) -> Self {
+        RcsContentInfo {
+            file_url: file_url.into(),
+            force_refresh: None,
+            thumbnail_url: None,
+        }
+    }
+}
 impl serde::Serialize for RcsContentInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

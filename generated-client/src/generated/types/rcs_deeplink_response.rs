@@ -6,6 +6,12 @@
 pub struct RcsDeeplinkResponse {
     pub data: RcsDeeplinkResponseData,
 }
+impl RcsDeeplinkResponse {
+    /// A `RcsDeeplinkResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: RcsDeeplinkResponseData) -> Self {
+        RcsDeeplinkResponse { data }
+    }
+}
 impl serde::Serialize for RcsDeeplinkResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,16 @@ pub struct RcsDialAction {
     /// Phone number in +E.164 format
     pub phone_number: String,
 }
+impl RcsDialAction {
+    /// A `RcsDialAction` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_number`: Phone number in +E.164 format
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        RcsDialAction {
+            phone_number: phone_number.into(),
+        }
+    }
+}
 impl serde::Serialize for RcsDialAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

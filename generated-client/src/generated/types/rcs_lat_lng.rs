@@ -9,6 +9,15 @@ pub struct RcsLatLng {
     /// The longitude in degrees. It must be in the range \[-180.0, +180.0\].
     pub longitude: f64,
 }
+impl RcsLatLng {
+    /// A `RcsLatLng` from its required fields; the optional ones are `None`.
+    ///
+    /// - `latitude`: The latitude in degrees. It must be in the range \[-90.0, +90.0\].
+    /// - `longitude`: The longitude in degrees. It must be in the range \[-180.0, +180.0\].
+    pub fn new(latitude: f64, longitude: f64) -> Self {
+        RcsLatLng { latitude, longitude }
+    }
+}
 impl serde::Serialize for RcsLatLng {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

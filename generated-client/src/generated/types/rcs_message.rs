@@ -18,6 +18,30 @@ pub struct RcsMessage {
     /// The URL where webhooks related to this message will be sent.
     pub webhook_url: Option<String>,
 }
+impl RcsMessage {
+    /// A `RcsMessage` from its required fields; the optional ones are `None`.
+    ///
+    /// - `agent_id`: RCS Agent ID
+    /// - `messaging_profile_id`: A valid messaging profile ID
+    /// - `to`: Phone number in +E.164 format
+    pub fn new(
+        agent_id: impl Into<String>,
+        agent_message: super::RcsAgentMessage,
+        messaging_profile_id: impl Into<String>,
+        to: impl Into<String>,
+    ) -> Self {
+        RcsMessage {
+            agent_id: agent_id.into(),
+            agent_message,
+            messaging_profile_id: messaging_profile_id.into(),
+            mms_fallback: None,
+            sms_fallback: None,
+            to: to.into(),
+            r#type: None,
+            webhook_url: None,
+        }
+    }
+}
 impl serde::Serialize for RcsMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,23 @@ pub struct RcsOpenUrlAction {
     pub url: String,
     pub webview_view_mode: RcsOpenUrlActionWebviewViewMode,
 }
+impl RcsOpenUrlAction {
+    /// A `RcsOpenUrlAction` from its required fields; the optional ones are `None`.
+    ///
+    /// - `application`: URL open application, browser or webview.
+    pub fn new(
+        application: RcsOpenUrlActionApplication,
+        url: impl Into<String>,
+        webview_view_mode: RcsOpenUrlActionWebviewViewMode,
+    ) -> Self {
+        RcsOpenUrlAction {
+            application,
+            description: None,
+            url: url.into(),
+            webview_view_mode,
+        }
+    }
+}
 impl serde::Serialize for RcsOpenUrlAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

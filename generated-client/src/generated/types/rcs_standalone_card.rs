@@ -11,6 +11,23 @@ pub struct RcsStandaloneCard {
     /// Image preview alignment for standalone cards with horizontal layout.
     pub thumbnail_image_alignment: RcsStandaloneCardThumbnailImageAlignment,
 }
+impl RcsStandaloneCard {
+    /// A `RcsStandaloneCard` from its required fields; the optional ones are `None`.
+    ///
+    /// - `card_orientation`: Orientation of the card.
+    /// - `thumbnail_image_alignment`: Image preview alignment for standalone cards with horizontal layout.
+    pub fn new(
+        card_content: super::RcsCardContent,
+        card_orientation: RcsStandaloneCardCardOrientation,
+        thumbnail_image_alignment: RcsStandaloneCardThumbnailImageAlignment,
+    ) -> Self {
+        RcsStandaloneCard {
+            card_content,
+            card_orientation,
+            thumbnail_image_alignment,
+        }
+    }
+}
 impl serde::Serialize for RcsStandaloneCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct RcsTestNumberInviteResponse {
     pub data: RcsTestNumberInviteResponseData,
 }
+impl RcsTestNumberInviteResponse {
+    /// A `RcsTestNumberInviteResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: RcsTestNumberInviteResponseData) -> Self {
+        RcsTestNumberInviteResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for RcsTestNumberInviteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,33 @@ pub struct RecordTypeMetadataResponse {
     pub product: String,
     pub record_type: String,
 }
+impl RecordTypeMetadataResponse {
+    /// A `RecordTypeMetadataResponse` from its required fields; the optional ones are `None`.
+    ///
+    /// - `examples`: Example queries and responses for this record type.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        aliases: Vec<String>,
+        child_relationships: Vec<super::ChildRelationshipInfo>,
+        event: impl Into<String>,
+        examples: serde_json::Map<String, serde_json::Value>,
+        meta: super::RelationshipMetadata,
+        parent_relationships: Vec<super::ParentRelationshipInfo>,
+        product: impl Into<String>,
+        record_type: impl Into<String>,
+    ) -> Self {
+        RecordTypeMetadataResponse {
+            aliases,
+            child_relationships,
+            event: event.into(),
+            examples,
+            meta,
+            parent_relationships,
+            product: product.into(),
+            record_type: record_type.into(),
+        }
+    }
+}
 impl serde::Serialize for RecordTypeMetadataResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,23 @@ pub struct RecursiveCluster {
     pub subclusters: Option<Vec<RecursiveCluster>>,
     pub total_number_of_nodes: i64,
 }
+impl RecursiveCluster {
+    /// A `RecursiveCluster` from its required fields; the optional ones are `None`.
+    pub fn new(
+        cluster_id: impl Into<String>,
+        cluster_summary: impl Into<String>,
+        total_number_of_nodes: i64,
+    ) -> Self {
+        RecursiveCluster {
+            cluster_header: None,
+            cluster_id: cluster_id.into(),
+            cluster_summary: cluster_summary.into(),
+            nodes: None,
+            subclusters: None,
+            total_number_of_nodes,
+        }
+    }
+}
 impl serde::Serialize for RecursiveCluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -19,6 +19,22 @@ pub struct ReferRequest {
     /// SIP headers to be added to the request. Currently only User-to-User header is supported.
     pub sip_headers: Option<Vec<super::SipHeader>>,
 }
+impl ReferRequest {
+    /// A `ReferRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `sip_address`: The SIP URI to which the call will be referred to.
+    pub fn new(sip_address: impl Into<String>) -> Self {
+        ReferRequest {
+            client_state: None,
+            command_id: None,
+            custom_headers: None,
+            sip_address: sip_address.into(),
+            sip_auth_password: None,
+            sip_auth_username: None,
+            sip_headers: None,
+        }
+    }
+}
 impl serde::Serialize for ReferRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -26,6 +26,35 @@ pub struct Reference {
     /// IANA timezone id for the reference. Calls are only placed within the reference's local 8am-9pm window.
     pub timezone: String,
 }
+impl Reference {
+    /// A `Reference` from its required fields; the optional ones are `None`.
+    ///
+    /// - `full_name`: Full name of the reference contact.
+    /// - `phone_e164`: Reference phone number in E.164 format.
+    /// - `ref_type`: Whether this is a business reference or the financial reference.
+    /// - `slot`: Position within the reference type. Business references occupy slots 0 and 1; the financial reference occupies slot 0.
+    /// - `timezone`: IANA timezone id for the reference. Calls are only placed within the reference's local 8am-9pm window.
+    pub fn new(
+        full_name: impl Into<String>,
+        phone_e164: impl Into<String>,
+        ref_type: ReferenceRefType,
+        slot: i64,
+        timezone: impl Into<String>,
+    ) -> Self {
+        Reference {
+            email: None,
+            full_name: full_name.into(),
+            job_title: None,
+            organization: None,
+            phone_e164: phone_e164.into(),
+            record_type: None,
+            ref_type,
+            relationship_to_registrant: None,
+            slot,
+            timezone: timezone.into(),
+        }
+    }
+}
 impl serde::Serialize for Reference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -20,6 +20,30 @@ pub struct ReferenceInput {
     /// IANA timezone id for the reference (e.g. America/New_York). Required: calls are only placed within the reference's local 8am-9pm window.
     pub timezone: String,
 }
+impl ReferenceInput {
+    /// A `ReferenceInput` from its required fields; the optional ones are `None`.
+    ///
+    /// - `email`: Reference contact email address. Required: the reference is emailed scheduling and dial-in notices.
+    /// - `full_name`: Full name of the reference contact.
+    /// - `phone_e164`: Reference phone number in E.164 format, e.g. +14155550123.
+    /// - `timezone`: IANA timezone id for the reference (e.g. America/New_York). Required: calls are only placed within the reference's local 8am-9pm window.
+    pub fn new(
+        email: impl Into<String>,
+        full_name: impl Into<String>,
+        phone_e164: impl Into<String>,
+        timezone: impl Into<String>,
+    ) -> Self {
+        ReferenceInput {
+            email: email.into(),
+            full_name: full_name.into(),
+            job_title: None,
+            organization: None,
+            phone_e164: phone_e164.into(),
+            relationship_to_registrant: None,
+            timezone: timezone.into(),
+        }
+    }
+}
 impl serde::Serialize for ReferenceInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct ReferenceList {
     pub data: Vec<super::Reference>,
 }
+impl ReferenceList {
+    /// A `ReferenceList` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::Reference>) -> Self {
+        ReferenceList { data }
+    }
+}
 impl serde::Serialize for ReferenceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,20 @@ pub struct ReferenceSubmissionRequest {
     pub business_references: Vec<super::ReferenceInput>,
     pub financial_reference: super::ReferenceInput,
 }
+impl ReferenceSubmissionRequest {
+    /// A `ReferenceSubmissionRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `business_references`: Exactly two business references.
+    pub fn new(
+        business_references: Vec<super::ReferenceInput>,
+        financial_reference: super::ReferenceInput,
+    ) -> Self {
+        ReferenceSubmissionRequest {
+            business_references,
+            financial_reference,
+        }
+    }
+}
 impl serde::Serialize for ReferenceSubmissionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct ReferenceWrapped {
     pub data: super::Reference,
 }
+impl ReferenceWrapped {
+    /// A `ReferenceWrapped` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::Reference) -> Self {
+        ReferenceWrapped { data }
+    }
+}
 impl serde::Serialize for ReferenceWrapped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

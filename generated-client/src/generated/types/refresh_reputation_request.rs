@@ -7,6 +7,16 @@ pub struct RefreshReputationRequest {
     /// Phone numbers to refresh reputation data for. 1–100 numbers per request, each in E.164 format. Reputation refreshes are subject to per-enterprise rate limits.
     pub phone_numbers: Vec<String>,
 }
+impl RefreshReputationRequest {
+    /// A `RefreshReputationRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_numbers`: Phone numbers to refresh reputation data for. 1–100 numbers per request, each in E.164 format. Reputation refreshes are subject to per-enterprise rate limits.
+    pub fn new(phone_numbers: Vec<String>) -> Self {
+        RefreshReputationRequest {
+            phone_numbers,
+        }
+    }
+}
 impl serde::Serialize for RefreshReputationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

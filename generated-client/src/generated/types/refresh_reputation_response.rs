@@ -6,6 +6,12 @@
 pub struct RefreshReputationResponse {
     pub data: RefreshReputationResponseData,
 }
+impl RefreshReputationResponse {
+    /// A `RefreshReputationResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: RefreshReputationResponseData) -> Self {
+        RefreshReputationResponse { data }
+    }
+}
 impl serde::Serialize for RefreshReputationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -51,6 +57,16 @@ pub struct RefreshReputationResponseDataResultsItem {
     pub error: Option<Option<String>>,
     pub phone_number: String,
     pub success: bool,
+}
+impl RefreshReputationResponseDataResultsItem {
+    /// A `RefreshReputationResponseDataResultsItem` from its required fields; the optional ones are `None`.
+    pub fn new(phone_number: impl Into<String>, success: bool) -> Self {
+        RefreshReputationResponseDataResultsItem {
+            error: None,
+            phone_number: phone_number.into(),
+            success,
+        }
+    }
 }
 impl serde::Serialize for RefreshReputationResponseDataResultsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

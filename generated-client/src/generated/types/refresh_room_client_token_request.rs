@@ -8,6 +8,15 @@ pub struct RefreshRoomClientTokenRequest {
     /// The time to live in seconds of the Client Token, after that time the Client Token is invalid and can't be used to join a Room.
     pub token_ttl_secs: Option<i64>,
 }
+impl RefreshRoomClientTokenRequest {
+    /// A `RefreshRoomClientTokenRequest` from its required fields; the optional ones are `None`.
+    pub fn new(refresh_token: impl Into<String>) -> Self {
+        RefreshRoomClientTokenRequest {
+            refresh_token: refresh_token.into(),
+            token_ttl_secs: None,
+        }
+    }
+}
 impl serde::Serialize for RefreshRoomClientTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,18 @@ pub struct RejectRequest {
     /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
     pub command_id: Option<String>,
 }
+impl RejectRequest {
+    /// A `RejectRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `cause`: Cause for call rejection.
+    pub fn new(cause: RejectRequestCause) -> Self {
+        RejectRequest {
+            cause,
+            client_state: None,
+            command_id: None,
+        }
+    }
+}
 impl serde::Serialize for RejectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,23 @@ pub struct RelationshipInfo {
     pub r#type: String,
     pub via: super::FieldMapping,
 }
+impl RelationshipInfo {
+    /// A `RelationshipInfo` from its required fields; the optional ones are `None`.
+    ///
+    /// - `parent_id`: Identifier of the parent event.
+    /// - `type`: Relationship type identifier.
+    pub fn new(
+        parent_id: impl Into<String>,
+        r#type: impl Into<String>,
+        via: super::FieldMapping,
+    ) -> Self {
+        RelationshipInfo {
+            parent_id: parent_id.into(),
+            r#type: r#type.into(),
+            via,
+        }
+    }
+}
 impl serde::Serialize for RelationshipInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,22 @@ pub struct RelationshipMetadata {
     pub total_parents: i64,
     pub total_siblings: i64,
 }
+impl RelationshipMetadata {
+    /// A `RelationshipMetadata` from its required fields; the optional ones are `None`.
+    pub fn new(
+        max_recommended_depth: i64,
+        total_children: i64,
+        total_parents: i64,
+        total_siblings: i64,
+    ) -> Self {
+        RelationshipMetadata {
+            max_recommended_depth,
+            total_children,
+            total_parents,
+            total_siblings,
+        }
+    }
+}
 impl serde::Serialize for RelationshipMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,20 @@ pub struct RemediationRequestCreate {
     /// Optional <https://> URL for status notifications.
     pub webhook_url: Option<String>,
 }
+impl RemediationRequestCreate {
+    /// A `RemediationRequestCreate` from its required fields; the optional ones are `None`.
+    ///
+    /// - `call_purpose`: How the numbers are used (free text).
+    /// - `phone_numbers`: Phone numbers in E.164 format. Each must belong to this enterprise. Maximum 2,000 per request.
+    pub fn new(call_purpose: impl Into<String>, phone_numbers: Vec<String>) -> Self {
+        RemediationRequestCreate {
+            call_purpose: call_purpose.into(),
+            contact_email: None,
+            phone_numbers,
+            webhook_url: None,
+        }
+    }
+}
 impl serde::Serialize for RemediationRequestCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

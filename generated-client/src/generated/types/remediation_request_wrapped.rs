@@ -6,6 +6,12 @@
 pub struct RemediationRequestWrapped {
     pub data: super::RemediationRequest,
 }
+impl RemediationRequestWrapped {
+    /// A `RemediationRequestWrapped` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::RemediationRequest) -> Self {
+        RemediationRequestWrapped { data }
+    }
+}
 impl serde::Serialize for RemediationRequestWrapped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

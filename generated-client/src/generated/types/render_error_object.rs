@@ -7,6 +7,15 @@ pub struct RenderErrorObject {
     pub code: RenderErrorObjectCode,
     pub message: String,
 }
+impl RenderErrorObject {
+    /// A `RenderErrorObject` from its required fields; the optional ones are `None`.
+    pub fn new(code: RenderErrorObjectCode, message: impl Into<String>) -> Self {
+        RenderErrorObject {
+            code,
+            message: message.into(),
+        }
+    }
+}
 impl serde::Serialize for RenderErrorObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct RenderErrorResponse {
     pub errors: Vec<super::RenderErrorObject>,
 }
+impl RenderErrorResponse {
+    /// A `RenderErrorResponse` from its required fields; the optional ones are `None`.
+    pub fn new(errors: Vec<super::RenderErrorObject>) -> Self {
+        RenderErrorResponse { errors }
+    }
+}
 impl serde::Serialize for RenderErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct RenderedEmailTemplateResponse {
     pub data: super::RenderedEmailTemplate,
 }
+impl RenderedEmailTemplateResponse {
+    /// A `RenderedEmailTemplateResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::RenderedEmailTemplate) -> Self {
+        RenderedEmailTemplateResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for RenderedEmailTemplateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

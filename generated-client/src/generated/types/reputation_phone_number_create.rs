@@ -7,6 +7,16 @@ pub struct ReputationPhoneNumberCreate {
     /// 1–100 phone numbers in E.164 format with a leading `+`.
     pub phone_numbers: Vec<String>,
 }
+impl ReputationPhoneNumberCreate {
+    /// A `ReputationPhoneNumberCreate` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_numbers`: 1–100 phone numbers in E.164 format with a leading `+`.
+    pub fn new(phone_numbers: Vec<String>) -> Self {
+        ReputationPhoneNumberCreate {
+            phone_numbers,
+        }
+    }
+}
 impl serde::Serialize for ReputationPhoneNumberCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

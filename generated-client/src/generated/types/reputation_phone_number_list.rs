@@ -7,6 +7,18 @@ pub struct ReputationPhoneNumberList {
     pub data: Vec<super::ReputationPhoneNumber>,
     pub meta: super::NumberReputationPaginationMeta,
 }
+impl ReputationPhoneNumberList {
+    /// A `ReputationPhoneNumberList` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::ReputationPhoneNumber>,
+        meta: super::NumberReputationPaginationMeta,
+    ) -> Self {
+        ReputationPhoneNumberList {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for ReputationPhoneNumberList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

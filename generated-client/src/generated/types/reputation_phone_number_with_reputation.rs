@@ -6,6 +6,14 @@
 pub struct ReputationPhoneNumberWithReputation {
     pub data: super::ReputationPhoneNumber,
 }
+impl ReputationPhoneNumberWithReputation {
+    /// A `ReputationPhoneNumberWithReputation` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::ReputationPhoneNumber) -> Self {
+        ReputationPhoneNumberWithReputation {
+            data,
+        }
+    }
+}
 impl serde::Serialize for ReputationPhoneNumberWithReputation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,19 @@ pub struct ResembleVoiceSettings {
     /// Voice settings provider type
     pub r#type: ResembleVoiceSettingsType,
 }
+impl ResembleVoiceSettings {
+    /// A `ResembleVoiceSettings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `type`: Voice settings provider type
+    pub fn new(r#type: ResembleVoiceSettingsType) -> Self {
+        ResembleVoiceSettings {
+            format: None,
+            precision: None,
+            sample_rate: None,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for ResembleVoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

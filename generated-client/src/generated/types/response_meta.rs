@@ -9,6 +9,18 @@ pub struct ResponseMeta {
     /// List of distinct products involved in the session.
     pub products: Vec<String>,
 }
+impl ResponseMeta {
+    /// A `ResponseMeta` from its required fields; the optional ones are `None`.
+    ///
+    /// - `event_count`: Total number of events in the session tree.
+    /// - `products`: List of distinct products involved in the session.
+    pub fn new(event_count: i64, products: Vec<String>) -> Self {
+        ResponseMeta {
+            event_count,
+            products,
+        }
+    }
+}
 impl serde::Serialize for ResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

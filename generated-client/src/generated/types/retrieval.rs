@@ -7,6 +7,12 @@ pub struct Retrieval {
     pub retrieval: super::BucketIds,
     pub r#type: RetrievalType,
 }
+impl Retrieval {
+    /// A `Retrieval` from its required fields; the optional ones are `None`.
+    pub fn new(retrieval: super::BucketIds, r#type: RetrievalType) -> Self {
+        Retrieval { retrieval, r#type }
+    }
+}
 impl serde::Serialize for Retrieval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

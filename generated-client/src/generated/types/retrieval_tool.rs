@@ -7,6 +7,12 @@ pub struct RetrievalTool {
     pub retrieval: super::BucketIds,
     pub r#type: RetrievalToolType,
 }
+impl RetrievalTool {
+    /// A `RetrievalTool` from its required fields; the optional ones are `None`.
+    pub fn new(retrieval: super::BucketIds, r#type: RetrievalToolType) -> Self {
+        RetrievalTool { retrieval, r#type }
+    }
+}
 impl serde::Serialize for RetrievalTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct RetrieveVerificationResponse {
     pub data: super::Verification,
 }
+impl RetrieveVerificationResponse {
+    /// A `RetrieveVerificationResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::Verification) -> Self {
+        RetrieveVerificationResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for RetrieveVerificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct RimeVoiceSettings {
     /// Speech speed multiplier. Default is 1.0.
     pub voice_speed: Option<f64>,
 }
+impl RimeVoiceSettings {
+    /// A `RimeVoiceSettings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `type`: Voice settings provider type
+    pub fn new(r#type: RimeVoiceSettingsType) -> Self {
+        RimeVoiceSettings {
+            r#type,
+            voice_speed: None,
+        }
+    }
+}
 impl serde::Serialize for RimeVoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

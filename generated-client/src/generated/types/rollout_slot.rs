@@ -8,6 +8,15 @@ pub struct RolloutSlot {
     pub version_id: String,
     pub weight: f64,
 }
+impl RolloutSlot {
+    /// A `RolloutSlot` from its required fields; the optional ones are `None`.
+    pub fn new(version_id: impl Into<String>, weight: f64) -> Self {
+        RolloutSlot {
+            version_id: version_id.into(),
+            weight,
+        }
+    }
+}
 impl serde::Serialize for RolloutSlot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,12 @@ pub struct RuleInput {
     pub r#match: Option<Vec<super::Clause>>,
     pub serve: super::Serve,
 }
+impl RuleInput {
+    /// A `RuleInput` from its required fields; the optional ones are `None`.
+    pub fn new(serve: super::Serve) -> Self {
+        RuleInput { r#match: None, serve }
+    }
+}
 impl serde::Serialize for RuleInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,12 @@ pub struct RuleOutput {
     pub r#match: Option<Vec<super::Clause>>,
     pub serve: super::Serve,
 }
+impl RuleOutput {
+    /// A `RuleOutput` from its required fields; the optional ones are `None`.
+    pub fn new(serve: super::Serve) -> Self {
+        RuleOutput { r#match: None, serve }
+    }
+}
 impl serde::Serialize for RuleOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,20 @@ pub struct S3ConfigurationData {
     pub bucket: Option<super::Bucket>,
     pub region: Option<super::Region>,
 }
+impl S3ConfigurationData {
+    /// A `S3ConfigurationData` from its required fields; the optional ones are `None`.
+    ///
+    /// - `backend`: Storage backend type
+    pub fn new(backend: S3ConfigurationDataBackend) -> Self {
+        S3ConfigurationData {
+            aws_access_key_id: None,
+            aws_secret_access_key: None,
+            backend,
+            bucket: None,
+            region: None,
+        }
+    }
+}
 impl serde::Serialize for S3ConfigurationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,3 +10,13 @@ pub enum ScheduledEventResponse {
     ScheduledSmsEventResponse(super::ScheduledSmsEventResponse),
     ScheduledPhoneCallEventResponse(super::ScheduledPhoneCallEventResponse),
 }
+impl From<super::ScheduledPhoneCallEventResponse> for ScheduledEventResponse {
+    fn from(value: super::ScheduledPhoneCallEventResponse) -> Self {
+        ScheduledEventResponse::ScheduledPhoneCallEventResponse(value)
+    }
+}
+impl From<super::ScheduledSmsEventResponse> for ScheduledEventResponse {
+    fn from(value: super::ScheduledSmsEventResponse) -> Self {
+        ScheduledEventResponse::ScheduledSmsEventResponse(value)
+    }
+}

@@ -25,6 +25,34 @@ pub struct ScheduledSmsEventResponse {
     pub telnyx_end_user_target: String,
     pub text: String,
 }
+impl ScheduledSmsEventResponse {
+    /// A `ScheduledSmsEventResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        assistant_id: impl Into<String>,
+        scheduled_at_fixed_datetime: impl Into<String>,
+        telnyx_agent_target: impl Into<String>,
+        telnyx_conversation_channel: super::ConversationChannelType,
+        telnyx_end_user_target: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Self {
+        ScheduledSmsEventResponse {
+            assistant_id: assistant_id.into(),
+            conversation_id: None,
+            conversation_metadata: None,
+            created_at: None,
+            dynamic_variables: None,
+            errors: None,
+            retry_count: None,
+            scheduled_at_fixed_datetime: scheduled_at_fixed_datetime.into(),
+            scheduled_event_id: None,
+            status: None,
+            telnyx_agent_target: telnyx_agent_target.into(),
+            telnyx_conversation_channel,
+            telnyx_end_user_target: telnyx_end_user_target.into(),
+            text: text.into(),
+        }
+    }
+}
 impl serde::Serialize for ScheduledSmsEventResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -172,4 +200,24 @@ pub enum ScheduledSmsEventResponseConversationMetadataValue {
     Integer(i64),
     String(String),
     Boolean(bool),
+}
+impl From<String> for ScheduledSmsEventResponseConversationMetadataValue {
+    fn from(value: String) -> Self {
+        ScheduledSmsEventResponseConversationMetadataValue::String(value)
+    }
+}
+impl From<&str> for ScheduledSmsEventResponseConversationMetadataValue {
+    fn from(value: &str) -> Self {
+        ScheduledSmsEventResponseConversationMetadataValue::String(value.to_string())
+    }
+}
+impl From<i64> for ScheduledSmsEventResponseConversationMetadataValue {
+    fn from(value: i64) -> Self {
+        ScheduledSmsEventResponseConversationMetadataValue::Integer(value)
+    }
+}
+impl From<bool> for ScheduledSmsEventResponseConversationMetadataValue {
+    fn from(value: bool) -> Self {
+        ScheduledSmsEventResponseConversationMetadataValue::Boolean(value)
+    }
 }

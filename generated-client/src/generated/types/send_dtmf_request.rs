@@ -13,6 +13,19 @@ pub struct SendDtmfRequest {
     /// Specifies for how many milliseconds each digit will be played in the audio stream. Ranges from 100 to 500ms
     pub duration_millis: Option<i32>,
 }
+impl SendDtmfRequest {
+    /// A `SendDtmfRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `digits`: DTMF digits to send. Valid digits are 0-9, A-D, *, and #. Pauses can be added using w (0.5s) and W (1s).
+    pub fn new(digits: impl Into<String>) -> Self {
+        SendDtmfRequest {
+            client_state: None,
+            command_id: None,
+            digits: digits.into(),
+            duration_millis: None,
+        }
+    }
+}
 impl serde::Serialize for SendDtmfRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

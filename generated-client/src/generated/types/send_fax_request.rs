@@ -30,6 +30,34 @@ pub struct SendFaxRequest {
     /// Use this field to override the URL to which Telnyx will send subsequent webhooks for this fax.
     pub webhook_url: Option<String>,
 }
+impl SendFaxRequest {
+    /// A `SendFaxRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `connection_id`: The connection ID to send the fax with.
+    pub fn new(
+        connection_id: impl Into<String>,
+        from: impl Into<String>,
+        to: impl Into<String>,
+    ) -> Self {
+        SendFaxRequest {
+            black_threshold: None,
+            client_state: None,
+            connection_id: connection_id.into(),
+            from: from.into(),
+            from_display_name: None,
+            media_name: None,
+            media_url: None,
+            monochrome: None,
+            preview_format: None,
+            quality: None,
+            store_media: None,
+            store_preview: None,
+            t38_enabled: None,
+            to: to.into(),
+            webhook_url: None,
+        }
+    }
+}
 impl serde::Serialize for SendFaxRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

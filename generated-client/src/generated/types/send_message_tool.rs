@@ -8,6 +8,18 @@ pub struct SendMessageTool {
     pub send_message: SendMessageToolSendMessage,
     pub r#type: SendMessageToolType,
 }
+impl SendMessageTool {
+    /// A `SendMessageTool` from its required fields; the optional ones are `None`.
+    pub fn new(
+        send_message: SendMessageToolSendMessage,
+        r#type: SendMessageToolType,
+    ) -> Self {
+        SendMessageTool {
+            send_message,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for SendMessageTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

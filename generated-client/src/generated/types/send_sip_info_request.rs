@@ -13,6 +13,20 @@ pub struct SendSipInfoRequest {
     /// Content type of the INFO body. Must be MIME type compliant. There is a 1,400 bytes limit
     pub content_type: String,
 }
+impl SendSipInfoRequest {
+    /// A `SendSipInfoRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `body`: Content of the SIP INFO
+    /// - `content_type`: Content type of the INFO body. Must be MIME type compliant. There is a 1,400 bytes limit
+    pub fn new(body: impl Into<String>, content_type: impl Into<String>) -> Self {
+        SendSipInfoRequest {
+            body: body.into(),
+            client_state: None,
+            command_id: None,
+            content_type: content_type.into(),
+        }
+    }
+}
 impl serde::Serialize for SendSipInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

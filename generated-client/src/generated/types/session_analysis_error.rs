@@ -8,6 +8,16 @@ pub struct SessionAnalysisError {
     pub detail: Option<String>,
     pub message: String,
 }
+impl SessionAnalysisError {
+    /// A `SessionAnalysisError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        SessionAnalysisError {
+            code: code.into(),
+            detail: None,
+            message: message.into(),
+        }
+    }
+}
 impl serde::Serialize for SessionAnalysisError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct SessionAnalysisErrorResponse {
     pub errors: Vec<super::SessionAnalysisError>,
 }
+impl SessionAnalysisErrorResponse {
+    /// A `SessionAnalysisErrorResponse` from its required fields; the optional ones are `None`.
+    pub fn new(errors: Vec<super::SessionAnalysisError>) -> Self {
+        SessionAnalysisErrorResponse {
+            errors,
+        }
+    }
+}
 impl serde::Serialize for SessionAnalysisErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

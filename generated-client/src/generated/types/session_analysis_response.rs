@@ -10,6 +10,24 @@ pub struct SessionAnalysisResponse {
     /// Identifier for the analyzed session.
     pub session_id: String,
 }
+impl SessionAnalysisResponse {
+    /// A `SessionAnalysisResponse` from its required fields; the optional ones are `None`.
+    ///
+    /// - `session_id`: Identifier for the analyzed session.
+    pub fn new(
+        cost: super::CostSummary,
+        meta: super::ResponseMeta,
+        root: super::EventNode,
+        session_id: impl Into<String>,
+    ) -> Self {
+        SessionAnalysisResponse {
+            cost,
+            meta,
+            root,
+            session_id: session_id.into(),
+        }
+    }
+}
 impl serde::Serialize for SessionAnalysisResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,25 @@ pub struct Settings {
     /// The SSO target url for the identity provider (IdP).
     pub idp_sso_target_url: String,
 }
+impl Settings {
+    /// A `Settings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `idp_cert_fingerprint`: The certificate fingerprint for the identity provider (IdP)
+    /// - `idp_entity_id`: The Entity ID for the identity provider (IdP).
+    /// - `idp_sso_target_url`: The SSO target url for the identity provider (IdP).
+    pub fn new(
+        idp_cert_fingerprint: impl Into<String>,
+        idp_entity_id: impl Into<String>,
+        idp_sso_target_url: impl Into<String>,
+    ) -> Self {
+        Settings {
+            idp_cert_fingerprint: idp_cert_fingerprint.into(),
+            idp_cert_fingerprint_algorithm: None,
+            idp_entity_id: idp_entity_id.into(),
+            idp_sso_target_url: idp_sso_target_url.into(),
+        }
+    }
+}
 impl serde::Serialize for Settings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct SettingsDataErrorMessage {
     pub message: String,
 }
+impl SettingsDataErrorMessage {
+    /// A `SettingsDataErrorMessage` from its required fields; the optional ones are `None`.
+    pub fn new(message: impl Into<String>) -> Self {
+        SettingsDataErrorMessage {
+            message: message.into(),
+        }
+    }
+}
 impl serde::Serialize for SettingsDataErrorMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

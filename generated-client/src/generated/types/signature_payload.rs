@@ -9,6 +9,17 @@ pub struct SignaturePayload {
     /// Optional. When absent the rendered PDF falls back to the enterprise contact's legal name.
     pub signer_name: Option<Option<String>>,
 }
+impl SignaturePayload {
+    /// A `SignaturePayload` from its required fields; the optional ones are `None`.
+    ///
+    /// - `image_base64`: PNG image, base64-encoded.
+    pub fn new(image_base64: impl Into<String>) -> Self {
+        SignaturePayload {
+            image_base64: image_base64.into(),
+            signer_name: None,
+        }
+    }
+}
 impl serde::Serialize for SignaturePayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -2,7 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// This object represents a SIM card action. It allows tracking the current status of an operation that impacts the SIM card.
-#[cfg_attr(docsrs, doc(cfg(any(feature = "sim_card_actions", feature = "sim_cards"))))]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardAction {
     /// The operation type. It can be one of the following:
@@ -125,7 +125,7 @@ impl<'de> serde::Deserialize<'de> for SimCardAction {
 /// disable - move the SIM card to the disabled status
 ///
 /// set_standby - move the SIM card to the standby status
-#[cfg_attr(docsrs, doc(cfg(any(feature = "sim_card_actions", feature = "sim_cards"))))]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SimCardActionActionType {
@@ -165,7 +165,7 @@ impl From<&str> for SimCardActionActionType {
 }
 crate::string_enum!(SimCardActionActionType);
 /// The current status of the SIM card action.
-#[cfg_attr(docsrs, doc(cfg(any(feature = "sim_card_actions", feature = "sim_cards"))))]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SimCardActionStatusValue {
@@ -204,7 +204,7 @@ impl From<&str> for SimCardActionStatusValue {
     }
 }
 crate::string_enum!(SimCardActionStatusValue);
-#[cfg_attr(docsrs, doc(cfg(any(feature = "sim_card_actions", feature = "sim_cards"))))]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardActionStatus {
     /// It describes why the SIM card action is in the current status. This will be null for self-explanatory statuses, such as in-progress and completed but will include further information on statuses like interrupted and failed.

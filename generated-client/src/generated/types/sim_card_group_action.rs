@@ -2,10 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// This object represents a SIM card group action request. It allows tracking the current status of an operation that impacts the SIM card group and SIM card in it.
-#[cfg_attr(
-    docsrs,
-    doc(cfg(any(feature = "sim_card_group_actions", feature = "sim_card_groups")))
-)]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardGroupAction {
     /// ISO 8601 formatted date-time indicating when the resource was created.
@@ -115,10 +112,7 @@ impl<'de> serde::Deserialize<'de> for SimCardGroupAction {
     }
 }
 /// A JSON object representation of the action params.
-#[cfg_attr(
-    docsrs,
-    doc(cfg(any(feature = "sim_card_group_actions", feature = "sim_card_groups")))
-)]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardGroupActionSettings {
     /// The identification of the related Private Wireless Gateway resource.
@@ -164,10 +158,7 @@ impl<'de> serde::Deserialize<'de> for SimCardGroupActionSettings {
         deserializer.deserialize_struct("SimCardGroupActionSettings", FIELDS, V)
     }
 }
-#[cfg_attr(
-    docsrs,
-    doc(cfg(any(feature = "sim_card_group_actions", feature = "sim_card_groups")))
-)]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SimCardGroupActionStatus {
@@ -203,10 +194,7 @@ impl From<&str> for SimCardGroupActionStatus {
 }
 crate::string_enum!(SimCardGroupActionStatus);
 /// Represents the type of the operation requested.
-#[cfg_attr(
-    docsrs,
-    doc(cfg(any(feature = "sim_card_group_actions", feature = "sim_card_groups")))
-)]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SimCardGroupActionType {

@@ -9,6 +9,17 @@ pub struct SimCardGroupCreate {
     /// A user friendly name for the SIM card group.
     pub name: String,
 }
+impl SimCardGroupCreate {
+    /// A `SimCardGroupCreate` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: A user friendly name for the SIM card group.
+    pub fn new(name: impl Into<String>) -> Self {
+        SimCardGroupCreate {
+            data_limit: None,
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for SimCardGroupCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,18 @@ pub struct SimCardOrderCreate {
     /// The amount of SIM cards to order.
     pub quantity: i64,
 }
+impl SimCardOrderCreate {
+    /// A `SimCardOrderCreate` from its required fields; the optional ones are `None`.
+    ///
+    /// - `address_id`: Uniquely identifies the address for the order.
+    /// - `quantity`: The amount of SIM cards to order.
+    pub fn new(address_id: impl Into<String>, quantity: i64) -> Self {
+        SimCardOrderCreate {
+            address_id: address_id.into(),
+            quantity,
+        }
+    }
+}
 impl serde::Serialize for SimCardOrderCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,17 @@ pub struct SimCardRegistration {
     /// Searchable tags associated with the SIM card
     pub tags: Option<Vec<String>>,
 }
+impl SimCardRegistration {
+    /// A `SimCardRegistration` from its required fields; the optional ones are `None`.
+    pub fn new(registration_codes: Vec<String>) -> Self {
+        SimCardRegistration {
+            registration_codes,
+            sim_card_group_id: None,
+            status: None,
+            tags: None,
+        }
+    }
+}
 impl serde::Serialize for SimCardRegistration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,29 @@ pub struct SimpleLine {
     pub quantity: i64,
     pub r#type: SimpleLineType,
 }
+impl SimpleLine {
+    /// A `SimpleLine` from its required fields; the optional ones are `None`.
+    ///
+    /// - `alias`: Service alias
+    /// - `amount`: Total amount as decimal string
+    /// - `name`: Service name
+    /// - `quantity`: Number of items
+    pub fn new(
+        alias: impl Into<String>,
+        amount: impl Into<String>,
+        name: impl Into<String>,
+        quantity: i64,
+        r#type: SimpleLineType,
+    ) -> Self {
+        SimpleLine {
+            alias: alias.into(),
+            amount: amount.into(),
+            name: name.into(),
+            quantity,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for SimpleLine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,18 @@ pub struct SipHeader {
     /// The value of the header.
     pub value: String,
 }
+impl SipHeader {
+    /// A `SipHeader` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: The name of the header to add.
+    /// - `value`: The value of the header.
+    pub fn new(name: SipHeaderName, value: impl Into<String>) -> Self {
+        SipHeader {
+            name,
+            value: value.into(),
+        }
+    }
+}
 impl serde::Serialize for SipHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,12 @@ pub struct SipReferTool {
     pub refer: super::SipReferToolParams,
     pub r#type: SipReferToolType,
 }
+impl SipReferTool {
+    /// A `SipReferTool` from its required fields; the optional ones are `None`.
+    pub fn new(refer: super::SipReferToolParams, r#type: SipReferToolType) -> Self {
+        SipReferTool { refer, r#type }
+    }
+}
 impl serde::Serialize for SipReferTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,18 @@ pub struct SipReferToolParams {
     /// The different possible targets of the SIP refer. The assistant will be able to choose one of the targets to refer the call to.
     pub targets: Vec<SipReferToolParamsTargetsItem>,
 }
+impl SipReferToolParams {
+    /// A `SipReferToolParams` from its required fields; the optional ones are `None`.
+    ///
+    /// - `targets`: The different possible targets of the SIP refer. The assistant will be able to choose one of the targets to refer the call to.
+    pub fn new(targets: Vec<SipReferToolParamsTargetsItem>) -> Self {
+        SipReferToolParams {
+            custom_headers: None,
+            sip_headers: None,
+            targets,
+        }
+    }
+}
 impl serde::Serialize for SipReferToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -211,6 +223,20 @@ pub struct SipReferToolParamsTargetsItem {
     pub sip_auth_password: Option<String>,
     /// SIP Authentication username used for SIP challenges.
     pub sip_auth_username: Option<String>,
+}
+impl SipReferToolParamsTargetsItem {
+    /// A `SipReferToolParamsTargetsItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: The name of the target.
+    /// - `sip_address`: The SIP URI to which the call will be referred.
+    pub fn new(name: impl Into<String>, sip_address: impl Into<String>) -> Self {
+        SipReferToolParamsTargetsItem {
+            name: name.into(),
+            sip_address: sip_address.into(),
+            sip_auth_password: None,
+            sip_auth_username: None,
+        }
+    }
 }
 impl serde::Serialize for SipReferToolParamsTargetsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -13,6 +13,21 @@ pub struct SiprecConnector {
     /// Port for the SIPREC SRS.
     pub port: i64,
 }
+impl SiprecConnector {
+    /// A `SiprecConnector` from its required fields; the optional ones are `None`.
+    ///
+    /// - `host`: Hostname/IPv4 address of the SIPREC SRS.
+    /// - `name`: Name for the SIPREC connector resource.
+    /// - `port`: Port for the SIPREC SRS.
+    pub fn new(host: impl Into<String>, name: impl Into<String>, port: i64) -> Self {
+        SiprecConnector {
+            app_subdomain: None,
+            host: host.into(),
+            name: name.into(),
+            port,
+        }
+    }
+}
 impl serde::Serialize for SiprecConnector {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

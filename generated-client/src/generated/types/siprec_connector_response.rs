@@ -6,6 +6,12 @@
 pub struct SiprecConnectorResponse {
     pub data: SiprecConnectorResponseData,
 }
+impl SiprecConnectorResponse {
+    /// A `SiprecConnectorResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: SiprecConnectorResponseData) -> Self {
+        SiprecConnectorResponse { data }
+    }
+}
 impl serde::Serialize for SiprecConnectorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

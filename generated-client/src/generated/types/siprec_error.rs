@@ -10,6 +10,18 @@ pub struct SiprecError {
     pub source: Option<SiprecErrorSource>,
     pub title: String,
 }
+impl SiprecError {
+    /// A `SiprecError` from its required fields; the optional ones are `None`.
+    pub fn new(code: i32, title: impl Into<String>) -> Self {
+        SiprecError {
+            code,
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for SiprecError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,12 @@ pub struct SkipTurnTool {
     pub skip_turn: super::SkipTurnToolParams,
     pub r#type: SkipTurnToolType,
 }
+impl SkipTurnTool {
+    /// A `SkipTurnTool` from its required fields; the optional ones are `None`.
+    pub fn new(skip_turn: super::SkipTurnToolParams, r#type: SkipTurnToolType) -> Self {
+        SkipTurnTool { skip_turn, r#type }
+    }
+}
 impl serde::Serialize for SkipTurnTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

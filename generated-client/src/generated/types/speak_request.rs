@@ -33,6 +33,27 @@ pub struct SpeakRequest {
     /// The settings associated with the voice selected
     pub voice_settings: Option<SpeakRequestVoiceSettings>,
 }
+impl SpeakRequest {
+    /// A `SpeakRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `payload`: The text or SSML to be converted into speech. There is a 3,000 character limit.
+    /// - `voice`: Specifies the voice used in speech synthesis.
+    pub fn new(payload: impl Into<String>, voice: impl Into<String>) -> Self {
+        SpeakRequest {
+            client_state: None,
+            command_id: None,
+            language: None,
+            r#loop: None,
+            payload: payload.into(),
+            payload_type: None,
+            service_level: None,
+            stop: None,
+            target_legs: None,
+            voice: voice.into(),
+            voice_settings: None,
+        }
+    }
+}
 impl serde::Serialize for SpeakRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct SpeechToTextError {
     pub source: Option<SpeechToTextErrorSource>,
     pub title: String,
 }
+impl SpeechToTextError {
+    /// A `SpeechToTextError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        SpeechToTextError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for SpeechToTextError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

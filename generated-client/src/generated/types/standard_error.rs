@@ -8,6 +8,16 @@ pub struct StandardError {
     pub detail: String,
     pub title: Option<String>,
 }
+impl StandardError {
+    /// A `StandardError` from its required fields; the optional ones are `None`.
+    pub fn new(detail: impl Into<String>) -> Self {
+        StandardError {
+            code: None,
+            detail: detail.into(),
+            title: None,
+        }
+    }
+}
 impl serde::Serialize for StandardError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -18,6 +18,22 @@ pub struct StartConferenceRecordingRequest {
     /// When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
     pub trim: Option<StartConferenceRecordingRequestTrim>,
 }
+impl StartConferenceRecordingRequest {
+    /// A `StartConferenceRecordingRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `format`: The audio file format used when storing the conference recording. Can be either `mp3` or `wav`.
+    pub fn new(format: StartConferenceRecordingRequestFormat) -> Self {
+        StartConferenceRecordingRequest {
+            channels: None,
+            command_id: None,
+            custom_file_name: None,
+            format,
+            play_beep: None,
+            region: None,
+            trim: None,
+        }
+    }
+}
 impl serde::Serialize for StartConferenceRecordingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -38,6 +38,36 @@ pub struct StartRecordingRequest {
     /// When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
     pub trim: Option<StartRecordingRequestTrim>,
 }
+impl StartRecordingRequest {
+    /// A `StartRecordingRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `channels`: When `dual`, final audio file will be stereo recorded with the first leg on channel A, and the rest on channel B.
+    /// - `format`: The audio file format used when storing the call recording. Can be either `mp3` or `wav`.
+    pub fn new(
+        channels: StartRecordingRequestChannels,
+        format: StartRecordingRequestFormat,
+    ) -> Self {
+        StartRecordingRequest {
+            channels,
+            client_state: None,
+            command_id: None,
+            custom_file_name: None,
+            format,
+            max_length: None,
+            play_beep: None,
+            recording_track: None,
+            timeout_secs: None,
+            transcription: None,
+            transcription_engine: None,
+            transcription_language: None,
+            transcription_max_speaker_count: None,
+            transcription_min_speaker_count: None,
+            transcription_profanity_filter: None,
+            transcription_speaker_diarization: None,
+            trim: None,
+        }
+    }
+}
 impl serde::Serialize for StartRecordingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,16 @@ pub struct StoredPaymentTransactionRequest {
     /// Amount in dollars and cents, e.g. "120.00"
     pub amount: String,
 }
+impl StoredPaymentTransactionRequest {
+    /// A `StoredPaymentTransactionRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `amount`: Amount in dollars and cents, e.g. "120.00"
+    pub fn new(amount: impl Into<String>) -> Self {
+        StoredPaymentTransactionRequest {
+            amount: amount.into(),
+        }
+    }
+}
 impl serde::Serialize for StoredPaymentTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct StringLiteralExpression {
     /// Literal string value.
     pub value: String,
 }
+impl StringLiteralExpression {
+    /// A `StringLiteralExpression` from its required fields; the optional ones are `None`.
+    ///
+    /// - `value`: Literal string value.
+    pub fn new(r#type: StringLiteralExpressionType, value: impl Into<String>) -> Self {
+        StringLiteralExpression {
+            r#type,
+            value: value.into(),
+        }
+    }
+}
 impl serde::Serialize for StringLiteralExpression {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct SttDetailedRequest {
     /// Start date in ISO format with timezone
     pub start_date: String,
 }
+impl SttDetailedRequest {
+    /// A `SttDetailedRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `end_date`: End date in ISO format with timezone (date range must be up to one month)
+    /// - `start_date`: Start date in ISO format with timezone
+    pub fn new(end_date: impl Into<String>, start_date: impl Into<String>) -> Self {
+        SttDetailedRequest {
+            end_date: end_date.into(),
+            start_date: start_date.into(),
+        }
+    }
+}
 impl serde::Serialize for SttDetailedRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct SttErrorFrame {
     /// Frame type identifier.
     pub r#type: SttErrorFrameType,
 }
+impl SttErrorFrame {
+    /// A `SttErrorFrame` from its required fields; the optional ones are `None`.
+    ///
+    /// - `error`: Error message describing what went wrong.
+    /// - `type`: Frame type identifier.
+    pub fn new(error: impl Into<String>, r#type: SttErrorFrameType) -> Self {
+        SttErrorFrame {
+            error: error.into(),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for SttErrorFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

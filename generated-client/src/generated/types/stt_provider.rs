@@ -12,6 +12,24 @@ pub struct SttProvider {
     /// Service surfaces this (provider, model) supports. When the request filters by `service_type`, only the matching nested entry is returned for each matching model.
     pub service_types: Vec<super::SttProviderServiceType>,
 }
+impl SttProvider {
+    /// A `SttProvider` from its required fields; the optional ones are `None`.
+    ///
+    /// - `model`: Provider-scoped model name.
+    /// - `provider`: STT provider name.
+    /// - `service_types`: Service surfaces this (provider, model) supports. When the request filters by `service_type`, only the matching nested entry is returned for each matching model.
+    pub fn new(
+        model: impl Into<String>,
+        provider: impl Into<String>,
+        service_types: Vec<super::SttProviderServiceType>,
+    ) -> Self {
+        SttProvider {
+            model: model.into(),
+            provider: provider.into(),
+            service_types,
+        }
+    }
+}
 impl serde::Serialize for SttProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

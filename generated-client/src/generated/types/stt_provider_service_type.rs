@@ -9,6 +9,17 @@ pub struct SttProviderServiceType {
     pub languages: Vec<String>,
     pub r#type: super::SttServiceType,
 }
+impl SttProviderServiceType {
+    /// A `SttProviderServiceType` from its required fields; the optional ones are `None`.
+    ///
+    /// - `languages`: Languages accepted on this service surface, in the provider's native code format. `auto` indicates the provider performs language detection.
+    pub fn new(languages: Vec<String>, r#type: super::SttServiceType) -> Self {
+        SttProviderServiceType {
+            languages,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for SttProviderServiceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,12 @@ pub struct SttProvidersResponse {
     pub data: Vec<super::SttProvider>,
     pub meta: super::SttProvidersMeta,
 }
+impl SttProvidersResponse {
+    /// A `SttProvidersResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::SttProvider>, meta: super::SttProvidersMeta) -> Self {
+        SttProvidersResponse { data, meta }
+    }
+}
 impl serde::Serialize for SttProvidersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

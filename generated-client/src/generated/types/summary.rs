@@ -9,6 +9,18 @@ pub struct Summary {
     /// List of charge summary lines
     pub lines: Vec<super::SummaryLine>,
 }
+impl Summary {
+    /// A `Summary` from its required fields; the optional ones are `None`.
+    ///
+    /// - `adjustments`: List of billing adjustments
+    /// - `lines`: List of charge summary lines
+    pub fn new(
+        adjustments: Vec<super::AdjustmentLine>,
+        lines: Vec<super::SummaryLine>,
+    ) -> Self {
+        Summary { adjustments, lines }
+    }
+}
 impl serde::Serialize for Summary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

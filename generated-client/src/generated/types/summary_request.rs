@@ -11,6 +11,19 @@ pub struct SummaryRequest {
     /// A system prompt to guide the summary generation.
     pub system_prompt: Option<String>,
 }
+impl SummaryRequest {
+    /// A `SummaryRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `bucket`: The name of the bucket that contains the file to be summarized.
+    /// - `filename`: The name of the file to be summarized.
+    pub fn new(bucket: impl Into<String>, filename: impl Into<String>) -> Self {
+        SummaryRequest {
+            bucket: bucket.into(),
+            filename: filename.into(),
+            system_prompt: None,
+        }
+    }
+}
 impl serde::Serialize for SummaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

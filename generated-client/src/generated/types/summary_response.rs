@@ -6,6 +6,14 @@
 pub struct SummaryResponse {
     pub summary: String,
 }
+impl SummaryResponse {
+    /// A `SummaryResponse` from its required fields; the optional ones are `None`.
+    pub fn new(summary: impl Into<String>) -> Self {
+        SummaryResponse {
+            summary: summary.into(),
+        }
+    }
+}
 impl serde::Serialize for SummaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct SummaryResponseData {
     pub data: super::SummaryResponse,
 }
+impl SummaryResponseData {
+    /// A `SummaryResponseData` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::SummaryResponse) -> Self {
+        SummaryResponseData { data }
+    }
+}
 impl serde::Serialize for SummaryResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,16 @@ pub struct SwitchSupervisorRoleRequest {
     /// The supervisor role to switch to. 'barge' allows speaking to both parties, 'whisper' allows speaking to caller only, 'monitor' allows listening only.
     pub role: SwitchSupervisorRoleRequestRole,
 }
+impl SwitchSupervisorRoleRequest {
+    /// A `SwitchSupervisorRoleRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `role`: The supervisor role to switch to. 'barge' allows speaking to both parties, 'whisper' allows speaking to caller only, 'monitor' allows listening only.
+    pub fn new(role: SwitchSupervisorRoleRequestRole) -> Self {
+        SwitchSupervisorRoleRequest {
+            role,
+        }
+    }
+}
 impl serde::Serialize for SwitchSupervisorRoleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,19 @@ pub struct SystemMessage {
     /// The role of the messages author, in this case `system`.
     pub role: SystemMessageRole,
 }
+impl SystemMessage {
+    /// A `SystemMessage` from its required fields; the optional ones are `None`.
+    ///
+    /// - `content`: The contents of the system message.
+    /// - `role`: The role of the messages author, in this case `system`.
+    pub fn new(content: impl Into<String>, role: SystemMessageRole) -> Self {
+        SystemMessage {
+            content: content.into(),
+            metadata: None,
+            role,
+        }
+    }
+}
 impl serde::Serialize for SystemMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

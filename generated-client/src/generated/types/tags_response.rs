@@ -6,6 +6,12 @@
 pub struct TagsResponse {
     pub tags: Vec<String>,
 }
+impl TagsResponse {
+    /// A `TagsResponse` from its required fields; the optional ones are `None`.
+    pub fn new(tags: Vec<String>) -> Self {
+        TagsResponse { tags }
+    }
+}
 impl serde::Serialize for TagsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct TaskStatusResponse {
     pub data: TaskStatusResponseData,
 }
+impl TaskStatusResponse {
+    /// A `TaskStatusResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: TaskStatusResponseData) -> Self {
+        TaskStatusResponse { data }
+    }
+}
 impl serde::Serialize for TaskStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,19 @@ pub struct TelephonyCredentialCreateRequest {
     /// Tags a credential. A single tag can hold at maximum 1000 credentials.
     pub tag: Option<String>,
 }
+impl TelephonyCredentialCreateRequest {
+    /// A `TelephonyCredentialCreateRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `connection_id`: Identifies the Credential Connection this credential is associated with.
+    pub fn new(connection_id: impl Into<String>) -> Self {
+        TelephonyCredentialCreateRequest {
+            connection_id: connection_id.into(),
+            expires_at: None,
+            name: None,
+            tag: None,
+        }
+    }
+}
 impl serde::Serialize for TelephonyCredentialCreateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct TelnyxAgentResponse {
     pub data: super::TelnyxAgentData,
 }
+impl TelnyxAgentResponse {
+    /// A `TelnyxAgentResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::TelnyxAgentData) -> Self {
+        TelnyxAgentResponse { data }
+    }
+}
 impl serde::Serialize for TelnyxAgentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct TelnyxAgentsListResponse {
     pub data: Vec<super::TelnyxAgentData>,
 }
+impl TelnyxAgentsListResponse {
+    /// A `TelnyxAgentsListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::TelnyxAgentData>) -> Self {
+        TelnyxAgentsListResponse { data }
+    }
+}
 impl serde::Serialize for TelnyxAgentsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -16,6 +16,28 @@ pub struct TelnyxDesignClone {
     /// UUID of the source voice design to clone.
     pub voice_design_id: String,
 }
+impl TelnyxDesignClone {
+    /// A `TelnyxDesignClone` from its required fields; the optional ones are `None`.
+    ///
+    /// - `gender`: Gender of the voice clone.
+    /// - `language`: ISO 639-1 language code for the clone. Supports the combined Telnyx language set.
+    /// - `name`: Name for the voice clone.
+    /// - `voice_design_id`: UUID of the source voice design to clone.
+    pub fn new(
+        gender: TelnyxDesignCloneGender,
+        language: impl Into<String>,
+        name: impl Into<String>,
+        voice_design_id: impl Into<String>,
+    ) -> Self {
+        TelnyxDesignClone {
+            gender,
+            language: language.into(),
+            name: name.into(),
+            provider: None,
+            voice_design_id: voice_design_id.into(),
+        }
+    }
+}
 impl serde::Serialize for TelnyxDesignClone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -22,6 +22,33 @@ pub struct TelnyxQwen3TtsClone {
     /// Optional transcript of the audio file. Providing this improves clone quality.
     pub ref_text: Option<String>,
 }
+impl TelnyxQwen3TtsClone {
+    /// A `TelnyxQwen3TtsClone` from its required fields; the optional ones are `None`.
+    ///
+    /// - `audio_file`: Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 5MB.
+    /// - `gender`: Gender of the voice clone.
+    /// - `language`: ISO 639-1 language code from the Qwen language set.
+    /// - `name`: Name for the voice clone.
+    /// - `provider`: Voice synthesis provider. Must be `telnyx`.
+    pub fn new(
+        audio_file: crate::FilePart,
+        gender: TelnyxQwen3TtsCloneGender,
+        language: impl Into<String>,
+        name: impl Into<String>,
+        provider: TelnyxQwen3TtsCloneProvider,
+    ) -> Self {
+        TelnyxQwen3TtsClone {
+            audio_file,
+            gender,
+            label: None,
+            language: language.into(),
+            model_id: None,
+            name: name.into(),
+            provider,
+            ref_text: None,
+        }
+    }
+}
 impl serde::Serialize for TelnyxQwen3TtsClone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

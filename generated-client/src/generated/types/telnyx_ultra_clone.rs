@@ -22,6 +22,35 @@ pub struct TelnyxUltraClone {
     /// Optional transcript of the audio file. Providing this improves clone quality.
     pub ref_text: Option<String>,
 }
+impl TelnyxUltraClone {
+    /// A `TelnyxUltraClone` from its required fields; the optional ones are `None`.
+    ///
+    /// - `audio_file`: Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 5MB.
+    /// - `gender`: Gender of the voice clone.
+    /// - `language`: ISO 639-1 language code from the Ultra language set (40 languages).
+    /// - `model_id`: TTS model identifier. Must be `Ultra`.
+    /// - `name`: Name for the voice clone.
+    /// - `provider`: Voice synthesis provider. Must be `telnyx`.
+    pub fn new(
+        audio_file: crate::FilePart,
+        gender: TelnyxUltraCloneGender,
+        language: impl Into<String>,
+        model_id: TelnyxUltraCloneModelId,
+        name: impl Into<String>,
+        provider: TelnyxUltraCloneProvider,
+    ) -> Self {
+        TelnyxUltraClone {
+            audio_file,
+            gender,
+            label: None,
+            language: language.into(),
+            model_id,
+            name: name.into(),
+            provider,
+            ref_text: None,
+        }
+    }
+}
 impl serde::Serialize for TelnyxUltraClone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

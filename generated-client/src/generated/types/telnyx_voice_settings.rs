@@ -9,6 +9,17 @@ pub struct TelnyxVoiceSettings {
     /// The voice speed to be used for the voice. The voice speed must be between 0.1 and 2.0. Default value is 1.0. Not supported for `Telnyx.Bayan.*` or `Telnyx.Sukhan.*` voices.
     pub voice_speed: Option<f64>,
 }
+impl TelnyxVoiceSettings {
+    /// A `TelnyxVoiceSettings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `type`: Voice settings provider type
+    pub fn new(r#type: TelnyxVoiceSettingsType) -> Self {
+        TelnyxVoiceSettings {
+            r#type,
+            voice_speed: None,
+        }
+    }
+}
 impl serde::Serialize for TelnyxVoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

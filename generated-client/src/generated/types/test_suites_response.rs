@@ -11,6 +11,14 @@ pub struct TestSuitesResponse {
     /// Array of unique test suite names available to the user.
     pub data: Vec<String>,
 }
+impl TestSuitesResponse {
+    /// A `TestSuitesResponse` from its required fields; the optional ones are `None`.
+    ///
+    /// - `data`: Array of unique test suite names available to the user.
+    pub fn new(data: Vec<String>) -> Self {
+        TestSuitesResponse { data }
+    }
+}
 impl serde::Serialize for TestSuitesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,24 @@ pub struct TestWebhookToolResponse {
     pub status_code: i64,
     pub success: bool,
 }
+impl TestWebhookToolResponse {
+    /// A `TestWebhookToolResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        content_type: impl Into<String>,
+        request: serde_json::Map<String, serde_json::Value>,
+        response: impl Into<String>,
+        status_code: i64,
+        success: bool,
+    ) -> Self {
+        TestWebhookToolResponse {
+            content_type: content_type.into(),
+            request,
+            response: response.into(),
+            status_code,
+            success,
+        }
+    }
+}
 impl serde::Serialize for TestWebhookToolResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

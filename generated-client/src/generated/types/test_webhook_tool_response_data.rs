@@ -7,6 +7,14 @@
 pub struct TestWebhookToolResponseData {
     pub data: super::TestWebhookToolResponse,
 }
+impl TestWebhookToolResponseData {
+    /// A `TestWebhookToolResponseData` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::TestWebhookToolResponse) -> Self {
+        TestWebhookToolResponseData {
+            data,
+        }
+    }
+}
 impl serde::Serialize for TestWebhookToolResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct TextClusteringResponseData {
     pub data: super::TextClusteringResponse,
 }
+impl TextClusteringResponseData {
+    /// A `TextClusteringResponseData` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::TextClusteringResponse) -> Self {
+        TextClusteringResponseData { data }
+    }
+}
 impl serde::Serialize for TextClusteringResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,14 @@
 pub struct TfPhoneNumber {
     pub phone_number: String,
 }
+impl TfPhoneNumber {
+    /// A `TfPhoneNumber` from its required fields; the optional ones are `None`.
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        TfPhoneNumber {
+            phone_number: phone_number.into(),
+        }
+    }
+}
 impl serde::Serialize for TfPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -21,6 +21,23 @@ pub struct TokenRequest {
     /// Space-separated list of requested scopes (for client_credentials)
     pub scope: Option<String>,
 }
+impl TokenRequest {
+    /// A `TokenRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `grant_type`: OAuth 2.0 grant type
+    pub fn new(grant_type: TokenRequestGrantType) -> Self {
+        TokenRequest {
+            client_id: None,
+            client_secret: None,
+            code: None,
+            code_verifier: None,
+            grant_type,
+            redirect_uri: None,
+            refresh_token: None,
+            scope: None,
+        }
+    }
+}
 impl serde::Serialize for TokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,26 @@ pub struct TokenResponse {
     /// Token type
     pub token_type: TokenResponseTokenType,
 }
+impl TokenResponse {
+    /// A `TokenResponse` from its required fields; the optional ones are `None`.
+    ///
+    /// - `access_token`: The access token
+    /// - `expires_in`: Token lifetime in seconds
+    /// - `token_type`: Token type
+    pub fn new(
+        access_token: impl Into<String>,
+        expires_in: i64,
+        token_type: TokenResponseTokenType,
+    ) -> Self {
+        TokenResponse {
+            access_token: access_token.into(),
+            expires_in,
+            refresh_token: None,
+            scope: None,
+            token_type,
+        }
+    }
+}
 impl serde::Serialize for TokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

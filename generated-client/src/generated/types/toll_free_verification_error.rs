@@ -10,6 +10,18 @@ pub struct TollFreeVerificationError {
     pub source: Option<TollFreeVerificationErrorSource>,
     pub title: String,
 }
+impl TollFreeVerificationError {
+    /// A `TollFreeVerificationError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        TollFreeVerificationError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for TollFreeVerificationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

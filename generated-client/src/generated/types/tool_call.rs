@@ -12,6 +12,24 @@ pub struct ToolCall {
     /// The type of the tool. Currently, only `function` is supported.
     pub r#type: ToolCallType,
 }
+impl ToolCall {
+    /// A `ToolCall` from its required fields; the optional ones are `None`.
+    ///
+    /// - `function`: The function that the model called.
+    /// - `id`: The ID of the tool call.
+    /// - `type`: The type of the tool. Currently, only `function` is supported.
+    pub fn new(
+        function: ToolCallFunction,
+        id: impl Into<String>,
+        r#type: ToolCallType,
+    ) -> Self {
+        ToolCall {
+            function,
+            id: id.into(),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for ToolCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,25 @@ pub struct ToolMessage {
     /// Tool call that this message is responding to.
     pub tool_call_id: String,
 }
+impl ToolMessage {
+    /// A `ToolMessage` from its required fields; the optional ones are `None`.
+    ///
+    /// - `content`: The contents of the tool message.
+    /// - `role`: The role of the messages author, in this case `tool`.
+    /// - `tool_call_id`: Tool call that this message is responding to.
+    pub fn new(
+        content: impl Into<String>,
+        role: ToolMessageRole,
+        tool_call_id: impl Into<String>,
+    ) -> Self {
+        ToolMessage {
+            content: content.into(),
+            metadata: None,
+            role,
+            tool_call_id: tool_call_id.into(),
+        }
+    }
+}
 impl serde::Serialize for ToolMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

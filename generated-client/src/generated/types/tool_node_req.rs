@@ -21,6 +21,21 @@ pub struct ToolNodeReq {
     /// Node kind discriminator. Always `tool` for a tool node.
     pub r#type: Option<ToolNodeReqType>,
 }
+impl ToolNodeReq {
+    /// A `ToolNodeReq` from its required fields; the optional ones are `None`.
+    ///
+    /// - `id`: Caller-supplied unique identifier for this node within the flow.
+    /// - `shared_tool_id`: ID of the single shared (org-level) tool this node executes. When the flow reaches this node the tool runs as a deliberate step (no LLM turn); its outgoing `tool_result` edges then route on the outcome. Arguments are filled from the conversation's dynamic variables by name — a dynamic variable whose name matches one of the tool's parameters supplies that argument. Cross-validated against the org's shared tools on write.
+    pub fn new(id: impl Into<String>, shared_tool_id: impl Into<String>) -> Self {
+        ToolNodeReq {
+            id: id.into(),
+            name: None,
+            position: None,
+            shared_tool_id: shared_tool_id.into(),
+            r#type: None,
+        }
+    }
+}
 impl serde::Serialize for ToolNodeReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,15 @@ pub struct TosAgreementList {
     pub data: Vec<super::TosAgreement>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+impl TosAgreementList {
+    /// A `TosAgreementList` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::TosAgreement>,
+        meta: super::BrandedCallingPaginationMeta,
+    ) -> Self {
+        TosAgreementList { data, meta }
+    }
+}
 impl serde::Serialize for TosAgreementList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

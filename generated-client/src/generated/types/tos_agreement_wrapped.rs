@@ -6,6 +6,12 @@
 pub struct TosAgreementWrapped {
     pub data: super::TosAgreement,
 }
+impl TosAgreementWrapped {
+    /// A `TosAgreementWrapped` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::TosAgreement) -> Self {
+        TosAgreementWrapped { data }
+    }
+}
 impl serde::Serialize for TosAgreementWrapped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct TosStatusWrapped {
     pub data: super::TosStatus,
 }
+impl TosStatusWrapped {
+    /// A `TosStatusWrapped` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::TosStatus) -> Self {
+        TosStatusWrapped { data }
+    }
+}
 impl serde::Serialize for TosStatusWrapped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,20 @@ pub struct TranscriptFrame {
     /// Frame type identifier.
     pub r#type: TranscriptFrameType,
 }
+impl TranscriptFrame {
+    /// A `TranscriptFrame` from its required fields; the optional ones are `None`.
+    ///
+    /// - `transcript`: The transcribed text from the audio.
+    /// - `type`: Frame type identifier.
+    pub fn new(transcript: impl Into<String>, r#type: TranscriptFrameType) -> Self {
+        TranscriptFrame {
+            confidence: None,
+            is_final: None,
+            transcript: transcript.into(),
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for TranscriptFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,22 @@ pub struct TranscriptionEngineAzureConfig {
     /// Engine identifier for Azure transcription service
     pub transcription_engine: TranscriptionEngineAzureConfigTranscriptionEngine,
 }
+impl TranscriptionEngineAzureConfig {
+    /// A `TranscriptionEngineAzureConfig` from its required fields; the optional ones are `None`.
+    ///
+    /// - `transcription_engine`: Engine identifier for Azure transcription service
+    pub fn new(
+        region: super::AzureTranscriptionRegion,
+        transcription_engine: TranscriptionEngineAzureConfigTranscriptionEngine,
+    ) -> Self {
+        TranscriptionEngineAzureConfig {
+            api_key_ref: None,
+            language: None,
+            region,
+            transcription_engine,
+        }
+    }
+}
 impl serde::Serialize for TranscriptionEngineAzureConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

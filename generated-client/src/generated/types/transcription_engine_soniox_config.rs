@@ -17,6 +17,23 @@ pub struct TranscriptionEngineSonioxConfig {
     /// The model to use for transcription.
     pub transcription_model: Option<TranscriptionEngineSonioxConfigTranscriptionModel>,
 }
+impl TranscriptionEngineSonioxConfig {
+    /// A `TranscriptionEngineSonioxConfig` from its required fields; the optional ones are `None`.
+    ///
+    /// - `transcription_engine`: Engine identifier for Soniox transcription service
+    pub fn new(
+        transcription_engine: TranscriptionEngineSonioxConfigTranscriptionEngine,
+    ) -> Self {
+        TranscriptionEngineSonioxConfig {
+            enable_endpoint_detection: None,
+            interim_results: None,
+            language: None,
+            max_endpoint_delay_ms: None,
+            transcription_engine,
+            transcription_model: None,
+        }
+    }
+}
 impl serde::Serialize for TranscriptionEngineSonioxConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

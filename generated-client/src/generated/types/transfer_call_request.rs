@@ -91,6 +91,54 @@ pub struct TransferCallRequest {
     /// HTTP request method to invoke `webhook_urls`.
     pub webhook_urls_method: Option<TransferCallRequestWebhookUrlsMethod>,
 }
+impl TransferCallRequest {
+    /// A `TransferCallRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `to`: The DID or SIP URI to dial out to. For SIP URI destinations, append `;secure=true` or `;secure=srtp` to enable SRTP media encryption for that endpoint, or `;secure=dtls` to enable DTLS media encryption for that endpoint.
+    pub fn new(to: impl Into<String>) -> Self {
+        TransferCallRequest {
+            answering_machine_detection: None,
+            answering_machine_detection_config: None,
+            audio_url: None,
+            client_state: None,
+            command_id: None,
+            custom_headers: None,
+            early_media: None,
+            from: None,
+            from_display_name: None,
+            media_encryption: None,
+            media_name: None,
+            mute_dtmf: None,
+            park_after_unbridge: None,
+            preferred_codecs: None,
+            privacy: None,
+            record: None,
+            record_channels: None,
+            record_custom_file_name: None,
+            record_format: None,
+            record_max_length: None,
+            record_timeout_secs: None,
+            record_track: None,
+            record_trim: None,
+            send_digits_on_answer: None,
+            sip_auth_password: None,
+            sip_auth_username: None,
+            sip_headers: None,
+            sip_region: None,
+            sip_transport_protocol: None,
+            sound_modifications: None,
+            target_leg_client_state: None,
+            time_limit_secs: None,
+            timeout_secs: None,
+            to: to.into(),
+            webhook_retries_policies: None,
+            webhook_url: None,
+            webhook_url_method: None,
+            webhook_urls: None,
+            webhook_urls_method: None,
+        }
+    }
+}
 impl serde::Serialize for TransferCallRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,15 @@ pub struct TransferTool {
     pub transfer: super::CallControlTransferToolParams,
     pub r#type: TransferToolType,
 }
+impl TransferTool {
+    /// A `TransferTool` from its required fields; the optional ones are `None`.
+    pub fn new(
+        transfer: super::CallControlTransferToolParams,
+        r#type: TransferToolType,
+    ) -> Self {
+        TransferTool { transfer, r#type }
+    }
+}
 impl serde::Serialize for TransferTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

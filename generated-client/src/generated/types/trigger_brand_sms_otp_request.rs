@@ -2,13 +2,25 @@
 // run `cargo xtask codegen` instead.
 
 /// Request body for triggering a Brand SMS OTP
-#[cfg_attr(docsrs, doc(cfg(feature = "n10dlc")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct TriggerBrandSmsOtpRequest {
     /// SMS message template to send the OTP. Must include `@OTP_PIN@` placeholder which will be replaced with the actual PIN
     pub pin_sms: String,
     /// SMS message to send upon successful OTP verification
     pub success_sms: String,
+}
+impl TriggerBrandSmsOtpRequest {
+    /// A `TriggerBrandSmsOtpRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `pin_sms`: SMS message template to send the OTP. Must include `@OTP_PIN@` placeholder which will be replaced with the actual PIN
+    /// - `success_sms`: SMS message to send upon successful OTP verification
+    pub fn new(pin_sms: impl Into<String>, success_sms: impl Into<String>) -> Self {
+        TriggerBrandSmsOtpRequest {
+            pin_sms: pin_sms.into(),
+            success_sms: success_sms.into(),
+        }
+    }
 }
 impl serde::Serialize for TriggerBrandSmsOtpRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -10,6 +10,18 @@ pub struct UnprocessableEntityError {
     pub source: Option<UnprocessableEntityErrorSource>,
     pub title: String,
 }
+impl UnprocessableEntityError {
+    /// A `UnprocessableEntityError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        UnprocessableEntityError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for UnprocessableEntityError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,27 @@ pub struct UnsubscribeGroup {
     pub record_type: UnsubscribeGroupRecordType,
     pub updated_at: String,
 }
+impl UnsubscribeGroup {
+    /// A `UnsubscribeGroup` from its required fields; the optional ones are `None`.
+    ///
+    /// - `record_type`: View-only.
+    pub fn new(
+        created_at: impl Into<String>,
+        id: impl Into<String>,
+        name: impl Into<String>,
+        record_type: UnsubscribeGroupRecordType,
+        updated_at: impl Into<String>,
+    ) -> Self {
+        UnsubscribeGroup {
+            created_at: created_at.into(),
+            description: None,
+            id: id.into(),
+            name: name.into(),
+            record_type,
+            updated_at: updated_at.into(),
+        }
+    }
+}
 impl serde::Serialize for UnsubscribeGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

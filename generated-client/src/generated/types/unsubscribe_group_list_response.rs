@@ -7,6 +7,15 @@ pub struct UnsubscribeGroupListResponse {
     pub data: Vec<super::UnsubscribeGroup>,
     pub meta: super::GroupListMeta,
 }
+impl UnsubscribeGroupListResponse {
+    /// A `UnsubscribeGroupListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::UnsubscribeGroup>, meta: super::GroupListMeta) -> Self {
+        UnsubscribeGroupListResponse {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for UnsubscribeGroupListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct UnsubscribeGroupResponse {
     pub data: super::UnsubscribeGroup,
 }
+impl UnsubscribeGroupResponse {
+    /// A `UnsubscribeGroupResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::UnsubscribeGroup) -> Self {
+        UnsubscribeGroupResponse { data }
+    }
+}
 impl serde::Serialize for UnsubscribeGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct UnusedUserBundlesResponse {
     pub data: Vec<super::UnusedUserBundlesSchema>,
 }
+impl UnusedUserBundlesResponse {
+    /// A `UnusedUserBundlesResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::UnusedUserBundlesSchema>) -> Self {
+        UnusedUserBundlesResponse { data }
+    }
+}
 impl serde::Serialize for UnusedUserBundlesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,20 @@ pub struct UnusedUserBundlesSchema {
     /// List of user bundle IDs for given bundle.
     pub user_bundle_ids: Vec<String>,
 }
+impl UnusedUserBundlesSchema {
+    /// A `UnusedUserBundlesSchema` from its required fields; the optional ones are `None`.
+    ///
+    /// - `user_bundle_ids`: List of user bundle IDs for given bundle.
+    pub fn new(
+        billing_bundle: super::BillingBundleSummary,
+        user_bundle_ids: Vec<String>,
+    ) -> Self {
+        UnusedUserBundlesSchema {
+            billing_bundle,
+            user_bundle_ids,
+        }
+    }
+}
 impl serde::Serialize for UnusedUserBundlesSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -124,6 +124,18 @@ pub struct UpdateAssistantTestRequestRubricItem {
     /// Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
     pub name: String,
 }
+impl UpdateAssistantTestRequestRubricItem {
+    /// A `UpdateAssistantTestRequestRubricItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `criteria`: Specific guidance on how to assess the assistant’s performance for this rubric item.
+    /// - `name`: Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
+    pub fn new(criteria: impl Into<String>, name: impl Into<String>) -> Self {
+        UpdateAssistantTestRequestRubricItem {
+            criteria: criteria.into(),
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for UpdateAssistantTestRequestRubricItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -37,6 +37,34 @@ pub struct UpdateCallControlApplicationRequest {
     /// Specifies how many seconds to wait before timing out a webhook.
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
+impl UpdateCallControlApplicationRequest {
+    /// A `UpdateCallControlApplicationRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `application_name`: A user-assigned name to help manage the application.
+    /// - `webhook_event_url`: The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
+    pub fn new(
+        application_name: impl Into<String>,
+        webhook_event_url: impl Into<String>,
+    ) -> Self {
+        UpdateCallControlApplicationRequest {
+            active: None,
+            anchorsite_override: None,
+            application_name: application_name.into(),
+            call_cost_in_webhooks: None,
+            dtmf_type: None,
+            first_command_timeout: None,
+            first_command_timeout_secs: None,
+            inbound: None,
+            outbound: None,
+            redact_dtmf_debug_logging: None,
+            tags: None,
+            webhook_api_version: None,
+            webhook_event_failover_url: None,
+            webhook_event_url: webhook_event_url.into(),
+            webhook_timeout_secs: None,
+        }
+    }
+}
 impl serde::Serialize for UpdateCallControlApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,24 @@ pub struct UpdateConferenceRequest {
     /// Array of unique call_control_ids the supervisor can whisper to. If none provided, the supervisor will join the conference as a monitoring participant only.
     pub whisper_call_control_ids: Option<Vec<String>>,
 }
+impl UpdateConferenceRequest {
+    /// A `UpdateConferenceRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `call_control_id`: Unique identifier and token for controlling the call
+    /// - `supervisor_role`: Sets the participant as a supervisor for the conference. A conference can have multiple supervisors. "barge" means the supervisor enters the conference as a normal participant. This is the same as "none". "monitor" means the supervisor is muted but can hear all participants. "whisper" means that only the specified "whisper_call_control_ids" can hear the supervisor. Defaults to "none".
+    pub fn new(
+        call_control_id: impl Into<String>,
+        supervisor_role: UpdateConferenceRequestSupervisorRole,
+    ) -> Self {
+        UpdateConferenceRequest {
+            call_control_id: call_control_id.into(),
+            command_id: None,
+            region: None,
+            supervisor_role,
+            whisper_call_control_ids: None,
+        }
+    }
+}
 impl serde::Serialize for UpdateConferenceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -16,6 +16,20 @@ pub struct UpdateExternalConnectionRequest {
     /// Specifies how many seconds to wait before timing out a webhook.
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
+impl UpdateExternalConnectionRequest {
+    /// A `UpdateExternalConnectionRequest` from its required fields; the optional ones are `None`.
+    pub fn new(outbound: UpdateExternalConnectionRequestOutbound) -> Self {
+        UpdateExternalConnectionRequest {
+            active: None,
+            inbound: None,
+            outbound,
+            tags: None,
+            webhook_event_failover_url: None,
+            webhook_event_url: None,
+            webhook_timeout_secs: None,
+        }
+    }
+}
 impl serde::Serialize for UpdateExternalConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

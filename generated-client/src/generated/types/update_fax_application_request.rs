@@ -16,6 +16,26 @@ pub struct UpdateFaxApplicationRequest {
     pub webhook_event_url: super::WebhookEventUrl,
     pub webhook_timeout_secs: Option<Option<super::WebhookTimeoutSecs>>,
 }
+impl UpdateFaxApplicationRequest {
+    /// A `UpdateFaxApplicationRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        application_name: impl Into<String>,
+        webhook_event_url: impl Into<String>,
+    ) -> Self {
+        UpdateFaxApplicationRequest {
+            active: None,
+            anchorsite_override: None,
+            application_name: application_name.into(),
+            fax_email_recipient: None,
+            inbound: None,
+            outbound: None,
+            tags: None,
+            webhook_event_failover_url: None,
+            webhook_event_url: webhook_event_url.into(),
+            webhook_timeout_secs: None,
+        }
+    }
+}
 impl serde::Serialize for UpdateFaxApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,16 @@ pub struct UpdateMessageTemplateRequest {
     /// The text content of the message template.
     pub text: String,
 }
+impl UpdateMessageTemplateRequest {
+    /// A `UpdateMessageTemplateRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `text`: The text content of the message template.
+    pub fn new(text: impl Into<String>) -> Self {
+        UpdateMessageTemplateRequest {
+            text: text.into(),
+        }
+    }
+}
 impl serde::Serialize for UpdateMessageTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -28,6 +28,29 @@ pub struct UpdateOutboundVoiceProfileRequest {
     /// The list of destinations you want to be able to call using this outbound voice profile formatted in alpha2.
     pub whitelisted_destinations: Option<Vec<String>>,
 }
+impl UpdateOutboundVoiceProfileRequest {
+    /// A `UpdateOutboundVoiceProfileRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: A user-supplied name to help with organization.
+    pub fn new(name: impl Into<String>) -> Self {
+        UpdateOutboundVoiceProfileRequest {
+            billing_group_id: None,
+            call_recording: None,
+            calling_window: None,
+            concurrent_call_limit: None,
+            daily_spend_limit: None,
+            daily_spend_limit_enabled: None,
+            enabled: None,
+            max_destination_rate: None,
+            name: name.into(),
+            service_plan: None,
+            tags: None,
+            traffic_type: None,
+            usage_payment_method: None,
+            whitelisted_destinations: None,
+        }
+    }
+}
 impl serde::Serialize for UpdateOutboundVoiceProfileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

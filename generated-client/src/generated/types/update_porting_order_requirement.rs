@@ -10,6 +10,21 @@ pub struct UpdatePortingOrderRequirement {
     /// Identifies the requirement type that the `field_value` fulfills
     pub requirement_type_id: String,
 }
+impl UpdatePortingOrderRequirement {
+    /// A `UpdatePortingOrderRequirement` from its required fields; the optional ones are `None`.
+    ///
+    /// - `field_value`: identifies the document or provides the text value that satisfies this requirement
+    /// - `requirement_type_id`: Identifies the requirement type that the `field_value` fulfills
+    pub fn new(
+        field_value: impl Into<String>,
+        requirement_type_id: impl Into<String>,
+    ) -> Self {
+        UpdatePortingOrderRequirement {
+            field_value: field_value.into(),
+            requirement_type_id: requirement_type_id.into(),
+        }
+    }
+}
 impl serde::Serialize for UpdatePortingOrderRequirement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

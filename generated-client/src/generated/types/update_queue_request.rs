@@ -7,6 +7,14 @@ pub struct UpdateQueueRequest {
     /// The maximum number of calls allowed in the queue.
     pub max_size: i64,
 }
+impl UpdateQueueRequest {
+    /// A `UpdateQueueRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `max_size`: The maximum number of calls allowed in the queue.
+    pub fn new(max_size: i64) -> Self {
+        UpdateQueueRequest { max_size }
+    }
+}
 impl serde::Serialize for UpdateQueueRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,17 @@ pub struct UpdateShortCodeRequest {
     pub messaging_profile_id: String,
     pub tags: Option<Vec<String>>,
 }
+impl UpdateShortCodeRequest {
+    /// A `UpdateShortCodeRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `messaging_profile_id`: Unique identifier for a messaging profile.
+    pub fn new(messaging_profile_id: impl Into<String>) -> Self {
+        UpdateShortCodeRequest {
+            messaging_profile_id: messaging_profile_id.into(),
+            tags: None,
+        }
+    }
+}
 impl serde::Serialize for UpdateShortCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

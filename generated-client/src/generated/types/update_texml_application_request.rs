@@ -29,6 +29,30 @@ pub struct UpdateTexmlApplicationRequest {
     /// URL to which Telnyx will deliver your XML Translator webhooks.
     pub voice_url: String,
 }
+impl UpdateTexmlApplicationRequest {
+    /// A `UpdateTexmlApplicationRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `voice_url`: URL to which Telnyx will deliver your XML Translator webhooks.
+    pub fn new(friendly_name: impl Into<String>, voice_url: impl Into<String>) -> Self {
+        UpdateTexmlApplicationRequest {
+            active: None,
+            anchorsite_override: None,
+            call_cost_in_webhooks: None,
+            dtmf_type: None,
+            first_command_timeout: None,
+            first_command_timeout_secs: None,
+            friendly_name: friendly_name.into(),
+            inbound: None,
+            outbound: None,
+            status_callback: None,
+            status_callback_method: None,
+            tags: None,
+            voice_fallback_url: None,
+            voice_method: None,
+            voice_url: voice_url.into(),
+        }
+    }
+}
 impl serde::Serialize for UpdateTexmlApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,18 @@ pub struct UploadMediaMultipartRequest {
     /// The number of seconds after which the media resource will be deleted, defaults to 2 days. The maximum allowed vale is 630720000, which translates to 20 years.
     pub ttl_secs: Option<i64>,
 }
+impl UploadMediaMultipartRequest {
+    /// A `UploadMediaMultipartRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `media`: The file you want to upload. The maximum allowed size is 20 MB.
+    pub fn new(media: crate::FilePart) -> Self {
+        UploadMediaMultipartRequest {
+            media,
+            media_name: None,
+            ttl_secs: None,
+        }
+    }
+}
 impl serde::Serialize for UploadMediaMultipartRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

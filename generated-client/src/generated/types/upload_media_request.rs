@@ -11,6 +11,18 @@ pub struct UploadMediaRequest {
     /// The number of seconds after which the media resource will be deleted, defaults to 2 days. The maximum allowed vale is 630720000, which translates to 20 years.
     pub ttl_secs: Option<i64>,
 }
+impl UploadMediaRequest {
+    /// A `UploadMediaRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `media_url`: The URL where the media to be stored in Telnyx network is currently hosted. The maximum allowed size is 20 MB.
+    pub fn new(media_url: impl Into<String>) -> Self {
+        UploadMediaRequest {
+            media_name: None,
+            media_url: media_url.into(),
+            ttl_secs: None,
+        }
+    }
+}
 impl serde::Serialize for UploadMediaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

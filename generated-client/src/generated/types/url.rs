@@ -6,6 +6,12 @@
 pub struct Url {
     pub url: String,
 }
+impl Url {
+    /// A `Url` from its required fields; the optional ones are `None`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Url { url: url.into() }
+    }
+}
 impl serde::Serialize for Url {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -20,6 +20,19 @@ pub struct UrlShortenerSettings {
     /// Receive webhooks for when your replaced links are clicked. Webhooks are sent to the webhooks on the messaging profile.
     pub send_webhooks: Option<bool>,
 }
+impl UrlShortenerSettings {
+    /// A `UrlShortenerSettings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `domain`: One of the domains provided by the Telnyx URL shortener service.
+    pub fn new(domain: impl Into<String>) -> Self {
+        UrlShortenerSettings {
+            domain: domain.into(),
+            prefix: None,
+            replace_blacklist_only: None,
+            send_webhooks: None,
+        }
+    }
+}
 impl serde::Serialize for UrlShortenerSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -20,6 +20,23 @@ pub struct UsageRequestLegacy {
     /// Start time in ISO format
     pub start_time: String,
 }
+impl UsageRequestLegacy {
+    /// A `UsageRequestLegacy` from its required fields; the optional ones are `None`.
+    ///
+    /// - `end_time`: End time in ISO format
+    /// - `start_time`: Start time in ISO format
+    pub fn new(end_time: impl Into<String>, start_time: impl Into<String>) -> Self {
+        UsageRequestLegacy {
+            aggregation_type: None,
+            connections: None,
+            end_time: end_time.into(),
+            managed_accounts: None,
+            product_breakdown: None,
+            select_all_managed_accounts: None,
+            start_time: start_time.into(),
+        }
+    }
+}
 impl serde::Serialize for UsageRequestLegacy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -19,6 +19,34 @@ pub struct UserAddressCreate {
     pub skip_address_verification: Option<super::SkipAddressVerification>,
     pub street_address: super::UserAddressesStreetAddress,
 }
+impl UserAddressCreate {
+    /// A `UserAddressCreate` from its required fields; the optional ones are `None`.
+    pub fn new(
+        business_name: impl Into<String>,
+        country_code: impl Into<String>,
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        locality: impl Into<String>,
+        street_address: impl Into<String>,
+    ) -> Self {
+        UserAddressCreate {
+            administrative_area: None,
+            borough: None,
+            business_name: business_name.into(),
+            country_code: country_code.into(),
+            customer_reference: None,
+            extended_address: None,
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            locality: locality.into(),
+            neighborhood: None,
+            phone_number: None,
+            postal_code: None,
+            skip_address_verification: None,
+            street_address: street_address.into(),
+        }
+    }
+}
 impl serde::Serialize for UserAddressCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -17,6 +17,32 @@ pub struct UserBundle {
     /// The customer's ID that owns this user bundle.
     pub user_id: String,
 }
+impl UserBundle {
+    /// A `UserBundle` from its required fields; the optional ones are `None`.
+    ///
+    /// - `active`: Status of the user bundle.
+    /// - `created_at`: Date the user bundle was created.
+    /// - `id`: User bundle's ID, this is used to identify the user bundle in the API.
+    /// - `user_id`: The customer's ID that owns this user bundle.
+    pub fn new(
+        active: bool,
+        billing_bundle: super::BillingBundleSummary,
+        created_at: impl Into<String>,
+        id: impl Into<String>,
+        resources: Vec<super::UserBundleResourceSchema>,
+        user_id: impl Into<String>,
+    ) -> Self {
+        UserBundle {
+            active,
+            billing_bundle,
+            created_at: created_at.into(),
+            id: id.into(),
+            resources,
+            updated_at: None,
+            user_id: user_id.into(),
+        }
+    }
+}
 impl serde::Serialize for UserBundle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

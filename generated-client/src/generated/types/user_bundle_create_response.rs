@@ -6,6 +6,12 @@
 pub struct UserBundleCreateResponse {
     pub data: super::UserBundle,
 }
+impl UserBundleCreateResponse {
+    /// A `UserBundleCreateResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::UserBundle) -> Self {
+        UserBundleCreateResponse { data }
+    }
+}
 impl serde::Serialize for UserBundleCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

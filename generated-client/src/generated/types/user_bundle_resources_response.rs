@@ -6,6 +6,14 @@
 pub struct UserBundleResourcesResponse {
     pub data: Vec<super::UserBundleResourceSchema>,
 }
+impl UserBundleResourcesResponse {
+    /// A `UserBundleResourcesResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: Vec<super::UserBundleResourceSchema>) -> Self {
+        UserBundleResourcesResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for UserBundleResourcesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,12 @@
 pub struct UserBundleResponse {
     pub data: super::UserBundle,
 }
+impl UserBundleResponse {
+    /// A `UserBundleResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::UserBundle) -> Self {
+        UserBundleResponse { data }
+    }
+}
 impl serde::Serialize for UserBundleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

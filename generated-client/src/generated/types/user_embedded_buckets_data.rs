@@ -6,6 +6,12 @@
 pub struct UserEmbeddedBucketsData {
     pub data: super::UserEmbeddedBuckets,
 }
+impl UserEmbeddedBucketsData {
+    /// A `UserEmbeddedBucketsData` from its required fields; the optional ones are `None`.
+    pub fn new(data: super::UserEmbeddedBuckets) -> Self {
+        UserEmbeddedBucketsData { data }
+    }
+}
 impl serde::Serialize for UserEmbeddedBucketsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct UserGroupReference {
     /// The name of the group.
     pub name: String,
 }
+impl UserGroupReference {
+    /// A `UserGroupReference` from its required fields; the optional ones are `None`.
+    ///
+    /// - `id`: The unique identifier of the group.
+    /// - `name`: The name of the group.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        UserGroupReference {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for UserGroupReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

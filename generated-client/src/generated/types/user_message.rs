@@ -11,6 +11,19 @@ pub struct UserMessage {
     /// The role of the messages author, in this case `user`.
     pub role: UserMessageRole,
 }
+impl UserMessage {
+    /// A `UserMessage` from its required fields; the optional ones are `None`.
+    ///
+    /// - `content`: The contents of the user message.
+    /// - `role`: The role of the messages author, in this case `user`.
+    pub fn new(content: impl Into<String>, role: UserMessageRole) -> Self {
+        UserMessage {
+            content: content.into(),
+            metadata: None,
+            role,
+        }
+    }
+}
 impl serde::Serialize for UserMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

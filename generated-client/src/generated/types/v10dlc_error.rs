@@ -9,6 +9,17 @@ pub struct V10dlcError {
     pub source: Option<V10dlcErrorSource>,
     pub title: String,
 }
+impl V10dlcError {
+    /// A `V10dlcError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        V10dlcError {
+            code: code.into(),
+            detail: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for V10dlcError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,23 @@ pub struct ValidateAddressRequest {
     pub postal_code: super::PostalCode,
     pub street_address: super::StreetAddress,
 }
+impl ValidateAddressRequest {
+    /// A `ValidateAddressRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        country_code: impl Into<String>,
+        postal_code: impl Into<String>,
+        street_address: impl Into<String>,
+    ) -> Self {
+        ValidateAddressRequest {
+            administrative_area: None,
+            country_code: country_code.into(),
+            extended_address: None,
+            locality: None,
+            postal_code: postal_code.into(),
+            street_address: street_address.into(),
+        }
+    }
+}
 impl serde::Serialize for ValidateAddressRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

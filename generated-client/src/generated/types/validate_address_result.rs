@@ -12,6 +12,23 @@ pub struct ValidateAddressResult {
     /// Provides normalized address when available.
     pub suggested: super::ValidateAddressField,
 }
+impl ValidateAddressResult {
+    /// A `ValidateAddressResult` from its required fields; the optional ones are `None`.
+    ///
+    /// - `result`: Indicates whether an address is valid or invalid.
+    /// - `suggested`: Provides normalized address when available.
+    pub fn new(
+        result: ValidateAddressResultResult,
+        suggested: super::ValidateAddressField,
+    ) -> Self {
+        ValidateAddressResult {
+            errors: None,
+            record_type: None,
+            result,
+            suggested,
+        }
+    }
+}
 impl serde::Serialize for ValidateAddressResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct ValidateCallReasonsResponse {
     pub data: ValidateCallReasonsResponseData,
 }
+impl ValidateCallReasonsResponse {
+    /// A `ValidateCallReasonsResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: ValidateCallReasonsResponseData) -> Self {
+        ValidateCallReasonsResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for ValidateCallReasonsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

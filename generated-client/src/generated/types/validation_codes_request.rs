@@ -6,6 +6,16 @@
 pub struct ValidationCodesRequest {
     pub verification_codes: Vec<ValidationCodesRequestVerificationCodesItem>,
 }
+impl ValidationCodesRequest {
+    /// A `ValidationCodesRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        verification_codes: Vec<ValidationCodesRequestVerificationCodesItem>,
+    ) -> Self {
+        ValidationCodesRequest {
+            verification_codes,
+        }
+    }
+}
 impl serde::Serialize for ValidationCodesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -49,6 +59,15 @@ impl<'de> serde::Deserialize<'de> for ValidationCodesRequest {
 pub struct ValidationCodesRequestVerificationCodesItem {
     pub code: String,
     pub phone_number: String,
+}
+impl ValidationCodesRequestVerificationCodesItem {
+    /// A `ValidationCodesRequestVerificationCodesItem` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, phone_number: impl Into<String>) -> Self {
+        ValidationCodesRequestVerificationCodesItem {
+            code: code.into(),
+            phone_number: phone_number.into(),
+        }
+    }
 }
 impl serde::Serialize for ValidationCodesRequestVerificationCodesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

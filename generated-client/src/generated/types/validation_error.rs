@@ -8,6 +8,20 @@ pub struct ValidationError {
     pub msg: String,
     pub r#type: String,
 }
+impl ValidationError {
+    /// A `ValidationError` from its required fields; the optional ones are `None`.
+    pub fn new(
+        loc: Vec<ValidationErrorLocItem>,
+        msg: impl Into<String>,
+        r#type: impl Into<String>,
+    ) -> Self {
+        ValidationError {
+            loc,
+            msg: msg.into(),
+            r#type: r#type.into(),
+        }
+    }
+}
 impl serde::Serialize for ValidationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -61,4 +75,19 @@ impl<'de> serde::Deserialize<'de> for ValidationError {
 pub enum ValidationErrorLocItem {
     Integer(i64),
     String(String),
+}
+impl From<String> for ValidationErrorLocItem {
+    fn from(value: String) -> Self {
+        ValidationErrorLocItem::String(value)
+    }
+}
+impl From<&str> for ValidationErrorLocItem {
+    fn from(value: &str) -> Self {
+        ValidationErrorLocItem::String(value.to_string())
+    }
+}
+impl From<i64> for ValidationErrorLocItem {
+    fn from(value: i64) -> Self {
+        ValidationErrorLocItem::Integer(value)
+    }
 }

@@ -7,6 +7,18 @@ pub struct VerificationCodesRequest {
     pub phone_numbers: Vec<String>,
     pub verification_method: VerificationCodesRequestVerificationMethod,
 }
+impl VerificationCodesRequest {
+    /// A `VerificationCodesRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        phone_numbers: Vec<String>,
+        verification_method: VerificationCodesRequestVerificationMethod,
+    ) -> Self {
+        VerificationCodesRequest {
+            phone_numbers,
+            verification_method,
+        }
+    }
+}
 impl serde::Serialize for VerificationCodesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

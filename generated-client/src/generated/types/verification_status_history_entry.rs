@@ -12,6 +12,22 @@ pub struct VerificationStatusHistoryEntry {
     /// The verification status at this point in time
     pub verification_status: super::TfVerificationStatus,
 }
+impl VerificationStatusHistoryEntry {
+    /// A `VerificationStatusHistoryEntry` from its required fields; the optional ones are `None`.
+    ///
+    /// - `updated_at`: The timestamp at which this status change occurred
+    /// - `verification_status`: The verification status at this point in time
+    pub fn new(
+        updated_at: impl Into<String>,
+        verification_status: super::TfVerificationStatus,
+    ) -> Self {
+        VerificationStatusHistoryEntry {
+            reason: None,
+            updated_at: updated_at.into(),
+            verification_status,
+        }
+    }
+}
 impl serde::Serialize for VerificationStatusHistoryEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct VerifiedNumbersError {
     pub source: Option<VerifiedNumbersErrorSource>,
     pub title: String,
 }
+impl VerifiedNumbersError {
+    /// A `VerifiedNumbersError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        VerifiedNumbersError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for VerifiedNumbersError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

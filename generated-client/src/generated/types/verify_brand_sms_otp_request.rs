@@ -2,11 +2,21 @@
 // run `cargo xtask codegen` instead.
 
 /// Request body for verifying a Brand SMS OTP
-#[cfg_attr(docsrs, doc(cfg(feature = "n10dlc")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifyBrandSmsOtpRequest {
     /// The OTP PIN received via SMS
     pub otp_pin: String,
+}
+impl VerifyBrandSmsOtpRequest {
+    /// A `VerifyBrandSmsOtpRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `otp_pin`: The OTP PIN received via SMS
+    pub fn new(otp_pin: impl Into<String>) -> Self {
+        VerifyBrandSmsOtpRequest {
+            otp_pin: otp_pin.into(),
+        }
+    }
 }
 impl serde::Serialize for VerifyBrandSmsOtpRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -33,6 +33,27 @@ pub struct VerifyDetailRecord {
     /// Currency amount for Verify Usage Fee
     pub verify_usage_fee: Option<String>,
 }
+impl VerifyDetailRecord {
+    /// A `VerifyDetailRecord` from its required fields; the optional ones are `None`.
+    pub fn new(record_type: impl Into<String>) -> Self {
+        VerifyDetailRecord {
+            created_at: None,
+            currency: None,
+            delivery_status: None,
+            destination_phone_number: None,
+            id: None,
+            rate: None,
+            rate_measured_in: None,
+            record_type: record_type.into(),
+            updated_at: None,
+            verification_status: None,
+            verify_channel_id: None,
+            verify_channel_type: None,
+            verify_profile_id: None,
+            verify_usage_fee: None,
+        }
+    }
+}
 impl serde::Serialize for VerifyDetailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

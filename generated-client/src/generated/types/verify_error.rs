@@ -10,6 +10,18 @@ pub struct VerifyError {
     pub source: Option<VerifyErrorSource>,
     pub title: String,
 }
+impl VerifyError {
+    /// A `VerifyError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        VerifyError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for VerifyError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,18 @@ pub struct VerifyVerificationCodeRequestByPhoneNumber {
     /// The identifier of the associated Verify profile.
     pub verify_profile_id: String,
 }
+impl VerifyVerificationCodeRequestByPhoneNumber {
+    /// A `VerifyVerificationCodeRequestByPhoneNumber` from its required fields; the optional ones are `None`.
+    ///
+    /// - `code`: This is the code the user submits for verification.
+    /// - `verify_profile_id`: The identifier of the associated Verify profile.
+    pub fn new(code: impl Into<String>, verify_profile_id: impl Into<String>) -> Self {
+        VerifyVerificationCodeRequestByPhoneNumber {
+            code: code.into(),
+            verify_profile_id: verify_profile_id.into(),
+        }
+    }
+}
 impl serde::Serialize for VerifyVerificationCodeRequestByPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct VerifyVerificationCodeResponse {
     pub data: VerifyVerificationCodeResponseData,
 }
+impl VerifyVerificationCodeResponse {
+    /// A `VerifyVerificationCodeResponse` from its required fields; the optional ones are `None`.
+    pub fn new(data: VerifyVerificationCodeResponseData) -> Self {
+        VerifyVerificationCodeResponse {
+            data,
+        }
+    }
+}
 impl serde::Serialize for VerifyVerificationCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,18 @@ pub struct VideoError {
     pub source: Option<VideoErrorSource>,
     pub title: String,
 }
+impl VideoError {
+    /// A `VideoError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        VideoError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for VideoError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

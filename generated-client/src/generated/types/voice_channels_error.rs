@@ -10,6 +10,18 @@ pub struct VoiceChannelsError {
     pub source: Option<VoiceChannelsErrorSource>,
     pub title: String,
 }
+impl VoiceChannelsError {
+    /// A `VoiceChannelsError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        VoiceChannelsError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for VoiceChannelsError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

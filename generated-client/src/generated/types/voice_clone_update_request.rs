@@ -12,6 +12,18 @@ pub struct VoiceCloneUpdateRequest {
     /// New name for the voice clone.
     pub name: String,
 }
+impl VoiceCloneUpdateRequest {
+    /// A `VoiceCloneUpdateRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: New name for the voice clone.
+    pub fn new(name: impl Into<String>) -> Self {
+        VoiceCloneUpdateRequest {
+            gender: None,
+            language: None,
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for VoiceCloneUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,3 +11,18 @@ pub enum VoiceCloneUploadRequest {
     TelnyxQwen3TtsClone(super::TelnyxQwen3TtsClone),
     MinimaxClone(super::MinimaxClone),
 }
+impl From<super::TelnyxQwen3TtsClone> for VoiceCloneUploadRequest {
+    fn from(value: super::TelnyxQwen3TtsClone) -> Self {
+        VoiceCloneUploadRequest::TelnyxQwen3TtsClone(value)
+    }
+}
+impl From<super::TelnyxUltraClone> for VoiceCloneUploadRequest {
+    fn from(value: super::TelnyxUltraClone) -> Self {
+        VoiceCloneUploadRequest::TelnyxUltraClone(value)
+    }
+}
+impl From<super::MinimaxClone> for VoiceCloneUploadRequest {
+    fn from(value: super::MinimaxClone) -> Self {
+        VoiceCloneUploadRequest::MinimaxClone(value)
+    }
+}

@@ -28,6 +28,27 @@ pub struct VoiceDesignRequest {
     /// ID of an existing voice design to add a new version to. When provided, a new version is created instead of a new design.
     pub voice_design_id: Option<String>,
 }
+impl VoiceDesignRequest {
+    /// A `VoiceDesignRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `prompt`: Natural language description of the voice style, e.g. 'Speak in a warm, friendly tone with a slight British accent'.
+    /// - `text`: Sample text to synthesize for this voice design.
+    pub fn new(prompt: impl Into<String>, text: impl Into<String>) -> Self {
+        VoiceDesignRequest {
+            language: None,
+            max_new_tokens: None,
+            name: None,
+            prompt: prompt.into(),
+            provider: None,
+            repetition_penalty: None,
+            temperature: None,
+            text: text.into(),
+            top_k: None,
+            top_p: None,
+            voice_design_id: None,
+        }
+    }
+}
 impl serde::Serialize for VoiceDesignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,16 @@ pub struct VoiceDesignUpdateRequest {
     /// New name for the voice design.
     pub name: String,
 }
+impl VoiceDesignUpdateRequest {
+    /// A `VoiceDesignUpdateRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: New name for the voice design.
+    pub fn new(name: impl Into<String>) -> Self {
+        VoiceDesignUpdateRequest {
+            name: name.into(),
+        }
+    }
+}
 impl serde::Serialize for VoiceDesignUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

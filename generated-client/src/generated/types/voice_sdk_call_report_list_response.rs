@@ -8,6 +8,18 @@ pub struct VoiceSdkCallReportListResponse {
     pub data: Vec<super::VoiceSdkCallReport>,
     pub meta: super::VoiceSdkDebugPaginationMeta,
 }
+impl VoiceSdkCallReportListResponse {
+    /// A `VoiceSdkCallReportListResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        data: Vec<super::VoiceSdkCallReport>,
+        meta: super::VoiceSdkDebugPaginationMeta,
+    ) -> Self {
+        VoiceSdkCallReportListResponse {
+            data,
+            meta,
+        }
+    }
+}
 impl serde::Serialize for VoiceSdkCallReportListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

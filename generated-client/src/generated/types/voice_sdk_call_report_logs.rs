@@ -10,6 +10,16 @@ pub enum VoiceSdkCallReportLogs {
     Entries(VoiceSdkCallReportLogsEntries),
     List(Vec<super::VoiceSdkCallReportLogEntry>),
 }
+impl From<Vec<super::VoiceSdkCallReportLogEntry>> for VoiceSdkCallReportLogs {
+    fn from(value: Vec<super::VoiceSdkCallReportLogEntry>) -> Self {
+        VoiceSdkCallReportLogs::List(value)
+    }
+}
+impl From<VoiceSdkCallReportLogsEntries> for VoiceSdkCallReportLogs {
+    fn from(value: VoiceSdkCallReportLogsEntries) -> Self {
+        VoiceSdkCallReportLogs::Entries(value)
+    }
+}
 /// Raw logs object emitted by the Voice SDK when logs are grouped under an entries field.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -10,6 +10,16 @@ pub enum VoiceSdkCallReportStats {
     Object2(VoiceSdkCallReportStatsObject2),
     List(Vec<serde_json::Map<String, serde_json::Value>>),
 }
+impl From<Vec<serde_json::Map<String, serde_json::Value>>> for VoiceSdkCallReportStats {
+    fn from(value: Vec<serde_json::Map<String, serde_json::Value>>) -> Self {
+        VoiceSdkCallReportStats::List(value)
+    }
+}
+impl From<VoiceSdkCallReportStatsObject2> for VoiceSdkCallReportStats {
+    fn from(value: VoiceSdkCallReportStatsObject2) -> Self {
+        VoiceSdkCallReportStats::Object2(value)
+    }
+}
 /// Raw stats object emitted by the Voice SDK.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -18,6 +18,27 @@ pub struct VoiceSdkCallReportV2Error {
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl VoiceSdkCallReportV2Error {
+    /// A `VoiceSdkCallReportV2Error` from its required fields; the optional ones are `None`.
+    ///
+    /// - `code`: Telnyx error code.
+    /// - `detail`: Human-readable details about the error.
+    /// - `title`: Short, human-readable error title.
+    pub fn new(
+        code: impl Into<String>,
+        detail: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Self {
+        VoiceSdkCallReportV2Error {
+            code: code.into(),
+            detail: detail.into(),
+            meta: None,
+            source: None,
+            title: title.into(),
+            extra: Default::default(),
+        }
+    }
+}
 impl serde::Serialize for VoiceSdkCallReportV2Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -29,6 +29,26 @@ pub struct VoiceSettings {
     /// The speed of the voice in the range \[0.25, 2.0\]. 1.0 is deafult speed. Larger numbers make the voice faster, smaller numbers make it slower. This is only applicable for Telnyx Natural voices.
     pub voice_speed: Option<f64>,
 }
+impl VoiceSettings {
+    /// A `VoiceSettings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `voice`: The voice to be used by the voice assistant. Check the full list of [available voices](https://developers.telnyx.com/docs/tts-stt/tts-available-voices) via our voices API.
+    pub fn new(voice: impl Into<String>) -> Self {
+        VoiceSettings {
+            api_key_ref: None,
+            background_audio: None,
+            expressive_mode: None,
+            language_boost: None,
+            similarity_boost: None,
+            speed: None,
+            style: None,
+            temperature: None,
+            use_speaker_boost: None,
+            voice: voice.into(),
+            voice_speed: None,
+        }
+    }
+}
 impl serde::Serialize for VoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -209,6 +229,22 @@ pub struct VoiceSettingsBackgroundAudioObject1 {
     /// Volume level for the predefined background audio. Supports values from 0.1 to 1.0 in 0.1 increments.
     pub volume: Option<f64>,
 }
+impl VoiceSettingsBackgroundAudioObject1 {
+    /// A `VoiceSettingsBackgroundAudioObject1` from its required fields; the optional ones are `None`.
+    ///
+    /// - `type`: Select from predefined media options.
+    /// - `value`: The predefined media to use. `silence` disables background audio.
+    pub fn new(
+        r#type: VoiceSettingsBackgroundAudioObject1Type,
+        value: VoiceSettingsBackgroundAudioObject1Value,
+    ) -> Self {
+        VoiceSettingsBackgroundAudioObject1 {
+            r#type,
+            value,
+            volume: None,
+        }
+    }
+}
 impl serde::Serialize for VoiceSettingsBackgroundAudioObject1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -294,6 +330,21 @@ pub struct VoiceSettingsBackgroundAudioObject2 {
     /// HTTPS URL to an MP3 file.
     pub value: String,
 }
+impl VoiceSettingsBackgroundAudioObject2 {
+    /// A `VoiceSettingsBackgroundAudioObject2` from its required fields; the optional ones are `None`.
+    ///
+    /// - `type`: Provide a direct URL to an MP3 file. The audio will loop during the call.
+    /// - `value`: HTTPS URL to an MP3 file.
+    pub fn new(
+        r#type: VoiceSettingsBackgroundAudioObject2Type,
+        value: impl Into<String>,
+    ) -> Self {
+        VoiceSettingsBackgroundAudioObject2 {
+            r#type,
+            value: value.into(),
+        }
+    }
+}
 impl serde::Serialize for VoiceSettingsBackgroundAudioObject2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -373,6 +424,21 @@ pub struct VoiceSettingsBackgroundAudioObject3 {
     /// The `name` of a media asset created via [Media Storage API](https://developers.telnyx.com/api/media-storage/create-media-storage). The audio will loop during the call.
     pub value: String,
 }
+impl VoiceSettingsBackgroundAudioObject3 {
+    /// A `VoiceSettingsBackgroundAudioObject3` from its required fields; the optional ones are `None`.
+    ///
+    /// - `type`: Reference a previously uploaded media by its name from Telnyx Media Storage.
+    /// - `value`: The `name` of a media asset created via [Media Storage API](https://developers.telnyx.com/api/media-storage/create-media-storage). The audio will loop during the call.
+    pub fn new(
+        r#type: VoiceSettingsBackgroundAudioObject3Type,
+        value: impl Into<String>,
+    ) -> Self {
+        VoiceSettingsBackgroundAudioObject3 {
+            r#type,
+            value: value.into(),
+        }
+    }
+}
 impl serde::Serialize for VoiceSettingsBackgroundAudioObject3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -425,6 +491,21 @@ pub enum VoiceSettingsBackgroundAudio {
     Object1(VoiceSettingsBackgroundAudioObject1),
     Object2(VoiceSettingsBackgroundAudioObject2),
     Object3(VoiceSettingsBackgroundAudioObject3),
+}
+impl From<VoiceSettingsBackgroundAudioObject1> for VoiceSettingsBackgroundAudio {
+    fn from(value: VoiceSettingsBackgroundAudioObject1) -> Self {
+        VoiceSettingsBackgroundAudio::Object1(value)
+    }
+}
+impl From<VoiceSettingsBackgroundAudioObject2> for VoiceSettingsBackgroundAudio {
+    fn from(value: VoiceSettingsBackgroundAudioObject2) -> Self {
+        VoiceSettingsBackgroundAudio::Object2(value)
+    }
+}
+impl From<VoiceSettingsBackgroundAudioObject3> for VoiceSettingsBackgroundAudio {
+    fn from(value: VoiceSettingsBackgroundAudioObject3) -> Self {
+        VoiceSettingsBackgroundAudio::Object3(value)
+    }
 }
 /// Enhances recognition for specific languages and dialects during MiniMax TTS synthesis. Default is null (no boost). Set to 'auto' for automatic language detection. Only applicable when using MiniMax voices.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]

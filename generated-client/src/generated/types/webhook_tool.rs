@@ -7,6 +7,15 @@ pub struct WebhookTool {
     pub r#type: WebhookToolType,
     pub webhook: super::CallControlWebhookToolParams,
 }
+impl WebhookTool {
+    /// A `WebhookTool` from its required fields; the optional ones are `None`.
+    pub fn new(
+        r#type: WebhookToolType,
+        webhook: super::CallControlWebhookToolParams,
+    ) -> Self {
+        WebhookTool { r#type, webhook }
+    }
+}
 impl serde::Serialize for WebhookTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -31,6 +31,33 @@ pub struct WebhookToolParams {
     /// The URL of the external tool to be called. This URL is going to be used by the assistant. The URL can be templated like: `https://example.com/api/v1/{id}`, where `{id}` is a placeholder for a value that will be provided by the assistant if `path_parameters` are provided with the `id` attribute.
     pub url: String,
 }
+impl WebhookToolParams {
+    /// A `WebhookToolParams` from its required fields; the optional ones are `None`.
+    ///
+    /// - `description`: The description of the tool.
+    /// - `name`: The name of the tool.
+    /// - `url`: The URL of the external tool to be called. This URL is going to be used by the assistant. The URL can be templated like: `https://example.com/api/v1/{id}`, where `{id}` is a placeholder for a value that will be provided by the assistant if `path_parameters` are provided with the `id` attribute.
+    pub fn new(
+        description: impl Into<String>,
+        name: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        WebhookToolParams {
+            r#async: None,
+            async_timeout_ms: None,
+            body_parameters: None,
+            description: description.into(),
+            headers: None,
+            method: None,
+            name: name.into(),
+            path_parameters: None,
+            query_parameters: None,
+            store_fields_as_variables: None,
+            timeout_ms: None,
+            url: url.into(),
+        }
+    }
+}
 impl serde::Serialize for WebhookToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -519,6 +546,18 @@ pub struct WebhookToolParamsStoreFieldsAsVariablesItem {
     pub name: String,
     /// A dot-notation path to the value in the webhook response body (e.g. 'customer.name' or 'id').
     pub value_path: String,
+}
+impl WebhookToolParamsStoreFieldsAsVariablesItem {
+    /// A `WebhookToolParamsStoreFieldsAsVariablesItem` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: The name of the dynamic variable to store the extracted value in.
+    /// - `value_path`: A dot-notation path to the value in the webhook response body (e.g. 'customer.name' or 'id').
+    pub fn new(name: impl Into<String>, value_path: impl Into<String>) -> Self {
+        WebhookToolParamsStoreFieldsAsVariablesItem {
+            name: name.into(),
+            value_path: value_path.into(),
+        }
+    }
 }
 impl serde::Serialize for WebhookToolParamsStoreFieldsAsVariablesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

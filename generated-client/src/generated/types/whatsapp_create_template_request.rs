@@ -15,6 +15,30 @@ pub struct WhatsappCreateTemplateRequest {
     /// The WhatsApp Business Account ID.
     pub waba_id: String,
 }
+impl WhatsappCreateTemplateRequest {
+    /// A `WhatsappCreateTemplateRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `category`: Template category: AUTHENTICATION, UTILITY, or MARKETING.
+    /// - `components`: Template components defining message structure. Passed through to Meta Graph API. Templates with variables must include example values. Supports HEADER, BODY, FOOTER, BUTTONS, CAROUSEL and any future Meta component types.
+    /// - `language`: Template language code (e.g. en_US, es, pt_BR).
+    /// - `name`: Template name. Lowercase letters, numbers, and underscores only.
+    /// - `waba_id`: The WhatsApp Business Account ID.
+    pub fn new(
+        category: WhatsappCreateTemplateRequestCategory,
+        components: Vec<WhatsappCreateTemplateRequestComponentsItem>,
+        language: impl Into<String>,
+        name: impl Into<String>,
+        waba_id: impl Into<String>,
+    ) -> Self {
+        WhatsappCreateTemplateRequest {
+            category,
+            components,
+            language: language.into(),
+            name: name.into(),
+            waba_id: waba_id.into(),
+        }
+    }
+}
 impl serde::Serialize for WhatsappCreateTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -123,4 +147,42 @@ pub enum WhatsappCreateTemplateRequestComponentsItem {
     WhatsappTemplateCarouselComponent(super::WhatsappTemplateCarouselComponent),
     WhatsappTemplateBodyComponent(super::WhatsappTemplateBodyComponent),
     WhatsappTemplateFooterComponent(super::WhatsappTemplateFooterComponent),
+}
+impl From<super::WhatsappTemplateHeaderComponent>
+for WhatsappCreateTemplateRequestComponentsItem {
+    fn from(value: super::WhatsappTemplateHeaderComponent) -> Self {
+        WhatsappCreateTemplateRequestComponentsItem::WhatsappTemplateHeaderComponent(
+            value,
+        )
+    }
+}
+impl From<super::WhatsappTemplateBodyComponent>
+for WhatsappCreateTemplateRequestComponentsItem {
+    fn from(value: super::WhatsappTemplateBodyComponent) -> Self {
+        WhatsappCreateTemplateRequestComponentsItem::WhatsappTemplateBodyComponent(value)
+    }
+}
+impl From<super::WhatsappTemplateFooterComponent>
+for WhatsappCreateTemplateRequestComponentsItem {
+    fn from(value: super::WhatsappTemplateFooterComponent) -> Self {
+        WhatsappCreateTemplateRequestComponentsItem::WhatsappTemplateFooterComponent(
+            value,
+        )
+    }
+}
+impl From<super::WhatsappTemplateButtonsComponent>
+for WhatsappCreateTemplateRequestComponentsItem {
+    fn from(value: super::WhatsappTemplateButtonsComponent) -> Self {
+        WhatsappCreateTemplateRequestComponentsItem::WhatsappTemplateButtonsComponent(
+            value,
+        )
+    }
+}
+impl From<super::WhatsappTemplateCarouselComponent>
+for WhatsappCreateTemplateRequestComponentsItem {
+    fn from(value: super::WhatsappTemplateCarouselComponent) -> Self {
+        WhatsappCreateTemplateRequestComponentsItem::WhatsappTemplateCarouselComponent(
+            value,
+        )
+    }
 }

@@ -16,6 +16,26 @@ pub struct WhatsappMessage {
     pub webhook_url: Option<String>,
     pub whatsapp_message: super::WhatsappMessageContent,
 }
+impl WhatsappMessage {
+    /// A `WhatsappMessage` from its required fields; the optional ones are `None`.
+    ///
+    /// - `from`: Phone number in +E.164 format associated with Whatsapp account
+    /// - `to`: Phone number in +E.164 format
+    pub fn new(
+        from: impl Into<String>,
+        to: impl Into<String>,
+        whatsapp_message: super::WhatsappMessageContent,
+    ) -> Self {
+        WhatsappMessage {
+            from: from.into(),
+            messaging_profile_id: None,
+            to: to.into(),
+            r#type: None,
+            webhook_url: None,
+            whatsapp_message,
+        }
+    }
+}
 impl serde::Serialize for WhatsappMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -6,6 +6,14 @@
 pub struct WhatsappPatchCallingSettingsRequest {
     pub enabled: bool,
 }
+impl WhatsappPatchCallingSettingsRequest {
+    /// A `WhatsappPatchCallingSettingsRequest` from its required fields; the optional ones are `None`.
+    pub fn new(enabled: bool) -> Self {
+        WhatsappPatchCallingSettingsRequest {
+            enabled,
+        }
+    }
+}
 impl serde::Serialize for WhatsappPatchCallingSettingsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

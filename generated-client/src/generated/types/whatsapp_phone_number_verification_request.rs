@@ -11,6 +11,20 @@ pub struct WhatsappPhoneNumberVerificationRequest {
         WhatsappPhoneNumberVerificationRequestVerificationMethod,
     >,
 }
+impl WhatsappPhoneNumberVerificationRequest {
+    /// A `WhatsappPhoneNumberVerificationRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        display_name: impl Into<String>,
+        phone_number: impl Into<String>,
+    ) -> Self {
+        WhatsappPhoneNumberVerificationRequest {
+            display_name: display_name.into(),
+            language: None,
+            phone_number: phone_number.into(),
+            verification_method: None,
+        }
+    }
+}
 impl serde::Serialize for WhatsappPhoneNumberVerificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

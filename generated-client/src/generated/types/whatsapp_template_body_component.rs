@@ -14,6 +14,16 @@ pub struct WhatsappTemplateBodyComponent {
     pub text: Option<String>,
     pub r#type: WhatsappTemplateBodyComponentType,
 }
+impl WhatsappTemplateBodyComponent {
+    /// A `WhatsappTemplateBodyComponent` from its required fields; the optional ones are `None`.
+    pub fn new(r#type: WhatsappTemplateBodyComponentType) -> Self {
+        WhatsappTemplateBodyComponent {
+            example: None,
+            text: None,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for WhatsappTemplateBodyComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,20 @@ pub struct WhatsappTemplateButtonsComponent {
     pub buttons: Vec<WhatsappTemplateButtonsComponentButtonsItem>,
     pub r#type: WhatsappTemplateButtonsComponentType,
 }
+impl WhatsappTemplateButtonsComponent {
+    /// A `WhatsappTemplateButtonsComponent` from its required fields; the optional ones are `None`.
+    ///
+    /// - `buttons`: Array of button objects. Meta supports various combinations of button types.
+    pub fn new(
+        buttons: Vec<WhatsappTemplateButtonsComponentButtonsItem>,
+        r#type: WhatsappTemplateButtonsComponentType,
+    ) -> Self {
+        WhatsappTemplateButtonsComponent {
+            buttons,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for WhatsappTemplateButtonsComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -204,6 +218,26 @@ pub struct WhatsappTemplateButtonsComponentButtonsItem {
     pub url: Option<String>,
     /// Whether zero-tap terms have been accepted.
     pub zero_tap_terms_accepted: Option<bool>,
+}
+impl WhatsappTemplateButtonsComponentButtonsItem {
+    /// A `WhatsappTemplateButtonsComponentButtonsItem` from its required fields; the optional ones are `None`.
+    pub fn new(r#type: WhatsappTemplateButtonsComponentButtonsItemType) -> Self {
+        WhatsappTemplateButtonsComponentButtonsItem {
+            autofill_text: None,
+            example: None,
+            flow_action: None,
+            flow_id: None,
+            navigate_screen: None,
+            otp_type: None,
+            package_name: None,
+            phone_number: None,
+            signature_hash: None,
+            text: None,
+            r#type,
+            url: None,
+            zero_tap_terms_accepted: None,
+        }
+    }
 }
 impl serde::Serialize for WhatsappTemplateButtonsComponentButtonsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

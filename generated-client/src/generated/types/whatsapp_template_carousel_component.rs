@@ -12,6 +12,20 @@ pub struct WhatsappTemplateCarouselComponent {
     pub cards: Vec<WhatsappTemplateCarouselComponentCardsItem>,
     pub r#type: WhatsappTemplateCarouselComponentType,
 }
+impl WhatsappTemplateCarouselComponent {
+    /// A `WhatsappTemplateCarouselComponent` from its required fields; the optional ones are `None`.
+    ///
+    /// - `cards`: Array of card objects, each with its own components.
+    pub fn new(
+        cards: Vec<WhatsappTemplateCarouselComponentCardsItem>,
+        r#type: WhatsappTemplateCarouselComponentType,
+    ) -> Self {
+        WhatsappTemplateCarouselComponent {
+            cards,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for WhatsappTemplateCarouselComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

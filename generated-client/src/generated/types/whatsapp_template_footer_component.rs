@@ -14,6 +14,16 @@ pub struct WhatsappTemplateFooterComponent {
     pub text: Option<String>,
     pub r#type: WhatsappTemplateFooterComponentType,
 }
+impl WhatsappTemplateFooterComponent {
+    /// A `WhatsappTemplateFooterComponent` from its required fields; the optional ones are `None`.
+    pub fn new(r#type: WhatsappTemplateFooterComponentType) -> Self {
+        WhatsappTemplateFooterComponent {
+            code_expiration_minutes: None,
+            text: None,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for WhatsappTemplateFooterComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

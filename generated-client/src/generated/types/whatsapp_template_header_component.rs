@@ -16,6 +16,22 @@ pub struct WhatsappTemplateHeaderComponent {
     pub text: Option<String>,
     pub r#type: WhatsappTemplateHeaderComponentType,
 }
+impl WhatsappTemplateHeaderComponent {
+    /// A `WhatsappTemplateHeaderComponent` from its required fields; the optional ones are `None`.
+    ///
+    /// - `format`: Header format type: TEXT (supports one variable), IMAGE, VIDEO, DOCUMENT, or LOCATION.
+    pub fn new(
+        format: WhatsappTemplateHeaderComponentFormat,
+        r#type: WhatsappTemplateHeaderComponentType,
+    ) -> Self {
+        WhatsappTemplateHeaderComponent {
+            example: None,
+            format,
+            text: None,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for WhatsappTemplateHeaderComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

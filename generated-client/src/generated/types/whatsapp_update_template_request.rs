@@ -102,3 +102,41 @@ pub enum WhatsappUpdateTemplateRequestComponentsItem {
     WhatsappTemplateBodyComponent(super::WhatsappTemplateBodyComponent),
     WhatsappTemplateFooterComponent(super::WhatsappTemplateFooterComponent),
 }
+impl From<super::WhatsappTemplateHeaderComponent>
+for WhatsappUpdateTemplateRequestComponentsItem {
+    fn from(value: super::WhatsappTemplateHeaderComponent) -> Self {
+        WhatsappUpdateTemplateRequestComponentsItem::WhatsappTemplateHeaderComponent(
+            value,
+        )
+    }
+}
+impl From<super::WhatsappTemplateBodyComponent>
+for WhatsappUpdateTemplateRequestComponentsItem {
+    fn from(value: super::WhatsappTemplateBodyComponent) -> Self {
+        WhatsappUpdateTemplateRequestComponentsItem::WhatsappTemplateBodyComponent(value)
+    }
+}
+impl From<super::WhatsappTemplateFooterComponent>
+for WhatsappUpdateTemplateRequestComponentsItem {
+    fn from(value: super::WhatsappTemplateFooterComponent) -> Self {
+        WhatsappUpdateTemplateRequestComponentsItem::WhatsappTemplateFooterComponent(
+            value,
+        )
+    }
+}
+impl From<super::WhatsappTemplateButtonsComponent>
+for WhatsappUpdateTemplateRequestComponentsItem {
+    fn from(value: super::WhatsappTemplateButtonsComponent) -> Self {
+        WhatsappUpdateTemplateRequestComponentsItem::WhatsappTemplateButtonsComponent(
+            value,
+        )
+    }
+}
+impl From<super::WhatsappTemplateCarouselComponent>
+for WhatsappUpdateTemplateRequestComponentsItem {
+    fn from(value: super::WhatsappTemplateCarouselComponent) -> Self {
+        WhatsappUpdateTemplateRequestComponentsItem::WhatsappTemplateCarouselComponent(
+            value,
+        )
+    }
+}

@@ -6,6 +6,14 @@
 pub struct WhatsappVerifyCodeRequest {
     pub code: String,
 }
+impl WhatsappVerifyCodeRequest {
+    /// A `WhatsappVerifyCodeRequest` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>) -> Self {
+        WhatsappVerifyCodeRequest {
+            code: code.into(),
+        }
+    }
+}
 impl serde::Serialize for WhatsappVerifyCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -26,6 +26,27 @@ pub struct WireguardInterfaceCreate {
     /// The region the interface should be deployed to.
     pub region_code: String,
 }
+impl WireguardInterfaceCreate {
+    /// A `WireguardInterfaceCreate` from its required fields; the optional ones are `None`.
+    ///
+    /// - `network_id`: The id of the network associated with the interface.
+    /// - `region_code`: The region the interface should be deployed to.
+    pub fn new(network_id: impl Into<String>, region_code: impl Into<String>) -> Self {
+        WireguardInterfaceCreate {
+            created_at: None,
+            id: None,
+            record_type: None,
+            updated_at: None,
+            name: None,
+            network_id: network_id.into(),
+            status: None,
+            enable_sip_trunking: None,
+            endpoint: None,
+            public_key: None,
+            region_code: region_code.into(),
+        }
+    }
+}
 impl serde::Serialize for WireguardInterfaceCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

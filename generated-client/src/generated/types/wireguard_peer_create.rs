@@ -25,6 +25,23 @@ pub struct WireguardPeerCreate {
     /// The id of the wireguard interface associated with the peer.
     pub wireguard_interface_id: String,
 }
+impl WireguardPeerCreate {
+    /// A `WireguardPeerCreate` from its required fields; the optional ones are `None`.
+    ///
+    /// - `wireguard_interface_id`: The id of the wireguard interface associated with the peer.
+    pub fn new(wireguard_interface_id: impl Into<String>) -> Self {
+        WireguardPeerCreate {
+            created_at: None,
+            id: None,
+            record_type: None,
+            updated_at: None,
+            public_key: None,
+            last_seen: None,
+            private_key: None,
+            wireguard_interface_id: wireguard_interface_id.into(),
+        }
+    }
+}
 impl serde::Serialize for WireguardPeerCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

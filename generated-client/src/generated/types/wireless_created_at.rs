@@ -4,14 +4,6 @@
 /// ISO 8601 formatted date-time indicating when the resource was created.
 #[cfg_attr(
     docsrs,
-    doc(
-        cfg(
-            any(
-                feature = "bulk_sim_card_actions",
-                feature = "sim_card_actions",
-                feature = "sim_cards"
-            )
-        )
-    )
+    doc(cfg(any(feature = "bulk_sim_card_actions", feature = "sim_cards")))
 )]
 pub type WirelessCreatedAt = String;

@@ -10,6 +10,18 @@ pub struct WirelessError {
     pub source: Option<WirelessErrorSource>,
     pub title: String,
 }
+impl WirelessError {
+    /// A `WirelessError` from its required fields; the optional ones are `None`.
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
+        WirelessError {
+            code: code.into(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: title.into(),
+        }
+    }
+}
 impl serde::Serialize for WirelessError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

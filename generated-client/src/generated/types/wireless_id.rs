@@ -4,14 +4,6 @@
 /// Identifies the resource.
 #[cfg_attr(
     docsrs,
-    doc(
-        cfg(
-            any(
-                feature = "bulk_sim_card_actions",
-                feature = "sim_card_actions",
-                feature = "sim_cards"
-            )
-        )
-    )
+    doc(cfg(any(feature = "bulk_sim_card_actions", feature = "sim_cards")))
 )]
 pub type WirelessId = String;

@@ -7,6 +7,16 @@ pub struct X402QuoteRequest {
     /// Amount in USD to fund (minimum 5.00, maximum 10000.00).
     pub amount_usd: String,
 }
+impl X402QuoteRequest {
+    /// A `X402QuoteRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `amount_usd`: Amount in USD to fund (minimum 5.00, maximum 10000.00).
+    pub fn new(amount_usd: impl Into<String>) -> Self {
+        X402QuoteRequest {
+            amount_usd: amount_usd.into(),
+        }
+    }
+}
 impl serde::Serialize for X402QuoteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct X402SettleRequest {
     /// Base64-encoded signed payment authorization (x402 PaymentPayload). Can alternatively be provided via the PAYMENT-SIGNATURE header.
     pub payment_signature: Option<String>,
 }
+impl X402SettleRequest {
+    /// A `X402SettleRequest` from its required fields; the optional ones are `None`.
+    ///
+    /// - `id`: The quote ID to settle.
+    pub fn new(id: impl Into<String>) -> Self {
+        X402SettleRequest {
+            id: id.into(),
+            payment_signature: None,
+        }
+    }
+}
 impl serde::Serialize for X402SettleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

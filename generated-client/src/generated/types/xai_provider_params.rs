@@ -14,6 +14,19 @@ pub struct XaiProviderParams {
     /// xAI voice identifier.
     pub voice_id: XaiProviderParamsVoiceId,
 }
+impl XaiProviderParams {
+    /// A `XaiProviderParams` from its required fields; the optional ones are `None`.
+    ///
+    /// - `voice_id`: xAI voice identifier.
+    pub fn new(voice_id: XaiProviderParamsVoiceId) -> Self {
+        XaiProviderParams {
+            language: None,
+            output_format: None,
+            sample_rate: None,
+            voice_id,
+        }
+    }
+}
 impl serde::Serialize for XaiProviderParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,17 @@ pub struct XaiVoiceSettings {
     /// Voice settings provider type
     pub r#type: XaiVoiceSettingsType,
 }
+impl XaiVoiceSettings {
+    /// A `XaiVoiceSettings` from its required fields; the optional ones are `None`.
+    ///
+    /// - `type`: Voice settings provider type
+    pub fn new(r#type: XaiVoiceSettingsType) -> Self {
+        XaiVoiceSettings {
+            language: None,
+            r#type,
+        }
+    }
+}
 impl serde::Serialize for XaiVoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -1,0 +1,30 @@
+//! List with a filter and walk every page: a paginator's `.items()` asks for the next page
+//! as the stream runs dry, and always ends.
+//!
+//! `TELNYX_API_KEY=... cargo run --example list_all_pages`
+
+use futures_util::TryStreamExt;
+use telnyx::resources::phone_numbers::{
+    PhoneNumbersListFilter, PhoneNumbersListFilterStatus, PhoneNumbersListPage, PhoneNumbersListParams,
+};
+
+#[tokio::main]
+async fn main() -> telnyx::Result<()> {
+    let client = telnyx::Client::from_env()?;
+    let params = PhoneNumbersListParams {
+        filter: Some(PhoneNumbersListFilter {
+            status: Some(PhoneNumbersListFilterStatus::Active),
+            ..Default::default()
+        }),
+        page: Some(PhoneNumbersListPage { size: Some(50), ..Default::default() }),
+        ..Default::default()
+    };
+    let mut items = client.phone_numbers().list_paginator(params).items();
+    let mut count = 0;
+    while let Some(number) = items.try_next().await? {
+        count += 1;
+        println!("{count}: {} {:?}", number.phone_number.unwrap_or_default(), number.status);
+    }
+    println!("{count} active numbers");
+    Ok(())
+}
